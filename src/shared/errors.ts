@@ -1,0 +1,39 @@
+// Stable error codes that cross every boundary (IPC, HTTP, CLI output, the store).
+export const ERROR_CODES = [
+  'RATE_LIMITED', // 429 / 413 tokens-per-minute, after our retries were exhausted
+  'TIMEOUT', // per-call timeout hit
+  'INVALID_OUTPUT', // model answer not JSON or not matching the task schema
+  'AUTH', // 401/403: key rejected
+  'KEY_MISSING', // no key configured for the provider
+  'MODEL_RETIRED', // model decommissioned (404 model_not_found on a known-retired id, 400 model_decommissioned)
+  'MODEL_NOT_FOUND', // unknown model id
+  'BAD_REQUEST', // 400 other than the above (unsupported parameter, …)
+  'PROVIDER_ERROR', // 5xx, 498, stream error event
+  'NETWORK', // connection refused/reset
+  'CANCELLED', // aborted by the user
+  'SKIPPED', // a dependency failed
+  'EMPTY_TICKET', // nothing to triage (minimum-information gate)
+  'BAD_INPUT', // malformed file line, bad config
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorShape {
+  code: ErrorCode;
+  message: string;
+}
+
+/** An error that carries a stable code; its message must never contain a secret. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'AppError';
+  }
+  toJSON(): AppErrorShape {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: AppErrorShape };

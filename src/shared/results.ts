@@ -1,0 +1,75 @@
+// What the engine publishes per task and per ticket (contracts.md §5 `run` line).
+import type { ErrorCode } from './errors.ts';
+import type { TaskId } from './tasks.ts';
+
+export type TaskStatus = 'ok' | 'error' | 'skipped';
+
+export interface TaskResult {
+  task: TaskId;
+  status: TaskStatus;
+  /** Normalised value (contracts §2), null on error/skip. */
+  value: unknown;
+  /** Raw model text of the final attempt (kept for INVALID_OUTPUT too). */
+  raw: string | null;
+  provider: string;
+  model: string;
+  promptVersion: string;
+  /** Offsets from the ticket's start, ms. */
+  startedMs: number;
+  endedMs: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  /** Groq's own usage.queue_time / total_time, ms, where sent. */
+  queueTimeMs: number | null;
+  providerTotalMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  cachedTokens: number | null;
+  reasoningTokens: number | null;
+  costUsd: number | null;
+  attempts: number;
+  error: { code: ErrorCode; message: string } | null;
+}
+
+export interface TicketResult {
+  ticketId: string;
+  totalMs: number;
+  tasks: Record<TaskId, TaskResult>;
+}
+
+/** One line of `casebench run --out` (contracts §5), snake_case on the wire. */
+export interface RunLine {
+  ticket_id: string;
+  total_ms: number;
+  tasks: Record<
+    string,
+    {
+      status: TaskStatus;
+      value: unknown;
+      provider: string;
+      model: string;
+      started_ms: number;
+      ended_ms: number;
+      latency_ms: number;
+      ttft_ms: number | null;
+      input_tokens: number | null;
+      output_tokens: number | null;
+      cost_usd: number | null;
+      error: string | null;
+    }
+  >;
+}
+
+export interface TicketInput {
+  id: string;
+  text: string;
+  title?: string;
+  created_at?: string;
+  labels?: {
+    platform?: string | null;
+    product?: string | null;
+    severity?: string;
+    asset_ids?: string[];
+    has_technical_details?: boolean;
+  };
+}
