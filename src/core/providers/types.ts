@@ -65,6 +65,8 @@ export class ProviderError extends Error {
   /** Raw body or partial text, for the record. */
   readonly raw: string | null;
   readonly rateLimit: RateLimitInfo | null;
+  /** Attempts made before giving up; set by the scheduler on the error it finally rejects with. */
+  readonly attempts: number | null;
   constructor(init: {
     code: ErrorCode;
     message: string;
@@ -73,6 +75,7 @@ export class ProviderError extends Error {
     retryAfterMs?: number | null;
     raw?: string | null;
     rateLimit?: RateLimitInfo | null;
+    attempts?: number | null;
   }) {
     super(init.message);
     this.name = 'ProviderError';
@@ -82,6 +85,7 @@ export class ProviderError extends Error {
     this.retryAfterMs = init.retryAfterMs ?? null;
     this.raw = init.raw ?? null;
     this.rateLimit = init.rateLimit ?? null;
+    this.attempts = init.attempts ?? null;
   }
 }
 

@@ -1,0 +1,44 @@
+// Three builds into out/: main (ESM, Node), preload (CommonJS, because sandboxed preloads cannot
+// be ES modules and may require only `electron`), renderer (React, browser).
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'electron-vite';
+
+const root = import.meta.dirname;
+const nodeBuiltins = [/^node:/, ...builtinModules];
+
+export default defineConfig({
+  main: {
+    build: {
+      // keytar is a native module (loaded from node_modules at run time); other dependencies too.
+      externalizeDeps: { include: ['keytar'] },
+      lib: { entry: resolve(root, 'src/main/index.ts'), formats: ['es'] },
+      rolldownOptions: {
+        external: ['electron', 'keytar', ...nodeBuiltins],
+        output: { entryFileNames: '[name].js' },
+      },
+      outDir: resolve(root, 'out/main'),
+    },
+  },
+  preload: {
+    build: {
+      // Bundle everything into one file: a sandboxed preload can require nothing but `electron`.
+      externalizeDeps: false,
+      lib: { entry: resolve(root, 'src/preload/index.ts'), formats: ['cjs'] },
+      rolldownOptions: {
+        external: ['electron'],
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+      outDir: resolve(root, 'out/preload'),
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src/renderer'),
+    plugins: [react()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rolldownOptions: { input: resolve(root, 'src/renderer/index.html') },
+    },
+  },
+});

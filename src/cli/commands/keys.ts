@@ -1,0 +1,47 @@
+// `casebench keys`: the OS keychain. Keys are read from stdin, never from argv (shell history).
+import type { Command } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { KEY_PROVIDERS, isKeyProvider, keyStatus, keytarSecretStore, resolveKey } from '../../core/secrets/secretStore.ts';
+
+async function readKey(): Promise<string> {
+  const chunks: Buffer[] = [];
+  if (process.stdin.isTTY) process.stderr.write('paste the key and press Enter, then Ctrl-D: ');
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('API keys in the OS keychain (GROQ_API_KEY / OPENAI_API_KEY override them)');
+  keys
+    .command('set <provider>')
+    .description('store a key for groq or openai, read from stdin')
+    .action(async (provider: string) => {
+      if (!isKeyProvider(provider)) throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
+      const key = await readKey();
+      if (!key) throw new AppError('BAD_INPUT', 'no key on stdin');
+      if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'the key contains white space; paste only the key');
+      await keytarSecretStore().set(provider, key);
+      process.stdout.write(`${provider}: key stored in the OS keychain (…${key.slice(-4)})\n`);
+    });
+  keys
+    .command('delete <provider>')
+    .description('remove a stored key')
+    .action(async (provider: string) => {
+      if (!isKeyProvider(provider)) throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
+      const removed = await keytarSecretStore().delete(provider);
+      process.stdout.write(removed ? `${provider}: key removed from the OS keychain\n` : `${provider}: no key was stored\n`);
+    });
+  keys
+    .command('list')
+    .description('which keys are set (last 4 characters only)')
+    .action(async () => {
+      const store = keytarSecretStore();
+      for (const p of KEY_PROVIDERS) {
+        const r = await resolveKey(p, process.env, store);
+        const s = keyStatus(r);
+        const where = s.source === 'env' ? ` (from ${p === 'groq' ? 'GROQ_API_KEY' : 'OPENAI_API_KEY'})` : s.source === 'keychain' ? ' (OS keychain)' : '';
+        const note = r.keychainError ? ` — ${r.keychainError}` : '';
+        process.stdout.write(`${p.padEnd(7)} ${s.set ? `set …${s.last4}${where}` : 'not set'}${note}\n`);
+      }
+    });
+}

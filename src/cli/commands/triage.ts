@@ -1,0 +1,96 @@
+// `casebench triage`: one ticket, each fact printed the moment it arrives, with its ms.
+import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { TASK_IDS } from '../../shared/tasks.ts';
+import type { TaskId } from '../../shared/tasks.ts';
+import { criticalPathMs, triageTicket } from '../../core/graph/engine.ts';
+import { toRunLine, toTaskLine } from '../../core/experiments/runLine.ts';
+import { recorder } from '../../core/experiments/batchRun.ts';
+import { gateResult } from '../../core/experiments/gate.ts';
+import { openStore, type Store } from '../../core/store/store.ts';
+import { cliRuntime, positiveInt } from '../context.ts';
+import { factLine, formatCost } from '../format.ts';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new AppError('BAD_INPUT', 'give a ticket with --text, --file or on stdin');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export function registerTriage(program: Command): void {
+  program
+    .command('triage')
+    .description('triage one ticket; prints each fact the moment it arrives, with its latency')
+    .option('--text <text>', 'the ticket text')
+    .option('--file <path>', 'read the ticket text from a file')
+    .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
+    .option('--json', 'print JSON lines: each fact as it arrives, then the whole ticket (the `run` line)')
+    .option('--db <path>', 'record the calls in this workspace database', './casebench.db')
+    .option('--no-record', 'do not record the calls')
+    .option('--no-stream', 'do not stream answers (no time-to-first-token)')
+    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number }) => {
+      const text = o.text ?? (o.file ? await readFile(o.file, 'utf8').catch(() => { throw new AppError('BAD_INPUT', `cannot read ${o.file}`); }) : await readStdin());
+      const rt = await cliRuntime();
+      const assignment = rt.assignment(o.assign);
+      const ticketId = `t-${randomUUID().slice(0, 8)}`;
+      const color = !o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      const out = (s: string): void => void process.stdout.write(`${s}\n`);
+
+      const gated = rt.gate(text);
+      if (!gated.ok) {
+        const r = gateResult(ticketId, assignment, rt.deps, gated);
+        if (o.json) out(JSON.stringify(toRunLine(r)));
+        else out(`casebench: ${gated.message} (no model was called)`);
+        return;
+      }
+      rt.checkKeys(assignment);
+
+      let store: Store | null = null;
+      let runId = '';
+      if (o.record) {
+        store = openStore(o.db);
+        runId = `triage-${randomUUID()}`;
+        store.upsertTicket({ id: ticketId, text }, 'cli');
+        store.createRun({ id: runId, kind: 'triage', assignment });
+        store.setRunTicket(runId, ticketId, 'pending');
+      }
+      const rec = store ? recorder(store, runId) : null;
+      const ac = new AbortController();
+      const onSig = (): void => ac.abort();
+      process.once('SIGINT', onSig);
+      try {
+        const result = await triageTicket(rt.deps, { id: ticketId, text }, assignment, {
+          signal: ac.signal,
+          timeoutMs: o.timeout,
+          stream: o.stream,
+          onAttempt: rec?.onAttempt,
+          onResult: (r, spec) => {
+            rec?.onResult(r, spec, ticketId);
+            if (o.json) {
+              out(JSON.stringify({ event: 'fact', ticket_id: ticketId, task: r.task, ...toTaskLine(r) }));
+            } else out(factLine(r, color));
+          },
+        });
+        store?.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', result.totalMs);
+        store?.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
+        if (o.json) {
+          out(JSON.stringify(toRunLine(result)));
+        } else {
+          const lat = Object.fromEntries(TASK_IDS.map((t) => [t, result.tasks[t].latencyMs])) as Record<TaskId, number>;
+          const costs = TASK_IDS.map((t) => result.tasks[t].costUsd);
+          const known = costs.filter((c): c is number => c !== null);
+          const unknown = TASK_IDS.filter((t) => result.tasks[t].status === 'ok' && result.tasks[t].costUsd === null).length;
+          const cost = `${formatCost(known.reduce((a, b) => a + b, 0))}${unknown ? ` (+ ${unknown} call${unknown > 1 ? 's' : ''} with price unknown)` : ''}`;
+          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+        }
+      } finally {
+        process.off('SIGINT', onSig);
+        store?.close();
+        await rt.close();
+      }
+    });
+}

@@ -1,0 +1,26 @@
+// Builds the core runtime for a CLI command from the environment (the host's job, not the core's).
+import { InvalidArgumentError } from 'commander';
+import { keytarSecretStore } from '../core/secrets/secretStore.ts';
+import { createRuntime, type Runtime } from '../core/runtime.ts';
+
+/** commander parser for a positive whole number. */
+export function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+/** The runtime for this process: keys from env or keychain, endpoints from env. */
+export function cliRuntime(opts: { maxInFlight?: number } = {}): Promise<Runtime> {
+  const env = process.env;
+  return createRuntime({
+    env,
+    secretStore: keytarSecretStore(),
+    scheduler: {
+      maxConcurrency: Math.max(16, opts.maxInFlight ?? 16),
+      maxRetries: env.CASEBENCH_MAX_RETRIES ? Number(env.CASEBENCH_MAX_RETRIES) : undefined,
+      retryAfterCapMs: env.CASEBENCH_RETRY_AFTER_CAP_MS ? Number(env.CASEBENCH_RETRY_AFTER_CAP_MS) : undefined,
+    },
+    demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined,
+  });
+}

@@ -1,0 +1,37 @@
+// The --out JSONL of `run`: on a resumed run, keep the complete lines already written (a kill can
+// leave a torn last line), so the file ends with one line per ticket and none twice.
+import { existsSync, readFileSync, truncateSync, createWriteStream, type WriteStream } from 'node:fs';
+
+export interface OutFile {
+  has(ticketId: string): boolean;
+  write(line: object & { ticket_id: string }): void;
+  close(): Promise<void>;
+}
+
+/** Opens path for appending (resume) or truncates it (fresh run). */
+export function openOutFile(path: string, resume: boolean): OutFile {
+  const written = new Set<string>();
+  if (resume && existsSync(path)) {
+    const text = readFileSync(path, 'utf8');
+    const end = text.lastIndexOf('\n') + 1;
+    if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
+    for (const line of text.slice(0, end).split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const id = (JSON.parse(line) as { ticket_id?: unknown }).ticket_id;
+        if (typeof id === 'string') written.add(id);
+      } catch {
+        // A corrupt line in the middle is left for the reader; the ticket is written again below it.
+      }
+    }
+  }
+  const stream: WriteStream = createWriteStream(path, { flags: resume ? 'a' : 'w' });
+  return {
+    has: (id) => written.has(id),
+    write(line) {
+      written.add(line.ticket_id);
+      stream.write(`${JSON.stringify(line)}\n`);
+    },
+    close: () => new Promise((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res()))),
+  };
+}

@@ -1,0 +1,249 @@
+// The triage graph: each task starts the moment its dependencies are done and its result is
+// published the moment it is done (contracts §1). Every attempt is reported for recording.
+import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import type { TaskResult, TicketResult } from '../../shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { ProviderError, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
+
+export type Assignment = Record<TaskId, string>;
+
+export interface SchedulerLike {
+  run<T>(
+    attempt: (signal: AbortSignal, attemptNo: number) => Promise<T>,
+    opts: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<{ value: T; attempts: number }>;
+}
+
+export interface Lane {
+  providerId: string;
+  model: string;
+  provider: ChatProvider;
+  scheduler: SchedulerLike;
+}
+
+export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** One attempt as the engine saw it, for the store's calls table. */
+export interface AttemptRecord {
+  ticketId: string;
+  task: TaskId;
+  modelSpec: string;
+  provider: string;
+  model: string;
+  attempt: number;
+  promptVersion: string;
+  startedAt: number;
+  latencyMs: number;
+  response: ChatResponse | null;
+  costUsd: number | null;
+  error: { code: ErrorCode; message: string; status: number | null } | null;
+  raw: string | null;
+}
+
+export interface EngineDeps {
+  buildMessages(task: TaskId, text: string, upstream: { platform?: string | null; product?: string | null }): ChatMessage[];
+  promptVersion(task: TaskId): string;
+  responseFormat(spec: string, task: TaskId): ResponseFormat;
+  parseAnswer(task: TaskId, raw: string, ctx: { platform: string | null }): ParsedAnswer;
+  cost(spec: string, usage: { inputTokens: number | null; cachedTokens: number | null; outputTokens: number | null }): number | null;
+  /** The provider lane for a model spec; throws AppError (KEY_MISSING, BAD_INPUT) when it cannot be used. */
+  lane(spec: string): Lane;
+  /** Removes secrets from any text before it leaves the engine. */
+  scrub(text: string): string;
+  now?: () => number;
+}
+
+export interface TriageOptions {
+  signal?: AbortSignal;
+  /** Per-attempt timeout, ms. */
+  timeoutMs?: number;
+  stream?: boolean;
+  /** Extra attempts when the answer is not schema-valid JSON. */
+  invalidOutputRetries?: number;
+  onStarted?: (task: TaskId, spec: string, startedMs: number) => void;
+  onResult?: (r: TaskResult, spec: string) => void;
+  onAttempt?: (a: AttemptRecord) => void;
+  /** Results already known (e.g. the baseline's upstream), used instead of running those tasks. */
+  given?: Partial<Record<TaskId, TaskResult>>;
+}
+
+const splitSpec = (spec: string): { provider: string; model: string } => {
+  const i = spec.indexOf(':');
+  return i < 0 ? { provider: spec, model: '' } : { provider: spec.slice(0, i), model: spec.slice(i + 1) };
+};
+
+/** Runs the five-task graph for one ticket; resolves when every task is accounted for. */
+export async function triageTicket(
+  deps: EngineDeps,
+  ticket: { id: string; text: string },
+  assignment: Assignment,
+  opts: TriageOptions = {},
+): Promise<TicketResult> {
+  const now = deps.now ?? (() => performance.now());
+  const t0 = now();
+  const results = new Map<TaskId, TaskResult>();
+  const started = new Set<TaskId>();
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+
+  const blank = (task: TaskId, spec: string): TaskResult => {
+    const { provider, model } = splitSpec(spec);
+    return {
+      task, status: 'skipped', value: null, raw: null, provider, model, promptVersion: deps.promptVersion(task),
+      startedMs: 0, endedMs: 0, latencyMs: 0, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
+      inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 0, error: null,
+    };
+  };
+
+  const upstreamValue = (task: TaskId): string | null => {
+    const r = results.get(task);
+    return r && r.status === 'ok' && typeof r.value === 'string' ? r.value : null;
+  };
+
+  const runTask = async (task: TaskId): Promise<TaskResult> => {
+    const spec = assignment[task];
+    const given = opts.given?.[task];
+    if (given) return given;
+    const res = blank(task, spec);
+    res.startedMs = now() - t0;
+    opts.onStarted?.(task, spec, res.startedMs);
+    const finish = (): TaskResult => {
+      res.endedMs = now() - t0;
+      res.latencyMs = res.endedMs - res.startedMs;
+      return res;
+    };
+    let lane: Lane;
+    try {
+      lane = deps.lane(spec);
+    } catch (e) {
+      res.status = 'error';
+      res.error = toError(e, deps.scrub);
+      return finish();
+    }
+    res.provider = lane.providerId;
+    res.model = lane.model;
+    const platform = upstreamValue('platform');
+    const upstream: { platform?: string | null; product?: string | null } = {};
+    if (TASKS[task].dependsOn.includes('platform')) upstream.platform = platform;
+    if (TASKS[task].dependsOn.includes('product')) upstream.product = upstreamValue('product');
+    const messages = deps.buildMessages(task, ticket.text, upstream);
+    const responseFormat = deps.responseFormat(spec, task);
+    const invalidRetries = opts.invalidOutputRetries ?? 1;
+    let lastRaw: string | null = null;
+
+    try {
+      const { value, attempts } = await lane.scheduler.run(
+        async (signal, attemptNo) => {
+          const startedAt = Date.now();
+          const a0 = now();
+          let response: ChatResponse | null = null;
+          try {
+            response = await lane.provider.complete({
+              model: lane.model, messages, responseFormat, stream: opts.stream ?? false, temperature: 0,
+              timeoutMs, signal, task,
+            });
+            lastRaw = response.text;
+            const parsed = deps.parseAnswer(task, response.text, { platform });
+            const cost = deps.cost(spec, response);
+            if (!parsed.ok) {
+              throw new ProviderError({
+                code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= invalidRetries,
+              });
+            }
+            opts.onAttempt?.({
+              ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
+              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response, costUsd: cost, error: null, raw: response.text,
+            });
+            return { response, value: parsed.value, cost };
+          } catch (e) {
+            const err = toError(e, deps.scrub);
+            const raw = e instanceof ProviderError ? e.raw : null;
+            if (raw !== null) lastRaw = raw;
+            opts.onAttempt?.({
+              ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
+              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response,
+              costUsd: response ? deps.cost(spec, response) : null,
+              error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw),
+            });
+            throw e;
+          }
+        },
+        { signal: opts.signal, timeoutMs },
+      );
+      const r = value.response;
+      res.status = 'ok';
+      res.value = value.value;
+      res.raw = deps.scrub(r.text);
+      res.ttftMs = r.ttftMs;
+      res.queueTimeMs = r.queueTimeMs;
+      res.providerTotalMs = r.providerTotalMs;
+      res.inputTokens = r.inputTokens;
+      res.outputTokens = r.outputTokens;
+      res.cachedTokens = r.cachedTokens;
+      res.reasoningTokens = r.reasoningTokens;
+      res.costUsd = value.cost;
+      res.attempts = attempts;
+    } catch (e) {
+      res.status = 'error';
+      res.error = toError(e, deps.scrub);
+      res.raw = lastRaw === null ? null : deps.scrub(lastRaw);
+      res.attempts = e instanceof ProviderError && e.attempts !== null ? e.attempts : 1;
+    }
+    return finish();
+  };
+
+  return new Promise<TicketResult>((resolve) => {
+    const publish = (r: TaskResult): void => {
+      results.set(r.task, r);
+      opts.onResult?.(r, assignment[r.task]);
+      if (results.size === TASK_IDS.length) {
+        const tasks = Object.fromEntries(TASK_IDS.map((t) => [t, results.get(t)!])) as Record<TaskId, TaskResult>;
+        resolve({ ticketId: ticket.id, totalMs: now() - t0, tasks });
+        return;
+      }
+      schedule();
+    };
+    const schedule = (): void => {
+      for (const task of TASK_IDS) {
+        if (started.has(task)) continue;
+        const deps_ = TASKS[task].dependsOn;
+        if (!deps_.every((d) => results.has(d))) continue;
+        started.add(task);
+        const failed = deps_.find((d) => results.get(d)!.status !== 'ok');
+        if (failed) {
+          const r = blank(task, assignment[task]);
+          const why = results.get(failed)!;
+          r.startedMs = r.endedMs = now() - t0;
+          r.error = {
+            code: 'SKIPPED',
+            message: `skipped: ${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
+          };
+          queueMicrotask(() => publish(r));
+          continue;
+        }
+        void runTask(task).then(publish, (e: unknown) => {
+          const r = blank(task, assignment[task]);
+          r.status = 'error';
+          r.error = toError(e, deps.scrub);
+          publish(r);
+        });
+      }
+    };
+    schedule();
+  });
+}
+
+function toError(e: unknown, scrub: (s: string) => string): { code: ErrorCode; message: string } {
+  if (e instanceof ProviderError || e instanceof AppError) return { code: e.code, message: scrub(e.message) };
+  const msg = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.name === 'AbortError') return { code: 'CANCELLED', message: 'cancelled' };
+  return { code: 'INTERNAL', message: scrub(msg) };
+}
+
+/** Critical path of a ticket from per-task latencies (contracts §1). */
+export function criticalPathMs(lat: Record<TaskId, number>): number {
+  return Math.max(
+    lat.platform + lat.product + lat.technical_details,
+    lat.platform + lat.asset_ids,
+    lat.severity,
+  );
+}

@@ -1,0 +1,161 @@
+// Prompt templates (resources/prompts/<task>/<version>.md) and the chat messages built from them.
+// The system message is the rendered template; the user message carries the upstream facts the
+// task depends on, then the ticket verbatim inside <ticket>…</ticket> (contracts §2).
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { detailsFor, idHintsFor, servicesFor, type Catalog } from '../catalog.ts';
+import type { ChatMessage } from '../providers/types.ts';
+import { describeZodIssues, readTextResource, resolveResourcesDir } from '../resources.ts';
+
+export interface PromptTemplate {
+  task: TaskId;
+  /** "v1", "v2", … (the file name). */
+  version: string;
+  /** The system prompt with its {{placeholders}} (front matter removed). */
+  template: string;
+  /** First 12 hex chars of the template's sha256: tells edited prompts apart under one version. */
+  hash: string;
+  file: string;
+}
+
+/** The prompt in use per task. */
+export type PromptRegistry = Record<TaskId, PromptTemplate>;
+
+export interface Upstream {
+  platform?: string | null;
+  product?: string | null;
+}
+
+/** Placeholders a template may use; anything else in {{…}} is a load error. */
+export const PROMPT_PLACEHOLDERS = ['platform', 'product', 'catalog', 'details', 'id_hints'] as const;
+type Placeholder = (typeof PROMPT_PLACEHOLDERS)[number];
+
+const frontMatterSchema = z.object({
+  version: z.string().regex(/^v\d+$/, 'expected v<number>'),
+  task: z.enum(TASK_IDS),
+});
+
+function fail(file: string, msg: string): never {
+  throw new AppError('BAD_INPUT', `${file}: ${msg}`);
+}
+
+function parsePromptFile(file: string, dirTask: TaskId, fileVersion: string): PromptTemplate {
+  const text = readTextResource(file).replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
+  if (!m) fail(file, 'missing front matter (--- version: …, task: … ---)');
+  const fields: Record<string, string> = {};
+  for (const line of (m[1] ?? '').split('\n')) {
+    if (line.trim() === '') continue;
+    const kv = /^([a-z_]+):\s*(.*?)\s*$/.exec(line);
+    if (!kv) fail(file, `front matter line "${line}" is not "key: value"`);
+    fields[kv[1] ?? ''] = kv[2] ?? '';
+  }
+  const fm = frontMatterSchema.safeParse(fields);
+  if (!fm.success) fail(file, `front matter: ${describeZodIssues(fm.error.issues)}`);
+  if (fm.data.task !== dirTask) fail(file, `front matter says task "${fm.data.task}" but the file is under ${dirTask}/`);
+  if (fm.data.version !== fileVersion) fail(file, `front matter says version "${fm.data.version}" but the file is ${fileVersion}.md`);
+  const template = (m[2] ?? '').trim();
+  if (!new RegExp(`^Task: ${dirTask}$`, 'm').test(template)) fail(file, `the prompt must contain the line "Task: ${dirTask}"`);
+  const opens = template.match(/<example_ticket>/g)?.length ?? 0;
+  const answers = template.match(/<example_answer>/g)?.length ?? 0;
+  if (opens !== (template.match(/<\/example_ticket>/g)?.length ?? 0) || opens !== answers || answers !== (template.match(/<\/example_answer>/g)?.length ?? 0)) {
+    fail(file, 'every <example_ticket>…</example_ticket> needs one <example_answer>…</example_answer>');
+  }
+  for (const ph of template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+    if (!(PROMPT_PLACEHOLDERS as readonly string[]).includes(ph[1] ?? '')) {
+      fail(file, `unknown placeholder {{${ph[1]}}} (known: ${PROMPT_PLACEHOLDERS.join(', ')})`);
+    }
+  }
+  const hash = createHash('sha256').update(template).digest('hex').slice(0, 12);
+  return { task: dirTask, version: fm.data.version, template, hash, file };
+}
+
+let active: PromptRegistry | null = null;
+
+/** Loads every task's prompt (the highest version unless `pin` names one); the result becomes the default registry. */
+export function loadPrompts(resourcesDir?: string, pin: Partial<Record<TaskId, string>> = {}): PromptRegistry {
+  const root = path.join(resolveResourcesDir(resourcesDir), 'prompts');
+  const out = {} as PromptRegistry;
+  for (const task of TASK_IDS) {
+    const dir = path.join(root, task);
+    let files: string[];
+    try {
+      files = readdirSync(dir).filter((f) => /^v\d+\.md$/.test(f));
+    } catch {
+      throw new AppError('BAD_INPUT', `${dir}: no prompt directory for task "${task}"`);
+    }
+    const versions = files.map((f) => f.slice(0, -3)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    const wanted = pin[task] ?? versions.at(-1);
+    if (wanted === undefined) throw new AppError('BAD_INPUT', `${dir}: no v<N>.md prompt for task "${task}"`);
+    if (!versions.includes(wanted)) {
+      throw new AppError('BAD_INPUT', `${dir}: no prompt version "${wanted}" (have ${versions.join(', ') || 'none'})`);
+    }
+    out[task] = parsePromptFile(path.join(dir, `${wanted}.md`), task, wanted);
+  }
+  active = out;
+  return out;
+}
+
+/** The version of the prompt in use for a task ("v1"). */
+export function promptVersion(task: TaskId, prompts?: PromptRegistry): string {
+  return (prompts ?? active ?? loadPrompts())[task].version;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/[\r\n]+/g, ' ').trim();
+}
+
+/** Fills a template's {{placeholders}} from the upstream facts and the catalog. */
+export function renderPrompt(template: string, upstream: Upstream, catalog: Catalog): string {
+  const platform = upstream.platform ? oneLine(upstream.platform) : null;
+  const product = upstream.product ? oneLine(upstream.product) : null;
+  const values: Record<Placeholder, () => string> = {
+    platform: () => platform ?? 'unknown',
+    product: () => product ?? 'unknown',
+    catalog: () =>
+      servicesFor(platform, catalog).join(', ') || "(none for this platform: use the vendor's own service name)",
+    details: () =>
+      detailsFor(platform, product, catalog).join('; ') ||
+      'error message, versions, resource names or ids, region, time the problem started',
+    id_hints: () =>
+      idHintsFor(platform, catalog).join('; ') ||
+      'account, project or subscription ids; resource names, ids and paths as the vendor writes them',
+  };
+  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, name: string) =>
+    name in values ? values[name as Placeholder]() : whole,
+  );
+}
+
+/** The chat messages for one task: system = rendered prompt; user = upstream lines, then the ticket verbatim in <ticket>…</ticket>. */
+export function buildMessages(
+  task: TaskId,
+  ticketText: string,
+  upstream: Upstream,
+  prompts: PromptRegistry,
+  catalog: Catalog,
+): ChatMessage[] {
+  const deps = TASKS[task].dependsOn;
+  const lines: string[] = [];
+  if (deps.includes('platform')) lines.push(`Platform: ${upstream.platform ? oneLine(upstream.platform) : 'unknown'}`);
+  if (deps.includes('product')) lines.push(`Product: ${upstream.product ? oneLine(upstream.product) : 'unknown'}`);
+  // The ticket goes in untouched, even if it contains "</ticket>": our closing tag is always the
+  // last line, so the ticket is everything between the first "<ticket>" line and that last line.
+  lines.push('<ticket>', ticketText, '</ticket>');
+  return [
+    { role: 'system', content: renderPrompt(prompts[task].template, upstream, catalog) },
+    { role: 'user', content: lines.join('\n') },
+  ];
+}
+
+/** Recovers the verbatim ticket from a user message built by buildMessages, or null if it has no <ticket> block. */
+export function ticketFromUserMessage(content: string): string | null {
+  const open = content.startsWith('<ticket>\n') ? 0 : content.indexOf('\n<ticket>\n');
+  if (open < 0 || !content.endsWith('\n</ticket>')) return null;
+  const start = open === 0 && content.startsWith('<ticket>\n') ? '<ticket>\n'.length : open + '\n<ticket>\n'.length;
+  const end = content.length - '\n</ticket>'.length;
+  return end >= start ? content.slice(start, end) : null;
+}

@@ -1,0 +1,90 @@
+// ChatProvider over groq-sdk. One HTTP attempt per call: the SDK's own retries are off because
+// it would sleep through a multi-minute retry-after without honouring the abort signal.
+import Groq from 'groq-sdk';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
+} from 'groq-sdk/resources/chat/completions';
+import { classifyError, createRequestSignal, parseRateLimitHeaders, type RetiredLookup } from './classifyError.ts';
+import { completionToResponse, streamToResponse, throwIfAborted, wireResponseFormat } from './openaiProvider.ts';
+import type { ChatProvider, ChatRequest, ChatResponse } from './types.ts';
+
+export interface GroqProviderOptions {
+  apiKey: string;
+  /** The server root (groq-sdk appends /openai/v1/…). */
+  baseURL?: string;
+  isRetired?: RetiredLookup;
+  /** Monotonic clock for TTFT; defaults to performance.now. */
+  now?: () => number;
+}
+
+/** True for gpt-oss models, which take reasoning_effort low|medium|high (not 'none'). */
+export function isGptOss(model: string): boolean {
+  return /(^|\/)gpt-oss/i.test(model);
+}
+
+/** ChatProvider over groq-sdk (streaming with usage, rate-limit headers, Groq timings). */
+export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
+  const label = 'Groq';
+  const now = opts.now ?? (() => performance.now());
+  const client = new Groq({
+    apiKey: opts.apiKey,
+    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+    maxRetries: 0,
+  });
+
+  async function complete(req: ChatRequest): Promise<ChatResponse> {
+    const rs = createRequestSignal(req.timeoutMs, req.signal);
+    const base = {
+      model: req.model,
+      messages: req.messages,
+      response_format: wireResponseFormat(req.responseFormat),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.maxTokens !== undefined ? { max_completion_tokens: req.maxTokens } : {}),
+      // Extraction needs little reasoning and 'low' cuts latency; gpt-oss rejects 'none'.
+      ...(isGptOss(req.model) ? { reasoning_effort: 'low' as const } : {}),
+    };
+    const reqOpts = { signal: rs.signal, timeout: req.timeoutMs, maxRetries: 0 };
+    const startedAt = now();
+    try {
+      if (req.stream) {
+        // The SDK types lack stream_options; the API accepts it and then sends a final usage chunk.
+        const params: ChatCompletionCreateParamsStreaming & { stream_options: { include_usage: boolean } } = {
+          ...base,
+          stream: true,
+          stream_options: { include_usage: true },
+        };
+        const { data: stream, response } = await client.chat.completions.create(params, reqOpts).withResponse();
+        return await streamToResponse(stream, {
+          label,
+          requestId: response.headers.get('x-request-id'),
+          rateLimit: parseRateLimitHeaders(response.headers),
+          startedAt,
+          now,
+          checkAborted: () => throwIfAborted(rs.aborted(), req, label, 'groq'),
+        });
+      }
+      const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
+      const { data, response } = await client.chat.completions.create(params, reqOpts).withResponse();
+      return completionToResponse(data, {
+        label,
+        requestId: response.headers.get('x-request-id'),
+        rateLimit: parseRateLimitHeaders(response.headers),
+      });
+    } catch (err) {
+      throw classifyError(err, {
+        provider: 'groq',
+        model: req.model,
+        label,
+        isRetired: opts.isRetired,
+        aborted: rs.aborted(),
+        timeoutMs: req.timeoutMs,
+        secrets: [opts.apiKey],
+      });
+    } finally {
+      rs.dispose();
+    }
+  }
+
+  return { id: 'groq', complete };
+}

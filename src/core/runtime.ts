@@ -1,0 +1,133 @@
+// Composition of the core for one host process: shipped data (prompts, catalog, models), keys,
+// one provider + scheduler per provider account, and the engine's dependencies built from them.
+// Hosts pass configuration in; nothing here reads process.env or argv.
+import { AppError } from '../shared/errors.ts';
+import { TASK_IDS, type TaskId } from '../shared/tasks.ts';
+import type { Assignment, EngineDeps, Lane } from './graph/engine.ts';
+import { buildMessages, loadPrompts, promptVersion } from './graph/prompts.ts';
+import { parseAnswer } from './graph/normalise.ts';
+import { checkTicket } from './graph/ticketGate.ts';
+import { loadCatalog } from './catalog.ts';
+import { costUsd, loadModels, parseModelSpec, responseFormatFor, retiredInfo, type ModelsRegistry } from './models.ts';
+import { DEFAULT_ASSIGNMENT, parseAssignment } from './assignment.ts';
+import { createGroqProvider } from './providers/groqProvider.ts';
+import { createOpenAIProvider } from './providers/openaiProvider.ts';
+import { createDemoProvider } from './providers/demoProvider.ts';
+import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from './providers/scheduler.ts';
+import type { ChatProvider, ProviderId } from './providers/types.ts';
+import { resolveKey, keyStatus, missingKeyMessage, KEY_PROVIDERS, type KeyProvider, type ResolvedKey, type SecretStore } from './secrets/secretStore.ts';
+import { scrubSecrets } from './secrets/scrub.ts';
+import type { KeyStatus } from '../shared/routes.ts';
+
+export interface RuntimeConfig {
+  env: Record<string, string | undefined>;
+  secretStore: SecretStore | null;
+  resourcesDir?: string;
+  scheduler?: Pick<SchedulerOptions, 'maxConcurrency' | 'maxRetries' | 'retryAfterCapMs' | 'rpm'>;
+  /** Demo provider latency scale (1 = the article's latencies). */
+  demoSpeed?: number;
+  demoSeed?: number;
+  /** ISO day used for retirement checks; default today. */
+  today?: string;
+  /** Minimum-information gate. */
+  gate?: { minChars?: number; minWords?: number; maxBytes?: number };
+}
+
+export interface Runtime {
+  deps: EngineDeps;
+  models: ModelsRegistry;
+  /** Parses an assignment spec (or the default) into a model per task. */
+  assignment(spec?: string): Assignment;
+  /** Throws KEY_MISSING naming the first provider of the assignment without a key. */
+  checkKeys(assignment: Assignment): void;
+  gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  keyStatus(): KeyStatus[];
+  schedulerStates(): Record<string, SchedulerState>;
+  close(): Promise<void>;
+}
+
+/** Builds the runtime: loads shipped data and resolves keys once. */
+export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
+  const { env } = cfg;
+  const prompts = loadPrompts(cfg.resourcesDir);
+  const catalog = loadCatalog(cfg.resourcesDir);
+  const models = loadModels(cfg.resourcesDir);
+  const today = cfg.today ?? new Date().toISOString().slice(0, 10);
+  const keys = new Map<KeyProvider, ResolvedKey>();
+  for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
+  const knownSecrets = [...keys.values()].map((k) => k.key).filter((k): k is string => Boolean(k));
+  const scrub = (s: string): string => scrubSecrets(s, knownSecrets);
+  const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today, models);
+  const lanes = new Map<ProviderId, Lane>();
+  const schedulers = new Map<ProviderId, ProviderScheduler>();
+
+  const keyFor = (p: ProviderId): string | null => {
+    if (p === 'groq' || p === 'openai') {
+      const k = keys.get(p)!;
+      if (!k.key) throw new AppError('KEY_MISSING', missingKeyMessage(p, k.keychainError));
+      return k.key;
+    }
+    return p === 'openai-compatible' ? (env.OPENAI_COMPATIBLE_API_KEY ?? null) : null;
+  };
+
+  const makeProvider = (p: ProviderId): ChatProvider => {
+    switch (p) {
+      case 'groq':
+        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired });
+      case 'openai':
+        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired });
+      case 'openai-compatible': {
+        const baseURL = env.OPENAI_COMPATIBLE_BASE_URL;
+        if (!baseURL) throw new AppError('BAD_INPUT', 'openai-compatible models need OPENAI_COMPATIBLE_BASE_URL (e.g. http://127.0.0.1:11434/v1)');
+        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired });
+      }
+      case 'demo':
+        return createDemoProvider({ seed: cfg.demoSeed, speed: cfg.demoSpeed });
+    }
+  };
+
+  const lane = (spec: string): Lane => {
+    const { provider, model } = parseModelSpec(spec);
+    let l = lanes.get(provider);
+    if (!l) {
+      const scheduler = new ProviderScheduler({
+        label: provider === 'groq' ? 'Groq' : provider === 'openai' ? 'OpenAI' : provider,
+        ...cfg.scheduler,
+      });
+      schedulers.set(provider, scheduler);
+      l = { providerId: provider, model: '', provider: makeProvider(provider), scheduler };
+      lanes.set(provider, l);
+    }
+    return { ...l, model };
+  };
+
+  const deps: EngineDeps = {
+    buildMessages: (task, text, upstream) => buildMessages(task, text, upstream, prompts, catalog),
+    promptVersion: (task) => promptVersion(task, prompts),
+    responseFormat: (spec, task) => responseFormatFor(spec, task, models),
+    parseAnswer: (task, raw, ctx) => {
+      const r = parseAnswer(task, raw, { platform: ctx.platform, catalog });
+      return r.ok ? { ok: true, value: r.value } : { ok: false, message: r.message };
+    },
+    cost: (spec, usage) => costUsd(spec, usage, models),
+    lane,
+    scrub,
+  };
+
+  return {
+    deps,
+    models,
+    assignment: (spec) => (spec ? parseAssignment(spec, { fallback: DEFAULT_ASSIGNMENT }) : { ...DEFAULT_ASSIGNMENT }),
+    checkKeys(assignment) {
+      const providers = new Set(TASK_IDS.map((t: TaskId) => parseModelSpec(assignment[t]).provider));
+      for (const p of providers) {
+        if (p === 'groq' || p === 'openai') keyFor(p);
+        if (p === 'openai-compatible' && !env.OPENAI_COMPATIBLE_BASE_URL) lane(`openai-compatible:x`);
+      }
+    },
+    gate: (text) => checkTicket(text, cfg.gate),
+    keyStatus: () => KEY_PROVIDERS.map((p) => keyStatus(keys.get(p)!)),
+    schedulerStates: () => Object.fromEntries([...schedulers].map(([p, s]) => [p, s.state()])),
+    close: async () => {},
+  };
+}

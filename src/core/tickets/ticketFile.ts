@@ -1,0 +1,144 @@
+// Reads ticket files (contracts §3) as a stream: JSONL one ticket a line, or CSV with a header.
+// A malformed line is reported with its line number and why; the rest is read.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import type { TicketInput } from '../../shared/results.ts';
+
+export type TicketLine = { ok: true; line: number; ticket: TicketInput } | { ok: false; line: number; message: string };
+
+const labelsSchema = z
+  .object({
+    platform: z.string().nullable().optional(),
+    product: z.string().nullable().optional(),
+    severity: z.string().optional(),
+    asset_ids: z.array(z.string()).optional(),
+    has_technical_details: z.boolean().optional(),
+  })
+  .loose();
+
+const ticketSchema = z
+  .object({
+    id: z.union([z.string().min(1), z.number().transform(String)]),
+    text: z.string(),
+    title: z.string().optional(),
+    created_at: z.string().optional(),
+    labels: labelsSchema.optional(),
+  })
+  .loose();
+
+/** Validates one parsed object as a ticket; returns a message naming the problem otherwise. */
+export function toTicket(obj: unknown): { ok: true; ticket: TicketInput } | { ok: false; message: string } {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, message: 'not a JSON object' };
+  const r = ticketSchema.safeParse(obj);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.length ? `\`${issue.path.join('.')}\`` : 'ticket';
+    const missing = issue.code === 'invalid_type' && (obj as Record<string, unknown>)[String(issue.path[0])] === undefined;
+    return { ok: false, message: missing ? `missing ${where}` : `${where}: ${issue.message}` };
+  }
+  const { id, text, title, created_at, labels } = r.data;
+  if (text.includes('\u0000')) return { ok: false, message: '`text` contains a NUL byte' };
+  const ticket: TicketInput = { id, text };
+  if (title !== undefined) ticket.title = title;
+  if (created_at !== undefined) ticket.created_at = created_at;
+  if (labels !== undefined) ticket.labels = labels as TicketInput['labels'];
+  return { ok: true, ticket };
+}
+
+function isCsv(path: string, firstLine: string): boolean {
+  if (/\.csv$/i.test(path)) return true;
+  if (/\.jsonl?$/i.test(path)) return false;
+  return !firstLine.trimStart().startsWith('{');
+}
+
+async function firstLineOf(path: string): Promise<string> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', end: 64 * 1024 }), crlfDelay: Infinity });
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
+  return '';
+}
+
+/** Streams the tickets of a JSONL or CSV file; throws AppError only when the file as a whole is unusable. */
+export async function* readTicketFile(path: string): AsyncGenerator<TicketLine> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new AppError('BAD_INPUT', `cannot read tickets file ${path}: no such file`);
+  }
+  if (info.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a tickets file`);
+  const first = await firstLineOf(path);
+  const seen = new Set<string>();
+  const dedupe = (t: TicketLine): TicketLine => {
+    if (!t.ok) return t;
+    if (seen.has(t.ticket.id)) return { ok: false, line: t.line, message: `duplicate ticket id \`${t.ticket.id}\` (first seen earlier); skipped` };
+    seen.add(t.ticket.id);
+    return t;
+  };
+  if (isCsv(path, first)) {
+    yield* readCsv(path, dedupe);
+    return;
+  }
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const raw of rl) {
+    n++;
+    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (!line.trim()) continue;
+    if (line.includes('\uFFFD')) {
+      yield { ok: false, line: n, message: 'not valid UTF-8' };
+      continue;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (e) {
+      yield { ok: false, line: n, message: `not valid JSON (${(e as Error).message.slice(0, 120)})` };
+      continue;
+    }
+    const t = toTicket(obj);
+    yield dedupe(t.ok ? { ok: true, line: n, ticket: t.ticket } : { ok: false, line: n, message: t.message });
+  }
+}
+
+async function* readCsv(path: string, dedupe: (t: TicketLine) => TicketLine): AsyncGenerator<TicketLine> {
+  const parser = createReadStream(path).pipe(
+    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: false }),
+  );
+  let header = false;
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (!header) {
+        header = true;
+        const cols = Object.keys(rec.record);
+        if (!cols.includes('id') || !cols.includes('text')) {
+          throw new AppError('BAD_INPUT', `${path}: the CSV header must have \`id\` and \`text\` columns (found: ${cols.join(', ')})`);
+        }
+      }
+      const r = rec.record;
+      const labels: Record<string, unknown> = {};
+      if (r.platform) labels.platform = r.platform;
+      if (r.product) labels.product = r.product;
+      if (r.severity) labels.severity = r.severity;
+      if (r.asset_ids) labels.asset_ids = r.asset_ids.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+      if (r.has_technical_details) labels.has_technical_details = /^(1|true|yes)$/i.test(r.has_technical_details);
+      const obj: Record<string, unknown> = { id: r.id, text: r.text };
+      if (r.title) obj.title = r.title;
+      if (r.created_at) obj.created_at = r.created_at;
+      if (Object.keys(labels).length) obj.labels = labels;
+      const t = toTicket(obj);
+      yield dedupe(t.ok ? { ok: true, line: rec.info.lines, ticket: t.ticket } : { ok: false, line: rec.info.lines, message: t.message });
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    // csv-parse stops at a structural error (e.g. an unclosed quote): report where, keep what was read.
+    const err = e as Error & { lines?: number };
+    yield { ok: false, line: err.lines ?? 0, message: `CSV error: ${err.message}; the rest of the file was not read` };
+  }
+}

@@ -1,0 +1,108 @@
+// Electron host: the composition root. Builds the core once, opens one hardened window and
+// bridges the route contract over a single IPC channel plus one event channel.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
+import { createCoreServices } from '../core/app.ts';
+import { IPC_EVENT, IPC_REQUEST } from '../shared/bridge.ts';
+import type { AppEvent } from '../shared/routes.ts';
+import { dispatchRequest, isAllowedSender } from './ipcRouter.ts';
+import { hostPaths } from './paths.ts';
+import { CSP, windowOptions } from './windowOptions.ts';
+
+type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
+
+const here = import.meta.dirname;
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const indexHtml = join(here, '../renderer/index.html');
+const allowedOrigins: string[] = devUrl ? [new URL(devUrl).origin] : [pathToFileURL(indexHtml).href];
+
+let core: CoreServices | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function harden(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedSender(url, allowedOrigins)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedSender(url, allowedOrigins)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')));
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  if (devUrl) void win.loadURL(devUrl);
+  else void win.loadFile(indexHtml);
+  return win;
+}
+
+function forward(e: AppEvent): void {
+  const win = mainWindow;
+  if (win && !win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(IPC_EVENT, e);
+}
+
+async function start(): Promise<void> {
+  const paths = hostPaths({
+    isPackaged: app.isPackaged,
+    userData: app.getPath('userData'),
+    appPath: app.getAppPath(),
+    resourcesPath: process.resourcesPath,
+  });
+  core = await createCoreServices({ dbPath: paths.dbPath, resourcesDir: paths.resourcesDir, env: { ...process.env } });
+  const services = core;
+
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  // The UI needs no camera, notifications, clipboard-read, …: refuse every permission request.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  ipcMain.handle(IPC_REQUEST, (event, route: unknown, input: unknown) =>
+    dispatchRequest(services, event.senderFrame?.url, allowedOrigins, route, input),
+  );
+  services.subscribe(forward);
+
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+}
+
+app.enableSandbox();
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
+  app.on('web-contents-created', (_event, contents) => harden(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  let closing = false;
+  app.on('will-quit', (event) => {
+    if (!core || closing) return;
+    closing = true;
+    event.preventDefault();
+    const c = core;
+    core = null;
+    void Promise.resolve(c.close()).finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      dialog.showErrorBox('casebench could not start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
+}
