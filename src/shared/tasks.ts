@@ -8,11 +8,11 @@ export type TaskId = (typeof TASK_IDS)[number];
 export const SEVERITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-const platformValue = z.union([
-  z.enum(['aws', 'gcp', 'azure']),
-  z.string().regex(/^other:.+$/i),
-  z.null(),
-]);
+// Case-insensitive on the wire ("AWS" is a fine answer); the kept value is lower-cased.
+const platformValue = z
+  .string()
+  .regex(/^\s*(aws|gcp|azure|other:.*\S.*)\s*$/i, 'platform must be aws, gcp, azure, other:<vendor> or null')
+  .nullable();
 
 /** Zod schema of each task's wire answer (what the model must return). */
 export const WIRE_SCHEMAS = {

@@ -215,7 +215,7 @@ export async function triageTicket(
           r.startedMs = r.endedMs = now() - t0;
           r.error = {
             code: 'SKIPPED',
-            message: `skipped: ${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
+            message: `${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
           };
           queueMicrotask(() => publish(r));
           continue;

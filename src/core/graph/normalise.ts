@@ -33,14 +33,93 @@ function typeName(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
+// JSON.parse in V8 often reports no position ("Unexpected token 'S'"), so on failure a small
+// scanner finds where the text stops being JSON and why.
+function locateJsonError(text: string): { pos: number; reason: string } {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i] ?? '')) i++;
+  };
+  const stop = (reason: string): never => {
+    throw { pos: i, reason: i >= text.length ? `it ends early (${reason})` : reason };
+  };
+  const found = (): string => (i >= text.length ? 'end of text' : `\`${text[i]}\``);
+  const expectChar = (c: string): void => {
+    if (text[i] !== c) stop(`expected \`${c}\`, found ${found()}`);
+    i++;
+  };
+  const str = (): void => {
+    expectChar('"');
+    for (;;) {
+      if (i >= text.length) stop('unterminated string');
+      const c = text.charCodeAt(i);
+      if (c === 0x22) return void i++;
+      if (c < 0x20) stop('control character inside a string');
+      if (c === 0x5c) {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) stop('bad \\u escape');
+          i += 5;
+        } else if ('"\\/bfnrt'.includes(text[i] ?? 'x') && i < text.length) i++;
+        else stop('bad escape');
+      } else i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') stop(`expected a "quoted" key, found ${found()}`);
+        str();
+        ws();
+        expectChar(':');
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else stop(`expected \`,\` or \`}\`, found ${found()}`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else stop(`expected \`,\` or \`]\`, found ${found()}`);
+      }
+    }
+    if (c === '"') return str();
+    for (const lit of ['true', 'false', 'null']) if (text.startsWith(lit, i)) return void (i += lit.length);
+    const num = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+    num.lastIndex = i;
+    if (num.test(text)) return void (i = num.lastIndex);
+    stop(`unexpected ${found()}`);
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) stop(`unexpected ${found()} after the JSON value`);
+  } catch (e) {
+    if (typeof e === 'object' && e !== null && 'pos' in e) return e as { pos: number; reason: string };
+    // e.g. RangeError on absurdly deep nesting: fall back to the parser's own message.
+  }
+  return { pos: -1, reason: '' };
+}
+
 function jsonError(text: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
   if (text.trim() === '') return 'not valid JSON: the answer is empty';
-  const pos = /position (\d+)/.exec(msg);
-  const reason = msg.replace(/\s*(in JSON )?at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
-  if (pos) return `not valid JSON at position ${pos[1]}: ${reason}`;
-  if (/end of JSON input/i.test(msg)) return `not valid JSON: it ends early at position ${text.length}`;
-  return `not valid JSON: ${reason}`;
+  const at = locateJsonError(text);
+  if (at.pos >= 0) return `not valid JSON at position ${at.pos}: ${at.reason}`;
+  return `not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
 }
 
 function describeIssue(task: TaskId, issue: z.core.$ZodIssue, data: unknown): string {

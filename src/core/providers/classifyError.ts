@@ -221,13 +221,16 @@ const NETWORK_CODES = new Set([
 ]);
 
 function networkCause(err: unknown): string | null {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && isObject(cur); depth++) {
-    const code = str(cur.code);
+  const chain: Record<string, unknown>[] = [];
+  for (let cur: unknown = err; chain.length < 5 && isObject(cur); cur = cur.cause) chain.push(cur);
+  // The deepest code (ECONNRESET) says more than the wrapper's "fetch failed".
+  for (const e of [...chain].reverse()) {
+    const code = str(e.code);
     if (code && NETWORK_CODES.has(code)) return code;
-    const msg = str(cur.message);
+  }
+  for (const e of chain) {
+    const msg = str(e.message);
     if (msg && /^(terminated|fetch failed|other side closed|socket hang up)$/i.test(msg)) return msg;
-    cur = cur.cause;
   }
   return null;
 }

@@ -282,14 +282,36 @@ describe('ProviderScheduler concurrency', () => {
     const later = s.run(m.fn, { timeoutMs: 60_000 });
     await clock.advance(2999);
     expect(m.calls).toHaveLength(1);
+    expect(s.state().queued).toBe(1);
     await clock.advance(1);
-    expect(m.calls).toHaveLength(3); // the retry (queued first) and the later call
-    expect(m.calls[1]?.attemptNo).toBe(2);
+    expect(m.calls.map((c) => c.attemptNo).sort()).toEqual([1, 1, 2]);
     expect(s.state().cooling).toBe(false);
-    m.calls[1]?.resolve('r');
-    m.calls[2]?.resolve('l');
-    await expect(first).resolves.toEqual({ value: 'r', attempts: 2 });
-    await expect(later).resolves.toEqual({ value: 'l', attempts: 1 });
+    for (const c of m.calls.slice(1)) c.resolve(c.attemptNo === 2 ? 'retry' : 'later');
+    await expect(first).resolves.toEqual({ value: 'retry', attempts: 2 });
+    await expect(later).resolves.toEqual({ value: 'later', attempts: 1 });
+  });
+
+  it('lets a retry go ahead of calls that queued while it backed off', async () => {
+    const { clock, s } = setup({ maxConcurrency: 1, random: () => 1 });
+    const order: string[] = [];
+    const m = manual();
+    const tracked = (name: string) => (sig: AbortSignal, n: number) => { order.push(`${name}${n}`); return m.fn(sig, n); };
+    const a = s.run(tracked('A'), { timeoutMs: 60_000 });
+    const b = s.run(tracked('B'), { timeoutMs: 60_000 });
+    await clock.advance(0);
+    m.calls[0]?.reject(err5xx()); // A fails; B takes the slot; A backs off 500 ms
+    await clock.advance(0);
+    const c = s.run(tracked('C'), { timeoutMs: 60_000 }); // C queues behind B
+    await clock.advance(500); // A's retry now waits too, ahead of C
+    expect(s.state().queued).toBe(2);
+    m.calls[1]?.resolve('b');
+    await clock.advance(0);
+    expect(order).toEqual(['A1', 'B1', 'A2']);
+    m.calls[2]?.resolve('a');
+    await clock.advance(0);
+    m.calls[3]?.resolve('c');
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['A1', 'B1', 'A2', 'C1']);
   });
 
   it('paces calls to the rpm limit', async () => {

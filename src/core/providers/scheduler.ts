@@ -107,7 +107,8 @@ export class ProviderScheduler {
   #inFlight = 0;
   #queue: Waiter[] = [];
   #streak = 0;
-  #lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  /** Bumped at each halving; attempts dispatched before it report the same overload. */
+  #epoch = 0;
   #coolUntil = Number.NEGATIVE_INFINITY;
   #tokens: number;
   #tokensAt: number;
@@ -169,6 +170,7 @@ export class ProviderScheduler {
         throw annotate(e instanceof ProviderError ? e : cancelled(), n - 1);
       }
       const startedAt = this.#now();
+      const epoch = this.#epoch;
       let value: T | undefined;
       let error: ProviderError | null = null;
       try {
@@ -187,7 +189,7 @@ export class ProviderScheduler {
         return { value: value as T, attempts: n };
       }
 
-      if (error.status === 429 && error.code === 'RATE_LIMITED') this.#on429(startedAt, error.retryAfterMs);
+      if (error.status === 429 && error.code === 'RATE_LIMITED') this.#on429(epoch, error.retryAfterMs);
       const plan = this.#planRetry(error, n);
       this.#report(opts, {
         attempt: n,
@@ -310,13 +312,13 @@ export class ProviderScheduler {
     }
   }
 
-  #on429(attemptStartedAt: number, retryAfterMs: number | null): void {
+  #on429(attemptEpoch: number, retryAfterMs: number | null): void {
     this.#streak = 0;
     // One halving per congestion event: 429s from attempts already in flight at the last
-    // decrease report the same overload.
-    if (attemptStartedAt >= this.#lastDecreaseAt) {
+    // halving report the same overload.
+    if (attemptEpoch === this.#epoch) {
       this.#limit = Math.max(1, Math.floor(this.#limit / 2));
-      this.#lastDecreaseAt = this.#now();
+      this.#epoch++;
     }
     if (retryAfterMs !== null && retryAfterMs <= this.#retryAfterCap) {
       this.#coolUntil = Math.max(this.#coolUntil, this.#now() + retryAfterMs);
@@ -368,11 +370,12 @@ export class ProviderScheduler {
       const rate = this.#rpm / 60_000;
       this.#tokens = Math.min(this.#burst, this.#tokens + (t - this.#tokensAt) * rate);
       this.#tokensAt = t;
-      if (this.#tokens < 1) {
+      // The epsilon absorbs float error so a wake-up at the computed time finds a whole token.
+      if (this.#tokens < 1 - 1e-9) {
         this.#wakeIn((1 - this.#tokens) / rate);
         return false;
       }
-      this.#tokens -= 1;
+      this.#tokens = Math.max(0, this.#tokens - 1);
     }
     this.#inFlight++;
     return true;

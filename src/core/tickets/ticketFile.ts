@@ -33,12 +33,14 @@ const ticketSchema = z
 /** Validates one parsed object as a ticket; returns a message naming the problem otherwise. */
 export function toTicket(obj: unknown): { ok: true; ticket: TicketInput } | { ok: false; message: string } {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { ok: false, message: 'not a JSON object' };
+  for (const field of ['id', 'text'] as const) {
+    if ((obj as Record<string, unknown>)[field] === undefined) return { ok: false, message: `missing \`${field}\`` };
+  }
   const r = ticketSchema.safeParse(obj);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const where = issue.path.length ? `\`${issue.path.join('.')}\`` : 'ticket';
-    const missing = issue.code === 'invalid_type' && (obj as Record<string, unknown>)[String(issue.path[0])] === undefined;
-    return { ok: false, message: missing ? `missing ${where}` : `${where}: ${issue.message}` };
+    return { ok: false, message: `${where}: ${issue.message}` };
   }
   const { id, text, title, created_at, labels } = r.data;
   if (text.includes('\u0000')) return { ok: false, message: '`text` contains a NUL byte' };

@@ -134,7 +134,7 @@ export function httpTransport(deps: HttpDeps): Transport {
 }
 
 /** Picks IPC when the preload bridge exists, else HTTP/SSE against the page's own origin. */
-export function createTransport(win: Window = window): Transport {
+export function createTransport(win: Window & typeof globalThis = window): Transport {
   if (win.api) return ipcTransport(win.api);
   let storage: Storage | null = null;
   try {

@@ -1,21 +1,11 @@
 // One task's card: waiting → running → its value (or error / skip), with model, time, tokens, cost.
-import { useEffect, useState } from 'react';
 import { useTriage } from '../../app/stores.tsx';
+import { useNow } from '../../app/useNow.ts';
 import { AlertIcon, CheckIcon, ClockIcon, SkipIcon } from '../../app/icons.tsx';
 import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
 import { waitingOn, type TaskCardState } from './triageStore.ts';
-
-function useElapsed(startedAt: number | null, active: boolean): number | null {
-  const [now, setNow] = useState(() => performance.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(performance.now()), 100);
-    return () => clearInterval(t);
-  }, [active]);
-  return startedAt === null ? null : Math.max(0, now - startedAt);
-}
 
 const STATUS_TEXT: Record<TaskCardState['status'], string> = {
   pending: 'Pending',
@@ -44,18 +34,19 @@ export function TaskCard({ task, onCriticalPath }: { task: TaskId; onCriticalPat
   const card = tasks[task];
   const waiting = waitingOn(tasks, task);
   const assigned = useTriage((s) => s.assignment?.[task] ?? null);
-  const elapsed = useElapsed(card.startedAt, card.status === 'running');
+  const now = useNow(card.status === 'running');
+  const elapsed = card.startedAt === null ? null : Math.max(0, now - card.startedAt);
   const decl = TASKS[task];
   const r = card.result;
   const inRun = phase === 'starting' || phase === 'running';
   const modelSpec = r ? `${r.provider}:${r.model}` : card.model ? `${card.provider}:${card.model}` : assigned;
-  const model = modelSpec ? splitSpec(modelSpec).model : null;
+  const spec = modelSpec ? splitSpec(modelSpec) : null;
 
   let body;
   if (card.status === 'running') {
     body = (
       <p className="state-line running">
-        Asking <span className="mono">{model ?? 'model'}</span>… <span className="tabular">{formatMs(elapsed)}</span>
+        Asking the model… <span className="tabular elapsed">{formatMs(elapsed)}</span>
       </p>
     );
   } else if (card.status === 'pending') {
@@ -85,7 +76,7 @@ export function TaskCard({ task, onCriticalPath }: { task: TaskId; onCriticalPat
   const finished = r !== null && card.status !== 'skipped';
   return (
     <article
-      className={`card status-${card.status}${onCriticalPath ? ' critical' : ''}`}
+      className={`card card-${task} status-${card.status}${onCriticalPath ? ' critical' : ''}`}
       data-testid={`card-${task}`}
       data-status={card.status}
       aria-busy={card.status === 'running'}
@@ -98,22 +89,35 @@ export function TaskCard({ task, onCriticalPath }: { task: TaskId; onCriticalPat
         {onCriticalPath && <span className="tag-critical" title="On the critical path">critical path</span>}
         <StatusPill status={card.status} />
       </header>
+      <p className="card-model mono" title={modelSpec ?? undefined} data-testid={`model-${task}`}>
+        {spec ? (
+          <>
+            {spec.provider && <span className="provider">{spec.provider}</span>}
+            {spec.model}
+          </>
+        ) : (
+          '—'
+        )}
+      </p>
       <div className="card-body">{body}</div>
       <footer className="card-meta">
-        <span className="meta-model mono" title={modelSpec ?? undefined}>
-          {model ?? '—'}
-        </span>
         {finished && r ? (
-          <span className="meta-numbers">
-            <span className="meta-ms tabular" data-testid={`ms-${task}`}>
+          <>
+            <span className="meta-ms tabular" data-testid={`ms-${task}`} title="Latency of the call">
               {formatMs(r.latencyMs)}
             </span>
-            <span className="tabular">{formatTokens(r.inputTokens, r.outputTokens)}</span>
-            <span className={`tabular${r.costUsd === null ? ' unknown' : ''}`}>{formatCost(r.costUsd)}</span>
+            <span className="tabular" title="Input and output tokens">
+              {formatTokens(r.inputTokens, r.outputTokens)}
+            </span>
+            <span className={`tabular meta-cost${r.costUsd === null ? ' unknown' : ''}`} title="Cost of the call">
+              {formatCost(r.costUsd)}
+            </span>
             {r.attempts > 1 && <span title="Calls made, including retries">{r.attempts} attempts</span>}
-          </span>
+          </>
         ) : (
-          <span className="meta-numbers muted">{decl.dependsOn.length ? `after ${decl.dependsOn.map((d) => TASKS[d].label.toLowerCase()).join(', ')}` : 'no dependencies'}</span>
+          <span className="muted">
+            {decl.dependsOn.length ? `after ${decl.dependsOn.map((d) => TASKS[d].label.toLowerCase()).join(' and ')}` : 'no dependencies'}
+          </span>
         )}
       </footer>
     </article>

@@ -31,6 +31,8 @@ export interface TriageState {
   demo: boolean;
   tasks: Record<TaskId, TaskCardState>;
   totalMs: number | null;
+  /** Local clock (performance.now) when this run was started, for live timelines. */
+  runStartedAt: number | null;
   /** Why the run could not start or was refused. */
   error: AppErrorShape | null;
   /** Latest arrival, worded for screen readers (aria-live). */
@@ -114,7 +116,16 @@ export function createTriageStore(transport: Transport, now: () => number = () =
           return;
         }
         early = [];
-        set({ phase: 'starting', cancelling: false, ticketId: null, tasks: freshTasks(), totalMs: null, error: null, announcement: 'Triage started.' });
+        set({
+          phase: 'starting',
+          cancelling: false,
+          ticketId: null,
+          tasks: freshTasks(),
+          totalMs: null,
+          runStartedAt: now(),
+          error: null,
+          announcement: 'Triage started.',
+        });
         const r = await transport.request('triage.start', { text });
         if (!r.ok) {
           early = [];
@@ -159,6 +170,7 @@ export function createTriageStore(transport: Transport, now: () => number = () =
       demo: false,
       tasks: freshTasks(),
       totalMs: null,
+      runStartedAt: null,
       error: null,
       announcement: '',
       actions,
