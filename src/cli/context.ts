@@ -1,6 +1,6 @@
 // Builds the core runtime for a CLI command from the environment (the host's job, not the core's).
 import { InvalidArgumentError } from 'commander';
-import { keytarSecretStore } from '../core/secrets/secretStore.ts';
+import { keytarSecretStore, type SecretStore } from '../core/secrets/secretStore.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
 
 /** commander parser for a positive whole number. */
@@ -10,12 +10,17 @@ export function positiveInt(v: string): number {
   return n;
 }
 
+/** The OS keychain, unless CASEBENCH_NO_KEYCHAIN=1 (tests, CI, machines without a keyring). */
+export function cliSecretStore(): SecretStore | null {
+  return process.env.CASEBENCH_NO_KEYCHAIN === '1' ? null : keytarSecretStore();
+}
+
 /** The runtime for this process: keys from env or keychain, endpoints from env. */
 export function cliRuntime(opts: { maxInFlight?: number } = {}): Promise<Runtime> {
   const env = process.env;
   return createRuntime({
     env,
-    secretStore: keytarSecretStore(),
+    secretStore: cliSecretStore(),
     scheduler: {
       maxConcurrency: Math.max(16, opts.maxInFlight ?? 16),
       maxRetries: env.CASEBENCH_MAX_RETRIES ? Number(env.CASEBENCH_MAX_RETRIES) : undefined,

@@ -42,7 +42,7 @@ async function runOnce(colorScheme: 'light' | 'dark', file: string, failPlatform
     if (!failPlatform) await b.page.screenshot({ path: resolve(outDir, file.replace('.png', '-idle.png')) });
     await b.page.getByTestId('ticket-input').fill(TICKET);
     await b.page.getByTestId('ticket-input').press('Control+Enter');
-    await b.page.locator('[data-testid="card-product"][data-status="running"]').waitFor();
+    await b.page.locator(`[data-testid="card-${failPlatform ? 'severity' : 'product'}"][data-status="running"]`).waitFor();
     if (!failPlatform) await b.page.screenshot({ path: resolve(outDir, file.replace('.png', '-running.png')) });
     await b.page.getByTestId('total-ms').waitFor({ timeout: 10_000 });
     const statuses: Record<string, string | null> = {};

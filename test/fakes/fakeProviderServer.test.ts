@@ -60,6 +60,7 @@ afterEach(() => {
   // Tests share one server; undo what a test changed.
   server.configure({ apiKeys: null, rpm: null, tpm: null, faults: null, answer: null, latencyMs: 5 });
   server.resetStats();
+  server.resetLimits();
 });
 
 describe('non-streaming answers', () => {

@@ -128,6 +128,8 @@ export interface FakeServer {
   /** The next requests fail with these faults, in order (before any random fault). */
   queueFaults(kinds: readonly FaultKind[]): void;
   resetStats(): void;
+  /** Forgets the rpm/tpm windows and daily counts, so limits start from a clean slate. */
+  resetLimits(): void;
   close(): Promise<void>;
 }
 
@@ -1492,6 +1494,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       stats = emptyStats();
       stats.peakInFlight = inFlight;
       seq = 0;
+    },
+    resetLimits(): void {
+      requestWindow.clear();
+      tokenWindow.clear();
+      dayCount.clear();
     },
     close(): Promise<void> {
       closing = true;

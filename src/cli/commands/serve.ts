@@ -4,9 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { createCoreServices } from '../../core/app.ts';
-import { keytarSecretStore } from '../../core/secrets/secretStore.ts';
 import { listeningLine, startServer } from '../../server/server.ts';
-import { positiveInt } from '../context.ts';
+import { cliSecretStore, positiveInt } from '../context.ts';
 
 const port = (v: string): number => (v === '0' ? 0 : positiveInt(v));
 
@@ -25,7 +24,7 @@ export function registerServe(program: Command): void {
       const core = await createCoreServices({
         dbPath: o.db,
         env,
-        secretStore: keytarSecretStore(),
+        secretStore: cliSecretStore(),
         demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined,
       });
       const server = await startServer({ handlers: core, staticDir: o.static, port: o.port });

@@ -48,6 +48,8 @@ describe('parseAnswer', () => {
     expect(parseAnswer('platform', '{"platform": "OTHER: MongoDB "}')).toEqual({ ok: true, value: 'other:mongodb' });
     expect(parseAnswer('platform', '{"platform": null}')).toEqual({ ok: true, value: null });
     expect(parseAnswer('platform', '{"platform": "gcp"}')).toEqual({ ok: true, value: 'gcp' });
+    expect(parseAnswer('platform', '{"platform": " AWS "}')).toEqual({ ok: true, value: 'aws' });
+    expect(err(parseAnswer('platform', '{"platform": "other:  "}'))).toMatch(/^platform must be/);
   });
 
   it('folds products through the catalog with the platform as context', () => {
