@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
+import { cliEnv, runCli, startCli, tempDir } from './helpers.ts';
+
+const ASSIGN = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-20b';
+const TICKET = 'Our Cloud SQL instance orders-db in project shop-prod-7 refuses connections since 08:10 UTC with "too many clients"; checkout is down.';
+let fake: FakeServer;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  // Severity is fast; the platform chain is slow: severity must print long before the rest.
+  fake = await startFakeServer({ latencyMs: (_m, task) => (task === 'severity' ? 10 : 150) });
+  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYtriage00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL });
+});
+afterAll(() => fake.close());
+
+describe('casebench triage', () => {
+  it('prints each fact the moment it arrives: severity first, the dependent chain in graph order, the whole ticket last', async () => {
+    const db = join(tempDir(), 'cb.db');
+    const { child, done } = startCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--json', '--db', db], env);
+    const arrivals: Array<{ line: string; total: number }> = [];
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        arrivals.push({ line: buf.slice(0, i), total: fake.stats.total });
+        buf = buf.slice(i + 1);
+      }
+    });
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    const events = arrivals.map((a) => JSON.parse(a.line));
+    expect(events.slice(0, 5).map((e) => e.task)).toEqual(['severity', 'platform', expect.any(String), expect.any(String), 'technical_details']);
+    // When severity was printed, the product and technical-details calls had not even been sent.
+    expect(arrivals[0]!.total).toBeLessThanOrEqual(2);
+    const final = events[5];
+    expect(final.ticket_id).toBe(events[0].ticket_id);
+    expect(final.tasks.platform.value).toBe('gcp');
+    expect(final.tasks.asset_ids.value).toContain('shop-prod-7');
+    expect(final.tasks.severity.value).toBe('urgent');
+    expect(final.tasks.severity.ttft_ms).not.toBeNull(); // streamed
+  });
+
+  it('prints human lines with ms, model and cost, and the critical path', async () => {
+    const r = await runCli(['triage', '--assign', ASSIGN, '--no-record'], env, TICKET);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^✓ +\d+ ms {2}Severity +urgent +groq:openai\/gpt-oss-20b +\d+→\d+ tok +\$/);
+    expect(lines.at(-1)).toMatch(/total \d+ ms · critical path \d+ ms · cost \$/);
+  });
+
+  it('says there is nothing to triage for an empty ticket and calls no model', async () => {
+    const before = fake.stats.total;
+    const r = await runCli(['triage', '--text', '   \n  ', '--assign', ASSIGN, '--no-record'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/nothing to triage/);
+    expect(fake.stats.total).toBe(before);
+  });
+
+  it('runs with no key at all on the keyless demo', async () => {
+    const r = await runCli(['triage', '--assign', 'demo', '--no-record', '--text', TICKET], cliEnv({ CASEBENCH_DEMO_SPEED: '0.05' }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/demo:llama-3\.3-70b/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(6);
+  });
+
+  it('names a retired model and its replacement in words', async () => {
+    const r = await runCli(['triage', '--assign', 'groq:llama-3.1-8b-instant', '--no-record', '--text', TICKET], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/MODEL_RETIRED: .*llama-3\.1-8b-instant.*2026-08-16.*openai\/gpt-oss-20b/);
+  });
+});
