@@ -89,6 +89,13 @@ describe('non-streaming answers', () => {
     expect(response.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(?:\d+(?:\.\d+)?ms|(?:\d+m)?\d+(?:\.\d+)?s)$/);
     expect(response.headers.get('x-groq-region')).toBeTruthy();
     expect(response.headers.get('retry-after')).toBeNull();
+    // The request budget is spent as requests are made.
+    const again = await groq.chat.completions
+      .create({ model: 'openai/gpt-oss-20b', messages: messages('platform', AWS_TICKET) })
+      .withResponse();
+    expect(Number(again.response.headers.get('x-ratelimit-remaining-requests'))).toBe(
+      Number(response.headers.get('x-ratelimit-remaining-requests')) - 1,
+    );
   });
 
   it('OpenAI: dated snapshot, refusal/annotations, detailed usage, request id', async () => {
@@ -247,6 +254,14 @@ describe('errors', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('content-length')).toBe('96');
     expect(await res.text()).toBe(GROQ_401);
+    // As in the capture, a 401 carries no rate-limit headers, while other Groq errors do.
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBeNull();
+    server.configure({ apiKeys: null });
+    const bad = await rawChat(server, 'groq', { model: 'openai/gpt-oss-20b', n: 2, messages: messages('platform', 'x') });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('x-ratelimit-limit-requests')).not.toBeNull();
+    expect(bad.headers.get('retry-after')).toBeNull();
+    server.configure({ apiKeys: ['the-right-key'] });
 
     const err = await groq.chat.completions
       .create({ model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') })

@@ -1219,13 +1219,15 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const base = baseHeaders(api, requestId);
     const auth = req.headers.authorization ?? '';
     const key = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? '';
+    // The captured Groq 401 has no rate-limit headers; every later Groq answer carries them.
     if (!keyAccepted(api, key)) return sendRaw(res, authError(api, key), api === 'groq' ? {} : base);
+    const errHeaders = (m: string): Record<string, string> => (api === 'groq' ? { ...base, ...rateHeaders(api, m) } : base);
     if (raw === null) {
       const err =
         api === 'groq'
           ? groqError(413, { message: 'Request Entity Too Large', type: 'invalid_request_error', code: 'request_too_large' })
           : openaiError(413, 'Request entity too large.', 'invalid_request_error', null, null);
-      sendRaw(res, err, base);
+      sendRaw(res, err, errHeaders(''));
       res.once('finish', () => req.socket.destroy());
       return;
     }
@@ -1245,7 +1247,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           null,
           null,
         ),
-        base,
+        errHeaders(''),
       );
     }
 
@@ -1257,9 +1259,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       return sendRaw(
         res,
         badRequest(api, api === 'groq' ? "'model' : property 'model' is missing" : 'you must provide a model parameter', null, null),
-        base,
+        errHeaders(model),
       );
-    if (!modelKnown(api, model)) return sendRaw(res, modelNotFound(api, model), api === 'groq' ? { ...base, ...rateHeaders(api, model) } : base);
+    if (!modelKnown(api, model)) return sendRaw(res, modelNotFound(api, model), errHeaders(model));
     if (!Array.isArray(body.messages) || body.messages.length === 0)
       return sendRaw(
         res,
@@ -1269,7 +1271,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           'messages',
           api === 'groq' ? null : 'empty_array',
         ),
-        base,
+        errHeaders(model),
       );
 
     const parsed = parsePrompt(body);
@@ -1291,7 +1293,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     // Parameter checks the real APIs make.
     const rf = body.response_format;
     if (api === 'groq' && typeof body.n === 'number' && body.n > 1)
-      return sendRaw(res, badRequest(api, "'n' : number must be at most 1", 'n', null), { ...base, ...rateHeaders(api, model) });
+      return sendRaw(res, badRequest(api, "'n' : number must be at most 1", 'n', null), errHeaders(model));
     if (api === 'openai') {
       if (isReasoningOpenAI(model) && body.max_tokens !== undefined && body.max_tokens !== null)
         return sendRaw(
@@ -1316,12 +1318,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           return sendRaw(
             res,
             badRequest(api, "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", 'response_format.json_schema.name', 'invalid_value'),
-            base,
+            errHeaders(model),
           );
         if (rf.json_schema?.strict === true) {
           const problem = strictSchemaProblem(rf.json_schema.schema, '');
           if (problem)
-            return sendRaw(res, badRequest(api, `Invalid schema for response_format '${name}': ${problem}`, 'response_format', null), base);
+            return sendRaw(res, badRequest(api, `Invalid schema for response_format '${name}': ${problem}`, 'response_format', null), errHeaders(model));
         }
       }
       if (rf?.type === 'json_object') {
@@ -1330,7 +1332,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
           return sendRaw(
             res,
             badRequest(api, "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', null),
-            base,
+            errHeaders(model),
           );
       }
     }

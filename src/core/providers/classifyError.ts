@@ -239,6 +239,13 @@ function errorName(err: unknown): string | null {
   return isObject(err) ? str(err.name) : null;
 }
 
+// A gateway error (Cloudflare 502) arrives as an HTML page; its title is the useful part.
+function plainText(text: string): string {
+  if (!/<html/i.test(text)) return text;
+  const title = /<title>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  return title ? `${title} (gateway)` : 'an HTML error page from a gateway';
+}
+
 function clip(text: string): string {
   const t = text.trim();
   return t.length > MAX_SERVER_MESSAGE ? `${t.slice(0, MAX_SERVER_MESSAGE)}…` : t;
@@ -320,8 +327,9 @@ function classifyApiError(
   const status = typeof err.status === 'number' ? err.status : null;
   const body = readBody(err.error);
   const rateLimit = parseRateLimitHeaders(err.headers);
-  const serverMsg = clip(scrub(body?.message ?? str(err.message) ?? ''));
-  const raw = err.error !== undefined ? scrub(JSON.stringify(err.error)) : null;
+  const serverMsg = clip(scrub(plainText(body?.message ?? str(err.message) ?? '')));
+  const raw =
+    err.error !== undefined ? scrub(JSON.stringify(err.error)) : typeof err.message === 'string' ? scrub(err.message) : null;
   const code = body?.code ?? null;
   const base = { status, rateLimit, raw };
 

@@ -6,8 +6,8 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'groq-sdk/resources/chat/completions';
 import { classifyError, createRequestSignal, parseRateLimitHeaders, type RetiredLookup } from './classifyError.ts';
-import { completionToResponse, streamToResponse, throwIfAborted, wireResponseFormat } from './openaiProvider.ts';
-import type { ChatProvider, ChatRequest, ChatResponse } from './types.ts';
+import { completionToResponse, streamToResponse, wireResponseFormat } from './openaiProvider.ts';
+import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
 
 export interface GroqProviderOptions {
   apiKey: string;
@@ -45,6 +45,16 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
       ...(isGptOss(req.model) ? { reasoning_effort: 'low' as const } : {}),
     };
     const reqOpts = { signal: rs.signal, timeout: req.timeoutMs, maxRetries: 0 };
+    const classify = (err: unknown): ProviderError =>
+      classifyError(err, {
+        provider: 'groq',
+        model: req.model,
+        label,
+        isRetired: opts.isRetired,
+        aborted: rs.aborted(),
+        timeoutMs: req.timeoutMs,
+        secrets: [opts.apiKey],
+      });
     const startedAt = now();
     try {
       if (req.stream) {
@@ -61,7 +71,8 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
           rateLimit: parseRateLimitHeaders(response.headers),
           startedAt,
           now,
-          checkAborted: () => throwIfAborted(rs.aborted(), req, label, 'groq'),
+          aborted: () => rs.aborted() !== null,
+          classify,
         });
       }
       const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
@@ -72,15 +83,7 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
         rateLimit: parseRateLimitHeaders(response.headers),
       });
     } catch (err) {
-      throw classifyError(err, {
-        provider: 'groq',
-        model: req.model,
-        label,
-        isRetired: opts.isRetired,
-        aborted: rs.aborted(),
-        timeoutMs: req.timeoutMs,
-        secrets: [opts.apiKey],
-      });
+      throw classify(err);
     } finally {
       rs.dispose();
     }

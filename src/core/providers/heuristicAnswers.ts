@@ -8,7 +8,6 @@ export interface HeuristicContext {
   product?: string | null;
 }
 
-type BigThree = 'aws' | 'gcp' | 'azure';
 type ProductKind =
   | 'storage'
   | 'compute'

@@ -82,6 +82,21 @@ export function wireResponseFormat(
     : { type: 'json_object' };
 }
 
+/** The same error with `raw` set to the partial answer, when it has no raw text of its own. */
+export function withPartial(err: ProviderError, partial: string): ProviderError {
+  if (partial === '' || err.raw !== null) return err;
+  return new ProviderError({
+    code: err.code,
+    message: err.message,
+    status: err.status,
+    retryable: err.retryable,
+    retryAfterMs: err.retryAfterMs,
+    raw: partial,
+    rateLimit: err.rateLimit,
+    attempts: err.attempts,
+  });
+}
+
 function invalidOutput(label: string, what: string, raw: string | null, extra?: Partial<ChatResponse>): ProviderError {
   return new ProviderError({
     code: 'INVALID_OUTPUT',
@@ -126,8 +141,10 @@ export async function streamToResponse(
     rateLimit: ChatResponse['rateLimit'];
     startedAt: number;
     now: () => number;
-    /** Both SDKs end iteration silently on abort; the caller throws the right error. */
-    checkAborted: () => void;
+    /** Whether the request's own signal fired: both SDKs then end iteration silently. */
+    aborted: () => boolean;
+    /** Classifies a failure (null = the abort) into the ProviderError to throw. */
+    classify: (err: unknown) => ProviderError;
   },
 ): Promise<ChatResponse> {
   let text = '';
@@ -138,23 +155,29 @@ export async function streamToResponse(
   let sawChoice = false;
   let groqId: string | null = null;
   let chunkId: string | null = null;
-  for await (const chunk of stream) {
-    chunkId ??= chunk.id ?? null;
-    groqId ??= chunk.x_groq?.id ?? null;
-    if (chunk.usage) usage = chunk.usage;
-    else if (chunk.x_groq?.usage) usage = chunk.x_groq.usage;
-    const choice = chunk.choices?.[0];
-    if (!choice) continue;
-    sawChoice = true;
-    const piece = choice.delta?.content;
-    if (typeof piece === 'string' && piece !== '') {
-      if (ttftMs === null) ttftMs = meta.now() - meta.startedAt;
-      text += piece;
+  // Failures keep the partial answer as raw text, for the record.
+  const fail = (err: unknown): ProviderError => withPartial(meta.classify(err), text);
+  try {
+    for await (const chunk of stream) {
+      chunkId ??= chunk.id ?? null;
+      groqId ??= chunk.x_groq?.id ?? null;
+      if (chunk.usage) usage = chunk.usage;
+      else if (chunk.x_groq?.usage) usage = chunk.x_groq.usage;
+      const choice = chunk.choices?.[0];
+      if (!choice) continue;
+      sawChoice = true;
+      const piece = choice.delta?.content;
+      if (typeof piece === 'string' && piece !== '') {
+        if (ttftMs === null) ttftMs = meta.now() - meta.startedAt;
+        text += piece;
+      }
+      if (choice.delta?.refusal) refusal += choice.delta.refusal;
+      if (choice.finish_reason) finishReason = choice.finish_reason;
     }
-    if (choice.delta?.refusal) refusal += choice.delta.refusal;
-    if (choice.finish_reason) finishReason = choice.finish_reason;
+  } catch (err) {
+    throw fail(err);
   }
-  meta.checkAborted();
+  if (meta.aborted()) throw fail(null);
   if (!sawChoice) throw invalidOutput(meta.label, 'returned no choices', text || null, meta);
   if (refusal) throw invalidOutput(meta.label, 'refused to answer', refusal, meta);
   if (finishReason === null) {
@@ -230,6 +253,16 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
       ...(reasoning ? { reasoning_effort: 'low' as const } : {}),
     };
     const reqOpts = { signal: rs.signal, timeout: req.timeoutMs, maxRetries: 0 };
+    const classify = (err: unknown): ProviderError =>
+      classifyError(err, {
+        provider: id,
+        model: req.model,
+        label,
+        isRetired: opts.isRetired,
+        aborted: rs.aborted(),
+        timeoutMs: req.timeoutMs,
+        secrets: [apiKey],
+      });
     const startedAt = now();
     try {
       if (req.stream) {
@@ -251,7 +284,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
           rateLimit: parseRateLimitHeaders(response.headers),
           startedAt,
           now,
-          checkAborted: () => throwIfAborted(rs.aborted(), req, label, id),
+          aborted: () => rs.aborted() !== null,
+          classify,
         });
       }
       const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
@@ -267,31 +301,11 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
         ? { ...res, providerTotalMs: processing }
         : res;
     } catch (err) {
-      throw classifyError(err, {
-        provider: id,
-        model: req.model,
-        label,
-        isRetired: opts.isRetired,
-        aborted: rs.aborted(),
-        timeoutMs: req.timeoutMs,
-        secrets: [apiKey],
-      });
+      throw classify(err);
     } finally {
       rs.dispose();
     }
   }
 
   return { id, complete };
-}
-
-/** Throws TIMEOUT/CANCELLED when a request's own signal fired (used after a stream ends). */
-export function throwIfAborted(
-  aborted: 'timeout' | 'cancelled' | null,
-  req: ChatRequest,
-  label: string,
-  provider: ChatProvider['id'],
-): void {
-  if (aborted) {
-    throw classifyError(null, { provider, model: req.model, label, aborted, timeoutMs: req.timeoutMs });
-  }
 }

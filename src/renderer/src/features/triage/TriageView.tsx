@@ -14,11 +14,11 @@ export function TriageView() {
       <TicketPanel />
       <div className="results">
         <RunSummary />
-        <div className="cards" aria-label="Extracted facts">
+        <section className="cards" aria-label="Extracted facts">
           {TASK_IDS.map((id) => (
             <TaskCard key={id} task={id} onCriticalPath={critical.has(id)} />
           ))}
-        </div>
+        </section>
       </div>
       <div className="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {announcement}

@@ -1,0 +1,116 @@
+// npm run bench: casebench's engine against a plain-fetch reference runner in the same run, on
+// the same loopback fake server (in its own process). Figures are ratios to that same-run bound.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createRuntime } from '../src/core/runtime.ts';
+import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
+import { referenceBatch, referenceTicket } from './referenceRunner.ts';
+
+const ASSIGN: Assignment = {
+  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'groq:openai/gpt-oss-20b',
+};
+const ASSIGN_SPEC = Object.entries(ASSIGN).map(([t, m]) => `${t}=${m}`).join(',');
+const quick = process.argv.includes('--quick');
+const TEXTS = [
+  'Our production GKE cluster in project acme-prod-42 is down since 09:00 UTC; pods fail with "ImagePullBackOff".',
+  'S3 bucket logs-7 in account 123456789012 returns AccessDenied when our Lambda writes to it since the deploy.',
+  'How do I rotate the keys of Azure Storage account store9? Not urgent, just planning for next quarter.',
+  'BigQuery query in project data-3 takes 10 minutes since yesterday, error "Resources exceeded during query execution".',
+];
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const fmt = (n: number, d = 1): string => n.toFixed(d);
+
+async function startFake(cfg: object): Promise<{ url: string; proc: ChildProcess }> {
+  const proc = spawn(process.execPath, [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: proc.stdout! });
+  const url = await new Promise<string>((resolve) => rl.once('line', resolve));
+  return { url, proc };
+}
+const stopFake = (p: ChildProcess): Promise<void> => new Promise((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
+
+const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cores: 2 };
+
+// ---- 1. Engine overhead per ticket, and time to first fact --------------------------------
+{
+  const lat = { platform: 100, product: 100, technical_details: 100, asset_ids: 80, severity: 50 };
+  const critical = Math.max(lat.platform + lat.product + lat.technical_details, lat.platform + lat.asset_ids, lat.severity);
+  const { url, proc } = await startFake({ latency: lat });
+  const env = { GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url };
+  const rt = await createRuntime({ env, secretStore: null });
+  const n = quick ? 12 : 40;
+  const ref: number[] = [], cb: number[] = [], refFirst: number[] = [], cbFirst: number[] = [];
+  for (let i = -3; i < n; i++) {
+    const text = TEXTS[(i + 4) % TEXTS.length]!;
+    // Interleaved, so drift on a noisy machine hits both alike.
+    const a = await referenceTicket(url, text);
+    const t0 = performance.now();
+    let first = Infinity;
+    const r = await triageTicket(rt.deps, { id: `b${i}`, text }, ASSIGN, { onResult: () => (first = Math.min(first, performance.now() - t0)) });
+    if (i < 0) continue; // warm-up
+    ref.push(a.totalMs); refFirst.push(a.firstMs);
+    cb.push(r.totalMs); cbFirst.push(first);
+  }
+  await stopFake(proc);
+  const ratio = median(cb) / median(ref);
+  results.overhead = { tickets: n, critical_path_ms: critical, reference_median_ms: median(ref), casebench_median_ms: median(cb), ratio, first_fact_ms: median(cbFirst), reference_first_ms: median(refFirst), severity_latency_ms: lat.severity };
+  console.log('\n1. Engine overhead per ticket (sequential tickets, fixed per-task latencies)');
+  console.log(`   theoretical critical path     ${critical} ms`);
+  console.log(`   reference runner (plain fetch) median ${fmt(median(ref))} ms`);
+  console.log(`   casebench engine (SDKs)        median ${fmt(median(cb))} ms   → ${fmt((ratio - 1) * 100, 2)} % over the reference (target ≤ 2 %)`);
+  console.log(`   first fact on screen           median ${fmt(median(cbFirst))} ms (severity's own latency ${lat.severity} ms; reference ${fmt(median(refFirst))} ms)`);
+}
+
+// ---- 2. 1,000 tickets through `casebench run` at concurrency 32 ----------------------------
+{
+  const n = quick ? 200 : 1000;
+  const conc = 32;
+  const { url, proc } = await startFake({ latency: 100 });
+  const dir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
+  const texts = Array.from({ length: n }, (_, i) => `${TEXTS[i % TEXTS.length]} (case ${i + 1})`);
+  const tickets = join(dir, 'tickets.jsonl');
+  writeFileSync(tickets, texts.map((text, i) => JSON.stringify({ id: `T${i + 1}`, text })).join('\n') + '\n');
+
+  const refMs = await referenceBatch(url, texts, conc);
+  const env = { ...process.env, GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url, CASEBENCH_NO_KEYCHAIN: '1' };
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [new URL('../bin/casebench.mjs', import.meta.url).pathname, 'run', '--tickets', tickets, '--assign', ASSIGN_SPEC, '--concurrency', String(conc), '--db', join(dir, 'cb.db'), '--out', join(dir, 'out.jsonl')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const rss: Array<{ t: number; kb: number }> = [];
+  const poll = setInterval(() => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) rss.push({ t: performance.now() - t0, kb: Number(m[1]) });
+    } catch {}
+  }, 50);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  const cbMs = performance.now() - t0;
+  clearInterval(poll);
+  await stopFake(proc);
+  if (code !== 0) throw new Error(`casebench run failed: ${stderr}`);
+  const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').length;
+  const ideal = (n / conc) * 300;
+  const peak = Math.max(...rss.map((r) => r.kb));
+  const half = rss.filter((r) => r.t < cbMs / 2);
+  const peakFirstHalf = Math.max(...half.map((r) => r.kb));
+  const ratio = cbMs / refMs;
+  results.batch = { tickets: n, concurrency: conc, lines, ideal_ms: ideal, reference_ms: refMs, casebench_ms: cbMs, ratio, peak_rss_mb: peak / 1024, peak_rss_first_half_mb: peakFirstHalf / 1024 };
+  console.log(`\n2. ${n} tickets × 5 tasks through \`casebench run\`, concurrency ${conc}, 100 ms fake (wall time includes process start)`);
+  console.log(`   ideal (n/${conc} × 300 ms)            ${fmt(ideal / 1000, 2)} s (not reachable on 2 cores)`);
+  console.log(`   reference runner (plain fetch)   ${fmt(refMs / 1000, 2)} s`);
+  console.log(`   casebench run                    ${fmt(cbMs / 1000, 2)} s   → ${fmt((ratio - 1) * 100, 1)} % over the reference (target ≤ 10 %); ${lines} lines written`);
+  console.log(`   peak RSS                         ${fmt(peak / 1024)} MB (first half of the run: ${fmt(peakFirstHalf / 1024)} MB)`);
+}
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
+console.log('\nwritten to bench/results/latest.json');
