@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { TaskResult, TicketInput, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
-import type { Store } from '../store/store.ts';
+import type { CallRecord, Store } from '../store/store.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { gateResult } from './gate.ts';
 
@@ -44,12 +44,20 @@ export function stableRunId(kind: string, assignment: Record<string, string>, so
   return `${kind}-${createHash('sha256').update(`${kind}\n${canon}\n${source}`).digest('hex').slice(0, 16)}`;
 }
 
-/** Records engine attempts and results in the store. */
+/**
+ * Records engine attempts and results in the store. A task's attempts are written together with
+ * its result in one transaction when the task finishes: one commit per task instead of one per
+ * row, and a kill loses only tasks still in flight.
+ */
 export function recorder(store: Store, runId: string) {
+  const pending = new Map<string, CallRecord[]>();
   return {
     onAttempt(a: AttemptRecord): void {
       const r = a.response;
-      store.insertCall({
+      const key = `${a.ticketId}\u0000${a.task}`;
+      let list = pending.get(key);
+      if (!list) pending.set(key, (list = []));
+      list.push({
         runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
         attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
         ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
@@ -60,7 +68,13 @@ export function recorder(store: Store, runId: string) {
       });
     },
     onResult(r: TaskResult, spec: string, ticketId: string): void {
-      store.saveResult(runId, ticketId, spec, r);
+      const key = `${ticketId}\u0000${r.task}`;
+      const calls = pending.get(key) ?? [];
+      pending.delete(key);
+      store.transaction(() => {
+        for (const c of calls) store.insertCall(c);
+        store.saveResult(runId, ticketId, spec, r);
+      });
     },
   };
 }
@@ -108,8 +122,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
         return;
       }
     }
-    store.upsertTicket(ticket, o.source);
-    store.setRunTicket(runId, ticket.id, 'pending');
+    store.transaction(() => {
+      store.upsertTicket(ticket, o.source);
+      store.setRunTicket(runId, ticket.id, 'pending');
+    });
     const gated = o.gate?.(ticket.text);
     let result: TicketResult;
     if (gated && !gated.ok) {

@@ -309,8 +309,22 @@ function timeoutError(label: string, timeoutMs: number | undefined): ProviderErr
   return new ProviderError({ code: 'TIMEOUT', message: `${label} did not answer${within}.`, retryable: true });
 }
 
+const CAUSE_WORDS: Record<string, string> = {
+  ECONNRESET: 'the connection was reset',
+  ECONNREFUSED: 'the connection was refused (is the server running?)',
+  ENOTFOUND: 'the host name was not found',
+  EAI_AGAIN: 'the host name could not be resolved',
+  ETIMEDOUT: 'the connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
+  UND_ERR_SOCKET: 'the server closed the connection',
+  UND_ERR_CLOSED: 'the server closed the connection',
+  terminated: 'the server closed the connection',
+  'other side closed': 'the server closed the connection',
+};
+
 function networkError(label: string, cause: string | null, scrub: (t: string) => string): ProviderError {
-  const why = cause ? ` (${scrub(cause)})` : '';
+  const words = cause ? CAUSE_WORDS[cause] : undefined;
+  const why = cause ? (words ? `: ${words} (${cause})` : ` (${scrub(cause)})`) : '';
   return new ProviderError({
     code: 'NETWORK',
     message: `Lost the connection to ${label.replace(/^The /, 'the ')}${why}.`,

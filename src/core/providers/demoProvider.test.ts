@@ -80,28 +80,25 @@ describe('demo provider', () => {
     expect(latencies[285] as number).toBeGreaterThan(1914 * 1.2);
   });
 
-  it("fails at the article's rate as INVALID_OUTPUT with the raw text, and not at all when switched off", async () => {
+  it("answers with broken JSON at the article's failure rate, and never when switched off", async () => {
     // llama-4-scout-17b succeeded on only 42.95 % of platform calls in the article.
+    const valid = (text: string): boolean => {
+      try {
+        WIRE_SCHEMAS.platform.parse(JSON.parse(text));
+        return true;
+      } catch {
+        return false;
+      }
+    };
     const flaky = createDemoProvider({ seed: 3, speed: 0.0001 });
-    const results = await Promise.all(
-      Array.from({ length: 400 }, () => settle(flaky.complete(request('llama-4-scout-17b', 'platform')))),
-    );
-    const failed = results.filter((r) => !r.ok);
-    expect(failed.length / results.length).toBeGreaterThan(0.5);
-    expect(failed.length / results.length).toBeLessThan(0.65);
-    for (const f of failed) {
-      if (f.ok) continue;
-      expect(f.e).toBeInstanceOf(ProviderError);
-      expect(f.e.code).toBe('INVALID_OUTPUT');
-      expect(f.e.raw).toBeTruthy();
-      expect(() => WIRE_SCHEMAS.platform.parse(JSON.parse(f.e.raw as string))).toThrow();
-    }
+    const results = await Promise.all(Array.from({ length: 400 }, () => flaky.complete(request('llama-4-scout-17b', 'platform'))));
+    const broken = results.filter((r) => !valid(r.text));
+    expect(broken.length / results.length).toBeGreaterThan(0.5);
+    expect(broken.length / results.length).toBeLessThan(0.65);
 
     const steady = createDemoProvider({ seed: 3, failures: false, speed: 0.0001 });
-    const clean = await Promise.all(
-      Array.from({ length: 100 }, () => settle(steady.complete(request('llama-4-scout-17b', 'platform')))),
-    );
-    expect(clean.every((r) => r.ok)).toBe(true);
+    const clean = await Promise.all(Array.from({ length: 100 }, () => steady.complete(request('llama-4-scout-17b', 'platform'))));
+    expect(clean.every((r) => valid(r.text))).toBe(true);
   });
 
   it('stops waiting when the caller aborts', async () => {

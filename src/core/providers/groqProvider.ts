@@ -29,7 +29,8 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
   const now = opts.now ?? (() => performance.now());
   const client = new Groq({
     apiKey: opts.apiKey,
-    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+    // Explicit default so the SDK never falls back to GROQ_BASE_URL: hosts own configuration.
+    baseURL: opts.baseURL ?? 'https://api.groq.com',
     maxRetries: 0,
   });
 

@@ -230,7 +230,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
   const apiKey = opts.apiKey ?? 'none';
   const client = new OpenAI({
     apiKey,
-    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+    // Explicit default so the SDK never falls back to OPENAI_BASE_URL: hosts own configuration.
+    baseURL: opts.baseURL ?? 'https://api.openai.com/v1',
     maxRetries: 0,
   });
 

@@ -165,6 +165,8 @@ describe('Groq provider', () => {
       const e = await failure(groq.complete(req('openai/gpt-oss-20b', 'technical_details', { stream })));
       expect(['NETWORK', 'PROVIDER_ERROR']).toContain(e.code);
       expect(e.retryable).toBe(true);
+      // What arrived before the cut is kept for the record.
+      if (stream) expect(e.raw).toMatch(/^\{"present"/);
     }
   });
 

@@ -314,6 +314,19 @@ describe('ProviderScheduler concurrency', () => {
     expect(order).toEqual(['A1', 'B1', 'A2', 'C1']);
   });
 
+  it('leaves no timer behind when the only call waiting out a cool-down is cancelled', async () => {
+    const { clock, s } = setup({ maxRetries: 0 });
+    await s.run(async () => { throw err429(10_000); }, { timeoutMs: 1000 }).catch(() => undefined);
+    const ctl = new AbortController();
+    const waiting = s.run(async () => 'x', { timeoutMs: 1000, signal: ctl.signal }).catch((e: unknown) => e);
+    await clock.advance(0);
+    expect(s.state()).toMatchObject({ cooling: true, queued: 1 });
+    expect(clock.pending()).toEqual([10_000]);
+    ctl.abort();
+    expect(((await waiting) as ProviderError).code).toBe('CANCELLED');
+    expect(clock.pending()).toEqual([]);
+  });
+
   it('paces calls to the rpm limit', async () => {
     const { clock, s } = setup({ rpm: 60, rpmBurst: 2 });
     const starts: number[] = [];

@@ -88,6 +88,8 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
 
 const cancelled = (): ProviderError => new ProviderError({ code: 'CANCELLED', message: 'Cancelled.' });
 
+const ATTEMPT_SETTLED = Object.freeze({ settled: true });
+
 /** Retries, paces and limits calls to one provider account. */
 export class ProviderScheduler {
   readonly #label: string;
@@ -113,6 +115,7 @@ export class ProviderScheduler {
   #tokens: number;
   #tokensAt: number;
   #wakeAt: number | null = null;
+  #wakeCtl: AbortController | null = null;
   #backoffEnds = new Map<symbol, number>();
   #listeners = new Set<(s: SchedulerState) => void>();
 
@@ -275,7 +278,8 @@ export class ProviderScheduler {
     } catch (e) {
       throw this.#toProviderError(e, fired, opts.timeoutMs);
     } finally {
-      timerCtl.abort();
+      // A fixed reason: abort() without one builds a DOMException (with a stack) on every call.
+      timerCtl.abort(ATTEMPT_SETTLED);
       caller?.removeEventListener('abort', onCallerAbort);
     }
   }
@@ -336,6 +340,7 @@ export class ProviderScheduler {
       const onAbort = (): void => {
         const i = this.#queue.indexOf(waiter);
         if (i >= 0) this.#queue.splice(i, 1);
+        this.#cancelIdleWake();
         this.#emit();
         reject(cancelled());
       };
@@ -395,15 +400,28 @@ export class ProviderScheduler {
   #wakeIn(ms: number): void {
     const at = this.#now() + ms;
     if (this.#wakeAt !== null && this.#wakeAt <= at) return;
+    this.#wakeCtl?.abort();
+    const ctl = new AbortController();
+    this.#wakeCtl = ctl;
     this.#wakeAt = at;
-    void this.#sleep(Math.ceil(ms)).then(
+    void this.#sleep(Math.ceil(ms), ctl.signal).then(
       () => {
-        if (this.#wakeAt === at) this.#wakeAt = null;
+        if (this.#wakeCtl !== ctl) return;
+        this.#wakeAt = null;
+        this.#wakeCtl = null;
         this.#pump();
         this.#emit();
       },
       () => undefined,
     );
+  }
+
+  // A pending wake-up with nobody waiting would only keep the process alive.
+  #cancelIdleWake(): void {
+    if (this.#queue.length > 0 || this.#wakeCtl === null) return;
+    this.#wakeCtl.abort();
+    this.#wakeCtl = null;
+    this.#wakeAt = null;
   }
 
   #emit(): void {
