@@ -71,7 +71,7 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 
 // ---- 2. 1,000 tickets through `casebench run` at concurrency 32 ----------------------------
 {
-  const n = quick ? 200 : 1000;
+  const n = Number(process.env.BENCH_TICKETS ?? (quick ? 200 : 1000));
   const conc = 32;
   const { url, proc } = await startFake({ latency: 100 });
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
@@ -83,13 +83,19 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const env = { ...process.env, GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url, CASEBENCH_NO_KEYCHAIN: '1' };
   const t0 = performance.now();
   const child = spawn(process.execPath, [new URL('../bin/casebench.mjs', import.meta.url).pathname, 'run', '--tickets', tickets, '--assign', ASSIGN_SPEC, '--concurrency', String(conc), '--db', join(dir, 'cb.db'), '--out', join(dir, 'out.jsonl')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  const rss: Array<{ t: number; kb: number }> = [];
+  // RSS sampled with progress (lines written so far), to see whether memory grows with tickets.
+  const rss: Array<{ done: number; kb: number }> = [];
+  const outPath = join(dir, 'out.jsonl');
   const poll = setInterval(() => {
     try {
       const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) rss.push({ t: performance.now() - t0, kb: Number(m[1]) });
+      let done = 0;
+      try {
+        done = readFileSync(outPath, 'utf8').split('\n').length - 1;
+      } catch {}
+      if (m) rss.push({ done, kb: Number(m[1]) });
     } catch {}
-  }, 50);
+  }, 100);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -100,15 +106,14 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').length;
   const ideal = (n / conc) * 300;
   const peak = Math.max(...rss.map((r) => r.kb));
-  const half = rss.filter((r) => r.t < cbMs / 2);
-  const peakFirstHalf = Math.max(...half.map((r) => r.kb));
+  const thirds = [0, 1, 2].map((k) => Math.max(0, ...rss.filter((r) => r.done >= (k * n) / 3 && r.done < ((k + 1) * n) / 3).map((r) => r.kb)) / 1024);
   const ratio = cbMs / refMs;
-  results.batch = { tickets: n, concurrency: conc, lines, ideal_ms: ideal, reference_ms: refMs, casebench_ms: cbMs, ratio, peak_rss_mb: peak / 1024, peak_rss_first_half_mb: peakFirstHalf / 1024 };
+  results.batch = { tickets: n, concurrency: conc, lines, ideal_ms: ideal, reference_ms: refMs, casebench_ms: cbMs, ratio, peak_rss_mb: peak / 1024, peak_rss_by_third_mb: thirds };
   console.log(`\n2. ${n} tickets × 5 tasks through \`casebench run\`, concurrency ${conc}, 100 ms fake (wall time includes process start)`);
   console.log(`   ideal (n/${conc} × 300 ms)            ${fmt(ideal / 1000, 2)} s (not reachable on 2 cores)`);
   console.log(`   reference runner (plain fetch)   ${fmt(refMs / 1000, 2)} s`);
   console.log(`   casebench run                    ${fmt(cbMs / 1000, 2)} s   → ${fmt((ratio - 1) * 100, 1)} % over the reference (target ≤ 10 %); ${lines} lines written`);
-  console.log(`   peak RSS                         ${fmt(peak / 1024)} MB (first half of the run: ${fmt(peakFirstHalf / 1024)} MB)`);
+  console.log(`   peak RSS                         ${fmt(peak / 1024)} MB; by third of the tickets: ${thirds.map((x) => fmt(x)).join(' / ')} MB`);
 }
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });

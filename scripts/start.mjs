@@ -29,23 +29,32 @@ function isStale() {
   return Math.max(...inputs.map(newest)) > built;
 }
 
-/** The Electron binary if it is installed, without triggering electron's download-on-require. */
+/** The Electron binary: installed already, or fetched now by electron's own installer (once). */
 function electronBinary() {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { path: null, why: 'there is no display to open a window on' };
+  }
   let dir;
   try {
     dir = dirname(require.resolve('electron/package.json'));
   } catch {
     return { path: null, why: 'the electron package is not installed' };
   }
-  const pathFile = join(dir, 'path.txt');
-  const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
-  const base = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist');
-  const bin = rel ? join(base, rel) : null;
-  if (!bin || !existsSync(bin)) return { path: null, why: 'the Electron binary is not installed (its download did not happen)' };
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return { path: null, why: 'there is no display to open a window on' };
+  const locate = () => {
+    const pathFile = join(dir, 'path.txt');
+    const rel = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null;
+    const base = process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist');
+    const bin = rel ? join(base, rel) : null;
+    return bin && existsSync(bin) ? bin : null;
+  };
+  let bin = locate();
+  if (!bin) {
+    // electron 45 has no postinstall: the binary comes on first use. Fetch it once, bounded.
+    console.error('casebench: fetching the Electron binary (first start only)…');
+    spawnSync(process.execPath, [join(dir, 'install.js')], { stdio: ['ignore', 2, 2], timeout: 180_000 });
+    bin = locate();
   }
-  return { path: bin, why: null };
+  return bin ? { path: bin, why: null } : { path: null, why: 'the Electron binary could not be installed (no download access?)' };
 }
 
 function run(cmd, cmdArgs, opts) {
