@@ -104,6 +104,11 @@ export class Store {
     }
   }
 
+  /** A cached prepared statement, for repository modules that keep their queries in their own files. */
+  prepare(sql: string): StatementSync {
+    return this.stmt(sql);
+  }
+
   private stmt(sql: string): StatementSync {
     let s = this.stmts.get(sql);
     if (!s) {
