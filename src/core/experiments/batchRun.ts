@@ -51,13 +51,12 @@ export function stableRunId(kind: string, assignment: Record<string, string>, so
  */
 export function recorder(store: Store, runId: string) {
   const pending = new Map<string, CallRecord[]>();
+  const finished = new Set<string>();
   return {
     onAttempt(a: AttemptRecord): void {
       const r = a.response;
       const key = `${a.ticketId}\u0000${a.task}`;
-      let list = pending.get(key);
-      if (!list) pending.set(key, (list = []));
-      list.push({
+      const call: CallRecord = {
         runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
         attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
         ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
@@ -65,12 +64,18 @@ export function recorder(store: Store, runId: string) {
         httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
         outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
         costUsd: a.costUsd, raw: a.raw,
-      });
+      };
+      // An attempt reported after its task's result (an SDK noticing an abort late) is still kept.
+      if (finished.has(key)) return store.insertCall(call);
+      let list = pending.get(key);
+      if (!list) pending.set(key, (list = []));
+      list.push(call);
     },
     onResult(r: TaskResult, spec: string, ticketId: string): void {
       const key = `${ticketId}\u0000${r.task}`;
       const calls = pending.get(key) ?? [];
       pending.delete(key);
+      finished.add(key);
       store.transaction(() => {
         for (const c of calls) store.insertCall(c);
         store.saveResult(runId, ticketId, spec, r);

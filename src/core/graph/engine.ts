@@ -137,10 +137,14 @@ export async function triageTicket(
           const a0 = now();
           let response: ChatResponse | null = null;
           try {
-            response = await lane.provider.complete({
-              model: lane.model, messages, responseFormat, stream: opts.stream ?? false, temperature: 0,
-              timeoutMs, signal, task,
-            });
+            response = await untilAborted(
+              lane.provider.complete({
+                model: lane.model, messages, responseFormat, stream: opts.stream ?? false, temperature: 0,
+                timeoutMs, signal, task,
+              }),
+              signal,
+              timeoutMs,
+            );
             lastRaw = response.text;
             const parsed = deps.parseAnswer(task, response.text, { platform });
             const cost = deps.cost(spec, response);
@@ -230,6 +234,35 @@ export async function triageTicket(
     };
     schedule();
   });
+}
+
+/**
+ * Settles with the call, or as soon as the attempt's signal aborts (timeout or cancel), so the
+ * attempt is recorded before the scheduler moves on even if the SDK is slow to notice the abort.
+ */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal, timeoutMs));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(signal, timeoutMs));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function abortError(signal: AbortSignal, timeoutMs: number): ProviderError {
+  const reason = signal.reason as { name?: string } | undefined;
+  return reason?.name === 'TimeoutError'
+    ? new ProviderError({ code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms`, retryable: true })
+    : new ProviderError({ code: 'CANCELLED', message: 'cancelled' });
 }
 
 function toError(e: unknown, scrub: (s: string) => string): { code: ErrorCode; message: string } {
