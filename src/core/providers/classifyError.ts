@@ -13,6 +13,9 @@ import {
   APIUserAbortError as OpenAIUserAbortError,
 } from 'openai';
 import { ProviderError, type ProviderId, type RateLimitInfo } from './types.ts';
+import { scrubSecrets } from '../secrets/scrub.ts';
+
+export { scrubSecrets };
 
 /** Looks a model up in the shipped model registry; non-null when the provider has retired it. */
 export type RetiredLookup = (
@@ -62,18 +65,6 @@ export function providerLabel(provider: ProviderId | string): string {
     default:
       return provider;
   }
-}
-
-/** Removes API keys (sk-…, gsk_…, Bearer …, and any exact secret given) from text. */
-export function scrubSecrets(text: string, secrets: readonly string[] = []): string {
-  let out = text;
-  for (const s of secrets) {
-    // Short strings like 'none' (keyless endpoints) are not secrets and would mangle text.
-    if (s.length >= 8) out = out.split(s).join('[redacted]');
-  }
-  return out
-    .replace(/\b(?:sk|gsk|xai)[-_][^\s"'`,;)]*/g, '[redacted key]')
-    .replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
 }
 
 /**
