@@ -1,13 +1,12 @@
 // npm run bench: casebench's engine against a plain-fetch reference runner in the same run, on
 // the same loopback fake server (in its own process). Figures are ratios to that same-run bound.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createRuntime } from '../src/core/runtime.ts';
 import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
 import { referenceBatch, referenceTicket } from './referenceRunner.ts';
+import { TEXTS, fmt, median, runCliSampled, startFake, stopFake, writeTicketFile } from './lib.ts';
 
 const ASSIGN: Assignment = {
   platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
@@ -15,28 +14,6 @@ const ASSIGN: Assignment = {
 };
 const ASSIGN_SPEC = Object.entries(ASSIGN).map(([t, m]) => `${t}=${m}`).join(',');
 const quick = process.argv.includes('--quick');
-const TEXTS = [
-  'Our production GKE cluster in project acme-prod-42 is down since 09:00 UTC; pods fail with "ImagePullBackOff".',
-  'S3 bucket logs-7 in account 123456789012 returns AccessDenied when our Lambda writes to it since the deploy.',
-  'How do I rotate the keys of Azure Storage account store9? Not urgent, just planning for next quarter.',
-  'BigQuery query in project data-3 takes 10 minutes since yesterday, error "Resources exceeded during query execution".',
-];
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (n: number, d = 1): string => n.toFixed(d);
-
-async function startFake(cfg: object): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: proc.stdout! });
-  const url = await new Promise<string>((resolve) => rl.once('line', resolve));
-  return { url, proc };
-}
-const stopFake = (p: ChildProcess): Promise<void> => new Promise((r) => { p.once('exit', () => r()); p.kill('SIGTERM'); });
-
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cores: 2 };
 
 // ---- 1. Engine overhead per ticket, and time to first fact --------------------------------
@@ -75,38 +52,17 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const conc = 32;
   const { url, proc } = await startFake({ latency: 100 });
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-'));
-  const texts = Array.from({ length: n }, (_, i) => `${TEXTS[i % TEXTS.length]} (case ${i + 1})`);
-  const tickets = join(dir, 'tickets.jsonl');
-  writeFileSync(tickets, texts.map((text, i) => JSON.stringify({ id: `T${i + 1}`, text })).join('\n') + '\n');
-
+  const { path: tickets, texts } = writeTicketFile(dir, n);
   const refMs = await referenceBatch(url, texts, conc);
   const env = { ...process.env, GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url, CASEBENCH_NO_KEYCHAIN: '1' };
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [new URL('../bin/casebench.mjs', import.meta.url).pathname, 'run', '--tickets', tickets, '--assign', ASSIGN_SPEC, '--concurrency', String(conc), '--db', join(dir, 'cb.db'), '--out', join(dir, 'out.jsonl')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  // RSS sampled with progress (lines written so far), to see whether memory grows with tickets.
-  const rss: Array<{ done: number; kb: number }> = [];
-  const outPath = join(dir, 'out.jsonl');
-  const poll = setInterval(() => {
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      let done = 0;
-      try {
-        done = readFileSync(outPath, 'utf8').split('\n').length - 1;
-      } catch {}
-      if (m) rss.push({ done, kb: Number(m[1]) });
-    } catch {}
-  }, 100);
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((r) => child.on('exit', r));
-  const cbMs = performance.now() - t0;
-  clearInterval(poll);
+  const run = await runCliSampled(['run', '--tickets', tickets, '--assign', ASSIGN_SPEC, '--concurrency', String(conc), '--db', join(dir, 'cb.db'), '--out', join(dir, 'out.jsonl')], env, join(dir, 'out.jsonl'), n);
+  const cbMs = run.ms;
   await stopFake(proc);
-  if (code !== 0) throw new Error(`casebench run failed: ${stderr}`);
+  if (run.code !== 0) throw new Error(`casebench run failed: ${run.stderr}`);
   const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').length;
   const ideal = (n / conc) * 300;
-  const peak = Math.max(...rss.map((r) => r.kb));
-  const thirds = [0, 1, 2].map((k) => Math.max(0, ...rss.filter((r) => r.done >= (k * n) / 3 && r.done < ((k + 1) * n) / 3).map((r) => r.kb)) / 1024);
+  const peak = run.peakRssMb * 1024;
+  const thirds = run.rssThirdsMb;
   const ratio = cbMs / refMs;
   results.batch = { tickets: n, concurrency: conc, lines, ideal_ms: ideal, reference_ms: refMs, casebench_ms: cbMs, ratio, peak_rss_mb: peak / 1024, peak_rss_by_third_mb: thirds };
   console.log(`\n2. ${n} tickets × 5 tasks through \`casebench run\`, concurrency ${conc}, 100 ms fake (wall time includes process start)`);
