@@ -9,6 +9,7 @@ import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { heuristicAnswer } from '../../src/core/providers/heuristicAnswers.ts';
 import { isTaskId } from '../../src/shared/tasks.ts';
 import type { TaskId } from '../../src/shared/tasks.ts';
+import { seededRandom } from '../../src/core/random.ts';
 
 export type ApiFlavor = 'groq' | 'openai';
 
@@ -165,17 +166,7 @@ const OPENAI_HEADER_TPM = 800_000;
 // ---------------------------------------------------------------------------------------------
 // small helpers
 
-/** mulberry32: tiny seeded PRNG so fault sequences repeat exactly for a seed. */
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const makeRng = seededRandom;
 
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -6,6 +6,7 @@ import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { readJsonResource, resolveResourcesDir } from '../resources.ts';
 import { heuristicAnswer } from './heuristicAnswers.ts';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from './types.ts';
+import { seededRandom } from '../random.ts';
 
 const taskProfile = z.object({ medianMs: z.number().positive(), successPct: z.number().min(0).max(100) });
 const profilesSchema = z.object({
@@ -40,17 +41,7 @@ export function loadLatencyProfiles(resourcesDir?: string): LatencyProfiles {
   return readJsonResource(file, profilesSchema);
 }
 
-/** mulberry32: small, fast, seedable; plenty for simulated latencies. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** The ticket text (last <ticket>…</ticket> block) and Platform:/Product: context lines of a prompt. */
 export function readPrompt(messages: ChatRequest['messages']): {
