@@ -72,6 +72,9 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   console.log(`   peak RSS                         ${fmt(peak / 1024)} MB; by third of the tickets: ${thirds.map((x) => fmt(x)).join(' / ')} MB`);
 }
 
+// ---- 3–4. `casebench report` over 25,000 calls, and rpm pacing of `casebench experiment` ----
+results.experiment = await (await import('./experiment.ts')).benchExperiment({ quick });
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
 console.log('\nwritten to bench/results/latest.json');

@@ -6,6 +6,11 @@ import { registerTriage } from './commands/triage.ts';
 import { registerRun } from './commands/run.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerExperiment } from './commands/experiment.ts';
+import { registerReport } from './commands/report.ts';
+import { registerImport } from './commands/import.ts';
+import { registerExport } from './commands/export.ts';
+import { registerReviews } from './commands/reviews.ts';
 
 /** Parses argv and runs the command; exits the process with the command's status. */
 export async function main(argv: string[]): Promise<void> {
@@ -18,6 +23,11 @@ export async function main(argv: string[]): Promise<void> {
   registerRun(program);
   registerKeys(program);
   registerServe(program);
+  registerExperiment(program);
+  registerReport(program);
+  registerImport(program);
+  registerExport(program);
+  registerReviews(program);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -2,45 +2,105 @@
 // renderer through the route contract of src/shared/routes.ts.
 import { randomUUID } from 'node:crypto';
 import { AppError, type Result } from '../shared/errors.ts';
-import { routeInputs, type AppEvent, type RouteHandlers, type RouteName, type RouteOutputs, type ModelInfo as RouteModel } from '../shared/routes.ts';
-import type { TaskId } from '../shared/tasks.ts';
-import { triageTicket, type Assignment } from './graph/engine.ts';
-import { recorder } from './experiments/batchRun.ts';
+import type { TaskResult } from '../shared/results.ts';
+import {
+  routeInputs,
+  type AppEvent,
+  type ImportReport,
+  type KeyStatus,
+  type ModelInfo as RouteModel,
+  type RouteHandlers,
+  type RouteName,
+  type RouteOutputs,
+  type Settings,
+  type SettingsPatch,
+  type TicketFilter,
+} from '../shared/routes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../shared/tasks.ts';
+import type { Assignment } from './graph/engine.ts';
 import { openStore } from './store/store.ts';
 import { createRuntime, type RuntimeConfig } from './runtime.ts';
-import { retiredInfo } from './models.ts';
-import { parseAssignment } from './assignment.ts';
-import { keytarSecretStore } from './secrets/secretStore.ts';
+import { parseModelSpec, retiredInfo } from './models.ts';
+import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, parseAssignment } from './assignment.ts';
+import { keytarSecretStore, KEY_PROVIDERS, type KeyProvider } from './secrets/secretStore.ts';
+import { layeredSecretStore } from './secrets/sessionSecretStore.ts';
+import { loadLatencyProfiles } from './providers/demoProvider.ts';
+import { keptForRetry, triageLive, type LiveDeps } from './live/liveTriage.ts';
+import { startCompare } from './live/compareRun.ts';
+import { createIntake, markTicketStarted } from './tickets/intake.ts';
+import { checkFolder, markWatchedFile, readTxtTicket, watchFolder, watchedFileSeen, type FolderWatch } from './tickets/watchFolder.ts';
+import {
+  compareData,
+  interruptedTickets,
+  latestTriageRun,
+  listRuns,
+  listTickets,
+  runTickets,
+  ticketDetail,
+  ticketSummary,
+} from './tickets/ticketQueries.ts';
+import { loadSettings, loadUi, saveSettings, saveUi, type WorkbenchSettings } from './settings/settingsStore.ts';
+import { articleLatencies, latencyTable, recordedLatencies, type LatencyTable } from './settings/latencyStats.ts';
 
 export interface CoreConfig {
   dbPath: string;
   resourcesDir?: string;
   env: Record<string, string | undefined>;
-  /** Defaults to the OS keychain. */
+  /** Defaults to the OS keychain; null: none (keys set in the UI then last for this session only). */
   secretStore?: RuntimeConfig['secretStore'];
   demoSpeed?: number;
+  /** Which host serves the UI (the desktop app has native file dialogs). */
+  host?: 'desktop' | 'browser';
 }
 
 export interface CoreServices extends RouteHandlers {
   /** Runs left unfinished by a previous session, marked interrupted at start. */
   readonly interruptedRuns: number;
+  /** Imports a ticket file by path (the desktop app's Open dialog). */
+  importPath(path: string): Promise<ImportReport>;
   close(): Promise<void>;
 }
 
-const DEMO_ASSIGNMENT = 'demo';
+const PROVIDER_NAMES: Record<KeyProvider, string> = { groq: 'Groq', openai: 'OpenAI' };
+const KEY_ENV: Record<KeyProvider, 'GROQ_API_KEY' | 'OPENAI_API_KEY'> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY' };
+const ENDPOINT_ENV = { groq: 'GROQ_BASE_URL', openai: 'OPENAI_BASE_URL', openaiCompatible: 'OPENAI_COMPATIBLE_BASE_URL' } as const;
+
+const noFiles = (): string => {
+  throw new AppError('BAD_INPUT', 'assignment files are not read through the workbench; give task=provider:model pairs');
+};
 
 /** Builds the core for an interactive host: runtime, store, and the route handlers over them. */
 export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices> {
-  const rt = await createRuntime({
-    env: cfg.env,
-    secretStore: cfg.secretStore === undefined ? keytarSecretStore() : cfg.secretStore,
-    resourcesDir: cfg.resourcesDir,
-    demoSpeed: cfg.demoSpeed,
-  });
   const store = openStore(cfg.dbPath);
   const interruptedRuns = store.markInterruptedRuns();
+  let settings = loadSettings(store);
+  const secrets = layeredSecretStore(cfg.secretStore === undefined ? keytarSecretStore() : cfg.secretStore);
+
+  const effectiveEnv = (s: WorkbenchSettings): Record<string, string | undefined> => {
+    const env = { ...cfg.env };
+    for (const [k, name] of Object.entries(ENDPOINT_ENV) as Array<[keyof typeof ENDPOINT_ENV, string]>) {
+      if (!env[name] && s.endpoints[k]) env[name] = s.endpoints[k]!;
+    }
+    return env;
+  };
+  const schedulerOf = (s: WorkbenchSettings): NonNullable<RuntimeConfig['scheduler']> => ({
+    maxConcurrency: s.callConcurrency,
+    maxRetries: s.maxRetries,
+    retryAfterCapMs: s.retryAfterCapMs,
+  });
+
+  const rt = await createRuntime({
+    env: effectiveEnv(settings),
+    secretStore: secrets,
+    resourcesDir: cfg.resourcesDir,
+    demoSpeed: cfg.demoSpeed,
+    scheduler: schedulerOf(settings),
+  });
+  let article: LatencyTable | null = null;
+
   const listeners = new Set<(e: AppEvent) => void>();
   const inFlight = new Map<string, AbortController>();
+  const compares = new Map<string, AbortController>();
   const emit = (e: AppEvent): void => {
     for (const l of listeners) {
       try {
@@ -50,65 +110,315 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       }
     }
   };
+  const notice = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'notice', level, message: rt.deps.scrub(message), at: Date.now() });
+  let closed = false;
+  const emitSummary = (ticketId: string): void => {
+    if (closed) return;
+    const summary = ticketSummary(store, ticketId);
+    if (summary) emit({ type: 'ticket.summary', summary });
+  };
 
+  const keyStatuses = (): KeyStatus[] =>
+    rt.keyStatus().map((k) => (k.source === 'keychain' && secrets.inSession(k.provider) ? { ...k, source: 'session' as const } : k));
+  const noKeys = (): boolean => keyStatuses().every((k) => !k.set);
   // With no key at all, the workbench starts on the keyless demo so it shows something real.
-  const noKeys = rt.keyStatus().every((k) => !k.set);
-  const defaultAssignment = (): Assignment => rt.assignment(noKeys ? DEMO_ASSIGNMENT : undefined);
+  const currentAssignment = (): Assignment =>
+    settings.assignment ? { ...settings.assignment } : noKeys() ? { ...DEMO_ASSIGNMENT } : { ...DEFAULT_ASSIGNMENT };
+  const isDemo = (a: Assignment): boolean => TASK_IDS.some((t) => a[t].startsWith('demo:'));
+
+  /** KEY_MISSING naming the provider and where to add its key, before anything is recorded. */
+  const requireKeys = (assignment: Assignment): void => {
+    const statuses = keyStatuses();
+    for (const p of KEY_PROVIDERS) {
+      const tasks = TASK_IDS.filter((t) => assignment[t].startsWith(`${p}:`));
+      if (tasks.length && !statuses.find((k) => k.provider === p)?.set) {
+        throw new AppError(
+          'KEY_MISSING',
+          `No ${PROVIDER_NAMES[p]} API key is set (needed for ${tasks.map((t) => TASKS[t].label.toLowerCase()).join(', ')}). Add it in Settings → Provider keys, or set ${KEY_ENV[p]}.`,
+        );
+      }
+    }
+    rt.checkKeys(assignment);
+  };
+
+  const applyRuntime = async (): Promise<void> => {
+    await rt.reload({ env: effectiveEnv(settings), scheduler: schedulerOf(settings) });
+  };
+
+  const live: LiveDeps = { store, rt, emit };
+
+  /** Triages one stored ticket now (paste, re-run), outside the import queue. */
+  const startLive = (ticketId: string, text: string, runId: string, assignment: Assignment, given?: Partial<Record<TaskId, TaskResult>>): void => {
+    inFlight.get(ticketId)?.abort();
+    const ac = new AbortController();
+    inFlight.set(ticketId, ac);
+    const t0Epoch = Date.now();
+    markTicketStarted(store, runId, ticketId, t0Epoch);
+    emitSummary(ticketId);
+    void triageLive(live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, afterResult: () => emitSummary(ticketId) })
+      .then((r) => {
+        if (closed) return;
+        store.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', r.totalMs);
+        store.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
+        emit({ type: 'ticket.done', ticketId, runId, totalMs: r.totalMs });
+      })
+      .catch((e: unknown) => {
+        if (closed) return;
+        notice('error', `ticket ${ticketId}: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        if (inFlight.get(ticketId) === ac) inFlight.delete(ticketId);
+        if (!closed) emitSummary(ticketId);
+      });
+  };
+
+  const intake = createIntake({
+    ...live,
+    assignment: currentAssignment,
+    concurrency: () => settings.ticketConcurrency,
+    onTicketDone: (ticketId) => emitSummary(ticketId),
+    onRunDone: () => emit({ type: 'runs.changed' }),
+  });
+
+  let watcher: FolderWatch | null = null;
+  let watchError: string | null = null;
+  const applyWatch = async (): Promise<void> => {
+    watcher?.close();
+    watcher = null;
+    watchError = null;
+    const dir = settings.watchFolder;
+    if (!dir) return;
+    try {
+      await checkFolder(dir);
+    } catch (e) {
+      watchError = (e as Error).message;
+      notice('warn', watchError);
+      return;
+    }
+    watcher = watchFolder(dir, {
+      isSeen: (f) => watchedFileSeen(store, f),
+      markSeen: (f, runId) => markWatchedFile(store, f, runId),
+      onError: (m) => notice('warn', m),
+      onFile: async (f) => {
+        if (f.name.toLowerCase().endsWith('.txt')) {
+          const t = await readTxtTicket(f);
+          store.upsertTicket(t, `watch: ${f.name}`);
+          const runId = intake.enqueue(`watch: ${f.name}`, [{ ticket: t }], { source: f.path, intake: 'watch' });
+          notice('info', `Watched folder: ${f.name} → 1 ticket`);
+          return runId;
+        }
+        const rep = await intake.importFile(f.path, `watch: ${f.name}`);
+        notice(rep.badLines.length ? 'warn' : 'info', `Watched folder: ${f.name} → ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+        return rep.runId;
+      },
+    });
+  };
+  await applyWatch();
+
+  const settingsView = (): Settings => {
+    const envOverrides: Settings['envOverrides'] = [];
+    for (const name of Object.values(ENDPOINT_ENV)) if (cfg.env[name]) envOverrides.push(name);
+    for (const p of KEY_PROVIDERS) if (cfg.env[KEY_ENV[p]]?.trim()) envOverrides.push(KEY_ENV[p]);
+    const assignment = currentAssignment();
+    return {
+      assignment,
+      assignmentSaved: settings.assignment !== null,
+      demo: isDemo(assignment),
+      endpoints: { ...settings.endpoints },
+      envOverrides,
+      ticketConcurrency: settings.ticketConcurrency,
+      callConcurrency: settings.callConcurrency,
+      maxRetries: settings.maxRetries,
+      retryAfterCapMs: settings.retryAfterCapMs,
+      watchFolder: settings.watchFolder,
+      watchError,
+      ui: loadUi(store),
+      host: { kind: cfg.host ?? 'browser', fileDialog: cfg.host === 'desktop' },
+    };
+  };
+
+  const applySettings = async (patch: SettingsPatch): Promise<Settings> => {
+    const next: WorkbenchSettings = { ...settings, endpoints: { ...settings.endpoints } };
+    if (patch.assignment !== undefined) {
+      if (patch.assignment === null) next.assignment = null;
+      else {
+        const parsed = parseAssignment(JSON.stringify(patch.assignment), { fallback: currentAssignment(), readFile: noFiles });
+        next.assignment = parsed;
+      }
+    }
+    if (patch.endpoints) {
+      for (const k of ['groq', 'openai', 'openaiCompatible'] as const) {
+        const v = patch.endpoints[k];
+        if (v !== undefined) next.endpoints[k] = v === null || v.trim() === '' ? null : v.trim().replace(/\/+$/, '');
+      }
+    }
+    if (patch.ticketConcurrency !== undefined) next.ticketConcurrency = patch.ticketConcurrency;
+    if (patch.callConcurrency !== undefined) next.callConcurrency = patch.callConcurrency;
+    if (patch.maxRetries !== undefined) next.maxRetries = patch.maxRetries;
+    if (patch.retryAfterCapMs !== undefined) next.retryAfterCapMs = patch.retryAfterCapMs;
+    if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder && patch.watchFolder.trim() ? patch.watchFolder.trim() : null;
+    const runtimeChanged =
+      JSON.stringify(next.endpoints) !== JSON.stringify(settings.endpoints) ||
+      next.callConcurrency !== settings.callConcurrency ||
+      next.maxRetries !== settings.maxRetries ||
+      next.retryAfterCapMs !== settings.retryAfterCapMs;
+    const watchChanged = next.watchFolder !== settings.watchFolder;
+    settings = next;
+    saveSettings(store, settings);
+    if (runtimeChanged) await applyRuntime();
+    if (watchChanged) await applyWatch();
+    return settingsView();
+  };
+
+  const models = (): RouteModel[] =>
+    rt.models.models.map((m): RouteModel => {
+      const retired = retiredInfo(m.provider, m.model, undefined, rt.models);
+      return {
+        spec: m.id, provider: m.provider, name: m.displayName, status: retired ? 'retired' : m.status,
+        priceKnown: m.price !== null, retiredOn: m.retiredOn, replacement: m.replacement,
+      };
+    });
 
   const handlers: { [R in RouteName]: (input: never) => Promise<RouteOutputs[R]> } = {
     'triage.start': async (input: { text: string; title?: string; assign?: string }) => {
       const gate = rt.gate(input.text);
       if (!gate.ok) throw new AppError(gate.code, gate.message);
-      const assignment = input.assign ? parseAssignment(input.assign, { fallback: defaultAssignment() }) : defaultAssignment();
-      rt.checkKeys(assignment);
+      const assignment = input.assign ? parseAssignment(input.assign, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment();
+      requireKeys(assignment);
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const runId = `triage-${ticketId}`;
       store.upsertTicket({ id: ticketId, text: input.text, ...(input.title ? { title: input.title } : {}) }, 'paste');
       store.createRun({ id: runId, kind: 'triage', assignment });
-      store.setRunTicket(runId, ticketId, 'pending');
-      const rec = recorder(store, runId);
-      const ac = new AbortController();
-      inFlight.set(ticketId, ac);
-      void triageTicket(rt.deps, { id: ticketId, text: input.text }, assignment, {
-        signal: ac.signal,
-        stream: true,
-        onStarted: (task, spec, startedMs) => {
-          const i = spec.indexOf(':');
-          emit({ type: 'task.started', ticketId, task, provider: spec.slice(0, i), model: spec.slice(i + 1), startedMs });
-        },
-        onAttempt: rec.onAttempt,
-        onResult: (r, spec) => {
-          rec.onResult(r, spec, ticketId);
-          emit({ type: 'task.result', ticketId, result: r });
-        },
-      })
-        .then((r) => {
-          store.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', r.totalMs);
-          store.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
-          emit({ type: 'ticket.done', ticketId, totalMs: r.totalMs });
-        })
-        .finally(() => inFlight.delete(ticketId));
-      return { ticketId, assignment };
+      startLive(ticketId, input.text, runId, assignment);
+      return { ticketId, assignment, runId };
     },
     'triage.cancel': async (input: { ticketId: string }) => {
       const ac = inFlight.get(input.ticketId);
       ac?.abort();
       return { cancelled: Boolean(ac) };
     },
-    'keys.status': async () => rt.keyStatus(),
-    'models.list': async () =>
-      rt.models.models.map((m): RouteModel => {
-        const retired = retiredInfo(m.provider, m.model, undefined, rt.models);
-        return {
-          spec: m.id, provider: m.provider, name: m.displayName, status: retired ? 'retired' : m.status,
-          priceKnown: m.price !== null, retiredOn: m.retiredOn, replacement: m.replacement,
-        };
-      }),
-    'config.get': async () => ({ assignment: defaultAssignment() as Record<TaskId, string>, demo: noKeys }),
+    'triage.rerun': async (input: { ticketId: string; task?: TaskId }) => {
+      const ticket = store.getTicket(input.ticketId);
+      if (!ticket) throw new AppError('BAD_INPUT', `no ticket ${input.ticketId}`);
+      const now = currentAssignment();
+      const prevRun = latestTriageRun(store, ticket.id);
+      const prevResults = prevRun ? store.resultsForTicket(prevRun, ticket.id) : [];
+      const given = input.task ? keptForRetry(prevResults, input.task) : {};
+      const prevAssignment = prevRun ? (store.getRun(prevRun)?.assignment as Assignment | undefined) : undefined;
+      // Kept tasks keep the model that answered them; re-run tasks use today's assignment.
+      const assignment = Object.fromEntries(TASK_IDS.map((t) => [t, given[t] && prevAssignment ? prevAssignment[t] : now[t]])) as Assignment;
+      requireKeys(Object.fromEntries(TASK_IDS.map((t) => [t, given[t] ? 'demo:x' : assignment[t]])) as Assignment);
+      const runId = `triage-${ticket.id}-${randomUUID().slice(0, 6)}`;
+      store.createRun({
+        id: runId, kind: 'triage', assignment,
+        label: input.task ? `retry ${input.task}` : 're-run',
+        config: { retryOf: prevRun, task: input.task ?? null, reused: Object.keys(given) },
+      });
+      startLive(ticket.id, ticket.text, runId, assignment, given);
+      return { ticketId: ticket.id, runId, assignment };
+    },
+    'triage.resumeInterrupted': async () => {
+      const left = interruptedTickets(store);
+      if (left.length === 0) return { queued: 0 };
+      const reused: Record<string, string[]> = {};
+      const jobs = [];
+      for (const { ticketId, runId } of left) {
+        const ticket = store.getTicket(ticketId);
+        if (!ticket) continue;
+        const given: Partial<Record<TaskId, TaskResult>> = {};
+        for (const r of store.resultsForTicket(runId, ticketId)) if (r.status === 'ok') given[r.task] = r;
+        reused[ticketId] = Object.keys(given);
+        jobs.push({ ticket, given });
+      }
+      intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused });
+      return { queued: jobs.length };
+    },
+    'tickets.list': async (input: TicketFilter) => listTickets(store, input),
+    'tickets.get': async (input: { ticketId: string; runId?: string }) => {
+      const d = ticketDetail(store, input.ticketId, input.runId);
+      if (!d) throw new AppError('BAD_INPUT', `no ticket ${input.ticketId}`);
+      return d;
+    },
+    'tickets.import': async (input: { name: string; content: string }) => {
+      const rep = await intake.importContent(input.name, input.content);
+      notice(rep.badLines.length ? 'warn' : 'info', `Imported ${input.name}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+      return rep;
+    },
+    'tickets.importPath': async (input: { path: string }) => importPath(input.path),
+    'runs.list': async () => listRuns(store),
+    'runs.tickets': async (input: { runId: string }) => runTickets(store, input.runId),
+    'compare.start': async (input: { ticketId: string; models: string[]; baseline: string }) => {
+      for (const m of input.models) {
+        const { provider } = parseModelSpec(m);
+        if (provider === 'groq' || provider === 'openai') requireKeys(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Assignment);
+      }
+      const ac = new AbortController();
+      const started = startCompare(live, input, ac.signal);
+      compares.set(started.runId, ac);
+      void started.done.finally(() => compares.delete(started.runId));
+      return { runId: started.runId, models: started.models, baseline: started.baseline };
+    },
+    'compare.get': async (input: { runId: string; ticketId: string }) => {
+      const c = compareData(store, input.runId, input.ticketId);
+      if (!c) throw new AppError('BAD_INPUT', `no run ${input.runId}`);
+      return c;
+    },
+    'keys.status': async () => keyStatuses(),
+    'keys.set': async (input: { provider: KeyProvider; key: string }) => {
+      const key = input.key.trim();
+      if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'a key has no spaces or line breaks');
+      await secrets.set(input.provider, key);
+      await applyRuntime();
+      const status = keyStatuses();
+      const s = status.find((k) => k.provider === input.provider);
+      notice(
+        'info',
+        s?.source === 'env'
+          ? `${PROVIDER_NAMES[input.provider]} key saved, but ${KEY_ENV[input.provider]} in the environment still takes precedence`
+          : `${PROVIDER_NAMES[input.provider]} key set${s?.source === 'session' ? ' for this session (no OS keychain available)' : ' in the OS keychain'}`,
+      );
+      return status;
+    },
+    'keys.remove': async (input: { provider: KeyProvider }) => {
+      await secrets.delete(input.provider);
+      await applyRuntime();
+      notice('info', `${PROVIDER_NAMES[input.provider]} key removed`);
+      return keyStatuses();
+    },
+    'models.list': async () => models(),
+    'models.latency': async () => {
+      article ??= articleLatencies(loadLatencyProfiles(cfg.resourcesDir), rt.models, cfg.demoSpeed ?? 1);
+      return latencyTable(recordedLatencies(store), article);
+    },
+    'config.get': async () => {
+      const assignment = currentAssignment();
+      return { assignment, demo: isDemo(assignment) };
+    },
+    'settings.get': async () => settingsView(),
+    'settings.set': async (input: SettingsPatch) => applySettings(input),
+    'ui.save': async (input: { key: string; value: unknown }) => {
+      saveUi(store, input.key, input.value);
+      return { saved: true };
+    },
+    'host.openTicketFile': async () => {
+      throw new AppError('BAD_INPUT', 'the Open dialog exists in the desktop app; in a browser, pick the file with “Open file…”');
+    },
+    'host.pickFolder': async () => {
+      throw new AppError('BAD_INPUT', 'the folder picker exists in the desktop app; in a browser, type the folder’s path');
+    },
   };
+
+  async function importPath(path: string): Promise<ImportReport> {
+    const rep = await intake.importFile(path);
+    notice(rep.badLines.length ? 'warn' : 'info', `Imported ${rep.source}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+    return rep;
+  }
+
+  if (interruptedRuns) notice('warn', `${interruptedRuns} run(s) from an earlier session were left unfinished; their finished results are kept`);
 
   return {
     interruptedRuns,
+    importPath,
     async request<R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> {
       const schema = routeInputs[route];
       if (!schema) return { ok: false, error: { code: 'BAD_INPUT', message: `unknown route ${String(route)}` } };
@@ -127,7 +437,15 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       return () => listeners.delete(listener);
     },
     async close() {
+      watcher?.close();
+      intake.close();
       for (const ac of inFlight.values()) ac.abort();
+      for (const ac of compares.values()) ac.abort();
+      // Let cancelled calls record themselves (briefly), then stop writing.
+      for (let i = 0; i < 100 && (inFlight.size > 0 || compares.size > 0 || intake.pending() > 0); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      closed = true;
       listeners.clear();
       store.close();
       await rt.close();

@@ -43,19 +43,30 @@ export interface Runtime {
   gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
   keyStatus(): KeyStatus[];
   schedulerStates(): Record<string, SchedulerState>;
+  /**
+   * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
+   * uses a changed key, endpoint or retry policy. Calls in flight finish on the old lanes.
+   */
+  reload(changes?: { env?: Record<string, string | undefined>; scheduler?: RuntimeConfig['scheduler'] }): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Builds the runtime: loads shipped data and resolves keys once. */
 export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
-  const { env } = cfg;
+  let env = cfg.env;
+  let schedulerOpts = cfg.scheduler;
   const prompts = loadPrompts(cfg.resourcesDir);
   const catalog = loadCatalog(cfg.resourcesDir);
   const models = loadModels(cfg.resourcesDir);
   const today = cfg.today ?? new Date().toISOString().slice(0, 10);
   const keys = new Map<KeyProvider, ResolvedKey>();
   for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
-  const knownSecrets = [...keys.values()].map((k) => k.key).filter((k): k is string => Boolean(k));
+  // Keys once known stay scrubbed, even after they are replaced.
+  const knownSecrets: string[] = [];
+  const remember = (): void => {
+    for (const k of keys.values()) if (k.key && !knownSecrets.includes(k.key)) knownSecrets.push(k.key);
+  };
+  remember();
   const scrub = (s: string): string => scrubSecrets(s, knownSecrets);
   const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today, models);
   const lanes = new Map<ProviderId, Lane>();
@@ -92,7 +103,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     if (!l) {
       const scheduler = new ProviderScheduler({
         label: provider === 'groq' ? 'Groq' : provider === 'openai' ? 'OpenAI' : provider,
-        ...cfg.scheduler,
+        ...schedulerOpts,
       });
       schedulers.set(provider, scheduler);
       l = { providerId: provider, model: '', provider: makeProvider(provider), scheduler };
@@ -128,6 +139,14 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     gate: (text) => checkTicket(text, cfg.gate),
     keyStatus: () => KEY_PROVIDERS.map((p) => keyStatus(keys.get(p)!)),
     schedulerStates: () => Object.fromEntries([...schedulers].map(([p, s]) => [p, s.state()])),
+    async reload(changes = {}) {
+      if (changes.env) env = changes.env;
+      if (changes.scheduler) schedulerOpts = { ...schedulerOpts, ...changes.scheduler };
+      for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
+      remember();
+      lanes.clear();
+      schedulers.clear();
+    },
     close: async () => {},
   };
 }

@@ -198,7 +198,7 @@ describe('startServer', () => {
       }
     }
     expect(events.filter((e) => e.type === 'task.result')).toHaveLength(5);
-    expect(events.every((e) => e.ticketId === data.ticketId)).toBe(true);
+    expect(events.every((e) => 'ticketId' in e && e.ticketId === data.ticketId)).toBe(true);
     // wait for one heartbeat comment
     let sawBeat = buf.includes(': heartbeat');
     while (!sawBeat) {

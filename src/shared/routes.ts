@@ -3,28 +3,103 @@
 import { z } from 'zod';
 import type { Result } from './errors.ts';
 import type { TaskResult } from './results.ts';
-import type { TaskId } from './tasks.ts';
+import { SEVERITIES, TASK_IDS, type TaskId } from './tasks.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
+/** Largest ticket file the browser may upload in one request (bytes); bigger files go through a path. */
+export const MAX_IMPORT_BYTES = 1_900_000;
+/** Models in one side-by-side comparison. */
+export const COMPARE_MIN_MODELS = 2;
+export const COMPARE_MAX_MODELS = 6;
+
+export const KEY_PROVIDER_IDS = ['groq', 'openai'] as const;
+export type KeyProviderId = (typeof KEY_PROVIDER_IDS)[number];
+
+const id = z.string().min(1).max(200);
+const modelSpec = z.string().min(3).max(200);
+const taskId = z.enum(TASK_IDS);
+const empty = z.object({}).optional();
+
+/** Filters of the ticket list; every one optional, combined with AND. */
+export const ticketFilterSchema = z.object({
+  search: z.string().max(500).optional(),
+  /** 'aws' | 'gcp' | 'azure' | 'other' (any other:<vendor>) | 'none' (not identified). */
+  platform: z.string().max(100).optional(),
+  product: z.string().max(200).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  hasDetails: z.boolean().optional(),
+  failed: z.boolean().optional(),
+  state: z.enum(['new', 'running', 'done', 'interrupted']).optional(),
+});
+export type TicketFilter = z.infer<typeof ticketFilterSchema>;
+
+const endpoint = z
+  .string()
+  .max(500)
+  .refine((s) => s === '' || /^https?:\/\/[^\s]+$/i.test(s), 'an endpoint is an http(s):// URL')
+  .nullable();
+
+/** What the renderer may change in Settings (keys go through keys.set / keys.remove). */
+export const settingsPatchSchema = z.object({
+  assignment: z.record(z.string(), modelSpec).nullable().optional(),
+  endpoints: z.object({ groq: endpoint.optional(), openai: endpoint.optional(), openaiCompatible: endpoint.optional() }).optional(),
+  ticketConcurrency: z.number().int().min(1).max(64).optional(),
+  callConcurrency: z.number().int().min(1).max(128).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  retryAfterCapMs: z.number().int().min(0).max(600_000).optional(),
+  watchFolder: z.string().max(1000).nullable().optional(),
+});
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const routeInputs = {
   'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional() }),
   'triage.cancel': z.object({ ticketId: z.string() }),
-  'keys.status': z.object({}).optional(),
-  'models.list': z.object({}).optional(),
-  'config.get': z.object({}).optional(),
+  /** Runs a ticket again: every task, or one task and whatever depends on it. */
+  'triage.rerun': z.object({ ticketId: id, task: taskId.optional() }),
+  /** Triages again every ticket an earlier session left unfinished. */
+  'triage.resumeInterrupted': empty,
+  'tickets.list': ticketFilterSchema,
+  'tickets.get': z.object({ ticketId: id, runId: id.optional() }),
+  /** A JSONL or CSV file's content, picked in the browser. */
+  'tickets.import': z.object({ name: z.string().min(1).max(300), content: z.string() }),
+  /** A JSONL/CSV file on this machine, by path (the desktop app's Open dialog, or typed in browser mode). */
+  'tickets.importPath': z.object({ path: z.string().min(1).max(1000) }),
+  'runs.list': empty,
+  'runs.tickets': z.object({ runId: id }),
+  'compare.start': z.object({
+    ticketId: id,
+    models: z.array(modelSpec).min(COMPARE_MIN_MODELS).max(COMPARE_MAX_MODELS),
+    baseline: modelSpec,
+  }),
+  'compare.get': z.object({ runId: id, ticketId: id }),
+  'keys.status': empty,
+  'keys.set': z.object({ provider: z.enum(KEY_PROVIDER_IDS), key: z.string().min(8).max(400) }),
+  'keys.remove': z.object({ provider: z.enum(KEY_PROVIDER_IDS) }),
+  'models.list': empty,
+  /** Median latency per model and task: recorded calls, else the seed article's measurements. */
+  'models.latency': empty,
+  'config.get': empty,
+  'settings.get': empty,
+  'settings.set': settingsPatchSchema,
+  /** Workbench layout and view state (small JSON), remembered between launches. */
+  'ui.save': z.object({ key: z.string().min(1).max(64), value: z.unknown() }),
+  /** Desktop only: the native Open dialog, then imports the chosen file. */
+  'host.openTicketFile': empty,
+  /** Desktop only: the native folder picker; returns the folder (the caller saves it as watchFolder). */
+  'host.pickFolder': empty,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
-export type RouteInput<R extends RouteName> = z.infer<(typeof routeInputs)[R]>;
+export type RouteInput<R extends RouteName> = z.input<(typeof routeInputs)[R]>;
 
 export interface KeyStatus {
-  provider: 'groq' | 'openai';
+  provider: KeyProviderId;
   set: boolean;
   /** Last 4 characters only; never the key. */
   last4: string | null;
-  source: 'env' | 'keychain' | null;
+  /** 'session': kept in memory for this process only (no OS keychain available). */
+  source: 'env' | 'keychain' | 'session' | null;
 }
 
 export interface ModelInfo {
@@ -37,18 +112,172 @@ export interface ModelInfo {
   replacement: string | null;
 }
 
+/** The list's view of a ticket: its latest triage (not comparisons or experiments). */
+export interface TicketSummary {
+  id: string;
+  title: string;
+  /** 'paste', a file name, or a watched folder's file. */
+  source: string | null;
+  addedAt: number;
+  /** new: never triaged; running; done; interrupted: left unfinished by a closed session (or cancelled). */
+  state: 'new' | 'running' | 'done' | 'interrupted';
+  runId: string | null;
+  platform: string | null;
+  product: string | null;
+  severity: string | null;
+  hasDetails: boolean | null;
+  /** Tasks that failed or were skipped in the latest triage. */
+  failed: number;
+  /** Tasks with a result so far. */
+  doneTasks: number;
+  totalMs: number | null;
+}
+
+export interface TicketsPage {
+  /** Every ticket in the workspace. */
+  total: number;
+  rows: TicketSummary[];
+  /** Products seen so far, for the filter. */
+  products: string[];
+}
+
+/** One attempt sent to a provider, placed on the ticket's time axis. */
+export interface CallView {
+  task: TaskId;
+  modelSpec: string;
+  attempt: number;
+  /** ms from the ticket's start. */
+  startedMs: number;
+  latencyMs: number | null;
+  queueTimeMs: number | null;
+  providerTotalMs: number | null;
+  status: 'ok' | 'error';
+  errorCode: string | null;
+}
+
+export interface TicketDetail {
+  ticket: { id: string; text: string; title: string | null; source: string | null; addedAt: number };
+  runId: string | null;
+  runKind: string | null;
+  state: TicketSummary['state'];
+  assignment: Record<TaskId, string> | null;
+  results: TaskResult[];
+  calls: CallView[];
+  /** Tasks whose result was carried over from an earlier run (a retry of another task). */
+  reused: TaskId[];
+  totalMs: number | null;
+  /** Other recorded runs of this ticket, newest first. */
+  history: Array<{ runId: string; kind: string; label: string | null; createdAt: number; status: string }>;
+}
+
+export interface RunInfo {
+  id: string;
+  kind: string;
+  label: string | null;
+  status: string;
+  createdAt: number;
+  finishedAt: number | null;
+  tickets: number;
+  done: number;
+  pending: number;
+  /** Distinct models with results. */
+  models: string[];
+  baseline: string | null;
+}
+
+export interface CompareData {
+  runId: string;
+  kind: string;
+  label: string | null;
+  ticketId: string;
+  ticketTitle: string;
+  models: string[];
+  baseline: string;
+  /** One result per model and task present so far. */
+  cells: Array<{ modelSpec: string; result: TaskResult }>;
+  live: boolean;
+}
+
+export interface LatencyEntry {
+  medianMs: number;
+  n: number;
+  source: 'recorded' | 'article';
+}
+
+export interface Settings {
+  /** The per-task assignment new triages use. */
+  assignment: Record<TaskId, string>;
+  /** True when the user saved an assignment; false: the built-in default (demo without keys). */
+  assignmentSaved: boolean;
+  demo: boolean;
+  endpoints: { groq: string | null; openai: string | null; openaiCompatible: string | null };
+  /** Environment variables that override a setting (the setting is then not used). */
+  envOverrides: Array<'GROQ_BASE_URL' | 'OPENAI_BASE_URL' | 'OPENAI_COMPATIBLE_BASE_URL' | 'GROQ_API_KEY' | 'OPENAI_API_KEY'>;
+  ticketConcurrency: number;
+  callConcurrency: number;
+  maxRetries: number;
+  retryAfterCapMs: number;
+  watchFolder: string | null;
+  /** Why the watched folder cannot be watched, when it cannot. */
+  watchError: string | null;
+  /** Saved workbench layout/view state. */
+  ui: Record<string, unknown>;
+  host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
+}
+
 export interface RouteOutputs {
-  'triage.start': { ticketId: string; assignment: Record<TaskId, string> };
+  'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
+  'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
+  'triage.resumeInterrupted': { queued: number };
+  'tickets.list': TicketsPage;
+  'tickets.get': TicketDetail;
+  'tickets.import': ImportReport;
+  'tickets.importPath': ImportReport;
+  'runs.list': RunInfo[];
+  'runs.tickets': Array<{ ticketId: string; title: string; status: string }>;
+  'compare.start': { runId: string; models: string[]; baseline: string };
+  'compare.get': CompareData;
   'keys.status': KeyStatus[];
+  'keys.set': KeyStatus[];
+  'keys.remove': KeyStatus[];
   'models.list': ModelInfo[];
+  'models.latency': Record<string, Partial<Record<TaskId, LatencyEntry>>>;
   'config.get': { assignment: Record<TaskId, string>; demo: boolean };
+  'settings.get': Settings;
+  'settings.set': Settings;
+  'ui.save': { saved: boolean };
+  'host.openTicketFile': ImportReport | { cancelled: true };
+  'host.pickFolder': { path: string | null };
+}
+
+export interface ImportReport {
+  runId: string;
+  source: string;
+  added: number;
+  badLines: Array<{ line: number; message: string }>;
 }
 
 export type AppEvent =
-  | { type: 'task.started'; ticketId: string; task: TaskId; provider: string; model: string; startedMs: number }
-  | { type: 'task.result'; ticketId: string; result: TaskResult }
-  | { type: 'ticket.done'; ticketId: string; totalMs: number };
+  | { type: 'task.started'; ticketId: string; runId?: string; spec?: string; task: TaskId; provider: string; model: string; startedMs: number }
+  | {
+      type: 'task.result';
+      ticketId: string;
+      runId?: string;
+      spec?: string;
+      result: TaskResult;
+      /** The result was carried over from an earlier run, not asked again. */
+      reused?: boolean;
+      /** performance.timeOrigin + performance.now() in the host when published (for latency benchmarks). */
+      emittedAt?: number;
+    }
+  | { type: 'task.attempt'; ticketId: string; runId: string; call: CallView }
+  | { type: 'ticket.done'; ticketId: string; runId?: string; totalMs: number }
+  /** The ticket list changed (tickets added, a triage started or finished): refresh it. */
+  | { type: 'tickets.changed'; ticketIds?: string[]; reason: 'added' | 'triage' | 'done' }
+  | { type: 'ticket.summary'; summary: TicketSummary }
+  | { type: 'runs.changed' }
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; at: number };
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

@@ -192,3 +192,39 @@ describe('criticalPathMs', () => {
     expect(criticalPathMs({ platform: 10, product: 10, technical_details: 10, asset_ids: 10, severity: 500 })).toBe(500);
   });
 });
+
+describe('upstream overrides (an experiment judged on the baseline platform)', () => {
+  const baselineResult = (task: TaskId, value: unknown, status: TaskResult['status'] = 'ok'): TaskResult => ({
+    task, status, value, raw: null, provider: 'openai', model: 'gpt-4o', promptVersion: 'v1', startedMs: 0, endedMs: 1, latencyMs: 1,
+    ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: null, outputTokens: null, cachedTokens: null,
+    reasoningTokens: null, costUsd: null, attempts: 1, error: status === 'ok' ? null : { code: 'PROVIDER_ERROR', message: '503' },
+  });
+
+  it("feeds the baseline's platform and product to the prompts while the model still answers every task itself", async () => {
+    const g = gatedProvider();
+    const upstream = { platform: baselineResult('platform', 'gcp'), product: baselineResult('product', 'GKE') };
+    const done = triageTicket(depsWith(g.provider), TICKET, ASSIGN, { upstream });
+    await new Promise((r) => setTimeout(r, 0));
+    // Dependents do not wait for the model's own platform: the baseline's is already known.
+    expect([...g.waiting.keys()].sort()).toEqual(['asset_ids', 'platform', 'product', 'severity', 'technical_details']);
+    expect(g.waiting.get('product')!.req.messages[1]!.content).toContain('Platform: gcp');
+    expect(g.waiting.get('technical_details')!.req.messages[1]!.content).toContain('Product: GKE');
+    for (const t of ['platform', 'severity', 'asset_ids', 'product', 'technical_details'] as const) await g.answer(t);
+    const r = await done;
+    // The model's own platform call is its own answer, not the baseline's.
+    expect(r.tasks.platform.value).toBe('aws');
+    expect(r.tasks.platform.model).toBe('openai/gpt-oss-120b');
+  });
+
+  it('skips the dependents, naming the upstream, when the baseline failed, and still runs the own platform call', async () => {
+    const g = gatedProvider();
+    const upstream = { platform: baselineResult('platform', null, 'error') };
+    const done = triageTicket(depsWith(g.provider), TICKET, ASSIGN, { upstream });
+    await g.answer('platform');
+    await g.answer('severity');
+    const r = await done;
+    expect(r.tasks.platform.status).toBe('ok');
+    expect(r.tasks.product).toMatchObject({ status: 'skipped', error: { code: 'SKIPPED', message: 'upstream platform failed (PROVIDER_ERROR)' } });
+    expect(g.arrived.sort()).toEqual(['platform', 'severity']);
+  });
+});

@@ -63,8 +63,13 @@ export interface TriageOptions {
   onStarted?: (task: TaskId, spec: string, startedMs: number) => void;
   onResult?: (r: TaskResult, spec: string) => void;
   onAttempt?: (a: AttemptRecord) => void;
-  /** Results already known (e.g. the baseline's upstream), used instead of running those tasks. */
+  /** Results already known (e.g. finished before an interruption), used instead of running those tasks. */
   given?: Partial<Record<TaskId, TaskResult>>;
+  /**
+   * Dependency outcomes taken from elsewhere (an experiment's baseline): dependents read their
+   * values and start from them, while the tasks themselves still run and are reported as usual.
+   */
+  upstream?: Partial<Record<TaskId, TaskResult>>;
 }
 
 const splitSpec = (spec: string): { provider: string; model: string } => {
@@ -94,8 +99,10 @@ export async function triageTicket(
     };
   };
 
+  // What dependents see: an upstream override when given, else this run's own result.
+  const depResult = (task: TaskId): TaskResult | undefined => opts.upstream?.[task] ?? results.get(task);
   const upstreamValue = (task: TaskId): string | null => {
-    const r = results.get(task);
+    const r = depResult(task);
     return r && r.status === 'ok' && typeof r.value === 'string' ? r.value : null;
   };
 
@@ -210,16 +217,16 @@ export async function triageTicket(
       for (const task of TASK_IDS) {
         if (started.has(task)) continue;
         const deps_ = TASKS[task].dependsOn;
-        if (!deps_.every((d) => results.has(d))) continue;
+        if (!deps_.every((d) => depResult(d) !== undefined)) continue;
         started.add(task);
-        const failed = deps_.find((d) => results.get(d)!.status !== 'ok');
+        const failed = deps_.find((d) => depResult(d)!.status !== 'ok');
         if (failed) {
           const r = blank(task, assignment[task]);
-          const why = results.get(failed)!;
+          const why = depResult(failed)!;
           r.startedMs = r.endedMs = now() - t0;
           r.error = {
             code: 'SKIPPED',
-            message: `${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
+            message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
           };
           queueMicrotask(() => publish(r));
           continue;

@@ -87,6 +87,120 @@ CREATE INDEX calls_by_run_task_model ON calls(run_id, task, model_spec);
 CREATE INDEX calls_by_ticket ON calls(ticket_id);
 `,
   },
+  {
+    version: 2,
+    name: 'workbench: settings, watched files, list indexes',
+    sql: `
+-- Workbench settings and UI state, one JSON value per key. Never holds a key (secrets live in the keychain).
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,    -- JSON
+  updated_at INTEGER NOT NULL
+);
+-- Files of the watched folder already imported (path + size + mtime), so a restart does not import them again.
+CREATE TABLE watched_files (
+  path TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  mtime_ms REAL NOT NULL,
+  run_id TEXT,
+  imported_at INTEGER NOT NULL
+);
+-- The ticket list: newest first, and each ticket's latest run.
+CREATE INDEX tickets_by_added ON tickets(added_at DESC, id);
+CREATE INDEX run_tickets_by_ticket ON run_tickets(ticket_id, started_at);
+`,
+  },
+  {
+    // Version 3 is reserved for work in progress elsewhere; the migrator applies any higher version in order.
+    version: 4,
+    name: 'call_origins: where an imported call came from',
+    sql: `
+-- One row per imported call (calls.id): the file it came from and the ids it had in the tool that
+-- produced it, so the UI can show its origin and an export can round-trip it.
+CREATE TABLE call_origins (
+  call_id INTEGER PRIMARY KEY REFERENCES calls(id) ON DELETE CASCADE,
+  run_id TEXT NOT NULL,
+  format TEXT NOT NULL,        -- format of the imported file: casebench | langsmith | langfuse | otlp | openinference | promptfoo
+  file TEXT NOT NULL,          -- the imported file's name
+  locator TEXT,                -- where in the file: line and/or JSON path
+  trace_id TEXT,
+  span_id TEXT,
+  parent_span_id TEXT,
+  source TEXT,                 -- JSON ids in the producing tool {format, id, parent_id, trace_id, ...}
+  start_ns TEXT,               -- exact int64 epoch ns (calls.started_at is a double)
+  end_ns TEXT,
+  input_messages TEXT,         -- JSON [{role, content}]
+  parsed_output TEXT,          -- JSON
+  metadata TEXT,               -- JSON: the rest of the source record
+  value TEXT                   -- JSON normalised value when the task is a casebench task and the answer parsed
+);
+CREATE INDEX call_origins_trace ON call_origins(trace_id);
+`,
+  },
+  {
+    version: 5,
+    name: 'manual review: queues, reviewers, scores',
+    sql: `
+-- A review queue: a set of (ticket, task) items whose model answers reviewers score (issue #6).
+CREATE TABLE review_queues (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,        -- JSON: how the items were chosen (run, tickets, filter, sample, seed)
+  k INTEGER NOT NULL,          -- reviewers wanted per answer
+  blind INTEGER NOT NULL,      -- 1: model names hidden and order shuffled until scored
+  seed INTEGER NOT NULL,       -- base seed of the sample and of every item's shuffle
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE review_queue_items (
+  queue_id TEXT NOT NULL REFERENCES review_queues(id) ON DELETE CASCADE,
+  pos INTEGER NOT NULL,
+  ticket_id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  answers TEXT NOT NULL,       -- JSON [{model, run_id}], sorted by model; shown in the order shuffle(seed) gives
+  seed INTEGER NOT NULL,       -- this item's recorded shuffle seed
+  PRIMARY KEY (queue_id, pos)
+);
+CREATE TABLE review_queue_reviewers (
+  queue_id TEXT NOT NULL REFERENCES review_queues(id) ON DELETE CASCADE,
+  reviewer TEXT NOT NULL,
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (queue_id, reviewer)
+);
+-- Which reviewers each item is dealt to (k per item when there are enough reviewers).
+CREATE TABLE review_item_reviewers (
+  queue_id TEXT NOT NULL,
+  pos INTEGER NOT NULL,
+  reviewer TEXT NOT NULL,
+  PRIMARY KEY (queue_id, pos, reviewer),
+  FOREIGN KEY (queue_id, pos) REFERENCES review_queue_items(queue_id, pos) ON DELETE CASCADE
+);
+-- One manual score of one model answer (contracts §5 line shape, §6 rubric). Several per answer
+-- are kept (reviewers, re-scores, imports); nothing here is ever overwritten.
+CREATE TABLE reviews (
+  id INTEGER PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  model_spec TEXT NOT NULL,
+  run_id TEXT,                 -- run whose answer was scored (resolved to the latest one on import)
+  answer_value TEXT,           -- JSON normalised value the score is about
+  reviewer TEXT NOT NULL,
+  score REAL NOT NULL,
+  correct_value TEXT,          -- JSON; NULL when none was entered ('null' is a value)
+  missing TEXT,                -- JSON string[] (technical details)
+  expected TEXT,               -- JSON string[] the reviewer expected (local reviews only)
+  expected_count INTEGER,      -- M of 1 - missing/M
+  note TEXT,
+  scored_at TEXT NOT NULL,     -- ISO-8601 as given
+  scored_ms INTEGER NOT NULL,  -- the same instant, for ordering
+  queue_id TEXT,
+  source TEXT NOT NULL,        -- 'local' or the imported file's name
+  label_before TEXT,           -- JSON {had, value}: the ticket label this review replaced, for undo
+  superseded_by INTEGER        -- a later in-app re-score of the same answer by the same reviewer (kept for undo)
+);
+CREATE INDEX reviews_by_answer ON reviews(ticket_id, task, model_spec);
+CREATE INDEX reviews_by_reviewer ON reviews(reviewer, id);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

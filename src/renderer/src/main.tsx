@@ -1,27 +1,63 @@
-// Renderer entry: one transport, the feature stores, then React.
+// Renderer entry: one transport, the feature stores, the saved workbench state, then React.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App.tsx';
-import { StoresProvider, type Stores } from './app/stores.tsx';
-import { createStatusStore } from './features/status/statusStore.ts';
-import { createTriageStore } from './features/triage/triageStore.ts';
-import { createTransport } from './platform/transport.ts';
+import '@vscode/codicons/dist/codicon.css';
 import './styles.css';
+import { App } from './app/App.tsx';
+import { debounce } from './app/debounce.ts';
+import { StoresProvider, type Stores } from './app/stores.tsx';
+import { createCompareStore } from './features/compare/compareStore.ts';
+import { createEditorStore } from './features/editor/editorStore.ts';
+import { createRunsStore } from './features/experiments/runsStore.ts';
+import { createLayoutStore } from './features/layout/layoutStore.ts';
+import { createLogStore } from './features/log/logStore.ts';
+import { createSettingsStore } from './features/settings/settingsStore.ts';
+import { createStatusStore } from './features/status/statusStore.ts';
+import { createTicketStore } from './features/ticket/ticketStore.ts';
+import { createTicketsStore } from './features/tickets/ticketsStore.ts';
+import { createTransport } from './platform/transport.ts';
 
 const transport = createTransport();
-const stores: Stores = { triage: createTriageStore(transport), status: createStatusStore(transport) };
-stores.triage.getState().actions.attach();
-if (!transport.problem) {
-  void stores.triage.getState().actions.loadDefaults();
-  void stores.status.getState().actions.refreshKeys();
+// Workbench state is saved through the host, so it survives restarts (and a new port in browser mode).
+const saver = (key: string) => debounce((value: unknown) => void transport.request('ui.save', { key, value }), 400);
+const stores: Stores = {
+  layout: createLayoutStore(saver('layout')),
+  editor: createEditorStore(saver('editor')),
+  tickets: createTicketsStore(transport),
+  ticket: createTicketStore(transport),
+  compare: createCompareStore(transport),
+  runs: createRunsStore(transport),
+  settings: createSettingsStore(transport),
+  status: createStatusStore(transport),
+  log: createLogStore(transport),
+};
+for (const s of Object.values(stores)) {
+  const a = (s.getState() as { actions: { attach?: () => void } }).actions;
+  a.attach?.();
 }
 
-const rootEl = document.getElementById('root');
-if (!rootEl) throw new Error('#root missing');
-createRoot(rootEl).render(
-  <StrictMode>
-    <StoresProvider stores={stores}>
-      <App transportKind={transport.kind} problem={transport.problem} />
-    </StoresProvider>
-  </StrictMode>,
-);
+async function boot(): Promise<void> {
+  if (!transport.problem) {
+    void stores.tickets.getState().actions.refresh();
+    void stores.runs.getState().actions.refresh();
+    // The saved layout is applied before the first paint so panes do not jump.
+    const settings = stores.settings.getState().actions.load();
+    const ui = await Promise.race([transport.request('settings.get', {}), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
+    if (ui?.ok) {
+      stores.layout.getState().actions.hydrate(ui.data.ui.layout);
+      stores.editor.getState().actions.hydrate(ui.data.ui.editor);
+    }
+    void settings;
+  }
+  const rootEl = document.getElementById('root');
+  if (!rootEl) throw new Error('#root missing');
+  createRoot(rootEl).render(
+    <StrictMode>
+      <StoresProvider value={{ stores, transport }}>
+        <App problem={transport.problem} />
+      </StoresProvider>
+    </StrictMode>,
+  );
+}
+
+void boot();

@@ -1,30 +1,57 @@
 // Hands the feature stores to components; components read them only through selectors.
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
-import type { StatusState, StatusStore } from '../features/status/statusStore.ts';
-import type { TriageState, TriageStore } from '../features/triage/triageStore.ts';
+import type { StoreApi } from 'zustand/vanilla';
+import type { CompareStore } from '../features/compare/compareStore.ts';
+import type { EditorStore } from '../features/editor/editorStore.ts';
+import type { RunsStore } from '../features/experiments/runsStore.ts';
+import type { LayoutStore } from '../features/layout/layoutStore.ts';
+import type { LogStore } from '../features/log/logStore.ts';
+import type { SettingsStore } from '../features/settings/settingsStore.ts';
+import type { StatusStore } from '../features/status/statusStore.ts';
+import type { TicketStore } from '../features/ticket/ticketStore.ts';
+import type { TicketsStore } from '../features/tickets/ticketsStore.ts';
+import type { Transport } from '../platform/transport.ts';
 
 export interface Stores {
-  triage: TriageStore;
+  layout: LayoutStore;
+  editor: EditorStore;
+  tickets: TicketsStore;
+  ticket: TicketStore;
+  compare: CompareStore;
+  runs: RunsStore;
+  settings: SettingsStore;
   status: StatusStore;
+  log: LogStore;
 }
 
-const StoresContext = createContext<Stores | null>(null);
-
-export function StoresProvider(props: { stores: Stores; children: ReactNode }) {
-  return <StoresContext.Provider value={props.stores}>{props.children}</StoresContext.Provider>;
+export interface AppContextValue {
+  stores: Stores;
+  transport: Transport;
 }
 
-function useStores(): Stores {
-  const s = useContext(StoresContext);
+const Ctx = createContext<AppContextValue | null>(null);
+
+export function StoresProvider(props: { value: AppContextValue; children: ReactNode }) {
+  return <Ctx.Provider value={props.value}>{props.children}</Ctx.Provider>;
+}
+
+export function useApp(): AppContextValue {
+  const s = useContext(Ctx);
   if (!s) throw new Error('StoresProvider missing');
   return s;
 }
 
-export function useTriage<T>(selector: (s: TriageState) => T): T {
-  return useStore(useStores().triage, selector);
+type StateOf<S> = S extends StoreApi<infer T> ? T : never;
+
+/** Reads one feature store through a selector: `useS('tickets', (s) => s.rows)`. */
+export function useS<K extends keyof Stores, T>(key: K, selector: (s: StateOf<Stores[K]>) => T): T {
+  const store = useApp().stores[key] as unknown as StoreApi<StateOf<Stores[K]>>;
+  return useStore(store as StoreApi<unknown>, selector as (s: unknown) => T);
 }
 
-export function useStatus<T>(selector: (s: StatusState) => T): T {
-  return useStore(useStores().status, selector);
+/** A feature's actions (stable; reading them never re-renders). */
+export function useActions<K extends keyof Stores>(key: K): StateOf<Stores[K]> extends { actions: infer A } ? A : never {
+  const store = useApp().stores[key] as unknown as StoreApi<{ actions: unknown }>;
+  return store.getState().actions as never;
 }

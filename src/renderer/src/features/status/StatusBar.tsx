@@ -1,38 +1,68 @@
-// Bottom status bar: key status per provider (set/not set, last 4 characters at most).
-import { useStatus, useTriage } from '../../app/stores.tsx';
-import { describeKey } from './statusStore.ts';
+// The status bar: provider keys (set / not set, never the key), provider health and rate
+// limiting, tickets in flight, this session's spend, and the host.
+import { useApp, useS } from '../../app/stores.tsx';
+import { Icon, Kbd } from '../../app/ui.tsx';
+import { formatCost } from '../ticket/format.ts';
+import { describeKey, missingKeys, PROVIDER_NAMES } from '../settings/settingsStore.ts';
 
-export function StatusBar({ transportKind }: { transportKind: 'ipc' | 'http' }) {
-  const keys = useStatus((s) => s.keys);
-  const keysError = useStatus((s) => s.keysError);
-  const demo = useTriage((s) => s.demo);
-  const ticketId = useTriage((s) => s.ticketId);
+export function StatusBar() {
+  const { stores, transport } = useApp();
+  const keys = useS('settings', (s) => s.keys);
+  const keysError = useS('settings', (s) => s.keysError);
+  const demo = useS('settings', (s) => s.settings?.demo ?? false);
+  const assignment = useS('settings', (s) => s.settings?.assignment);
+  const missing = missingKeys(assignment, keys);
+  const inFlight = useS('status', (s) => s.inFlight);
+  const spend = useS('status', (s) => s.spendUsd);
+  const unpriced = useS('status', (s) => s.unpricedCalls);
+  const health = useS('status', (s) => s.health);
+  const openKeys = () => {
+    stores.layout.getState().actions.showActivity('settings');
+    stores.editor.getState().actions.openSettings('keys');
+  };
   return (
     <footer className="statusbar" aria-label="Status">
-      <span className="sb-item" data-testid="keys-status">
+      <button type="button" className="sb-item sb-btn" data-testid="keys-status" onClick={openKeys} title="Provider keys (Settings)">
         {keysError ? (
           <span className="sb-warn">Keys: {keysError.message}</span>
         ) : keys === null ? (
           'Keys: …'
-        ) : keys.length === 0 ? (
-          'No providers configured'
         ) : (
           keys.map((k) => (
-            <span key={k.provider} className="sb-key" title={k.source ? `from ${k.source}` : undefined}>
-              <span className={`dot ${k.set ? 'on' : 'off'}`} aria-hidden="true" />
+            <span key={k.provider} className="sb-key">
+              <Icon name={k.set ? 'key' : 'circle-slash'} />
               {describeKey(k)}
             </span>
           ))
         )}
-      </span>
-      {demo && <span className="sb-item sb-demo">Demo mode: simulated models</span>}
+      </button>
+      {missing.length > 0 && (
+        <button type="button" className="sb-item sb-btn sb-warn" onClick={openKeys} data-testid="sb-missing-key">
+          <Icon name="warning" /> {missing.map((m) => PROVIDER_NAMES[m]).join(', ')} key needed
+        </button>
+      )}
+      {demo && <span className="sb-item sb-demo">Demo: simulated models</span>}
+      {Object.entries(health).map(([p, h]) =>
+        h.rateLimited || h.failed > 0 ? (
+          <span key={p} className={`sb-item ${h.rateLimited || h.failed > h.ok ? 'sb-warn' : ''}`} title={`${PROVIDER_NAMES[p] ?? p}: last ${h.ok + h.failed} calls, ${h.failed} failed${h.lastError ? `; last error ${h.lastError.code}` : ''}`}>
+            <Icon name={h.rateLimited ? 'watch' : 'warning'} /> {PROVIDER_NAMES[p] ?? p} {h.rateLimited ? 'rate limited' : `${h.failed}/${h.ok + h.failed} failed`}
+          </span>
+        ) : null,
+      )}
       <span className="sb-spacer" />
-      {ticketId && (
-        <span className="sb-item mono" title="Ticket id">
-          {ticketId}
+      {inFlight > 0 && (
+        <span className="sb-item" data-testid="sb-inflight">
+          <Icon name="loading" className="codicon-modifier-spin" /> {inFlight} in triage
         </span>
       )}
-      <span className="sb-item">{transportKind === 'ipc' ? 'Desktop' : 'Browser mode · 127.0.0.1'}</span>
+      <span className="sb-item tabular" title="Cost of this session's calls">
+        {formatCost(spend)}
+        {unpriced > 0 ? ` + ${unpriced} unpriced` : ''}
+      </span>
+      <span className="sb-item">{transport.kind === 'ipc' ? 'Desktop' : 'Browser · 127.0.0.1'}</span>
+      <button type="button" className="sb-item sb-btn" onClick={() => stores.layout.getState().actions.toggleCheatSheet()} title="Keyboard shortcuts">
+        <Kbd chord="?" />
+      </button>
     </footer>
   );
 }

@@ -1,0 +1,44 @@
+// `casebench export --format jsonl|otlp|csv --out F`: the workspace as casebench JSONL
+// (lossless), OTLP/JSON Lines with GenAI attributes (for any OpenTelemetry backend, LangSmith,
+// Langfuse), or CSV report rows; --redact masks personal data and secrets and says what it masked.
+import { existsSync, readFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '../../core/traces/exporter.ts';
+import { openStore } from '../../core/store/store.ts';
+
+function format(v: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${EXPORT_FORMATS.join(', ')}`);
+  return v as ExportFormat;
+}
+
+function version(): string {
+  try {
+    return String((JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? '0');
+  } catch {
+    return '0';
+  }
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export recorded and imported calls: casebench JSONL (lossless), OTLP/JSON Lines (GenAI semconv) or CSV report rows')
+    .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, format)
+    .requiredOption('--out <file>', 'file to write')
+    .option('--db <path>', 'workspace database', './casebench.db')
+    .option('--redact', 'mask e-mails, IP addresses, tokens and cloud credentials in the exported text')
+    .option('--run <id...>', 'only these runs')
+    .action((o: { format: ExportFormat; out: string; db: string; redact?: boolean; run?: string[] }) => {
+      if (o.db !== ':memory:' && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no workspace database at ${o.db}`);
+      const store = openStore(o.db);
+      try {
+        const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: version() });
+        const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
+        process.stderr.write(`casebench export: ${what} → ${o.out} (${o.format})\n`);
+        if (s.redactionSummary !== null) process.stderr.write(`casebench export: redacted ${s.redactionSummary}\n`);
+      } finally {
+        store.close();
+      }
+    });
+}

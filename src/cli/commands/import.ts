@@ -1,0 +1,66 @@
+// `casebench import FILE…`: trace files from LangSmith, Langfuse, OpenTelemetry (GenAI /
+// OpenInference), promptfoo or casebench itself into the workspace, offline (no key, no network).
+// Each file is one transaction; what could not be read is listed as file:line (or JSON path): reason.
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { AppError } from '../../shared/errors.ts';
+import { importTraceFile, type ImportReport } from '../../core/traces/importer.ts';
+import { openStore } from '../../core/store/store.ts';
+
+const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+
+function summaryLine(r: ImportReport): string {
+  if (r.alreadyImported) return `${r.file.name}: already imported as run ${r.alreadyImported} (same content); nothing to do (--again imports it once more)`;
+  const runs = r.runIds.length ? ` → run ${r.runIds.join(', ')}` : '';
+  return `${r.file.name}: ${plural(r.calls, 'call')}, ${plural(r.tickets, 'ticket')}, ${plural(r.results, 'result')} from ${r.file.label}${runs}; ${plural(r.skipped, 'record')} skipped`;
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import trace files (LangSmith, Langfuse, OTLP/OpenInference, promptfoo, casebench JSONL); the format is read from the content; needs no key and no network')
+    .argument('<files...>', 'trace files (JSON, JSONL or Langfuse CSV)')
+    .option('--db <path>', 'workspace database', './casebench.db')
+    .option('--again', 'import a file even if the same content was imported before')
+    .option('--json', 'print one JSON summary per file on stdout')
+    .action(async (files: string[], o: { db: string; again?: boolean; json?: boolean }) => {
+      const store = openStore(o.db);
+      const ac = new AbortController();
+      const onSig = (): void => {
+        if (ac.signal.aborted) process.exit(130);
+        process.stderr.write('\ncasebench import: stopping; the file being imported is rolled back (Ctrl-C again to quit now)\n');
+        ac.abort();
+      };
+      process.on('SIGINT', onSig);
+      let failed = 0;
+      try {
+        for (const f of files) {
+          if (ac.signal.aborted) break;
+          try {
+            const r = await importTraceFile(store, resolve(f), {
+              signal: ac.signal, again: o.again,
+              onIssue: (i) => void process.stderr.write(`${i.where}: ${i.message}; skipped\n`),
+            });
+            for (const n of r.notes) process.stderr.write(`casebench import: ${r.file.name}: ${n}\n`);
+            if (o.json) {
+              const { issues, ...rest } = r;
+              process.stdout.write(`${JSON.stringify({ ...rest, issues: issues.slice(0, 100) })}\n`);
+            } else process.stdout.write(`${summaryLine(r)}\n`);
+          } catch (e) {
+            if (e instanceof AppError && e.code === 'CANCELLED') {
+              process.stderr.write(`casebench import: ${f} not imported (interrupted; nothing of it was written)\n`);
+              break;
+            }
+            if (!(e instanceof AppError)) throw e;
+            failed++;
+            process.stderr.write(`casebench: ${e.message}\n`);
+          }
+        }
+      } finally {
+        process.off('SIGINT', onSig);
+        store.close();
+      }
+      if (ac.signal.aborted) process.exitCode = 130;
+      else if (failed) process.exitCode = 2;
+    });
+}

@@ -1,0 +1,452 @@
+// `casebench experiment`: every ticket × model × task, recorded. Each model walks the tickets at
+// its own pace (a rate-limited model never holds back the others), either on its own upstream
+// answers or on the baseline's. Built for hours against real limits: every finished task is one
+// committed write, a resumed run repeats no finished call, a model whose calls keep failing for
+// transient reasons is paused instead of burning through the tickets, and a model that cannot be
+// called at all (bad key, unknown model) is stopped without recording its refusals as answers.
+import { createHash } from 'node:crypto';
+import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import type { TaskResult, TicketInput } from '../../shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '../graph/engine.ts';
+import { costUsd, findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from '../models.ts';
+import { abortableSleep } from '../providers/scheduler.ts';
+import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import type { CallRecord, Store } from '../store/store.ts';
+import { gateResult } from './gate.ts';
+
+export type UpstreamMode = 'own' | 'baseline';
+export const UPSTREAM_MODES: readonly UpstreamMode[] = ['own', 'baseline'];
+
+export interface ExperimentPlan {
+  models: string[];
+  baseline: string;
+  upstream: UpstreamMode;
+}
+
+/** Codes after which a model cannot be called at all: the model is stopped, and the refusal is not recorded as its answer. */
+const CONFIG_CODES: ReadonlySet<string> = new Set<ErrorCode>(['AUTH', 'KEY_MISSING', 'MODEL_NOT_FOUND', 'MODEL_RETIRED']);
+/** Codes that say "the provider is struggling", which pause a model when they come in a row. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set<ErrorCode>(['RATE_LIMITED', 'NETWORK', 'PROVIDER_ERROR', 'TIMEOUT']);
+
+/**
+ * Checks the models and the baseline before anything is called: every model must be in the
+ * registry (or on an openai-compatible endpoint), not shut down, listed once, and the baseline
+ * among them. Throws a one-line BAD_INPUT / MODEL_RETIRED otherwise; returns the canonical specs.
+ */
+export function checkExperimentModels(
+  models: readonly string[],
+  baseline: string,
+  registry: ModelsRegistry,
+  today: string,
+): Pick<ExperimentPlan, 'models' | 'baseline'> {
+  if (models.length === 0) throw new AppError('BAD_INPUT', '--models names no model');
+  const out: string[] = [];
+  for (const raw of models) {
+    const { provider, model } = parseModelSpec(raw);
+    const spec = `${provider}:${model}`;
+    if (out.includes(spec)) throw new AppError('BAD_INPUT', `--models lists ${spec} twice`);
+    if (provider !== 'openai-compatible' && !findModel(spec, registry)) {
+      const same = registry.models.filter((m) => m.provider === provider && m.status !== 'retired').map((m) => m.model);
+      throw new AppError(
+        'BAD_INPUT',
+        `unknown model ${spec}: not in resources/models.json (${provider} models: ${same.join(', ') || 'none'}); other endpoints: openai-compatible:<model>`,
+      );
+    }
+    const retired = retiredInfo(provider, model, today, registry);
+    if (retired) {
+      throw new AppError('MODEL_RETIRED', `${spec} was shut down on ${retired.retiredOn}${retired.replacement ? `; use ${retired.replacement} instead` : ''}`);
+    }
+    out.push(spec);
+  }
+  const base = (() => {
+    try {
+      const { provider, model } = parseModelSpec(baseline);
+      return `${provider}:${model}`;
+    } catch (e) {
+      throw new AppError('BAD_INPUT', `--baseline: ${(e as Error).message}`);
+    }
+  })();
+  if (!out.includes(base)) throw new AppError('BAD_INPUT', `--baseline ${base} is not among --models (${out.join(', ')})`);
+  return { models: out, baseline: base };
+}
+
+/** A stable id for the same experiment (models, baseline, upstream mode, ticket source), so a re-run resumes it. */
+export function experimentRunId(plan: ExperimentPlan, source: string): string {
+  const canon = JSON.stringify([[...plan.models].sort(), plan.baseline, plan.upstream]);
+  return `experiment-${createHash('sha256').update(`experiment\n${canon}\n${source}`).digest('hex').slice(0, 16)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost estimate
+
+/** Output tokens per call guessed for the estimate (the answers are short JSON). */
+export const OUTPUT_TOKENS_GUESS: Readonly<Record<TaskId, number>> = { platform: 12, product: 14, technical_details: 80, asset_ids: 30, severity: 10 };
+/** Extra output tokens guessed for models that reason before answering (billed as output). */
+export const REASONING_TOKENS_GUESS = 200;
+const REASONING_MODEL = /(^|\/)(gpt-oss|gpt-5|o\d|qwen3|deepseek-r1)/;
+
+export interface CostEstimate {
+  calls: number;
+  /** Mean prompt size per call, tokens (≈ characters / 4). */
+  inputTokensPerCall: number;
+  perModel: Array<{ model: string; calls: number; costUsd: number | null }>;
+  /** Sum over models with a known price. */
+  totalUsd: number;
+  /** Models without a price (their cost is not in the total). */
+  unknown: string[];
+}
+
+/**
+ * Estimates the spend from prompt sizes × prices × tickets: the real prompts are built for a
+ * sample of tickets (upstream platforms cycling through aws, gcp, azure), output is guessed.
+ */
+export function estimateExperimentCost(
+  deps: Pick<EngineDeps, 'buildMessages'>,
+  registry: ModelsRegistry,
+  tickets: readonly TicketInput[],
+  unitsPerModel: ReadonlyMap<string, number>,
+): CostEstimate {
+  const sample = tickets.length <= 200 ? tickets : tickets.filter((_, i) => i % Math.ceil(tickets.length / 200) === 0);
+  const platforms = ['aws', 'gcp', 'azure'];
+  const inputPerTask = {} as Record<TaskId, number>;
+  for (const task of TASK_IDS) {
+    let chars = 0;
+    sample.forEach((t, i) => {
+      const platform = platforms[i % platforms.length]!;
+      const msgs = deps.buildMessages(task, t.text, { platform, product: null });
+      for (const m of msgs) chars += m.content.length;
+    });
+    inputPerTask[task] = sample.length ? Math.ceil(chars / sample.length / 4) : 0;
+  }
+  let calls = 0;
+  let totalUsd = 0;
+  const unknown: string[] = [];
+  const perModel: CostEstimate['perModel'] = [];
+  for (const [model, units] of unitsPerModel) {
+    let cost: number | null = 0;
+    const extra = REASONING_MODEL.test(parseModelSpec(model).model) ? REASONING_TOKENS_GUESS : 0;
+    for (const task of TASK_IDS) {
+      const c = costUsd(model, { inputTokens: inputPerTask[task], outputTokens: OUTPUT_TOKENS_GUESS[task] + extra }, registry);
+      cost = c === null || cost === null ? null : cost + c * units;
+    }
+    calls += units * TASK_IDS.length;
+    perModel.push({ model, calls: units * TASK_IDS.length, costUsd: cost });
+    if (cost === null) unknown.push(model);
+    else totalUsd += cost;
+  }
+  const mean = TASK_IDS.reduce((a, t) => a + inputPerTask[t], 0) / TASK_IDS.length;
+  return { calls, inputTokensPerCall: Math.round(mean), perModel, totalUsd, unknown };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+export interface OutageOptions {
+  /** Transient failures in a row that pause a model. Default 5. */
+  threshold: number;
+  /** First pause, ms; doubles while failures continue. Default 30 s. */
+  pauseMs: number;
+  /** Longest pause, ms. Default 5 min. */
+  maxPauseMs: number;
+}
+const OUTAGE_DEFAULTS: OutageOptions = { threshold: 5, pauseMs: 30_000, maxPauseMs: 300_000 };
+
+export interface ModelProgress {
+  /** Tasks of this model over all tickets. */
+  total: number;
+  /** Tasks with a final result, including those done before this session. */
+  done: number;
+  doneBefore: number;
+  /** Epoch ms until which the model is paused after repeated failures; null when running. */
+  pausedUntil: number | null;
+  /** Why the model was stopped (it cannot be called), or null. */
+  stopped: string | null;
+}
+
+export interface ExperimentProgress {
+  totalTasks: number;
+  doneTasks: number;
+  doneBefore: number;
+  /** This session: tasks that failed and tasks not called because a dependency failed. */
+  failedTasks: number;
+  skippedTasks: number;
+  /** This session: calls sent, and retries among them. */
+  calls: number;
+  retries: number;
+  /** Spend so far, previous sessions included; calls with tokens but no price are counted apart. */
+  costUsd: number;
+  unpricedCalls: number;
+  perModel: Record<string, ModelProgress>;
+}
+
+export interface ExperimentOptions {
+  store: Store;
+  deps: EngineDeps;
+  runId: string;
+  plan: ExperimentPlan;
+  tickets: readonly TicketInput[];
+  source: string;
+  /** Tickets in flight per model. */
+  concurrency: number;
+  timeoutMs?: number;
+  stream?: boolean;
+  signal?: AbortSignal;
+  gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  outage?: Partial<OutageOptions>;
+  /** Injected for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+  onProgress?: (p: ExperimentProgress) => void;
+  /** One-line notices: a model paused or stopped. */
+  onNotice?: (message: string) => void;
+}
+
+export interface ExperimentOutcome {
+  progress: ExperimentProgress;
+  /** Every ticket × model has all five results. */
+  complete: boolean;
+  interrupted: boolean;
+  /** Models stopped because they cannot be called, with the reason. */
+  stopped: Record<string, string>;
+}
+
+const uniform = (model: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, model])) as Assignment;
+const unitKey = (ticketId: string, model: string): string => `${ticketId}\u0000${model}`;
+const specOf = (r: TaskResult): string => `${r.provider}:${r.model}`;
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  settled: boolean;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  const d: Deferred<T> = {
+    promise,
+    settled: false,
+    resolve: (v) => {
+      if (d.settled) return;
+      d.settled = true;
+      resolve(v);
+    },
+  };
+  return d;
+}
+
+/** Runs (or resumes) an experiment; resolves when every unit is done, the run is interrupted, or nothing more can run. */
+export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOutcome> {
+  const { store, runId, plan } = o;
+  const now = o.now ?? Date.now;
+  const sleep = o.sleep ?? abortableSleep;
+  const outage = { ...OUTAGE_DEFAULTS, ...o.outage };
+  const { models, baseline } = plan;
+
+  if (!store.getRun(runId)) {
+    store.createRun({
+      id: runId, kind: 'experiment', assignment: uniform(baseline),
+      config: { models, baseline, upstream: plan.upstream, source: o.source, concurrency: o.concurrency },
+    });
+  } else store.setRunStatus(runId, 'running');
+
+  const stored = storedResultCounts(store, runId);
+  const doneTickets = store.runTicketIds(runId, 'done');
+  store.transaction(() => {
+    for (const t of o.tickets) {
+      // Every ticket is written again, so gold labels edited since the last session count.
+      store.upsertTicket(t, o.source);
+      if (!doneTickets.has(t.id)) store.setRunTicket(runId, t.id, 'pending');
+    }
+  });
+
+  const spend = runSpend(store, runId);
+  const p: ExperimentProgress = {
+    totalTasks: o.tickets.length * models.length * TASK_IDS.length, doneTasks: 0, doneBefore: 0, failedTasks: 0, skippedTasks: 0,
+    calls: 0, retries: 0, costUsd: spend.costUsd, unpricedCalls: spend.unpriced, perModel: {},
+  };
+  for (const m of models) {
+    let before = 0;
+    for (const t of o.tickets) before += Math.min(TASK_IDS.length, stored.get(unitKey(t.id, m)) ?? 0);
+    p.perModel[m] = { total: o.tickets.length * TASK_IDS.length, done: before, doneBefore: before, pausedUntil: null, stopped: null };
+    p.doneBefore += before;
+  }
+  p.doneTasks = p.doneBefore;
+  const progress = (): void => o.onProgress?.(p);
+  progress();
+
+  const unitDone = (ticketId: string, model: string): boolean => (stored.get(unitKey(ticketId, model)) ?? 0) >= TASK_IDS.length;
+  const modelsLeft = new Map<string, number>();
+  for (const t of o.tickets) modelsLeft.set(t.id, models.filter((m) => !unitDone(t.id, m)).length);
+  const stopped: Record<string, string> = {};
+
+  // Baseline upstream mode: a model's ticket waits for the baseline's platform and product of it.
+  const upstreamOf = new Map<string, Deferred<Partial<Record<TaskId, TaskResult>> | null>>();
+  const upstreamFor = (ticketId: string): Deferred<Partial<Record<TaskId, TaskResult>> | null> => {
+    let d = upstreamOf.get(ticketId);
+    if (!d) upstreamOf.set(ticketId, (d = deferred()));
+    return d;
+  };
+  const pickUpstream = (rs: Iterable<TaskResult>): Partial<Record<TaskId, TaskResult>> => {
+    const up: Partial<Record<TaskId, TaskResult>> = {};
+    for (const r of rs) if (r.task === 'platform' || r.task === 'product') up[r.task] = r;
+    return up;
+  };
+
+  // Outage guard, per model: transient failures in a row pause the model with a growing pause.
+  const guards = new Map(models.map((m) => [m, { streak: 0, level: 0 }]));
+  const observe = (model: string, r: TaskResult): void => {
+    const g = guards.get(model)!;
+    if (r.status === 'ok') {
+      g.streak = 0;
+      g.level = 0;
+      return;
+    }
+    if (r.status !== 'error' || !r.error || !TRANSIENT_CODES.has(r.error.code)) return;
+    if (++g.streak < outage.threshold) return;
+    const ms = Math.min(outage.maxPauseMs, outage.pauseMs * 2 ** g.level);
+    g.level++;
+    g.streak = 0;
+    p.perModel[model]!.pausedUntil = now() + ms;
+    o.onNotice?.(`${model}: ${outage.threshold} calls in a row failed (${r.error.code}: ${r.error.message}); pausing ${Math.round(ms / 1000)}s before its next ticket`);
+    progress();
+  };
+  const waitIfPaused = async (model: string): Promise<void> => {
+    const mp = p.perModel[model]!;
+    while (mp.pausedUntil !== null && now() < mp.pausedUntil && !o.signal?.aborted) {
+      try {
+        await sleep(mp.pausedUntil - now(), o.signal);
+      } catch {
+        return;
+      }
+    }
+    mp.pausedUntil = null;
+  };
+
+  const runUnit = async (model: string, ticket: TicketInput): Promise<void> => {
+    const isBaselineFeed = plan.upstream === 'baseline' && model === baseline;
+    if (unitDone(ticket.id, model)) {
+      if (isBaselineFeed) upstreamFor(ticket.id).resolve(pickUpstream(store.resultsForTicket(runId, ticket.id).filter((r) => specOf(r) === model)));
+      return;
+    }
+    let upstream: Partial<Record<TaskId, TaskResult>> | undefined;
+    if (plan.upstream === 'baseline' && model !== baseline) {
+      const up = await upstreamFor(ticket.id).promise;
+      if (up === null || o.signal?.aborted) return;
+      upstream = up;
+    }
+    await waitIfPaused(model);
+    if (o.signal?.aborted || stopped[model]) return;
+
+    // Tasks that finished before an interruption are reused, so no finished call is repeated.
+    const given: Partial<Record<TaskId, TaskResult>> = {};
+    for (const r of store.resultsForTicket(runId, ticket.id)) {
+      if (specOf(r) === model && !(r.status === 'error' && r.error?.code === 'CANCELLED')) given[r.task] = r;
+    }
+    const saved = new Set<TaskId>(Object.keys(given) as TaskId[]);
+    const pending = new Map<TaskId, CallRecord[]>();
+    const final = new Map<TaskId, TaskResult>();
+
+    const onAttempt = (a: AttemptRecord): void => {
+      const r = a.response;
+      let list = pending.get(a.task);
+      if (!list) pending.set(a.task, (list = []));
+      list.push({
+        runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
+        attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
+        ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
+        status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
+        httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
+        outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
+        costUsd: a.costUsd, raw: a.raw,
+      });
+      p.calls++;
+      if (a.attempt > 1) p.retries++;
+      if (a.costUsd !== null) p.costUsd += a.costUsd;
+      else if (r?.inputTokens != null) p.unpricedCalls++;
+    };
+    const onResult = (r: TaskResult): void => {
+      if (given[r.task]) return;
+      final.set(r.task, r);
+      const code = r.error?.code;
+      // Kept as the model's outcome unless it is our own cancellation, a refusal to call the model
+      // at all, or a skip caused by one of those (those tasks run again on resume).
+      const depUnsaved = r.status === 'skipped' && TASKS[r.task].dependsOn.some((d) => !upstream?.[d] && !saved.has(d));
+      const keep = !(r.status === 'error' && code !== undefined && (code === 'CANCELLED' || CONFIG_CODES.has(code))) && !depUnsaved;
+      const calls = pending.get(r.task) ?? [];
+      pending.delete(r.task);
+      store.transaction(() => {
+        for (const c of calls) store.insertCall(c);
+        if (keep) store.saveResult(runId, ticket.id, model, r);
+      });
+      if (keep) {
+        saved.add(r.task);
+        p.doneTasks++;
+        p.perModel[model]!.done++;
+        if (r.status === 'error') p.failedTasks++;
+        if (r.status === 'skipped') p.skippedTasks++;
+      }
+      if (r.status === 'error' && code !== undefined && CONFIG_CODES.has(code) && !stopped[model]) {
+        stopped[model] = `${code}: ${r.error!.message}`;
+        p.perModel[model]!.stopped = stopped[model];
+        o.onNotice?.(`${model}: stopped (${stopped[model]}); fix it and run the same command again to resume`);
+      }
+      observe(model, r);
+      progress();
+    };
+
+    const gated = o.gate?.(ticket.text);
+    if (gated && !gated.ok) {
+      const g = gateResult(ticket.id, uniform(model), o.deps, gated);
+      for (const t of TASK_IDS) if (!given[t]) onResult(g.tasks[t]);
+    } else {
+      await triageTicket(o.deps, ticket, uniform(model), {
+        signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given, upstream, onAttempt, onResult: (r) => onResult(r),
+      });
+    }
+    const complete = saved.size === TASK_IDS.length;
+    if (isBaselineFeed) upstreamFor(ticket.id).resolve(complete ? pickUpstream([...Object.values(given), ...final.values()]) : null);
+    if (!complete) return;
+    stored.set(unitKey(ticket.id, model), TASK_IDS.length);
+    const left = (modelsLeft.get(ticket.id) ?? 1) - 1;
+    modelsLeft.set(ticket.id, left);
+    if (left === 0) store.setRunTicket(runId, ticket.id, 'done');
+  };
+
+  const runModel = async (model: string): Promise<void> => {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < o.tickets.length && !o.signal?.aborted && !stopped[model]) {
+        const ticket = o.tickets[next++]!;
+        await runUnit(model, ticket);
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
+    } finally {
+      // Whatever the baseline did not finish, the models waiting on it cannot run this session.
+      if (plan.upstream === 'baseline' && model === baseline) for (const t of o.tickets) upstreamFor(t.id).resolve(null);
+    }
+  };
+
+  await Promise.all(models.map(runModel));
+  let complete = true;
+  for (const t of o.tickets) for (const m of models) if (!unitDone(t.id, m)) complete = false;
+  store.setRunStatus(runId, complete ? 'done' : 'interrupted');
+  progress();
+  return { progress: p, complete, interrupted: Boolean(o.signal?.aborted), stopped };
+}
+
+/** Time left at the pace of this session: the slowest model's remaining tasks over its own rate, ms (NaN before any progress). */
+export function experimentEtaMs(p: ExperimentProgress, elapsedMs: number): number {
+  let worst = 0;
+  for (const m of Object.values(p.perModel)) {
+    if (m.stopped) continue;
+    const left = m.total - m.done;
+    if (left <= 0) continue;
+    const doneNow = m.done - m.doneBefore;
+    if (doneNow <= 0 || elapsedMs <= 0) return Number.NaN;
+    worst = Math.max(worst, (left * elapsedMs) / doneNow);
+  }
+  return worst;
+}

@@ -1,0 +1,347 @@
+// The comparison report (contracts §5 `report`, §6 metrics): per task and model, agreement with
+// the baseline (+ Cohen's κ, + accuracy against gold labels), success rates, latency quantiles,
+// speed-up and cost; and the plan. Pure: the rows come in, a JSON-ready object goes out (snake_case
+// keys, as `report --format json` prints it).
+import type { TicketInput } from '../../shared/results.ts';
+import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { KAPPA_TASKS, cohensKappa, comparisonKey, labelKey } from './agreement.ts';
+import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, type BootstrapOptions } from './bootstrap.ts';
+import { quantileSorted, sortedSample } from './quantiles.ts';
+import {
+  belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend, uniformAssignment,
+  type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
+} from './planner.ts';
+
+/** One final task outcome (a row of `results`). */
+export interface ReportResultRow {
+  ticketId: string;
+  task: TaskId;
+  model: string;
+  status: 'ok' | 'error' | 'skipped';
+  /** Normalised value (contracts §2); only read for ok rows. */
+  value: unknown;
+  /** Attempts the final outcome took (1 = first try). */
+  attempts: number;
+  errorCode: string | null;
+}
+
+/** One successful call (a row of `calls` with status ok). */
+export interface ReportOkCall {
+  ticketId: string;
+  task: TaskId;
+  model: string;
+  latencyMs: number;
+  costUsd: number | null;
+}
+
+/** Review scores per task and model (contracts §6 manual review), averaged over reviewed answers. */
+export type ReviewScores = Partial<Record<TaskId, Record<string, { score: number; n: number }>>>;
+
+export interface ReportRunInfo {
+  id: string;
+  kind: string;
+  status: string;
+  created_at: string;
+  models: string[];
+  baseline: string | null;
+  upstream: string | null;
+  tickets: number;
+}
+
+export interface ReportData {
+  run: ReportRunInfo;
+  results: ReportResultRow[];
+  okCalls: ReportOkCall[];
+  /** Attempts (every call, retries included) per task and model: key `${task}\u0000${model}`. */
+  callCounts: Map<string, number>;
+  /** Gold labels of the run's tickets that carry any. */
+  labels: Map<string, NonNullable<TicketInput['labels']>>;
+  reviews: ReviewScores;
+}
+
+export interface ReportOptions {
+  baseline: string;
+  /** The assignment to evaluate (`--assign`), or null. */
+  assignment: PlanAssignment | null;
+  floors: Floors;
+  minSuccessRate?: number;
+  bootstrap?: BootstrapOptions;
+}
+
+/** Per task and model, as `report --format json` holds it. */
+export interface ModelTaskStats {
+  /** Tasks attempted: final outcomes ok or failed (skipped ones were never called). */
+  n: number;
+  agreement_rate: number | null;
+  agreement_ci95: [number, number] | null;
+  /** Tickets where both this model's and the baseline's calls succeeded. */
+  n_compared: number;
+  kappa: number | null;
+  accuracy: number | null;
+  n_labelled: number;
+  first_try_success_rate: number | null;
+  success_rate: number | null;
+  n_failed: number;
+  /** Failed tasks by error code. */
+  failures: Record<string, number>;
+  /** Not called because a dependency failed or the ticket was refused. */
+  n_skipped: number;
+  /** Every attempt sent, retries included. */
+  calls: number;
+  median_ms: number | null;
+  median_ms_ci95: [number, number] | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  speedup: number | null;
+  cost_per_1k_usd: number | null;
+  cost_ratio: number | null;
+  /** Some successful call has no cost: the model's price (or its token counts) is unknown. */
+  price_unknown: boolean;
+}
+
+export interface PlanEntry {
+  assignment: PlanAssignment;
+  critical_path_median_ms: number | null;
+  critical_path_p95_ms: number | null;
+  /** Tickets the p95 is over (all five assigned calls succeeded). */
+  n_tickets_p95: number;
+  speedup: number | null;
+  cost_per_1k_tickets_usd: number | null;
+  below_floor: TaskId[];
+}
+
+export interface PlanReport {
+  floors: Floors;
+  min_success_rate: number;
+  /** Where each task's quality came from: agreement with the baseline, or review scores. */
+  quality_source: Record<TaskId, 'agreement' | 'review' | 'mixed'>;
+  assignment: PlanEntry | null;
+  baseline: PlanEntry;
+  recommended: PlanEntry | null;
+  recommended_reason: string | null;
+  floor_sweep: Array<{
+    floor: number;
+    critical_path_median_ms: number | null;
+    speedup: number | null;
+    cost_per_1k_tickets_usd: number | null;
+    assignment: PlanAssignment | null;
+    reason: string | null;
+  }>;
+}
+
+export interface Report {
+  run: ReportRunInfo;
+  baseline: string;
+  bootstrap: { resamples: number; seed: number; confidence: number };
+  /** Whether any ticket of the run carries gold labels (accuracy is then shown). */
+  has_labels: boolean;
+  tasks: Record<TaskId, Record<string, ModelTaskStats>>;
+  /** Review scores per task and model; {} until reviews exist (the review feature fills this). */
+  reviews: ReviewScores;
+  plan: PlanReport;
+}
+
+const r1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+const r4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
+const r6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
+const r2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
+const ci = (c: [number, number] | null, f: (x: number) => number | null): [number, number] | null => (c === null ? null : [f(c[0])!, f(c[1])!]);
+const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
+const cellKey = (task: TaskId, model: string): string => `${task}\u0000${model}`;
+
+interface Acc {
+  ok: number;
+  firstTry: number;
+  failed: number;
+  skipped: number;
+  failures: Record<string, number>;
+  /** ticket → comparison key, for ok results. */
+  keys: Map<string, string>;
+  latencies: number[];
+  cost: number;
+  costed: number;
+  unpriced: number;
+}
+
+/** Builds the report from a run's rows. Failed calls are counted in every rate they belong to, never dropped. */
+export function buildReport(data: ReportData, o: ReportOptions): Report {
+  const boot = { resamples: o.bootstrap?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, seed: o.bootstrap?.seed ?? BOOTSTRAP_DEFAULTS.seed, confidence: o.bootstrap?.confidence ?? BOOTSTRAP_DEFAULTS.confidence };
+  const models = [o.baseline, ...data.run.models.filter((m) => m !== o.baseline)];
+  const acc = new Map<string, Acc>();
+  const get = (task: TaskId, model: string): Acc => {
+    const k = cellKey(task, model);
+    let a = acc.get(k);
+    if (!a) acc.set(k, (a = { ok: 0, firstTry: 0, failed: 0, skipped: 0, failures: {}, keys: new Map(), latencies: [], cost: 0, costed: 0, unpriced: 0 }));
+    return a;
+  };
+  for (const m of models) for (const t of TASK_IDS) get(t, m);
+
+  for (const r of data.results) {
+    // A cancelled outcome is our own interruption, not the model's failure; experiments never keep
+    // one (the task runs again on resume), and older `run` rows are left out the same way.
+    if (r.status === 'error' && r.errorCode === 'CANCELLED') continue;
+    const a = get(r.task, r.model);
+    if (r.status === 'ok') {
+      a.ok++;
+      if (r.attempts <= 1) a.firstTry++;
+      a.keys.set(r.ticketId, comparisonKey(r.task, r.value));
+    } else if (r.status === 'error') {
+      a.failed++;
+      const code = r.errorCode ?? 'ERROR';
+      a.failures[code] = (a.failures[code] ?? 0) + 1;
+    } else a.skipped++;
+  }
+
+  const perTicket = new Map<string, TicketLatencies>();
+  for (const c of data.okCalls) {
+    const a = get(c.task, c.model);
+    a.latencies.push(c.latencyMs);
+    if (c.costUsd === null) a.unpriced++;
+    else {
+      a.cost += c.costUsd;
+      a.costed++;
+    }
+    let tk = perTicket.get(c.ticketId);
+    if (!tk) perTicket.set(c.ticketId, (tk = {}));
+    const byModel = (tk[c.task] ??= {}) as Record<string, number>;
+    byModel[c.model] = c.latencyMs;
+  }
+
+  const tasks = {} as Record<TaskId, Record<string, ModelTaskStats>>;
+  for (const task of TASK_IDS) {
+    tasks[task] = {};
+    const base = get(task, o.baseline);
+    const baseSorted = sortedSample(base.latencies);
+    const baseMedian = quantileSorted(baseSorted, 0.5);
+    const baseCost = base.unpriced > 0 || base.costed === 0 ? null : (base.cost / base.costed) * 1000;
+    for (const model of models) {
+      const a = get(task, model);
+      const sorted = model === o.baseline ? baseSorted : sortedSample(a.latencies);
+      const median = quantileSorted(sorted, 0.5);
+      const attempted = a.ok + a.failed;
+      // Agreement: tickets where both calls succeeded; κ over the same pairs.
+      let agreement: number | null = null;
+      let agreementCi: [number, number] | null = null;
+      let kappa: number | null = null;
+      let compared = 0;
+      if (model !== o.baseline) {
+        const xs: string[] = [];
+        const ys: string[] = [];
+        for (const [ticket, key] of a.keys) {
+          const b = base.keys.get(ticket);
+          if (b === undefined) continue;
+          xs.push(key);
+          ys.push(b);
+        }
+        compared = xs.length;
+        let agree = 0;
+        for (let i = 0; i < xs.length; i++) if (xs[i] === ys[i]) agree++;
+        agreement = compared ? agree / compared : null;
+        agreementCi = bootstrapProportionCI(agree, compared, { ...boot, seed: seedFor(boot.seed, task, model, 'agreement') });
+        if (KAPPA_TASKS.includes(task)) kappa = cohensKappa(xs, ys);
+      }
+      let labelled = 0;
+      let correct = 0;
+      if (data.labels.size > 0) {
+        for (const [ticket, key] of a.keys) {
+          const gold = labelKey(task, data.labels.get(ticket));
+          if (gold === undefined) continue;
+          labelled++;
+          if (gold === key) correct++;
+        }
+      }
+      const cost = a.unpriced > 0 || a.costed === 0 ? null : (a.cost / a.costed) * 1000;
+      tasks[task][model] = {
+        n: attempted,
+        agreement_rate: r4(agreement),
+        agreement_ci95: ci(agreementCi, r4),
+        n_compared: compared,
+        kappa: r4(kappa),
+        accuracy: r4(labelled ? correct / labelled : null),
+        n_labelled: labelled,
+        first_try_success_rate: r4(attempted ? a.firstTry / attempted : null),
+        success_rate: r4(attempted ? a.ok / attempted : null),
+        n_failed: a.failed,
+        failures: a.failures,
+        n_skipped: a.skipped,
+        calls: data.callCounts.get(cellKey(task, model)) ?? 0,
+        median_ms: r1(median),
+        median_ms_ci95: ci(bootstrapMedianCI(sorted, { ...boot, seed: seedFor(boot.seed, task, model, 'median') }), r1),
+        p95_ms: r1(quantileSorted(sorted, 0.95)),
+        p99_ms: r1(quantileSorted(sorted, 0.99)),
+        speedup: r2(ratio(baseMedian, median)),
+        cost_per_1k_usd: r6(cost),
+        cost_ratio: r2(ratio(baseCost, cost)),
+        price_unknown: a.unpriced > 0,
+      };
+    }
+  }
+
+  return {
+    run: data.run,
+    baseline: o.baseline,
+    bootstrap: boot,
+    has_labels: data.labels.size > 0,
+    tasks,
+    reviews: data.reviews,
+    plan: buildPlan(tasks, data, perTicket, o, models),
+  };
+}
+
+function buildPlan(
+  tasks: Record<TaskId, Record<string, ModelTaskStats>>,
+  data: ReportData,
+  perTicket: Map<string, TicketLatencies>,
+  o: ReportOptions,
+  models: string[],
+): PlanReport {
+  const table = {} as Record<TaskId, Record<string, PlanCell>>;
+  const source = {} as Record<TaskId, 'agreement' | 'review' | 'mixed'>;
+  for (const t of TASK_IDS) {
+    table[t] = {};
+    const kinds = new Set<'agreement' | 'review'>();
+    for (const m of models) {
+      const s = tasks[t][m]!;
+      const review = data.reviews[t]?.[m];
+      kinds.add(review ? 'review' : 'agreement');
+      // The baseline agrees with itself by definition; a review score, when there is one, wins.
+      const quality = review ? review.score : m === o.baseline ? 1 : s.agreement_rate;
+      table[t][m] = { medianMs: s.median_ms, quality, costPer1kUsd: s.cost_per_1k_usd, successRate: s.success_rate };
+    }
+    source[t] = kinds.size > 1 ? 'mixed' : kinds.has('review') ? 'review' : 'agreement';
+  }
+  const planTable: PlanTable = table;
+  const opts = { minSuccessRate: o.minSuccessRate ?? 0 };
+  const baseMedian = planMedianMs(uniformAssignment(o.baseline), planTable);
+  const entry = (a: PlanAssignment): PlanEntry => {
+    const median = planMedianMs(a, planTable);
+    const p95 = planTicketQuantile(a, perTicket.values(), 0.95);
+    return {
+      assignment: a,
+      critical_path_median_ms: r1(median),
+      critical_path_p95_ms: r1(p95.ms),
+      n_tickets_p95: p95.n,
+      speedup: r2(ratio(baseMedian, median)),
+      cost_per_1k_tickets_usd: r6(planCostPer1kTickets(a, planTable)),
+      below_floor: belowFloor(a, planTable, o.floors, opts),
+    };
+  };
+  const rec = recommend(planTable, o.floors, opts);
+  return {
+    floors: o.floors,
+    min_success_rate: opts.minSuccessRate,
+    quality_source: source,
+    assignment: o.assignment ? entry(o.assignment) : null,
+    baseline: entry(uniformAssignment(o.baseline)),
+    recommended: rec.ok ? entry(rec.plan.assignment) : null,
+    recommended_reason: rec.ok ? null : rec.reason,
+    floor_sweep: floorSweep(planTable, undefined, opts).map(({ floor, result }) => ({
+      floor,
+      critical_path_median_ms: result.ok ? r1(result.plan.medianMs) : null,
+      speedup: result.ok ? r2(ratio(baseMedian, result.plan.medianMs)) : null,
+      cost_per_1k_tickets_usd: result.ok ? r6(result.plan.costPer1kTicketsUsd) : null,
+      assignment: result.ok ? result.plan.assignment : null,
+      reason: result.ok ? null : result.reason,
+    })),
+  };
+}

@@ -1,0 +1,392 @@
+// Manual review scores in the workspace database (reviews table, migration 5). Every score is its
+// own committed write the moment it is given, so a reviewer who closes the app mid-queue loses
+// nothing; scores are never overwritten (a re-score is a new row, and conflicts are listed).
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.ts';
+import type { TicketInput } from '../../shared/results.ts';
+import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { Store } from '../store/store.ts';
+import { checkScore, type CheckedScore, type CorrectValue } from './rubric.ts';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const parseJson = (v: unknown): unknown => (typeof v === 'string' ? (JSON.parse(v) as unknown) : undefined);
+
+/** One stored score of one model answer. */
+export interface Review {
+  id: number;
+  ticketId: string;
+  task: TaskId;
+  /** The model spec (`provider:model`) whose answer was scored. */
+  model: string;
+  runId: string | null;
+  /** The normalised answer the score is about (undefined when it was not known). */
+  answerValue: unknown;
+  reviewer: string;
+  score: number;
+  /** undefined when the reviewer entered none. */
+  correctValue: CorrectValue | undefined;
+  missing: string[] | null;
+  expected: string[] | null;
+  expectedCount: number | null;
+  note: string | null;
+  /** ISO-8601. */
+  scoredAt: string;
+  queueId: string | null;
+  /** 'local', or the name of the file it was imported from. */
+  source: string;
+}
+
+/** Reviewer names: local labels (no accounts), one line, 1–64 characters. */
+export const reviewerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'a reviewer needs a name')
+  .max(64, 'a reviewer name is at most 64 characters')
+  .refine((s) => !/\p{Cc}/u.test(s), 'a reviewer name is one line without control characters');
+
+/** A reviewer's name, trimmed, or an error saying why it is not one. */
+export function reviewerName(s: string): string {
+  const r = reviewerNameSchema.safeParse(s);
+  if (!r.success) throw new AppError('BAD_INPUT', r.error.issues[0]?.message ?? 'bad reviewer name');
+  return r.data;
+}
+
+/** A score given in the app, before checking (the review screen and `submitScore`). */
+export const scoreInputSchema = z.object({
+  ticketId: z.string().min(1).max(200),
+  task: z.enum(TASK_IDS),
+  model: z.string().min(1).max(200),
+  /** The run whose answer is scored; default: the latest successful answer of that model. */
+  runId: z.string().min(1).max(200).optional(),
+  reviewer: z.string(),
+  score: z.number().optional(),
+  correctValue: z.unknown().optional(),
+  missing: z.array(z.string().max(500)).max(200).optional(),
+  expected: z.array(z.string().max(500)).max(200).optional(),
+  note: z.string().max(4000).optional(),
+  queueId: z.string().max(200).optional(),
+});
+export type ScoreInput = z.input<typeof scoreInputSchema>;
+
+/** A successful answer that can be reviewed. */
+export interface AnswerRef {
+  runId: string;
+  value: unknown;
+  /** The value as stored in results (kept verbatim so a review can be matched to the same answer in another run). */
+  valueJson: string | null;
+}
+
+/**
+ * The answer of `model` to `task` for a ticket: from `runId` when given, else the latest recorded
+ * one; or the reason there is nothing to review (unknown ticket, no such answer, a failed call).
+ */
+export function findAnswer(store: Store, ticketId: string, task: TaskId, model: string, runId?: string): { ok: true; answer: AnswerRef } | { ok: false; reason: string } {
+  const rows = (runId
+    ? store.prepare('SELECT run_id, status, value, error_code FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?').all(runId, ticketId, task, model)
+    : store
+        .prepare(`SELECT run_id, status, value, error_code FROM results WHERE ticket_id = ? AND task = ? AND model_spec = ? ORDER BY (status = 'ok') DESC, recorded_at DESC LIMIT 1`)
+        .all(ticketId, task, model)) as Row[];
+  const r = rows[0];
+  if (!r) {
+    if (!store.prepare('SELECT 1 FROM tickets WHERE id = ?').get(ticketId)) return { ok: false, reason: `ticket ${ticketId} is not in this workspace` };
+    return { ok: false, reason: `no ${task} answer from ${model} for ticket ${ticketId}${runId ? ` in run ${runId}` : ''} in this workspace` };
+  }
+  if (r.status !== 'ok') {
+    return { ok: false, reason: `the ${task} answer from ${model} for ticket ${ticketId} ${r.status === 'skipped' ? 'was skipped' : `failed (${str(r.error_code) ?? 'error'})`}: there is nothing to review` };
+  }
+  return { ok: true, answer: { runId: String(r.run_id), value: r.value == null ? null : parseJson(r.value), valueJson: str(r.value) } };
+}
+
+/** The ticket's label field each task's correct value is written to. */
+const LABEL_FIELD = {
+  platform: 'platform',
+  product: 'product',
+  severity: 'severity',
+  asset_ids: 'asset_ids',
+  technical_details: 'has_technical_details',
+} as const satisfies Record<TaskId, keyof NonNullable<TicketInput['labels']>>;
+
+type Labels = Record<string, unknown>;
+
+function readLabels(store: Store, ticketId: string): Labels | null {
+  const r = store.prepare('SELECT labels FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
+  if (!r) return null;
+  const v = r.labels == null ? {} : parseJson(r.labels);
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Labels) : {};
+}
+
+function writeLabels(store: Store, ticketId: string, labels: Labels): void {
+  store.prepare('UPDATE tickets SET labels = ? WHERE id = ?').run(Object.keys(labels).length ? JSON.stringify(labels) : null, ticketId);
+}
+
+/** The label value a correct value becomes (technical details: "has details"). */
+function labelValue(task: TaskId, v: CorrectValue): unknown {
+  if (task !== 'technical_details') return v;
+  return typeof v === 'boolean' ? v : (v as { present: string[] }).present.length > 0;
+}
+
+/** The ticket's current gold label for a task, or undefined when it has none. */
+export function goldLabel(store: Store, ticketId: string, task: TaskId): unknown {
+  return readLabels(store, ticketId)?.[LABEL_FIELD[task]];
+}
+
+/** The platform used to fold a product name: the ticket's platform label, else the platform answer of the same run. */
+function platformFor(store: Store, ticketId: string, runId: string | null): string | null {
+  const label = goldLabel(store, ticketId, 'platform');
+  if (typeof label === 'string') return label;
+  if (!runId) return null;
+  const r = store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`).get(runId, ticketId) as Row | undefined;
+  const v = r ? parseJson(r.value) : null;
+  return typeof v === 'string' ? v : null;
+}
+
+/**
+ * Writes a correct value into the ticket's labels. 'overwrite' (a reviewer entering it now) replaces
+ * any label; 'ifAbsent' (an import) keeps a different existing label and reports it.
+ */
+function applyLabel(
+  store: Store,
+  ticketId: string,
+  task: TaskId,
+  v: CorrectValue,
+  mode: 'overwrite' | 'ifAbsent',
+): { before: { had: boolean; value: unknown } | null; conflict: unknown; written: boolean } {
+  const labels = readLabels(store, ticketId);
+  if (!labels) return { before: null, conflict: undefined, written: false };
+  const field = LABEL_FIELD[task];
+  const had = Object.hasOwn(labels, field);
+  const next = labelValue(task, v);
+  if (had && JSON.stringify(labels[field]) === JSON.stringify(next)) return { before: null, conflict: undefined, written: false };
+  if (had && mode === 'ifAbsent') return { before: null, conflict: labels[field], written: false };
+  const before = { had, value: had ? labels[field] : null };
+  writeLabels(store, ticketId, { ...labels, [field]: next });
+  return { before, conflict: undefined, written: true };
+}
+
+export interface NewReview {
+  ticketId: string;
+  task: TaskId;
+  model: string;
+  runId: string | null;
+  /** The answer's stored JSON (results.value), or null when unknown. */
+  answerJson: string | null;
+  reviewer: string;
+  checked: CheckedScore;
+  note: string | null;
+  scoredAt: string;
+  queueId: string | null;
+  source: string;
+  labelBefore: { had: boolean; value: unknown } | null;
+}
+
+/** Inserts one checked review row; returns its id. */
+export function insertReview(store: Store, r: NewReview): number {
+  const c = r.checked;
+  const res = store
+    .prepare(
+      `INSERT INTO reviews (ticket_id, task, model_spec, run_id, answer_value, reviewer, score, correct_value, missing, expected,
+         expected_count, note, scored_at, scored_ms, queue_id, source, label_before)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      r.ticketId, r.task, r.model, r.runId, r.answerJson, r.reviewer, c.score,
+      c.correctValue === undefined ? null : JSON.stringify(c.correctValue), c.missing ? JSON.stringify(c.missing) : null,
+      c.expected ? JSON.stringify(c.expected) : null, c.expectedCount, r.note, r.scoredAt, Date.parse(r.scoredAt), r.queueId, r.source,
+      r.labelBefore ? JSON.stringify(r.labelBefore) : null,
+    );
+  return Number(res.lastInsertRowid);
+}
+
+/** Writes an imported correct value into the labels unless a different label is there (returned as the conflict). */
+export function importLabel(store: Store, ticketId: string, task: TaskId, v: CorrectValue): { conflict: unknown; written: boolean } {
+  const r = applyLabel(store, ticketId, task, v, 'ifAbsent');
+  return { conflict: r.conflict, written: r.written };
+}
+
+/**
+ * Records one reviewer's score of one answer, checked against the rubric (a refusal says why), and
+ * writes an entered correct value into the ticket's labels — one transaction, committed at once.
+ */
+export function submitScore(store: Store, input: ScoreInput, opts: { now?: () => Date } = {}): Review {
+  const parsed = scoreInputSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('BAD_INPUT', `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  const x = parsed.data;
+  const reviewer = reviewerName(x.reviewer);
+  const found = findAnswer(store, x.ticketId, x.task, x.model, x.runId);
+  if (!found.ok) throw new AppError('BAD_INPUT', found.reason);
+  const checked = checkScore(
+    { task: x.task, score: x.score, correctValue: x.correctValue, missing: x.missing, expected: x.expected },
+    { answer: found.answer.value, platform: platformFor(store, x.ticketId, found.answer.runId) },
+  );
+  if (!checked.ok) throw new AppError('BAD_INPUT', checked.reason);
+  const scoredAt = (opts.now?.() ?? new Date()).toISOString();
+  const note = x.note?.trim() ? x.note.trim() : null;
+  const id = store.transaction(() => {
+    const cv = checked.value.correctValue;
+    const label = cv === undefined ? { before: null } : applyLabel(store, x.ticketId, x.task, cv, 'overwrite');
+    const newId = insertReview(store, {
+      ticketId: x.ticketId, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson, reviewer,
+      checked: checked.value, note, scoredAt, queueId: x.queueId ?? null, source: 'local', labelBefore: label.before,
+    });
+    // A re-score in this app is the reviewer correcting themself, not a second opinion: the earlier
+    // one is kept (undo brings it back) but no longer counts. Imported scores are never superseded.
+    store
+      .prepare(
+        `UPDATE reviews SET superseded_by = ? WHERE ticket_id = ? AND task = ? AND model_spec = ? AND reviewer = ? AND source = 'local'
+           AND superseded_by IS NULL AND id != ?`,
+      )
+      .run(newId, x.ticketId, x.task, x.model, reviewer, newId);
+    return newId;
+  });
+  return getReview(store, id)!;
+}
+
+function toReview(r: Row): Review {
+  return {
+    id: num(r.id) ?? 0,
+    ticketId: String(r.ticket_id),
+    task: String(r.task) as TaskId,
+    model: String(r.model_spec),
+    runId: str(r.run_id),
+    answerValue: r.answer_value == null ? undefined : parseJson(r.answer_value),
+    reviewer: String(r.reviewer),
+    score: num(r.score) ?? 0,
+    correctValue: r.correct_value == null ? undefined : (parseJson(r.correct_value) as CorrectValue),
+    missing: r.missing == null ? null : (parseJson(r.missing) as string[]),
+    expected: r.expected == null ? null : (parseJson(r.expected) as string[]),
+    expectedCount: num(r.expected_count),
+    note: str(r.note),
+    scoredAt: String(r.scored_at),
+    queueId: str(r.queue_id),
+    source: String(r.source),
+  };
+}
+
+/** One review by id. */
+export function getReview(store: Store, id: number): Review | null {
+  const r = store.prepare('SELECT * FROM reviews WHERE id = ?').get(id) as Row | undefined;
+  return r ? toReview(r) : null;
+}
+
+export interface ReviewFilter {
+  /** Reviews of answers in this run (the answer scored there, or the same value recorded there). */
+  runId?: string;
+  reviewer?: string;
+  /** Reviews of the answers in this queue. */
+  queueId?: string;
+  ticketId?: string;
+  task?: TaskId;
+}
+
+/** Stored reviews matching the filter, oldest first. */
+export function listReviews(store: Store, f: ReviewFilter = {}): Review[] {
+  const where: string[] = ['v.superseded_by IS NULL'];
+  const args: string[] = [];
+  if (f.runId) {
+    where.push(`(v.run_id = ? OR EXISTS (SELECT 1 FROM results x WHERE x.run_id = ? AND x.ticket_id = v.ticket_id AND x.task = v.task
+      AND x.model_spec = v.model_spec AND x.status = 'ok' AND x.value IS v.answer_value))`);
+    args.push(f.runId, f.runId);
+  }
+  if (f.reviewer) (where.push('v.reviewer = ?'), args.push(f.reviewer));
+  if (f.queueId) {
+    // Reviews of the queue's answers, wherever given (imported ones carry no queue).
+    where.push(`EXISTS (SELECT 1 FROM review_queue_items i, json_each(i.answers) a WHERE i.queue_id = ? AND i.ticket_id = v.ticket_id
+      AND i.task = v.task AND a.value ->> '$.model' = v.model_spec)`);
+    args.push(f.queueId);
+  }
+  if (f.ticketId) (where.push('v.ticket_id = ?'), args.push(f.ticketId));
+  if (f.task) (where.push('v.task = ?'), args.push(f.task));
+  const sql = `SELECT * FROM reviews v WHERE ${where.join(' AND ')} ORDER BY v.scored_ms, v.id`;
+  return (store.prepare(sql).all(...args) as Row[]).map(toReview);
+}
+
+/** Every reviewer name known to the workspace (scores and queue assignments), sorted. */
+export function listReviewers(store: Store): string[] {
+  const rows = store.prepare('SELECT reviewer FROM reviews UNION SELECT reviewer FROM review_queue_reviewers ORDER BY 1').all() as Row[];
+  return rows.map((r) => String(r.reviewer));
+}
+
+/**
+ * Undoes the reviewer's latest score given in this app (in one queue when given): deletes it and
+ * puts back the ticket label it replaced, unless that label was changed since. Returns the undone review.
+ */
+export function undoLastScore(store: Store, reviewer: string, opts: { queueId?: string } = {}): Review | null {
+  const name = reviewerName(reviewer);
+  const row = (opts.queueId
+    ? store.prepare(`SELECT * FROM reviews WHERE reviewer = ? AND source = 'local' AND queue_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`).get(name, opts.queueId)
+    : store.prepare(`SELECT * FROM reviews WHERE reviewer = ? AND source = 'local' AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`).get(name)) as Row | undefined;
+  if (!row) return null;
+  const review = toReview(row);
+  store.transaction(() => {
+    store.prepare('DELETE FROM reviews WHERE id = ?').run(review.id);
+    store.prepare('UPDATE reviews SET superseded_by = NULL WHERE superseded_by = ?').run(review.id);
+    const before = row.label_before == null ? null : (parseJson(row.label_before) as { had: boolean; value: unknown });
+    if (before && review.correctValue !== undefined) {
+      const labels = readLabels(store, review.ticketId);
+      const field = LABEL_FIELD[review.task];
+      if (labels && JSON.stringify(labels[field]) === JSON.stringify(labelValue(review.task, review.correctValue))) {
+        const next = { ...labels };
+        if (before.had) next[field] = before.value;
+        else delete next[field];
+        writeLabels(store, review.ticketId, next);
+      }
+    }
+  });
+  return review;
+}
+
+/** Scores of the same answer that disagree. */
+export interface ReviewConflict {
+  ticketId: string;
+  task: TaskId;
+  model: string;
+  /** 'reviewers differ': two reviewers gave different scores; 'same reviewer twice': one reviewer did. */
+  kinds: Array<'reviewers differ' | 'same reviewer twice'>;
+  reviews: Array<{ reviewer: string; score: number; scoredAt: string; source: string }>;
+}
+
+/** Answers whose scores disagree: different reviewers' scores differ, or one reviewer scored it twice differently. */
+export function reviewConflicts(store: Store, f: ReviewFilter = {}): ReviewConflict[] {
+  const groups = new Map<string, Review[]>();
+  for (const r of listReviews(store, f)) {
+    const k = `${r.ticketId}\u0000${r.task}\u0000${r.model}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const out: ReviewConflict[] = [];
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    const kinds: ReviewConflict['kinds'] = [];
+    const byReviewer = new Map<string, Set<number>>();
+    for (const r of g) {
+      const s = byReviewer.get(r.reviewer) ?? new Set<number>();
+      s.add(r.score);
+      byReviewer.set(r.reviewer, s);
+    }
+    if ([...byReviewer.values()].some((s) => s.size > 1)) kinds.push('same reviewer twice');
+    // Each reviewer's latest score stands for them; those must agree across reviewers.
+    const latest = new Set(latestPerReviewer(g).map((r) => r.score));
+    if (byReviewer.size > 1 && latest.size > 1) kinds.push('reviewers differ');
+    if (kinds.length) {
+      const first = g[0]!;
+      out.push({
+        ticketId: first.ticketId, task: first.task, model: first.model, kinds,
+        reviews: g.map((r) => ({ reviewer: r.reviewer, score: r.score, scoredAt: r.scoredAt, source: r.source })),
+      });
+    }
+  }
+  return out;
+}
+
+/** Each reviewer's latest review among those given (by scored time, then insertion). */
+export function latestPerReviewer(reviews: readonly Review[]): Review[] {
+  const m = new Map<string, Review>();
+  for (const r of reviews) {
+    const cur = m.get(r.reviewer);
+    if (!cur || Date.parse(r.scoredAt) > Date.parse(cur.scoredAt) || (Date.parse(r.scoredAt) === Date.parse(cur.scoredAt) && r.id > cur.id)) m.set(r.reviewer, r);
+  }
+  return [...m.values()];
+}

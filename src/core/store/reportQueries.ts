@@ -1,0 +1,102 @@
+// Read-side queries for `casebench report`: one pass over a run's results and successful calls,
+// plus labels and attempt counts. Kept here (not in Store) so the report's SQL lives in one file.
+import { AppError } from '../../shared/errors.ts';
+import type { TicketInput } from '../../shared/results.ts';
+import { isTaskId } from '../../shared/tasks.ts';
+import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
+import type { RunRow, Store } from './store.ts';
+
+type Row = Record<string, unknown>;
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+
+/** The run to report on: `runId` when given, else the newest experiment; BAD_INPUT naming what exists otherwise. */
+export function findReportRun(store: Store, runId?: string): RunRow {
+  const runs = store.listRuns();
+  if (runId) {
+    const run = runs.find((r) => r.id === runId);
+    if (run) return run;
+    const known = runs.slice(0, 5).map((r) => r.id).join(', ');
+    throw new AppError('BAD_INPUT', `no run "${runId}" in ${store.path}${known ? ` (newest: ${known})` : ' (it holds no runs)'}`);
+  }
+  const exp = runs.find((r) => r.kind === 'experiment');
+  if (!exp) throw new AppError('BAD_INPUT', `${store.path} holds no experiment: run \`casebench experiment\` first, or pick a run with --run ID`);
+  return exp;
+}
+
+/** The models a run recorded, in its own order (an experiment's config, else first appearance in results). */
+export function runModels(store: Store, run: RunRow): string[] {
+  const cfg = run.config?.models;
+  if (Array.isArray(cfg) && cfg.every((m): m is string => typeof m === 'string')) return cfg;
+  const rows = store.prepare('SELECT model_spec, min(rowid) AS first FROM results WHERE run_id = ? GROUP BY model_spec ORDER BY first').all(run.id) as Row[];
+  return rows.map((r) => String(r.model_spec));
+}
+
+/**
+ * Review scores per task and model. The hook for the review feature (contracts §5 `reviews`):
+ * until it adds its table this returns {} — an empty object, never an error.
+ */
+export function reviewScores(_store: Store, _runId: string): ReviewScores {
+  return {};
+}
+
+/** Everything buildReport needs for one run. */
+export function loadReportData(store: Store, run: RunRow): ReportData {
+  const results: ReportResultRow[] = [];
+  const resultRows = store
+    .prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?')
+    .all(run.id) as Row[];
+  for (const r of resultRows) {
+    const task = String(r.task);
+    if (!isTaskId(task)) continue;
+    const status = String(r.status);
+    if (status !== 'ok' && status !== 'error' && status !== 'skipped') continue;
+    results.push({
+      ticketId: String(r.ticket_id),
+      task,
+      model: String(r.model_spec),
+      status,
+      value: status === 'ok' && r.value != null ? (JSON.parse(String(r.value)) as unknown) : null,
+      attempts: num(r.attempts) ?? 0,
+      errorCode: r.error_code == null ? null : String(r.error_code),
+    });
+  }
+  const okCalls: ReportOkCall[] = [];
+  const callRows = store
+    // No ORDER BY: it costs a temporary B-tree, and the index walk is already deterministic.
+    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    .all(run.id) as Row[];
+  for (const c of callRows) {
+    const task = String(c.task);
+    if (!isTaskId(task)) continue;
+    okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd) });
+  }
+  const callCounts = new Map<string, number>();
+  for (const c of store.prepare('SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec').all(run.id) as Row[]) {
+    callCounts.set(`${String(c.task)}\u0000${String(c.model_spec)}`, num(c.n) ?? 0);
+  }
+  const labels = new Map<string, NonNullable<TicketInput['labels']>>();
+  const labelRows = store
+    .prepare('SELECT t.id, t.labels FROM tickets t JOIN run_tickets rt ON rt.ticket_id = t.id WHERE rt.run_id = ? AND t.labels IS NOT NULL')
+    .all(run.id) as Row[];
+  for (const l of labelRows) {
+    try {
+      const v = JSON.parse(String(l.labels)) as unknown;
+      if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) labels.set(String(l.id), v as NonNullable<TicketInput['labels']>);
+    } catch {
+      // A label that is not JSON was not written by casebench; the ticket counts as unlabelled.
+    }
+  }
+  const tickets = num((store.prepare('SELECT count(*) AS n FROM run_tickets WHERE run_id = ?').get(run.id) as Row).n) ?? 0;
+  const cfg = run.config ?? {};
+  const info: ReportRunInfo = {
+    id: run.id,
+    kind: run.kind,
+    status: run.status,
+    created_at: new Date(run.createdAt).toISOString(),
+    models: runModels(store, run),
+    baseline: typeof cfg.baseline === 'string' ? cfg.baseline : null,
+    upstream: typeof cfg.upstream === 'string' ? cfg.upstream : null,
+    tickets,
+  };
+  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id) };
+}

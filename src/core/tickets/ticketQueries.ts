@@ -1,0 +1,392 @@
+// Read models for the workbench: the ticket list (each ticket's latest triage, filtered and
+// searched in SQL), one ticket's detail with its calls on a shared time axis, recorded runs, and a
+// ticket's cells in a comparison or experiment. Queries only; writes stay in the Store.
+import type { TaskResult } from '../../shared/results.ts';
+import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '../../shared/routes.ts';
+import { isTaskId, type TaskId } from '../../shared/tasks.ts';
+import type { Store } from '../store/store.ts';
+
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** Run kinds whose results are a ticket's own triage (not comparisons or experiments). */
+export const TRIAGE_KINDS = ['triage', 'run'] as const;
+const TRIAGE_KINDS_SQL = TRIAGE_KINDS.map((k) => `'${k}'`).join(',');
+
+/** A title for a ticket without one: its first non-empty line, shortened. */
+export function titleOf(title: string | null, text: string): string {
+  if (title && title.trim()) return title.trim().slice(0, 160);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const t = line.trim().replace(/^subject:\s*/i, '');
+  return t.length > 120 ? `${t.slice(0, 119)}…` : t || '(empty)';
+}
+
+// Each ticket with its latest triage run (by start time) and that run's status. The run's facts
+// are read per run in a second pass (one indexed scan per run), which is far cheaper for 10,000
+// tickets than a correlated lookup per ticket and task.
+const LATEST_SQL = `
+WITH latest AS MATERIALIZED (
+  SELECT t.rowid AS rid, t.id, t.title, substr(t.text, 1, 400) AS head, t.source, t.added_at,
+    (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
+       WHERE rt.ticket_id = t.id AND r.kind IN (${TRIAGE_KINDS_SQL})
+       ORDER BY rt.started_at DESC, rt.rowid DESC LIMIT 1) AS run_id
+  FROM tickets t %TICKET_WHERE%
+)
+SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status
+FROM latest l
+LEFT JOIN run_tickets rt ON rt.run_id = l.run_id AND rt.ticket_id = l.id
+LEFT JOIN runs r ON r.id = l.run_id
+`;
+
+interface Facts {
+  platform: string | null;
+  product: string | null;
+  severity: string | null;
+  details: number | null;
+  n: number;
+  failed: number;
+}
+
+const jsonString = (v: unknown): string | null => {
+  if (typeof v !== 'string') return null;
+  try {
+    const x = JSON.parse(v) as unknown;
+    return typeof x === 'string' ? x : null;
+  } catch {
+    return null;
+  }
+};
+
+const FACTS_SQL = `SELECT ticket_id,
+  max(CASE WHEN task = 'platform' AND status = 'ok' THEN value END) AS platform,
+  max(CASE WHEN task = 'product' AND status = 'ok' THEN value END) AS product,
+  max(CASE WHEN task = 'severity' AND status = 'ok' THEN value END) AS severity,
+  max(CASE WHEN task = 'technical_details' AND status = 'ok' THEN json_array_length(value, '$.present') END) AS details,
+  count(*) AS n, sum(status != 'ok') AS failed
+FROM results WHERE run_id = ?1 %AND% GROUP BY ticket_id`;
+
+/** The facts of every (run, ticket) asked for: one grouped, indexed scan per run. */
+function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string }>): Map<string, Facts> {
+  const byRun = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    let s = byRun.get(p.runId);
+    if (!s) byRun.set(p.runId, (s = new Set()));
+    s.add(p.ticketId);
+  }
+  const out = new Map<string, Facts>();
+  const wholeRun = store.prepare(FACTS_SQL.replace('%AND%', ''));
+  const oneTicket = store.prepare(FACTS_SQL.replace('%AND%', 'AND ticket_id = ?2'));
+  for (const [runId, tickets] of byRun) {
+    const rows = (tickets.size > 20 ? wholeRun.all(runId) : [...tickets].flatMap((t) => oneTicket.all(runId, t))) as Row[];
+    for (const r of rows) {
+      const ticketId = String(r.ticket_id);
+      if (!tickets.has(ticketId)) continue;
+      out.set(`${runId}\u0000${ticketId}`, {
+        platform: jsonString(r.platform),
+        product: jsonString(r.product),
+        severity: jsonString(r.severity),
+        details: num(r.details),
+        n: num(r.n) ?? 0,
+        failed: num(r.failed) ?? 0,
+      });
+    }
+  }
+  return out;
+}
+
+function stateOf(runId: string | null, rtStatus: string | null, runStatus: string | null): TicketSummary['state'] {
+  if (!runId) return 'new';
+  if (rtStatus === 'done') return 'done';
+  if (rtStatus === 'pending' && runStatus === 'running') return 'running';
+  return 'interrupted';
+}
+
+function toSummary(r: Row, f: Facts | undefined): TicketSummary {
+  const runId = str(r.run_id);
+  const details = f?.details ?? null;
+  return {
+    id: String(r.id),
+    title: titleOf(str(r.title), String(r.head ?? '')),
+    source: str(r.source),
+    addedAt: num(r.added_at) ?? 0,
+    state: stateOf(runId, str(r.rt_status), str(r.run_status)),
+    runId,
+    platform: f?.platform ?? null,
+    product: f?.product ?? null,
+    severity: f?.severity ?? null,
+    hasDetails: details === null ? null : details > 0,
+    failed: f?.failed ?? 0,
+    doneTasks: f?.n ?? 0,
+    totalMs: num(r.total_ms),
+  };
+}
+
+function matches(s: TicketSummary, f: TicketFilter): boolean {
+  if (f.platform) {
+    const p = s.platform?.toLowerCase() ?? null;
+    if (f.platform === 'none' ? p !== null : f.platform === 'other' ? !p?.startsWith('other:') : p !== f.platform.toLowerCase()) return false;
+  }
+  if (f.product && (s.product ?? '').toLowerCase() !== f.product.toLowerCase()) return false;
+  if (f.severity && s.severity !== f.severity) return false;
+  if (f.hasDetails !== undefined && s.hasDetails !== f.hasDetails) return false;
+  if (f.failed !== undefined && s.failed > 0 !== f.failed) return false;
+  if (f.state && s.state !== f.state) return false;
+  return true;
+}
+
+/** The ticket list, newest first: every ticket matching the filter, with its latest triage's facts. */
+export function listTickets(store: Store, filter: TicketFilter = {}): TicketsPage {
+  const search = filter.search?.trim() ?? '';
+  const where = search ? `WHERE instr(lower(t.id), ?1) > 0 OR instr(lower(coalesce(t.title, '')), ?1) > 0 OR instr(lower(t.text), ?1) > 0` : '';
+  // Newest first; tickets added together (one file) keep the file's order.
+  const sql = `${LATEST_SQL.replace('%TICKET_WHERE%', where)} ORDER BY l.added_at DESC, l.rid ASC`;
+  const stmt = store.prepare(sql);
+  const rows = (search ? stmt.all(search.toLowerCase()) : stmt.all()) as Row[];
+  const facts = factsFor(store, rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id) }] : [])));
+  const out: TicketSummary[] = [];
+  for (const r of rows) {
+    const s = toSummary(r, typeof r.run_id === 'string' ? facts.get(`${r.run_id}\u0000${String(r.id)}`) : undefined);
+    if (matches(s, filter)) out.push(s);
+  }
+  const total = num((store.prepare('SELECT count(*) AS n FROM tickets').get() as Row).n) ?? 0;
+  const products = (
+    store.prepare(`SELECT DISTINCT value ->> '$' AS p FROM results WHERE task = 'product' AND status = 'ok' AND value IS NOT NULL AND value != 'null' ORDER BY 1 LIMIT 300`).all() as Row[]
+  )
+    .map((r) => str(r.p))
+    .filter((p): p is string => Boolean(p));
+  return { total, rows: out, products };
+}
+
+/** One ticket's row of the list, or null when it does not exist. */
+export function ticketSummary(store: Store, ticketId: string): TicketSummary | null {
+  const r = store.prepare(`${LATEST_SQL.replace('%TICKET_WHERE%', 'WHERE t.id = ?')}`).get(ticketId) as Row | undefined;
+  if (!r) return null;
+  const runId = typeof r.run_id === 'string' ? r.run_id : null;
+  return toSummary(r, runId ? factsFor(store, [{ runId, ticketId }]).get(`${runId}\u0000${ticketId}`) : undefined);
+}
+
+/** The latest triage run of a ticket (not comparisons or experiments). */
+export function latestTriageRun(store: Store, ticketId: string): string | null {
+  const r = store
+    .prepare(
+      `SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id WHERE rt.ticket_id = ? AND r.kind IN (${TRIAGE_KINDS_SQL})
+       ORDER BY rt.started_at DESC, rt.rowid DESC LIMIT 1`,
+    )
+    .get(ticketId) as Row | undefined;
+  return r ? String(r.run_id) : null;
+}
+
+/** Attempts of one ticket in one run, as offsets from the ticket's start. */
+export function callsForTicket(store: Store, runId: string, ticketId: string, t0: number): CallView[] {
+  const rows = store
+    .prepare(
+      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code
+       FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id`,
+    )
+    .all(runId, ticketId) as Row[];
+  const out: CallView[] = [];
+  for (const r of rows) {
+    const task = String(r.task);
+    if (!isTaskId(task)) continue;
+    out.push({
+      task,
+      modelSpec: String(r.model_spec),
+      attempt: num(r.attempt) ?? 1,
+      startedMs: Math.max(0, (num(r.started_at) ?? t0) - t0),
+      latencyMs: num(r.latency_ms),
+      queueTimeMs: num(r.queue_time_ms),
+      providerTotalMs: num(r.provider_total_ms),
+      status: r.status === 'ok' ? 'ok' : 'error',
+      errorCode: str(r.error_code),
+    });
+  }
+  return out;
+}
+
+function parseJson(v: unknown): Record<string, unknown> | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const o = JSON.parse(v) as unknown;
+    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A ticket with its latest triage (or the given run): text, results, calls, history. */
+export function ticketDetail(store: Store, ticketId: string, runId?: string): TicketDetail | null {
+  const t = store.prepare('SELECT id, text, title, source, added_at FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
+  if (!t) return null;
+  const chosen = runId ?? latestTriageRun(store, ticketId);
+  const run = chosen ? (store.prepare('SELECT * FROM runs WHERE id = ?').get(chosen) as Row | undefined) : undefined;
+  const rt = chosen
+    ? (store.prepare('SELECT status, total_ms, started_at FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as Row | undefined)
+    : undefined;
+  const results = chosen ? store.resultsForTicket(chosen, ticketId) : [];
+  const config = parseJson(run?.config);
+  // `reused` is a list (a retry: the same for the run's one ticket) or per ticket (a resume).
+  const rawReused = config?.reused;
+  const reusedList = Array.isArray(rawReused) ? rawReused : rawReused && typeof rawReused === 'object' ? (rawReused as Record<string, unknown>)[ticketId] : null;
+  const reused = Array.isArray(reusedList) ? (reusedList as unknown[]).filter((x): x is TaskId => typeof x === 'string' && isTaskId(x)) : [];
+  const history = (
+    store
+      .prepare(
+        `SELECT r.id, r.kind, r.label, r.created_at, r.status FROM runs r
+         WHERE r.id IN (SELECT run_id FROM run_tickets WHERE ticket_id = ?1 UNION SELECT run_id FROM results WHERE ticket_id = ?1)
+         ORDER BY r.created_at DESC LIMIT 50`,
+      )
+      .all(ticketId) as Row[]
+  ).map((r) => ({ runId: String(r.id), kind: String(r.kind), label: str(r.label), createdAt: num(r.created_at) ?? 0, status: String(r.status) }));
+  const assignment = run ? (parseJson(run.assignment) as Record<TaskId, string> | null) : null;
+  return {
+    ticket: { id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0 },
+    runId: chosen,
+    runKind: run ? String(run.kind) : null,
+    state: stateOf(chosen, str(rt?.status), str(run?.status)),
+    assignment,
+    results,
+    calls: chosen && rt ? callsForTicket(store, chosen, ticketId, num(rt.started_at) ?? 0) : [],
+    reused,
+    totalMs: num(rt?.total_ms),
+    history,
+  };
+}
+
+/** Recorded runs (batch runs, experiments, comparisons), newest first, with ticket counts. */
+export function listRuns(store: Store, limit = 500): RunInfo[] {
+  const rows = store
+    .prepare(
+      `SELECT r.*,
+         (SELECT count(*) FROM (SELECT ticket_id FROM run_tickets WHERE run_id = r.id UNION SELECT ticket_id FROM results WHERE run_id = r.id)) AS tickets,
+         (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'done') AS done,
+         (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'pending') AS pending
+       FROM runs r WHERE r.kind != 'triage' ORDER BY r.created_at DESC LIMIT ?`,
+    )
+    .all(limit) as Row[];
+  const modelsStmt = store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec');
+  return rows.map((r) => {
+    const config = parseJson(r.config);
+    const assignment = parseJson(r.assignment) ?? {};
+    const recorded = (modelsStmt.all(String(r.id)) as Row[]).map((m) => String(m.model_spec));
+    const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+    const models = [...new Set([...configured, ...recorded, ...(recorded.length ? [] : Object.values(assignment).filter((m): m is string => typeof m === 'string'))])];
+    return {
+      id: String(r.id),
+      kind: String(r.kind),
+      label: str(r.label),
+      status: String(r.status),
+      createdAt: num(r.created_at) ?? 0,
+      finishedAt: num(r.finished_at),
+      tickets: num(r.tickets) ?? 0,
+      done: num(r.done) ?? 0,
+      pending: num(r.pending) ?? 0,
+      models,
+      baseline: baselineOf(config, models),
+    };
+  });
+}
+
+/** The baseline of a comparison or experiment: as recorded, else gpt-4o when present, else the first model. */
+export function baselineOf(config: Record<string, unknown> | null, models: string[]): string | null {
+  const b = config?.baseline;
+  if (typeof b === 'string' && b) return b;
+  return models.find((m) => m === 'openai:gpt-4o') ?? models[0] ?? null;
+}
+
+/** Tickets of one run, in the order they were added to it. */
+export function runTickets(store: Store, runId: string): Array<{ ticketId: string; title: string; status: string }> {
+  const rows = store
+    .prepare(
+      `SELECT u.ticket_id, t.title, substr(t.text, 1, 300) AS head, rt.status FROM
+         (SELECT ticket_id FROM run_tickets WHERE run_id = ?1 UNION SELECT ticket_id FROM results WHERE run_id = ?1) u
+       LEFT JOIN tickets t ON t.id = u.ticket_id
+       LEFT JOIN run_tickets rt ON rt.run_id = ?1 AND rt.ticket_id = u.ticket_id
+       ORDER BY coalesce(rt.started_at, 0), u.ticket_id LIMIT 20000`,
+    )
+    .all(runId) as Row[];
+  return rows.map((r) => ({ ticketId: String(r.ticket_id), title: titleOf(str(r.title), String(r.head ?? '')), status: str(r.status) ?? 'done' }));
+}
+
+/** One ticket's cells (model × task) in a comparison or experiment run. */
+export function compareData(store: Store, runId: string, ticketId: string): CompareData | null {
+  const run = store.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
+  if (!run) return null;
+  const config = parseJson(run.config);
+  const rows = store.prepare('SELECT * FROM results WHERE run_id = ? AND ticket_id = ? ORDER BY model_spec, task').all(runId, ticketId) as Row[];
+  const cells: Array<{ modelSpec: string; result: TaskResult }> = [];
+  for (const r of rows) {
+    const result = rowToResult(r);
+    if (result) cells.push({ modelSpec: String(r.model_spec), result });
+  }
+  const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
+  const recorded = (store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec').all(runId) as Row[]).map((m) => String(m.model_spec));
+  const models = configured.length ? [...configured, ...recorded.filter((m) => !configured.includes(m))] : recorded;
+  const t = store.prepare('SELECT title, substr(text, 1, 300) AS head FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
+  return {
+    runId,
+    kind: String(run.kind),
+    label: str(run.label),
+    ticketId,
+    ticketTitle: t ? titleOf(str(t.title), String(t.head ?? '')) : ticketId,
+    models,
+    baseline: baselineOf(config, models) ?? models[0] ?? '',
+    cells,
+    live: String(run.status) === 'running',
+  };
+}
+
+/** Tickets an earlier session left unfinished in their latest triage (for "resume"). */
+export function interruptedTickets(store: Store): Array<{ ticketId: string; runId: string }> {
+  const rows = store
+    .prepare(
+      `SELECT rt.ticket_id, rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
+       WHERE r.kind IN (${TRIAGE_KINDS_SQL}) AND rt.status != 'done' AND r.status != 'running'`,
+    )
+    .all() as Row[];
+  const out: Array<{ ticketId: string; runId: string }> = [];
+  for (const r of rows) {
+    const ticketId = String(r.ticket_id);
+    // Only when that run is still the ticket's latest (a later re-run supersedes it).
+    if (latestTriageRun(store, ticketId) === String(r.run_id)) out.push({ ticketId, runId: String(r.run_id) });
+  }
+  return out;
+}
+
+/** A results row as the engine's TaskResult. */
+export function rowToResult(r: Row): TaskResult | null {
+  const task = String(r.task);
+  if (!isTaskId(task)) return null;
+  const code = str(r.error_code);
+  let value: unknown = null;
+  if (typeof r.value === 'string') {
+    try {
+      value = JSON.parse(r.value) as unknown;
+    } catch {
+      value = null;
+    }
+  }
+  return {
+    task,
+    status: String(r.status) as TaskResult['status'],
+    value,
+    raw: str(r.raw),
+    provider: String(r.provider),
+    model: String(r.model),
+    promptVersion: String(r.prompt_version ?? ''),
+    startedMs: num(r.started_ms) ?? 0,
+    endedMs: num(r.ended_ms) ?? 0,
+    latencyMs: num(r.latency_ms) ?? 0,
+    ttftMs: num(r.ttft_ms),
+    queueTimeMs: num(r.queue_time_ms),
+    providerTotalMs: num(r.provider_total_ms),
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    cachedTokens: num(r.cached_tokens),
+    reasoningTokens: num(r.reasoning_tokens),
+    costUsd: num(r.cost_usd),
+    attempts: num(r.attempts) ?? 0,
+    error: code ? { code: code as NonNullable<TaskResult['error']>['code'], message: String(r.error_message ?? '') } : null,
+  };
+}

@@ -1,0 +1,106 @@
+// Builds an ImportedCall from what an adapter read, in one place, so every format gets the same
+// rules: times kept to the ns and rendered as ISO UTC, latency recomputed from the two timestamps
+// (summary latency fields are only a fallback), statuses lower-cased, errors classified.
+import { ticketFromUserMessage } from '../graph/prompts.ts';
+import { noExtras, type CallExtras, type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
+import { diffMs, nsToIso } from './values.ts';
+
+export interface DraftInput {
+  format: TraceFormat;
+  id: string | null;
+  parentId: string | null;
+  traceId: string;
+  startNs: bigint;
+  endNs: bigint | null;
+  /** Used only when there is no end time (promptfoo, LangSmith v2 latency_seconds). */
+  latencyMs?: number | null;
+  ttftMs?: number | null;
+  provider: string | null;
+  model: string | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  status: 'success' | 'error' | 'pending';
+  error: string | null;
+  input: ChatMessage[];
+  output: string | null;
+  parsed: unknown;
+  metadata: Record<string, unknown>;
+  ticketId?: string | null;
+  task?: string | null;
+  source?: Partial<SourceIds>;
+  x?: Partial<CallExtras>;
+  where: string;
+}
+
+/** The ImportedCall for a draft; latency is end − start whenever both are known. */
+export function makeCall(d: DraftInput): ImportedCall {
+  const latency = d.endNs !== null ? diffMs(d.startNs, d.endNs) : (d.latencyMs ?? null);
+  const endNs = d.endNs ?? (latency !== null ? d.startNs + BigInt(Math.round(latency * 1e6)) : null);
+  const source: SourceIds = { format: d.format, id: d.id, parent_id: d.parentId, trace_id: d.traceId, ...d.source };
+  const x: CallExtras = { ...noExtras(), ...d.x, startNs: d.startNs, endNs };
+  if (x.ticketText === null) {
+    // A casebench prompt carries the ticket verbatim in its user message.
+    for (const m of d.input) {
+      if (m.role !== 'user') continue;
+      const t = ticketFromUserMessage(m.content);
+      if (t !== null) {
+        x.ticketText = t;
+        break;
+      }
+    }
+  }
+  if (d.status === 'error' && x.errorCode === null) x.errorCode = classifyErrorText(d.error ?? '');
+  return {
+    record: {
+      trace_id: d.traceId,
+      ticket_id: d.ticketId ?? null,
+      task: d.task ?? null,
+      provider: d.provider,
+      model: d.model,
+      started_at: nsToIso(d.startNs),
+      ended_at: endNs === null ? null : nsToIso(endNs),
+      latency_ms: latency,
+      ttft_ms: d.ttftMs ?? null,
+      input_tokens: d.inputTokens,
+      output_tokens: d.outputTokens,
+      cost_usd: d.costUsd,
+      status: d.status,
+      error: d.error,
+      input_messages: d.input,
+      output_text: d.output,
+      parsed_output: d.parsed ?? null,
+      metadata: { ...d.metadata, source },
+    },
+    x,
+    where: d.where,
+  };
+}
+
+/** A stable casebench error code for an error text from another tool. */
+export function classifyErrorText(text: string): string {
+  if (/\b429\b|rate.?limit|too many requests/i.test(text)) return 'RATE_LIMITED';
+  if (/time[d ]?out|deadline exceeded/i.test(text)) return 'TIMEOUT';
+  if (/\b40[13]\b|unauthori[sz]ed|forbidden|invalid api key|authentication/i.test(text)) return 'AUTH';
+  if (/ECONN(RESET|REFUSED)|ENOTFOUND|EAI_AGAIN|socket hang up|network/i.test(text)) return 'NETWORK';
+  if (/model.{0,40}(not found|does not exist|decommissioned)/i.test(text)) return 'MODEL_NOT_FOUND';
+  if (/\b400\b|bad request|invalid request/i.test(text)) return 'BAD_REQUEST';
+  return 'PROVIDER_ERROR';
+}
+
+/** The provider a model name implies, when the source names none (Langfuse has no provider field). */
+export function inferProvider(model: string | null): string | null {
+  if (!model) return null;
+  const m = model.toLowerCase();
+  if (/^(gpt-|o\d\b|o\d-|chatgpt|text-davinci|davinci|text-embedding)/.test(m)) return 'openai';
+  if (m.startsWith('claude')) return 'anthropic';
+  if (m.startsWith('gemini') || m.startsWith('models/gemini')) return 'google';
+  if (/^(mistral|mixtral|codestral|ministral)/.test(m)) return 'mistral';
+  return null;
+}
+
+/** A provider name as casebench keys it: lower-case, no surrounding space. */
+export function providerName(p: string | null): string | null {
+  const t = p?.trim().toLowerCase();
+  return t ? t : null;
+}

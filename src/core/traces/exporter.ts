@@ -1,0 +1,191 @@
+// `casebench export`: the workspace as casebench JSONL (lossless), OTLP/JSON Lines (GenAI
+// semconv), or CSV report rows per task × model. Written through a buffered fd (sync), record by
+// record; with `redact`, every exported string passes the redactor first and the counts come back.
+import { closeSync, openSync, renameSync, writeSync, rmSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { AppError } from '../../shared/errors.ts';
+import { latencySummary } from '../metrics/quantiles.ts';
+import type { Store } from '../store/store.ts';
+import { exportRecords, type ExportRecord } from './exportRecords.ts';
+import { callToTracesData, type ReviewEvent } from './otlpExport.ts';
+import { Redactor, type RedactionCounts } from './redact.ts';
+import { hasTable, tableColumns, UNKNOWN_TASK, type Row } from './traceQueries.ts';
+import { msToNs } from './values.ts';
+
+export const EXPORT_FORMATS = ['jsonl', 'otlp', 'csv'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  format: ExportFormat;
+  out: string;
+  redact?: boolean;
+  /** Only these runs (default: every run). */
+  runIds?: readonly string[];
+  /** casebench version, written into OTLP resource/scope. */
+  version?: string;
+}
+
+export interface ExportSummary {
+  format: ExportFormat;
+  out: string;
+  calls: number;
+  tickets: number;
+  results: number;
+  reviews: number;
+  /** CSV rows (task × model). */
+  rows: number;
+  redacted: RedactionCounts | null;
+  redactionSummary: string | null;
+}
+
+class BufferedFile {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+function reviewIndex(store: Store): Map<string, ReviewEvent[]> | null {
+  if (!hasTable(store, 'reviews')) return null;
+  const cols = new Set(tableColumns(store, 'reviews'));
+  const modelCol = cols.has('model_spec') ? 'model_spec' : cols.has('model') ? 'model' : null;
+  if (!cols.has('ticket_id') || !cols.has('task') || !modelCol) return null;
+  const out = new Map<string, ReviewEvent[]>();
+  const live = cols.has('superseded_by') ? ' WHERE superseded_by IS NULL' : '';
+  for (const r of store.prepare(`SELECT * FROM reviews${live}`).iterate() as Iterable<Row>) {
+    const key = `${String(r.ticket_id)}\u0000${String(r.task)}\u0000${String(r[modelCol])}`;
+    const at = typeof r.scored_at === 'string' ? Date.parse(r.scored_at) : NaN;
+    const ev: ReviewEvent = {
+      name: `review:${typeof r.reviewer === 'string' ? r.reviewer : 'reviewer'}`,
+      score: typeof r.score === 'number' ? r.score : null,
+      label: typeof r.correct_value === 'string' ? r.correct_value : null,
+      // the reviewer and the rubric score; the note is the reviewer's explanation
+      explanation: typeof r.note === 'string' ? r.note : null,
+      timeNs: Number.isFinite(at) ? msToNs(at) : null,
+    };
+    const list = out.get(key);
+    if (list) list.push(ev);
+    else out.set(key, [ev]);
+  }
+  return out;
+}
+
+/** Writes the export file (to a temp name, renamed when complete, so a failure leaves no half file). */
+export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
+  const red = o.redact ? new Redactor() : null;
+  const summary: ExportSummary = { format: o.format, out: o.out, calls: 0, tickets: 0, results: 0, reviews: 0, rows: 0, redacted: null, redactionSummary: null };
+  const tmp = `${o.out}.partial-${process.pid}`;
+  let f: BufferedFile;
+  try {
+    f = new BufferedFile(tmp);
+  } catch (e) {
+    throw new AppError('BAD_INPUT', `cannot write ${o.out}: ${(e as Error).message}`);
+  }
+  try {
+    if (o.format === 'csv') summary.rows = writeCsv(store, f, red, o.runIds);
+    else {
+      const reviews = o.format === 'otlp' ? reviewIndex(store) : null;
+      for (const rec of exportRecords(store, { runIds: o.runIds })) {
+        count(summary, rec);
+        if (o.format === 'jsonl') f.write(`${JSON.stringify(red ? red.value(rec.line) : rec.line)}\n`);
+        else if (rec.type === 'call') {
+          const line = red ? red.value(rec.line) : rec.line;
+          const text = red && rec.ticketText !== null ? red.text(rec.ticketText) : rec.ticketText;
+          const evs = reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model_spec}`) ?? reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model}`) ?? [];
+          f.write(`${JSON.stringify(callToTracesData(line, text, o.version ?? '0', red ? red.value(evs) : evs))}\n`);
+        }
+      }
+    }
+    f.close();
+    renameSync(tmp, o.out);
+  } catch (e) {
+    try {
+      f.close();
+    } catch {
+      // already closed
+    }
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  if (red) {
+    summary.redacted = red.counts;
+    summary.redactionSummary = red.summary();
+  }
+  return summary;
+}
+
+function count(s: ExportSummary, r: ExportRecord): void {
+  if (r.type === 'call') s.calls++;
+  else if (r.type === 'ticket') s.tickets++;
+  else if (r.type === 'result') s.results++;
+  else if (r.type === 'review') s.reviews++;
+}
+
+export const CSV_COLUMNS = ['task', 'model', 'n', 'success_rate', 'median_ms', 'p95_ms', 'mean_cost_usd', 'cost_note', 'origin'] as const;
+
+/** Report rows per task × model over every call (latency of successful calls; cost where priced). */
+export function reportRows(store: Store, runIds?: readonly string[]): Array<Record<(typeof CSV_COLUMNS)[number], string | number | null>> {
+  const where = runIds ? `WHERE c.run_id IN (${runIds.map(() => '?').join(', ')})` : '';
+  const sql = `SELECT c.task, c.model_spec, c.status, c.latency_ms, c.cost_usd, o.format IS NOT NULL AS imported
+    FROM calls c LEFT JOIN call_origins o ON o.call_id = c.id ${where} ORDER BY c.task, c.model_spec`;
+  type Acc = { n: number; ok: number; lat: number[]; cost: number; priced: number; imported: number };
+  const groups = new Map<string, Acc>();
+  for (const r of store.prepare(sql).iterate(...(runIds ?? [])) as Iterable<Row>) {
+    const key = `${String(r.task)}\u0000${String(r.model_spec)}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { n: 0, ok: 0, lat: [], cost: 0, priced: 0, imported: 0 }));
+    g.n++;
+    if (Number(r.imported)) g.imported++;
+    if (r.status === 'ok') {
+      g.ok++;
+      if (typeof r.latency_ms === 'number') g.lat.push(r.latency_ms);
+    }
+    if (typeof r.cost_usd === 'number') {
+      g.cost += r.cost_usd;
+      g.priced++;
+    }
+  }
+  const round = (x: number | null, d: number): number | null => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
+  return [...groups.entries()].map(([key, g]) => {
+    const [task, model] = key.split('\u0000') as [string, string];
+    const lat = latencySummary(g.lat);
+    return {
+      task: task === UNKNOWN_TASK ? '' : task,
+      model,
+      n: g.n,
+      success_rate: round(g.ok / g.n, 4),
+      median_ms: round(lat.median, 1),
+      p95_ms: round(lat.p95, 1),
+      // never 0 for an unknown price (contracts §5): empty, with a note
+      mean_cost_usd: g.priced ? round(g.cost / g.priced, 10) : null,
+      cost_note: g.priced === 0 ? 'price unknown' : g.priced < g.n ? `price unknown for ${g.n - g.priced} of ${g.n} calls` : '',
+      origin: g.imported === 0 ? 'recorded' : g.imported === g.n ? 'imported' : 'mixed',
+    };
+  });
+}
+
+function writeCsv(store: Store, f: BufferedFile, red: Redactor | null, runIds?: readonly string[]): number {
+  const rows = reportRows(store, runIds);
+  const cells = rows.map((r) => CSV_COLUMNS.map((c) => {
+    const v = r[c];
+    return typeof v === 'string' && red ? red.text(v) : v;
+  }));
+  f.write(stringify(cells, { header: true, columns: [...CSV_COLUMNS] }));
+  return rows.length;
+}

@@ -1,0 +1,306 @@
+// Reads any supported trace file as a stream of calls and issues: JSONL line by line, a JSON
+// document element by element (jsonStream.ts), a CSV row by row. Nothing is held whole; a bad
+// line, element or row becomes an issue naming file:line or the JSON path, and reading goes on.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { parse as parseCsv } from 'csv-parse';
+import { AppError } from '../../shared/errors.ts';
+import { casebenchPlan } from './casebenchJsonl.ts';
+import { classifyLine, detectContainer, detectJsonDocument, labelOf, type Container, type Family } from './detect.ts';
+import { formatPath, JsonScanner } from './jsonStream.ts';
+import { langfusePlan } from './langfuse.ts';
+import { langsmithPlan } from './langsmith.ts';
+import { attributeMapPlan, otlpPlan } from './otlp.ts';
+import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } from './plan.ts';
+import { promptfooPlan } from './promptfoo.ts';
+import { AncestorResolver } from './resolve.ts';
+import type { ImportedCall, ImportIssue } from './types.ts';
+import { parseJson } from './values.ts';
+
+export type TraceItem =
+  | { kind: 'call'; call: ImportedCall }
+  | { kind: 'issue'; issue: ImportIssue }
+  | { kind: 'item'; item: CasebenchItem };
+
+export interface TraceFileInfo {
+  path: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  family: Family;
+  container: Container;
+  /** What was found, e.g. "a Langfuse single-trace download (JSON)". */
+  label: string;
+}
+
+export interface OpenedTraceFile {
+  info: TraceFileInfo;
+  /** Batches of items in file order (a batch per chunk read, so nothing waits on a promise per record). */
+  items: AsyncGenerator<TraceItem[]>;
+}
+
+const CHUNK = 1 << 20;
+
+async function sha256Of(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function headOf(path: string, bytes = 64 * 1024): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    // a cut multi-byte character at the end only costs a replacement char in the head
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+async function* textChunks(path: string, signal?: AbortSignal): AsyncGenerator<string> {
+  const s = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK });
+  try {
+    for await (const c of s) {
+      if (signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
+      yield c as string;
+    }
+  } finally {
+    s.destroy();
+  }
+}
+
+/** One plan and one ancestor resolver per family met in the file (a JSONL file may mix layouts). */
+class Plans {
+  private readonly byKey = new Map<string, { plan: Plan; resolver: AncestorResolver | null }>();
+  private readonly ctx: FileContext;
+  readonly ready: ImportedCall[] = [];
+
+  constructor(ctx: FileContext) {
+    this.ctx = ctx;
+  }
+
+  get(family: Family, shape: string, line: boolean): { plan: Plan; resolver: AncestorResolver | null } | null {
+    const k = line ? family : `${family}/${shape}`;
+    let p = this.byKey.get(k);
+    if (!p) {
+      const plan = makePlan(this.ctx, family, shape, line);
+      if (!plan) return null;
+      // casebench lines name their ticket and task themselves: no ancestors to wait for
+      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, (c) => this.ready.push(c)) };
+      this.byKey.set(k, p);
+    }
+    return p;
+  }
+
+  /** Sends units to the batch: nodes through the resolver (or straight out for flat formats), issues and items as they are. */
+  route(units: Unit[], resolver: AncestorResolver | null, out: TraceItem[]): void {
+    for (const u of units) {
+      if ('node' in u) {
+        if (resolver) resolver.add(u.node);
+        else if (u.node.call) out.push({ kind: 'call', call: u.node.call });
+      } else if ('issue' in u) out.push({ kind: 'issue', issue: u.issue });
+      else out.push({ kind: 'item', item: u.item });
+      this.drain(out);
+    }
+  }
+
+  drain(out: TraceItem[]): void {
+    if (this.ready.length === 0) return;
+    for (const c of this.ready) out.push({ kind: 'call', call: c });
+    this.ready.length = 0;
+  }
+
+  finish(out: TraceItem[]): void {
+    for (const { plan, resolver } of this.byKey.values()) {
+      this.route(plan.finish(), resolver, out);
+      resolver?.finish();
+      this.drain(out);
+    }
+  }
+}
+
+function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean): Plan | null {
+  switch (family) {
+    case 'otlp':
+      return otlpPlan(ctx);
+    case 'attributes':
+      return attributeMapPlan(ctx);
+    case 'casebench':
+      return casebenchPlan(ctx);
+    case 'langsmith':
+      return langsmithPlan(ctx, line ? 'run' : (shape as 'array' | 'runs' | 'ingest' | 'run'));
+    case 'langfuse':
+      return langfusePlan(ctx, line ? 'rows' : (shape as 'trace' | 'array' | 'rows'));
+    case 'promptfoo':
+      return promptfooPlan(ctx, line ? 'rows' : (shape as 'output' | 'rows'));
+    default:
+      return null;
+  }
+}
+
+const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
+
+/** Opens a trace file: detects its format from content and returns a stream of its calls and issues. */
+export async function openTraceFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<OpenedTraceFile> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new AppError('BAD_INPUT', `cannot read ${path}: no such file`);
+  }
+  if (st.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a trace file`);
+  const name = basename(path);
+  const head = await headOf(path);
+  const container = detectContainer(head);
+  if (typeof container !== 'string') throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: ${container.error}`);
+  const sha256 = await sha256Of(path);
+  const ctx: FileContext = { name, fileId: sha256.slice(0, 16), mtimeNs: BigInt(Math.round(st.mtimeMs)) * 1_000_000n };
+  let family: Family;
+  let shape: string;
+  if (container === 'jsonl') {
+    const firstLine = head.replace(/^\uFEFF/, '').trimStart().split('\n', 1)[0]!;
+    const c = classifyLine(parseJson(firstLine));
+    if (!c) throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: the first line is no known trace record (LangSmith run, Langfuse observation, OTLP TracesData, promptfoo result or casebench line)`);
+    ({ family, shape } = c);
+  } else if (container === 'csv') {
+    family = 'langfuse';
+    shape = 'rows';
+  } else {
+    const d = await detectJsonDocument(textChunks(path, opts.signal));
+    if ('error' in d) throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: ${d.error}`);
+    ({ family, shape } = d);
+  }
+  const info: TraceFileInfo = {
+    path, name, bytes: st.size, sha256, family, container,
+    label: `${labelOf(family, shape)} (${container === 'jsonl' ? 'JSONL' : container === 'csv' ? 'CSV' : 'JSON'})`,
+  };
+  const items =
+    container === 'jsonl' ? readJsonl(path, ctx, opts.signal)
+    : container === 'csv' ? readCsv(path, ctx, opts.signal)
+    : readDocument(path, ctx, family, shape, opts.signal);
+  return { info, items };
+}
+
+async function* readJsonl(path: string, ctx: FileContext, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+  const plans = new Plans(ctx);
+  let n = 0;
+  let rest = '';
+  // A bad line is reported when the next line arrives, so the last one can say the file looks cut off.
+  let pendingBad: ImportIssue | null = null;
+  const doLine = (raw: string, out: TraceItem[]): void => {
+    n++;
+    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (n === 1) line = line.replace(/^\uFEFF/, '');
+    if (line.trim() === '') return;
+    if (pendingBad) {
+      out.push({ kind: 'issue', issue: pendingBad });
+      pendingBad = null;
+    }
+    const where = `${ctx.name}:${n}`;
+    let v: unknown;
+    try {
+      v = parseJson(line);
+    } catch (e) {
+      pendingBad = { where, message: `not valid JSON (${(e as Error).message.slice(0, 100)})` };
+      return;
+    }
+    const c = classifyLine(v);
+    if (!c) return void out.push({ kind: 'issue', issue: { where, message: 'not a known trace record' } });
+    if (c.family === 'feedback') return void out.push({ kind: 'issue', issue: { where, message: FEEDBACK_NOTE } });
+    const p = plans.get(c.family, c.shape, true)!;
+    p.plan.startDocument?.();
+    plans.route(walkPlan(v, p.plan, where), p.resolver, out);
+  };
+  for await (const chunk of textChunks(path, signal)) {
+    const out: TraceItem[] = [];
+    let start = 0;
+    const text = rest === '' ? chunk : rest + chunk;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      doLine(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+    if (out.length) yield out;
+  }
+  const out: TraceItem[] = [];
+  if (rest !== '') doLine(rest, out);
+  if (pendingBad) {
+    const bad: ImportIssue = pendingBad;
+    out.push({ kind: 'issue', issue: { where: bad.where, message: `${bad.message}; it is the last line, so the file looks truncated` } });
+  }
+  plans.finish(out);
+  yield out;
+}
+
+async function* readDocument(path: string, ctx: FileContext, family: Family, shape: string, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+  if (family === 'feedback') {
+    yield [{ kind: 'issue', issue: { where: ctx.name, message: FEEDBACK_NOTE } }];
+    return;
+  }
+  const plans = new Plans(ctx);
+  const p = plans.get(family, shape, false);
+  if (!p) return;
+  const scanner = new JsonScanner((path) => p.plan.select(path));
+  const handle = (events: ReturnType<JsonScanner['push']>): TraceItem[] => {
+    const out: TraceItem[] = [];
+    for (const e of events) {
+      if (e.kind === 'error') {
+        out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
+        continue;
+      }
+      let v: unknown;
+      try {
+        v = parseJson(e.text);
+      } catch (err) {
+        out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
+        continue;
+      }
+      plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out);
+    }
+    return out;
+  };
+  for await (const chunk of textChunks(path, signal)) {
+    const out = handle(scanner.push(chunk));
+    if (out.length) yield out;
+  }
+  const out = handle(scanner.end());
+  plans.finish(out);
+  yield out;
+}
+
+async function* readCsv(path: string, ctx: FileContext, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+  const plans = new Plans(ctx);
+  const p = plans.get('langfuse', 'rows', true)!;
+  const skipped: ImportIssue[] = [];
+  const parser = createReadStream(path).pipe(
+    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+  );
+  parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ where: `${ctx.name}:${err.lines ?? '?'}`, message: `bad CSV row (${err.message})` }));
+  const flushSkipped = (out: TraceItem[]): void => {
+    for (const i of skipped) out.push({ kind: 'issue', issue: i });
+    skipped.length = 0;
+  };
+  try {
+    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
+      const out: TraceItem[] = [];
+      flushSkipped(out);
+      const row: Record<string, unknown> = {};
+      // CSV cells are text; empty cells are absent values
+      for (const [k, v] of Object.entries(rec.record)) if (v !== '') row[k] = v;
+      plans.route(p.plan.onValue([], row, `${ctx.name}:${rec.info.lines}`), p.resolver, out);
+      yield out;
+    }
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    yield [{ kind: 'issue', issue: { where: ctx.name, message: `the CSV cannot be read past this point (${(e as Error).message})` } }];
+  }
+  const out: TraceItem[] = [];
+  flushSkipped(out);
+  plans.finish(out);
+  yield out;
+}

@@ -1,0 +1,202 @@
+// The one command registry: the palette, the keybindings and the `?` sheet all read this list.
+import type { Stores } from '../app/stores.tsx';
+import type { Transport } from '../platform/transport.ts';
+import type { TaskId } from '../../../shared/tasks.ts';
+import { providerInMessage } from '../features/settings/settingsStore.ts';
+import { ACTIVITIES } from '../features/layout/layoutStore.ts';
+
+export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Settings' | 'Help';
+
+export interface Command {
+  id: string;
+  title: string;
+  category: CommandCategory;
+  /** Chords as parseChord reads them; the first is the one shown. */
+  keys?: string[];
+  /** Arrow-like keys that act only when focus is on the ticket list or nowhere in particular. */
+  listKeys?: boolean;
+  /** The palette hides it and keys do nothing when false. */
+  enabled?: () => boolean;
+  run: () => unknown;
+}
+
+export interface CommandContext {
+  stores: Stores;
+  transport: Transport;
+  /** The browser's file picker or the desktop Open dialog. */
+  openTicketFile(): void;
+}
+
+/** The ticket a ticket command acts on: the active ticket tab, else the list's selection. */
+export function currentTicket(stores: Stores): { id: string; title: string } | null {
+  const { tabs, activeId } = stores.editor.getState();
+  const tab = tabs.find((t) => t.id === activeId);
+  if (tab?.kind === 'ticket') return { id: tab.ticketId, title: tab.title };
+  const sel = stores.tickets.getState().actions.selected();
+  return sel ? { id: sel.id, title: sel.title } : null;
+}
+
+/** Re-runs a ticket (or one task), pointing Settings at a missing key when that is why it was refused. */
+export async function rerunTicket(stores: Stores, ticketId: string, task?: TaskId): Promise<void> {
+  const ok = await stores.ticket.getState().actions.rerun(ticketId, task);
+  if (!ok) {
+    const err = stores.ticket.getState().views[ticketId]?.actionError;
+    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
+  }
+}
+
+/** Opens Settings at the provider keys, highlighting the provider a message names. */
+export function openKeySettings(stores: Stores, message: string): void {
+  stores.settings.getState().actions.needKey(providerInMessage(message));
+  stores.layout.getState().actions.showActivity('settings');
+  stores.editor.getState().actions.openSettings('keys');
+}
+
+export function openTicketAt(stores: Stores, ticketId: string, title: string, pin: boolean): void {
+  stores.editor.getState().actions.openTicket(ticketId, title, { preview: !pin });
+  void stores.ticket.getState().actions.open(ticketId);
+}
+
+export function createCommands(ctx: CommandContext): Command[] {
+  const { stores } = ctx;
+  const layout = () => stores.layout.getState().actions;
+  const editor = () => stores.editor.getState().actions;
+  const tickets = () => stores.tickets.getState().actions;
+  const activeTab = () => {
+    const s = stores.editor.getState();
+    return s.tabs.find((t) => t.id === s.activeId) ?? null;
+  };
+  const move = (delta: number) => () => {
+    const row = tickets().move(delta);
+    if (row) openTicketAt(stores, row.id, row.title, false);
+  };
+  const hasTicket = () => currentTicket(stores) !== null;
+
+  const views: Command[] = ACTIVITIES.map((a) => ({
+    id: `view.${a.id}`,
+    title: `Show ${a.label}`,
+    category: 'View' as const,
+    keys: a.id === 'tickets' ? ['mod+shift+e'] : a.id === 'experiments' ? ['mod+shift+x'] : undefined,
+    run: () => {
+      layout().showActivity(a.id);
+      if (a.id === 'settings') editor().openSettings();
+      if (a.id === 'tickets') layout().requestFocus('list');
+    },
+  }));
+
+  return [
+    { id: 'workbench.commandPalette', title: 'Show All Commands', category: 'Help', keys: ['mod+shift+p', 'f1'], run: () => layout().openPalette() },
+    { id: 'workbench.shortcuts', title: 'Keyboard Shortcuts', category: 'Help', keys: ['?'], run: () => layout().toggleCheatSheet() },
+    ...views,
+    { id: 'workbench.toggleSidebar', title: 'Toggle Side Bar', category: 'View', keys: ['mod+b'], run: () => layout().toggleSidebar() },
+    { id: 'workbench.togglePanel', title: 'Toggle Panel', category: 'View', keys: ['mod+j'], run: () => layout().togglePanel() },
+    { id: 'workbench.timeline', title: 'Show Timeline', category: 'View', run: () => layout().showPanel('timeline') },
+    { id: 'workbench.log', title: 'Show Log', category: 'View', run: () => layout().showPanel('log') },
+    {
+      id: 'tickets.new', title: 'New Ticket (paste)', category: 'Tickets', keys: ['n'],
+      run: () => editor().openNewTicket(),
+    },
+    { id: 'tickets.openFile', title: 'Open Ticket File (JSONL or CSV)…', category: 'Tickets', keys: ['o'], run: () => ctx.openTicketFile() },
+    {
+      id: 'tickets.search', title: 'Search Tickets', category: 'Tickets', keys: ['/'],
+      run: () => {
+        layout().showActivity('tickets');
+        layout().requestFocus('search');
+      },
+    },
+    { id: 'tickets.next', title: 'Next Ticket', category: 'Tickets', keys: ['j', 'down'], listKeys: true, run: move(1) },
+    { id: 'tickets.prev', title: 'Previous Ticket', category: 'Tickets', keys: ['k', 'up'], listKeys: true, run: move(-1) },
+    {
+      id: 'tickets.open', title: 'Open Selected Ticket', category: 'Tickets', keys: ['enter'], listKeys: true,
+      enabled: () => tickets().selected() !== null,
+      run: () => {
+        const row = tickets().selected();
+        if (row) {
+          openTicketAt(stores, row.id, row.title, true);
+          layout().requestFocus('editor');
+        }
+      },
+    },
+    { id: 'tickets.clearFilters', title: 'Clear Ticket Filters', category: 'Tickets', run: () => tickets().clearFilters() },
+    {
+      id: 'tickets.showFailed', title: 'Show Tickets with Failed Tasks', category: 'Tickets',
+      run: () => {
+        layout().showActivity('tickets');
+        tickets().setFilter({ failed: true });
+      },
+    },
+    {
+      id: 'tickets.resume', title: 'Resume Interrupted Tickets', category: 'Tickets',
+      run: async () => {
+        const r = await ctx.transport.request('triage.resumeInterrupted', {});
+        stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? `Resuming ${r.data.queued} interrupted tickets` : r.error.message);
+      },
+    },
+    {
+      id: 'ticket.rerun', title: 'Re-run Ticket', category: 'Ticket', keys: ['r'], enabled: hasTicket,
+      run: () => {
+        const t = currentTicket(stores);
+        if (t) void rerunTicket(stores, t.id);
+      },
+    },
+    {
+      id: 'ticket.cancel', title: 'Cancel Running Ticket', category: 'Ticket', keys: ['mod+.'],
+      enabled: () => {
+        const t = currentTicket(stores);
+        return t !== null && stores.ticket.getState().views[t.id]?.state === 'running';
+      },
+      run: () => {
+        const t = currentTicket(stores);
+        if (t) void stores.ticket.getState().actions.cancel(t.id);
+      },
+    },
+    {
+      id: 'ticket.compare', title: 'Compare Models on Ticket…', category: 'Ticket', keys: ['c'], enabled: hasTicket,
+      run: () => {
+        const t = currentTicket(stores);
+        if (!t) return;
+        const s = stores.settings.getState().settings;
+        const suggested = s ? [...new Set(Object.values(s.assignment))] : [];
+        stores.compare.getState().actions.openPicker(t.id, t.title, suggested);
+      },
+    },
+    {
+      id: 'ticket.pin', title: 'Keep Editor Open (pin preview)', category: 'Editor', enabled: () => activeTab()?.preview === true,
+      run: () => {
+        const t = activeTab();
+        if (t) editor().pin(t.id);
+      },
+    },
+    { id: 'editor.close', title: 'Close Editor', category: 'Editor', keys: ['alt+w'], enabled: () => activeTab() !== null, run: () => editor().closeActive() },
+    { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
+    { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
+    {
+      id: 'settings.open', title: 'Open Settings', category: 'Settings', keys: ['mod+,'],
+      run: () => {
+        layout().showActivity('settings');
+        editor().openSettings();
+      },
+    },
+    {
+      id: 'settings.keys', title: 'Set Provider Keys', category: 'Settings',
+      run: () => {
+        layout().showActivity('settings');
+        editor().openSettings('keys');
+      },
+    },
+    {
+      id: 'settings.assignment', title: 'Change Model Assignment', category: 'Settings',
+      run: () => {
+        layout().showActivity('settings');
+        editor().openSettings('assignment');
+      },
+    },
+    {
+      id: 'settings.watch', title: 'Watch a Folder for Tickets', category: 'Settings',
+      run: () => {
+        layout().showActivity('settings');
+        editor().openSettings('intake');
+      },
+    },
+  ];
+}

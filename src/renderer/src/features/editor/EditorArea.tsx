@@ -1,0 +1,91 @@
+// The editor area: a tab strip (preview tabs in italics, as in VS Code) over the active editor.
+import { useEffect } from 'react';
+import { useApp, useS } from '../../app/stores.tsx';
+import { Icon } from '../../app/ui.tsx';
+import { TicketEditor } from '../ticket/TicketEditor.tsx';
+import { NewTicketEditor } from '../ticket/NewTicketEditor.tsx';
+import { CompareEditor } from '../compare/CompareEditor.tsx';
+import { RunEditor } from '../experiments/RunEditor.tsx';
+import { SettingsEditor } from '../settings/SettingsEditor.tsx';
+import { Welcome } from '../welcome/Welcome.tsx';
+import type { EditorTab } from './editorStore.ts';
+
+const TAB_ICONS: Record<EditorTab['kind'], string> = { ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear' };
+
+function TabStrip() {
+  const { stores } = useApp();
+  const tabs = useS('editor', (s) => s.tabs);
+  const activeId = useS('editor', (s) => s.activeId);
+  // A string, so the strip re-renders only when which tickets are running changes.
+  const running = useS('ticket', (s) => Object.values(s.views).filter((v) => v.state === 'running').map((v) => v.ticketId).join('\n'));
+  const runningSet = new Set(running.split('\n'));
+  const actions = stores.editor.getState().actions;
+  return (
+    <div className="tabstrip" role="tablist" aria-label="Open editors">
+      {tabs.map((t) => {
+        const isRunning = t.kind === 'ticket' && runningSet.has(t.ticketId);
+        const active = t.id === activeId;
+        return (
+          <div
+            key={t.id}
+            role="tab"
+            aria-selected={active}
+            tabIndex={active ? 0 : -1}
+            data-testid="editor-tab"
+            data-tab-id={t.id}
+            className={`tab${active ? ' active' : ''}${t.preview ? ' preview' : ''}`}
+            title={t.preview ? `${t.title} (preview: opening another ticket replaces it; double-click to keep it)` : t.title}
+            onClick={() => actions.activate(t.id)}
+            onDoubleClick={() => actions.pin(t.id)}
+            onAuxClick={(e) => e.button === 1 && actions.close(t.id)}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                e.preventDefault();
+                actions.cycle(e.key === 'ArrowRight' ? 1 : -1);
+              }
+            }}
+          >
+            <Icon name={isRunning ? 'loading' : TAB_ICONS[t.kind]} className={isRunning ? 'codicon-modifier-spin' : ''} />
+            <span className="tab-title">{t.title}</span>
+            <button
+              type="button"
+              className="tab-close"
+              aria-label={`Close ${t.title}`}
+              tabIndex={-1}
+              onClick={(e) => {
+                e.stopPropagation();
+                actions.close(t.id);
+              }}
+            >
+              <Icon name="close" />
+            </button>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+export function EditorArea() {
+  const { stores } = useApp();
+  const tabs = useS('editor', (s) => s.tabs);
+  const active = useS('editor', (s) => s.tabs.find((t) => t.id === s.activeId) ?? null);
+  // Keep only open editors' live state in memory.
+  useEffect(() => {
+    stores.ticket.getState().actions.retain(tabs.flatMap((t) => (t.kind === 'ticket' ? [t.ticketId] : [])));
+    stores.compare.getState().actions.retain(tabs.flatMap((t) => (t.kind === 'compare' ? [`${t.runId}:${t.ticketId}`] : [])));
+  }, [tabs, stores]);
+  return (
+    <section className="editor-area" aria-label="Editor">
+      {tabs.length > 0 && <TabStrip />}
+      <div className="editor-body" role="tabpanel">
+        {!active && <Welcome />}
+        {active?.kind === 'ticket' && <TicketEditor key={active.ticketId} ticketId={active.ticketId} />}
+        {active?.kind === 'new' && <NewTicketEditor />}
+        {active?.kind === 'compare' && <CompareEditor key={active.id} runId={active.runId} ticketId={active.ticketId} />}
+        {active?.kind === 'run' && <RunEditor key={active.runId} runId={active.runId} />}
+        {active?.kind === 'settings' && <SettingsEditor />}
+      </div>
+    </section>
+  );
+}

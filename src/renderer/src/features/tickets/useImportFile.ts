@@ -1,0 +1,73 @@
+// "Open ticket file": the desktop app's native Open dialog, or the browser's file picker whose
+// content is sent to the host (which parses it exactly like a file on disk).
+import { createElement, useCallback, useRef, type ReactElement } from 'react';
+import { MAX_IMPORT_BYTES, type ImportReport } from '../../../../shared/routes.ts';
+import { useApp } from '../../app/stores.tsx';
+
+export function describeImport(r: ImportReport): string {
+  const bad = r.badLines.filter((b) => b.line > 0);
+  const head = `${r.source}: ${r.added.toLocaleString('en')} ticket${r.added === 1 ? '' : 's'} queued for triage`;
+  if (bad.length === 0) return head;
+  return `${head}; skipped ${bad.map((b) => `line ${b.line} (${b.message})`).slice(0, 3).join(', ')}${r.badLines.length > 3 ? ', …' : ''}`;
+}
+
+export function useImportFile(): { input: ReactElement; open: () => void } {
+  const { stores, transport } = useApp();
+  const ref = useRef<HTMLInputElement>(null);
+  const log = stores.log.getState().actions;
+
+  const report = useCallback(
+    (r: Awaited<ReturnType<typeof transport.request<'tickets.import'>>>) => {
+      if (!r.ok) {
+        log.add('error', `Import refused: ${r.error.message}`);
+        stores.layout.getState().actions.showPanel('log');
+        return;
+      }
+      log.add(r.data.badLines.length ? 'warn' : 'info', describeImport(r.data));
+      stores.layout.getState().actions.showActivity('tickets');
+      void stores.tickets.getState().actions.refresh();
+    },
+    [log, stores, transport],
+  );
+
+  const open = useCallback(() => {
+    const desktop = stores.settings.getState().settings?.host.fileDialog ?? false;
+    if (desktop) {
+      void transport.request('host.openTicketFile', {}).then((r) => {
+        if (r.ok && 'cancelled' in r.data) return;
+        report(r as Awaited<ReturnType<typeof transport.request<'tickets.import'>>>);
+      });
+      return;
+    }
+    ref.current?.click();
+  }, [stores, transport, report]);
+
+  const onChange = async (e: Event): Promise<void> => {
+    const el = e.target as HTMLInputElement;
+    const file = el.files?.[0];
+    el.value = '';
+    if (!file) return;
+    if (file.size > MAX_IMPORT_BYTES) {
+      log.add(
+        'error',
+        `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Put it in the watched folder (Settings → Intake) instead.`,
+      );
+      stores.layout.getState().actions.showPanel('log');
+      return;
+    }
+    const content = await file.text();
+    report(await transport.request('tickets.import', { name: file.name, content }));
+  };
+
+  const input = createElement('input', {
+    ref,
+    type: 'file',
+    accept: '.jsonl,.ndjson,.json,.csv',
+    className: 'sr-only',
+    tabIndex: -1,
+    'aria-hidden': true,
+    'data-testid': 'ticket-file-input',
+    onChange: (e: { nativeEvent: Event }) => void onChange(e.nativeEvent),
+  });
+  return { input, open };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskResult } from '../../../../shared/results.ts';
+import type { CallView } from '../../../../shared/routes.ts';
+import type { TaskId } from '../../../../shared/tasks.ts';
+import { freshTasks } from '../ticket/ticketStore.ts';
+import { attemptSegments, buildWaterfall, niceTicks } from './waterfall.ts';
+
+const call = (task: TaskId, attempt: number, startedMs: number, latencyMs: number, more: Partial<CallView> = {}): CallView => ({
+  task, modelSpec: 'groq:m', attempt, startedMs, latencyMs, queueTimeMs: null, providerTotalMs: null, status: 'ok', errorCode: null, ...more,
+});
+const result = (task: TaskId, startedMs: number, endedMs: number, status: TaskResult['status'] = 'ok'): TaskResult => ({
+  task, status, value: null, raw: null, provider: 'groq', model: 'm', promptVersion: 'v1', startedMs, endedMs, latencyMs: endedMs - startedMs,
+  ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: 1, outputTokens: 1, cachedTokens: null, reasoningTokens: null,
+  costUsd: null, attempts: 1, error: null,
+});
+
+describe('timeline of a ticket', () => {
+  it('splits an attempt into queue, model and the rest when the provider reports them', () => {
+    const segs = attemptSegments(call('platform', 1, 10, 200, { queueTimeMs: 30, providerTotalMs: 120 }));
+    expect(segs.map((s) => [s.kind, s.startMs, s.endMs])).toEqual([
+      ['queue', 10, 40],
+      ['model', 40, 160],
+      ['overhead', 160, 210],
+    ]);
+  });
+  it('keeps one bar when the provider reports nothing, and shows failed attempts before the retry', () => {
+    expect(attemptSegments(call('severity', 1, 0, 90)).map((s) => s.kind)).toEqual(['call']);
+    const tasks = freshTasks();
+    tasks.severity = { ...tasks.severity, status: 'ok', result: result('severity', 0, 700) };
+    const w = buildWaterfall(tasks, [call('severity', 1, 0, 100, { status: 'error', errorCode: 'PROVIDER_ERROR' }), call('severity', 2, 600, 100)], null);
+    const row = w.rows.find((r) => r.task === 'severity')!;
+    expect(row.segments.map((s) => s.kind)).toEqual(['failed', 'call']);
+    expect(row.attempts).toBe(2);
+    expect(w.spanMs).toBe(700);
+  });
+  it('grows a running bar with the clock and lists the graph edges', () => {
+    const tasks = freshTasks();
+    tasks.platform = { ...tasks.platform, status: 'running', startedMs: 5 };
+    const w = buildWaterfall(tasks, [], 400);
+    expect(w.rows[0]!.segments).toEqual([expect.objectContaining({ kind: 'running', startMs: 5, endMs: 400 })]);
+    expect(w.edges).toContainEqual({ from: 'platform', to: 'product' });
+    expect(w.edges).toContainEqual({ from: 'product', to: 'technical_details' });
+    expect(w.edges).toHaveLength(4);
+  });
+  it('draws no bar for a task kept from an earlier run', () => {
+    const tasks = freshTasks();
+    tasks.platform = { ...tasks.platform, status: 'ok', reused: true, result: result('platform', 0, 300) };
+    expect(buildWaterfall(tasks, [], null).rows[0]).toMatchObject({ reused: true, segments: [] });
+  });
+  it('picks round ticks', () => {
+    expect(niceTicks(930)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    expect(niceTicks(3300).at(-1)).toBe(3000);
+  });
+});

@@ -1,0 +1,107 @@
+// The timeline of one ticket's calls on a shared axis (ms from the ticket's start): one row per
+// task, each attempt a bar, a successful attempt split into queue / model / the rest where the
+// provider reports its own timings (Groq's usage.queue_time and total_time).
+import type { CallView } from '../../../../shared/routes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
+import type { TaskCardState } from '../ticket/ticketStore.ts';
+
+export type SegmentKind = 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running';
+
+export interface Segment {
+  kind: SegmentKind;
+  startMs: number;
+  endMs: number;
+  title: string;
+}
+
+export interface WaterfallRow {
+  task: TaskId;
+  label: string;
+  model: string | null;
+  status: TaskCardState['status'];
+  /** Where the task's first attempt began and its result landed (null while it runs). */
+  startMs: number | null;
+  endMs: number | null;
+  segments: Segment[];
+  reused: boolean;
+  latencyMs: number | null;
+  attempts: number;
+  /** The provider reported queue/model time for the final attempt. */
+  split: boolean;
+}
+
+export interface Waterfall {
+  rows: WaterfallRow[];
+  /** Right edge of the axis, ms. */
+  spanMs: number;
+  edges: Array<{ from: TaskId; to: TaskId }>;
+}
+
+const f = (ms: number): string => `${Math.round(ms)} ms`;
+
+/** Bars for one attempt; a successful one is split where the provider says how long it queued and ran. */
+export function attemptSegments(c: CallView): Segment[] {
+  const start = c.startedMs;
+  const lat = c.latencyMs ?? 0;
+  const end = start + lat;
+  const label = `attempt ${c.attempt}`;
+  if (c.status === 'error') return [{ kind: 'failed', startMs: start, endMs: end, title: `${label} failed (${c.errorCode ?? 'error'}) after ${f(lat)}` }];
+  if (c.queueTimeMs !== null && c.providerTotalMs !== null && c.queueTimeMs + c.providerTotalMs <= lat + 1) {
+    const q = start + c.queueTimeMs;
+    const m = q + c.providerTotalMs;
+    const out: Segment[] = [];
+    if (c.queueTimeMs > 0) out.push({ kind: 'queue', startMs: start, endMs: q, title: `queued at the provider ${f(c.queueTimeMs)}` });
+    out.push({ kind: 'model', startMs: q, endMs: m, title: `model time ${f(c.providerTotalMs)}` });
+    if (end - m > 0.5) out.push({ kind: 'overhead', startMs: m, endMs: end, title: `network and parsing ${f(end - m)}` });
+    return out;
+  }
+  return [{ kind: 'call', startMs: start, endMs: end, title: `${label}: ${f(lat)} (the provider reports no queue time)` }];
+}
+
+/** Lays out a ticket's tasks and attempts; `nowMs` (ms since the ticket's start) grows running bars. */
+export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: CallView[], nowMs: number | null): Waterfall {
+  let span = 0;
+  const rows: WaterfallRow[] = TASK_IDS.map((task) => {
+    const c = tasks[task];
+    const r = c.result;
+    const mine = calls.filter((x) => x.task === task).sort((a, b) => a.attempt - b.attempt || a.startedMs - b.startedMs);
+    const segments: Segment[] = [];
+    if (!c.reused) {
+      for (const call of mine) segments.push(...attemptSegments(call));
+      if (segments.length === 0 && r && r.status !== 'skipped') {
+        segments.push({ kind: r.status === 'error' ? 'failed' : 'call', startMs: r.startedMs, endMs: r.endedMs, title: `${f(r.latencyMs)}` });
+      }
+      if (c.status === 'running' && c.startedMs !== null && nowMs !== null) {
+        const from = Math.max(c.startedMs, ...segments.map((s) => s.endMs));
+        segments.push({ kind: 'running', startMs: from, endMs: Math.max(from, nowMs), title: 'waiting for the answer' });
+      }
+    }
+    for (const s of segments) span = Math.max(span, s.endMs);
+    const final = mine.at(-1);
+    return {
+      task,
+      label: TASKS[task].label,
+      model: r ? `${r.provider}:${r.model}` : c.model ? `${c.provider}:${c.model}` : null,
+      status: c.status,
+      startMs: segments[0]?.startMs ?? (r && r.status !== 'skipped' ? r.startedMs : null),
+      endMs: r && !c.reused ? (r.status === 'skipped' ? null : r.endedMs) : null,
+      segments,
+      reused: c.reused,
+      latencyMs: r && r.status !== 'skipped' && !c.reused ? r.latencyMs : null,
+      attempts: mine.length || (r?.attempts ?? 0),
+      split: Boolean(final && final.status === 'ok' && final.queueTimeMs !== null && final.providerTotalMs !== null),
+    };
+  });
+  const edges: Waterfall['edges'] = [];
+  for (const t of TASK_IDS) for (const d of TASKS[t].dependsOn) edges.push({ from: d, to: t });
+  return { rows, spanMs: Math.max(span, nowMs ?? 0, 1), edges };
+}
+
+/** Round tick marks for an axis up to spanMs (about 5–10 of them). */
+export function niceTicks(spanMs: number): number[] {
+  const steps = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000];
+  const step = steps.find((s) => spanMs / s <= 10) ?? Math.ceil(spanMs / 10);
+  const out: number[] = [];
+  for (let t = 0; t <= spanMs + 1e-9; t += step) out.push(t);
+  return out;
+}
