@@ -2,15 +2,23 @@
 // build, with configuration from flags and the environment passed in.
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
-import { registerTriage } from './commands/triage.ts';
-import { registerRun } from './commands/run.ts';
-import { registerKeys } from './commands/keys.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerExperiment } from './commands/experiment.ts';
-import { registerReport } from './commands/report.ts';
-import { registerImport } from './commands/import.ts';
-import { registerExport } from './commands/export.ts';
-import { registerReviews } from './commands/reviews.ts';
+import type { Command as CommandType } from 'commander';
+
+type Register = (program: CommandType) => void;
+
+// One entry per command, loaded on demand: a command imports only what it needs (the SDKs, the
+// report code, …), so `casebench report` does not pay for loading `serve`. Help loads them all.
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  triage: async () => (await import('./commands/triage.ts')).registerTriage,
+  run: async () => (await import('./commands/run.ts')).registerRun,
+  experiment: async () => (await import('./commands/experiment.ts')).registerExperiment,
+  report: async () => (await import('./commands/report.ts')).registerReport,
+  import: async () => (await import('./commands/import.ts')).registerImport,
+  export: async () => (await import('./commands/export.ts')).registerExport,
+  reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
+  keys: async () => (await import('./commands/keys.ts')).registerKeys,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+};
 
 /** Parses argv and runs the command; exits the process with the command's status. */
 export async function main(argv: string[]): Promise<void> {
@@ -19,16 +27,10 @@ export async function main(argv: string[]): Promise<void> {
     .description('Triage cloud-infrastructure support tickets with LLMs on Groq and OpenAI, and compare models per task.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerTriage(program);
-  registerRun(program);
-  registerKeys(program);
-  registerServe(program);
-  registerExperiment(program);
-  registerReport(program);
-  registerImport(program);
-  registerExport(program);
-  registerReviews(program);
   try {
+    const name = argv[2];
+    const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
+    for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = reportError(e);

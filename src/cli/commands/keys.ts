@@ -1,7 +1,15 @@
 // `casebench keys`: the OS keychain. Keys are read from stdin, never from argv (shell history).
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { KEY_PROVIDERS, isKeyProvider, keyStatus, keytarSecretStore, resolveKey } from '../../core/secrets/secretStore.ts';
+import { KEY_PROVIDERS, isKeyProvider, keyStatus, resolveKey, type SecretStore } from '../../core/secrets/secretStore.ts';
+import { cliSecretStore } from '../context.ts';
+
+/** The keychain, or a clear refusal when CASEBENCH_NO_KEYCHAIN=1 turned it off. */
+function keychain(): SecretStore {
+  const store = cliSecretStore();
+  if (!store) throw new AppError('BAD_INPUT', 'the OS keychain is switched off (CASEBENCH_NO_KEYCHAIN=1); use GROQ_API_KEY / OPENAI_API_KEY');
+  return store;
+}
 
 async function readKey(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -20,7 +28,7 @@ export function registerKeys(program: Command): void {
       const key = await readKey();
       if (!key) throw new AppError('BAD_INPUT', 'no key on stdin');
       if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'the key contains white space; paste only the key');
-      await keytarSecretStore().set(provider, key);
+      await keychain().set(provider, key);
       process.stdout.write(`${provider}: key stored in the OS keychain (…${key.slice(-4)})\n`);
     });
   keys
@@ -28,14 +36,14 @@ export function registerKeys(program: Command): void {
     .description('remove a stored key')
     .action(async (provider: string) => {
       if (!isKeyProvider(provider)) throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
-      const removed = await keytarSecretStore().delete(provider);
+      const removed = await keychain().delete(provider);
       process.stdout.write(removed ? `${provider}: key removed from the OS keychain\n` : `${provider}: no key was stored\n`);
     });
   keys
     .command('list')
     .description('which keys are set (last 4 characters only)')
     .action(async () => {
-      const store = keytarSecretStore();
+      const store = cliSecretStore();
       for (const p of KEY_PROVIDERS) {
         const r = await resolveKey(p, process.env, store);
         const s = keyStatus(r);

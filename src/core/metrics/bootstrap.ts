@@ -3,6 +3,7 @@
 // resampling distributions in O(log n) / O(1) per resample rather than by resampling n items, so
 // a report over tens of thousands of calls spends milliseconds here with 1,000 resamples.
 import { quantileSorted } from './quantiles.ts';
+import { seededRandom } from '../random.ts';
 
 export interface BootstrapOptions {
   /** Resamples drawn. Default 1000. */
@@ -15,17 +16,8 @@ export interface BootstrapOptions {
 
 export const BOOTSTRAP_DEFAULTS = { resamples: 1000, seed: 1, confidence: 0.95 } as const;
 
-/** mulberry32: a small, fast, seedable PRNG with uniform output in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (see src/core/random.ts), under the name the bootstrap code uses. */
+export const mulberry32 = seededRandom;
 
 /** A 32-bit seed from a base seed and labels (FNV-1a), so each table cell has its own stream independent of cell order. */
 export function seedFor(base: number, ...labels: string[]): number {

@@ -2,9 +2,10 @@
 // plus labels and attempt counts. Kept here (not in Store) so the report's SQL lives in one file.
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
-import { isTaskId } from '../../shared/tasks.ts';
+import { isTaskId, TASK_IDS } from '../../shared/tasks.ts';
 import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
+import { reviewScores as reviewSummaries } from '../review/results.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -32,11 +33,19 @@ export function runModels(store: Store, run: RunRow): string[] {
 }
 
 /**
- * Review scores per task and model. The hook for the review feature (contracts §5 `reviews`):
- * until it adds its table this returns {} — an empty object, never an error.
+ * Manual review scores per task and model for a run (contracts §5 `reviews`): the rubric means
+ * from src/core/review; tasks and models nobody reviewed are absent, never scored 0.
  */
-export function reviewScores(_store: Store, _runId: string): ReviewScores {
-  return {};
+export function reviewScores(store: Store, runId: string): ReviewScores {
+  const out: ReviewScores = {};
+  const all = reviewSummaries(store, runId);
+  for (const t of TASK_IDS) {
+    for (const [model, s] of Object.entries(all[t])) {
+      if (s.n === 0) continue;
+      (out[t] ??= {})[model] = { score: s.mean, n: s.n };
+    }
+  }
+  return out;
 }
 
 /** Everything buildReport needs for one run. */
