@@ -93,6 +93,8 @@ interface ChildResult {
   calls: number;
   skipped: number;
   ms: number;
+  /** CPU time of the import (user + system), ms: the figure that does not depend on other load on the machine. */
+  cpuMs: number;
   peakRssMb: number;
   rssAtStartMb: number;
 }
@@ -105,12 +107,14 @@ async function child(file: string, db: string): Promise<void> {
   let peak = rssAtStart;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   const r = await importTraceFile(store, file);
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   store.close();
-  const out: ChildResult = { calls: r.calls, skipped: r.skipped, ms, peakRssMb: peak / 1048576, rssAtStartMb: rssAtStart / 1048576 };
+  const out: ChildResult = { calls: r.calls, skipped: r.skipped, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peak / 1048576, rssAtStartMb: rssAtStart / 1048576 };
   process.stdout.write(JSON.stringify(out));
 }
 
@@ -133,7 +137,7 @@ async function main(): Promise<void> {
   const keep = argv.includes('--keep');
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-traces-'));
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
-  log(`casebench trace import benchmark (Node ${process.version}); files in ${dir}`);
+  log(`casebench trace import benchmark (Node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}); files in ${dir}`);
   const cases: Array<{ name: string; target: number | null; make: (p: string, n: number) => Promise<void> }> = [
     { name: 'casebench JSONL (an export)', target: 50_000, make: (p, n) => writeLines(p, n, casebenchExport(n)) },
     { name: 'OTLP JSONL (one TracesData a line)', target: 20_000, make: (p, n) => writeLines(p, n, (i) => JSON.stringify(envelope([otlpSpan(i)]))) },
@@ -152,8 +156,12 @@ async function main(): Promise<void> {
     }
     for (const { n, mb, r } of res) {
       const rate = r.calls / (r.ms / 1000);
-      const vs = c.target ? ` (target ${c.target.toLocaleString('en-US')}/s: ×${(rate / c.target).toFixed(2)})` : '';
-      rows.push(`${c.name.padEnd(36)} ${n.toLocaleString('en-US').padStart(8)} calls ${mb.toFixed(0).padStart(5)} MB  ${(r.ms / 1000).toFixed(2).padStart(6)} s  ${Math.round(rate).toLocaleString('en-US').padStart(8)} calls/s${vs}  peak RSS ${r.peakRssMb.toFixed(0)} MB (at start ${r.rssAtStartMb.toFixed(0)} MB)`);
+      const cpuRate = r.calls / (r.cpuMs / 1000);
+      const vs = c.target ? ` (target ${c.target.toLocaleString('en-US')}/s: wall ×${(rate / c.target).toFixed(2)}, CPU ×${(cpuRate / c.target).toFixed(2)})` : '';
+      rows.push(
+        `${c.name.padEnd(36)} ${n.toLocaleString('en-US').padStart(8)} calls ${mb.toFixed(0).padStart(5)} MB  ${(r.ms / 1000).toFixed(2).padStart(6)} s wall ` +
+          `${Math.round(rate).toLocaleString('en-US').padStart(7)} calls/s, ${Math.round(cpuRate).toLocaleString('en-US').padStart(7)} per CPU-s${vs}  peak RSS ${r.peakRssMb.toFixed(0)} MB (at start ${r.rssAtStartMb.toFixed(0)} MB)`,
+      );
     }
     const [a, b] = res;
     rows.push(`${''.padEnd(36)} peak RSS at ${b!.n.toLocaleString('en-US')} / at ${a!.n.toLocaleString('en-US')} calls: ×${(b!.r.peakRssMb / a!.r.peakRssMb).toFixed(2)} for ×${(b!.n / a!.n).toFixed(0)} the calls`);

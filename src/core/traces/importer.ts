@@ -82,6 +82,8 @@ export async function importTraceFile(store: Store, path: string, opts: ImportOp
   const stCall = store.prepare(SQL.insertCall);
   const stOrigin = store.prepare(SQL.insertOrigin);
   const stResult = store.prepare(SQL.insertResult);
+  const stUpsertResult = store.prepare(SQL.upsertResult);
+  const derivedResults = new Set<string>();
 
   const withResultLines = new Set<string>();
   const withRunTicketLines = new Set<string>();
@@ -153,6 +155,15 @@ export async function importTraceFile(store: Store, path: string, opts: ImportOp
       errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens, r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens,
       r.cost_usd, r.output_text,
     );
+    if (info.family !== 'casebench') {
+      const startMs = c.x.startedAtMs ?? nsToMs(startNs);
+      stUpsertResult.run(
+        runId, ticketId, task, c.x.modelSpec ?? `${provider}:${model}`, status, value, r.output_text, provider, model, c.x.promptVersion,
+        startMs, startMs + (r.latency_ms ?? 0), r.latency_ms, r.ttft_ms, c.x.queueTimeMs, c.x.providerTotalMs, r.input_tokens, r.output_tokens,
+        c.x.cachedTokens, c.x.reasoningTokens, r.cost_usd, errorCode, errorMessage, now(),
+      );
+      derivedResults.add(runId);
+    }
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
     stOrigin.run(
       Number(res.lastInsertRowid), runId, format, info.name, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id,
@@ -240,7 +251,8 @@ export async function importTraceFile(store: Store, path: string, opts: ImportOp
     for (const runId of report.runIds) {
       if (unnumbered) store.prepare(SQL.numberAttempts).run(runId);
       // A casebench export carries every result and run ticket as lines; other formats get them derived.
-      if (!withResultLines.has(runId)) store.prepare(SQL.resultsFromCalls).run(finishedAt, runId, runId);
+      if (derivedResults.has(runId)) store.prepare(SQL.relativeResultTimes).run(runId, runId);
+      else if (!withResultLines.has(runId)) store.prepare(SQL.resultsFromCalls).run(finishedAt, runId, runId);
       if (!withRunTicketLines.has(runId)) {
         store.prepare(SQL.runTickets).run(runId, runId);
         store.prepare(SQL.runTicketsFromResults).run(runId);

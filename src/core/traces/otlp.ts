@@ -76,8 +76,9 @@ function isModelCall(a: Obj): boolean {
   return Object.keys(a).some((k) => LEGACY_CALL_KEY.test(k));
 }
 
-// Attributes whose content is kept as the call's messages/output, not duplicated in metadata.
-const CONTENT_KEY = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.prompt(\.\d+\..*)?|gen_ai\.completion(\.\d+\..*)?|llm\.(input|output)_messages\..*|input\.value|output\.value|langfuse\.observation\.(input|output))$/;
+// Attributes already read into the record's own fields (messages, output, model, tokens, cost,
+// ticket, task, times, casebench extras): metadata keeps only the others, as the note asks.
+const CONTENT_KEY = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.prompt(\.\d+\..*)?|gen_ai\.completion(\.\d+\..*)?|llm\.(input|output)_messages\..*|input\.value|output\.value|output\.parsed|langfuse\.observation\.(input|output|completion_start_time|type|level|status_message|cost_details)|gen_ai\.(provider\.name|system|request\.model|response\.model|response\.id|response\.time_to_first_chunk|output\.type)|gen_ai\.usage\.(input_tokens|output_tokens|prompt_tokens|completion_tokens|cost|cache_read\.input_tokens|reasoning\.output_tokens)|llm\.(model_name|provider|system|cost\.total|token_count\.(prompt|completion|prompt_details\.cache_read|completion_details\.reasoning))|ticket\.(id|text)|task\.name|langsmith\.metadata\.(ticket_id|task)|langfuse\.trace\.(metadata\.ticket_id|name)|langsmith\.span\.kind|casebench\..*)$/;
 
 function indexed(a: Obj, prefix: string): Map<number, Obj> {
   // "llm.input_messages.0.message.role" → {0: {"message.role": …}}

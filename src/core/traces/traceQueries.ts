@@ -77,6 +77,11 @@ export function tableColumns(store: Store, name: string): string[] {
   return (store.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as Row[]).map((r) => String(r.name));
 }
 
+const LATEST_WINS = ['status', 'value', 'raw', 'provider', 'model', 'prompt_version', 'started_ms', 'ended_ms', 'latency_ms', 'ttft_ms',
+  'queue_time_ms', 'provider_total_ms', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_usd', 'error_code', 'error_message']
+  .map((c) => `${c} = iif(excluded.started_ms >= results.started_ms, excluded.${c}, results.${c})`)
+  .join(', ');
+
 export const SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
@@ -119,6 +124,16 @@ export const SQL = {
     FROM calls WHERE run_id = ? GROUP BY ticket_id`,
   runTicketsFromResults: `INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at)
     SELECT DISTINCT run_id, ticket_id, 'done', NULL, NULL, NULL FROM results WHERE run_id = ? AND ticket_id IN (SELECT id FROM tickets)`,
+  // A foreign call is its group's result as it is written: the latest call (by start) wins, every
+  // call counts as an attempt. started_ms/ended_ms hold epoch ms until relativeResultTimes runs.
+  upsertResult: `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
+      started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
+      reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+    ON CONFLICT(run_id, ticket_id, task, model_spec) DO UPDATE SET attempts = results.attempts + 1, ${LATEST_WINS}`,
+  relativeResultTimes: `UPDATE results SET started_ms = results.started_ms - t.t0, ended_ms = results.ended_ms - t.t0
+    FROM (SELECT ticket_id, min(started_at) AS t0 FROM calls WHERE run_id = ? GROUP BY ticket_id) AS t
+    WHERE results.run_id = ? AND results.ticket_id = t.ticket_id`,
   upsertRunTicket: `INSERT OR REPLACE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?)`,
   modelsPerTask: 'SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec ORDER BY task, n DESC, model_spec',
   finishRun: `UPDATE runs SET status = 'done', finished_at = ?, assignment = ?, config = ? WHERE id = ?`,
