@@ -73,6 +73,8 @@ export class Store {
       this.db.exec('PRAGMA busy_timeout = 5000');
       this.db.exec('PRAGMA journal_mode = WAL');
       this.db.exec('PRAGMA synchronous = NORMAL');
+      this.db.exec('PRAGMA cache_size = -65536');
+      this.db.exec('PRAGMA temp_store = MEMORY');
       this.db.exec('PRAGMA foreign_keys = ON');
       this.migrate();
     } catch (e) {
