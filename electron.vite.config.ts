@@ -37,6 +37,8 @@ export default defineConfig({
     root: resolve(root, 'src/renderer'),
     plugins: [react()],
     build: {
+      // Minified: the workbench's cold start is mostly parsing this bundle.
+      minify: true,
       outDir: resolve(root, 'out/renderer'),
       rolldownOptions: { input: resolve(root, 'src/renderer/index.html') },
     },

@@ -15,6 +15,7 @@ import {
   type Settings,
   type SettingsPatch,
   type TicketFilter,
+  type TicketsPage,
 } from '../shared/routes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../shared/tasks.ts';
 import type { Assignment } from './graph/engine.ts';
@@ -97,11 +98,18 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     scheduler: schedulerOf(settings),
   });
   let article: LatencyTable | null = null;
+  // The medians read every recorded result: computed at most every few seconds.
+  let recorded: { at: number; table: LatencyTable } | null = null;
 
   const listeners = new Set<(e: AppEvent) => void>();
   const inFlight = new Map<string, AbortController>();
   const compares = new Map<string, AbortController>();
+  // The unfiltered list is read at start and kept until something changes, so a window opening
+  // on 10,000 tickets does not wait for the query.
+  const listCache = new Map<string, TicketsPage>();
+  const CHANGES = new Set<AppEvent['type']>(['tickets.changed', 'ticket.summary', 'ticket.done', 'runs.changed']);
   const emit = (e: AppEvent): void => {
+    if (CHANGES.has(e.type)) listCache.clear();
     for (const l of listeners) {
       try {
         l(e);
@@ -333,7 +341,15 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused });
       return { queued: jobs.length };
     },
-    'tickets.list': async (input: TicketFilter) => listTickets(store, input),
+    'tickets.list': async (input: TicketFilter) => {
+      const key = JSON.stringify(input);
+      const hit = listCache.get(key);
+      if (hit) return hit;
+      const page = listTickets(store, input);
+      if (listCache.size > 8) listCache.clear();
+      listCache.set(key, page);
+      return page;
+    },
     'tickets.get': async (input: { ticketId: string; runId?: string }) => {
       const d = ticketDetail(store, input.ticketId, input.runId);
       if (!d) throw new AppError('BAD_INPUT', `no ticket ${input.ticketId}`);
@@ -388,7 +404,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     'models.list': async () => models(),
     'models.latency': async () => {
       article ??= articleLatencies(loadLatencyProfiles(cfg.resourcesDir), rt.models, cfg.demoSpeed ?? 1);
-      return latencyTable(recordedLatencies(store), article);
+      if (!recorded || Date.now() - recorded.at > 5000) recorded = { at: Date.now(), table: recordedLatencies(store) };
+      return latencyTable(recorded.table, article);
     },
     'config.get': async () => {
       const assignment = currentAssignment();
@@ -414,6 +431,11 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     return rep;
   }
 
+  // Warm the list for the first window (after start-up, off the critical path of creating the core).
+  const warm = setTimeout(() => {
+    if (!closed && listCache.size === 0) listCache.set(JSON.stringify({}), listTickets(store, {}));
+  }, 0);
+  warm.unref?.();
   if (interruptedRuns) notice('warn', `${interruptedRuns} run(s) from an earlier session were left unfinished; their finished results are kept`);
 
   return {

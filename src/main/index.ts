@@ -7,8 +7,10 @@ import { createCoreServices } from '../core/app.ts';
 import { IPC_EVENT, IPC_REQUEST } from '../shared/bridge.ts';
 import type { AppEvent } from '../shared/routes.ts';
 import { dispatchRequest, isAllowedSender } from './ipcRouter.ts';
+import { withHostRoutes } from './hostRoutes.ts';
 import { hostPaths } from './paths.ts';
 import { CSP, windowOptions } from './windowOptions.ts';
+import { readBounds, writeBounds } from './windowState.ts';
 
 type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 
@@ -32,8 +34,16 @@ function harden(contents: WebContents): void {
 }
 
 function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(windowOptions(join(here, '../preload/index.cjs')));
-  win.once('ready-to-show', () => win.show());
+  const boundsFile = join(app.getPath('userData'), 'window.json');
+  const bounds = readBounds(boundsFile);
+  const { maximized, ...size } = bounds;
+  const win = new BrowserWindow({ ...windowOptions(join(here, '../preload/index.cjs')), ...size });
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
+  // Size and position are remembered between launches.
+  win.on('close', () => writeBounds(boundsFile, { ...win.getNormalBounds(), maximized: win.isMaximized() }));
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -54,8 +64,20 @@ async function start(): Promise<void> {
     appPath: app.getAppPath(),
     resourcesPath: process.resourcesPath,
   });
-  core = await createCoreServices({ dbPath: paths.dbPath, resourcesDir: paths.resourcesDir, env: { ...process.env } });
-  const services = core;
+  core = await createCoreServices({ dbPath: paths.dbPath, resourcesDir: paths.resourcesDir, env: { ...process.env }, host: 'desktop' });
+  // Native dialogs answer the host.* routes; the renderer gets a result, never file access.
+  const services = withHostRoutes(core, {
+    async openFile() {
+      const opts = { title: 'Open ticket file', properties: ['openFile' as const], filters: [{ name: 'Ticket files (JSONL, CSV)', extensions: ['jsonl', 'ndjson', 'json', 'csv'] }] };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+    async openFolder() {
+      const opts = { title: 'Watch a folder for tickets', properties: ['openDirectory' as const, 'createDirectory' as const] };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
+  });
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });

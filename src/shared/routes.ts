@@ -83,7 +83,7 @@ export const routeInputs = {
   'settings.get': empty,
   'settings.set': settingsPatchSchema,
   /** Workbench layout and view state (small JSON), remembered between launches. */
-  'ui.save': z.object({ key: z.string().min(1).max(64), value: z.unknown() }),
+  'ui.save': z.object({ key: z.enum(['layout', 'editor']), value: z.unknown() }),
   /** Desktop only: the native Open dialog, then imports the chosen file. */
   'host.openTicketFile': empty,
   /** Desktop only: the native folder picker; returns the folder (the caller saves it as watchFolder). */

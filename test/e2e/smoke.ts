@@ -40,6 +40,7 @@ async function runOnce(colorScheme: 'light' | 'dark', file: string, failPlatform
     await b.page.goto(server.url);
     await b.page.getByTestId('keys-status').filter({ hasText: 'Groq key: set …abcd' }).waitFor();
     if (!failPlatform) await b.page.screenshot({ path: resolve(outDir, file.replace('.png', '-idle.png')) });
+    await b.page.locator('body').press('n');
     await b.page.getByTestId('ticket-input').fill(TICKET);
     await b.page.getByTestId('ticket-input').press('Control+Enter');
     await b.page.locator(`[data-testid="card-${failPlatform ? 'severity' : 'product'}"][data-status="running"]`).waitFor();

@@ -1,13 +1,13 @@
 // The workbench in a real browser: Debian's Chromium (playwright-core) against a real
 // `casebench serve`, with the fake Groq/OpenAI server behind it. Each test is something a support
 // engineer does; screenshots of the main views go to test-results/screenshots/ for review.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_IDS } from '../../src/shared/tasks.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
-import { tempDir } from '../cli/helpers.ts';
+import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
 
@@ -28,6 +28,7 @@ const LATENCY: Record<string, number> = { severity: 150, platform: 300, asset_id
 let fake: FakeServer;
 let serve: ServeProcess;
 let b: LaunchedBrowser;
+let dbPath: string;
 const pageErrors: string[] = [];
 
 /** New ticket through the command palette (works wherever focus is), paste, Ctrl+Enter. */
@@ -41,7 +42,8 @@ async function newTicket(page: Page, text: string): Promise<void> {
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: (_m, task) => LATENCY[task ?? ''] ?? 100 });
-  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', join(tempDir(), 'cb.db')]);
+  dbPath = join(tempDir(), 'cb.db');
+  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', dbPath]);
   b = await launchBrowser();
   b.page.on('pageerror', (e) => pageErrors.push(String(e)));
   await b.page.goto(serve.url);
@@ -232,8 +234,10 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     fake.configure({ answer: (i) => (i.model === 'gpt-4o' && i.task === 'severity' ? { severity: 'low' } : undefined) });
     await page.getByTestId('activity-tickets').click();
     await page.getByTestId('ticket-search').fill('acme-prod-42');
-    await expect.poll(() => page.getByTestId('ticket-row').count()).toBeGreaterThan(0);
-    await page.getByTestId('ticket-row').first().dblclick();
+    // Wait for the search's own rows (the list shows the previous ones until they arrive).
+    await expect.poll(() => page.getByTestId('ticket-row').filter({ hasNotText: 'GKE cluster' }).count()).toBe(0);
+    await page.getByTestId('ticket-row').filter({ hasText: 'GKE cluster' }).first().dblclick();
+    await expect.poll(() => page.getByTestId('ticket-editor').textContent()).toMatch(/GKE cluster/);
     await page.getByTestId('compare-button').click();
     await page.getByTestId('compare-picker').waitFor();
     await page.getByTestId('pick-openai:gpt-4o').check();
@@ -246,8 +250,8 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     expect(await severityRow.locator('[data-testid="cmp-cell"][data-agreement="differs"]').count()).toBe(1);
     expect(await severityRow.locator('[data-testid="cmp-cell"][data-agreement="differs"]').textContent()).toMatch(/low.*\d+ ms.*\$/s);
     fake.configure({ answer: null });
-    await page.getByTestId('ticket-search').fill('');
     await shot(page, 'compare.png');
+    await page.getByTestId('ticket-search').fill('');
   });
 
   it('lists recorded runs in Experiments and opens a run’s ticket in the comparison view', async () => {
@@ -264,6 +268,47 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.getByTestId('compare-editor').waitFor();
     expect(await page.getByTestId('cmp-model').count()).toBe(3);
     await shot(page, 'experiments.png');
+  });
+
+  it('opens an experiment recorded by `casebench experiment` side by side, with its baseline', async () => {
+    const page = b.page;
+    const dir = tempDir();
+    const tickets = join(dir, 'exp.jsonl');
+    writeFileSync(tickets, ['E1', 'E2', 'E3'].map((id, i) => JSON.stringify({ id, text: `Cloud SQL instance db-${i} in project shop-${i} refuses connections since 08:00, checkout is down` })).join('\n'));
+    const r = await runCli(
+      ['experiment', '--tickets', tickets, '--models', 'groq:openai/gpt-oss-20b,groq:openai/gpt-oss-120b', '--baseline', 'groq:openai/gpt-oss-120b', '--db', dbPath],
+      cliEnv({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    await page.keyboard.press('Control+Shift+X'); // Show Experiments (a click on its icon would toggle it)
+    await page.getByRole('button', { name: 'Refresh runs' }).click();
+    await page.locator('[data-testid="run-row"][data-kind="experiment"]').waitFor();
+    expect(await page.locator('[data-testid="run-row"][data-kind="experiment"]').textContent()).toMatch(/3 tickets.*2 models/s);
+    await page.locator('[data-testid="run-row"][data-kind="experiment"]').dblclick();
+    await page.getByTestId('run-editor').waitFor();
+    await expect.poll(() => page.getByTestId('run-ticket').count()).toBe(3);
+    await page.getByTestId('run-ticket').first().click();
+    await page.getByTestId('compare-editor').waitFor();
+    expect(await page.getByTestId('compare-editor').textContent()).toMatch(/Recorded experiment/);
+    expect(await page.getByTestId('cmp-model').count()).toBe(2);
+    expect(await page.getByTestId('cmp-model').first().textContent()).toMatch(/gpt-oss-120b.*baseline/s);
+    expect(await page.locator('[data-testid="cmp-cell"][data-status="ok"]').count()).toBe(10);
+    await shot(page, 'experiment-recorded.png');
+  });
+
+  it('triages tickets dropped into the watched folder', async () => {
+    const page = b.page;
+    const folder = tempDir();
+    await page.keyboard.press('Control+,');
+    await page.getByTestId('settings-nav-intake').click();
+    await page.getByTestId('watch-folder').fill(folder);
+    await page.getByTestId('watch-folder').press('Enter');
+    await page.getByTestId('watch-state').waitFor();
+    writeFileSync(join(folder, 'WATCH-1.txt'), 'Our Azure VM vm-api-7 in subscription 9999-8888 will not start after resize; production API down.');
+    await page.getByTestId('activity-tickets').click();
+    await page.getByTestId('ticket-search').fill('WATCH-1');
+    await page.locator('[data-testid="ticket-row"][data-ticket-id="WATCH-1"][data-state="done"]').waitFor({ timeout: 20_000 });
+    await page.getByTestId('ticket-search').fill('');
   });
 
   it('says plainly that Review and Traces are not here yet, without fake buttons', async () => {

@@ -72,8 +72,8 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
     const finish = (r: TaskResult): void => {
       if (cancelled.has(ticketId)) return;
       results.set(r.task, r);
-      emit({ type: 'task.result', ticketId, result: r });
-      if (results.size === TASK_IDS.length) emit({ type: 'ticket.done', ticketId, totalMs: elapsed() });
+      emit({ type: 'task.result', ticketId, runId: `triage-${ticketId}`, result: r, emittedAt: performance.timeOrigin + performance.now() });
+      if (results.size === TASK_IDS.length) emit({ type: 'ticket.done', ticketId, runId: `triage-${ticketId}`, totalMs: elapsed() });
       else tick();
     };
 
@@ -100,7 +100,7 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
         }
         const startedMs = elapsed();
         const r0 = base(task, startedMs);
-        emit({ type: 'task.started', ticketId, task, provider: r0.provider, model: r0.model, startedMs });
+        emit({ type: 'task.started', ticketId, runId: `triage-${ticketId}`, task, provider: r0.provider, model: r0.model, startedMs });
         later(opts.latencies?.[task] ?? DEFAULT_LATENCY[task], () => {
           const endedMs = elapsed();
           const failure = opts.failures?.[task];
@@ -143,7 +143,7 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
           const ticketId = `t-${++seq}`;
           // Like a real engine, the first events may leave before the reply.
           queueMicrotask(() => play(ticketId));
-          return ok({ ticketId, assignment });
+          return ok({ ticketId, assignment, runId: `triage-${ticketId}` });
         }
         case 'triage.cancel': {
           const { ticketId } = input as { ticketId: string };

@@ -6,6 +6,8 @@ import { isTaskId, TASK_IDS } from '../../shared/tasks.ts';
 import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
 import { reviewScores as reviewSummaries } from '../review/results.ts';
+import type { LatencyPoint } from '../../shared/plots/common.ts';
+import type { WaterfallBar, WaterfallLane } from '../../shared/plots/waterfall.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -108,4 +110,71 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     tickets,
   };
   return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id) };
+}
+
+// ---- Latency plots (issue #7) ----
+
+/**
+ * Every successful call of a run as the latency plots need it: the same calls the report's
+ * latency columns use (status ok, latency known), with the call id and ticket id so a plot can
+ * lead back to them, and the prompt length in input tokens.
+ */
+export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
+  const rows = store
+    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    .all(runId) as Row[];
+  const out: LatencyPoint[] = [];
+  for (const r of rows) {
+    const task = String(r.task);
+    if (!isTaskId(task)) continue;
+    out.push({ callId: num(r.id)!, ticketId: String(r.ticket_id), task, model: String(r.model_spec), latencyMs: num(r.latency_ms)!, inputTokens: num(r.input_tokens) });
+  }
+  return out;
+}
+
+/** One waterfall lane per model that ran the ticket in the run (offsets from the ticket's start; call ids per task). */
+export function loadTicketLanes(store: Store, run: RunRow, ticketId: string): WaterfallLane[] {
+  const rows = store
+    .prepare('SELECT task, model_spec, status, started_ms, ended_ms, attempts, error_code FROM results WHERE run_id = ? AND ticket_id = ?')
+    .all(run.id, ticketId) as Row[];
+  const calls = store.prepare('SELECT id, task, model_spec FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id').all(run.id, ticketId) as Row[];
+  const callIds = new Map<string, number[]>();
+  for (const c of calls) {
+    const k = `${String(c.task)}\u0000${String(c.model_spec)}`;
+    let l = callIds.get(k);
+    if (!l) callIds.set(k, (l = []));
+    l.push(num(c.id)!);
+  }
+  const lanes = new Map<string, WaterfallBar[]>();
+  for (const r of rows) {
+    const task = String(r.task);
+    const status = String(r.status);
+    if (!isTaskId(task) || (status !== 'ok' && status !== 'error' && status !== 'skipped')) continue;
+    const model = String(r.model_spec);
+    let bars = lanes.get(model);
+    if (!bars) lanes.set(model, (bars = []));
+    bars.push({
+      task, model, status, startedMs: num(r.started_ms) ?? 0, endedMs: num(r.ended_ms) ?? 0, attempts: num(r.attempts) ?? 0,
+      errorCode: r.error_code == null ? null : String(r.error_code), callIds: callIds.get(`${task}\u0000${model}`) ?? [],
+    });
+  }
+  const order = runModels(store, run);
+  const rank = (m: string): number => (order.includes(m) ? order.indexOf(m) : order.length);
+  return [...lanes.entries()]
+    .sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))
+    .map(([model, bars]) => ({ label: `${ticketId} · ${model}`, ticketId, bars, basis: 'ticket' as const }));
+}
+
+/**
+ * A typical ticket to draw: among tickets where the model answered all five tasks, the one whose
+ * end (the last answer) is the median; null when there is none.
+ */
+export function typicalTicket(store: Store, runId: string, model: string): string | null {
+  const rows = store
+    .prepare(
+      "SELECT ticket_id, max(ended_ms) AS end FROM results WHERE run_id = ? AND model_spec = ? AND status = 'ok' GROUP BY ticket_id HAVING count(*) = ? ORDER BY end, ticket_id",
+    )
+    .all(runId, model, TASK_IDS.length) as Row[];
+  if (rows.length === 0) return null;
+  return String(rows[Math.floor((rows.length - 1) / 2)]!.ticket_id);
 }

@@ -19,7 +19,7 @@ import { createTransport } from './platform/transport.ts';
 
 const transport = createTransport();
 // Workbench state is saved through the host, so it survives restarts (and a new port in browser mode).
-const saver = (key: string) => debounce((value: unknown) => void transport.request('ui.save', { key, value }), 400);
+const saver = (key: 'layout' | 'editor') => debounce((value: unknown) => void transport.request('ui.save', { key, value }), 400);
 const stores: Stores = {
   layout: createLayoutStore(saver('layout')),
   editor: createEditorStore(saver('editor')),
@@ -41,13 +41,12 @@ async function boot(): Promise<void> {
     void stores.tickets.getState().actions.refresh();
     void stores.runs.getState().actions.refresh();
     // The saved layout is applied before the first paint so panes do not jump.
-    const settings = stores.settings.getState().actions.load();
-    const ui = await Promise.race([transport.request('settings.get', {}), new Promise<null>((r) => setTimeout(() => r(null), 1500))]);
-    if (ui?.ok) {
-      stores.layout.getState().actions.hydrate(ui.data.ui.layout);
-      stores.editor.getState().actions.hydrate(ui.data.ui.editor);
+    await Promise.race([stores.settings.getState().actions.load(), new Promise((r) => setTimeout(r, 1500))]);
+    const ui = stores.settings.getState().settings?.ui;
+    if (ui) {
+      stores.layout.getState().actions.hydrate(ui.layout);
+      stores.editor.getState().actions.hydrate(ui.editor);
     }
-    void settings;
   }
   const rootEl = document.getElementById('root');
   if (!rootEl) throw new Error('#root missing');

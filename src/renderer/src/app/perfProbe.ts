@@ -6,6 +6,8 @@ interface Probe {
   paint: number[];
   /** ms from the host publishing a result to this window handling its event. */
   arrive: number[];
+  /** ms from the host publishing a result to React committing its card. */
+  commit: number[];
   interactiveAt: number | null;
 }
 
@@ -19,13 +21,18 @@ const MAX_SAMPLES = 2000;
 
 function probe(): Probe | null {
   if (typeof window === 'undefined') return null;
-  window.__casebench ??= { paint: [], arrive: [], interactiveAt: null };
+  window.__casebench ??= { paint: [], arrive: [], commit: [], interactiveAt: null };
   return window.__casebench;
 }
 
 /** After the next paint, records how long ago the host published a result (emittedAt: its timeOrigin + now). */
 export function notePaint(emittedAt: number | null): void {
   if (emittedAt === null || typeof requestAnimationFrame === 'undefined') return;
+  const c = probe();
+  if (c) {
+    c.commit.push(performance.timeOrigin + performance.now() - emittedAt);
+    if (c.commit.length > MAX_SAMPLES) c.commit.shift();
+  }
   requestAnimationFrame(() => {
     // rAF runs before the frame's paint; a message posted from it runs right after.
     const ch = new MessageChannel();

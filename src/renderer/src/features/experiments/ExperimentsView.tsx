@@ -6,7 +6,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 
-const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison' };
+const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported' };
 
 export function runTitle(r: RunInfo): string {
   return r.label ?? r.id;

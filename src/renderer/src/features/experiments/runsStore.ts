@@ -27,7 +27,7 @@ export interface RunsState {
 export type RunsStore = StoreApi<RunsState>;
 
 /** Whether a run's tickets open as comparisons (several models per task) rather than as tickets. */
-export const opensAsComparison = (r: Pick<RunInfo, 'kind' | 'models'>): boolean => r.kind === 'experiment' || r.kind === 'compare';
+export const opensAsComparison = (r: Pick<RunInfo, 'kind' | 'models'>): boolean => r.kind === 'experiment' || r.kind === 'compare' || r.kind === 'import';
 
 export function createRunsStore(transport: Transport): RunsStore {
   return createStore<RunsState>()((set, get) => {

@@ -305,6 +305,8 @@ export function SettingsEditor() {
 
   useEffect(() => {
     void a.load();
+    a.watchLatency(true);
+    return () => a.watchLatency(false);
   }, [a]);
   useEffect(() => {
     if (!section.id) return;
@@ -370,7 +372,7 @@ export function SettingsEditor() {
               </button>
             )}
             {settings.watchFolder && !settings.watchError && (
-              <span className="save-note ok">
+              <span className="save-note ok" data-testid="watch-state">
                 <Icon name="eye" /> watching
               </span>
             )}

@@ -31,6 +31,8 @@ export interface SettingsActions {
   resetAssignment(): Promise<boolean>;
   setKey(provider: KeyProviderId, key: string): Promise<boolean>;
   removeKey(provider: KeyProviderId): Promise<boolean>;
+  /** While Settings is open, new results refresh the latency medians behind the prediction. */
+  watchLatency(on: boolean): void;
   /** Asks Settings to point at a provider's key (after KEY_MISSING). */
   needKey(provider: KeyProviderId | null): void;
   pickFolder(): Promise<string | null>;
@@ -64,6 +66,8 @@ export function providerInMessage(message: string): KeyProviderId | null {
 
 export function createSettingsStore(transport: Transport): SettingsStore {
   return createStore<SettingsState>()((set, get) => {
+    let watching = false;
+    let lastLatency = 0;
     const saved = (field: string): void => set({ save: { state: 'saved', error: null, field } });
     const failed = (field: string, error: AppErrorShape): void => set({ save: { state: 'error', error, field } });
     const actions: SettingsActions = {
@@ -134,6 +138,9 @@ export function createSettingsStore(transport: Transport): SettingsStore {
         if (s.ok) set({ settings: s.data });
         return true;
       },
+      watchLatency(on) {
+        watching = on;
+      },
       needKey(provider) {
         set({ attention: provider });
       },
@@ -147,8 +154,12 @@ export function createSettingsStore(transport: Transport): SettingsStore {
       },
       attach() {
         return transport.onEvent((e) => {
-          // New recorded latencies move the prediction; refresh after a ticket finishes.
-          if (e.type === 'ticket.done') void actions.refreshLatency();
+          // New recorded latencies move the prediction: refresh after a ticket finishes, while
+          // Settings is open, at most every 2 s (the medians are a query over every result).
+          if (e.type === 'ticket.done' && watching && Date.now() - lastLatency > 2000) {
+            lastLatency = Date.now();
+            void actions.refreshLatency();
+          }
         });
       },
     };

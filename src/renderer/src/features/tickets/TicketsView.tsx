@@ -144,7 +144,7 @@ export function TicketsView() {
         </div>
         <div className="list-meta" aria-live="polite">
           <span data-testid="ticket-count">
-            {nFilters || search ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}` : `${total.toLocaleString('en')} ticket${total === 1 ? '' : 's'}`}
+            {nFilters || search || shown !== total ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}` : `${total.toLocaleString('en')} ticket${total === 1 ? '' : 's'}`}
           </span>
           {running > 0 && (
             <span className="meta-running">

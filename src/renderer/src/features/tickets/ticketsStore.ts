@@ -130,12 +130,11 @@ export function createTicketsStore(transport: Transport): TicketsStore {
               rows[i] = e.summary;
               set({ rows });
             } else if (matchesFilter(e.summary, s.filter) && !s.filter.search) {
-              // A new ticket shows at the top at once; the refresh puts everything in its exact place.
+              // A brand-new ticket is the newest: it goes on top, no need to re-read 10,000 rows.
               if (s.rows.length === 0 || e.summary.addedAt >= s.rows[0]!.addedAt) {
                 const rows = [e.summary, ...s.rows];
                 set({ rows, index: indexOf(rows), total: s.total + 1 });
-              }
-              refreshSoon();
+              } else refreshSoon();
             } else refreshSoon();
           }
         });

@@ -8,8 +8,9 @@ export function TracesView() {
       <SideBarHeader title="Traces" />
       <EmptyState icon="pulse" title="No trace browser yet" testId="traces-empty">
         <p>
-          Imported traces (JSONL, OTLP) will show here once <code>casebench import FILE…</code> lands. Calls this app makes are already
-          recorded per ticket: open a ticket and look at its Timeline.
+          Browsing traces span by span comes in a later issue. Today, <code>casebench import FILE…</code> (LangSmith, Langfuse, OTLP,
+          promptfoo, casebench JSONL) records them as runs: they are listed under Experiments and open side by side. Calls this app
+          makes are recorded per ticket: open a ticket and look at its Timeline.
         </p>
       </EmptyState>
     </div>
