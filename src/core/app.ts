@@ -42,6 +42,9 @@ import {
 } from './tickets/ticketQueries.ts';
 import { loadSettings, loadUi, saveSettings, saveUi, type WorkbenchSettings } from './settings/settingsStore.ts';
 import { articleLatencies, latencyTable, recordedLatencies, type LatencyTable } from './settings/latencyStats.ts';
+import type { HandlerContext } from './handlers/context.ts';
+import { experimentHandlers } from './handlers/experimentHandlers.ts';
+import { reviewHandlers } from './handlers/reviewHandlers.ts';
 
 export interface CoreConfig {
   dbPath: string;
@@ -287,6 +290,18 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       };
     });
 
+  const closers: Array<() => void | Promise<void>> = [];
+  const featureContext: HandlerContext = {
+    store,
+    runtime: () => rt,
+    dbPath: cfg.dbPath,
+    emit,
+    notice,
+    currentAssignment,
+    closed: () => closed,
+    onClose: (fn) => void closers.push(fn),
+  };
+
   const handlers: { [R in RouteName]: (input: never) => Promise<RouteOutputs[R]> } = {
     'triage.start': async (input: { text: string; title?: string; assign?: string }) => {
       const gate = rt.gate(input.text);
@@ -423,6 +438,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     'host.pickFolder': async () => {
       throw new AppError('BAD_INPUT', 'the folder picker exists in the desktop app; in a browser, type the folder’s path');
     },
+    ...experimentHandlers(featureContext),
+    ...reviewHandlers(featureContext),
   };
 
   async function importPath(path: string): Promise<ImportReport> {
@@ -459,6 +476,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       return () => listeners.delete(listener);
     },
     async close() {
+      for (const fn of closers) await fn();
       watcher?.close();
       intake.close();
       for (const ac of inFlight.values()) ac.abort();

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Result } from './errors.ts';
 import type { TaskResult } from './results.ts';
 import { SEVERITIES, TASK_IDS, type TaskId } from './tasks.ts';
+import { experimentRouteInputs, type ExperimentRouteOutputs } from './routes/experimentRoutes.ts';
+import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -88,6 +90,8 @@ export const routeInputs = {
   'host.openTicketFile': empty,
   /** Desktop only: the native folder picker; returns the folder (the caller saves it as watchFolder). */
   'host.pickFolder': empty,
+  ...experimentRouteInputs,
+  ...reviewRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -225,7 +229,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
