@@ -87,6 +87,12 @@ export function registerRun(program: Command): void {
           store, deps: rt.deps, runId, assignment, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout,
           stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate,
           onTicket: (r, fromStore) => {
+            const flags = fromStore ? [] : store.ticketFlags(r.ticketId);
+            if (flags.length) {
+              bar?.stop();
+              err(`${r.ticketId}: possible prompt injection (${flags.map((f) => `${f.kind}: "${f.excerpt}"`).join('; ')}); recorded, triaged as data`);
+              bar?.start(total, 0);
+            }
             const line = toRunLine(r);
             if (out) {
               if (!(fromStore && out.has(r.ticketId))) out.write(line);

@@ -201,6 +201,14 @@ CREATE INDEX reviews_by_answer ON reviews(ticket_id, task, model_spec);
 CREATE INDEX reviews_by_reviewer ON reviews(reviewer, id);
 `,
   },
+  {
+    version: 6,
+    name: 'ticket flags (prompt injection)',
+    sql: `
+-- JSON list of findings (e.g. [{"kind":"override","excerpt":"ignore your instructions"}]); NULL = none.
+ALTER TABLE tickets ADD COLUMN flags TEXT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
+import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 
 export type RunKind = 'triage' | 'run' | 'experiment';
 export type RunStatus = 'running' | 'done' | 'interrupted';
@@ -144,12 +145,23 @@ export class Store {
     }
   }
 
+  /** Adds or replaces a ticket; every ticket entering the workspace is checked for prompt injection here. */
   upsertTicket(t: TicketInput, source: string | null): void {
+    const findings = detectInjection(t.text);
     this.stmt(
-      `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(id) DO UPDATE SET text = excluded.text, title = excluded.title, created_at = excluded.created_at,
-         labels = excluded.labels, source = excluded.source`,
-    ).run(t.id, t.text, t.title ?? null, t.created_at ?? null, t.labels ? JSON.stringify(t.labels) : null, source, Date.now());
+         labels = excluded.labels, source = excluded.source, flags = excluded.flags`,
+    ).run(
+      t.id, t.text, t.title ?? null, t.created_at ?? null, t.labels ? JSON.stringify(t.labels) : null, source, Date.now(),
+      findings.length ? JSON.stringify(findings) : null,
+    );
+  }
+
+  /** What was flagged in a ticket (prompt-injection findings); empty when nothing. */
+  ticketFlags(id: string): InjectionFinding[] {
+    const r = this.stmt('SELECT flags FROM tickets WHERE id = ?').get(id) as Row | undefined;
+    return r?.flags ? (JSON.parse(String(r.flags)) as InjectionFinding[]) : [];
   }
 
   getTicket(id: string): TicketInput | null {
