@@ -37,7 +37,7 @@ describe('prompt injection in a batch', () => {
   it('is flagged and recorded, and the other tickets answer exactly as without it', async () => {
     const clean = await run(tempDir('cb-inj-'), NORMAL);
     const dir = tempDir('cb-inj-');
-    const mixed = await run(dir, [NORMAL[0], EVIL, NORMAL[1]]);
+    const mixed = await run(dir, [NORMAL[0]!, EVIL, NORMAL[1]!]);
     expect(mixed.code).toBe(0);
     expect(mixed.stderr).toMatch(/EVIL: possible prompt injection \(override: "Ignore your instructions"/);
     expect(mixed.stderr).not.toMatch(/N1: possible|N2: possible/);

@@ -67,9 +67,15 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
  * on every text (the page's CSS sets it once: `svg text { font-family: … }`) are dropped, which
  * takes a third off a report.
  */
-export function inlineSvg(svg: string): string {
-  return svg
-    .replace(/^<\?xml[^>]*>\s*/, '')
-    .replace(/\sxmlns(:xlink)?="[^"]*"/g, '')
-    .replace(/\s(pointer-events|role|aria-roledescription|font-family)="[^"]*"/g, '');
+export function inlineSvg(svg: string, idPrefix = ''): string {
+  return (
+    svg
+      .replace(/^<\?xml[^>]*>\s*/, '')
+      .replace(/\sxmlns(:xlink)?="[^"]*"/g, '')
+      .replace(/\s(pointer-events|role|aria-roledescription|font-family)="[^"]*"/g, '')
+      // Ids are global in an HTML page: every plot's clip paths are "clip1", "clip2", …, so each
+      // inlined SVG gets its own prefix or a plot would clip to another plot's rectangle.
+      .replace(/\sid="([^"]+)"/g, ` id="${idPrefix}$1"`)
+      .replace(/url\(#([^)]+)\)/g, `url(#${idPrefix}$1)`)
+  );
 }

@@ -98,11 +98,6 @@ export function taskLabel(task: TaskId): string {
   return TASKS[task].label;
 }
 
-/** A vega expression literal for an array of strings (for labelExpr lookups). */
-export function exprArray(xs: readonly string[]): string {
-  return JSON.stringify(xs);
-}
-
 /** What a plot puts in usermeta.casebench: its kind and the numbers it states, for the UI and for tests. */
 export interface PlotMeta {
   kind: 'violin' | 'histogram' | 'ecdf' | 'scatter' | 'waterfall';
