@@ -44,6 +44,20 @@ export function stableRunId(kind: string, assignment: Record<string, string>, so
   return `${kind}-${createHash('sha256').update(`${kind}\n${canon}\n${source}`).digest('hex').slice(0, 16)}`;
 }
 
+/** The calls-table row for one engine attempt. */
+export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
+  const r = a.response;
+  return {
+    runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
+    attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
+    ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
+    status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
+    httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
+    outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
+    costUsd: a.costUsd, raw: a.raw,
+  };
+}
+
 /**
  * Records engine attempts and results in the store. A task's attempts are written together with
  * its result in one transaction when the task finishes: one commit per task instead of one per
@@ -54,17 +68,8 @@ export function recorder(store: Store, runId: string) {
   const finished = new Set<string>();
   return {
     onAttempt(a: AttemptRecord): void {
-      const r = a.response;
       const key = `${a.ticketId}\u0000${a.task}`;
-      const call: CallRecord = {
-        runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
-        attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
-        ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
-        status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
-        httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
-        outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
-        costUsd: a.costUsd, raw: a.raw,
-      };
+      const call = callRecordOf(runId, a);
       // An attempt reported after its task's result (an SDK noticing an abort late) is still kept.
       if (finished.has(key)) return store.insertCall(call);
       let list = pending.get(key);

@@ -14,6 +14,7 @@ import { abortableSleep } from '../providers/scheduler.ts';
 import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { gateResult } from './gate.ts';
+import { callRecordOf } from './batchRun.ts';
 
 export type UpstreamMode = 'own' | 'baseline';
 export const UPSTREAM_MODES: readonly UpstreamMode[] = ['own', 'baseline'];
@@ -348,22 +349,13 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     const final = new Map<TaskId, TaskResult>();
 
     const onAttempt = (a: AttemptRecord): void => {
-      const r = a.response;
       let list = pending.get(a.task);
       if (!list) pending.set(a.task, (list = []));
-      list.push({
-        runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
-        attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
-        ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
-        status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
-        httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
-        outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
-        costUsd: a.costUsd, raw: a.raw,
-      });
+      list.push(callRecordOf(runId, a));
       p.calls++;
       if (a.attempt > 1) p.retries++;
       if (a.costUsd !== null) p.costUsd += a.costUsd;
-      else if (r?.inputTokens != null) p.unpricedCalls++;
+      else if (a.response?.inputTokens != null) p.unpricedCalls++;
     };
     const onResult = (r: TaskResult): void => {
       if (given[r.task]) return;

@@ -235,7 +235,7 @@ export class Store {
   /** Final task results of one ticket in one run (one model per task unless modelSpec is given). */
   resultsForTicket(runId: string, ticketId: string): TaskResult[] {
     const rows = this.stmt('SELECT * FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId) as Row[];
-    return rows.map(toResult).filter((x): x is TaskResult => x !== null);
+    return rows.map(resultFromRow).filter((x): x is TaskResult => x !== null);
   }
 
   insertCall(c: CallRecord): void {
@@ -282,14 +282,24 @@ function toRun(r: Row): RunRow {
   };
 }
 
-function toResult(r: Row): TaskResult | null {
+function parseValue(v: unknown): unknown {
+  if (typeof v !== 'string') return null;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return null; // a damaged cell reads as no value rather than failing the whole view
+  }
+}
+
+/** A results-table row as the engine's TaskResult (null for a task this version does not know). */
+export function resultFromRow(r: Record<string, unknown>): TaskResult | null {
   const task = String(r.task);
   if (!isTaskId(task)) return null;
   const code = str(r.error_code);
   return {
     task,
     status: String(r.status) as TaskResult['status'],
-    value: r.value == null ? null : (JSON.parse(String(r.value)) as unknown),
+    value: parseValue(r.value),
     raw: str(r.raw),
     provider: String(r.provider),
     model: String(r.model),

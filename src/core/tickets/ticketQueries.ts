@@ -4,7 +4,7 @@
 import type { TaskResult } from '../../shared/results.ts';
 import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '../../shared/routes.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
-import type { Store } from '../store/store.ts';
+import { resultFromRow, type Store } from '../store/store.ts';
 
 type Row = Record<string, unknown>;
 
@@ -354,39 +354,5 @@ export function interruptedTickets(store: Store): Array<{ ticketId: string; runI
   return out;
 }
 
-/** A results row as the engine's TaskResult. */
-export function rowToResult(r: Row): TaskResult | null {
-  const task = String(r.task);
-  if (!isTaskId(task)) return null;
-  const code = str(r.error_code);
-  let value: unknown = null;
-  if (typeof r.value === 'string') {
-    try {
-      value = JSON.parse(r.value) as unknown;
-    } catch {
-      value = null;
-    }
-  }
-  return {
-    task,
-    status: String(r.status) as TaskResult['status'],
-    value,
-    raw: str(r.raw),
-    provider: String(r.provider),
-    model: String(r.model),
-    promptVersion: String(r.prompt_version ?? ''),
-    startedMs: num(r.started_ms) ?? 0,
-    endedMs: num(r.ended_ms) ?? 0,
-    latencyMs: num(r.latency_ms) ?? 0,
-    ttftMs: num(r.ttft_ms),
-    queueTimeMs: num(r.queue_time_ms),
-    providerTotalMs: num(r.provider_total_ms),
-    inputTokens: num(r.input_tokens),
-    outputTokens: num(r.output_tokens),
-    cachedTokens: num(r.cached_tokens),
-    reasoningTokens: num(r.reasoning_tokens),
-    costUsd: num(r.cost_usd),
-    attempts: num(r.attempts) ?? 0,
-    error: code ? { code: code as NonNullable<TaskResult['error']>['code'], message: String(r.error_message ?? '') } : null,
-  };
-}
+/** A results row as the engine's TaskResult (one mapping, kept with the store). */
+export const rowToResult = resultFromRow;
