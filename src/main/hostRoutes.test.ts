@@ -25,4 +25,14 @@ describe('desktop host routes', () => {
     expect((await h.request('keys.status', {})).ok).toBe(true);
     expect(c.calls.map((x) => x.route)).toEqual(['keys.status']);
   });
+  it('imports the trace file chosen in the Open dialog through the core (by path), or says the dialog was cancelled', async () => {
+    const c = core();
+    let chosen: string | null = '/home/u/langsmith-runs.json';
+    const h = withHostRoutes(c, { openFile: async () => null, openFolder: async () => null, openTraceFile: async () => chosen });
+    await h.request('traces.openDialog', { again: true });
+    expect(c.calls).toEqual([{ route: 'traces.importPath', input: { path: '/home/u/langsmith-runs.json', again: true } }]);
+    chosen = null;
+    expect(await h.request('traces.openDialog', {})).toEqual({ ok: true, data: { cancelled: true } });
+    expect(c.calls.length).toBe(1);
+  });
 });

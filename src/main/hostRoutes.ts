@@ -7,6 +7,8 @@ import type { ImportReport, RouteHandlers, RouteName, RouteOutputs } from '../sh
 export interface Dialogs {
   openFile(): Promise<string | null>;
   openFolder(): Promise<string | null>;
+  /** The Open dialog for a trace file (LangSmith, Langfuse, OTLP, promptfoo, casebench JSONL). */
+  openTraceFile?(): Promise<string | null>;
 }
 
 export interface CoreWithImport extends RouteHandlers {
@@ -29,6 +31,12 @@ export function withHostRoutes(core: CoreWithImport, dialogs: Dialogs): RouteHan
         } catch (e) {
           return asError(e);
         }
+      }
+      if (route === 'traces.openDialog' && dialogs.openTraceFile) {
+        const path = await dialogs.openTraceFile();
+        if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };
+        const again = (input as { again?: unknown } | undefined)?.again === true;
+        return core.request('traces.importPath', { path, ...(again ? { again } : {}) }) as Promise<Result<RouteOutputs[R]>>;
       }
       if (route === 'host.pickFolder') {
         return { ok: true, data: { path: await dialogs.openFolder() } as RouteOutputs[R] };

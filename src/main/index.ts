@@ -72,6 +72,15 @@ async function start(): Promise<void> {
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
+    async openTraceFile() {
+      const opts = {
+        title: 'Open trace file',
+        properties: ['openFile' as const],
+        filters: [{ name: 'Trace files (LangSmith, Langfuse, OTLP, promptfoo, casebench)', extensions: ['json', 'jsonl', 'ndjson', 'csv'] }, { name: 'All files', extensions: ['*'] }],
+      };
+      const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
     async openFolder() {
       const opts = { title: 'Watch a folder for tickets', properties: ['openDirectory' as const, 'createDirectory' as const] };
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);

@@ -1,10 +1,81 @@
 // Route handlers of the Review and Traces views (see src/shared/routes/reviewRoutes.ts).
+import { AppError } from '../../shared/errors.ts';
+import type { QueueSpecInput, ReviewSelection, SlotScoreInput } from '../../shared/review.ts';
 import type { ReviewRouteOutputs } from '../../shared/routes/reviewRoutes.ts';
+import { assignReviewers, createQueue, type QueueSpec } from '../review/queues.ts';
+import { importReviews } from '../review/jsonl.ts';
+import { reviewResults } from '../review/results.ts';
+import { exportForDownload, openScreen, rememberReviewer, reviewOverview, scoreFromCorrect, scoreOnScreen, undoOnScreen } from '../review/workbench.ts';
+import { importCalls, importTraceAt, importTraceUpload, ticketCallOrigins, traceImports } from '../traces/workbench.ts';
+import type { TraceImportView } from '../../shared/traces.ts';
 import type { HandlerContext } from './context.ts';
 
 type Handlers = { [R in keyof ReviewRouteOutputs]: (input: never) => Promise<ReviewRouteOutputs[R]> };
 
 /** The Review and Traces views' handlers over the core. */
-export function reviewHandlers(_ctx: HandlerContext): Handlers {
-  return {} as Handlers;
+export function reviewHandlers(ctx: HandlerContext): Handlers {
+  const { store } = ctx;
+  // Trace imports run one at a time, each on its own connection (one write transaction per file),
+  // and stop when the services close.
+  let importChain: Promise<unknown> = Promise.resolve();
+  const importAborts = new Set<AbortController>();
+  ctx.onClose(() => {
+    for (const ac of importAborts) ac.abort();
+  });
+  const serialImport = (run: (signal: AbortSignal) => Promise<TraceImportView>): Promise<TraceImportView> => {
+    const ac = new AbortController();
+    importAborts.add(ac);
+    const next = importChain.then(() => {
+      if (ctx.closed()) throw new AppError('CANCELLED', 'the workbench is closing');
+      return run(ac.signal);
+    });
+    importChain = next.catch(() => undefined);
+    return next
+      .then((r) => {
+        if (!r.alreadyImported && (r.calls > 0 || r.results > 0)) {
+          ctx.emit({ type: 'tickets.changed', reason: 'added' });
+          ctx.emit({ type: 'runs.changed' });
+        }
+        const what = r.alreadyImported
+          ? `${r.file.name}: already imported (same content); nothing to do`
+          : `Imported ${r.file.name}: ${r.calls} call${r.calls === 1 ? '' : 's'}, ${r.tickets} ticket${r.tickets === 1 ? '' : 's'}, ${r.skipped} skipped`;
+        ctx.notice(r.skipped ? 'warn' : 'info', what);
+        return r;
+      })
+      .finally(() => importAborts.delete(ac));
+  };
+
+  return {
+    'reviews.overview': async () => reviewOverview(store),
+    'reviews.setReviewer': async (input: { name: string }) => ({ me: rememberReviewer(store, input.name) }),
+    'reviews.createQueue': async (input: QueueSpecInput) => {
+      const q = createQueue(store, input as QueueSpec);
+      ctx.notice('info', `Review queue ${q.id} “${q.name}”: ${q.items} items, ${q.answers} answers`);
+      return q;
+    },
+    'reviews.assign': async (input: { queueId: string; reviewers: string[] }) => assignReviewers(store, input.queueId, input.reviewers),
+    'reviews.open': async (input: { queueId: string; reviewer: string; position?: number }) => openScreen(store, input),
+    'reviews.score': async (input: SlotScoreInput) => scoreOnScreen(store, input),
+    'reviews.scoreFromCorrect': async (input: { queueId: string; position: number; reviewer: string; correctValue: unknown }) => scoreFromCorrect(store, input),
+    'reviews.undo': async (input: { queueId: string; reviewer: string }) => undoOnScreen(store, input),
+    'reviews.results': async (input: ReviewSelection) => reviewResults(store, input),
+    'reviews.export': async (input: ReviewSelection) => exportForDownload(store, input),
+    'reviews.import': async (input: { name: string; content: string }) => {
+      const r = importReviews(store, input.content, { source: input.name });
+      ctx.notice(
+        r.bad.length || r.conflicts.length ? 'warn' : 'info',
+        `Imported ${r.imported} review${r.imported === 1 ? '' : 's'} from ${input.name}: ${r.duplicates} already there, ${r.bad.length} bad line${r.bad.length === 1 ? '' : 's'}, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}`,
+      );
+      return r;
+    },
+    'traces.list': async () => traceImports(store),
+    'traces.import': async (input: { name: string; content: string; lastModified?: number; again?: boolean }) =>
+      serialImport((signal) => importTraceUpload(ctx.dbPath, input, { signal })),
+    'traces.importPath': async (input: { path: string; again?: boolean }) => serialImport((signal) => importTraceAt(ctx.dbPath, input.path, { signal, again: input.again })),
+    'traces.openDialog': async () => {
+      throw new AppError('BAD_INPUT', 'the Open dialog exists in the desktop app; in a browser, pick or drop the trace file');
+    },
+    'traces.calls': async (input: { runId: string; limit?: number }) => importCalls(store, input.runId, input.limit),
+    'traces.origins': async (input: { runId: string; ticketId: string }) => ticketCallOrigins(store, input.runId, input.ticketId),
+  };
 }

@@ -1,8 +1,74 @@
 // Routes of the Review and Traces views (review queues and scoring; trace import and origins).
 // Merged into the route contract by src/shared/routes.ts.
 import { z } from 'zod';
+import {
+  openItemSchema,
+  queueSpecInputSchema,
+  reviewSelectionSchema,
+  scoreFromCorrectSchema,
+  slotScoreSchema,
+  type QueueView,
+  type ReviewExport,
+  type ReviewImportView,
+  type ReviewOverview,
+  type ReviewResultsView,
+  type ReviewScreenView,
+  type ScoreFromCorrectResult,
+  type UndoResult,
+} from '../review.ts';
+import { tracePathSchema, traceUploadSchema, type ImportCallsPage, type ImportedCallView, type TraceImportSummary, type TraceImportView } from '../traces.ts';
 
-export const reviewRouteInputs = {} satisfies Record<string, z.ZodType>;
+const id = z.string().min(1).max(200);
+const reviewer = z.string().max(200);
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ReviewRouteOutputs {}
+export const reviewRouteInputs = {
+  /** Queues with progress per reviewer, the remembered reviewer name, every known reviewer. */
+  'reviews.overview': z.object({}).optional(),
+  /** Remembers this workspace's reviewer name. */
+  'reviews.setReviewer': z.object({ name: reviewer }),
+  'reviews.createQueue': queueSpecInputSchema,
+  /** Adds reviewers to a queue; untouched items are dealt again so the work is shared (k per answer). */
+  'reviews.assign': z.object({ queueId: id, reviewers: z.array(reviewer).min(1).max(100) }),
+  /** The review screen: an item (or the reviewer's next unfinished one when no position is given). */
+  'reviews.open': openItemSchema,
+  /** One score, by slot (the screen never names the model); committed at once. */
+  'reviews.score': slotScoreSchema,
+  'reviews.scoreFromCorrect': scoreFromCorrectSchema,
+  'reviews.undo': z.object({ queueId: id, reviewer }),
+  'reviews.results': reviewSelectionSchema,
+  'reviews.export': reviewSelectionSchema,
+  /** Review lines (contracts §5) picked in the browser. */
+  'reviews.import': z.object({ name: z.string().min(1).max(300), content: z.string() }),
+  /** Trace imports, newest first. */
+  'traces.list': z.object({}).optional(),
+  /** A trace file's content uploaded from the browser (picker or drag and drop). */
+  'traces.import': traceUploadSchema,
+  /** A trace file on this machine by path. */
+  'traces.importPath': tracePathSchema,
+  /** Desktop only: the native Open dialog, then imports the chosen trace file. */
+  'traces.openDialog': z.object({ again: z.boolean().optional() }).optional(),
+  /** The calls of one import with their origins. */
+  'traces.calls': z.object({ runId: id, limit: z.number().int().min(1).max(5000).optional() }),
+  /** A ticket's imported calls in one run, with where each came from (the ticket view's origin line). */
+  'traces.origins': z.object({ runId: id, ticketId: id }),
+} satisfies Record<string, z.ZodType>;
+
+export interface ReviewRouteOutputs {
+  'reviews.overview': ReviewOverview;
+  'reviews.setReviewer': { me: string };
+  'reviews.createQueue': QueueView;
+  'reviews.assign': QueueView;
+  'reviews.open': ReviewScreenView;
+  'reviews.score': ReviewScreenView;
+  'reviews.scoreFromCorrect': ScoreFromCorrectResult;
+  'reviews.undo': UndoResult;
+  'reviews.results': ReviewResultsView;
+  'reviews.export': ReviewExport;
+  'reviews.import': ReviewImportView;
+  'traces.list': TraceImportSummary[];
+  'traces.import': TraceImportView;
+  'traces.importPath': TraceImportView;
+  'traces.openDialog': TraceImportView | { cancelled: true };
+  'traces.calls': ImportCallsPage;
+  'traces.origins': ImportedCallView[];
+}

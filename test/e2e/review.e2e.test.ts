@@ -1,0 +1,369 @@
+// Manual review in a real browser against a real `casebench serve`: a reviewer names themself
+// once, makes a blind queue from a recorded experiment, scores it with the keyboard alone (no
+// mouse once the queue is open), closes the window mid-queue and resumes, then reads the
+// results (the article's table with CIs and n, agreement, the baseline check) and exchanges
+// scores as JSONL. Screenshots: review-blind.png, review-revealed.png, review-results.png.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
+import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
+import { launchBrowser, type LaunchedBrowser } from './browser.ts';
+import { startServe, type ServeProcess } from './serveProcess.ts';
+
+const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
+mkdirSync(SHOTS, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name) });
+
+const GROQ_KEY = 'gsk_REVIEWE2E0000000000000000000abcd';
+const OPENAI_KEY = 'sk-review-e2e-0000000000000000000efgh';
+const BASE = 'openai:gpt-4o';
+const SMALL = 'groq:openai/gpt-oss-20b';
+const LARGE = 'groq:openai/gpt-oss-120b';
+
+const TICKETS = [
+  {
+    id: 'R1',
+    title: 'GKE cluster not scheduling pods',
+    text: `Our production GKE cluster gke-prod-eu-1 (project acme-prod-42, europe-west1-b) stopped scheduling pods after the
+auto-upgrade to 1.29.4-gke.1043 last night: "0/3 nodes are available". Ingress returns 502 for 40% of requests. Customers are affected now.`,
+  },
+  {
+    id: 'R2',
+    title: 'S3 AccessDenied for Lambda writes',
+    text: 'S3 bucket logs-7 in account 123456789012 returns AccessDenied for Lambda writes since 09:00 UTC (eu-west-1). Nightly exports are failing.',
+  },
+];
+
+/** What each model answers: the small model says aws and low; the large one urgent; the baseline high. */
+function answer(model: string, task: string | null, text: string): unknown {
+  const gke = text.includes('GKE');
+  if (task === 'platform') return { platform: model === 'openai/gpt-oss-20b' ? 'aws' : gke ? 'gcp' : 'aws' };
+  if (task === 'severity') return { severity: model === 'gpt-4o' ? 'high' : model === 'openai/gpt-oss-120b' ? 'urgent' : 'low' };
+  if (task === 'technical_details') {
+    if (model === 'gpt-4o') return { present: ['error message', 'region'], missing: ['cluster version'] };
+    if (model === 'openai/gpt-oss-120b') return { present: ['error message'], missing: [] };
+    return { present: [], missing: ['error message'] };
+  }
+  return undefined;
+}
+
+let fake: FakeServer;
+let serve: ServeProcess;
+let b: LaunchedBrowser;
+let dbPath: string;
+let runId: string;
+const pageErrors: string[] = [];
+
+interface AnswerState {
+  slot: string;
+  score: string;
+  model: string;
+  value: string;
+}
+const answers = (page: Page): Promise<AnswerState[]> =>
+  page.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="review-answer"]')].map((el) => ({
+      slot: el.getAttribute('data-slot') ?? '',
+      score: el.getAttribute('data-score') ?? '',
+      model: el.querySelector('[data-testid="review-model"]')?.textContent?.trim() ?? '',
+      value: el.querySelector('.rv-value')?.textContent?.trim().toLowerCase() ?? '',
+    })),
+  );
+const currentSlot = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.querySelector('[data-testid="review-answer"][aria-selected="true"]')?.getAttribute('data-slot') ?? null);
+const focused = (page: Page): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+const position = (page: Page): Promise<string | null> => page.getByTestId('review-editor').getAttribute('data-position');
+const task = async (page: Page): Promise<string> => ((await page.locator('.rv-task').textContent()) ?? '').toLowerCase();
+const ticketId = async (page: Page): Promise<string> => ((await page.getByTestId('review-ticket-text').locator('xpath=..').locator('.legend .mono').textContent()) ?? '').trim();
+
+/** Shows the Review side bar whatever was shown before (a click on its icon would toggle it). */
+async function showReview(page: Page): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.getByTestId('palette-input').fill('show review');
+  await page.keyboard.press('Enter');
+  await page.locator('.review-view').waitFor();
+}
+
+/** Presses a key and waits until the current answer has the score shown. */
+async function scoreCurrent(page: Page, key: string, expected: string): Promise<void> {
+  const slot = await currentSlot(page);
+  await page.keyboard.press(key);
+  await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]`).getAttribute('data-score')).toBe(expected);
+}
+
+/** The score a careful reviewer gives each answer of the current item (read from the screen). */
+function verdict(taskName: string, value: string, ticket: string): { key: string; score: string } {
+  if (taskName.startsWith('platform')) {
+    const right = ticket === 'R1' ? value.includes('google cloud') : value.includes('aws');
+    return right ? { key: '1', score: '1' } : { key: '0', score: '0' };
+  }
+  if (value.includes('urgent')) return { key: '1', score: '1' };
+  if (value.includes('high')) return { key: '5', score: '0.5' };
+  return { key: '0', score: '0' };
+}
+
+/** Scores every unscored answer of the current item by keyboard, then Enter to the next item. */
+async function scoreItemByKeys(page: Page): Promise<void> {
+  const t = await task(page);
+  const ticket = await ticketId(page);
+  if (t.startsWith('technical')) {
+    // Expected details default to what the answers say is there; each answer's misses are pre-ticked.
+    for (let i = 0; i < 3; i++) {
+      const slot = await currentSlot(page);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]`).getAttribute('data-score')).not.toBe('');
+    }
+  } else {
+    for (let i = 0; i < 3; i++) {
+      const slot = await currentSlot(page);
+      const a = (await answers(page)).find((x) => x.slot === slot)!;
+      if (a.score !== '') continue;
+      const v = verdict(t, a.value, ticket);
+      await scoreCurrent(page, v.key, v.score);
+    }
+  }
+  const before = await position(page);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await position(page)) !== before || (await page.getByTestId('review-done').count()) > 0).toBe(true);
+}
+
+beforeAll(async () => {
+  fake = await startFakeServer({ latencyMs: 15, answer: (i) => answer(i.model, i.task, i.ticketText) });
+  const dir = tempDir('cb-review-e2e-');
+  dbPath = join(dir, 'cb.db');
+  const tickets = join(dir, 'tickets.jsonl');
+  writeFileSync(tickets, TICKETS.map((t) => JSON.stringify(t)).join('\n') + '\n');
+  const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
+  const r = await runCli(['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'], env);
+  expect(r.code, r.stderr).toBe(0);
+  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', dbPath]);
+  b = await launchBrowser({ viewport: { width: 1440, height: 900 } });
+  b.page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await b.page.goto(serve.url);
+  await b.page.getByTestId('activity-tickets').waitFor();
+});
+afterAll(async () => {
+  await b?.close();
+  await serve?.stop();
+  await fake?.close();
+});
+
+describe('manual review in the workbench (browser mode)', () => {
+  it('asks for the reviewer name once and remembers it across a reload', async () => {
+    const page = b.page;
+    await page.getByTestId('activity-review').click();
+    await page.getByTestId('review-empty').waitFor();
+    await page.getByTestId('reviewer-input').fill('alice');
+    await page.getByTestId('reviewer-input').press('Enter');
+    await expect.poll(() => page.getByTestId('reviewer-me').textContent()).toMatch(/Reviewing as alice/);
+    await page.reload();
+    await page.getByTestId('activity-review').waitFor();
+    await showReview(page);
+    await expect.poll(() => page.getByTestId('reviewer-me').textContent()).toMatch(/Reviewing as alice/);
+  });
+
+  it('makes a blind queue from the recorded experiment and a k = 2 sample dealt to two reviewers', async () => {
+    const page = b.page;
+    await page.getByTestId('queue-new').click();
+    await page.getByTestId('queue-form').waitFor();
+    await expect.poll(() => page.getByTestId('queue-run').locator('option').count()).toBeGreaterThan(0);
+    runId = await page.getByTestId('queue-run').inputValue();
+    expect(runId).toMatch(/^experiment/);
+    for (const t of ['product', 'asset_ids']) await page.getByTestId(`queue-task-${t}`).uncheck();
+    await page.getByTestId('queue-name').fill('Experiment: platform, details, severity');
+    await page.locator('[aria-label="Seed (recorded)"]').fill('42');
+    await shot(page, 'review-new-queue.png');
+    await page.getByTestId('queue-create').click();
+    await page.getByTestId('queue-form').waitFor({ state: 'detached' });
+    const row = page.locator('[data-testid="queue-row"]', { hasText: 'Experiment: platform' });
+    await expect.poll(() => row.textContent()).toMatch(/6 items.*3 models.*0\/6 complete/s);
+    expect(await row.locator('[data-reviewer="alice"]').textContent()).toMatch(/0\/6/);
+    await page.getByTestId('review-editor').waitFor();
+
+    // A second queue: a stratified sample of 2 severity items, each answer for both reviewers.
+    await page.getByTestId('queue-new').click();
+    for (const t of ['platform', 'product', 'technical_details', 'asset_ids']) await page.getByTestId(`queue-task-${t}`).uncheck();
+    await page.getByTestId('queue-sample-on').check();
+    await page.getByTestId('queue-sample').fill('2');
+    await page.getByTestId('queue-k').fill('2');
+    await page.getByTestId('queue-reviewers').fill('alice, bob');
+    await page.getByTestId('queue-name').fill('Severity, two reviewers');
+    await page.getByTestId('queue-create').click();
+    const second = page.locator('[data-testid="queue-row"]', { hasText: 'Severity, two reviewers' });
+    await expect.poll(() => second.textContent()).toMatch(/2 items/);
+    expect(await second.locator('[data-reviewer="alice"]').textContent()).toMatch(/0\/2/);
+    expect(await second.locator('[data-reviewer="bob"]').textContent()).toMatch(/0\/2/);
+  });
+
+  it('scores the queue by keyboard alone: blind until scored, refusals explained, undo, notes, correct value, j/k', async () => {
+    const page = b.page;
+    // Opening the view is the last use of the mouse.
+    await page.locator('[data-testid="queue-row"]', { hasText: 'Experiment: platform' }).click();
+    await page.locator('[data-testid="review-answer"]').first().waitFor();
+    await expect.poll(() => focused(page)).toBe('review-answers');
+    expect(await position(page)).toBe('0');
+    // The bottom panel has nothing for a review: Ctrl+J gives its room to the answers.
+    await page.keyboard.press('Control+j');
+    await expect.poll(async () => (await page.locator('#panel').boundingBox())?.height ?? 0).toBeLessThan(5);
+    expect(await focused(page)).toBe('review-answers');
+
+    // Item 1, R1 platform: blind, three answers; a ½ is refused with the rubric's reason.
+    expect(await task(page)).toMatch(/^platform/);
+    expect((await answers(page)).map((a) => a.model)).toEqual(['model hidden', 'model hidden', 'model hidden']);
+    await page.keyboard.press('5');
+    await expect.poll(() => page.getByTestId('review-refusal').textContent()).toMatch(/platform is scored 0 or 1/);
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+
+    // The correct value (typed: keys do nothing in the field) scores every answer and becomes the gold label.
+    await page.keyboard.press('e');
+    await expect.poll(() => focused(page)).toBe('review-correct');
+    await page.keyboard.type('gcp');
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await answers(page)).map((a) => a.score).sort().join(',')).toBe('0,1,1');
+    await expect.poll(() => page.getByTestId('review-gold').textContent()).toMatch(/gold: gcp/);
+    // Every answer scored: the models are revealed, each with the answer it gave.
+    const revealed = await answers(page);
+    for (const a of revealed) {
+      expect(a.model).not.toBe('model hidden');
+      if (a.model.includes('gpt-oss-20b')) expect(a.score).toBe('0');
+      else expect(a.score).toBe('1');
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => focused(page)).toBe('review-answers');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => position(page)).toBe('1');
+
+    // Item 2, R1 technical details: tick a missed detail with a digit, untick it, Enter saves the defaults.
+    expect(await task(page)).toMatch(/^technical details/);
+    expect(await page.getByTestId('review-expected').textContent()).toMatch(/M = 2/);
+    const first = await currentSlot(page);
+    const checkbox = page.getByTestId(`missed-${first}-1`);
+    const before = await checkbox.isChecked();
+    await page.keyboard.press('1');
+    await expect.poll(() => checkbox.isChecked()).toBe(!before);
+    await page.keyboard.press('1');
+    await expect.poll(() => checkbox.isChecked()).toBe(before);
+    await shot(page, 'review-details.png');
+    await scoreItemByKeys(page);
+    expect(await position(page)).toBe('2');
+
+    // Item 3, R1 severity: blind screenshot after the first score, revealed after the last.
+    expect(await task(page)).toMatch(/^severity/);
+    const sev = await answers(page);
+    const a0 = sev.find((a) => a.slot === (sev[0]!.slot))!;
+    const v0 = verdict('severity', a0.value, 'R1');
+    await scoreCurrent(page, v0.key, v0.score);
+    expect((await answers(page)).every((a) => a.model === 'model hidden')).toBe(true);
+    await shot(page, 'review-blind.png');
+    // Undo takes the score back; score it again.
+    await page.keyboard.press('u');
+    await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${a0.slot}"]`).getAttribute('data-score')).toBe('');
+    expect(await page.getByTestId('review-hint').textContent()).toMatch(/Took back/);
+    await scoreCurrent(page, v0.key, v0.score);
+    // A note: typing digits in the note field scores nothing; the note is saved with the next score.
+    await page.keyboard.press('n');
+    await expect.poll(() => focused(page)).toBe('review-note');
+    const noteSlot = await currentSlot(page);
+    await page.keyboard.type('says 1 level too low, 0 impact info');
+    expect((await answers(page)).filter((a) => a.score !== '').length).toBe(1);
+    await page.keyboard.press('Escape');
+    const b1 = (await answers(page)).find((a) => a.slot === noteSlot)!;
+    const vb = verdict('severity', b1.value, 'R1');
+    await scoreCurrent(page, vb.key, vb.score);
+    await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${noteSlot}"] .rv-note-shown`).textContent()).toMatch(/level too low/);
+    const last = await currentSlot(page);
+    const c1 = (await answers(page)).find((a) => a.slot === last)!;
+    const vc = verdict('severity', c1.value, 'R1');
+    await scoreCurrent(page, vc.key, vc.score);
+    await expect.poll(async () => (await answers(page)).every((a) => a.model !== 'model hidden')).toBe(true);
+    for (const a of await answers(page)) {
+      if (a.model.includes('gpt-oss-120b')) expect(a.value).toContain('urgent');
+      if (a.model.includes('gpt-4o')) expect(a.value).toContain('high');
+    }
+    await shot(page, 'review-revealed.png');
+
+    // k goes back to the previous item with its scores; j comes back.
+    await page.keyboard.press('k');
+    await expect.poll(() => position(page)).toBe('1');
+    expect((await answers(page)).every((a) => a.score !== '')).toBe(true);
+    await page.keyboard.press('j');
+    await expect.poll(() => position(page)).toBe('2');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => position(page)).toBe('3');
+    await expect.poll(() => page.getByTestId('review-progress').textContent()).toMatch(/3\/6/);
+
+    // `?` shows the keys; Esc closes it.
+    await page.keyboard.press('?');
+    await page.getByTestId('review-keys').waitFor();
+    expect(await page.getByTestId('review-keys').textContent()).toMatch(/One severity level off/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('review-keys').waitFor({ state: 'detached' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('loses nothing when the window closes mid-queue: reopening resumes at the next item', async () => {
+    const page = b.page;
+    await page.reload();
+    await page.getByTestId('activity-review').waitFor();
+    await showReview(page);
+    const row = page.locator('[data-testid="queue-row"]', { hasText: 'Experiment: platform' });
+    await expect.poll(() => row.locator('[data-reviewer="alice"]').textContent()).toMatch(/3\/6/);
+    await row.click();
+    await expect.poll(() => position(page)).toBe('3');
+    await expect.poll(() => focused(page)).toBe('review-answers');
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+    // The rest of the queue, keys only.
+    for (let i = 0; i < 3; i++) await scoreItemByKeys(page);
+    await page.getByTestId('review-done').waitFor();
+    await expect.poll(() => row.locator('[data-reviewer="alice"]').textContent()).toMatch(/6\/6/);
+    expect(await row.textContent()).toMatch(/6\/6 complete/);
+  });
+
+  it('shows the results: score per model per task with CIs and n, agreement with a second reviewer, the baseline check, and exchanges JSONL', async () => {
+    const page = b.page;
+    await page.getByTestId('review-done').getByRole('button', { name: 'Results' }).click();
+    await page.getByTestId('review-score-table').waitFor();
+    const cell = (taskId: string, model: string) => page.locator(`[data-testid="score-cell"][data-task="${taskId}"][data-model="${model}"]`);
+    await expect.poll(() => cell('severity', LARGE).textContent()).toMatch(/1\.00.*n=2/s);
+    expect(await cell('severity', BASE).textContent()).toMatch(/0\.50.*n=2.*\[\d\.\d\d–\d\.\d\d\]/s);
+    expect(await cell('platform', SMALL).textContent()).toMatch(/0\.50.*n=2/s);
+    // The automated agreement misleads: the large model disagrees with the baseline on severity, and reviewers passed it.
+    const misleading = page.locator('[data-testid="baseline-row"]', { hasText: 'Severity' }).filter({ hasText: 'gpt-oss-120b' });
+    expect(await misleading.textContent()).toMatch(/misleads.*2 disagreed but reviewers passed them.*0%/s);
+
+    // Bob's scores arrive as JSONL: two good lines (one disagreeing with alice), a bad one, one for an unknown ticket.
+    const line = (o: Record<string, unknown>) => JSON.stringify({ task: 'platform', reviewer: 'bob', scored_at: '2026-11-25T10:00:00Z', ...o });
+    const bob = [
+      line({ ticket_id: 'R1', model: BASE, score: 1 }),
+      line({ ticket_id: 'R1', model: SMALL, score: 1, note: 'aws is fine here?' }),
+      line({ ticket_id: 'R1', model: LARGE, score: 0.5 }),
+      line({ ticket_id: 'NOPE', model: BASE, score: 1 }),
+    ].join('\n');
+    await page.getByTestId('reviews-file-input').setInputFiles({ name: 'bob.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${bob}\n`) });
+    const report = page.getByTestId('review-import-report');
+    await expect.poll(() => report.textContent()).toMatch(/bob\.jsonl: 2 imported.*2 bad lines.*1 conflict/s);
+    expect(await report.textContent()).toMatch(/bob\.jsonl:3 platform is scored 0 or 1; skipped/);
+    expect(await report.textContent()).toMatch(/bob\.jsonl:4 ticket NOPE is not in this workspace/);
+    const conflict = page.getByTestId('conflict').filter({ hasText: 'gpt-oss-20b' });
+    await expect.poll(() => conflict.textContent()).toMatch(/R1 · Platform · groq:openai\/gpt-oss-20b:.*reviewers differ/s);
+    expect(await conflict.textContent()).toMatch(/alice 0 \(here\)/);
+    expect(await conflict.textContent()).toMatch(/bob 1 \(bob\.jsonl\)/);
+    await expect.poll(() => page.getByTestId('review-agreement').textContent()).toMatch(/alice, bob/);
+    expect(await page.getByTestId('agreement-kappa').first().textContent()).toMatch(/\d\.\d\d|—/);
+    await shot(page, 'review-results.png');
+
+    // Export: a JSONL download with every score, one a line (contracts §5).
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reviews-export').click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBe(20);
+    expect(lines.filter((l) => l.reviewer === 'alice').length).toBe(18);
+    expect(Object.keys(lines[0]!)).toEqual(expect.arrayContaining(['ticket_id', 'task', 'model', 'reviewer', 'score', 'scored_at']));
+    expect(lines.find((l) => l.reviewer === 'alice' && l.task === 'platform' && l.ticket_id === 'R1')?.correct_value).toBe('gcp');
+    expect(download.suggestedFilename()).toMatch(/^reviews-.*\.jsonl$/);
+    expect(pageErrors).toEqual([]);
+  });
+});
