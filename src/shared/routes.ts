@@ -281,7 +281,9 @@ export type AppEvent =
   | { type: 'tickets.changed'; ticketIds?: string[]; reason: 'added' | 'triage' | 'done' }
   | { type: 'ticket.summary'; summary: TicketSummary }
   | { type: 'runs.changed' }
-  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; at: number };
+  | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; at: number }
+  /** An experiment running in the workbench (src/shared/routes/experimentRoutes.ts). */
+  | import('./routes/experimentRoutes.ts').ExperimentEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

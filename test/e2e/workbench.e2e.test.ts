@@ -285,7 +285,9 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.locator('[data-testid="run-row"][data-kind="experiment"]').waitFor();
     expect(await page.locator('[data-testid="run-row"][data-kind="experiment"]').textContent()).toMatch(/3 tickets.*2 models/s);
     await page.locator('[data-testid="run-row"][data-kind="experiment"]').dblclick();
-    await page.getByTestId('run-editor').waitFor();
+    // An experiment opens on its report (test/e2e/experiments.e2e.test.ts); its tickets are one tab away.
+    await page.getByTestId('exp-report').waitFor();
+    await page.getByTestId('exp-tab-tickets').click();
     await expect.poll(() => page.getByTestId('run-ticket').count()).toBe(3);
     await page.getByTestId('run-ticket').first().click();
     await page.getByTestId('compare-editor').waitFor();
@@ -311,11 +313,10 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.getByTestId('ticket-search').fill('');
   });
 
-  it('says plainly that Review and Traces are not here yet, without fake buttons', async () => {
+  it('opens Review and Traces empty, saying how to begin (their own tests: review.e2e, traces.e2e)', async () => {
     const page = b.page;
     await page.getByTestId('activity-review').click();
-    expect(await page.getByTestId('review-empty').textContent()).toMatch(/not here yet/);
-    expect(await page.getByTestId('sidebar').locator('button').count()).toBe(0);
+    expect(await page.getByTestId('review-empty').textContent()).toMatch(/No review queues yet/);
     await page.getByTestId('activity-traces').click();
     expect(await page.getByTestId('traces-empty').textContent()).toMatch(/casebench import/);
     await page.getByTestId('activity-tickets').click();

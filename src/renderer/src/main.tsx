@@ -9,12 +9,15 @@ import { StoresProvider, type Stores } from './app/stores.tsx';
 import { createCompareStore } from './features/compare/compareStore.ts';
 import { createEditorStore } from './features/editor/editorStore.ts';
 import { createRunsStore } from './features/experiments/runsStore.ts';
+import { createExperimentsStore } from './features/experiments/experimentsStore.ts';
 import { createLayoutStore } from './features/layout/layoutStore.ts';
 import { createLogStore } from './features/log/logStore.ts';
+import { createReviewStore } from './features/review/reviewStore.ts';
 import { createSettingsStore } from './features/settings/settingsStore.ts';
 import { createStatusStore } from './features/status/statusStore.ts';
 import { createTicketStore } from './features/ticket/ticketStore.ts';
 import { createTicketsStore } from './features/tickets/ticketsStore.ts';
+import { createTracesStore } from './features/traces/tracesStore.ts';
 import { createTransport } from './platform/transport.ts';
 
 const transport = createTransport();
@@ -27,9 +30,12 @@ const stores: Stores = {
   ticket: createTicketStore(transport),
   compare: createCompareStore(transport),
   runs: createRunsStore(transport),
+  experiments: createExperimentsStore(transport),
   settings: createSettingsStore(transport),
   status: createStatusStore(transport),
   log: createLogStore(transport),
+  review: createReviewStore(transport),
+  traces: createTracesStore(transport),
 };
 for (const s of Object.values(stores)) {
   const a = (s.getState() as { actions: { attach?: () => void } }).actions;

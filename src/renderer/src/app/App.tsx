@@ -15,6 +15,8 @@ import { BottomPanel } from '../features/layout/BottomPanel.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
 import { ComparePicker } from '../features/compare/ComparePicker.tsx';
 import { useImportFile } from '../features/tickets/useImportFile.ts';
+import { ReviewShell } from '../features/review/ReviewShell.tsx';
+import { TraceShell } from '../features/traces/TraceShell.tsx';
 import { useApp, useS } from './stores.tsx';
 
 function useCollapse(visible: boolean) {
@@ -108,6 +110,8 @@ export function App({ problem }: { problem: AppErrorShape | null }) {
       <CommandPalette commands={commands} />
       <CheatSheet commands={commands} />
       <ComparePicker />
+      <ReviewShell />
+      <TraceShell />
       {fileInput}
       <div className="sr-only" role="status" aria-live="polite" aria-atomic="true">
         {announcement}

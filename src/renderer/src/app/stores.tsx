@@ -5,12 +5,15 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { CompareStore } from '../features/compare/compareStore.ts';
 import type { EditorStore } from '../features/editor/editorStore.ts';
 import type { RunsStore } from '../features/experiments/runsStore.ts';
+import type { ExperimentsStore } from '../features/experiments/experimentsStore.ts';
 import type { LayoutStore } from '../features/layout/layoutStore.ts';
 import type { LogStore } from '../features/log/logStore.ts';
+import type { ReviewStore } from '../features/review/reviewStore.ts';
 import type { SettingsStore } from '../features/settings/settingsStore.ts';
 import type { StatusStore } from '../features/status/statusStore.ts';
 import type { TicketStore } from '../features/ticket/ticketStore.ts';
 import type { TicketsStore } from '../features/tickets/ticketsStore.ts';
+import type { TracesStore } from '../features/traces/tracesStore.ts';
 import type { Transport } from '../platform/transport.ts';
 
 export interface Stores {
@@ -20,9 +23,12 @@ export interface Stores {
   ticket: TicketStore;
   compare: CompareStore;
   runs: RunsStore;
+  experiments: ExperimentsStore;
   settings: SettingsStore;
   status: StatusStore;
   log: LogStore;
+  review: ReviewStore;
+  traces: TracesStore;
 }
 
 export interface AppContextValue {

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createCompareStore } from '../features/compare/compareStore.ts';
 import { createEditorStore } from '../features/editor/editorStore.ts';
 import { createRunsStore } from '../features/experiments/runsStore.ts';
+import { createExperimentsStore } from '../features/experiments/experimentsStore.ts';
 import { createLayoutStore } from '../features/layout/layoutStore.ts';
 import { createLogStore } from '../features/log/logStore.ts';
+import { createReviewStore } from '../features/review/reviewStore.ts';
 import { createSettingsStore, missingKeys, providerInMessage } from '../features/settings/settingsStore.ts';
 import { createStatusStore } from '../features/status/statusStore.ts';
 import { createTicketStore } from '../features/ticket/ticketStore.ts';
 import { createTicketsStore } from '../features/tickets/ticketsStore.ts';
+import { createTracesStore } from '../features/traces/tracesStore.ts';
 import { fakeTransport } from '../platform/fakeTransport.ts';
 import type { Stores } from '../app/stores.tsx';
 import { parseChord } from './keybindings.ts';
@@ -17,7 +20,8 @@ function setup() {
   const t = fakeTransport();
   const stores: Stores = {
     layout: createLayoutStore(), editor: createEditorStore(), tickets: createTicketsStore(t), ticket: createTicketStore(t), compare: createCompareStore(t),
-    runs: createRunsStore(t), settings: createSettingsStore(t), status: createStatusStore(t), log: createLogStore(t),
+    runs: createRunsStore(t), experiments: createExperimentsStore(t), settings: createSettingsStore(t), status: createStatusStore(t), log: createLogStore(t),
+    review: createReviewStore(t), traces: createTracesStore(t),
   };
   let opened = 0;
   const commands = createCommands({ stores, transport: t, openTicketFile: () => opened++ });

@@ -4,8 +4,10 @@ import type { Transport } from '../platform/transport.ts';
 import type { TaskId } from '../../../shared/tasks.ts';
 import { providerInMessage } from '../features/settings/settingsStore.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
+import { downloadText } from '../features/review/download.ts';
+import { experimentCommands } from '../features/experiments/commands.ts';
 
-export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Settings' | 'Help';
+export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Settings' | 'Help';
 
 export interface Command {
   id: string;
@@ -170,6 +172,37 @@ export function createCommands(ctx: CommandContext): Command[] {
     { id: 'editor.close', title: 'Close Editor', category: 'Editor', keys: ['alt+w'], enabled: () => activeTab() !== null, run: () => editor().closeActive() },
     { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
     { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
+    ...experimentCommands(stores, (message) => openKeySettings(stores, message)),
+    {
+      id: 'review.newQueue', title: 'New Review Queue…', category: 'Review',
+      run: () => {
+        layout().showActivity('review');
+        stores.review.getState().actions.openCreate();
+      },
+    },
+    {
+      id: 'review.results', title: 'Open Review Results', category: 'Review',
+      run: () => {
+        const tab = activeTab();
+        stores.review.getState().actions.setResultsScope({ queueId: tab?.kind === 'review' ? tab.queueId : null });
+        editor().openReviewResults();
+      },
+    },
+    { id: 'review.import', title: 'Import Reviews (JSONL)…', category: 'Review', run: () => stores.review.getState().actions.requestImport() },
+    {
+      id: 'review.export', title: 'Export Reviews (JSONL)', category: 'Review',
+      run: async () => {
+        const x = await stores.review.getState().actions.exportReviews(null);
+        if (x) downloadText(x.fileName, x.text);
+      },
+    },
+    {
+      id: 'traces.open', title: 'Open Trace File…', category: 'Traces',
+      run: () => {
+        layout().showActivity('traces');
+        stores.traces.getState().actions.requestOpen();
+      },
+    },
     {
       id: 'settings.open', title: 'Open Settings', category: 'Settings', keys: ['mod+,'],
       run: () => {

@@ -11,6 +11,7 @@ import { TaskValue } from '../ticket/TaskValue.tsx';
 import { agreement } from './diff.ts';
 import { compareKey, type CellState } from './compareStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
+import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 
 function Cell({ cell, task, base, isBaseline }: { cell: CellState; task: (typeof TASK_IDS)[number]; base: CellState | undefined; isBaseline: boolean }) {
   const r = cell.result;
@@ -116,7 +117,9 @@ export function CompareEditor({ runId, ticketId }: { runId: string; ticketId: st
                 return (
                   <th key={m} scope="col" className={m === v.baseline ? 'baseline' : ''} data-testid="cmp-model">
                     <div className="cmp-model">
-                      <span className="provider">{provider}</span>
+                      <span className="provider">
+                        <ModelSwatch spec={m} models={v.models} /> {provider}
+                      </span>
                       <span className="mono">{model}</span>
                     </div>
                     <div className="cmp-badges">

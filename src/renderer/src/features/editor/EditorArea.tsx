@@ -7,10 +7,16 @@ import { NewTicketEditor } from '../ticket/NewTicketEditor.tsx';
 import { CompareEditor } from '../compare/CompareEditor.tsx';
 import { RunEditor } from '../experiments/RunEditor.tsx';
 import { SettingsEditor } from '../settings/SettingsEditor.tsx';
+import { ReviewEditor } from '../review/ReviewEditor.tsx';
+import { ReviewResultsEditor } from '../review/ReviewResultsEditor.tsx';
+import { TraceImportEditor } from '../traces/TraceImportEditor.tsx';
+import { SetupEditor } from '../experiments/SetupEditor.tsx';
 import { Welcome } from '../welcome/Welcome.tsx';
 import type { EditorTab } from './editorStore.ts';
 
-const TAB_ICONS: Record<EditorTab['kind'], string> = { ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear' };
+const TAB_ICONS: Record<EditorTab['kind'], string> = {
+  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker',
+};
 
 function TabStrip() {
   const { stores } = useApp();
@@ -85,6 +91,10 @@ export function EditorArea() {
         {active?.kind === 'compare' && <CompareEditor key={active.id} runId={active.runId} ticketId={active.ticketId} />}
         {active?.kind === 'run' && <RunEditor key={active.runId} runId={active.runId} />}
         {active?.kind === 'settings' && <SettingsEditor />}
+        {active?.kind === 'review' && <ReviewEditor key={active.queueId} queueId={active.queueId} />}
+        {active?.kind === 'reviewResults' && <ReviewResultsEditor />}
+        {active?.kind === 'traceImport' && <TraceImportEditor key={active.runId} runId={active.runId} />}
+        {active?.kind === 'experimentSetup' && <SetupEditor />}
       </div>
     </section>
   );

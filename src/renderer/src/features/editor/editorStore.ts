@@ -8,7 +8,11 @@ export type EditorTab =
   | { id: 'new'; kind: 'new'; title: string; preview: false }
   | { id: string; kind: 'compare'; runId: string; ticketId: string; title: string; preview: boolean }
   | { id: string; kind: 'run'; runId: string; title: string; preview: boolean }
-  | { id: 'settings'; kind: 'settings'; title: string; preview: false };
+  | { id: 'settings'; kind: 'settings'; title: string; preview: false }
+  | { id: string; kind: 'review'; queueId: string; title: string; preview: false }
+  | { id: 'review-results'; kind: 'reviewResults'; title: string; preview: false }
+  | { id: string; kind: 'traceImport'; runId: string; title: string; preview: boolean }
+  | { id: 'experiment:new'; kind: 'experimentSetup'; title: string; preview: false };
 
 export interface EditorState {
   tabs: EditorTab[];
@@ -33,6 +37,12 @@ export interface EditorActions {
   openCompare(runId: string, ticketId: string, title: string, opts?: OpenOptions): void;
   openRun(runId: string, title: string, opts?: OpenOptions): void;
   openSettings(section?: string): void;
+  /** A review queue's screen (always pinned: scoring is work, not a glance). */
+  openReview(queueId: string, title: string): void;
+  openReviewResults(): void;
+  openTraceImport(runId: string, title: string, opts?: OpenOptions): void;
+  /** The experiment setup form (one, pinned). */
+  openExperimentSetup(): void;
   activate(id: string): void;
   pin(id: string): void;
   close(id: string): void;
@@ -47,6 +57,8 @@ export type EditorStore = StoreApi<EditorState>;
 export const ticketTabId = (ticketId: string): string => `ticket:${ticketId}`;
 export const compareTabId = (runId: string, ticketId: string): string => `compare:${runId}:${ticketId}`;
 export const runTabId = (runId: string): string => `run:${runId}`;
+export const reviewTabId = (queueId: string): string => `review:${queueId}`;
+export const traceImportTabId = (runId: string): string => `trace:${runId}`;
 
 export function createEditorStore(persist: (value: unknown) => void = () => {}): EditorStore {
   return createStore<EditorState>()((set, get) => {
@@ -62,7 +74,7 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       if (existing) {
         tabs = s.tabs.map((t) => (t.id === tab.id ? ({ ...t, title: tab.title, preview: t.preview && preview } as EditorTab) : t));
       } else {
-        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' ? false : preview } as EditorTab;
+        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' ? false : preview } as EditorTab;
         const previewIdx = preview ? s.tabs.findIndex((t) => t.preview) : -1;
         if (previewIdx >= 0) {
           tabs = [...s.tabs];
@@ -100,6 +112,18 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       openSettings(section) {
         open({ id: 'settings', kind: 'settings', title: 'Settings', preview: false }, { preview: false });
         set({ settingsSection: { id: section ?? null, seq: get().settingsSection.seq + 1 } });
+      },
+      openReview(queueId, title) {
+        open({ id: reviewTabId(queueId), kind: 'review', queueId, title, preview: false }, { preview: false });
+      },
+      openReviewResults() {
+        open({ id: 'review-results', kind: 'reviewResults', title: 'Review results', preview: false }, { preview: false });
+      },
+      openTraceImport(runId, title, opts) {
+        open({ id: traceImportTabId(runId), kind: 'traceImport', runId, title, preview: true }, opts);
+      },
+      openExperimentSetup() {
+        open({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false }, { preview: false });
       },
       activate(id) {
         if (get().tabs.some((t) => t.id === id)) {
@@ -150,6 +174,10 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
           else if (t.kind === 'run' && typeof t.runId === 'string') tabs.push({ id: runTabId(t.runId), kind: 'run', runId: t.runId, title, preview });
           else if (t.kind === 'settings') tabs.push({ id: 'settings', kind: 'settings', title: 'Settings', preview: false });
           else if (t.kind === 'new') tabs.push({ id: 'new', kind: 'new', title: 'New ticket', preview: false });
+          else if (t.kind === 'review' && typeof t.queueId === 'string') tabs.push({ id: reviewTabId(t.queueId), kind: 'review', queueId: t.queueId, title, preview: false });
+          else if (t.kind === 'reviewResults') tabs.push({ id: 'review-results', kind: 'reviewResults', title: 'Review results', preview: false });
+          else if (t.kind === 'traceImport' && typeof t.runId === 'string') tabs.push({ id: traceImportTabId(t.runId), kind: 'traceImport', runId: t.runId, title, preview });
+          else if (t.kind === 'experimentSetup') tabs.push({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false });
         }
         const activeId = typeof o.activeId === 'string' && tabs.some((t) => t.id === o.activeId) ? o.activeId : (tabs[0]?.id ?? null);
         set({ tabs, activeId });

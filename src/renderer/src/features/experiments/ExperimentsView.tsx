@@ -1,10 +1,12 @@
-// The Experiments side bar: recorded runs from the workspace (batch runs, experiments, live
-// comparisons) with their ticket counts and status.
+// The Experiments side bar: "New experiment", and the recorded runs of the workspace (batch runs,
+// experiments, live comparisons) with their ticket counts and status; a running experiment shows
+// its progress.
 import { useEffect } from 'react';
 import type { RunInfo } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
+import './experiments.css';
 
 const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported' };
 
@@ -12,7 +14,30 @@ export function runTitle(r: RunInfo): string {
   return r.label ?? r.id;
 }
 
+function LiveMini({ runId }: { runId: string }) {
+  const live = useS('experiments', (s) => s.live[runId] ?? null);
+  if (!live?.active) return null;
+  const pct = live.totalTasks ? (100 * live.doneTasks) / live.totalTasks : 0;
+  return (
+    <div className="run-mini" data-testid="run-live">
+      <div className="exp-bar" role="progressbar" aria-label="Tasks done" aria-valuemin={0} aria-valuemax={live.totalTasks} aria-valuenow={live.doneTasks}>
+        <div className="exp-bar-now" style={{ left: 0, width: `${pct}%` }} />
+      </div>
+      <span className="tabular">{Math.floor(pct)} %</span>
+    </div>
+  );
+}
+
+/** The run's status; an experiment running in this window says so live (the list refreshes a little later). */
+function RunStatus({ r }: { r: RunInfo }) {
+  const live = useS('experiments', (s) => (r.kind === 'experiment' ? (s.live[r.id] ?? null) : null));
+  const status = live ? (live.active ? 'running' : live.state === 'done' ? 'done' : live.state === 'interrupted' ? 'interrupted' : live.state) : r.status;
+  return <span className={`run-status-text st-${status}`}>{status}</span>;
+}
+
 function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (pin: boolean) => void }) {
+  // An experiment that just finished here: the list's counts catch up a moment later.
+  const doneHere = useS('experiments', (s) => r.kind === 'experiment' && s.live[r.id]?.state === 'done');
   return (
     <li
       role="option"
@@ -38,12 +63,13 @@ function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (p
       <div className="tr-line2">
         <span className="tabular">
           {r.tickets.toLocaleString('en')} ticket{r.tickets === 1 ? '' : 's'}
-          {r.pending > 0 ? ` · ${r.pending.toLocaleString('en')} left` : ''}
+          {r.pending > 0 && !doneHere ? ` · ${r.pending.toLocaleString('en')} left` : ''}
         </span>
         <span>{r.models.length} model{r.models.length === 1 ? '' : 's'}</span>
-        <span className={`run-status-text st-${r.status}`}>{r.status}</span>
+        <RunStatus r={r} />
         <span className="faint">{new Date(r.createdAt).toLocaleDateString()}</span>
       </div>
+      {r.kind === 'experiment' && <LiveMini runId={r.id} />}
     </li>
   );
 }
@@ -63,15 +89,21 @@ export function ExperimentsView() {
   return (
     <div className="experiments-view">
       <SideBarHeader title="Experiments">
+        <button type="button" className="icon-btn" title="New experiment" aria-label="New experiment" onClick={() => stores.editor.getState().actions.openExperimentSetup()} data-testid="exp-new">
+          <Icon name="add" />
+        </button>
         <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh runs" onClick={() => void stores.runs.getState().actions.refresh()}>
           <Icon name="refresh" />
         </button>
       </SideBarHeader>
+      <button type="button" className="btn primary sb-new-exp" onClick={() => stores.editor.getState().actions.openExperimentSetup()} data-testid="exp-new-button">
+        <Icon name="beaker" /> New experiment…
+      </button>
       {error && <div className="notice error">{error.message}</div>}
       {loadedOnce && runs.length === 0 ? (
         <EmptyState icon="beaker" title="No recorded runs yet" testId="runs-empty">
           <p>
-            Open a ticket file, compare models on a ticket (<kbd>C</kbd>), or record an experiment with <code>casebench experiment</code>.
+            Start an experiment above, open a ticket file, compare models on a ticket (<kbd>C</kbd>), or record one with <code>casebench experiment</code>.
           </p>
         </EmptyState>
       ) : (

@@ -9,6 +9,7 @@ import { Icon, Spinner } from '../../app/ui.tsx';
 import { openKeySettings, rerunTicket } from '../../commands/registry.ts';
 import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
+import { OriginLine } from '../traces/OriginLine.tsx';
 import { waitingOn, type CardStatus } from './ticketStore.ts';
 
 const STATUS_TEXT: Record<CardStatus, string> = { pending: 'Waiting', running: 'Running', ok: 'Done', error: 'Failed', skipped: 'Skipped' };
@@ -165,6 +166,7 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
           '—'
         )}
       </p>
+      <OriginLine ticketId={ticketId} task={task} />
       <div className="card-body">{body}</div>
       <footer className="card-meta">
         {finished && r ? (

@@ -219,7 +219,10 @@ export function createTicketStore(transport: Transport, now: () => number = () =
         const existing = get().views[ticketId];
         if (existing && existing.load !== 'error' && !opts.force) return;
         if (!existing) put(blankView(ticketId));
-        const r = await transport.request('tickets.get', { ticketId });
+        let r = await transport.request('tickets.get', { ticketId });
+        // A ticket that came with a trace import and was never triaged shows its imported calls.
+        const imported = r.ok && r.data.runId === null ? r.data.history.find((h) => h.kind === 'import') : undefined;
+        if (imported) r = await transport.request('tickets.get', { ticketId, runId: imported.runId });
         const cur = get().views[ticketId];
         if (!r.ok) {
           put({ ...(cur ?? blankView(ticketId)), load: 'error', error: r.error });

@@ -8,6 +8,7 @@ import { EmptyState } from '../../app/ui.tsx';
 import { formatMs } from '../ticket/format.ts';
 import { useTicketCriticalPath } from '../ticket/TicketEditor.tsx';
 import { buildWaterfall, niceTicks } from './waterfall.ts';
+import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 
 const ROW_H = 24;
 
@@ -53,6 +54,8 @@ function Timeline({ ticketId }: { ticketId: string }) {
   const critical = new Set<TaskId>(path?.tasks ?? []);
   const rowIndex = new Map(TASK_IDS.map((t, i) => [t, i] as const));
   const anySplit = w.rows.some((r) => r.split);
+  // The app's model colours (the same as in experiments and comparisons), over this ticket's models.
+  const models = [...new Set(w.rows.flatMap((r) => (r.model ? [r.model] : [])))];
 
   return (
     <div className="timeline" data-testid="timeline" role="figure" aria-label="Timeline of the ticket's calls">
@@ -94,7 +97,7 @@ function Timeline({ ticketId }: { ticketId: string }) {
             {w.rows.map((r) => (
               <div key={r.task} className={`tl-row${critical.has(r.task) ? ' critical' : ''}`} data-testid={`tl-row-${r.task}`} data-status={r.status}>
                 <span className="tl-label" title={r.model ?? undefined}>
-                  {r.label}
+                  {r.model && <ModelSwatch spec={r.model} models={models} />} {r.label}
                   {r.attempts > 1 && <span className="tl-attempts"> ×{r.attempts}</span>}
                 </span>
                 <div className="tl-track">

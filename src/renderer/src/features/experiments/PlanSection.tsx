@@ -1,0 +1,288 @@
+// The plan as an interactive picker: choose a model per task and see the critical-path median,
+// p95 and cost per 1K tickets of that assignment (computed by the core's planner); move the
+// quality floor and see the recommended assignment change, with the floor sweep beside it; and
+// "use this assignment" writes it to Settings for new triages.
+import { useEffect, useState, type ReactNode } from 'react';
+import type { ExperimentAssignment, ExperimentPlanEntry, ExperimentReport } from '../../../../shared/routes/experimentRoutes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
+import { useApp, useS } from '../../app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import { ModelName, ModelSwatch } from '../plots/ModelSwatch.tsx';
+import { DEFAULT_FLOOR } from './experimentsStore.ts';
+import { ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
+
+/** The quality the planner uses for a model on a task: the review score where reviewed, else agreement (the baseline agrees with itself). */
+function quality(report: ExperimentReport, task: TaskId, model: string): number | null {
+  const review = report.reviews[task]?.[model];
+  if (review) return review.score;
+  return model === report.baseline ? 1 : (report.tasks[task][model]?.agreement_rate ?? null);
+}
+
+const sameAssignment = (a: ExperimentAssignment | null | undefined, b: ExperimentAssignment | null | undefined): boolean =>
+  Boolean(a && b && TASK_IDS.every((t) => a[t] === b[t]));
+
+function EntryCard(props: {
+  title: string;
+  entry: ExperimentPlanEntry | null;
+  reason?: string | null;
+  testId: string;
+  models: string[];
+  highlight?: boolean;
+  children?: ReactNode;
+}) {
+  const e = props.entry;
+  return (
+    <section className={`plan-card${props.highlight ? ' mine' : ''}`} data-testid={props.testId} aria-label={props.title}>
+      <h4 className="pred-label">
+        {props.title} <span className="plan-card-sub">· critical path</span>
+      </h4>
+      {e ? (
+        <>
+          <div className="plan-figures tabular" title={`critical path over ${e.n_tickets_p95.toLocaleString('en-US')} tickets where all five calls succeeded (p95)`}>
+            <div>
+              <strong data-testid={`${props.testId}-median`}>{ms(e.critical_path_median_ms)}</strong>
+              <span className="muted small">median</span>
+            </div>
+            <div>
+              <strong data-testid={`${props.testId}-p95`}>{ms(e.critical_path_p95_ms)}</strong>
+              <span className="muted small">p95</span>
+            </div>
+            <div>
+              <strong data-testid={`${props.testId}-cost`}>{usd(e.cost_per_1k_tickets_usd)}</strong>
+              <span className="muted small">per 1K tickets</span>
+            </div>
+            <div>
+              <strong>{ratio(e.speedup)}</strong>
+              <span className="muted small">speed-up</span>
+            </div>
+          </div>
+          <ul className="plan-assign">
+            {TASK_IDS.map((t) => (
+              <li key={t} className={e.below_floor.includes(t) ? 'below' : ''} title={e.below_floor.includes(t) ? 'below the quality floor' : undefined}>
+                <span className="muted">{TASKS[t].label}</span> <ModelName spec={e.assignment[t]} models={props.models} short />
+              </li>
+            ))}
+          </ul>
+          {e.below_floor.length > 0 && (
+            <p className="small warn-text" data-testid={`${props.testId}-below`}>
+              <Icon name="warning" /> below the floor: {e.below_floor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
+            </p>
+          )}
+        </>
+      ) : (
+        <p className="small warn-text">{props.reason ?? '—'}</p>
+      )}
+      {props.children && <div className="plan-actions">{props.children}</div>}
+    </section>
+  );
+}
+
+export function PlanSection({ runId }: { runId: string }) {
+  const { stores } = useApp();
+  const reportView = useS('experiments', (s) => s.reports[runId] ?? null);
+  const plan = useS('experiments', (s) => s.plans[runId] ?? null);
+  const settingsAssignment = useS('settings', (s) => s.settings?.assignment ?? null);
+  const saveState = useS('settings', (s) => (s.save.field === 'assignment' ? s.save : null));
+  const [applied, setApplied] = useState<string | null>(null);
+  const a = stores.experiments.getState().actions;
+  useEffect(() => {
+    const x = stores.experiments.getState().actions;
+    void x.loadReport(runId).then(() => {
+      const p = stores.experiments.getState().plans[runId];
+      if (!p || p.load === 'idle') void x.loadPlan(runId);
+    });
+  }, [runId, stores]);
+
+  const report = reportView?.data ?? null;
+  if (!report) {
+    if (reportView?.load === 'error') {
+      return (
+        <EmptyState icon="warning" title="The plan cannot be built">
+          <p>{reportView.error?.message}</p>
+        </EmptyState>
+      );
+    }
+    return (
+      <div className="editor-loading">
+        <Spinner label="Building the plan" />
+      </div>
+    );
+  }
+  const floor = plan?.floor ?? DEFAULT_FLOOR;
+  const data = plan?.data ?? null;
+  const picks = plan?.picks ?? report.plan.recommended?.assignment ?? report.plan.baseline.assignment;
+  const rec = data?.recommended ?? null;
+  const models = reportModels(report);
+  const use = async (assignment: ExperimentAssignment, which: string): Promise<void> => {
+    const ok = await stores.settings.getState().actions.update({ assignment: { ...assignment } }, 'assignment');
+    if (ok) {
+      setApplied(which);
+      stores.log.getState().actions.add('info', `Settings: new triages now use ${TASK_IDS.map((t) => `${t}=${assignment[t]}`).join(', ')}`);
+    }
+  };
+  const inSettings = (x: ExperimentAssignment | null | undefined): boolean => sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
+  const sweepRow = data?.floor_sweep.reduce<number | null>((best, r, i) => (r.floor <= floor + 1e-9 ? i : best), null) ?? null;
+
+  return (
+    <div className="plan" data-testid="exp-plan">
+      <div className="plan-cards">
+        <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight>
+          <button type="button" className="btn primary" onClick={() => void use(picks, 'mine')} disabled={inSettings(picks)} data-testid="plan-use-mine">
+            <Icon name="check" /> {inSettings(picks) ? 'In Settings' : 'Use this assignment'}
+          </button>
+          {applied === 'mine' && saveState?.state === 'saved' && (
+            <span className="save-note ok" role="status" data-testid="plan-applied">
+              <Icon name="check" /> saved to Settings
+            </span>
+          )}
+        </EntryCard>
+        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models}>
+          <button type="button" className="btn" onClick={() => rec && a.pickAll(runId, rec.assignment)} disabled={!rec || sameAssignment(rec.assignment, picks)} data-testid="plan-pick-rec">
+            <Icon name="arrow-left" /> Pick it
+          </button>
+          <button type="button" className="btn" onClick={() => rec && void use(rec.assignment, 'rec')} disabled={!rec || inSettings(rec?.assignment)} data-testid="plan-use-rec">
+            <Icon name="check" /> {rec && inSettings(rec.assignment) ? 'In Settings' : 'Use this assignment'}
+          </button>
+        </EntryCard>
+        <EntryCard title="Baseline on every task" entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
+      </div>
+
+      <div className="plan-floor">
+        <label htmlFor={`floor-${runId}`} className="plan-floor-label">
+          Quality floor <strong className="tabular" data-testid="plan-floor-value">{floor.toFixed(2)}</strong>
+        </label>
+        <input
+          id={`floor-${runId}`}
+          type="range"
+          min={0.5}
+          max={1}
+          step={0.01}
+          value={floor}
+          onChange={(e) => a.setFloor(runId, Number(e.target.value))}
+          data-testid="plan-floor"
+          aria-valuetext={`floor ${floor.toFixed(2)}`}
+        />
+        <span className="small muted">
+          every task’s model must reach it: agreement with the baseline, or the review score where answers were reviewed · the recommendation is the shortest critical path that does (ties: cheaper)
+        </span>
+        {plan?.load === 'loading' && <Spinner label="updating" />}
+      </div>
+      {plan?.error && (
+        <div className="banner error" role="alert">
+          {plan.error.message}
+        </div>
+      )}
+
+      <table className="plan-grid" aria-label="Pick a model per task">
+        <thead>
+          <tr>
+            <th scope="col">Task</th>
+            {models.map((m) => (
+              <th key={m} scope="col">
+                <ModelName spec={m} models={report.run.models} />
+                {m === report.baseline && <span className="mark mark-baseline">baseline</span>}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {TASK_IDS.map((t) => (
+            <tr key={t}>
+              <th scope="row">
+                {TASKS[t].label}
+                {TASKS[t].dependsOn.length > 0 && <span className="faint small"> after {TASKS[t].dependsOn.join(', ').replace('_', ' ')}</span>}
+              </th>
+              {models.map((m) => {
+                const s = report.tasks[t][m]!;
+                const q = quality(report, t, m);
+                const below = q === null || q < floor - 1e-12;
+                const picked = picks[t] === m;
+                const isRec = rec?.assignment[t] === m;
+                return (
+                  <td key={m} className={`plan-cell${picked ? ' picked' : ''}${below ? ' below' : ''}`} data-testid="plan-cell" data-task={t} data-model={m} data-picked={picked ? 'true' : undefined}>
+                    <label>
+                      <input type="radio" name={`plan-${runId}-${t}`} checked={picked} onChange={() => a.pick(runId, t, m)} aria-label={`${m} for ${TASKS[t].label}`} />
+                      <span className="plan-cell-figs tabular">
+                        <span>{ms(s.median_ms)}</span>
+                        <span className={below ? 'warn-text' : ''} title={below ? 'below the floor' : undefined}>
+                          {pct(q, 0)}
+                        </span>
+                        <span className="muted">{s.cost_per_1k_usd === null ? 'price ?' : usd(s.cost_per_1k_usd)}</span>
+                      </span>
+                      {isRec && (
+                        <span className="plan-rec-mark" title="recommended at this floor">
+                          <Icon name="star-full" />
+                        </span>
+                      )}
+                    </label>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="small muted">
+        Per cell: median latency · quality · cost per 1K calls. <Icon name="star-full" /> recommended at this floor; greyed: below the floor. The critical path is max(platform + product + technical details, platform + asset ids, severity).
+      </p>
+
+      {data && (
+        <section aria-labelledby={`sweep-${runId}`}>
+          <h4 id={`sweep-${runId}`} className="exp-h4">
+            How the recommendation moves with the floor
+          </h4>
+          <div className="plan-sweep-wrap">
+          <table className="plan-sweep" data-testid="plan-sweep">
+            <thead>
+              <tr>
+                <th scope="col" className="num">
+                  Floor
+                </th>
+                <th scope="col" className="num">
+                  Median
+                </th>
+                <th scope="col" className="num">
+                  Speed-up
+                </th>
+                <th scope="col" className="num">
+                  $ / 1K tickets
+                </th>
+                {TASK_IDS.map((t) => (
+                  <th key={t} scope="col">
+                    {TASKS[t].label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.floor_sweep.map((r, i) => (
+                <tr key={r.floor} className={i === sweepRow ? 'current' : ''}>
+                  <td className="num">
+                    <button type="button" className="link-btn tabular" onClick={() => a.setFloor(runId, r.floor)} title="Move the floor here">
+                      {r.floor.toFixed(2)}
+                    </button>
+                  </td>
+                  <td className="num tabular">{ms(r.critical_path_median_ms)}</td>
+                  <td className="num tabular">{ratio(r.speedup)}</td>
+                  <td className="num tabular">{r.assignment ? usd(r.cost_per_1k_tickets_usd) : '—'}</td>
+                  {r.assignment ? (
+                    TASK_IDS.map((t) => (
+                      <td key={t} className="sweep-model" title={r.assignment![t]}>
+                        <ModelSwatch spec={r.assignment![t]} models={report.run.models} /> <span className="mono small">{r.assignment![t].slice(r.assignment![t].indexOf(':') + 1)}</span>
+                      </td>
+                    ))
+                  ) : (
+                    <td colSpan={TASK_IDS.length} className="small warn-text">
+                      {r.reason}
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          </div>
+        </section>
+      )}
+    </div>
+  );
+}
