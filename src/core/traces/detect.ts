@@ -127,7 +127,17 @@ export async function detectJsonDocument(chunks: AsyncIterable<string>, limitCha
     seen += chunk.length;
     if (seen > limitChars || firstError) break;
   }
-  if (!firstError) for (const e of scanner.end()) if (e.kind === 'value') setAt(root, e.path, parseJson(e.text));
+  if (!firstError) {
+    for (const e of scanner.end()) {
+      if (e.kind !== 'value') continue;
+      try {
+        setAt(root, e.path, parseJson(e.text));
+      } catch (err) {
+        // A damaged value at the end of the head (e.g. `[0!`): the file's format cannot be told.
+        firstError = (err as Error).message;
+      }
+    }
+  }
   const c = Array.isArray(root.v) ? (root.v.length ? classifyArray(root.v[0]) : null) : classify(root.v);
   if (c) return c;
   if (Array.isArray(root.v)) return { error: root.v.length ? 'a JSON array whose first element is no known trace record' : 'an empty JSON array' };

@@ -222,6 +222,10 @@ describe('importing damaged and unusual files', () => {
     store.close();
   });
 
+  it('a damaged value where the format is decided (found by the fuzzer: `[0!`) is a clear format error', async () => {
+    await expect(read(file('[0!'))).rejects.toThrow(/cannot tell the trace format: not valid JSON/);
+  });
+
   it('random bytes and random cuts of real samples never crash or hang: a clear error or per-item issues', async () => {
     const samples = ['langfuse-trace-download.microsoft-agent.json', 'langsmith-run-ingest.wrap-openai-stream.json', 'otlp-genai-span.langsmith-collector-proxy-doc.json', 'promptfoo-output.sample-export.json'].map((f) => readFileSync(FIX + f, 'utf8'));
     await fc.assert(
