@@ -84,7 +84,7 @@ seed(db);
 console.log(`seeded ${N.toLocaleString('en')} tickets (${(N * 5).toLocaleString('en')} results) in ${ms(performance.now() - t)}`);
 
 const fake = await startFakeServer({ latencyMs: (_m, task) => ({ severity: 60, platform: 90, asset_ids: 70, product: 90, technical_details: 110 })[task ?? ''] ?? 80 });
-const serve = await startServe({ GROQ_API_KEY: 'gsk_BENCHKEY00000000000000000000000000', GROQ_BASE_URL: fake.groqBaseURL }, ['--db', db]);
+const serve = await startServe({ GROQ_API_KEY: 'gsk_BENCHKEY-00000000000000000000000000', GROQ_BASE_URL: fake.groqBaseURL }, ['--db', db]);
 
 try {
   // ---- 1. cold start to interactive ----

@@ -11,8 +11,8 @@ import { createCoreServices, type CoreServices } from './app.ts';
 import type { SecretStore } from './secrets/secretStore.ts';
 
 const TICKET = 'URGENT: our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade; customers see 502s.';
-const OLD_KEY = 'gsk_OLDKEY0000000000000000000000old1';
-const NEW_KEY = 'gsk_NEWKEY0000000000000000000000new2';
+const OLD_KEY = 'gsk_OLDKEY00-00000000000000000000old1';
+const NEW_KEY = 'gsk_NEWKEY00-00000000000000000000new2';
 
 let fake: FakeServer;
 const open: CoreServices[] = [];

@@ -13,8 +13,8 @@ let env: Record<string, string>;
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 5 });
   env = cliEnv({
-    GROQ_API_KEY: 'gsk_TESTKEYcasebench0000000000000001',
-    OPENAI_API_KEY: 'sk-TESTKEYcasebench000000000000000001',
+    GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
+    OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
     GROQ_BASE_URL: fake.groqBaseURL,
     OPENAI_BASE_URL: fake.openaiBaseURL,
     CASEBENCH_RETRY_AFTER_CAP_MS: '3000',

@@ -11,7 +11,7 @@ let env: Record<string, string>;
 beforeAll(async () => {
   // Severity is fast; the platform chain is slow: severity must print long before the rest.
   fake = await startFakeServer({ latencyMs: (_m, task) => (task === 'severity' ? 10 : 150) });
-  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYtriage00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL });
+  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYt-riage00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL });
 });
 afterAll(() => fake.close());
 

@@ -16,7 +16,7 @@ const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name) });
 
-const GROQ_KEY = 'gsk_EXPE2EKEY00000000000000000000abcd';
+const GROQ_KEY = 'gsk_EXPE2EKE-Y00000000000000000000abcd';
 const BASE = 'groq:openai/gpt-oss-120b';
 const FAST = 'groq:openai/gpt-oss-20b';
 // The smaller model answers faster; on two tickets it calls the severity "low" (the baseline: urgent).

@@ -16,7 +16,7 @@ const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, name) });
 
-const GROQ_KEY = 'gsk_REVIEWE2E0000000000000000000abcd';
+const GROQ_KEY = 'gsk_REVIEWE2-E0000000000000000000abcd';
 const OPENAI_KEY = 'sk-review-e2e-0000000000000000000efgh';
 const BASE = 'openai:gpt-4o';
 const SMALL = 'groq:openai/gpt-oss-20b';

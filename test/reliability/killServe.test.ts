@@ -17,7 +17,7 @@ afterAll(() => fake.close());
 describe('kill -9 of casebench serve mid-run', () => {
   it('keeps finished facts and marks the unfinished run interrupted on restart', async () => {
     const db = join(tempDir(), 'cb.db');
-    const env = { GROQ_API_KEY: 'gsk_KILLTESTKEY00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL };
+    const env = { GROQ_API_KEY: 'gsk_KILLTEST-KEY00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL };
     const serve = await startServe(env, ['--db', db]);
     const api = (route: string, body: unknown) =>
       fetch(`${serve.origin}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: JSON.stringify(body) });

