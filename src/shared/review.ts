@@ -134,7 +134,9 @@ export type ReviewSelection = z.input<typeof reviewSelectionSchema>;
 /** One reviewer's progress over a queue (the core's ReviewerProgress). */
 export interface ReviewerProgressView {
   reviewer: string;
+  /** Items dealt to this reviewer. */
   assigned: number;
+  /** Of those, items where the reviewer has scored every answer. */
   done: number;
   remaining: number;
   /** Items not dealt to this reviewer that they scored anyway. */
@@ -149,12 +151,14 @@ export interface QueueView {
   k: number;
   blind: boolean;
   seed: number;
+  /** How the items were chosen (the spec as given, without reviewers). */
   source: Record<string, unknown>;
   items: number;
   answers: number;
   tasks: TaskId[];
   models: string[];
   reviewers: ReviewerProgressView[];
+  /** Items scored by at least min(k, reviewers) reviewers, each of them scoring every answer. */
   complete: number;
 }
 
@@ -228,18 +232,27 @@ export interface ReviewerAgreementView {
   pairs: PairAgreementView[];
 }
 
+/** How the automated agreement with a baseline compares with reviewers' scores of the same answers. */
 export interface BaselineCheckView {
   task: TaskId;
   model: string;
   baseline: string;
+  /** Reviewed answers of this model with a successful baseline answer to compare to. */
   n: number;
+  /** Automated: share of those answers equal to the baseline's (contracts §6 comparison). */
   agreementRate: number | null;
+  /** Reviewers: mean score of the same answers. */
   reviewMean: number | null;
+  /** Mean review score of the answers that agree / disagree with the baseline. */
   meanWhenAgree: number | null;
   meanWhenDisagree: number | null;
+  /** Agreed with the baseline yet reviewers scored it below the pass mark: both were wrong. */
   agreeButWrong: number;
+  /** Disagreed with the baseline yet reviewers passed it: the model was right where the baseline was not. */
   disagreeButRight: number;
+  /** Cohen's κ between "agrees with the baseline" and "reviewers passed it" (null when undefined). */
   kappa: number | null;
+  /** The baseline's own mean review score on this task (null when it was not reviewed): agreement with it cannot say more than this. */
   baselineReviewMean: number | null;
 }
 

@@ -7,6 +7,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { KAPPA_TASKS, cohensKappa, comparisonKey, labelKey } from './agreement.ts';
 import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, type BootstrapOptions } from './bootstrap.ts';
 import { quantileSorted, sortedSample } from './quantiles.ts';
+import type { ExperimentModelTaskStats } from '../../shared/routes/experimentRoutes.ts';
 import {
   belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend, uniformAssignment,
   type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
@@ -68,36 +69,8 @@ export interface ReportOptions {
   bootstrap?: BootstrapOptions;
 }
 
-/** Per task and model, as `report --format json` holds it. */
-export interface ModelTaskStats {
-  /** Tasks attempted: final outcomes ok or failed (skipped ones were never called). */
-  n: number;
-  agreement_rate: number | null;
-  agreement_ci95: [number, number] | null;
-  /** Tickets where both this model's and the baseline's calls succeeded. */
-  n_compared: number;
-  kappa: number | null;
-  accuracy: number | null;
-  n_labelled: number;
-  first_try_success_rate: number | null;
-  success_rate: number | null;
-  n_failed: number;
-  /** Failed tasks by error code. */
-  failures: Record<string, number>;
-  /** Not called because a dependency failed or the ticket was refused. */
-  n_skipped: number;
-  /** Every attempt sent, retries included. */
-  calls: number;
-  median_ms: number | null;
-  median_ms_ci95: [number, number] | null;
-  p95_ms: number | null;
-  p99_ms: number | null;
-  speedup: number | null;
-  cost_per_1k_usd: number | null;
-  cost_ratio: number | null;
-  /** Some successful call has no cost: the model's price (or its token counts) is unknown. */
-  price_unknown: boolean;
-}
+/** Per task and model, as `report --format json` holds it (the type is shared with the workbench). */
+export type ModelTaskStats = ExperimentModelTaskStats;
 
 export interface PlanEntry {
   assignment: PlanAssignment;

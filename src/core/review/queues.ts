@@ -12,6 +12,7 @@ import { seededRandom } from '../random.ts';
 import type { Store } from '../store/store.ts';
 import { listTickets } from '../tickets/ticketQueries.ts';
 import { reviewerName } from './reviewsRepo.ts';
+import type { QueueView, ReviewerProgressView } from '../../shared/review.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -60,34 +61,9 @@ export interface QueueItem {
   seed: number;
 }
 
-export interface ReviewerProgress {
-  reviewer: string;
-  /** Items dealt to this reviewer. */
-  assigned: number;
-  /** Of those, items where the reviewer has scored every answer. */
-  done: number;
-  remaining: number;
-  /** Items not dealt to this reviewer that they scored anyway. */
-  extra: number;
-}
-
-export interface QueueInfo {
-  id: string;
-  name: string;
-  createdAt: number;
-  k: number;
-  blind: boolean;
-  seed: number;
-  /** How the items were chosen (the spec as given, without reviewers). */
-  source: Record<string, unknown>;
-  items: number;
-  answers: number;
-  tasks: TaskId[];
-  models: string[];
-  reviewers: ReviewerProgress[];
-  /** Items scored by at least min(k, reviewers) reviewers, each of them scoring every answer. */
-  complete: number;
-}
+/** Per-reviewer progress and a queue as listed (the types are shared with the Review view). */
+export type ReviewerProgress = ReviewerProgressView;
+export type QueueInfo = QueueView;
 
 /** The item's answers in display order: a Fisher–Yates shuffle driven by the item's recorded seed. */
 export function shuffleAnswers<T>(answers: readonly T[], seed: number): T[] {

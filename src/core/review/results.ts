@@ -6,6 +6,7 @@ import { cohensKappa, comparisonKey } from '../metrics/agreement.ts';
 import type { Store } from '../store/store.ts';
 import { reviewerAgreement, type ReviewerAgreement } from './agreement.ts';
 import { latestPerReviewer, listReviews, reviewConflicts, type Review, type ReviewConflict, type ReviewFilter } from './reviewsRepo.ts';
+import type { BaselineCheckView } from '../../shared/review.ts';
 
 type Row = Record<string, unknown>;
 
@@ -117,29 +118,8 @@ export function reviewScores(store: Store, runId?: string): Record<TaskId, Recor
   return out;
 }
 
-/** How the automated agreement with a baseline compares with reviewers' scores of the same answers. */
-export interface BaselineCheck {
-  task: TaskId;
-  model: string;
-  baseline: string;
-  /** Reviewed answers of this model with a successful baseline answer to compare to. */
-  n: number;
-  /** Automated: share of those answers equal to the baseline's (contracts §6 comparison). */
-  agreementRate: number | null;
-  /** Reviewers: mean score of the same answers. */
-  reviewMean: number | null;
-  /** Mean review score of the answers that agree / disagree with the baseline. */
-  meanWhenAgree: number | null;
-  meanWhenDisagree: number | null;
-  /** Agreed with the baseline yet reviewers scored it below the pass mark: both were wrong. */
-  agreeButWrong: number;
-  /** Disagreed with the baseline yet reviewers passed it: the model was right where the baseline was not. */
-  disagreeButRight: number;
-  /** Cohen's κ between "agrees with the baseline" and "reviewers passed it" (null when undefined). */
-  kappa: number | null;
-  /** The baseline's own mean review score on this task (null when it was not reviewed): agreement with it cannot say more than this. */
-  baselineReviewMean: number | null;
-}
+/** How the automated agreement with a baseline compares with reviewers' scores of the same answers (shared with the Review view). */
+export type BaselineCheck = BaselineCheckView;
 
 export interface BaselineOptions {
   /** The baseline model; default: each run's recorded baseline, else openai:gpt-4o where it answered. */

@@ -198,11 +198,13 @@ export interface ExperimentLive {
   error: AppErrorShape | null;
 }
 
-/** Per task and model (mirrors core/metrics/report.ts ModelTaskStats). */
+/** Per task and model, as `report --format json` holds it (core/metrics/report.ts builds it). */
 export interface ExperimentModelTaskStats {
+  /** Tasks attempted: final outcomes ok or failed (skipped ones were never called). */
   n: number;
   agreement_rate: number | null;
   agreement_ci95: [number, number] | null;
+  /** Tickets where both this model's and the baseline's calls succeeded. */
   n_compared: number;
   kappa: number | null;
   accuracy: number | null;
@@ -210,8 +212,11 @@ export interface ExperimentModelTaskStats {
   first_try_success_rate: number | null;
   success_rate: number | null;
   n_failed: number;
+  /** Failed tasks by error code. */
   failures: Record<string, number>;
+  /** Not called because a dependency failed or the ticket was refused. */
   n_skipped: number;
+  /** Every attempt sent, retries included. */
   calls: number;
   median_ms: number | null;
   median_ms_ci95: [number, number] | null;
@@ -220,6 +225,7 @@ export interface ExperimentModelTaskStats {
   speedup: number | null;
   cost_per_1k_usd: number | null;
   cost_ratio: number | null;
+  /** Some successful call has no cost: the model's price (or its token counts) is unknown. */
   price_unknown: boolean;
 }
 
