@@ -9,7 +9,7 @@ import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
 import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 
-export type RunKind = 'triage' | 'run' | 'experiment';
+export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import';
 export type RunStatus = 'running' | 'done' | 'interrupted';
 export type RunTicketStatus = 'pending' | 'done' | 'cancelled';
 
