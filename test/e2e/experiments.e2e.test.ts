@@ -11,6 +11,7 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
+import { runCommand } from './palette.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -46,9 +47,7 @@ const pageErrors: string[] = [];
 let runId = '';
 
 async function palette(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.getByTestId('palette-input').fill(text);
-  await page.keyboard.press('Enter');
+  await runCommand(page, text, 'experiments.new');
 }
 
 const cell = (page: Page, task: string, model: string, col: string) =>

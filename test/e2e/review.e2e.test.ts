@@ -11,6 +11,7 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
+import { runCommand } from './palette.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -80,9 +81,7 @@ const ticketId = async (page: Page): Promise<string> => ((await page.getByTestId
 
 /** Shows the Review side bar whatever was shown before (a click on its icon would toggle it). */
 async function showReview(page: Page): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.getByTestId('palette-input').fill('show review');
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'show review', 'view.review');
   await page.locator('.review-view').waitFor();
 }
 

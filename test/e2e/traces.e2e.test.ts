@@ -10,6 +10,7 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
+import { runCommand } from './palette.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -23,9 +24,7 @@ const pageErrors: string[] = [];
 
 /** Shows the Traces side bar whatever was shown before. */
 async function showTraces(page: Page): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.getByTestId('palette-input').fill('show traces');
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'show traces', 'view.traces');
   await page.getByTestId('traces-view').waitFor();
 }
 

@@ -10,6 +10,7 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
+import { runCommand } from './palette.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -33,9 +34,7 @@ const pageErrors: string[] = [];
 
 /** New ticket through the command palette (works wherever focus is), paste, Ctrl+Enter. */
 async function newTicket(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.getByTestId('palette-input').fill('new ticket');
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'new ticket', 'tickets.new');
   await page.getByTestId('ticket-input').fill(text);
   await page.getByTestId('ticket-input').press('Control+Enter');
 }
@@ -181,6 +180,7 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.locator('body').click({ position: { x: 700, y: 5 } });
     await page.keyboard.press('Control+Shift+P');
     await page.getByTestId('palette-input').fill('toggle panel');
+    await expect.poll(() => page.getByTestId('cmd-workbench.togglePanel').getAttribute('aria-selected')).toBe('true');
     await shot(page, 'palette.png');
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await page.locator('#panel').boundingBox())?.height ?? 0).toBeLessThan(5);
