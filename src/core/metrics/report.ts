@@ -7,7 +7,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { KAPPA_TASKS, cohensKappa, comparisonKey, labelKey } from './agreement.ts';
 import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, type BootstrapOptions } from './bootstrap.ts';
 import { quantileSorted, sortedSample } from './quantiles.ts';
-import type { ExperimentModelTaskStats } from '../../shared/routes/experimentRoutes.ts';
+import type { ExperimentModelTaskStats, ExperimentReportRunInfo } from '../../shared/routes/experimentRoutes.ts';
 import {
   belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend, uniformAssignment,
   type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
@@ -38,16 +38,8 @@ export interface ReportOkCall {
 /** Review scores per task and model (contracts §6 manual review), averaged over reviewed answers. */
 export type ReviewScores = Partial<Record<TaskId, Record<string, { score: number; n: number }>>>;
 
-export interface ReportRunInfo {
-  id: string;
-  kind: string;
-  status: string;
-  created_at: string;
-  models: string[];
-  baseline: string | null;
-  upstream: string | null;
-  tickets: number;
-}
+/** The run a report is about (the type is shared with the workbench). */
+export type ReportRunInfo = ExperimentReportRunInfo;
 
 export interface ReportData {
   run: ReportRunInfo;

@@ -259,17 +259,20 @@ export interface ExperimentPlanReport {
   }>;
 }
 
+/** The run a report is about (core/metrics/report.ts builds it). */
+export interface ExperimentReportRunInfo {
+  id: string;
+  kind: string;
+  status: string;
+  created_at: string;
+  models: string[];
+  baseline: string | null;
+  upstream: string | null;
+  tickets: number;
+}
+
 export interface ExperimentReport {
-  run: {
-    id: string;
-    kind: string;
-    status: string;
-    created_at: string;
-    models: string[];
-    baseline: string | null;
-    upstream: string | null;
-    tickets: number;
-  };
+  run: ExperimentReportRunInfo;
   baseline: string;
   bootstrap: { resamples: number; seed: number; confidence: number };
   has_labels: boolean;
