@@ -9,9 +9,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { tempDir } from '../cli/helpers.ts';
-import { launchBrowser, type LaunchedBrowser } from './browser.ts';
-import { startServe, type ServeProcess } from './serveProcess.ts';
+import type { LaunchedBrowser } from './browser.ts';
+import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
+import { openWorkbench, type WorkbenchSession } from './session.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -43,6 +44,7 @@ const TICKETS = [
 let fake: FakeServer;
 let serve: ServeProcess;
 let b: LaunchedBrowser;
+let session: WorkbenchSession;
 const pageErrors: string[] = [];
 let runId = '';
 
@@ -64,20 +66,17 @@ beforeAll(async () => {
       return undefined;
     },
   });
-  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', join(tempDir(), 'cb.db')]);
-  b = await launchBrowser({ viewport: { width: 1440, height: 900 } });
-  b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-  b.page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(tempDir(), 'cb.db'), {
+    errors: pageErrors,
+    consoleErrors: true,
+    viewport: { width: 1440, height: 900 },
   });
-  await b.page.goto(serve.url);
-  await b.page.getByTestId('activity-tickets').waitFor();
+  ({ serve, b } = session);
   // Reading tables and plots: the bottom panel (timeline, log) out of the way, as one would.
   await b.page.keyboard.press('Control+j');
 });
 afterAll(async () => {
-  await b?.close();
-  await serve?.stop();
+  await session?.close();
   await fake?.close();
 });
 

@@ -9,9 +9,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
-import { launchBrowser, type LaunchedBrowser } from './browser.ts';
-import { startServe, type ServeProcess } from './serveProcess.ts';
+import type { LaunchedBrowser } from './browser.ts';
+import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
+import { openWorkbench, type WorkbenchSession } from './session.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -53,6 +54,7 @@ function answer(model: string, task: string | null, text: string): unknown {
 let fake: FakeServer;
 let serve: ServeProcess;
 let b: LaunchedBrowser;
+let session: WorkbenchSession;
 let dbPath: string;
 let runId: string;
 const pageErrors: string[] = [];
@@ -137,15 +139,14 @@ beforeAll(async () => {
   const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
   const r = await runCli(['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'], env);
   expect(r.code, r.stderr).toBe(0);
-  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', dbPath]);
-  b = await launchBrowser({ viewport: { width: 1440, height: 900 } });
-  b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await b.page.goto(serve.url);
-  await b.page.getByTestId('activity-tickets').waitFor();
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, {
+    errors: pageErrors,
+    viewport: { width: 1440, height: 900 },
+  });
+  ({ serve, b } = session);
 });
 afterAll(async () => {
-  await b?.close();
-  await serve?.stop();
+  await session?.close();
   await fake?.close();
 });
 

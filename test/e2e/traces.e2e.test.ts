@@ -8,9 +8,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
-import { launchBrowser, type LaunchedBrowser } from './browser.ts';
-import { startServe, type ServeProcess } from './serveProcess.ts';
+import type { LaunchedBrowser } from './browser.ts';
+import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
+import { openWorkbench, type WorkbenchSession } from './session.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -20,6 +21,7 @@ const GROQ_KEY = 'gsk_TRACESE2-E000000000000000000000wxyz';
 let fake: FakeServer;
 let serve: ServeProcess;
 let b: LaunchedBrowser;
+let session: WorkbenchSession;
 const pageErrors: string[] = [];
 
 /** Shows the Traces side bar whatever was shown before. */
@@ -37,15 +39,11 @@ async function pick(page: Page, path: string): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 10 });
   const dir = tempDir('cb-traces-e2e-');
-  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', join(dir, 'cb.db')]);
-  b = await launchBrowser();
-  b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await b.page.goto(serve.url);
-  await b.page.getByTestId('activity-tickets').waitFor();
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(dir, 'cb.db'), { errors: pageErrors });
+  ({ serve, b } = session);
 });
 afterAll(async () => {
-  await b?.close();
-  await serve?.stop();
+  await session?.close();
   await fake?.close();
 });
 

@@ -11,6 +11,7 @@ import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
 import { startServe, type ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
+import { openWorkbench, type WorkbenchSession } from './session.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
 mkdirSync(SHOTS, { recursive: true });
@@ -29,6 +30,7 @@ const LATENCY: Record<string, number> = { severity: 150, platform: 300, asset_id
 let fake: FakeServer;
 let serve: ServeProcess;
 let b: LaunchedBrowser;
+let session: WorkbenchSession;
 let dbPath: string;
 const pageErrors: string[] = [];
 
@@ -42,15 +44,11 @@ async function newTicket(page: Page, text: string): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: (_m, task) => LATENCY[task ?? ''] ?? 100 });
   dbPath = join(tempDir(), 'cb.db');
-  serve = await startServe({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, ['--db', dbPath]);
-  b = await launchBrowser();
-  b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-  await b.page.goto(serve.url);
-  await b.page.getByTestId('activity-tickets').waitFor();
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, { errors: pageErrors });
+  ({ serve, b } = session);
 });
 afterAll(async () => {
-  await b?.close();
-  await serve?.stop();
+  await session?.close();
   await fake?.close();
 });
 
