@@ -13,7 +13,8 @@ export default defineConfig({
     build: {
       // keytar is a native module (loaded from node_modules at run time); other dependencies too.
       externalizeDeps: { include: ['keytar'] },
-      lib: { entry: resolve(root, 'src/main/index.ts'), formats: ['es'] },
+      // The trace importer reads big files on a worker thread: its module is an entry of its own.
+      lib: { entry: { index: resolve(root, 'src/main/index.ts'), importWorker: resolve(root, 'src/core/traces/importWorker.ts') }, formats: ['es'] },
       rolldownOptions: {
         external: ['electron', 'keytar', ...nodeBuiltins],
         output: { entryFileNames: '[name].js' },

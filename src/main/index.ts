@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
 import { createCoreServices } from '../core/app.ts';
+import { setImportWorkerUrl } from '../core/traces/importer.ts';
 import { IPC_EVENT, IPC_REQUEST } from '../shared/bridge.ts';
 import type { AppEvent } from '../shared/routes.ts';
 import { dispatchRequest, isAllowedSender } from './ipcRouter.ts';
@@ -15,6 +16,8 @@ import { readBounds, writeBounds } from './windowState.ts';
 type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 
 const here = import.meta.dirname;
+// The build emits the trace importer's reading thread beside this entry (electron.vite.config.ts).
+setImportWorkerUrl(new URL('./importWorker.js', import.meta.url));
 const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
 const indexHtml = join(here, '../renderer/index.html');
 const allowedOrigins: string[] = devUrl ? [new URL(devUrl).origin] : [pathToFileURL(indexHtml).href];

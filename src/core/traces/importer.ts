@@ -2,16 +2,24 @@
 // commits together, or nothing does (a crash, or the user aborting, rolls the whole file back).
 // Calls land in the ordinary tables so tickets, comparison, review and reports see them like
 // recorded ones; call_origins keeps the file, the position in it and the source tool's ids.
-import { createHash } from 'node:crypto';
-import { AppError } from '../../shared/errors.ts';
-import { isTaskId } from '../../shared/tasks.ts';
-import { parseAnswer } from '../graph/normalise.ts';
+//
+// Two halves: reading + mapping (reader.ts, importMap.ts) and writing (importWrite.ts). A big
+// file is read and mapped on a worker thread (importWorker.ts) while this thread writes, so the
+// two cores share the work; a small one is done inline, where a thread would cost more than it
+// saves. Either way the same mapper and writer run, so the result is the same row for row.
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
 import type { Store } from '../store/store.ts';
-import { openTraceFile, type TraceFileInfo } from './reader.ts';
-import type { CasebenchItem } from './plan.ts';
-import { hasTable, importRunForSha, SQL, tableColumns, UNKNOWN_TASK, type Row } from './traceQueries.ts';
-import type { ImportedCall, ImportIssue } from './types.ts';
-import { nsToMs, num, obj, str } from './values.ts';
+import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
+import { ImportWriter, type ImportReport } from './importWrite.ts';
+import { openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
+import { importRunForSha, type Row } from './traceQueries.ts';
+import type { ImportIssue } from './types.ts';
+
+export type { ImportReport } from './importWrite.ts';
 
 export interface ImportOptions {
   signal?: AbortSignal;
@@ -22,263 +30,192 @@ export interface ImportOptions {
   /** Import a file whose content was imported before (default: report it and do nothing). */
   again?: boolean;
   now?: () => number;
+  /** Where to read the file: 'auto' (default) uses a worker thread for files of WORKER_MIN_BYTES or more. */
+  reader?: 'auto' | 'worker' | 'inline';
+  /**
+   * A worker import checkpoints the WAL after its commit on the worker's own connection, in the
+   * background (the import is complete and visible at the commit); this says when that is done.
+   */
+  onCheckpoint?: (c: { ms: number; error: string | null }) => void;
 }
 
-export interface ImportReport {
-  file: TraceFileInfo;
-  /** The import runs written (one per file; casebench JSONL keeps one per original run). */
-  runIds: string[];
-  calls: number;
-  tickets: number;
-  results: number;
-  skipped: number;
-  /** The first 1,000 skipped records with the reason (all of them went to onIssue). */
-  issues: ImportIssue[];
-  /** Set when the same content was imported before and nothing was done. */
-  alreadyImported: string | null;
-  /** Things worth knowing that are not skipped records (e.g. tickets kept as they were). */
-  notes: string[];
+/** From this size on, reading on a worker thread pays for the thread's start (~0.1 s). */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+
+/** What the reading thread sends. */
+export type ImportWorkerMessage =
+  | { t: 'info'; info: TraceFileInfo }
+  | { t: 'ops'; ops: WriteOp[] }
+  | { t: 'end' }
+  | { t: 'error'; code: ErrorCode | null; message: string }
+  | { t: 'checkpointed'; ms: number; error: string | null };
+
+/** What the importing thread sends back. */
+export type ImportHostMessage =
+  | { t: 'open'; sha256: string }
+  | { t: 'go'; base: string; at: number }
+  | { t: 'ack' }
+  | { t: 'stop' }
+  | { t: 'checkpoint'; db: string };
+
+// From the sources the worker is the .ts beside this file; a bundle (the Electron main build)
+// emits it as importWorker.js beside its entry and says so with setImportWorkerUrl.
+let workerUrl = new URL(import.meta.url.endsWith('.ts') ? './importWorker.ts' : './importWorker.js', import.meta.url);
+
+/** Where the import worker's module is (for bundles that place it elsewhere). */
+export function setImportWorkerUrl(url: URL): void {
+  workerUrl = url;
 }
 
-const MAX_ISSUES = 1000;
-const MODEL_CALL_RULE = 'LangSmith run_type "llm", Langfuse GENERATION, OTel gen_ai.operation.name chat/text_completion/generate_content, OpenInference LLM';
+const cancelled = (): AppError => new AppError('CANCELLED', 'import cancelled');
 
-function shortHash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 8);
+function emptyReport(info: TraceFileInfo, reader: ImportReport['reader']): ImportReport {
+  return { file: info, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
 }
 
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const baseFor = (info: TraceFileInfo, prior: string | null, now: () => number): string =>
+  `import-${info.sha256.slice(0, 16)}${prior ? `-${shortHash(String(now()))}` : ''}`;
 
 /** Imports a trace file (format detected from content); throws AppError only when the file as a whole is unusable. */
 export async function importTraceFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const mode = opts.reader ?? 'auto';
+  let useWorker = mode === 'worker';
+  if (mode === 'auto') {
+    const st = await stat(path).catch(() => null);
+    useWorker = st !== null && st.isFile() && st.size >= WORKER_MIN_BYTES;
+  }
+  if (useWorker) {
+    const r = await importOnWorker(store, path, opts);
+    if (r.ok) return r.report;
+    // The thread could not even start (a broken install): the same import, on this thread.
+    const report = await importInline(store, path, opts);
+    report.notes.push(`read on the importing thread: the import worker did not start (${r.why})`);
+    return report;
+  }
+  return importInline(store, path, opts);
+}
+
+async function importInline(store: Store, path: string, opts: ImportOptions): Promise<ImportReport> {
   const now = opts.now ?? Date.now;
   const opened = await openTraceFile(path, { signal: opts.signal });
   const { info } = opened;
-  const report: ImportReport = { file: info, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [] };
   const prior = importRunForSha(store, info.sha256);
   if (prior && !opts.again) {
-    report.alreadyImported = prior;
     await opened.items.return(undefined);
-    return report;
+    return { ...emptyReport(info, 'inline'), alreadyImported: prior };
   }
-  const issue = (i: ImportIssue): void => {
-    report.skipped++;
-    if (report.issues.length < MAX_ISSUES) report.issues.push(i);
-    opts.onIssue?.(i);
-  };
-  const base = `import-${info.sha256.slice(0, 16)}${prior ? `-${shortHash(String(now()))}` : ''}`;
-  const runs = new Map<string, string>();
-  const runConfigs = new Map<string, Record<string, unknown>>();
-  const ticketsSeen = new Map<string, boolean>(); // id → has text
-  let ticketConflicts = 0;
-  const reviews = hasTable(store, 'reviews') ? new Set(tableColumns(store, 'reviews')) : null;
-  let reviewsSkipped = 0;
-  let reviewsImported = 0;
-  let unnumbered = false;
-
-  const stInsertRun = store.prepare(SQL.insertRun);
-  const stTicket = store.prepare(SQL.upsertTicket);
-  const stTicketText = store.prepare(SQL.ticketText);
-  const stCall = store.prepare(SQL.insertCall);
-  const stOrigin = store.prepare(SQL.insertOrigin);
-  const stResult = store.prepare(SQL.insertResult);
-  const stUpsertResult = store.prepare(SQL.upsertResult);
-  const derivedResults = new Set<string>();
-
-  const withResultLines = new Set<string>();
-  const withRunTicketLines = new Set<string>();
-  const runFor = (orig: { id: string; kind: string; label: string | null } | null): string => {
-    const key = orig ? orig.id : '';
-    let id = runs.get(key);
-    if (id) return id;
-    id = orig ? `${base}-${shortHash(orig.id)}` : base;
-    const label = orig ? `${info.name} · ${orig.label ?? orig.id}` : info.name;
-    const config: Record<string, unknown> = {
-      format: info.family, detected: info.label, file: info.name, path: info.path, sha256: info.sha256, bytes: info.bytes,
-      ...(orig ? { source_run: orig } : {}),
-    };
-    stInsertRun.run(id, label, JSON.stringify(config), now());
-    runs.set(key, id);
-    runConfigs.set(id, config);
-    report.runIds.push(id);
-    return id;
-  };
-
-  const ensureTicket = (id: string, text: string | null, fields?: { title: string | null; created_at: string | null; labels: string | null; source: string | null }): void => {
-    const had = ticketsSeen.get(id);
-    if (had === true || (had === false && !text)) return;
-    const r = stTicket.run(id, text ?? '', fields?.title ?? null, fields?.created_at ?? null, fields?.labels ?? null, fields?.source ?? `import:${info.name}`, now());
-    if (Number(r.changes) === 0 && text) {
-      const existing = stTicketText.get(id) as Row | undefined;
-      if (existing && existing.text !== text) ticketConflicts++;
-    }
-    let hasText = Boolean(text);
-    if (!hasText && Number(r.changes) === 0) hasText = ((stTicketText.get(id) as Row | undefined)?.text ?? '') !== '';
-    ticketsSeen.set(id, hasText);
-  };
-
-  const writeCall = (c: ImportedCall): void => {
-    const r = c.record;
-    if (r.status === 'pending') {
-      issue({ where: c.where, message: 'the call was still running when the file was written (no end time)' });
-      return;
-    }
-    const runId = runFor(c.x.run);
-    const format = info.family === 'casebench' ? 'casebench' : r.metadata.source.format;
-    const ticketId = r.ticket_id ?? `${r.metadata.source.format}:${r.trace_id}`;
-    // Without a ticket text in the trace, the user's message is the closest thing to one.
-    ensureTicket(ticketId, c.x.ticketText ?? (info.family === 'casebench' ? null : (r.input_messages.find((m) => m.role === 'user')?.content ?? null)));
-    const task = r.task ?? UNKNOWN_TASK;
-    let status: 'ok' | 'error' = r.status === 'success' ? 'ok' : 'error';
-    let errorCode = status === 'error' ? (c.x.errorCode ?? 'PROVIDER_ERROR') : c.x.errorCode;
-    let errorMessage = r.error;
-    let value: string | null = null;
-    const { source, ...meta } = r.metadata;
-    if (info.family !== 'casebench' && status === 'ok' && isTaskId(task) && r.output_text !== null) {
-      // An answer to a casebench task is judged as casebench judges its own calls (contracts §2).
-      const parsed = parseAnswer(task, r.output_text);
-      if (parsed.ok) value = JSON.stringify(parsed.value);
-      else {
-        status = 'error';
-        errorCode = parsed.code;
-        errorMessage = parsed.message;
-        meta.source_status = 'success';
-      }
-    }
-    const { startNs, endNs } = c.x;
-    if (c.x.attempt === null) unnumbered = true;
-    const provider = r.provider ?? 'unknown';
-    const model = r.model ?? 'unknown';
-    const res = stCall.run(
-      runId, ticketId, task, c.x.modelSpec ?? `${provider}:${model}`, provider, model, c.x.attempt ?? 0, c.x.promptVersion,
-      c.x.startedAtMs ?? nsToMs(startNs), r.latency_ms, r.ttft_ms, c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode,
-      errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens, r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens,
-      r.cost_usd, r.output_text,
-    );
-    if (info.family !== 'casebench') {
-      const startMs = c.x.startedAtMs ?? nsToMs(startNs);
-      stUpsertResult.run(
-        runId, ticketId, task, c.x.modelSpec ?? `${provider}:${model}`, status, value, r.output_text, provider, model, c.x.promptVersion,
-        startMs, startMs + (r.latency_ms ?? 0), r.latency_ms, r.ttft_ms, c.x.queueTimeMs, c.x.providerTotalMs, r.input_tokens, r.output_tokens,
-        c.x.cachedTokens, c.x.reasoningTokens, r.cost_usd, errorCode, errorMessage, now(),
-      );
-      derivedResults.add(runId);
-    }
-    const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
-    stOrigin.run(
-      Number(res.lastInsertRowid), runId, format, info.name, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id,
-      JSON.stringify(source), startNs.toString(), endNs === null ? null : endNs.toString(), JSON.stringify(r.input_messages),
-      json(r.parsed_output), JSON.stringify(meta), value,
-    );
-    report.calls++;
-    if (opts.onProgress && report.calls % 5000 === 0) opts.onProgress(report.calls);
-  };
-
-  const writeItem = (it: CasebenchItem): void => {
-    const o = it.line;
-    if (it.type === 'ticket') {
-      const id = String(o.id);
-      ticketsSeen.delete(id);
-      ensureTicket(id, String(o.text), {
-        title: str(o.title), created_at: str(o.created_at), labels: o.labels === null || o.labels === undefined ? null : JSON.stringify(o.labels), source: str(o.source),
-      });
-      return;
-    }
-    if (it.type === 'run') {
-      // the full run as recorded: kept so the export gives it back as it was
-      const { casebench: _tag, ...full } = o;
-      const runId = runFor({ id: String(o.id), kind: String(o.kind), label: str(o.label) });
-      runConfigs.get(runId)!.source_run = full;
-      return;
-    }
-    if (it.type === 'run_ticket') {
-      const run = obj(o.run)!;
-      const runId = runFor({ id: String(run.id), kind: str(run.kind) ?? 'run', label: str(run.label) });
-      const ticketId = String(o.ticket_id);
-      ensureTicket(ticketId, null);
-      store.prepare(SQL.upsertRunTicket).run(runId, ticketId, String(o.status), num(o.total_ms), num(o.started_at), num(o.finished_at));
-      withRunTicketLines.add(runId);
-      return;
-    }
-    if (it.type === 'result') {
-      const run = obj(o.run)!;
-      const runId = runFor({ id: String(run.id), kind: str(run.kind) ?? 'run', label: str(run.label) });
-      withResultLines.add(runId);
-      const ticketId = String(o.ticket_id);
-      ensureTicket(ticketId, null);
-      stResult.run(
-        runId, ticketId, String(o.task), String(o.model_spec), String(o.status), json(o.value), str(o.raw) ?? (typeof o.raw === 'string' ? o.raw : null),
-        str(o.provider) ?? 'unknown', str(o.model) ?? 'unknown', str(o.prompt_version), num(o.started_ms), num(o.ended_ms), num(o.latency_ms),
-        num(o.ttft_ms), num(o.queue_time_ms), num(o.provider_total_ms), num(o.input_tokens), num(o.output_tokens), num(o.cached_tokens),
-        num(o.reasoning_tokens), num(o.cost_usd), num(o.attempts) ?? 0, str(o.error_code), typeof o.error_message === 'string' ? o.error_message : null,
-        num(o.recorded_at) ?? now(),
-      );
-      return;
-    }
-    if (!reviews) {
-      reviewsSkipped++;
-      issue({ where: it.where, message: 'a review, but this database has no reviews table yet; skipped' });
-      return;
-    }
-    // Row ids are this database's own (and superseded_by points at one): the rest travels as is,
-    // with the run mapped to the import run that now holds its calls.
-    const cols = Object.keys(o).filter((k) => k !== 'casebench' && k !== 'id' && k !== 'superseded_by' && reviews.has(k));
-    if (cols.length === 0) return issue({ where: it.where, message: 'a review with no column this database knows' });
-    const value = (c: string): string | number | null => {
-      const v = o[c];
-      if (c === 'run_id' && typeof v === 'string') return runs.get(v) ?? v;
-      return v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? Number(v) : (v as string | number);
-    };
-    try {
-      store.prepare(`INSERT INTO reviews (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map(value));
-      reviewsImported++;
-    } catch (e) {
-      issue({ where: it.where, message: `review not stored: ${(e as Error).message}` });
-    }
-  };
-
-  store.prepare(SQL.begin).run();
+  const mapper = new ImportMapper({ info, base: baseFor(info, prior, now), at: now() });
+  const writer = new ImportWriter(store, info, 'inline', { onIssue: opts.onIssue, onProgress: opts.onProgress, now });
+  writer.begin();
   try {
+    const ops: WriteOp[] = [];
     for await (const batch of opened.items) {
-      for (const item of batch) {
-        if (item.kind === 'call') writeCall(item.call);
-        else if (item.kind === 'issue') issue(item.issue);
-        else writeItem(item.item);
-      }
+      ops.length = 0;
+      for (const item of batch) mapper.map(item, ops);
+      writer.apply(ops);
     }
-    if (opts.signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
-    const finishedAt = now();
-    for (const runId of report.runIds) {
-      if (unnumbered) store.prepare(SQL.numberAttempts).run(runId);
-      // A casebench export carries every result and run ticket as lines; other formats get them derived.
-      if (derivedResults.has(runId)) store.prepare(SQL.relativeResultTimes).run(runId, runId);
-      else if (!withResultLines.has(runId)) store.prepare(SQL.resultsFromCalls).run(finishedAt, runId, runId);
-      if (!withRunTicketLines.has(runId)) {
-        store.prepare(SQL.runTickets).run(runId, runId);
-        store.prepare(SQL.runTicketsFromResults).run(runId);
-      }
-      const sourceRun = obj(runConfigs.get(runId)?.source_run);
-      let assignment: Record<string, string> = {};
-      if (sourceRun && obj(sourceRun.assignment)) assignment = sourceRun.assignment as Record<string, string>;
-      else for (const r of store.prepare(SQL.modelsPerTask).all(runId) as Row[]) assignment[String(r.task)] ??= String(r.model_spec);
-      const counts = store.prepare(SQL.runCounts).get(runId, runId, runId) as Row;
-      report.results += Number(counts.results);
-      const config = {
-        ...runConfigs.get(runId), imported_at: finishedAt, calls: Number(counts.calls), tickets: Number(counts.tickets),
-        skipped: report.skipped, issues: report.issues.slice(0, 20),
-      };
-      store.prepare(SQL.finishRun).run(finishedAt, JSON.stringify(assignment), JSON.stringify(config), runId);
-    }
-    store.prepare(SQL.commit).run();
+    if (opts.signal?.aborted) throw cancelled();
+    return writer.finish();
   } catch (e) {
-    store.prepare(SQL.rollback).run();
+    writer.rollback();
     await opened.items.return(undefined);
     throw e;
   }
-  report.tickets = ticketsSeen.size;
-  if (report.calls === 0 && report.skipped === 0 && report.results === 0) report.notes.push(`no model calls in ${info.name} (nothing in it is an LLM call: ${MODEL_CALL_RULE})`);
-  if (ticketConflicts) report.notes.push(`${ticketConflicts} ticket${ticketConflicts === 1 ? '' : 's'} already in the workspace with a different text kept as they were`);
-  if (reviewsImported) report.notes.push(`${reviewsImported} review${reviewsImported === 1 ? '' : 's'} imported`);
-  if (reviewsSkipped) report.notes.push(`${reviewsSkipped} review${reviewsSkipped === 1 ? '' : 's'} not imported: this database has no reviews table yet`);
-  return report;
+}
+
+type Inbound = ImportWorkerMessage | { t: 'crash'; message: string } | { t: 'aborted' };
+
+/** The worker's messages as an async queue, with its crash, exit and the caller's abort in it. */
+function inbox(worker: Worker, signal: AbortSignal | undefined): { next: () => Promise<Inbound>; close: () => void } {
+  const queue: Inbound[] = [];
+  let waiting: ((m: Inbound) => void) | null = null;
+  const push = (m: Inbound): void => {
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w(m);
+    } else queue.push(m);
+  };
+  const onAbort = (): void => push({ t: 'aborted' });
+  worker.on('message', (m: ImportWorkerMessage) => push(m));
+  worker.on('error', (e: Error) => push({ t: 'crash', message: e.message }));
+  worker.on('exit', (code) => push({ t: 'crash', message: `the import worker stopped (exit code ${code})` }));
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return {
+    next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<Inbound>((r) => (waiting = r))),
+    close: () => signal?.removeEventListener('abort', onAbort),
+  };
+}
+
+function workerError(m: { code: ErrorCode | null; message: string }): AppError {
+  const code = m.code && (ERROR_CODES as readonly string[]).includes(m.code) ? m.code : 'INTERNAL';
+  return new AppError(code, m.message);
+}
+
+async function importOnWorker(store: Store, path: string, opts: ImportOptions): Promise<{ ok: true; report: ImportReport } | { ok: false; why: string }> {
+  const now = opts.now ?? Date.now;
+  if (!existsSync(fileURLToPath(workerUrl))) return { ok: false, why: `${fileURLToPath(workerUrl)} is missing` };
+  const worker = new Worker(workerUrl, { workerData: { path } });
+  const box = inbox(worker, opts.signal);
+  let writer: ImportWriter | null = null;
+  let autocheckpoint: number | null = null;
+  let keepWorker = false;
+  try {
+    // The thread takes ~0.1 s to start: the file is hashed meanwhile.
+    worker.postMessage({ t: 'open', sha256: await sha256Of(path) } satisfies ImportHostMessage);
+    const first = await box.next();
+    if (first.t === 'crash') return { ok: false, why: first.message };
+    if (first.t === 'aborted') throw cancelled();
+    if (first.t === 'error') throw workerError(first);
+    if (first.t !== 'info') throw new AppError('INTERNAL', `import worker: unexpected ${first.t} before the file's description`);
+    const { info } = first;
+    const prior = importRunForSha(store, info.sha256);
+    if (prior && !opts.again) return { ok: true, report: { ...emptyReport(info, 'worker'), alreadyImported: prior } };
+    worker.postMessage({ t: 'go', base: baseFor(info, prior, now), at: now() } satisfies ImportHostMessage);
+    // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
+    // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
+    // this thread for as long as copying the whole import takes).
+    autocheckpoint = Number((store.prepare('PRAGMA wal_autocheckpoint').get() as Row).wal_autocheckpoint);
+    store.prepare('PRAGMA wal_autocheckpoint = 0').get();
+    writer = new ImportWriter(store, info, 'worker', { onIssue: opts.onIssue, onProgress: opts.onProgress, now });
+    writer.begin();
+    for (;;) {
+      const m = await box.next();
+      if (m.t === 'ops') {
+        writer.apply(m.ops);
+        worker.postMessage({ t: 'ack' } satisfies ImportHostMessage);
+        if (opts.signal?.aborted) throw cancelled();
+      } else if (m.t === 'end') break;
+      else if (m.t === 'aborted') throw cancelled();
+      else if (m.t === 'error') throw workerError(m);
+      else if (m.t === 'crash') throw new AppError('INTERNAL', `reading ${info.name} failed: ${m.message}`);
+    }
+    const report = writer.finish();
+    writer = null;
+    if (store.path !== ':memory:') {
+      keepWorker = true;
+      void checkpointThenStop(worker, box, store.path, opts.onCheckpoint);
+    }
+    return { ok: true, report };
+  } catch (e) {
+    writer?.rollback();
+    throw e;
+  } finally {
+    if (autocheckpoint !== null) store.prepare(`PRAGMA wal_autocheckpoint = ${Number.isFinite(autocheckpoint) ? autocheckpoint : 1000}`).get();
+    if (!keepWorker) {
+      box.close();
+      await worker.terminate();
+    }
+  }
+}
+
+/** Checkpoints the WAL on the worker's own connection, then ends the worker (a process waits for it before exiting). */
+async function checkpointThenStop(worker: Worker, box: ReturnType<typeof inbox>, db: string, done?: ImportOptions['onCheckpoint']): Promise<void> {
+  box.close();
+  worker.postMessage({ t: 'checkpoint', db } satisfies ImportHostMessage);
+  let m = await box.next();
+  while (m.t !== 'checkpointed' && m.t !== 'crash') m = await box.next();
+  await worker.terminate();
+  done?.(m.t === 'checkpointed' ? { ms: m.ms, error: m.error } : { ms: 0, error: m.message });
 }

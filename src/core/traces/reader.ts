@@ -43,7 +43,8 @@ export interface OpenedTraceFile {
 
 const CHUNK = 1 << 20;
 
-async function sha256Of(path: string): Promise<string> {
+/** The file's sha256 (hex): its identity for "already imported". */
+export async function sha256Of(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) h.update(chunk as Buffer);
   return h.digest('hex');
@@ -145,7 +146,7 @@ function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean
 const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
 
 /** Opens a trace file: detects its format from content and returns a stream of its calls and issues. */
-export async function openTraceFile(path: string, opts: { signal?: AbortSignal } = {}): Promise<OpenedTraceFile> {
+export async function openTraceFile(path: string, opts: { signal?: AbortSignal; /** already computed (sha256Of) */ sha256?: string } = {}): Promise<OpenedTraceFile> {
   let st;
   try {
     st = await stat(path);
@@ -157,7 +158,7 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal }
   const head = await headOf(path);
   const container = detectContainer(head);
   if (typeof container !== 'string') throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: ${container.error}`);
-  const sha256 = await sha256Of(path);
+  const sha256 = opts.sha256 ?? (await sha256Of(path));
   const ctx: FileContext = { name, fileId: sha256.slice(0, 16), mtimeNs: BigInt(Math.round(st.mtimeMs)) * 1_000_000n };
   let family: Family;
   let shape: string;

@@ -82,6 +82,18 @@ const LATEST_WINS = ['status', 'value', 'raw', 'provider', 'model', 'prompt_vers
   .map((c) => `${c} = iif(excluded.started_ms >= results.started_ms, excluded.${c}, results.${c})`)
   .join(', ');
 
+// A foreign call is its group's result as it is written: the latest call (by start) wins, every
+// call counts as an attempt. started_ms/ended_ms hold epoch ms until relativeResultTimes runs.
+const UPSERT_RESULT = `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
+      started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
+      reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
+    ON CONFLICT(run_id, ticket_id, task, model_spec) DO UPDATE SET attempts = results.attempts + 1, ${LATEST_WINS}`;
+
+const NUMBERING = `UPDATE calls SET attempt = x.rn FROM (
+      SELECT id, ROW_NUMBER() OVER (PARTITION BY ticket_id, task, model_spec ORDER BY started_at, id) AS rn FROM calls WHERE run_id = ?
+    ) AS x WHERE calls.id = x.id`;
+
 export const SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
@@ -102,10 +114,10 @@ export const SQL = {
       started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
       reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  // Calls of foreign traces carry no attempt number: the n-th call of a ticket/task/model is attempt n.
-  numberAttempts: `UPDATE calls SET attempt = x.rn FROM (
-      SELECT id, ROW_NUMBER() OVER (PARTITION BY ticket_id, task, model_spec ORDER BY started_at, id) AS rn FROM calls WHERE run_id = ?
-    ) AS x WHERE calls.id = x.id AND calls.attempt = 0`,
+  // Calls of foreign traces carry no attempt number: the n-th call of a ticket/task/model (by start) is attempt n.
+  numberAttempts: `${NUMBERING} AND calls.attempt = 0`,
+  // Auto-numbered calls (numbered as they arrived) that turn out not to have arrived in start order.
+  renumberAttempts: `${NUMBERING} AND calls.attempt <> x.rn`,
   // The latest call of each ticket/task/model is its result (unless a result line already gave one).
   // SQLite's bare-column rule: with max(started_at), the other columns come from that latest row.
   resultsFromCalls: `INSERT OR IGNORE INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
@@ -124,13 +136,7 @@ export const SQL = {
     FROM calls WHERE run_id = ? GROUP BY ticket_id`,
   runTicketsFromResults: `INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at)
     SELECT DISTINCT run_id, ticket_id, 'done', NULL, NULL, NULL FROM results WHERE run_id = ? AND ticket_id IN (SELECT id FROM tickets)`,
-  // A foreign call is its group's result as it is written: the latest call (by start) wins, every
-  // call counts as an attempt. started_ms/ended_ms hold epoch ms until relativeResultTimes runs.
-  upsertResult: `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
-      started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
-      reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-    ON CONFLICT(run_id, ticket_id, task, model_spec) DO UPDATE SET attempts = results.attempts + 1, ${LATEST_WINS}`,
+  upsertResultReturning: `${UPSERT_RESULT} RETURNING attempts, started_ms`,
   relativeResultTimes: `UPDATE results SET started_ms = results.started_ms - t.t0, ended_ms = results.ended_ms - t.t0
     FROM (SELECT ticket_id, min(started_at) AS t0 FROM calls WHERE run_id = ? GROUP BY ticket_id) AS t
     WHERE results.run_id = ? AND results.ticket_id = t.ticket_id`,

@@ -1,0 +1,190 @@
+// The import's reading thread: a big file is read and mapped on a worker thread while the
+// importing thread writes. Whatever thread reads it, a file must land as exactly the same rows,
+// report the same skipped records, roll back the same way and be recognised when seen again.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore, type Store } from '../store/store.ts';
+import { importTraceFile, setImportWorkerUrl, WORKER_MIN_BYTES, type ImportOptions } from './importer.ts';
+
+const BUILT_WORKER = new URL('../../../out/main/importWorker.js', import.meta.url);
+const FIX = fileURLToPath(new URL('../../../test/fixtures/traces/', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'cb-import-worker-'));
+let seq = 0;
+const db = (): Store => openStore(join(dir, `w${seq++}.db`));
+const clock = (): (() => number) => {
+  let t = 1_764_000_000_000;
+  return () => (t += 1000);
+};
+
+/** Every row the import writes, in a stable order, ids included (they must match too). */
+function dump(store: Store): Record<string, unknown[]> {
+  const q = (sql: string): unknown[] => store.prepare(sql).all().map((r) => ({ ...r }));
+  return {
+    runs: q('SELECT * FROM runs ORDER BY id'),
+    tickets: q('SELECT * FROM tickets ORDER BY id'),
+    calls: q('SELECT * FROM calls ORDER BY id'),
+    origins: q('SELECT * FROM call_origins ORDER BY call_id'),
+    results: q('SELECT * FROM results ORDER BY run_id, ticket_id, task, model_spec'),
+    runTickets: q('SELECT * FROM run_tickets ORDER BY run_id, ticket_id'),
+    reviews: q('SELECT * FROM reviews ORDER BY id'),
+  };
+}
+
+async function both(path: string, opts: ImportOptions = {}): Promise<void> {
+  const a = db();
+  const b = db();
+  const inline = await importTraceFile(a, path, { ...opts, now: clock(), reader: 'inline' });
+  const worker = await importTraceFile(b, path, { ...opts, now: clock(), reader: 'worker' });
+  expect(inline.reader).toBe('inline');
+  expect(worker.reader).toBe('worker');
+  expect({ ...worker, reader: 'inline' }).toEqual(inline);
+  expect(dump(b)).toEqual(dump(a));
+  a.close();
+  b.close();
+}
+
+const TASKS = ['platform', 'product', 'technical_details', 'asset_ids', 'severity'];
+const ANSWER: Record<string, string> = {
+  platform: '{"platform":"aws"}', product: '{"product":"S3"}', technical_details: '{"present":["error message"],"missing":[]}',
+  asset_ids: '{"asset_ids":["123456789012"]}', severity: '{"severity":"high"}',
+};
+const kv = (key: string, v: string | number): unknown => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
+
+/** An OTLP JSONL file past the worker threshold: a call a line, retried calls out of start order, and damage. */
+function bigOtlp(): { path: string; calls: number; bad: number[] } {
+  const lines: string[] = [];
+  const bad: number[] = []; // line numbers of the torn lines
+  let calls = 0;
+  const pad = 'x'.repeat(1500);
+  for (let i = 0; lines.length * 1900 < WORKER_MIN_BYTES * 2.5; i++) {
+    const ticket = Math.floor(i / 6);
+    const task = TASKS[i % 6 === 5 ? 0 : i % 6]!; // the sixth call of a ticket is a retry of platform
+    // The retry is written before the first attempt but started after it: numbering must follow start time.
+    const startMs = 1_764_000_000_000 + ticket * 10_000 + (i % 6 === 5 ? 9000 : (i % 6) * 100);
+    const start = BigInt(startMs) * 1_000_000n;
+    const span = {
+      traceId: (ticket + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'chat', kind: 'SPAN_KIND_CLIENT',
+      startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 200_000_000n).toString(),
+      attributes: [
+        kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'groq'), kv('gen_ai.request.model', 'openai/gpt-oss-20b'),
+        kv('gen_ai.usage.input_tokens', 300 + (i % 7)), kv('gen_ai.usage.output_tokens', 9), kv('ticket.id', `T${ticket}`), kv('task.name', task),
+        kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `<ticket>\nticket ${ticket} ${pad}\n</ticket>` }] }])),
+        kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: i % 97 === 3 ? 'not json' : ANSWER[task] }] }])),
+      ],
+      status: { code: 'STATUS_CODE_OK' },
+    };
+    const line = JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }] }] });
+    if (i % 500 === 250) {
+      lines.push(line.slice(0, 80)); // a torn line in the middle
+      continue;
+    }
+    lines.push(line);
+    calls++;
+  }
+  // The i % 6 === 5 retry goes before its ticket's first call in the file.
+  for (let k = 0; k + 5 < lines.length; k += 6) {
+    const retry = lines.splice(k + 5, 1)[0]!;
+    lines.splice(k, 0, retry);
+  }
+  lines.forEach((l, k) => l.length === 80 && bad.push(k + 1));
+  const path = join(dir, `big-${seq++}.jsonl`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return { path, calls, bad };
+}
+
+describe('import on a worker thread', () => {
+  it('writes every shared sample exactly as the inline import does', async () => {
+    const samples = readdirSync(FIX).filter((f) => f.endsWith('.json') && !f.startsWith('redaction'));
+    expect(samples.length).toBeGreaterThan(8);
+    for (const f of samples) await both(join(FIX, f));
+  });
+
+  it('a big damaged OTLP file: same rows either way, attempts by start time, torn lines reported', async () => {
+    const { path, calls, bad } = bigOtlp();
+    await both(path);
+    const store = db();
+    const seen: string[] = [];
+    const progress: number[] = [];
+    const r = await importTraceFile(store, path, { onIssue: (i) => seen.push(i.where), onProgress: (n) => progress.push(n) });
+    expect(r.reader).toBe('worker'); // chosen by size
+    expect(r.calls).toBe(calls);
+    expect(bad.length).toBeGreaterThan(5);
+    expect(seen).toEqual(bad.map((n) => `${path.split('/').pop()}:${n}`));
+    expect(progress.length).toBeGreaterThan(0);
+    // The retry came first in the file but started last: it is attempt 2, the earlier call attempt 1.
+    const attempts = store.prepare(`SELECT attempt, started_at FROM calls WHERE ticket_id = 'T0' AND task = 'platform' ORDER BY started_at`).all();
+    expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
+    const result = store.prepare(`SELECT attempts, started_ms FROM results WHERE ticket_id = 'T0' AND task = 'platform'`).get();
+    expect(result).toMatchObject({ attempts: 2, started_ms: 9000 });
+    // Seen again: recognised without reading it into the workspace twice.
+    const again = await importTraceFile(store, path);
+    expect(again.alreadyImported).toBe(r.runIds[0]);
+    expect(store.prepare('SELECT count(*) AS n FROM calls').get()!.n).toBe(calls);
+    store.close();
+  });
+
+  it('cancelling mid-file rolls the whole file back', async () => {
+    const { path } = bigOtlp();
+    const store = db();
+    const ac = new AbortController();
+    await expect(importTraceFile(store, path, { reader: 'worker', signal: ac.signal, onIssue: () => ac.abort() })).rejects.toThrow(/cancelled/);
+    expect(store.prepare('SELECT count(*) AS n FROM calls').get()!.n).toBe(0);
+    expect(store.prepare('SELECT count(*) AS n FROM runs').get()!.n).toBe(0);
+    // and the workspace takes the file afterwards
+    const r = await importTraceFile(store, path, { reader: 'worker' });
+    expect(r.calls).toBeGreaterThan(1000);
+    store.close();
+  });
+
+  it('a file that is no trace is refused with the same reason on either thread', async () => {
+    const path = join(dir, 'notes.json');
+    writeFileSync(path, JSON.stringify({ hello: 'world', items: [1, 2, 3] }));
+    const errs: string[] = [];
+    for (const reader of ['inline', 'worker'] as const) {
+      const store = db();
+      errs.push(await importTraceFile(store, path, { reader }).then(() => 'imported', (e: Error) => e.message));
+      store.close();
+    }
+    expect(errs[0]).toMatch(/cannot tell the trace format/);
+    expect(errs[1]).toBe(errs[0]);
+  });
+
+  it('without its worker module the import still happens, on the importing thread, and says so', async () => {
+    const { path, calls } = bigOtlp();
+    const store = db();
+    setImportWorkerUrl(new URL('file:///nonexistent/importWorker.js'));
+    try {
+      const r = await importTraceFile(store, path);
+      expect(r.reader).toBe('inline');
+      expect(r.calls).toBe(calls);
+      expect(r.notes.join(' ')).toMatch(/import worker did not start .*importWorker\.js is missing/);
+    } finally {
+      setImportWorkerUrl(new URL('./importWorker.ts', import.meta.url));
+      store.close();
+    }
+  });
+
+  // `npm test` builds the app before this suite runs; a bare `vitest` run without a build skips it.
+  it.skipIf(!existsSync(BUILT_WORKER))('the worker the desktop build emits (out/main/importWorker.js) imports a big file like the source one', async () => {
+    const { path, calls } = bigOtlp();
+    const a = db();
+    const b = db();
+    const fromSource = await importTraceFile(a, path, { reader: 'worker', now: clock() });
+    setImportWorkerUrl(BUILT_WORKER);
+    try {
+      const fromBuild = await importTraceFile(b, path, { reader: 'worker', now: clock() });
+      expect(fromBuild.reader).toBe('worker');
+      expect(fromBuild.notes).toEqual([]);
+      expect(fromBuild.calls).toBe(calls);
+      expect(dump(b)).toEqual(dump(a));
+      expect(fromBuild).toEqual(fromSource);
+    } finally {
+      setImportWorkerUrl(new URL('./importWorker.ts', import.meta.url));
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+// The import's reading thread: opens the trace file (format), reads and parses it, maps
+// every record to write operations and hands them to the importing thread in batches, at most a
+// few batches ahead of the writes (so memory stays flat however big the file). After the commit
+// it checkpoints the WAL on a connection of its own, off the importing thread.
+// Protocol: see ImportWorkerMessage / ImportHostMessage in importer.ts.
+import { DatabaseSync } from 'node:sqlite';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../shared/errors.ts';
+import { ImportMapper, type WriteOp } from './importMap.ts';
+import { openTraceFile } from './reader.ts';
+import type { ImportHostMessage, ImportWorkerMessage } from './importer.ts';
+
+/** Batches sent but not yet written (~1 MB of file each): enough to ride out either thread's GC pauses, few enough to bound memory. */
+const IN_FLIGHT = 8;
+
+const port = parentPort!;
+const { path } = workerData as { path: string };
+const send = (m: ImportWorkerMessage): void => port.postMessage(m);
+
+let credits = IN_FLIGHT;
+let stopped = false;
+let wake: (() => void) | null = null;
+let go: (v: { base: string; at: number } | null) => void = () => {};
+const started = new Promise<{ base: string; at: number } | null>((r) => (go = r));
+let open: (sha256: string | null) => void = () => {};
+const hashed = new Promise<string | null>((r) => (open = r));
+
+function checkpoint(db: string): void {
+  const t = performance.now();
+  try {
+    const conn = new DatabaseSync(db);
+    try {
+      conn.exec('PRAGMA busy_timeout = 5000');
+      conn.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    } finally {
+      conn.close();
+    }
+    send({ t: 'checkpointed', ms: performance.now() - t, error: null });
+  } catch (e) {
+    // Not fatal: the data is committed; SQLite checkpoints later on its own.
+    send({ t: 'checkpointed', ms: performance.now() - t, error: (e as Error).message });
+  }
+}
+
+port.on('message', (m: ImportHostMessage) => {
+  if (m.t === 'open') open(m.sha256);
+  else if (m.t === 'go') go({ base: m.base, at: m.at });
+  else if (m.t === 'ack') credits++;
+  else if (m.t === 'stop') {
+    stopped = true;
+    open(null);
+    go(null);
+  } else if (m.t === 'checkpoint') checkpoint(m.db);
+  wake?.();
+});
+
+async function run(): Promise<void> {
+  // The importing thread hashes the file while this thread starts; then the format is read.
+  const sha256 = await hashed;
+  if (sha256 === null) return;
+  const opened = await openTraceFile(path, { sha256 });
+  send({ t: 'info', info: opened.info });
+  const setup = await started;
+  if (!setup) return void (await opened.items.return(undefined));
+  const mapper = new ImportMapper({ info: opened.info, base: setup.base, at: setup.at });
+  for await (const batch of opened.items) {
+    const ops: WriteOp[] = [];
+    for (const item of batch) mapper.map(item, ops);
+    if (ops.length === 0) continue;
+    while (credits === 0 && !stopped) await new Promise<void>((r) => (wake = r));
+    if (stopped) return void (await opened.items.return(undefined));
+    credits--;
+    send({ t: 'ops', ops });
+  }
+  send({ t: 'end' });
+}
+
+run().catch((e: unknown) => {
+  send({ t: 'error', code: e instanceof AppError ? e.code : null, message: e instanceof Error ? e.message : String(e) });
+});
