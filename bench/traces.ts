@@ -137,6 +137,14 @@ function measure(file: string, dir: string): ChildResult {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1]!, argv[2]!);
+  if (argv[0] === '--make') {
+    // `--make casebench|otlp|otlp-doc N FILE`: one of the benchmark's files, for looking at by hand.
+    const [kind, n, out] = [argv[1], Number(argv[2]), argv[3]!];
+    if (kind === 'casebench') return writeLines(out, n, casebenchExport(n));
+    if (kind === 'otlp') return writeLines(out, n, (i) => JSON.stringify(envelope([otlpSpan(i)])));
+    if (kind === 'otlp-doc') return writeBigDocument(out, n);
+    throw new Error('--make casebench|otlp|otlp-doc N FILE');
+  }
   const nIdx = argv.indexOf('--calls');
   const big = nIdx >= 0 ? Number(argv[nIdx + 1]) : 200_000;
   const small = Math.round(big / 4);

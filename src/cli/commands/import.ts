@@ -4,10 +4,32 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
-import { importTraceFile, type ImportReport } from '../../core/traces/importer.ts';
+import { importTraceFile, type ImportProgress, type ImportReport } from '../../core/traces/importer.ts';
 import { openStore } from '../../core/store/store.ts';
 
 const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
+
+/** One self-overwriting status line on a terminal's stderr (nothing when stderr is not a terminal). */
+function progressLine(tty: boolean): { show: (name: string, p: ImportProgress) => void; clear: () => void } {
+  let shown = false;
+  let last = 0;
+  const clear = (): void => {
+    if (shown) process.stderr.write('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    clear,
+    show(name, p) {
+      const now = Date.now();
+      if (!tty || now - last < 100) return;
+      last = now;
+      const pct = p.bytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.bytes) * 100)) : 100;
+      const mb = (b: number): string => (b / 1048576).toFixed(0);
+      process.stderr.write(`\r\x1b[K${name}: ${pct}% (${mb(p.bytesRead)} of ${mb(p.bytes)} MB) · ${plural(p.calls, 'call')}${p.skipped ? ` · ${plural(p.skipped, 'record')} skipped` : ''}`);
+      shown = true;
+    },
+  };
+}
 
 function summaryLine(r: ImportReport): string {
   if (r.alreadyImported) return `${r.file.name}: already imported as run ${r.alreadyImported} (same content); nothing to do (--again imports it once more)`;
@@ -33,14 +55,20 @@ export function registerImport(program: Command): void {
       };
       process.on('SIGINT', onSig);
       let failed = 0;
+      const line = progressLine(Boolean(process.stderr.isTTY));
       try {
         for (const f of files) {
           if (ac.signal.aborted) break;
           try {
+            const name = f.split(/[\\/]/).pop() ?? f;
             const r = await importTraceFile(store, resolve(f), {
               signal: ac.signal, again: o.again,
-              onIssue: (i) => void process.stderr.write(`${i.where}: ${i.message}; skipped\n`),
-            });
+              onIssue: (i) => {
+                line.clear();
+                process.stderr.write(`${i.where}: ${i.message}; skipped\n`);
+              },
+              onProgress: (p) => line.show(name, p),
+            }).finally(line.clear);
             for (const n of r.notes) process.stderr.write(`casebench import: ${r.file.name}: ${n}\n`);
             if (o.json) {
               const { issues, ...rest } = r;

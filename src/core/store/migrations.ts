@@ -209,6 +209,14 @@ CREATE INDEX reviews_by_reviewer ON reviews(reviewer, id);
 ALTER TABLE tickets ADD COLUMN flags TEXT;
 `,
   },
+  {
+    version: 7,
+    name: 'drop an index no query uses',
+    sql: `
+-- call_origins is read by call_id only; an index on trace_id cost every imported call a b-tree insert.
+DROP INDEX IF EXISTS call_origins_trace;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -51,6 +51,9 @@ export function makeCall(d: DraftInput): ImportedCall {
     }
   }
   if (d.status === 'error' && x.errorCode === null) x.errorCode = classifyErrorText(d.error ?? '');
+  // The ISO forms are rendered when read (an import stores the ns; only messages and tests read these).
+  let startedAt: string | undefined;
+  let endedAt: string | null | undefined;
   return {
     record: {
       trace_id: d.traceId,
@@ -58,8 +61,19 @@ export function makeCall(d: DraftInput): ImportedCall {
       task: d.task ?? null,
       provider: d.provider,
       model: d.model,
-      started_at: nsToIso(d.startNs),
-      ended_at: endNs === null ? null : nsToIso(endNs),
+      get started_at(): string {
+        return (startedAt ??= nsToIso(d.startNs));
+      },
+      set started_at(v: string) {
+        startedAt = v;
+      },
+      get ended_at(): string | null {
+        if (endedAt === undefined) endedAt = endNs === null ? null : nsToIso(endNs);
+        return endedAt;
+      },
+      set ended_at(v: string | null) {
+        endedAt = v;
+      },
       latency_ms: latency,
       ttft_ms: d.ttftMs ?? null,
       input_tokens: d.inputTokens,

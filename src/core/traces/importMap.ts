@@ -25,18 +25,26 @@ export type WriteOp =
   /** A ticket line: written as given (text fills an empty ticket, never replaces one). */
   | [typeof OP.ticket, id: string, text: string, title: string | null, createdAt: string | null, labels: string | null, source: string | null]
   /**
-   * One model call. call = insertCall's parameters (attempt at CALL_ATTEMPT is 0 when the source
-   * numbers none: the writer numbers it); origin = insertOrigin's without the call id; result =
-   * upsertResult's for formats whose results are derived from their calls, else null.
+   * One model call. call = insertCall's parameters (C.* below; attempt is 0 when the source numbers
+   * none: the writer numbers it); origin = call_origins' columns after call_id, run_id and file
+   * (O.*: the writer has those). derived: the call is also its group's result (formats that carry
+   * no result records); the writer builds that row from the call's own values.
    */
-  | [typeof OP.call, ticketId: string, ticketText: string | null, call: SqlValue[], origin: SqlValue[], result: SqlValue[] | null, numbered: boolean]
+  | [typeof OP.call, ticketText: string | null, call: SqlValue[], origin: SqlValue[], derived: boolean, numbered: boolean]
   | [typeof OP.runTicket, runId: string, ticketId: string, params: SqlValue[]]
   | [typeof OP.result, runId: string, ticketId: string, params: SqlValue[]]
   | [typeof OP.review, where: string, line: Record<string, unknown>];
 
-/** Index of the attempt number in a call's parameters, and of started_ms in a derived result's. */
-export const CALL_ATTEMPT = 6;
-export const RESULT_STARTED_MS = 10;
+/** Positions in a call op's parameter arrays (insertCall's column order; the origin's after call_id, run_id, file). */
+export const C = {
+  run: 0, ticket: 1, task: 2, spec: 3, provider: 4, model: 5, attempt: 6, promptVersion: 7, startedAt: 8, latency: 9, ttft: 10,
+  queue: 11, providerTotal: 12, status: 13, errorCode: 14, errorMessage: 15, http: 16, requestId: 17, inputTokens: 18,
+  outputTokens: 19, cachedTokens: 20, reasoningTokens: 21, cost: 22, raw: 23,
+} as const;
+export const O = {
+  format: 0, locator: 1, traceId: 2, spanId: 3, parentSpanId: 4, source: 5, startNs: 6, endNs: 7, inputMessages: 8, parsedOutput: 9,
+  metadata: 10, value: 11,
+} as const;
 
 export function shortHash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 8);
@@ -48,7 +56,7 @@ export interface MapperSetup {
   info: TraceFileInfo;
   /** Prefix of the import run ids (import-<sha16>, plus a suffix when the content was imported before). */
   base: string;
-  /** The import's clock reading, for recorded_at of derived results. */
+  /** The import's clock reading, for recorded_at of result lines that carry none. */
   at: number;
 }
 
@@ -136,20 +144,13 @@ export class ImportMapper {
       c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode, errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens,
       r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, r.cost_usd, r.output_text,
     ];
-    const result: SqlValue[] | null = foreign
-      ? [
-          runId, ticketId, task, spec, status, value, r.output_text, provider, model, c.x.promptVersion, startMs, startMs + (r.latency_ms ?? 0),
-          r.latency_ms, r.ttft_ms, c.x.queueTimeMs, c.x.providerTotalMs, r.input_tokens, r.output_tokens, c.x.cachedTokens,
-          c.x.reasoningTokens, r.cost_usd, errorCode, errorMessage, this.at,
-        ]
-      : null;
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
     const origin: SqlValue[] = [
-      runId, format, info.name, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id,
-      JSON.stringify(source), startNs.toString(), endNs === null ? null : endNs.toString(), JSON.stringify(r.input_messages),
-      json(r.parsed_output), JSON.stringify(meta), value,
+      format, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id, JSON.stringify(source),
+      startNs.toString(), endNs === null ? null : endNs.toString(), JSON.stringify(r.input_messages), json(r.parsed_output),
+      JSON.stringify(meta), value,
     ];
-    out.push([OP.call, ticketId, this.ticketText(ticketId, text), call, origin, result, c.x.attempt !== null]);
+    out.push([OP.call, this.ticketText(ticketId, text), call, origin, foreign, c.x.attempt !== null]);
   }
 
   private runOf(o: Record<string, unknown>, out: WriteOp[]): string {

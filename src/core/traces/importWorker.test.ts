@@ -108,12 +108,19 @@ describe('import on a worker thread', () => {
     const store = db();
     const seen: string[] = [];
     const progress: number[] = [];
-    const r = await importTraceFile(store, path, { onIssue: (i) => seen.push(i.where), onProgress: (n) => progress.push(n) });
+    let last = { bytesRead: 0, bytes: -1 };
+    const r = await importTraceFile(store, path, { onIssue: (i) => seen.push(i.where), onProgress: (p) => {
+      progress.push(p.calls);
+      last = p;
+    } });
     expect(r.reader).toBe('worker'); // chosen by size
     expect(r.calls).toBe(calls);
     expect(bad.length).toBeGreaterThan(5);
     expect(seen).toEqual(bad.map((n) => `${path.split('/').pop()}:${n}`));
-    expect(progress.length).toBeGreaterThan(0);
+    // progress after every batch: calls only grow, and the last one has read the whole file
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    expect(last.bytesRead).toBe(last.bytes);
     // The retry came first in the file but started last: it is attempt 2, the earlier call attempt 1.
     const attempts = store.prepare(`SELECT attempt, started_at FROM calls WHERE ticket_id = 'T0' AND task = 'platform' ORDER BY started_at`).all();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);

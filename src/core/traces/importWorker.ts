@@ -70,7 +70,7 @@ async function run(): Promise<void> {
     while (credits === 0 && !stopped) await new Promise<void>((r) => (wake = r));
     if (stopped) return void (await opened.items.return(undefined));
     credits--;
-    send({ t: 'ops', ops });
+    send({ t: 'ops', ops, bytesRead: opened.bytesRead() });
   }
   send({ t: 'end' });
 }

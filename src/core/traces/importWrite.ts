@@ -3,7 +3,7 @@
 // attempt numbers, reviews against this schema's columns, and the per-run summary at the end.
 import type { StatementSync } from 'node:sqlite';
 import type { Store } from '../store/store.ts';
-import { CALL_ATTEMPT, OP, RESULT_STARTED_MS, type SqlValue, type WriteOp } from './importMap.ts';
+import { C, O, OP, type SqlValue, type WriteOp } from './importMap.ts';
 import type { TraceFileInfo } from './reader.ts';
 import { hasTable, SQL, tableColumns, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
@@ -29,18 +29,19 @@ export interface ImportReport {
 
 export interface WriterOptions {
   onIssue?: (issue: ImportIssue) => void;
-  onProgress?: (calls: number) => void;
   now: () => number;
+  /** The import's clock reading: recorded_at of the results derived from calls. */
+  at: number;
 }
 
 const MAX_ISSUES = 1000;
 const MODEL_CALL_RULE = 'LangSmith run_type "llm", Langfuse GENERATION, OTel gen_ai.operation.name chat/text_completion/generate_content, OpenInference LLM';
-const PROGRESS_EVERY = 5000;
 
 export class ImportWriter {
   readonly report: ImportReport;
   private readonly store: Store;
   private readonly opts: WriterOptions;
+  private readonly at: number;
   private readonly runs = new Map<string, string>(); // source run key → import run id
   private readonly runConfigs = new Map<string, Record<string, unknown>>();
   private readonly ticketsSeen = new Map<string, boolean>(); // id → has text
@@ -55,17 +56,19 @@ export class ImportWriter {
   private readonly derivedResults = new Set<string>();
   private readonly withResultLines = new Set<string>();
   private readonly withRunTicketLines = new Set<string>();
-  private readonly st: Record<'run' | 'ticket' | 'ticketText' | 'call' | 'origin' | 'result' | 'upsertResult' | 'runTicket', StatementSync>;
+  private readonly st: Record<'run' | 'ticket' | 'ticketText' | 'call' | 'origin' | 'result' | 'firstResult' | 'resultGroup' | 'nextResult' | 'runTicket', StatementSync>;
 
   constructor(store: Store, file: TraceFileInfo, reader: ImportReport['reader'], opts: WriterOptions) {
     this.store = store;
     this.opts = opts;
+    this.at = opts.at;
     this.report = { file, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
     this.reviews = hasTable(store, 'reviews') ? new Set(tableColumns(store, 'reviews')) : null;
     this.st = {
       run: store.prepare(SQL.insertRun), ticket: store.prepare(SQL.upsertTicket), ticketText: store.prepare(SQL.ticketText),
       call: store.prepare(SQL.insertCall), origin: store.prepare(SQL.insertOrigin), result: store.prepare(SQL.insertResult),
-      upsertResult: store.prepare(SQL.upsertResultReturning), runTicket: store.prepare(SQL.upsertRunTicket),
+      firstResult: store.prepare(SQL.firstResult), resultGroup: store.prepare(SQL.resultGroup), nextResult: store.prepare(SQL.nextResult),
+      runTicket: store.prepare(SQL.upsertRunTicket),
     };
   }
 
@@ -87,7 +90,7 @@ export class ImportWriter {
     for (const op of ops) {
       switch (op[0]) {
         case OP.call:
-          this.call(op[1], op[2], op[3], op[4], op[5], op[6]);
+          this.call(op[1], op[2], op[3], op[4], op[5]);
           break;
         case OP.issue:
           this.issue({ where: op[1], message: op[2] });
@@ -139,24 +142,35 @@ export class ImportWriter {
     this.ticketsSeen.set(id, hasText);
   }
 
-  private call(ticketId: string, ticketText: string | null, call: SqlValue[], origin: SqlValue[], result: SqlValue[] | null, numbered: boolean): void {
-    this.ensureTicket(ticketId, ticketText);
-    const runId = call[0] as string;
-    if (result) {
+  private call(ticketText: string | null, c: SqlValue[], o: SqlValue[], derived: boolean, numbered: boolean): void {
+    const runId = c[C.run] as string;
+    this.ensureTicket(c[C.ticket] as string, ticketText);
+    if (derived) {
       // A foreign call is its group's result as written: the latest call by start wins and every
-      // call counts as an attempt, so the count the upsert returns is this call's attempt number
-      // (when the source numbers none) as long as the group's calls arrive in start order.
-      const row = this.st.upsertResult.get(...result) as Row;
+      // call counts as an attempt, so the group's count is this call's attempt number (when the
+      // source numbers none) as long as the group's calls arrive in start order.
       this.derivedResults.add(runId);
-      if (!numbered) {
-        call[CALL_ATTEMPT] = Number(row.attempts);
-        if (Number(row.started_ms) > (result[RESULT_STARTED_MS] as number)) this.outOfOrder.add(runId);
+      const startMs = c[C.startedAt] as number;
+      const result = [
+        runId, c[C.ticket], c[C.task], c[C.spec], c[C.status], o[O.value], c[C.raw], c[C.provider], c[C.model], c[C.promptVersion],
+        startMs, startMs + ((c[C.latency] as number | null) ?? 0), c[C.latency], c[C.ttft], c[C.queue], c[C.providerTotal],
+        c[C.inputTokens], c[C.outputTokens], c[C.cachedTokens], c[C.reasoningTokens], c[C.cost], c[C.errorCode], c[C.errorMessage], this.at,
+      ] as SqlValue[];
+      let attempt = 1;
+      if (Number(this.st.firstResult.run(...result).changes) === 0) {
+        const prev = this.st.resultGroup.get(runId, c[C.ticket]!, c[C.task]!, c[C.spec]!) as Row | undefined;
+        this.st.nextResult.run(...result);
+        attempt = Number(prev?.attempts ?? 0) + 1;
+        if (Number(prev?.started_ms) > startMs) this.outOfOrder.add(runId);
       }
+      if (!numbered) c[C.attempt] = attempt;
     } else if (!numbered) this.unnumbered.add(runId);
-    const res = this.st.call.run(...call);
-    this.st.origin.run(Number(res.lastInsertRowid), ...origin);
-    const n = ++this.report.calls;
-    if (this.opts.onProgress && n % PROGRESS_EVERY === 0) this.opts.onProgress(n);
+    const res = this.st.call.run(...c);
+    this.st.origin.run(
+      Number(res.lastInsertRowid), runId, o[O.format]!, this.report.file.name, o[O.locator]!, o[O.traceId]!, o[O.spanId]!, o[O.parentSpanId]!,
+      o[O.source]!, o[O.startNs]!, o[O.endNs]!, o[O.inputMessages]!, o[O.parsedOutput]!, o[O.metadata]!, o[O.value]!,
+    );
+    this.report.calls++;
   }
 
   private review(where: string, o: Record<string, unknown>): void {

@@ -25,8 +25,8 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Each skipped record as soon as it is met (the CLI prints them). */
   onIssue?: (issue: ImportIssue) => void;
-  /** Calls written so far, every few thousand. */
-  onProgress?: (calls: number) => void;
+  /** After each batch written (about every MB of the file): calls so far and how far into the file. */
+  onProgress?: (p: ImportProgress) => void;
   /** Import a file whose content was imported before (default: report it and do nothing). */
   again?: boolean;
   now?: () => number;
@@ -39,13 +39,20 @@ export interface ImportOptions {
   onCheckpoint?: (c: { ms: number; error: string | null }) => void;
 }
 
+export interface ImportProgress {
+  calls: number;
+  skipped: number;
+  bytesRead: number;
+  bytes: number;
+}
+
 /** From this size on, reading on a worker thread pays for the thread's start (~0.1 s). */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
 
 /** What the reading thread sends. */
 export type ImportWorkerMessage =
   | { t: 'info'; info: TraceFileInfo }
-  | { t: 'ops'; ops: WriteOp[] }
+  | { t: 'ops'; ops: WriteOp[]; bytesRead: number }
   | { t: 'end' }
   | { t: 'error'; code: ErrorCode | null; message: string }
   | { t: 'checkpointed'; ms: number; error: string | null };
@@ -72,6 +79,10 @@ const cancelled = (): AppError => new AppError('CANCELLED', 'import cancelled');
 function emptyReport(info: TraceFileInfo, reader: ImportReport['reader']): ImportReport {
   return { file: info, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
 }
+
+const progressOf = (w: ImportWriter, bytesRead: number): ImportProgress => ({
+  calls: w.report.calls, skipped: w.report.skipped, bytesRead, bytes: w.report.file.bytes,
+});
 
 const baseFor = (info: TraceFileInfo, prior: string | null, now: () => number): string =>
   `import-${info.sha256.slice(0, 16)}${prior ? `-${shortHash(String(now()))}` : ''}`;
@@ -104,8 +115,9 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
     await opened.items.return(undefined);
     return { ...emptyReport(info, 'inline'), alreadyImported: prior };
   }
-  const mapper = new ImportMapper({ info, base: baseFor(info, prior, now), at: now() });
-  const writer = new ImportWriter(store, info, 'inline', { onIssue: opts.onIssue, onProgress: opts.onProgress, now });
+  const at = now();
+  const mapper = new ImportMapper({ info, base: baseFor(info, prior, now), at });
+  const writer = new ImportWriter(store, info, 'inline', { onIssue: opts.onIssue, now, at });
   writer.begin();
   try {
     const ops: WriteOp[] = [];
@@ -113,6 +125,7 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
       ops.length = 0;
       for (const item of batch) mapper.map(item, ops);
       writer.apply(ops);
+      opts.onProgress?.(progressOf(writer, opened.bytesRead()));
     }
     if (opts.signal?.aborted) throw cancelled();
     return writer.finish();
@@ -172,19 +185,21 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     const { info } = first;
     const prior = importRunForSha(store, info.sha256);
     if (prior && !opts.again) return { ok: true, report: { ...emptyReport(info, 'worker'), alreadyImported: prior } };
-    worker.postMessage({ t: 'go', base: baseFor(info, prior, now), at: now() } satisfies ImportHostMessage);
+    const at = now();
+    worker.postMessage({ t: 'go', base: baseFor(info, prior, now), at } satisfies ImportHostMessage);
     // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
     // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
     // this thread for as long as copying the whole import takes).
     autocheckpoint = Number((store.prepare('PRAGMA wal_autocheckpoint').get() as Row).wal_autocheckpoint);
     store.prepare('PRAGMA wal_autocheckpoint = 0').get();
-    writer = new ImportWriter(store, info, 'worker', { onIssue: opts.onIssue, onProgress: opts.onProgress, now });
+    writer = new ImportWriter(store, info, 'worker', { onIssue: opts.onIssue, now, at });
     writer.begin();
     for (;;) {
       const m = await box.next();
       if (m.t === 'ops') {
         writer.apply(m.ops);
         worker.postMessage({ t: 'ack' } satisfies ImportHostMessage);
+        opts.onProgress?.(progressOf(writer, m.bytesRead));
         if (opts.signal?.aborted) throw cancelled();
       } else if (m.t === 'end') break;
       else if (m.t === 'aborted') throw cancelled();

@@ -32,15 +32,32 @@ export interface Plan {
   finish(): Unit[];
 }
 
-/** Walks an in-memory value with a plan's selection, as the streaming scanner would. */
-export function walkPlan(value: unknown, plan: Plan, where: string, path: PathSeg[] = []): Unit[] {
+/**
+ * Walks an in-memory value with a plan's selection, as the streaming scanner would. The path is
+ * one array pushed and popped on the way (plans read it during the call, never keep it), and the
+ * units go into one output array: a JSONL line of spans allocates nothing per level.
+ */
+export function walkPlan(value: unknown, plan: Plan, where: string, path: PathSeg[] = [], out: Unit[] = []): Unit[] {
   const d = plan.select(path);
-  if (d === 'skip') return [];
+  if (d === 'skip') return out;
   if (d === 'descend' && typeof value === 'object' && value !== null) {
-    const out: Unit[] = [];
-    if (Array.isArray(value)) value.forEach((v, i) => out.push(...walkPlan(v, plan, where, [...path, i])));
-    else for (const [k, v] of Object.entries(value)) out.push(...walkPlan(v, plan, where, [...path, k]));
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walkPlan(value[i], plan, where, path, out);
+        path.pop();
+      }
+    } else {
+      const o = value as Record<string, unknown>;
+      for (const k in o) {
+        if (!Object.hasOwn(o, k)) continue;
+        path.push(k);
+        walkPlan(o[k], plan, where, path, out);
+        path.pop();
+      }
+    }
     return out;
   }
-  return plan.onValue(path, value, where);
+  for (const u of plan.onValue(path, value, where)) out.push(u);
+  return out;
 }

@@ -39,6 +39,13 @@ export interface OpenedTraceFile {
   info: TraceFileInfo;
   /** Batches of items in file order (a batch per chunk read, so nothing waits on a promise per record). */
   items: AsyncGenerator<TraceItem[]>;
+  /** Bytes of the file read so far (for progress). */
+  bytesRead: () => number;
+}
+
+/** Bytes read so far by the stream that feeds the items. */
+interface ReadProgress {
+  bytes: number;
 }
 
 const CHUNK = 1 << 20;
@@ -62,11 +69,12 @@ async function headOf(path: string, bytes = 64 * 1024): Promise<string> {
   }
 }
 
-async function* textChunks(path: string, signal?: AbortSignal): AsyncGenerator<string> {
+async function* textChunks(path: string, signal?: AbortSignal, progress?: ReadProgress): AsyncGenerator<string> {
   const s = createReadStream(path, { encoding: 'utf8', highWaterMark: CHUNK });
   try {
     for await (const c of s) {
       if (signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
+      if (progress) progress.bytes = s.bytesRead;
       yield c as string;
     }
   } finally {
@@ -121,6 +129,11 @@ class Plans {
       resolver?.finish();
       this.drain(out);
     }
+  }
+
+  /** Frees what the resolvers hold (their spill files), also when reading stops early. */
+  close(): void {
+    for (const { resolver } of this.byKey.values()) resolver?.close();
   }
 }
 
@@ -179,129 +192,144 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal; 
     path, name, bytes: st.size, sha256, family, container,
     label: `${labelOf(family, shape)} (${container === 'jsonl' ? 'JSONL' : container === 'csv' ? 'CSV' : 'JSON'})`,
   };
+  const progress: ReadProgress = { bytes: 0 };
   const items =
-    container === 'jsonl' ? readJsonl(path, ctx, opts.signal)
-    : container === 'csv' ? readCsv(path, ctx, opts.signal)
-    : readDocument(path, ctx, family, shape, opts.signal);
-  return { info, items };
+    container === 'jsonl' ? readJsonl(path, ctx, progress, opts.signal)
+    : container === 'csv' ? readCsv(path, ctx, progress, opts.signal)
+    : readDocument(path, ctx, family, shape, progress, opts.signal);
+  return { info, items, bytesRead: () => progress.bytes };
 }
 
-async function* readJsonl(path: string, ctx: FileContext, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+async function* readJsonl(path: string, ctx: FileContext, progress: ReadProgress, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
   const plans = new Plans(ctx);
-  let n = 0;
-  let rest = '';
-  // A bad line is reported when the next line arrives, so the last one can say the file looks cut off.
-  let pendingBad: ImportIssue | null = null;
-  const doLine = (raw: string, out: TraceItem[]): void => {
-    n++;
-    let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (n === 1) line = line.replace(/^\uFEFF/, '');
-    if (line.trim() === '') return;
-    if (pendingBad) {
-      out.push({ kind: 'issue', issue: pendingBad });
-      pendingBad = null;
+  try {
+    let n = 0;
+    let rest = '';
+    // A bad line is reported when the next line arrives, so the last one can say the file looks cut off.
+    let pendingBad: ImportIssue | null = null;
+    const doLine = (raw: string, out: TraceItem[]): void => {
+      n++;
+      let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (n === 1) line = line.replace(/^\uFEFF/, '');
+      if (line.trim() === '') return;
+      if (pendingBad) {
+        out.push({ kind: 'issue', issue: pendingBad });
+        pendingBad = null;
+      }
+      const where = `${ctx.name}:${n}`;
+      let v: unknown;
+      try {
+        v = parseJson(line);
+      } catch (e) {
+        pendingBad = { where, message: `not valid JSON (${(e as Error).message.slice(0, 100)})` };
+        return;
+      }
+      const c = classifyLine(v);
+      if (!c) return void out.push({ kind: 'issue', issue: { where, message: 'not a known trace record' } });
+      if (c.family === 'feedback') return void out.push({ kind: 'issue', issue: { where, message: FEEDBACK_NOTE } });
+      const p = plans.get(c.family, c.shape, true)!;
+      p.plan.startDocument?.();
+      plans.route(walkPlan(v, p.plan, where), p.resolver, out);
+    };
+    for await (const chunk of textChunks(path, signal, progress)) {
+      const out: TraceItem[] = [];
+      let start = 0;
+      const text = rest === '' ? chunk : rest + chunk;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        doLine(text.slice(start, nl), out);
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+      if (out.length) yield out;
     }
-    const where = `${ctx.name}:${n}`;
-    let v: unknown;
-    try {
-      v = parseJson(line);
-    } catch (e) {
-      pendingBad = { where, message: `not valid JSON (${(e as Error).message.slice(0, 100)})` };
-      return;
-    }
-    const c = classifyLine(v);
-    if (!c) return void out.push({ kind: 'issue', issue: { where, message: 'not a known trace record' } });
-    if (c.family === 'feedback') return void out.push({ kind: 'issue', issue: { where, message: FEEDBACK_NOTE } });
-    const p = plans.get(c.family, c.shape, true)!;
-    p.plan.startDocument?.();
-    plans.route(walkPlan(v, p.plan, where), p.resolver, out);
-  };
-  for await (const chunk of textChunks(path, signal)) {
     const out: TraceItem[] = [];
-    let start = 0;
-    const text = rest === '' ? chunk : rest + chunk;
-    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-      doLine(text.slice(start, nl), out);
-      start = nl + 1;
+    if (rest !== '') doLine(rest, out);
+    if (pendingBad) {
+      const bad: ImportIssue = pendingBad;
+      out.push({ kind: 'issue', issue: { where: bad.where, message: `${bad.message}; it is the last line, so the file looks truncated` } });
     }
-    rest = text.slice(start);
-    if (out.length) yield out;
+    plans.finish(out);
+    yield out;
+  } finally {
+    plans.close();
   }
-  const out: TraceItem[] = [];
-  if (rest !== '') doLine(rest, out);
-  if (pendingBad) {
-    const bad: ImportIssue = pendingBad;
-    out.push({ kind: 'issue', issue: { where: bad.where, message: `${bad.message}; it is the last line, so the file looks truncated` } });
-  }
-  plans.finish(out);
-  yield out;
 }
 
-async function* readDocument(path: string, ctx: FileContext, family: Family, shape: string, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+async function* readDocument(path: string, ctx: FileContext, family: Family, shape: string, progress: ReadProgress, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
   if (family === 'feedback') {
     yield [{ kind: 'issue', issue: { where: ctx.name, message: FEEDBACK_NOTE } }];
     return;
   }
   const plans = new Plans(ctx);
-  const p = plans.get(family, shape, false);
-  if (!p) return;
-  const scanner = new JsonScanner((path) => p.plan.select(path));
-  const handle = (events: ReturnType<JsonScanner['push']>): TraceItem[] => {
-    const out: TraceItem[] = [];
-    for (const e of events) {
-      if (e.kind === 'error') {
-        out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
-        continue;
+  try {
+    const p = plans.get(family, shape, false);
+    if (!p) return;
+    const scanner = new JsonScanner((path) => p.plan.select(path));
+    const handle = (events: ReturnType<JsonScanner['push']>): TraceItem[] => {
+      const out: TraceItem[] = [];
+      for (const e of events) {
+        if (e.kind === 'error') {
+          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
+          continue;
+        }
+        let v: unknown;
+        try {
+          v = parseJson(e.text);
+        } catch (err) {
+          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
+          continue;
+        }
+        plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out);
       }
-      let v: unknown;
-      try {
-        v = parseJson(e.text);
-      } catch (err) {
-        out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
-        continue;
-      }
-      plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out);
+      return out;
+    };
+    for await (const chunk of textChunks(path, signal, progress)) {
+      const out = handle(scanner.push(chunk));
+      if (out.length) yield out;
     }
-    return out;
-  };
-  for await (const chunk of textChunks(path, signal)) {
-    const out = handle(scanner.push(chunk));
-    if (out.length) yield out;
+    const out = handle(scanner.end());
+    plans.finish(out);
+    yield out;
+  } finally {
+    plans.close();
   }
-  const out = handle(scanner.end());
-  plans.finish(out);
-  yield out;
 }
 
-async function* readCsv(path: string, ctx: FileContext, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+async function* readCsv(path: string, ctx: FileContext, progress: ReadProgress, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
   const plans = new Plans(ctx);
-  const p = plans.get('langfuse', 'rows', true)!;
-  const skipped: ImportIssue[] = [];
-  const parser = createReadStream(path).pipe(
-    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
-  );
-  parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ where: `${ctx.name}:${err.lines ?? '?'}`, message: `bad CSV row (${err.message})` }));
-  const flushSkipped = (out: TraceItem[]): void => {
-    for (const i of skipped) out.push({ kind: 'issue', issue: i });
-    skipped.length = 0;
-  };
   try {
-    for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-      if (signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
-      const out: TraceItem[] = [];
-      flushSkipped(out);
-      const row: Record<string, unknown> = {};
-      // CSV cells are text; empty cells are absent values
-      for (const [k, v] of Object.entries(rec.record)) if (v !== '') row[k] = v;
-      plans.route(p.plan.onValue([], row, `${ctx.name}:${rec.info.lines}`), p.resolver, out);
-      yield out;
+    const p = plans.get('langfuse', 'rows', true)!;
+    const skipped: ImportIssue[] = [];
+    const file = createReadStream(path);
+    const parser = file.pipe(
+      parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
+    );
+    parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ where: `${ctx.name}:${err.lines ?? '?'}`, message: `bad CSV row (${err.message})` }));
+    const flushSkipped = (out: TraceItem[]): void => {
+      for (const i of skipped) out.push({ kind: 'issue', issue: i });
+      skipped.length = 0;
+    };
+    try {
+      for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+        if (signal?.aborted) throw new AppError('CANCELLED', 'import cancelled');
+        progress.bytes = file.bytesRead;
+        const out: TraceItem[] = [];
+        flushSkipped(out);
+        const row: Record<string, unknown> = {};
+        // CSV cells are text; empty cells are absent values
+        for (const [k, v] of Object.entries(rec.record)) if (v !== '') row[k] = v;
+        plans.route(p.plan.onValue([], row, `${ctx.name}:${rec.info.lines}`), p.resolver, out);
+        yield out;
+      }
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      yield [{ kind: 'issue', issue: { where: ctx.name, message: `the CSV cannot be read past this point (${(e as Error).message})` } }];
     }
-  } catch (e) {
-    if (e instanceof AppError) throw e;
-    yield [{ kind: 'issue', issue: { where: ctx.name, message: `the CSV cannot be read past this point (${(e as Error).message})` } }];
+    const out: TraceItem[] = [];
+    flushSkipped(out);
+    plans.finish(out);
+    yield out;
+  } finally {
+    plans.close();
   }
-  const out: TraceItem[] = [];
-  flushSkipped(out);
-  plans.finish(out);
-  yield out;
 }

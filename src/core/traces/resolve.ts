@@ -1,8 +1,10 @@
 // Fills a model call's ticket and task from its ancestors (trace-formats note §0.1), streaming:
 // a call whose ancestors have not been read yet waits for them, and is released the moment its
 // chain is complete (or at the end of the file, with what is known). Only a small summary of
-// each node is kept, never the records themselves, so memory stays bounded by the number of
-// nodes, not their size.
+// each node is kept, never the records themselves; the most recent summaries stay in memory and
+// older ones move to a private temporary SQLite file, so memory stays flat however many spans
+// the file has (a million spans would otherwise hold a few hundred MB of summaries).
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ImportedCall } from './types.ts';
 
 export interface TraceNode {
@@ -32,15 +34,71 @@ interface Summary {
   ticketText: string | null;
 }
 
+/** Node summaries: the newest in a Map, the rest on disk (read back only when a late child asks). */
+export class SummaryStore {
+  private readonly mem = new Map<string, Summary>();
+  private readonly cap: number;
+  private db: DatabaseSync | null = null;
+  private put: StatementSync | null = null;
+  private find: StatementSync | null = null;
+  /** Summaries moved to disk so far. */
+  spilled = 0;
+
+  constructor(cap = 50_000) {
+    this.cap = cap;
+  }
+
+  set(key: string, s: Summary): void {
+    this.mem.set(key, s);
+    if (this.mem.size > this.cap) this.spill();
+  }
+
+  get(key: string): Summary | undefined {
+    const m = this.mem.get(key);
+    if (m !== undefined || this.find === null) return m;
+    const r = this.find.get(key) as Record<string, string | null> | undefined;
+    return r ? { parentKey: r.p ?? null, name: r.n ?? null, task: r.t ?? null, ticketId: r.i ?? null, ticketText: r.x ?? null } : undefined;
+  }
+
+  /** Moves the older half of the in-memory summaries to disk, in one transaction. */
+  private spill(): void {
+    if (!this.db) {
+      // '' = a private temporary database on disk, deleted when closed
+      this.db = new DatabaseSync('');
+      this.db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192');
+      this.db.exec('CREATE TABLE s (k TEXT PRIMARY KEY, p TEXT, n TEXT, t TEXT, i TEXT, x TEXT) WITHOUT ROWID');
+      this.put = this.db.prepare('INSERT OR REPLACE INTO s VALUES (?, ?, ?, ?, ?, ?)');
+      this.find = this.db.prepare('SELECT p, n, t, i, x FROM s WHERE k = ?');
+    }
+    const put = this.put!;
+    let n = this.mem.size - this.cap / 2;
+    this.db.exec('BEGIN');
+    for (const [k, s] of this.mem) {
+      if (n-- <= 0) break;
+      put.run(k, s.parentKey, s.name, s.task, s.ticketId, s.ticketText);
+      this.mem.delete(k);
+      this.spilled++;
+    }
+    this.db.exec('COMMIT');
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = null;
+    this.put = this.find = null;
+  }
+}
+
 export class AncestorResolver {
-  private readonly nodes = new Map<string, Summary>();
+  private readonly nodes: SummaryStore;
   private readonly waiting = new Map<string, TraceNode[]>();
   private readonly fallback: TaskFallback;
   private readonly emit: (call: ImportedCall) => void;
 
-  constructor(fallback: TaskFallback, emit: (call: ImportedCall) => void) {
+  constructor(fallback: TaskFallback, emit: (call: ImportedCall) => void, memoryCap?: number) {
     this.fallback = fallback;
     this.emit = emit;
+    this.nodes = new SummaryStore(memoryCap);
   }
 
   /** Adds a node; releases every call that was waiting for it and can now be resolved. */
@@ -62,6 +120,11 @@ export class AncestorResolver {
     const rest = [...this.waiting.values()].flat();
     this.waiting.clear();
     for (const w of rest) this.tryResolve(w, true);
+    this.close();
+  }
+
+  close(): void {
+    this.nodes.close();
   }
 
   private tryResolve(node: TraceNode, final: boolean): void {

@@ -84,11 +84,13 @@ const LATEST_WINS = ['status', 'value', 'raw', 'provider', 'model', 'prompt_vers
 
 // A foreign call is its group's result as it is written: the latest call (by start) wins, every
 // call counts as an attempt. started_ms/ended_ms hold epoch ms until relativeResultTimes runs.
-const UPSERT_RESULT = `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
+// The first call of a group is a plain insert (the common case: no conflict, nothing to read back);
+// a later one reads the group's count and latest start, then updates it.
+const RESULT_INSERT = `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
       started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
       reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
-    ON CONFLICT(run_id, ticket_id, task, model_spec) DO UPDATE SET attempts = results.attempts + 1, ${LATEST_WINS}`;
+    ON CONFLICT(run_id, ticket_id, task, model_spec) DO`;
 
 const NUMBERING = `UPDATE calls SET attempt = x.rn FROM (
       SELECT id, ROW_NUMBER() OVER (PARTITION BY ticket_id, task, model_spec ORDER BY started_at, id) AS rn FROM calls WHERE run_id = ?
@@ -136,7 +138,9 @@ export const SQL = {
     FROM calls WHERE run_id = ? GROUP BY ticket_id`,
   runTicketsFromResults: `INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at)
     SELECT DISTINCT run_id, ticket_id, 'done', NULL, NULL, NULL FROM results WHERE run_id = ? AND ticket_id IN (SELECT id FROM tickets)`,
-  upsertResultReturning: `${UPSERT_RESULT} RETURNING attempts, started_ms`,
+  firstResult: `${RESULT_INSERT} NOTHING`,
+  resultGroup: 'SELECT attempts, started_ms FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?',
+  nextResult: `${RESULT_INSERT} UPDATE SET attempts = results.attempts + 1, ${LATEST_WINS}`,
   relativeResultTimes: `UPDATE results SET started_ms = results.started_ms - t.t0, ended_ms = results.ended_ms - t.t0
     FROM (SELECT ticket_id, min(started_at) AS t0 FROM calls WHERE run_id = ? GROUP BY ticket_id) AS t
     WHERE results.run_id = ? AND results.ticket_id = t.ticket_id`,
