@@ -1,7 +1,9 @@
-// Trace import benchmark (`node bench/traces.ts [--calls N] [--keep]`): generates casebench JSONL, OTLP
-// JSONL and one big OTLP JSON document, imports each in its own process into a fresh database and
-// prints calls/s against the targets (≥ 50,000/s casebench JSONL, ≥ 20,000/s OTLP JSONL) and peak
-// RSS at two file sizes, to show memory stays flat while the file grows. Not a test: figures only.
+// Trace import benchmark (`node bench/traces.ts [--calls N] [--only casebench|otlp|otlp-doc] [--keep]`):
+// generates casebench JSONL, OTLP JSONL and one big OTLP JSON document, imports each in its own
+// process into a fresh database and prints calls/s against the targets (≥ 50,000/s casebench JSONL,
+// ≥ 20,000/s OTLP JSONL), the import over bounds measured in the same run (reading alone, writing
+// alone), and peak RSS at two file sizes, to show memory stays flat while the file grows
+// (`--calls 700000` makes the bigger files about 1 GB). Not a test: figures only.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,19 +126,82 @@ async function child(file: string, db: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
-function measure(file: string, dir: string): ChildResult {
-  const db = join(dir, `${Math.random().toString(36).slice(2)}.db`);
-  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file, db], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`import of ${file} failed: ${r.stderr}`);
-  rmSync(db, { force: true });
-  rmSync(`${db}-wal`, { force: true });
-  rmSync(`${db}-shm`, { force: true });
-  return JSON.parse(r.stdout) as ChildResult;
+/** Bounds measured in the same run: reading alone (read + JSON.parse of every record, one thread) and writing alone. */
+async function boundParse(file: string): Promise<void> {
+  const { createReadStream } = await import('node:fs');
+  const { JsonScanner } = await import('../src/core/traces/jsonStream.ts');
+  const t = performance.now();
+  let n = 0;
+  const s = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  if (file.includes('one-document')) {
+    // a whole TracesData document: the importer's own streaming scanner picks out each span
+    const scanner = new JsonScanner((p) => (p.length < 5 ? 'descend' : 'value'));
+    for await (const chunk of s) for (const e of scanner.push(chunk as string)) if (e.kind === 'value') (JSON.parse(e.text), n++);
+  } else {
+    let rest = '';
+    for await (const chunk of s) {
+      const text = rest + (chunk as string);
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        JSON.parse(text.slice(start, nl));
+        n++;
+        start = nl + 1;
+      }
+      rest = text.slice(start);
+    }
+  }
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t, records: n }));
 }
+
+/** Writing alone: the rows the import wrote, copied by SQLite itself into a fresh workspace (no JS per row). */
+async function boundWrite(imported: string, fresh: string): Promise<void> {
+  const { openStore } = await import('../src/core/store/store.ts');
+  const store = openStore(fresh);
+  store.prepare('PRAGMA wal_autocheckpoint = 0').get();
+  store.prepare(`ATTACH DATABASE '${imported.replace(/'/g, "''")}' AS src`).run();
+  const t = performance.now();
+  store.prepare('BEGIN IMMEDIATE').run();
+  for (const table of ['runs', 'tickets', 'calls', 'call_origins', 'results', 'run_tickets']) store.prepare(`INSERT INTO main.${table} SELECT * FROM src.${table}`).run();
+  store.prepare('COMMIT').run();
+  const ms = performance.now() - t;
+  store.close();
+  process.stdout.write(JSON.stringify({ ms }));
+}
+
+function runChild<T>(args: string[]): T {
+  const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`bench child ${args.join(' ')} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+function rmDb(db: string): void {
+  for (const sfx of ['', '-wal', '-shm']) rmSync(`${db}${sfx}`, { force: true });
+}
+
+interface Measured {
+  r: ChildResult;
+  parseMs: number;
+  writeMs: number;
+}
+
+function measure(file: string, dir: string): Measured {
+  const db = join(dir, `${Math.random().toString(36).slice(2)}.db`);
+  const r = runChild<ChildResult>(['--child', file, db]);
+  const parseMs = runChild<{ ms: number }>(['--bound-parse', file]).ms;
+  const fresh = join(dir, `${Math.random().toString(36).slice(2)}.db`);
+  const writeMs = runChild<{ ms: number }>(['--bound-write', db, fresh]).ms;
+  rmDb(db);
+  rmDb(fresh);
+  return { r, parseMs, writeMs };
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') return child(argv[1]!, argv[2]!);
+  if (argv[0] === '--bound-parse') return boundParse(argv[1]!);
+  if (argv[0] === '--bound-write') return boundWrite(argv[1]!, argv[2]!);
   if (argv[0] === '--make') {
     // `--make casebench|otlp|otlp-doc N FILE`: one of the benchmark's files, for looking at by hand.
     const [kind, n, out] = [argv[1], Number(argv[2]), argv[3]!];
@@ -149,38 +214,54 @@ async function main(): Promise<void> {
   const big = nIdx >= 0 ? Number(argv[nIdx + 1]) : 200_000;
   const small = Math.round(big / 4);
   const keep = argv.includes('--keep');
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-traces-'));
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
   log(`casebench trace import benchmark (Node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}); files in ${dir}`);
-  const cases: Array<{ name: string; target: number | null; make: (p: string, n: number) => Promise<void> }> = [
-    { name: 'casebench JSONL (an export)', target: 50_000, make: (p, n) => writeLines(p, n, casebenchExport(n)) },
-    { name: 'OTLP JSONL (one TracesData a line)', target: 20_000, make: (p, n) => writeLines(p, n, (i) => JSON.stringify(envelope([otlpSpan(i)]))) },
-    { name: 'OTLP JSON, one document (streamed)', target: null, make: writeBigDocument },
+  log('Each import runs in a fresh process into a fresh workspace. "committed" = the import returned (all rows visible);');
+  log('"checkpointed" = the WAL copied into the database file afterwards (in the background, off the importing thread).');
+  log('Same-run bounds: read = read + JSON.parse of every record on one thread; write = SQLite copying the same rows into a');
+  log('fresh workspace by itself (INSERT … SELECT, no JS per row). The import reads and writes on two threads at once, so its');
+  log('floor is the slower of the two: "× floor" is the import time over max(read, write).');
+  const cases: Array<{ key: string; name: string; target: number | null; make: (p: string, n: number) => Promise<void> }> = [
+    { key: 'casebench', name: 'casebench JSONL (an export)', target: 50_000, make: (p, n) => writeLines(p, n, casebenchExport(n)) },
+    { key: 'otlp', name: 'OTLP JSONL (one TracesData a line)', target: 20_000, make: (p, n) => writeLines(p, n, (i) => JSON.stringify(envelope([otlpSpan(i)]))) },
+    { key: 'otlp-doc', name: 'OTLP JSON, one document (streamed)', target: null, make: writeBigDocument },
   ];
   const rows: string[] = [];
+  const summary: Record<string, unknown> = {};
   for (const c of cases) {
-    const res: Array<{ n: number; mb: number; r: ChildResult }> = [];
+    if (only && c.key !== only) continue;
+    const res: Array<{ n: number; mb: number; m: Measured }> = [];
     for (const n of [small, big]) {
       const p = join(dir, `${c.name.replace(/\W+/g, '-')}-${n}.json`);
       await c.make(p, n);
-      const r = measure(p, dir);
-      if (r.calls !== n) throw new Error(`${c.name}: imported ${r.calls} of ${n} calls (${r.skipped} skipped)`);
-      res.push({ n, mb: statSync(p).size / 1048576, r });
+      const m = measure(p, dir);
+      if (m.r.calls !== n) throw new Error(`${c.name}: imported ${m.r.calls} of ${n} calls (${m.r.skipped} skipped)`);
+      res.push({ n, mb: statSync(p).size / 1048576, m });
       if (!keep) rmSync(p);
     }
-    for (const { n, mb, r } of res) {
+    rows.push('', c.name + (c.target ? ` — target ${int(c.target)} calls/s` : ''));
+    for (const { n, mb, m } of res) {
+      const { r } = m;
       const rate = r.calls / (r.ms / 1000);
-      const cpuRate = r.calls / (r.cpuMs / 1000);
-      const vs = c.target ? ` (target ${c.target.toLocaleString('en-US')}/s: wall ×${(rate / c.target).toFixed(2)}, CPU ×${(cpuRate / c.target).toFixed(2)})` : '';
+      const floor = Math.max(m.parseMs, m.writeMs);
       rows.push(
-        `${c.name.padEnd(36)} ${n.toLocaleString('en-US').padStart(8)} calls ${mb.toFixed(0).padStart(5)} MB  ${(r.ms / 1000).toFixed(2).padStart(6)} s wall ` +
-          `${Math.round(rate).toLocaleString('en-US').padStart(7)} calls/s, ${Math.round(cpuRate).toLocaleString('en-US').padStart(7)} per CPU-s${vs}  peak RSS ${r.peakRssMb.toFixed(0)} MB (at start ${r.rssAtStartMb.toFixed(0)} MB)`,
+        `  ${int(n).padStart(9)} calls ${mb.toFixed(0).padStart(5)} MB: committed ${(r.ms / 1000).toFixed(2)} s = ${int(rate)} calls/s` +
+          `${c.target ? ` (×${(rate / c.target).toFixed(2)} the target)` : ''}, checkpointed ${(r.ckptMs / 1000).toFixed(2)} s = ${int(r.calls / (r.ckptMs / 1000))} calls/s;` +
+          ` ${(r.cpuMs / r.calls * 1000).toFixed(1)} µs CPU a call`,
       );
+      rows.push(
+        `  ${''.padStart(25)}bounds: read ${(m.parseMs / 1000).toFixed(2)} s, write ${(m.writeMs / 1000).toFixed(2)} s → import ×${(r.ms / floor).toFixed(2)} floor;` +
+          ` peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.rssAtStartMb.toFixed(0)} MB at start)`,
+      );
+      summary[`${c.key}_${n}`] = { calls: n, mb: +mb.toFixed(1), committed_ms: +r.ms.toFixed(0), checkpointed_ms: +r.ckptMs.toFixed(0), calls_per_s: Math.round(rate), read_ms: +m.parseMs.toFixed(0), write_ms: +m.writeMs.toFixed(0), x_floor: +(r.ms / floor).toFixed(2), peak_rss_mb: +r.peakRssMb.toFixed(0) };
     }
     const [a, b] = res;
-    rows.push(`${''.padEnd(36)} peak RSS at ${b!.n.toLocaleString('en-US')} / at ${a!.n.toLocaleString('en-US')} calls: ×${(b!.r.peakRssMb / a!.r.peakRssMb).toFixed(2)} for ×${(b!.n / a!.n).toFixed(0)} the calls`);
+    rows.push(`  peak RSS at ${int(b!.n)} / at ${int(a!.n)} calls: ×${(b!.m.r.peakRssMb / a!.m.r.peakRssMb).toFixed(2)} for ×${(b!.n / a!.n).toFixed(0)} the calls (${b!.mb.toFixed(0)} MB vs ${a!.mb.toFixed(0)} MB of file)`);
   }
   for (const r of rows) log(r);
+  log(`\n${JSON.stringify(summary)}`);
   if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 

@@ -4,7 +4,7 @@
 // that made no call) and tickets travel as their own lines.
 import type { Decision, PathSeg } from './jsonStream.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
-import { noExtras, type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
+import { type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
 import { TRACE_FORMATS } from './types.ts';
 import { arr, count, isoToNs, num, obj, str, type Obj } from './values.ts';
 
@@ -177,7 +177,7 @@ export function callFromLine(o: Obj, where: string): ImportedCall | string {
       metadata: { ...meta, source },
     },
     x: {
-      ...noExtras(),
+      ticketText: null,
       spanId,
       parentSpanId: str(o.parent_span_id),
       cachedTokens: count(o.cached_tokens),

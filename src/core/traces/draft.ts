@@ -2,7 +2,7 @@
 // rules: times kept to the ns and rendered as ISO UTC, latency recomputed from the two timestamps
 // (summary latency fields are only a fallback), statuses lower-cased, errors classified.
 import { ticketFromUserMessage } from '../graph/prompts.ts';
-import { noExtras, type CallExtras, type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
+import { type CallExtras, type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
 import { diffMs, nsToIso } from './values.ts';
 
 export interface DraftInput {
@@ -38,7 +38,16 @@ export function makeCall(d: DraftInput): ImportedCall {
   const latency = d.endNs !== null ? diffMs(d.startNs, d.endNs) : (d.latencyMs ?? null);
   const endNs = d.endNs ?? (latency !== null ? d.startNs + BigInt(Math.round(latency * 1e6)) : null);
   const source: SourceIds = { format: d.format, id: d.id, parent_id: d.parentId, trace_id: d.traceId, ...d.source };
-  const x: CallExtras = { ...noExtras(), ...d.x, startNs: d.startNs, endNs };
+  // Adapters build a fresh metadata object per call: it takes the source ids as its last key.
+  const metadata = d.metadata as Record<string, unknown> & { source: SourceIds };
+  metadata.source = source;
+  const dx = d.x;
+  const x: CallExtras = {
+    spanId: dx?.spanId ?? null, parentSpanId: dx?.parentSpanId ?? null, ticketText: dx?.ticketText ?? null, cachedTokens: dx?.cachedTokens ?? null,
+    reasoningTokens: dx?.reasoningTokens ?? null, requestId: dx?.requestId ?? null, errorCode: dx?.errorCode ?? null, httpStatus: dx?.httpStatus ?? null,
+    queueTimeMs: dx?.queueTimeMs ?? null, providerTotalMs: dx?.providerTotalMs ?? null, attempt: dx?.attempt ?? null, promptVersion: dx?.promptVersion ?? null,
+    modelSpec: dx?.modelSpec ?? null, startedAtMs: dx?.startedAtMs ?? null, startNs: d.startNs, endNs, run: dx?.run ?? null,
+  };
   if (x.ticketText === null) {
     // A casebench prompt carries the ticket verbatim in its user message.
     for (const m of d.input) {
@@ -84,7 +93,7 @@ export function makeCall(d: DraftInput): ImportedCall {
       input_messages: d.input,
       output_text: d.output,
       parsed_output: d.parsed ?? null,
-      metadata: { ...d.metadata, source },
+      metadata,
     },
     x,
     where: d.where,

@@ -122,7 +122,11 @@ export class ImportMapper {
     let errorCode = status === 'error' ? (c.x.errorCode ?? 'PROVIDER_ERROR') : c.x.errorCode;
     let errorMessage = r.error;
     let value: string | null = null;
-    const { source, ...meta } = r.metadata;
+    // metadata.source has its own column; the rest is stored as metadata. (The record is this
+    // mapper's to change: it is dropped once mapped. Deleting the last-added key is cheap in V8.)
+    const meta = r.metadata as Record<string, unknown>;
+    const { source } = r.metadata;
+    delete meta.source;
     if (foreign && status === 'ok' && isTaskId(task) && r.output_text !== null) {
       // An answer to a casebench task is judged as casebench judges its own calls (contracts §2).
       const parsed = parseAnswer(task, r.output_text);
