@@ -54,7 +54,7 @@ const json = (v: unknown): string | null => (v === null || v === undefined ? nul
 
 export interface MapperSetup {
   info: TraceFileInfo;
-  /** Prefix of the import run ids (import-<sha16>, plus a suffix when the content was imported before). */
+  /** Prefix of the import run ids (import-<fingerprint16>, plus a suffix when a file with that fingerprint was imported before). */
   base: string;
   /** The import's clock reading, for recorded_at of result lines that carry none. */
   at: number;
@@ -89,7 +89,7 @@ export class ImportMapper {
     id = orig ? `${this.base}-${shortHash(orig.id)}` : this.base;
     const label = orig ? `${info.name} · ${orig.label ?? orig.id}` : info.name;
     const config: Record<string, unknown> = {
-      format: info.family, detected: info.label, file: info.name, path: info.path, sha256: info.sha256, bytes: info.bytes,
+      format: info.family, detected: info.label, file: info.name, path: info.path, sha256: info.sha256, fingerprint: info.fingerprint, bytes: info.bytes,
       ...(orig ? { source_run: orig } : {}),
     };
     out.push([OP.run, key, id, label, config]);

@@ -2,7 +2,7 @@
 // importing thread writes. Whatever thread reads it, a file must land as exactly the same rows,
 // report the same skipped records, roll back the same way and be recognised when seen again.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,44 @@ function bigOtlp(): { path: string; calls: number; bad: number[] } {
   writeFileSync(path, `${lines.join('\n')}\n`);
   return { path, calls, bad };
 }
+
+describe('what counts as a file imported before', () => {
+  for (const reader of ['inline', 'worker'] as const) {
+    it(`${reader}: same content is recognised, a file that only starts and ends alike is not, and an old import without a fingerprint is found by its hash`, async () => {
+      const { path } = bigOtlp();
+      const store = db();
+      const first = await importTraceFile(store, path, { reader });
+      expect(first.file.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const config = JSON.parse(String(store.prepare('SELECT config FROM runs WHERE id = ?').get(first.runIds[0]!)!.config)) as Record<string, unknown>;
+      expect(config).toMatchObject({ sha256: first.file.sha256, fingerprint: first.file.fingerprint });
+      const calls = (): number => Number(store.prepare('SELECT count(*) AS n FROM calls').get()!.n);
+      const n = calls();
+
+      expect((await importTraceFile(store, path, { reader })).alreadyImported).toBe(first.runIds[0]);
+
+      // same size, same first and last MiB, one byte changed in the middle: new content
+      const text = readFileSync(path, 'utf8');
+      const mid = text.indexOf('"ticket.id"', text.length / 2);
+      const edited = join(dir, `edited-${seq++}.jsonl`);
+      writeFileSync(edited, text.slice(0, mid) + text.slice(mid).replace('"T', '"U'));
+      expect(readFileSync(edited).length).toBe(readFileSync(path).length);
+      const other = await importTraceFile(store, edited, { reader });
+      expect(other.alreadyImported).toBeNull();
+      expect(other.file.fingerprint).toBe(first.file.fingerprint);
+      expect(other.file.sha256).not.toBe(first.file.sha256);
+      expect(other.runIds[0]).not.toBe(first.runIds[0]);
+      expect(calls()).toBe(2 * n);
+
+      // an import recorded before fingerprints existed: found by the hash at the end, nothing kept
+      store.prepare(`UPDATE runs SET config = json_remove(config, '$.fingerprint') WHERE id = ?`).run(first.runIds[0]!);
+      const again = await importTraceFile(store, path, { reader });
+      expect(again.alreadyImported).toBe(first.runIds[0]);
+      expect(calls()).toBe(2 * n);
+      expect(store.prepare(`SELECT count(*) AS n FROM runs WHERE kind = 'import'`).get()!.n).toBe(2);
+      store.close();
+    });
+  }
+});
 
 describe('import on a worker thread', () => {
   it('writes every shared sample exactly as the inline import does', async () => {

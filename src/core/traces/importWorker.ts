@@ -22,8 +22,8 @@ let stopped = false;
 let wake: (() => void) | null = null;
 let go: (v: { base: string; at: number } | null) => void = () => {};
 const started = new Promise<{ base: string; at: number } | null>((r) => (go = r));
-let open: (sha256: string | null) => void = () => {};
-const hashed = new Promise<string | null>((r) => (open = r));
+let open: (fingerprint: string | null) => void = () => {};
+const opening = new Promise<string | null>((r) => (open = r));
 
 function checkpoint(db: string): void {
   const t = performance.now();
@@ -43,7 +43,7 @@ function checkpoint(db: string): void {
 }
 
 port.on('message', (m: ImportHostMessage) => {
-  if (m.t === 'open') open(m.sha256);
+  if (m.t === 'open') open(m.fingerprint);
   else if (m.t === 'go') go({ base: m.base, at: m.at });
   else if (m.t === 'ack') credits++;
   else if (m.t === 'stop') {
@@ -55,10 +55,10 @@ port.on('message', (m: ImportHostMessage) => {
 });
 
 async function run(): Promise<void> {
-  // The importing thread hashes the file while this thread starts; then the format is read.
-  const sha256 = await hashed;
-  if (sha256 === null) return;
-  const opened = await openTraceFile(path, { sha256 });
+  // The importing thread fingerprints the file while this thread starts; then the format is read.
+  const fingerprint = await opening;
+  if (fingerprint === null) return;
+  const opened = await openTraceFile(path, { fingerprint });
   send({ t: 'info', info: opened.info });
   const setup = await started;
   if (!setup) return void (await opened.items.return(undefined));

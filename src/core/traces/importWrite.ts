@@ -196,9 +196,10 @@ export class ImportWriter {
     }
   }
 
-  /** Derives what the file did not carry (attempt numbers, results, run tickets), closes each run, and commits. */
-  finish(): ImportReport {
+  /** Derives what the file did not carry (attempt numbers, results, run tickets), closes each run with the content's hash, and commits. */
+  finish(sha256: string): ImportReport {
     const { store, report } = this;
+    report.file = { ...report.file, sha256 };
     const finishedAt = this.opts.now();
     for (const runId of report.runIds) {
       if (this.unnumbered.has(runId)) store.prepare(SQL.numberAttempts).run(runId);
@@ -217,7 +218,7 @@ export class ImportWriter {
       const counts = store.prepare(SQL.runCounts).get(runId, runId, runId) as Row;
       report.results += Number(counts.results);
       const config = {
-        ...this.runConfigs.get(runId), imported_at: finishedAt, calls: Number(counts.calls), tickets: Number(counts.tickets),
+        ...this.runConfigs.get(runId), sha256, imported_at: finishedAt, calls: Number(counts.calls), tickets: Number(counts.tickets),
         skipped: report.skipped, issues: report.issues.slice(0, 20),
       };
       store.prepare(SQL.finishRun).run(finishedAt, JSON.stringify(assignment), JSON.stringify(config), runId);

@@ -15,8 +15,8 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
 import { ImportWriter, type ImportReport } from './importWrite.ts';
-import { openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
-import { importRunForSha, type Row } from './traceQueries.ts';
+import { fingerprintOf, openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
+import { importRunForFingerprint, importRunForSha, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
 
 export type { ImportReport } from './importWrite.ts';
@@ -59,7 +59,7 @@ export type ImportWorkerMessage =
 
 /** What the importing thread sends back. */
 export type ImportHostMessage =
-  | { t: 'open'; sha256: string }
+  | { t: 'open'; fingerprint: string }
   | { t: 'go'; base: string; at: number }
   | { t: 'ack' }
   | { t: 'stop' }
@@ -84,8 +84,41 @@ const progressOf = (w: ImportWriter, bytesRead: number): ImportProgress => ({
   calls: w.report.calls, skipped: w.report.skipped, bytesRead, bytes: w.report.file.bytes,
 });
 
-const baseFor = (info: TraceFileInfo, prior: string | null, now: () => number): string =>
-  `import-${info.sha256.slice(0, 16)}${prior ? `-${shortHash(String(now()))}` : ''}`;
+interface Identity {
+  /** Prefix of the import's run ids. */
+  base: string;
+  /** The content's sha256: being computed while the file is imported (or already known). */
+  sha256: Promise<string>;
+  /** The import run that already holds this content, when that is known before reading. */
+  already: string | null;
+}
+
+/**
+ * Names the import without reading the whole file first: a file whose fingerprint (size, first
+ * and last MiB) no import has is new content, so its runs are named after the fingerprint and the
+ * full hash is computed while it imports (and checked once more at the end). Only when an import
+ * with the same fingerprint exists does the full hash come first, to tell the same content from a
+ * file that merely starts and ends alike.
+ */
+async function identify(store: Store, path: string, fingerprint: string, opts: ImportOptions, now: () => number): Promise<Identity> {
+  const fp16 = fingerprint.slice(0, 16);
+  if (importRunForFingerprint(store, fingerprint) === null) {
+    const sha256 = sha256Of(path, opts.signal);
+    sha256.catch(() => undefined); // awaited later; a failure there is the import's failure
+    return { base: `import-${fp16}`, sha256, already: null };
+  }
+  const sha = await sha256Of(path, opts.signal);
+  const prior = importRunForSha(store, sha);
+  if (prior && !opts.again) return { base: '', sha256: Promise.resolve(sha), already: prior };
+  return { base: `import-${fp16}-${shortHash(String(now()))}`, sha256: Promise.resolve(sha), already: null };
+}
+
+/** The full hash, once the file is read; or the import that already holds the same content (checked when it was not known up front). */
+async function contentCheck(store: Store, id: Identity, opts: ImportOptions): Promise<{ sha256: string; already: string | null }> {
+  const sha256 = await id.sha256;
+  const prior = importRunForSha(store, sha256);
+  return { sha256, already: prior && !opts.again ? prior : null };
+}
 
 /** Imports a trace file (format detected from content); throws AppError only when the file as a whole is unusable. */
 export async function importTraceFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
@@ -95,7 +128,7 @@ export async function importTraceFile(store: Store, path: string, opts: ImportOp
     const st = await stat(path).catch(() => null);
     useWorker = st !== null && st.isFile() && st.size >= WORKER_MIN_BYTES;
   }
-  if (useWorker) {
+  if (useWorker && (await stat(path).catch(() => null))?.isFile()) {
     const r = await importOnWorker(store, path, opts);
     if (r.ok) return r.report;
     // The thread could not even start (a broken install): the same import, on this thread.
@@ -110,13 +143,13 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
   const now = opts.now ?? Date.now;
   const opened = await openTraceFile(path, { signal: opts.signal });
   const { info } = opened;
-  const prior = importRunForSha(store, info.sha256);
-  if (prior && !opts.again) {
+  const id = await identify(store, path, info.fingerprint, opts, now);
+  if (id.already) {
     await opened.items.return(undefined);
-    return { ...emptyReport(info, 'inline'), alreadyImported: prior };
+    return { ...emptyReport({ ...info, sha256: await id.sha256 }, 'inline'), alreadyImported: id.already };
   }
   const at = now();
-  const mapper = new ImportMapper({ info, base: baseFor(info, prior, now), at });
+  const mapper = new ImportMapper({ info, base: id.base, at });
   const writer = new ImportWriter(store, info, 'inline', { onIssue: opts.onIssue, now, at });
   writer.begin();
   try {
@@ -128,7 +161,12 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
       opts.onProgress?.(progressOf(writer, opened.bytesRead()));
     }
     if (opts.signal?.aborted) throw cancelled();
-    return writer.finish();
+    const c = await contentCheck(store, id, opts);
+    if (c.already) {
+      writer.rollback();
+      return { ...emptyReport({ ...info, sha256: c.sha256 }, 'inline'), alreadyImported: c.already };
+    }
+    return writer.finish(c.sha256);
   } catch (e) {
     writer.rollback();
     await opened.items.return(undefined);
@@ -175,18 +213,19 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
   let autocheckpoint: number | null = null;
   let keepWorker = false;
   try {
-    // The thread takes ~0.1 s to start: the file is hashed meanwhile.
-    worker.postMessage({ t: 'open', sha256: await sha256Of(path) } satisfies ImportHostMessage);
+    // The thread takes ~0.1 s to start: the file is fingerprinted meanwhile.
+    const fingerprint = await fingerprintOf(path);
+    worker.postMessage({ t: 'open', fingerprint } satisfies ImportHostMessage);
+    const id = await identify(store, path, fingerprint, opts, now);
     const first = await box.next();
     if (first.t === 'crash') return { ok: false, why: first.message };
     if (first.t === 'aborted') throw cancelled();
     if (first.t === 'error') throw workerError(first);
     if (first.t !== 'info') throw new AppError('INTERNAL', `import worker: unexpected ${first.t} before the file's description`);
     const { info } = first;
-    const prior = importRunForSha(store, info.sha256);
-    if (prior && !opts.again) return { ok: true, report: { ...emptyReport(info, 'worker'), alreadyImported: prior } };
+    if (id.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: await id.sha256 }, 'worker'), alreadyImported: id.already } };
     const at = now();
-    worker.postMessage({ t: 'go', base: baseFor(info, prior, now), at } satisfies ImportHostMessage);
+    worker.postMessage({ t: 'go', base: id.base, at } satisfies ImportHostMessage);
     // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
     // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
     // this thread for as long as copying the whole import takes).
@@ -206,7 +245,9 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
       else if (m.t === 'error') throw workerError(m);
       else if (m.t === 'crash') throw new AppError('INTERNAL', `reading ${info.name} failed: ${m.message}`);
     }
-    const report = writer.finish();
+    const c = await contentCheck(store, id, opts);
+    if (c.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: c.sha256 }, 'worker'), alreadyImported: c.already } };
+    const report = writer.finish(c.sha256);
     writer = null;
     if (store.path !== ':memory:') {
       keepWorker = true;

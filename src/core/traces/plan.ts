@@ -14,7 +14,7 @@ export type Unit = { node: TraceNode } | { issue: ImportIssue } | { item: Casebe
 export interface FileContext {
   /** The file's name, for messages. */
   name: string;
-  /** First 16 hex digits of the file's sha256: seeds synthetic ids for records that carry none. */
+  /** First 16 hex digits of the file's fingerprint (reader.ts): seeds synthetic ids for records that carry none. */
   fileId: string;
   /** The file's modification time (ns), the only clock for records that carry no time at all. */
   mtimeNs: bigint;

@@ -28,7 +28,10 @@ export interface TraceFileInfo {
   path: string;
   name: string;
   bytes: number;
+  /** The content's sha256 (hex): its identity for "already imported". The import fills it in once it has read the file ('' until then). */
   sha256: string;
+  /** sha256 of the size and the first and last MiB: known before reading, names the import run and seeds synthetic ids. */
+  fingerprint: string;
   family: Family;
   container: Container;
   /** What was found, e.g. "a Langfuse single-trace download (JSON)". */
@@ -51,10 +54,37 @@ interface ReadProgress {
 const CHUNK = 1 << 20;
 
 /** The file's sha256 (hex): its identity for "already imported". */
-export async function sha256Of(path: string): Promise<string> {
+export async function sha256Of(path: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) h.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, signal })) h.update(chunk as Buffer);
   return h.digest('hex');
+}
+
+const FINGERPRINT_SPAN = 1 << 20;
+
+/**
+ * A cheap identity known before the file is read: sha256 of its size and its first and last MiB.
+ * Equal content always gives an equal fingerprint; an equal fingerprint calls for the full hash.
+ */
+export async function fingerprintOf(path: string): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const h = createHash('sha256').update(`casebench-fingerprint-1 ${size}\n`);
+    const read = async (n: number, at: number): Promise<void> => {
+      const buf = Buffer.alloc(n);
+      const { bytesRead } = await fh.read(buf, 0, n, at);
+      h.update(buf.subarray(0, bytesRead));
+    };
+    await read(Math.min(size, FINGERPRINT_SPAN), 0);
+    if (size > FINGERPRINT_SPAN) {
+      const n = Math.min(FINGERPRINT_SPAN, size - FINGERPRINT_SPAN);
+      await read(n, size - n);
+    }
+    return h.digest('hex');
+  } finally {
+    await fh.close();
+  }
 }
 
 async function headOf(path: string, bytes = 64 * 1024): Promise<string> {
@@ -159,7 +189,7 @@ function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean
 const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
 
 /** Opens a trace file: detects its format from content and returns a stream of its calls and issues. */
-export async function openTraceFile(path: string, opts: { signal?: AbortSignal; /** already computed (sha256Of) */ sha256?: string } = {}): Promise<OpenedTraceFile> {
+export async function openTraceFile(path: string, opts: { signal?: AbortSignal; /** already computed (fingerprintOf) */ fingerprint?: string } = {}): Promise<OpenedTraceFile> {
   let st;
   try {
     st = await stat(path);
@@ -171,8 +201,8 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal; 
   const head = await headOf(path);
   const container = detectContainer(head);
   if (typeof container !== 'string') throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: ${container.error}`);
-  const sha256 = opts.sha256 ?? (await sha256Of(path));
-  const ctx: FileContext = { name, fileId: sha256.slice(0, 16), mtimeNs: BigInt(Math.round(st.mtimeMs)) * 1_000_000n };
+  const fingerprint = opts.fingerprint ?? (await fingerprintOf(path));
+  const ctx: FileContext = { name, fileId: fingerprint.slice(0, 16), mtimeNs: BigInt(Math.round(st.mtimeMs)) * 1_000_000n };
   let family: Family;
   let shape: string;
   if (container === 'jsonl') {
@@ -189,7 +219,7 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal; 
     ({ family, shape } = d);
   }
   const info: TraceFileInfo = {
-    path, name, bytes: st.size, sha256, family, container,
+    path, name, bytes: st.size, sha256: '', fingerprint, family, container,
     label: `${labelOf(family, shape)} (${container === 'jsonl' ? 'JSONL' : container === 'csv' ? 'CSV' : 'JSON'})`,
   };
   const progress: ReadProgress = { bytes: 0 };

@@ -67,6 +67,12 @@ export function importRunForSha(store: Store, sha256: string): string | null {
   return r ? String(r.id) : null;
 }
 
+/** An import run of a file with this fingerprint (the same size, first and last MiB), if any. */
+export function importRunForFingerprint(store: Store, fingerprint: string): string | null {
+  const r = store.prepare(`SELECT id FROM runs WHERE kind = 'import' AND json_extract(config, '$.fingerprint') = ? LIMIT 1`).get(fingerprint) as Row | undefined;
+  return r ? String(r.id) : null;
+}
+
 /** Whether a table exists (reviews arrive with a later schema version). */
 export function hasTable(store: Store, name: string): boolean {
   return store.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
