@@ -282,6 +282,8 @@ export type AppEvent =
   | { type: 'ticket.summary'; summary: TicketSummary }
   | { type: 'runs.changed' }
   | { type: 'notice'; level: 'info' | 'warn' | 'error'; message: string; at: number }
+  /** A trace import in progress (a few times a second): how far into the file, and what it wrote. */
+  | { type: 'traces.progress'; name: string; calls: number; skipped: number; bytesRead: number; bytes: number }
   /** An experiment running in the workbench (src/shared/routes/experimentRoutes.ts). */
   | import('./routes/experimentRoutes.ts').ExperimentEvent;
 

@@ -6,6 +6,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
+import { writeBigOtlp } from '../fakes/bigTraces.ts';
 import { openStore } from '../../src/core/store/store.ts';
 import { originOfCall } from '../../src/core/traces/traceQueries.ts';
 
@@ -54,26 +55,15 @@ describe('casebench import / export', () => {
 
   it('a big file, read on a worker thread, imports offline too: no socket from either thread', async () => {
     // 6 MB of OTLP JSONL: past the size from which the importer reads on a worker thread
-    const kv = (key: string, v: string): unknown => ({ key, value: { stringValue: v } });
-    const lines: string[] = [];
-    for (let i = 0; lines.length < 4000; i++) {
-      const start = (1_764_000_000_000n + BigInt(i) * 1000n) * 1_000_000n;
-      lines.push(JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'big')] }, scopeSpans: [{ scope: { name: 's' }, spans: [{
-        traceId: (i + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'chat', kind: 3,
-        startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 180_000_000n).toString(),
-        attributes: [kv('gen_ai.operation.name', 'chat'), kv('gen_ai.request.model', 'gpt-4o'), kv('ticket.id', `B${i}`), kv('task.name', 'severity'),
-          kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `ticket ${i} ${'x'.repeat(1200)}` }] }])),
-          kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: '{"severity":"low"}' }] }]))],
-      }] }] }] }));
-    }
     const big = join(dir, 'big-otlp.jsonl');
-    writeFileSync(big, `${lines.join('\n')}\n`);
+    const n = 4000;
+    await writeBigOtlp(big, n);
     expect(readFileSync(big).length).toBeGreaterThan(4 * 1024 * 1024);
     const r = await runCli(['import', big, '--db', join(dir, 'big.db'), '--json'], offlineEnv);
     expect(r.stderr).not.toContain('NETWORK ATTEMPT');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { reader: string; calls: number; skipped: number };
-    expect(report).toMatchObject({ reader: 'worker', calls: lines.length, skipped: 0 });
+    expect(report).toMatchObject({ reader: 'worker', calls: n, skipped: 0 });
   });
 
   it('imports every shared sample offline: no key, no socket, a summary per file', async () => {

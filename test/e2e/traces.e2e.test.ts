@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
+import { writeBigOtlp } from '../fakes/bigTraces.ts';
 import type { LaunchedBrowser } from './browser.ts';
 import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
@@ -137,4 +138,31 @@ describe('trace import in the workbench (browser mode)', () => {
     expect(fake.stats.total).toBe(before);
     expect(pageErrors).toEqual([]);
   });
+
+  it('a big file by path shows how far the import is, Cancel keeps nothing of it, and the next try imports it whole', async () => {
+    const page = b.page;
+    const dir = tempDir('cb-traces-big-');
+    const big = join(dir, 'big-export.otlp.jsonl');
+    const n = 60_000; // ~90 MB: a few seconds of import, read on the importer's worker thread
+    await writeBigOtlp(big, n);
+    const before = fake.stats.total;
+    await showTraces(page);
+    const rows = await page.getByTestId('trace-import-row').count();
+    await page.getByTestId('trace-path').fill(big);
+    await page.getByTestId('trace-path').press('Enter');
+    const progress = page.getByTestId('trace-progress');
+    await expect.poll(() => progress.textContent(), { timeout: 30_000 }).toMatch(/Importing big-export\.otlp\.jsonl…\s*\d+% of \d+ MB · [\d,]+ calls/);
+    await page.screenshot({ path: join(SHOTS, 'traces-progress.png') });
+    await page.getByTestId('trace-cancel').click();
+    await expect.poll(() => page.getByTestId('trace-error').textContent(), { timeout: 30_000 }).toMatch(/big-export\.otlp\.jsonl: import of big-export\.otlp\.jsonl cancelled; nothing of it was written/);
+    expect(await page.getByTestId('trace-import-row').count()).toBe(rows);
+    // The next try runs to the end: every call, and the import listed.
+    await page.getByTestId('trace-path').fill(big);
+    await page.getByTestId('trace-path').press('Enter');
+    await expect.poll(() => page.getByTestId('trace-report').first().textContent(), { timeout: 60_000 }).toMatch(new RegExp(`big-export\\.otlp\\.jsonl: ${n.toLocaleString('en')} calls, ${n.toLocaleString('en')} tickets, 0 records skipped`));
+    await expect.poll(() => page.getByTestId('trace-import-row').count()).toBe(rows + 1);
+    expect(await progress.count()).toBe(0);
+    expect(fake.stats.total).toBe(before);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
 });

@@ -10,6 +10,7 @@ import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { ANSWERS, LARGE, seedExperiment, SMALL, RUN } from '../review/workspace.fixture.ts';
 import { openStore } from '../store/store.ts';
+import { writeBigOtlp } from '../../../test/fakes/bigTraces.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/traces');
 const open: CoreServices[] = [];
@@ -171,5 +172,31 @@ describe('trace routes', () => {
     expect(r.issues[0]!.where).toMatch(/^langsmith-feedback\.docs-example\.json/);
     expect(r.issues[0]!.message).toMatch(/LangSmith feedback is a score, not a model call/);
     expect(existsSync(join(FIXTURES, 'langsmith-feedback.docs-example.json'))).toBe(true);
+  });
+
+  it('reports how far a path import is, and traces.cancel rolls it back whole (a waiting one too)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-tr-'));
+    const big = join(dir, 'big.otlp.jsonl');
+    await writeBigOtlp(big, 12_000);
+    const { c, call, events } = await core(join(dir, 'cb.db'));
+    const first = c.request('traces.importPath', { path: big });
+    const waiting = c.request('traces.importPath', { path: join(FIXTURES, 'promptfoo-output.sample-export.json') });
+    // cancel once the first has shown progress
+    await expect.poll(() => events.some((e) => e.type === 'traces.progress'), { timeout: 20_000 }).toBe(true);
+    expect(await call('traces.cancel', {})).toEqual({ cancelled: 2 });
+    const [a, b] = await Promise.all([first, waiting]);
+    expect(a).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'import of big.otlp.jsonl cancelled; nothing of it was written' } });
+    expect(b).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    expect(await call('traces.list', {})).toEqual([]);
+    const p = events.filter((e): e is Extract<AppEvent, { type: 'traces.progress' }> => e.type === 'traces.progress');
+    expect(p[0]).toMatchObject({ name: 'big.otlp.jsonl', bytes: readFileSync(big).length });
+    expect(p.at(-1)!.bytesRead).toBeLessThan(p[0]!.bytes);
+    // nothing running: nothing to cancel; the next import runs to the end and its last progress event has read the whole file
+    expect(await call('traces.cancel', {})).toEqual({ cancelled: 0 });
+    events.length = 0;
+    const done = await call('traces.importPath', { path: big });
+    expect(done.calls).toBe(12_000);
+    const last = events.filter((e) => e.type === 'traces.progress').at(-1) as Extract<AppEvent, { type: 'traces.progress' }>;
+    expect(last).toMatchObject({ calls: 12_000, bytesRead: last.bytes });
   });
 });

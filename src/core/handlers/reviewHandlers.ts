@@ -8,6 +8,7 @@ import { reviewResults } from '../review/results.ts';
 import { exportForDownload, openScreen, rememberReviewer, reviewOverview, scoreFromCorrect, scoreOnScreen, undoOnScreen } from '../review/workbench.ts';
 import { importCalls, importTraceAt, importTraceUpload, ticketCallOrigins, traceImports } from '../traces/workbench.ts';
 import type { TraceImportView } from '../../shared/traces.ts';
+import type { ImportProgress } from '../traces/importer.ts';
 import type { HandlerContext } from './context.ts';
 
 type Handlers = { [R in keyof ReviewRouteOutputs]: (input: never) => Promise<ReviewRouteOutputs[R]> };
@@ -22,12 +23,21 @@ export function reviewHandlers(ctx: HandlerContext): Handlers {
   ctx.onClose(() => {
     for (const ac of importAborts) ac.abort();
   });
-  const serialImport = (run: (signal: AbortSignal) => Promise<TraceImportView>): Promise<TraceImportView> => {
+  const serialImport = (name: string, run: (signal: AbortSignal, onProgress: (p: ImportProgress) => void) => Promise<TraceImportView>): Promise<TraceImportView> => {
     const ac = new AbortController();
     importAborts.add(ac);
+    // A few progress events a second, and the last one (the whole file read) always.
+    let shown = 0;
+    const onProgress = (p: ImportProgress): void => {
+      const now = Date.now();
+      if (now - shown < 200 && p.bytesRead < p.bytes) return;
+      shown = now;
+      ctx.emit({ type: 'traces.progress', name, calls: p.calls, skipped: p.skipped, bytesRead: p.bytesRead, bytes: p.bytes });
+    };
     const next = importChain.then(() => {
       if (ctx.closed()) throw new AppError('CANCELLED', 'the workbench is closing');
-      return run(ac.signal);
+      if (ac.signal.aborted) throw new AppError('CANCELLED', `import of ${name} cancelled before it started; nothing of it was written`);
+      return run(ac.signal, onProgress);
     });
     importChain = next.catch(() => undefined);
     return next
@@ -70,8 +80,14 @@ export function reviewHandlers(ctx: HandlerContext): Handlers {
     },
     'traces.list': async () => traceImports(store),
     'traces.import': async (input: { name: string; content: string; lastModified?: number; again?: boolean }) =>
-      serialImport((signal) => importTraceUpload(ctx.dbPath, input, { signal })),
-    'traces.importPath': async (input: { path: string; again?: boolean }) => serialImport((signal) => importTraceAt(ctx.dbPath, input.path, { signal, again: input.again })),
+      serialImport(input.name, (signal, onProgress) => importTraceUpload(ctx.dbPath, input, { signal, onProgress })),
+    'traces.importPath': async (input: { path: string; again?: boolean }) =>
+      serialImport(input.path.split(/[\\/]/).pop() || input.path, (signal, onProgress) => importTraceAt(ctx.dbPath, input.path, { signal, onProgress, again: input.again })),
+    'traces.cancel': async () => {
+      const running = [...importAborts].filter((ac) => !ac.signal.aborted);
+      for (const ac of running) ac.abort();
+      return { cancelled: running.length };
+    },
     'traces.openDialog': async () => {
       throw new AppError('BAD_INPUT', 'the Open dialog exists in the desktop app; in a browser, pick or drop the trace file');
     },

@@ -9,6 +9,7 @@
 // saves. Either way the same mapper and writer run, so the result is the same row for row.
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
@@ -74,7 +75,7 @@ export function setImportWorkerUrl(url: URL): void {
   workerUrl = url;
 }
 
-const cancelled = (): AppError => new AppError('CANCELLED', 'import cancelled');
+const cancelled = (path: string): AppError => new AppError('CANCELLED', `import of ${basename(path)} cancelled; nothing of it was written`);
 
 function emptyReport(info: TraceFileInfo, reader: ImportReport['reader']): ImportReport {
   return { file: info, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
@@ -160,7 +161,7 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
       writer.apply(ops);
       opts.onProgress?.(progressOf(writer, opened.bytesRead()));
     }
-    if (opts.signal?.aborted) throw cancelled();
+    if (opts.signal?.aborted) throw cancelled(path);
     const c = await contentCheck(store, id, opts);
     if (c.already) {
       writer.rollback();
@@ -219,7 +220,7 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     const id = await identify(store, path, fingerprint, opts, now);
     const first = await box.next();
     if (first.t === 'crash') return { ok: false, why: first.message };
-    if (first.t === 'aborted') throw cancelled();
+    if (first.t === 'aborted') throw cancelled(path);
     if (first.t === 'error') throw workerError(first);
     if (first.t !== 'info') throw new AppError('INTERNAL', `import worker: unexpected ${first.t} before the file's description`);
     const { info } = first;
@@ -239,9 +240,9 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
         writer.apply(m.ops);
         worker.postMessage({ t: 'ack' } satisfies ImportHostMessage);
         opts.onProgress?.(progressOf(writer, m.bytesRead));
-        if (opts.signal?.aborted) throw cancelled();
+        if (opts.signal?.aborted) throw cancelled(path);
       } else if (m.t === 'end') break;
-      else if (m.t === 'aborted') throw cancelled();
+      else if (m.t === 'aborted') throw cancelled(path);
       else if (m.t === 'error') throw workerError(m);
       else if (m.t === 'crash') throw new AppError('INTERNAL', `reading ${info.name} failed: ${m.message}`);
     }

@@ -10,7 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { CallOriginView, ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView, TraceIssueView } from '../../shared/traces.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { titleOf } from '../tickets/ticketQueries.ts';
-import { importTraceFile, type ImportReport } from './importer.ts';
+import { importTraceFile, type ImportProgress, type ImportReport } from './importer.ts';
 import { listImports, originOfCall, type Row } from './traceQueries.ts';
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -42,6 +42,7 @@ export function importView(r: ImportReport): TraceImportView {
 
 export interface TraceImportOptions {
   signal?: AbortSignal;
+  onProgress?: (p: ImportProgress) => void;
   again?: boolean;
   /** What to record as the file's path in the import run (an upload has none of its own). */
   recordedPath?: string;
@@ -51,7 +52,7 @@ export interface TraceImportOptions {
 export async function importTraceAt(dbPath: string, path: string, opts: TraceImportOptions = {}): Promise<TraceImportView> {
   const store = openStore(dbPath);
   try {
-    const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again });
+    const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again, onProgress: opts.onProgress });
     if (opts.recordedPath !== undefined) {
       for (const runId of report.runIds) {
         store.prepare(`UPDATE runs SET config = json_set(config, '$.path', ?) WHERE id = ? AND json_valid(config)`).run(opts.recordedPath, runId);
@@ -67,7 +68,7 @@ export async function importTraceAt(dbPath: string, path: string, opts: TraceImp
 export async function importTraceUpload(
   dbPath: string,
   upload: { name: string; content: string; lastModified?: number; again?: boolean },
-  opts: { signal?: AbortSignal } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void } = {},
 ): Promise<TraceImportView> {
   if (upload.content.trim() === '') throw new AppError('BAD_INPUT', `${upload.name} is empty: nothing to import`);
   const dir = await mkdtemp(join(tmpdir(), 'casebench-trace-'));
@@ -79,7 +80,7 @@ export async function importTraceUpload(
       const t = new Date(upload.lastModified);
       await utimes(path, t, t);
     }
-    return await importTraceAt(dbPath, path, { signal: opts.signal, again: upload.again, recordedPath: `browser upload: ${name}` });
+    return await importTraceAt(dbPath, path, { signal: opts.signal, onProgress: opts.onProgress, again: upload.again, recordedPath: `browser upload: ${name}` });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -45,6 +45,8 @@ export const reviewRouteInputs = {
   'traces.import': traceUploadSchema,
   /** A trace file on this machine by path. */
   'traces.importPath': tracePathSchema,
+  /** Stops the trace import in progress (and any waiting): each is rolled back whole. */
+  'traces.cancel': z.object({}).optional(),
   /** Desktop only: the native Open dialog, then imports the chosen trace file. */
   'traces.openDialog': z.object({ again: z.boolean().optional() }).optional(),
   /** The calls of one import with their origins. */
@@ -69,6 +71,7 @@ export interface ReviewRouteOutputs {
   'traces.import': TraceImportView;
   'traces.importPath': TraceImportView;
   'traces.openDialog': TraceImportView | { cancelled: true };
+  'traces.cancel': { cancelled: number };
   'traces.calls': ImportCallsPage;
   'traces.origins': ImportedCallView[];
 }

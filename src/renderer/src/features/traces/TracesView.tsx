@@ -6,7 +6,7 @@ import type { TraceImportSummary, TraceImportView } from '../../../../shared/tra
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
-import { describeTraceImport } from './tracesStore.ts';
+import { describeProgress, describeTraceImport } from './tracesStore.ts';
 import { useTraceFile } from './useTraceFile.ts';
 import './traces.css';
 
@@ -100,6 +100,8 @@ export function TracesView() {
   const imports = useS('traces', (s) => s.imports);
   const loadedOnce = useS('traces', (s) => s.loadedOnce);
   const importing = useS('traces', (s) => s.importing);
+  const progress = useS('traces', (s) => s.progress);
+  const cancelling = useS('traces', (s) => s.cancelling);
   const last = useS('traces', (s) => s.last);
   const error = useS('traces', (s) => s.error);
   const desktop = useS('settings', (s) => s.settings?.host.fileDialog ?? false);
@@ -173,9 +175,24 @@ export function TracesView() {
           </button>
         </form>
         {importing && (
-          <p className="small muted" role="status">
-            <Spinner /> Importing {importing}…
-          </p>
+          <div className="tr-progress" role="status" data-testid="trace-progress">
+            <p className="small muted">
+              <Spinner /> {cancelling ? 'Cancelling' : 'Importing'} {importing}…{progress && <span className="tabular"> {describeProgress(progress)}</span>}
+            </p>
+            <div className="tr-progress-row">
+              <progress max={progress?.bytes || 1} value={progress?.bytesRead ?? 0} aria-label={`Import of ${importing}`} />
+              <button
+                type="button"
+                className="btn small"
+                onClick={() => void actions.cancel()}
+                disabled={cancelling}
+                title="Stop the import; nothing of the file is kept"
+                data-testid="trace-cancel"
+              >
+                Cancel
+              </button>
+            </div>
+          </div>
         )}
         {!importing && last?.error && (
           <div className="notice error" role="alert" data-testid="trace-error">

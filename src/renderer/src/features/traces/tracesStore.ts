@@ -19,12 +19,23 @@ export interface CallsView {
   error: AppErrorShape | null;
 }
 
+/** How far the import in progress is (the host's traces.progress events). */
+export interface ImportProgressView {
+  calls: number;
+  skipped: number;
+  bytesRead: number;
+  bytes: number;
+}
+
 export interface TracesState {
   imports: TraceImportSummary[];
   loadedOnce: boolean;
   error: AppErrorShape | null;
   /** The file being imported now. */
   importing: string | null;
+  progress: ImportProgressView | null;
+  /** Cancel was asked for the import in progress. */
+  cancelling: boolean;
   last: LastImport | null;
   /** Full reports of imports done in this session, by run id (the run config keeps only the first issues). */
   reports: Record<string, TraceImportView>;
@@ -45,6 +56,8 @@ export interface TracesActions {
   /** Desktop: the host's Open dialog. */
   openDialog(): Promise<string | null>;
   refuse(name: string, message: string): void;
+  /** Stops the import in progress; it is rolled back whole. */
+  cancel(): Promise<void>;
   loadCalls(runId: string, opts?: { force?: boolean }): Promise<void>;
   loadOrigins(runId: string, ticketId: string): Promise<void>;
   attach(): () => void;
@@ -59,6 +72,13 @@ export function tooLargeToUpload(name: string, bytes: number): string {
   return `${name} is ${(bytes / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_TRACE_UPLOAD_BYTES / 1e6).toFixed(1)} MB. Give its path instead (Import by path), or run casebench import ${name}.`;
 }
 
+/** "45% · 12,345 calls · 3 skipped" for the import in progress. */
+export function describeProgress(p: ImportProgressView): string {
+  const pct = p.bytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.bytes) * 100)) : 0;
+  const mb = (b: number): string => (b / 1048576 < 10 ? (b / 1048576).toFixed(1) : (b / 1048576).toFixed(0));
+  return `${pct}% of ${mb(p.bytes)} MB · ${p.calls.toLocaleString('en')} call${p.calls === 1 ? '' : 's'}${p.skipped ? ` · ${p.skipped.toLocaleString('en')} skipped` : ''}`;
+}
+
 /** One line saying what an import did. */
 export function describeTraceImport(r: TraceImportView): string {
   if (r.alreadyImported) return `${r.file.name}: already imported (same content) as ${r.alreadyImported}; nothing to do`;
@@ -70,12 +90,14 @@ export function createTracesStore(transport: Transport): TracesStore {
   return createStore<TracesState>()((set, get) => {
     const finish = (name: string, r: Awaited<ReturnType<typeof transport.request<'traces.import'>>>): string | null => {
       if (!r.ok) {
-        set({ importing: null, last: { name, report: null, error: r.error } });
+        set({ importing: null, progress: null, cancelling: false, last: { name, report: null, error: r.error } });
         return null;
       }
       const runId = r.data.alreadyImported ?? r.data.runIds[0] ?? null;
       set({
         importing: null,
+        progress: null,
+        cancelling: false,
         last: { name, report: r.data, error: null },
         reports: r.data.runIds.length ? { ...get().reports, ...Object.fromEntries(r.data.runIds.map((id) => [id, r.data])) } : get().reports,
       });
@@ -91,12 +113,12 @@ export function createTracesStore(transport: Transport): TracesStore {
       },
       requestOpen: () => set({ openSeq: get().openSeq + 1 }),
       async importContent(name, content, lastModified) {
-        set({ importing: name });
+        set({ importing: name, progress: null, cancelling: false });
         return finish(name, await transport.request('traces.import', { name, content, ...(lastModified !== undefined ? { lastModified: Math.max(0, Math.round(lastModified)) } : {}) }));
       },
       async importPath(path) {
         const name = path.split(/[\\/]/).pop() || path;
-        set({ importing: name });
+        set({ importing: name, progress: null, cancelling: false });
         return finish(name, await transport.request('traces.importPath', { path }));
       },
       async openDialog() {
@@ -109,7 +131,13 @@ export function createTracesStore(transport: Transport): TracesStore {
         return finish(r.ok ? (r.data as TraceImportView).file.name : 'trace file', r as Awaited<ReturnType<typeof transport.request<'traces.import'>>>);
       },
       refuse(name, message) {
-        set({ importing: null, last: { name, report: null, error: { code: 'BAD_INPUT', message } } });
+        set({ importing: null, progress: null, last: { name, report: null, error: { code: 'BAD_INPUT', message } } });
+      },
+      async cancel() {
+        if (!get().importing || get().cancelling) return;
+        set({ cancelling: true });
+        const r = await transport.request('traces.cancel', {});
+        if (!r.ok) set({ cancelling: false, error: r.error });
       },
       async loadCalls(runId, opts = {}) {
         const cur = get().calls[runId];
@@ -129,9 +157,10 @@ export function createTracesStore(transport: Transport): TracesStore {
         const soon = debounce(() => void actions.refresh(), 400);
         return transport.onEvent((e) => {
           if (e.type === 'runs.changed' && get().loadedOnce) soon();
+          if (e.type === 'traces.progress' && get().importing) set({ progress: { calls: e.calls, skipped: e.skipped, bytesRead: e.bytesRead, bytes: e.bytes } });
         });
       },
     };
-    return { imports: [], loadedOnce: false, error: null, importing: null, last: null, reports: {}, calls: {}, origins: {}, openSeq: 0, actions };
+    return { imports: [], loadedOnce: false, error: null, importing: null, progress: null, cancelling: false, last: null, reports: {}, calls: {}, origins: {}, openSeq: 0, actions };
   });
 }
