@@ -23,15 +23,20 @@ export function titleOf(title: string | null, text: string): string {
   return t.length > 120 ? `${t.slice(0, 119)}…` : t || '(empty)';
 }
 
-// Each ticket with its latest triage run (by start time) and that run's status. The run's facts
-// are read per run in a second pass (one indexed scan per run), which is far cheaper for 10,000
-// tickets than a correlated lookup per ticket and task.
+// Each ticket with its latest triage run (by start time) and that run's status; a ticket that was
+// never triaged but came with trace imports shows its latest import (what opening it shows). The
+// run's facts are read per run in a second pass (one indexed scan per run), which is far cheaper
+// for 10,000 tickets than a correlated lookup per ticket and task.
 const LATEST_SQL = `
 WITH latest AS MATERIALIZED (
   SELECT t.rowid AS rid, t.id, t.title, substr(t.text, 1, 400) AS head, t.source, t.added_at,
-    (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
-       WHERE rt.ticket_id = t.id AND r.kind IN (${TRIAGE_KINDS_SQL})
-       ORDER BY rt.started_at DESC, rt.rowid DESC LIMIT 1) AS run_id
+    coalesce(
+      (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
+         WHERE rt.ticket_id = t.id AND r.kind IN (${TRIAGE_KINDS_SQL})
+         ORDER BY rt.started_at DESC, rt.rowid DESC LIMIT 1),
+      (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
+         WHERE rt.ticket_id = t.id AND r.kind = 'import'
+         ORDER BY r.created_at DESC, rt.rowid DESC LIMIT 1)) AS run_id
   FROM tickets t %TICKET_WHERE%
 )
 SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status
@@ -59,13 +64,27 @@ const jsonString = (v: unknown): string | null => {
   }
 };
 
-const FACTS_SQL = `SELECT ticket_id,
+// ?3: the run's assignment ({task: model}) when it holds answers of several models per task (an
+// imported experiment): the facts are the assigned model's. NULL: every result of the run.
+const FACTS_SQL = `WITH assigned AS MATERIALIZED (SELECT key AS task, value AS model FROM json_each(coalesce(?3, '{}')))
+SELECT ticket_id,
   max(CASE WHEN task = 'platform' AND status = 'ok' THEN value END) AS platform,
   max(CASE WHEN task = 'product' AND status = 'ok' THEN value END) AS product,
   max(CASE WHEN task = 'severity' AND status = 'ok' THEN value END) AS severity,
   max(CASE WHEN task = 'technical_details' AND status = 'ok' THEN json_array_length(value, '$.present') END) AS details,
   count(*) AS n, sum(status != 'ok') AS failed
-FROM results WHERE run_id = ?1 %AND% GROUP BY ticket_id`;
+FROM results WHERE run_id = ?1 %AND% AND (?3 IS NULL OR model_spec = (SELECT model FROM assigned a WHERE a.task = results.task)) GROUP BY ticket_id`;
+
+/** An import run's assignment, when its results hold several models for a task; else null. */
+function modelFilter(store: Store, runId: string): string | null {
+  const r = store
+    .prepare(
+      `SELECT r.kind, r.assignment, (SELECT count(*) FROM (SELECT 1 FROM results WHERE run_id = ?1 GROUP BY task HAVING count(DISTINCT model_spec) > 1)) AS multi
+       FROM runs r WHERE r.id = ?1`,
+    )
+    .get(runId) as Row | undefined;
+  return r && r.kind === 'import' && Number(r.multi) > 0 && typeof r.assignment === 'string' ? r.assignment : null;
+}
 
 /** The facts of every (run, ticket) asked for: one grouped, indexed scan per run. */
 function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string }>): Map<string, Facts> {
@@ -76,10 +95,11 @@ function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string }
     s.add(p.ticketId);
   }
   const out = new Map<string, Facts>();
-  const wholeRun = store.prepare(FACTS_SQL.replace('%AND%', ''));
+  const wholeRun = store.prepare(FACTS_SQL.replace('%AND%', 'AND ?2 IS NULL'));
   const oneTicket = store.prepare(FACTS_SQL.replace('%AND%', 'AND ticket_id = ?2'));
   for (const [runId, tickets] of byRun) {
-    const rows = (tickets.size > 20 ? wholeRun.all(runId) : [...tickets].flatMap((t) => oneTicket.all(runId, t))) as Row[];
+    const models = modelFilter(store, runId);
+    const rows = (tickets.size > 20 ? wholeRun.all(runId, null, models) : [...tickets].flatMap((t) => oneTicket.all(runId, t, models))) as Row[];
     for (const r of rows) {
       const ticketId = String(r.ticket_id);
       if (!tickets.has(ticketId)) continue;
