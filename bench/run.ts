@@ -1,6 +1,8 @@
 // npm run bench: casebench's engine against a plain-fetch reference runner in the same run, on
 // the same loopback fake server (in its own process). Figures are ratios to that same-run bound.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRuntime } from '../src/core/runtime.ts';
@@ -74,6 +76,17 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
 
 // ---- 3–4. `casebench report` over 25,000 calls, and rpm pacing of `casebench experiment` ----
 results.experiment = await (await import('./experiment.ts')).benchExperiment({ quick });
+
+// ---- 5. Trace import: casebench JSONL and OTLP, against bounds measured in the same run ----
+{
+  const calls = quick ? 40_000 : 200_000;
+  console.log(`\n5. Trace import (node bench/traces.ts --calls ${calls}; --calls 700000 for ~1 GB files)`);
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./traces.ts', import.meta.url)), '--calls', String(calls)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  if (r.status !== 0) throw new Error(`bench/traces.ts failed: ${r.stderr}`);
+  const out = r.stdout.trimEnd().split('\n');
+  for (const l of out.slice(1, -1)) console.log(`   ${l}`);
+  results.traces = JSON.parse(out.at(-1)!) as unknown;
+}
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));

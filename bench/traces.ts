@@ -104,6 +104,8 @@ interface ChildResult {
 }
 
 async function child(file: string, db: string): Promise<void> {
+  // as bin/casebench.mjs does: the sources' compile cache, for this process and its worker threads
+  (await import('node:module')).default.enableCompileCache?.();
   const { openStore } = await import('../src/core/store/store.ts');
   const { importTraceFile } = await import('../src/core/traces/importer.ts');
   const store = openStore(db);
