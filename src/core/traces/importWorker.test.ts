@@ -122,6 +122,12 @@ describe('what counts as a file imported before', () => {
       expect(other.runIds[0]).not.toBe(first.runIds[0]);
       expect(calls()).toBe(2 * n);
 
+      // stopped while the full hash runs (a file with this fingerprint is known): a clean cancel
+      const ac = new AbortController();
+      ac.abort();
+      await expect(importTraceFile(store, path, { reader, again: true, signal: ac.signal })).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(calls()).toBe(2 * n);
+
       // an import recorded before fingerprints existed: found by the hash at the end, nothing kept
       store.prepare(`UPDATE runs SET config = json_remove(config, '$.fingerprint') WHERE id = ?`).run(first.runIds[0]!);
       const again = await importTraceFile(store, path, { reader });

@@ -56,7 +56,12 @@ const CHUNK = 1 << 20;
 /** The file's sha256 (hex): its identity for "already imported". */
 export async function sha256Of(path: string, signal?: AbortSignal): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, signal })) h.update(chunk as Buffer);
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK, signal })) h.update(chunk as Buffer);
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw new AppError('CANCELLED', 'import cancelled');
+    throw e;
+  }
   return h.digest('hex');
 }
 
