@@ -72,4 +72,22 @@ describe('command registry', () => {
       { provider: 'openai', set: false, last4: null, source: null },
     ])).toEqual(['openai']);
   });
+
+  it('offers Cancel Trace Import only while an import runs, and asks the host to stop it', async () => {
+    const { t, stores, commands } = setup();
+    const cancel = commands.find((c) => c.id === 'traces.cancel')!;
+    expect(cancel.enabled!()).toBe(false);
+    let finish: (v: unknown) => void = () => {};
+    t.on('traces.importPath', () => new Promise((r) => (finish = r)) as never);
+    t.on('traces.cancel', () => ({ ok: true, data: { cancelled: 1 } }));
+    const importing = stores.traces.getState().actions.importPath('/data/big.otlp.jsonl');
+    expect(stores.traces.getState().importing).toBe('big.otlp.jsonl');
+    expect(cancel.enabled!()).toBe(true);
+    await cancel.run();
+    expect(t.calls.map((c) => c.route)).toContain('traces.cancel');
+    expect(cancel.enabled!()).toBe(false); // asked once; the button says Cancelling…
+    finish({ ok: false, error: { code: 'CANCELLED', message: 'import of big.otlp.jsonl cancelled; nothing of it was written' } });
+    expect(await importing).toBeNull();
+    expect(stores.traces.getState()).toMatchObject({ importing: null, cancelling: false, last: { error: { code: 'CANCELLED' } } });
+  });
 });

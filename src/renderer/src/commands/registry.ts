@@ -204,6 +204,11 @@ export function createCommands(ctx: CommandContext): Command[] {
       },
     },
     {
+      id: 'traces.cancel', title: 'Cancel Trace Import', category: 'Traces',
+      enabled: () => stores.traces.getState().importing !== null && !stores.traces.getState().cancelling,
+      run: () => stores.traces.getState().actions.cancel(),
+    },
+    {
       id: 'settings.open', title: 'Open Settings', category: 'Settings', keys: ['mod+,'],
       run: () => {
         layout().showActivity('settings');
