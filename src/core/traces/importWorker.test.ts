@@ -129,10 +129,13 @@ describe('what counts as a file imported before', () => {
       expect(calls()).toBe(2 * n);
 
       // an import recorded before fingerprints existed: found by the hash at the end, nothing kept
-      store.prepare(`UPDATE runs SET config = json_remove(config, '$.fingerprint') WHERE id = ?`).run(first.runIds[0]!);
+      store.prepare(`UPDATE runs SET config = json_remove(config, '$.fingerprint')`).run();
       const again = await importTraceFile(store, path, { reader });
       expect(again.alreadyImported).toBe(first.runIds[0]);
       expect(calls()).toBe(2 * n);
+      // and rolled back for real: the connection is not left inside the import's transaction
+      expect(() => store.prepare('BEGIN').run()).not.toThrow();
+      store.prepare('ROLLBACK').run();
       expect(store.prepare(`SELECT count(*) AS n FROM runs WHERE kind = 'import'`).get()!.n).toBe(2);
       store.close();
     });

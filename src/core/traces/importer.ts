@@ -17,7 +17,7 @@ import type { Store } from '../store/store.ts';
 import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
 import { ImportWriter, type ImportReport } from './importWrite.ts';
 import { fingerprintOf, openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
-import { importRunForFingerprint, importRunForSha, type Row } from './traceQueries.ts';
+import { importRunForFingerprint, importRunForSha, importRunNamed, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
 
 export type { ImportReport } from './importWrite.ts';
@@ -106,7 +106,9 @@ async function identify(store: Store, path: string, fingerprint: string, opts: I
   if (importRunForFingerprint(store, fingerprint) === null) {
     const sha256 = sha256Of(path, opts.signal);
     sha256.catch(() => undefined); // awaited later; a failure there is the import's failure
-    return { base: `import-${fp16}`, sha256, already: null };
+    // a run of that name without a fingerprint on record (hand-edited, or of an older casebench) is not reused
+    const taken = importRunNamed(store, `import-${fp16}`);
+    return { base: taken ? `import-${fp16}-${shortHash(String(now()))}` : `import-${fp16}`, sha256, already: null };
   }
   const sha = await sha256Of(path, opts.signal);
   const prior = importRunForSha(store, sha);
@@ -247,7 +249,11 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
       else if (m.t === 'crash') throw new AppError('INTERNAL', `reading ${info.name} failed: ${m.message}`);
     }
     const c = await contentCheck(store, id, opts);
-    if (c.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: c.sha256 }, 'worker'), alreadyImported: c.already } };
+    if (c.already) {
+      writer.rollback();
+      writer = null;
+      return { ok: true, report: { ...emptyReport({ ...info, sha256: c.sha256 }, 'worker'), alreadyImported: c.already } };
+    }
     const report = writer.finish(c.sha256);
     writer = null;
     if (store.path !== ':memory:') {

@@ -73,6 +73,11 @@ export function importRunForFingerprint(store: Store, fingerprint: string): stri
   return r ? String(r.id) : null;
 }
 
+/** Whether an import run is named base or base-… (a file's runs share the prefix). */
+export function importRunNamed(store: Store, base: string): boolean {
+  return store.prepare(`SELECT 1 FROM runs WHERE id = ?1 OR substr(id, 1, length(?1) + 1) = ?1 || '-' LIMIT 1`).get(base) !== undefined;
+}
+
 /** Whether a table exists (reviews arrive with a later schema version). */
 export function hasTable(store: Store, name: string): boolean {
   return store.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
