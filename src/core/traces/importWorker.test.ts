@@ -142,6 +142,59 @@ describe('what counts as a file imported before', () => {
   }
 });
 
+describe('a staged import (the workbench: the workspace stays free for other writes)', () => {
+  it('lands as the same rows as a direct import, also into a workspace that has rows already, and leaves no staging file', async () => {
+    const { path, calls } = bigOtlp();
+    const seed = join(FIX, 'langfuse-trace-download.microsoft-agent.json');
+    const a = db();
+    const b = db();
+    const ca = clock();
+    const cb = clock();
+    await importTraceFile(a, seed, { now: ca });
+    await importTraceFile(b, seed, { now: cb });
+    // a ticket the workspace already has, with another text: kept, and said so
+    for (const s of [a, b]) s.prepare(`INSERT INTO tickets (id, text, added_at) VALUES ('T3', 'the workspace''s own text', 1)`).run();
+    const direct = await importTraceFile(a, path, { reader: 'worker', now: ca });
+    const staging = join(dir, `staging-${seq++}.db`);
+    const staged = await importTraceFile(b, path, { reader: 'worker', now: cb, staging });
+    expect(staged.calls).toBe(calls);
+    expect(staged).toEqual(direct);
+    expect(staged.notes).toEqual(['1 ticket already in the workspace with a different text kept as they were']);
+    expect(dump(b)).toEqual(dump(a));
+    expect(readdirSync(dir).filter((f) => f.startsWith(`staging-`))).toEqual([]);
+    a.close();
+    b.close();
+  });
+
+  it('other writes to the workspace go through at once while it imports; Cancel keeps nothing and removes the staging file', async () => {
+    const { path } = bigOtlp();
+    const store = db();
+    const other = openStore(store.path);
+    const staging = join(dir, `staging-${seq++}.db`);
+    const ac = new AbortController();
+    let writes = 0;
+    let slowest = 0;
+    const done = importTraceFile(store, path, {
+      reader: 'worker', staging, signal: ac.signal,
+      onProgress: (p) => {
+        // another connection (the app's) writes while the file is being read and staged
+        const t = performance.now();
+        other.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, '1', 1)`).run(`k${writes++}`);
+        slowest = Math.max(slowest, performance.now() - t);
+        if (p.bytesRead > p.bytes / 2) ac.abort();
+      },
+    });
+    await expect(done).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(writes).toBeGreaterThan(2);
+    expect(slowest).toBeLessThan(1000); // not held up for SQLite's 5 s busy timeout
+    expect(other.prepare('SELECT count(*) AS n FROM settings').get()!.n).toBe(writes);
+    expect(store.prepare('SELECT count(*) AS n FROM calls').get()!.n).toBe(0);
+    expect(readdirSync(dir).filter((f) => f.startsWith('staging-'))).toEqual([]);
+    other.close();
+    store.close();
+  });
+});
+
 describe('import on a worker thread', () => {
   it('writes every shared sample exactly as the inline import does', async () => {
     const samples = readdirSync(FIX).filter((f) => f.endsWith('.json') && !f.startsWith('redaction'));

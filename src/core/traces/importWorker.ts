@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.ts';
 import { ImportMapper, type WriteOp } from './importMap.ts';
 import { openTraceFile } from './reader.ts';
+import { SQL } from './traceQueries.ts';
 import type { ImportHostMessage, ImportWorkerMessage } from './importer.ts';
 
 /** Batches sent but not yet written (~1 MB of file each): enough to ride out either thread's GC pauses, few enough to bound memory. */
@@ -42,6 +43,49 @@ function checkpoint(db: string): void {
   }
 }
 
+/**
+ * Copies a staged import (a file of its own, written while the workspace stayed free) into the
+ * workspace in one transaction on this thread's own connection: the workspace's write lock is held
+ * only for this copy. Call ids are shifted past the workspace's; tickets follow the import's rule.
+ * Returns how many tickets the workspace already had with a different text.
+ */
+function merge(db: string, staging: string): number {
+  const conn = new DatabaseSync(db);
+  try {
+    conn.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0');
+    conn.prepare('ATTACH DATABASE ? AS stg').run(staging);
+    const cols = (table: string): string[] => (conn.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name);
+    conn.exec('BEGIN IMMEDIATE');
+    try {
+      const offset = Number((conn.prepare('SELECT coalesce(max(id), 0) AS m FROM main.calls').get() as { m: number }).m);
+      const conflicts = Number((conn.prepare(SQL.mergeTicketConflicts).get() as { n: number }).n);
+      const copy = (table: string, expr: Record<string, string> = {}, skip: string[] = []): void => {
+        const c = cols(table).filter((x) => !skip.includes(x));
+        conn.exec(`INSERT INTO main.${table} (${c.map((x) => `"${x}"`).join(', ')}) SELECT ${c.map((x) => expr[x] ?? `"${x}"`).join(', ')} FROM stg.${table}`);
+      };
+      copy('runs');
+      conn.exec(SQL.mergeTickets);
+      copy('calls', { id: `id + ${offset}` });
+      copy('call_origins', { call_id: `call_id + ${offset}` });
+      copy('results');
+      copy('run_tickets');
+      copy('reviews', {}, ['id']);
+      conn.exec('COMMIT');
+      return conflicts;
+    } catch (e) {
+      conn.exec('ROLLBACK');
+      throw e;
+    }
+  } finally {
+    try {
+      conn.exec('DETACH DATABASE stg');
+    } catch {
+      // not attached: nothing to detach
+    }
+    conn.close();
+  }
+}
+
 port.on('message', (m: ImportHostMessage) => {
   if (m.t === 'open') open(m.fingerprint);
   else if (m.t === 'go') go({ base: m.base, at: m.at });
@@ -51,6 +95,14 @@ port.on('message', (m: ImportHostMessage) => {
     open(null);
     go(null);
   } else if (m.t === 'checkpoint') checkpoint(m.db);
+  else if (m.t === 'merge') {
+    const t = performance.now();
+    try {
+      send({ t: 'merged', ms: performance.now() - t, ticketConflicts: merge(m.db, m.staging), error: null });
+    } catch (e) {
+      send({ t: 'merged', ms: performance.now() - t, ticketConflicts: 0, error: (e as Error).message });
+    }
+  }
   wake?.();
 });
 

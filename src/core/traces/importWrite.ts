@@ -37,6 +37,11 @@ export interface WriterOptions {
 const MAX_ISSUES = 1000;
 const MODEL_CALL_RULE = 'LangSmith run_type "llm", Langfuse GENERATION, OTel gen_ai.operation.name chat/text_completion/generate_content, OpenInference LLM';
 
+/** The note for tickets the workspace already had with another text (kept as they were). */
+export function ticketConflictNote(n: number): string | null {
+  return n ? `${n} ticket${n === 1 ? '' : 's'} already in the workspace with a different text kept as they were` : null;
+}
+
 export class ImportWriter {
   readonly report: ImportReport;
   private readonly store: Store;
@@ -226,7 +231,8 @@ export class ImportWriter {
     store.prepare(SQL.commit).run();
     report.tickets = this.ticketsSeen.size;
     if (report.calls === 0 && report.skipped === 0 && report.results === 0) report.notes.push(`no model calls in ${report.file.name} (nothing in it is an LLM call: ${MODEL_CALL_RULE})`);
-    if (this.ticketConflicts) report.notes.push(`${this.ticketConflicts} ticket${this.ticketConflicts === 1 ? '' : 's'} already in the workspace with a different text kept as they were`);
+    const conflicts = ticketConflictNote(this.ticketConflicts);
+    if (conflicts) report.notes.push(conflicts);
     if (this.reviewsImported) report.notes.push(`${this.reviewsImported} review${this.reviewsImported === 1 ? '' : 's'} imported`);
     if (this.reviewsSkipped) report.notes.push(`${this.reviewsSkipped} review${this.reviewsSkipped === 1 ? '' : 's'} not imported: this database has no reviews table yet`);
     return report;

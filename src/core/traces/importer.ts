@@ -7,15 +7,15 @@
 // file is read and mapped on a worker thread (importWorker.ts) while this thread writes, so the
 // two cores share the work; a small one is done inline, where a thread would cost more than it
 // saves. Either way the same mapper and writer run, so the result is the same row for row.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
-import type { Store } from '../store/store.ts';
+import { openStore, type Store } from '../store/store.ts';
 import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
-import { ImportWriter, type ImportReport } from './importWrite.ts';
+import { ImportWriter, ticketConflictNote, type ImportReport } from './importWrite.ts';
 import { fingerprintOf, openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
 import { importRunForFingerprint, importRunForSha, importRunNamed, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
@@ -38,6 +38,13 @@ export interface ImportOptions {
    * background (the import is complete and visible at the commit); this says when that is done.
    */
   onCheckpoint?: (c: { ms: number; error: string | null }) => void;
+  /**
+   * A file path for a staging database (its folder must exist; the file is removed afterwards).
+   * When the import runs on the worker, its rows are written there and copied into the workspace
+   * in one short transaction at the end, so the workspace stays free for other writes meanwhile
+   * (the workbench, where triage and UI state write while a big file imports). Costs the copy.
+   */
+  staging?: string;
 }
 
 export interface ImportProgress {
@@ -56,7 +63,8 @@ export type ImportWorkerMessage =
   | { t: 'ops'; ops: WriteOp[]; bytesRead: number }
   | { t: 'end' }
   | { t: 'error'; code: ErrorCode | null; message: string }
-  | { t: 'checkpointed'; ms: number; error: string | null };
+  | { t: 'checkpointed'; ms: number; error: string | null }
+  | { t: 'merged'; ms: number; ticketConflicts: number; error: string | null };
 
 /** What the importing thread sends back. */
 export type ImportHostMessage =
@@ -64,7 +72,8 @@ export type ImportHostMessage =
   | { t: 'go'; base: string; at: number }
   | { t: 'ack' }
   | { t: 'stop' }
-  | { t: 'checkpoint'; db: string };
+  | { t: 'checkpoint'; db: string }
+  | { t: 'merge'; db: string; staging: string };
 
 // From the sources the worker is the .ts beside this file; a bundle (the Electron main build)
 // emits it as importWorker.js beside its entry and says so with setImportWorkerUrl.
@@ -215,6 +224,8 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
   let writer: ImportWriter | null = null;
   let autocheckpoint: number | null = null;
   let keepWorker = false;
+  const staged = opts.staging && store.path !== ':memory:' ? opts.staging : null;
+  let staging: Store | null = null;
   try {
     // The thread takes ~0.1 s to start: the file is fingerprinted meanwhile.
     const fingerprint = await fingerprintOf(path);
@@ -232,9 +243,18 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
     // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
     // this thread for as long as copying the whole import takes).
-    autocheckpoint = Number((store.prepare('PRAGMA wal_autocheckpoint').get() as Row).wal_autocheckpoint);
-    store.prepare('PRAGMA wal_autocheckpoint = 0').get();
-    writer = new ImportWriter(store, info, 'worker', { onIssue: opts.onIssue, now, at });
+    let target = store;
+    if (staged) {
+      // a database of its own, never read by anyone else: no WAL, no syncing, a journal in memory for rollback
+      staging = openStore(staged);
+      staging.prepare('PRAGMA journal_mode = MEMORY').get();
+      staging.prepare('PRAGMA synchronous = OFF').get();
+      target = staging;
+    } else {
+      autocheckpoint = Number((store.prepare('PRAGMA wal_autocheckpoint').get() as Row).wal_autocheckpoint);
+      store.prepare('PRAGMA wal_autocheckpoint = 0').get();
+    }
+    writer = new ImportWriter(target, info, 'worker', { onIssue: opts.onIssue, now, at });
     writer.begin();
     for (;;) {
       const m = await box.next();
@@ -256,6 +276,18 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     }
     const report = writer.finish(c.sha256);
     writer = null;
+    if (staging) {
+      staging.close();
+      staging = null;
+      // The copy into the workspace cannot be stopped halfway: a Cancel now waits for it.
+      worker.postMessage({ t: 'merge', db: store.path, staging: staged! } satisfies ImportHostMessage);
+      let m = await box.next();
+      while (m.t !== 'merged' && m.t !== 'crash') m = await box.next();
+      if (m.t === 'crash') throw new AppError('INTERNAL', `copying ${info.name} into the workspace failed: ${m.message}`);
+      if (m.error) throw new AppError('INTERNAL', `copying ${info.name} into the workspace failed: ${m.error}`);
+      const note = ticketConflictNote(m.ticketConflicts);
+      if (note) report.notes.push(note);
+    }
     if (store.path !== ':memory:') {
       keepWorker = true;
       void checkpointThenStop(worker, box, store.path, opts.onCheckpoint);
@@ -266,6 +298,8 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     throw e;
   } finally {
     if (autocheckpoint !== null) store.prepare(`PRAGMA wal_autocheckpoint = ${Number.isFinite(autocheckpoint) ? autocheckpoint : 1000}`).get();
+    staging?.close();
+    if (staged) for (const sfx of ['', '-journal', '-wal', '-shm']) rmSync(`${staged}${sfx}`, { force: true });
     if (!keepWorker) {
       box.close();
       await worker.terminate();

@@ -103,6 +103,11 @@ const RESULT_INSERT = `INSERT INTO results (run_id, ticket_id, task, model_spec,
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)
     ON CONFLICT(run_id, ticket_id, task, model_spec) DO`;
 
+// An imported ticket is added; one already in the workspace keeps its text, and only gets one if it had none.
+const TICKET_UPSERT = `ON CONFLICT(id) DO UPDATE SET text = excluded.text, title = coalesce(excluded.title, tickets.title),
+      created_at = coalesce(excluded.created_at, tickets.created_at), labels = coalesce(excluded.labels, tickets.labels)
+    WHERE tickets.text = '' AND excluded.text <> ''`;
+
 const NUMBERING = `UPDATE calls SET attempt = x.rn FROM (
       SELECT id, ROW_NUMBER() OVER (PARTITION BY ticket_id, task, model_spec ORDER BY started_at, id) AS rn FROM calls WHERE run_id = ?
     ) AS x WHERE calls.id = x.id`;
@@ -112,10 +117,11 @@ export const SQL = {
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
   insertRun: `INSERT INTO runs (id, kind, label, assignment, config, status, created_at) VALUES (?, 'import', ?, '{}', ?, 'running', ?)`,
-  upsertTicket: `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(id) DO UPDATE SET text = excluded.text, title = coalesce(excluded.title, tickets.title),
-      created_at = coalesce(excluded.created_at, tickets.created_at), labels = coalesce(excluded.labels, tickets.labels)
-    WHERE tickets.text = '' AND excluded.text <> ''`,
+  upsertTicket: `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?) ${TICKET_UPSERT}`,
+  // A staged import's tickets into the workspace, by the same rule.
+  mergeTickets: `INSERT INTO main.tickets (id, text, title, created_at, labels, source, added_at)
+    SELECT id, text, title, created_at, labels, source, added_at FROM stg.tickets WHERE true ${TICKET_UPSERT}`,
+  mergeTicketConflicts: `SELECT count(*) AS n FROM stg.tickets s JOIN main.tickets m ON m.id = s.id WHERE s.text <> '' AND m.text <> '' AND m.text <> s.text`,
   ticketText: 'SELECT text FROM tickets WHERE id = ?',
   insertCall: `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
       ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,

@@ -5,7 +5,8 @@
 // ticket view's origin line need. No key, no runtime, no network: only the importer and SQLite.
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { CallOriginView, ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView, TraceIssueView } from '../../shared/traces.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -48,11 +49,16 @@ export interface TraceImportOptions {
   recordedPath?: string;
 }
 
-/** Imports a trace file by path on a connection of its own, closed afterwards. */
+/**
+ * Imports a trace file by path on a connection of its own, closed afterwards. A big file is staged
+ * in a database beside the workspace and copied in at the end, so triage, reviews and UI state can
+ * keep writing while it imports (they would otherwise wait for the import's one transaction).
+ */
 export async function importTraceAt(dbPath: string, path: string, opts: TraceImportOptions = {}): Promise<TraceImportView> {
   const store = openStore(dbPath);
+  const staging = join(dirname(dbPath), `.${basename(dbPath)}.import-${randomUUID().slice(0, 8)}.tmp`);
   try {
-    const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again, onProgress: opts.onProgress });
+    const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again, onProgress: opts.onProgress, staging });
     if (opts.recordedPath !== undefined) {
       for (const runId of report.runIds) {
         store.prepare(`UPDATE runs SET config = json_set(config, '$.path', ?) WHERE id = ? AND json_valid(config)`).run(opts.recordedPath, runId);
