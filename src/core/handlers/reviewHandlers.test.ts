@@ -2,7 +2,7 @@
 // browser): the reviewer name remembered, a queue made and scored by slot, refusals with the
 // rubric's reason, undo naming the slot, resuming at the next item after a restart, results and
 // the JSONL exchange; trace uploads imported from a temp file with no key and no network.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -172,6 +172,19 @@ describe('trace routes', () => {
     expect(r.issues[0]!.where).toMatch(/^langsmith-feedback\.docs-example\.json/);
     expect(r.issues[0]!.message).toMatch(/LangSmith feedback is a score, not a model call/);
     expect(existsSync(join(FIXTURES, 'langsmith-feedback.docs-example.json'))).toBe(true);
+  });
+
+  it('removes staging files a killed import left beside the workspace, not one in use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cb-tr-'));
+    const stale = join(dir, '.cb.db.import-deadbeef.tmp');
+    const fresh = join(dir, '.cb.db.import-0badcafe.tmp');
+    writeFileSync(stale, 'x');
+    writeFileSync(fresh, 'x');
+    utimesSync(stale, new Date(Date.now() - 2 * 3_600_000), new Date(Date.now() - 2 * 3_600_000));
+    const { call } = await core(join(dir, 'cb.db'));
+    await call('traces.importPath', { path: join(FIXTURES, 'langsmith-feedback.docs-example.json') });
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
   });
 
   it('reports how far a path import is, and traces.cancel rolls it back whole (a waiting one too)', async () => {

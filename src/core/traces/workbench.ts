@@ -3,7 +3,7 @@
 // transaction that awaits the file between batches; sharing the app's connection would let other
 // writes slip into it), then the temp file goes. Plus the read side the Traces view and the
 // ticket view's origin line need. No key, no runtime, no network: only the importer and SQLite.
-import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
@@ -56,7 +56,9 @@ export interface TraceImportOptions {
  */
 export async function importTraceAt(dbPath: string, path: string, opts: TraceImportOptions = {}): Promise<TraceImportView> {
   const store = openStore(dbPath);
-  const staging = join(dirname(dbPath), `.${basename(dbPath)}.import-${randomUUID().slice(0, 8)}.tmp`);
+  const prefix = `.${basename(dbPath)}.import-`;
+  await removeStaleStaging(dirname(dbPath), prefix);
+  const staging = join(dirname(dbPath), `${prefix}${randomUUID().slice(0, 8)}.tmp`);
   try {
     const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again, onProgress: opts.onProgress, staging });
     if (opts.recordedPath !== undefined) {
@@ -67,6 +69,16 @@ export async function importTraceAt(dbPath: string, path: string, opts: TraceImp
     return importView(report);
   } finally {
     store.close();
+  }
+}
+
+/** Staging files a killed process left behind (an hour old: no import in progress writes to them). */
+async function removeStaleStaging(dir: string, prefix: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names) {
+    if (!n.startsWith(prefix) || !/\.tmp(-journal)?$/.test(n)) continue;
+    const st = await stat(join(dir, n)).catch(() => null);
+    if (st && Date.now() - st.mtimeMs > 3_600_000) await rm(join(dir, n), { force: true });
   }
 }
 
