@@ -31,8 +31,9 @@ export type WriteOp =
    * no result records); the writer builds that row from the call's own values.
    */
   | [typeof OP.call, ticketText: string | null, call: SqlValue[], origin: SqlValue[], derived: boolean, numbered: boolean]
-  | [typeof OP.runTicket, runId: string, ticketId: string, params: SqlValue[]]
-  | [typeof OP.result, runId: string, ticketId: string, params: SqlValue[]]
+  /** upsertRunTicket's and insertResult's parameters: run id first, then ticket id. */
+  | [typeof OP.runTicket, params: SqlValue[]]
+  | [typeof OP.result, params: SqlValue[]]
   | [typeof OP.review, where: string, line: Record<string, unknown>];
 
 /** Positions in a call op's parameter arrays (insertCall's column order; the origin's after call_id, run_id, file). */
@@ -181,13 +182,13 @@ export class ImportMapper {
       case 'run_ticket': {
         const runId = this.runOf(o, out);
         const ticketId = String(o.ticket_id);
-        out.push([OP.runTicket, runId, ticketId, [runId, ticketId, String(o.status), num(o.total_ms), num(o.started_at), num(o.finished_at)]]);
+        out.push([OP.runTicket, [runId, ticketId, String(o.status), num(o.total_ms), num(o.started_at), num(o.finished_at)]]);
         return;
       }
       case 'result': {
         const runId = this.runOf(o, out);
         const ticketId = String(o.ticket_id);
-        out.push([OP.result, runId, ticketId, [
+        out.push([OP.result, [
           runId, ticketId, String(o.task), String(o.model_spec), String(o.status), json(o.value), str(o.raw) ?? (typeof o.raw === 'string' ? o.raw : null),
           str(o.provider) ?? 'unknown', str(o.model) ?? 'unknown', str(o.prompt_version), num(o.started_ms), num(o.ended_ms), num(o.latency_ms),
           num(o.ttft_ms), num(o.queue_time_ms), num(o.provider_total_ms), num(o.input_tokens), num(o.output_tokens), num(o.cached_tokens),

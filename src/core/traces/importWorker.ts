@@ -19,12 +19,12 @@ const { path } = workerData as { path: string };
 const send = (m: ImportWorkerMessage): void => port.postMessage(m);
 
 let credits = IN_FLIGHT;
-let stopped = false;
 let wake: (() => void) | null = null;
-let go: (v: { base: string; at: number } | null) => void = () => {};
-const started = new Promise<{ base: string; at: number } | null>((r) => (go = r));
-let open: (fingerprint: string | null) => void = () => {};
-const opening = new Promise<string | null>((r) => (open = r));
+// The importing thread ends this thread (terminate) when it does not need the rest.
+let go: (v: { base: string; at: number }) => void = () => {};
+const started = new Promise<{ base: string; at: number }>((r) => (go = r));
+let open: (fingerprint: string) => void = () => {};
+const opening = new Promise<string>((r) => (open = r));
 
 function checkpoint(db: string): void {
   const t = performance.now();
@@ -90,17 +90,12 @@ port.on('message', (m: ImportHostMessage) => {
   if (m.t === 'open') open(m.fingerprint);
   else if (m.t === 'go') go({ base: m.base, at: m.at });
   else if (m.t === 'ack') credits++;
-  else if (m.t === 'stop') {
-    stopped = true;
-    open(null);
-    go(null);
-  } else if (m.t === 'checkpoint') checkpoint(m.db);
+  else if (m.t === 'checkpoint') checkpoint(m.db);
   else if (m.t === 'merge') {
-    const t = performance.now();
     try {
-      send({ t: 'merged', ms: performance.now() - t, ticketConflicts: merge(m.db, m.staging), error: null });
+      send({ t: 'merged', ticketConflicts: merge(m.db, m.staging), error: null });
     } catch (e) {
-      send({ t: 'merged', ms: performance.now() - t, ticketConflicts: 0, error: (e as Error).message });
+      send({ t: 'merged', ticketConflicts: 0, error: (e as Error).message });
     }
   }
   wake?.();
@@ -109,18 +104,15 @@ port.on('message', (m: ImportHostMessage) => {
 async function run(): Promise<void> {
   // The importing thread fingerprints the file while this thread starts; then the format is read.
   const fingerprint = await opening;
-  if (fingerprint === null) return;
   const opened = await openTraceFile(path, { fingerprint });
   send({ t: 'info', info: opened.info });
   const setup = await started;
-  if (!setup) return void (await opened.items.return(undefined));
   const mapper = new ImportMapper({ info: opened.info, base: setup.base, at: setup.at });
   for await (const batch of opened.items) {
     const ops: WriteOp[] = [];
     for (const item of batch) mapper.map(item, ops);
     if (ops.length === 0) continue;
-    while (credits === 0 && !stopped) await new Promise<void>((r) => (wake = r));
-    if (stopped) return void (await opened.items.return(undefined));
+    while (credits === 0) await new Promise<void>((r) => (wake = r));
     credits--;
     send({ t: 'ops', ops, bytesRead: opened.bytesRead() });
   }

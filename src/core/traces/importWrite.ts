@@ -46,7 +46,6 @@ export class ImportWriter {
   readonly report: ImportReport;
   private readonly store: Store;
   private readonly opts: WriterOptions;
-  private readonly at: number;
   private readonly runs = new Map<string, string>(); // source run key → import run id
   private readonly runConfigs = new Map<string, Record<string, unknown>>();
   private readonly ticketsSeen = new Map<string, boolean>(); // id → has text
@@ -66,7 +65,6 @@ export class ImportWriter {
   constructor(store: Store, file: TraceFileInfo, reader: ImportReport['reader'], opts: WriterOptions) {
     this.store = store;
     this.opts = opts;
-    this.at = opts.at;
     this.report = { file, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
     this.reviews = hasTable(store, 'reviews') ? new Set(tableColumns(store, 'reviews')) : null;
     this.st = {
@@ -117,16 +115,20 @@ export class ImportWriter {
           this.ensureTicket(id, text, title, createdAt, labels, source);
           break;
         }
-        case OP.runTicket:
-          this.ensureTicket(op[2], null);
-          this.st.runTicket.run(...op[3]);
-          this.withRunTicketLines.add(op[1]);
+        case OP.runTicket: {
+          const p = op[1];
+          this.ensureTicket(p[1] as string, null);
+          this.st.runTicket.run(...p);
+          this.withRunTicketLines.add(p[0] as string);
           break;
-        case OP.result:
-          this.withResultLines.add(op[1]);
-          this.ensureTicket(op[2], null);
-          this.st.result.run(...op[3]);
+        }
+        case OP.result: {
+          const p = op[1];
+          this.withResultLines.add(p[0] as string);
+          this.ensureTicket(p[1] as string, null);
+          this.st.result.run(...p);
           break;
+        }
         case OP.review:
           this.review(op[1], op[2]);
           break;
@@ -159,7 +161,7 @@ export class ImportWriter {
       const result = [
         runId, c[C.ticket], c[C.task], c[C.spec], c[C.status], o[O.value], c[C.raw], c[C.provider], c[C.model], c[C.promptVersion],
         startMs, startMs + ((c[C.latency] as number | null) ?? 0), c[C.latency], c[C.ttft], c[C.queue], c[C.providerTotal],
-        c[C.inputTokens], c[C.outputTokens], c[C.cachedTokens], c[C.reasoningTokens], c[C.cost], c[C.errorCode], c[C.errorMessage], this.at,
+        c[C.inputTokens], c[C.outputTokens], c[C.cachedTokens], c[C.reasoningTokens], c[C.cost], c[C.errorCode], c[C.errorMessage], this.opts.at,
       ] as SqlValue[];
       let attempt = 1;
       if (Number(this.st.firstResult.run(...result).changes) === 0) {

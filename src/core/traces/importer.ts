@@ -64,14 +64,13 @@ export type ImportWorkerMessage =
   | { t: 'end' }
   | { t: 'error'; code: ErrorCode | null; message: string }
   | { t: 'checkpointed'; ms: number; error: string | null }
-  | { t: 'merged'; ms: number; ticketConflicts: number; error: string | null };
+  | { t: 'merged'; ticketConflicts: number; error: string | null };
 
 /** What the importing thread sends back. */
 export type ImportHostMessage =
   | { t: 'open'; fingerprint: string }
   | { t: 'go'; base: string; at: number }
   | { t: 'ack' }
-  | { t: 'stop' }
   | { t: 'checkpoint'; db: string }
   | { t: 'merge'; db: string; staging: string };
 
@@ -189,7 +188,14 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
 type Inbound = ImportWorkerMessage | { t: 'crash'; message: string } | { t: 'aborted' };
 
 /** The worker's messages as an async queue, with its crash, exit and the caller's abort in it. */
-function inbox(worker: Worker, signal: AbortSignal | undefined): { next: () => Promise<Inbound>; close: () => void } {
+interface Inbox {
+  next(): Promise<Inbound>;
+  /** The next message of type t, or the worker's crash; everything between (an abort too) is passed over. */
+  until<T extends 'merged' | 'checkpointed'>(t: T): Promise<Extract<Inbound, { t: T | 'crash' }>>;
+  close(): void;
+}
+
+function inbox(worker: Worker, signal: AbortSignal | undefined): Inbox {
   const queue: Inbound[] = [];
   let waiting: ((m: Inbound) => void) | null = null;
   const push = (m: Inbound): void => {
@@ -205,8 +211,12 @@ function inbox(worker: Worker, signal: AbortSignal | undefined): { next: () => P
   worker.on('exit', (code) => push({ t: 'crash', message: `the import worker stopped (exit code ${code})` }));
   signal?.addEventListener('abort', onAbort, { once: true });
   if (signal?.aborted) onAbort();
+  const next = (): Promise<Inbound> => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<Inbound>((r) => (waiting = r)));
   return {
-    next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise<Inbound>((r) => (waiting = r))),
+    next,
+    async until(t) {
+      for (let m = await next(); ; m = await next()) if (m.t === t || m.t === 'crash') return m as never;
+    },
     close: () => signal?.removeEventListener('abort', onAbort),
   };
 }
@@ -240,9 +250,6 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     if (id.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: await id.sha256 }, 'worker'), alreadyImported: id.already } };
     const at = now();
     worker.postMessage({ t: 'go', base: id.base, at } satisfies ImportHostMessage);
-    // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
-    // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
-    // this thread for as long as copying the whole import takes).
     let target = store;
     if (staged) {
       // a database of its own, never read by anyone else: no WAL, no syncing, a journal in memory for rollback
@@ -251,6 +258,9 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
       staging.prepare('PRAGMA synchronous = OFF').get();
       target = staging;
     } else {
+      // The commit of a big import leaves a big WAL: it is checkpointed on the worker's connection
+      // afterwards, not by this connection's automatic checkpoint inside COMMIT (which would hold
+      // this thread for as long as copying the whole import takes).
       autocheckpoint = Number((store.prepare('PRAGMA wal_autocheckpoint').get() as Row).wal_autocheckpoint);
       store.prepare('PRAGMA wal_autocheckpoint = 0').get();
     }
@@ -281,8 +291,7 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
       staging = null;
       // The copy into the workspace cannot be stopped halfway: a Cancel now waits for it.
       worker.postMessage({ t: 'merge', db: store.path, staging: staged! } satisfies ImportHostMessage);
-      let m = await box.next();
-      while (m.t !== 'merged' && m.t !== 'crash') m = await box.next();
+      const m = await box.until('merged');
       if (m.t === 'crash') throw new AppError('INTERNAL', `copying ${info.name} into the workspace failed: ${m.message}`);
       if (m.error) throw new AppError('INTERNAL', `copying ${info.name} into the workspace failed: ${m.error}`);
       const note = ticketConflictNote(m.ticketConflicts);
@@ -308,11 +317,10 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
 }
 
 /** Checkpoints the WAL on the worker's own connection, then ends the worker (a process waits for it before exiting). */
-async function checkpointThenStop(worker: Worker, box: ReturnType<typeof inbox>, db: string, done?: ImportOptions['onCheckpoint']): Promise<void> {
+async function checkpointThenStop(worker: Worker, box: Inbox, db: string, done?: ImportOptions['onCheckpoint']): Promise<void> {
   box.close();
   worker.postMessage({ t: 'checkpoint', db } satisfies ImportHostMessage);
-  let m = await box.next();
-  while (m.t !== 'checkpointed' && m.t !== 'crash') m = await box.next();
+  const m = await box.until('checkpointed');
   await worker.terminate();
   done?.(m.t === 'checkpointed' ? { ms: m.ms, error: m.error } : { ms: 0, error: m.message });
 }
