@@ -77,12 +77,3 @@ export interface ImportIssue {
 
 export const TRACE_FORMATS = ['casebench', 'langsmith', 'langfuse', 'otlp', 'openinference', 'promptfoo'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
-
-/** An empty extras object (adapters fill what their format carries). */
-export function noExtras(): CallExtras {
-  return {
-    spanId: null, parentSpanId: null, ticketText: null, cachedTokens: null, reasoningTokens: null, requestId: null,
-    errorCode: null, httpStatus: null, queueTimeMs: null, providerTotalMs: null, attempt: null, promptVersion: null,
-    modelSpec: null, startedAtMs: null, startNs: 0n, endNs: null, run: null,
-  };
-}
