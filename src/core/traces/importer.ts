@@ -134,12 +134,10 @@ async function contentCheck(store: Store, id: Identity, opts: ImportOptions): Pr
 /** Imports a trace file (format detected from content); throws AppError only when the file as a whole is unusable. */
 export async function importTraceFile(store: Store, path: string, opts: ImportOptions = {}): Promise<ImportReport> {
   const mode = opts.reader ?? 'auto';
-  let useWorker = mode === 'worker';
-  if (mode === 'auto') {
-    const st = await stat(path).catch(() => null);
-    useWorker = st !== null && st.isFile() && st.size >= WORKER_MIN_BYTES;
-  }
-  if (useWorker && (await stat(path).catch(() => null))?.isFile()) {
+  // A path that is no file goes inline, where openTraceFile says what is wrong with it.
+  const st = mode === 'inline' ? null : await stat(path).catch(() => null);
+  const useWorker = st !== null && st.isFile() && (mode === 'worker' || st.size >= WORKER_MIN_BYTES);
+  if (useWorker) {
     const r = await importOnWorker(store, path, opts);
     if (r.ok) return r.report;
     // The thread could not even start (a broken install): the same import, on this thread.
