@@ -4,6 +4,7 @@
 import type { TaskResult } from '../../shared/results.ts';
 import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '../../shared/routes.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
+import type { StatementSync } from 'node:sqlite';
 import { resultFromRow, type Store } from '../store/store.ts';
 
 type Row = Record<string, unknown>;
@@ -39,7 +40,7 @@ WITH latest AS MATERIALIZED (
          ORDER BY r.created_at DESC, rt.rowid DESC LIMIT 1)) AS run_id
   FROM tickets t %TICKET_WHERE%
 )
-SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status
+SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status, r.kind AS run_kind
 FROM latest l
 LEFT JOIN run_tickets rt ON rt.run_id = l.run_id AND rt.ticket_id = l.id
 LEFT JOIN runs r ON r.id = l.run_id
@@ -64,42 +65,49 @@ const jsonString = (v: unknown): string | null => {
   }
 };
 
-// ?3: the run's assignment ({task: model}) when it holds answers of several models per task (an
-// imported experiment): the facts are the assigned model's. NULL: every result of the run.
-const FACTS_SQL = `WITH assigned AS MATERIALIZED (SELECT key AS task, value AS model FROM json_each(coalesce(?3, '{}')))
-SELECT ticket_id,
+const FACTS_SQL = `%WITH%SELECT ticket_id,
   max(CASE WHEN task = 'platform' AND status = 'ok' THEN value END) AS platform,
   max(CASE WHEN task = 'product' AND status = 'ok' THEN value END) AS product,
   max(CASE WHEN task = 'severity' AND status = 'ok' THEN value END) AS severity,
   max(CASE WHEN task = 'technical_details' AND status = 'ok' THEN json_array_length(value, '$.present') END) AS details,
   count(*) AS n, sum(status != 'ok') AS failed
-FROM results WHERE run_id = ?1 %AND% AND (?3 IS NULL OR model_spec = (SELECT model FROM assigned a WHERE a.task = results.task)) GROUP BY ticket_id`;
+FROM results WHERE run_id = ?1 %AND% GROUP BY ticket_id`;
+
+// For an import holding answers of several models per task (an imported experiment): the facts
+// are the assigned model's. ?3 is the run's assignment ({task: model}).
+const ASSIGNED_WITH = `WITH assigned AS MATERIALIZED (SELECT key AS task, value AS model FROM json_each(?3)) `;
+const ASSIGNED_AND = ' AND model_spec = (SELECT model FROM assigned a WHERE a.task = results.task)';
+
+const factsSql = (ticket: boolean, assigned: boolean): string =>
+  FACTS_SQL.replace('%WITH%', assigned ? ASSIGNED_WITH : '').replace('%AND%', `${ticket ? 'AND ticket_id = ?2' : ''}${assigned ? ASSIGNED_AND : ''}`);
 
 /** An import run's assignment, when its results hold several models for a task; else null. */
 function modelFilter(store: Store, runId: string): string | null {
-  const r = store
-    .prepare(
-      `SELECT r.kind, r.assignment, (SELECT count(*) FROM (SELECT 1 FROM results WHERE run_id = ?1 GROUP BY task HAVING count(DISTINCT model_spec) > 1)) AS multi
-       FROM runs r WHERE r.id = ?1`,
-    )
-    .get(runId) as Row | undefined;
-  return r && r.kind === 'import' && Number(r.multi) > 0 && typeof r.assignment === 'string' ? r.assignment : null;
+  const run = store.prepare('SELECT assignment FROM runs WHERE id = ?').get(runId) as Row | undefined;
+  if (!run || typeof run.assignment !== 'string') return null;
+  const multi = store.prepare('SELECT 1 FROM results WHERE run_id = ? GROUP BY task HAVING count(DISTINCT model_spec) > 1 LIMIT 1').get(runId);
+  return multi ? run.assignment : null;
 }
 
 /** The facts of every (run, ticket) asked for: one grouped, indexed scan per run. */
-function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string }>): Map<string, Facts> {
-  const byRun = new Map<string, Set<string>>();
+function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string; kind: string | null }>): Map<string, Facts> {
+  const byRun = new Map<string, { kind: string | null; tickets: Set<string> }>();
   for (const p of pairs) {
     let s = byRun.get(p.runId);
-    if (!s) byRun.set(p.runId, (s = new Set()));
-    s.add(p.ticketId);
+    if (!s) byRun.set(p.runId, (s = { kind: p.kind, tickets: new Set() }));
+    s.tickets.add(p.ticketId);
   }
   const out = new Map<string, Facts>();
-  const wholeRun = store.prepare(FACTS_SQL.replace('%AND%', 'AND ?2 IS NULL'));
-  const oneTicket = store.prepare(FACTS_SQL.replace('%AND%', 'AND ticket_id = ?2'));
-  for (const [runId, tickets] of byRun) {
-    const models = modelFilter(store, runId);
-    const rows = (tickets.size > 20 ? wholeRun.all(runId, null, models) : [...tickets].flatMap((t) => oneTicket.all(runId, t, models))) as Row[];
+  const stmt = (ticket: boolean, assigned: boolean): StatementSync => store.prepare(factsSql(ticket, assigned));
+  const plain = { whole: stmt(false, false), ticket: stmt(true, false) };
+  for (const [runId, { kind, tickets }] of byRun) {
+    // only an import can hold several models per task (triage runs: one each, no lookup)
+    const models = kind === 'import' ? modelFilter(store, runId) : null;
+    const whole = tickets.size > 20;
+    const st = models === null ? (whole ? plain.whole : plain.ticket) : stmt(!whole, true);
+    // ?1 run, ?2 ticket, ?3 assignment: numbered, so ?3 keeps its place when ?2 is not in the text
+    const args = (t: string | null): Array<string | null> => (models !== null ? [runId, t, models] : whole ? [runId] : [runId, t]);
+    const rows = (whole ? st.all(...args(null)) : [...tickets].flatMap((t) => st.all(...args(t)))) as Row[];
     for (const r of rows) {
       const ticketId = String(r.ticket_id);
       if (!tickets.has(ticketId)) continue;
@@ -164,7 +172,7 @@ export function listTickets(store: Store, filter: TicketFilter = {}): TicketsPag
   const sql = `${LATEST_SQL.replace('%TICKET_WHERE%', where)} ORDER BY l.added_at DESC, l.rid ASC`;
   const stmt = store.prepare(sql);
   const rows = (search ? stmt.all(search.toLowerCase()) : stmt.all()) as Row[];
-  const facts = factsFor(store, rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id) }] : [])));
+  const facts = factsFor(store, rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id), kind: str(r.run_kind) }] : [])));
   const out: TicketSummary[] = [];
   for (const r of rows) {
     const s = toSummary(r, typeof r.run_id === 'string' ? facts.get(`${r.run_id}\u0000${String(r.id)}`) : undefined);
@@ -184,7 +192,7 @@ export function ticketSummary(store: Store, ticketId: string): TicketSummary | n
   const r = store.prepare(`${LATEST_SQL.replace('%TICKET_WHERE%', 'WHERE t.id = ?')}`).get(ticketId) as Row | undefined;
   if (!r) return null;
   const runId = typeof r.run_id === 'string' ? r.run_id : null;
-  return toSummary(r, runId ? factsFor(store, [{ runId, ticketId }]).get(`${runId}\u0000${ticketId}`) : undefined);
+  return toSummary(r, runId ? factsFor(store, [{ runId, ticketId, kind: str(r.run_kind) }]).get(`${runId}\u0000${ticketId}`) : undefined);
 }
 
 /** The latest triage run of a ticket (not comparisons or experiments). */
