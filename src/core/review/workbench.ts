@@ -145,7 +145,7 @@ function platformOf(store: Store, item: ReviewItemView): string | null {
 export function undoOnScreen(store: Store, input: { queueId: string; reviewer: string }): UndoResult {
   const r = undoInQueue(store, input.queueId, input.reviewer);
   if (!r) return { undone: null, screen: null };
-  const slots = r.undone.reviews.map((x) => slotOf(store, input.queueId, r.item.position, x.model)).filter((x): x is Slot => x !== null);
+  const slots = r.undone.reviews.map((x) => slotOf(store, input.queueId, r.item.position, x.model)).filter((x): x is Slot => x !== null).sort((a, b) => SLOTS.indexOf(a) - SLOTS.indexOf(b));
   const first = r.undone.reviews[0];
   return {
     undone: {

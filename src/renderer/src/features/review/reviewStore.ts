@@ -232,8 +232,8 @@ export function createReviewStore(transport: Transport): ReviewStore {
       async setMe(name) {
         const r = await transport.request('reviews.setReviewer', { name });
         if (!r.ok) return r.error;
-        // Screens were opened for the previous name.
-        set({ me: r.data.me, screens: {} });
+        // Screens were opened for the previous name (the same name again keeps them).
+        set(r.data.me === get().me ? { me: r.data.me } : { me: r.data.me, screens: {} });
         void refreshQuiet();
         return null;
       },
