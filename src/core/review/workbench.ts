@@ -149,7 +149,8 @@ export function undoOnScreen(store: Store, input: { queueId: string; reviewer: s
   const first = r.undone.reviews[0];
   return {
     undone: {
-      slot: slots[0] ?? null,
+      // The score reported is this slot's (an action of several scores names them all in slots).
+      slot: first ? slotOf(store, input.queueId, r.item.position, first.model) : null,
       slots,
       score: first ? first.score : null,
       position: r.item.position,
