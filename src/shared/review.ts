@@ -80,8 +80,6 @@ export const slotScoreSchema = z.object({
   slot: z.enum(SLOTS),
   reviewer: z.string(),
   score: z.number().optional(),
-  /** undefined: none entered; null is a value ("no platform"). Becomes the ticket's gold label. */
-  correctValue: z.unknown().optional(),
   /** Technical details: the details the reviewer expects (M) and those the answer missed. */
   expected: z.array(z.string().max(500)).max(200).optional(),
   missing: z.array(z.string().max(500)).max(200).optional(),
@@ -170,10 +168,29 @@ export interface ReviewOverview {
   queues: QueueView[];
 }
 
-/** The ticket's gold label for the item's task (written by a correct value). */
+/** One recorded change of a gold label (the core's GoldChange, without ids of other tables). */
+export interface GoldChangeView {
+  id: number;
+  before: { has: boolean; value: unknown };
+  after: { has: boolean; value: unknown };
+  by: string;
+  /** ISO-8601. */
+  at: string;
+  /** review: a reviewer's confirmed correct value; import: a review file; undo; restore. */
+  source: 'review' | 'import' | 'undo' | 'restore';
+  detail: string | null;
+}
+
+/**
+ * The ticket's gold label for the item's task (written by a confirmed correct value) and its
+ * history, newest first. Blind and not yet revealed: hidden (value null, no history), since a gold
+ * label biases an independent reviewer; it shows once they have scored every answer.
+ */
 export interface GoldLabelView {
   has: boolean;
   value: unknown;
+  hidden: boolean;
+  history: GoldChangeView[];
 }
 
 /** What the review screen shows: an item, the reviewer's share done, or a queue they are not on. */
@@ -182,25 +199,51 @@ export type ReviewScreenView =
   | { state: 'done'; queueId: string; queueName: string; reviewer: string; progress: { done: number; assigned: number }; total: number }
   | { state: 'not-reviewer'; queueId: string; queueName: string; reviewer: string; reviewers: string[] };
 
-/** Score every not-yet-scored answer of an item from the correct value the reviewer entered. */
+/**
+ * Set the ticket's gold label from the correct value the reviewer typed and confirmed, and score
+ * every not-yet-scored answer of the item from it — one action, which undo takes back whole.
+ * `confirmed` is the screen's second step (the value shown, then confirmed in the focused field).
+ */
 export const scoreFromCorrectSchema = z.object({
   queueId: z.string().min(1).max(200),
   position: z.number().int().min(0),
   reviewer: reviewerField,
   correctValue: z.unknown(),
+  confirmed: z.literal(true, { message: 'a gold label is written only once the reviewer has confirmed it' }),
 });
 
 export interface ScoreFromCorrectResult {
   item: ReviewItemView;
   gold: GoldLabelView;
+  /** Whether the gold label changed (false: it already had that value). */
+  goldChanged: boolean;
   scored: Slot[];
-  /** Answers the rubric would not score from it, with the reason. */
+  /** Answers the rubric would not score from it, with the reason (nothing was written then). */
   refused: Array<{ slot: Slot; reason: string }>;
+  /** Answers already scored whose score the new gold label contradicts: kept, and shown. */
+  kept: Array<{ slot: Slot; score: number; wouldBe: number }>;
 }
 
+/** Put a gold label back to its value before a recorded change (itself recorded, and undoable). */
+export const restoreGoldSchema = z.object({
+  queueId: z.string().min(1).max(200),
+  position: z.number().int().min(0),
+  reviewer: reviewerField,
+  entryId: z.number().int().min(1),
+});
+
 export interface UndoResult {
-  /** The slot whose score was taken back (null: nothing to undo in this queue). */
-  undone: { slot: Slot | null; score: number; position: number } | null;
+  /** What was taken back (null: nothing to undo in this queue). */
+  undone: {
+    /** The first slot whose score was taken back (null when the action had no score). */
+    slot: Slot | null;
+    /** Every slot whose score was taken back. */
+    slots: Slot[];
+    score: number | null;
+    position: number;
+    /** Gold-label changes of the action: put back, or kept because the label was changed since. */
+    gold: { restored: number; kept: number };
+  } | null;
   screen: ReviewScreenView | null;
 }
 

@@ -38,8 +38,21 @@ auto-upgrade to 1.29.4-gke.1043 last night: "0/3 nodes are available". Ingress r
   },
 ];
 
+/** A ticket with no technical details (a how-to question): 15 % of real tickets. */
+const NO_DETAILS = {
+  id: 'R3',
+  title: 'How to enable MFA',
+  text: 'How do we turn on MFA for the console users of our AWS account acct-42? Nothing is broken, we are just asking how to do it.',
+  labels: { asset_ids: ['acct-42'] },
+};
+
 /** What each model answers: the small model says aws and low; the large one urgent; the baseline high. */
 function answer(model: string, task: string | null, text: string): unknown {
+  if (text.includes('MFA')) {
+    // The small model invents a detail ("No Lambda function details are provided" is a wrong answer) and misses the account.
+    if (task === 'technical_details') return model === 'openai/gpt-oss-20b' ? { present: ['No Lambda function details are provided'], missing: [] } : { present: [], missing: [] };
+    if (task === 'asset_ids') return { asset_ids: model === 'openai/gpt-oss-20b' ? [] : ['acct-42'] };
+  }
   const gke = text.includes('GKE');
   if (task === 'platform') return { platform: model === 'openai/gpt-oss-20b' ? 'aws' : gke ? 'gcp' : 'aws' };
   if (task === 'severity') return { severity: model === 'gpt-4o' ? 'high' : model === 'openai/gpt-oss-120b' ? 'urgent' : 'low' };
@@ -65,9 +78,11 @@ interface AnswerState {
   model: string;
   value: string;
 }
+/** The shown review screen's element with a test id (an editor tab kept in the background stays in the page). */
+const shown = (page: Page, id: string) => page.locator(`[data-testid="${id}"]:visible`);
 const answers = (page: Page): Promise<AnswerState[]> =>
   page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid="review-answer"]')].map((el) => ({
+    [...document.querySelectorAll('[data-testid="review-answer"]')].filter((el) => el.checkVisibility()).map((el) => ({
       slot: el.getAttribute('data-slot') ?? '',
       score: el.getAttribute('data-score') ?? '',
       model: el.querySelector('[data-testid="review-model"]')?.textContent?.trim() ?? '',
@@ -75,10 +90,10 @@ const answers = (page: Page): Promise<AnswerState[]> =>
     })),
   );
 const currentSlot = (page: Page): Promise<string | null> =>
-  page.evaluate(() => document.querySelector('[data-testid="review-answer"][aria-selected="true"]')?.getAttribute('data-slot') ?? null);
+  page.evaluate(() => [...document.querySelectorAll('[data-testid="review-answer"][aria-selected="true"]')].find((el) => el.checkVisibility())?.getAttribute('data-slot') ?? null);
 const focused = (page: Page): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
-const position = (page: Page): Promise<string | null> => page.getByTestId('review-editor').getAttribute('data-position');
-const task = async (page: Page): Promise<string> => ((await page.locator('.rv-task').textContent()) ?? '').toLowerCase();
+const position = (page: Page): Promise<string | null> => shown(page, 'review-editor').getAttribute('data-position');
+const task = async (page: Page): Promise<string> => ((await page.locator('.rv-task:visible').textContent()) ?? '').toLowerCase();
 const ticketId = async (page: Page): Promise<string> => ((await page.getByTestId('review-ticket-text').locator('xpath=..').locator('.legend .mono').textContent()) ?? '').trim();
 
 /** Shows the Review side bar whatever was shown before (a click on its icon would toggle it). */
@@ -91,7 +106,7 @@ async function showReview(page: Page): Promise<void> {
 async function scoreCurrent(page: Page, key: string, expected: string): Promise<void> {
   const slot = await currentSlot(page);
   await page.keyboard.press(key);
-  await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]`).getAttribute('data-score')).toBe(expected);
+  await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).toBe(expected);
 }
 
 /** The score a careful reviewer gives each answer of the current item (read from the screen). */
@@ -114,15 +129,20 @@ async function scoreItemByKeys(page: Page): Promise<void> {
     for (let i = 0; i < 3; i++) {
       const slot = await currentSlot(page);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]`).getAttribute('data-score')).not.toBe('');
+      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).not.toBe('');
     }
   } else {
+    // A score leaves the cursor on the answer; Tab goes to the next one (as the ? sheet says).
     for (let i = 0; i < 3; i++) {
       const slot = await currentSlot(page);
       const a = (await answers(page)).find((x) => x.slot === slot)!;
-      if (a.score !== '') continue;
-      const v = verdict(t, a.value, ticket);
-      await scoreCurrent(page, v.key, v.score);
+      if (a.score === '') {
+        const v = verdict(t, a.value, ticket);
+        await scoreCurrent(page, v.key, v.score);
+        expect(await currentSlot(page)).toBe(slot);
+      }
+      await page.keyboard.press('Tab');
+      await expect.poll(() => currentSlot(page)).not.toBe(slot);
     }
   }
   const before = await position(page);
@@ -221,6 +241,10 @@ describe('manual review in the workbench (browser mode)', () => {
     await expect.poll(() => focused(page)).toBe('review-correct');
     await page.keyboard.type('gcp');
     expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+    // Enter shows the gold label it would write; Enter again (the field still focused) writes it.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('review-gold-confirm').textContent()).toMatch(/platform = gcp.*score the 3 unscored answers/is);
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await answers(page)).map((a) => a.score).sort().join(',')).toBe('0,1,1');
     await expect.poll(() => page.getByTestId('review-gold').textContent()).toMatch(/gold: gcp/);
@@ -263,7 +287,14 @@ describe('manual review in the workbench (browser mode)', () => {
     await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${a0.slot}"]`).getAttribute('data-score')).toBe('');
     expect(await page.getByTestId('review-hint').textContent()).toMatch(/Took back/);
     await scoreCurrent(page, v0.key, v0.score);
-    // A note: typing digits in the note field scores nothing; the note is saved with the next score.
+    // Another score key on the scored answer does not overwrite it: it shows the score first.
+    const other = v0.key === '1' ? '0' : '1';
+    await page.keyboard.press(other);
+    await expect.poll(() => page.getByTestId('review-rescore').textContent()).toMatch(new RegExp(`press ${other} again`));
+    expect(await page.locator(`[data-testid="review-answer"][data-slot="${a0.slot}"]`).getAttribute('data-score')).toBe(v0.score);
+    // Tab to the next answer. A note: typing digits in the note field scores nothing; the note is saved with the next score.
+    await page.keyboard.press('Tab');
+    await expect.poll(() => currentSlot(page)).not.toBe(a0.slot);
     await page.keyboard.press('n');
     await expect.poll(() => focused(page)).toBe('review-note');
     const noteSlot = await currentSlot(page);
@@ -274,6 +305,8 @@ describe('manual review in the workbench (browser mode)', () => {
     const vb = verdict('severity', b1.value, 'R1');
     await scoreCurrent(page, vb.key, vb.score);
     await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${noteSlot}"] .rv-note-shown`).textContent()).toMatch(/level too low/);
+    await page.keyboard.press('Tab');
+    await expect.poll(() => currentSlot(page)).not.toBe(noteSlot);
     const last = await currentSlot(page);
     const c1 = (await answers(page)).find((a) => a.slot === last)!;
     const vc = verdict('severity', c1.value, 'R1');
@@ -366,4 +399,129 @@ describe('manual review in the workbench (browser mode)', () => {
     expect(download.suggestedFilename()).toMatch(/^reviews-.*\.jsonl$/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('scores a ticket with no technical details by keyboard, and keeps gold labels safe: focus, confirm, undo, history, hidden when blind', async () => {
+    const page = b.page;
+    // R3, a how-to question with no technical details, recorded by a second experiment; its asset ids carry a gold label.
+    const dir = tempDir('cb-review-e2e-r3-');
+    const tickets = join(dir, 'r3.jsonl');
+    writeFileSync(tickets, `${JSON.stringify(NO_DETAILS)}\n`);
+    const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
+    const r = await runCli(['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'], env);
+    expect(r.code, r.stderr).toBe(0);
+    await showReview(page);
+    await page.getByTestId('queue-new').click();
+    await page.getByTestId('queue-form').waitFor();
+    await expect.poll(() => page.getByTestId('queue-run').locator('option').count()).toBeGreaterThan(1);
+    const r3run = await page.getByTestId('queue-run').evaluate((el, first) => [...(el as HTMLSelectElement).options].map((o) => o.value).find((v) => v && v !== first) ?? '', runId);
+    await page.getByTestId('queue-run').selectOption(r3run);
+    for (const t of ['platform', 'product', 'severity']) await page.getByTestId(`queue-task-${t}`).uncheck();
+    await page.getByTestId('queue-name').fill('No-details ticket');
+    await page.getByTestId('queue-create').click();
+    await page.getByTestId('queue-form').waitFor({ state: 'detached' });
+    await page.locator('[data-testid="review-answer"]:visible').first().waitFor();
+    await expect.poll(() => focused(page)).toBe('review-answers');
+    if (!(await task(page)).startsWith('asset')) {
+      await page.keyboard.press('j');
+      await expect.poll(() => task(page)).toMatch(/^asset/);
+    }
+    const assetPos = await position(page);
+
+    // Blind: the gold label is hidden (it would bias the reviewer); its value is nowhere on the screen.
+    await shown(page, 'review-gold-hidden').waitFor();
+    expect(await page.locator('.rv-answers-pane:visible').textContent()).not.toMatch(/gold: /);
+
+    // The reviewer-name field takes focus when "Change" opens it: typing a name goes into it, never into shortcuts.
+    await page.getByTestId('reviewer-change').click();
+    await expect.poll(() => focused(page)).toBe('reviewer-input');
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('alice');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('reviewer-me').textContent()).toMatch(/Reviewing as alice/);
+    // Focus is now nowhere in the screen: the review keys (e opened the correct value, then letters went in) do nothing.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.type('e1x0u');
+    expect(await focused(page)).not.toBe('review-correct');
+    expect(await shown(page, 'review-gold-confirm').count()).toBe(0);
+    expect(await shown(page, 'review-correct').inputValue()).toBe('');
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+
+    // A correct value typed in its field is shown for confirmation first; Esc cancels it and nothing is written.
+    await page.locator('.rv-answers:visible').focus();
+    await page.keyboard.press('e');
+    await expect.poll(() => focused(page)).toBe('review-correct');
+    await page.keyboard.type('n');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => shown(page, 'review-gold-confirm').textContent()).toMatch(/asset ids = n.*replacing the hidden one.*score the 3 unscored answers/is);
+    await shot(page, 'review-gold-confirm.png');
+    await page.keyboard.press('Escape');
+    await shown(page, 'review-gold-confirm').waitFor({ state: 'detached' });
+    expect(await focused(page)).toBe('review-correct');
+    expect((await answers(page)).every((a) => a.score === '')).toBe(true);
+    // Confirmed: the gold label is written and every answer scored from it — and one undo takes back both.
+    await page.keyboard.press('Enter');
+    await shown(page, 'review-gold-confirm').waitFor();
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await answers(page)).map((a) => a.score).join(',')).toBe('0,0,0');
+    await expect.poll(() => shown(page, 'review-gold').textContent()).toMatch(/gold: n$/);
+    await expect.poll(() => focused(page)).toBe('review-answers');
+    await page.keyboard.press('u');
+    await expect.poll(async () => (await answers(page)).every((a) => a.score === '')).toBe(true);
+    expect(await shown(page, 'review-hint').textContent()).toMatch(/Took back the scores of A, B, C and the gold label \(put back as it was\)/);
+    await shown(page, 'review-gold-hidden').waitFor();
+
+    // Scored by hand, the item is revealed: the gold label is the one the ticket came with, and its history tells what happened.
+    await scoreItemByKeysAt(page, (value) => (value.includes('acct-42') ? '1' : '0'));
+    await expect.poll(() => shown(page, 'review-gold').textContent()).toMatch(/gold: acct-42/);
+    await page.keyboard.press('g');
+    const history = page.getByTestId('gold-change');
+    await expect.poll(() => history.count()).toBe(2);
+    expect(await history.nth(0).textContent()).toMatch(/alice.*undone.*n → acct-42/s);
+    expect(await history.nth(1).textContent()).toMatch(/alice.*reviewed.*acct-42 → n/s);
+    await shot(page, 'review-gold-history.png');
+    // Any change can be put back (and that is recorded too).
+    await history.nth(0).getByTestId('gold-restore').click();
+    await expect.poll(() => shown(page, 'review-gold').textContent()).toMatch(/gold: n$/);
+    await expect.poll(() => history.count()).toBe(3);
+    expect(await history.nth(0).textContent()).toMatch(/put back.*acct-42 → n/s);
+    await page.locator('.rv-answers:visible').focus();
+    await page.keyboard.press('u');
+    await expect.poll(() => shown(page, 'review-gold').textContent()).toMatch(/gold: acct-42/);
+    await page.keyboard.press('g');
+
+    // The technical-details item: the small model's invented detail is suggested; x says the ticket has none (M = 0).
+    await page.keyboard.press(assetPos === '0' ? 'j' : 'k');
+    await expect.poll(() => task(page)).toMatch(/^technical details/);
+    await expect.poll(() => shown(page, 'review-m').textContent()).toMatch(/M = 1/);
+    await page.keyboard.press('x');
+    await expect.poll(() => shown(page, 'review-m').textContent()).toMatch(/M = 0/);
+    await shown(page, 'review-no-details').waitFor();
+    const invented = (await answers(page)).find((a) => a.value.includes('no lambda'))!;
+    // On the answer that invents a detail, 1 is refused with the rubric's reason.
+    while ((await currentSlot(page)) !== invented.slot) await page.keyboard.press('Tab');
+    await page.keyboard.press('1');
+    await expect.poll(() => shown(page, 'review-refusal').textContent()).toMatch(/contradicts M = 0: the answer names "No Lambda function details are provided"/);
+    await shot(page, 'review-no-details.png');
+    // Enter saves each answer's score (says none → 1, names some → 0) and goes on to the next unscored one.
+    for (let i = 0; i < 3; i++) {
+      const slot = await currentSlot(page);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).not.toBe('');
+    }
+    const scored = await answers(page);
+    for (const a of scored) expect(a.score).toBe(a.value.includes('no lambda') ? '0' : '1');
+    expect(scored.find((a) => a.value.includes('no lambda'))!.model).toMatch(/gpt-oss-20b/);
+    expect(pageErrors).toEqual([]);
+  });
 });
+
+/** Scores each answer of the current item with the key `keyFor` gives for its value, moving with Tab. */
+async function scoreItemByKeysAt(page: Page, keyFor: (value: string) => string): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const slot = (await currentSlot(page))!;
+    const a = (await answers(page)).find((x) => x.slot === slot)!;
+    if (a.score === '') await scoreCurrent(page, keyFor(a.value), keyFor(a.value));
+    await page.keyboard.press('Tab');
+    await expect.poll(() => currentSlot(page)).not.toBe(slot);
+  }
+}

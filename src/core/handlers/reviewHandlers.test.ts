@@ -62,14 +62,14 @@ describe('review routes', () => {
     if (first.state !== 'item') throw new Error(first.state);
     expect(first.item.position).toBe(0);
     expect(first.item.answers.every((a) => a.model === null)).toBe(true);
-    expect(first.gold).toEqual({ has: false, value: null });
+    expect(first.gold).toEqual({ has: false, value: null, hidden: true, history: [] });
     expect(await fail('reviews.score', { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 0.5 })).toMatch(/platform is scored 0 or 1/);
 
     const scored = await call('reviews.score', { queueId: q.id, position: 0, slot: 'B', reviewer: 'alice', score: 1, note: 'right' });
     if (scored.state !== 'item') throw new Error(scored.state);
     expect(scored.item.answers.find((a) => a.slot === 'B')!.mine).toMatchObject({ score: 1, note: 'right' });
     const undo = await call('reviews.undo', { queueId: q.id, reviewer: 'alice' });
-    expect(undo.undone).toEqual({ slot: 'B', score: 1, position: 0 });
+    expect(undo.undone).toEqual({ slot: 'B', slots: ['B'], score: 1, position: 0, gold: { restored: 0, kept: 0 } });
     expect(undo.screen?.state === 'item' && undo.screen.item.answers.every((a) => a.mine === null)).toBe(true);
     expect((await call('reviews.undo', { queueId: q.id, reviewer: 'alice' })).undone).toBeNull();
   });
@@ -79,18 +79,19 @@ describe('review routes', () => {
     await call('reviews.setReviewer', { name: 'alice' });
     const q = await call('reviews.createQueue', { runId: RUN, tasks: ['severity'], ticketIds: ['T1'], reviewers: ['alice'] });
     await call('reviews.score', { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 1 });
-    const r = await call('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' });
+    expect(await fail('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' })).toMatch(/confirmed/);
+    const r = await call('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true });
     expect(r.scored).toEqual(['B', 'C']);
     expect(r.refused).toEqual([]);
-    expect(r.gold).toEqual({ has: true, value: 'high' });
+    expect(r.gold).toMatchObject({ has: true, value: 'high', hidden: false, history: [{ by: 'alice', source: 'review', before: { has: false }, after: { has: true, value: 'high' } }] });
     expect(r.item.revealed).toBe(true);
     // T1 severity: gpt-4o and the 70b said high (1), the 8b said urgent (½); A kept the 1 it was given.
     for (const a of r.item.answers.filter((x) => x.slot !== 'A')) expect(a.mine!.score).toBe(ANSWERS.T1![a.model!]!.severity === 'high' ? 1 : 0.5);
     const q2 = await call('reviews.createQueue', { runId: RUN, tasks: ['severity'], ticketIds: ['T2'], reviewers: ['alice'] });
-    const bad = await call('reviews.scoreFromCorrect', { queueId: q2.id, position: 0, reviewer: 'alice', correctValue: 'meh' });
-    expect(bad.scored).toEqual([]);
-    expect(bad.refused[0]!.reason).toMatch(/the correct severity is one of low, normal, high, urgent/);
-    expect(await fail('reviews.scoreFromCorrect', { queueId: 'q99', position: 0, reviewer: 'alice', correctValue: 'high' })).toMatch(/q99/);
+    expect(await fail('reviews.scoreFromCorrect', { queueId: q2.id, position: 0, reviewer: 'alice', correctValue: 'meh', confirmed: true })).toMatch(
+      /the correct severity is one of low, normal, high, urgent/,
+    );
+    expect(await fail('reviews.scoreFromCorrect', { queueId: 'q99', position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true })).toMatch(/q99/);
   });
 
   it('says when a reviewer is not on a queue, joins them, and resumes at the next item after a restart', async () => {

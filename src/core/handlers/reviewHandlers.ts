@@ -5,7 +5,7 @@ import type { ReviewRouteOutputs } from '../../shared/routes/reviewRoutes.ts';
 import { assignReviewers, createQueue, type QueueSpec } from '../review/queues.ts';
 import { importReviews } from '../review/jsonl.ts';
 import { reviewResults } from '../review/results.ts';
-import { exportForDownload, openScreen, rememberReviewer, reviewOverview, scoreFromCorrect, scoreOnScreen, undoOnScreen } from '../review/workbench.ts';
+import { exportForDownload, openScreen, rememberReviewer, restoreOnScreen, reviewOverview, scoreFromCorrect, scoreOnScreen, undoOnScreen } from '../review/workbench.ts';
 import { importCalls, importTraceAt, importTraceUpload, ticketCallOrigins, traceImports } from '../traces/workbench.ts';
 import type { TraceImportView } from '../../shared/traces.ts';
 import type { ImportProgress } from '../traces/importer.ts';
@@ -66,7 +66,8 @@ export function reviewHandlers(ctx: HandlerContext): Handlers {
     'reviews.assign': async (input: { queueId: string; reviewers: string[] }) => assignReviewers(store, input.queueId, input.reviewers),
     'reviews.open': async (input: { queueId: string; reviewer: string; position?: number }) => openScreen(store, input),
     'reviews.score': async (input: SlotScoreInput) => scoreOnScreen(store, input),
-    'reviews.scoreFromCorrect': async (input: { queueId: string; position: number; reviewer: string; correctValue: unknown }) => scoreFromCorrect(store, input),
+    'reviews.scoreFromCorrect': async (input: { queueId: string; position: number; reviewer: string; correctValue: unknown; confirmed: true }) => scoreFromCorrect(store, input),
+    'reviews.restoreGold': async (input: { queueId: string; position: number; reviewer: string; entryId: number }) => restoreOnScreen(store, input),
     'reviews.undo': async (input: { queueId: string; reviewer: string }) => undoOnScreen(store, input),
     'reviews.results': async (input: ReviewSelection) => reviewResults(store, input),
     'reviews.export': async (input: ReviewSelection) => exportForDownload(store, input),

@@ -98,11 +98,31 @@ describe('review exchange (JSONL, contracts §5)', () => {
     expect(reasons[4]).toBe('no platform answer from openai:gpt-9 for ticket T1 in this workspace');
     expect(reasons[5]).toMatch(/failed \(INVALID_OUTPUT\): there is nothing to review/);
     expect(reasons[6]).toBe('platform is scored 0 or 1');
-    expect(reasons[7]).toMatch(/needs M ≥ 1/);
+    expect(reasons[7]).toMatch(/no technical details \(M = 0\), so nothing can be missing/);
     expect(reasons[8]).toMatch(/^scored_at:/);
     expect(reasons[10]).toMatch(/^task:/);
     expect(reasons[11]).toMatch(/reviewer: a reviewer needs a name/);
     expect(mine.getTicket('T2')!.labels).toEqual({ severity: 'high' });
+  });
+
+  it('imports plain technical-details scores (spreadsheets, other tools) and no-details reviews (M = 0) both ways', () => {
+    const text = [
+      line({ task: 'technical_details', model: BASE, score: 0.5 }),
+      line({ task: 'technical_details', model: SMALL, score: 1, reviewer: 'dan' }),
+      line({ task: 'technical_details', model: LARGE, score: 0.75, missing: ['region'] }),
+      line({ task: 'technical_details', model: LARGE, score: 0.6, missing: ['region'], reviewer: 'dan' }),
+    ].join('\n');
+    const r = importReviews(mine, text, { source: 'sheet.jsonl' });
+    expect(r.bad).toEqual([{ line: 4, reason: 'score 0.6 with 1 missing detail is not 1 − 1/M for any whole M (give expected_count)' }]);
+    expect(r.imported).toBe(3);
+    const cells = reviewResults(mine).table.cells.filter((c) => c.task === 'technical_details');
+    expect(Object.fromEntries(cells.map((c) => [c.model, c.mean]))).toEqual({ [BASE]: 0.5, [SMALL]: 1, [LARGE]: 0.75 });
+
+    // T3 has no technical details: the answer that says none scores 1, and the line travels with expected_count 0.
+    submitScore(theirs, { ticketId: 'T3', task: 'technical_details', model: BASE, runId: RUN, reviewer: 'bob', expected: [], missing: [] }, at(1));
+    const file = exportReviews(theirs).text;
+    expect(JSON.parse(file)).toMatchObject({ ticket_id: 'T3', score: 1, missing: [], expected_count: 0 });
+    expect(importReviews(mine, file, { source: 'bob.jsonl' })).toMatchObject({ imported: 1, bad: [] });
   });
 
   it('does not overwrite a different gold label on import; it reports it', () => {

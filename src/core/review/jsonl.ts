@@ -154,11 +154,11 @@ export function importReviews(store: Store, text: string, opts: { source: string
       }
       insertReview(store, {
         ticketId: x.ticket_id, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson,
-        reviewer: x.reviewer, checked: c, note: x.note?.trim() || null, scoredAt: x.scored_at, queueId: null, source: opts.source, labelBefore: null,
+        reviewer: x.reviewer, checked: c, note: x.note?.trim() || null, scoredAt: x.scored_at, queueId: null, source: opts.source, actionId: null,
       });
       report.imported++;
       if (c.correctValue !== undefined) {
-        const label = importLabel(store, x.ticket_id, x.task, c.correctValue);
+        const label = importLabel(store, x.ticket_id, x.task, c.correctValue, { reviewer: x.reviewer, file: opts.source });
         if (label.conflict !== undefined) {
           report.labelConflicts.push({ line: lineNo, ticketId: x.ticket_id, task: x.task, label: label.conflict, correctValue: c.correctValue });
         } else if (label.written) report.labelsWritten++;

@@ -3,9 +3,9 @@
 // nothing; scores are never overwritten (a re-score is a new row, and conflicts are listed).
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { Store } from '../store/store.ts';
+import { changeGold, getGoldChange, goldLabel, goldState, labelValue, newAction, type GoldChange } from './gold.ts';
 import { checkScore, type CheckedScore, type CorrectValue } from './rubric.ts';
 
 type Row = Record<string, unknown>;
@@ -99,38 +99,7 @@ export function findAnswer(store: Store, ticketId: string, task: TaskId, model: 
   return { ok: true, answer: { runId: String(r.run_id), value: r.value == null ? null : parseJson(r.value), valueJson: str(r.value) } };
 }
 
-/** The ticket's label field each task's correct value is written to. */
-const LABEL_FIELD = {
-  platform: 'platform',
-  product: 'product',
-  severity: 'severity',
-  asset_ids: 'asset_ids',
-  technical_details: 'has_technical_details',
-} as const satisfies Record<TaskId, keyof NonNullable<TicketInput['labels']>>;
-
-type Labels = Record<string, unknown>;
-
-function readLabels(store: Store, ticketId: string): Labels | null {
-  const r = store.prepare('SELECT labels FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
-  if (!r) return null;
-  const v = r.labels == null ? {} : parseJson(r.labels);
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Labels) : {};
-}
-
-function writeLabels(store: Store, ticketId: string, labels: Labels): void {
-  store.prepare('UPDATE tickets SET labels = ? WHERE id = ?').run(Object.keys(labels).length ? JSON.stringify(labels) : null, ticketId);
-}
-
-/** The label value a correct value becomes (technical details: "has details"). */
-function labelValue(task: TaskId, v: CorrectValue): unknown {
-  if (task !== 'technical_details') return v;
-  return typeof v === 'boolean' ? v : (v as { present: string[] }).present.length > 0;
-}
-
-/** The ticket's current gold label for a task, or undefined when it has none. */
-export function goldLabel(store: Store, ticketId: string, task: TaskId): unknown {
-  return readLabels(store, ticketId)?.[LABEL_FIELD[task]];
-}
+export { goldLabel } from './gold.ts';
 
 /** The platform used to fold a product name: the ticket's platform label, else the platform answer of the same run. */
 function platformFor(store: Store, ticketId: string, runId: string | null): string | null {
@@ -140,29 +109,6 @@ function platformFor(store: Store, ticketId: string, runId: string | null): stri
   const r = store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`).get(runId, ticketId) as Row | undefined;
   const v = r ? parseJson(r.value) : null;
   return typeof v === 'string' ? v : null;
-}
-
-/**
- * Writes a correct value into the ticket's labels. 'overwrite' (a reviewer entering it now) replaces
- * any label; 'ifAbsent' (an import) keeps a different existing label and reports it.
- */
-function applyLabel(
-  store: Store,
-  ticketId: string,
-  task: TaskId,
-  v: CorrectValue,
-  mode: 'overwrite' | 'ifAbsent',
-): { before: { had: boolean; value: unknown } | null; conflict: unknown; written: boolean } {
-  const labels = readLabels(store, ticketId);
-  if (!labels) return { before: null, conflict: undefined, written: false };
-  const field = LABEL_FIELD[task];
-  const had = Object.hasOwn(labels, field);
-  const next = labelValue(task, v);
-  if (had && JSON.stringify(labels[field]) === JSON.stringify(next)) return { before: null, conflict: undefined, written: false };
-  if (had && mode === 'ifAbsent') return { before: null, conflict: labels[field], written: false };
-  const before = { had, value: had ? labels[field] : null };
-  writeLabels(store, ticketId, { ...labels, [field]: next });
-  return { before, conflict: undefined, written: true };
 }
 
 export interface NewReview {
@@ -178,7 +124,8 @@ export interface NewReview {
   scoredAt: string;
   queueId: string | null;
   source: string;
-  labelBefore: { had: boolean; value: unknown } | null;
+  /** The review action it belongs to (local scores); null for imports. */
+  actionId: number | null;
 }
 
 /** Inserts one checked review row; returns its id. */
@@ -187,29 +134,51 @@ export function insertReview(store: Store, r: NewReview): number {
   const res = store
     .prepare(
       `INSERT INTO reviews (ticket_id, task, model_spec, run_id, answer_value, reviewer, score, correct_value, missing, expected,
-         expected_count, note, scored_at, scored_ms, queue_id, source, label_before)
+         expected_count, note, scored_at, scored_ms, queue_id, source, action_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       r.ticketId, r.task, r.model, r.runId, r.answerJson, r.reviewer, c.score,
       c.correctValue === undefined ? null : JSON.stringify(c.correctValue), c.missing ? JSON.stringify(c.missing) : null,
       c.expected ? JSON.stringify(c.expected) : null, c.expectedCount, r.note, r.scoredAt, Date.parse(r.scoredAt), r.queueId, r.source,
-      r.labelBefore ? JSON.stringify(r.labelBefore) : null,
+      r.actionId,
     );
   return Number(res.lastInsertRowid);
 }
 
-/** Writes an imported correct value into the labels unless a different label is there (returned as the conflict). */
-export function importLabel(store: Store, ticketId: string, task: TaskId, v: CorrectValue): { conflict: unknown; written: boolean } {
-  const r = applyLabel(store, ticketId, task, v, 'ifAbsent');
-  return { conflict: r.conflict, written: r.written };
+/**
+ * Writes an imported correct value into the ticket's gold label unless a different label is there
+ * (returned as the conflict); the change is recorded in the label's history with the file and reviewer.
+ */
+export function importLabel(store: Store, ticketId: string, task: TaskId, v: CorrectValue, by: { reviewer: string; file: string }): { conflict: unknown; written: boolean } {
+  const cur = goldState(store, ticketId, task);
+  if (!cur) return { conflict: undefined, written: false };
+  const next = labelValue(task, v);
+  if (cur.has && JSON.stringify(cur.value) === JSON.stringify(next)) return { conflict: undefined, written: false };
+  if (cur.has) return { conflict: cur.value, written: false };
+  const change = changeGold(store, { ticketId, task, to: { has: true, value: next }, by: by.reviewer, source: 'import', detail: by.file });
+  return { conflict: undefined, written: change !== null };
+}
+
+export interface ScoreOptions {
+  now?: () => Date;
+  /** The action this score is part of (a gold label with the scores it gave); default: an action of its own. */
+  actionId?: number;
+  /** Whether an entered correct value becomes the ticket's gold label (default true; false when the caller wrote it). */
+  writeGold?: boolean;
 }
 
 /**
  * Records one reviewer's score of one answer, checked against the rubric (a refusal says why), and
- * writes an entered correct value into the ticket's labels — one transaction, committed at once.
+ * writes an entered correct value into the ticket's gold label (recorded in its history) — one
+ * transaction, committed at once.
  */
-export function submitScore(store: Store, input: ScoreInput, opts: { now?: () => Date } = {}): Review {
+export function submitScore(store: Store, input: ScoreInput, opts: ScoreOptions = {}): Review {
+  return store.transaction(() => recordScore(store, input, opts));
+}
+
+/** submitScore inside a transaction the caller holds. */
+export function recordScore(store: Store, input: ScoreInput, opts: ScoreOptions = {}): Review {
   const parsed = scoreInputSchema.safeParse(input);
   if (!parsed.success) throw new AppError('BAD_INPUT', `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
   const x = parsed.data;
@@ -221,26 +190,28 @@ export function submitScore(store: Store, input: ScoreInput, opts: { now?: () =>
     { answer: found.answer.value, platform: platformFor(store, x.ticketId, found.answer.runId) },
   );
   if (!checked.ok) throw new AppError('BAD_INPUT', checked.reason);
-  const scoredAt = (opts.now?.() ?? new Date()).toISOString();
+  const now = opts.now?.() ?? new Date();
+  const scoredAt = now.toISOString();
   const note = x.note?.trim() ? x.note.trim() : null;
-  const id = store.transaction(() => {
-    const cv = checked.value.correctValue;
-    const label = cv === undefined ? { before: null } : applyLabel(store, x.ticketId, x.task, cv, 'overwrite');
-    const newId = insertReview(store, {
-      ticketId: x.ticketId, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson, reviewer,
-      checked: checked.value, note, scoredAt, queueId: x.queueId ?? null, source: 'local', labelBefore: label.before,
-    });
-    // A re-score in this app is the reviewer correcting themself, not a second opinion: the earlier
-    // one is kept (undo brings it back) but no longer counts. Imported scores are never superseded.
-    store
-      .prepare(
-        `UPDATE reviews SET superseded_by = ? WHERE ticket_id = ? AND task = ? AND model_spec = ? AND reviewer = ? AND source = 'local'
-           AND superseded_by IS NULL AND id != ?`,
-      )
-      .run(newId, x.ticketId, x.task, x.model, reviewer, newId);
-    return newId;
+  const queueId = x.queueId ?? null;
+  const actionId = opts.actionId ?? newAction(store, { reviewer, queueId, kind: 'score', now });
+  const cv = checked.value.correctValue;
+  if (cv !== undefined && opts.writeGold !== false) {
+    changeGold(store, { ticketId: x.ticketId, task: x.task, to: { has: true, value: labelValue(x.task, cv) }, by: reviewer, source: 'review', queueId, actionId, now });
+  }
+  const newId = insertReview(store, {
+    ticketId: x.ticketId, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson, reviewer,
+    checked: checked.value, note, scoredAt, queueId, source: 'local', actionId,
   });
-  return getReview(store, id)!;
+  // A re-score in this app is the reviewer correcting themself, not a second opinion: the earlier
+  // one is kept (undo brings it back) but no longer counts. Imported scores are never superseded.
+  store
+    .prepare(
+      `UPDATE reviews SET superseded_by = ? WHERE ticket_id = ? AND task = ? AND model_spec = ? AND reviewer = ? AND source = 'local'
+         AND superseded_by IS NULL AND id != ?`,
+    )
+    .run(newId, x.ticketId, x.task, x.model, reviewer, newId);
+  return getReview(store, newId)!;
 }
 
 function toReview(r: Row): Review {
@@ -308,33 +279,65 @@ export function listReviewers(store: Store): string[] {
   return rows.map((r) => String(r.reviewer));
 }
 
+/** What one undo took back: the action's scores, and its gold-label changes (put back, or kept because the label changed since). */
+export interface UndoneAction {
+  actionId: number;
+  kind: string;
+  reviews: Review[];
+  gold: Array<{ ticketId: string; task: TaskId; restored: boolean; change: GoldChange }>;
+}
+
 /**
- * Undoes the reviewer's latest score given in this app (in one queue when given): deletes it and
- * puts back the ticket label it replaced, unless that label was changed since. Returns the undone review.
+ * Undoes the reviewer's latest action in this app (in one queue when given): deletes its scores
+ * (bringing back the scores they replaced) and puts back every gold label it changed — unless that
+ * label was changed since, which is kept and reported. The put-back is itself recorded in the
+ * label's history. Returns what was undone, or null when there is nothing to undo.
  */
-export function undoLastScore(store: Store, reviewer: string, opts: { queueId?: string } = {}): Review | null {
+export function undoLastAction(store: Store, reviewer: string, opts: { queueId?: string; now?: Date } = {}): UndoneAction | null {
   const name = reviewerName(reviewer);
-  const row = (opts.queueId
-    ? store.prepare(`SELECT * FROM reviews WHERE reviewer = ? AND source = 'local' AND queue_id = ? AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`).get(name, opts.queueId)
-    : store.prepare(`SELECT * FROM reviews WHERE reviewer = ? AND source = 'local' AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`).get(name)) as Row | undefined;
-  if (!row) return null;
-  const review = toReview(row);
-  store.transaction(() => {
-    store.prepare('DELETE FROM reviews WHERE id = ?').run(review.id);
-    store.prepare('UPDATE reviews SET superseded_by = NULL WHERE superseded_by = ?').run(review.id);
-    const before = row.label_before == null ? null : (parseJson(row.label_before) as { had: boolean; value: unknown });
-    if (before && review.correctValue !== undefined) {
-      const labels = readLabels(store, review.ticketId);
-      const field = LABEL_FIELD[review.task];
-      if (labels && JSON.stringify(labels[field]) === JSON.stringify(labelValue(review.task, review.correctValue))) {
-        const next = { ...labels };
-        if (before.had) next[field] = before.value;
-        else delete next[field];
-        writeLabels(store, review.ticketId, next);
+  return store.transaction(() => {
+    for (;;) {
+      const row = (opts.queueId
+        ? store.prepare('SELECT * FROM review_actions WHERE reviewer = ? AND queue_id = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1').get(name, opts.queueId)
+        : store.prepare('SELECT * FROM review_actions WHERE reviewer = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1').get(name)) as Row | undefined;
+      if (!row) return null;
+      const actionId = num(row.id)!;
+      const now = opts.now ?? new Date();
+      store.prepare('UPDATE review_actions SET undone_ms = ? WHERE id = ?').run(now.getTime(), actionId);
+      const rows = store.prepare('SELECT * FROM reviews WHERE action_id = ? ORDER BY id DESC').all(actionId) as Row[];
+      const reviews = rows.map(toReview);
+      for (const r of rows) {
+        store.prepare('DELETE FROM reviews WHERE id = ?').run(r.id as number);
+        store.prepare('UPDATE reviews SET superseded_by = NULL WHERE superseded_by = ?').run(r.id as number);
+        // Scores given before gold-label history existed carry the label they replaced.
+        const legacy = r.label_before == null ? null : (parseJson(r.label_before) as { had: boolean; value: unknown });
+        const review = toReview(r);
+        if (legacy && review.correctValue !== undefined) {
+          const cur = goldState(store, review.ticketId, review.task);
+          if (cur?.has && JSON.stringify(cur.value) === JSON.stringify(labelValue(review.task, review.correctValue))) {
+            changeGold(store, { ticketId: review.ticketId, task: review.task, to: { has: legacy.had, value: legacy.value }, by: name, source: 'undo', detail: `score #${review.id}`, queueId: review.queueId, now });
+          }
+        }
       }
+      const gold: UndoneAction['gold'] = [];
+      const changes = (store.prepare('SELECT id FROM gold_label_history WHERE action_id = ? ORDER BY id DESC').all(actionId) as Row[]).map((g) => getGoldChange(store, num(g.id)!)!);
+      for (const c of changes) {
+        const cur = goldState(store, c.ticketId, c.task);
+        const unchanged = cur !== null && cur.has === c.after.has && (!cur.has || JSON.stringify(cur.value) === JSON.stringify(c.after.value));
+        if (unchanged) {
+          changeGold(store, { ticketId: c.ticketId, task: c.task, to: c.before, by: name, source: 'undo', detail: `change #${c.id}`, queueId: c.queueId, now });
+        }
+        gold.push({ ticketId: c.ticketId, task: c.task, restored: unchanged, change: c });
+      }
+      // An action with nothing left to take back (its scores were removed some other way): the one before it.
+      if (reviews.length || gold.length) return { actionId, kind: String(row.kind), reviews, gold };
     }
   });
-  return review;
+}
+
+/** Undoes the reviewer's latest action and returns its last score (null when it had none): see undoLastAction. */
+export function undoLastScore(store: Store, reviewer: string, opts: { queueId?: string } = {}): Review | null {
+  return undoLastAction(store, reviewer, opts)?.reviews[0] ?? null;
 }
 
 /** Scores of the same answer that disagree. */

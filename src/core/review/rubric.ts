@@ -21,7 +21,7 @@ export const RUBRIC: Readonly<Record<TaskId, RubricView>> = Object.freeze({
     label: TASKS.technical_details.label,
     kind: 'details',
     scores: null,
-    help: 'list the details you expect (M ≥ 1) and tick those the answer missed: score = 1 − missed/M',
+    help: 'list the details the ticket carries (M) and tick those the answer missed: 1 − missed/M; a ticket with none (M = 0): 1 when the answer says none, 0 when it names some',
   },
 });
 
@@ -165,16 +165,62 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
     return { ok: true, value: { score: rubric.scores!.find((s) => Math.abs(s - score) < EPS)!, correctValue, missing: null, expected: null, expectedCount: null } };
   }
 
-  // Technical details: 1 − missing/M, with M the details the reviewer expects.
+  // Technical details: 1 − missing/M, with M the details the reviewer expects; M = 0 (the ticket has
+  // none) scores 1 when the answer says none and 0 when it names some.
   const expected = claim.expected !== undefined ? cleanList(claim.expected) : null;
   if (expected && claim.expectedCount !== undefined && claim.expectedCount !== expected.length) {
     return { ok: false, reason: `expected_count ${claim.expectedCount} differs from the ${expected.length} expected details listed` };
   }
   const m = expected ? expected.length : claim.expectedCount;
-  if (m === undefined || !Number.isInteger(m) || m < 1) {
-    return { ok: false, reason: 'technical_details needs M ≥ 1: the details you expect (or expected_count)' };
+  if (m !== undefined && (!Number.isInteger(m) || m < 0)) {
+    return { ok: false, reason: 'expected_count is the number of details the ticket carries: a whole number, 0 when it has none' };
+  }
+  if (claim.score !== undefined && (claim.score < -EPS || claim.score > 1 + EPS)) {
+    return { ok: false, reason: `technical_details is scored from 0 to 1, not ${fmt(claim.score)}` };
   }
   const missing = claim.missing !== undefined ? cleanList(claim.missing) : null;
+
+  if (m === 0) {
+    if (missing && missing.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
+    const named = hasAnswer ? namedDetails(ctx.answer) : null;
+    const fromAnswer = named === null ? undefined : named.length === 0 ? 1 : 0;
+    const score = claim.score ?? fromAnswer;
+    if (score === undefined) return { ok: false, reason: 'with no expected details (M = 0) the score is 1 when the answer says none, 0 when it names some' };
+    if (Math.abs(score) > EPS && Math.abs(score - 1) > EPS) {
+      return { ok: false, reason: `with no expected details (M = 0) the score is 1 (the answer says none) or 0 (it names some), not ${fmt(score)}` };
+    }
+    if (fromAnswer !== undefined && Math.abs(fromAnswer - score) > EPS) {
+      return {
+        ok: false,
+        reason: fromAnswer === 0
+          ? `score 1 contradicts M = 0: the answer names ${named!.map((d) => `"${d}"`).join(', ')}, which the ticket does not have, so it scores 0`
+          : 'score 0 contradicts M = 0: the answer says the ticket has no details, which is right, so it scores 1',
+      };
+    }
+    return { ok: true, value: { score: Math.round(score), correctValue, missing: missing ?? [], expected: expected ?? [], expectedCount: 0 } };
+  }
+
+  if (m === undefined) {
+    // A plain score (the article's spreadsheets, other tools): any score from 0 to 1. A missing list
+    // given with it must fit 1 − k/M for a whole M.
+    if (claim.score === undefined) {
+      return { ok: false, reason: 'technical_details needs a score, or the details you expect (M, 0 when the ticket has none) and those the answer missed' };
+    }
+    const s = claim.score;
+    if (!missing) return { ok: true, value: { score: s, correctValue, missing: null, expected: null, expectedCount: null } };
+    const k = missing.length;
+    if (k === 0) {
+      if (Math.abs(s - 1) > 1e-6) return { ok: false, reason: `missing lists no details, so the score is 1, not ${fmt(s)}` };
+      return { ok: true, value: { score: 1, correctValue, missing, expected: null, expectedCount: null } };
+    }
+    const mm = 1 - s > 1e-9 ? k / (1 - s) : Number.POSITIVE_INFINITY;
+    const whole = Math.round(mm);
+    if (!Number.isFinite(mm) || whole < k || Math.abs(1 - k / whole - s) > 1e-6) {
+      return { ok: false, reason: `score ${fmt(s)} with ${k} missing detail${k === 1 ? '' : 's'} is not 1 − ${k}/M for any whole M (give expected_count)` };
+    }
+    return { ok: true, value: { score: 1 - k / whole, correctValue, missing, expected: null, expectedCount: whole } };
+  }
+
   if (missing && expected) {
     const stray = missing.find((d) => !expected.includes(d));
     if (stray !== undefined) return { ok: false, reason: `missing must be a subset of the expected details: "${stray}" is not expected` };
@@ -198,4 +244,12 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
     score = 1 - k / m;
   }
   return { ok: true, value: { score, correctValue, missing, expected, expectedCount: m } };
+}
+
+/** The details a technical-details answer says the ticket carries (its `present` list); null when it is not such an answer. */
+export function namedDetails(answer: unknown): string[] | null {
+  if (!answer || typeof answer !== 'object' || Array.isArray(answer)) return null;
+  const present = (answer as { present?: unknown }).present;
+  if (!Array.isArray(present)) return null;
+  return cleanList(present.filter((d): d is string => typeof d === 'string'));
 }

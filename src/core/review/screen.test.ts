@@ -62,7 +62,9 @@ describe('the review screen model', () => {
     const slot = v.answers.find((a) => a.model === SMALL)!.slot;
     const r = scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: ['error message', 'account id'], missing: ['account id'] });
     expect(r.review.score).toBe(0.5);
-    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [] })).toThrow(/M ≥ 1/);
+    // M = 0 (the reviewer says the ticket has none): an answer naming a detail scores 0, never 1.
+    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [], score: 1 })).toThrow(/the answer names "error message"/);
+    expect(scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [] }).review.score).toBe(0);
     expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot: 'F', reviewer: 'bob', score: 1 })).toThrow('this item has 3 answers (A, B, C); there is no F');
   });
 
@@ -74,19 +76,14 @@ describe('the review screen model', () => {
     expect(listReviews(store)).toHaveLength(0);
   });
 
-  it('writes an entered correct value into the ticket labels, and undo takes back the score and the label', () => {
+  it('never writes a gold label from a score: the score route takes no correct value', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['severity'], reviewers: ['alice'], blind: false });
-    const v = reviewItem(store, q.id, 'alice', 0);
-    const small = v.answers.find((a) => a.model === SMALL)!;
-    const r = scoreSlot(store, { queueId: q.id, position: 0, slot: small.slot, reviewer: 'alice', correctValue: 'high' });
-    expect(r.review.score).toBe(0.5); // answered urgent, correct is high
-    expect(store.getTicket('T1')!.labels).toEqual({ severity: 'high' });
-
-    const undone = undoInQueue(store, q.id, 'alice')!;
-    expect(undone.undone.id).toBe(r.review.id);
-    expect(undone.item.position).toBe(0);
-    expect(undone.item.answers.find((a) => a.slot === small.slot)!.mine).toBeNull();
+    const input = { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 1, correctValue: 'high' } as unknown as Parameters<typeof scoreSlot>[1];
+    scoreSlot(store, input);
     expect(store.getTicket('T1')!.labels).toBeUndefined();
+    const undone = undoInQueue(store, q.id, 'alice')!;
+    expect(undone.undone.reviews.map((r) => r.score)).toEqual([1]);
+    expect(undone.item.answers[0]!.mine).toBeNull();
     expect(undoInQueue(store, q.id, 'alice')).toBeNull();
   });
 

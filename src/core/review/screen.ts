@@ -6,7 +6,7 @@ import { TASKS } from '../../shared/tasks.ts';
 import { detailsFor } from '../catalog.ts';
 import type { Store } from '../store/store.ts';
 import { dealtNeighbours, firstUnfinished, queueHeader, queueItem, queueReviewers, reviewerProgress, shuffleAnswers, type QueueAnswer, type QueueItem } from './queues.ts';
-import { goldLabel, listReviews, reviewerName, submitScore, undoLastScore, type Review } from './reviewsRepo.ts';
+import { goldLabel, listReviews, reviewerName, submitScore, undoLastAction, type Review, type UndoneAction } from './reviewsRepo.ts';
 import { RUBRIC } from './rubric.ts';
 import { SLOTS, slotScoreSchema, type AnswerView, type MyScore, type ReviewItemView, type SlotScoreInput } from './types.ts';
 
@@ -130,20 +130,30 @@ export function scoreSlot(store: Store, input: SlotScoreInput, opts: { now?: () 
     store,
     {
       ticketId: item.ticketId, task: item.task, model: answer.model, runId: answer.runId, reviewer: name, score: x.score,
-      correctValue: x.correctValue, expected: x.expected, missing: x.missing, note: x.note, queueId: x.queueId,
+      expected: x.expected, missing: x.missing, note: x.note, queueId: x.queueId,
     },
     opts,
   );
   return { review, item: reviewItem(store, x.queueId, name, x.position) };
 }
 
-/** Undoes the reviewer's last score in this queue; returns it and its item as it now shows (null when nothing to undo). */
-export function undoInQueue(store: Store, queueId: string, reviewer: string): { undone: Review; item: ReviewItemView } | null {
+/** The slot an answer of `model` has on an item (its recorded display order), or null. */
+export function slotOf(store: Store, queueId: string, position: number, model: string): (typeof SLOTS)[number] | null {
+  const queue = queueHeader(store, queueId);
+  const it = queueItem(store, queueId, position);
+  if (!queue || !it) return null;
+  const i = displayOrder(it, queue.blind).findIndex((a) => a.model === model);
+  return i >= 0 ? (SLOTS[i] ?? null) : null;
+}
+
+/** Undoes the reviewer's last action in this queue; returns it and its item as it now shows (null when nothing to undo). */
+export function undoInQueue(store: Store, queueId: string, reviewer: string): { undone: UndoneAction; item: ReviewItemView } | null {
   const name = requireReviewer(store, queueId, reviewer);
-  const undone = undoLastScore(store, name, { queueId });
+  const undone = undoLastAction(store, name, { queueId });
   if (!undone) return null;
+  const what = undone.reviews[0] ?? undone.gold[0]!;
   const pos = store
     .prepare('SELECT pos FROM review_queue_items WHERE queue_id = ? AND ticket_id = ? AND task = ? ORDER BY pos LIMIT 1')
-    .get(queueId, undone.ticketId, undone.task) as Row | undefined;
+    .get(queueId, what.ticketId, what.task) as Row | undefined;
   return { undone, item: reviewItem(store, queueId, name, Number(pos?.pos ?? 0)) };
 }

@@ -3,14 +3,16 @@
 // scoring every unscored answer from an entered correct value, and undo that says which slot it
 // took back (the screen names answers by slot, never by model).
 import { AppError } from '../../shared/errors.ts';
-import type { GoldLabelView, ReviewExport, ReviewOverview, ReviewScreenView, ScoreFromCorrectResult, Slot, UndoResult } from '../../shared/review.ts';
+import type { GoldChangeView, GoldLabelView, ReviewExport, ReviewItemView, ReviewOverview, ReviewScreenView, ScoreFromCorrectResult, Slot, UndoResult } from '../../shared/review.ts';
 import { SLOTS } from '../../shared/review.ts';
 import { loadUi, saveUi } from '../settings/settingsStore.ts';
 import type { Store } from '../store/store.ts';
 import { exportReviews } from './jsonl.ts';
 import { getQueue, listQueues, queueHeader, queueItem, queueReviewers, reviewerProgress } from './queues.ts';
-import { goldLabel, listReviewers, reviewerName } from './reviewsRepo.ts';
-import { displayOrder, nextItem, reviewItem, scoreSlot, undoInQueue } from './screen.ts';
+import { changeGold, goldHistory, labelValue, newAction, restoreGold } from './gold.ts';
+import { goldLabel, listReviewers, recordScore, reviewerName } from './reviewsRepo.ts';
+import { checkScore, normaliseCorrectValue } from './rubric.ts';
+import { displayOrder, nextItem, reviewItem, scoreSlot, slotOf, undoInQueue } from './screen.ts';
 
 const ME_KEY = 'reviewer';
 
@@ -31,9 +33,14 @@ export function reviewOverview(store: Store): ReviewOverview {
   return { me: rememberedReviewer(store), reviewers: listReviewers(store), queues: listQueues(store) };
 }
 
-export function goldOf(store: Store, ticketId: string, task: Parameters<typeof goldLabel>[2]): GoldLabelView {
-  const v = goldLabel(store, ticketId, task);
-  return v === undefined ? { has: false, value: null } : { has: true, value: v };
+/** The item's gold label and its history as the screen may show them: hidden while blind and not revealed. */
+export function goldOf(store: Store, item: ReviewItemView): GoldLabelView {
+  if (item.blind && !item.revealed) return { has: false, value: null, hidden: true, history: [] };
+  const v = goldLabel(store, item.ticket.id, item.task);
+  const history: GoldChangeView[] = goldHistory(store, item.ticket.id, item.task).map((c) => ({
+    id: c.id, before: c.before, after: c.after, by: c.by, at: c.at, source: c.source, detail: c.detail,
+  }));
+  return { has: v !== undefined, value: v === undefined ? null : v, hidden: false, history };
 }
 
 const requireQueue = (store: Store, queueId: string): NonNullable<ReturnType<typeof queueHeader>> => {
@@ -50,51 +57,116 @@ export function openScreen(store: Store, input: { queueId: string; reviewer: str
   if (!reviewers.includes(name)) return { state: 'not-reviewer', queueId: q.id, queueName: q.name, reviewer: name, reviewers };
   const item = input.position === undefined ? nextItem(store, input.queueId, name) : reviewItem(store, input.queueId, name, input.position);
   if (!item) return { state: 'done', queueId: q.id, queueName: q.name, reviewer: name, progress: reviewerProgress(store, input.queueId, name), total: q.items };
-  return { state: 'item', item, gold: goldOf(store, item.ticket.id, item.task) };
+  return { state: 'item', item, gold: goldOf(store, item) };
 }
 
 /** Scores the answer in a slot; the screen as it now shows. */
 export function scoreOnScreen(store: Store, input: Parameters<typeof scoreSlot>[1]): ReviewScreenView {
   const { item } = scoreSlot(store, input);
-  return { state: 'item', item, gold: goldOf(store, item.ticket.id, item.task) };
+  return { state: 'item', item, gold: goldOf(store, item) };
 }
 
 /**
- * Scores every answer of the item the reviewer has not scored yet from the correct value they
- * entered (the rubric derives each score, and the value becomes the ticket's gold label). Answers
- * already scored keep their score. Each score is its own committed write, as on the screen.
+ * Sets the ticket's gold label from the correct value the reviewer confirmed and scores every
+ * answer of the item they have not scored yet from it (the rubric derives each score) — one
+ * transaction and one action, which undo takes back whole. Answers already scored keep their
+ * score; those the new label contradicts are listed so the screen shows them. A value the rubric
+ * refuses writes nothing.
  */
-export function scoreFromCorrect(store: Store, input: { queueId: string; position: number; reviewer: string; correctValue: unknown }): ScoreFromCorrectResult {
+export function scoreFromCorrect(
+  store: Store,
+  input: { queueId: string; position: number; reviewer: string; correctValue: unknown; confirmed?: boolean },
+): ScoreFromCorrectResult {
+  if (input.confirmed !== true) throw new AppError('BAD_INPUT', 'a gold label is written only once the reviewer has confirmed it');
   const start = reviewItem(store, input.queueId, input.reviewer, input.position);
+  const name = start.reviewer;
+  const platform = start.task === 'product' ? platformOf(store, start) : null;
+  const normal = normaliseCorrectValue(start.task, input.correctValue, platform);
+  if (!normal.ok) throw new AppError('BAD_INPUT', normal.reason);
+  const kept: ScoreFromCorrectResult['kept'] = [];
+  for (const a of start.answers) {
+    if (!a.mine) continue;
+    const c = checkScore({ task: start.task, correctValue: input.correctValue }, { answer: a.value, platform });
+    if (c.ok && Math.abs(c.value.score - a.mine.score) > 1e-9) kept.push({ slot: a.slot, score: a.mine.score, wouldBe: c.value.score });
+  }
   const scored: Slot[] = [];
   const refused: Array<{ slot: Slot; reason: string }> = [];
-  for (const a of start.answers) {
-    if (a.mine) continue;
-    try {
-      scoreSlot(store, { queueId: input.queueId, position: input.position, slot: a.slot, reviewer: input.reviewer, correctValue: input.correctValue });
-      scored.push(a.slot);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      refused.push({ slot: a.slot, reason: e.message });
-      // The same value fails the same way for every answer (it is the value that is wrong).
-      break;
-    }
+  let goldChanged = false;
+  try {
+    store.transaction(() => {
+      const actionId = newAction(store, { reviewer: name, queueId: input.queueId, kind: 'gold' });
+      goldChanged =
+        changeGold(store, {
+          ticketId: start.ticket.id, task: start.task, to: { has: true, value: labelValue(start.task, normal.value) }, by: name, source: 'review', queueId: input.queueId, actionId,
+        }) !== null;
+      for (const a of start.answers) {
+        if (a.mine) continue;
+        const item = queueItem(store, input.queueId, input.position)!;
+        const q = queueHeader(store, input.queueId)!;
+        const answer = displayOrder(item, q.blind)[SLOTS.indexOf(a.slot)]!;
+        try {
+          recordScore(
+            store,
+            { ticketId: item.ticketId, task: item.task, model: answer.model, runId: answer.runId, reviewer: name, correctValue: input.correctValue, queueId: input.queueId },
+            { actionId, writeGold: false },
+          );
+          scored.push(a.slot);
+        } catch (e) {
+          if (!(e instanceof AppError)) throw e;
+          refused.push({ slot: a.slot, reason: e.message });
+          throw e;
+        }
+      }
+    });
+  } catch (e) {
+    if (!(e instanceof AppError) || !refused.length) throw e;
+    scored.length = 0;
+    goldChanged = false;
   }
-  const item = reviewItem(store, input.queueId, input.reviewer, input.position);
-  return { item, gold: goldOf(store, item.ticket.id, item.task), scored, refused };
+  const item = reviewItem(store, input.queueId, name, input.position);
+  return { item, gold: goldOf(store, item), goldChanged, scored, refused, kept };
 }
 
-/** Undoes the reviewer's last score in the queue: which slot it was, and the item it belonged to. */
+/** The platform a product name is folded through: the ticket's platform label, else the item's platform answer. */
+function platformOf(store: Store, item: ReviewItemView): string | null {
+  const label = goldLabel(store, item.ticket.id, 'platform');
+  if (typeof label === 'string') return label;
+  const q = queueItem(store, item.queueId, item.position);
+  const run = q?.answers[0]?.runId;
+  if (!run) return null;
+  const r = store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`).get(run, item.ticket.id) as
+    | Record<string, unknown>
+    | undefined;
+  const v = r?.value == null ? null : (JSON.parse(String(r.value)) as unknown);
+  return typeof v === 'string' ? v : null;
+}
+
+/** Undoes the reviewer's last action in the queue: which slots it scored, what it did to the gold label, and the item it belonged to. */
 export function undoOnScreen(store: Store, input: { queueId: string; reviewer: string }): UndoResult {
   const r = undoInQueue(store, input.queueId, input.reviewer);
   if (!r) return { undone: null, screen: null };
-  const q = requireQueue(store, input.queueId);
-  const it = queueItem(store, input.queueId, r.item.position);
-  const slotIndex = it ? displayOrder(it, q.blind).findIndex((a) => a.model === r.undone.model) : -1;
+  const slots = r.undone.reviews.map((x) => slotOf(store, input.queueId, r.item.position, x.model)).filter((x): x is Slot => x !== null).sort((a, b) => SLOTS.indexOf(a) - SLOTS.indexOf(b));
+  const first = r.undone.reviews[0];
   return {
-    undone: { slot: slotIndex >= 0 ? (SLOTS[slotIndex] ?? null) : null, score: r.undone.score, position: r.item.position },
-    screen: { state: 'item', item: r.item, gold: goldOf(store, r.item.ticket.id, r.item.task) },
+    undone: {
+      // The score reported is this slot's (an action of several scores names them all in slots).
+      slot: first ? slotOf(store, input.queueId, r.item.position, first.model) : null,
+      slots,
+      score: first ? first.score : null,
+      position: r.item.position,
+      gold: { restored: r.undone.gold.filter((g) => g.restored).length, kept: r.undone.gold.filter((g) => !g.restored).length },
+    },
+    screen: { state: 'item', item: r.item, gold: goldOf(store, r.item) },
   };
+}
+
+/** Puts the item's gold label back to its value before a recorded change; the screen as it now shows. */
+export function restoreOnScreen(store: Store, input: { queueId: string; position: number; reviewer: string; entryId: number }): ReviewScreenView {
+  const item = reviewItem(store, input.queueId, input.reviewer, input.position);
+  if (item.blind && !item.revealed) throw new AppError('BAD_INPUT', 'the gold label is hidden in a blind review until you have scored every answer');
+  restoreGold(store, { ticketId: item.ticket.id, task: item.task, entryId: input.entryId, reviewer: item.reviewer, queueId: input.queueId });
+  const after = reviewItem(store, input.queueId, input.reviewer, input.position);
+  return { state: 'item', item: after, gold: goldOf(store, after) };
 }
 
 /** The selected reviews as a JSONL file to save. */

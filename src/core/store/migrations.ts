@@ -217,6 +217,45 @@ ALTER TABLE tickets ADD COLUMN flags TEXT;
 DROP INDEX IF EXISTS call_origins_trace;
 `,
   },
+  {
+    version: 8,
+    name: 'gold-label history and undoable review actions',
+    sql: `
+-- Every change of a ticket's gold label, keyed by ticket and task: who, when, from what, and why.
+-- The current label stays where every reader finds it (the ticket's labels); this is its history.
+CREATE TABLE gold_label_history (
+  id INTEGER PRIMARY KEY,
+  ticket_id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  had_before INTEGER NOT NULL,  -- 0: the ticket had no gold label for the task
+  value_before TEXT,            -- JSON label value before ('null' is a value)
+  has_after INTEGER NOT NULL,
+  value_after TEXT,             -- JSON label value after
+  changed_by TEXT NOT NULL,     -- reviewer name
+  changed_at TEXT NOT NULL,     -- ISO-8601
+  changed_ms INTEGER NOT NULL,
+  source TEXT NOT NULL,         -- 'review' | 'import' | 'undo' | 'restore'
+  detail TEXT,                  -- the imported file, the entry undone or restored
+  queue_id TEXT,
+  action_id INTEGER             -- the review action it belongs to (undone together)
+);
+CREATE INDEX gold_label_history_by_label ON gold_label_history(ticket_id, task, id);
+-- One reviewer action (a score, or a gold label with the scores it gave): what undo takes back whole.
+CREATE TABLE review_actions (
+  id INTEGER PRIMARY KEY,
+  queue_id TEXT,
+  reviewer TEXT NOT NULL,
+  kind TEXT NOT NULL,           -- 'score' | 'gold' | 'restore'
+  at_ms INTEGER NOT NULL,
+  undone_ms INTEGER
+);
+CREATE INDEX review_actions_by_reviewer ON review_actions(reviewer, id);
+ALTER TABLE reviews ADD COLUMN action_id INTEGER;
+-- Scores given before this version: one action each, so undo goes on working over them.
+INSERT INTO review_actions (id, queue_id, reviewer, kind, at_ms) SELECT id, queue_id, reviewer, 'score', scored_ms FROM reviews WHERE source = 'local';
+UPDATE reviews SET action_id = id WHERE source = 'local';
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -5,6 +5,7 @@ import {
   openItemSchema,
   queueSpecInputSchema,
   reviewSelectionSchema,
+  restoreGoldSchema,
   scoreFromCorrectSchema,
   slotScoreSchema,
   type QueueView,
@@ -35,6 +36,8 @@ export const reviewRouteInputs = {
   'reviews.score': slotScoreSchema,
   'reviews.scoreFromCorrect': scoreFromCorrectSchema,
   'reviews.undo': z.object({ queueId: id, reviewer }),
+  /** Puts the item's gold label back to its value before a recorded change. */
+  'reviews.restoreGold': restoreGoldSchema,
   'reviews.results': reviewSelectionSchema,
   'reviews.export': reviewSelectionSchema,
   /** Review lines (contracts §5) picked in the browser. */
@@ -64,6 +67,7 @@ export interface ReviewRouteOutputs {
   'reviews.score': ReviewScreenView;
   'reviews.scoreFromCorrect': ScoreFromCorrectResult;
   'reviews.undo': UndoResult;
+  'reviews.restoreGold': ReviewScreenView;
   'reviews.results': ReviewResultsView;
   'reviews.export': ReviewExport;
   'reviews.import': ReviewImportView;

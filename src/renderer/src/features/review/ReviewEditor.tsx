@@ -3,15 +3,15 @@
 // all. Driven from the keyboard (useReviewKeys); every control also works with the mouse.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Group, Panel, Separator, type Layout } from 'react-resizable-panels';
-import type { AnswerView, ReviewItemView, Slot } from '../../../../shared/review.ts';
-import { TASKS } from '../../../../shared/tasks.ts';
+import type { AnswerView, GoldChangeView, ReviewItemView, Slot } from '../../../../shared/review.ts';
+import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { asStringList, asTechnicalDetails, splitSpec } from '../ticket/format.ts';
 import { findMarks, segments } from '../ticket/highlight.ts';
 import { TaskValue } from '../ticket/TaskValue.tsx';
 import { ReviewKeysSheet } from './ReviewKeysSheet.tsx';
-import { correctHint, detailChoices, detailsScore, showCorrectValue, showScore, takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
+import { correctHint, detailChoices, detailsScore, noDetailsScore, scoreKey, showCorrectValue, showScore, takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
 import { useReviewKeys } from './useReviewKeys.ts';
 import './review.css';
 
@@ -53,6 +53,11 @@ function ReviewTicketText({ item }: { item: ReviewItemView }) {
   );
 }
 
+const GOLD_SOURCE: Record<GoldChangeView['source'], string> = { review: 'reviewed', import: 'imported', undo: 'undone', restore: 'put back' };
+
+/** A gold label as the screen shows it (technical details keep "has details" as a yes/no). */
+const showGold = (task: TaskId, v: unknown): string => (task === 'technical_details' && typeof v === 'boolean' ? (v ? 'has details' : 'no details') : showCorrectValue(v));
+
 function ModelName({ a, blind }: { a: AnswerView; blind: boolean }) {
   if (a.model === null) {
     return (
@@ -78,13 +83,17 @@ function AnswerCard(props: {
   current: boolean;
   expected: string[];
   missed: string[];
+  rescore: number | null;
 }) {
   const { stores } = useApp();
-  const { queueId, item, a, index, current, expected, missed } = props;
+  const { queueId, item, a, index, current, expected, missed, rescore } = props;
   const actions = stores.review.getState().actions;
   const isDetails = item.task === 'technical_details';
-  const pending = isDetails ? detailsScore(missed.length, expected.length) : null;
-  const changed = isDetails && a.mine !== null && (JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...missed].sort()) || JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(expected));
+  const none = isDetails && expected.length === 0;
+  const pending = !isDetails ? null : none ? noDetailsScore(a.value) : detailsScore(missed.length, expected.length);
+  const changed =
+    isDetails && a.mine !== null && (JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...missed].sort()) || JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(expected));
+  const named = isDetails ? (asTechnicalDetails(a.value)?.present ?? []).filter((d) => d.trim()) : [];
   const select = () => actions.setCursor(queueId, index);
   return (
     <div
@@ -92,7 +101,7 @@ function AnswerCard(props: {
       role="option"
       aria-selected={current}
       aria-label={`Answer ${a.slot}${a.mine ? `, scored ${showScore(a.mine.score)}` : ', not scored'}`}
-      className={`rv-answer${current ? ' current' : ''}${a.mine ? ' scored' : ''}`}
+      className={`rv-answer${current ? ' current' : ''}${a.mine ? ' scored' : ''}${rescore !== null ? ' rescore' : ''}`}
       data-testid="review-answer"
       data-slot={a.slot}
       data-score={a.mine ? String(a.mine.score) : ''}
@@ -112,7 +121,20 @@ function AnswerCard(props: {
       <div className="rv-value">
         <TaskValue task={item.task} value={a.value} />
       </div>
-      {isDetails && (
+      {rescore !== null && a.mine && (
+        <p className="rv-rescore small" role="alert" data-testid="review-rescore">
+          Scored {showScore(a.mine.score)} · press <kbd>{scoreKey(rescore)}</kbd> again to change it to {showScore(rescore)}
+        </p>
+      )}
+      {none && (
+        <p className="rv-none small" data-testid={`review-none-${a.slot}`}>
+          No details expected (M = 0): {named.length ? `names ${named.length} detail${named.length === 1 ? '' : 's'}, which the ticket does not have` : 'says the ticket has none'} →{' '}
+          <strong>{showScore(pending ?? 0)}</strong>
+          {changed && <span className="rv-changed"> · changed: Enter saves</span>}
+          {!a.mine && <span className="faint"> · Enter saves</span>}
+        </p>
+      )}
+      {isDetails && !none && (
         <fieldset className="rv-missed" aria-label={`Expected details ${a.slot} missed`}>
           <legend className="rv-missed-title">
             Missed {missed.length} of {expected.length}
@@ -124,7 +146,6 @@ function AnswerCard(props: {
             )}
             {changed && <span className="rv-changed"> · changed: Enter saves</span>}
           </legend>
-          {expected.length === 0 && <p className="muted small">List the details you expect (D) first.</p>}
           {expected.map((d, i) => (
             <label key={d} className={`rv-check${missed.includes(d) ? ' on' : ''}`}>
               <input
@@ -178,7 +199,18 @@ function ExpectedDetails({ queueId, item, expected, listRef }: { queueId: string
   return (
     <div className="rv-expected" data-review-passthrough ref={listRef} role="group" aria-label="Details you expect (M)" data-testid="review-expected">
       <div className="rv-expected-head">
-        <span className="pane-title">Details you expect · M = {expected.length}</span>
+        <span className="pane-title" data-testid="review-m">
+          Details you expect · M = {expected.length}
+        </span>
+        {expected.length === 0 ? (
+          <span className="rv-none-note small" data-testid="review-no-details">
+            the ticket has no technical details: an answer saying none scores 1, one naming some 0
+          </span>
+        ) : null}
+        <span className="spacer" />
+        <button type="button" className={`btn small${expected.length === 0 ? ' on' : ''}`} onClick={() => actions.toggleNoDetails(queueId)} data-testid="review-none-toggle" tabIndex={-1}>
+          {expected.length === 0 ? 'List details' : 'None'} <Kbd chord="x" />
+        </button>
         <span className="faint small">
           <Kbd chord="d" /> to edit · Space ticks · Esc back to the answers
         </span>
@@ -247,16 +279,53 @@ function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef
             <span className="rv-task">{TASKS[item.task].label}</span>
             <span className="rv-question">{item.question}</span>
             <span className="spacer" />
-            {gold?.has && (
-              <span className="rv-gold" data-testid="review-gold" title="The ticket's gold label for this task">
-                <Icon name="star-full" /> gold: {showCorrectValue(gold.value)}
+            {gold?.hidden ? (
+              <span className="rv-gold hidden" data-testid="review-gold-hidden" title="A gold label biases an independent reviewer: it shows once you have scored every answer">
+                <Icon name="eye-closed" /> gold label hidden (blind)
               </span>
+            ) : (
+              <>
+                {gold?.has && (
+                  <span className="rv-gold" data-testid="review-gold" title="The ticket's gold label for this task">
+                    <Icon name="star-full" /> gold: {showGold(item.task, gold.value)}
+                  </span>
+                )}
+                {gold && gold.history.length > 0 && (
+                  <button type="button" className="btn small" tabIndex={-1} onClick={() => actions.toggleHistory(queueId)} aria-expanded={s.historyOpen} data-testid="review-history-toggle">
+                    <Icon name="history" /> history ({gold.history.length}) <Kbd chord="g" />
+                  </button>
+                )}
+              </>
             )}
           </div>
           <p className="rv-rubric small muted">
             <Icon name="law" /> {item.rubric.help}
             {item.blind && (item.revealed ? ' · models revealed after your scores' : ' · blind: model names hidden, order shuffled (seed ' + item.seed + ')')}
           </p>
+          {s.historyOpen && gold && !gold.hidden && (
+            <section className="rv-history" aria-label="Gold label history" data-testid="review-gold-history">
+              <header className="rv-history-head">
+                <span className="pane-title">Gold label history · {TASKS[item.task].label} of {item.ticket.id}</span>
+                <span className="faint small">newest first · u takes back your last action · g closes</span>
+              </header>
+              {gold.history.length === 0 ? (
+                <p className="muted small">No change recorded{gold.has ? ' (the label came with the ticket)' : ''}.</p>
+              ) : (
+                <ol className="rv-history-list">
+                  {gold.history.map((c) => (
+                    <li key={c.id} data-testid="gold-change" data-source={c.source}>
+                      <span className="tabular faint">{new Date(c.at).toLocaleString()}</span> <strong>{c.by}</strong> <span className="kind-tag">{GOLD_SOURCE[c.source]}</span>{' '}
+                      <span className="mono">{c.before.has ? showGold(item.task, c.before.value) : '(none)'}</span> → <span className="mono">{c.after.has ? showGold(item.task, c.after.value) : '(none)'}</span>
+                      {c.detail && <span className="faint"> · {c.detail}</span>}{' '}
+                      <button type="button" className="link-btn" onClick={() => void actions.restoreGold(queueId, c.id)} data-testid="gold-restore">
+                        put back {c.before.has ? showGold(item.task, c.before.value) : '(none)'}
+                      </button>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </section>
+          )}
           {s.refusal && (
             <div className="banner error rv-banner" role="alert" data-testid="review-refusal">
               <span className="code">REFUSED</span> {s.refusal}
@@ -274,7 +343,17 @@ function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef
             data-testid="review-answers"
           >
             {item.answers.map((a, i) => (
-              <AnswerCard key={a.slot} queueId={queueId} item={item} a={a} index={i} current={i === s.cursor} expected={s.expected} missed={s.missed[a.slot] ?? []} />
+              <AnswerCard
+                key={a.slot}
+                queueId={queueId}
+                item={item}
+                a={a}
+                index={i}
+                current={i === s.cursor}
+                expected={s.expected}
+                missed={s.missed[a.slot] ?? []}
+                rescore={s.pendingRescore?.slot === a.slot ? s.pendingRescore.score : null}
+              />
             ))}
           </div>
           <div className="rv-fields">
@@ -290,6 +369,8 @@ function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef
                   placeholder={correctHint(item.task)}
                   data-testid="review-correct"
                   onChange={(e) => actions.setCorrect(queueId, e.target.value)}
+                  onBlur={() => actions.cancelGold(queueId)}
+                  aria-describedby={s.goldConfirm ? `rv-gold-confirm-${queueId}` : undefined}
                   onKeyDown={(e) => {
                     if (e.key === 'Enter') {
                       e.preventDefault();
@@ -297,8 +378,28 @@ function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef
                     }
                   }}
                 />
-                <span className="faint small">becomes the ticket’s gold label · Enter scores the unscored answers from it</span>
+                <span className="faint small">becomes the ticket’s gold label · Enter shows it, Enter again writes it and scores the unscored answers</span>
               </label>
+            )}
+            {s.goldConfirm && (
+              <div className="rv-gold-confirm" role="alert" id={`rv-gold-confirm-${queueId}`} data-testid="review-gold-confirm">
+                <span>
+                  Write the gold label <strong>{TASKS[item.task].label.toLowerCase()} = {s.goldConfirm.shown}</strong> for ticket <span className="mono">{item.ticket.id}</span>
+                  {gold?.hidden ? ' (replacing the hidden one, if any)' : gold?.has ? ` (now ${showGold(item.task, gold.value)})` : ' (none yet)'}
+                  {(() => {
+                    const n = item.answers.filter((a) => !a.mine).length;
+                    return n ? ` and score the ${n} unscored answer${n === 1 ? '' : 's'} from it?` : '? Scored answers keep their scores.';
+                  })()}
+                </span>
+                <span className="spacer" />
+                <span className="faint small">Enter confirms · Esc cancels</span>
+                <button type="button" className="btn small primary" onMouseDown={(e) => e.preventDefault()} onClick={() => void actions.applyCorrect(queueId)} data-testid="review-gold-confirm-yes">
+                  Write gold label
+                </button>
+                <button type="button" className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => actions.cancelGold(queueId)}>
+                  Cancel
+                </button>
+              </div>
             )}
             <label className="rv-field">
               <span className="rv-field-label">
@@ -380,6 +481,10 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
         return noteRef.current?.focus();
       case 'focusDetails':
         return detailsRef.current?.querySelector<HTMLElement>('input')?.focus();
+      case 'noDetails':
+        return act.toggleNoDetails(queueId);
+      case 'history':
+        return act.toggleHistory(queueId);
       case 'results':
         act.setResultsScope({ queueId });
         return stores.editor.getState().actions.openReviewResults();
@@ -394,11 +499,19 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
   const handlers = useMemo(
     () => ({
       focusSurface: () => (surfaceRef.current ?? rootRef.current)?.focus(),
+      escapeInField: (t: HTMLElement) => {
+        const s = stores.review.getState().screens[queueId];
+        if (t === correctRef.current && s?.goldConfirm) {
+          stores.review.getState().actions.cancelGold(queueId);
+          return true;
+        }
+        return false;
+      },
       dispatch: (a: ReviewKeyAction) => {
         chain.current = chain.current.then(() => runRef.current(a)).catch(() => undefined);
       },
     }),
-    [],
+    [queueId, stores],
   );
   useReviewKeys(queueId, rootRef, handlers);
 
@@ -499,14 +612,14 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
         <footer className="rv-keys-hint" aria-hidden>
           {item.task === 'technical_details' ? (
             <>
-              <Kbd chord="1" />…<Kbd chord="9" /> missed · <Kbd chord="enter" /> save &amp; next · <Kbd chord="d" /> expected details
+              <Kbd chord="1" />…<Kbd chord="9" /> missed · <Kbd chord="x" /> no details (then <Kbd chord="1" />/<Kbd chord="0" />) · <Kbd chord="enter" /> save &amp; next · <Kbd chord="d" /> expected details
             </>
           ) : (
             <>
-              <Kbd chord="1" /> right · <Kbd chord="0" /> wrong{item.task === 'severity' ? <> · <Kbd chord="5" /> ½ one level off</> : null} · <Kbd chord="enter" /> next
+              <Kbd chord="1" /> right · <Kbd chord="0" /> wrong{item.task === 'severity' ? <> · <Kbd chord="5" /> ½ one level off</> : null} (the cursor stays) · <Kbd chord="enter" /> next unscored
             </>
           )}{' '}
-          · <kbd>Tab</kbd> answer · <Kbd chord="j" />/<Kbd chord="k" /> item · <Kbd chord="u" /> undo
+          · <kbd>Tab</kbd> next answer · <Kbd chord="j" />/<Kbd chord="k" /> item · <Kbd chord="u" /> undo · <Kbd chord="g" /> gold history
           {takesCorrectValue(item.task) ? (
             <>
               {' '}

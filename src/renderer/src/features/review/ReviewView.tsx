@@ -35,6 +35,7 @@ function ReviewerBox() {
         <button
           type="button"
           className="link-btn"
+          data-testid="reviewer-change"
           onClick={() => {
             setDraft(me);
             setEditing(true);
@@ -62,7 +63,14 @@ function ReviewerBox() {
           type="text"
           list="rv-known-reviewers"
           value={draft}
-          autoFocus={!me}
+          // Shown by "Change" too: typing goes into the name, never into the screen's shortcuts.
+          autoFocus
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && me) {
+              e.preventDefault();
+              setEditing(false);
+            }
+          }}
           maxLength={64}
           placeholder="e.g. alice"
           onChange={(e) => setDraft(e.target.value)}

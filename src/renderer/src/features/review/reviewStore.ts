@@ -16,7 +16,7 @@ import type {
   Slot,
 } from '../../../../shared/review.ts';
 import type { Transport } from '../../platform/transport.ts';
-import { defaultExpected, defaultMissed, detailsScore, firstUnscored, nextUnscored, parseCorrectValue, showScore, slotAt } from './screenModel.ts';
+import { defaultExpected, defaultMissed, detailsScore, firstUnscored, nextUnscored, noDetailsScore, parseCorrectValue, scoreKey, showCorrectValue, showScore, slotAt } from './screenModel.ts';
 
 export interface ScreenState {
   queueId: string;
@@ -37,6 +37,14 @@ export interface ScreenState {
   busy: boolean;
   /** Bumped to ask the screen to take focus (after it opens or a field is left). */
   focusSeq: number;
+  /** A score key pressed on an answer that already has another score: shown, and given only when pressed again. */
+  pendingRescore: { slot: Slot; score: number } | null;
+  /** The correct value typed and shown for confirmation (Enter again in the field writes the gold label). */
+  goldConfirm: { value: unknown; shown: string } | null;
+  /** Technical details: the expected list before `x` declared the ticket has none (x again brings it back). */
+  expectedBeforeNone: string[] | null;
+  /** The gold label's history is open. */
+  historyOpen: boolean;
 }
 
 export interface ResultsState {
@@ -82,8 +90,13 @@ export interface ReviewActions {
   assign(queueId: string, reviewers: string[]): Promise<AppErrorShape | null>;
   /** Opens a queue's screen at a position, or at the reviewer's next unfinished item. */
   open(queueId: string, position?: number): Promise<void>;
-  /** Scores the current answer (exact and severity tasks). */
-  score(queueId: string, score: number): Promise<void>;
+  /**
+   * Scores the current answer (exact and severity tasks; technical details with no expected
+   * details). The cursor stays; an answer that has another score is changed only by a second press.
+   */
+  score(queueId: string, score: number, opts?: { confirmed?: boolean }): Promise<void>;
+  /** Technical details: the ticket has no details (M = 0), or back to the list it had. */
+  toggleNoDetails(queueId: string): void;
   /** Technical details: ticks/unticks the n-th expected detail as missed by the current answer. */
   toggleMissed(queueId: string, index: number): void;
   toggleExpected(queueId: string, detail: string): void;
@@ -95,8 +108,17 @@ export interface ReviewActions {
   moveItem(queueId: string, delta: 1 | -1): Promise<void>;
   undo(queueId: string): Promise<void>;
   setCorrect(queueId: string, text: string): void;
-  /** Scores every unscored answer from the correct value typed. */
+  /**
+   * Enter in the correct-value field: the first shows the gold label it would write (and what it
+   * replaces) for confirmation; the second, with the field still focused, writes it and scores the
+   * unscored answers from it.
+   */
   applyCorrect(queueId: string): Promise<void>;
+  /** Drops a correct value awaiting confirmation (Esc, leaving the field, editing it). */
+  cancelGold(queueId: string): void;
+  toggleHistory(queueId: string): void;
+  /** Puts the gold label back to its value before a recorded change. */
+  restoreGold(queueId: string, entryId: number): Promise<void>;
   setNote(queueId: string, slot: Slot, text: string): void;
   /** Saves the note with the current answer's score (when it has one). */
   saveNote(queueId: string): Promise<void>;
@@ -115,6 +137,7 @@ export type ReviewStore = StoreApi<ReviewState>;
 
 const blankScreen = (queueId: string): ScreenState => ({
   queueId, load: 'loading', view: null, error: null, refusal: null, hint: null, cursor: 0, expected: [], missed: {}, correct: '', notes: {}, busy: false, focusSeq: 0,
+  pendingRescore: null, goldConfirm: null, expectedBeforeNone: null, historyOpen: false,
 });
 
 const itemOf = (s: ScreenState | undefined): ReviewItemView | null => (s?.view?.state === 'item' ? s.view.item : null);
@@ -127,14 +150,14 @@ export function withView(prev: ScreenState, view: ReviewScreenView, opts: { curs
   const old = itemOf(prev);
   const same = old !== null && old.queueId === item.queueId && old.position === item.position;
   if (!same) {
-    const expected = item.task === 'technical_details' ? defaultExpected(item) : [];
+    const expected = item.task === 'technical_details' ? defaultExpected(item, view.gold) : [];
     const missed: ScreenState['missed'] = {};
     const notes: ScreenState['notes'] = {};
     for (const a of item.answers) {
       if (item.task === 'technical_details') missed[a.slot] = a.mine?.missing ?? defaultMissed(a.value, expected);
       notes[a.slot] = a.mine?.note ?? '';
     }
-    return { ...base, cursor: opts.cursor ?? firstUnscored(item), expected, missed, notes, correct: '' };
+    return { ...base, cursor: opts.cursor ?? firstUnscored(item), expected, missed, notes, correct: '', pendingRescore: null, goldConfirm: null, expectedBeforeNone: null };
   }
   // The same item: take the stored ticks and notes of answers just scored.
   const missed = { ...prev.missed };
@@ -160,18 +183,11 @@ export function createReviewStore(transport: Transport): ReviewStore {
       if (!item || !reviewer || s.busy) return false;
       const slot = slotAt(item, s.cursor);
       if (!slot) return false;
-      const correct = item.task === 'technical_details' ? ({ kind: 'empty' } as const) : parseCorrectValue(item.task, s.correct);
-      if (correct.kind === 'bad') {
-        patch(queueId, { refusal: correct.reason, hint: null });
-        return false;
-      }
       const note = s.notes[slot]?.trim();
-      put({ ...s, busy: true, refusal: null });
-      const r = await transport.request('reviews.score', {
-        queueId, position: item.position, slot, reviewer, ...extra,
-        ...(correct.kind === 'ok' ? { correctValue: correct.value } : {}),
-        ...(note ? { note } : {}),
-      });
+      const before = item.answers[s.cursor]?.mine?.score;
+      put({ ...s, busy: true, refusal: null, pendingRescore: null });
+      // A score never carries a correct value: the gold label is written only from its own field, confirmed.
+      const r = await transport.request('reviews.score', { queueId, position: item.position, slot, reviewer, ...extra, ...(note ? { note } : {}) });
       const cur = screen(queueId);
       if (!r.ok) {
         put({ ...cur, busy: false, refusal: r.error.message, hint: null });
@@ -180,15 +196,26 @@ export function createReviewStore(transport: Transport): ReviewStore {
       const next = withView(cur, r.data);
       const nitem = itemOf(next);
       let cursor = next.cursor;
-      let hint = `${slot} scored ${extra.score !== undefined ? showScore(extra.score) : ''}`.trim();
-      if (nitem && opts.advance) {
+      const given = nitem?.answers.find((a) => a.slot === slot)?.mine?.score ?? extra.score;
+      let hint = given === undefined ? `${slot} saved` : before !== undefined && before !== given ? `${slot} changed from ${showScore(before)} to ${showScore(given)}` : `${slot} scored ${showScore(given)}`;
+      if (nitem) {
         const n = nextUnscored(nitem, cursor);
-        if (n !== null) cursor = n;
-        else hint = nitem.revealed && nitem.blind ? `${hint}. All answers scored: models revealed. Enter: next item` : `${hint}. All answers scored. Enter: next item`;
+        if (n === null) hint = nitem.revealed && nitem.blind ? `${hint}. All answers scored: models revealed. Enter: next item` : `${hint}. All answers scored. Enter: next item`;
+        else if (opts.advance) cursor = n;
+        else hint = `${hint}. Tab or Enter: next answer`;
       }
       put({ ...next, cursor, hint });
       void refreshQuiet();
       return true;
+    };
+
+    /** Technical details: what the current answer's score would be with the current list (M = 0: says none → 1, names some → 0). */
+    const detailsPending = (s: ScreenState, item: ReviewItemView): { expected: string[]; missing: string[]; score: number } | null => {
+      const a = item.answers[s.cursor];
+      if (!a) return null;
+      if (s.expected.length === 0) return { expected: [], missing: [], score: noDetailsScore(a.value) };
+      const missing = s.missed[a.slot] ?? [];
+      return { expected: s.expected, missing, score: detailsScore(missing.length, s.expected.length) ?? 0 };
     };
 
     const refreshQuiet = async (): Promise<void> => {
@@ -205,8 +232,8 @@ export function createReviewStore(transport: Transport): ReviewStore {
       async setMe(name) {
         const r = await transport.request('reviews.setReviewer', { name });
         if (!r.ok) return r.error;
-        // Screens were opened for the previous name.
-        set({ me: r.data.me, screens: {} });
+        // Screens were opened for the previous name (the same name again keeps them).
+        set(r.data.me === get().me ? { me: r.data.me } : { me: r.data.me, screens: {} });
         void refreshQuiet();
         return null;
       },
@@ -242,14 +269,49 @@ export function createReviewStore(transport: Transport): ReviewStore {
         }
         put({ ...withView(cur, r.data), refusal: null, hint: null, focusSeq: cur.focusSeq + 1 });
       },
-      async score(queueId, score) {
-        const item = itemOf(screen(queueId));
-        if (!item) return;
-        if (item.task === 'technical_details') {
-          patch(queueId, { refusal: 'technical details are scored by ticking the details the answer missed (1–9), then Enter', hint: null });
+      async score(queueId, score, opts = {}) {
+        const s = screen(queueId);
+        const item = itemOf(s);
+        const a = item?.answers[s.cursor];
+        if (!item || !a || s.busy) return;
+        const isDetails = item.task === 'technical_details';
+        if (isDetails && s.expected.length > 0) {
+          patch(queueId, {
+            refusal: `technical details with expected details are scored by ticking those the answer missed (1–9), then Enter; 1 and 0 score a ticket with none (x: M = 0)`,
+            hint: null,
+          });
           return;
         }
-        await sendScore(queueId, { score }, { advance: true });
+        if (a.mine && Math.abs(a.mine.score - score) < 1e-9 && !(isDetails && a.mine.expected?.length)) {
+          patch(queueId, { hint: `${a.slot} is already scored ${showScore(score)}`, refusal: null, pendingRescore: null });
+          return;
+        }
+        // Never replace a score unseen: the first press shows it, a second press of the same key changes it.
+        if (a.mine && !opts.confirmed && !(s.pendingRescore?.slot === a.slot && s.pendingRescore.score === score)) {
+          patch(queueId, {
+            pendingRescore: { slot: a.slot, score },
+            refusal: null,
+            hint: `${a.slot} is scored ${showScore(a.mine.score)} (${new Date(a.mine.scoredAt).toLocaleTimeString()}). Press ${scoreKey(score)} again to change it to ${showScore(score)}`,
+          });
+          return;
+        }
+        await sendScore(queueId, isDetails ? { expected: [], missing: [], score } : { score }, { advance: false });
+      },
+      toggleNoDetails(queueId) {
+        const s = screen(queueId);
+        const item = itemOf(s);
+        if (!item || item.task !== 'technical_details') return;
+        if (s.expected.length > 0) {
+          patch(queueId, {
+            expected: [], expectedBeforeNone: s.expected, missed: Object.fromEntries(item.answers.map((a) => [a.slot, []])), refusal: null,
+            hint: 'No technical details (M = 0): an answer that says none scores 1, one that names some scores 0. Enter saves; x brings the list back',
+          });
+          return;
+        }
+        const back = s.expectedBeforeNone ?? [];
+        const missed: ScreenState['missed'] = {};
+        for (const a of item.answers) missed[a.slot] = a.mine?.missing?.filter((d) => back.includes(d)) ?? defaultMissed(a.value, back);
+        patch(queueId, { expected: back, expectedBeforeNone: null, missed, refusal: null, hint: back.length ? `Expected details back: M = ${back.length}` : 'List the details you expect (d)' });
       },
       toggleMissed(queueId, index) {
         const s = screen(queueId);
@@ -259,7 +321,12 @@ export function createReviewStore(transport: Transport): ReviewStore {
         const slot = slotAt(item, s.cursor);
         if (!slot) return;
         if (detail === undefined) {
-          patch(queueId, { refusal: s.expected.length ? `there are ${s.expected.length} expected details; ${index + 1} is not one` : 'list the details you expect first (D)', hint: null });
+          // No expected details (M = 0): 1 is the score "the answer rightly says none".
+          if (s.expected.length === 0 && index === 0) {
+            void actions.score(queueId, 1);
+            return;
+          }
+          patch(queueId, { refusal: s.expected.length ? `there are ${s.expected.length} expected details; ${index + 1} is not one` : 'no details are expected (M = 0): 1 or 0 scores the answer; d lists details', hint: null });
           return;
         }
         const cur = s.missed[slot] ?? [];
@@ -294,15 +361,14 @@ export function createReviewStore(transport: Transport): ReviewStore {
         const a = item.answers[s.cursor];
         if (!a) return;
         if (item.task === 'technical_details') {
-          const missed = s.missed[a.slot] ?? [];
-          const changed = !a.mine || JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...missed].sort()) || JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(s.expected);
-          if (changed) {
-            if (s.expected.length === 0) {
-              patch(queueId, { refusal: 'technical details need at least one expected detail (D to list them)', hint: null });
-              return;
-            }
-            const score = detailsScore(missed.length, s.expected.length) ?? 0;
-            await sendScore(queueId, { expected: s.expected, missing: missed, score }, { advance: true });
+          const p = detailsPending(s, item);
+          const changed =
+            !a.mine ||
+            JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...(p?.missing ?? [])].sort()) ||
+            JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(s.expected);
+          if (changed && p) {
+            // The card shows the saved score and the one Enter gives ("changed: Enter saves") before this.
+            await sendScore(queueId, p, { advance: true });
             return;
           }
         } else if (!a.mine) {
@@ -311,23 +377,24 @@ export function createReviewStore(transport: Transport): ReviewStore {
         }
         const n = nextUnscored(item, s.cursor);
         if (n !== null) {
-          patch(queueId, { cursor: n, refusal: null, hint: null });
+          patch(queueId, { cursor: n, refusal: null, hint: null, pendingRescore: null });
           return;
         }
-        // Every answer is scored: on to the reviewer's next unfinished item (or the next one dealt).
-        await actions.open(queueId);
-        const after = itemOf(screen(queueId));
-        if (after && after.position === item.position && item.nextPosition !== null) await actions.open(queueId, item.nextPosition);
+        // Every answer is scored: on to the next item in queue order (a skipped item does not pull
+        // you back); after the last one, to the first item of your share still unfinished, or "done".
+        if (item.nextPosition !== null) await actions.open(queueId, item.nextPosition);
+        else await actions.open(queueId);
       },
       moveAnswer(queueId, delta) {
         const s = screen(queueId);
         const item = itemOf(s);
         if (!item) return;
         const n = item.answers.length;
-        patch(queueId, { cursor: (s.cursor + delta + n) % n, refusal: null });
+        patch(queueId, { cursor: (s.cursor + delta + n) % n, refusal: null, pendingRescore: null });
       },
       setCursor(queueId, index) {
-        patch(queueId, { cursor: index });
+        const s = screen(queueId);
+        patch(queueId, { cursor: index, pendingRescore: s.cursor === index ? s.pendingRescore : null });
       },
       async moveItem(queueId, delta) {
         const item = itemOf(screen(queueId));
@@ -353,49 +420,84 @@ export function createReviewStore(transport: Transport): ReviewStore {
           put({ ...cur, busy: false, hint: 'Nothing to take back in this queue', refusal: null });
           return;
         }
-        const { slot, score } = r.data.undone;
+        const { slot, slots, score, gold } = r.data.undone;
         const view = r.data.screen;
         const idx = view.state === 'item' && slot ? view.item.answers.findIndex((a) => a.slot === slot) : -1;
         const next = withView(cur, view, idx >= 0 ? { cursor: idx } : {});
-        // The undone answer's ticks go back to the first guess.
-        if (view.state === 'item' && view.item.task === 'technical_details' && slot) {
-          const a = view.item.answers.find((x) => x.slot === slot);
-          if (a) next.missed = { ...next.missed, [slot]: defaultMissed(a.value, next.expected) };
+        // The undone answers' ticks go back to the first guess.
+        if (view.state === 'item' && view.item.task === 'technical_details') {
+          for (const sl of slots) {
+            const a = view.item.answers.find((x) => x.slot === sl);
+            if (a) next.missed = { ...next.missed, [sl]: defaultMissed(a.value, next.expected) };
+          }
         }
-        put({ ...next, hint: `Took back ${slot ?? 'the'} score ${showScore(score)}`, refusal: null });
+        const parts: string[] = [];
+        if (slots.length === 1 && score !== null) parts.push(`${slots[0]}'s score ${showScore(score)}`);
+        else if (slots.length > 1) parts.push(`the scores of ${slots.join(', ')}`);
+        if (gold.restored) parts.push('the gold label (put back as it was)');
+        if (gold.kept) parts.push('nothing of the gold label, which was changed since (see its history)');
+        put({ ...next, hint: `Took back ${parts.join(' and ') || 'your last action'}`, refusal: null, pendingRescore: null, goldConfirm: null });
         void refreshQuiet();
       },
       setCorrect(queueId, text) {
-        patch(queueId, { correct: text, refusal: null });
+        patch(queueId, { correct: text, refusal: null, goldConfirm: null });
       },
       async applyCorrect(queueId) {
         const s = screen(queueId);
         const item = itemOf(s);
         const reviewer = me();
-        if (!item || !reviewer || s.busy) return;
+        if (!item || !reviewer || s.busy || s.view?.state !== 'item') return;
         const c = parseCorrectValue(item.task, s.correct);
         if (c.kind === 'empty') return;
         if (c.kind === 'bad') {
-          patch(queueId, { refusal: c.reason, hint: null });
+          patch(queueId, { refusal: c.reason, hint: null, goldConfirm: null });
+          return;
+        }
+        const shown = showCorrectValue(c.value);
+        if (!s.goldConfirm || JSON.stringify(s.goldConfirm.value) !== JSON.stringify(c.value)) {
+          patch(queueId, { goldConfirm: { value: c.value, shown }, refusal: null, hint: null });
           return;
         }
         patch(queueId, { busy: true, refusal: null });
-        const r = await transport.request('reviews.scoreFromCorrect', { queueId, position: item.position, reviewer, correctValue: c.value });
+        const r = await transport.request('reviews.scoreFromCorrect', { queueId, position: item.position, reviewer, correctValue: c.value, confirmed: true });
+        const cur = screen(queueId);
+        if (!r.ok) {
+          put({ ...cur, busy: false, refusal: r.error.message, goldConfirm: null });
+          return;
+        }
+        const next = withView(cur, { state: 'item', item: r.data.item, gold: r.data.gold });
+        const refused = r.data.refused[0];
+        const parts = [r.data.goldChanged ? `Gold label set to ${shown}` : `Gold label was already ${shown}`];
+        if (r.data.scored.length) parts.push(`scored ${r.data.scored.join(', ')} from it`);
+        for (const k of r.data.kept) parts.push(`${k.slot} keeps your ${showScore(k.score)} (the gold label gives ${showScore(k.wouldBe)}: press ${scoreKey(k.wouldBe)} twice on ${k.slot} to change it)`);
+        if (r.data.item.done) parts.push('all answers scored. Enter: next item');
+        const n = nextUnscored(r.data.item, next.cursor);
+        put({
+          ...next, cursor: n ?? next.cursor, refusal: refused ? `${refused.slot}: ${refused.reason}` : null, hint: `${parts.join('; ')}. u takes it all back`,
+          correct: '', goldConfirm: null, focusSeq: cur.focusSeq + 1,
+        });
+        void refreshQuiet();
+      },
+      cancelGold(queueId) {
+        if (screen(queueId).goldConfirm) patch(queueId, { goldConfirm: null, hint: 'Gold label not written' });
+      },
+      toggleHistory(queueId) {
+        patch(queueId, { historyOpen: !screen(queueId).historyOpen });
+      },
+      async restoreGold(queueId, entryId) {
+        const s = screen(queueId);
+        const item = itemOf(s);
+        const reviewer = me();
+        if (!item || !reviewer || s.busy) return;
+        patch(queueId, { busy: true, refusal: null });
+        const r = await transport.request('reviews.restoreGold', { queueId, position: item.position, reviewer, entryId });
         const cur = screen(queueId);
         if (!r.ok) {
           put({ ...cur, busy: false, refusal: r.error.message });
           return;
         }
-        const next = withView(cur, { state: 'item', item: r.data.item, gold: r.data.gold });
-        const refused = r.data.refused[0];
-        const hint = r.data.scored.length
-          ? `Scored ${r.data.scored.join(', ')} from the correct value${r.data.item.done ? '. All answers scored. Enter: next item' : ''}`
-          : refused
-            ? null
-            : 'Every answer was scored already; the correct value goes with your next score';
-        const n = nextUnscored(r.data.item, next.cursor);
-        put({ ...next, cursor: n ?? next.cursor, refusal: refused ? `${refused.slot}: ${refused.reason}` : null, hint, focusSeq: cur.focusSeq + 1 });
-        void refreshQuiet();
+        const g = r.data.state === 'item' ? r.data.gold : null;
+        put({ ...withView(cur, r.data), hint: `Gold label put back to ${g?.has ? showCorrectValue(g.value) : 'none set'}. u takes it back`, refusal: null });
       },
       setNote(queueId, slot, text) {
         const s = screen(queueId);

@@ -1,7 +1,7 @@
 // The review screen's rules that are not drawing: which answer the cursor goes to, the details a
 // reviewer expects and which each answer missed, how a typed correct value reads, and which key
 // does what (one table feeds the key handler and the `?` sheet).
-import type { ReviewItemView, Slot } from '../../../../shared/review.ts';
+import type { GoldLabelView, ReviewItemView, Slot } from '../../../../shared/review.ts';
 import { SEVERITIES, type TaskId } from '../../../../shared/tasks.ts';
 import { asTechnicalDetails } from '../ticket/format.ts';
 
@@ -34,11 +34,20 @@ export function presentDetails(item: ReviewItemView): string[] {
 
 /**
  * The details the reviewer expects (M) when the item opens: what they listed when they scored here
- * before, else every detail an answer says the ticket carries (the reviewer unticks the wrong ones).
+ * before (none, M = 0, included); else none when the ticket's gold label (shown) says it has no
+ * details; else every detail an answer says the ticket carries (the reviewer unticks the wrong
+ * ones, or presses x for a ticket with none).
  */
-export function defaultExpected(item: ReviewItemView): string[] {
-  const mine = item.answers.find((a) => a.mine?.expected && a.mine.expected.length > 0)?.mine?.expected;
-  return mine ? [...mine] : presentDetails(item);
+export function defaultExpected(item: ReviewItemView, gold?: GoldLabelView | null): string[] {
+  const mine = item.answers.find((a) => a.mine?.expected)?.mine?.expected;
+  if (mine) return [...mine];
+  if (gold && !gold.hidden && gold.has && gold.value === false) return [];
+  return presentDetails(item);
+}
+
+/** A technical-details answer's score on a ticket with none (M = 0): 1 when it says none, 0 when it names some. */
+export function noDetailsScore(value: unknown): number {
+  return (asTechnicalDetails(value)?.present ?? []).some((d) => d.trim() !== '') ? 0 : 1;
 }
 
 /** Details to choose the expected ones from: the expected ones first, then the core's suggestions. */
@@ -58,6 +67,9 @@ export function detailsScore(missed: number, expected: number): number | null {
   if (expected < 1) return null;
   return Math.max(0, 1 - missed / expected);
 }
+
+/** The key that gives a score: 1, 0, 5 (½). */
+export const scoreKey = (s: number): string => (s === 0.5 ? '5' : String(s));
 
 /** A score as the screen shows it: 1, ½, 0, 0.67. */
 export function showScore(s: number): string {
@@ -127,6 +139,8 @@ export type ReviewKeyAction =
   | { kind: 'focusCorrect' }
   | { kind: 'focusNote' }
   | { kind: 'focusDetails' }
+  | { kind: 'noDetails' }
+  | { kind: 'history' }
   | { kind: 'results' }
   | { kind: 'help' };
 
@@ -141,7 +155,8 @@ export interface KeyEventLike {
 /**
  * What a key does on the review screen. Scores: 1 and 0, and ½ as `5`, `h`, `.` or `½` (exact
  * tasks take 0/1, severity 0/½/1; other digits are sent and refused with the rubric's reason).
- * Technical details: 1–9 tick the n-th expected detail as missed by the current answer.
+ * Technical details: 1–9 tick the n-th expected detail as missed by the current answer; with no
+ * expected details (M = 0) 1 and 0 score it (the store decides, as it knows M); x: "none".
  */
 export function reviewKeyAction(e: KeyEventLike, task: TaskId): ReviewKeyAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
@@ -158,8 +173,11 @@ export function reviewKeyAction(e: KeyEventLike, task: TaskId): ReviewKeyAction 
   if (k === 'n') return { kind: 'focusNote' };
   if (k === 'd' && task === 'technical_details') return { kind: 'focusDetails' };
   if (k === 'R') return { kind: 'results' };
+  if (k === 'g') return { kind: 'history' };
   if (task === 'technical_details') {
     if (/^[1-9]$/.test(k)) return { kind: 'toggleMissed', index: Number(k) - 1 };
+    if (k === '0') return { kind: 'score', score: 0 };
+    if (k === 'x') return { kind: 'noDetails' };
     return null;
   }
   if (k === '½' || k === 'h' || k === '.') return { kind: 'score', score: 0.5 };
@@ -167,30 +185,32 @@ export function reviewKeyAction(e: KeyEventLike, task: TaskId): ReviewKeyAction 
   return null;
 }
 
-/** The `?` sheet of the review screen (the same keys reviewKeyAction reads). */
+/** The `?` sheet of the review screen (the same keys reviewKeyAction reads; README's review section lists them too). */
 export const REVIEW_KEYS: Array<{ group: string; rows: Array<[string, string[]]> }> = [
   {
-    group: 'Score the current answer',
+    group: 'Score the current answer (the cursor stays on it)',
     rows: [
       ['Right (1)', ['1']],
       ['Wrong (0)', ['0']],
       ['One severity level off (½)', ['5', 'H', '½']],
+      ['An answer already scored: the first press shows its score, the same key again changes it', ['1', '0', '5']],
       ['Technical details: tick the n-th expected detail as missed', ['1', '…', '9']],
-      ['Confirm (details: save the ticks) and go on; on a scored item: next item', ['Enter']],
-      ['Take back your last score in this queue', ['U']],
+      ['Technical details: the ticket has none (M = 0) — then 1 = says none, 0 = names some; again: the list back', ['X']],
+      ['Take back your last action in this queue (a score, or a gold label with the scores it gave)', ['U']],
     ],
   },
   {
     group: 'Move',
     rows: [
       ['Next / previous answer', ['Tab', '→', 'Shift+Tab', '←']],
+      ['Go on: save the ticked details, then the next unscored answer; all scored: the next item', ['Enter']],
       ['Next / previous item', ['J', '↓', 'K', '↑']],
     ],
   },
   {
     group: 'Fields (keys do nothing while you type; Esc leaves the field)',
     rows: [
-      ['Correct value (becomes the ticket’s gold label; Enter scores the unscored answers from it)', ['E']],
+      ['Correct value: Enter shows the gold label it writes, Enter again confirms (scores the unscored answers); Esc cancels', ['E']],
       ['Note on the current answer (Enter saves it with the score)', ['N']],
       ['Technical details: the details you expect (Space ticks, Esc returns)', ['D']],
     ],
@@ -198,6 +218,7 @@ export const REVIEW_KEYS: Array<{ group: string; rows: Array<[string, string[]]>
   {
     group: 'Other',
     rows: [
+      ['Gold label history (who, when, from what; put a value back) — hidden while a blind item is unscored', ['G']],
       ['Results of this queue', ['Shift+R']],
       ['This sheet', ['?']],
     ],

@@ -1,7 +1,8 @@
 // The review screen's keys. One capture-phase listener on the window, active while the screen is
-// shown: it acts when focus is in the screen (or nowhere in particular), never while typing in a
-// field, never under a dialog or the palette, and it claims the keys it uses so the workbench's
-// own bare keys (j/k move tickets, n new ticket, …) do not fire underneath.
+// shown: it acts only when focus is inside the screen — never when focus is elsewhere or nowhere
+// (a name typed after a field vanished must not run shortcuts), never while typing in a field,
+// never under a dialog or the palette — and it claims the keys it uses so the workbench's own
+// bare keys (j/k move tickets, n new ticket, …) do not fire underneath.
 import { useEffect, type RefObject } from 'react';
 import { useApp } from '../../app/stores.tsx';
 import { isTypingTarget } from '../../commands/keybindings.ts';
@@ -10,6 +11,8 @@ import { reviewKeyAction, type ReviewKeyAction } from './screenModel.ts';
 export interface ReviewKeyHandlers {
   /** The screen's focus home (the answers). */
   focusSurface(): void;
+  /** Esc in a field: true when it only cancelled something pending there (focus stays). */
+  escapeInField(target: HTMLElement): boolean;
   dispatch(action: ReviewKeyAction): void;
 }
 
@@ -21,8 +24,7 @@ export function useReviewKeys(queueId: string, rootRef: RefObject<HTMLElement | 
       const root = rootRef.current;
       if (!root) return;
       const t = e.target instanceof HTMLElement ? e.target : null;
-      const onBody = !t || t === document.body || t === document.documentElement;
-      if (!onBody && !root.contains(t)) return;
+      if (!t || !root.contains(t)) return;
       const { paletteOpen, cheatSheetOpen } = stores.layout.getState();
       if (paletteOpen || cheatSheetOpen || document.querySelector('[data-modal-open]')) return;
       if (isTypingTarget(t) || t?.closest('[data-review-passthrough]')) {
@@ -30,7 +32,7 @@ export function useReviewKeys(queueId: string, rootRef: RefObject<HTMLElement | 
         if (e.key === 'Escape') {
           e.preventDefault();
           e.stopPropagation();
-          h.focusSurface();
+          if (!h.escapeInField(t)) h.focusSurface();
         }
         return;
       }
@@ -46,8 +48,8 @@ export function useReviewKeys(queueId: string, rootRef: RefObject<HTMLElement | 
       if (!action) return;
       // Tab moves between answers on the answers themselves; elsewhere (header buttons, the ticket
       // text) it moves focus as usual. Enter and Space on a button press the button.
-      if (e.key === 'Tab' && t && t !== root && !t.closest('[data-review-surface]')) return;
-      if ((e.key === 'Enter' || e.key === ' ') && t && /^(BUTTON|A|SELECT|SUMMARY)$/.test(t.tagName)) return;
+      if (e.key === 'Tab' && t !== root && !t.closest('[data-review-surface]')) return;
+      if ((e.key === 'Enter' || e.key === ' ') && /^(BUTTON|A|SELECT|SUMMARY)$/.test(t.tagName)) return;
       e.preventDefault();
       e.stopPropagation();
       h.dispatch(action);
