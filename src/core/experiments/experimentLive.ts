@@ -146,7 +146,12 @@ function rowTicket(r: Row): TicketInput {
 /** The tickets a run holds (for resume), in the order they were added to it. */
 function runTicketInputs(store: Store, runId: string): Array<{ ticket: TicketInput; source: string | null }> {
   const rows = store
-    .prepare('SELECT t.id, t.text, t.title, t.created_at, t.labels, t.source FROM run_tickets rt JOIN tickets t ON t.id = rt.ticket_id WHERE rt.run_id = ? ORDER BY rt.started_at, t.id')
+    // The versions the run holds (a ticket edited elsewhere since keeps its text in this run).
+    .prepare(
+      `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source FROM run_tickets rt
+       JOIN run_ticket_versions v ON v.run_id = rt.run_id AND v.ticket_id = rt.ticket_id
+       WHERE rt.run_id = ? AND v.text IS NOT NULL ORDER BY rt.started_at, rt.ticket_id`,
+    )
     .all(runId) as Row[];
   return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
 }
