@@ -24,6 +24,7 @@ import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
 import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
 import {
@@ -444,6 +445,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     for (const m of p.plan.models) rt.checkKeys(uniform(m));
     const est = estimateOf(p);
 
+    // A `casebench experiment` (or another workbench) executing this run holds its lease: refuse, naming it.
+    const lease = holdRunLease(store, p.runId, thisProcess('the casebench workbench'), 'resume it here when that process has finished');
     const ac = new AbortController();
     const r: LiveRun = {
       runId: p.runId, label: p.label, plan: p.plan, tickets: p.tickets.length, rpm: p.rpm, concurrency: p.concurrency, ac,
@@ -464,6 +467,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
         .run(p.label, p.rpm, p.runId);
     };
     const finish = (state: ExperimentState, error: AppErrorShape | null): void => {
+      lease.release();
       r.state = state;
       r.error = error;
       r.finishedAt = now();

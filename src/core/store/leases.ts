@@ -153,21 +153,32 @@ export async function acquireRunLease(store: Store, runId: string, me: LeaseOwne
     });
     if (o.signal?.aborted) return null;
   }
+  return held(store, runId, me, o.heartbeatMs);
+}
+
+/** Takes the lease of a run now, or throws RUN_BUSY naming the live process that holds it. */
+export function holdRunLease(store: Store, runId: string, me: LeaseOwner, hint = 'it cannot run here until that process finishes'): HeldLease {
+  const holder = tryAcquire(store, runId, me);
+  if (holder) throw new AppError('RUN_BUSY', `${describeHolder(holder)}; ${hint}`);
+  return held(store, runId, me);
+}
+
+function held(store: Store, runId: string, me: LeaseOwner, heartbeatMs = HEARTBEAT_MS): HeldLease {
   const timer = setInterval(() => {
     try {
       heartbeat(store, me);
     } catch {
       // A busy database skips one beat; the next one (well inside STALE_MS) refreshes it.
     }
-  }, o.heartbeatMs ?? HEARTBEAT_MS);
+  }, heartbeatMs);
   timer.unref();
-  let held = true;
+  let holding = true;
   const onExit = (): void => lease.release();
   const lease: HeldLease = {
     runId,
     release(): void {
-      if (!held) return;
-      held = false;
+      if (!holding) return;
+      holding = false;
       clearInterval(timer);
       process.off('exit', onExit);
       try {
