@@ -10,7 +10,7 @@ import { MIGRATIONS, ticketHash } from './migrations.ts';
 import { openStore } from './store.ts';
 import { STALE_MS, holdRunLease, liveLeasedRuns, release, thisProcess, tryAcquire, type LeaseOwner } from './leases.ts';
 import { exportRecords } from '../traces/exportRecords.ts';
-import { ticketDetail } from '../tickets/ticketQueries.ts';
+import { listTickets, ticketDetail } from '../tickets/ticketQueries.ts';
 import { loadReportData } from './reportQueries.ts';
 
 const tmpDb = (): string => join(mkdtempSync(join(tmpdir(), 'cb-versions-')), 'cb.db');
@@ -38,7 +38,10 @@ describe('ticket versions', () => {
     // Run A is shown, exported and scored beside its own text and gold labels.
     expect(s.ticketForRun('run-a', 'T1')).toMatchObject({ text: 'S3 bucket logs returns AccessDenied', labels: { platform: 'aws' } });
     expect(ticketDetail(s, 'T1', 'run-a')?.ticket.text).toBe('S3 bucket logs returns AccessDenied');
-    expect(ticketDetail(s, 'T1', 'run-a')?.versions).toHaveLength(2);
+    expect(ticketDetail(s, 'T1', 'run-a')?.ticket).toMatchObject({ versions: 2, latest: false });
+    expect(ticketDetail(s, 'T1', 'run-b')?.ticket).toMatchObject({ text: 'GKE cluster pods in ImagePullBackOff', versions: 2, latest: true });
+    // The list shows the latest text and says there are others.
+    expect(listTickets(s).rows.find((r) => r.id === 'T1')).toMatchObject({ title: 'GKE cluster pods in ImagePullBackOff', versions: 2 });
     const exported = [...exportRecords(s, { runIds: ['run-a'] })].filter((r) => r.type === 'ticket');
     expect(exported.map((r) => (r as { line: { text: string; labels: unknown } }).line)).toEqual([
       expect.objectContaining({ text: 'S3 bucket logs returns AccessDenied', labels: { platform: 'aws' } }),

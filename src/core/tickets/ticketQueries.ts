@@ -275,7 +275,10 @@ export function ticketDetail(store: Store, ticketId: string, runId?: string): Ti
   ).map((r) => ({ runId: String(r.id), kind: String(r.kind), label: str(r.label), createdAt: num(r.created_at) ?? 0, status: String(r.status) }));
   const assignment = run ? (parseJson(run.assignment) as Record<TaskId, string> | null) : null;
   return {
-    ticket: { id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0 },
+    ticket: {
+      id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0,
+      ...(versions.length > 1 ? { versions: versions.length, latest: str(t.hash) === str(latest.hash) } : {}),
+    },
     version: str(t.hash),
     versions,
     runId: chosen,
