@@ -1,6 +1,7 @@
 // The --out JSONL of `run`: on a resumed run, keep the complete lines already written (a kill can
-// leave a torn last line), so the file ends with one line per ticket and none twice.
-import { existsSync, readFileSync, truncateSync, createWriteStream, type WriteStream } from 'node:fs';
+// leave a torn last line), so the file ends with one line per ticket and none twice. A ticket
+// answered again (its text was edited, or --retry-failed) replaces its earlier line on close.
+import { existsSync, readFileSync, renameSync, truncateSync, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 
 export interface OutFile {
   has(ticketId: string): boolean;
@@ -26,12 +27,42 @@ export function openOutFile(path: string, resume: boolean): OutFile {
     }
   }
   const stream: WriteStream = createWriteStream(path, { flags: resume ? 'a' : 'w' });
+  let replaced = false;
   return {
     has: (id) => written.has(id),
     write(line) {
+      if (written.has(line.ticket_id)) replaced = true;
       written.add(line.ticket_id);
       stream.write(`${JSON.stringify(line)}\n`);
     },
-    close: () => new Promise((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res()))),
+    close: async () => {
+      await new Promise<void>((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res())));
+      if (replaced) keepLatestLines(path);
+    },
   };
+}
+
+/** Rewrites the file keeping, per ticket id, only its last line (in the order the kept lines were written). */
+function keepLatestLines(path: string): void {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const last = new Map<string, number>();
+  lines.forEach((l, i) => {
+    try {
+      const id = (JSON.parse(l) as { ticket_id?: unknown }).ticket_id;
+      if (typeof id === 'string') last.set(id, i);
+    } catch {
+      // kept as it is
+    }
+  });
+  const keep = lines.filter((l, i) => {
+    try {
+      const id = (JSON.parse(l) as { ticket_id?: unknown }).ticket_id;
+      return typeof id !== 'string' || last.get(id) === i;
+    } catch {
+      return true;
+    }
+  });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, keep.map((l) => `${l}\n`).join(''));
+  renameSync(tmp, path);
 }

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'EMPTY_TICKET', // nothing to triage (minimum-information gate)
   'BAD_INPUT', // malformed file line, bad config
   'INTERNAL',
+  'RUN_BUSY', // the run is being executed by another live process (run lease)
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

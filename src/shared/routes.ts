@@ -135,6 +135,8 @@ export interface TicketSummary {
   /** Tasks with a result so far. */
   doneTasks: number;
   totalMs: number | null;
+  /** Texts this ticket id has had (1 = never edited; the list shows the latest). */
+  versions?: number;
 }
 
 export interface TicketsPage {
@@ -159,8 +161,28 @@ export interface CallView {
   errorCode: string | null;
 }
 
+export interface TicketVersionInfo {
+  /** The text's hash (the version's key). */
+  hash: string;
+  /** The ticket's current text (what the list shows). */
+  latest: boolean;
+  addedAt: number;
+  seenAt: number;
+  source: string | null;
+  /** The first 160 characters of that text. */
+  head: string;
+}
+
 export interface TicketDetail {
-  ticket: { id: string; text: string; title: string | null; source: string | null; addedAt: number };
+  /** The ticket as the shown run saw it (its version); the latest text when no run is shown. */
+  ticket: {
+    id: string; text: string; title: string | null; source: string | null; addedAt: number;
+    /** Texts this id has had, and whether the shown one is the latest (absent: never edited). */
+    versions?: number; latest?: boolean;
+  };
+  /** Hash of the shown text; every text this id has had, the latest first (one entry: never edited). */
+  version?: string | null;
+  versions?: TicketVersionInfo[];
   runId: string | null;
   runKind: string | null;
   state: TicketSummary['state'];

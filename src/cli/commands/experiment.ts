@@ -13,6 +13,8 @@ import { createRuntime } from '../../core/runtime.ts';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
 import { openStore } from '../../core/store/store.ts';
 import { storedResultCounts } from '../../core/store/experimentQueries.ts';
+import { ticketHash } from '../../core/store/migrations.ts';
+import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '../../core/store/leases.ts';
 import {
   UPSTREAM_MODES, checkExperimentModels, estimateExperimentCost, experimentEtaMs, experimentRunId, runExperiment,
   type ExperimentProgress, type UpstreamMode,
@@ -32,6 +34,8 @@ interface ExperimentFlags {
   timeout: number;
   stream?: boolean;
   yes?: boolean;
+  retryFailed?: boolean;
+  wait?: boolean;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -62,6 +66,8 @@ export function registerExperiment(program: Command): void {
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
     .option('--stream', 'stream answers (records time-to-first-token)')
     .option('-y, --yes', 'start without asking (asked only when stdin is a terminal)')
+    .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
+    .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping')
     .action(async (o: ExperimentFlags) => {
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
       if (!(UPSTREAM_MODES as readonly string[]).includes(o.upstream)) {
@@ -94,12 +100,30 @@ export function registerExperiment(program: Command): void {
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;
       let onSig: (() => void) | null = null;
+      let lease: HeldLease | null = null;
       const t0 = Date.now();
       try {
         const source = resolve(o.tickets);
         const runId = experimentRunId(plan, source);
+        // One live process executes a run: a second one says who holds it and stops, or waits (--wait).
+        const waitSig = (): void => ac.abort();
+        process.on('SIGINT', waitSig);
+        try {
+          lease = await acquireRunLease(store, runId, thisProcess('casebench experiment'), {
+            wait: o.wait, signal: ac.signal,
+            onWait: (h) => err(`casebench experiment: ${describeHolder(h)}; waiting (Ctrl-C to stop)`),
+          });
+        } finally {
+          process.off('SIGINT', waitSig);
+        }
+        if (!lease) {
+          err('casebench experiment: stopped while waiting; nothing was run');
+          process.exitCode = 130;
+          return;
+        }
         const resuming = store.getRun(runId) !== null;
-        const stored = storedResultCounts(store, runId);
+        const hashes = new Map(tickets.map((t) => [t.id, ticketHash(t.text)]));
+        const stored = storedResultCounts(store, runId, { hashes, retryFailed: o.retryFailed });
         const units = new Map<string, number>();
         for (const m of models) units.set(m, tickets.filter((t) => (stored.get(`${t.id}\u0000${m}`) ?? 0) < TASK_IDS.length).length);
         const total = tickets.length * models.length * TASK_IDS.length;
@@ -145,7 +169,7 @@ export function registerExperiment(program: Command): void {
           const eta = formatDuration(experimentEtaMs(x, Date.now() - t0));
           const paused = Object.entries(x.perModel).filter(([, m]) => m.pausedUntil !== null && m.pausedUntil > Date.now()).map(([k]) => k);
           // `left`, not `eta`: cli-progress fills {eta} itself, from the overall rate.
-          const payload = { failed: int(x.failedTasks), retries: int(x.retries), cost, left: paused.length ? `${eta} (paused: ${paused.join(', ')})` : eta };
+          const payload = { failed: int(x.failedTasks + x.failedBefore), retries: int(x.retries), cost, left: paused.length ? `${eta} (paused: ${paused.join(', ')})` : eta };
           if (bar) {
             bar.update(x.doneTasks, payload);
             return;
@@ -160,7 +184,7 @@ export function registerExperiment(program: Command): void {
         const { deps } = withRateLimits(rt.deps, limits, scheduler);
         const out = await runExperiment({
           store, deps, runId, plan, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout, stream: o.stream ?? false,
-          signal: ac.signal, gate: rt.gate,
+          signal: ac.signal, gate: rt.gate, retryFailed: o.retryFailed,
           onProgress: (x) => {
             p = x;
             show(x);
@@ -177,8 +201,12 @@ export function registerExperiment(program: Command): void {
         bar = null;
         const x = out.progress;
         const secs = formatDuration(Date.now() - t0);
+        // Failures are counted as they stand: this session's, and those kept from earlier ones.
+        const failed = x.failedBefore
+          ? `${int(x.failedTasks + x.failedBefore)} failed (${int(x.failedBefore)} from earlier sessions, not called again; --retry-failed calls them again)`
+          : `${int(x.failedTasks)} failed`;
         err(
-          `casebench experiment: ${int(x.doneTasks)}/${int(x.totalTasks)} tasks done (${int(x.doneBefore)} before this session), ${int(x.failedTasks)} failed, ` +
+          `casebench experiment: ${int(x.doneTasks)}/${int(x.totalTasks)} tasks done (${int(x.doneBefore)} before this session), ${failed}, ` +
             `${int(x.skippedTasks)} not called (a dependency failed or the ticket was refused), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
             `${x.unpricedCalls ? ` (+ ${int(x.unpricedCalls)} calls with price unknown)` : ''} in ${secs} · db ${o.db} · run ${runId}`,
         );
@@ -195,6 +223,7 @@ export function registerExperiment(program: Command): void {
       } finally {
         bar?.stop();
         if (onSig) process.off('SIGINT', onSig);
+        lease?.release();
         store.close();
         await rt.close();
       }

@@ -9,6 +9,7 @@ import { readTicketFile } from '../../core/tickets/ticketFile.ts';
 import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
 import { toRunLine } from '../../core/experiments/runLine.ts';
 import { openStore } from '../../core/store/store.ts';
+import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '../../core/store/leases.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { openOutFile } from '../outFile.ts';
 import { formatCost, formatDuration } from '../format.ts';
@@ -29,10 +30,11 @@ export function registerRun(program: Command): void {
     .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--out <file>', 'write one JSON line per ticket here (default: stdout)')
-    .option('--retry-failed', 'on a re-run, triage again the tickets that had failed tasks')
+    .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
+    .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
     .option('--stream', 'stream answers (records time-to-first-token)')
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; timeout: number; stream?: boolean }) => {
+    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean }) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -40,21 +42,45 @@ export function registerRun(program: Command): void {
       const tickets = readTicketFile(o.tickets);
       const store = openStore(o.db);
       const runId = stableRunId('run', assignment, source);
-      const resuming = store.getRun(runId) !== null;
-      const total = await countLines(o.tickets);
-      const out = o.out ? openOutFile(o.out, resuming) : null;
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
-      if (resuming) err(`casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done)`);
 
       const ac = new AbortController();
       let sigints = 0;
+      let started = false;
       const onSig = (): void => {
         sigints++;
         if (sigints > 1) process.exit(130);
-        err('\ncasebench run: stopping (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)');
+        if (started) err('\ncasebench run: stopping (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)');
         ac.abort();
       };
       process.on('SIGINT', onSig);
+
+      // One live process executes a run: a second one says who holds it and stops, or waits (--wait).
+      let lease: HeldLease | null;
+      try {
+        lease = await acquireRunLease(store, runId, thisProcess('casebench run'), {
+          wait: o.wait, signal: ac.signal,
+          onWait: (h) => err(`casebench run: ${describeHolder(h)}; waiting (Ctrl-C to stop)`),
+        });
+      } catch (e) {
+        process.off('SIGINT', onSig);
+        store.close();
+        await rt.close();
+        throw e;
+      }
+      if (!lease) {
+        process.off('SIGINT', onSig);
+        store.close();
+        await rt.close();
+        err('casebench run: stopped while waiting; nothing was run');
+        process.exitCode = 130;
+        return;
+      }
+      started = true;
+      const resuming = store.getRun(runId) !== null;
+      const total = await countLines(o.tickets);
+      const out = o.out ? openOutFile(o.out, resuming) : null;
+      if (resuming) err(`casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done; edited tickets are triaged again)`);
 
       const t0 = Date.now();
       const tty = Boolean(process.stderr.isTTY);
@@ -65,6 +91,7 @@ export function registerRun(program: Command): void {
           )
         : null;
       bar?.start(total, 0, { failed: 0, retries: 0, cost: '$0' });
+      const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
       let lastPlain = 0;
       const progress = (p: BatchProgress, final = false): void => {
         const finished = p.done + p.skippedAsDone;
@@ -78,7 +105,7 @@ export function registerRun(program: Command): void {
         lastPlain = now;
         const rate = p.done / Math.max(1, now - t0);
         const eta = rate > 0 ? (total - finished - p.badLines) / rate : NaN;
-        err(`casebench run: ${finished}/${total} tickets · ${p.failedTasks} failed tasks · ${p.retries} retries · ${cost} · ETA ${formatDuration(eta)}`);
+        err(`casebench run: ${finished}/${total} tickets · ${plural(p.failedTasks, 'failed task')} · ${p.retries} retries · ${cost} · ETA ${formatDuration(eta)}`);
       };
 
       let p: BatchProgress;
@@ -109,12 +136,25 @@ export function registerRun(program: Command): void {
         bar?.stop();
         process.off('SIGINT', onSig);
         await out?.close();
+        lease.release();
         store.close();
         await rt.close();
       }
       progress(p, true);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
-      const summary = `casebench run: ${p.done} triaged, ${p.skippedAsDone} already done, ${p.badLines} bad line${p.badLines === 1 ? '' : 's'} skipped, ${p.failedTasks} failed tasks, ${p.retries} retries, ${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s · db ${o.db} · run ${runId}`;
+      // Failures counted as they are: a failed call is a failed task; a task not called because its
+      // dependency failed is skipped; a ticket refused before any call is refused, not failed.
+      const parts = [
+        `${p.done} triaged${p.changed ? ` (${p.changed} edited since the last run)` : ''}`,
+        `${p.skippedAsDone} already done`,
+        `${plural(p.badLines, 'bad line')} skipped`,
+        plural(p.failedTasks, 'failed task'),
+      ];
+      if (p.failedBefore) parts.push(`${plural(p.failedBefore, 'failed task')} from earlier runs kept (--retry-failed calls them again)`);
+      if (p.skippedTasks) parts.push(`${plural(p.skippedTasks, 'task')} skipped (a dependency failed)`);
+      if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (nothing to triage)`);
+      parts.push(`${p.retries} retries`, `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`);
+      const summary = `casebench run: ${parts.join(', ')} · db ${o.db} · run ${runId}`;
       err(ac.signal.aborted ? `${summary}\ncasebench run: interrupted; run the same command again to resume` : summary);
       if (ac.signal.aborted) process.exitCode = 130;
     });

@@ -6,13 +6,23 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
+import { ticketHash } from '../store/migrations.ts';
 import { gateResult } from './gate.ts';
 
 export interface BatchProgress {
   done: number;
   skippedAsDone: number;
+  /** Tickets done before whose text has changed since: triaged again (counted in `done`). */
+  changed: number;
   badLines: number;
+  /** Tasks that ended in an error (this session). */
   failedTasks: number;
+  /** Tasks not called because a dependency failed (this session). */
+  skippedTasks: number;
+  /** Tickets refused before any call (empty or too short; their five tasks are skipped, not failed). */
+  refused: number;
+  /** Failed tasks of tickets already done before this session and not re-run (--retry-failed re-runs them). */
+  failedBefore: number;
   retries: number;
   costUsd: number;
   costUnknown: number;
@@ -38,7 +48,11 @@ export interface BatchOptions {
   onProgress?: (p: BatchProgress) => void;
 }
 
-/** A stable run id for the same job (kind, assignment, ticket source), so a re-run resumes it. */
+/**
+ * A stable run id for the same job (kind, assignment, ticket source), so a re-run resumes it. What
+ * is already done is decided per ticket on its content (id + text hash), not on this id: an edited
+ * ticket is triaged again, an unchanged one is not.
+ */
 export function stableRunId(kind: string, assignment: Record<string, string>, source: string): string {
   const canon = JSON.stringify(TASK_IDS.map((t) => [t, assignment[t]]));
   return `${kind}-${createHash('sha256').update(`${kind}\n${canon}\n${source}`).digest('hex').slice(0, 16)}`;
@@ -90,8 +104,8 @@ export function recorder(store: Store, runId: string) {
 }
 
 /** Rebuilds a finished ticket's result from the store (for resumed runs' output). */
-export function storedTicketResult(store: Store, runId: string, ticketId: string): TicketResult | null {
-  const rows = store.resultsForTicket(runId, ticketId);
+export function storedTicketResult(store: Store, runId: string, ticketId: string, hash?: string | null): TicketResult | null {
+  const rows = store.resultsForTicket(runId, ticketId, hash);
   if (rows.length < TASK_IDS.length) return null;
   const tasks = Object.fromEntries(rows.map((r) => [r.task, r])) as Record<TaskId, TaskResult>;
   return { ticketId, totalMs: store.runTicketTotal(runId, ticketId) ?? 0, tasks };
@@ -105,15 +119,19 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   } else {
     store.setRunStatus(runId, 'running');
   }
-  const doneBefore = store.runTicketIds(runId, 'done');
+  const doneBefore = store.runTicketVersions(runId, 'done');
   const rec = recorder(store, runId);
-  const p: BatchProgress = { done: 0, skippedAsDone: 0, badLines: 0, failedTasks: 0, retries: 0, costUsd: 0, costUnknown: 0, inFlight: 0 };
+  const p: BatchProgress = {
+    done: 0, skippedAsDone: 0, changed: 0, badLines: 0, failedTasks: 0, skippedTasks: 0, refused: 0, failedBefore: 0, retries: 0,
+    costUsd: 0, costUnknown: 0, inFlight: 0,
+  };
   const it = o.tickets[Symbol.asyncIterator]();
 
   const account = (r: TicketResult): void => {
     for (const id of TASK_IDS) {
       const t = r.tasks[id];
-      if (t.status !== 'ok') p.failedTasks++;
+      if (t.status === 'error') p.failedTasks++;
+      if (t.status === 'skipped') p.skippedTasks++;
       if (t.attempts > 1) p.retries += t.attempts - 1;
       if (t.status === 'ok') {
         if (t.costUsd === null) p.costUnknown++;
@@ -123,29 +141,38 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   };
 
   const handle = async (ticket: TicketInput): Promise<void> => {
+    const hash = ticketHash(ticket.text);
     if (doneBefore.has(ticket.id)) {
-      const prev = storedTicketResult(store, runId, ticket.id);
-      const failed = prev ? TASK_IDS.some((t) => prev.tasks[t].status !== 'ok') : true;
-      if (prev && !(o.retryFailed && failed)) {
-        p.skippedAsDone++;
-        o.onTicket?.(prev, true);
-        return;
-      }
+      const before = doneBefore.get(ticket.id);
+      // Done for this very text (a row from before versions has the text it was answered for).
+      if (before === hash || before === null) {
+        const prev = storedTicketResult(store, runId, ticket.id, hash);
+        const failed = prev ? TASK_IDS.filter((t) => prev.tasks[t].status === 'error').length : 0;
+        const gated = prev ? TASK_IDS.every((t) => prev.tasks[t].error?.code === 'EMPTY_TICKET') : false;
+        if (prev && !(o.retryFailed && failed > 0 && !gated)) {
+          p.skippedAsDone++;
+          p.failedBefore += failed;
+          o.onTicket?.(prev, true);
+          return;
+        }
+      } else p.changed++;
     }
     store.transaction(() => {
       store.upsertTicket(ticket, o.source);
-      store.setRunTicket(runId, ticket.id, 'pending');
+      store.setRunTicket(runId, ticket.id, 'pending', null, hash);
     });
     const gated = o.gate?.(ticket.text);
     let result: TicketResult;
     if (gated && !gated.ok) {
       result = gateResult(ticket.id, o.assignment, o.deps, gated);
       for (const t of TASK_IDS) rec.onResult(result.tasks[t], o.assignment[t], ticket.id);
+      p.refused++;
     } else {
       // Reuse tasks that finished before an interruption, so a resumed run repeats no finished call
-      // (the run id pins the assignment, so a stored result is from the same model).
+      // (the run id pins the assignment, so a stored result is from the same model), but only
+      // answers given for this text: an edited ticket is answered afresh.
       const given: Partial<Record<TaskId, TaskResult>> = {};
-      for (const r of store.resultsForTicket(runId, ticket.id)) if (r.status === 'ok') given[r.task] = r;
+      for (const r of store.resultsForTicket(runId, ticket.id, hash)) if (r.status === 'ok') given[r.task] = r;
       result = await triageTicket(o.deps, ticket, o.assignment, {
         signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given,
         onAttempt: rec.onAttempt,
@@ -155,12 +182,12 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       });
     }
     if (o.signal?.aborted) {
-      store.setRunTicket(runId, ticket.id, 'cancelled', result.totalMs);
+      store.setRunTicket(runId, ticket.id, 'cancelled', result.totalMs, hash);
       return;
     }
-    store.setRunTicket(runId, ticket.id, 'done', result.totalMs);
+    store.setRunTicket(runId, ticket.id, 'done', result.totalMs, hash);
     p.done++;
-    account(result);
+    if (!(gated && !gated.ok)) account(result);
     o.onTicket?.(result, false);
   };
 

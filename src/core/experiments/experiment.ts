@@ -11,7 +11,8 @@ import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '../graph/engine.ts';
 import { costUsd, findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from '../models.ts';
 import { abortableSleep } from '../providers/scheduler.ts';
-import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import { runSpend, storedFailures, storedResultCounts } from '../store/experimentQueries.ts';
+import { ticketHash } from '../store/migrations.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { gateResult } from './gate.ts';
 import { callRecordOf } from './batchRun.ts';
@@ -172,6 +173,8 @@ export interface ExperimentProgress {
   /** This session: tasks that failed and tasks not called because a dependency failed. */
   failedTasks: number;
   skippedTasks: number;
+  /** Failed tasks kept from earlier sessions (not called again without --retry-failed). */
+  failedBefore: number;
   /** This session: calls sent, and retries among them. */
   calls: number;
   retries: number;
@@ -194,6 +197,8 @@ export interface ExperimentOptions {
   stream?: boolean;
   signal?: AbortSignal;
   gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  /** Call again the tasks whose stored result is a failure (RATE_LIMITED, TIMEOUT, …) and what depends on them. */
+  retryFailed?: boolean;
   outage?: Partial<OutageOptions>;
   /** Injected for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -251,20 +256,28 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     });
   } else store.setRunStatus(runId, 'running');
 
-  const stored = storedResultCounts(store, runId);
-  const doneTickets = store.runTicketIds(runId, 'done');
+  // A unit is done for the ticket's current text only: an edited ticket is answered again.
+  const hashes = new Map(o.tickets.map((t) => [t.id, ticketHash(t.text)]));
+  const retryFailed = Boolean(o.retryFailed);
+  const stored = storedResultCounts(store, runId, { hashes, retryFailed });
+  const doneTickets = store.runTicketVersions(runId, 'done');
   store.transaction(() => {
     for (const t of o.tickets) {
       // Every ticket is written again, so gold labels edited since the last session count.
       store.upsertTicket(t, o.source);
-      if (!doneTickets.has(t.id)) store.setRunTicket(runId, t.id, 'pending');
+      const h = hashes.get(t.id)!;
+      const before = doneTickets.get(t.id);
+      const done = doneTickets.has(t.id) && (before === h || before === null);
+      if (!done || (retryFailed && models.some((m) => (stored.get(unitKey(t.id, m)) ?? 0) < TASK_IDS.length))) {
+        store.setRunTicket(runId, t.id, 'pending', null, h);
+      }
     }
   });
 
   const spend = runSpend(store, runId);
   const p: ExperimentProgress = {
     totalTasks: o.tickets.length * models.length * TASK_IDS.length, doneTasks: 0, doneBefore: 0, failedTasks: 0, skippedTasks: 0,
-    calls: 0, retries: 0, costUsd: spend.costUsd, unpricedCalls: spend.unpriced, perModel: {},
+    failedBefore: retryFailed ? 0 : storedFailures(store, runId, hashes), calls: 0, retries: 0, costUsd: spend.costUsd, unpricedCalls: spend.unpriced, perModel: {},
   };
   for (const m of models) {
     let before = 0;
@@ -327,7 +340,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const runUnit = async (model: string, ticket: TicketInput): Promise<void> => {
     const isBaselineFeed = plan.upstream === 'baseline' && model === baseline;
     if (unitDone(ticket.id, model)) {
-      if (isBaselineFeed) upstreamFor(ticket.id).resolve(pickUpstream(store.resultsForTicket(runId, ticket.id).filter((r) => specOf(r) === model)));
+      if (isBaselineFeed) upstreamFor(ticket.id).resolve(pickUpstream(store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id)).filter((r) => specOf(r) === model)));
       return;
     }
     let upstream: Partial<Record<TaskId, TaskResult>> | undefined;
@@ -341,8 +354,11 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
 
     // Tasks that finished before an interruption are reused, so no finished call is repeated.
     const given: Partial<Record<TaskId, TaskResult>> = {};
-    for (const r of store.resultsForTicket(runId, ticket.id)) {
-      if (specOf(r) === model && !(r.status === 'error' && r.error?.code === 'CANCELLED')) given[r.task] = r;
+    for (const r of store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id))) {
+      if (specOf(r) !== model || (r.status === 'error' && r.error?.code === 'CANCELLED')) continue;
+      // --retry-failed: a failure, and a skip caused by one, are called again.
+      if (retryFailed && !(r.status === 'ok' || (r.status === 'skipped' && (r.error?.code === 'EMPTY_TICKET' || r.error?.code === 'BAD_INPUT')))) continue;
+      given[r.task] = r;
     }
     const saved = new Set<TaskId>(Object.keys(given) as TaskId[]);
     const pending = new Map<TaskId, CallRecord[]>();

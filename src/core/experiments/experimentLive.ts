@@ -24,6 +24,7 @@ import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
 import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
 import {
@@ -146,7 +147,12 @@ function rowTicket(r: Row): TicketInput {
 /** The tickets a run holds (for resume), in the order they were added to it. */
 function runTicketInputs(store: Store, runId: string): Array<{ ticket: TicketInput; source: string | null }> {
   const rows = store
-    .prepare('SELECT t.id, t.text, t.title, t.created_at, t.labels, t.source FROM run_tickets rt JOIN tickets t ON t.id = rt.ticket_id WHERE rt.run_id = ? ORDER BY rt.started_at, t.id')
+    // The versions the run holds (a ticket edited elsewhere since keeps its text in this run).
+    .prepare(
+      `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source FROM run_tickets rt
+       JOIN run_ticket_versions v ON v.run_id = rt.run_id AND v.ticket_id = rt.ticket_id
+       WHERE rt.run_id = ? AND v.text IS NOT NULL ORDER BY rt.started_at, rt.ticket_id`,
+    )
     .all(runId) as Row[];
   return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
 }
@@ -439,6 +445,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     for (const m of p.plan.models) rt.checkKeys(uniform(m));
     const est = estimateOf(p);
 
+    // A `casebench experiment` (or another workbench) executing this run holds its lease: refuse, naming it.
+    const lease = holdRunLease(store, p.runId, thisProcess('the casebench workbench'), 'resume it here when that process has finished');
     const ac = new AbortController();
     const r: LiveRun = {
       runId: p.runId, label: p.label, plan: p.plan, tickets: p.tickets.length, rpm: p.rpm, concurrency: p.concurrency, ac,
@@ -459,6 +467,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
         .run(p.label, p.rpm, p.runId);
     };
     const finish = (state: ExperimentState, error: AppErrorShape | null): void => {
+      lease.release();
       r.state = state;
       r.error = error;
       r.finishedAt = now();

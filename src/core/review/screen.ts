@@ -69,7 +69,12 @@ export function reviewItem(store: Store, queueId: string, reviewer: string, posi
   const queue = queueHeader(store, queueId)!;
   const item = queueItem(store, queueId, position);
   if (!item) throw new AppError('BAD_INPUT', `queue ${queueId} has no item ${position + 1} (it has ${queue.items})`);
-  const ticket = store.prepare('SELECT id, title, text FROM tickets WHERE id = ?').get(item.ticketId) as Row | undefined;
+  // The text the answers were given for (the version their run ran on), not the ticket's latest text.
+  const run = item.answers[0]?.runId;
+  const ran = run
+    ? (store.prepare('SELECT ticket_id AS id, title, text FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ? AND text IS NOT NULL').get(run, item.ticketId) as Row | undefined)
+    : undefined;
+  const ticket = ran ?? (store.prepare('SELECT id, title, text FROM tickets WHERE id = ?').get(item.ticketId) as Row | undefined);
   const reviews = listReviews(store, { ticketId: item.ticketId, task: item.task, reviewer: name });
   const order = displayOrder(item, queue.blind);
   const latest = (model: string): Review | null => reviews.filter((r) => r.model === model).at(-1) ?? null;

@@ -1,10 +1,15 @@
 // Numbered, append-only schema migrations. PRAGMA user_version holds the last applied number.
 // Never edit a released migration: add the next one.
 
+import { createHash } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+
 export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** A step SQL cannot express (e.g. hashing), run after `sql` in the same transaction. */
+  up?: (db: DatabaseSync) => void;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -256,6 +261,79 @@ INSERT INTO review_actions (id, queue_id, reviewer, kind, at_ms) SELECT id, queu
 UPDATE reviews SET action_id = id WHERE source = 'local';
 `,
   },
+  {
+    version: 9,
+    name: 'ticket versions, version-exact runs, run leases',
+    sql: `
+-- Every text a ticket id has had (issue 13 §4). A ticket's identity is (id, hash of its text):
+-- the same id with another text is another version, never an overwrite. \`tickets\` stays the
+-- latest version of each id (what the ticket list shows); \`hash\` names which one it is.
+CREATE TABLE ticket_versions (
+  ticket_id TEXT NOT NULL,
+  hash TEXT NOT NULL,          -- ticketHash(text): sha256 of the text, 16 hex digits
+  text TEXT NOT NULL,
+  title TEXT,
+  created_at TEXT,
+  labels TEXT,                 -- JSON gold labels given for this text
+  source TEXT,
+  flags TEXT,
+  added_at INTEGER NOT NULL,   -- first seen
+  seen_at INTEGER NOT NULL,    -- last written
+  PRIMARY KEY (ticket_id, hash)
+);
+ALTER TABLE tickets ADD COLUMN hash TEXT;
+-- The version a run ran on; results and calls carry the version they were answered for (NULL on
+-- rows written before this migration or by a trace import: the run ticket's version applies).
+ALTER TABLE run_tickets ADD COLUMN ticket_hash TEXT;
+ALTER TABLE results ADD COLUMN ticket_hash TEXT;
+ALTER TABLE calls ADD COLUMN ticket_hash TEXT;
+-- The ticket text (and labels) each run ticket was answered for.
+CREATE VIEW run_ticket_versions AS
+SELECT rt.run_id, rt.ticket_id, coalesce(rt.ticket_hash, t.hash) AS hash,
+  CASE WHEN v.ticket_id IS NULL THEN t.text ELSE v.text END AS text,
+  CASE WHEN v.ticket_id IS NULL THEN t.title ELSE v.title END AS title,
+  CASE WHEN v.ticket_id IS NULL THEN t.created_at ELSE v.created_at END AS created_at,
+  CASE WHEN v.ticket_id IS NULL THEN t.labels ELSE v.labels END AS labels,
+  CASE WHEN v.ticket_id IS NULL THEN t.source ELSE v.source END AS source
+FROM run_tickets rt
+LEFT JOIN tickets t ON t.id = rt.ticket_id
+LEFT JOIN ticket_versions v ON v.ticket_id = rt.ticket_id AND v.hash = coalesce(rt.ticket_hash, t.hash);
+-- Which live process executes a run (one at a time). Released on exit; taken over only when the
+-- owner is gone (same host: its pid is dead or its heartbeat stale; other host: heartbeat stale).
+CREATE TABLE run_leases (
+  run_id TEXT PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  process_started_at INTEGER NOT NULL, -- epoch ms the owning process started (tells a reused pid apart)
+  command TEXT,                        -- e.g. "casebench run", "casebench serve"
+  acquired_at INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+);
+`,
+    up: (db) => {
+      // Existing tickets become their first version; every run and result so far was answered for it.
+      const rows = db.prepare('SELECT id, text, title, created_at, labels, source, flags, added_at FROM tickets').all() as Array<Record<string, unknown>>;
+      const ins = db.prepare(
+        'INSERT OR IGNORE INTO ticket_versions (ticket_id, hash, text, title, created_at, labels, source, flags, added_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      );
+      const set = db.prepare('UPDATE tickets SET hash = ? WHERE id = ?');
+      for (const r of rows) {
+        const text = String(r.text ?? '');
+        const h = ticketHash(text);
+        const at = typeof r.added_at === 'number' || typeof r.added_at === 'bigint' ? Number(r.added_at) : Date.now();
+        ins.run(String(r.id), h, text, (r.title ?? null) as string | null, (r.created_at ?? null) as string | null,
+          (r.labels ?? null) as string | null, (r.source ?? null) as string | null, (r.flags ?? null) as string | null, at, at);
+        set.run(h, String(r.id));
+      }
+      db.exec('UPDATE run_tickets SET ticket_hash = (SELECT hash FROM tickets WHERE id = run_tickets.ticket_id)');
+      db.exec('UPDATE results SET ticket_hash = (SELECT hash FROM tickets WHERE id = results.ticket_id)');
+    },
+  },
 ];
+
+/** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */
+export function ticketHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+}
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);

@@ -87,7 +87,8 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
   }
   const labels = new Map<string, NonNullable<TicketInput['labels']>>();
   const labelRows = store
-    .prepare('SELECT t.id, t.labels FROM tickets t JOIN run_tickets rt ON rt.ticket_id = t.id WHERE rt.run_id = ? AND t.labels IS NOT NULL')
+    // Gold labels of the version each ticket was answered for (labels belong to a text).
+    .prepare('SELECT ticket_id AS id, labels FROM run_ticket_versions WHERE run_id = ? AND labels IS NOT NULL')
     .all(run.id) as Row[];
   for (const l of labelRows) {
     try {

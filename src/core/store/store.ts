@@ -6,8 +6,9 @@ import { dirname } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
-import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
+import { LATEST_VERSION, MIGRATIONS, ticketHash } from './migrations.ts';
 import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
+import { liveLeasedRuns } from './leases.ts';
 
 export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import';
 export type RunStatus = 'running' | 'done' | 'interrupted';
@@ -54,6 +55,9 @@ export interface CallRecord {
 
 type Row = Record<string, unknown>;
 
+/** SQL for the ticket version a result or call is answered for: the run ticket's, else the ticket's latest (params: run, ticket, ticket). */
+const VERSION_OF = 'coalesce((SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?), (SELECT hash FROM tickets WHERE id = ?))';
+
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -98,6 +102,7 @@ export class Store {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         this.db.exec(m.sql);
+        m.up?.(this.db);
         this.db.exec(`PRAGMA user_version = ${m.version}`);
         this.db.exec('COMMIT');
       } catch (e) {
@@ -145,17 +150,87 @@ export class Store {
     }
   }
 
-  /** Adds or replaces a ticket; every ticket entering the workspace is checked for prompt injection here. */
-  upsertTicket(t: TicketInput, source: string | null): void {
+  /** Runs fn in one BEGIN IMMEDIATE transaction: the write lock is taken first, so a read-then-write is atomic across processes. */
+  immediate<T>(fn: () => T): T {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const out = fn();
+      this.db.exec('COMMIT');
+      return out;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  /**
+   * Adds a ticket version and makes it the ticket's latest; returns its version hash. Every ticket
+   * entering the workspace is checked for prompt injection here. The same id with another text is
+   * a new version (the earlier text, its labels and every answer given for it are kept); the same
+   * text again updates that version: its labels when the line carries labels (a line without
+   * labels keeps the labels the version has), title, created_at and source.
+   */
+  upsertTicket(t: TicketInput, source: string | null): string {
     const findings = detectInjection(t.text);
-    this.stmt(
-      `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(id) DO UPDATE SET text = excluded.text, title = excluded.title, created_at = excluded.created_at,
-         labels = excluded.labels, source = excluded.source, flags = excluded.flags`,
-    ).run(
-      t.id, t.text, t.title ?? null, t.created_at ?? null, t.labels ? JSON.stringify(t.labels) : null, source, Date.now(),
-      findings.length ? JSON.stringify(findings) : null,
-    );
+    const flags = findings.length ? JSON.stringify(findings) : null;
+    const hash = ticketHash(t.text);
+    const now = Date.now();
+    const labels = t.labels ? JSON.stringify(t.labels) : null;
+    const run = (): void => {
+      const cur = this.stmt('SELECT hash, text, title, created_at, labels, source, flags, added_at FROM tickets WHERE id = ?').get(t.id) as Row | undefined;
+      // A ticket written without a version (a trace import, or before versions) gets one now, so
+      // the runs that answered it keep pointing at its text.
+      if (cur && cur.hash == null) {
+        const h = ticketHash(String(cur.text ?? ''));
+        this.stmt(
+          `INSERT OR IGNORE INTO ticket_versions (ticket_id, hash, text, title, created_at, labels, source, flags, added_at, seen_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(t.id, h, String(cur.text ?? ''), str(cur.title), str(cur.created_at), str(cur.labels), str(cur.source), str(cur.flags),
+          num(cur.added_at) ?? now, num(cur.added_at) ?? now);
+        this.stmt('UPDATE run_tickets SET ticket_hash = ? WHERE ticket_id = ? AND ticket_hash IS NULL').run(h, t.id);
+      }
+      this.stmt(
+        `INSERT INTO ticket_versions (ticket_id, hash, text, title, created_at, labels, source, flags, added_at, seen_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(ticket_id, hash) DO UPDATE SET title = excluded.title, created_at = excluded.created_at,
+           labels = coalesce(excluded.labels, ticket_versions.labels), source = excluded.source, flags = excluded.flags,
+           seen_at = excluded.seen_at`,
+      ).run(t.id, hash, t.text, t.title ?? null, t.created_at ?? null, labels, source, flags, now, now);
+      this.stmt(
+        `INSERT INTO tickets (id, text, title, created_at, labels, source, added_at, flags, hash)
+         SELECT ticket_id, text, title, created_at, labels, source, ?, flags, hash FROM ticket_versions WHERE ticket_id = ? AND hash = ?
+         ON CONFLICT(id) DO UPDATE SET text = excluded.text, title = excluded.title, created_at = excluded.created_at,
+           labels = excluded.labels, source = excluded.source, flags = excluded.flags, hash = excluded.hash`,
+      ).run(now, t.id, hash);
+    };
+    if (this.db.isTransaction) run();
+    else this.transaction(run);
+    return hash;
+  }
+
+  /** Every version of a ticket, newest first (the first is the ticket's latest text). */
+  ticketVersions(id: string): Array<{ hash: string; text: string; title: string | null; labels: TicketInput['labels'] | null; source: string | null; addedAt: number; seenAt: number; latest: boolean }> {
+    const latest = str((this.stmt('SELECT hash FROM tickets WHERE id = ?').get(id) as Row | undefined)?.hash);
+    const rows = this.stmt('SELECT * FROM ticket_versions WHERE ticket_id = ? ORDER BY seen_at DESC, added_at DESC').all(id) as Row[];
+    return rows.map((r) => ({
+      hash: String(r.hash), text: String(r.text), title: str(r.title),
+      labels: r.labels == null ? null : (JSON.parse(String(r.labels)) as TicketInput['labels']),
+      source: str(r.source), addedAt: num(r.added_at) ?? 0, seenAt: num(r.seen_at) ?? 0, latest: String(r.hash) === latest,
+    })).sort((a, b) => Number(b.latest) - Number(a.latest));
+  }
+
+  /** The ticket exactly as a run saw it (the version it ran on); the latest version when the run never held it. */
+  ticketForRun(runId: string, id: string): (TicketInput & { hash: string | null }) | null {
+    const r = this.stmt('SELECT * FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ?').get(runId, id) as Row | undefined;
+    if (!r || r.text == null) {
+      const t = this.getTicket(id);
+      return t ? { ...t, hash: str((this.stmt('SELECT hash FROM tickets WHERE id = ?').get(id) as Row | undefined)?.hash) } : null;
+    }
+    const t: TicketInput & { hash: string | null } = { id, text: String(r.text), hash: str(r.hash) };
+    if (r.title != null) t.title = String(r.title);
+    if (r.created_at != null) t.created_at = String(r.created_at);
+    if (r.labels != null) t.labels = JSON.parse(String(r.labels)) as TicketInput['labels'];
+    return t;
   }
 
   /** What was flagged in a ticket (prompt-injection findings); empty when nothing. */
@@ -193,18 +268,44 @@ export class Store {
     this.stmt('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, status === 'running' ? null : Date.now(), id);
   }
 
-  /** Marks runs left 'running' by a crashed or killed process as interrupted; returns how many. */
+  /**
+   * Marks runs left 'running' by a crashed or killed process as interrupted; returns how many. A run
+   * another live process holds the lease of (a `casebench run` beside the workbench) is left alone.
+   */
   markInterruptedRuns(): number {
-    const r = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE status = 'running'`).run();
-    return Number(r.changes);
+    const live = liveLeasedRuns(this);
+    const running = (this.stmt(`SELECT id FROM runs WHERE status = 'running'`).all() as Row[]).map((r) => String(r.id));
+    let n = 0;
+    const mark = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`);
+    this.transaction(() => {
+      for (const id of running) if (!live.has(id)) n += Number(mark.run(id).changes);
+    });
+    return n;
   }
 
-  setRunTicket(runId: string, ticketId: string, status: RunTicketStatus, totalMs: number | null = null): void {
+  /**
+   * Records a ticket's state in a run; `hash` is the version it runs on (kept when not given). A run
+   * moving to another version of a ticket first stamps the calls of the earlier one with it.
+   */
+  setRunTicket(runId: string, ticketId: string, status: RunTicketStatus, totalMs: number | null = null, hash: string | null = null): void {
+    if (hash !== null) {
+      const prev = str((this.stmt('SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(runId, ticketId) as Row | undefined)?.ticket_hash);
+      if (prev !== null && prev !== hash) {
+        this.stmt('UPDATE calls SET ticket_hash = ? WHERE ticket_id = ? AND run_id = ? AND ticket_hash IS NULL').run(prev, ticketId, runId);
+      }
+    }
     this.stmt(
-      `INSERT INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, coalesce(?, (SELECT hash FROM tickets WHERE id = ?)))
        ON CONFLICT(run_id, ticket_id) DO UPDATE SET status = excluded.status, total_ms = excluded.total_ms,
-         finished_at = excluded.finished_at`,
-    ).run(runId, ticketId, status, totalMs, Date.now(), status === 'pending' ? null : Date.now());
+         finished_at = excluded.finished_at, ticket_hash = coalesce(?, run_tickets.ticket_hash)`,
+    ).run(runId, ticketId, status, totalMs, Date.now(), status === 'pending' ? null : Date.now(), hash, ticketId, hash);
+  }
+
+  /** The version each ticket of a run ran on, for tickets in the given state. */
+  runTicketVersions(runId: string, status: RunTicketStatus): Map<string, string | null> {
+    const rows = this.stmt('SELECT ticket_id, ticket_hash FROM run_tickets WHERE run_id = ? AND status = ?').all(runId, status) as Row[];
+    return new Map(rows.map((r) => [String(r.ticket_id), str(r.ticket_hash)]));
   }
 
   /** Ticket ids of a run by status. */
@@ -222,19 +323,22 @@ export class Store {
     this.stmt(
       `INSERT OR REPLACE INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
         started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
-        reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
       runId, ticketId, r.task, modelSpec, r.status, r.value === undefined ? null : JSON.stringify(r.value), r.raw,
       r.provider, r.model, r.promptVersion, r.startedMs, r.endedMs, r.latencyMs, r.ttftMs, r.queueTimeMs, r.providerTotalMs,
       r.inputTokens, r.outputTokens, r.cachedTokens, r.reasoningTokens, r.costUsd, r.attempts,
-      r.error?.code ?? null, r.error?.message ?? null, Date.now(),
+      r.error?.code ?? null, r.error?.message ?? null, Date.now(), runId, ticketId, ticketId,
     );
   }
 
   /** Final task results of one ticket in one run (one model per task unless modelSpec is given). */
-  resultsForTicket(runId: string, ticketId: string): TaskResult[] {
-    const rows = this.stmt('SELECT * FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId) as Row[];
+  resultsForTicket(runId: string, ticketId: string, hash?: string | null): TaskResult[] {
+    // With a version hash: only results answered for that text (rows from before versions match any).
+    const rows = (hash
+      ? this.stmt('SELECT * FROM results WHERE run_id = ?1 AND ticket_id = ?2 AND coalesce(ticket_hash, ?3) = ?3').all(runId, ticketId, hash)
+      : this.stmt('SELECT * FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId)) as Row[];
     return rows.map(resultFromRow).filter((x): x is TaskResult => x !== null);
   }
 
@@ -242,12 +346,12 @@ export class Store {
     this.stmt(
       `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
         ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,
-        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
       c.runId, c.ticketId, c.task, c.modelSpec, c.provider, c.model, c.attempt, c.promptVersion, c.startedAt, c.latencyMs,
       c.ttftMs, c.queueTimeMs, c.providerTotalMs, c.status, c.errorCode, c.errorMessage, c.httpStatus, c.requestId,
-      c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.raw,
+      c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.raw, c.runId, c.ticketId, c.ticketId,
     );
   }
 

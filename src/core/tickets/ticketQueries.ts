@@ -31,6 +31,7 @@ export function titleOf(title: string | null, text: string): string {
 const LATEST_SQL = `
 WITH latest AS MATERIALIZED (
   SELECT t.rowid AS rid, t.id, t.title, substr(t.text, 1, 400) AS head, t.source, t.added_at,
+    (SELECT count(*) FROM ticket_versions v WHERE v.ticket_id = t.id) AS versions,
     coalesce(
       (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
          WHERE rt.ticket_id = t.id AND r.kind IN (${TRIAGE_KINDS_SQL})
@@ -40,7 +41,7 @@ WITH latest AS MATERIALIZED (
          ORDER BY r.created_at DESC, rt.rowid DESC LIMIT 1)) AS run_id
   FROM tickets t %TICKET_WHERE%
 )
-SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status, r.kind AS run_kind
+SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.versions, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status, r.kind AS run_kind
 FROM latest l
 LEFT JOIN run_tickets rt ON rt.run_id = l.run_id AND rt.ticket_id = l.id
 LEFT JOIN runs r ON r.id = l.run_id
@@ -148,6 +149,7 @@ function toSummary(r: Row, f: Facts | undefined): TicketSummary {
     failed: f?.failed ?? 0,
     doneTasks: f?.n ?? 0,
     totalMs: num(r.total_ms),
+    versions: Math.max(1, num(r.versions) ?? 1),
   };
 }
 
@@ -245,9 +247,13 @@ function parseJson(v: unknown): Record<string, unknown> | null {
 
 /** A ticket with its latest triage (or the given run): text, results, calls, history. */
 export function ticketDetail(store: Store, ticketId: string, runId?: string): TicketDetail | null {
-  const t = store.prepare('SELECT id, text, title, source, added_at FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
-  if (!t) return null;
+  const latest = store.prepare('SELECT id, text, title, source, added_at, hash FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
+  if (!latest) return null;
   const chosen = runId ?? latestTriageRun(store, ticketId);
+  // The text the shown answers were given for: the run's version of the ticket.
+  const ran = chosen ? (store.prepare('SELECT text, title, source, hash FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as Row | undefined) : undefined;
+  const t: Row = ran && ran.text != null ? { ...latest, text: ran.text, title: ran.title, source: ran.source, hash: ran.hash } : latest;
+  const versions = store.ticketVersions(ticketId).map((v) => ({ hash: v.hash, latest: v.latest, addedAt: v.addedAt, seenAt: v.seenAt, source: v.source, head: v.text.slice(0, 160) }));
   const run = chosen ? (store.prepare('SELECT * FROM runs WHERE id = ?').get(chosen) as Row | undefined) : undefined;
   const rt = chosen
     ? (store.prepare('SELECT status, total_ms, started_at FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as Row | undefined)
@@ -269,7 +275,12 @@ export function ticketDetail(store: Store, ticketId: string, runId?: string): Ti
   ).map((r) => ({ runId: String(r.id), kind: String(r.kind), label: str(r.label), createdAt: num(r.created_at) ?? 0, status: String(r.status) }));
   const assignment = run ? (parseJson(run.assignment) as Record<TaskId, string> | null) : null;
   return {
-    ticket: { id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0 },
+    ticket: {
+      id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0,
+      ...(versions.length > 1 ? { versions: versions.length, latest: str(t.hash) === str(latest.hash) } : {}),
+    },
+    version: str(t.hash),
+    versions,
     runId: chosen,
     runKind: run ? String(run.kind) : null,
     state: stateOf(chosen, str(rt?.status), str(run?.status)),

@@ -140,42 +140,56 @@ export function* exportRecords(store: Store, opts: { runIds?: readonly string[] 
     .filter((r) => !opts.runIds || opts.runIds.includes(String(r.id)))
     .map((r) => ({ r, line: runLineOf(r) }))
     .sort((a, b) => (a.line.id < b.line.id ? -1 : a.line.id > b.line.id ? 1 : 0));
+  // A ticket line per version exported: each run's calls and results sit beside the text they were
+  // answered for (the version the run ran on), not the ticket's latest text.
   const emitted = new Set<string>();
+  const versionStmt = store.prepare(
+    `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source, v.hash FROM ticket_versions v WHERE v.ticket_id = ? AND v.hash = ?`,
+  );
+  const runVersionStmt = store.prepare('SELECT coalesce(rt.ticket_hash, t.hash) AS hash FROM tickets t LEFT JOIN run_tickets rt ON rt.run_id = ? AND rt.ticket_id = t.id WHERE t.id = ?');
   const ticketStmt = store.prepare('SELECT * FROM tickets WHERE id = ?');
-  const ticketOf = (id: string): { record: ExportRecord | null; text: string | null } => {
-    const t = ticketStmt.get(id) as Row | undefined;
+  const ticketOf = (runId: string, id: string, callHash: string | null = null): { record: ExportRecord | null; text: string | null } => {
+    const hash = callHash ?? s((runVersionStmt.get(runId, id) as Row | undefined)?.hash);
+    const t = ((hash ? versionStmt.get(id, hash) : undefined) ?? ticketStmt.get(id)) as Row | undefined;
     if (!t) return { record: null, text: null };
-    const rec = emitted.has(id) ? null : ({ type: 'ticket', line: ticketLine(t) } as const);
-    emitted.add(id);
+    const key = `${id}\u0000${String(t.text)}`;
+    const rec = emitted.has(key) ? null : ({ type: 'ticket', line: ticketLine(t) } as const);
+    emitted.add(key);
     return { record: rec, text: String(t.text) };
   };
   for (const { r, line } of runs) {
     const run: RunRef = { id: line.id, kind: line.kind, label: line.label };
+    const runId = String(r.id);
     yield { type: 'run', line };
     let current: string | null = null;
     let currentText: string | null = null;
-    for (const c of store.prepare(CALLS_SQL).iterate(String(r.id)) as Iterable<Row>) {
+    const seenInRun = new Set<string>();
+    for (const c of store.prepare(CALLS_SQL).iterate(runId) as Iterable<Row>) {
       const tid = String(c.ticket_id);
-      if (tid !== current) {
-        current = tid;
-        const t = ticketOf(tid);
+      const version = `${tid}\u0000${s(c.ticket_hash) ?? ''}`;
+      if (version !== current) {
+        current = version;
+        const t = ticketOf(runId, tid, s(c.ticket_hash));
         currentText = t.text;
+        seenInRun.add(tid);
         if (t.record) yield t.record;
       }
       yield { type: 'call', line: callLine(c, run), ticketText: currentText };
     }
-    for (const row of store.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY ticket_id, task, model_spec').iterate(String(r.id)) as Iterable<Row>) {
+    for (const row of store.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY ticket_id, task, model_spec').iterate(runId) as Iterable<Row>) {
       const tid = String(row.ticket_id);
-      if (!emitted.has(tid)) {
-        const t = ticketOf(tid);
+      if (!seenInRun.has(tid)) {
+        seenInRun.add(tid);
+        const t = ticketOf(runId, tid, s(row.ticket_hash));
         if (t.record) yield t.record;
       }
       yield { type: 'result', line: resultLine(row, run) };
     }
-    for (const row of store.prepare('SELECT * FROM run_tickets WHERE run_id = ? ORDER BY ticket_id').iterate(String(r.id)) as Iterable<Row>) {
+    for (const row of store.prepare('SELECT * FROM run_tickets WHERE run_id = ? ORDER BY ticket_id').iterate(runId) as Iterable<Row>) {
       const tid = String(row.ticket_id);
-      if (!emitted.has(tid)) {
-        const t = ticketOf(tid);
+      if (!seenInRun.has(tid)) {
+        seenInRun.add(tid);
+        const t = ticketOf(runId, tid, s(row.ticket_hash));
         if (t.record) yield t.record;
       }
       yield {

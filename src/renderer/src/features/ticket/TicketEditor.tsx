@@ -133,6 +133,11 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
             <span className="mono">{ticket.id}</span>
             {ticket.source && <span> · {ticket.source}</span>}
             <span> · added {new Date(ticket.addedAt).toLocaleString()}</span>
+            {ticket.versions !== undefined && ticket.versions > 1 && (
+              <span data-testid="ticket-versions" title="This ticket id has had several texts; each run keeps the text it answered">
+                {' '}· {ticket.latest ? `latest of ${ticket.versions} texts` : `an earlier text (${ticket.versions} in all): the one this run answered`}
+              </span>
+            )}
           </p>
         </div>
         <div className="eh-actions">

@@ -44,6 +44,11 @@ const Row = memo(function Row({ row, selected, onOpen }: { row: TicketSummary; s
         <span className="tr-id mono">{row.id}</span>
         {platform && <span className="tr-facet">{platform}</span>}
         {row.product && <span className="tr-facet">{row.product}</span>}
+        {row.versions !== undefined && row.versions > 1 && (
+          <span className="tr-facet" data-testid="ticket-versions" title={`This ticket id has had ${row.versions} texts; the list shows the latest`}>
+            {row.versions} texts
+          </span>
+        )}
         {row.failed > 0 && <span className="tr-failed">{row.failed} failed</span>}
         {row.hasDetails === true && <Icon name="list-unordered" className="tr-details" title="Has technical details" />}
       </div>
