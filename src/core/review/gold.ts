@@ -34,7 +34,11 @@ function readLabels(store: Store, ticketId: string): Labels | null {
 }
 
 function writeLabels(store: Store, ticketId: string, labels: Labels): void {
-  store.prepare('UPDATE tickets SET labels = ? WHERE id = ?').run(Object.keys(labels).length ? JSON.stringify(labels) : null, ticketId);
+  const json = Object.keys(labels).length ? JSON.stringify(labels) : null;
+  store.prepare('UPDATE tickets SET labels = ? WHERE id = ?').run(json, ticketId);
+  // Labels belong to a ticket version (migration 9): the ticket's current text gets the same label,
+  // so reports reading a run's version see it.
+  store.prepare('UPDATE ticket_versions SET labels = ? WHERE ticket_id = ? AND hash = (SELECT hash FROM tickets WHERE id = ?)').run(json, ticketId, ticketId);
 }
 
 /** The label value a correct value becomes (technical details: "has details"). */
