@@ -168,6 +168,12 @@ describe('API keys never leak', () => {
     expect(bad.code).not.toBe(0);
     found.push(...leaks('failed command output', bad.stdout + bad.stderr));
 
+    // A key pasted where a model belongs: the refusal quotes the argument; the output guard masks it.
+    const pasted = await runCli(['triage', '--text', 'Our EKS cluster prod-1 in account 123456789012 is down', '--assign', COMPAT_KEY, '--no-record'], env);
+    expect(pasted.code).toBe(2);
+    expect(pasted.stderr).toMatch(/assignment "\[redacted\]": unknown task "\[redacted\]"/); // cut at its "=", both pieces masked
+    found.push(...leaks('refused argument', pasted.stdout + pasted.stderr));
+
     const list = await runCli(['keys', 'list'], env);
     expect(list.stdout).toMatch(/groq +set …6c0e \(from GROQ_API_KEY\)/);
     found.push(...leaks('keys list', list.stdout));

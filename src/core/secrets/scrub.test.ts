@@ -16,6 +16,13 @@ describe('Scrubber', () => {
     expect(quoted.scrubKnown(JSON.stringify({ auth: 'abc"def\\ghi-123' }))).toBe('{"auth":"[redacted]"}');
   });
 
+  it('masks the long pieces a parser cuts a key into at "=", ":", "/"…', () => {
+    const s = new Scrubber([KEY, 'proj:0123456789abcdef']);
+    expect(s.scrubKnown('unknown task "vllm/local+KEY"')).toBe('unknown task "[redacted]"'); // before the "="
+    expect(s.scrubKnown('model "0123456789abcdef"')).toBe('model "[redacted]"'); // after the ":"
+    expect(s.scrubKnown('vllm and local+KEY')).toBe('vllm and local+KEY'); // short pieces are not secrets
+  });
+
   it('masks the key inside base64 whatever precedes it (Basic auth with any user name)', () => {
     const s = new Scrubber([KEY]);
     for (const user of ['', 'a', 'ab', 'api', 'user@example.com']) {

@@ -7,8 +7,9 @@
 // attempts, the store's write path, the event emitter and route responses, CLI stdout/stderr, and
 // the exporters. Two strengths:
 //   - `scrubKnown`: only the known keys, in every form a gateway or log might echo them (raw —
-//     which covers `Bearer <key>` —, URL-encoded, JSON-escaped, and inside base64 at any alignment,
-//     e.g. `Basic base64(user:key)`). Safe on user data (ticket text, imported traces): nothing else
+//     which covers `Bearer <key>` —, URL-encoded, JSON-escaped, inside base64 at any alignment,
+//     e.g. `Basic base64(user:key)`, and the pieces of 12+ characters either side of a `=`, `:`,
+//     `/`… in the key, where a parser may cut it). Safe on user data (ticket text, imported traces): nothing else
 //     is touched.
 //   - `scrub`: known keys plus anything shaped like a provider key (sk-…, gsk_…, xai-…) or a bearer
 //     token. For provider-originated text (error bodies, raw answers, request ids).
@@ -39,9 +40,20 @@ function base64Cores(key: string): string[] {
   return out;
 }
 
+// Where casebench (or a user's tool) may cut a pasted key in two: `task=spec`, `provider:model`,
+// `user:password`, URL parts. A long enough piece on either side is itself a secret.
+const CUT = /[=:/+,;&@?#]/g;
+const MIN_PIECE = 12;
+
 /** Every form of a key worth looking for. */
 export function secretForms(key: string): string[] {
   const forms = new Set<string>([key]);
+  for (const m of key.matchAll(CUT)) {
+    const before = key.slice(0, m.index);
+    const after = key.slice(m.index + 1);
+    if (before.length >= MIN_PIECE) forms.add(before);
+    if (after.length >= MIN_PIECE) forms.add(after);
+  }
   forms.add(encodeURIComponent(key));
   forms.add(JSON.stringify(key).slice(1, -1));
   for (const f of base64Cores(key)) forms.add(f);
