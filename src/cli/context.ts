@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander';
 import { keytarSecretStore, type SecretStore } from '../core/secrets/secretStore.ts';
 import { createRuntime, type Runtime } from '../core/runtime.ts';
+import { cliScrubber } from './secrets.ts';
 
 /** commander parser for a positive whole number. */
 export function positiveInt(v: string): number {
@@ -27,5 +28,6 @@ export function cliRuntime(opts: { maxInFlight?: number } = {}): Promise<Runtime
       retryAfterCapMs: env.CASEBENCH_RETRY_AFTER_CAP_MS ? Number(env.CASEBENCH_RETRY_AFTER_CAP_MS) : undefined,
     },
     demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined,
+    scrubber: cliScrubber,
   });
 }

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import type { Command as CommandType } from 'commander';
+import { guardOutput } from './secrets.ts';
 
 type Register = (program: CommandType) => void;
 
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 
 /** Parses argv and runs the command; exits the process with the command's status. */
 export async function main(argv: string[]): Promise<void> {
+  guardOutput(); // no key the process knows reaches stdout or stderr
   const program = new Command()
     .name('casebench')
     .description('Triage cloud-infrastructure support tickets with LLMs on Groq and OpenAI, and compare models per task.')

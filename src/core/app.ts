@@ -25,6 +25,7 @@ import { parseModelSpec, retiredInfo } from './models.ts';
 import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, parseAssignment } from './assignment.ts';
 import { keytarSecretStore, KEY_PROVIDERS, type KeyProvider } from './secrets/secretStore.ts';
 import { layeredSecretStore } from './secrets/sessionSecretStore.ts';
+import { Scrubber } from './secrets/scrub.ts';
 import { loadLatencyProfiles } from './providers/demoProvider.ts';
 import { keptForRetry, triageLive, type LiveDeps } from './live/liveTriage.ts';
 import { startCompare } from './live/compareRun.ts';
@@ -75,7 +76,10 @@ const noFiles = (): string => {
 
 /** Builds the core for an interactive host: runtime, store, and the route handlers over them. */
 export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices> {
-  const store = openStore(cfg.dbPath);
+  // One scrubber for the process: the runtime adds every key it resolves; the store's writes, the
+  // events and every route's answer pass it.
+  const scrubber = new Scrubber();
+  const store = openStore(cfg.dbPath, { scrubber });
   const interruptedRuns = store.markInterruptedRuns();
   let settings = loadSettings(store);
   const secrets = layeredSecretStore(cfg.secretStore === undefined ? keytarSecretStore() : cfg.secretStore);
@@ -99,6 +103,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     resourcesDir: cfg.resourcesDir,
     demoSpeed: cfg.demoSpeed,
     scheduler: schedulerOf(settings),
+    scrubber,
   });
   let article: LatencyTable | null = null;
   // The medians read every recorded result: computed at most every few seconds.
@@ -113,6 +118,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   const CHANGES = new Set<AppEvent['type']>(['tickets.changed', 'ticket.summary', 'ticket.done', 'runs.changed']);
   const emit = (e: AppEvent): void => {
     if (CHANGES.has(e.type)) listCache.clear();
+    e = scrubber.scrubDeep(e);
     for (const l of listeners) {
       try {
         l(e);
@@ -398,6 +404,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     'keys.set': async (input: { provider: KeyProvider; key: string }) => {
       const key = input.key.trim();
       if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'a key has no spaces or line breaks');
+      scrubber.add(key); // scrubbed from now on, even where the environment's key takes precedence
       await secrets.set(input.provider, key);
       await applyRuntime();
       const status = keyStatuses();
@@ -465,7 +472,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       if (!parsed.success) return { ok: false, error: { code: 'BAD_INPUT', message: `${route}: ${parsed.error.issues[0]?.message ?? 'invalid input'}` } };
       try {
         const fn = handlers[route] as (i: unknown) => Promise<RouteOutputs[R]>;
-        return { ok: true, data: await fn(parsed.data ?? {}) };
+        return { ok: true, data: scrubber.scrubDeep(await fn(parsed.data ?? {})) };
       } catch (e) {
         if (e instanceof AppError) return { ok: false, error: { code: e.code, message: rt.deps.scrub(e.message) } };
         return { ok: false, error: { code: 'INTERNAL', message: rt.deps.scrub((e as Error).message ?? String(e)) } };

@@ -16,7 +16,7 @@ import { createDemoProvider } from './providers/demoProvider.ts';
 import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from './providers/scheduler.ts';
 import type { ChatProvider, ProviderId } from './providers/types.ts';
 import { resolveKey, keyStatus, missingKeyMessage, KEY_PROVIDERS, type KeyProvider, type ResolvedKey, type SecretStore } from './secrets/secretStore.ts';
-import { scrubSecrets } from './secrets/scrub.ts';
+import { Scrubber } from './secrets/scrub.ts';
 import type { KeyStatus } from '../shared/routes.ts';
 
 export interface RuntimeConfig {
@@ -31,11 +31,21 @@ export interface RuntimeConfig {
   today?: string;
   /** Minimum-information gate. */
   gate?: { minChars?: number; minWords?: number; maxBytes?: number };
+  /**
+   * The process's scrubber, when the host already has one (its store and logs use it too); the
+   * runtime adds every key it resolves. Default: a new one.
+   */
+  scrubber?: Scrubber;
 }
 
 export interface Runtime {
   deps: EngineDeps;
   models: ModelsRegistry;
+  /**
+   * Knows every key this runtime has held (each provider, the OpenAI-compatible endpoint, keys set
+   * in Settings), kept after a key is replaced or removed. `deps.scrub` is its `scrub`.
+   */
+  scrubber: Scrubber;
   /** Parses an assignment spec (or the default) into a model per task. */
   assignment(spec?: string): Assignment;
   /** Throws KEY_MISSING naming the first provider of the assignment without a key. */
@@ -61,13 +71,15 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const today = cfg.today ?? new Date().toISOString().slice(0, 10);
   const keys = new Map<KeyProvider, ResolvedKey>();
   for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
-  // Keys once known stay scrubbed, even after they are replaced.
-  const knownSecrets: string[] = [];
+  // Keys once known stay scrubbed, even after they are replaced: every provider's, and the
+  // OpenAI-compatible endpoint's (a gateway may echo any of them).
+  const scrubber = cfg.scrubber ?? new Scrubber();
   const remember = (): void => {
-    for (const k of keys.values()) if (k.key && !knownSecrets.includes(k.key)) knownSecrets.push(k.key);
+    scrubber.add([...keys.values()].map((k) => k.key));
+    scrubber.add(env.OPENAI_COMPATIBLE_API_KEY);
   };
   remember();
-  const scrub = (s: string): string => scrubSecrets(s, knownSecrets);
+  const scrub = scrubber.scrub;
   const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today, models);
   const lanes = new Map<ProviderId, Lane>();
   const schedulers = new Map<ProviderId, ProviderScheduler>();
@@ -84,13 +96,13 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const makeProvider = (p: ProviderId): ChatProvider => {
     switch (p) {
       case 'groq':
-        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired });
+        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired, scrubber });
       case 'openai':
-        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired });
+        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired, scrubber });
       case 'openai-compatible': {
         const baseURL = env.OPENAI_COMPATIBLE_BASE_URL;
         if (!baseURL) throw new AppError('BAD_INPUT', 'openai-compatible models need OPENAI_COMPATIBLE_BASE_URL (e.g. http://127.0.0.1:11434/v1)');
-        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired });
+        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber });
       }
       case 'demo':
         return createDemoProvider({ seed: cfg.demoSeed, speed: cfg.demoSpeed });
@@ -123,11 +135,13 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     cost: (spec, usage) => costUsd(spec, usage, models),
     lane,
     scrub,
+    scrubDeep: scrubber.scrubDeep,
   };
 
   return {
     deps,
     models,
+    scrubber,
     assignment: (spec) => (spec ? parseAssignment(spec, { fallback: DEFAULT_ASSIGNMENT }) : { ...DEFAULT_ASSIGNMENT }),
     checkKeys(assignment) {
       const providers = new Set(TASK_IDS.map((t: TaskId) => parseModelSpec(assignment[t]).provider));

@@ -47,6 +47,8 @@ export interface AnswerInfo {
   ticketText: string;
   platform: string | null;
   product: string | null;
+  /** The request's Authorization header as sent (a misbehaving gateway may echo it). */
+  authorization: string;
 }
 
 export type PerModel<T> = T | Record<string, T>;
@@ -82,6 +84,11 @@ export interface FakeServerOptions {
   logLimit?: number;
   /** Value of Groq's x-groq-region header (default 'us-west-1'). */
   groqRegion?: string;
+  /**
+   * A misbehaving gateway that echoes the request's Authorization header ("Bearer <key>"):
+   * `requestId` as the x-request-id header, `errorBody` into every error's message (401s included).
+   */
+  echoAuthorization?: { requestId?: boolean; errorBody?: boolean } | null;
 }
 
 export interface FakeLogEntry {
@@ -314,6 +321,21 @@ interface ErrBody {
   retryAfterS?: number;
 }
 
+/** The error body with the Authorization header appended to its message, as a leaky gateway would. */
+function echoIntoError(text: string, authorization: string): string {
+  const note = ` (gateway: request had Authorization: ${authorization})`;
+  try {
+    const v = JSON.parse(text) as { error?: { message?: unknown } };
+    if (v && typeof v.error === 'object' && v.error) {
+      v.error.message = `${typeof v.error.message === 'string' ? v.error.message : ''}${note}`;
+      return JSON.stringify(v);
+    }
+  } catch {
+    // not JSON: append to the text
+  }
+  return `${text}${note}`;
+}
+
 function groqError(status: number, error: Record<string, unknown>): ErrBody {
   // Groq error bodies are compact JSON followed by a newline (content-length 96 for the 401).
   return { status, text: JSON.stringify({ error }) + '\n', contentType: 'application/json' };
@@ -372,6 +394,7 @@ interface Resolved {
   maxHangMs: number;
   logLimit: number;
   groqRegion: string;
+  echoAuthorization: FakeServerOptions['echoAuthorization'];
 }
 
 function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): Resolved {
@@ -392,6 +415,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     maxHangMs: 120_000,
     logLimit: 1000,
     groqRegion: 'us-west-1',
+    echoAuthorization: null,
   };
   return {
     port: o.port ?? prev.port,
@@ -412,6 +436,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     maxHangMs: o.maxHangMs ?? prev.maxHangMs,
     logLimit: o.logLimit ?? prev.logLimit,
     groqRegion: o.groqRegion ?? prev.groqRegion,
+    echoAuthorization: has('echoAuthorization') ? o.echoAuthorization : prev.echoAuthorization,
   };
 }
 
@@ -460,6 +485,7 @@ interface ReqCtx {
   start: number;
   requestId: string;
   promptTokens: number;
+  authorization: string;
 }
 
 /** OpenAI strict mode: every object needs additionalProperties:false and all keys required. */
@@ -585,6 +611,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     };
   }
 
+  // Responses whose error bodies echo the request's Authorization header (echoAuthorization.errorBody).
+  const echoErrors = new WeakMap<ServerResponse, string>();
+
   function baseHeaders(api: ApiFlavor, requestId: string): Record<string, string> {
     if (api === 'groq') {
       return {
@@ -611,7 +640,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   function sendRaw(res: ServerResponse, err: ErrBody, headers: Record<string, string>): void {
     if (res.destroyed || res.headersSent) return;
-    const buf = Buffer.from(err.text, 'utf8');
+    const echoed = echoErrors.get(res);
+    const buf = Buffer.from(echoed === undefined ? err.text : echoIntoError(err.text, echoed), 'utf8');
     res.writeHead(err.status, {
       ...headers,
       'content-type': err.contentType,
@@ -898,6 +928,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         ticketText: parsed.ticketText,
         platform: parsed.platform,
         product: parsed.product,
+        authorization: c.authorization,
       });
     }
     if (value === undefined) {
@@ -1207,9 +1238,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     });
 
     const raw = await readBody(req, opts.maxBodyBytes);
-    const base = baseHeaders(api, requestId);
     const auth = req.headers.authorization ?? '';
+    const echo = opts.echoAuthorization;
+    const base = baseHeaders(api, echo?.requestId && auth ? auth : requestId);
     const key = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim() ?? '';
+    if (echo?.errorBody) echoErrors.set(res, auth);
     // The captured Groq 401 has no rate-limit headers; every later Groq answer carries them.
     if (!keyAccepted(api, key)) return sendRaw(res, authError(api, key), api === 'groq' ? {} : base);
     const errHeaders = (m: string): Record<string, string> => (api === 'groq' ? { ...base, ...rateHeaders(api, m) } : base);
@@ -1279,6 +1312,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       start,
       requestId,
       promptTokens: Math.ceil(promptChars / 4),
+      authorization: auth,
     };
 
     // Parameter checks the real APIs make.

@@ -21,6 +21,7 @@ import {
 } from '../../core/experiments/experiment.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from '../../core/experiments/rateLimits.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
+import { cliScrubber } from '../secrets.ts';
 import { formatDuration } from '../format.ts';
 
 interface ExperimentFlags {
@@ -81,7 +82,7 @@ export function registerExperiment(program: Command): void {
         maxRetries: env.CASEBENCH_MAX_RETRIES ? Number(env.CASEBENCH_MAX_RETRIES) : 6,
         retryAfterCapMs: env.CASEBENCH_RETRY_AFTER_CAP_MS ? Number(env.CASEBENCH_RETRY_AFTER_CAP_MS) : 60_000,
       };
-      const rt = await createRuntime({ env, secretStore: cliSecretStore(), scheduler, demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined });
+      const rt = await createRuntime({ env, secretStore: cliSecretStore(), scrubber: cliScrubber, scheduler, demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined });
       const today = new Date().toISOString().slice(0, 10);
       const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, today);
       const plan = { models, baseline, upstream: o.upstream as UpstreamMode };
@@ -95,7 +96,7 @@ export function registerExperiment(program: Command): void {
       }
       if (tickets.length === 0) throw new AppError('BAD_INPUT', `${o.tickets} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)`);
 
-      const store = openStore(o.db);
+      const store = openStore(o.db, { scrubber: rt.scrubber });
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;

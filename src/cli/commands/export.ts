@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '../../core/traces/exporter.ts';
 import { openStore } from '../../core/store/store.ts';
+import { learnStoredKeys } from '../secrets.ts';
 
 function format(v: string): ExportFormat {
   if (!(EXPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${EXPORT_FORMATS.join(', ')}`);
@@ -29,9 +30,9 @@ export function registerExport(program: Command): void {
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--redact', 'mask e-mails, IP addresses, tokens and cloud credentials in the exported text')
     .option('--run <id...>', 'only these runs')
-    .action((o: { format: ExportFormat; out: string; db: string; redact?: boolean; run?: string[] }) => {
+    .action(async (o: { format: ExportFormat; out: string; db: string; redact?: boolean; run?: string[] }) => {
       if (o.db !== ':memory:' && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no workspace database at ${o.db}`);
-      const store = openStore(o.db);
+      const store = openStore(o.db, { scrubber: await learnStoredKeys() });
       try {
         const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: version() });
         const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;

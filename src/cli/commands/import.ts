@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { importTraceFile, type ImportProgress, type ImportReport } from '../../core/traces/importer.ts';
 import { openStore } from '../../core/store/store.ts';
+import { learnStoredKeys } from '../secrets.ts';
 
 const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
@@ -46,7 +47,7 @@ export function registerImport(program: Command): void {
     .option('--again', 'import a file even if the same content was imported before')
     .option('--json', 'print one JSON summary per file on stdout')
     .action(async (files: string[], o: { db: string; again?: boolean; json?: boolean }) => {
-      const store = openStore(o.db);
+      const store = openStore(o.db, { scrubber: await learnStoredKeys() });
       const ac = new AbortController();
       const onSig = (): void => {
         if (ac.signal.aborted) process.exit(130);

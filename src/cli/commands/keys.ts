@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { KEY_PROVIDERS, isKeyProvider, keyStatus, resolveKey, type SecretStore } from '../../core/secrets/secretStore.ts';
 import { cliSecretStore } from '../context.ts';
+import { cliScrubber } from '../secrets.ts';
 
 /** The keychain, or a clear refusal when CASEBENCH_NO_KEYCHAIN=1 turned it off. */
 function keychain(): SecretStore {
@@ -28,6 +29,7 @@ export function registerKeys(program: Command): void {
       const key = await readKey();
       if (!key) throw new AppError('BAD_INPUT', 'no key on stdin');
       if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'the key contains white space; paste only the key');
+      cliScrubber.add(key); // a keychain error quoting it prints it scrubbed
       await keychain().set(provider, key);
       process.stdout.write(`${provider}: key stored in the OS keychain (…${key.slice(-4)})\n`);
     });

@@ -11,6 +11,7 @@ import { exportReviews, importReviews } from '../../core/review/jsonl.ts';
 import { assignReviewers, createQueue, listQueues, type QueueInfo, type QueueSpec } from '../../core/review/queues.ts';
 import { reviewResults, type ReviewResults } from '../../core/review/results.ts';
 import { positiveInt } from '../context.ts';
+import { cliScrubber } from '../secrets.ts';
 
 const DEFAULT_DB = './casebench.db';
 
@@ -37,7 +38,7 @@ function wholeNumber(v: string): number {
 /** The workspace, which must exist already: reviews are about answers recorded there. */
 function openWorkspace(path: string): Store {
   if (!existsSync(path)) throw new AppError('BAD_INPUT', `no casebench workspace at ${path} (give --db, or run tickets first)`);
-  return openStore(path);
+  return openStore(path, { scrubber: cliScrubber });
 }
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);

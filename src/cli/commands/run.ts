@@ -40,7 +40,7 @@ export function registerRun(program: Command): void {
       rt.checkKeys(assignment);
       const source = resolve(o.tickets);
       const tickets = readTicketFile(o.tickets);
-      const store = openStore(o.db);
+      const store = openStore(o.db, { scrubber: rt.scrubber });
       const runId = stableRunId('run', assignment, source);
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
 

@@ -52,7 +52,7 @@ export function registerTriage(program: Command): void {
       let store: Store | null = null;
       let runId = '';
       if (o.record) {
-        store = openStore(o.db);
+        store = openStore(o.db, { scrubber: rt.scrubber });
         runId = `triage-${randomUUID()}`;
         store.upsertTicket({ id: ticketId, text }, 'cli');
         store.createRun({ id: runId, kind: 'triage', assignment });

@@ -50,6 +50,8 @@ export interface EngineDeps {
   lane(spec: string): Lane;
   /** Removes secrets from any text before it leaves the engine. */
   scrub(text: string): string;
+  /** Removes known keys from every string of a parsed value (answers are data: no pattern masking). */
+  scrubDeep?<T>(value: T): T;
   now?: () => number;
 }
 
@@ -162,7 +164,8 @@ export async function triageTicket(
             }
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response, costUsd: cost, error: null, raw: response.text,
+              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response: scrubResponse(response, deps), costUsd: cost, error: null,
+              raw: deps.scrub(response.text),
             });
             return { response, value: parsed.value, cost };
           } catch (e) {
@@ -171,7 +174,7 @@ export async function triageTicket(
             if (raw !== null) lastRaw = raw;
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response,
+              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response: response && scrubResponse(response, deps),
               costUsd: response ? deps.cost(spec, response) : null,
               error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw),
             });
@@ -182,7 +185,7 @@ export async function triageTicket(
       );
       const r = value.response;
       res.status = 'ok';
-      res.value = value.value;
+      res.value = deps.scrubDeep ? deps.scrubDeep(value.value) : value.value;
       res.raw = deps.scrub(r.text);
       res.ttftMs = r.ttftMs;
       res.queueTimeMs = r.queueTimeMs;
@@ -270,6 +273,11 @@ function abortError(signal: AbortSignal, timeoutMs: number): ProviderError {
   return reason?.name === 'TimeoutError'
     ? new ProviderError({ code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms`, retryable: true })
     : new ProviderError({ code: 'CANCELLED', message: 'cancelled' });
+}
+
+/** What an attempt record keeps of a response: its texts scrubbed (a gateway may echo the key into a request id). */
+function scrubResponse(r: ChatResponse, deps: EngineDeps): ChatResponse {
+  return { ...r, text: deps.scrub(r.text), requestId: r.requestId === null ? null : deps.scrub(r.requestId) };
 }
 
 function toError(e: unknown, scrub: (s: string) => string): { code: ErrorCode; message: string } {

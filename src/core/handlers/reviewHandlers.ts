@@ -81,9 +81,9 @@ export function reviewHandlers(ctx: HandlerContext): Handlers {
     },
     'traces.list': async () => traceImports(store),
     'traces.import': async (input: { name: string; content: string; lastModified?: number; again?: boolean }) =>
-      serialImport(input.name, (signal, onProgress) => importTraceUpload(ctx.dbPath, input, { signal, onProgress })),
+      serialImport(input.name, (signal, onProgress) => importTraceUpload(ctx.dbPath, input, { signal, onProgress, scrubber: store.secretScrubber })),
     'traces.importPath': async (input: { path: string; again?: boolean }) =>
-      serialImport(input.path.split(/[\\/]/).pop() || input.path, (signal, onProgress) => importTraceAt(ctx.dbPath, input.path, { signal, onProgress, again: input.again })),
+      serialImport(input.path.split(/[\\/]/).pop() || input.path, (signal, onProgress) => importTraceAt(ctx.dbPath, input.path, { signal, onProgress, again: input.again, scrubber: store.secretScrubber })),
     'traces.cancel': async () => {
       const running = [...importAborts].filter((ac) => !ac.signal.aborted);
       for (const ac of running) ac.abort();

@@ -9,6 +9,7 @@ import {
   scrubSecrets,
   type ClassifyContext,
 } from './classifyError.ts';
+import { Scrubber } from '../secrets/scrub.ts';
 
 // Bodies as the APIs send them (shared/api-samples).
 const GROQ_429 = {
@@ -96,6 +97,16 @@ describe('classifyError: auth and secrets', () => {
     expect(e.code).toBe('AUTH');
     expect(e.message).toContain('OpenAI rejected the API key (401)');
     expect(`${e.message} ${e.raw}`).not.toMatch(/sk-|abcd/);
+  });
+
+  it("scrubs the keys the runtime's scrubber knows, other providers' and shapeless ones included, in echoed forms", () => {
+    const compat = 'local/gateway+KEY=9f8e7d6c5b4a';
+    const body = { error: { message: `upstream 500 for Authorization: Bearer ${compat} (basic ${Buffer.from(`u:${compat}`).toString('base64')})`, type: 'server_error', code: null } };
+    const e = classifyError(groqErr(500, body), { ...groq, scrubber: new Scrubber([compat]) });
+    expect(e.code).toBe('PROVIDER_ERROR');
+    expect(e.message).toContain('Bearer [redacted]');
+    expect(`${e.message} ${e.raw}`).not.toContain('gateway+KEY');
+    expect(`${e.message} ${e.raw}`).not.toContain(Buffer.from(`u:${compat}`).toString('base64').slice(4, -4));
   });
 
   it('scrubs key patterns and exact secrets', () => {

@@ -13,7 +13,7 @@ import {
   APIUserAbortError as OpenAIUserAbortError,
 } from 'openai';
 import { ProviderError, type ProviderId, type RateLimitInfo } from './types.ts';
-import { scrubSecrets } from '../secrets/scrub.ts';
+import { Scrubber, scrubSecrets } from '../secrets/scrub.ts';
 
 export { scrubSecrets };
 
@@ -34,6 +34,8 @@ export interface ClassifyContext {
   timeoutMs?: number;
   /** Exact strings to scrub besides the sk-/gsk_ patterns (e.g. the configured key). */
   secrets?: readonly string[];
+  /** The runtime's scrubber: every key the product holds (other providers' too), in every form. */
+  scrubber?: Scrubber;
   /** Clock for HTTP-date retry-after headers. */
   nowMs?: number;
 }
@@ -261,7 +263,8 @@ function isRequestTooLarge(status: number | null, message: string): boolean {
 export function classifyError(err: unknown, ctx: ClassifyContext): ProviderError {
   if (err instanceof ProviderError) return err;
   const label = ctx.label ?? providerLabel(ctx.provider);
-  const scrub = (t: string): string => scrubSecrets(t, ctx.secrets);
+  const own = new Scrubber(ctx.secrets);
+  const scrub = (t: string): string => own.scrub(ctx.scrubber ? ctx.scrubber.scrubKnown(t) : t);
 
   // Our own signals decide between timeout and cancel: the SDKs report both as a user abort.
   if (ctx.aborted === 'cancelled') {

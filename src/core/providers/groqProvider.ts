@@ -7,6 +7,7 @@ import type {
 } from 'groq-sdk/resources/chat/completions';
 import { classifyError, createRequestSignal, parseRateLimitHeaders, type RetiredLookup } from './classifyError.ts';
 import { completionToResponse, streamToResponse, wireResponseFormat } from './openaiProvider.ts';
+import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
 
 export interface GroqProviderOptions {
@@ -14,6 +15,8 @@ export interface GroqProviderOptions {
   /** The server root (groq-sdk appends /openai/v1/…). */
   baseURL?: string;
   isRetired?: RetiredLookup;
+  /** The runtime's scrubber (every key the product holds), for error texts. */
+  scrubber?: Scrubber;
   /** Monotonic clock for TTFT; defaults to performance.now. */
   now?: () => number;
 }
@@ -55,6 +58,7 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
         aborted: rs.aborted(),
         timeoutMs: req.timeoutMs,
         secrets: [opts.apiKey],
+        scrubber: opts.scrubber,
       });
     const startedAt = now();
     try {

@@ -7,6 +7,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { classifyError, createRequestSignal, parseRateLimitHeaders, providerLabel, type RetiredLookup } from './classifyError.ts';
+import type { Scrubber } from '../secrets/scrub.ts';
 import {
   ProviderError,
   type ChatProvider,
@@ -213,6 +214,8 @@ export interface OpenAIProviderOptions {
   /** Display name of an openai-compatible endpoint, used in messages. */
   name?: string;
   isRetired?: RetiredLookup;
+  /** The runtime's scrubber (every key the product holds), for error texts. */
+  scrubber?: Scrubber;
   /** Monotonic clock for TTFT; defaults to performance.now. */
   now?: () => number;
 }
@@ -263,6 +266,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
         aborted: rs.aborted(),
         timeoutMs: req.timeoutMs,
         secrets: [apiKey],
+        scrubber: opts.scrubber,
       });
     const startedAt = now();
     try {

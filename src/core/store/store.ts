@@ -9,6 +9,7 @@ import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS, ticketHash } from './migrations.ts';
 import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 import { liveLeasedRuns } from './leases.ts';
+import type { Scrubber } from '../secrets/scrub.ts';
 
 export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import';
 export type RunStatus = 'running' | 'done' | 'interrupted';
@@ -57,6 +58,16 @@ type Row = Record<string, unknown>;
 
 /** SQL for the ticket version a result or call is answered for: the run ticket's, else the ticket's latest (params: run, ticket, ticket). */
 const VERSION_OF = 'coalesce((SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?), (SELECT hash FROM tickets WHERE id = ?))';
+export interface StoreOptions {
+  /**
+   * Applied to every string written through this store (known keys only, in every form): no key
+   * the product holds reaches the file, whichever table or column a write goes to.
+   */
+  scrubber?: Scrubber | null;
+}
+
+// Statements that write (INSERT, UPDATE, REPLACE, UPSERT): their parameters pass the scrubber.
+const WRITES = /\b(?:INSERT|UPDATE|REPLACE)\b/i;
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -65,9 +76,11 @@ export class Store {
   readonly path: string;
   private readonly db: DatabaseSync;
   private readonly stmts = new Map<string, StatementSync>();
+  private scrubber: Scrubber | null;
 
-  constructor(path: string) {
+  constructor(path: string, opts: StoreOptions = {}) {
     this.path = path;
+    this.scrubber = opts.scrubber ?? null;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     try {
       this.db = new DatabaseSync(path);
@@ -121,9 +134,20 @@ export class Store {
     let s = this.stmts.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
+      if (WRITES.test(sql)) s = scrubbingStatement(s, () => this.scrubber);
       this.stmts.set(sql, s);
     }
     return s;
+  }
+
+  /** The scrubber every write passes (null: none). */
+  get secretScrubber(): Scrubber | null {
+    return this.scrubber;
+  }
+
+  /** Sets the scrubber every later write passes (the host's, once its runtime knows the keys). */
+  useScrubber(scrubber: Scrubber | null): void {
+    this.scrubber = scrubber;
   }
 
   /** Schema version of the open file. */
@@ -454,6 +478,40 @@ function toCall(r: Row): CallRecord {
 }
 
 /** Opens (creating and migrating if needed) the workspace database at path. */
-export function openStore(path: string): Store {
-  return new Store(path);
+export function openStore(path: string, opts: StoreOptions = {}): Store {
+  return new Store(path, opts);
+}
+
+/**
+ * The statement with every string parameter (positional, or a named-parameter object's values)
+ * passed through the scrubber first; nothing is done while the scrubber knows no key.
+ */
+function scrubbingStatement(s: StatementSync, current: () => Scrubber | null): StatementSync {
+  const clean = (args: unknown[]): unknown[] => {
+    const sc = current();
+    if (!sc || sc.size === 0) return args;
+    return args.map((a) => {
+      if (typeof a === 'string') return sc.scrubKnown(a);
+      if (a && typeof a === 'object' && !ArrayBuffer.isView(a)) {
+        const o: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(a)) o[k] = typeof v === 'string' ? sc.scrubKnown(v) : v;
+        return o;
+      }
+      return a;
+    });
+  };
+  const w = Object.create(null) as Record<string, unknown>;
+  const proto = Object.getPrototypeOf(s) as object;
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    if (name === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(proto, name)!;
+    if (typeof d.value === 'function') {
+      const f = d.value as (...a: unknown[]) => unknown;
+      w[name] = ['run', 'get', 'all', 'iterate'].includes(name) ? (...a: unknown[]) => f.apply(s, clean(a)) : (...a: unknown[]) => f.apply(s, a);
+    } else if (d.get) {
+      const g = d.get;
+      Object.defineProperty(w, name, { get: () => g.call(s), enumerable: true });
+    }
+  }
+  return w as unknown as StatementSync;
 }

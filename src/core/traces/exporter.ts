@@ -11,6 +11,7 @@ import { callToTracesData, type ReviewEvent } from './otlpExport.ts';
 import { Redactor, type RedactionCounts } from './redact.ts';
 import { hasTable, tableColumns, UNKNOWN_TASK, type Row } from './traceQueries.ts';
 import { msToNs } from './values.ts';
+import type { Scrubber } from '../secrets/scrub.ts';
 
 export const EXPORT_FORMATS = ['jsonl', 'otlp', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -23,6 +24,11 @@ export interface ExportOptions {
   runIds?: readonly string[];
   /** casebench version, written into OTLP resource/scope. */
   version?: string;
+  /**
+   * Every key the product holds (default: the store's scrubber): masked in every exported string,
+   * with or without `redact` — a workspace recorded before keys were scrubbed may still hold one.
+   */
+  scrubber?: Scrubber | null;
 }
 
 export interface ExportSummary {
@@ -88,7 +94,11 @@ function reviewIndex(store: Store): Map<string, ReviewEvent[]> | null {
 
 /** Writes the export file (to a temp name, renamed when complete, so a failure leaves no half file). */
 export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
-  const red = o.redact ? new Redactor() : null;
+  const known = o.scrubber ?? store.secretScrubber;
+  const red = o.redact ? new Redactor({ known }) : null;
+  // Without --redact, only the known keys are masked (the export stays otherwise lossless).
+  const clean = <T>(v: T): T => (red ? red.value(v) : known ? known.scrubDeep(v) : v);
+  const cleanText = (s: string): string => (red ? red.text(s) : known ? known.scrubKnown(s) : s);
   const summary: ExportSummary = { format: o.format, out: o.out, calls: 0, tickets: 0, results: 0, reviews: 0, rows: 0, redacted: null, redactionSummary: null };
   const tmp = `${o.out}.partial-${process.pid}`;
   let f: BufferedFile;
@@ -98,17 +108,17 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
     throw new AppError('BAD_INPUT', `cannot write ${o.out}: ${(e as Error).message}`);
   }
   try {
-    if (o.format === 'csv') summary.rows = writeCsv(store, f, red, o.runIds);
+    if (o.format === 'csv') summary.rows = writeCsv(store, f, cleanText, o.runIds);
     else {
       const reviews = o.format === 'otlp' ? reviewIndex(store) : null;
       for (const rec of exportRecords(store, { runIds: o.runIds })) {
         count(summary, rec);
-        if (o.format === 'jsonl') f.write(`${JSON.stringify(red ? red.value(rec.line) : rec.line)}\n`);
+        if (o.format === 'jsonl') f.write(`${JSON.stringify(clean(rec.line))}\n`);
         else if (rec.type === 'call') {
-          const line = red ? red.value(rec.line) : rec.line;
-          const text = red && rec.ticketText !== null ? red.text(rec.ticketText) : rec.ticketText;
+          const line = clean(rec.line);
+          const text = rec.ticketText !== null ? cleanText(rec.ticketText) : rec.ticketText;
           const evs = reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model_spec}`) ?? reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model}`) ?? [];
-          f.write(`${JSON.stringify(callToTracesData(line, text, o.version ?? '0', red ? red.value(evs) : evs))}\n`);
+          f.write(`${JSON.stringify(callToTracesData(line, text, o.version ?? '0', clean(evs)))}\n`);
         }
       }
     }
@@ -180,11 +190,11 @@ export function reportRows(store: Store, runIds?: readonly string[]): Array<Reco
   });
 }
 
-function writeCsv(store: Store, f: BufferedFile, red: Redactor | null, runIds?: readonly string[]): number {
+function writeCsv(store: Store, f: BufferedFile, clean: (s: string) => string, runIds?: readonly string[]): number {
   const rows = reportRows(store, runIds);
   const cells = rows.map((r) => CSV_COLUMNS.map((c) => {
     const v = r[c];
-    return typeof v === 'string' && red ? red.text(v) : v;
+    return typeof v === 'string' ? clean(v) : v;
   }));
   f.write(stringify(cells, { header: true, columns: [...CSV_COLUMNS] }));
   return rows.length;

@@ -251,7 +251,7 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     let target = store;
     if (staged) {
       // a database of its own, never read by anyone else: no WAL, no syncing, a journal in memory for rollback
-      staging = openStore(staged);
+      staging = openStore(staged, { scrubber: store.secretScrubber }); // its rows are copied into the workspace as they are
       staging.prepare('PRAGMA journal_mode = MEMORY').get();
       staging.prepare('PRAGMA synchronous = OFF').get();
       target = staging;

@@ -4,6 +4,8 @@
 // Errs on the side of masking: a 40-character mixed-case base64 run is treated as an AWS secret
 // key even without context, because a leaked key costs far more than a masked string.
 
+import type { Scrubber } from '../secrets/scrub.ts';
+
 export type RedactionKind =
   | 'private_key' | 'gcp_service_account' | 'aws_access_key' | 'aws_secret_key' | 'azure_secret' | 'jwt' | 'bearer_token'
   | 'api_key' | 'secret_assignment' | 'url_credentials' | 'email' | 'ip_address';
@@ -52,11 +54,22 @@ export type RedactionCounts = Partial<Record<RedactionKind, number>>;
 
 export class Redactor {
   readonly counts: RedactionCounts = {};
+  private readonly known: Scrubber | null;
+
+  /** `known`: the keys the product holds, masked first whatever their shape (an OpenAI-compatible key may look like anything). */
+  constructor(opts: { known?: Scrubber | null } = {}) {
+    this.known = opts.known ?? null;
+  }
 
   /** The text with every match masked as "[REDACTED:<kind>]". */
   text(s: string): string {
     if (s.length < 6) return s;
     let out = s;
+    if (this.known) {
+      const m = this.known.maskKnown(out, '[REDACTED:api_key]');
+      if (m.count) this.counts.api_key = (this.counts.api_key ?? 0) + m.count;
+      out = m.text;
+    }
     for (const r of RULES) {
       r.re.lastIndex = 0;
       if (!r.re.test(out)) continue;

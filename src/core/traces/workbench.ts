@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { CallOriginView, ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView, TraceIssueView } from '../../shared/traces.ts';
 import { openStore, type Store } from '../store/store.ts';
+import type { Scrubber } from '../secrets/scrub.ts';
 import { titleOf } from '../tickets/ticketQueries.ts';
 import { importTraceFile, type ImportProgress, type ImportReport } from './importer.ts';
 import { listImports, originOfCall, type Row } from './traceQueries.ts';
@@ -47,6 +48,8 @@ export interface TraceImportOptions {
   again?: boolean;
   /** What to record as the file's path in the import run (an upload has none of its own). */
   recordedPath?: string;
+  /** The host's scrubber: no key the product holds is written, whatever the file holds. */
+  scrubber?: Scrubber | null;
 }
 
 /**
@@ -55,7 +58,7 @@ export interface TraceImportOptions {
  * keep writing while it imports (they would otherwise wait for the import's one transaction).
  */
 export async function importTraceAt(dbPath: string, path: string, opts: TraceImportOptions = {}): Promise<TraceImportView> {
-  const store = openStore(dbPath);
+  const store = openStore(dbPath, { scrubber: opts.scrubber });
   const prefix = `.${basename(dbPath)}.import-`;
   await removeStaleStaging(dirname(dbPath), prefix);
   const staging = join(dirname(dbPath), `${prefix}${randomUUID().slice(0, 8)}.tmp`);
@@ -86,7 +89,7 @@ async function removeStaleStaging(dir: string, prefix: string): Promise<void> {
 export async function importTraceUpload(
   dbPath: string,
   upload: { name: string; content: string; lastModified?: number; again?: boolean },
-  opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void } = {},
+  opts: { signal?: AbortSignal; onProgress?: (p: ImportProgress) => void; scrubber?: Scrubber | null } = {},
 ): Promise<TraceImportView> {
   if (upload.content.trim() === '') throw new AppError('BAD_INPUT', `${upload.name} is empty: nothing to import`);
   const dir = await mkdtemp(join(tmpdir(), 'casebench-trace-'));
@@ -98,7 +101,7 @@ export async function importTraceUpload(
       const t = new Date(upload.lastModified);
       await utimes(path, t, t);
     }
-    return await importTraceAt(dbPath, path, { signal: opts.signal, onProgress: opts.onProgress, again: upload.again, recordedPath: `browser upload: ${name}` });
+    return await importTraceAt(dbPath, path, { signal: opts.signal, onProgress: opts.onProgress, again: upload.again, recordedPath: `browser upload: ${name}`, scrubber: opts.scrubber });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
