@@ -31,7 +31,7 @@ export function registerExport(program: Command): void {
     .option('--run <id...>', 'only these runs')
     .action((o: { format: ExportFormat; out: string; db: string; redact?: boolean; run?: string[] }) => {
       if (o.db !== ':memory:' && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no workspace database at ${o.db}`);
-      const store = openStore(o.db);
+      const store = openStore(o.db, { readOnly: true });
       try {
         const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: version() });
         const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;

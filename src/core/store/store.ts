@@ -334,6 +334,11 @@ export class Store {
     return num(r.n) ?? 0;
   }
 
+  /** False once closed (an app quitting mid-run). */
+  isOpen(): boolean {
+    return this.db.isOpen;
+  }
+
   close(): void {
     this.stmts.clear();
     if (this.db.isOpen) this.db.close();
@@ -447,9 +452,14 @@ function openReadOnly(path: string): DatabaseSync {
     throw new AppError('BAD_INPUT', `no workspace database at ${path} (give --db, or run tickets first)`);
   }
   if (st.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a workspace database (give --db FILE)`);
+  let db: DatabaseSync | null = null;
   try {
-    return new DatabaseSync(path, { readOnly: true });
+    db = new DatabaseSync(path, { readOnly: true });
+    // SQLite opens lazily: the first read is where a missing -shm in a read-only folder shows
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
   } catch (e) {
+    if (db?.isOpen) db.close();
     const code = sqliteCode(e);
     if (code !== SQLITE.READONLY && code !== SQLITE.CANTOPEN) throw storeFault(e, path) ?? e;
     let walBytes = 0;
