@@ -36,6 +36,7 @@ export function registerExport(program: Command): void {
         const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: version() });
         const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
         process.stderr.write(`casebench export: ${what} → ${o.out} (${o.format})\n`);
+        for (const line of s.skipped ?? []) process.stderr.write(`casebench export: ${line}\n`);
         if (s.redactionSummary !== null) process.stderr.write(`casebench export: redacted ${s.redactionSummary}\n`);
       } finally {
         store.close();
