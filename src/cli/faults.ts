@@ -28,6 +28,7 @@ const USAGE_ERRNO: Record<string, string> = {
   ENAMETOOLONG: 'the name is too long',
   ELOOP: 'too many symbolic links',
   EROFS: 'the file system is read-only',
+  ENXIO: 'no such device (is standard input a terminal or a socket? use - to read it)',
 };
 // System errors of the machine: a failure (1).
 const FAULT_ERRNO: Record<string, string> = {

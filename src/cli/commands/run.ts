@@ -16,7 +16,7 @@ import { stdinStream } from '../input.ts';
 
 /** The size of a regular file (progress is bytes read of it), or null for stdin, a pipe or a device. */
 function inputSize(path: string): number | null {
-  if (path === '-') return null;
+  if (path === '-' || path === '/dev/stdin') return null;
   try {
     const st = statSync(path);
     return st.isFile() ? st.size : null;
@@ -41,7 +41,8 @@ export function registerRun(program: Command): void {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
-      const fromStdin = o.tickets === '-';
+      // `/dev/stdin` is standard input too (opening it fails when stdin is a socket, as under some launchers)
+      const fromStdin = o.tickets === '-' || o.tickets === '/dev/stdin';
       // Standard input has no path: a re-run of the same command on stdin resumes by ticket id.
       const source = fromStdin ? 'stdin' : resolve(o.tickets);
       const name = fromStdin ? 'stdin' : o.tickets;
