@@ -274,7 +274,7 @@ async function* readJsonl(path: string, ctx: FileContext, progress: ReadProgress
       if (c.family === 'feedback') return void out.push({ kind: 'issue', issue: { where, message: FEEDBACK_NOTE } });
       const p = plans.get(c.family, c.shape, true)!;
       p.plan.startDocument?.();
-      const issue = guardRecord(v, where, () => plans.route(walkPlan(v, p.plan, where), p.resolver, out));
+      const issue = tooDeep(line, v, where) ?? guardRecord(v, where, () => plans.route(walkPlan(v, p.plan, where), p.resolver, out));
       if (issue) out.push({ kind: 'issue', issue });
     };
     for await (const chunk of textChunks(path, signal, progress)) {
@@ -325,7 +325,8 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
           out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
           continue;
         }
-        const issue = guardRecord(v, `${ctx.name} ${formatPath(e.path)}`, () => plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out));
+        const where = `${ctx.name} ${formatPath(e.path)}`;
+        const issue = tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out));
         if (issue) out.push({ kind: 'issue', issue });
       }
       return out;
@@ -401,6 +402,19 @@ export function nestingDepth(v: unknown, stop = Infinity): number {
     for (const k in x) if (Object.hasOwn(x, k)) stack.push({ v: (x as Record<string, unknown>)[k], d: depth });
   }
   return max;
+}
+
+/**
+ * The issue for a record nested deeper than MAX_NESTING, else null. Cheap for every record: the
+ * depth can only pass the limit when the text has more `{` and `[` than that (counted by indexOf,
+ * stopping at the limit); only then is the parsed value measured.
+ */
+function tooDeep(text: string, value: unknown, where: string): ImportIssue | null {
+  let opens = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('{', i + 1)) opens++;
+  for (let i = text.indexOf('['); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('[', i + 1)) opens++;
+  if (opens <= MAX_NESTING) return null;
+  return nestingDepth(value, MAX_NESTING) > MAX_NESTING ? { where, message: `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels` } : null;
 }
 
 /**
