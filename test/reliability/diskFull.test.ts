@@ -12,6 +12,7 @@ import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
 import { openStore, type Store } from '../../src/core/store/store.ts';
 import { runBatch, stableRunId } from '../../src/core/experiments/batchRun.ts';
 import { createIntake } from '../../src/core/tickets/intake.ts';
+import { experimentRunId, runExperiment } from '../../src/core/experiments/experiment.ts';
 import type { TicketLine } from '../../src/core/tickets/ticketFile.ts';
 
 let rt: Runtime;
@@ -80,6 +81,24 @@ describe('a full disk', () => {
     const p = await runBatch({ store: roomy, deps: rt.deps, runId, assignment: { ...DEMO_ASSIGNMENT }, tickets: tickets(60), source: 'tickets.jsonl', concurrency: 2, gate: rt.gate });
     expect(p.skippedAsDone).toBe(saved);
     expect(roomy.runTicketIds(runId, 'done').size).toBe(60);
+    roomy.close();
+  });
+
+  it('`experiment` stops every model with the cause; a re-run with room completes it', async () => {
+    const path = join(dir(), 'cb.db');
+    const store = openStore(path);
+    const plan = { models: ['demo:gpt-4o', 'demo:llama-3.1-8b'], baseline: 'demo:gpt-4o', upstream: 'own' as const };
+    const runId = experimentRunId(plan, 'tickets.jsonl');
+    const list = Array.from({ length: 40 }, (_, i) => ({ id: `E${i}`, text: TEXT(i) }));
+    fillUpAfter(store, 6);
+    await expect(runExperiment({ store, deps: rt.deps, runId, plan, tickets: list, source: 'tickets.jsonl', concurrency: 2 })).rejects.toThrow(
+      /^disk full: cannot write .*cb\.db \(SQLite: database or disk is full\)$/,
+    );
+    store.close();
+    const roomy = openStore(path);
+    const out = await runExperiment({ store: roomy, deps: rt.deps, runId, plan, tickets: list, source: 'tickets.jsonl', concurrency: 2 });
+    expect(out.complete).toBe(true);
+    expect(roomy.integrityCheck()).toBe('ok');
     roomy.close();
   });
 

@@ -126,7 +126,7 @@ export function registerExperiment(program: Command): void {
         // Ctrl-C or SIGTERM (a second one quits at once: stop.ts)
         offStop = onStop((why) => {
           bar?.stop();
-          if (why !== 'EPIPE') err(`\ncasebench experiment: stopping on ${why === 'SIGINT' ? 'Ctrl-C' : why} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
+          if (why !== 'EPIPE') err(`\ncasebench experiment: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
           ac.abort();
         });
 

@@ -59,7 +59,7 @@ export function registerRun(program: Command): void {
 
       const ac = new AbortController();
       const offStop = onStop((why) => {
-        if (why !== 'EPIPE') err(`\ncasebench run: stopping on ${why === 'SIGINT' ? 'Ctrl-C' : why} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
+        if (why !== 'EPIPE') err(`\ncasebench run: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
         ac.abort();
       });
 
