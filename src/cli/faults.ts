@@ -3,8 +3,8 @@
 // folder given, permission, full disk) naming the path. Only what none of these explains is an
 // "internal error".
 import { AppError } from '../shared/errors.ts';
-import { lastOpenedStorePath } from '../core/store/store.ts';
-import { storeFault } from '../core/store/storeErrors.ts';
+// storeErrors.ts, not store.ts: main loads this for every command, and must stay light.
+import { lastOpenedStorePath, storeFault } from '../core/store/storeErrors.ts';
 
 export interface Fault {
   message: string;

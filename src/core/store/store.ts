@@ -5,7 +5,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors.ts';
-import { SQLITE, sqliteCode, storeFault } from './storeErrors.ts';
+import { SQLITE, noteStoreOpened, sqliteCode, storeFault } from './storeErrors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
@@ -67,11 +67,6 @@ export interface StoreOptions {
   readOnly?: boolean;
 }
 
-/** The path of the workspace file opened last in this process (the CLI names it in messages). */
-let lastOpened: string | null = null;
-export function lastOpenedStorePath(): string | null {
-  return lastOpened;
-}
 
 export class Store {
   readonly path: string;
@@ -82,7 +77,7 @@ export class Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.path = path;
     this.readOnly = opts.readOnly === true;
-    lastOpened = path;
+    noteStoreOpened(path);
     if (this.readOnly) {
       this.db = openReadOnly(path);
     } else {

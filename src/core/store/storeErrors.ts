@@ -4,6 +4,15 @@
 // host turns them into an AppError with code STORAGE here, so no user sees a bare SQLite string.
 import { AppError } from '../../shared/errors.ts';
 
+/** The path of the workspace file opened last in this process (the CLI names it in messages). */
+let lastOpened: string | null = null;
+export function noteStoreOpened(path: string): void {
+  lastOpened = path;
+}
+export function lastOpenedStorePath(): string | null {
+  return lastOpened;
+}
+
 /** SQLite primary result codes (https://sqlite.org/rescode.html) that casebench explains. */
 export const SQLITE = { BUSY: 5, LOCKED: 6, NOMEM: 7, READONLY: 8, IOERR: 10, CORRUPT: 11, FULL: 13, CANTOPEN: 14, NOTADB: 26 } as const;
 
