@@ -5,8 +5,11 @@ import { spawn, execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BIN, cliEnv, runCli, startCli, tempDir, writeTickets, type CliResult } from './helpers.ts';
+
+// Several spawned commands per test: a loaded 2-core machine needs more than the default 30 s (no timing is asserted).
+vi.setConfig({ testTimeout: 120_000 });
 
 const env = cliEnv({ CASEBENCH_DEMO_SPEED: '0.01' });
 const NO_STACK = /\n\s+at |Error:|EPIPE|internal error/;
@@ -98,6 +101,10 @@ describe('usage errors exit 2 with the path named', () => {
       [['triage', '--file', dir, '--assign', 'demo', '--no-record'], /is a folder, not a file/],
       [['reviews', 'import', dir, '--db', join(dir, 'w.db')], /is a folder, not a file/],
       [['import', join(dir, 'nope.json'), '--db', join(dir, 'w.db')], /cannot read .*nope\.json: no such file/],
+      [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', dir], /is a folder, not a workspace database/],
+      [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', dir], /--out .* is a folder, not a file/],
+      [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', join(dir, 'no', 'o.jsonl')], /--out .*o\.jsonl: the folder .*no does not exist/],
+      [['report', '--db', dir], /is a folder, not a workspace database/],
     ];
     for (const [args, msg] of cases) {
       const r = await runCli(args, env);

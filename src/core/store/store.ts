@@ -81,6 +81,13 @@ export class Store {
     if (this.readOnly) {
       this.db = openReadOnly(path);
     } else {
+      let isDir = false;
+      try {
+        isDir = path !== ':memory:' && statSync(path).isDirectory();
+      } catch {
+        // not there yet: created below
+      }
+      if (isDir) throw new AppError('BAD_INPUT', `${path} is a folder, not a workspace database (give --db FILE)`);
       try {
         if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
         this.db = new DatabaseSync(path);
