@@ -4,6 +4,22 @@ import { Command, CommanderError } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import type { Command as CommandType } from 'commander';
 import { guardOutput } from './secrets.ts';
+import { finalExitCode, installStopHandlers } from './stop.ts';
+import { describeFault } from './faults.ts';
+
+/** The exit statuses, also printed by --help. */
+export const EXIT_CODES_HELP = `
+Exit status:
+  0    done (a ticket with failed calls still counts as processed)
+  1    failed: a fault of the machine or the workspace (disk full, damaged or locked database,
+       I/O error) or an internal error; the message says which
+  2    usage: a bad flag or value, a missing, unreadable or folder input, input over a size
+       limit, a file that is not a casebench database
+  130  stopped by Ctrl-C; 143 stopped by SIGTERM (finished results are kept: run the same
+       command again to resume)
+  141  stdout was closed by its reader (e.g. \`| head -1\`); stops quietly
+
+Input: \`-\` as a file name reads standard input (run --tickets -, import -, reviews import -).`;
 
 type Register = (program: CommandType) => void;
 
@@ -28,7 +44,9 @@ export async function main(argv: string[]): Promise<void> {
     .name('casebench')
     .description('Triage cloud-infrastructure support tickets with LLMs on Groq and OpenAI, and compare models per task.')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .exitOverride();
+  installStopHandlers();
   try {
     const name = argv[2];
     const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
@@ -37,17 +55,20 @@ export async function main(argv: string[]): Promise<void> {
   } catch (e) {
     process.exitCode = reportError(e);
   }
+  process.exitCode = finalExitCode(process.exitCode as number | undefined);
 }
 
-/** Prints a one-line reason and returns the exit status. */
+/** Prints a one-line reason and returns the exit status (see EXIT_CODES_HELP). */
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed the message (or help)
     return e.exitCode === 0 ? 0 : 2;
   }
-  if (e instanceof AppError) {
-    process.stderr.write(`casebench: ${e.message}\n`);
-    return 2;
+  const fault = describeFault(e);
+  if (fault) {
+    process.stderr.write(`casebench: ${fault.message}\n`);
+    if (process.env.CASEBENCH_DEBUG && !(e instanceof AppError)) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return fault.exit;
   }
   process.stderr.write(`casebench: internal error: ${(e as Error)?.message ?? String(e)}\n`);
   if (process.env.CASEBENCH_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);

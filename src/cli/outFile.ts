@@ -1,7 +1,10 @@
 // The --out JSONL of `run`: on a resumed run, keep the complete lines already written (a kill can
 // leave a torn last line), so the file ends with one line per ticket and none twice. A ticket
 // answered again (its text was edited, or --retry-failed) replaces its earlier line on close.
-import { existsSync, readFileSync, renameSync, truncateSync, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, truncateSync, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AppError } from '../shared/errors.ts';
+import { describeFault } from './faults.ts';
 
 export interface OutFile {
   has(ticketId: string): boolean;
@@ -11,6 +14,8 @@ export interface OutFile {
 
 /** Opens path for appending (resume) or truncates it (fresh run). */
 export function openOutFile(path: string, resume: boolean): OutFile {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new AppError('BAD_INPUT', `--out ${path} is a folder, not a file`);
+  if (!existsSync(dirname(resolve(path)))) throw new AppError('BAD_INPUT', `--out ${path}: the folder ${dirname(resolve(path))} does not exist`);
   const written = new Set<string>();
   if (resume && existsSync(path)) {
     const text = readFileSync(path, 'utf8');
@@ -27,16 +32,32 @@ export function openOutFile(path: string, resume: boolean): OutFile {
     }
   }
   const stream: WriteStream = createWriteStream(path, { flags: resume ? 'a' : 'w' });
+  // A write that fails later (the disk fills, the folder is not writable) is kept and reported
+  // when the file is closed, instead of an unhandled 'error' event ending the process.
+  let failure: Error | null = null;
+  stream.on('error', (e) => (failure ??= e));
+  const failed = (): AppError => {
+    const f = describeFault(failure);
+    return new AppError(f && f.exit === 1 ? 'STORAGE' : 'BAD_INPUT', `--out ${path}: ${f ? f.message : failure!.message} (the results are in the workspace database; run the same command again to write them)`);
+  };
   let replaced = false;
   return {
     has: (id) => written.has(id),
     write(line) {
+      if (failure) return;
       if (written.has(line.ticket_id)) replaced = true;
       written.add(line.ticket_id);
       stream.write(`${JSON.stringify(line)}\n`);
     },
     close: async () => {
-      await new Promise<void>((res, rej) => stream.end((e?: Error | null) => (e ? rej(e) : res())));
+      if (failure) throw failed();
+      await new Promise<void>((res, rej) =>
+        stream.end((e?: Error | null) => {
+          if (e) failure ??= e;
+          if (failure) rej(failed());
+          else res();
+        }),
+      );
       if (replaced) keepLatestLines(path);
     },
   };

@@ -20,6 +20,7 @@ import {
 import { TASK_IDS, TASKS, type TaskId } from '../shared/tasks.ts';
 import type { Assignment } from './graph/engine.ts';
 import { openStore } from './store/store.ts';
+import { asStoreError } from './store/storeErrors.ts';
 import { createRuntime, type RuntimeConfig } from './runtime.ts';
 import { parseModelSpec, retiredInfo } from './models.ts';
 import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, parseAssignment } from './assignment.ts';
@@ -181,11 +182,15 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       })
       .catch((e: unknown) => {
         if (closed) return;
-        notice('error', `ticket ${ticketId}: ${(e as Error).message}`);
+        notice('error', `ticket ${ticketId}: ${(asStoreError(e, store.path) as Error).message}`);
       })
       .finally(() => {
         if (inFlight.get(ticketId) === ac) inFlight.delete(ticketId);
-        if (!closed) emitSummary(ticketId);
+        try {
+          if (!closed) emitSummary(ticketId);
+        } catch (e) {
+          notice('error', `ticket ${ticketId}: ${(asStoreError(e, store.path) as Error).message}`);
+        }
       });
   };
 
@@ -473,7 +478,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       try {
         const fn = handlers[route] as (i: unknown) => Promise<RouteOutputs[R]>;
         return { ok: true, data: scrubber.scrubDeep(await fn(parsed.data ?? {})) };
-      } catch (e) {
+      } catch (err) {
+        const e = asStoreError(err, store.path); // a full disk or a damaged file, in words
         if (e instanceof AppError) return { ok: false, error: { code: e.code, message: rt.deps.scrub(e.message) } };
         return { ok: false, error: { code: 'INTERNAL', message: rt.deps.scrub((e as Error).message ?? String(e)) } };
       }

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'SKIPPED', // a dependency failed
   'EMPTY_TICKET', // nothing to triage (minimum-information gate)
   'BAD_INPUT', // malformed file line, bad config
+  'STORAGE', // the workspace database cannot be written or read: disk full, damaged, read-only, locked
   'INTERNAL',
   'RUN_BUSY', // the run is being executed by another live process (run lease)
 ] as const;

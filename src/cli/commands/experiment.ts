@@ -22,6 +22,7 @@ import {
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from '../../core/experiments/rateLimits.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
+import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
 
 interface ExperimentFlags {
@@ -100,8 +101,8 @@ export function registerExperiment(program: Command): void {
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;
-      let onSig: (() => void) | null = null;
       let lease: HeldLease | null = null;
+      let offStop: (() => void) | null = null;
       const t0 = Date.now();
       try {
         const source = resolve(o.tickets);
@@ -147,15 +148,12 @@ export function registerExperiment(program: Command): void {
           return;
         }
 
-        let sigints = 0;
-        onSig = (): void => {
-          sigints++;
-          if (sigints > 1) process.exit(130);
+        // Ctrl-C or SIGTERM (a second one quits at once: stop.ts)
+        offStop = onStop((why) => {
           bar?.stop();
-          err('\ncasebench experiment: stopping (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)');
+          if (why !== 'EPIPE') err(`\ncasebench experiment: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
           ac.abort();
-        };
-        process.on('SIGINT', onSig);
+        });
 
         const tty = Boolean(process.stderr.isTTY);
         bar = tty
@@ -223,7 +221,7 @@ export function registerExperiment(program: Command): void {
         }
       } finally {
         bar?.stop();
-        if (onSig) process.off('SIGINT', onSig);
+        offStop?.();
         lease?.release();
         store.close();
         await rt.close();

@@ -7,6 +7,9 @@ import { AppError } from '../../shared/errors.ts';
 import { importTraceFile, type ImportProgress, type ImportReport } from '../../core/traces/importer.ts';
 import { openStore } from '../../core/store/store.ts';
 import { learnStoredKeys } from '../secrets.ts';
+import { onStop } from '../stop.ts';
+import { stdinToTempFile } from '../input.ts';
+import { describeFault } from '../faults.ts';
 
 const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 
@@ -42,27 +45,28 @@ export function registerImport(program: Command): void {
   program
     .command('import')
     .description('import trace files (LangSmith, Langfuse, OTLP/OpenInference, promptfoo, casebench JSONL); the format is read from the content; needs no key and no network')
-    .argument('<files...>', 'trace files (JSON, JSONL or Langfuse CSV)')
+    .argument('<files...>', 'trace files (JSON, JSONL or Langfuse CSV); - reads standard input')
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--again', 'import a file even if the same content was imported before')
     .option('--json', 'print one JSON summary per file on stdout')
     .action(async (files: string[], o: { db: string; again?: boolean; json?: boolean }) => {
       const store = openStore(o.db, { scrubber: await learnStoredKeys() });
       const ac = new AbortController();
-      const onSig = (): void => {
-        if (ac.signal.aborted) process.exit(130);
-        process.stderr.write('\ncasebench import: stopping; the file being imported is rolled back (Ctrl-C again to quit now)\n');
+      const offStop = onStop((why) => {
+        if (why !== 'EPIPE') process.stderr.write('\ncasebench import: stopping; the file being imported is rolled back (Ctrl-C again to quit now)\n');
         ac.abort();
-      };
-      process.on('SIGINT', onSig);
+      });
       let failed = 0;
+      let worst = 0;
       const line = progressLine(Boolean(process.stderr.isTTY));
       try {
         for (const f of files) {
           if (ac.signal.aborted) break;
+          let stdin: { path: string; cleanup: () => void } | null = null;
           try {
-            const name = f.split(/[\\/]/).pop() ?? f;
-            const r = await importTraceFile(store, resolve(f), {
+            if (f === '-') stdin = await stdinToTempFile('import -');
+            const name = stdin ? 'stdin' : (f.split(/[\\/]/).pop() ?? f);
+            const r = await importTraceFile(store, stdin ? stdin.path : resolve(f), {
               signal: ac.signal, again: o.again,
               onIssue: (i) => {
                 line.clear();
@@ -80,16 +84,22 @@ export function registerImport(program: Command): void {
               process.stderr.write(`casebench import: ${f} not imported (interrupted; nothing of it was written)\n`);
               break;
             }
-            if (!(e instanceof AppError)) throw e;
+            // One file's failure is reported and the next files are still imported; only a
+            // full disk stops them all (nothing more can be written).
+            const fault = describeFault(e);
             failed++;
-            process.stderr.write(`casebench: ${e.message}\n`);
+            worst = Math.max(worst, fault ? fault.exit : 1);
+            process.stderr.write(`casebench: ${fault ? fault.message : `${f}: internal error: ${(e as Error)?.message ?? String(e)}`}\n`);
+            if (fault && fault.message.startsWith('disk full')) break;
+          } finally {
+            stdin?.cleanup();
           }
         }
       } finally {
-        process.off('SIGINT', onSig);
+        offStop();
         store.close();
       }
       if (ac.signal.aborted) process.exitCode = 130;
-      else if (failed) process.exitCode = 2;
+      else if (failed) process.exitCode = worst;
     });
 }

@@ -54,7 +54,8 @@ export function registerReport(program: Command): void {
       if (!(minSuccess >= 0 && minSuccess <= 1)) throw new AppError('BAD_INPUT', `--min-success must be a number from 0 to 1, not "${o.minSuccess}"`);
       // Opening would create an empty database; a report on a mistyped path should say so instead.
       if (!existsSync(o.db)) throw new AppError('BAD_INPUT', `no database at ${o.db} (run \`casebench experiment\` first, or give --db)`);
-      const store = openStore(o.db);
+      // Read-only: a report works on a workspace it may not write (a shared copy, a read-only folder).
+      const store = openStore(o.db, { readOnly: true });
       try {
         const run = findReportRun(store, o.run);
         const data = loadReportData(store, run);

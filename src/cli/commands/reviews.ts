@@ -1,7 +1,7 @@
 // `casebench reviews`: manual review from the command line — queues (create, list, assign), the
 // results table with reviewer agreement, and the JSONL exchange of contracts §5 so reviewers on
 // separate machines can label offline and merge. Scoring itself happens on the review screen.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
@@ -12,6 +12,7 @@ import { assignReviewers, createQueue, listQueues, type QueueInfo, type QueueSpe
 import { reviewResults, type ReviewResults } from '../../core/review/results.ts';
 import { positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
+import { readFileText, readStdinText } from '../input.ts';
 
 const DEFAULT_DB = './casebench.db';
 
@@ -35,11 +36,14 @@ function wholeNumber(v: string): number {
   return n;
 }
 
-/** The workspace, which must exist already: reviews are about answers recorded there. */
-function openWorkspace(path: string): Store {
+/** The workspace, which must exist already: reviews are about answers recorded there. Commands that only read open it read-only. */
+function openWorkspace(path: string, mode: 'read' | 'write' = 'write'): Store {
   if (!existsSync(path)) throw new AppError('BAD_INPUT', `no casebench workspace at ${path} (give --db, or run tickets first)`);
-  return openStore(path, { scrubber: cliScrubber });
+  return openStore(path, { readOnly: mode === 'read', scrubber: cliScrubber });
 }
+
+/** A review file (or `-`, standard input) is read whole: at most this much. */
+const MAX_REVIEW_FILE_BYTES = 256 * 1024 * 1024;
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
 const err = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -132,7 +136,7 @@ export function registerReviews(program: Command): void {
     .option('--reviewer <name>', "only this reviewer's scores")
     .option('--queue <id>', "only reviews of this queue's answers")
     .action((o: { out: string; db: string; run?: string; reviewer?: string; queue?: string }) => {
-      const store = openWorkspace(o.db);
+      const store = openWorkspace(o.db, 'read');
       try {
         const { text, count } = exportReviews(store, { runId: o.run, reviewer: o.reviewer, queueId: o.queue });
         writeFileSync(o.out, text);
@@ -144,11 +148,12 @@ export function registerReviews(program: Command): void {
 
   reviews
     .command('import <file>')
-    .description('merge review scores from JSONL; bad lines are reported and skipped, conflicts listed')
+    .description('merge review scores from JSONL (- reads standard input); bad lines are reported and skipped, conflicts listed')
     .option('--db <path>', 'workspace database', DEFAULT_DB)
-    .action((file: string, o: { db: string }) => {
-      if (!existsSync(file)) throw new AppError('BAD_INPUT', `no such file: ${file}`);
-      const text = readFileSync(file, 'utf8');
+    .action(async (file: string, o: { db: string }) => {
+      const what = 'a review file';
+      const text = file === '-' ? await readStdinText('reviews import -', MAX_REVIEW_FILE_BYTES, what) : await readFileText(file, what, MAX_REVIEW_FILE_BYTES);
+      if (file === '-') file = 'stdin';
       const store = openWorkspace(o.db);
       try {
         const r = importReviews(store, text, { source: basename(file) });
@@ -216,7 +221,7 @@ export function registerReviews(program: Command): void {
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .option('--json', 'one JSON array')
     .action((o: { db: string; json?: boolean }) => {
-      const store = openWorkspace(o.db);
+      const store = openWorkspace(o.db, 'read');
       try {
         const qs = listQueues(store);
         if (o.json) out(JSON.stringify(qs));
@@ -250,7 +255,7 @@ export function registerReviews(program: Command): void {
     .option('--format <fmt>', 'md or json', 'md')
     .action((o: { db: string; run?: string; queue?: string; reviewers?: string[]; baseline?: string; format: string }) => {
       if (o.format !== 'md' && o.format !== 'json') throw new AppError('BAD_INPUT', `--format must be md or json, not ${o.format}`);
-      const store = openWorkspace(o.db);
+      const store = openWorkspace(o.db, 'read');
       try {
         const r = reviewResults(store, { runId: o.run, queueId: o.queue, reviewers: o.reviewers, baseline: o.baseline });
         if (o.format === 'json') out(JSON.stringify(resultsJson(r), null, 2));

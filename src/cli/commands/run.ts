@@ -1,8 +1,7 @@
 // `casebench run`: a batch of tickets, results streamed to --out as they complete, progress on
 // stderr, resumable (a re-run of the same command skips what is done).
-import { createReadStream } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
@@ -13,19 +12,25 @@ import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '..
 import { cliRuntime, positiveInt } from '../context.ts';
 import { openOutFile } from '../outFile.ts';
 import { formatCost, formatDuration } from '../format.ts';
+import { onStop, stdoutClosed } from '../stop.ts';
+import { stdinStream } from '../input.ts';
 
-async function countLines(path: string): Promise<number> {
-  let n = 0;
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  for await (const line of rl) if (line.trim()) n++;
-  return /\.csv$/i.test(path) ? Math.max(0, n - 1) : n;
+/** The size of a regular file (progress is bytes read of it), or null for stdin, a pipe or a device. */
+function inputSize(path: string): number | null {
+  if (path === '-' || path === '/dev/stdin') return null;
+  try {
+    const st = statSync(path);
+    return st.isFile() ? st.size : null;
+  } catch {
+    return null; // the reader says what is wrong with it
+  }
 }
 
 export function registerRun(program: Command): void {
   program
     .command('run')
     .description('triage a file of tickets (JSONL or CSV); resumable')
-    .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns')
+    .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
     .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
     .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
     .option('--db <path>', 'workspace database', './casebench.db')
@@ -38,22 +43,25 @@ export function registerRun(program: Command): void {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
-      const source = resolve(o.tickets);
-      const tickets = readTicketFile(o.tickets);
+      // `/dev/stdin` is standard input too (opening it fails when stdin is a socket, as under some launchers)
+      const fromStdin = o.tickets === '-' || o.tickets === '/dev/stdin';
+      // Standard input has no path: a re-run of the same command on stdin resumes by ticket id.
+      const source = fromStdin ? 'stdin' : resolve(o.tickets);
+      const name = fromStdin ? 'stdin' : o.tickets;
+      // The input is read once, as it streams: progress is the bytes read of a file's size.
+      const size = inputSize(o.tickets);
+      let bytesRead = 0;
+      const tickets = readTicketFile(name, { stream: fromStdin ? stdinStream('--tickets -') : undefined, onBytes: (b) => (bytesRead = b) });
       const store = openStore(o.db, { scrubber: rt.scrubber });
       const runId = stableRunId('run', assignment, source);
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
       const ac = new AbortController();
-      let sigints = 0;
       let started = false;
-      const onSig = (): void => {
-        sigints++;
-        if (sigints > 1) process.exit(130);
-        if (started) err('\ncasebench run: stopping (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)');
+      const offStop = onStop((why) => {
+        if (started && why !== 'EPIPE') err(`\ncasebench run: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
         ac.abort();
-      };
-      process.on('SIGINT', onSig);
+      });
 
       // One live process executes a run: a second one says who holds it and stops, or waits (--wait).
       let lease: HeldLease | null;
@@ -63,13 +71,13 @@ export function registerRun(program: Command): void {
           onWait: (h) => err(`casebench run: ${describeHolder(h)}; waiting (Ctrl-C to stop)`),
         });
       } catch (e) {
-        process.off('SIGINT', onSig);
+        offStop();
         store.close();
         await rt.close();
         throw e;
       }
       if (!lease) {
-        process.off('SIGINT', onSig);
+        offStop();
         store.close();
         await rt.close();
         err('casebench run: stopped while waiting; nothing was run');
@@ -78,34 +86,36 @@ export function registerRun(program: Command): void {
       }
       started = true;
       const resuming = store.getRun(runId) !== null;
-      const total = await countLines(o.tickets);
       const out = o.out ? openOutFile(o.out, resuming) : null;
       if (resuming) err(`casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done; edited tickets are triaged again)`);
 
       const t0 = Date.now();
       const tty = Boolean(process.stderr.isTTY);
-      const bar = tty
+      // A file's bar follows the bytes read (its size is known); stdin shows counts only.
+      const bar = tty && size !== null
         ? new cliProgress.SingleBar(
-            { format: ' {bar} {value}/{total} tickets · {failed} failed tasks · {retries} retries · {cost} · ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
+            { format: ' {bar} {percentage}% of {file} · {tickets} tickets · {failed} failed tasks · {retries} retries · {cost} · ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
             cliProgress.Presets.shades_classic,
           )
         : null;
-      bar?.start(total, 0, { failed: 0, retries: 0, cost: '$0' });
+      const payload = { file: name, tickets: 0, failed: 0, retries: 0, cost: '$0' };
+      bar?.start(Math.max(1, size ?? 1), 0, payload);
       const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
       let lastPlain = 0;
       const progress = (p: BatchProgress, final = false): void => {
         const finished = p.done + p.skippedAsDone;
         const cost = formatCost(p.costUsd) + (p.costUnknown ? ` + ${p.costUnknown} unpriced` : '');
         if (bar) {
-          bar.update(finished + p.badLines, { failed: p.failedTasks, retries: p.retries, cost });
+          bar.update(bytesRead, { ...payload, tickets: finished, failed: p.failedTasks, retries: p.retries, cost });
           return;
         }
         const now = Date.now();
         if (!final && now - lastPlain < 2000) return;
         lastPlain = now;
-        const rate = p.done / Math.max(1, now - t0);
-        const eta = rate > 0 ? (total - finished - p.badLines) / rate : NaN;
-        err(`casebench run: ${finished}/${total} tickets · ${plural(p.failedTasks, 'failed task')} · ${p.retries} retries · ${cost} · ETA ${formatDuration(eta)}`);
+        const frac = size ? bytesRead / size : null;
+        const eta = frac !== null && frac > 0 ? ((now - t0) * (1 - frac)) / frac : NaN;
+        const where = frac !== null ? ` (${Math.min(100, Math.floor(frac * 100))}% of ${name} read)` : '';
+        err(`casebench run: ${finished} tickets${where} · ${plural(p.failedTasks, 'failed task')} · ${p.retries} retries · ${cost}${frac !== null ? ` · ETA ${formatDuration(eta)}` : ''}`);
       };
 
       let p: BatchProgress;
@@ -118,23 +128,23 @@ export function registerRun(program: Command): void {
             if (flags.length) {
               bar?.stop();
               err(`${r.ticketId}: possible prompt injection (${flags.map((f) => `${f.kind}: "${f.excerpt}"`).join('; ')}); recorded, triaged as data`);
-              bar?.start(total, 0);
+              bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
             }
             const line = toRunLine(r);
             if (out) {
               if (!(fromStore && out.has(r.ticketId))) out.write(line);
-            } else if (!fromStore) process.stdout.write(`${JSON.stringify(line)}\n`);
+            } else if (!fromStore && !stdoutClosed()) process.stdout.write(`${JSON.stringify(line)}\n`);
           },
           onBadLine: (line, message) => {
             bar?.stop();
-            err(`${o.tickets}:${line}: ${message}; skipped`);
-            bar?.start(total, 0);
+            err(`${name}:${line}: ${message}; skipped`);
+            bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
           },
           onProgress: (x) => progress(x),
         });
       } finally {
         bar?.stop();
-        process.off('SIGINT', onSig);
+        offStop();
         await out?.close();
         lease.release();
         store.close();

@@ -6,6 +6,8 @@ import { AppError } from '../../shared/errors.ts';
 import { createCoreServices } from '../../core/app.ts';
 import { listeningLine, startServer } from '../../server/server.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
+import { onStop } from '../stop.ts';
+import { describeFault } from '../faults.ts';
 
 const port = (v: string): number => (v === '0' ? 0 : positiveInt(v));
 
@@ -30,10 +32,20 @@ export function registerServe(program: Command): void {
       const server = await startServer({ handlers: core, staticDir: o.static, port: o.port });
       process.stdout.write(`${listeningLine(server.url)}\n`);
       if (core.interruptedRuns) process.stderr.write(`casebench: ${core.interruptedRuns} run(s) from an earlier session were unfinished and are marked interrupted\n`);
+      // A fault in work that runs outside any request (a write on a full disk) must not end the
+      // server: it is reported here, and the core tells the window through its notices.
+      const survive = (e: unknown): void => {
+        const f = describeFault(e);
+        process.stderr.write(`casebench serve: ${f ? f.message : `internal error: ${(e as Error)?.message ?? String(e)}`} (still serving)\n`);
+      };
+      process.on('unhandledRejection', survive);
+      process.on('uncaughtException', survive);
       await new Promise<void>((resolve) => {
-        const stop = (): void => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        const off = onStop((why) => {
+          if (why === 'EPIPE') return; // nobody reads stdout any more: keep serving the window
+          off();
+          resolve();
+        });
       });
       await server.close();
       await core.close();

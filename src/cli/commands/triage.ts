@@ -1,8 +1,6 @@
 // `casebench triage`: one ticket, each fact printed the moment it arrives, with its ms.
-import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
 import { TASK_IDS } from '../../shared/tasks.ts';
 import type { TaskId } from '../../shared/tasks.ts';
 import { criticalPathMs, triageTicket } from '../../core/graph/engine.ts';
@@ -12,20 +10,19 @@ import { gateResult } from '../../core/experiments/gate.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { factLine, formatCost } from '../format.ts';
+import { DEFAULT_MAX_TICKET_BYTES } from '../../core/graph/ticketGate.ts';
+import { readFileText, readStdinText } from '../input.ts';
+import { onStop, stdoutClosed } from '../stop.ts';
 
-async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new AppError('BAD_INPUT', 'give a ticket with --text, --file or on stdin');
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
+// One ticket's text is at most the gate's limit: reading stops just past it (`triage < /dev/zero`).
+const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
 
 export function registerTriage(program: Command): void {
   program
     .command('triage')
     .description('triage one ticket; prints each fact the moment it arrives, with its latency')
     .option('--text <text>', 'the ticket text')
-    .option('--file <path>', 'read the ticket text from a file')
+    .option('--file <path>', 'read the ticket text from a file (- or no --text/--file: standard input)')
     .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
     .option('--json', 'print JSON lines: each fact as it arrives, then the whole ticket (the `run` line)')
     .option('--db <path>', 'record the calls in this workspace database', './casebench.db')
@@ -33,12 +30,15 @@ export function registerTriage(program: Command): void {
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
     .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number }) => {
-      const text = o.text ?? (o.file ? await readFile(o.file, 'utf8').catch(() => { throw new AppError('BAD_INPUT', `cannot read ${o.file}`); }) : await readStdin());
+      const what = "one ticket's text";
+      const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
       const assignment = rt.assignment(o.assign);
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const color = !o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-      const out = (s: string): void => void process.stdout.write(`${s}\n`);
+      const out = (s: string): void => {
+        if (!stdoutClosed()) process.stdout.write(`${s}\n`);
+      };
 
       const gated = rt.gate(text);
       if (!gated.ok) {
@@ -60,8 +60,8 @@ export function registerTriage(program: Command): void {
       }
       const rec = store ? recorder(store, runId) : null;
       const ac = new AbortController();
-      const onSig = (): void => ac.abort();
-      process.once('SIGINT', onSig);
+      // Ctrl-C, SIGTERM or a reader that went away (`| head -1`): stop the calls, keep what finished.
+      const offStop = onStop(() => ac.abort());
       try {
         const result = await triageTicket(rt.deps, { id: ticketId, text }, assignment, {
           signal: ac.signal,
@@ -88,7 +88,7 @@ export function registerTriage(program: Command): void {
           out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
         }
       } finally {
-        process.off('SIGINT', onSig);
+        offStop();
         store?.close();
         await rt.close();
       }

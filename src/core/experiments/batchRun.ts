@@ -5,6 +5,8 @@ import type { TaskResult, TicketInput, TicketResult } from '../../shared/results
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
 import type { CallRecord, Store } from '../store/store.ts';
+import { AppError } from '../../shared/errors.ts';
+import { asStoreError } from '../store/storeErrors.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { ticketHash } from '../store/migrations.ts';
 import { gateResult } from './gate.ts';
@@ -84,8 +86,16 @@ export function recorder(store: Store, runId: string) {
     onAttempt(a: AttemptRecord): void {
       const key = `${a.ticketId}\u0000${a.task}`;
       const call = callRecordOf(runId, a);
-      // An attempt reported after its task's result (an SDK noticing an abort late) is still kept.
-      if (finished.has(key)) return store.insertCall(call);
+      // An attempt reported after its task's result (an SDK noticing an abort late) is still kept
+      // when it can be: it arrives outside the ticket's flow, so a failed write is not an error there.
+      if (finished.has(key)) {
+        try {
+          store.insertCall(call);
+        } catch {
+          // the disk filled up meanwhile: the result it belongs to is recorded; this late attempt is lost
+        }
+        return;
+      }
       let list = pending.get(key);
       if (!list) pending.set(key, (list = []));
       list.push(call);
@@ -191,10 +201,20 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
     o.onTicket?.(result, false);
   };
 
+  // A fault that stops the whole run (the disk is full, the ticket source broke): no new ticket
+  // starts, the tickets in flight finish, then it is reported with what was saved.
+  let fatal: { error: unknown; ticketId: string | null } | null = null;
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (o.signal?.aborted) return;
-      const next = await it.next();
+      if (o.signal?.aborted || fatal) return;
+      let next: IteratorResult<TicketLine>;
+      try {
+        next = await it.next();
+      } catch (e) {
+        fatal ??= { error: e, ticketId: null };
+        return;
+      }
+      if (fatal) return;
       if (next.done) return;
       const line = next.value;
       if (!line.ok) {
@@ -205,6 +225,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       p.inFlight++;
       try {
         await handle(line.ticket);
+      } catch (e) {
+        fatal ??= { error: asStoreError(e, store.path), ticketId: line.ticket.id };
       } finally {
         p.inFlight--;
         o.onProgress?.(p);
@@ -213,6 +235,29 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   };
 
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
+  if (fatal) throw runFault(store, runId, fatal);
   store.setRunStatus(runId, o.signal?.aborted ? 'interrupted' : 'done');
   return p;
+}
+
+/** The error that stopped a run, saying what of the failing ticket and of the run is on disk. */
+function runFault(store: Store, runId: string, f: { error: unknown; ticketId: string | null }): unknown {
+  try {
+    store.setRunStatus(runId, 'interrupted');
+  } catch {
+    // a full disk may refuse this too; the next run resumes either way
+  }
+  if (!(f.error instanceof AppError) || f.error.code !== 'STORAGE') return f.error;
+  let saved = 0;
+  let partial = 0;
+  try {
+    saved = store.runTicketIds(runId, 'done').size;
+    if (f.ticketId !== null) partial = store.resultsForTicket(runId, f.ticketId).length;
+  } catch {
+    // reading failed as well: the message keeps the cause
+  }
+  const ticket = f.ticketId === null ? ''
+    : partial === 0 ? `; nothing of ticket ${f.ticketId} was written`
+    : `; ticket ${f.ticketId} is saved in part (${partial} of ${TASK_IDS.length} tasks)`;
+  return new AppError('STORAGE', `${f.error.message}${ticket}; ${saved} ticket${saved === 1 ? '' : 's'} of this run saved (run the same command again to resume)`);
 }

@@ -421,12 +421,19 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     if (left === 0) store.setRunTicket(runId, ticket.id, 'done');
   };
 
+  // A write that fails (the disk is full) stops every model's workers; in-flight tickets finish,
+  // then the cause is thrown (the CLI prints it; the run is resumable).
+  let fatal: { error: unknown } | null = null;
   const runModel = async (model: string): Promise<void> => {
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < o.tickets.length && !o.signal?.aborted && !stopped[model]) {
+      while (next < o.tickets.length && !o.signal?.aborted && !stopped[model] && !fatal) {
         const ticket = o.tickets[next++]!;
-        await runUnit(model, ticket);
+        try {
+          await runUnit(model, ticket);
+        } catch (e) {
+          fatal ??= { error: e };
+        }
       }
     };
     try {
@@ -438,6 +445,14 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   };
 
   await Promise.all(models.map(runModel));
+  if (fatal) {
+    try {
+      store.setRunStatus(runId, 'interrupted');
+    } catch {
+      // the disk may refuse this too; a re-run resumes either way
+    }
+    throw (fatal as { error: unknown }).error;
+  }
   let complete = true;
   for (const t of o.tickets) for (const m of models) if (!unitDone(t.id, m)) complete = false;
   store.setRunStatus(runId, complete ? 'done' : 'interrupted');

@@ -205,10 +205,20 @@ export async function triageTicket(
     return finish();
   };
 
-  return new Promise<TicketResult>((resolve) => {
+  return new Promise<TicketResult>((resolve, reject) => {
+    let broken = false;
     const publish = (r: TaskResult): void => {
+      if (broken) return;
       results.set(r.task, r);
-      opts.onResult?.(r, assignment[r.task]);
+      try {
+        opts.onResult?.(r, assignment[r.task]);
+      } catch (e) {
+        // A result its caller cannot take (the disk is full) ends the ticket with that error,
+        // instead of an uncaught exception and a promise that never settles.
+        broken = true;
+        reject(e);
+        return;
+      }
       if (results.size === TASK_IDS.length) {
         const tasks = Object.fromEntries(TASK_IDS.map((t) => [t, results.get(t)!])) as Record<TaskId, TaskResult>;
         resolve({ ticketId: ticket.id, totalMs: now() - t0, tasks });

@@ -9,6 +9,7 @@ import { gateResult } from '../experiments/gate.ts';
 import { triageTicket, type Assignment } from '../graph/engine.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../store/store.ts';
+import { asStoreError } from '../store/storeErrors.ts';
 
 export interface LiveDeps {
   store: Store;
@@ -38,17 +39,29 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
   const { runId, ticket, assignment } = job;
   const rec = recorder(store, runId);
   const given = job.given ?? {};
+  let told = false;
   const publish = (r: TaskResult, spec: string, reused: boolean): void => {
     // To the screen first, then to disk: the UI never waits for the write.
     emit({ type: 'task.result', ticketId: ticket.id, runId, spec, result: r, ...(reused ? { reused: true } : {}), emittedAt: wallClock() });
     try {
       if (!reused) rec.onResult(r, spec, ticket.id);
       else store.saveResult(runId, ticket.id, spec, r);
-    } catch {
+    } catch (e) {
       // The store is closing (app quit mid-run): the result still reached the screen; the run is
       // marked interrupted at the next start and its unfinished tickets can be resumed.
+      // Any other failure (the disk is full) is told once per ticket: the screen shows a result
+      // that is not saved.
+      if (store.isOpen() && !told) {
+        told = true;
+        const why = (asStoreError(e, store.path) as Error)?.message ?? String(e);
+        emit({ type: 'notice', level: 'error', message: rt.deps.scrub(`ticket ${ticket.id}: results not saved: ${why}`), at: Date.now() });
+      }
     }
-    job.afterResult?.(r);
+    try {
+      job.afterResult?.(r);
+    } catch {
+      // refreshing the list row is best effort (it reads the store, which may be failing too)
+    }
   };
 
   const gate = rt.gate(ticket.text);

@@ -1,9 +1,11 @@
 // The workspace store: one SQLite file per workspace through node:sqlite, in WAL mode so a
 // killed process loses at most the calls in flight (each result is its own committed write).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { AppError } from '../../shared/errors.ts';
+import { SQLITE, noteStoreOpened, sqliteCode, storeFault } from './storeErrors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS, ticketHash } from './migrations.ts';
@@ -64,6 +66,11 @@ export interface StoreOptions {
    * the product holds reaches the file, whichever table or column a write goes to.
    */
   scrubber?: Scrubber | null;
+  /**
+   * Open for reading only (report, export, review results): works on a read-only file or folder,
+   * writes nothing, creates no file. A file of an older schema is upgraded first when it can be.
+   */
+  readOnly?: boolean;
 }
 
 // Statements that write (INSERT, UPDATE, REPLACE, UPSERT): their parameters pass the scrubber.
@@ -72,8 +79,10 @@ const WRITES = /\b(?:INSERT|UPDATE|REPLACE)\b/i;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+
 export class Store {
   readonly path: string;
+  readonly readOnly: boolean;
   private readonly db: DatabaseSync;
   private readonly stmts = new Map<string, StatementSync>();
   private scrubber: Scrubber | null;
@@ -81,25 +90,69 @@ export class Store {
   constructor(path: string, opts: StoreOptions = {}) {
     this.path = path;
     this.scrubber = opts.scrubber ?? null;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    try {
-      this.db = new DatabaseSync(path);
-    } catch (e) {
-      throw new AppError('BAD_INPUT', `cannot open the database ${path}: ${(e as Error).message}`);
+    this.readOnly = opts.readOnly === true;
+    noteStoreOpened(path);
+    if (this.readOnly) {
+      this.db = openReadOnly(path);
+    } else {
+      let isDir = false;
+      try {
+        isDir = path !== ':memory:' && statSync(path).isDirectory();
+      } catch {
+        // not there yet: created below
+      }
+      if (isDir) throw new AppError('BAD_INPUT', `${path} is a folder, not a workspace database (give --db FILE)`);
+      try {
+        if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+        this.db = new DatabaseSync(path);
+      } catch (e) {
+        throw storeFault(e, path) ?? new AppError('BAD_INPUT', `cannot open the database ${path}: ${(e as Error).message}`);
+      }
     }
     try {
       this.db.exec('PRAGMA busy_timeout = 5000');
-      this.db.exec('PRAGMA journal_mode = WAL');
-      this.db.exec('PRAGMA synchronous = NORMAL');
+      if (!this.readOnly) {
+        this.db.exec('PRAGMA journal_mode = WAL');
+        this.db.exec('PRAGMA synchronous = NORMAL');
+      }
       this.db.exec('PRAGMA cache_size = -65536');
       this.db.exec('PRAGMA temp_store = MEMORY');
       this.db.exec('PRAGMA foreign_keys = ON');
-      this.migrate();
+      if (this.readOnly) this.checkSchemaReadOnly();
+      else this.migrate();
     } catch (e) {
       this.db.close();
-      if (e instanceof AppError) throw e;
+      if (e instanceof AppError || e instanceof RetryReadOnly) throw e;
+      const code = sqliteCode(e);
+      if (code === SQLITE.NOTADB) throw new AppError('BAD_INPUT', `${path} is not a casebench database (${(e as Error).message})`);
+      const fault = storeFault(e, path);
+      if (fault) throw fault;
       throw new AppError('BAD_INPUT', `${path} is not a casebench database: ${(e as Error).message}`);
     }
+  }
+
+  /** A read-only open cannot migrate: an older file is upgraded through a writable open first. */
+  private checkSchemaReadOnly(): void {
+    const current = num((this.db.prepare('PRAGMA user_version').get() as Row).user_version) ?? 0;
+    if (current > LATEST_VERSION) {
+      throw new AppError(
+        'BAD_INPUT',
+        `${this.path} was written by a newer casebench (schema ${current}, this version knows ${LATEST_VERSION}); upgrade casebench to open it`,
+      );
+    }
+    if (current === LATEST_VERSION) return;
+    if (current === 0 && this.db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' LIMIT 1").get() === undefined) {
+      throw new AppError('BAD_INPUT', `${this.path} is an empty database, not a casebench workspace`);
+    }
+    try {
+      new Store(this.path).close();
+    } catch (e) {
+      throw new AppError(
+        'STORAGE',
+        `${this.path} was written by an older casebench (schema ${current}, now ${LATEST_VERSION}) and must be upgraded once, which needs write access: ${(e as Error).message}`,
+      );
+    }
+    throw new RetryReadOnly();
   }
 
   private migrate(): void {
@@ -119,7 +172,7 @@ export class Store {
         this.db.exec(`PRAGMA user_version = ${m.version}`);
         this.db.exec('COMMIT');
       } catch (e) {
-        this.db.exec('ROLLBACK');
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
         throw e;
       }
     }
@@ -163,14 +216,31 @@ export class Store {
 
   /** Runs fn in one transaction (all or nothing). */
   transaction<T>(fn: () => T): T {
-    this.db.exec('BEGIN');
     try {
+      this.db.exec('BEGIN');
       const out = fn();
       this.db.exec('COMMIT');
       return out;
     } catch (e) {
-      this.db.exec('ROLLBACK');
-      throw e;
+      // SQLite rolls back by itself on some errors (a full disk); a second ROLLBACK would then
+      // fail with "no transaction is active" and hide the cause.
+      if (this.db.isTransaction) {
+        try {
+          this.db.exec('ROLLBACK');
+        } catch {
+          // the original error is the one worth reporting
+        }
+      }
+      throw storeFault(e, this.path) ?? e;
+    }
+  }
+
+  /** Runs fn; a SQLite fault it throws comes out as an AppError naming this file (see storeErrors.ts). */
+  guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (e) {
+      throw storeFault(e, this.path) ?? e;
     }
   }
 
@@ -391,6 +461,11 @@ export class Store {
     return num(r.n) ?? 0;
   }
 
+  /** False once closed (an app quitting mid-run). */
+  isOpen(): boolean {
+    return this.db.isOpen;
+  }
+
   close(): void {
     this.stmts.clear();
     if (this.db.isOpen) this.db.close();
@@ -479,7 +554,59 @@ function toCall(r: Row): CallRecord {
 
 /** Opens (creating and migrating if needed) the workspace database at path. */
 export function openStore(path: string, opts: StoreOptions = {}): Store {
-  return new Store(path, opts);
+  if (!opts.readOnly) return new Store(path, opts);
+  try {
+    return new Store(path, opts);
+  } catch (e) {
+    // an older schema was upgraded through a writable open: read the upgraded file
+    if (e instanceof RetryReadOnly) return new Store(path, opts);
+    throw e;
+  }
+}
+
+class RetryReadOnly extends Error {}
+
+/**
+ * Opens the file for reading. A WAL database normally needs its -shm file, which a read-only
+ * folder cannot hold: when nothing is pending in a -wal file the file is opened as immutable
+ * instead (SQLite then reads it without any lock or side file).
+ */
+function openReadOnly(path: string): DatabaseSync {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new AppError('BAD_INPUT', `no workspace database at ${path} (give --db, or run tickets first)`);
+  }
+  if (st.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a workspace database (give --db FILE)`);
+  let db: DatabaseSync | null = null;
+  try {
+    db = new DatabaseSync(path, { readOnly: true });
+    // SQLite opens lazily: the first read is where a missing -shm in a read-only folder shows
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db;
+  } catch (e) {
+    if (db?.isOpen) db.close();
+    const code = sqliteCode(e);
+    if (code !== SQLITE.READONLY && code !== SQLITE.CANTOPEN) throw storeFault(e, path) ?? e;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${path}-wal`).size;
+    } catch {
+      // no -wal file: nothing pending
+    }
+    if (walBytes > 0) {
+      throw new AppError(
+        'STORAGE',
+        `cannot read ${path}: its last session left changes in ${path}-wal that can only be applied with write access to the folder (${(e as Error).message})`,
+      );
+    }
+    try {
+      return new DatabaseSync(`${pathToFileURL(resolve(path)).href}?immutable=1`, { readOnly: true });
+    } catch (e2) {
+      throw storeFault(e2, path) ?? new AppError('BAD_INPUT', `cannot open the database ${path}: ${(e2 as Error).message}`);
+    }
+  }
 }
 
 /**

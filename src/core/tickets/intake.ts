@@ -10,6 +10,7 @@ import type { ImportReport } from '../../shared/routes.ts';
 import type { TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Store } from '../store/store.ts';
+import { asStoreError } from '../store/storeErrors.ts';
 import { triageLive, type LiveDeps } from '../live/liveTriage.ts';
 import { readTicketFile } from './ticketFile.ts';
 
@@ -72,11 +73,21 @@ export function createIntake(d: IntakeDeps): Intake {
     return runId;
   };
 
+  // A write that fails here (the disk is full) is told to the UI; it must never become an
+  // unhandled rejection, which would end the whole host process.
+  const fault = (what: string, e: unknown): void => {
+    d.emit({ type: 'notice', level: 'error', message: `${what}: ${d.rt.deps.scrub((asStoreError(e, store.path) as Error)?.message ?? String(e))}`, at: Date.now() });
+  };
+
   const finishOne = (runId: string): void => {
     const left = (outstanding.get(runId) ?? 1) - 1;
     if (left <= 0) {
       outstanding.delete(runId);
-      if (!closed) store.setRunStatus(runId, 'done');
+      try {
+        if (!closed) store.setRunStatus(runId, 'done');
+      } catch (e) {
+        fault(`run ${runId}`, e);
+      }
       d.onRunDone(runId);
     } else outstanding.set(runId, left);
   };
@@ -97,16 +108,20 @@ export function createIntake(d: IntakeDeps): Intake {
     const run = store.getRun(job.runId);
     const assignment = (run?.assignment as Assignment | undefined) ?? d.assignment();
     const t0Epoch = Date.now();
-    markTicketStarted(store, job.runId, job.ticket.id, t0Epoch);
     try {
+      markTicketStarted(store, job.runId, job.ticket.id, t0Epoch);
       const r = await triageLive(d, { runId: job.runId, ticket: job.ticket, assignment, signal: abort.signal, given: job.given, t0Epoch });
       if (abort.signal.aborted) return;
       store.setRunTicket(job.runId, job.ticket.id, 'done', r.totalMs);
       d.emit({ type: 'ticket.done', ticketId: job.ticket.id, runId: job.runId, totalMs: r.totalMs });
     } catch (e) {
-      d.emit({ type: 'notice', level: 'error', message: `ticket ${job.ticket.id}: ${d.rt.deps.scrub((e as Error).message)}`, at: Date.now() });
+      fault(`ticket ${job.ticket.id}`, e);
     } finally {
-      d.onTicketDone(job.ticket.id, job.runId);
+      try {
+        d.onTicketDone(job.ticket.id, job.runId);
+      } catch (e) {
+        fault(`ticket ${job.ticket.id}`, e);
+      }
     }
   }
 

@@ -2,11 +2,12 @@
 // A malformed line is reported with its line number and why; the rest is read.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
+import { MAX_LINE_BYTES, MAX_STREAM_BYTES, boundedLines, formatLimit, limitBytes } from './boundedLines.ts';
 
 export type TicketLine = { ok: true; line: number; ticket: TicketInput } | { ok: false; line: number; message: string };
 
@@ -51,31 +52,82 @@ export function toTicket(obj: unknown): { ok: true; ticket: TicketInput } | { ok
   return { ok: true, ticket };
 }
 
-function isCsv(path: string, firstLine: string): boolean {
+function isCsv(path: string, firstChar: string): boolean {
   if (/\.csv$/i.test(path)) return true;
   if (/\.jsonl?$/i.test(path)) return false;
-  return !firstLine.trimStart().startsWith('{');
+  // binary input (a NUL first: /dev/zero, an image) is read as lines, each refused by number, in bounded memory
+  return firstChar !== '{' && firstChar !== '\u0000';
 }
 
-async function firstLineOf(path: string): Promise<string> {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', end: 64 * 1024 }), crlfDelay: Infinity });
-  for await (const line of rl) {
-    rl.close();
-    return line;
-  }
-  return '';
+export interface TicketReadOptions {
+  /**
+   * Read this stream (standard input) instead of opening `path`; `path` then only names it in
+   * messages and picks the format by its extension (else by the first character).
+   */
+  stream?: AsyncIterable<Buffer>;
+  /** Bytes read so far, as they stream (progress without reading the input twice). */
+  onBytes?: (total: number) => void;
+  /** Per-line limit (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
+  /** Total limit for a stream or a non-regular file (default MAX_STREAM_BYTES). */
+  maxStreamBytes?: number;
 }
 
-/** Streams the tickets of a JSONL or CSV file; throws AppError only when the file as a whole is unusable. */
-export async function* readTicketFile(path: string): AsyncGenerator<TicketLine> {
-  let info;
+/** A file's bytes as a stream; opening errors (permission, a folder) become a clear AppError. */
+async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  const s = createReadStream(path, { highWaterMark: 1024 * 1024 });
   try {
-    info = await stat(path);
-  } catch {
-    throw new AppError('BAD_INPUT', `cannot read tickets file ${path}: no such file`);
+    for await (const c of s) yield c as Buffer;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new AppError('BAD_INPUT', `cannot read tickets file ${path}: permission denied`);
+    if (code === 'EISDIR') throw new AppError('BAD_INPUT', `${path} is a folder, not a tickets file`);
+    throw e;
+  } finally {
+    s.destroy();
   }
-  if (info.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a tickets file`);
-  const first = await firstLineOf(path);
+}
+
+/**
+ * Streams the tickets of a JSONL or CSV file (or of `o.stream`), reading the input exactly once;
+ * throws AppError only when the input as a whole is unusable.
+ */
+export async function* readTicketFile(path: string, o: TicketReadOptions = {}): AsyncGenerator<TicketLine> {
+  let source: AsyncIterable<Buffer>;
+  let limit: number | null = null;
+  if (o.stream) {
+    source = o.stream;
+    limit = o.maxStreamBytes ?? MAX_STREAM_BYTES;
+  } else {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new AppError('BAD_INPUT', `cannot read tickets file ${path}: no such file`);
+    }
+    if (info.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a tickets file`);
+    // a pipe, /dev/stdin or a device may never end: it gets the total limit a regular file does not need
+    if (!info.isFile()) limit = o.maxStreamBytes ?? MAX_STREAM_BYTES;
+    source = fileChunks(path);
+  }
+  const it = limitBytes(source, { name: path, limit, onBytes: o.onBytes })[Symbol.asyncIterator]();
+  // Peek at the first bytes that are not blank to tell JSONL from CSV; they are replayed below.
+  const peeked: Buffer[] = [];
+  let firstChar = '';
+  while (firstChar === '') {
+    const r = await it.next();
+    if (r.done) break;
+    peeked.push(r.value);
+    const text = r.value.toString('utf8', 0, Math.min(r.value.length, 4096)).replace(/^\uFEFF/, '');
+    const m = /\S/.exec(text);
+    if (m) firstChar = m[0];
+    else if (peeked.reduce((a, b) => a + b.length, 0) > 64 * 1024) break;
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    for (const b of peeked) yield b;
+    peeked.length = 0;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
   const seen = new Set<string>();
   const dedupe = (t: TicketLine): TicketLine => {
     if (!t.ok) return t;
@@ -83,15 +135,18 @@ export async function* readTicketFile(path: string): AsyncGenerator<TicketLine> 
     seen.add(t.ticket.id);
     return t;
   };
-  if (isCsv(path, first)) {
-    yield* readCsv(path, dedupe);
+  const maxLine = o.maxLineBytes ?? MAX_LINE_BYTES;
+  if (isCsv(path, firstChar)) {
+    yield* readCsv(path, Readable.from(replay()), maxLine, dedupe);
     return;
   }
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const raw of rl) {
-    n++;
-    const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+  for await (const raw of boundedLines(replay(), maxLine)) {
+    const n = raw.n;
+    if ('tooLong' in raw) {
+      yield { ok: false, line: n, message: `line longer than ${formatLimit(maxLine)} (${formatLimit(raw.bytes)}; the limit per ticket line)` };
+      continue;
+    }
+    const line = n === 1 ? raw.text.replace(/^\uFEFF/, '') : raw.text;
     if (!line.trim()) continue;
     if (line.includes('\uFFFD')) {
       yield { ok: false, line: n, message: 'not valid UTF-8' };
@@ -109,10 +164,11 @@ export async function* readTicketFile(path: string): AsyncGenerator<TicketLine> 
   }
 }
 
-async function* readCsv(path: string, dedupe: (t: TicketLine) => TicketLine): AsyncGenerator<TicketLine> {
-  const parser = createReadStream(path).pipe(
-    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: false }),
+async function* readCsv(path: string, input: Readable, maxRecord: number, dedupe: (t: TicketLine) => TicketLine): AsyncGenerator<TicketLine> {
+  const parser = input.pipe(
+    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: false, max_record_size: maxRecord }),
   );
+  input.on('error', (e) => parser.destroy(e));
   let header = false;
   try {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
@@ -140,7 +196,8 @@ async function* readCsv(path: string, dedupe: (t: TicketLine) => TicketLine): As
   } catch (e) {
     if (e instanceof AppError) throw e;
     // csv-parse stops at a structural error (e.g. an unclosed quote): report where, keep what was read.
-    const err = e as Error & { lines?: number };
-    yield { ok: false, line: err.lines ?? 0, message: `CSV error: ${err.message}; the rest of the file was not read` };
+    const err = e as Error & { lines?: number; code?: string };
+    const why = err.code === 'CSV_MAX_RECORD_SIZE' ? `a record longer than ${formatLimit(maxRecord)} (the limit per ticket)` : err.message;
+    yield { ok: false, line: err.lines ?? 0, message: `CSV error: ${why}; the rest of the file was not read` };
   }
 }

@@ -9,7 +9,7 @@ import type { CallLine, ResultLine, RunLine, RunRef, RunTicketLine, TicketLine }
 import { hasTable, UNKNOWN_TASK, type Row } from './traceQueries.ts';
 import type { ChatMessage, SourceIds, TraceFormat } from './types.ts';
 import { TRACE_FORMATS } from './types.ts';
-import { msToNs, nsToIso } from './values.ts';
+import { MAX_TIME_NS, msToNs, nsToIso, storedTimeNs } from './values.ts';
 
 export type ExportRecord =
   | { type: 'run'; line: RunLine }
@@ -17,7 +17,9 @@ export type ExportRecord =
   | { type: 'ticket'; line: TicketLine }
   | { type: 'call'; line: CallLine; ticketText: string | null }
   | { type: 'result'; line: ResultLine }
-  | { type: 'review'; line: Record<string, unknown> };
+  | { type: 'review'; line: Record<string, unknown> }
+  /** A stored row that cannot be written (a time out of range left by an older version): named, not exported. */
+  | { type: 'skipped'; where: string; message: string };
 
 const s = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const n = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -56,14 +58,26 @@ function runLineOf(r: Row): RunLine {
   };
 }
 
-function callLine(c: Row, run: RunRef): CallLine {
+/** The ms time as ns when it is a real time, else null. */
+function msTime(ms: number | null): bigint | null {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return null;
+  const ns = msToNs(ms);
+  return ns <= MAX_TIME_NS ? ns : null;
+}
+
+function callLine(c: Row, run: RunRef): CallLine | { skipped: string } {
   const imported = c.o_format !== null && c.o_format !== undefined;
   const traceId = s(c.o_trace_id) ?? traceIdFor(run.id, String(c.ticket_id));
   const spanId = s(c.o_span_id) ?? hex(`${run.id}\u0000${String(c.id)}`, 16);
   const startedMs = n(c.started_at) ?? 0;
-  const startNs = typeof c.start_ns === 'string' ? BigInt(c.start_ns) : msToNs(startedMs);
+  // Stored times are checked, not trusted: one bad row (from a version that imported any number)
+  // must not end every export with "Invalid time value".
+  const startNs = (c.start_ns !== null && c.start_ns !== undefined ? storedTimeNs(c.start_ns) : null) ?? msTime(startedMs);
+  if (startNs === null) return { skipped: `its start time (${String(c.start_ns ?? startedMs)}) is not a real time` };
   const latency = n(c.latency_ms);
-  const endNs = typeof c.end_ns === 'string' ? BigInt(c.end_ns) : latency === null ? null : startNs + BigInt(Math.round(latency * 1e6));
+  const endFromLatency = latency === null || !Number.isFinite(latency) ? null : startNs + BigInt(Math.round(latency * 1e6));
+  let endNs = c.end_ns !== null && c.end_ns !== undefined ? storedTimeNs(c.end_ns) : endFromLatency;
+  if (endNs !== null && endNs > MAX_TIME_NS) endNs = null;
   const meta = (imported ? parse(c.o_meta) : null) as Record<string, unknown> | null;
   const src = (imported ? parse(c.o_source) : null) as Record<string, unknown> | null;
   const format = (TRACE_FORMATS as readonly string[]).includes(String(src?.format)) ? (src!.format as TraceFormat) : 'casebench';
@@ -174,7 +188,9 @@ export function* exportRecords(store: Store, opts: { runIds?: readonly string[] 
         seenInRun.add(tid);
         if (t.record) yield t.record;
       }
-      yield { type: 'call', line: callLine(c, run), ticketText: currentText };
+      const line = callLine(c, run);
+      if ('skipped' in line) yield { type: 'skipped', where: `call ${String(c.id)} of run ${run.id}`, message: line.skipped };
+      else yield { type: 'call', line, ticketText: currentText };
     }
     for (const row of store.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY ticket_id, task, model_spec').iterate(runId) as Iterable<Row>) {
       const tid = String(row.ticket_id);

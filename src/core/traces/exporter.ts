@@ -42,6 +42,8 @@ export interface ExportSummary {
   rows: number;
   redacted: RedactionCounts | null;
   redactionSummary: string | null;
+  /** Stored rows that could not be exported, each with where and why (absent when none). */
+  skipped?: string[];
 }
 
 class BufferedFile {
@@ -112,6 +114,10 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
     else {
       const reviews = o.format === 'otlp' ? reviewIndex(store) : null;
       for (const rec of exportRecords(store, { runIds: o.runIds })) {
+        if (rec.type === 'skipped') {
+          (summary.skipped ??= []).push(`${rec.where}: ${rec.message}; skipped`);
+          continue;
+        }
         count(summary, rec);
         if (o.format === 'jsonl') f.write(`${JSON.stringify(clean(rec.line))}\n`);
         else if (rec.type === 'call') {

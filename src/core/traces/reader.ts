@@ -17,7 +17,7 @@ import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } 
 import { promptfooPlan } from './promptfoo.ts';
 import { AncestorResolver } from './resolve.ts';
 import type { ImportedCall, ImportIssue } from './types.ts';
-import { parseJson } from './values.ts';
+import { MAX_TIME_NS, parseJson } from './values.ts';
 
 export type TraceItem =
   | { kind: 'call'; call: ImportedCall }
@@ -144,6 +144,13 @@ class Plans {
   route(units: Unit[], resolver: AncestorResolver | null, out: TraceItem[]): void {
     for (const u of units) {
       if ('node' in u) {
+        const bad = u.node.call ? badTimes(u.node.call) : null;
+        if (bad) {
+          // refused here, for every format: a time no calendar can show breaks every later export
+          out.push({ kind: 'issue', issue: { where: u.node.call!.where, message: bad } });
+          if (resolver) resolver.add({ ...u.node, call: null });
+          continue;
+        }
         if (resolver) resolver.add(u.node);
         else if (u.node.call) out.push({ kind: 'call', call: u.node.call });
       } else if ('issue' in u) out.push({ kind: 'issue', issue: u.issue });
@@ -160,8 +167,11 @@ class Plans {
 
   finish(out: TraceItem[]): void {
     for (const { plan, resolver } of this.byKey.values()) {
-      this.route(plan.finish(), resolver, out);
-      resolver?.finish();
+      const issue = guardRecord(null, this.ctx.name, () => {
+        this.route(plan.finish(), resolver, out);
+        resolver?.finish();
+      });
+      if (issue) out.push({ kind: 'issue', issue: { where: issue.where, message: `${issue.message} (records held to the end of the file)` } });
       this.drain(out);
     }
   }
@@ -264,7 +274,8 @@ async function* readJsonl(path: string, ctx: FileContext, progress: ReadProgress
       if (c.family === 'feedback') return void out.push({ kind: 'issue', issue: { where, message: FEEDBACK_NOTE } });
       const p = plans.get(c.family, c.shape, true)!;
       p.plan.startDocument?.();
-      plans.route(walkPlan(v, p.plan, where), p.resolver, out);
+      const issue = tooDeep(line, v, where) ?? guardRecord(v, where, () => plans.route(walkPlan(v, p.plan, where), p.resolver, out));
+      if (issue) out.push({ kind: 'issue', issue });
     };
     for await (const chunk of textChunks(path, signal, progress)) {
       const out: TraceItem[] = [];
@@ -314,7 +325,9 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
           out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
           continue;
         }
-        plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out);
+        const where = `${ctx.name} ${formatPath(e.path)}`;
+        const issue = tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out));
+        if (issue) out.push({ kind: 'issue', issue });
       }
       return out;
     };
@@ -353,7 +366,9 @@ async function* readCsv(path: string, ctx: FileContext, progress: ReadProgress, 
         const row: Record<string, unknown> = {};
         // CSV cells are text; empty cells are absent values
         for (const [k, v] of Object.entries(rec.record)) if (v !== '') row[k] = v;
-        plans.route(p.plan.onValue([], row, `${ctx.name}:${rec.info.lines}`), p.resolver, out);
+        const where = `${ctx.name}:${rec.info.lines}`;
+        const issue = guardRecord(row, where, () => plans.route(p.plan.onValue([], row, where), p.resolver, out));
+        if (issue) out.push({ kind: 'issue', issue });
         yield out;
       }
     } catch (e) {
@@ -367,4 +382,66 @@ async function* readCsv(path: string, ctx: FileContext, progress: ReadProgress, 
   } finally {
     plans.close();
   }
+}
+
+// ---------------------------------------------------------------- per-record guards (generic)
+
+/** Records nested deeper than this are refused (JSON.parse reads them; mapping them would recurse that deep). */
+export const MAX_NESTING = 1000;
+
+/** How deep a parsed JSON value nests, counted without recursion (stops counting past `stop`). */
+export function nestingDepth(v: unknown, stop = Infinity): number {
+  let max = 0;
+  const stack: Array<{ v: unknown; d: number }> = [{ v, d: 0 }];
+  while (stack.length > 0) {
+    const { v: x, d } = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    const depth = d + 1;
+    if (depth > max) max = depth;
+    if (max > stop) return max;
+    for (const k in x) if (Object.hasOwn(x, k)) stack.push({ v: (x as Record<string, unknown>)[k], d: depth });
+  }
+  return max;
+}
+
+/**
+ * The issue for a record nested deeper than MAX_NESTING, else null. Cheap for every record: the
+ * depth can only pass the limit when the text has more `{` and `[` than that (counted by indexOf,
+ * stopping at the limit); only then is the parsed value measured.
+ */
+function tooDeep(text: string, value: unknown, where: string): ImportIssue | null {
+  let opens = 0;
+  for (let i = text.indexOf('{'); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('{', i + 1)) opens++;
+  for (let i = text.indexOf('['); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('[', i + 1)) opens++;
+  if (opens <= MAX_NESTING) return null;
+  return nestingDepth(value, MAX_NESTING) > MAX_NESTING ? { where, message: `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels` } : null;
+}
+
+/**
+ * Maps one record; a record too deep to map (the adapters walk values recursively) becomes that
+ * record's issue instead of ending the import — this file's other records and the next files go on.
+ */
+function guardRecord(value: unknown, where: string, fn: () => void): ImportIssue | null {
+  try {
+    fn();
+    return null;
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) throw e;
+    const depth = value === null ? 0 : nestingDepth(value);
+    const message = depth > MAX_NESTING
+      ? `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels (${depth.toLocaleString('en-US')})`
+      : depth > 0 ? `nested too deeply to read (${depth.toLocaleString('en-US')} levels)` : 'nested too deeply to read';
+    return { where, message };
+  }
+}
+
+/** A reason to refuse a call's times (out of any calendar's range, or negative), or null when they are fine. */
+function badTimes(c: ImportedCall): string | null {
+  const check = (ns: bigint | null, what: string): string | null => {
+    if (ns === null) return null;
+    if (ns < 0n) return `${what} ${ns} ns is before 1970-01-01`;
+    if (ns > MAX_TIME_NS) return `${what} ${ns} ns is after 9999-12-31 (not a real time: the field is probably in the wrong unit)`;
+    return null;
+  };
+  return check(c.x.startNs, 'start time') ?? check(c.x.endNs, 'end time');
 }

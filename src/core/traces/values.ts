@@ -113,6 +113,16 @@ export function isoToNs(s: string): bigint | null {
   return ns;
 }
 
+/** The latest time a call may carry: 9999-12-31T23:59:59.999Z (ISO-8601's four-digit years; JS dates end in 275760). */
+export const MAX_TIME_NS = 253_402_300_799_999n * NS_PER_MS;
+
+/** A stored ns time (decimal text) when it is a time a calendar can show (1970 … 9999), else null. */
+export function storedTimeNs(v: unknown): bigint | null {
+  if (typeof v !== 'string' || !/^\d{1,22}$/.test(v)) return null;
+  const ns = BigInt(v);
+  return ns <= MAX_TIME_NS ? ns : null;
+}
+
 /** ISO-8601 UTC with 3, 6 or 9 fraction digits, whichever keeps the value exact. */
 export function nsToIso(ns: bigint): string {
   const sec = ns >= 0n ? ns / 1_000_000_000n : -((-ns + 999_999_999n) / 1_000_000_000n);
