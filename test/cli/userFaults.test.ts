@@ -144,7 +144,7 @@ describe('stopping', () => {
     expect(r.stderr).not.toMatch(NO_STACK);
     const again = await runCli(args, env);
     expect(again.code, again.stderr).toBe(0);
-    const before = Number(/resuming \S+ \((\d+) tickets already done\)/.exec(again.stderr)?.[1]);
+    const before = Number(/resuming \S+ \((\d+) tickets already done[;)]/.exec(again.stderr)?.[1]);
     expect(before).toBeGreaterThan(0);
     expect(again.stderr).toMatch(new RegExp(`${30 - before} triaged, ${before} already done`));
   });
