@@ -217,6 +217,18 @@ ALTER TABLE tickets ADD COLUMN flags TEXT;
 DROP INDEX IF EXISTS call_origins_trace;
 `,
   },
+  {
+    version: 8,
+    name: 'call timing: slot waits and cold connections apart from the call',
+    sql: `
+-- latency_ms is the call itself (request sent → answer received). What came before it is kept apart:
+-- the time an attempt (calls) or a task's attempts together (results) waited for a free slot, and
+-- whether the request was the first on a new connection (1/0; NULL = not known, e.g. imported).
+ALTER TABLE calls ADD COLUMN slot_wait_ms REAL;
+ALTER TABLE calls ADD COLUMN cold INTEGER;
+ALTER TABLE results ADD COLUMN slot_wait_ms REAL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((m, x) => Math.max(m, x.version), 0);
