@@ -98,6 +98,8 @@ export interface FakeLogEntry {
   fault: FaultKind | null;
   /** Arrival to end, ms. */
   ms: number;
+  /** The answering delay applied, as sent in the x-fake-delay-ms header; null when none was sent. */
+  delayMs: number | null;
 }
 
 export interface FakeServerStats {
@@ -1053,10 +1055,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
             service_tier: 'default',
             system_fingerprint: fingerprint(c.model),
           };
+    c.entry.delayMs = performance.now() - c.arrived;
     const h = {
       ...headers,
       ...(c.api === 'openai' ? { 'openai-processing-ms': String(Math.round(Date.now() - c.start)) } : {}),
-      ...delayHeader(performance.now() - c.arrived),
+      ...delayHeader(c.entry.delayMs),
     };
     if (fault === 'stream-cut') {
       // A non-streamed answer cut mid-body: full content-length promised, half delivered.
@@ -1118,7 +1121,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       ...headers,
       ...(c.api === 'openai' ? { 'openai-processing-ms': String(Math.round(Date.now() - c.start)) } : {}),
       // Elapsed to the first chunk plus the gaps still planned.
-      ...delayHeader(performance.now() - c.arrived + (total - ttft)),
+      ...delayHeader((c.entry.delayMs = performance.now() - c.arrived + (total - ttft))),
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
@@ -1200,7 +1203,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const start = Date.now();
     const arrived = performance.now();
     const requestId = newRequestId(api);
-    const entry: FakeLogEntry = { t: start, api, model: '', task: null, stream: false, status: null, outcome: 'aborted', fault: null, ms: 0 };
+    const entry: FakeLogEntry = { t: start, api, model: '', task: null, stream: false, status: null, outcome: 'aborted', fault: null, ms: 0, delayMs: null };
     let hung = false;
     stats.total++;
     bump(stats.perApi, api);
