@@ -145,3 +145,40 @@ describe('cold calls', () => {
     }
   });
 });
+
+describe('an experiment records each task at its call time, the wait apart', () => {
+  it('every result holds its final call’s own time and the slots it waited for, whatever the contention', async () => {
+    const { openStore } = await import('../../src/core/store/store.ts');
+    const { runExperiment } = await import('../../src/core/experiments/experiment.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    // Two slots per provider for 4 tickets in flight per model: most calls wait for a slot.
+    const rt = await runtime(2);
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'cb-lat-exp-')), 'ws.db'));
+    try {
+      const tickets = Array.from({ length: 6 }, (_, i) => ({ id: `E${i}`, text: `${TICKET.text} (case ${i})` }));
+      const out = await runExperiment({
+        store, deps: rt.deps, runId: 'experiment-latency', plan: { models: [MODELS.groq, MODELS.openai], baseline: MODELS.openai, upstream: 'own' },
+        tickets, source: 'test', concurrency: 4,
+      });
+      expect(out.complete).toBe(true);
+      const calls = store.callsForRun('experiment-latency');
+      let waited = 0;
+      for (const t of tickets) {
+        for (const r of store.resultsForTicket('experiment-latency', t.id)) {
+          const mine = calls.filter((c) => c.ticketId === t.id && c.task === r.task && c.modelSpec === `${r.provider}:${r.model}`);
+          const final = mine.reduce((a, b) => (b.attempt > a.attempt ? b : a));
+          expect(r.latencyMs).toBe(final.latencyMs);
+          expect(r.slotWaitMs).toBeCloseTo(mine.reduce((a, c) => a + (c.slotWaitMs ?? 0), 0), 6);
+          // The window holds the wait and the call.
+          expect(r.endedMs - r.startedMs).toBeGreaterThanOrEqual(r.latencyMs + (r.slotWaitMs ?? 0) - 0.5);
+          if ((r.slotWaitMs ?? 0) > 1) waited++;
+        }
+      }
+      expect(waited).toBeGreaterThan(0);
+    } finally {
+      store.close();
+    }
+  });
+});
