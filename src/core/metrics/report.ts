@@ -106,7 +106,8 @@ export interface Report {
   /**
    * What the latency columns measure: each successful call from its request being sent to its
    * answer received (no slot waits, retries or parsing), leaving out calls that were the first on
-   * a newly opened connection wherever the same task and model have warm calls.
+   * a newly opened connection wherever the same task and model have warm calls. (The plan's
+   * per-ticket critical paths take every call of the ticket.)
    */
   latency_basis: { span: 'request sent → answer received'; cold_calls_excluded: number };
   tasks: Record<TaskId, Record<string, ModelTaskStats>>;
@@ -178,11 +179,9 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
       a.cost += c.costUsd;
       a.costed++;
     }
-    if (c.cold && warm.has(cellKey(c.task, c.model))) {
-      coldExcluded++;
-      continue;
-    }
-    a.latencies.push(c.latencyMs);
+    // A ticket's own critical path (the plan's p95) takes every call it made, cold or not.
+    if (c.cold && warm.has(cellKey(c.task, c.model))) coldExcluded++;
+    else a.latencies.push(c.latencyMs);
     let tk = perTicket.get(c.ticketId);
     if (!tk) perTicket.set(c.ticketId, (tk = {}));
     const byModel = (tk[c.task] ??= {}) as Record<string, number>;
