@@ -4,7 +4,7 @@
 // for each figure is the delay the server says it applied to the same requests (measured by the
 // server, arrival → response, timer overshoot included), in the same run. Target: every model ×
 // task median within max(5 ms, 3 %) of it.
-//   node bench/latency.ts [--quick] [--stream]     (also section 6 of npm run bench)
+//   node bench/latency.ts [--quick] [--stream] [--concurrency N]     (also section 6 of npm run bench)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,9 +36,9 @@ export interface LatencyCell {
   ok: boolean;
 }
 
-export async function benchLatency(opts: { quick: boolean; stream?: boolean }): Promise<Record<string, unknown>> {
+export async function benchLatency(opts: { quick: boolean; stream?: boolean; concurrency?: number }): Promise<Record<string, unknown>> {
   const tickets = opts.quick ? 48 : 160;
-  const concurrency = 16;
+  const concurrency = opts.concurrency ?? 16;
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-latency-'));
   const logFile = join(dir, 'server-log.json');
   const latency: Record<string, number> = {};
@@ -154,5 +154,6 @@ async function referencePass(latency: Record<string, number>, tickets: number, c
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await benchLatency({ quick: process.argv.includes('--quick'), stream: process.argv.includes('--stream') });
+  const i = process.argv.indexOf('--concurrency');
+  await benchLatency({ quick: process.argv.includes('--quick'), stream: process.argv.includes('--stream'), ...(i > 0 ? { concurrency: Number(process.argv[i + 1]) } : {}) });
 }
