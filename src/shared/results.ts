@@ -17,7 +17,14 @@ export interface TaskResult {
   /** Offsets from the ticket's start, ms. */
   startedMs: number;
   endedMs: number;
+  /**
+   * The call itself, ms: the final attempt's request sent → answer received (what the report's
+   * latency statistics use). Waiting for a slot, retries and back-off are not in it; they are in
+   * the task's window (startedMs → endedMs).
+   */
   latencyMs: number;
+  /** Time the task's attempts waited for a free slot (concurrency, rate limit), ms; null when unknown. */
+  slotWaitMs?: number | null;
   ttftMs: number | null;
   /** Groq's own usage.queue_time / total_time, ms, where sent. */
   queueTimeMs: number | null;

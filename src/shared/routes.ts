@@ -152,9 +152,15 @@ export interface CallView {
   task: TaskId;
   modelSpec: string;
   attempt: number;
-  /** ms from the ticket's start. */
+  /** ms from the ticket's start to the request being sent. */
   startedMs: number;
+  /** The call itself: request sent → answer received. */
   latencyMs: number | null;
+  /** How long the attempt waited for a free slot before it was sent (it ends at startedMs); null when unknown. */
+  slotWaitMs?: number | null;
+  /** The first request on a newly opened connection. */
+  cold?: boolean | null;
+  /** Groq's own usage.queue_time: waiting inside the provider, part of the call. */
   queueTimeMs: number | null;
   providerTotalMs: number | null;
   status: 'ok' | 'error';

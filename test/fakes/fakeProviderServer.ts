@@ -105,6 +105,8 @@ export interface FakeLogEntry {
   fault: FaultKind | null;
   /** Arrival to end, ms. */
   ms: number;
+  /** The answering delay applied, as sent in the x-fake-delay-ms header; null when none was sent. */
+  delayMs: number | null;
 }
 
 export interface FakeServerStats {
@@ -483,10 +485,21 @@ interface ReqCtx {
   task: TaskId | null;
   entry: FakeLogEntry;
   start: number;
+  /** performance.now() when the request arrived, for the delay header. */
+  arrived: number;
   requestId: string;
   promptTokens: number;
   authorization: string;
 }
+
+/**
+ * Header naming the answering delay the server applied, ms (not a real provider header): a
+ * non-streamed answer's time from the request's arrival to its response head (the whole delay,
+ * timer overshoot included); for a stream, the time to its first chunk plus the gaps still planned
+ * (the head goes out with the first chunk).
+ */
+export const DELAY_HEADER = 'x-fake-delay-ms';
+const delayHeader = (ms: number): Record<string, string> => ({ [DELAY_HEADER]: ms.toFixed(3) });
 
 /** OpenAI strict mode: every object needs additionalProperties:false and all keys required. */
 function strictSchemaProblem(schema: unknown, path: string): string | null {
@@ -1073,7 +1086,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
             service_tier: 'default',
             system_fingerprint: fingerprint(c.model),
           };
-    const h = { ...headers, ...(c.api === 'openai' ? { 'openai-processing-ms': String(Math.round(Date.now() - c.start)) } : {}) };
+    c.entry.delayMs = performance.now() - c.arrived;
+    const h = {
+      ...headers,
+      ...(c.api === 'openai' ? { 'openai-processing-ms': String(Math.round(Date.now() - c.start)) } : {}),
+      ...delayHeader(c.entry.delayMs),
+    };
     if (fault === 'stream-cut') {
       // A non-streamed answer cut mid-body: full content-length promised, half delivered.
       const buf = Buffer.from(JSON.stringify(body), 'utf8');
@@ -1133,6 +1151,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     res.writeHead(200, {
       ...headers,
       ...(c.api === 'openai' ? { 'openai-processing-ms': String(Math.round(Date.now() - c.start)) } : {}),
+      // Elapsed to the first chunk plus the gaps still planned.
+      ...delayHeader((c.entry.delayMs = performance.now() - c.arrived + (total - ttft))),
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
@@ -1212,8 +1232,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   async function handleChat(api: ApiFlavor, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = Date.now();
+    const arrived = performance.now();
     const requestId = newRequestId(api);
-    const entry: FakeLogEntry = { t: start, api, model: '', task: null, stream: false, status: null, outcome: 'aborted', fault: null, ms: 0 };
+    const entry: FakeLogEntry = { t: start, api, model: '', task: null, stream: false, status: null, outcome: 'aborted', fault: null, ms: 0, delayMs: null };
     let hung = false;
     stats.total++;
     bump(stats.perApi, api);
@@ -1310,6 +1331,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       task: parsed.task,
       entry,
       start,
+      arrived,
       requestId,
       promptTokens: Math.ceil(promptChars / 4),
       authorization: auth,

@@ -3,13 +3,14 @@
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
-import { ProviderError, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
+import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
 
 export type Assignment = Record<TaskId, string>;
 
 export interface SchedulerLike {
   run<T>(
-    attempt: (signal: AbortSignal, attemptNo: number) => Promise<T>,
+    /** `queuedMs`: how long this attempt waited for a free slot (concurrency, rate limit), when the scheduler knows. */
+    attempt: (signal: AbortSignal, attemptNo: number, queuedMs?: number) => Promise<T>,
     opts: { signal?: AbortSignal; timeoutMs: number },
   ): Promise<{ value: T; attempts: number }>;
 }
@@ -32,8 +33,14 @@ export interface AttemptRecord {
   model: string;
   attempt: number;
   promptVersion: string;
+  /** Epoch ms when the request went out (when it was seen on the socket; else when the attempt began). */
   startedAt: number;
+  /** The call itself: request sent → answer received, from the transport where it was observed. */
   latencyMs: number;
+  /** Time this attempt waited for a free slot before it began; null when the scheduler does not say. */
+  slotWaitMs: number | null;
+  /** The request was the first on its connection; null when unknown. */
+  cold: boolean | null;
   response: ChatResponse | null;
   costUsd: number | null;
   error: { code: ErrorCode; message: string; status: number | null } | null;
@@ -96,7 +103,7 @@ export async function triageTicket(
     const { provider, model } = splitSpec(spec);
     return {
       task, status: 'skipped', value: null, raw: null, provider, model, promptVersion: deps.promptVersion(task),
-      startedMs: 0, endedMs: 0, latencyMs: 0, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
+      startedMs: 0, endedMs: 0, latencyMs: 0, slotWaitMs: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
       inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 0, error: null,
     };
   };
@@ -115,9 +122,12 @@ export async function triageTicket(
     const res = blank(task, spec);
     res.startedMs = now() - t0;
     opts.onStarted?.(task, spec, res.startedMs);
+    // The task's latency is its final call's own time; waits for a slot add up apart (slotWaitMs);
+    // the task's window (startedMs → endedMs) holds both, with any retries and back-off.
+    let lastCallMs: number | null = null;
     const finish = (): TaskResult => {
       res.endedMs = now() - t0;
-      res.latencyMs = res.endedMs - res.startedMs;
+      res.latencyMs = lastCallMs ?? res.endedMs - res.startedMs;
       return res;
     };
     let lane: Lane;
@@ -141,9 +151,19 @@ export async function triageTicket(
 
     try {
       const { value, attempts } = await lane.scheduler.run(
-        async (signal, attemptNo) => {
-          const startedAt = Date.now();
+        async (signal, attemptNo, queuedMs) => {
+          const wall0 = Date.now();
           const a0 = now();
+          if (queuedMs !== undefined) res.slotWaitMs = (res.slotWaitMs ?? 0) + queuedMs;
+          // The call's own span where the transport saw it, else our clock around the call.
+          const span = (s: CallSpan | null | undefined): { startedAt: number; latencyMs: number; cold: boolean | null } => {
+            const wall = now() - a0;
+            const callMs = s?.callMs ?? null;
+            const sentAt = s?.sentAt ?? null;
+            const startedAt = sentAt !== null ? Date.now() - (performance.now() - sentAt) : wall0;
+            lastCallMs = callMs ?? wall;
+            return { startedAt, latencyMs: lastCallMs, cold: s?.cold ?? null };
+          };
           let response: ChatResponse | null = null;
           try {
             response = await untilAborted(
@@ -164,7 +184,7 @@ export async function triageTicket(
             }
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response: scrubResponse(response, deps), costUsd: cost, error: null,
+              promptVersion: res.promptVersion, ...span(response), slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
               raw: deps.scrub(response.text),
             });
             return { response, value: parsed.value, cost };
@@ -174,7 +194,7 @@ export async function triageTicket(
             if (raw !== null) lastRaw = raw;
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, startedAt, latencyMs: now() - a0, response: response && scrubResponse(response, deps),
+              promptVersion: res.promptVersion, ...span(response ?? (e instanceof ProviderError ? e.span : null)), slotWaitMs: queuedMs ?? null, response: response && scrubResponse(response, deps),
               costUsd: response ? deps.cost(spec, response) : null,
               error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw),
             });

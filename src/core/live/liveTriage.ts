@@ -87,6 +87,8 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
         attempt: a.attempt,
         startedMs: Math.max(0, a.startedAt - job.t0Epoch),
         latencyMs: a.latencyMs,
+        slotWaitMs: a.slotWaitMs,
+        cold: a.cold,
         queueTimeMs: a.response?.queueTimeMs ?? null,
         providerTotalMs: a.response?.providerTotalMs ?? null,
         status: a.error ? 'error' : 'ok',

@@ -31,8 +31,11 @@ export interface ReportOkCall {
   ticketId: string;
   task: TaskId;
   model: string;
+  /** The call itself: request sent → answer received. */
   latencyMs: number;
   costUsd: number | null;
+  /** The first request on a newly opened connection; its time carries the server's set-up. */
+  cold?: boolean;
 }
 
 /** Review scores per task and model (contracts §6 manual review), averaged over reviewed answers. */
@@ -100,6 +103,13 @@ export interface Report {
   bootstrap: { resamples: number; seed: number; confidence: number };
   /** Whether any ticket of the run carries gold labels (accuracy is then shown). */
   has_labels: boolean;
+  /**
+   * What the latency columns measure: each successful call from its request being sent to its
+   * answer received (no slot waits, retries or parsing), leaving out calls that were the first on
+   * a newly opened connection wherever the same task and model have warm calls. (The plan's
+   * per-ticket critical paths take every call of the ticket.)
+   */
+  latency_basis: { span: 'request sent → answer received'; cold_calls_excluded: number };
   tasks: Record<TaskId, Record<string, ModelTaskStats>>;
   /** Review scores per task and model; {} until reviews exist (the review feature fills this). */
   reviews: ReviewScores;
@@ -158,14 +168,20 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
   }
 
   const perTicket = new Map<string, TicketLatencies>();
+  // Cold calls (first on a new connection) are left out of latency wherever the cell has warm ones.
+  const warm = new Set<string>();
+  for (const c of data.okCalls) if (!c.cold) warm.add(cellKey(c.task, c.model));
+  let coldExcluded = 0;
   for (const c of data.okCalls) {
     const a = get(c.task, c.model);
-    a.latencies.push(c.latencyMs);
     if (c.costUsd === null) a.unpriced++;
     else {
       a.cost += c.costUsd;
       a.costed++;
     }
+    // A ticket's own critical path (the plan's p95) takes every call it made, cold or not.
+    if (c.cold && warm.has(cellKey(c.task, c.model))) coldExcluded++;
+    else a.latencies.push(c.latencyMs);
     let tk = perTicket.get(c.ticketId);
     if (!tk) perTicket.set(c.ticketId, (tk = {}));
     const byModel = (tk[c.task] ??= {}) as Record<string, number>;
@@ -247,6 +263,7 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
     baseline: o.baseline,
     bootstrap: boot,
     has_labels: data.labels.size > 0,
+    latency_basis: { span: 'request sent → answer received', cold_calls_excluded: coldExcluded },
     tasks,
     reviews: data.reviews,
     plan: buildPlan(tasks, data, perTicket, o, models),

@@ -51,7 +51,11 @@ export function renderMarkdown(r: Report): string {
     'Agreement: share of tickets where both this model’s and the baseline’s calls succeeded and the answers match ' +
       '(asset ids: same set; technical details: same “has details”), with Cohen’s κ for categorical tasks. ' +
       'Success: schema-valid answers / tasks attempted, first try and after retries; failures count. ' +
-      'Latency: successful calls. Cost per 1K: mean cost per successful call × 1,000. ' +
+      'Latency: successful calls, each from its request being sent to its answer received (waits for a free slot, retries and parsing are not in it)' +
+      (r.latency_basis.cold_calls_excluded > 0
+        ? `; ${r.latency_basis.cold_calls_excluded.toLocaleString('en-US')} calls that were the first on a newly opened connection (cold) are left out. `
+        : '. ') +
+      'Cost per 1K: mean cost per successful call × 1,000. ' +
       `95 % CIs: bootstrap, ${r.bootstrap.resamples.toLocaleString('en-US')} resamples, seed ${r.bootstrap.seed}.`,
     '',
   );

@@ -9,6 +9,7 @@ import { classifyError, createRequestSignal, parseRateLimitHeaders, type Retired
 import { completionToResponse, streamToResponse, wireResponseFormat } from './openaiProvider.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
+import { withCallSpan } from './callTiming.ts';
 
 export interface GroqProviderOptions {
   apiKey: string;
@@ -61,37 +62,41 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
         scrubber: opts.scrubber,
       });
     const startedAt = now();
-    try {
-      if (req.stream) {
-        // The SDK types lack stream_options; the API accepts it and then sends a final usage chunk.
-        const params: ChatCompletionCreateParamsStreaming & { stream_options: { include_usage: boolean } } = {
-          ...base,
-          stream: true,
-          stream_options: { include_usage: true },
-        };
-        const { data: stream, response } = await client.chat.completions.create(params, reqOpts).withResponse();
-        return await streamToResponse(stream, {
+    const send = async (): Promise<ChatResponse> => {
+      try {
+        if (req.stream) {
+          // The SDK types lack stream_options; the API accepts it and then sends a final usage chunk.
+          const params: ChatCompletionCreateParamsStreaming & { stream_options: { include_usage: boolean } } = {
+            ...base,
+            stream: true,
+            stream_options: { include_usage: true },
+          };
+          const { data: stream, response } = await client.chat.completions.create(params, reqOpts).withResponse();
+          return await streamToResponse(stream, {
+            label,
+            requestId: response.headers.get('x-request-id'),
+            rateLimit: parseRateLimitHeaders(response.headers),
+            startedAt,
+            now,
+            aborted: () => rs.aborted() !== null,
+            classify,
+          });
+        }
+        const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
+        const { data, response } = await client.chat.completions.create(params, reqOpts).withResponse();
+        return completionToResponse(data, {
           label,
           requestId: response.headers.get('x-request-id'),
           rateLimit: parseRateLimitHeaders(response.headers),
-          startedAt,
-          now,
-          aborted: () => rs.aborted() !== null,
-          classify,
         });
+      } catch (err) {
+        throw classify(err);
+      } finally {
+        rs.dispose();
       }
-      const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
-      const { data, response } = await client.chat.completions.create(params, reqOpts).withResponse();
-      return completionToResponse(data, {
-        label,
-        requestId: response.headers.get('x-request-id'),
-        rateLimit: parseRateLimitHeaders(response.headers),
-      });
-    } catch (err) {
-      throw classify(err);
-    } finally {
-      rs.dispose();
-    }
+    };
+    // Timed by the transport (request sent → answer received), not around the SDK: see callTiming.ts.
+    return withCallSpan(send, opts.now ? null : startedAt);
   }
 
   return { id: 'groq', complete };

@@ -6,6 +6,7 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
+import { withCallSpan } from './callTiming.ts';
 import { classifyError, createRequestSignal, parseRateLimitHeaders, providerLabel, type RetiredLookup } from './classifyError.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 import {
@@ -269,47 +270,51 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
         scrubber: opts.scrubber,
       });
     const startedAt = now();
-    try {
-      if (req.stream) {
-        const params: ChatCompletionCreateParamsStreaming = {
-          ...base,
-          stream: true,
-          stream_options: {
-            include_usage: true,
-            // include_obfuscation is OpenAI-only; compatible servers may reject unknown fields.
-            ...(id === 'openai' ? { include_obfuscation: false } : {}),
-          },
-        };
-        const { data: stream, response, request_id } = await client.chat.completions
-          .create(params, reqOpts)
-          .withResponse();
-        return await streamToResponse(stream, {
+    const send = async (): Promise<ChatResponse> => {
+      try {
+        if (req.stream) {
+          const params: ChatCompletionCreateParamsStreaming = {
+            ...base,
+            stream: true,
+            stream_options: {
+              include_usage: true,
+              // include_obfuscation is OpenAI-only; compatible servers may reject unknown fields.
+              ...(id === 'openai' ? { include_obfuscation: false } : {}),
+            },
+          };
+          const { data: stream, response, request_id } = await client.chat.completions
+            .create(params, reqOpts)
+            .withResponse();
+          return await streamToResponse(stream, {
+            label,
+            requestId: request_id ?? response.headers.get('x-request-id'),
+            rateLimit: parseRateLimitHeaders(response.headers),
+            startedAt,
+            now,
+            aborted: () => rs.aborted() !== null,
+            classify,
+          });
+        }
+        const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
+        const { data, response, request_id } = await client.chat.completions.create(params, reqOpts).withResponse();
+        const res = completionToResponse(data, {
           label,
           requestId: request_id ?? response.headers.get('x-request-id'),
           rateLimit: parseRateLimitHeaders(response.headers),
-          startedAt,
-          now,
-          aborted: () => rs.aborted() !== null,
-          classify,
         });
+        // OpenAI's own processing time is the closest thing it reports to Groq's total_time.
+        const processing = Number(response.headers.get('openai-processing-ms'));
+        return res.providerTotalMs === null && Number.isFinite(processing) && processing > 0
+          ? { ...res, providerTotalMs: processing }
+          : res;
+      } catch (err) {
+        throw classify(err);
+      } finally {
+        rs.dispose();
       }
-      const params: ChatCompletionCreateParamsNonStreaming = { ...base, stream: false };
-      const { data, response, request_id } = await client.chat.completions.create(params, reqOpts).withResponse();
-      const res = completionToResponse(data, {
-        label,
-        requestId: request_id ?? response.headers.get('x-request-id'),
-        rateLimit: parseRateLimitHeaders(response.headers),
-      });
-      // OpenAI's own processing time is the closest thing it reports to Groq's total_time.
-      const processing = Number(response.headers.get('openai-processing-ms'));
-      return res.providerTotalMs === null && Number.isFinite(processing) && processing > 0
-        ? { ...res, providerTotalMs: processing }
-        : res;
-    } catch (err) {
-      throw classify(err);
-    } finally {
-      rs.dispose();
-    }
+    };
+    // Timed by the transport (request sent → answer received), not around the SDK: see callTiming.ts.
+    return withCallSpan(send, opts.now ? null : startedAt);
   }
 
   return { id, complete };

@@ -160,7 +160,7 @@ export class ProviderScheduler {
    * final ProviderError, its `attempts` set.
    */
   async run<T>(
-    attempt: (signal: AbortSignal, attemptNo: number) => Promise<T>,
+    attempt: (signal: AbortSignal, attemptNo: number, queuedMs: number) => Promise<T>,
     opts: RunOptions,
   ): Promise<{ value: T; attempts: number }> {
     const caller = opts.signal;
@@ -177,7 +177,7 @@ export class ProviderScheduler {
       let value: T | undefined;
       let error: ProviderError | null = null;
       try {
-        value = await this.#attemptWithTimeout(attempt, n, opts);
+        value = await this.#attemptWithTimeout(attempt, n, opts, startedAt - queuedFrom);
       } catch (e) {
         error = e as ProviderError;
       } finally {
@@ -245,9 +245,10 @@ export class ProviderScheduler {
   }
 
   async #attemptWithTimeout<T>(
-    attempt: (signal: AbortSignal, attemptNo: number) => Promise<T>,
+    attempt: (signal: AbortSignal, attemptNo: number, queuedMs: number) => Promise<T>,
     n: number,
     opts: RunOptions,
+    queuedMs: number,
   ): Promise<T> {
     const caller = opts.signal;
     const ctl = new AbortController();
@@ -274,7 +275,7 @@ export class ProviderScheduler {
       else ctl.signal.addEventListener('abort', fail, { once: true });
     });
     try {
-      return await Promise.race([attempt(ctl.signal, n), aborted]);
+      return await Promise.race([attempt(ctl.signal, n, queuedMs), aborted]);
     } catch (e) {
       throw this.#toProviderError(e, fired, opts.timeoutMs);
     } finally {

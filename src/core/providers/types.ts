@@ -52,7 +52,20 @@ export interface ChatResponse {
   providerTotalMs: number | null;
   requestId: string | null;
   rateLimit: RateLimitInfo | null;
+  /**
+   * The call's own time, ms: request written to the socket → last byte of the answer received
+   * (callTiming.ts). Absent where the transport could not be observed (the demo, a custom fetch);
+   * the engine then falls back to its own clock around the call.
+   */
+  callMs?: number | null;
+  /** performance.now() when the request was written to the socket. */
+  sentAt?: number | null;
+  /** The first request on its connection (a cold call). */
+  cold?: boolean | null;
 }
+
+/** What the transport saw of a call, carried by its answer or by its error. */
+export type CallSpan = Pick<ChatResponse, 'callMs' | 'sentAt' | 'cold'>;
 
 /** A failed attempt, classified. `message` is safe to show and store (no secrets). */
 export class ProviderError extends Error {
@@ -67,6 +80,8 @@ export class ProviderError extends Error {
   readonly rateLimit: RateLimitInfo | null;
   /** Attempts made before giving up; set by the scheduler on the error it finally rejects with. */
   readonly attempts: number | null;
+  /** What the transport saw of the failed call (set by the provider when a request went out). */
+  span: CallSpan | null = null;
   constructor(init: {
     code: ErrorCode;
     message: string;

@@ -329,6 +329,18 @@ CREATE TABLE run_leases (
       db.exec('UPDATE results SET ticket_hash = (SELECT hash FROM tickets WHERE id = results.ticket_id)');
     },
   },
+  {
+    version: 10,
+    name: 'call timing: slot waits and cold connections apart from the call',
+    sql: `
+-- latency_ms is the call itself (request sent → answer received). What came before it is kept apart:
+-- the time an attempt (calls) or a task's attempts together (results) waited for a free slot, and
+-- whether the request was the first on a new connection (1/0; NULL = not known, e.g. imported).
+ALTER TABLE calls ADD COLUMN slot_wait_ms REAL;
+ALTER TABLE calls ADD COLUMN cold INTEGER;
+ALTER TABLE results ADD COLUMN slot_wait_ms REAL;
+`,
+  },
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

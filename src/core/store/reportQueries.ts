@@ -74,12 +74,12 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
   const okCalls: ReportOkCall[] = [];
   const callRows = store
     // No ORDER BY: it costs a temporary B-tree, and the index walk is already deterministic.
-    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
     .all(run.id) as Row[];
   for (const c of callRows) {
     const task = String(c.task);
     if (!isTaskId(task)) continue;
-    okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd) });
+    okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd), cold: num(c.cold) === 1 });
   }
   const callCounts = new Map<string, number>();
   for (const c of store.prepare('SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec').all(run.id) as Row[]) {
@@ -117,17 +117,21 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
 
 /**
  * Every successful call of a run as the latency plots need it: the same calls the report's
- * latency columns use (status ok, latency known), with the call id and ticket id so a plot can
+ * latency columns use (status ok, latency known, cold ones left out), with the call id and ticket id so a plot can
  * lead back to them, and the prompt length in input tokens.
  */
 export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
   const rows = store
-    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
     .all(runId) as Row[];
+  // Cold calls are left out where the same task and model have warm ones, as in the report.
+  const warm = new Set<string>();
+  for (const r of rows) if (num(r.cold) !== 1) warm.add(`${String(r.task)}\u0000${String(r.model_spec)}`);
   const out: LatencyPoint[] = [];
   for (const r of rows) {
     const task = String(r.task);
     if (!isTaskId(task)) continue;
+    if (num(r.cold) === 1 && warm.has(`${task}\u0000${String(r.model_spec)}`)) continue;
     out.push({ callId: num(r.id)!, ticketId: String(r.ticket_id), task, model: String(r.model_spec), latencyMs: num(r.latency_ms)!, inputTokens: num(r.input_tokens) });
   }
   return out;

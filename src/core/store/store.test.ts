@@ -11,7 +11,7 @@ const dir = (): string => mkdtempSync(join(tmpdir(), 'cb-store-'));
 
 const result = (over: Partial<TaskResult> = {}): TaskResult => ({
   task: 'platform', status: 'ok', value: 'aws', raw: '{"platform":"aws"}', provider: 'groq', model: 'openai/gpt-oss-120b',
-  promptVersion: 'v1', startedMs: 0.4, endedMs: 251, latencyMs: 250.6, ttftMs: null, queueTimeMs: 1.2, providerTotalMs: 80,
+  promptVersion: 'v1', startedMs: 0.4, endedMs: 251, latencyMs: 80.5, slotWaitMs: 170.1, ttftMs: null, queueTimeMs: 1.2, providerTotalMs: 80,
   inputTokens: 412, outputTokens: 9, cachedTokens: 0, reasoningTokens: null, costUsd: 0.0000672, attempts: 1, error: null, ...over,
 });
 

@@ -212,7 +212,7 @@ export function latestTriageRun(store: Store, ticketId: string): string | null {
 export function callsForTicket(store: Store, runId: string, ticketId: string, t0: number): CallView[] {
   const rows = store
     .prepare(
-      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code
+      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code, slot_wait_ms, cold
        FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id`,
     )
     .all(runId, ticketId) as Row[];
@@ -226,6 +226,8 @@ export function callsForTicket(store: Store, runId: string, ticketId: string, t0
       attempt: num(r.attempt) ?? 1,
       startedMs: Math.max(0, (num(r.started_at) ?? t0) - t0),
       latencyMs: num(r.latency_ms),
+      slotWaitMs: num(r.slot_wait_ms),
+      cold: r.cold === null || r.cold === undefined ? null : num(r.cold) === 1,
       queueTimeMs: num(r.queue_time_ms),
       providerTotalMs: num(r.provider_total_ms),
       status: r.status === 'ok' ? 'ok' : 'error',

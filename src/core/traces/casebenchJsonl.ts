@@ -31,7 +31,12 @@ export interface CallLine {
   started_at: string;
   started_at_ms: number;
   ended_at: string | null;
+  /** The call itself: request sent (started_at) → answer received (ended_at). */
   latency_ms: number | null;
+  /** Time the attempt waited for a free slot before started_at (casebench's own calls; absent when unknown). */
+  slot_wait_ms?: number | null;
+  /** The request was the first on a newly opened connection (absent when unknown). */
+  cold?: boolean | null;
   ttft_ms: number | null;
   queue_time_ms: number | null;
   provider_total_ms: number | null;
@@ -101,7 +106,10 @@ export interface ResultLine {
   prompt_version: string | null;
   started_ms: number | null;
   ended_ms: number | null;
+  /** The final call itself; started_ms → ended_ms is the task's window (slot waits, retries included). */
   latency_ms: number | null;
+  /** Time the task's attempts waited for a free slot (absent when unknown). */
+  slot_wait_ms?: number | null;
   ttft_ms: number | null;
   queue_time_ms: number | null;
   provider_total_ms: number | null;
@@ -187,6 +195,8 @@ export function callFromLine(o: Obj, where: string): ImportedCall | string {
       httpStatus: num(o.http_status),
       queueTimeMs: nullableNum(o, 'queue_time_ms'),
       providerTotalMs: nullableNum(o, 'provider_total_ms'),
+      slotWaitMs: nullableNum(o, 'slot_wait_ms'),
+      cold: typeof o.cold === 'boolean' ? o.cold : null,
       attempt: count(o.attempt),
       promptVersion: str(o.prompt_version),
       modelSpec,

@@ -155,22 +155,25 @@ function count(s: ExportSummary, r: ExportRecord): void {
 
 export const CSV_COLUMNS = ['task', 'model', 'n', 'success_rate', 'median_ms', 'p95_ms', 'mean_cost_usd', 'cost_note', 'origin'] as const;
 
-/** Report rows per task × model over every call (latency of successful calls; cost where priced). */
+/**
+ * Report rows per task × model over every call (latency of successful calls, leaving out cold ones
+ * where warm ones exist, as the report does; cost where priced).
+ */
 export function reportRows(store: Store, runIds?: readonly string[]): Array<Record<(typeof CSV_COLUMNS)[number], string | number | null>> {
   const where = runIds ? `WHERE c.run_id IN (${runIds.map(() => '?').join(', ')})` : '';
-  const sql = `SELECT c.task, c.model_spec, c.status, c.latency_ms, c.cost_usd, o.format IS NOT NULL AS imported
+  const sql = `SELECT c.task, c.model_spec, c.status, c.latency_ms, c.cost_usd, c.cold, o.format IS NOT NULL AS imported
     FROM calls c LEFT JOIN call_origins o ON o.call_id = c.id ${where} ORDER BY c.task, c.model_spec`;
-  type Acc = { n: number; ok: number; lat: number[]; cost: number; priced: number; imported: number };
+  type Acc = { n: number; ok: number; lat: number[]; coldLat: number[]; cost: number; priced: number; imported: number };
   const groups = new Map<string, Acc>();
   for (const r of store.prepare(sql).iterate(...(runIds ?? [])) as Iterable<Row>) {
     const key = `${String(r.task)}\u0000${String(r.model_spec)}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { n: 0, ok: 0, lat: [], cost: 0, priced: 0, imported: 0 }));
+    if (!g) groups.set(key, (g = { n: 0, ok: 0, lat: [], coldLat: [], cost: 0, priced: 0, imported: 0 }));
     g.n++;
     if (Number(r.imported)) g.imported++;
     if (r.status === 'ok') {
       g.ok++;
-      if (typeof r.latency_ms === 'number') g.lat.push(r.latency_ms);
+      if (typeof r.latency_ms === 'number') (Number(r.cold) === 1 ? g.coldLat : g.lat).push(r.latency_ms);
     }
     if (typeof r.cost_usd === 'number') {
       g.cost += r.cost_usd;
@@ -180,7 +183,7 @@ export function reportRows(store: Store, runIds?: readonly string[]): Array<Reco
   const round = (x: number | null, d: number): number | null => (x === null ? null : Math.round(x * 10 ** d) / 10 ** d);
   return [...groups.entries()].map(([key, g]) => {
     const [task, model] = key.split('\u0000') as [string, string];
-    const lat = latencySummary(g.lat);
+    const lat = latencySummary(g.lat.length > 0 ? g.lat : g.coldLat);
     return {
       task: task === UNKNOWN_TASK ? '' : task,
       model,

@@ -148,6 +148,7 @@ export class ImportMapper {
       runId, ticketId, task, spec, provider, model, c.x.attempt ?? 0, c.x.promptVersion, startMs, r.latency_ms, r.ttft_ms,
       c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode, errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens,
       r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, r.cost_usd, r.output_text,
+      c.x.slotWaitMs ?? null, c.x.cold === undefined || c.x.cold === null ? null : c.x.cold ? 1 : 0,
     ];
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
     const origin: SqlValue[] = [
@@ -193,7 +194,7 @@ export class ImportMapper {
           str(o.provider) ?? 'unknown', str(o.model) ?? 'unknown', str(o.prompt_version), num(o.started_ms), num(o.ended_ms), num(o.latency_ms),
           num(o.ttft_ms), num(o.queue_time_ms), num(o.provider_total_ms), num(o.input_tokens), num(o.output_tokens), num(o.cached_tokens),
           num(o.reasoning_tokens), num(o.cost_usd), num(o.attempts) ?? 0, str(o.error_code), typeof o.error_message === 'string' ? o.error_message : null,
-          num(o.recorded_at) ?? this.at,
+          num(o.recorded_at) ?? this.at, num(o.slot_wait_ms),
         ]]);
         return;
       }

@@ -68,6 +68,9 @@ export function callToTracesData(c: CallLine, ticketText: string | null, version
     ...(isError ? [...sv('error.type', c.error_code ?? 'error'), ...sv('langfuse.observation.level', 'ERROR'), ...sv('langfuse.observation.status_message', c.error)] : []),
     ...sv('casebench.model_spec', c.model_spec),
     ...iv('casebench.attempt', c.attempt),
+    // The span is the call itself; the wait for a free slot came before its start.
+    ...dv('casebench.slot_wait_ms', c.slot_wait_ms),
+    ...(typeof c.cold === 'boolean' ? [{ key: 'casebench.cold', value: { boolValue: c.cold } }] : []),
     ...sv('casebench.prompt_version', c.prompt_version),
     ...sv('casebench.error_code', c.error_code),
     ...sv('casebench.run.id', c.run.id),

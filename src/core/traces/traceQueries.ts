@@ -125,14 +125,14 @@ export const SQL = {
   ticketText: 'SELECT text FROM tickets WHERE id = ?',
   insertCall: `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
       ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,
-      output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertOrigin: `INSERT INTO call_origins (call_id, run_id, format, file, locator, trace_id, span_id, parent_span_id, source, start_ns,
       end_ns, input_messages, parsed_output, metadata, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertResult: `INSERT OR REPLACE INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
       started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
-      reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, slot_wait_ms)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   // Calls of foreign traces carry no attempt number: the n-th call of a ticket/task/model (by start) is attempt n.
   numberAttempts: `${NUMBERING} AND calls.attempt = 0`,
   // Auto-numbered calls (numbered as they arrived) that turn out not to have arrived in start order.

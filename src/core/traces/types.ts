@@ -50,6 +50,9 @@ export interface CallExtras {
   httpStatus: number | null;
   queueTimeMs: number | null;
   providerTotalMs: number | null;
+  /** Wait for a free slot before the call, and whether it was cold (casebench JSONL only; optional). */
+  slotWaitMs?: number | null;
+  cold?: boolean | null;
   attempt: number | null;
   promptVersion: string | null;
   modelSpec: string | null;

@@ -276,6 +276,8 @@ export interface ExperimentReport {
   baseline: string;
   bootstrap: { resamples: number; seed: number; confidence: number };
   has_labels: boolean;
+  /** What latency measures: each successful call, request sent → answer received; cold calls left out (how many). */
+  latency_basis: { span: 'request sent → answer received'; cold_calls_excluded: number };
   tasks: Record<TaskId, Record<string, ExperimentModelTaskStats>>;
   reviews: Partial<Record<TaskId, Record<string, { score: number; n: number }>>>;
   plan: ExperimentPlanReport;

@@ -49,6 +49,7 @@ export function LatencySection({ runId }: { runId: string }) {
   const { stores } = useApp();
   const view = useS('experiments', (s) => s.plots[runId] ?? null);
   const models = useS('experiments', (s) => s.reports[runId]?.data?.run.models ?? s.live[runId]?.models ?? null);
+  const coldLeftOut = useS('experiments', (s) => s.reports[runId]?.data?.latency_basis?.cold_calls_excluded ?? 0);
   const runModels = useS('runs', (s) => s.runs.find((r) => r.id === runId)?.models ?? null);
   const theme = useColorScheme();
   const [gridRef, width] = useWidth();
@@ -95,7 +96,12 @@ export function LatencySection({ runId }: { runId: string }) {
           <Icon name="info" /> hover: values · click a mark: the tickets behind it
         </span>
         <span className="spacer" />
-        {points && <span className="muted small tabular">{points.length.toLocaleString('en-US')} successful calls</span>}
+        {points && (
+          <span className="muted small tabular" title="Each call from its request being sent to its answer received (no wait for a slot, no retries)">
+            {points.length.toLocaleString('en-US')} successful calls
+            {coldLeftOut > 0 ? ` · ${coldLeftOut.toLocaleString('en-US')} cold (first on a new connection) left out` : ''}
+          </span>
+        )}
       </div>
       {view?.load === 'error' && (
         <EmptyState icon="warning" title="The calls cannot be read">

@@ -36,7 +36,7 @@ function report(over: Partial<Record<string, Partial<ExperimentModelTaskStats>>>
   }
   return {
     run: { id: 'experiment-1', kind: 'experiment', status: 'done', created_at: '', models: [A, B, C], baseline: A, upstream: 'own', tickets: 10 },
-    baseline: A, bootstrap: { resamples: 1000, seed: 1, confidence: 0.95 }, has_labels: labels, tasks, reviews: {}, plan: plan(B),
+    baseline: A, bootstrap: { resamples: 1000, seed: 1, confidence: 0.95 }, has_labels: labels, latency_basis: { span: 'request sent → answer received', cold_calls_excluded: 0 }, tasks, reviews: {}, plan: plan(B),
   };
 }
 

@@ -171,9 +171,14 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
       <footer className="card-meta">
         {finished && r ? (
           <>
-            <span className="meta-ms tabular" data-testid={`ms-${task}`} title="Latency of the call, as the app measured it">
-              {formatMs(r.latencyMs)}
+            <span className="meta-ms tabular" data-testid={`ms-${task}`} title="The call itself: request sent → answer received (no wait for a slot, no retries)">
+              call {formatMs(r.latencyMs)}
             </span>
+            {(r.slotWaitMs ?? 0) >= 1 && (
+              <span className="tabular muted" data-testid={`wait-${task}`} title="Time this task waited for a free slot (concurrency or rate limit) before its call was sent">
+                waited {formatMs(r.slotWaitMs!)} for a slot
+              </span>
+            )}
             <span className="tabular" title="Input and output tokens">
               {formatTokens(r.inputTokens, r.outputTokens)}
             </span>

@@ -72,8 +72,8 @@ function RunLine({ ticketId }: { ticketId: string }) {
         </span>
       )}
       {v.totalMs !== null && !live && (
-        <span className="total">
-          Total <strong className="tabular" data-testid="total-ms">{formatMs(v.totalMs)}</strong>
+        <span className="total" title="The ticket's wall time: from its start to its last fact, waits and retries included">
+          Ticket wall time <strong className="tabular" data-testid="total-ms">{formatMs(v.totalMs)}</strong>
         </span>
       )}
     </div>

@@ -60,6 +60,9 @@ function Timeline({ ticketId }: { ticketId: string }) {
   return (
     <div className="timeline" data-testid="timeline" role="figure" aria-label="Timeline of the ticket's calls">
       <div className="tl-legend">
+        <span title="Time an attempt waited for a free slot (concurrency or rate limit) before its request was sent">
+          <i className="sw sw-wait" /> waiting for a slot
+        </span>
         <span>
           <i className="sw sw-model" /> model
         </span>
@@ -69,7 +72,7 @@ function Timeline({ ticketId }: { ticketId: string }) {
         <span>
           <i className="sw sw-overhead" /> network + parsing
         </span>
-        <span>
+        <span title="Request sent → answer received">
           <i className="sw sw-call" /> call
         </span>
         <span>
@@ -115,7 +118,12 @@ function Timeline({ ticketId }: { ticketId: string }) {
                     />
                   ))}
                 </div>
-                <span className="tl-ms tabular">{r.latencyMs !== null ? formatMs(r.latencyMs) : ''}</span>
+                <span
+                  className="tl-ms tabular"
+                  title={r.latencyMs !== null ? `call ${formatMs(r.latencyMs)}${r.slotWaitMs !== null ? `; waited ${formatMs(r.slotWaitMs)} for a slot before it` : ''}` : undefined}
+                >
+                  {r.latencyMs !== null ? formatMs(r.latencyMs) : ''}
+                </span>
               </div>
             ))}
           </div>

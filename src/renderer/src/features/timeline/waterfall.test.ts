@@ -33,6 +33,26 @@ describe('timeline of a ticket', () => {
     expect(row.attempts).toBe(2);
     expect(w.spanMs).toBe(700);
   });
+  it('draws the wait for a free slot apart from the call, and the row shows the call alone (issue 13)', () => {
+    // A task that waited 1.1 s for a slot, then made a 100 ms call: its window is 1.2 s.
+    const tasks = freshTasks();
+    tasks.product = { ...tasks.product, status: 'ok', result: { ...result('product', 100, 1300), latencyMs: 100, slotWaitMs: 1100 } };
+    const w = buildWaterfall(tasks, [call('product', 1, 1200, 100, { slotWaitMs: 1100 })], null);
+    const row = w.rows.find((r) => r.task === 'product')!;
+    expect(row.segments.map((s) => [s.kind, s.startMs, s.endMs])).toEqual([
+      ['wait', 100, 1200],
+      ['call', 1200, 1300],
+    ]);
+    expect(row.latencyMs).toBe(100);
+    expect(row.slotWaitMs).toBe(1100);
+    expect(row.segments[0]!.title).toMatch(/waited 1100 ms for a free slot/);
+    // An older run with no attempts recorded: the call ends the window, the wait before it.
+    const old = buildWaterfall(tasks, [], null).rows.find((r) => r.task === 'product')!;
+    expect(old.segments.map((s) => [s.kind, s.startMs, s.endMs])).toEqual([
+      ['wait', 100, 1200],
+      ['call', 1200, 1300],
+    ]);
+  });
   it('grows a running bar with the clock and lists the graph edges', () => {
     const tasks = freshTasks();
     tasks.platform = { ...tasks.platform, status: 'running', startedMs: 5 };

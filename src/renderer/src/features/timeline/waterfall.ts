@@ -1,11 +1,12 @@
 // The timeline of one ticket's calls on a shared axis (ms from the ticket's start): one row per
-// task, each attempt a bar, a successful attempt split into queue / model / the rest where the
-// provider reports its own timings (Groq's usage.queue_time and total_time).
+// task, each attempt a bar (request sent → answer received) preceded by its wait for a free slot
+// where it had one, a successful attempt split into queue / model / the rest where the provider
+// reports its own timings (Groq's usage.queue_time and total_time).
 import type { CallView } from '../../../../shared/routes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import type { TaskCardState } from '../ticket/ticketStore.ts';
 
-export type SegmentKind = 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running';
+export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running';
 
 export interface Segment {
   kind: SegmentKind;
@@ -24,7 +25,10 @@ export interface WaterfallRow {
   endMs: number | null;
   segments: Segment[];
   reused: boolean;
+  /** The final call's own time (what the card and the report show). */
   latencyMs: number | null;
+  /** Time the task's attempts waited for a free slot, summed; null when none or unknown. */
+  slotWaitMs: number | null;
   attempts: number;
   /** The provider reported queue/model time for the final attempt. */
   split: boolean;
@@ -39,12 +43,25 @@ export interface Waterfall {
 
 const f = (ms: number): string => `${Math.round(ms)} ms`;
 
-/** Bars for one attempt; a successful one is split where the provider says how long it queued and ran. */
+/** Slot waits shorter than this are not drawn (a free slot is taken within a tick). */
+const MIN_WAIT_MS = 1;
+
+/**
+ * Bars for one attempt: its wait for a free slot (ending where the request was sent), then the
+ * call; a successful call is split where the provider says how long it queued and ran.
+ */
 export function attemptSegments(c: CallView): Segment[] {
   const start = c.startedMs;
   const lat = c.latencyMs ?? 0;
   const end = start + lat;
   const label = `attempt ${c.attempt}`;
+  const wait = c.slotWaitMs ?? 0;
+  const before: Segment[] =
+    wait >= MIN_WAIT_MS ? [{ kind: 'wait', startMs: Math.max(0, start - wait), endMs: start, title: `${label} waited ${f(wait)} for a free slot (not part of the call)` }] : [];
+  return [...before, ...callSegments(c, start, end, lat, label)];
+}
+
+function callSegments(c: CallView, start: number, end: number, lat: number, label: string): Segment[] {
   if (c.status === 'error') return [{ kind: 'failed', startMs: start, endMs: end, title: `${label} failed (${c.errorCode ?? 'error'}) after ${f(lat)}` }];
   if (c.queueTimeMs !== null && c.providerTotalMs !== null && c.queueTimeMs + c.providerTotalMs <= lat + 1) {
     const q = start + c.queueTimeMs;
@@ -55,7 +72,7 @@ export function attemptSegments(c: CallView): Segment[] {
     if (end - m > 0.5) out.push({ kind: 'overhead', startMs: m, endMs: end, title: `network and parsing ${f(end - m)}` });
     return out;
   }
-  return [{ kind: 'call', startMs: start, endMs: end, title: `${label}: ${f(lat)} (the provider reports no queue time)` }];
+  return [{ kind: 'call', startMs: start, endMs: end, title: `${label}: call ${f(lat)}${c.cold ? ', on a new connection' : ''} (the provider reports no queue time)` }];
 }
 
 /** Lays out a ticket's tasks and attempts; `nowMs` (ms since the ticket's start) grows running bars. */
@@ -69,7 +86,11 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
     if (!c.reused) {
       for (const call of mine) segments.push(...attemptSegments(call));
       if (segments.length === 0 && r && r.status !== 'skipped') {
-        segments.push({ kind: r.status === 'error' ? 'failed' : 'call', startMs: r.startedMs, endMs: r.endedMs, title: `${f(r.latencyMs)}` });
+        // No attempt recorded (an older run): the call ends the task's window, its wait before it.
+        const callStart = Math.max(r.startedMs, r.endedMs - r.latencyMs);
+        const wait = r.slotWaitMs ?? 0;
+        if (wait >= MIN_WAIT_MS) segments.push({ kind: 'wait', startMs: Math.max(r.startedMs, callStart - wait), endMs: callStart, title: `waited ${f(wait)} for a free slot` });
+        segments.push({ kind: r.status === 'error' ? 'failed' : 'call', startMs: callStart, endMs: r.endedMs, title: `call ${f(r.latencyMs)}` });
       }
       if (c.status === 'running' && c.startedMs !== null && nowMs !== null) {
         const from = Math.max(c.startedMs, ...segments.map((s) => s.endMs));
@@ -88,6 +109,7 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
       segments,
       reused: c.reused,
       latencyMs: r && r.status !== 'skipped' && !c.reused ? r.latencyMs : null,
+      slotWaitMs: r && !c.reused && (r.slotWaitMs ?? 0) >= MIN_WAIT_MS ? r.slotWaitMs! : null,
       attempts: mine.length || (r?.attempts ?? 0),
       split: Boolean(final && final.status === 'ok' && final.queueTimeMs !== null && final.providerTotalMs !== null),
     };
