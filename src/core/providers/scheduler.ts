@@ -250,14 +250,14 @@ export class ProviderScheduler {
         } catch {
           // A reader's failure must not change the call's outcome.
         }
-        this.#observe(seen?.rateLimit ?? null, seq, startedAt, seen?.tokens ?? null);
+        this.#observe(seen?.rateLimit ?? null, seq, seen?.tokens ?? null);
         this.#onSuccess();
         this.#release();
         this.#report(opts, { attempt: n, ok: true, error: null, startedAt, durationMs, queuedMs, nextDelayMs: null });
         return { value: value as T, attempts: n };
       }
 
-      this.#observe(error.rateLimit, seq, startedAt, null);
+      this.#observe(error.rateLimit, seq, null);
       const is429 = error.code === 'RATE_LIMITED' && error.status === 429;
       if (is429) this.#on429(epoch, error);
       this.#release();
@@ -425,15 +425,18 @@ export class ProviderScheduler {
   }
 
   /** Takes in what an attempt's headers and usage say; a newer attempt's reading replaces an older one. */
-  #observe(info: RateLimitInfo | null, seq: number, startedAt: number, tokens: number | null): void {
+  #observe(info: RateLimitInfo | null, seq: number, tokens: number | null): void {
     if (tokens !== null && tokens > 0) {
       this.#tokensPerCall = this.#tokensPerCall === null ? tokens : 0.8 * this.#tokensPerCall + 0.2 * tokens;
     }
     if (info === null) return;
-    // Reset times count from the dispatch: the server counted the request on arrival.
+    // Reset times count from the answer, not the dispatch: a request can reach the server long
+    // after it was sent (a loaded client), and a reset read early costs a 429 — which providers
+    // count against the limit too. Read late, it costs at most one round trip per window.
+    const t = this.#now();
     const reading = (remaining: number, resetMs: number | null): Reading => ({
       remaining,
-      resetAt: startedAt + (resetMs ?? UNKNOWN_RESET_MS),
+      resetAt: t + (resetMs ?? UNKNOWN_RESET_MS),
       seq,
     });
     if (info.remainingRequests !== null && (this.#requests === null || seq >= this.#requests.seq)) {
