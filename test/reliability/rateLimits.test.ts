@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TASK_IDS } from '../../src/shared/tasks.ts';
 import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
 import { triageTicket, type Assignment, type AttemptRecord } from '../../src/core/graph/engine.ts';
+import { runExperiment } from '../../src/core/experiments/experiment.ts';
+import { openStore } from '../../src/core/store/store.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 
 const KEYS = { GROQ_API_KEY: 'gsk_RATELIMI-TTEST0000000000000000001', OPENAI_API_KEY: 'sk-RATELIMI-TTEST00000000000000000001' };
@@ -112,6 +114,38 @@ describe('a 429 slows one model a little, never everything', () => {
       // Held back by the headers until the window is whole again, not sent to draw a 429 each.
       expect(gpt.filter((e) => e.status === 429).length).toBeLessThanOrEqual(2);
     } finally {
+      reset();
+    }
+  });
+
+  it('in an experiment, the healthy model finishes while the rate-limited one waits, and nothing is paused', async () => {
+    reset();
+    fake.configure({ rpm: { 'openai/gpt-oss-120b': 1 }, limitWindowMs: 10_000 });
+    const rt = await runtime({ maxRetries: 6, retryAfterCapMs: 60_000 });
+    const store = openStore(':memory:');
+    const stop = new AbortController();
+    const notices: string[] = [];
+    let xRequestsWhenYDone = -1;
+    try {
+      const out = await runExperiment({
+        store, deps: rt.deps, runId: 'e', plan: { models: [X, Y], baseline: Y, upstream: 'own' },
+        tickets: tickets(4, 'E'), source: 's', concurrency: 1, signal: stop.signal,
+        onNotice: (m) => notices.push(m),
+        onProgress: (p) => {
+          if (xRequestsWhenYDone < 0 && p.perModel[Y]!.done === p.perModel[Y]!.total) {
+            xRequestsWhenYDone = fake.stats.log.filter((e) => e.model === 'openai/gpt-oss-120b').length;
+            stop.abort();
+          }
+        },
+      });
+      expect(out.progress.perModel[Y]!.done).toBe(20);
+      // X's first ticket: platform answered, severity, product and asset ids refused once each
+      // and waiting out their retry-after; no retry of X went ahead of Y's calls.
+      expect(xRequestsWhenYDone).toBeGreaterThanOrEqual(2);
+      expect(xRequestsWhenYDone).toBeLessThanOrEqual(4);
+      expect(notices.filter((n) => /pausing/.test(n))).toEqual([]);
+    } finally {
+      store.close();
       reset();
     }
   });
