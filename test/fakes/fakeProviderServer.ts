@@ -568,6 +568,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const W = opts.limitWindowMs;
     // An enforced window reports, truthfully, when it is whole again: once its newest entry
     // leaves it. Otherwise the figures of a provider refilling continuously (OpenAI: "12ms").
+    // A limit not enforced never runs out: a server that refuses nothing must not say the budget
+    // is gone (clients pace by these), so its remaining count stops at half the nominal limit.
+    const left = (limit: number, used: number, enforced: boolean): number =>
+      enforced ? Math.max(0, limit - used) : Math.max(limit - used, Math.ceil(limit / 2));
     const resetTokensMs = (limitTokens: number): number => {
       const newest = w.toks.at(-1);
       return tpm !== null ? (newest ? newest.t + W - now : 0) : (w.usedTokens * W) / limitTokens;
@@ -575,11 +579,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (api === 'groq') {
       const limitTokens = tpm ?? GROQ_HEADER_TPM;
       const usedDay = dayCount.get(model) ?? 0;
-      const remainingTokens = Math.max(0, limitTokens - w.usedTokens);
+      const remainingTokens = left(limitTokens, w.usedTokens, tpm !== null);
       return {
         'x-ratelimit-limit-requests': String(GROQ_RPD),
         'x-ratelimit-limit-tokens': String(limitTokens),
-        'x-ratelimit-remaining-requests': String(Math.max(0, GROQ_RPD - usedDay)),
+        'x-ratelimit-remaining-requests': String(left(GROQ_RPD, usedDay, false)),
         'x-ratelimit-remaining-tokens': String(remainingTokens),
         // Time until the buckets are full again.
         'x-ratelimit-reset-requests': goDuration((Math.min(usedDay, GROQ_RPD) * 86_400_000) / GROQ_RPD, 2),
@@ -594,8 +598,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     return {
       'x-ratelimit-limit-requests': String(limitReq),
       'x-ratelimit-limit-tokens': String(limitTokens),
-      'x-ratelimit-remaining-requests': String(Math.max(0, limitReq - w.reqs.length)),
-      'x-ratelimit-remaining-tokens': String(Math.max(0, limitTokens - w.usedTokens)),
+      'x-ratelimit-remaining-requests': String(left(limitReq, w.reqs.length, rpm !== null)),
+      'x-ratelimit-remaining-tokens': String(left(limitTokens, w.usedTokens, tpm !== null)),
       'x-ratelimit-reset-requests': openaiDuration(rpm !== null ? (newestReq !== undefined ? newestReq + W - now : 0) : 60_000 / limitReq),
       'x-ratelimit-reset-tokens': openaiDuration(resetTokensMs(limitTokens)),
     };

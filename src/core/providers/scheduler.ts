@@ -164,6 +164,8 @@ export class ProviderScheduler {
   #epoch = 0;
   /** Attempts dispatched so far; readings count what was dispatched after them. */
   #dispatched = 0;
+  /** Dispatch numbers of the attempts in flight. */
+  #open = new Set<number>();
   #requests: Reading | null = null;
   #tokens: Reading | null = null;
   /** Mean tokens per call (moving average), for the tokens-per-minute reading. */
@@ -240,6 +242,7 @@ export class ProviderScheduler {
       } catch (e) {
         error = e as ProviderError;
       }
+      this.#open.delete(seq);
       const durationMs = this.#now() - startedAt;
       const queuedMs = startedAt - queuedFrom;
 
@@ -439,12 +442,8 @@ export class ProviderScheduler {
       resetAt: t + (resetMs ?? UNKNOWN_RESET_MS),
       seq,
     });
-    if (info.remainingRequests !== null && (this.#requests === null || seq >= this.#requests.seq)) {
-      this.#requests = reading(info.remainingRequests, info.resetRequestsMs);
-    }
-    if (info.remainingTokens !== null && (this.#tokens === null || seq >= this.#tokens.seq)) {
-      this.#tokens = reading(info.remainingTokens, info.resetTokensMs);
-    }
+    if (info.remainingRequests !== null) this.#requests = merge(this.#requests, reading(info.remainingRequests, info.resetRequestsMs), t);
+    if (info.remainingTokens !== null) this.#tokens = merge(this.#tokens, reading(info.remainingTokens, info.resetTokensMs), t);
   }
 
   /**
@@ -454,12 +453,19 @@ export class ProviderScheduler {
    */
   #heldUntil(t: number): number | null {
     let until: number | null = null;
+    // Sent since the reading, plus those sent before it still in flight: on a busy client a
+    // request can reach the server after a later one, uncounted by the later one's reading.
+    const since = (seq: number): number => {
+      let older = 0;
+      for (const s of this.#open) if (s < seq) older++;
+      return this.#dispatched - seq + older;
+    };
     const r = this.#requests;
-    if (r !== null && t < r.resetAt && r.remaining - (this.#dispatched - r.seq) < 1) until = r.resetAt;
+    if (r !== null && t < r.resetAt && r.remaining - since(r.seq) < 1) until = r.resetAt;
     const k = this.#tokens;
     if (k !== null && t < k.resetAt) {
       const need = this.#tokensPerCall ?? 1;
-      if (k.remaining - (this.#dispatched - k.seq) * need < need) until = Math.max(until ?? 0, k.resetAt);
+      if (k.remaining - since(k.seq) * need < need) until = Math.max(until ?? 0, k.resetAt);
     }
     return until !== null && until - t <= this.#retryAfterCap ? until : null;
   }
@@ -520,7 +526,8 @@ export class ProviderScheduler {
       }
     }
     this.#inFlight++;
-    return ++this.#dispatched;
+    this.#open.add(++this.#dispatched);
+    return this.#dispatched;
   }
 
   #pump(): void {
@@ -574,6 +581,17 @@ export class ProviderScheduler {
       }
     }
   }
+}
+
+/**
+ * The newer attempt's count wins; the reset is the later of the two while the current one runs:
+ * a request admitted late (after a newer one) moves the window's end without being the newest.
+ */
+function merge(cur: Reading | null, next: Reading, now: number): Reading {
+  // An expired reading says nothing any more; any fresh one replaces it.
+  if (cur === null || now >= cur.resetAt) return next;
+  const resetAt = Math.max(cur.resetAt, next.resetAt);
+  return next.seq >= cur.seq ? { ...next, resetAt } : { ...cur, resetAt };
 }
 
 function annotate(err: ProviderError, attempts: number): ProviderError {
