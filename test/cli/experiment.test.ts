@@ -216,7 +216,7 @@ describe('casebench report', () => {
     for (const h of ['## Platform', '## Product', '## Technical details', '## Asset ids', '## Severity', '## Plan', '### As the floor moves']) expect(r.stdout).toContain(h);
     expect(r.stdout).toContain('| model | agreement (95 % CI) | κ | accuracy (n) | success 1st / final | median ms (95 % CI) | p95 ms | p99 ms | speed-up | cost per 1K | cost ratio | n |');
     expect(r.stdout).toMatch(/\| `openai:gpt-4o` \(baseline\) \| — \| — \| /);
-    expect(r.stdout).toMatch(/\| baseline \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| \d+ ms \| \d+ ms \(8\) \| 1\.00× \| \$[\d.]+ \|/);
+    expect(r.stdout).toMatch(/\| baseline \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| [\d,]+ ms \| [\d,]+ ms \(8\) \| 1\.00× \| \$[\d.]+ \|/);
     expect(r.stdout).toMatch(/\| \*\*recommended\*\* \|/);
     expect(r.stdout.match(/^\| 0\.\d\d \|/gm)).toHaveLength(10);
   });
