@@ -1,7 +1,8 @@
 // The fake provider server in its own process for benchmarks, so that it does not share an
 // event loop with the client being measured. argv[2]: JSON {latency: ms | {task: ms} |
-// {"model task": ms}, faults?, logFile?}; with logFile, the requests it answered (model, task,
-// the delay it applied) are written there as JSON when it stops.
+// {"model task": ms}, faults?, rpm?, limitWindowMs?, statsJson?, logFile?}. With statsJson, stops by
+// printing one `fake-stats {…}` line on stderr (statuses, first arrival and last end, epoch ms); with
+// logFile, the requests it answered (model, task, the delay it applied) are written there as JSON.
 import { writeFileSync } from 'node:fs';
 import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
 
@@ -9,19 +10,31 @@ const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   latency?: number | Record<string, number>;
   faults?: { rate: number; kinds: string[]; seed?: number };
   logFile?: string;
+  rpm?: number | Record<string, number>;
+  limitWindowMs?: number;
+  statsJson?: boolean;
 };
 const lat = cfg.latency ?? 100;
 const server = await startFakeServer({
   latencyMs: typeof lat === 'number' ? lat : (model, task) => lat[`${model} ${task ?? ''}`] ?? lat[task ?? ''] ?? 100,
   faults: (cfg.faults as never) ?? null,
-  logLimit: cfg.logFile ? 1_000_000 : 10,
+  rpm: cfg.rpm ?? null,
+  limitWindowMs: cfg.limitWindowMs,
+  logLimit: cfg.logFile ? 1_000_000 : cfg.statsJson ? 100_000 : 10,
 });
 process.stdout.write(`${server.url}\n`);
 const stop = async (): Promise<void> => {
-  const stats = server.stats;
-  process.stderr.write(`fake server: ${stats.total} requests, peak in flight ${stats.peakInFlight}\n`);
+  const s = server.stats;
   if (cfg.logFile) {
-    writeFileSync(cfg.logFile, JSON.stringify(stats.log.map((e) => ({ api: e.api, model: e.model, task: e.task, status: e.status, delay_ms: e.delayMs }))));
+    writeFileSync(cfg.logFile, JSON.stringify(s.log.map((e) => ({ api: e.api, model: e.model, task: e.task, status: e.status, delay_ms: e.delayMs }))));
+  }
+  if (cfg.statsJson) {
+    const ok = s.log.filter((e) => e.status === 200);
+    const firstMs = Math.min(...s.log.map((e) => e.t));
+    const lastMs = Math.max(...ok.map((e) => e.t + e.ms));
+    process.stderr.write(`fake-stats ${JSON.stringify({ total: s.total, perStatus: s.perStatus, firstMs, lastMs })}\n`);
+  } else {
+    process.stderr.write(`fake server: ${s.total} requests, peak in flight ${s.peakInFlight}\n`);
   }
   await server.close();
   process.exit(0);

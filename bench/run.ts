@@ -91,6 +91,9 @@ results.experiment = await (await import('./experiment.ts')).benchExperiment({ q
 // ---- 6. Latency fidelity: recorded call time vs the delay the server applied (bench/latency.ts) ----
 results.latency = await (await import('./latency.ts')).benchLatency({ quick });
 
+// ---- 7. Rate limits: a 429 storm vs a plain client honouring Retry-After; a rate window ----
+results.rateLimits = await (await import('./ratelimit.ts')).benchRateLimits({ quick });
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
 console.log('\nwritten to bench/results/latest.json');

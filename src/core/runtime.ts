@@ -1,5 +1,5 @@
 // Composition of the core for one host process: shipped data (prompts, catalog, models), keys,
-// one provider + scheduler per provider account, and the engine's dependencies built from them.
+// one provider client per provider and one scheduler per model, and the engine's dependencies built from them.
 // Hosts pass configuration in; nothing here reads process.env or argv.
 import { AppError } from '../shared/errors.ts';
 import { TASK_IDS, type TaskId } from '../shared/tasks.ts';
@@ -52,6 +52,7 @@ export interface Runtime {
   checkKeys(assignment: Assignment): void;
   gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
   keyStatus(): KeyStatus[];
+  /** Per model spec. */
   schedulerStates(): Record<string, SchedulerState>;
   /**
    * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
@@ -81,8 +82,9 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   remember();
   const scrub = scrubber.scrub;
   const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today, models);
-  const lanes = new Map<ProviderId, Lane>();
-  const schedulers = new Map<ProviderId, ProviderScheduler>();
+  const clients = new Map<ProviderId, ChatProvider>();
+  /** Keyed by model spec (`provider:model`). */
+  const schedulers = new Map<string, ProviderScheduler>();
 
   const keyFor = (p: ProviderId): string | null => {
     if (p === 'groq' || p === 'openai') {
@@ -109,19 +111,25 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     }
   };
 
+  // One SDK client per provider, one scheduler per model: Groq and OpenAI count limits per model,
+  // so a rate-limited model must not hold back another model of the same provider.
   const lane = (spec: string): Lane => {
     const { provider, model } = parseModelSpec(spec);
-    let l = lanes.get(provider);
-    if (!l) {
-      const scheduler = new ProviderScheduler({
+    let client = clients.get(provider);
+    if (!client) {
+      client = makeProvider(provider);
+      clients.set(provider, client);
+    }
+    const key = `${provider}:${model}`;
+    let scheduler = schedulers.get(key);
+    if (!scheduler) {
+      scheduler = new ProviderScheduler({
         label: provider === 'groq' ? 'Groq' : provider === 'openai' ? 'OpenAI' : provider,
         ...schedulerOpts,
       });
-      schedulers.set(provider, scheduler);
-      l = { providerId: provider, model: '', provider: makeProvider(provider), scheduler };
-      lanes.set(provider, l);
+      schedulers.set(key, scheduler);
     }
-    return { ...l, model };
+    return { providerId: provider, model, provider: client, scheduler };
   };
 
   const deps: EngineDeps = {
@@ -158,7 +166,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
       if (changes.scheduler) schedulerOpts = { ...schedulerOpts, ...changes.scheduler };
       for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
       remember();
-      lanes.clear();
+      clients.clear();
       schedulers.clear();
     },
     close: async () => {},

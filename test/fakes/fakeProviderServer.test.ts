@@ -58,7 +58,7 @@ afterAll(async () => {
 
 afterEach(() => {
   // Tests share one server; undo what a test changed.
-  server.configure({ apiKeys: null, rpm: null, tpm: null, faults: null, answer: null, latencyMs: 5 });
+  server.configure({ apiKeys: null, rpm: null, tpm: null, faults: null, answer: null, latencyMs: 5, limitWindowMs: 60_000 });
   server.resetStats();
   server.resetLimits();
 });
@@ -314,6 +314,37 @@ describe('errors', () => {
     expect(oerr).toBeInstanceOf(OpenAI.RateLimitError);
     expect(Number((oerr as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((oerr as InstanceType<typeof OpenAI.RateLimitError>).type).toBe('requests');
+  });
+
+  it('rpm window: OpenAI headers count it down and say truthfully when it is whole again; a shorter window scales it', async () => {
+    server.configure({ rpm: { 'gpt-4o': 3 }, limitWindowMs: 400 });
+    const seen: Array<{ remaining: number; resetMs: number }> = [];
+    for (let i = 0; i < 3; i++) {
+      const { response } = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).withResponse();
+      expect(response.headers.get('x-ratelimit-limit-requests')).toBe('3');
+      const reset = response.headers.get('x-ratelimit-reset-requests')!;
+      expect(reset).toMatch(/^\d+ms$/);
+      seen.push({ remaining: Number(response.headers.get('x-ratelimit-remaining-requests')), resetMs: parseInt(reset, 10) });
+    }
+    expect(seen.map((x) => x.remaining)).toEqual([2, 1, 0]);
+    // Whole again when the newest request leaves the 400 ms window, never later.
+    for (const x of seen) expect(x.resetMs).toBeGreaterThan(300);
+    for (const x of seen) expect(x.resetMs).toBeLessThanOrEqual(400);
+    const err = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    await new Promise((r) => setTimeout(r, Math.max(...seen.map((x) => x.resetMs)) + 20));
+    await expect(openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })).resolves.toBeTruthy();
+    server.configure({ limitWindowMs: 60_000 });
+  });
+
+  it('storm: random 429s carry retry-after and headers showing the budget left', async () => {
+    server.configure({ faults: { rate: 1, kinds: ['429'], seed: 7 } });
+    const err = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.RateLimitError);
+    const h = (err as InstanceType<typeof OpenAI.RateLimitError>).headers;
+    expect(h.get('retry-after')).toBe('1');
+    expect(Number(h.get('x-ratelimit-remaining-requests'))).toBeGreaterThan(1000);
   });
 
   it('tpm: a request larger than the limit is 413 on Groq and 429 "Request too large" on OpenAI', async () => {

@@ -72,6 +72,11 @@ export interface FakeServerOptions {
   rpm?: PerModel<number> | null;
   /** Tokens per minute, per model; a single request above it gets 413 (Groq) / 429 (OpenAI). */
   tpm?: PerModel<number> | null;
+  /**
+   * Length of the rpm/tpm windows (a sliding log per model), ms; default 60 000. Benchmarks
+   * shorten it (rpm 60 over 6 s = 600/min) to measure the same pacing in seconds.
+   */
+  limitWindowMs?: number;
   /** Seeded random faults, or a function choosing one per request. */
   faults?: { rate: number; kinds: readonly FaultKind[]; seed?: number } | ((info: FaultInfo) => FaultKind | null) | null;
   /** Override the answer; return undefined to fall back to the heuristics, a string to send it verbatim. */
@@ -220,12 +225,9 @@ function goDuration(ms: number, decimals: number): string {
   return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${sStr}s`;
 }
 
-/** OpenAI's header durations: "12ms", "1s", "6m0s". */
+/** OpenAI's header durations, Go style: "12ms", "1s", "5.6s", "6m0s" (to the ms, so a client can pace exactly). */
 function openaiDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  const totalS = Math.round(ms / 1000);
-  const m = Math.floor(totalS / 60);
-  return m ? `${m}m${totalS - m * 60}s` : `${totalS}s`;
+  return goDuration(ms, 3);
 }
 
 function perModel<T>(v: PerModel<T> | null | undefined, model: string): T | null {
@@ -390,6 +392,7 @@ interface Resolved {
   retired: readonly string[];
   rpm: FakeServerOptions['rpm'];
   tpm: FakeServerOptions['tpm'];
+  limitWindowMs: number;
   faults: FakeServerOptions['faults'];
   answer: FakeServerOptions['answer'];
   maxBodyBytes: number;
@@ -411,6 +414,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     retired: DEFAULT_RETIRED,
     rpm: null,
     tpm: null,
+    limitWindowMs: 60_000,
     faults: null,
     answer: null,
     maxBodyBytes: 4 * 1024 * 1024,
@@ -432,6 +436,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     retired: o.retired ?? prev.retired,
     rpm: has('rpm') ? o.rpm : prev.rpm,
     tpm: has('tpm') ? o.tpm : prev.tpm,
+    limitWindowMs: o.limitWindowMs ?? prev.limitWindowMs,
     faults: has('faults') ? o.faults : prev.faults,
     answer: has('answer') ? o.answer : prev.answer,
     maxBodyBytes: o.maxBodyBytes ?? prev.maxBodyBytes,
@@ -574,7 +579,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   }
 
   function pruned<T extends { t: number } | number>(list: T[], now: number): T[] {
-    const cutoff = now - 60_000;
+    const cutoff = now - opts.limitWindowMs;
     while (list.length) {
       const first = list[0] as T;
       const t = typeof first === 'number' ? first : first.t;
@@ -598,29 +603,44 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const now = Date.now();
     const w = windowOf(model, now);
     const tpm = perModel(opts.tpm, model);
+    const rpm = perModel(opts.rpm, model);
+    const W = opts.limitWindowMs;
+    // An enforced window reports, truthfully, when it is whole again: once its newest entry
+    // leaves it. Otherwise the figures of a provider refilling continuously (OpenAI: "12ms").
+    // A limit not enforced never runs out: a server that refuses nothing must not say the budget
+    // is gone (clients pace by these), so its remaining count stops at half the nominal limit.
+    const left = (limit: number, used: number, enforced: boolean): number =>
+      enforced ? Math.max(0, limit - used) : Math.max(limit - used, Math.ceil(limit / 2));
+    const resetTokensMs = (limitTokens: number): number => {
+      const newest = w.toks.at(-1);
+      return tpm !== null ? (newest ? newest.t + W - now : 0) : (w.usedTokens * W) / limitTokens;
+    };
     if (api === 'groq') {
       const limitTokens = tpm ?? GROQ_HEADER_TPM;
       const usedDay = dayCount.get(model) ?? 0;
-      const remainingTokens = Math.max(0, limitTokens - w.usedTokens);
+      const remainingTokens = left(limitTokens, w.usedTokens, tpm !== null);
       return {
         'x-ratelimit-limit-requests': String(GROQ_RPD),
         'x-ratelimit-limit-tokens': String(limitTokens),
-        'x-ratelimit-remaining-requests': String(Math.max(0, GROQ_RPD - usedDay)),
+        'x-ratelimit-remaining-requests': String(left(GROQ_RPD, usedDay, false)),
         'x-ratelimit-remaining-tokens': String(remainingTokens),
         // Time until the buckets are full again.
         'x-ratelimit-reset-requests': goDuration((Math.min(usedDay, GROQ_RPD) * 86_400_000) / GROQ_RPD, 2),
-        'x-ratelimit-reset-tokens': goDuration((w.usedTokens * 60_000) / limitTokens, 2),
+        'x-ratelimit-reset-tokens': goDuration(resetTokensMs(limitTokens), 2),
       };
     }
-    const limitReq = perModel(opts.rpm, model) ?? OPENAI_HEADER_RPM;
+    // Groq's request headers count the day (above), so its per-minute window shows only in 429s;
+    // OpenAI's count the minute.
+    const limitReq = rpm ?? OPENAI_HEADER_RPM;
+    const newestReq = w.reqs.at(-1);
     const limitTokens = tpm ?? OPENAI_HEADER_TPM;
     return {
       'x-ratelimit-limit-requests': String(limitReq),
       'x-ratelimit-limit-tokens': String(limitTokens),
-      'x-ratelimit-remaining-requests': String(Math.max(0, limitReq - w.reqs.length)),
-      'x-ratelimit-remaining-tokens': String(Math.max(0, limitTokens - w.usedTokens)),
-      'x-ratelimit-reset-requests': openaiDuration(60_000 / limitReq),
-      'x-ratelimit-reset-tokens': openaiDuration((w.usedTokens * 60_000) / limitTokens),
+      'x-ratelimit-remaining-requests': String(left(limitReq, w.reqs.length, rpm !== null)),
+      'x-ratelimit-remaining-tokens': String(left(limitTokens, w.usedTokens, tpm !== null)),
+      'x-ratelimit-reset-requests': openaiDuration(rpm !== null ? (newestReq !== undefined ? newestReq + W - now : 0) : 60_000 / limitReq),
+      'x-ratelimit-reset-tokens': openaiDuration(resetTokensMs(limitTokens)),
     };
   }
 
@@ -867,7 +887,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const rpm = perModel(opts.rpm, c.model);
     if (tpm !== null && requestedTokens > tpm) return tooLarge(c.api, c.model, tpm, requestedTokens);
     if (rpm !== null && w.reqs.length >= rpm) {
-      const waitMs = Math.max(1, (w.reqs[0] ?? now) + 60_000 - now);
+      const waitMs = Math.max(1, (w.reqs[0] ?? now) + opts.limitWindowMs - now);
       return rateLimited(c, 'requests', rpm, w.reqs.length, 1, waitMs);
     }
     if (tpm !== null && w.usedTokens + requestedTokens > tpm) {
@@ -876,7 +896,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       let waitMs = 1;
       for (const e of w.toks) {
         free += e.tokens;
-        waitMs = Math.max(1, e.t + 60_000 - now);
+        waitMs = Math.max(1, e.t + opts.limitWindowMs - now);
         if (free >= requestedTokens) break;
       }
       return rateLimited(c, 'tokens', tpm, w.usedTokens, requestedTokens, waitMs);

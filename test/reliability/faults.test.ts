@@ -93,39 +93,5 @@ describe('rate limits', () => {
       fake.configure({ tpm: null });
     }
   });
-
-  it('survives a 429 storm: every ticket completes or says why, retries stay within the cap, and concurrency recovers afterwards', async () => {
-    const rt = await runtime({ maxRetries: 3, maxConcurrency: 16 });
-    // A storm: half of the next 40 calls get 429 (retry-after 1 s), then the sky clears.
-    let n = 0;
-    fake.configure({ faults: () => (n++ < 40 && n % 2 === 0 ? '429' : null) });
-    const attempts: AttemptRecord[] = [];
-    const tickets = Array.from({ length: 12 }, (_, i) => ({ id: `S${i}`, text: `${TICKET.text} (case ${i})` }));
-    const minLimit = { groq: 16 };
-    const watch = setInterval(() => {
-      const s = rt.schedulerStates().groq;
-      if (s) minLimit.groq = Math.min(minLimit.groq, s.concurrencyLimit);
-    }, 5);
-    try {
-      const during = await Promise.all(tickets.map((t) => triageTicket(rt.deps, t, ASSIGN, { onAttempt: (a) => attempts.push(a) })));
-      for (const r of during) {
-        for (const t of Object.values(r.tasks)) {
-          if (t.status === 'error') expect(t.error?.code).toBe('RATE_LIMITED');
-          if (t.status === 'skipped') expect(t.error?.message).toMatch(/platform|product/);
-        }
-      }
-      expect(Math.max(...attempts.map((a) => a.attempt))).toBeLessThanOrEqual(4);
-      expect(attempts.some((a) => a.error?.code === 'RATE_LIMITED')).toBe(true);
-      expect(minLimit.groq).toBeLessThan(16);
-      // After the storm: enough successes grow the limit back to its maximum.
-      for (let round = 0; round < 30 && rt.schedulerStates().groq!.concurrencyLimit < 16; round++) {
-        const after = await Promise.all(tickets.map((t) => triageTicket(rt.deps, t, ASSIGN)));
-        for (const r of after) for (const t of Object.values(r.tasks)) expect(t.status).toBe('ok');
-      }
-      expect(rt.schedulerStates().groq!.concurrencyLimit).toBe(16);
-    } finally {
-      clearInterval(watch);
-      fake.configure({ faults: null });
-    }
-  });
+  // 429 storms, per-model limits and header pacing: test/reliability/rateLimits.test.ts.
 });

@@ -222,7 +222,10 @@ describe('--rpm', () => {
     expect(rpmFor({ groq: 30 }, BASE)).toBeNull();
     const { deps } = fakeDeps();
     const shared = withRateLimits(deps, { groq: 30 });
-    expect(shared.deps.lane(A).scheduler).toBe(shared.deps.lane(B).scheduler);
+    // One bucket (scheduler tests: 'shares one rpm bucket …'), but each model its own scheduler:
+    // one model's 429s and headers never hold the other back.
+    expect(shared.deps.lane(A).scheduler).not.toBe(shared.deps.lane(B).scheduler);
+    expect(Object.keys(shared.states()).sort()).toEqual([A, B].sort());
     const own = withRateLimits(deps, { 'groq:*': 30 });
     expect(own.deps.lane(A).scheduler).not.toBe(own.deps.lane(B).scheduler);
     expect(own.deps.lane(BASE).scheduler).toBe(deps.lane(BASE).scheduler);

@@ -1,10 +1,11 @@
 // Requests-per-minute limits for long runs (`--rpm`): per provider (one bucket shared by its
 // models) or per model (its own bucket; Groq and OpenAI both count limits per model). They feed
-// the scheduler's rpm bucket; the engine's lanes are wrapped so the runtime itself is unchanged.
+// an rpm bucket in front of each model's scheduler; the engine's lanes are wrapped so the runtime
+// itself is unchanged.
 import { AppError } from '../../shared/errors.ts';
 import type { EngineDeps, Lane } from '../graph/engine.ts';
 import { PROVIDER_IDS, parseModelSpec } from '../models.ts';
-import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from '../providers/scheduler.ts';
+import { ProviderScheduler, RpmBucket, type SchedulerOptions, type SchedulerState } from '../providers/scheduler.ts';
 
 /** Keys: `*` (every provider), a provider (`groq`), `provider:*` (each model of it alone) or a model spec. */
 export type RpmLimits = Record<string, number>;
@@ -53,24 +54,30 @@ export function rpmFor(limits: RpmLimits, spec: string): { key: string; rpm: num
 }
 
 /**
- * Engine deps whose lanes go through rpm-limited schedulers. Buckets start with one token (not a
- * minute's worth): a full minute's burst at start would overrun a provider that counts a sliding
- * 60-second window, and the pacing then keeps the rate just at the limit.
+ * Engine deps whose lanes go through rpm-limited schedulers, one per model (limits, headers and
+ * 429s are per model); a provider-wide limit is one bucket those schedulers share. Buckets start
+ * with one token (not a minute's worth): a full minute's burst at start would overrun a provider
+ * that counts a sliding 60-second window, and the pacing then keeps the rate just at the limit.
  */
 export function withRateLimits(
   deps: EngineDeps,
   limits: RpmLimits,
-  scheduler: Omit<SchedulerOptions, 'rpm' | 'rpmBurst' | 'label'> = {},
+  scheduler: Omit<SchedulerOptions, 'rpm' | 'rpmBurst' | 'rpmBucket' | 'label'> = {},
 ): { deps: EngineDeps; states(): Record<string, SchedulerState> } {
+  const buckets = new Map<string, RpmBucket>();
   const schedulers = new Map<string, ProviderScheduler>();
+  const now = scheduler.now ?? (() => performance.now());
   const lane = (spec: string): Lane => {
     const base = deps.lane(spec);
     const limit = rpmFor(limits, spec);
     if (!limit) return base;
-    let s = schedulers.get(limit.key);
+    const key = `${base.providerId}:${base.model}`;
+    let s = schedulers.get(key);
     if (!s) {
-      s = new ProviderScheduler({ ...scheduler, label: LABELS[base.providerId] ?? base.providerId, rpm: limit.rpm, rpmBurst: 1 });
-      schedulers.set(limit.key, s);
+      let bucket = buckets.get(limit.key);
+      if (!bucket) buckets.set(limit.key, (bucket = new RpmBucket(limit.rpm, 1, now())));
+      s = new ProviderScheduler({ ...scheduler, label: LABELS[base.providerId] ?? base.providerId, rpmBucket: bucket });
+      schedulers.set(key, s);
     }
     return { ...base, scheduler: s };
   };

@@ -11,7 +11,12 @@ export interface SchedulerLike {
   run<T>(
     /** `queuedMs`: how long this attempt waited for a free slot (concurrency, rate limit), when the scheduler knows. */
     attempt: (signal: AbortSignal, attemptNo: number, queuedMs?: number) => Promise<T>,
-    opts: { signal?: AbortSignal; timeoutMs: number },
+    opts: {
+      signal?: AbortSignal;
+      timeoutMs: number;
+      /** What a successful attempt says about the provider's limits (headers, tokens used), for pacing. */
+      observe?: (value: T) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null } | null;
+    },
   ): Promise<{ value: T; attempts: number }>;
 }
 
@@ -180,6 +185,7 @@ export async function triageTicket(
             if (!parsed.ok) {
               throw new ProviderError({
                 code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= invalidRetries,
+                rateLimit: response.rateLimit,
               });
             }
             opts.onAttempt?.({
@@ -201,7 +207,7 @@ export async function triageTicket(
             throw e;
           }
         },
-        { signal: opts.signal, timeoutMs },
+        { signal: opts.signal, timeoutMs, observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response) }) },
       );
       const r = value.response;
       res.status = 'ok';
@@ -274,6 +280,11 @@ export async function triageTicket(
     };
     schedule();
   });
+}
+
+/** Tokens a call used, when the provider said. */
+function tokensOf(r: ChatResponse): number | null {
+  return r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderScheduler, type AttemptOutcome, type SchedulerOptions } from './scheduler.ts';
-import { ProviderError } from './types.ts';
+import { ProviderScheduler, RpmBucket, type AttemptOutcome, type SchedulerOptions } from './scheduler.ts';
+import { ProviderError, type RateLimitInfo } from './types.ts';
 
 // A fake clock: sleep() registers a timer, advance() fires due timers in time order and lets
 // the promise chains they unblock run before looking for the next one.
@@ -57,8 +57,11 @@ function setup(opts: SchedulerOptions = {}) {
 }
 
 const err5xx = () => new ProviderError({ code: 'PROVIDER_ERROR', message: 'Groq server error (503).', status: 503, retryable: true });
-const err429 = (retryAfterMs: number | null = null) =>
-  new ProviderError({ code: 'RATE_LIMITED', message: 'Groq rate limit reached (429).', status: 429, retryable: true, retryAfterMs });
+const rl = (o: Partial<RateLimitInfo>): RateLimitInfo => ({
+  limitRequests: null, remainingRequests: null, resetRequestsMs: null, limitTokens: null, remainingTokens: null, resetTokensMs: null, ...o,
+});
+const err429 = (retryAfterMs: number | null = null, rateLimit: Partial<RateLimitInfo> | null = null) =>
+  new ProviderError({ code: 'RATE_LIMITED', message: 'Groq rate limit reached (429).', status: 429, retryable: true, retryAfterMs, rateLimit: rateLimit && rl(rateLimit) });
 
 /** A controllable attempt: each call returns a promise the test settles. */
 function manual<T = string>() {
@@ -235,8 +238,8 @@ describe('ProviderScheduler concurrency', () => {
     expect(s.state()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 
-  it('halves the limit on a 429 (once per overload), down to 1, and grows back after successes', async () => {
-    const { clock, s } = setup({ maxConcurrency: 8, successesToGrow: 2, maxRetries: 0 });
+  it('halves the limit on a 429 without rate-limit headers (once per overload), down to 1, and grows back by one per success', async () => {
+    const { clock, s } = setup({ maxConcurrency: 8, maxRetries: 0, rateLimitBudgetMs: 0 });
     const limits: number[] = [];
     s.onStateChange((st) => { if (limits.at(-1) !== st.concurrencyLimit) limits.push(st.concurrencyLimit); });
 
@@ -265,30 +268,78 @@ describe('ProviderScheduler concurrency', () => {
     slow.calls[1]?.resolve('y');
     await Promise.all([a, b]);
 
-    // +1 per 2 consecutive successes, back up to the max and no further.
+    // Two successes already grew it to 3; five more restore the max, and no further.
+    expect(s.state().concurrencyLimit).toBe(3);
     for (let i = 0; i < 20; i++) await s.run(async () => 'ok', { timeoutMs: 1000 });
     expect(s.state().concurrencyLimit).toBe(8);
     expect(limits).toEqual([8, 4, 2, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('holds every queued call while cooling down after a 429 with retry-after', async () => {
+  it('keeps its concurrency when a 429 comes with headers showing budget left (a storm, not our load)', async () => {
+    const { clock, s } = setup({ maxConcurrency: 8 });
+    const m = manual();
+    const runs = Array.from({ length: 8 }, () => s.run(m.fn, { timeoutMs: 60_000 }));
+    await clock.advance(0);
+    for (const c of m.calls.slice(0, 4)) c.reject(err429(1000, { remainingRequests: 4000, remainingTokens: 700_000 }));
+    await clock.advance(0);
+    expect(s.state().concurrencyLimit).toBe(8);
+    await clock.advance(1000);
+    for (const c of m.calls) c.resolve('ok');
+    await Promise.all(runs);
+    expect(s.state().concurrencyLimit).toBe(8);
+  });
+
+  it('makes only the call that got a 429 wait its retry-after; the others go on', async () => {
     const { clock, s } = setup({ maxConcurrency: 4 });
     const m = manual();
     const first = s.run(m.fn, { timeoutMs: 60_000 });
     await clock.advance(0);
     m.calls[0]?.reject(err429(3000));
     await clock.advance(0);
-    expect(s.state().cooling).toBe(true);
-    const later = s.run(m.fn, { timeoutMs: 60_000 });
-    await clock.advance(2999);
-    expect(m.calls).toHaveLength(1);
-    expect(s.state().queued).toBe(1);
-    await clock.advance(1);
-    expect(m.calls.map((c) => c.attemptNo).sort()).toEqual([1, 1, 2]);
     expect(s.state().cooling).toBe(false);
-    for (const c of m.calls.slice(1)) c.resolve(c.attemptNo === 2 ? 'retry' : 'later');
-    await expect(first).resolves.toEqual({ value: 'retry', attempts: 2 });
+    const later = s.run(m.fn, { timeoutMs: 60_000 });
+    await clock.advance(0);
+    // The new call is dispatched at once; the 429'd one retries after exactly 3 s.
+    expect(m.calls.map((c) => c.attemptNo)).toEqual([1, 1]);
+    m.calls[1]?.resolve('later');
     await expect(later).resolves.toEqual({ value: 'later', attempts: 1 });
+    await clock.advance(2999);
+    expect(m.calls).toHaveLength(2);
+    await clock.advance(1);
+    expect(m.calls.map((c) => c.attemptNo)).toEqual([1, 1, 2]);
+    m.calls[2]?.resolve('retry');
+    await expect(first).resolves.toEqual({ value: 'retry', attempts: 2 });
+  });
+
+  it('retries 429s with short waits as often as it takes, beyond maxRetries', async () => {
+    const { clock, s } = setup({ maxRetries: 3, retryAfterCapMs: 20_000 });
+    let n = 0;
+    const p = s.run(async () => { n++; if (n <= 12) throw err429(1000); return 'ok'; }, { timeoutMs: 10_000 });
+    await clock.advance(13_000);
+    await expect(p).resolves.toEqual({ value: 'ok', attempts: 13 });
+    expect(clock.t).toBe(13_000);
+  });
+
+  it('gives up on 429s clearly once one call has waited its whole rate-limit budget', async () => {
+    const { clock, s } = setup({ retryAfterCapMs: 2000, rateLimitBudgetMs: 10_000 });
+    let n = 0;
+    const settled = s.run(async () => { n++; throw err429(2000); }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    await clock.advance(60_000);
+    const e = (await settled) as ProviderError;
+    expect(n).toBe(6); // 5 waits of 2 s fill the 10 s budget; the 6th 429 is final
+    expect(e.code).toBe('RATE_LIMITED');
+    expect(e.retryable).toBe(false);
+    expect(e.message).toBe('Groq kept answering 429 (rate limited) for 10s, the most one call waits (10s, 10× the retry-after cap); try later or raise the cap. (after 6 attempts)');
+  });
+
+  it('still counts other transient failures against maxRetries when 429s come between them', async () => {
+    const { clock, s } = setup({ maxRetries: 2 });
+    let n = 0;
+    const settled = s.run(async () => { n++; throw n % 2 ? err429(100) : err5xx(); }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    await clock.advance(60_000);
+    const e = (await settled) as ProviderError;
+    expect(e.code).toBe('PROVIDER_ERROR');
+    expect(n).toBe(6); // 429, 503, 429, 503, 429, 503: the third 503 is one more than maxRetries
   });
 
   it('lets a retry go ahead of calls that queued while it backed off', async () => {
@@ -314,13 +365,13 @@ describe('ProviderScheduler concurrency', () => {
     expect(order).toEqual(['A1', 'B1', 'A2', 'C1']);
   });
 
-  it('leaves no timer behind when the only call waiting out a cool-down is cancelled', async () => {
-    const { clock, s } = setup({ maxRetries: 0 });
-    await s.run(async () => { throw err429(10_000); }, { timeoutMs: 1000 }).catch(() => undefined);
+  it('leaves no timer behind when the only call held by the rate-limit headers is cancelled', async () => {
+    const { clock, s } = setup();
+    await s.run(async () => 'x', { timeoutMs: 1000, observe: () => ({ rateLimit: rl({ remainingRequests: 0, resetRequestsMs: 10_000 }), tokens: null }) });
     const ctl = new AbortController();
     const waiting = s.run(async () => 'x', { timeoutMs: 1000, signal: ctl.signal }).catch((e: unknown) => e);
     await clock.advance(0);
-    expect(s.state()).toMatchObject({ cooling: true, queued: 1 });
+    expect(s.state()).toMatchObject({ cooling: true, queued: 1, heldUntil: 10_000 });
     expect(clock.pending()).toEqual([10_000]);
     ctl.abort();
     expect(((await waiting) as ProviderError).code).toBe('CANCELLED');
@@ -359,5 +410,94 @@ describe('ProviderScheduler concurrency', () => {
     m.calls[0]?.resolve('a');
     await a;
     expect(ran).toBe(false);
+  });
+});
+
+describe('ProviderScheduler pacing by the rate-limit headers', () => {
+  const seen = (o: Partial<RateLimitInfo>, tokens: number | null = null) => () => ({ rateLimit: rl(o), tokens });
+
+  it('sends no more calls than the remaining requests, then holds the rest until the reset', async () => {
+    const { clock, s } = setup({ maxConcurrency: 16 });
+    // The first answer says two requests are left in a window that resets in 2 s.
+    await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ limitRequests: 600, remainingRequests: 2, resetRequestsMs: 2000 }) });
+    const starts: number[] = [];
+    const runs = Array.from({ length: 5 }, () => s.run(async () => { starts.push(clock.t); return 1; }, { timeoutMs: 1000 }));
+    await clock.advance(0);
+    expect(starts).toEqual([0, 0]);
+    expect(s.state()).toMatchObject({ cooling: true, heldUntil: 2000, queued: 3 });
+    await clock.advance(1999);
+    expect(starts).toEqual([0, 0]);
+    await clock.advance(1);
+    expect(starts).toEqual([0, 0, 2000, 2000, 2000]);
+    await Promise.all(runs);
+  });
+
+  it('counts a newer reading, not an older one that arrives late', async () => {
+    const { clock, s } = setup();
+    const m = manual();
+    const older = s.run(m.fn, { timeoutMs: 60_000, observe: seen({ remainingRequests: 0, resetRequestsMs: 5000 }) });
+    const newer = s.run(m.fn, { timeoutMs: 60_000, observe: seen({ remainingRequests: 50, resetRequestsMs: 5000 }) });
+    await clock.advance(0);
+    m.calls[1]?.resolve('newer');
+    await newer;
+    m.calls[0]?.resolve('older');
+    await older;
+    let ran = false;
+    await s.run(async () => { ran = true; return 1; }, { timeoutMs: 1000 });
+    expect(ran).toBe(true);
+    expect(clock.t).toBe(0);
+  });
+
+  it('holds calls when the remaining tokens would not cover another call of the usual size', async () => {
+    const { clock, s } = setup();
+    // Calls use about 400 tokens; 1000 are left until the tokens reset in 3 s.
+    await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ remainingTokens: 1000, resetTokensMs: 3000 }, 400) });
+    const starts: number[] = [];
+    const runs = Array.from({ length: 4 }, () => s.run(async () => { starts.push(clock.t); return 1; }, { timeoutMs: 1000 }));
+    await clock.advance(0);
+    expect(starts).toEqual([0, 0]);
+    await clock.advance(3000);
+    expect(starts).toEqual([0, 0, 3000, 3000]);
+    await Promise.all(runs);
+  });
+
+  it('holds the model after a 429 whose headers say its requests are used up', async () => {
+    const { clock, s } = setup();
+    const m = manual();
+    const first = s.run(m.fn, { timeoutMs: 60_000 });
+    await clock.advance(0);
+    m.calls[0]?.reject(err429(1000, { remainingRequests: 0, resetRequestsMs: 4000 }));
+    await clock.advance(0);
+    const later = s.run(m.fn, { timeoutMs: 60_000 });
+    await clock.advance(3999);
+    // The 429'd call's own wait (1 s) is over, but the model has nothing left until 4 s.
+    expect(m.calls).toHaveLength(1);
+    await clock.advance(1);
+    expect(m.calls).toHaveLength(3);
+    for (const c of m.calls.slice(1)) c.resolve('ok');
+    await Promise.all([first, later]);
+  });
+
+  it('does not hold calls for a reset further away than the retry-after cap (the server then says why)', async () => {
+    const { clock, s } = setup({ retryAfterCapMs: 20_000 });
+    // Groq's request headers count per day: a used-up day resets in hours.
+    await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ limitRequests: 1000, remainingRequests: 0, resetRequestsMs: 5 * 3_600_000 }) });
+    let ran = false;
+    await s.run(async () => { ran = true; return 1; }, { timeoutMs: 1000 });
+    expect(ran).toBe(true);
+    expect(clock.t).toBe(0);
+  });
+
+  it('shares one rpm bucket between schedulers (a provider-wide --rpm)', async () => {
+    const clock = new FakeClock();
+    const bucket = new RpmBucket(60, 1, 0);
+    const mk = () => new ProviderScheduler({ sleep: clock.sleep, now: clock.now, random: () => 1, rpmBucket: bucket });
+    const [a, b] = [mk(), mk()];
+    const starts: string[] = [];
+    const runs = [a, b, a, b].map((s, i) => s.run(async () => { starts.push(`${i}@${clock.t}`); return i; }, { timeoutMs: 1000 }));
+    await clock.advance(3000);
+    // One call a second across both models, whichever model's call goes.
+    expect(starts.map((x) => x.split('@')[1])).toEqual(['0', '1000', '2000', '3000']);
+    await Promise.all(runs);
   });
 });

@@ -1,9 +1,12 @@
-// One scheduler per provider+key: bounded retries with backoff, retry-after honoured up to a
-// cap, adaptive concurrency (AIMD on 429s) over a FIFO queue, an optional requests-per-minute
-// bucket, and a per-attempt timeout. Providers make one HTTP attempt; this decides the rest.
+// One scheduler per model (provider + model id, as Groq and OpenAI count limits per model): calls
+// queue FIFO behind an adaptive concurrency limit, are paced by the provider's x-ratelimit-*
+// headers before a 429 happens, and are retried — a 429 waits exactly its retry-after and only
+// the call that got it waits, within a time budget; other transient failures get bounded retries
+// with full-jitter backoff. Plus an optional requests-per-minute bucket (which may be shared) and
+// a per-attempt timeout. Providers make one HTTP attempt; this decides the rest.
 import { AppError } from '../../shared/errors.ts';
 import { formatDuration } from './classifyError.ts';
-import { ProviderError } from './types.ts';
+import { ProviderError, type RateLimitInfo } from './types.ts';
 
 /** One attempt as the caller records it (every attempt, ok or failed). */
 export interface AttemptOutcome {
@@ -14,7 +17,7 @@ export interface AttemptOutcome {
   /** Clock reading when the attempt was dispatched. */
   startedAt: number;
   durationMs: number;
-  /** Time spent waiting for a slot (queue, cooling, rpm) before this attempt. */
+  /** Time spent waiting for a slot (queue, rate-limit hold, rpm) before this attempt. */
   queuedMs: number;
   /** Wait before the next attempt; null when there is none. */
   nextDelayMs: number | null;
@@ -24,8 +27,10 @@ export interface SchedulerState {
   inFlight: number;
   queued: number;
   concurrencyLimit: number;
-  /** A 429 asked everyone to hold off; queued calls wait until it passes. */
+  /** The provider's rate-limit headers say the model's budget is used up; queued calls wait for its reset. */
   cooling: boolean;
+  /** Clock reading until which queued calls are held for that reason; null when they are not. */
+  heldUntil: number | null;
   /** Clock reading when the last call now backing off will retry; null when none is. */
   retryingUntil: number | null;
 }
@@ -35,37 +40,62 @@ export interface SchedulerOptions {
   label?: string;
   /** Upper bound and starting point of the adaptive concurrency limit. Default 16. */
   maxConcurrency?: number;
-  /** Retries after the first attempt. Default 3. */
+  /** Retries after the first attempt for failures other than 429 (5xx, timeouts, resets). Default 3. */
   maxRetries?: number;
   /** Backoff base and cap, ms. Defaults 500 and 8000. */
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Longest server-requested wait honoured, ms; longer ones fail at once. Default 20 000. */
   retryAfterCapMs?: number;
+  /**
+   * How long one call may keep retrying 429s, from its first attempt, ms: any number of retries
+   * while the waits are short. Default 10 × retryAfterCapMs.
+   */
+  rateLimitBudgetMs?: number;
   /** Requests per minute (developer plans); null/undefined = unlimited. */
   rpm?: number | null;
   /** Requests that may go at once from a full rpm bucket. Default = rpm. */
   rpmBurst?: number;
-  /** Consecutive successes before the concurrency limit grows by one. Default 8. */
-  successesToGrow?: number;
+  /** A bucket shared with other schedulers (one --rpm for all of a provider's models); overrides rpm. */
+  rpmBucket?: RpmBucket;
   /** Injected for tests: must reject when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
   random?: () => number;
 }
 
-export interface RunOptions {
+/** What a successful attempt tells the scheduler about the provider's limits. */
+export interface AttemptObservation {
+  rateLimit: RateLimitInfo | null;
+  /** Tokens the call used (input + output), to pace by the tokens-per-minute headers. */
+  tokens: number | null;
+}
+
+export interface RunOptions<T = unknown> {
   signal?: AbortSignal;
   /** Per-attempt timeout, ms. */
   timeoutMs: number;
   onAttempt?: (a: AttemptOutcome) => void;
+  /** Reads the rate-limit headers and usage of a successful attempt (failed ones carry theirs). */
+  observe?: (value: T) => AttemptObservation | null;
 }
 
 interface Waiter {
-  resolve: () => void;
+  /** Called with the attempt's dispatch number. */
+  resolve: (seq: number) => void;
   reject: (e: ProviderError) => void;
   detach: () => void;
 }
+
+/** A rate-limit reading: what the server had left as of the attempt `seq`, and when it is whole again. */
+interface Reading {
+  remaining: number;
+  resetAt: number;
+  seq: number;
+}
+
+/** Used when a provider sends a remaining count without its reset time. */
+const UNKNOWN_RESET_MS = 1000;
 
 /** Sleep that rejects with the signal's reason on abort. */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -86,11 +116,34 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
+/** A requests-per-minute token bucket; one may serve several schedulers. */
+export class RpmBucket {
+  readonly #rate: number;
+  readonly #burst: number;
+  #tokens: number;
+  #at: number;
+  constructor(rpm: number, burst: number, now: number) {
+    this.#rate = rpm / 60_000;
+    this.#burst = Math.max(1, burst);
+    this.#tokens = this.#burst;
+    this.#at = now;
+  }
+  /** Takes a token and returns 0, or returns the ms until one is there. */
+  take(t: number): number {
+    this.#tokens = Math.min(this.#burst, this.#tokens + (t - this.#at) * this.#rate);
+    this.#at = t;
+    // The epsilon absorbs float error so a wake-up at the computed time finds a whole token.
+    if (this.#tokens < 1 - 1e-9) return (1 - this.#tokens) / this.#rate;
+    this.#tokens = Math.max(0, this.#tokens - 1);
+    return 0;
+  }
+}
+
 const cancelled = (): ProviderError => new ProviderError({ code: 'CANCELLED', message: 'Cancelled.' });
 
 const ATTEMPT_SETTLED = Object.freeze({ settled: true });
 
-/** Retries, paces and limits calls to one provider account. */
+/** Retries, paces and limits calls to one model. */
 export class ProviderScheduler {
   readonly #label: string;
   readonly #max: number;
@@ -98,9 +151,8 @@ export class ProviderScheduler {
   readonly #base: number;
   readonly #cap: number;
   readonly #retryAfterCap: number;
-  readonly #rpm: number | null;
-  readonly #burst: number;
-  readonly #grow: number;
+  readonly #rateBudget: number;
+  readonly #bucket: RpmBucket | null;
   readonly #sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly #now: () => number;
   readonly #random: () => number;
@@ -108,12 +160,16 @@ export class ProviderScheduler {
   #limit: number;
   #inFlight = 0;
   #queue: Waiter[] = [];
-  #streak = 0;
   /** Bumped at each halving; attempts dispatched before it report the same overload. */
   #epoch = 0;
-  #coolUntil = Number.NEGATIVE_INFINITY;
-  #tokens: number;
-  #tokensAt: number;
+  /** Attempts dispatched so far; readings count what was dispatched after them. */
+  #dispatched = 0;
+  /** Dispatch numbers of the attempts in flight. */
+  #open = new Set<number>();
+  #requests: Reading | null = null;
+  #tokens: Reading | null = null;
+  /** Mean tokens per call (moving average), for the tokens-per-minute reading. */
+  #tokensPerCall: number | null = null;
   #wakeAt: number | null = null;
   #wakeCtl: AbortController | null = null;
   #backoffEnds = new Map<symbol, number>();
@@ -126,25 +182,25 @@ export class ProviderScheduler {
     this.#base = opts.baseDelayMs ?? 500;
     this.#cap = opts.maxDelayMs ?? 8000;
     this.#retryAfterCap = opts.retryAfterCapMs ?? 20_000;
-    this.#rpm = opts.rpm != null && opts.rpm > 0 ? opts.rpm : null;
-    this.#burst = Math.max(1, opts.rpmBurst ?? this.#rpm ?? 1);
-    this.#grow = Math.max(1, opts.successesToGrow ?? 8);
+    this.#rateBudget = Math.max(0, opts.rateLimitBudgetMs ?? 10 * this.#retryAfterCap);
     this.#sleep = opts.sleep ?? abortableSleep;
     this.#now = opts.now ?? (() => performance.now());
     this.#random = opts.random ?? Math.random;
     this.#limit = this.#max;
-    this.#tokens = this.#burst;
-    this.#tokensAt = this.#now();
+    const rpm = opts.rpm != null && opts.rpm > 0 ? opts.rpm : null;
+    this.#bucket = opts.rpmBucket ?? (rpm === null ? null : new RpmBucket(rpm, opts.rpmBurst ?? rpm, this.#now()));
   }
 
   /** Current load, for the status bar. */
   state(): SchedulerState {
     const ends = [...this.#backoffEnds.values()];
+    const held = this.#heldUntil(this.#now());
     return {
       inFlight: this.#inFlight,
       queued: this.#queue.length,
       concurrencyLimit: this.#limit,
-      cooling: this.#now() < this.#coolUntil,
+      cooling: held !== null,
+      heldUntil: held,
       retryingUntil: ends.length > 0 ? Math.max(...ends) : null,
     };
   }
@@ -156,23 +212,28 @@ export class ProviderScheduler {
   }
 
   /**
-   * Runs `attempt` until it succeeds, fails for good, or runs out of retries. Rejects with the
-   * final ProviderError, its `attempts` set.
+   * Runs `attempt` until it succeeds, fails for good, or runs out of retries (or, for 429s, of
+   * the rate-limit budget). Rejects with the final ProviderError, its `attempts` set.
    */
   async run<T>(
     attempt: (signal: AbortSignal, attemptNo: number, queuedMs: number) => Promise<T>,
-    opts: RunOptions,
+    opts: RunOptions<T>,
   ): Promise<{ value: T; attempts: number }> {
     const caller = opts.signal;
+    let firstStart: number | null = null;
+    let otherFailures = 0;
+    let rateLimited = 0;
     for (let n = 1; ; n++) {
       const queuedFrom = this.#now();
+      let seq: number;
       try {
         // Retries go to the front: a ticket half done should not wait behind a whole batch.
-        await this.#acquire(caller, n > 1);
+        seq = await this.#acquire(caller, n > 1);
       } catch (e) {
         throw annotate(e instanceof ProviderError ? e : cancelled(), n - 1);
       }
       const startedAt = this.#now();
+      firstStart ??= startedAt;
       const epoch = this.#epoch;
       let value: T | undefined;
       let error: ProviderError | null = null;
@@ -180,20 +241,32 @@ export class ProviderScheduler {
         value = await this.#attemptWithTimeout(attempt, n, opts, startedAt - queuedFrom);
       } catch (e) {
         error = e as ProviderError;
-      } finally {
-        this.#release();
       }
+      this.#open.delete(seq);
       const durationMs = this.#now() - startedAt;
       const queuedMs = startedAt - queuedFrom;
 
       if (error === null) {
+        let seen: AttemptObservation | null = null;
+        try {
+          seen = opts.observe?.(value as T) ?? null;
+        } catch {
+          // A reader's failure must not change the call's outcome.
+        }
+        this.#observe(seen?.rateLimit ?? null, seq, seen?.tokens ?? null);
         this.#onSuccess();
+        this.#release();
         this.#report(opts, { attempt: n, ok: true, error: null, startedAt, durationMs, queuedMs, nextDelayMs: null });
         return { value: value as T, attempts: n };
       }
 
-      if (error.status === 429 && error.code === 'RATE_LIMITED') this.#on429(epoch, error.retryAfterMs);
-      const plan = this.#planRetry(error, n);
+      this.#observe(error.rateLimit, seq, null);
+      const is429 = error.code === 'RATE_LIMITED' && error.status === 429;
+      if (is429) this.#on429(epoch, error);
+      this.#release();
+      if (is429 && error.retryable) rateLimited++;
+      else if (error.code !== 'CANCELLED') otherFailures++;
+      const plan = this.#planRetry(error, { n, rateLimited, otherFailures, elapsedMs: this.#now() - firstStart });
       this.#report(opts, {
         attempt: n,
         ok: false,
@@ -220,15 +293,37 @@ export class ProviderScheduler {
     }
   }
 
-  #planRetry(error: ProviderError, n: number): { delayMs: number | null; error: ProviderError } {
-    if (!error.retryable || error.code === 'CANCELLED' || n > this.#maxRetries) return { delayMs: null, error };
-    if (error.retryAfterMs !== null) {
-      if (error.retryAfterMs > this.#retryAfterCap) {
+  #planRetry(
+    error: ProviderError,
+    c: { n: number; rateLimited: number; otherFailures: number; elapsedMs: number },
+  ): { delayMs: number | null; error: ProviderError } {
+    if (!error.retryable || error.code === 'CANCELLED') return { delayMs: null, error };
+    if (error.retryAfterMs !== null && error.retryAfterMs > this.#retryAfterCap) {
+      return {
+        delayMs: null,
+        error: new ProviderError({
+          code: 'RATE_LIMITED',
+          message: `${this.#label} asked to wait ${formatDuration(error.retryAfterMs)}, more than the ${formatDuration(this.#retryAfterCap)} cap; try later or raise the cap.`,
+          status: error.status,
+          retryable: false,
+          retryAfterMs: error.retryAfterMs,
+          raw: error.raw,
+          rateLimit: error.rateLimit,
+        }),
+      };
+    }
+    const isRateLimit = error.code === 'RATE_LIMITED' && error.status === 429;
+    // Full jitter: spreads retries of calls that failed together.
+    const jitter = (k: number): number => this.#random() * Math.min(this.#cap, this.#base * 2 ** (k - 1));
+    if (isRateLimit) {
+      // The server's own wait, exactly; a 429 without one backs off like any transient failure.
+      const delayMs = error.retryAfterMs ?? jitter(c.rateLimited);
+      if (c.elapsedMs + delayMs > this.#rateBudget) {
         return {
           delayMs: null,
           error: new ProviderError({
             code: 'RATE_LIMITED',
-            message: `${this.#label} asked to wait ${formatDuration(error.retryAfterMs)}, more than the ${formatDuration(this.#retryAfterCap)} cap; try later or raise the cap.`,
+            message: `${this.#label} kept answering 429 (rate limited) for ${formatDuration(c.elapsedMs)}, the most one call waits (${formatDuration(this.#rateBudget)}, 10× the retry-after cap); try later or raise the cap.`,
             status: error.status,
             retryable: false,
             retryAfterMs: error.retryAfterMs,
@@ -237,17 +332,16 @@ export class ProviderScheduler {
           }),
         };
       }
-      return { delayMs: error.retryAfterMs, error };
+      return { delayMs, error };
     }
-    // Full jitter: spreads retries of calls that failed together.
-    const ceiling = Math.min(this.#cap, this.#base * 2 ** (n - 1));
-    return { delayMs: this.#random() * ceiling, error };
+    if (c.otherFailures > this.#maxRetries) return { delayMs: null, error };
+    return { delayMs: error.retryAfterMs ?? jitter(c.otherFailures), error };
   }
 
   async #attemptWithTimeout<T>(
     attempt: (signal: AbortSignal, attemptNo: number, queuedMs: number) => Promise<T>,
     n: number,
-    opts: RunOptions,
+    opts: RunOptions<T>,
     queuedMs: number,
   ): Promise<T> {
     const caller = opts.signal;
@@ -300,7 +394,7 @@ export class ProviderScheduler {
     return new ProviderError({ code: 'INTERNAL', message: `Unexpected error: ${msg}` });
   }
 
-  #report(opts: RunOptions, outcome: AttemptOutcome): void {
+  #report<T>(opts: RunOptions<T>, outcome: AttemptOutcome): void {
     try {
       opts.onAttempt?.(outcome);
     } catch {
@@ -308,36 +402,85 @@ export class ProviderScheduler {
     }
   }
 
+  /** Additive growth of one per success: from 1 back to 16 in four round trips. */
   #onSuccess(): void {
-    this.#streak++;
-    if (this.#streak >= this.#grow && this.#limit < this.#max) {
+    if (this.#limit < this.#max) {
       this.#limit++;
-      this.#streak = 0;
       this.#pump();
+      this.#emit();
     }
   }
 
-  #on429(attemptEpoch: number, retryAfterMs: number | null): void {
-    this.#streak = 0;
-    // One halving per congestion event: 429s from attempts already in flight at the last
-    // halving report the same overload.
+  /**
+   * A 429 is answered by its own retry-after. It says something about load only when the
+   * headers say the model's budget is used up — then the readings hold the queue until the
+   * reset — or when it comes without any rate-limit headers, which cannot tell an overload from
+   * chance: then the limit halves (once per overload) and grows back by one per success. A 429
+   * whose headers show budget left (a provider's capacity blip, a storm) changes nothing else.
+   */
+  #on429(attemptEpoch: number, error: ProviderError): void {
+    if (error.rateLimit !== null) return;
+    // 429s from attempts already in flight at the last halving report the same overload.
     if (attemptEpoch === this.#epoch) {
       this.#limit = Math.max(1, Math.floor(this.#limit / 2));
       this.#epoch++;
+      this.#emit();
     }
-    if (retryAfterMs !== null && retryAfterMs <= this.#retryAfterCap) {
-      this.#coolUntil = Math.max(this.#coolUntil, this.#now() + retryAfterMs);
-    }
-    this.#emit();
   }
 
-  #acquire(signal: AbortSignal | undefined, front: boolean): Promise<void> {
-    if (signal?.aborted) return Promise.reject(cancelled());
-    if (this.#queue.length === 0 && this.#tryTake()) {
-      this.#emit();
-      return Promise.resolve();
+  /** Takes in what an attempt's headers and usage say; a newer attempt's reading replaces an older one. */
+  #observe(info: RateLimitInfo | null, seq: number, tokens: number | null): void {
+    if (tokens !== null && tokens > 0) {
+      this.#tokensPerCall = this.#tokensPerCall === null ? tokens : 0.8 * this.#tokensPerCall + 0.2 * tokens;
     }
-    return new Promise<void>((resolve, reject) => {
+    if (info === null) return;
+    // Reset times count from the answer, not the dispatch: a request can reach the server long
+    // after it was sent (a loaded client), and a reset read early costs a 429 — which providers
+    // count against the limit too. Read late, it costs at most one round trip per window.
+    const t = this.#now();
+    const reading = (remaining: number, resetMs: number | null): Reading => ({
+      remaining,
+      resetAt: t + (resetMs ?? UNKNOWN_RESET_MS),
+      seq,
+    });
+    if (info.remainingRequests !== null) this.#requests = merge(this.#requests, reading(info.remainingRequests, info.resetRequestsMs), t);
+    if (info.remainingTokens !== null) this.#tokens = merge(this.#tokens, reading(info.remainingTokens, info.resetTokensMs), t);
+  }
+
+  /**
+   * Until when the readings say the model has nothing left: the remaining requests (tokens)
+   * minus the calls (their mean tokens) sent since. Null when calls may go — also when the reset
+   * is further away than the retry-after cap, so the server's refusal says so clearly.
+   */
+  #heldUntil(t: number): number | null {
+    let until: number | null = null;
+    // Sent since the reading, plus those sent before it still in flight: on a busy client a
+    // request can reach the server after a later one, uncounted by the later one's reading.
+    const since = (seq: number): number => {
+      let older = 0;
+      for (const s of this.#open) if (s < seq) older++;
+      return this.#dispatched - seq + older;
+    };
+    const r = this.#requests;
+    if (r !== null && t < r.resetAt && r.remaining - since(r.seq) < 1) until = r.resetAt;
+    const k = this.#tokens;
+    if (k !== null && t < k.resetAt) {
+      const need = this.#tokensPerCall ?? 1;
+      if (k.remaining - since(k.seq) * need < need) until = Math.max(until ?? 0, k.resetAt);
+    }
+    return until !== null && until - t <= this.#retryAfterCap ? until : null;
+  }
+
+  #acquire(signal: AbortSignal | undefined, front: boolean): Promise<number> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    if (this.#queue.length === 0) {
+      const seq = this.#tryTake();
+      if (seq > 0) {
+        this.#emit();
+        return Promise.resolve(seq);
+      }
+    }
+    return new Promise<number>((resolve, reject) => {
       const onAbort = (): void => {
         const i = this.#queue.indexOf(waiter);
         if (i >= 0) this.#queue.splice(i, 1);
@@ -364,35 +507,38 @@ export class ProviderScheduler {
     this.#emit();
   }
 
-  /** Takes a slot if the limit, cooling and rpm bucket allow; else schedules a wake-up. */
-  #tryTake(): boolean {
-    if (this.#inFlight >= this.#limit) return false;
+  /**
+   * Takes a slot if the limit, the rate-limit readings and the rpm bucket allow, and returns the
+   * attempt's dispatch number; else schedules a wake-up and returns 0.
+   */
+  #tryTake(): number {
+    if (this.#inFlight >= this.#limit) return 0;
     const t = this.#now();
-    if (t < this.#coolUntil) {
-      this.#wakeIn(this.#coolUntil - t);
-      return false;
+    const held = this.#heldUntil(t);
+    if (held !== null) {
+      this.#wakeIn(held - t);
+      return 0;
     }
-    if (this.#rpm !== null) {
-      const rate = this.#rpm / 60_000;
-      this.#tokens = Math.min(this.#burst, this.#tokens + (t - this.#tokensAt) * rate);
-      this.#tokensAt = t;
-      // The epsilon absorbs float error so a wake-up at the computed time finds a whole token.
-      if (this.#tokens < 1 - 1e-9) {
-        this.#wakeIn((1 - this.#tokens) / rate);
-        return false;
+    if (this.#bucket !== null) {
+      const wait = this.#bucket.take(t);
+      if (wait > 0) {
+        this.#wakeIn(wait);
+        return 0;
       }
-      this.#tokens = Math.max(0, this.#tokens - 1);
     }
     this.#inFlight++;
-    return true;
+    this.#open.add(++this.#dispatched);
+    return this.#dispatched;
   }
 
   #pump(): void {
     let changed = false;
-    while (this.#queue.length > 0 && this.#tryTake()) {
+    while (this.#queue.length > 0) {
+      const seq = this.#tryTake();
+      if (seq === 0) break;
       const w = this.#queue.shift() as Waiter;
       w.detach();
-      w.resolve();
+      w.resolve(seq);
       changed = true;
     }
     if (changed) this.#emit();
@@ -436,6 +582,17 @@ export class ProviderScheduler {
       }
     }
   }
+}
+
+/**
+ * The newer attempt's count wins; the reset is the later of the two while the current one runs:
+ * a request admitted late (after a newer one) moves the window's end without being the newest.
+ */
+function merge(cur: Reading | null, next: Reading, now: number): Reading {
+  // An expired reading says nothing any more; any fresh one replaces it.
+  if (cur === null || now >= cur.resetAt) return next;
+  const resetAt = Math.max(cur.resetAt, next.resetAt);
+  return next.seq >= cur.seq ? { ...next, resetAt } : { ...cur, resetAt };
 }
 
 function annotate(err: ProviderError, attempts: number): ProviderError {
