@@ -12,7 +12,7 @@ import { classifyLine, detectContainer, detectJsonDocument, labelOf, type Contai
 import { formatPath, JsonScanner } from './jsonStream.ts';
 import { langfusePlan } from './langfuse.ts';
 import { langsmithPlan } from './langsmith.ts';
-import { attributeMapPlan, otlpPlan } from './otlp.ts';
+import { attributeMapPlan, otlpPlan, type OtlpShape } from './otlp.ts';
 import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } from './plan.ts';
 import { promptfooPlan } from './promptfoo.ts';
 import { AncestorResolver } from './resolve.ts';
@@ -22,7 +22,9 @@ import { parseJson } from './values.ts';
 export type TraceItem =
   | { kind: 'call'; call: ImportedCall }
   | { kind: 'issue'; issue: ImportIssue }
-  | { kind: 'item'; item: CasebenchItem };
+  | { kind: 'item'; item: CasebenchItem }
+  /** Something worth knowing about the file as a whole (not a skipped record). */
+  | { kind: 'note'; note: string };
 
 export interface TraceFileInfo {
   path: string;
@@ -175,7 +177,7 @@ class Plans {
 function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean): Plan | null {
   switch (family) {
     case 'otlp':
-      return otlpPlan(ctx);
+      return otlpPlan(ctx, line ? 'line' : (shape as OtlpShape));
     case 'attributes':
       return attributeMapPlan(ctx);
     case 'casebench':
@@ -299,22 +301,29 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
   try {
     const p = plans.get(family, shape, false);
     if (!p) return;
-    const scanner = new JsonScanner((path) => p.plan.select(path));
+    // JSON values one after another (pretty-printed documents appended to one file) are read in turn.
+    const scanner = new JsonScanner((path) => p.plan.select(path), { multi: true });
+    let doc = -1;
+    const at = (d: number): string => (d === 0 ? ctx.name : `${ctx.name} (document ${d + 1})`);
     const handle = (events: ReturnType<JsonScanner['push']>): TraceItem[] => {
       const out: TraceItem[] = [];
       for (const e of events) {
         if (e.kind === 'error') {
-          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
+          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
           continue;
+        }
+        if (e.doc !== doc) {
+          doc = e.doc;
+          p.plan.startDocument?.();
         }
         let v: unknown;
         try {
           v = parseJson(e.text);
         } catch (err) {
-          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
+          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
           continue;
         }
-        plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out);
+        plans.route(p.plan.onValue(e.path, v, at(e.doc)), p.resolver, out);
       }
       return out;
     };
@@ -324,6 +333,7 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
     }
     const out = handle(scanner.end());
     plans.finish(out);
+    if (scanner.documents > 1) out.push({ kind: 'note', note: `read ${scanner.documents.toLocaleString('en-US')} JSON documents one after another` });
     yield out;
   } finally {
     plans.close();
