@@ -56,9 +56,16 @@ export function registerImport(program: Command): void {
       process.on('SIGINT', onSig);
       let failed = 0;
       const line = progressLine(Boolean(process.stderr.isTTY));
+      // --json: one line per file on stdout, whatever became of it, so a script sees every file
+      const failure = (f: string, code: string, message: string): void => {
+        if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, file: { path: resolve(f), name: f.split(/[\\/]/).pop() ?? f }, error: { code, message }, calls: 0, tickets: 0, results: 0, skipped: 0 })}\n`);
+      };
       try {
-        for (const f of files) {
-          if (ac.signal.aborted) break;
+        for (const [i, f] of files.entries()) {
+          if (ac.signal.aborted) {
+            for (const rest of files.slice(i)) failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
+            break;
+          }
           try {
             const name = f.split(/[\\/]/).pop() ?? f;
             const r = await importTraceFile(store, resolve(f), {
@@ -72,16 +79,19 @@ export function registerImport(program: Command): void {
             for (const n of r.notes) process.stderr.write(`casebench import: ${r.file.name}: ${n}\n`);
             if (o.json) {
               const { issues, ...rest } = r;
-              process.stdout.write(`${JSON.stringify({ ...rest, issues: issues.slice(0, 100) })}\n`);
+              process.stdout.write(`${JSON.stringify({ ok: true, ...rest, issues: issues.slice(0, 100) })}\n`);
             } else process.stdout.write(`${summaryLine(r)}\n`);
           } catch (e) {
             if (e instanceof AppError && e.code === 'CANCELLED') {
               process.stderr.write(`casebench import: ${f} not imported (interrupted; nothing of it was written)\n`);
+              failure(f, 'CANCELLED', `not imported (interrupted; nothing of it was written)`);
+              for (const rest of files.slice(i + 1)) failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
               break;
             }
             if (!(e instanceof AppError)) throw e;
             failed++;
             process.stderr.write(`casebench: ${e.message}\n`);
+            failure(f, e.code, e.message);
           }
         }
       } finally {

@@ -163,9 +163,9 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
         const o = obj(v);
         if (o && obj(o.trace) && Array.isArray(o.observations)) {
           const t = obj(o.trace)!;
-          return [{ node: traceNode(t) }, ...o.observations.map((x, i) => withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores))];
+          return [{ node: traceNode(t) }, ...o.observations.flatMap((x, i) => withoutMarker(withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores)))];
         }
-        return [observationUnit(v, w, ctx, false)];
+        return withoutMarker(observationUnit(v, w, ctx, false));
       }
       if (p[0] === 'trace') {
         const t = obj(v);
@@ -174,10 +174,27 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
         traceScores = t.scores;
         return [{ node: traceNode(t) }];
       }
-      return [withScores(observationUnit(v, w, ctx, traceSeen || shape === 'trace'), traceScores)];
+      return withoutMarker(withScores(observationUnit(v, w, ctx, traceSeen || shape === 'trace'), traceScores));
     },
     finish: () => [],
   };
+}
+
+/**
+ * A GENERATION with no input, no output, no usage and no cost records no model call: tools use
+ * generation-typed observations as markers (a step boundary, a stream event). It stays a node (it
+ * may be a parent) and is listed as not imported.
+ */
+function withoutMarker(u: Unit): Unit[] {
+  if (!('node' in u) || !u.node.call) return [u];
+  const r = u.node.call.record;
+  const empty = r.input_messages.length === 0 && (r.output_text === null || r.output_text === '') && !r.input_tokens && !r.output_tokens &&
+    !u.node.call.x.cachedTokens && !u.node.call.x.reasoningTokens && r.cost_usd === null && r.status === 'success';
+  if (!empty) return [u];
+  const where = u.node.call.where;
+  const name = u.node.name;
+  u.node.call = null;
+  return [u, { issue: { where, message: `GENERATION${name ? ` "${name}"` : ''} with no input, output or usage: an event marker, not a model call` } }];
 }
 
 // Trace-level scores (evaluations, annotations) travel with each generation of the trace.

@@ -15,6 +15,7 @@ import { langsmithPlan } from './langsmith.ts';
 import { attributeMapPlan, otlpPlan, type OtlpShape } from './otlp.ts';
 import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } from './plan.ts';
 import { promptfooPlan } from './promptfoo.ts';
+import { NestedCalls } from './nested.ts';
 import { AncestorResolver } from './resolve.ts';
 import type { ImportedCall, ImportIssue } from './types.ts';
 import { parseJson } from './values.ts';
@@ -121,9 +122,10 @@ async function* textChunks(path: string, signal?: AbortSignal, progress?: ReadPr
 
 /** One plan and one ancestor resolver per family met in the file (a JSONL file may mix layouts). */
 class Plans {
-  private readonly byKey = new Map<string, { plan: Plan; resolver: AncestorResolver | null }>();
+  private readonly byKey = new Map<string, { plan: Plan; resolver: AncestorResolver | null; nested: NestedCalls | null }>();
   private readonly ctx: FileContext;
-  readonly ready: ImportedCall[] = [];
+  /** Calls resolved (and issues met) since the last drain, in order. */
+  readonly ready: TraceItem[] = [];
 
   constructor(ctx: FileContext) {
     this.ctx = ctx;
@@ -135,8 +137,11 @@ class Plans {
     if (!p) {
       const plan = makePlan(this.ctx, family, shape, line);
       if (!plan) return null;
+      const emit = (c: ImportedCall): void => void this.ready.push({ kind: 'call', call: c });
+      // formats with call trees: a call wrapping a call of the same model is counted once (nested.ts)
+      const nested = TREE_FAMILIES.has(family) ? new NestedCalls(emit, (i) => void this.ready.push({ kind: 'issue', issue: i })) : null;
       // casebench lines name their ticket and task themselves: no ancestors to wait for
-      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, (c) => this.ready.push(c)) };
+      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, nested ? (c) => nested.add(c) : emit), nested };
       this.byKey.set(k, p);
     }
     return p;
@@ -156,14 +161,15 @@ class Plans {
 
   drain(out: TraceItem[]): void {
     if (this.ready.length === 0) return;
-    for (const c of this.ready) out.push({ kind: 'call', call: c });
+    for (const it of this.ready) out.push(it);
     this.ready.length = 0;
   }
 
   finish(out: TraceItem[]): void {
-    for (const { plan, resolver } of this.byKey.values()) {
+    for (const { plan, resolver, nested } of this.byKey.values()) {
       this.route(plan.finish(), resolver, out);
       resolver?.finish();
+      nested?.finish();
       this.drain(out);
     }
   }
@@ -192,6 +198,8 @@ function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean
       return null;
   }
 }
+
+const TREE_FAMILIES = new Set<Family>(['langsmith', 'langfuse', 'otlp']);
 
 const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
 
