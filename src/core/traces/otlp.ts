@@ -269,8 +269,8 @@ const SCOPE_SPANS = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrar
 const RESOURCE_SPANS = new Set(['resourceSpans', 'resource_spans']);
 
 /**
- * Selection inside one ResourceSpans object (path relative to it): its resource, each scope and
- * each span. Returns null for paths it does not know.
+ * Selection inside one ResourceSpans object (its path starts at `at0`): its resource, each scope
+ * and each span; everything else is skipped.
  */
 function selectInResourceSpans(p: readonly PathSeg[], at0: number): Decision {
   const n = p.length - at0;
@@ -291,7 +291,9 @@ function selectInResourceSpans(p: readonly PathSeg[], at0: number): Decision {
  */
 export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
   let docNo = -1;
-  let resKey = '';
+  // the ResourceSpans whose resource and scope are current: document number and index in it
+  let resDoc = -2;
+  let resIdx = -2;
   let resource: Obj = {};
   let scopeKey = '';
   let scope: Obj = {};
@@ -309,9 +311,10 @@ export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
   };
   const resourceSpansValue = (p: readonly PathSeg[], v: unknown, where: string): Unit[] => {
     const at0 = rsStart(p);
-    const rk = `${docNo}/${at0 === 0 ? '' : String(p[at0 - 1])}`;
-    if (rk !== resKey) {
-      resKey = rk;
+    const ri = at0 === 0 ? -1 : (p[at0 - 1] as number);
+    if (ri !== resIdx || docNo !== resDoc) {
+      resDoc = docNo;
+      resIdx = ri;
       resource = {};
       scopeKey = '';
       scope = {};
@@ -343,7 +346,6 @@ export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
     select,
     startDocument() {
       docNo++;
-      resKey = '';
     },
     onValue(p, v, where) {
       if (shape === 'span') return [bareSpan(v, where)];
