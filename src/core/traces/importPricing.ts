@@ -41,10 +41,17 @@ export function defaultPriceEntries(): PriceEntry[] {
   }
 }
 
+/** Stored with the call (metadata.cost_estimate): which price of resources/models.json, as of when, and how the id was matched when not exactly. */
+export interface CostNote {
+  price: string;
+  price_date: string | null;
+  matched?: string;
+}
+
 export interface PricedCost {
   usd: number;
-  /** Stored with the call (metadata.cost_estimate): which price, from when, matched how. */
-  note: { price: string; price_date: string | null; price_source: string | null; matched: string; usd_per_1m: { input: number; cached_input: number | null; output: number }; from: string };
+  /** One object per model matched, shared by its calls (it is only serialised). */
+  note: CostNote;
 }
 
 /** Providers that name a gateway or a host, not the model's seller: their model ids may name the real provider. */
@@ -53,7 +60,7 @@ const UNNAMED = new Set(['', 'unknown', 'litellm', 'openrouter', 'langchain', 'v
 export class ImportPricer {
   private readonly registry: ModelsRegistry;
   private readonly byModel = new Map<string, PriceEntry[]>();
-  private readonly cache = new Map<string, { entry: PriceEntry; matched: string } | null>();
+  private readonly cache = new Map<string, { entry: PriceEntry; matched: string; note: CostNote } | null>();
 
   constructor(entries: readonly PriceEntry[]) {
     const models = entries.map((e) => ({
@@ -78,15 +85,26 @@ export class ImportPricer {
   }
 
   /** The registry entry an imported provider + model id stands for, or null when that is not certain. */
-  match(provider: string | null, model: string | null): { entry: PriceEntry; matched: string } | null {
+  match(provider: string | null, model: string | null): { entry: PriceEntry; matched: string; note: CostNote } | null {
     if (!model) return null;
+    // one provider and model in a whole file is the common case: remembered without building a key
+    if (provider === this.lastProvider && model === this.lastModel) return this.last;
     const key = `${provider ?? ''}\u0000${model}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit;
-    const r = this.find((provider ?? '').trim().toLowerCase(), model.trim());
-    this.cache.set(key, r);
-    return r;
+    let hit = this.cache.get(key);
+    if (hit === undefined) {
+      const r = this.find((provider ?? '').trim().toLowerCase(), model.trim());
+      hit = r && { ...r, note: { price: r.entry.id, price_date: r.entry.priceDate, ...(r.matched === `${r.entry.id} exactly` ? {} : { matched: r.matched }) } };
+      this.cache.set(key, hit);
+    }
+    this.lastProvider = provider;
+    this.lastModel = model;
+    this.last = hit;
+    return hit;
   }
+
+  private lastProvider: string | null | undefined = undefined;
+  private lastModel: string | null = null;
+  private last: { entry: PriceEntry; matched: string; note: CostNote } | null = null;
 
   private find(provider: string, model: string): { entry: PriceEntry; matched: string } | null {
     const lookup = (p: string, m: string): PriceEntry | null => {
@@ -136,12 +154,6 @@ export class ImportPricer {
     const input = Math.max(0, inputTokens);
     const cached = Math.min(input, Math.max(0, cachedTokens ?? 0));
     const usd = ((input - cached) * e.input + cached * (e.cachedInput ?? e.input) + Math.max(0, outputTokens) * e.output) / 1_000_000;
-    return {
-      usd,
-      note: {
-        price: e.id, price_date: e.priceDate, price_source: e.priceSource, matched: m.matched,
-        usd_per_1m: { input: e.input, cached_input: e.cachedInput, output: e.output }, from: 'resources/models.json (the trace carried tokens but no cost)',
-      },
-    };
+    return { usd, note: m.note };
   }
 }

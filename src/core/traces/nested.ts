@@ -8,9 +8,8 @@
 import type { ImportedCall, ImportIssue } from './types.ts';
 
 /** How many calls are held back at most waiting for a child (a child that comes later than this is not matched). */
-export const NESTED_WINDOW = 2048;
+export const NESTED_WINDOW = 256;
 
-const norm = (m: string | null): string | null => (m ? m.trim().toLowerCase() : null);
 
 function nameOf(c: ImportedCall): string | null {
   const m = c.record.metadata;
@@ -35,17 +34,17 @@ export class NestedCalls {
 
   add(c: ImportedCall): void {
     const src = c.record.metadata.source;
-    const model = norm(c.record.model);
-    if (!src.id || model === null) return this.emit(c);
+    const model = c.record.model;
+    if (!src.id || !model) return this.emit(c);
     const trace = c.record.trace_id;
     const key = `${trace}/${src.id}`;
     // a wrapper whose child came first
-    const child = this.childOf.get(`${key}\u0000${model}`);
+    const child = this.childOf.size === 0 ? undefined : this.childOf.get(`${key}\u0000${model}`);
     if (child !== undefined) return this.drop(c, child);
     if (src.parent_id) {
       const pk = `${trace}/${src.parent_id}`;
       const parent = this.held.get(pk);
-      if (parent && norm(parent.record.model) === model) {
+      if (parent && parent.record.model === model) {
         this.held.delete(pk);
         this.drop(parent, src.id);
         c.record.metadata.wrapped_by = { id: parent.record.metadata.source.id, name: nameOf(parent), where: parent.where };
