@@ -167,6 +167,11 @@ function current(registry?: ModelsRegistry): ModelsRegistry {
   return registry ?? active ?? loadModels();
 }
 
+/** The registry in use (loaded from resources/models.json on first use). */
+export function modelsRegistry(): ModelsRegistry {
+  return current();
+}
+
 /** The registry entry for a spec (also matching aliases and OpenAI's dated snapshots), or null when unknown. */
 export function findModel(spec: string, registry?: ModelsRegistry): ModelInfo | null {
   const parsed = tryParseSpec(spec);

@@ -72,8 +72,8 @@ describe('casebench import / export', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout.trim().split('\n');
     expect(out).toHaveLength(SAMPLES.length);
-    expect(out.find((l) => l.startsWith('langfuse-trace-download'))).toMatch(/2 calls, 1 ticket, 1 result from a Langfuse single-trace download/);
-    expect(out.find((l) => l.startsWith('promptfoo-output'))).toMatch(/4 calls, 2 tickets/);
+    expect(out.find((l) => l.startsWith('langfuse-trace-download.microsoft'))).toMatch(/2 calls, 1 ticket, 1 result from a Langfuse single-trace download/);
+    expect(out.find((l) => l.startsWith('promptfoo-output.sample'))).toMatch(/4 calls, 2 tickets/);
     expect(out.find((l) => l.startsWith('otlp-genai-span'))).toMatch(/1 call/);
     expect(r.stderr).toMatch(/langsmith-feedback\.docs-example\.json: LangSmith feedback is a score, not a model call/);
     expect(r.stderr).toMatch(/no model calls in otlp-trace\.proto-example\.json/);
@@ -82,7 +82,7 @@ describe('casebench import / export', () => {
     try {
       const runs = store.listRuns().filter((x) => (x.kind as string) === 'import');
       expect(runs.map((x) => x.label).sort()).toEqual(SAMPLES.filter((f) => !/feedback|proto-example/.test(f)).sort());
-      const lf = runs.find((x) => x.label!.startsWith('langfuse'))!;
+      const lf = runs.find((x) => x.label!.startsWith('langfuse-trace-download.microsoft'))!;
       const calls = store.callsForRun(lf.id);
       expect(calls.map((c) => [c.provider, c.model, c.latencyMs, c.inputTokens, c.status])).toEqual([
         ['openai', 'gpt-4o', 6459, 631, 'ok'], ['openai', 'gpt-4o', 5984, 25, 'ok'],
@@ -216,6 +216,16 @@ describe('casebench import / export', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/junk\.txt: cannot tell the trace format/);
     expect(r.stderr).toMatch(/missing\.json: no such file/);
+    // --json: a line per file, the failed ones too, so a script sees every file it passed
+    const good = join(dir, 'good.json');
+    copyFileSync(join(FIX, 'otlp-tracesdata-appended.http-bodies.json'), good);
+    const j = await runCli(['import', junk, good, join(dir, 'missing.json'), '--json', '--db', join(dir, 'junk.db')], offlineEnv);
+    expect(j.code).toBe(2);
+    const out = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; file: { name: string }; calls: number; error?: { code: string; message: string } });
+    expect(out.map((x) => [x.file.name, x.ok, x.calls, x.error?.code ?? null])).toEqual([
+      ['junk.txt', false, 0, 'BAD_INPUT'], ['good.json', true, 2, null], ['missing.json', false, 0, 'BAD_INPUT'],
+    ]);
+    expect(out[0]!.error!.message).toMatch(/cannot tell the trace format/);
     const e = await runCli(['export', '--format', 'xml', '--out', join(dir, 'x'), '--db', db], env);
     expect(e.code).toBe(2);
     copyFileSync(join(FIX, SAMPLES[0]!), join(dir, 'copy.json'));

@@ -59,9 +59,16 @@ export function registerImport(program: Command): void {
       let failed = 0;
       let worst = 0;
       const line = progressLine(Boolean(process.stderr.isTTY));
+      // --json: one line per file on stdout, whatever became of it, so a script sees every file
+      const failure = (f: string, code: string, message: string): void => {
+        if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, file: { path: resolve(f), name: f.split(/[\\/]/).pop() ?? f }, error: { code, message }, calls: 0, tickets: 0, results: 0, skipped: 0 })}\n`);
+      };
       try {
-        for (const f of files) {
-          if (ac.signal.aborted) break;
+        for (const [i, f] of files.entries()) {
+          if (ac.signal.aborted) {
+            for (const rest of files.slice(i)) failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
+            break;
+          }
           let stdin: { path: string; cleanup: () => void } | null = null;
           try {
             if (f === '-') stdin = await stdinToTempFile('import -');
@@ -77,11 +84,13 @@ export function registerImport(program: Command): void {
             for (const n of r.notes) process.stderr.write(`casebench import: ${r.file.name}: ${n}\n`);
             if (o.json) {
               const { issues, ...rest } = r;
-              process.stdout.write(`${JSON.stringify({ ...rest, issues: issues.slice(0, 100) })}\n`);
+              process.stdout.write(`${JSON.stringify({ ok: true, ...rest, issues: issues.slice(0, 100) })}\n`);
             } else process.stdout.write(`${summaryLine(r)}\n`);
           } catch (e) {
             if (e instanceof AppError && e.code === 'CANCELLED') {
               process.stderr.write(`casebench import: ${f} not imported (interrupted; nothing of it was written)\n`);
+              failure(f, 'CANCELLED', `not imported (interrupted; nothing of it was written)`);
+              for (const rest of files.slice(i + 1)) failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
               break;
             }
             // One file's failure is reported and the next files are still imported; only a
@@ -89,8 +98,13 @@ export function registerImport(program: Command): void {
             const fault = describeFault(e);
             failed++;
             worst = Math.max(worst, fault ? fault.exit : 1);
-            process.stderr.write(`casebench: ${fault ? fault.message : `${f}: internal error: ${(e as Error)?.message ?? String(e)}`}\n`);
-            if (fault && fault.message.startsWith('disk full')) break;
+            const message = fault ? fault.message : `${f}: internal error: ${(e as Error)?.message ?? String(e)}`;
+            process.stderr.write(`casebench: ${message}\n`);
+            failure(f, e instanceof AppError ? e.code : 'INTERNAL', message);
+            if (fault && fault.message.startsWith('disk full')) {
+              for (const rest of files.slice(i + 1)) failure(rest, 'STORAGE', 'not imported: the disk is full');
+              break;
+            }
           } finally {
             stdin?.cleanup();
           }

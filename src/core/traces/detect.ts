@@ -19,6 +19,10 @@ export interface Detected {
 
 const LABELS: Record<string, string> = {
   'otlp/doc': 'OTLP/JSON traces',
+  'otlp/resourceSpans': 'OTLP ResourceSpans objects without a TracesData envelope (as GitHub Copilot CLI writes them)',
+  'otlp/resourceSpansArray': 'a JSON array of OTLP ResourceSpans objects (no TracesData envelope)',
+  'otlp/span': 'bare OpenTelemetry spans without a ResourceSpans envelope (as SDK file exporters write them)',
+  'otlp/spanArray': 'a JSON array of bare OpenTelemetry spans (no ResourceSpans envelope)',
   'attributes/map': 'a span attribute map',
   'langfuse/trace': 'a Langfuse single-trace download',
   'langfuse/rows': 'a Langfuse observations export',
@@ -50,9 +54,23 @@ export function classify(v: unknown): { family: Family; shape: string } | null {
   if (typeof o.evalId === 'string' && obj(o.results)) return { family: 'promptfoo', shape: 'output' };
   if (('promptIdx' in o || 'testIdx' in o || 'gradingResult' in o) && ('provider' in o || 'response' in o)) return { family: 'promptfoo', shape: 'rows' };
   if ('run_id' in o && 'key' in o && ('score' in o || 'value' in o || 'feedback_source' in o)) return { family: 'feedback', shape: 'one' };
+  if (isBareResourceSpans(o)) return { family: 'otlp', shape: 'resourceSpans' };
+  if (isBareSpan(o)) return { family: 'otlp', shape: 'span' };
   const keys = Object.keys(o);
   if (keys.some((k) => k === 'openinference.span.kind' || k.startsWith('gen_ai.') || k.startsWith('llm.'))) return { family: 'attributes', shape: 'map' };
   return null;
+}
+
+/** An OTLP ResourceSpans object on its own: `{resource?, scopeSpans: […]}` (or the older instrumentationLibrarySpans). */
+export function isBareResourceSpans(o: Obj): boolean {
+  return Array.isArray(o.scopeSpans) || Array.isArray(o.scope_spans) || Array.isArray(o.instrumentationLibrarySpans);
+}
+
+/** An OpenTelemetry span on its own: OTLP's form (startTimeUnixNano) or an SDK ReadableSpan's (startTime as [s, ns]). */
+export function isBareSpan(o: Obj): boolean {
+  const ctx = obj(o.spanContext) ?? obj(o._spanContext);
+  const hasIds = (('traceId' in o || 'trace_id' in o) && ('spanId' in o || 'span_id' in o)) || (ctx !== null && 'traceId' in ctx && 'spanId' in ctx);
+  return hasIds && typeof o.name === 'string' && ('startTimeUnixNano' in o || 'start_time_unix_nano' in o || Array.isArray(o.startTime) || 'attributes' in o);
 }
 
 /** Classification of a top-level JSON array by its first element. */
@@ -62,6 +80,8 @@ export function classifyArray(first: unknown): { family: Family; shape: string }
   if (c.family === 'langsmith' && c.shape === 'run') return { family: 'langsmith', shape: 'array' };
   if (c.family === 'langfuse' && c.shape === 'rows') return { family: 'langfuse', shape: 'array' };
   if (c.family === 'feedback') return { family: 'feedback', shape: 'array' };
+  if (c.family === 'otlp' && c.shape === 'resourceSpans') return { family: 'otlp', shape: 'resourceSpansArray' };
+  if (c.family === 'otlp' && c.shape === 'span') return { family: 'otlp', shape: 'spanArray' };
   return null;
 }
 
@@ -100,7 +120,8 @@ function setAt(root: { v: unknown }, path: readonly PathSeg[], value: unknown): 
 
 /** Streams chunks of a JSON document until its first records tell the format (or the input ends). */
 export async function detectJsonDocument(chunks: AsyncIterable<string>, limitChars = 64 * 1024 * 1024): Promise<{ family: Family; shape: string } | { error: string }> {
-  const scanner = new JsonScanner(previewSelect);
+  // several documents one after another: the first one tells the format
+  const scanner = new JsonScanner(previewSelect, { multi: true });
   const root: { v: unknown } = { v: undefined };
   let seen = 0;
   let firstError: string | null = null;
@@ -114,7 +135,7 @@ export async function detectJsonDocument(chunks: AsyncIterable<string>, limitCha
   for await (const chunk of chunks) {
     for (const e of scanner.push(chunk)) {
       if (e.kind === 'error') firstError ??= e.message;
-      else {
+      else if (e.doc === 0) {
         try {
           setAt(root, e.path, parseJson(e.text));
         } catch {
@@ -129,7 +150,7 @@ export async function detectJsonDocument(chunks: AsyncIterable<string>, limitCha
   }
   if (!firstError) {
     for (const e of scanner.end()) {
-      if (e.kind !== 'value') continue;
+      if (e.kind !== 'value' || e.doc !== 0) continue;
       try {
         setAt(root, e.path, parseJson(e.text));
       } catch (err) {

@@ -122,8 +122,14 @@ export function inferProvider(model: string | null): string | null {
   return null;
 }
 
-/** A provider name as casebench keys it: lower-case, no surrounding space. */
+/**
+ * A provider name as casebench keys it: lower-case, no surrounding space, and without the API the
+ * Vercel AI SDK appends to it ("openai.responses", "groq.chat" → "openai", "groq"). Semantic
+ * convention names with a dot ("gcp.gemini", "aws.bedrock") are kept.
+ */
 export function providerName(p: string | null): string | null {
   const t = p?.trim().toLowerCase();
-  return t ? t : null;
+  if (!t) return null;
+  const api = /^([a-z0-9-]+)\.(chat|responses|completion|completions|messages|embedding|embeddings|image)$/.exec(t);
+  return api ? api[1]! : t;
 }

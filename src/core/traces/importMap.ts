@@ -9,13 +9,14 @@ import { parseAnswer } from '../graph/normalise.ts';
 import type { CasebenchItem } from './plan.ts';
 import type { TraceFileInfo, TraceItem } from './reader.ts';
 import { UNKNOWN_TASK } from './traceQueries.ts';
+import { ImportPricer, type PriceEntry } from './importPricing.ts';
 import type { ImportedCall } from './types.ts';
 import { nsToMs, num, obj, str } from './values.ts';
 
 export type SqlValue = string | number | null;
 
 /** Operation tags (numbers: these cross a thread boundary by the hundred thousand). */
-export const OP = { issue: 0, run: 1, runSource: 2, ticket: 3, call: 4, runTicket: 5, result: 6, review: 7 } as const;
+export const OP = { issue: 0, run: 1, runSource: 2, ticket: 3, call: 4, runTicket: 5, result: 6, review: 7, note: 8 } as const;
 
 export type WriteOp =
   | [typeof OP.issue, where: string, message: string]
@@ -34,7 +35,9 @@ export type WriteOp =
   /** upsertRunTicket's and insertResult's parameters: run id first, then ticket id. */
   | [typeof OP.runTicket, params: SqlValue[]]
   | [typeof OP.result, params: SqlValue[]]
-  | [typeof OP.review, where: string, line: Record<string, unknown>];
+  | [typeof OP.review, where: string, line: Record<string, unknown>]
+  /** A remark on the file as a whole (it goes to the report's notes). */
+  | [typeof OP.note, note: string];
 
 /** Positions in a call op's parameter arrays (insertCall's column order; the origin's after call_id, run_id, file). */
 export const C = {
@@ -59,12 +62,15 @@ export interface MapperSetup {
   base: string;
   /** The import's clock reading, for recorded_at of result lines that carry none. */
   at: number;
+  /** Prices for calls that carry tokens but no cost (importPricing.ts); none = such calls stay "price unknown". */
+  prices?: readonly PriceEntry[];
 }
 
 export class ImportMapper {
   private readonly info: TraceFileInfo;
   private readonly base: string;
   private readonly at: number;
+  private readonly pricer: ImportPricer;
   private readonly runs = new Map<string, string>();
   /** Ticket ids whose text was already sent (true) or that were sent without one (false). */
   private readonly tickets = new Map<string, boolean>();
@@ -73,12 +79,14 @@ export class ImportMapper {
     this.info = s.info;
     this.base = s.base;
     this.at = s.at;
+    this.pricer = new ImportPricer(s.prices ?? []);
   }
 
   /** Appends the operations for one item to out. */
   map(item: TraceItem, out: WriteOp[]): void {
     if (item.kind === 'call') this.call(item.call, out);
     else if (item.kind === 'issue') out.push([OP.issue, item.issue.where, item.issue.message]);
+    else if (item.kind === 'note') out.push([OP.note, item.note]);
     else this.line(item.item, out);
   }
 
@@ -140,6 +148,15 @@ export class ImportMapper {
       }
     }
     const { startNs, endNs } = c.x;
+    let cost = r.cost_usd;
+    if (foreign && cost === null) {
+      // tokens on record but no cost: priced from resources/models.json when the model is known there
+      const priced = this.pricer.cost(r.provider, r.model, r.input_tokens, r.output_tokens, c.x.cachedTokens);
+      if (priced) {
+        cost = priced.usd;
+        meta.cost_estimate = priced.note;
+      }
+    }
     const provider = r.provider ?? 'unknown';
     const model = r.model ?? 'unknown';
     const spec = c.x.modelSpec ?? `${provider}:${model}`;
@@ -147,7 +164,7 @@ export class ImportMapper {
     const call: SqlValue[] = [
       runId, ticketId, task, spec, provider, model, c.x.attempt ?? 0, c.x.promptVersion, startMs, r.latency_ms, r.ttft_ms,
       c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode, errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens,
-      r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, r.cost_usd, r.output_text,
+      r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, cost, r.output_text,
       c.x.slotWaitMs ?? null, c.x.cold === undefined || c.x.cold === null ? null : c.x.cold ? 1 : 0,
     ];
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;

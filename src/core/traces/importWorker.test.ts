@@ -197,10 +197,11 @@ describe('a staged import (the workbench: the workspace stays free for other wri
 
 describe('import on a worker thread', () => {
   it('writes every shared sample exactly as the inline import does', async () => {
-    const samples = readdirSync(FIX).filter((f) => f.endsWith('.json') && !f.startsWith('redaction'));
+    // the JSONL samples too: their lines go through the same plans on either thread
+    const samples = readdirSync(FIX).filter((f) => (f.endsWith('.json') || f.endsWith('.jsonl')) && !f.startsWith('redaction'));
     expect(samples.length).toBeGreaterThan(8);
     for (const f of samples) await both(join(FIX, f));
-  });
+  }, 180_000); // a worker thread per sample: slow on a loaded 2-core machine
 
   it('a big damaged OTLP file: same rows either way, attempts by start time, torn lines reported', async () => {
     const { path, calls, bad } = bigOtlp();

@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors.ts';
 import { ImportMapper, type WriteOp } from './importMap.ts';
+import type { PriceEntry } from './importPricing.ts';
 import { openTraceFile } from './reader.ts';
 import { SQL } from './traceQueries.ts';
 import type { ImportHostMessage, ImportWorkerMessage } from './importer.ts';
@@ -21,8 +22,8 @@ const send = (m: ImportWorkerMessage): void => port.postMessage(m);
 let credits = IN_FLIGHT;
 let wake: (() => void) | null = null;
 // The importing thread ends this thread (terminate) when it does not need the rest.
-let go: (v: { base: string; at: number }) => void = () => {};
-const started = new Promise<{ base: string; at: number }>((r) => (go = r));
+let go: (v: { base: string; at: number; prices: PriceEntry[] }) => void = () => {};
+const started = new Promise<{ base: string; at: number; prices: PriceEntry[] }>((r) => (go = r));
 let open: (fingerprint: string) => void = () => {};
 const opening = new Promise<string>((r) => (open = r));
 
@@ -88,7 +89,7 @@ function merge(db: string, staging: string): number {
 
 port.on('message', (m: ImportHostMessage) => {
   if (m.t === 'open') open(m.fingerprint);
-  else if (m.t === 'go') go({ base: m.base, at: m.at });
+  else if (m.t === 'go') go({ base: m.base, at: m.at, prices: m.prices });
   else if (m.t === 'ack') credits++;
   else if (m.t === 'checkpoint') checkpoint(m.db);
   else if (m.t === 'merge') {
@@ -107,7 +108,7 @@ async function run(): Promise<void> {
   const opened = await openTraceFile(path, { fingerprint });
   send({ t: 'info', info: opened.info });
   const setup = await started;
-  const mapper = new ImportMapper({ info: opened.info, base: setup.base, at: setup.at });
+  const mapper = new ImportMapper({ info: opened.info, base: setup.base, at: setup.at, prices: setup.prices });
   for await (const batch of opened.items) {
     const ops: WriteOp[] = [];
     for (const item of batch) mapper.map(item, ops);

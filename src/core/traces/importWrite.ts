@@ -132,6 +132,9 @@ export class ImportWriter {
         case OP.review:
           this.review(op[1], op[2]);
           break;
+        case OP.note:
+          this.report.notes.push(op[1]);
+          break;
       }
     }
   }

@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
+import { defaultPriceEntries, type PriceEntry } from './importPricing.ts';
 import { ImportWriter, ticketConflictNote, type ImportReport } from './importWrite.ts';
 import { fingerprintOf, openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
 import { importRunForFingerprint, importRunForSha, importRunNamed, type Row } from './traceQueries.ts';
@@ -69,7 +70,7 @@ export type ImportWorkerMessage =
 /** What the importing thread sends back. */
 export type ImportHostMessage =
   | { t: 'open'; fingerprint: string }
-  | { t: 'go'; base: string; at: number }
+  | { t: 'go'; base: string; at: number; prices: PriceEntry[] }
   | { t: 'ack' }
   | { t: 'checkpoint'; db: string }
   | { t: 'merge'; db: string; staging: string };
@@ -158,7 +159,7 @@ async function importInline(store: Store, path: string, opts: ImportOptions): Pr
     return { ...emptyReport({ ...info, sha256: await id.sha256 }, 'inline'), alreadyImported: id.already };
   }
   const at = now();
-  const mapper = new ImportMapper({ info, base: id.base, at });
+  const mapper = new ImportMapper({ info, base: id.base, at, prices: defaultPriceEntries() });
   const writer = new ImportWriter(store, info, 'inline', { onIssue: opts.onIssue, now, at });
   writer.begin();
   try {
@@ -247,7 +248,7 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     const { info } = first;
     if (id.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: await id.sha256 }, 'worker'), alreadyImported: id.already } };
     const at = now();
-    worker.postMessage({ t: 'go', base: id.base, at } satisfies ImportHostMessage);
+    worker.postMessage({ t: 'go', base: id.base, at, prices: defaultPriceEntries() } satisfies ImportHostMessage);
     let target = store;
     if (staged) {
       // a database of its own, never read by anyone else: no WAL, no syncing, a journal in memory for rollback

@@ -4,12 +4,15 @@
 // values are validated here; each selected value is parsed by the caller, so a broken element is
 // reported at its own path and the scan goes on. A structural break outside selected values
 // (or a truncated file) stops the scan with the path and character offset where it happened.
+// With `multi`, JSON values one after another (pretty-printed documents appended to one file, as
+// OTel file exporters write them) are read as a sequence; each event says which value (`doc`,
+// from 0) it belongs to, and paths start afresh in each.
 
 export type PathSeg = string | number;
 export type Decision = 'value' | 'descend' | 'skip';
 export type ScanEvent =
-  | { kind: 'value'; path: PathSeg[]; text: string }
-  | { kind: 'error'; path: PathSeg[]; offset: number; message: string };
+  | { kind: 'value'; path: PathSeg[]; text: string; doc: number }
+  | { kind: 'error'; path: PathSeg[]; offset: number; message: string; doc: number };
 
 interface Frame {
   type: 'obj' | 'arr';
@@ -29,6 +32,9 @@ export function formatPath(path: readonly PathSeg[]): string {
 
 export class JsonScanner {
   private readonly select: (path: readonly PathSeg[]) => Decision;
+  private readonly multi: boolean;
+  /** Index of the top-level value being read (always 0 unless `multi`). */
+  private doc = 0;
   private readonly stack: Frame[] = [];
   private rootState: 'before' | 'after' = 'before';
   private base = 0;
@@ -47,8 +53,14 @@ export class JsonScanner {
   private scalar = false;
   private out: ScanEvent[] = [];
 
-  constructor(select: (path: readonly PathSeg[]) => Decision) {
+  constructor(select: (path: readonly PathSeg[]) => Decision, opts: { multi?: boolean } = {}) {
     this.select = select;
+    this.multi = opts.multi ?? false;
+  }
+
+  /** How many top-level values have started so far. */
+  get documents(): number {
+    return this.rootState === 'before' && this.doc === 0 ? 0 : this.doc + 1;
   }
 
   private path(): PathSeg[] {
@@ -59,7 +71,7 @@ export class JsonScanner {
 
   private fail(offset: number, message: string, path = this.path()): void {
     this.failed = true;
-    this.out.push({ kind: 'error', path, offset, message });
+    this.out.push({ kind: 'error', path, offset, message, doc: this.doc });
   }
 
   /** Feeds the next chunk; returns the values and errors it completed. */
@@ -95,7 +107,7 @@ export class JsonScanner {
     this.consuming = false;
     if (this.capture) {
       this.capture.push(tail);
-      this.out.push({ kind: 'value', path: this.cPath, text: this.capture.join('') });
+      this.out.push({ kind: 'value', path: this.cPath, text: this.capture.join(''), doc: this.doc });
       this.capture = null;
     }
     this.afterValue();
@@ -220,8 +232,13 @@ export class JsonScanner {
       const top = this.stack.at(-1);
       if (!top) {
         if (this.rootState === 'after') {
-          this.fail(this.base + i, `unexpected \`${buf[i]}\` after the end of the document`, []);
-          return;
+          if (!this.multi) {
+            this.fail(this.base + i, `unexpected \`${buf[i]}\` after the end of the document`, []);
+            return;
+          }
+          // the next of several values one after another
+          this.rootState = 'before';
+          this.doc++;
         }
         i = this.startValue(buf, i);
         continue;

@@ -4,11 +4,11 @@
 // (seconds in the API, ms in the UI download): latency is end − start.
 import { inferProvider, makeCall, providerName } from './draft.ts';
 import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
-import { contentText, parsedFromText, partsText, toMessages, toolCallArgs } from './messages.ts';
+import { assistantOutput, parsedFromText, toMessages, toolCallArgs } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
 import type { TraceNode } from './resolve.ts';
 import type { ImportedCall } from './types.ts';
-import { arr, at, count, first, isoToNs, maybeJson, num, obj, str, type Obj } from './values.ts';
+import { arr, count, first, maybeJson, num, obj, str, timeToNs, type Obj } from './values.ts';
 
 export const OBSERVATION_TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
 
@@ -17,24 +17,47 @@ function ticketFromTags(tags: unknown): string | null {
   return null;
 }
 
-function outputText(v: unknown): string | null {
-  const x = maybeJson(v);
-  if (x === null || x === undefined) return null;
-  if (typeof x === 'string') return x;
-  if (Array.isArray(x)) {
-    // parts messages: the last assistant message's text (the model's answer)
-    const msgs = x.map(obj).filter((m): m is Obj => m !== null);
-    const last = [...msgs].reverse().find((m) => m.role === 'assistant' || m.role === undefined) ?? msgs.at(-1);
-    if (last && Array.isArray(last.parts)) return partsText(last.parts);
-    if (last) return contentText(last.content);
-    return JSON.stringify(x);
+// Langfuse usageDetails keys (its own canonical names and the aliases its ingestion accepts,
+// packages/shared pricing usageKeyAliases): cache reads, cache writes, reasoning.
+const CACHE_READ_KEYS = ['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'cached_tokens', 'input_cached', 'cache_read'];
+const CACHE_WRITE_KEYS = ['input_cache_creation', 'input_cache_write', 'cache_creation_input_tokens', 'cache_write_tokens', 'cache_creation'];
+const REASONING_KEYS = ['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens', 'reasoning.output_tokens', 'completion_details.reasoning', 'reasoning'];
+
+function firstCount(u: Obj, keys: readonly string[]): number | null {
+  for (const k of keys) {
+    const n = count(u[k]);
+    if (n !== null) return n;
   }
-  const o = obj(x)!;
-  if (o.choices !== undefined) return contentText(at(o, 'choices', 0, 'message', 'content'));
-  if (obj(o.message)) return contentText((o.message as Obj).content);
-  if ('content' in o) return contentText(o.content);
-  if (Array.isArray(o.parts)) return partsText(o.parts);
-  return JSON.stringify(o);
+  return null;
+}
+
+/**
+ * Token counts from a usageDetails map. Langfuse's buckets add up to the total: `input` leaves out
+ * the cache reads and writes (`input_*` keys) and `output` the reasoning (`output_*`), as its OpenAI
+ * and Vercel AI SDK integrations write them. casebench counts input and output whole (cached and
+ * reasoning tokens are parts of them), so the buckets are added back, unless a `total` shows
+ * that `input` and `output` already include them.
+ */
+export function langfuseTokens(usage: Obj, fallbackIn: unknown, fallbackOut: unknown): { input: number | null; output: number | null; cached: number | null; reasoning: number | null; cacheWrite: number | null } {
+  const inBase = count(first(usage.input, fallbackIn));
+  const outBase = count(first(usage.output, fallbackOut));
+  let inParts = 0;
+  let outParts = 0;
+  for (const [k, v] of Object.entries(usage)) {
+    const n = count(v);
+    if (n === null || k === 'input' || k === 'output' || k === 'total') continue;
+    if (/^(input|prompt)|cache/.test(k)) inParts += n;
+    else if (/^(output|completion)|reasoning/.test(k)) outParts += n;
+  }
+  const total = count(usage.total);
+  const inclusive = total !== null && inBase !== null && outBase !== null && inBase + outBase === total && inParts + outParts > 0;
+  return {
+    input: inBase === null ? null : inclusive ? inBase : inBase + inParts,
+    output: outBase === null ? null : inclusive ? outBase : outBase + outParts,
+    cached: firstCount(usage, CACHE_READ_KEYS),
+    reasoning: firstCount(usage, REASONING_KEYS),
+    cacheWrite: firstCount(usage, CACHE_WRITE_KEYS),
+  };
 }
 
 /** The trace of a single-trace download as the root node of its observations. */
@@ -67,17 +90,18 @@ export function observationUnit(row: unknown, where: string, ctx: FileContext, h
     ticketText: str(meta.ticket_text), agentName: str(attrs['gen_ai.agent.name']), call: null as ImportedCall | null,
   };
   if (str(o.type)?.toUpperCase() !== 'GENERATION') return { node };
-  const startNs = typeof o.startTime === 'string' ? isoToNs(o.startTime) : null;
+  const startNs = timeToNs(o.startTime);
   if (startNs === null) return { issue: { where, message: `observation ${id}: no readable startTime (${JSON.stringify(o.startTime ?? null)})` } };
-  const endNs = typeof o.endTime === 'string' && o.endTime !== '' ? isoToNs(o.endTime) : null;
+  const endNs = o.endTime === '' ? null : timeToNs(o.endTime);
   const usage = obj(maybeJson(o.usageDetails)) ?? {};
   const legacyUsage = obj(maybeJson(o.usage)) ?? {};
   const cost = obj(maybeJson(o.costDetails)) ?? {};
   const level = str(o.level)?.toUpperCase();
   const model = str(first(o.model, o.providedModelName));
-  const cst = typeof o.completionStartTime === 'string' && o.completionStartTime !== '' ? isoToNs(o.completionStartTime) : null;
+  const cst = o.completionStartTime === '' ? null : timeToNs(o.completionStartTime);
   const ttft = cst !== null ? Number(cst - startNs) / 1e6 : num(o.timeToFirstToken) !== null ? num(o.timeToFirstToken)! * 1000 : null;
-  const output = outputText(o.output);
+  const { text: output, toolCalls } = assistantOutput(o.output);
+  const tokens = langfuseTokens(usage, first(legacyUsage.input, o.inputUsage, o.promptTokens), first(legacyUsage.output, o.outputUsage, o.completionTokens));
   const usageDetails: Obj = {};
   for (const [k, v] of Object.entries(usage)) if (k !== 'input' && k !== 'output' && k !== 'total') usageDetails[k] = v;
   const rest: Obj = {};
@@ -87,19 +111,21 @@ export function observationUnit(row: unknown, where: string, ctx: FileContext, h
     ttftMs: ttft,
     provider: providerName(str(first(attrs['gen_ai.provider.name'], attrs['gen_ai.system'], meta.ls_provider))) ?? inferProvider(model),
     model,
-    inputTokens: count(first(usage.input, legacyUsage.input, o.inputUsage, o.promptTokens)),
-    outputTokens: count(first(usage.output, legacyUsage.output, o.outputUsage, o.completionTokens)),
+    inputTokens: tokens.input,
+    outputTokens: tokens.output,
     costUsd: num(first(cost.total, o.totalCost, o.calculatedTotalCost)),
     status: level === 'ERROR' ? 'error' : 'success',
     error: level === 'ERROR' ? (str(o.statusMessage) ?? 'error') : null,
     input: toMessages(o.input),
     output,
-    parsed: toolCallArgs(o.output) ?? (obj(maybeJson(o.output)) && !Array.isArray(maybeJson(o.output)) && !('content' in (obj(maybeJson(o.output)) ?? {})) ? maybeJson(o.output) : parsedFromText(output)),
+    parsed: toolCallArgs(o.output) ?? toolCalls[0]?.arguments ?? (obj(maybeJson(o.output)) && !('content' in (obj(maybeJson(o.output)) ?? {})) && !('choices' in (obj(maybeJson(o.output)) ?? {})) ? maybeJson(o.output) : parsedFromText(output)),
     metadata: {
       observation_name: name,
       ...rest,
       ...(level === 'WARNING' ? { warning: str(o.statusMessage) ?? true } : {}),
       ...(Object.keys(usageDetails).length ? { usage_details: usageDetails } : {}),
+      ...(tokens.cacheWrite !== null ? { cache_write_tokens: tokens.cacheWrite } : {}),
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
       ...(o.modelParameters ? { model_parameters: maybeJson(o.modelParameters) } : {}),
       ...(o.environment ? { environment: o.environment } : {}),
       ...(o.promptName ? { prompt_name: o.promptName, prompt_version: o.promptVersion ?? null } : {}),
@@ -109,8 +135,8 @@ export function observationUnit(row: unknown, where: string, ctx: FileContext, h
     x: {
       ticketText: node.ticketText,
       requestId: str(attrs['gen_ai.response.id']),
-      cachedTokens: count(first(usage.cache_read_input_tokens, usage.input_cached_tokens, usage.cache_read)),
-      reasoningTokens: count(first(usage.output_reasoning_tokens, usage.reasoning_tokens, usage.reasoning)),
+      cachedTokens: tokens.cached,
+      reasoningTokens: tokens.reasoning,
     },
     where,
   });
@@ -137,9 +163,9 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
         const o = obj(v);
         if (o && obj(o.trace) && Array.isArray(o.observations)) {
           const t = obj(o.trace)!;
-          return [{ node: traceNode(t) }, ...o.observations.map((x, i) => withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores))];
+          return [{ node: traceNode(t) }, ...o.observations.flatMap((x, i) => withoutMarker(withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores)))];
         }
-        return [observationUnit(v, w, ctx, false)];
+        return withoutMarker(observationUnit(v, w, ctx, false));
       }
       if (p[0] === 'trace') {
         const t = obj(v);
@@ -148,10 +174,27 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
         traceScores = t.scores;
         return [{ node: traceNode(t) }];
       }
-      return [withScores(observationUnit(v, w, ctx, traceSeen || shape === 'trace'), traceScores)];
+      return withoutMarker(withScores(observationUnit(v, w, ctx, traceSeen || shape === 'trace'), traceScores));
     },
     finish: () => [],
   };
+}
+
+/**
+ * A GENERATION with no input, no output, no usage and no cost records no model call: tools use
+ * generation-typed observations as markers (a step boundary, a stream event). It stays a node (it
+ * may be a parent) and is listed as not imported.
+ */
+function withoutMarker(u: Unit): Unit[] {
+  if (!('node' in u) || !u.node.call) return [u];
+  const r = u.node.call.record;
+  const empty = r.input_messages.length === 0 && (r.output_text === null || r.output_text === '') && !r.input_tokens && !r.output_tokens &&
+    !u.node.call.x.cachedTokens && !u.node.call.x.reasoningTokens && r.cost_usd === null && r.status === 'success';
+  if (!empty) return [u];
+  const where = u.node.call.where;
+  const name = u.node.name;
+  u.node.call = null;
+  return [u, { issue: { where, message: `GENERATION${name ? ` "${name}"` : ''} with no input, output or usage: an event marker, not a model call` } }];
 }
 
 // Trace-level scores (evaluations, annotations) travel with each generation of the trace.

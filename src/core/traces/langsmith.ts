@@ -4,7 +4,7 @@
 // task and ticket can come from ancestors.
 import { inferProvider, makeCall, providerName } from './draft.ts';
 import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
-import { contentText, parsedFromText, toMessages } from './messages.ts';
+import { assistantOutput, contentText, parsedFromText, toMessages, type ToolCall } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
 import type { ChatMessage, ImportedCall } from './types.ts';
 import { arr, at, count, first, maybeJson, num, obj, str, timeToNs, type Obj } from './values.ts';
@@ -13,6 +13,14 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 function dottedIds(d: string | null): string[] {
   return d ? [...d.matchAll(UUID)].map((m) => m[0].toLowerCase()) : [];
+}
+
+/**
+ * A run's id: its `id`, else the last segment of its `dotted_order` (the JS SDK's PATCH payload
+ * carries no id, since the SDK puts it in the URL, but it does carry the dotted order).
+ */
+function runId(r: Obj, ids = dottedIds(str(r.dotted_order))): string | null {
+  return str(r.id)?.toLowerCase() ?? ids.at(-1) ?? null;
 }
 
 /** usage_metadata in LangSmith's own search order (get_unified_run_tokens). */
@@ -35,22 +43,27 @@ function usageMetadata(run: Obj): Obj | null {
   return null;
 }
 
-function outputText(outputs: Obj | null): string | null {
-  if (!outputs) return null;
-  const c = at(outputs, 'choices', 0, 'message', 'content');
-  if (c !== undefined && c !== null) return contentText(c);
+const NO_OUTPUT: { text: string | null; toolCalls: ToolCall[] } = { text: null, toolCalls: [] };
+
+/** The model's answer (text and tool calls) from the output shapes LangSmith runs carry. */
+function outputOf(outputs: Obj | null): { text: string | null; toolCalls: ToolCall[] } {
+  if (!outputs) return NO_OUTPUT;
+  if (Array.isArray(outputs.choices)) return assistantOutput(at(outputs, 'choices', 0, 'message') ?? at(outputs, 'choices', 0));
   const gen = at(outputs, 'generations', 0, 0);
-  const g = at(gen, 'message', 'kwargs', 'content') ?? at(gen, 'message', 'content');
-  if (g !== undefined && g !== null && g !== '') return contentText(g);
-  if (typeof at(gen, 'text') === 'string') return at(gen, 'text') as string;
+  if (gen !== undefined) {
+    const m = at(gen, 'message');
+    if (m !== undefined && m !== null) {
+      const r = assistantOutput(m);
+      if (r.text) return r;
+    }
+    if (typeof at(gen, 'text') === 'string') return { text: at(gen, 'text') as string, toolCalls: [] };
+  }
   const msgs = arr(outputs.messages);
-  if (msgs.length) return contentText(at(msgs.at(-1), 'content') ?? at(msgs.at(-1), 'kwargs', 'content'));
-  const m = obj(outputs.message);
-  if (m) return contentText(m.content);
-  if (typeof outputs.content === 'string' && typeof outputs.role === 'string') return outputs.content;
-  if (typeof outputs.output === 'string') return outputs.output;
-  if (outputs.output !== undefined && outputs.output !== null) return contentText(outputs.output);
-  return null;
+  if (msgs.length) return assistantOutput(msgs.at(-1));
+  if (obj(outputs.message)) return assistantOutput(outputs.message);
+  if (typeof outputs.role === 'string' && ('content' in outputs || 'tool_calls' in outputs)) return assistantOutput(outputs);
+  if (outputs.output !== undefined && outputs.output !== null) return assistantOutput(outputs.output);
+  return NO_OUTPUT;
 }
 
 function inputMessages(inputs: Obj | null): ChatMessage[] {
@@ -71,10 +84,10 @@ function ticketFromTags(tags: unknown): string | null {
 export function runUnit(run: unknown, where: string, ctx: FileContext): Unit {
   const r = obj(run);
   if (!r) return { issue: { where, message: 'not a run object' } };
-  const id = str(r.id)?.toLowerCase() ?? null;
-  if (!id) return { issue: { where, message: 'run without `id`' } };
   const dotted = str(r.dotted_order);
   const ids = dottedIds(dotted);
+  const id = runId(r, ids);
+  if (!id) return { issue: { where, message: 'run without `id` or `dotted_order`' } };
   const traceId = str(r.trace_id)?.toLowerCase() ?? ids[0] ?? (r.parent_run_id ? null : id);
   const parentId = str(r.parent_run_id)?.toLowerCase() ?? (ids.length >= 2 ? ids[ids.length - 2]! : null);
   const tk = traceId ?? id;
@@ -115,9 +128,8 @@ export function runUnit(run: unknown, where: string, ctx: FileContext): Unit {
     const t = ev ? timeToNs(at(ev, 'time')) : null;
     if (t !== null) ttft = Number(t - startNs) / 1e6;
   }
-  const output = outputText(outputs);
-  const toolArgs = at(outputs, 'generations', 0, 0, 'message', 'kwargs', 'tool_calls', 0, 'args');
-  const parsed = outputs?.parsed ?? meta.parsed_output ?? toolArgs ?? parsedFromText(output);
+  const { text: output, toolCalls } = outputOf(outputs);
+  const parsed = outputs?.parsed ?? meta.parsed_output ?? toolCalls[0]?.arguments ?? parsedFromText(output);
   const langsmith: Obj = {};
   const userMeta: Obj = {};
   for (const [k, v] of Object.entries(meta)) {
@@ -150,6 +162,7 @@ export function runUnit(run: unknown, where: string, ctx: FileContext): Unit {
       ...(r.reference_example_id ? { reference_example_id: r.reference_example_id } : {}),
       ...(responseModel && responseModel !== model ? { response_model: responseModel } : {}),
       ...(events.length ? { events: events.length } : {}),
+      ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
       ...(groqTiming ? { provider_timing: groqTiming } : {}),
       ...(usage === null && inTok === null ? { tokens: 'none recorded (LangSmith may have estimated them)' } : {}),
     },
@@ -179,8 +192,8 @@ export function langsmithPlan(ctx: FileContext, shape: 'array' | 'runs' | 'inges
   const posts = new Map<string, { run: Obj; where: string }>();
   const ingest = (kind: 'post' | 'patch', v: unknown, where: string): Unit[] => {
     const r = obj(v);
-    const id = str(r?.id)?.toLowerCase();
-    if (!r || !id) return [{ issue: { where, message: `${kind} without \`id\`` } }];
+    const id = r ? runId(r) : null;
+    if (!r || !id) return [{ issue: { where, message: `${kind} without \`id\` or \`dotted_order\`: it cannot be matched to its run` } }];
     if (kind === 'post') {
       if (r.end_time !== undefined && r.end_time !== null) return [runUnit(r, where, ctx)];
       posts.set(id, { run: r, where });

@@ -117,3 +117,116 @@ export function parsedFromText(text: string | null): unknown {
     return null;
   }
 }
+
+/** A tool call the model made, whatever shape the source wrote it in. */
+export interface ToolCall {
+  /** As the source wrote it (a string, rarely a list of ids). */
+  id: unknown;
+  name: string;
+  /** Parsed when the source sent them as JSON text. */
+  arguments: unknown;
+}
+
+/**
+ * One tool call from the shapes tools write: OpenAI `{id, type:"function", function:{name, arguments}}`,
+ * LangChain `{name, args, id}`, Vercel AI SDK `{toolCallId, toolName, input | args}`, OTel GenAI parts
+ * `{type:"tool_call", id, name, arguments}`, Anthropic `{type:"tool_use", id, name, input}`; else null.
+ */
+export function toolCallOf(v: unknown): ToolCall | null {
+  const o = obj(v);
+  if (!o) return null;
+  const fn = obj(o.function);
+  if (fn && typeof fn.name === 'string') return { id: o.id ?? null, name: fn.name, arguments: maybeJson(fn.arguments ?? null) };
+  if (typeof o.toolName === 'string') return { id: o.toolCallId ?? null, name: o.toolName, arguments: maybeJson(o.input ?? o.args ?? null) };
+  if ((o.type === 'tool_call' || o.type === 'tool-call' || o.type === 'tool_use' || o.type === 'function_call') && typeof o.name === 'string') {
+    return { id: o.id ?? o.call_id ?? null, name: o.name, arguments: maybeJson(o.arguments ?? o.input ?? o.args ?? null) };
+  }
+  if (typeof o.name === 'string' && 'args' in o && (o.type === undefined || o.type === 'tool_call')) return { id: o.id ?? null, name: o.name, arguments: maybeJson(o.args) };
+  return null;
+}
+
+/** The tool calls in a value that is a list of them (and nothing else), or null. */
+export function toolCallList(v: unknown): ToolCall[] | null {
+  const a = maybeJson(v);
+  if (!Array.isArray(a) || a.length === 0) return null;
+  const out: ToolCall[] = [];
+  for (const x of a) {
+    const c = toolCallOf(x);
+    if (!c) return null;
+    out.push(c);
+  }
+  return out;
+}
+
+/** Tool calls as output text: one JSON object a line, so an answer that is only tool calls is never empty. */
+export function toolCallsText(calls: readonly ToolCall[]): string {
+  return calls.map((c) => JSON.stringify({ type: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })).join('\n');
+}
+
+/**
+ * The model's answer from an output value of any shape: its text, and its tool calls (kept apart,
+ * and rendered into the text after it, so nothing the model said is lost).
+ */
+export function assistantOutput(v: unknown): { text: string | null; toolCalls: ToolCall[] } {
+  const x = maybeJson(v);
+  if (x === null || x === undefined) return { text: null, toolCalls: [] };
+  if (typeof x === 'string') return { text: x, toolCalls: [] };
+  const calls = toolCallList(x);
+  if (calls) return { text: toolCallsText(calls), toolCalls: calls };
+  if (Array.isArray(x)) {
+    // parts or messages: the last assistant message is the answer
+    const msgs = x.map(obj).filter((m): m is Obj => m !== null);
+    const last = [...msgs].reverse().find((m) => m.role === 'assistant' || m.role === 'ai' || m.role === undefined) ?? msgs.at(-1);
+    if (last && (Array.isArray(last.parts) || 'content' in last || 'tool_calls' in last || 'kwargs' in last)) return assistantOutput(last);
+    return contentAndCalls(x, []);
+  }
+  const o = obj(x)!;
+  if (Array.isArray(o.choices)) return assistantOutput(at0(o.choices)?.message ?? at0(o.choices));
+  if (Array.isArray(o.generations)) {
+    const g = obj(at0(at0(o.generations)));
+    return g ? assistantOutput(g.message ?? g.text) : { text: null, toolCalls: [] };
+  }
+  if (o.lc !== undefined && obj(o.kwargs)) {
+    const kw = o.kwargs as Obj;
+    return contentAndCalls(kw.content, arr(kw.tool_calls).length ? arr(kw.tool_calls) : arr(at(kw, 'additional_kwargs', 'tool_calls')));
+  }
+  if (obj(o.message)) return assistantOutput(o.message);
+  if (Array.isArray(o.parts)) return contentAndCalls(o.parts, []);
+  if ('content' in o || 'tool_calls' in o || 'toolCalls' in o) return contentAndCalls(o.content, arr(o.tool_calls ?? o.toolCalls));
+  if (typeof o.text === 'string') return { text: o.text, toolCalls: [] };
+  return { text: JSON.stringify(o), toolCalls: [] };
+}
+
+function at0(v: unknown): Obj | undefined {
+  return Array.isArray(v) ? (obj(v[0]) ?? undefined) : undefined;
+}
+
+function at(v: unknown, ...keys: string[]): unknown {
+  let cur = v;
+  for (const k of keys) cur = obj(cur)?.[k];
+  return cur;
+}
+
+/** Text parts joined and tool-call parts (in the content or beside it) rendered after them. */
+function contentAndCalls(content: unknown, callsBeside: unknown[]): { text: string | null; toolCalls: ToolCall[] } {
+  const calls: ToolCall[] = [];
+  const texts: string[] = [];
+  if (Array.isArray(content)) {
+    for (const p of content) {
+      const c = toolCallOf(p);
+      if (c) calls.push(c);
+      else {
+        const o = obj(p);
+        const t = typeof p === 'string' ? p : o && typeof (o.text ?? o.content) === 'string' && (o.type === undefined || /text/.test(String(o.type))) ? String(o.text ?? o.content) : JSON.stringify(p);
+        texts.push(t);
+      }
+    }
+  } else if (content !== null && content !== undefined) texts.push(contentText(content));
+  for (const c of callsBeside) {
+    const tc = toolCallOf(c);
+    if (tc) calls.push(tc);
+  }
+  const text = texts.join('\n');
+  if (calls.length === 0) return { text: content === null || content === undefined ? (text || null) : text, toolCalls: [] };
+  return { text: [text, toolCallsText(calls)].filter((s) => s !== '').join('\n'), toolCalls: calls };
+}

@@ -1,14 +1,26 @@
 // OTLP/JSON traces (a TracesData document or the OTel file exporter's JSONL, one TracesData a
 // line) with GenAI semantic-convention attributes (current and legacy names) and OpenInference
-// attributes; also a bare span attribute map. Tolerates what real files contain: base64 ids,
-// enum names, unquoted int64, {low,high} longs, attributes as a plain object.
+// attributes; also a bare span attribute map. The envelope may be missing, as tools write it:
+// ResourceSpans objects on their own (GitHub Copilot CLI), bare spans in OTLP form or as an SDK
+// ReadableSpan (`startTime: [s, ns]`, a VS Code / Gemini CLI file exporter), one a line, one
+// after another pretty-printed, or in a JSON array. Tolerates what real files contain: base64
+// ids, enum names, unquoted int64, {low,high} longs, attributes as a plain object.
 import { makeCall, providerName } from './draft.ts';
 import type { Decision, PathSeg } from './jsonStream.ts';
 import { formatPath } from './jsonStream.ts';
 import { contentText, parsedFromText, partsText, toMessages, toolCallArgs } from './messages.ts';
-import type { FileContext, Plan, Unit } from './plan.ts';
+import { walkPlan, type FileContext, type Plan, type Unit } from './plan.ts';
 import type { ChatMessage, ImportedCall, TraceFormat } from './types.ts';
 import { arr, at, count, first, int64, isoToNs, maybeJson, normaliseId, num, obj, str, type Obj } from './values.ts';
+import { isBareResourceSpans, isBareSpan } from './detect.ts';
+
+/** An OTel time as epoch ns: an OTLP int64 (any of its JSON forms) or an SDK HrTime `[seconds, nanos]`. */
+export function otelTime(v: unknown): bigint | null {
+  if (Array.isArray(v) && v.length === 2 && Number.isInteger(v[0]) && Number.isInteger(v[1])) {
+    return BigInt(v[0] as number) * 1_000_000_000n + BigInt(v[1] as number);
+  }
+  return int64(v);
+}
 
 const CALL_OPS = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
 const KIND_NAMES: Record<string, number> = {
@@ -172,10 +184,12 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   if (!o) return { issue: { where, message: 'not a span object' } };
   const a = attributes(o.attributes);
   const format: TraceFormat = a['openinference.span.kind'] !== undefined ? 'openinference' : 'otlp';
-  const traceId = normaliseId(o.traceId ?? o.trace_id, 16);
-  const spanId = normaliseId(o.spanId ?? o.span_id, 8);
+  // an SDK ReadableSpan written as JSON keeps its ids in (_)spanContext and its parent's in parentSpanContext
+  const sc = obj(o.spanContext) ?? obj(o._spanContext);
+  const traceId = normaliseId(o.traceId ?? o.trace_id ?? sc?.traceId, 16);
+  const spanId = normaliseId(o.spanId ?? o.span_id ?? sc?.spanId, 8);
   if (!traceId || !spanId) return { issue: { where, message: `span without ${traceId ? 'spanId' : 'traceId'}` } };
-  const parent = normaliseId(o.parentSpanId ?? o.parent_span_id, 8);
+  const parent = normaliseId(o.parentSpanId ?? o.parent_span_id ?? at(o, 'parentSpanContext', 'spanId'), 8);
   const name = str(o.name);
   const ticketId = str(first(a['ticket.id'], metaValue(a, 'langsmith.metadata', 'ticket_id'), metaValue(a, 'langfuse.trace.metadata', 'ticket_id'), at(maybeJson(a.metadata), 'ticket_id'), resource['ticket.id']));
   const task = str(first(a['task.name'], metaValue(a, 'langsmith.metadata', 'task')));
@@ -184,13 +198,13 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
     ticketText: str(a['ticket.text']), agentName: str(a['gen_ai.agent.name']), call: null as ImportedCall | null,
   };
   if (!isModelCall(a)) return { node };
-  const startNs = int64(o.startTimeUnixNano ?? o.start_time_unix_nano);
+  const startNs = otelTime(o.startTimeUnixNano ?? o.start_time_unix_nano ?? o.startTime);
   if (startNs === null || startNs === 0n) return { issue: { where, message: `span ${spanId}: model call without startTimeUnixNano` } };
-  let endNs = int64(o.endTimeUnixNano ?? o.end_time_unix_nano);
+  let endNs = otelTime(o.endTimeUnixNano ?? o.end_time_unix_nano ?? o.endTime);
   if (endNs === 0n) endNs = null;
   const events: SpanEvent[] = arr(o.events).map((e) => {
     const eo = obj(e) ?? {};
-    return { name: str(eo.name) ?? '', timeNs: int64(eo.timeUnixNano ?? eo.time_unix_nano), attrs: attributes(eo.attributes) };
+    return { name: str(eo.name) ?? '', timeNs: otelTime(eo.timeUnixNano ?? eo.time_unix_nano ?? eo.time), attrs: attributes(eo.attributes) };
   });
   const st = obj(o.status) ?? {};
   const exc = events.find((e) => e.name === 'exception');
@@ -248,58 +262,107 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   return { node };
 }
 
-/** The plan for OTLP TracesData (a whole document, or one JSONL line at a time). */
-export function otlpPlan(ctx: FileContext): Plan {
-  let resIdx = -1;
+/** The OTLP layouts detection tells apart (detect.ts); 'line' = a JSONL line, any of them. */
+export type OtlpShape = 'doc' | 'resourceSpans' | 'resourceSpansArray' | 'span' | 'spanArray' | 'line';
+
+const SCOPE_SPANS = new Set(['scopeSpans', 'scope_spans', 'instrumentationLibrarySpans']);
+const RESOURCE_SPANS = new Set(['resourceSpans', 'resource_spans']);
+
+/**
+ * Selection inside one ResourceSpans object (its path starts at `at0`): its resource, each scope
+ * and each span; everything else is skipped.
+ */
+function selectInResourceSpans(p: readonly PathSeg[], at0: number): Decision {
+  const n = p.length - at0;
+  if (n === 0) return 'descend';
+  const k = p[at0];
+  if (k === 'resource') return n === 1 ? 'value' : 'skip';
+  if (!SCOPE_SPANS.has(k as string)) return 'skip';
+  if (n <= 2) return 'descend';
+  const k2 = p[at0 + 2];
+  if (n === 3) return k2 === 'scope' || k2 === 'instrumentationLibrary' ? 'value' : k2 === 'spans' ? 'descend' : 'skip';
+  return n === 4 && k2 === 'spans' ? 'value' : 'skip';
+}
+
+/**
+ * The plan for OTLP traces: a TracesData document, ResourceSpans objects without the envelope, bare
+ * spans, or (in JSONL) any of them a line. A file of several documents one after another calls
+ * startDocument between them, so each document's resources and scopes stay its own.
+ */
+export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
+  let docNo = -1;
+  // the ResourceSpans whose resource and scope are current: document number and index in it
+  let resDoc = -2;
+  let resIdx = -2;
   let resource: Obj = {};
   let scopeKey = '';
   let scope: Obj = {};
+  // Where a ResourceSpans object starts in a path: TracesData → resourceSpans[i]; an array of them → [i]; a bare one → the root.
+  const rsStart = (p: readonly PathSeg[]): number => (p.length > 0 && RESOURCE_SPANS.has(p[0] as string) ? 2 : shape === 'resourceSpansArray' ? 1 : 0);
   const select = (p: readonly PathSeg[]): Decision => {
     const n = p.length;
+    if (shape === 'span' || shape === 'line') return n === 0 ? 'value' : 'skip';
+    if (shape === 'spanArray') return n === 0 ? 'descend' : n === 1 ? 'value' : 'skip';
     if (n === 0) return 'descend';
-    if (p[0] !== 'resourceSpans' && p[0] !== 'resource_spans') return 'skip';
-    if (n <= 2) return 'descend';
-    if (n === 3) return p[2] === 'resource' ? 'value' : p[2] === 'scopeSpans' || p[2] === 'scope_spans' ? 'descend' : 'skip';
-    if (n === 4) return 'descend';
-    if (n === 5) return p[4] === 'scope' ? 'value' : p[4] === 'spans' ? 'descend' : 'skip';
-    if (n === 6) return 'value';
-    return 'skip';
+    if (shape === 'resourceSpansArray') return n === 1 ? 'descend' : selectInResourceSpans(p, 1);
+    // a TracesData document, or a bare ResourceSpans (either may follow the other in one file)
+    if (RESOURCE_SPANS.has(p[0] as string)) return n <= 2 ? 'descend' : selectInResourceSpans(p, 2);
+    return selectInResourceSpans(p, 0);
   };
-  return {
-    fallback: 'parent',
-    select,
-    startDocument() {
-      resIdx = -1;
+  const resourceSpansValue = (p: readonly PathSeg[], v: unknown, where: string): Unit[] => {
+    const at0 = rsStart(p);
+    const ri = at0 === 0 ? -1 : (p[at0 - 1] as number);
+    if (ri !== resIdx || docNo !== resDoc) {
+      resDoc = docNo;
+      resIdx = ri;
       resource = {};
       scopeKey = '';
       scope = {};
+    }
+    if (p[at0] === 'resource') {
+      resource = attributes(obj(v)?.attributes);
+      return [];
+    }
+    const sk = String(p[at0 + 1]);
+    if (sk !== scopeKey) {
+      scopeKey = sk;
+      scope = {};
+    }
+    if (p[at0 + 2] === 'scope' || p[at0 + 2] === 'instrumentationLibrary') {
+      const s = obj(v) ?? {};
+      scope = { name: str(s.name), version: str(s.version) };
+      return [];
+    }
+    return [spanUnit(v, resource, scope, `${where} ${formatPath(p)}`, ctx)];
+  };
+  // A span on its own carries its resource and scope itself (SDK ReadableSpan form), if at all.
+  const bareSpan = (v: unknown, where: string): Unit => {
+    const o = obj(v) ?? {};
+    const sc = obj(o.instrumentationScope) ?? obj(o.instrumentationLibrary);
+    return spanUnit(v, attributes(at(o, 'resource', 'attributes')), sc ? { name: str(sc.name), version: str(sc.version) } : {}, where, ctx);
+  };
+  const plan: Plan = {
+    fallback: 'parent',
+    select,
+    startDocument() {
+      docNo++;
     },
     onValue(p, v, where) {
-      const ri = p[1] as number;
-      if (ri !== resIdx) {
-        resIdx = ri;
-        resource = {};
-        scopeKey = '';
-        scope = {};
+      if (shape === 'span') return [bareSpan(v, where)];
+      if (shape === 'spanArray') return [bareSpan(v, `${where} ${formatPath(p)}`)];
+      if (shape === 'line') {
+        // one JSONL line: a TracesData, a ResourceSpans or a span, walked as its own document
+        const o = obj(v);
+        if (o && !('resourceSpans' in o) && !('resource_spans' in o) && !isBareResourceSpans(o) && isBareSpan(o)) return [bareSpan(v, where)];
+        return walkPlan(v, inner, where);
       }
-      if (p[2] === 'resource') {
-        resource = attributes(obj(v)?.attributes);
-        return [];
-      }
-      const sk = `${ri}/${String(p[3])}`;
-      if (sk !== scopeKey) {
-        scopeKey = sk;
-        scope = {};
-      }
-      if (p[4] === 'scope') {
-        const s = obj(v) ?? {};
-        scope = { name: str(s.name), version: str(s.version) };
-        return [];
-      }
-      return [spanUnit(v, resource, scope, `${where} ${formatPath(p)}`, ctx)];
+      return resourceSpansValue(p, v, where);
     },
     finish: () => [],
   };
+  // JSONL lines holding a TracesData or a ResourceSpans are walked with the document selection.
+  const inner: Plan = { fallback: 'parent', select: (p) => (p.length === 0 ? 'descend' : RESOURCE_SPANS.has(p[0] as string) ? (p.length <= 2 ? 'descend' : selectInResourceSpans(p, 2)) : selectInResourceSpans(p, 0)), onValue: (p, v, where) => resourceSpansValue(p, v, where), finish: () => [] };
+  return plan;
 }
 
 /** The plan for a bare span attribute map (no envelope, no times: the file's mtime stands in, flagged). */

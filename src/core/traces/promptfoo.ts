@@ -3,7 +3,7 @@
 // timestamp (or the file's mtime for JSONL) and is flagged approximate; latency is latencyMs.
 import { makeCall, providerName } from './draft.ts';
 import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
-import { contentText, parsedFromText, toMessages } from './messages.ts';
+import { assistantOutput, parsedFromText, toMessages } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
 import type { ChatMessage } from './types.ts';
 import { arr, at, count, first, isoToNs, num, obj, str, type Obj } from './values.ts';
@@ -37,6 +37,52 @@ function promptMessages(raw: unknown): ChatMessage[] {
 interface EvalMeta {
   evalId: string | null;
   timestampNs: bigint | null;
+  prompts: PromptVariants;
+}
+
+/**
+ * The prompts an eval compares. promptfoo's `promptIdx` numbers prompt × provider columns; the
+ * prompt itself is `promptId` (a hash of it), else its label or text. Results of different prompts
+ * on the same test and provider are different variants, not attempts of one call: each prompt after
+ * the first gets its own model spec (`openai:gpt-4o [prompt 2: …]`), so every result is kept. When
+ * the file lists its prompts before its results (an OutputFile does), every prompt is marked.
+ */
+export class PromptVariants {
+  private readonly order = new Map<string, { n: number; label: string }>();
+  /** Known before any result: the eval compares several prompts. */
+  private several = false;
+
+  static keyOf(r: Obj): string | null {
+    return str(r.promptId) ?? str(at(r, 'prompt', 'id')) ?? str(at(r, 'prompt', 'label')) ?? str(at(r, 'prompt', 'raw'));
+  }
+
+  private add(key: string, label: string | null): { n: number; label: string } {
+    let v = this.order.get(key);
+    if (!v) {
+      const l = (label ?? key).replace(/\s+/g, ' ').trim();
+      v = { n: this.order.size + 1, label: l.length > 40 ? `${l.slice(0, 39)}…` : l };
+      this.order.set(key, v);
+    }
+    return v;
+  }
+
+  /** The eval's `prompts` list (CompletedPrompt[]), when it comes before the results. */
+  seeList(list: unknown): void {
+    for (const x of arr(list)) {
+      const o = obj(x);
+      const k = o ? (str(o.id) ?? str(o.label) ?? str(o.raw)) : null;
+      if (k) this.add(k, str(o!.label) ?? str(o!.raw));
+    }
+    this.several = this.order.size > 1;
+  }
+
+  /** The prompt of a result: its number and label, and whether the model spec must name it. */
+  of(r: Obj): { n: number; label: string; key: string; marked: boolean } | null {
+    const key = PromptVariants.keyOf(r);
+    if (!key) return null;
+    const v = this.add(key, str(at(r, 'prompt', 'label')) ?? str(at(r, 'prompt', 'raw')));
+    return { ...v, key, marked: this.several || v.n > 1 };
+  }
 }
 
 /** One EvaluateResult as a root node with its call. */
@@ -46,6 +92,7 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
   const provId = str(at(r, 'provider', 'id')) ?? str(r.provider) ?? str(at(r, 'provider', 'label'));
   if (!provId) return { issue: { where, message: 'result without `provider.id`' } };
   const { provider, model } = splitProviderId(provId);
+  const prompt = ev.prompts.of(r);
   const evalId = str(r.evalId) ?? ev.evalId ?? `promptfoo-${ctx.fileId}`;
   const id = str(r.id) ?? `${str(r.promptIdx) ?? '?'}-${str(r.testIdx) ?? '?'}-${provId}`;
   const vars = obj(r.vars) ?? obj(at(r, 'testCase', 'vars')) ?? {};
@@ -55,7 +102,7 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
   const response = obj(r.response) ?? {};
   const usage = obj(response.tokenUsage) ?? obj(r.tokenUsage) ?? {};
   const out = response.output;
-  const output = out === undefined || out === null ? null : typeof out === 'string' ? out : contentText(out);
+  const { text: output, toolCalls } = assistantOutput(out);
   const failureReason = num(r.failureReason);
   const isError = failureReason === 2;
   const latency = num(r.latencyMs);
@@ -66,12 +113,14 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
     vars,
     ...(arr(at(r, 'testCase', 'assert')).length ? { asserts: at(r, 'testCase', 'assert') } : {}),
     prompt_id: r.promptId ?? null, prompt_idx: r.promptIdx ?? null, test_idx: r.testIdx ?? null,
+    ...(prompt ? { prompt: { n: prompt.n, label: prompt.label } } : {}),
     ...(response.finishReason !== undefined ? { finish_reason: response.finishReason } : {}),
     ...(response.cached !== undefined ? { cached: response.cached } : {}),
     ...(obj(r.metadata) ? { promptfoo_metadata: r.metadata } : {}),
     ...(obj(r.namedScores) && Object.keys(r.namedScores as Obj).length ? { named_scores: r.namedScores } : {}),
     eval_verdict: { success: r.success ?? null, score: r.score ?? null, reason: grading?.reason ?? null, pass: grading?.pass ?? null },
     ...(!isError && typeof r.error === 'string' ? { assertion_error: r.error } : {}),
+    ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
     ...(usage.cached !== undefined ? { usage_details: { cached: usage.cached, reasoning: at(usage, 'completionDetails', 'reasoning') ?? null } } : {}),
   };
   const call = makeCall({
@@ -85,10 +134,12 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
     error: isError ? (str(r.error) ?? 'error') : null,
     input: promptMessages(at(r, 'prompt', 'raw')),
     output,
-    parsed: out !== null && typeof out === 'object' ? out : parsedFromText(output),
+    parsed: toolCalls.length ? toolCalls[0]!.arguments : out !== null && typeof out === 'object' ? out : parsedFromText(output),
     metadata: meta,
     ticketId, task,
     x: {
+      modelSpec: prompt?.marked ? `${providerName(provider) ?? 'unknown'}:${model ?? 'unknown'} [prompt ${prompt.n}: ${prompt.label}]` : null,
+      promptVersion: prompt ? (prompt.marked ? `prompt ${prompt.n}` : null) : null,
       ticketText: str(first(vars.ticket_text, vars.text, vars.ticket, at(r, 'prompt', 'raw'))),
       cachedTokens: count(usage.cached),
       reasoningTokens: count(at(usage, 'completionDetails', 'reasoning')),
@@ -100,13 +151,13 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
 
 /** The plan for promptfoo output: the OutputFile document, or JSONL rows. */
 export function promptfooPlan(ctx: FileContext, shape: 'output' | 'rows'): Plan {
-  const ev: EvalMeta = { evalId: null, timestampNs: null };
+  const ev: EvalMeta = { evalId: null, timestampNs: null, prompts: new PromptVariants() };
   const select = (p: readonly PathSeg[]): Decision => {
     if (shape === 'rows') return p.length === 0 ? 'value' : 'skip';
     if (p.length === 0) return 'descend';
     if (p.length === 1) return p[0] === 'evalId' ? 'value' : p[0] === 'results' ? 'descend' : 'skip';
     if (p[0] !== 'results') return 'skip';
-    if (p.length === 2) return p[1] === 'timestamp' || p[1] === 'version' ? 'value' : p[1] === 'results' ? 'descend' : 'skip';
+    if (p.length === 2) return p[1] === 'timestamp' || p[1] === 'version' || p[1] === 'prompts' ? 'value' : p[1] === 'results' ? 'descend' : 'skip';
     return p.length === 3 && p[1] === 'results' ? 'value' : 'skip';
   };
   return {
@@ -117,7 +168,8 @@ export function promptfooPlan(ctx: FileContext, shape: 'output' | 'rows'): Plan 
         const o = obj(v);
         if (o && typeof o.evalId === 'string' && obj(o.results)) {
           // a whole OutputFile on one JSONL line
-          const meta: EvalMeta = { evalId: o.evalId, timestampNs: typeof at(o, 'results', 'timestamp') === 'string' ? isoToNs(at(o, 'results', 'timestamp') as string) : null };
+          const meta: EvalMeta = { evalId: o.evalId, timestampNs: typeof at(o, 'results', 'timestamp') === 'string' ? isoToNs(at(o, 'results', 'timestamp') as string) : null, prompts: new PromptVariants() };
+          meta.prompts.seeList(at(o, 'results', 'prompts'));
           return arr(at(o, 'results', 'results')).map((x, i) => resultUnit(x, `${where} results.results[${i}]`, ctx, meta));
         }
         return [resultUnit(v, where, ctx, ev)];
@@ -131,6 +183,10 @@ export function promptfooPlan(ctx: FileContext, shape: 'output' | 'rows'): Plan 
         return [];
       }
       if (p[1] === 'version') return [];
+      if (p[1] === 'prompts') {
+        ev.prompts.seeList(v);
+        return [];
+      }
       return [resultUnit(v, `${where} ${formatPath(p)}`, ctx, ev)];
     },
     finish: () => [],

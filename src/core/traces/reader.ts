@@ -12,9 +12,10 @@ import { classifyLine, detectContainer, detectJsonDocument, labelOf, type Contai
 import { formatPath, JsonScanner } from './jsonStream.ts';
 import { langfusePlan } from './langfuse.ts';
 import { langsmithPlan } from './langsmith.ts';
-import { attributeMapPlan, otlpPlan } from './otlp.ts';
+import { attributeMapPlan, otlpPlan, type OtlpShape } from './otlp.ts';
 import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } from './plan.ts';
 import { promptfooPlan } from './promptfoo.ts';
+import { NestedCalls } from './nested.ts';
 import { AncestorResolver } from './resolve.ts';
 import type { ImportedCall, ImportIssue } from './types.ts';
 import { MAX_TIME_NS, parseJson } from './values.ts';
@@ -22,7 +23,9 @@ import { MAX_TIME_NS, parseJson } from './values.ts';
 export type TraceItem =
   | { kind: 'call'; call: ImportedCall }
   | { kind: 'issue'; issue: ImportIssue }
-  | { kind: 'item'; item: CasebenchItem };
+  | { kind: 'item'; item: CasebenchItem }
+  /** Something worth knowing about the file as a whole (not a skipped record). */
+  | { kind: 'note'; note: string };
 
 export interface TraceFileInfo {
   path: string;
@@ -119,9 +122,10 @@ async function* textChunks(path: string, signal?: AbortSignal, progress?: ReadPr
 
 /** One plan and one ancestor resolver per family met in the file (a JSONL file may mix layouts). */
 class Plans {
-  private readonly byKey = new Map<string, { plan: Plan; resolver: AncestorResolver | null }>();
+  private readonly byKey = new Map<string, { plan: Plan; resolver: AncestorResolver | null; nested: NestedCalls | null }>();
   private readonly ctx: FileContext;
-  readonly ready: ImportedCall[] = [];
+  /** Calls resolved (and issues met) since the last drain, in order. */
+  readonly ready: TraceItem[] = [];
 
   constructor(ctx: FileContext) {
     this.ctx = ctx;
@@ -133,8 +137,11 @@ class Plans {
     if (!p) {
       const plan = makePlan(this.ctx, family, shape, line);
       if (!plan) return null;
+      const emit = (c: ImportedCall): void => void this.ready.push({ kind: 'call', call: c });
+      // formats with call trees: a call wrapping a call of the same model is counted once (nested.ts)
+      const nested = TREE_FAMILIES.has(family) ? new NestedCalls(emit, (i) => void this.ready.push({ kind: 'issue', issue: i })) : null;
       // casebench lines name their ticket and task themselves: no ancestors to wait for
-      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, (c) => this.ready.push(c)) };
+      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, nested ? (c) => nested.add(c) : emit), nested };
       this.byKey.set(k, p);
     }
     return p;
@@ -161,15 +168,16 @@ class Plans {
 
   drain(out: TraceItem[]): void {
     if (this.ready.length === 0) return;
-    for (const c of this.ready) out.push({ kind: 'call', call: c });
+    for (const it of this.ready) out.push(it);
     this.ready.length = 0;
   }
 
   finish(out: TraceItem[]): void {
-    for (const { plan, resolver } of this.byKey.values()) {
+    for (const { plan, resolver, nested } of this.byKey.values()) {
       const issue = guardRecord(null, this.ctx.name, () => {
         this.route(plan.finish(), resolver, out);
         resolver?.finish();
+        nested?.finish();
       });
       if (issue) out.push({ kind: 'issue', issue: { where: issue.where, message: `${issue.message} (records held to the end of the file)` } });
       this.drain(out);
@@ -185,7 +193,7 @@ class Plans {
 function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean): Plan | null {
   switch (family) {
     case 'otlp':
-      return otlpPlan(ctx);
+      return otlpPlan(ctx, line ? 'line' : (shape as OtlpShape));
     case 'attributes':
       return attributeMapPlan(ctx);
     case 'casebench':
@@ -200,6 +208,8 @@ function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean
       return null;
   }
 }
+
+const TREE_FAMILIES = new Set<Family>(['langsmith', 'langfuse', 'otlp']);
 
 const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
 
@@ -310,23 +320,30 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
   try {
     const p = plans.get(family, shape, false);
     if (!p) return;
-    const scanner = new JsonScanner((path) => p.plan.select(path));
+    // JSON values one after another (pretty-printed documents appended to one file) are read in turn.
+    const scanner = new JsonScanner((path) => p.plan.select(path), { multi: true });
+    let doc = -1;
+    const at = (d: number): string => (d === 0 ? ctx.name : `${ctx.name} (document ${d + 1})`);
     const handle = (events: ReturnType<JsonScanner['push']>): TraceItem[] => {
       const out: TraceItem[] = [];
       for (const e of events) {
         if (e.kind === 'error') {
-          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
+          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
           continue;
+        }
+        if (e.doc !== doc) {
+          doc = e.doc;
+          p.plan.startDocument?.();
         }
         let v: unknown;
         try {
           v = parseJson(e.text);
         } catch (err) {
-          out.push({ kind: 'issue', issue: { where: `${ctx.name} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
+          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
           continue;
         }
-        const where = `${ctx.name} ${formatPath(e.path)}`;
-        const issue = tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, ctx.name), p.resolver, out));
+        const where = `${at(e.doc)} ${formatPath(e.path)}`;
+        const issue = tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, at(e.doc)), p.resolver, out));
         if (issue) out.push({ kind: 'issue', issue });
       }
       return out;
@@ -337,6 +354,7 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
     }
     const out = handle(scanner.end());
     plans.finish(out);
+    if (scanner.documents > 1) out.push({ kind: 'note', note: `read ${scanner.documents.toLocaleString('en-US')} JSON documents one after another` });
     yield out;
   } finally {
     plans.close();
