@@ -8,6 +8,7 @@ import { formatPath } from './jsonStream.ts';
 import { contentText, parsedFromText, partsText, toMessages, toolCallArgs } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
 import type { ChatMessage, ImportedCall, TraceFormat } from './types.ts';
+import { spanDraft } from './spans.ts';
 import { arr, at, count, first, int64, isoToNs, maybeJson, normaliseId, num, obj, str, type Obj } from './values.ts';
 
 const CALL_OPS = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
@@ -183,7 +184,24 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
     key: `${traceId}/${spanId}`, parentKey: parent ? `${traceId}/${parent}` : null, name, task, ticketId,
     ticketText: str(a['ticket.text']), agentName: str(a['gen_ai.agent.name']), call: null as ImportedCall | null,
   };
-  if (!isModelCall(a)) return { node };
+  if (!isModelCall(a)) {
+    const st = obj(o.status) ?? {};
+    const isError = statusCode(st.code) === 2;
+    const kindName = str(a['openinference.span.kind']) ?? str(a['gen_ai.operation.name']) ?? (typeof o.kind === 'string' ? o.kind.replace(/^SPAN_KIND_/, '') : null);
+    const startNs = int64(o.startTimeUnixNano ?? o.start_time_unix_nano);
+    const endNs = int64(o.endTimeUnixNano ?? o.end_time_unix_nano);
+    const { ['input.value']: input, ['output.value']: output, ...rest } = a;
+    return {
+      node: {
+        ...node,
+        span: spanDraft({
+          traceId, spanId, parentSpanId: parent, name, kind: kindName, startNs: startNs || null, endNs: endNs || null,
+          status: isError ? 'error' : 'ok', error: isError ? (str(st.message) ?? 'error') : null, input: maybeJson(input), output: maybeJson(output),
+          metadata: Object.keys(rest).length ? rest : null, where,
+        }),
+      },
+    };
+  }
   const startNs = int64(o.startTimeUnixNano ?? o.start_time_unix_nano);
   if (startNs === null || startNs === 0n) return { issue: { where, message: `span ${spanId}: model call without startTimeUnixNano` } };
   let endNs = int64(o.endTimeUnixNano ?? o.end_time_unix_nano);

@@ -16,13 +16,14 @@ import { attributeMapPlan, otlpPlan } from './otlp.ts';
 import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } from './plan.ts';
 import { promptfooPlan } from './promptfoo.ts';
 import { AncestorResolver } from './resolve.ts';
-import type { ImportedCall, ImportIssue } from './types.ts';
+import type { ImportedCall, ImportIssue, SpanDraft } from './types.ts';
 import { parseJson } from './values.ts';
 
 export type TraceItem =
   | { kind: 'call'; call: ImportedCall }
   | { kind: 'issue'; issue: ImportIssue }
-  | { kind: 'item'; item: CasebenchItem };
+  | { kind: 'item'; item: CasebenchItem }
+  | { kind: 'span'; span: SpanDraft };
 
 export interface TraceFileInfo {
   path: string;
@@ -146,6 +147,7 @@ class Plans {
       if ('node' in u) {
         if (resolver) resolver.add(u.node);
         else if (u.node.call) out.push({ kind: 'call', call: u.node.call });
+        if (u.node.span && !u.node.call) out.push({ kind: 'span', span: u.node.span });
       } else if ('issue' in u) out.push({ kind: 'issue', issue: u.issue });
       else out.push({ kind: 'item', item: u.item });
       this.drain(out);
