@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../store/migrations.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { listTickets } from '../tickets/ticketQueries.ts';
+import { ticketSources } from '../experiments/experimentLive.ts';
 import { exportTraces } from './exporter.ts';
 import { importTraceFile } from './importer.ts';
 import { listGenericTraces, traceOfCall } from './traceView.ts';
@@ -37,6 +38,8 @@ describe('generic traces at import', () => {
     expect(r.tickets).toBe(0);
     expect(r.notes.join('\n')).toMatch(/4 calls are generic traces .*listed under Traces, not as tickets/);
     expect(listTickets(s).rows).toEqual([]);
+    // nor in the experiments' "All tickets"
+    expect(ticketSources(s).total).toBe(0);
     expect(count(s, 'SELECT count(*) AS n FROM results')).toBe(0);
     expect(count(s, 'SELECT count(*) AS n FROM run_tickets')).toBe(0);
     const list = listGenericTraces(s);
