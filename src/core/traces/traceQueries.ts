@@ -21,6 +21,8 @@ export interface CallOrigin {
   parentSpanId: string | null;
   /** Ids in the tool that produced the record: {format, id, parent_id, trace_id, …}. */
   source: Record<string, unknown> | null;
+  /** A generic trace: not a casebench task, no ticket named (shown in the trace view, not as a ticket). */
+  generic: boolean;
 }
 
 /** One import as the UI lists it (runs of kind 'import'). */
@@ -49,7 +51,7 @@ export function originOfCall(store: Store, callId: number): CallOrigin | null {
   if (!r) return null;
   return {
     callId, runId: String(r.run_id), format: String(r.format), file: String(r.file), locator: str(r.locator),
-    traceId: str(r.trace_id), spanId: str(r.span_id), parentSpanId: str(r.parent_span_id), source: parseObj(r.source),
+    traceId: str(r.trace_id), spanId: str(r.span_id), parentSpanId: str(r.parent_span_id), source: parseObj(r.source), generic: r.generic === 1,
   };
 }
 

@@ -40,7 +40,8 @@ function preview(inputMessages: unknown): string {
 }
 
 const LIST_SQL = `
-SELECT c.run_id, c.ticket_id AS grp, min(c.id) AS first_call, count(*) AS n, sum(c.status <> 'ok') AS errors,
+SELECT c.run_id, c.ticket_id AS grp,
+  (SELECT x.id FROM calls x WHERE x.run_id = c.run_id AND x.ticket_id = c.ticket_id ORDER BY x.started_at, x.id LIMIT 1) AS first_call, count(*) AS n, sum(c.status <> 'ok') AS errors,
   min(c.started_at) AS t0, max(c.started_at + coalesce(c.latency_ms, 0)) AS t1,
   sum(c.input_tokens) AS tin, sum(c.output_tokens) AS tout, sum(c.cost_usd) AS cost, sum(c.cost_usd IS NULL) AS unpriced,
   group_concat(DISTINCT c.model_spec) AS models,
