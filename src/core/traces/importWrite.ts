@@ -188,17 +188,19 @@ export class ImportWriter {
       Number(res.lastInsertRowid), runId, o[O.format]!, this.report.file.name, o[O.locator]!, o[O.traceId]!, o[O.spanId]!, o[O.parentSpanId]!,
       o[O.source]!, o[O.startNs]!, o[O.endNs]!, o[O.inputMessages]!, o[O.parsedOutput]!, o[O.metadata]!, o[O.value]!, o[O.generic] ?? 0,
     );
-    if (scores) this.writeScores(Number(res.lastInsertRowid), scores);
+    if (scores) this.writeScores(Number(res.lastInsertRowid), scores, c[C.startedAt] as number);
     this.report.calls++;
   }
 
   /** The source's own scores of a call (Langfuse scores, LangSmith feedback, promptfoo verdicts) as trace reviews by the source. */
-  private writeScores(callId: number, scores: SourceScore[]): void {
-    const at = new Date(this.opts.at).toISOString();
+  private writeScores(callId: number, scores: SourceScore[], callStartMs: number): void {
+    // A score the source dates by nothing is dated by its call: the same file imported into two
+    // workspaces gives the same rows, so trace review lines exchanged between them are duplicates.
+    const at = new Date(Number.isFinite(callStartMs) ? callStartMs : this.opts.at).toISOString();
     for (const s of scores) {
       const ms = s.scoredAt ? Date.parse(s.scoredAt.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(s.scoredAt) ? s.scoredAt : `${s.scoredAt}Z`) : NaN;
       this.store.prepare(SQL.insertSourceScore).run(
-        callId, s.criterion, s.kind, s.value === null ? null : JSON.stringify(s.value), s.note, s.reviewer, s.scoredAt ?? at, Number.isFinite(ms) ? ms : this.opts.at, this.report.file.name,
+        callId, s.criterion, s.kind, s.value === null ? null : JSON.stringify(s.value), s.note, s.reviewer, s.scoredAt ?? at, Number.isFinite(ms) ? ms : Date.parse(at), this.report.file.name,
       );
       this.sourceScores++;
     }
