@@ -54,5 +54,5 @@ describe('casebench traces', () => {
     const res = await runCli(['traces', 'results', '--db', db2], env);
     expect(res.stdout).toMatch(/## correctness \(score\)[\s\S]*anthropic:claude-sonnet-4-20250514 \| 1 \| mean 0\.00/);
     expect((await runCli(['traces', 'show', 'x', '--db', db2], env)).code).toBe(2);
-  });
+  }, 180_000); // a dozen CLI processes; slow only on a loaded machine
 });
