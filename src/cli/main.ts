@@ -33,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./commands/import.ts')).registerImport,
   export: async () => (await import('./commands/export.ts')).registerExport,
   reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
+  traces: async () => (await import('./commands/traces.ts')).registerTraces,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
 };

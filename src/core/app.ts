@@ -47,6 +47,7 @@ import { articleLatencies, latencyTable, recordedLatencies, type LatencyTable } 
 import type { HandlerContext } from './handlers/context.ts';
 import { experimentHandlers } from './handlers/experimentHandlers.ts';
 import { reviewHandlers } from './handlers/reviewHandlers.ts';
+import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
 
 export interface CoreConfig {
   dbPath: string;
@@ -452,6 +453,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     },
     ...experimentHandlers(featureContext),
     ...reviewHandlers(featureContext),
+    ...traceViewHandlers(featureContext),
   };
 
   async function importPath(path: string): Promise<ImportReport> {

@@ -6,6 +6,7 @@ import type { TaskResult } from './results.ts';
 import { SEVERITIES, TASK_IDS, type TaskId } from './tasks.ts';
 import { experimentRouteInputs, type ExperimentRouteOutputs } from './routes/experimentRoutes.ts';
 import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoutes.ts';
+import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -92,6 +93,7 @@ export const routeInputs = {
   'host.pickFolder': empty,
   ...experimentRouteInputs,
   ...reviewRouteInputs,
+  ...traceViewRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -257,7 +259,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };

@@ -69,6 +69,8 @@ export interface CallOriginView {
   parentSpanId: string | null;
   /** Ids in the tool that produced the record: {format, id, parent_id, trace_id, …}. */
   source: Record<string, unknown> | null;
+  /** A generic trace (not a casebench task, no ticket): it opens in the trace view. */
+  generic?: boolean;
 }
 
 /** One imported call, for the import's call list and the ticket view's origin line. */

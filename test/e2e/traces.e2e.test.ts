@@ -56,10 +56,10 @@ describe('trace import in the workbench (browser mode)', () => {
     await page.getByTestId('traces-empty').waitFor();
     await pick(page, join(FIXTURES, 'promptfoo-output.sample-export.json'));
     const report = page.getByTestId('trace-report').first();
-    await expect.poll(() => report.textContent()).toMatch(/promptfoo-output\.sample-export\.json: 4 calls, 2 tickets, 0 records skipped/);
+    await expect.poll(() => report.textContent()).toMatch(/promptfoo-output\.sample-export\.json: 4 calls, 0 tickets, 0 records skipped/);
     expect(await report.textContent()).toMatch(/promptfoo eval output/);
     await expect.poll(() => page.getByTestId('trace-import-row').count()).toBe(1);
-    expect(await page.getByTestId('trace-import-row').textContent()).toMatch(/promptfoo-output\.sample-export\.json.*promptfoo.*4 calls.*2 tickets/s);
+    expect(await page.getByTestId('trace-import-row').textContent()).toMatch(/promptfoo-output\.sample-export\.json.*promptfoo.*4 calls.*0 tickets/s);
     // The import opens with its calls: model, status, and where each came from.
     await page.getByTestId('trace-editor').waitFor();
     await expect.poll(() => page.getByTestId('trace-call').count()).toBe(4);

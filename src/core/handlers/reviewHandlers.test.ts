@@ -145,13 +145,13 @@ describe('trace routes', () => {
     const before = readdirSync(tmpdir()).filter((f) => f.startsWith('casebench-trace-')).length;
     const content = readFileSync(join(FIXTURES, 'promptfoo-output.sample-export.json'), 'utf8');
     const r = await call('traces.import', { name: 'promptfoo-output.sample-export.json', content, lastModified: Date.UTC(2025, 9, 1) });
-    expect(r).toMatchObject({ calls: 4, tickets: 2, skipped: 0, alreadyImported: null });
+    expect(r).toMatchObject({ calls: 4, tickets: 0, skipped: 0, alreadyImported: null });
     expect(r.file.name).toBe('promptfoo-output.sample-export.json');
     expect(readdirSync(tmpdir()).filter((f) => f.startsWith('casebench-trace-')).length).toBe(before);
     expect(events.some((e) => e.type === 'runs.changed')).toBe(true);
     const list = await call('traces.list', {});
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ runId: r.runIds[0], calls: 4, format: 'promptfoo', file: 'promptfoo-output.sample-export.json', tickets: 2, skipped: 0 });
+    expect(list[0]).toMatchObject({ runId: r.runIds[0], calls: 4, format: 'promptfoo', file: 'promptfoo-output.sample-export.json', tickets: 0, skipped: 0 });
     const calls = await call('traces.calls', { runId: r.runIds[0]! });
     expect(calls.total).toBe(4);
     expect(calls.rows[0]!.origin).toMatchObject({ format: 'promptfoo', file: 'promptfoo-output.sample-export.json', locator: 'results.results[0]' });

@@ -341,6 +341,89 @@ ALTER TABLE calls ADD COLUMN cold INTEGER;
 ALTER TABLE results ADD COLUMN slot_wait_ms REAL;
 `,
   },
+  {
+    version: 11,
+    name: 'generic traces: span tree, generic-call flag, trace review queues and scores',
+    sql: `
+-- 1 when an imported call is not one of casebench's five tasks and carries no ticket: a generic trace
+-- (a chat, an agent step, an eval case). It is listed under Traces, never in the ticket list.
+ALTER TABLE call_origins ADD COLUMN generic INTEGER NOT NULL DEFAULT 0;
+-- Only generic calls are in it (the partial index costs a casebench import nothing).
+CREATE INDEX call_origins_generic ON call_origins(run_id, call_id) WHERE generic = 1;
+-- The spans of an imported trace that are not model calls (chains, agents, tools, retrievers), so
+-- the trace view can draw the span tree; model calls are in calls + call_origins.
+CREATE TABLE trace_spans (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  trace_id TEXT,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT,
+  kind TEXT,                   -- the source's type: chain, tool, AGENT, SPAN, INTERNAL, ...
+  start_ns TEXT,               -- exact int64 epoch ns, or NULL when the source has no time
+  end_ns TEXT,
+  status TEXT,                 -- ok | error
+  error TEXT,
+  input TEXT,                  -- JSON, cut at 16 KB
+  output TEXT,                 -- JSON, cut at 16 KB
+  metadata TEXT,               -- JSON
+  locator TEXT                 -- where in the file
+);
+CREATE INDEX trace_spans_by_trace ON trace_spans(run_id, trace_id);
+CREATE INDEX trace_spans_by_span ON trace_spans(run_id, span_id);
+CREATE INDEX trace_spans_by_parent ON trace_spans(run_id, parent_span_id);
+-- Review of generic traces: a queue of imported calls with a rubric of its own.
+CREATE TABLE trace_review_queues (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  source TEXT NOT NULL,        -- JSON: how the calls were chosen (imports, models, search, status, sample, seed)
+  rubric TEXT NOT NULL,        -- JSON [{id, label, kind: pass_fail|score|label|note, labels?}]
+  blind INTEGER NOT NULL,      -- 1: model, provider and the source's own scores hidden until the item is scored
+  seed INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE trace_review_items (
+  queue_id TEXT NOT NULL REFERENCES trace_review_queues(id) ON DELETE CASCADE,
+  pos INTEGER NOT NULL,
+  call_id INTEGER NOT NULL,
+  PRIMARY KEY (queue_id, pos)
+);
+-- One judgement of one call on one criterion. Never overwritten: a re-score supersedes.
+CREATE TABLE trace_reviews (
+  id INTEGER PRIMARY KEY,
+  call_id INTEGER NOT NULL,
+  queue_id TEXT,
+  criterion TEXT NOT NULL,     -- rubric id (local), or the source's score name (imported)
+  kind TEXT NOT NULL,          -- pass_fail | score | label | note
+  value TEXT,                  -- JSON: true/false, a number in [0, 1] (imported: as given), a label, or null for a note
+  note TEXT,
+  reviewer TEXT NOT NULL,      -- a person, or the source tool (langsmith:…, langfuse:…, promptfoo)
+  scored_at TEXT NOT NULL,
+  scored_ms INTEGER NOT NULL,
+  source TEXT NOT NULL,        -- 'local', the imported trace file, or the review file
+  superseded_by INTEGER
+);
+CREATE INDEX trace_reviews_by_call ON trace_reviews(call_id, criterion);
+-- Calls imported before this version that are generic: flagged, and the tickets, results and run
+-- tickets the importer made up for them removed (only when nothing else refers to them).
+UPDATE call_origins SET generic = 1 WHERE format <> 'casebench' AND call_id IN (
+  SELECT c.id FROM calls c JOIN call_origins o ON o.call_id = c.id
+  WHERE c.task NOT IN ('platform', 'product', 'severity', 'asset_ids', 'technical_details') AND substr(c.ticket_id, 1, length(o.format) + 1) = o.format || ':');
+DELETE FROM results WHERE rowid IN (
+  SELECT r.rowid FROM results r JOIN calls c ON c.run_id = r.run_id AND c.ticket_id = r.ticket_id AND c.task = r.task AND c.model_spec = r.model_spec
+  JOIN call_origins o ON o.call_id = c.id WHERE o.generic = 1);
+DELETE FROM run_tickets WHERE rowid IN (
+  SELECT rt.rowid FROM run_tickets rt JOIN runs r ON r.id = rt.run_id AND r.kind = 'import'
+  WHERE rt.ticket_id IN (SELECT c.ticket_id FROM calls c JOIN call_origins o ON o.call_id = c.id WHERE o.generic = 1)
+    AND NOT EXISTS (SELECT 1 FROM results x WHERE x.run_id = rt.run_id AND x.ticket_id = rt.ticket_id));
+DELETE FROM tickets WHERE substr(source, 1, 7) = 'import:'
+  AND id IN (SELECT c.ticket_id FROM calls c JOIN call_origins o ON o.call_id = c.id WHERE o.generic = 1)
+  AND NOT EXISTS (SELECT 1 FROM run_tickets rt WHERE rt.ticket_id = tickets.id)
+  AND NOT EXISTS (SELECT 1 FROM results r WHERE r.ticket_id = tickets.id)
+  AND NOT EXISTS (SELECT 1 FROM reviews v WHERE v.ticket_id = tickets.id)
+  AND NOT EXISTS (SELECT 1 FROM review_queue_items q WHERE q.ticket_id = tickets.id);
+`,
+  },
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

@@ -54,7 +54,8 @@ export interface CallLine {
   output_text: string | null;
   parsed_output: unknown;
   metadata: Record<string, unknown> & { source: SourceIds };
-  origin: { format: string; file: string; locator: string | null } | null;
+  /** generic: a generic trace (no ticket, not a casebench task); only written when true. */
+  origin: { format: string; file: string; locator: string | null; generic?: true } | null;
 }
 
 /** A run as recorded (every runs column), before its calls. */
@@ -201,6 +202,8 @@ export function callFromLine(o: Obj, where: string): ImportedCall | string {
       promptVersion: str(o.prompt_version),
       modelSpec,
       startedAtMs: num(o.started_at_ms),
+      groupKey: null,
+      generic: obj(o.origin)?.generic === true,
       startNs,
       endNs,
       run,

@@ -121,7 +121,7 @@ function callLine(c: Row, run: RunRef): CallLine | { skipped: string } {
     output_text: s(c.raw),
     parsed_output: imported ? (parse(c.o_parsed) ?? null) : null,
     metadata: { ...(meta ?? {}), source },
-    origin: imported ? { format: String(c.o_format), file: String(c.o_file), locator: s(c.o_locator) } : null,
+    origin: imported ? { format: String(c.o_format), file: String(c.o_file), locator: s(c.o_locator), ...(n(c.o_generic) === 1 ? { generic: true as const } : {}) } : null,
   };
 }
 
@@ -147,7 +147,7 @@ function ticketLine(r: Row): TicketLine {
 
 const CALLS_SQL = `SELECT c.*, o.format AS o_format, o.file AS o_file, o.locator AS o_locator, o.trace_id AS o_trace_id,
     o.span_id AS o_span_id, o.parent_span_id AS o_parent, o.source AS o_source, o.start_ns, o.end_ns,
-    o.input_messages AS o_input, o.parsed_output AS o_parsed, o.metadata AS o_meta
+    o.input_messages AS o_input, o.parsed_output AS o_parsed, o.metadata AS o_meta, o.generic AS o_generic
   FROM calls c LEFT JOIN call_origins o ON o.call_id = c.id WHERE c.run_id = ? ORDER BY c.ticket_id, c.id`;
 
 /** Every record of the workspace (or of the given runs) in export order. */

@@ -10,13 +10,15 @@ import type { CasebenchItem } from './plan.ts';
 import type { TraceFileInfo, TraceItem } from './reader.ts';
 import { UNKNOWN_TASK } from './traceQueries.ts';
 import { ImportPricer, type PriceEntry } from './importPricing.ts';
-import type { ImportedCall } from './types.ts';
+import type { ImportedCall, SpanDraft } from './types.ts';
+import { sourceScores, type SourceScore } from './sourceScores.ts';
+import { spanValue } from './spans.ts';
 import { nsToMs, num, obj, str } from './values.ts';
 
 export type SqlValue = string | number | null;
 
 /** Operation tags (numbers: these cross a thread boundary by the hundred thousand). */
-export const OP = { issue: 0, run: 1, runSource: 2, ticket: 3, call: 4, runTicket: 5, result: 6, review: 7, note: 8 } as const;
+export const OP = { issue: 0, run: 1, runSource: 2, ticket: 3, call: 4, runTicket: 5, result: 6, review: 7, note: 8, span: 9 } as const;
 
 export type WriteOp =
   | [typeof OP.issue, where: string, message: string]
@@ -29,9 +31,13 @@ export type WriteOp =
    * One model call. call = insertCall's parameters (C.* below; attempt is 0 when the source numbers
    * none: the writer numbers it); origin = call_origins' columns after call_id, run_id and file
    * (O.*: the writer has those). derived: the call is also its group's result (formats that carry
-   * no result records); the writer builds that row from the call's own values.
+   * no result records); the writer builds that row from the call's own values. A generic call
+   * (origin[O.generic] = 1: not a casebench task, no ticket) gets no ticket, result or run ticket.
+   * scores: the source's own scores of the call, written as trace reviews.
    */
-  | [typeof OP.call, ticketText: string | null, call: SqlValue[], origin: SqlValue[], derived: boolean, numbered: boolean]
+  | [typeof OP.call, ticketText: string | null, call: SqlValue[], origin: SqlValue[], derived: boolean, numbered: boolean, scores: SourceScore[] | null]
+  /** A span that is not a model call: trace_spans' columns after run_id (S.*). */
+  | [typeof OP.span, runId: string, span: SqlValue[]]
   /** upsertRunTicket's and insertResult's parameters: run id first, then ticket id. */
   | [typeof OP.runTicket, params: SqlValue[]]
   | [typeof OP.result, params: SqlValue[]]
@@ -47,7 +53,11 @@ export const C = {
 } as const;
 export const O = {
   format: 0, locator: 1, traceId: 2, spanId: 3, parentSpanId: 4, source: 5, startNs: 6, endNs: 7, inputMessages: 8, parsedOutput: 9,
-  metadata: 10, value: 11,
+  metadata: 10, value: 11, generic: 12,
+} as const;
+/** Positions in a span op's parameters (trace_spans' columns after id and run_id). */
+export const S = {
+  traceId: 0, spanId: 1, parentSpanId: 2, name: 3, kind: 4, startNs: 5, endNs: 6, status: 7, error: 8, input: 9, output: 10, metadata: 11, locator: 12,
 } as const;
 
 export function shortHash(s: string): string {
@@ -85,6 +95,7 @@ export class ImportMapper {
   /** Appends the operations for one item to out. */
   map(item: TraceItem, out: WriteOp[]): void {
     if (item.kind === 'call') this.call(item.call, out);
+    else if (item.kind === 'span') this.span(item.span, out);
     else if (item.kind === 'issue') out.push([OP.issue, item.issue.where, item.issue.message]);
     else if (item.kind === 'note') out.push([OP.note, item.note]);
     else this.line(item.item, out);
@@ -123,10 +134,13 @@ export class ImportMapper {
     const foreign = info.family !== 'casebench';
     const runId = this.runFor(c.x.run, out);
     const format = foreign ? r.metadata.source.format : 'casebench';
-    const ticketId = r.ticket_id ?? `${r.metadata.source.format}:${r.trace_id}`;
-    // Without a ticket text in the trace, the user's message is the closest thing to one.
-    const text = c.x.ticketText ?? (foreign ? (r.input_messages.find((m) => m.role === 'user')?.content ?? null) : null);
+    const ticketId = r.ticket_id ?? c.x.groupKey ?? `${r.metadata.source.format}:${r.trace_id}`;
     const task = r.task ?? UNKNOWN_TASK;
+    // Not one of casebench's tasks and no ticket named: a generic trace (a chat, an agent step, an
+    // eval case), listed under Traces and never made into a support ticket.
+    const generic = foreign ? r.ticket_id === null && !isTaskId(task) : c.x.generic;
+    // Without a ticket text in the trace, the user's message is the closest thing to one.
+    const text = generic ? null : (c.x.ticketText ?? (foreign ? (r.input_messages.find((m) => m.role === 'user')?.content ?? null) : null));
     let status: 'ok' | 'error' = r.status === 'success' ? 'ok' : 'error';
     let errorCode = status === 'error' ? (c.x.errorCode ?? 'PROVIDER_ERROR') : c.x.errorCode;
     let errorMessage = r.error;
@@ -171,9 +185,19 @@ export class ImportMapper {
     const origin: SqlValue[] = [
       format, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id, JSON.stringify(source),
       startNs.toString(), endNs === null ? null : endNs.toString(), JSON.stringify(r.input_messages), json(r.parsed_output),
-      JSON.stringify(meta), value,
+      JSON.stringify(meta), value, generic ? 1 : 0,
     ];
-    out.push([OP.call, this.ticketText(ticketId, text), call, origin, foreign, c.x.attempt !== null]);
+    out.push([OP.call, generic ? null : this.ticketText(ticketId, text), call, origin, foreign && !generic, c.x.attempt !== null, foreign ? sourceScores(format, meta) : null]);
+  }
+
+  private span(sp: SpanDraft, out: WriteOp[]): void {
+    const runId = this.runFor(null, out);
+    const { info } = this;
+    const at = sp.where.startsWith(info.name) ? sp.where.slice(info.name.length).replace(/^[: ]/, '') : sp.where;
+    out.push([OP.span, runId, [
+      sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startNs === null ? null : sp.startNs.toString(), sp.endNs === null ? null : sp.endNs.toString(),
+      sp.status, sp.error, spanValue(sp.input), spanValue(sp.output), sp.metadata ? spanValue(sp.metadata) : null, at || null,
+    ]]);
   }
 
   private runOf(o: Record<string, unknown>, out: WriteOp[]): string {

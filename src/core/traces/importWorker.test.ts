@@ -30,6 +30,8 @@ function dump(store: Store): Record<string, unknown[]> {
     results: q('SELECT * FROM results ORDER BY run_id, ticket_id, task, model_spec'),
     runTickets: q('SELECT * FROM run_tickets ORDER BY run_id, ticket_id'),
     reviews: q('SELECT * FROM reviews ORDER BY id'),
+    spans: q('SELECT * FROM trace_spans ORDER BY id'),
+    traceReviews: q('SELECT * FROM trace_reviews ORDER BY id'),
   };
 }
 

@@ -71,6 +71,8 @@ function merge(db: string, staging: string): number {
       copy('results');
       copy('run_tickets');
       copy('reviews', {}, ['id']);
+      copy('trace_spans', {}, ['id']);
+      copy('trace_reviews', { call_id: `call_id + ${offset}` }, ['id']);
       conn.exec('COMMIT');
       return conflicts;
     } catch (e) {

@@ -4,6 +4,7 @@
 import type { StatementSync } from 'node:sqlite';
 import type { Store } from '../store/store.ts';
 import { C, O, OP, type SqlValue, type WriteOp } from './importMap.ts';
+import type { SourceScore } from './sourceScores.ts';
 import type { TraceFileInfo } from './reader.ts';
 import { hasTable, SQL, tableColumns, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
@@ -60,6 +61,10 @@ export class ImportWriter {
   private readonly derivedResults = new Set<string>();
   private readonly withResultLines = new Set<string>();
   private readonly withRunTicketLines = new Set<string>();
+  /** Calls that are generic traces (no ticket, not a casebench task), and the source scores imported as trace reviews. */
+  private genericCalls = 0;
+  private sourceScores = 0;
+  private spans = 0;
   private readonly st: Record<'run' | 'ticket' | 'ticketText' | 'call' | 'origin' | 'result' | 'firstResult' | 'resultGroup' | 'nextResult' | 'runTicket', StatementSync>;
 
   constructor(store: Store, file: TraceFileInfo, reader: ImportReport['reader'], opts: WriterOptions) {
@@ -93,7 +98,11 @@ export class ImportWriter {
     for (const op of ops) {
       switch (op[0]) {
         case OP.call:
-          this.call(op[1], op[2], op[3], op[4], op[5]);
+          this.call(op[1], op[2], op[3], op[4], op[5], op[6]);
+          break;
+        case OP.span:
+          this.store.prepare(SQL.insertSpan).run(op[1], ...op[2]);
+          this.spans++;
           break;
         case OP.issue:
           this.issue({ where: op[1], message: op[2] });
@@ -152,9 +161,11 @@ export class ImportWriter {
     this.ticketsSeen.set(id, hasText);
   }
 
-  private call(ticketText: string | null, c: SqlValue[], o: SqlValue[], derived: boolean, numbered: boolean): void {
+  private call(ticketText: string | null, c: SqlValue[], o: SqlValue[], derived: boolean, numbered: boolean, scores: SourceScore[] | null): void {
     const runId = c[C.run] as string;
-    this.ensureTicket(c[C.ticket] as string, ticketText);
+    const generic = o[O.generic] === 1;
+    if (generic) this.genericCalls++;
+    else this.ensureTicket(c[C.ticket] as string, ticketText);
     if (derived) {
       // A foreign call is its group's result as written: the latest call by start wins and every
       // call counts as an attempt, so the group's count is this call's attempt number (when the
@@ -178,9 +189,24 @@ export class ImportWriter {
     const res = this.st.call.run(...c);
     this.st.origin.run(
       Number(res.lastInsertRowid), runId, o[O.format]!, this.report.file.name, o[O.locator]!, o[O.traceId]!, o[O.spanId]!, o[O.parentSpanId]!,
-      o[O.source]!, o[O.startNs]!, o[O.endNs]!, o[O.inputMessages]!, o[O.parsedOutput]!, o[O.metadata]!, o[O.value]!,
+      o[O.source]!, o[O.startNs]!, o[O.endNs]!, o[O.inputMessages]!, o[O.parsedOutput]!, o[O.metadata]!, o[O.value]!, o[O.generic] ?? 0,
     );
+    if (scores) this.writeScores(Number(res.lastInsertRowid), scores, c[C.startedAt] as number);
     this.report.calls++;
+  }
+
+  /** The source's own scores of a call (Langfuse scores, LangSmith feedback, promptfoo verdicts) as trace reviews by the source. */
+  private writeScores(callId: number, scores: SourceScore[], callStartMs: number): void {
+    // A score the source dates by nothing is dated by its call: the same file imported into two
+    // workspaces gives the same rows, so trace review lines exchanged between them are duplicates.
+    const at = new Date(Number.isFinite(callStartMs) ? callStartMs : this.opts.at).toISOString();
+    for (const s of scores) {
+      const ms = s.scoredAt ? Date.parse(s.scoredAt.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(s.scoredAt) ? s.scoredAt : `${s.scoredAt}Z`) : NaN;
+      this.store.prepare(SQL.insertSourceScore).run(
+        callId, s.criterion, s.kind, s.value === null ? null : JSON.stringify(s.value), s.note, s.reviewer, s.scoredAt ?? at, Number.isFinite(ms) ? ms : Date.parse(at), this.report.file.name,
+      );
+      this.sourceScores++;
+    }
   }
 
   private review(where: string, o: Record<string, unknown>): void {
@@ -211,6 +237,16 @@ export class ImportWriter {
     const { store, report } = this;
     report.file = { ...report.file, sha256 };
     const finishedAt = this.opts.now();
+    if (this.spans && report.calls === 0) {
+      // Spans of traces with no model call in them (a server span, an agent that never called a
+      // model) draw no trace view: the file imports as nothing, as before spans were kept.
+      for (const runId of report.runIds) {
+        if (store.prepare('SELECT 1 FROM results WHERE run_id = ? LIMIT 1').get(runId)) continue;
+        store.prepare('DELETE FROM trace_spans WHERE run_id = ?').run(runId);
+        store.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+        report.runIds = report.runIds.filter((x) => x !== runId);
+      }
+    }
     for (const runId of report.runIds) {
       if (this.unnumbered.has(runId)) store.prepare(SQL.numberAttempts).run(runId);
       if (this.outOfOrder.has(runId)) store.prepare(SQL.renumberAttempts).run(runId);
@@ -238,6 +274,11 @@ export class ImportWriter {
     if (report.calls === 0 && report.skipped === 0 && report.results === 0) report.notes.push(`no model calls in ${report.file.name} (nothing in it is an LLM call: ${MODEL_CALL_RULE})`);
     const conflicts = ticketConflictNote(this.ticketConflicts);
     if (conflicts) report.notes.push(conflicts);
+    // (a casebench file's generic calls were generic when exported: nothing new to say)
+    if (this.genericCalls && report.file.family !== 'casebench') {
+      report.notes.push(`${this.genericCalls} call${this.genericCalls === 1 ? ' is a generic trace' : 's are generic traces'} (not a casebench task, no ticket named): listed under Traces, not as tickets`);
+    }
+    if (this.sourceScores) report.notes.push(`${this.sourceScores} score${this.sourceScores === 1 ? '' : 's'} from the source imported as trace reviews`);
     if (this.reviewsImported) report.notes.push(`${this.reviewsImported} review${this.reviewsImported === 1 ? '' : 's'} imported`);
     if (this.reviewsSkipped) report.notes.push(`${this.reviewsSkipped} review${this.reviewsSkipped === 1 ? '' : 's'} not imported: this database has no reviews table yet`);
     return report;

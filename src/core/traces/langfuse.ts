@@ -3,6 +3,7 @@
 // and every other observation are nodes for the task/ticket walk. `latency` fields are ignored
 // (seconds in the API, ms in the UI download): latency is end − start.
 import { inferProvider, makeCall, providerName } from './draft.ts';
+import { spanDraft } from './spans.ts';
 import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
 import { assistantOutput, parsedFromText, toMessages, toolCallArgs } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
@@ -63,9 +64,15 @@ export function langfuseTokens(usage: Obj, fallbackIn: unknown, fallbackOut: unk
 /** The trace of a single-trace download as the root node of its observations. */
 function traceNode(t: Obj): TraceNode {
   const meta = obj(maybeJson(t.metadata)) ?? {};
+  const ts = timeToNs(t.timestamp);
   return {
     key: `${String(t.id)}/`, parentKey: null, name: str(t.name), task: str(meta.task) ?? str(t.name),
     ticketId: str(meta.ticket_id) ?? ticketFromTags(t.tags), ticketText: str(meta.ticket_text), agentName: null, call: null,
+    // the trace itself is the tree's root: its top-level observations hang under it
+    span: spanDraft({
+      traceId: String(t.id), spanId: String(t.id), name: str(t.name), kind: 'trace', startNs: ts, input: maybeJson(t.input), output: maybeJson(t.output),
+      metadata: Object.keys(meta).length ? meta : null, where: `trace ${String(t.id)}`,
+    }),
   };
 }
 
@@ -89,7 +96,16 @@ export function observationUnit(row: unknown, where: string, ctx: FileContext, h
     ticketId: str(meta.ticket_id) ?? ticketFromTags(o.traceTags) ?? ticketFromTags(o.tags),
     ticketText: str(meta.ticket_text), agentName: str(attrs['gen_ai.agent.name']), call: null as ImportedCall | null,
   };
-  if (str(o.type)?.toUpperCase() !== 'GENERATION') return { node };
+  if (str(o.type)?.toUpperCase() !== 'GENERATION') {
+    const level = str(o.level)?.toUpperCase();
+    node.span = spanDraft({
+      traceId, spanId: id, parentSpanId: parent ?? (hasTraceNode ? traceId : null), name, kind: str(o.type),
+      startNs: timeToNs(o.startTime), endNs: o.endTime === '' ? null : timeToNs(o.endTime),
+      status: level === 'ERROR' ? 'error' : 'ok', error: level === 'ERROR' ? (str(o.statusMessage) ?? 'error') : null,
+      input: maybeJson(o.input), output: maybeJson(o.output), metadata: Object.keys(meta).length ? meta : null, where,
+    });
+    return { node };
+  }
   const startNs = timeToNs(o.startTime);
   if (startNs === null) return { issue: { where, message: `observation ${id}: no readable startTime (${JSON.stringify(o.startTime ?? null)})` } };
   const endNs = o.endTime === '' ? null : timeToNs(o.endTime);

@@ -3,6 +3,7 @@
 // (new_token events) or not. Only run_type "llm" runs become calls; every run is a node so the
 // task and ticket can come from ancestors.
 import { inferProvider, makeCall, providerName } from './draft.ts';
+import { spanDraft } from './spans.ts';
 import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
 import { assistantOutput, contentText, parsedFromText, toMessages, type ToolCall } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
@@ -99,7 +100,15 @@ export function runUnit(run: unknown, where: string, ctx: FileContext): Unit {
     task: str(meta.task), ticketId: str(meta.ticket_id) ?? ticketFromTags(r.tags), ticketText: str(meta.ticket_text),
     agentName: null, traceFromRoot: traceId === null, call: null as ImportedCall | null,
   };
-  if (str(r.run_type)?.toLowerCase() !== 'llm') return { node };
+  if (str(r.run_type)?.toLowerCase() !== 'llm') {
+    const err = str(r.error);
+    const span = spanDraft({
+      traceId, spanId: id, parentSpanId: parentId, name, kind: str(r.run_type), startNs: timeToNs(r.start_time),
+      endNs: r.end_time === null || r.end_time === undefined ? null : timeToNs(r.end_time), status: err || str(r.status) === 'error' ? 'error' : 'ok',
+      error: err, input: r.inputs, output: r.outputs, metadata: Object.keys(meta).length || arr(r.tags).length ? { ...meta, ...(arr(r.tags).length ? { tags: r.tags } : {}) } : null, where,
+    });
+    return { node: { ...node, span } };
+  }
   const startNs = timeToNs(r.start_time);
   if (startNs === null) return { issue: { where, message: `run ${id}: no readable start_time (${JSON.stringify(r.start_time ?? null)})` } };
   const endNs = r.end_time === null || r.end_time === undefined ? null : timeToNs(r.end_time);

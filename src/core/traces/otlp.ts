@@ -11,6 +11,7 @@ import { formatPath } from './jsonStream.ts';
 import { contentText, parsedFromText, partsText, toMessages, toolCallArgs } from './messages.ts';
 import { walkPlan, type FileContext, type Plan, type Unit } from './plan.ts';
 import type { ChatMessage, ImportedCall, TraceFormat } from './types.ts';
+import { spanDraft } from './spans.ts';
 import { arr, at, count, first, int64, isoToNs, maybeJson, normaliseId, num, obj, str, type Obj } from './values.ts';
 import { isBareResourceSpans, isBareSpan } from './detect.ts';
 
@@ -197,7 +198,24 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
     key: `${traceId}/${spanId}`, parentKey: parent ? `${traceId}/${parent}` : null, name, task, ticketId,
     ticketText: str(a['ticket.text']), agentName: str(a['gen_ai.agent.name']), call: null as ImportedCall | null,
   };
-  if (!isModelCall(a)) return { node };
+  if (!isModelCall(a)) {
+    const st = obj(o.status) ?? {};
+    const isError = statusCode(st.code) === 2;
+    const kindName = str(a['openinference.span.kind']) ?? str(a['gen_ai.operation.name']) ?? (typeof o.kind === 'string' ? o.kind.replace(/^SPAN_KIND_/, '') : null);
+    const startNs = otelTime(o.startTimeUnixNano ?? o.start_time_unix_nano ?? o.startTime);
+    const endNs = otelTime(o.endTimeUnixNano ?? o.end_time_unix_nano ?? o.endTime);
+    const { ['input.value']: input, ['output.value']: output, ...rest } = a;
+    return {
+      node: {
+        ...node,
+        span: spanDraft({
+          traceId, spanId, parentSpanId: parent, name, kind: kindName, startNs: startNs || null, endNs: endNs || null,
+          status: isError ? 'error' : 'ok', error: isError ? (str(st.message) ?? 'error') : null, input: maybeJson(input), output: maybeJson(output),
+          metadata: Object.keys(rest).length ? rest : null, where,
+        }),
+      },
+    };
+  }
   const startNs = otelTime(o.startTimeUnixNano ?? o.start_time_unix_nano ?? o.startTime);
   if (startNs === null || startNs === 0n) return { issue: { where, message: `span ${spanId}: model call without startTimeUnixNano` } };
   let endNs = otelTime(o.endTimeUnixNano ?? o.end_time_unix_nano ?? o.endTime);

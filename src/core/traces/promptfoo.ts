@@ -97,7 +97,9 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
   const id = str(r.id) ?? `${str(r.promptIdx) ?? '?'}-${str(r.testIdx) ?? '?'}-${provId}`;
   const vars = obj(r.vars) ?? obj(at(r, 'testCase', 'vars')) ?? {};
   const testIdx = str(r.testIdx);
-  const ticketId = str(vars.ticket_id) ?? str(at(r, 'testCase', 'metadata', 'ticket_id')) ?? `promptfoo:${evalId}#${testIdx ?? id}`;
+  // A test case names its ticket only when it is a casebench ticket; otherwise it is a generic trace, one per test case.
+  const ticketId = str(vars.ticket_id) ?? str(at(r, 'testCase', 'metadata', 'ticket_id'));
+  const groupKey = `promptfoo:${evalId}#${testIdx ?? id}`;
   const task = str(first(at(r, 'testCase', 'description'), r.description, at(r, 'prompt', 'label')));
   const response = obj(r.response) ?? {};
   const usage = obj(response.tokenUsage) ?? obj(r.tokenUsage) ?? {};
@@ -141,6 +143,7 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
       modelSpec: prompt?.marked ? `${providerName(provider) ?? 'unknown'}:${model ?? 'unknown'} [prompt ${prompt.n}: ${prompt.label}]` : null,
       promptVersion: prompt ? (prompt.marked ? `prompt ${prompt.n}` : null) : null,
       ticketText: str(first(vars.ticket_text, vars.text, vars.ticket, at(r, 'prompt', 'raw'))),
+      groupKey,
       cachedTokens: count(usage.cached),
       reasoningTokens: count(at(usage, 'completionDetails', 'reasoning')),
     },

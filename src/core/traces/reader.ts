@@ -17,7 +17,7 @@ import { walkPlan, type CasebenchItem, type FileContext, type Plan, type Unit } 
 import { promptfooPlan } from './promptfoo.ts';
 import { NestedCalls } from './nested.ts';
 import { AncestorResolver } from './resolve.ts';
-import type { ImportedCall, ImportIssue } from './types.ts';
+import type { ImportedCall, ImportIssue, SpanDraft } from './types.ts';
 import { MAX_TIME_NS, parseJson } from './values.ts';
 
 export type TraceItem =
@@ -25,7 +25,8 @@ export type TraceItem =
   | { kind: 'issue'; issue: ImportIssue }
   | { kind: 'item'; item: CasebenchItem }
   /** Something worth knowing about the file as a whole (not a skipped record). */
-  | { kind: 'note'; note: string };
+  | { kind: 'note'; note: string }
+  | { kind: 'span'; span: SpanDraft };
 
 export interface TraceFileInfo {
   path: string;
@@ -160,6 +161,7 @@ class Plans {
         }
         if (resolver) resolver.add(u.node);
         else if (u.node.call) out.push({ kind: 'call', call: u.node.call });
+        if (u.node.span && !u.node.call) out.push({ kind: 'span', span: u.node.span });
       } else if ('issue' in u) out.push({ kind: 'issue', issue: u.issue });
       else out.push({ kind: 'item', item: u.item });
       this.drain(out);

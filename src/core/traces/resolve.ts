@@ -5,7 +5,7 @@
 // older ones move to a private temporary SQLite file, so memory stays flat however many spans
 // the file has (a million spans would otherwise hold a few hundred MB of summaries).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { ImportedCall } from './types.ts';
+import type { ImportedCall, SpanDraft } from './types.ts';
 
 export interface TraceNode {
   /** Unique in the file: `${traceId}/${id}`. */
@@ -21,6 +21,8 @@ export interface TraceNode {
   /** The source names no trace id (hand-made LangSmith dumps): the root ancestor's id stands in. */
   traceFromRoot?: boolean;
   call: ImportedCall | null;
+  /** A node that is not a model call, as a span of the trace view's tree (calls are spans of their own). */
+  span?: SpanDraft;
 }
 
 /** How the task falls back when no node names one: LangSmith uses the root run's name, OTel/Langfuse the parent's. */

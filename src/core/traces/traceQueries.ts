@@ -21,6 +21,8 @@ export interface CallOrigin {
   parentSpanId: string | null;
   /** Ids in the tool that produced the record: {format, id, parent_id, trace_id, …}. */
   source: Record<string, unknown> | null;
+  /** A generic trace: not a casebench task, no ticket named (shown in the trace view, not as a ticket). */
+  generic: boolean;
 }
 
 /** One import as the UI lists it (runs of kind 'import'). */
@@ -49,7 +51,7 @@ export function originOfCall(store: Store, callId: number): CallOrigin | null {
   if (!r) return null;
   return {
     callId, runId: String(r.run_id), format: String(r.format), file: String(r.file), locator: str(r.locator),
-    traceId: str(r.trace_id), spanId: str(r.span_id), parentSpanId: str(r.parent_span_id), source: parseObj(r.source),
+    traceId: str(r.trace_id), spanId: str(r.span_id), parentSpanId: str(r.parent_span_id), source: parseObj(r.source), generic: r.generic === 1,
   };
 }
 
@@ -128,7 +130,11 @@ export const SQL = {
       output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertOrigin: `INSERT INTO call_origins (call_id, run_id, format, file, locator, trace_id, span_id, parent_span_id, source, start_ns,
-      end_ns, input_messages, parsed_output, metadata, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      end_ns, input_messages, parsed_output, metadata, value, generic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertSpan: `INSERT INTO trace_spans (run_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status, error, input, output, metadata, locator)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertSourceScore: `INSERT INTO trace_reviews (call_id, queue_id, criterion, kind, value, note, reviewer, scored_at, scored_ms, source)
+    VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertResult: `INSERT OR REPLACE INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
       started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
       reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, slot_wait_ms)
@@ -145,14 +151,15 @@ export const SQL = {
     SELECT c.run_id, c.ticket_id, c.task, c.model_spec, c.status, o.value, c.raw, c.provider, c.model, c.prompt_version,
       c.started_at - t.t0, c.started_at - t.t0 + coalesce(c.latency_ms, 0), c.latency_ms, c.ttft_ms, c.queue_time_ms, c.provider_total_ms,
       c.input_tokens, c.output_tokens, c.cached_tokens, c.reasoning_tokens, c.cost_usd, g.n, c.error_code, c.error_message, ?
-    FROM (SELECT id, max(started_at) AS latest, count(*) AS n FROM calls WHERE run_id = ? GROUP BY ticket_id, task, model_spec) AS g
+    FROM (SELECT id, max(started_at) AS latest, count(*) AS n FROM calls WHERE run_id = ?
+      AND NOT EXISTS (SELECT 1 FROM call_origins g WHERE g.call_id = calls.id AND g.generic = 1) GROUP BY ticket_id, task, model_spec) AS g
     JOIN calls c ON c.id = g.id
     JOIN (SELECT ticket_id, min(started_at) AS t0 FROM calls WHERE run_id = ? GROUP BY ticket_id) AS t ON t.ticket_id = c.ticket_id
     LEFT JOIN call_origins o ON o.call_id = c.id`,
   runTickets: `INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at)
     SELECT ?, ticket_id, 'done', max(started_at + coalesce(latency_ms, 0)) - min(started_at), CAST(min(started_at) AS INTEGER),
       CAST(max(started_at + coalesce(latency_ms, 0)) AS INTEGER)
-    FROM calls WHERE run_id = ? GROUP BY ticket_id`,
+    FROM calls WHERE run_id = ? GROUP BY ticket_id HAVING ticket_id IN (SELECT id FROM tickets)`,
   runTicketsFromResults: `INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at)
     SELECT DISTINCT run_id, ticket_id, 'done', NULL, NULL, NULL FROM results WHERE run_id = ? AND ticket_id IN (SELECT id FROM tickets)`,
   firstResult: `${RESULT_INSERT} NOTHING`,

@@ -61,6 +61,10 @@ export interface CallExtras {
   /** started_at / ended_at as epoch ns (kept so they are parsed once). */
   startNs: bigint;
   endNs: bigint | null;
+  /** The source's unit of one conversation when it names no ticket (promptfoo: one test case); the trace id stands in otherwise. */
+  groupKey: string | null;
+  /** casebench JSONL only: the call was exported as a generic trace (other formats are judged when mapped). */
+  generic: boolean;
   /** For casebench JSONL: the run the call was recorded in. */
   run: { id: string; kind: string; label: string | null } | null;
 }
@@ -80,3 +84,21 @@ export interface ImportIssue {
 
 export const TRACE_FORMATS = ['casebench', 'langsmith', 'langfuse', 'otlp', 'openinference', 'promptfoo'] as const;
 export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** A span of a trace that is not a model call (a chain, agent, tool, retriever…), kept for the trace view's span tree. */
+export interface SpanDraft {
+  traceId: string | null;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string | null;
+  /** The source's own type for it: LangSmith run_type, Langfuse observation type, OpenInference/OTel kind. */
+  kind: string | null;
+  startNs: bigint | null;
+  endNs: bigint | null;
+  status: 'ok' | 'error';
+  error: string | null;
+  input: unknown;
+  output: unknown;
+  metadata: Record<string, unknown> | null;
+  where: string;
+}

@@ -133,7 +133,7 @@ export function traceImports(store: Store): TraceImportSummary[] {
 
 const originView = (o: NonNullable<ReturnType<typeof originOfCall>>): CallOriginView => ({
   callId: o.callId, runId: o.runId, format: o.format, file: o.file, locator: o.locator, traceId: o.traceId, spanId: o.spanId,
-  parentSpanId: o.parentSpanId, source: o.source,
+  parentSpanId: o.parentSpanId, source: o.source, generic: o.generic,
 });
 
 function callRow(store: Store, r: Row): ImportedCallView {

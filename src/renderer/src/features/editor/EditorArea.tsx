@@ -11,11 +11,13 @@ import { ReviewEditor } from '../review/ReviewEditor.tsx';
 import { ReviewResultsEditor } from '../review/ReviewResultsEditor.tsx';
 import { TraceImportEditor } from '../traces/TraceImportEditor.tsx';
 import { SetupEditor } from '../experiments/SetupEditor.tsx';
+import { TraceEditor } from '../traceView/TraceEditor.tsx';
+import { TraceReviewEditor } from '../traceView/TraceReviewEditor.tsx';
 import { Welcome } from '../welcome/Welcome.tsx';
 import type { EditorTab } from './editorStore.ts';
 
 const TAB_ICONS: Record<EditorTab['kind'], string> = {
-  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker',
+  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker', trace: 'list-tree', traceReview: 'checklist',
 };
 
 function TabStrip() {
@@ -95,6 +97,8 @@ export function EditorArea() {
         {active?.kind === 'reviewResults' && <ReviewResultsEditor />}
         {active?.kind === 'traceImport' && <TraceImportEditor key={active.runId} runId={active.runId} />}
         {active?.kind === 'experimentSetup' && <SetupEditor />}
+        {active?.kind === 'trace' && <TraceEditor key={active.callId} callId={active.callId} />}
+        {active?.kind === 'traceReview' && <TraceReviewEditor key={active.queueId} queueId={active.queueId} />}
       </div>
     </section>
   );

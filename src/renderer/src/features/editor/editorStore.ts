@@ -12,6 +12,9 @@ export type EditorTab =
   | { id: string; kind: 'review'; queueId: string; title: string; preview: false }
   | { id: 'review-results'; kind: 'reviewResults'; title: string; preview: false }
   | { id: string; kind: 'traceImport'; runId: string; title: string; preview: boolean }
+  /** One trace (the trace holding an imported call) and a trace review queue (issue 14 §3). */
+  | { id: string; kind: 'trace'; callId: number; title: string; preview: boolean }
+  | { id: string; kind: 'traceReview'; queueId: string; title: string; preview: false }
   | { id: 'experiment:new'; kind: 'experimentSetup'; title: string; preview: false };
 
 export interface EditorState {
@@ -41,6 +44,8 @@ export interface EditorActions {
   openReview(queueId: string, title: string): void;
   openReviewResults(): void;
   openTraceImport(runId: string, title: string, opts?: OpenOptions): void;
+  openTrace(callId: number, title: string, opts?: OpenOptions): void;
+  openTraceReview(queueId: string, title: string): void;
   /** The experiment setup form (one, pinned). */
   openExperimentSetup(): void;
   activate(id: string): void;
@@ -59,6 +64,8 @@ export const compareTabId = (runId: string, ticketId: string): string => `compar
 export const runTabId = (runId: string): string => `run:${runId}`;
 export const reviewTabId = (queueId: string): string => `review:${queueId}`;
 export const traceImportTabId = (runId: string): string => `trace:${runId}`;
+export const traceTabId = (callId: number): string => `tracecall:${callId}`;
+export const traceReviewTabId = (queueId: string): string => `tracereview:${queueId}`;
 
 export function createEditorStore(persist: (value: unknown) => void = () => {}): EditorStore {
   return createStore<EditorState>()((set, get) => {
@@ -74,7 +81,7 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       if (existing) {
         tabs = s.tabs.map((t) => (t.id === tab.id ? ({ ...t, title: tab.title, preview: t.preview && preview } as EditorTab) : t));
       } else {
-        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' ? false : preview } as EditorTab;
+        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' || tab.kind === 'traceReview' ? false : preview } as EditorTab;
         const previewIdx = preview ? s.tabs.findIndex((t) => t.preview) : -1;
         if (previewIdx >= 0) {
           tabs = [...s.tabs];
@@ -121,6 +128,12 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       },
       openTraceImport(runId, title, opts) {
         open({ id: traceImportTabId(runId), kind: 'traceImport', runId, title, preview: true }, opts);
+      },
+      openTrace(callId, title, opts) {
+        open({ id: traceTabId(callId), kind: 'trace', callId, title, preview: true }, opts);
+      },
+      openTraceReview(queueId, title) {
+        open({ id: traceReviewTabId(queueId), kind: 'traceReview', queueId, title, preview: false }, { preview: false });
       },
       openExperimentSetup() {
         open({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false }, { preview: false });
@@ -177,6 +190,8 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
           else if (t.kind === 'review' && typeof t.queueId === 'string') tabs.push({ id: reviewTabId(t.queueId), kind: 'review', queueId: t.queueId, title, preview: false });
           else if (t.kind === 'reviewResults') tabs.push({ id: 'review-results', kind: 'reviewResults', title: 'Review results', preview: false });
           else if (t.kind === 'traceImport' && typeof t.runId === 'string') tabs.push({ id: traceImportTabId(t.runId), kind: 'traceImport', runId: t.runId, title, preview });
+          else if (t.kind === 'trace' && typeof t.callId === 'number') tabs.push({ id: traceTabId(t.callId), kind: 'trace', callId: t.callId, title, preview });
+          else if (t.kind === 'traceReview' && typeof t.queueId === 'string') tabs.push({ id: traceReviewTabId(t.queueId), kind: 'traceReview', queueId: t.queueId, title, preview: false });
           else if (t.kind === 'experimentSetup') tabs.push({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false });
         }
         const activeId = typeof o.activeId === 'string' && tabs.some((t) => t.id === o.activeId) ? o.activeId : (tabs[0]?.id ?? null);

@@ -107,9 +107,16 @@ export function TraceImportEditor({ runId }: { runId: string }) {
               {rows.map((c) => (
                 <tr key={c.callId} data-testid="trace-call" className={c.status === 'error' ? 'err' : ''}>
                   <td className="tr-ticket">
-                    <button type="button" className="link-btn" onClick={() => openTicketAt(stores, c.ticketId, c.ticketTitle, true)} title={`Open ticket ${c.ticketId}`}>
-                      {c.ticketTitle}
-                    </button>
+                    {c.origin?.generic ? (
+                      // a generic trace has no ticket: it opens in the trace view
+                      <button type="button" className="link-btn" onClick={() => stores.editor.getState().actions.openTrace(c.callId, `◇ ${c.task.slice(0, 40)}`, { preview: false })} title="Open the trace" data-testid="trace-call-open-trace">
+                        <Icon name="list-tree" /> trace
+                      </button>
+                    ) : (
+                      <button type="button" className="link-btn" onClick={() => openTicketAt(stores, c.ticketId, c.ticketTitle, true)} title={`Open ticket ${c.ticketId}`}>
+                        {c.ticketTitle}
+                      </button>
+                    )}
                     <div className="mono faint small clip">{c.ticketId}</div>
                   </td>
                   <td className="clip" title={c.task}>

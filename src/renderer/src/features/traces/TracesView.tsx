@@ -8,6 +8,7 @@ import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { describeProgress, describeTraceImport } from './tracesStore.ts';
 import { useTraceFile } from './useTraceFile.ts';
+import { GenericTraces } from '../traceView/GenericTraces.tsx';
 import './traces.css';
 
 const FORMAT_LABEL: Record<string, string> = {
@@ -202,6 +203,7 @@ export function TracesView() {
         {!importing && last?.report && <ImportSummaryBox r={last.report} />}
       </div>
       {error && <div className="notice error">{error.message}</div>}
+      <GenericTraces />
       <h3 className="tr-section-title">Imports</h3>
       {loadedOnce && imports.length === 0 ? (
         <EmptyState icon="pulse" title="No traces imported yet" testId="traces-empty">

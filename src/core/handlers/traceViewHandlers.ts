@@ -1,0 +1,37 @@
+// Route handlers of generic traces and their review (see src/shared/routes/traceViewRoutes.ts).
+import type { TraceQueueSpec, TraceScoreInput } from '../../shared/traceReview.ts';
+import type { TraceListFilter } from '../../shared/traceView.ts';
+import type { TraceViewRouteOutputs } from '../../shared/routes/traceViewRoutes.ts';
+import { rememberedReviewer } from '../review/workbench.ts';
+import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, openTraceReview, scoreTraceItem, traceReviewResults, undoTraceScore } from '../traces/traceReview.ts';
+import { listGenericTraces, traceOfCall } from '../traces/traceView.ts';
+import type { HandlerContext } from './context.ts';
+
+type Handlers = { [R in keyof TraceViewRouteOutputs]: (input: never) => Promise<TraceViewRouteOutputs[R]> };
+
+export function traceViewHandlers(ctx: HandlerContext): Handlers {
+  const { store } = ctx;
+  return {
+    'traces.generic': async (input: TraceListFilter) => listGenericTraces(store, input),
+    'traces.trace': async (input: { callId: number }) => traceOfCall(store, input.callId),
+    'traceReviews.overview': async () => ({ queues: listTraceQueues(store), me: rememberedReviewer(store) }),
+    'traceReviews.createQueue': async (input: TraceQueueSpec) => {
+      const q = createTraceQueue(store, input);
+      ctx.notice('info', `Trace review queue “${q.name}”: ${q.items} call${q.items === 1 ? '' : 's'}`);
+      return q;
+    },
+    'traceReviews.open': async (input: { queueId: string; reviewer: string; position?: number }) => openTraceReview(store, input),
+    'traceReviews.score': async (input: TraceScoreInput) => scoreTraceItem(store, input),
+    'traceReviews.undo': async (input: { queueId: string; reviewer: string }) => undoTraceScore(store, input),
+    'traceReviews.results': async (input: { queueId?: string }) => traceReviewResults(store, input),
+    'traceReviews.export': async (input: { queueId?: string }) => {
+      const r = exportTraceReviews(store, input);
+      return { name: `trace-reviews${input.queueId ? `-${input.queueId}` : ''}.jsonl`, ...r };
+    },
+    'traceReviews.import': async (input: { name: string; content: string }) => {
+      const r = importTraceReviews(store, input.content, { source: input.name });
+      ctx.notice(r.bad.length ? 'warn' : 'info', `Imported ${r.imported} trace review${r.imported === 1 ? '' : 's'} from ${input.name}: ${r.duplicates} already there, ${r.bad.length} bad line${r.bad.length === 1 ? '' : 's'}`);
+      return r;
+    },
+  };
+}
