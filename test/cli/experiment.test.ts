@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type AnswerInfo, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { TASK_IDS } from '../../src/shared/tasks.ts';
-import { cliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
+import { fakeCliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
 const BASE = 'openai:gpt-4o';
 const A = 'groq:openai/gpt-oss-20b';
@@ -22,13 +22,7 @@ beforeAll(async () => {
     latencyMs: (model) => (model === 'gpt-4o' ? 12 : model === 'openai/gpt-oss-20b' ? 3 : 6),
     answer: lowSeverity,
   });
-  env = cliEnv({
-    GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
-    OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
-    GROQ_BASE_URL: fake.groqBaseURL,
-    OPENAI_BASE_URL: fake.openaiBaseURL,
-    CASEBENCH_RETRY_AFTER_CAP_MS: '3000',
-  });
+  env = fakeCliEnv(fake);
 });
 afterAll(() => fake.close());
 

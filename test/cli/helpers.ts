@@ -1,6 +1,6 @@
 // Runs the real `casebench` command as a child process, as a user would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,23 @@ export function tempDir(prefix = 'cb-cli-'): string {
 /** Environment for a child: only what the test gives (no developer keys leak in). */
 export function cliEnv(extra: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NO_COLOR: '1', CASEBENCH_NO_KEYCHAIN: '1', ...extra };
+}
+
+/** Environment for a child that talks to a loopback fake provider server with test keys. */
+export function fakeCliEnv(fake: { groqBaseURL: string; openaiBaseURL: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return cliEnv({
+    GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
+    OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
+    GROQ_BASE_URL: fake.groqBaseURL,
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+    CASEBENCH_RETRY_AFTER_CAP_MS: '3000',
+    ...extra,
+  });
+}
+
+/** The JSON lines of a file written by the command (e.g. `run --out`). */
+export function readJsonLines(path: string): Array<Record<string, any>> {
+  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
 }
 
 export function startCli(args: string[], env: Record<string, string>, input?: string): { child: ChildProcess; done: Promise<CliResult> } {

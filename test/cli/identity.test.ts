@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
-import { cliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
+import { fakeCliEnv, readJsonLines, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
 const ASSIGN = 'groq:openai/gpt-oss-20b';
 let fake: FakeServer;
@@ -13,18 +13,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 5 });
-  env = cliEnv({
-    GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
-    OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
-    GROQ_BASE_URL: fake.groqBaseURL,
-    OPENAI_BASE_URL: fake.openaiBaseURL,
-    CASEBENCH_RETRY_AFTER_CAP_MS: '3000',
-  });
+  env = fakeCliEnv(fake);
 });
 afterAll(() => fake.close());
 
-const readLines = (p: string): Array<Record<string, any>> =>
-  readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const jsonl = (rows: object[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
 const S3 = 'S3 bucket logs-7 in account 123456789012 returns AccessDenied when Lambda writes to it.';
 const GKE = 'Our production GKE cluster in project acme-prod-7 is down since 09:00 UTC; pods fail with "ImagePullBackOff".';
@@ -39,7 +31,7 @@ describe('tickets keep their identity', () => {
     const db = join(dir, 'cb.db');
     expect((await runCli(['run', '--tickets', a, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'a.out')], env)).code).toBe(0);
     expect((await runCli(['run', '--tickets', b, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'b.out')], env)).code).toBe(0);
-    expect(readLines(join(dir, 'a.out'))[0]!.tasks.platform.value).toBe('aws');
+    expect(readJsonLines(join(dir, 'a.out'))[0]!.tasks.platform.value).toBe('aws');
 
     const sql = new DatabaseSync(db);
     const runA = String((sql.prepare("SELECT id FROM runs WHERE config LIKE '%a.jsonl%'").get() as any).id);
@@ -47,9 +39,9 @@ describe('tickets keep their identity', () => {
     const exp = join(dir, 'a.export.jsonl');
     const r = await runCli(['export', '--format', 'jsonl', '--out', exp, '--db', db, '--run', runA], env);
     expect(r.code, r.stderr).toBe(0);
-    const tickets = readLines(exp).filter((l) => l.casebench === 'ticket');
+    const tickets = readJsonLines(exp).filter((l) => l.casebench === 'ticket');
     expect(tickets).toEqual([expect.objectContaining({ id: 'T1', text: S3, labels: { platform: 'aws' } })]);
-    const results = readLines(exp).filter((l) => l.casebench === 'result' && l.task === 'platform');
+    const results = readJsonLines(exp).filter((l) => l.casebench === 'result' && l.task === 'platform');
     expect(results.map((x) => x.value)).toEqual(['aws']);
   });
 
@@ -60,7 +52,7 @@ describe('tickets keep their identity', () => {
     const out = join(dir, 'out.jsonl');
     const args = ['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', out];
     expect((await runCli(args, env)).code).toBe(0);
-    expect(readLines(out).find((l) => l.ticket_id === 'T2')!.tasks.platform.value).toBe('aws');
+    expect(readJsonLines(out).find((l) => l.ticket_id === 'T2')!.tasks.platform.value).toBe('aws');
 
     // T2 is rewritten from an S3 problem into a GKE one.
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -71,7 +63,7 @@ describe('tickets keep their identity', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/1 triaged \(1 edited since the last run\), 3 already done/);
     expect(fake.stats.total - before).toBe(5); // the edited ticket's five tasks, nothing else
-    const now = readLines(out);
+    const now = readJsonLines(out);
     expect(now.map((l) => l.ticket_id).sort()).toEqual(['T1', 'T2', 'T3', 'T4']); // one line per ticket
     expect(now.find((l) => l.ticket_id === 'T2')!.tasks.platform.value).toBe('gcp');
 
@@ -109,7 +101,7 @@ describe('one live process per run', () => {
       // Each task of each ticket reached the provider exactly once.
       expect(fake.stats.total).toBe(n * 5);
       expect(Object.values(fake.stats.perTask)).toEqual([n, n, n, n, n]);
-      expect(readLines(join(dir, 'two.jsonl'))).toHaveLength(n);
+      expect(readJsonLines(join(dir, 'two.jsonl'))).toHaveLength(n);
     } finally {
       fake.configure({ latencyMs: 5 });
     }
@@ -154,7 +146,7 @@ describe('failures counted and retried truthfully', () => {
     const r = await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', join(dir, 'cb.db'), '--out', join(dir, 'o.jsonl')], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 triaged, 0 already done, 0 bad lines skipped, 0 failed tasks, 2 tickets refused \(nothing to triage\)/);
-    for (const l of readLines(join(dir, 'o.jsonl'))) for (const t of Object.values<any>(l.tasks)) expect(t.status).toBe('skipped');
+    for (const l of readJsonLines(join(dir, 'o.jsonl'))) for (const t of Object.values<any>(l.tasks)) expect(t.status).toBe('skipped');
   });
 
   it('experiment: a re-run reports the failures it keeps, and --retry-failed calls exactly those again', async () => {

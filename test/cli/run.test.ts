@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { TASK_IDS } from '../../src/shared/tasks.ts';
-import { cliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
+import { fakeCliEnv, readJsonLines, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
 const ASSIGN = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=openai:gpt-4o';
 let fake: FakeServer;
@@ -12,18 +12,10 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 5 });
-  env = cliEnv({
-    GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
-    OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
-    GROQ_BASE_URL: fake.groqBaseURL,
-    OPENAI_BASE_URL: fake.openaiBaseURL,
-    CASEBENCH_RETRY_AFTER_CAP_MS: '3000',
-  });
+  env = fakeCliEnv(fake);
 });
 afterAll(() => fake.close());
 
-const readLines = (p: string): Array<Record<string, any>> =>
-  readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
 describe('casebench run', () => {
   it('accounts for every task of every ticket under injected faults, reports malformed lines, and records every attempt', async () => {
@@ -37,7 +29,7 @@ describe('casebench run', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('tickets.jsonl:41: not valid JSON');
     expect(r.stderr).toContain('tickets.jsonl:42: missing `id`');
-    const lines = readLines(out);
+    const lines = readJsonLines(out);
     expect(lines.map((l) => l.ticket_id).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `T${i + 1}`).sort());
     for (const l of lines) {
       expect(Object.keys(l.tasks).sort()).toEqual([...TASK_IDS].sort());
@@ -68,7 +60,7 @@ describe('casebench run', () => {
     const db = join(dir, 'cb.db');
     const args = ['run', '--tickets', tickets, '--assign', ASSIGN, '--db', db, '--out', out];
     expect((await runCli(args, env)).code).toBe(0);
-    const first = readLines(out);
+    const first = readJsonLines(out);
     const l = first.find((x) => x.ticket_id === 'T2')!;
     expect(l.tasks.platform).toMatchObject({ status: 'ok', value: 'aws', provider: 'groq', model: 'openai/gpt-oss-120b', error: null });
     expect(l.tasks.product.value).toBe('S3');
@@ -81,7 +73,7 @@ describe('casebench run', () => {
     expect(again.code).toBe(0);
     expect(fake.stats.total).toBe(before);
     expect(again.stderr).toMatch(/0 triaged, 6 already done/);
-    expect(readLines(out)).toHaveLength(6);
+    expect(readJsonLines(out)).toHaveLength(6);
   });
 
   it('refuses to start, in one line, when a key is missing, and makes no call', async () => {
@@ -128,7 +120,7 @@ describe('casebench run', () => {
     const again = await runCli(args, env);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/resuming/);
-    const lines = readLines(out);
+    const lines = readJsonLines(out);
     expect(lines.map((l) => l.ticket_id).sort()).toEqual(Array.from({ length: 150 }, (_, i) => `T${i + 1}`).sort());
     const sql2 = new DatabaseSync(db);
     // No finished task was called twice: at most one successful call per ticket and task.
