@@ -1,14 +1,8 @@
 import * as GroqSdk from 'groq-sdk';
 import * as OpenAISdk from 'openai';
 import { describe, expect, it } from 'vitest';
-import {
-  classifyError,
-  formatDuration,
-  parseDuration,
-  parseRateLimitHeaders,
-  scrubSecrets,
-  type ClassifyContext,
-} from './classifyError.ts';
+import { classifyError, scrubSecrets, type ClassifyContext } from './classifyError.ts';
+import { formatDuration, parseDuration, parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import { Scrubber } from '../secrets/scrub.ts';
 
 // Bodies as the APIs send them (shared/api-samples).

@@ -5,7 +5,8 @@ import type {
   ChatCompletionCreateParamsNonStreaming,
   ChatCompletionCreateParamsStreaming,
 } from 'groq-sdk/resources/chat/completions';
-import { classifyError, createRequestSignal, parseRateLimitHeaders, type RetiredLookup } from './classifyError.ts';
+import { classifyError, createRequestSignal, type RetiredLookup } from './classifyError.ts';
+import { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import { completionToResponse, streamToResponse, wireResponseFormat } from './openaiProvider.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';

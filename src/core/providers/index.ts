@@ -9,7 +9,8 @@ import type { ChatProvider, ProviderConfig } from './types.ts';
 
 // One parser for `provider:model` lives with the model registry; re-exported for callers here.
 export { parseModelSpec } from '../models.ts';
-export { classifyError, parseRateLimitHeaders, type RetiredLookup } from './classifyError.ts';
+export { classifyError, type RetiredLookup } from './classifyError.ts';
+export { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 export { ProviderScheduler, type AttemptOutcome, type SchedulerOptions, type SchedulerState } from './scheduler.ts';
 export { createDemoProvider, type DemoProviderOptions } from './demoProvider.ts';
 export * from './types.ts';

@@ -7,7 +7,8 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { withCallSpan } from './callTiming.ts';
-import { classifyError, createRequestSignal, parseRateLimitHeaders, providerLabel, type RetiredLookup } from './classifyError.ts';
+import { classifyError, createRequestSignal, providerLabel, type RetiredLookup } from './classifyError.ts';
+import { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 import {
   ProviderError,

@@ -5,7 +5,7 @@
 // with full-jitter backoff. Plus an optional requests-per-minute bucket (which may be shared) and
 // a per-attempt timeout. Providers make one HTTP attempt; this decides the rest.
 import { AppError } from '../../shared/errors.ts';
-import { formatDuration } from './classifyError.ts';
+import { formatDuration } from './rateLimitHeaders.ts';
 import { ProviderError, type RateLimitInfo } from './types.ts';
 
 /** One attempt as the caller records it (every attempt, ok or failed). */
