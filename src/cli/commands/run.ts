@@ -64,6 +64,11 @@ export function registerRun(program: Command): void {
       });
 
       // One live process executes a run: a second one says who holds it and stops, or waits (--wait).
+      const closeUnstarted = async (): Promise<void> => {
+        offStop();
+        store.close();
+        await rt.close();
+      };
       let lease: HeldLease | null;
       try {
         lease = await acquireRunLease(store, runId, thisProcess('casebench run'), {
@@ -71,15 +76,11 @@ export function registerRun(program: Command): void {
           onWait: (h) => err(`casebench run: ${describeHolder(h)}; waiting (Ctrl-C to stop)`),
         });
       } catch (e) {
-        offStop();
-        store.close();
-        await rt.close();
+        await closeUnstarted();
         throw e;
       }
       if (!lease) {
-        offStop();
-        store.close();
-        await rt.close();
+        await closeUnstarted();
         err('casebench run: stopped while waiting; nothing was run');
         process.exitCode = 130;
         return;
