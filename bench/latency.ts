@@ -34,6 +34,8 @@ export interface LatencyCell {
   ratio: number;
   bound_ms: number;
   ok: boolean;
+  /** The same cell from a plain-fetch client in the same run: what loopback and load add alone. */
+  plain_diff_ms?: number | null;
 }
 
 export async function benchLatency(opts: { quick: boolean; stream?: boolean; concurrency?: number }): Promise<Record<string, unknown>> {
@@ -97,13 +99,21 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
 
   console.log(`\n6. Latency fidelity: \`casebench experiment\`, ${tickets} tickets × ${MODELS.join(' + ')} × 5 tasks, concurrency ${concurrency}${opts.stream ? ', streamed' : ''}; fake server in its own process with a fixed delay per model × task`);
   console.log('   bound: the delay the server applied to the same model × task (its own figure), this run; target |recorded − applied| ≤ max(5 ms, 3 %)');
-  console.log(`   ${'model'.padEnd(26)} ${'task'.padEnd(18)} ${'recorded'.padStart(9)} ${'applied'.padStart(9)} ${'diff'.padStart(7)} ${'ratio'.padStart(6)}`);
+  console.log(`   ${'model'.padEnd(26)} ${'task'.padEnd(18)} ${'recorded'.padStart(9)} ${'applied'.padStart(9)} ${'diff'.padStart(7)} ${'ratio'.padStart(6)}   plain-fetch diff`);
+  const signed = (x: number): string => (x >= 0 ? '+' : '') + fmt(x);
   for (const c of cells) {
-    console.log(`   ${c.model.padEnd(26)} ${c.task.padEnd(18)} ${fmt(c.recorded_ms).padStart(9)} ${fmt(c.server_ms).padStart(9)} ${(c.diff_ms >= 0 ? '+' : '') + fmt(c.diff_ms)}`.padEnd(78) + ` ${fmt(c.ratio, 3)}${c.ok ? '' : `  (over the ${fmt(c.bound_ms)} ms bound)`}`);
+    const plain = reference.by_cell[`${c.model.slice(c.model.indexOf(':') + 1)} ${c.task}`];
+    c.plain_diff_ms = plain ?? null;
+    console.log(
+      `   ${c.model.padEnd(26)} ${c.task.padEnd(18)} ${fmt(c.recorded_ms).padStart(9)} ${fmt(c.server_ms).padStart(9)} ${signed(c.diff_ms)}`.padEnd(78) +
+        ` ${fmt(c.ratio, 3)}   ${plain === undefined ? '—' : signed(plain)}${c.ok ? '' : `  (over the ${fmt(c.bound_ms)} ms bound)`}`,
+    );
   }
   const worst = cells.reduce((a, b) => (Math.abs(b.diff_ms) / b.bound_ms > Math.abs(a.diff_ms) / a.bound_ms ? b : a));
   console.log(`   ${cells.filter((c) => c.ok).length} of ${cells.length} medians within the bound; worst ${worst.model} ${worst.task} ${(worst.diff_ms >= 0 ? '+' : '') + fmt(worst.diff_ms)} ms (ratio ${fmt(worst.ratio, 3)}); ${cold} cold calls (first on a new connection) left out`);
-  console.log(`   context, same machine a moment later: a plain-fetch client (no SDK, no engine, no store) at the same concurrency recorded a median ${fmt(reference.median_excess_ms)} ms over the applied delay (p90 ${fmt(reference.p90_excess_ms)} ms) — what the loopback and this machine's load add by themselves`);
+  const over = cells.map((c) => c.diff_ms - (c.plain_diff_ms ?? 0)).sort((a, b) => a - b);
+  console.log(`   plain-fetch diff: a plain-fetch client (no SDK, no engine, no store), same graph and concurrency, a moment later: median ${fmt(reference.median_excess_ms)} ms over the applied delay (p90 ${fmt(reference.p90_excess_ms)} ms) — what the loopback and this machine's load add by themselves`);
+  console.log(`   casebench's diff minus the plain client's, per cell: median ${signed(median(over))} ms, worst ${signed(over.at(-1)!)} ms`);
   for (const m of perModel) {
     console.log(`   ${m.model.padEnd(26)} per task, medians: waited for a slot ${fmt(m.slot_wait_ms)} ms · the call ${fmt(m.call_ms)} ms · task window ${fmt(m.window_ms)} ms`);
   }
@@ -116,9 +126,14 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
  * compared with the delay the server applied (its header). Not a bound casebench must beat, but
  * how much of any excess is the loopback and the machine's load rather than casebench.
  */
-async function referencePass(latency: Record<string, number>, tickets: number, concurrency: number): Promise<{ median_excess_ms: number; p90_excess_ms: number; calls: number }> {
+async function referencePass(
+  latency: Record<string, number>,
+  tickets: number,
+  concurrency: number,
+): Promise<{ median_excess_ms: number; p90_excess_ms: number; calls: number; by_cell: Record<string, number> }> {
   const { url, proc } = await startFake({ latency });
   const excess: number[] = [];
+  const byCell: Record<string, number[]> = {};
   const call = async (model: string, task: string, path: string): Promise<void> => {
     const t0 = performance.now();
     const res = await fetch(`${url}${path}`, {
@@ -129,7 +144,10 @@ async function referencePass(latency: Record<string, number>, tickets: number, c
     await res.text();
     const ms = performance.now() - t0;
     const applied = Number(res.headers.get('x-fake-delay-ms'));
-    if (res.ok && Number.isFinite(applied)) excess.push(ms - applied);
+    if (res.ok && Number.isFinite(applied)) {
+      excess.push(ms - applied);
+      (byCell[`${model} ${task}`] ??= []).push(ms - applied);
+    }
   };
   const ticket = async (spec: string): Promise<void> => {
     const model = spec.slice(spec.indexOf(':') + 1);
@@ -150,7 +168,8 @@ async function referencePass(latency: Record<string, number>, tickets: number, c
   );
   await stopFake(proc);
   const s = [...excess].sort((a, b) => a - b);
-  return { median_excess_ms: median(s), p90_excess_ms: s[Math.floor(s.length * 0.9)] ?? NaN, calls: s.length };
+  const by_cell = Object.fromEntries(Object.entries(byCell).map(([k, xs]) => [k, median(xs)]));
+  return { median_excess_ms: median(s), p90_excess_ms: s[Math.floor(s.length * 0.9)] ?? NaN, calls: s.length, by_cell };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,7 +1,9 @@
 // The time of a call as the network saw it: from the moment its request head was written to the
-// socket to the moment the last byte of its response arrived. Both SDKs call the global fetch
-// (undici), which publishes these moments on node:diagnostics_channel; an AsyncLocalStorage store
-// ties each request to the provider call that issued it. What this leaves out of the measured span
+// socket to the moment the last byte of its response arrived. The SDKs' requests run on the wire
+// thread (wireThread.ts), which stamps those moments on its own idle event loop and writes them
+// into the call's probe; where it is off, they call the global fetch (undici) here, which
+// publishes these moments on node:diagnostics_channel. Either way an AsyncLocalStorage store ties
+// each request to the provider call that issued it. What this leaves out of the measured span
 // is ours, not the provider's: building and serialising the request in the SDK, waiting for a free
 // connection (and opening one), the SDK's response plumbing, stream and answer parsing, and any
 // other work that happens to hold the event loop between the response and the caller's clock.
@@ -21,9 +23,15 @@ export interface CallTiming {
   cold: boolean | null;
 }
 
-interface Probe {
+export interface CallProbe {
   timing: CallTiming;
+  /**
+   * Set by a fetch that learns the timing after the caller may be done with the body (the wire
+   * thread, when the SDK cancels a stream after its last event): resolves once the timing is in.
+   */
+  settled?: Promise<void>;
 }
+type Probe = CallProbe;
 
 const als = new AsyncLocalStorage<Probe>();
 /** Requests in flight → the call they belong to (weak: a request dropped by undici frees its entry). */
@@ -68,15 +76,33 @@ function subscribe(): void {
 }
 
 /**
+ * The timing record of the provider call this code runs inside, if any: a fetch that does its
+ * own timing (wireThread.ts) writes what it saw there.
+ */
+export function currentCallProbe(): CallProbe | undefined {
+  return als.getStore();
+}
+
+/**
  * Runs `fn` (one provider call) and returns, with its outcome, what the transport saw of it. The
  * timing object is filled as the request progresses; read it after `fn` settles.
  */
-export function timedCall<T>(fn: () => Promise<T>): { result: Promise<T>; timing: () => CallTiming } {
+export function timedCall<T>(fn: () => Promise<T>): { result: Promise<T>; timing: () => Promise<CallTiming> } {
   subscribe();
   const probe: Probe = { timing: { sentAt: null, headersAt: null, endedAt: null, cold: null } };
   const result = als.run(probe, fn);
-  return { result, timing: () => probe.timing };
+  return {
+    result,
+    timing: async () => {
+      // The wire thread's last word on a cancelled stream is one message away; never wait long.
+      if (probe.settled) await Promise.race([probe.settled, new Promise((r) => setTimeout(r, SETTLE_WAIT_MS).unref())]);
+      return probe.timing;
+    },
+  };
 }
+
+/** Longest wait for a transport's timing after the call itself is over. */
+const SETTLE_WAIT_MS = 250;
 
 /** The call's own time, ms: request written → response complete; null when either end was not seen. */
 export function callMsOf(t: CallTiming): number | null {
@@ -93,14 +119,14 @@ export async function withCallSpan(fn: () => Promise<ChatResponse>, clockStart: 
   const call = timedCall(fn);
   try {
     const res = await call.result;
-    const t = call.timing();
+    const t = await call.timing();
     const callMs = callMsOf(t);
     if (callMs === null) return res;
     const ttftMs =
       res.ttftMs !== null && clockStart !== null && t.sentAt !== null ? Math.max(0, res.ttftMs - (t.sentAt - clockStart)) : res.ttftMs;
     return { ...res, ttftMs, callMs, sentAt: t.sentAt, cold: t.cold };
   } catch (err) {
-    const t = call.timing();
+    const t = await call.timing();
     if (err instanceof ProviderError && t.sentAt !== null) {
       // A failure with no complete answer (a cut, a timeout) ran until the caller gave up: no call time.
       err.span = { callMs: callMsOf(t), sentAt: t.sentAt, cold: t.cold };

@@ -11,6 +11,7 @@ import { completionToResponse, streamToResponse, wireResponseFormat } from './op
 import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
 import { withCallSpan } from './callTiming.ts';
+import { transportFetch } from './wireThread.ts';
 
 export interface GroqProviderOptions {
   apiKey: string;
@@ -37,6 +38,8 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
     // Explicit default so the SDK never falls back to GROQ_BASE_URL: hosts own configuration.
     baseURL: opts.baseURL ?? 'https://api.groq.com',
     maxRetries: 0,
+    // Requests go out on the wire thread, so their time is stamped off our busy event loop.
+    fetch: transportFetch(),
   });
 
   async function complete(req: ChatRequest): Promise<ChatResponse> {

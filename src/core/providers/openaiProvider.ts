@@ -7,6 +7,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { withCallSpan } from './callTiming.ts';
+import { transportFetch } from './wireThread.ts';
 import { classifyError, createRequestSignal, providerLabel, type RetiredLookup } from './classifyError.ts';
 import { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
@@ -238,6 +239,8 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
     // Explicit default so the SDK never falls back to OPENAI_BASE_URL: hosts own configuration.
     baseURL: opts.baseURL ?? 'https://api.openai.com/v1',
     maxRetries: 0,
+    // Requests go out on the wire thread, so their time is stamped off our busy event loop.
+    fetch: transportFetch(),
   });
 
   async function complete(req: ChatRequest): Promise<ChatResponse> {
