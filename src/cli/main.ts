@@ -6,6 +6,7 @@ import type { Command as CommandType } from 'commander';
 import { guardOutput } from './secrets.ts';
 import { finalExitCode, installStopHandlers } from './stop.ts';
 import { describeFault } from './faults.ts';
+import { packageVersion } from '../core/resources.ts';
 
 /** The exit statuses, also printed by --help. */
 export const EXIT_CODES_HELP = `
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<void> {
   guardOutput(); // no key the process knows reaches stdout or stderr
   const program = new Command()
     .name('casebench')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .description('Triage cloud-infrastructure support tickets with LLMs on Groq and OpenAI, and compare models per task.')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP)

@@ -16,11 +16,29 @@ export function setResourcesDir(dir: string | null): void {
   override = dir === null ? null : path.resolve(dir);
 }
 
+/**
+ * The package's own folder (package.json, resources/, out/renderer/): two levels above this module
+ * in the sources (src/core/) and in the builds (out/main/, out/cli/).
+ */
+export function packageDir(): string {
+  return fileURLToPath(new URL('../../', import.meta.url));
+}
+
+/** The package's version (package.json), or '0' when it cannot be read. */
+export function packageVersion(): string {
+  try {
+    const v = (JSON.parse(readFileSync(path.join(packageDir(), 'package.json'), 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'string' ? v : '0';
+  } catch {
+    return '0';
+  }
+}
+
 /** The resources dir: the explicit one if given, else the host's override, else the one next to the sources. */
 export function resolveResourcesDir(explicit?: string): string {
   if (explicit !== undefined) return path.resolve(explicit);
   if (override !== null) return override;
-  return fileURLToPath(new URL('../../resources/', import.meta.url));
+  return path.join(packageDir(), 'resources');
 }
 
 /** Reads a JSON file and validates it with `schema`; any failure names the file. */

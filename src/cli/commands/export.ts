@@ -6,6 +6,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '../../core/traces/exporter.ts';
 import { openStore } from '../../core/store/store.ts';
+import { packageVersion } from '../../core/resources.ts';
 import { learnStoredKeys } from '../secrets.ts';
 
 function format(v: string): ExportFormat {
@@ -13,13 +14,6 @@ function format(v: string): ExportFormat {
   return v as ExportFormat;
 }
 
-function version(): string {
-  try {
-    return String((JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown }).version ?? '0');
-  } catch {
-    return '0';
-  }
-}
 
 export function registerExport(program: Command): void {
   program
@@ -35,7 +29,7 @@ export function registerExport(program: Command): void {
       if (existsSync(o.out) && statSync(o.out).isDirectory()) throw new AppError('BAD_INPUT', `--out ${o.out} is a folder, not a file`);
       const store = openStore(o.db, { readOnly: true, scrubber: await learnStoredKeys() });
       try {
-        const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: version() });
+        const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: packageVersion() });
         const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
         process.stderr.write(`casebench export: ${what} → ${o.out} (${o.format})\n`);
         for (const line of s.skipped ?? []) process.stderr.write(`casebench export: ${line}\n`);

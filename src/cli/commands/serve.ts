@@ -1,9 +1,10 @@
 // `casebench serve`: the workbench in a browser tab, on loopback only, behind a per-start token.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { createCoreServices } from '../../core/app.ts';
+import { packageDir } from '../../core/resources.ts';
 import { listeningLine, startServer } from '../../server/server.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
 import { onStop } from '../stop.ts';
@@ -17,10 +18,10 @@ export function registerServe(program: Command): void {
     .description('serve the workbench to a browser tab on 127.0.0.1 (the URL carries the access token)')
     .option('--port <n>', 'port (0 = any free port)', port, 0)
     .option('--db <path>', 'workspace database', './casebench.db')
-    .option('--static <dir>', 'built renderer folder', fileURLToPath(new URL('../../../out/renderer/', import.meta.url)))
+    .option('--static <dir>', 'built renderer folder', join(packageDir(), 'out', 'renderer'))
     .action(async (o: { port: number; db: string; static: string }) => {
-      if (!existsSync(`${o.static}/index.html`)) {
-        throw new AppError('BAD_INPUT', `the workbench is not built (${o.static}index.html missing): run \`npm run build\` first`);
+      if (!existsSync(join(o.static, 'index.html'))) {
+        throw new AppError('BAD_INPUT', `the workbench is not built (${join(o.static, 'index.html')} missing): run \`npm run build\` first`);
       }
       const env = process.env;
       const core = await createCoreServices({
