@@ -18,6 +18,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
+  spend: async () => (await import('./commands/spend.ts')).registerSpend,
 };
 
 /** Parses argv and runs the command; exits the process with the command's status. */

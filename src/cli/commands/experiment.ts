@@ -20,6 +20,7 @@ import {
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from '../../core/experiments/rateLimits.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
 import { formatDuration } from '../format.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 
 interface ExperimentFlags {
   tickets: string;
@@ -76,8 +77,8 @@ export function registerExperiment(program: Command): void {
         retryAfterCapMs: env.CASEBENCH_RETRY_AFTER_CAP_MS ? Number(env.CASEBENCH_RETRY_AFTER_CAP_MS) : 60_000,
       };
       const rt = await createRuntime({ env, secretStore: cliSecretStore(), scheduler, demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined });
-      const today = new Date().toISOString().slice(0, 10);
-      const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, today);
+      const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, rt.today());
+      warnModels(rt, models.flatMap((m) => rt.checkModels(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>)), 'experiment');
       const plan = { models, baseline, upstream: o.upstream as UpstreamMode };
       const limits: RpmLimits = o.rpm ? parseRpm(o.rpm, models) : {};
       for (const m of models) rt.checkKeys(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>);
@@ -90,6 +91,7 @@ export function registerExperiment(program: Command): void {
       if (tickets.length === 0) throw new AppError('BAD_INPUT', `${o.tickets} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)`);
 
       const store = openStore(o.db);
+      useSpendLimit(rt, store);
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;
@@ -182,7 +184,10 @@ export function registerExperiment(program: Command): void {
             `${int(x.skippedTasks)} not called (a dependency failed or the ticket was refused), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
             `${x.unpricedCalls ? ` (+ ${int(x.unpricedCalls)} calls with price unknown)` : ''} in ${secs} · db ${o.db} · run ${runId}`,
         );
-        if (out.interrupted) {
+        if (out.spendLimited) {
+          err(`casebench experiment: stopped: ${out.spendLimited}\ncasebench experiment: run the same command again to resume once the limit allows`);
+          process.exitCode = SPEND_LIMIT_EXIT;
+        } else if (out.interrupted) {
           err('casebench experiment: interrupted; run the same command again to resume');
           process.exitCode = 130;
         } else if (!out.complete) {

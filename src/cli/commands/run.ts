@@ -12,6 +12,7 @@ import { openStore } from '../../core/store/store.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { openOutFile } from '../outFile.ts';
 import { formatCost, formatDuration } from '../format.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 
 async function countLines(path: string): Promise<number> {
   let n = 0;
@@ -35,10 +36,12 @@ export function registerRun(program: Command): void {
     .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; timeout: number; stream?: boolean }) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
+      warnModels(rt, rt.checkModels(assignment), 'run');
       rt.checkKeys(assignment);
       const source = resolve(o.tickets);
       const tickets = readTicketFile(o.tickets);
       const store = openStore(o.db);
+      useSpendLimit(rt, store);
       const runId = stableRunId('run', assignment, source);
       const resuming = store.getRun(runId) !== null;
       const total = await countLines(o.tickets);
@@ -117,5 +120,9 @@ export function registerRun(program: Command): void {
       const summary = `casebench run: ${p.done} triaged, ${p.skippedAsDone} already done, ${p.badLines} bad line${p.badLines === 1 ? '' : 's'} skipped, ${p.failedTasks} failed tasks, ${p.retries} retries, ${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s · db ${o.db} · run ${runId}`;
       err(ac.signal.aborted ? `${summary}\ncasebench run: interrupted; run the same command again to resume` : summary);
       if (ac.signal.aborted) process.exitCode = 130;
+      else if (p.spendLimited) {
+        err(`casebench run: stopped: ${p.spendLimited}\ncasebench run: run the same command again to resume once the limit allows`);
+        process.exitCode = SPEND_LIMIT_EXIT;
+      }
     });
 }

@@ -12,6 +12,8 @@ import { gateResult } from '../../core/experiments/gate.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { factLine, formatCost } from '../format.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { spendRefusal } from '../../core/spend/refusal.ts';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) throw new AppError('BAD_INPUT', 'give a ticket with --text, --file or on stdin');
@@ -36,6 +38,7 @@ export function registerTriage(program: Command): void {
       const text = o.text ?? (o.file ? await readFile(o.file, 'utf8').catch(() => { throw new AppError('BAD_INPUT', `cannot read ${o.file}`); }) : await readStdin());
       const rt = await cliRuntime();
       const assignment = rt.assignment(o.assign);
+      warnModels(rt, rt.checkModels(assignment), 'triage');
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const color = !o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -57,6 +60,7 @@ export function registerTriage(program: Command): void {
         store.upsertTicket({ id: ticketId, text }, 'cli');
         store.createRun({ id: runId, kind: 'triage', assignment });
         store.setRunTicket(runId, ticketId, 'pending');
+        useSpendLimit(rt, store);
       }
       const rec = store ? recorder(store, runId) : null;
       const ac = new AbortController();
@@ -75,8 +79,13 @@ export function registerTriage(program: Command): void {
             } else out(factLine(r, color));
           },
         });
-        store?.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', result.totalMs);
-        store?.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
+        const refused = spendRefusal(result);
+        store?.setRunTicket(runId, ticketId, ac.signal.aborted || refused ? 'cancelled' : 'done', result.totalMs);
+        store?.setRunStatus(runId, ac.signal.aborted || refused ? 'interrupted' : 'done');
+        if (refused) {
+          process.stderr.write(`casebench triage: stopped: ${refused}\n`);
+          process.exitCode = SPEND_LIMIT_EXIT;
+        }
         if (o.json) {
           out(JSON.stringify(toRunLine(result)));
         } else {

@@ -7,6 +7,7 @@ import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } fr
 import type { CallRecord, Store } from '../store/store.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { gateResult } from './gate.ts';
+import { isSpendRefusal, spendRefusal } from '../spend/refusal.ts';
 
 export interface BatchProgress {
   done: number;
@@ -17,6 +18,8 @@ export interface BatchProgress {
   costUsd: number;
   costUnknown: number;
   inFlight: number;
+  /** Set when a spend limit stopped the batch: its message (the tickets left are resumable). */
+  spendLimited?: string;
 }
 
 export interface BatchOptions {
@@ -83,7 +86,8 @@ export function recorder(store: Store, runId: string) {
       finished.add(key);
       store.transaction(() => {
         for (const c of calls) store.insertCall(c);
-        store.saveResult(runId, ticketId, spec, r);
+        // A task refused for spend has no outcome to keep: it runs when the batch resumes.
+        if (!isSpendRefusal(r)) store.saveResult(runId, ticketId, spec, r);
       });
     },
   };
@@ -154,7 +158,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
         },
       });
     }
-    if (o.signal?.aborted) {
+    const refused = spendRefusal(result);
+    if (refused) p.spendLimited ??= refused;
+    if (o.signal?.aborted || refused) {
       store.setRunTicket(runId, ticket.id, 'cancelled', result.totalMs);
       return;
     }
@@ -166,7 +172,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
 
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (o.signal?.aborted) return;
+      if (o.signal?.aborted || p.spendLimited) return;
       const next = await it.next();
       if (next.done) return;
       const line = next.value;
@@ -186,6 +192,6 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   };
 
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
-  store.setRunStatus(runId, o.signal?.aborted ? 'interrupted' : 'done');
+  store.setRunStatus(runId, o.signal?.aborted || p.spendLimited ? 'interrupted' : 'done');
   return p;
 }
