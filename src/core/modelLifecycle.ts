@@ -4,7 +4,7 @@
 import { AppError } from '../shared/errors.ts';
 import { TASK_IDS } from '../shared/tasks.ts';
 import type { Assignment } from './graph/engine.ts';
-import { deprecationWarning, findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from './models.ts';
+import { deprecationWarning, findModel, loadModels, parseModelSpec, retiredInfo, type ModelsRegistry } from './models.ts';
 
 export interface Lifecycle {
   status: 'retired' | 'deprecated';
@@ -59,6 +59,21 @@ export function checkAssignmentLifecycle(a: Readonly<Assignment>, today: string,
   for (const s of specs) {
     const w = deprecationWarning(s, today, registry);
     if (w !== null) out.push(w);
+  }
+  return out;
+}
+
+/** Lifecycle of a run's models for the plan (report): retired ones are never recommended, deprecated ones flagged with their date. */
+export function planLifecycle(
+  models: readonly string[],
+  today: string,
+  registry?: ModelsRegistry,
+): Record<string, { status: 'retired' | 'deprecated'; shutdown_on: string | null; replacement: string | null; message: string }> {
+  const reg = registry ?? loadModels();
+  const out: Record<string, { status: 'retired' | 'deprecated'; shutdown_on: string | null; replacement: string | null; message: string }> = {};
+  for (const m of models) {
+    const l = lifecycleOf(m, today, reg);
+    if (l) out[m] = { status: l.status, shutdown_on: l.shutdownOn, replacement: l.replacement, message: l.message };
   }
   return out;
 }
