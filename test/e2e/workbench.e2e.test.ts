@@ -145,6 +145,9 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     );
     await page.getByTestId('ticket-file-input').setInputFiles({ name: 'batch.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n{oops\n`) });
     await expect.poll(() => page.getByTestId('ticket-count').textContent(), { timeout: 15_000 }).toMatch(/26 tickets/);
+    // A batch waits for the go-ahead on its estimate.
+    await page.getByTestId('batch-confirm').waitFor();
+    await page.getByTestId('batch-start').click();
     await expect.poll(() => page.locator('[data-testid="ticket-row"][data-state="running"]').count(), { timeout: 30_000 }).toBe(0);
     await page.getByTestId('filter-platform').selectOption('aws');
     await expect.poll(() => page.getByTestId('ticket-count').textContent()).toMatch(/^12 of 26/);

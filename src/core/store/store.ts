@@ -10,7 +10,8 @@ import { LATEST_VERSION, MIGRATIONS } from './migrations.ts';
 import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 
 export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import';
-export type RunStatus = 'running' | 'done' | 'interrupted';
+/** held: a workbench batch waiting for its go-ahead or stopped (Stop, spend limit) in this session; interrupted at the next start. */
+export type RunStatus = 'running' | 'done' | 'interrupted' | 'held';
 export type RunTicketStatus = 'pending' | 'done' | 'cancelled';
 
 export interface RunRow {
@@ -195,7 +196,7 @@ export class Store {
 
   /** Marks runs left 'running' by a crashed or killed process as interrupted; returns how many. */
   markInterruptedRuns(): number {
-    const r = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE status = 'running'`).run();
+    const r = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE status IN ('running', 'held')`).run();
     return Number(r.changes);
   }
 

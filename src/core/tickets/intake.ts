@@ -109,7 +109,7 @@ export function createIntake(d: IntakeDeps): Intake {
       // A stopped or limited batch keeps its unfinished tickets for Resume.
       if (!closed && (state === undefined || state === 'running')) {
         const unfinished = book.unfinished(runId);
-        store.setRunStatus(runId, unfinished === 0 ? 'done' : 'interrupted');
+        store.setRunStatus(runId, unfinished === 0 ? 'done' : 'held');
         book.set(runId, unfinished === 0 ? 'done' : 'stopped');
       }
       d.onRunDone(runId);
@@ -135,8 +135,9 @@ export function createIntake(d: IntakeDeps): Intake {
       if (b.state !== 'running') continue;
       unqueue(b.runId);
       book.set(b.runId, 'limited', message);
-      store.setRunStatus(b.runId, 'interrupted');
+      store.setRunStatus(b.runId, 'held');
     }
+    d.emit({ type: 'tickets.changed', reason: 'triage' });
   };
 
   const pump = (): void => {
@@ -195,7 +196,7 @@ export function createIntake(d: IntakeDeps): Intake {
     const estimate = d.estimate ? d.estimate(tickets, tickets.length, assignment) : null;
     const hold = jobs.length > 0 && (d.holdBatch ? d.holdBatch(jobs.length, estimate, intake) : true);
     book.add(runId, label, jobs.length, estimate, hold ? 'confirm' : 'running');
-    if (hold) store.setRunStatus(runId, 'interrupted');
+    if (hold) store.setRunStatus(runId, 'held');
     else queueJobs(runId, jobs);
     return book.view(runId)!;
   };
@@ -318,7 +319,7 @@ export function createIntake(d: IntakeDeps): Intake {
         unqueue(id);
         aborts.get(id)?.abort();
         book.set(id, 'stopped');
-        store.setRunStatus(id, 'interrupted');
+        store.setRunStatus(id, 'held');
       }
       if (targets.length) d.emit({ type: 'tickets.changed', reason: 'triage' });
     },

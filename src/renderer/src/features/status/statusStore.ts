@@ -63,7 +63,11 @@ export function createStatusStore(transport: Transport, now: () => number = () =
         void transport.request('batches.list', {}).then((r) => r.ok && set({ batches: r.data }));
         return transport.onEvent((e: AppEvent) => {
           if (e.type === 'spend.changed') void get().actions.refreshSpend();
-          else if (e.type === 'batches.changed') set({ batches: e.batches });
+          else if (e.type === 'batches.changed') {
+            // Tickets of a batch that stopped are no longer in triage.
+            for (const b of e.batches) if (b.state !== 'running') for (const k of [...live]) if (k.startsWith(`${b.runId}|`)) live.delete(k);
+            set({ batches: e.batches, inFlight: live.size });
+          }
           else if (e.type === 'task.started' && e.runId) {
             const k = `${e.runId}|${e.ticketId}`;
             if (!live.has(k)) {
@@ -73,7 +77,7 @@ export function createStatusStore(transport: Transport, now: () => number = () =
           } else if (e.type === 'ticket.done' && e.runId) {
             live.delete(`${e.runId}|${e.ticketId}`);
             set({ inFlight: live.size });
-          } else if (e.type === 'task.result' && !e.reused && e.result.status !== 'skipped') {
+          } else if (e.type === 'task.result' && !e.reused && e.result.status !== 'skipped' && e.result.error?.code !== 'SPEND_LIMIT') {
             const r = e.result;
             const s = get();
             const list = recent.get(r.provider) ?? [];
