@@ -78,7 +78,6 @@ export function registerExperiment(program: Command): void {
       };
       const rt = await createRuntime({ env, secretStore: cliSecretStore(), scheduler, demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined });
       const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, rt.today());
-      warnModels(rt, models.flatMap((m) => rt.checkModels(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>)), 'experiment');
       const plan = { models, baseline, upstream: o.upstream as UpstreamMode };
       const limits: RpmLimits = o.rpm ? parseRpm(o.rpm, models) : {};
       for (const m of models) rt.checkKeys(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>);
@@ -115,6 +114,7 @@ export function registerExperiment(program: Command): void {
         err(`  estimated cost ≈ ${usd(est.totalUsd)}${priced.length ? ` (${priced.join(', ')})` : ''}: prompts ≈ ${int(est.inputTokensPerCall)} tokens a call × prices in resources/models.json; answer lengths guessed`);
         if (est.unknown.length) err(`  price unknown: ${est.unknown.join(', ')} (not in the estimate)`);
         if (models.every((m) => m.startsWith('demo:'))) err('  demo models are simulated: nothing is spent');
+        for (const m of models) for (const w of rt.checkModels(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>)) err(`  warning: ${w}`);
         const slowest = minimumDurationMs(limits, new Map(est.perModel.map((m) => [m.model, m.calls])));
         if (slowest.bucket) err(`  at least ${formatDuration(slowest.ms)} at the --rpm limits (${slowest.bucket}: ${int(slowest.calls)} calls at ${slowest.rpm}/min)`);
 

@@ -36,8 +36,9 @@ export function registerRun(program: Command): void {
     .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; timeout: number; stream?: boolean }) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
-      warnModels(rt, rt.checkModels(assignment), 'run');
       rt.checkKeys(assignment);
+      // After every refusal (a refusal stays one line); before any call.
+      warnModels(rt, rt.checkModels(assignment), 'run');
       const source = resolve(o.tickets);
       const tickets = readTicketFile(o.tickets);
       const store = openStore(o.db);

@@ -38,7 +38,6 @@ export function registerTriage(program: Command): void {
       const text = o.text ?? (o.file ? await readFile(o.file, 'utf8').catch(() => { throw new AppError('BAD_INPUT', `cannot read ${o.file}`); }) : await readStdin());
       const rt = await cliRuntime();
       const assignment = rt.assignment(o.assign);
-      warnModels(rt, rt.checkModels(assignment), 'triage');
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const color = !o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -51,6 +50,7 @@ export function registerTriage(program: Command): void {
         return;
       }
       rt.checkKeys(assignment);
+      warnModels(rt, rt.checkModels(assignment), 'triage');
 
       let store: Store | null = null;
       let runId = '';
