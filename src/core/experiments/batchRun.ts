@@ -10,6 +10,7 @@ import { asStoreError } from '../store/storeErrors.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { ticketHash } from '../store/migrations.ts';
 import { gateResult } from './gate.ts';
+import { isSpendRefusal, spendRefusal } from '../spend/refusal.ts';
 
 export interface BatchProgress {
   done: number;
@@ -29,6 +30,8 @@ export interface BatchProgress {
   costUsd: number;
   costUnknown: number;
   inFlight: number;
+  /** Set when a spend limit stopped the batch: its message (the tickets left are resumable). */
+  spendLimited?: string;
 }
 
 export interface BatchOptions {
@@ -107,7 +110,8 @@ export function recorder(store: Store, runId: string) {
       finished.add(key);
       store.transaction(() => {
         for (const c of calls) store.insertCall(c);
-        store.saveResult(runId, ticketId, spec, r);
+        // A task refused for spend has no outcome to keep: it runs when the batch resumes.
+        if (!isSpendRefusal(r)) store.saveResult(runId, ticketId, spec, r);
       });
     },
   };
@@ -191,7 +195,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
         },
       });
     }
-    if (o.signal?.aborted) {
+    const refused = spendRefusal(result);
+    if (refused) p.spendLimited ??= refused;
+    if (o.signal?.aborted || refused) {
       store.setRunTicket(runId, ticket.id, 'cancelled', result.totalMs, hash);
       return;
     }
@@ -206,7 +212,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   let fatal: { error: unknown; ticketId: string | null } | null = null;
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (o.signal?.aborted || fatal) return;
+      if (o.signal?.aborted || fatal || p.spendLimited) return;
       let next: IteratorResult<TicketLine>;
       try {
         next = await it.next();
@@ -236,7 +242,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
 
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
   if (fatal) throw runFault(store, runId, fatal);
-  store.setRunStatus(runId, o.signal?.aborted ? 'interrupted' : 'done');
+  store.setRunStatus(runId, o.signal?.aborted || p.spendLimited ? 'interrupted' : 'done');
   return p;
 }
 

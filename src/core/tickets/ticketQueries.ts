@@ -383,7 +383,7 @@ export function interruptedTickets(store: Store): Array<{ ticketId: string; runI
   const rows = store
     .prepare(
       `SELECT rt.ticket_id, rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
-       WHERE r.kind IN (${TRIAGE_KINDS_SQL}) AND rt.status != 'done' AND r.status != 'running'`,
+       WHERE r.kind IN (${TRIAGE_KINDS_SQL}) AND rt.status != 'done' AND r.status NOT IN ('running', 'held')`,
     )
     .all() as Row[];
   const out: Array<{ ticketId: string; runId: string }> = [];

@@ -28,6 +28,7 @@ const ERROR_TITLES: Record<string, string> = {
   INVALID_OUTPUT: 'Unusable answer',
   BAD_REQUEST: 'Request refused',
   CANCELLED: 'Cancelled',
+  SPEND_LIMIT: 'Spend limit reached',
   EMPTY_TICKET: 'Nothing to triage',
   BAD_INPUT: 'Refused',
 };

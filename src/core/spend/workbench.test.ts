@@ -1,0 +1,166 @@
+// Spend in the workbench's core services (what the UI sees through routes and events), against the
+// fake Groq/OpenAI server: a big paste asks first, batches wait for the go-ahead and have Stop and
+// Resume, the daily limit stops a batch mid-way and it resumes once raised, spend is the store's
+// truth across restarts, and retired models are refused wherever they are chosen.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
+import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import { createCoreServices, type CoreServices } from '../app.ts';
+
+const KEY = 'gsk_SPENDWB0-00000000000000000000key1';
+let fake: FakeServer;
+const open: CoreServices[] = [];
+const dir = () => mkdtempSync(join(tmpdir(), 'cb-spendwb-'));
+
+beforeAll(async () => {
+  fake = await startFakeServer({ latencyMs: 15 });
+});
+afterAll(async () => fake?.close());
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close();
+});
+
+async function core(db = join(dir(), 'cb.db')) {
+  const events: AppEvent[] = [];
+  const c = await createCoreServices({
+    dbPath: db,
+    env: { GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL, GROQ_API_KEY: KEY },
+    secretStore: null,
+  });
+  open.push(c);
+  c.subscribe((e) => events.push(e));
+  const call = async <R extends RouteName>(route: R, input: unknown): Promise<RouteOutputs[R]> => {
+    const r = await c.request(route, input);
+    if (!r.ok) throw new Error(`${route}: ${r.error.code} ${r.error.message}`);
+    return r.data;
+  };
+  const fail = async (route: RouteName, input: unknown): Promise<{ code: string; message: string }> => {
+    const r = await c.request(route, input);
+    if (r.ok) throw new Error(`${route} succeeded`);
+    return r.error;
+  };
+  return { c, events, call, fail, db };
+}
+
+async function waitFor(pred: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await pred())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const ticketsFile = (n: number): string =>
+  Array.from({ length: n }, (_, i) => JSON.stringify({ id: `B${i}`, text: `S3 bucket logs-${i} in account 12345678901${i % 10} returns AccessDenied for Lambda writes since 09:00` })).join('\n');
+
+describe('spend in the workbench', () => {
+  it('asks before a large paste: estimate first, nothing stored or called until confirmed', async () => {
+    const { call, fail } = await core();
+    const big = `Our EKS cluster in account 123456789012 is failing.\n${'kubelet: node not ready, PLEG is not healthy\n'.repeat(10_000)}`;
+    const sent = fake.stats.total;
+    const est = await call('triage.estimate', { text: big });
+    expect(est).toMatchObject({ needsConfirm: true, tickets: 1, calls: 5, simulated: false });
+    expect(est.usd).toBeGreaterThan(0);
+    const refused = await fail('triage.start', { text: big });
+    expect(refused.code).toBe('CONFIRM_SPEND');
+    expect(refused.message).toMatch(/would cost about \$[\d.]+ \(5 calls on [\d,]+ characters\); confirm/);
+    expect(fake.stats.total).toBe(sent);
+    expect((await call('tickets.list', {})).rows).toHaveLength(0);
+    const ok = await call('triage.start', { text: big, confirmed: true });
+    expect(ok.ticketId).toBeTruthy();
+    // A short paste does not ask.
+    expect((await call('triage.estimate', { text: 'S3 bucket logs in account 123456789012 returns AccessDenied' })).needsConfirm).toBe(false);
+  });
+
+  it('a batch waits for the go-ahead, Stop stops further calls, Resume finishes without repeating a finished call', async () => {
+    const { call, events } = await core();
+    await call('settings.set', { ticketConcurrency: 1 });
+    const rep = await call('tickets.import', { name: 'big.jsonl', content: ticketsFile(30) });
+    expect(rep.batch).toMatchObject({ state: 'confirm', total: 30, done: 0, estimate: { tickets: 30, calls: 150 } });
+    await call('batches.start', { runId: rep.runId });
+    await waitFor(() => events.some((e) => e.type === 'ticket.done' && e.runId === rep.runId));
+    const stopped = await call('batches.stop', {});
+    expect(stopped.find((b) => b.runId === rep.runId)?.state).toBe('stopped');
+    // Calls in flight end (a request already written may still be on its way to the server on a
+    // loaded machine: wait until the server's count holds still); then no more go out.
+    let seen = -1;
+    await waitFor(async () => {
+      const now = fake.stats.inFlight === 0 ? fake.stats.total : -1;
+      const still = now !== -1 && now === seen;
+      seen = now;
+      if (!still) await new Promise((r) => setTimeout(r, 300));
+      return still;
+    });
+    const sent = fake.stats.total;
+    await new Promise((r) => setTimeout(r, 600));
+    expect(fake.stats.total).toBe(sent);
+    const doneAtStop = (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.done;
+    expect(doneAtStop).toBeLessThan(30);
+    await call('batches.resume', { runId: rep.runId });
+    await waitFor(async () => (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.state === 'done', 30_000);
+    const runs = await call('runs.list', {});
+    expect(runs.find((r) => r.id === rep.runId)).toMatchObject({ status: 'done', tickets: 30, done: 30 });
+  });
+
+  it('a daily limit reached mid-batch stops it with a clear message, loses nothing, and it resumes once raised', async () => {
+    const { call, fail, events, db } = await core();
+    await call('settings.set', { ticketConcurrency: 1 });
+    // One ticket first, to know what a ticket costs; then a limit of about three more.
+    const one = await call('tickets.import', { name: 'one.jsonl', content: ticketsFile(1) });
+    await call('batches.start', { runId: one.runId });
+    await waitFor(async () => (await call('batches.list', {})).find((b) => b.runId === one.runId)!.state === 'done');
+    await waitFor(() => events.some((e) => e.type === 'spend.changed'));
+    const perTicket = (await call('spend.get', {})).today.usd;
+    expect(perTicket).toBeGreaterThan(0);
+    await call('spend.setLimit', { dailyUsd: perTicket * 4.5 });
+
+    const rep = await call('tickets.import', { name: 'more.jsonl', content: ticketsFile(20).replaceAll('"B', '"M') });
+    expect(rep.batch!.estimate).toMatchObject({ dailyLimitUsd: perTicket * 4.5 });
+    await call('batches.start', { runId: rep.runId });
+    await waitFor(async () => (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.state === 'limited');
+    const limited = (await call('batches.list', {})).find((b) => b.runId === rep.runId)!;
+    expect(limited.message).toMatch(/daily spend limit reached: .* spent today \(local day \d{4}-\d{2}-\d{2}\)/);
+    expect(limited.done).toBeGreaterThanOrEqual(2);
+    expect(limited.done).toBeLessThan(20);
+    const spend = await call('spend.get', {});
+    expect(spend.limits[0]).toMatchObject({ reached: true });
+    // Resume is refused while the limit holds, with the same message.
+    expect((await fail('batches.resume', { runId: rep.runId })).code).toBe('SPEND_LIMIT');
+    // Nothing was recorded as a failure.
+    const tickets = await call('runs.tickets', { runId: rep.runId });
+    expect(tickets.length).toBe(20);
+    const failedList = await call('tickets.list', { failed: true });
+    expect(failedList.rows).toHaveLength(0);
+
+    await call('spend.setLimit', { dailyUsd: null });
+    await call('batches.resume', { runId: rep.runId });
+    await waitFor(async () => (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.state === 'done', 30_000);
+    expect((await call('runs.list', {})).find((r) => r.id === rep.runId)).toMatchObject({ status: 'done', done: 20 });
+
+    // The spend is the store's truth: a restart shows the same figures.
+    const before = await call('spend.get', {});
+    for (const c of open.splice(0)) await c.close();
+    const again = await core(db);
+    const after = await again.call('spend.get', {});
+    expect(after.today.usd).toBeCloseTo(before.today.usd, 10);
+    expect(after.total.usd).toBeCloseTo(before.total.usd, 10);
+    expect(after.run?.runId).toBe(rep.runId);
+    expect(after.today.usd).toBeGreaterThan(perTicket * 20);
+  });
+
+  it('refuses retired models in Settings and Compare, naming the replacement, and marks them in the model list', async () => {
+    const { call, fail } = await core();
+    const s = await fail('settings.set', { assignment: { platform: 'groq:llama-3.1-8b-instant' } });
+    expect(s.code).toBe('MODEL_RETIRED');
+    expect(s.message).toMatch(/groq:llama-3\.1-8b-instant was shut down on 2026-08-16; use groq:openai\/gpt-oss-20b instead/);
+    const t = await call('triage.start', { text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' });
+    const c = await fail('compare.start', { ticketId: t.ticketId, models: ['groq:openai/gpt-oss-20b', 'groq:llama-3.3-70b-versatile'], baseline: 'groq:openai/gpt-oss-20b' });
+    expect(c.code).toBe('MODEL_RETIRED');
+    expect(c.message).toMatch(/use groq:openai\/gpt-oss-120b instead/);
+    const models = await call('models.list', {});
+    expect(models.find((m) => m.spec === 'groq:llama-3.1-8b-instant')).toMatchObject({ status: 'retired', lifecycle: expect.stringMatching(/shut down/) });
+  });
+});
