@@ -225,7 +225,7 @@ describe('workbench core services', () => {
     const d = await second.call('tickets.get', { ticketId: t.ticketId });
     expect(d.results.filter((r) => r.status === 'ok').map((r) => r.task).sort()).toEqual(['asset_ids', 'platform', 'product', 'severity']);
     fake.resetStats();
-    expect(await second.call('triage.resumeInterrupted', {})).toEqual({ queued: 1 });
+    expect(await second.call('triage.resumeInterrupted', {})).toMatchObject({ queued: 1, confirm: false });
     await waitFor(() => second.events.some((e) => e.type === 'ticket.done' && e.ticketId === t.ticketId));
     expect(fake.stats.total).toBe(1);
     expect((await second.call('tickets.list', {})).rows[0]).toMatchObject({ state: 'done', failed: 0 });

@@ -408,8 +408,11 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
         reused[ticketId] = Object.keys(given);
         jobs.push({ ticket, given });
       }
-      intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused });
-      return { queued: jobs.length };
+      // A batch like any other: more than one ticket (or one big one) waits for the go-ahead on its estimate.
+      const hold = jobs.length > 1
+        || (jobs.length === 1 && singleTicketNeedsConfirm(spendEstimate(featureContext, guard, [jobs[0]!.ticket], 1, currentAssignment()), jobs[0]!.ticket.text.length));
+      const runId = intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused }, { hold });
+      return { queued: jobs.length, runId, confirm: hold };
     },
     'tickets.list': async (input: TicketFilter) => {
       const key = JSON.stringify(input);

@@ -268,7 +268,8 @@ export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
-  'triage.resumeInterrupted': { queued: number };
+  /** confirm: the batch waits for the go-ahead on its estimate (batches.start), as an import does. */
+  'triage.resumeInterrupted': { queued: number; runId?: string; confirm?: boolean };
   'tickets.list': TicketsPage;
   'tickets.get': TicketDetail;
   'tickets.import': ImportReport;

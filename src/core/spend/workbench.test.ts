@@ -151,6 +151,24 @@ describe('spend in the workbench', () => {
     expect(after.today.usd).toBeGreaterThan(perTicket * 20);
   });
 
+  it('resuming interrupted tickets is a batch like an import: it waits for the go-ahead on its estimate', async () => {
+    const first = await core();
+    const rep = await first.call('tickets.import', { name: 'left.jsonl', content: ticketsFile(4).replaceAll('"B', '"L') });
+    expect(rep.batch?.state).toBe('confirm');
+    for (const c of open.splice(0)) await c.close();
+    const again = await core(first.db);
+    const sent = fake.stats.total;
+    const r = await again.call('triage.resumeInterrupted', {});
+    expect(r).toMatchObject({ queued: 4, confirm: true });
+    const held = (await again.call('batches.list', {})).find((b) => b.runId === r.runId)!;
+    expect(held).toMatchObject({ state: 'confirm', total: 4, estimate: { tickets: 4, calls: 20 } });
+    await new Promise((res) => setTimeout(res, 300));
+    expect(fake.stats.total).toBe(sent);
+    await again.call('batches.start', { runId: r.runId! });
+    await waitFor(async () => (await again.call('batches.list', {})).find((b) => b.runId === r.runId)!.state === 'done', 30_000);
+    expect(fake.stats.total).toBe(sent + 20);
+  });
+
   it('refuses retired models in Settings and Compare, naming the replacement, and marks them in the model list', async () => {
     const { call, fail } = await core();
     const s = await fail('settings.set', { assignment: { platform: 'groq:llama-3.1-8b-instant' } });

@@ -132,7 +132,7 @@ export function createCommands(ctx: CommandContext): Command[] {
       id: 'tickets.resume', title: 'Resume Interrupted Tickets', category: 'Tickets',
       run: async () => {
         const r = await ctx.transport.request('triage.resumeInterrupted', {});
-        stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? `Resuming ${r.data.queued} interrupted tickets` : r.error.message);
+        stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? (r.data.confirm ? `${r.data.queued} interrupted tickets wait for your go-ahead (see the batch bar)` : `Resuming ${r.data.queued} interrupted tickets`) : r.error.message);
       },
     },
     {
