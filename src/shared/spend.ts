@@ -1,11 +1,15 @@
 // Spend as the workbench and the CLI show it: the store's truth (every recorded call's cost), per
 // local day, per run and in total, and the daily limits that stop further calls.
+import { z } from 'zod';
 
 /**
- * What a daily limit applies to. Today only the whole workspace; a shadow set's own limit will be
- * one more member of this union (its spend filtered to its runs), checked alongside.
+ * What a daily limit applies to. Today only the whole workspace; a shadow set's own limit is one
+ * more member of this union (e.g. `z.object({ kind: z.literal('shadowSet'), id: z.string() })`) plus
+ * its entry in src/core/spend/scopes.ts (which calls are its spend), and its runs use
+ * `guard.gateFor([scope])`: checked alongside the workspace's limit.
  */
-export type SpendScope = { kind: 'workspace' };
+export const spendScopeSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('workspace') })]);
+export type SpendScope = z.infer<typeof spendScopeSchema>;
 
 export interface SpendFigures {
   /** USD over calls with a known price (real providers only: demo calls cost nothing). */

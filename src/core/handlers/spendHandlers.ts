@@ -2,7 +2,8 @@
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
 import type { RouteOutputs } from '../../shared/routes.ts';
-import type { SpendEstimate } from '../../shared/spend.ts';
+import type { SpendEstimate, SpendScope } from '../../shared/spend.ts';
+import { sameScope, scopeLabel, WORKSPACE } from '../spend/scopes.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Intake } from '../tickets/intake.ts';
 import { estimateTriage } from '../spend/estimate.ts';
@@ -20,11 +21,16 @@ export interface SpendContext extends HandlerContext {
 }
 
 /** The estimate shown before a paste or a batch: cost, calls, today's spend and limit, model warnings. */
-export function spendEstimate(ctx: HandlerContext, guard: SpendGuard, tickets: readonly TicketInput[], count: number, assignment: Assignment): SpendEstimate {
+export function spendEstimate(
+  ctx: HandlerContext, guard: SpendGuard, tickets: readonly TicketInput[], count: number, assignment: Assignment,
+  /** Scopes the batch's calls belong to besides the workspace (a shadow set's). */
+  scopes: readonly SpendScope[] = [],
+): SpendEstimate {
   const rt = ctx.runtime();
   const base = estimateTriage(rt.deps, rt.models, tickets, count, assignment);
-  const limits = guard.limits();
-  const tightest = limits.length ? Math.min(...limits.map((l) => l.dailyUsd ?? Number.POSITIVE_INFINITY)) : null;
+  const limits = guard.limits().filter((l) => sameScope(l.scope, WORKSPACE) || scopes.some((s) => sameScope(s, l.scope)));
+  // The tightest room left among the limits that apply: what the dialog says the batch must fit in.
+  const tight = limits.length ? limits.reduce((a, b) => ((b.dailyUsd ?? Infinity) - b.spentTodayUsd < (a.dailyUsd ?? Infinity) - a.spentTodayUsd ? b : a)) : null;
   let warnings: string[] = [];
   try {
     warnings = rt.checkModels(assignment);
@@ -33,8 +39,8 @@ export function spendEstimate(ctx: HandlerContext, guard: SpendGuard, tickets: r
   }
   return {
     ...base,
-    spentTodayUsd: limits[0]?.spentTodayUsd ?? spendView(ctx.store).today.usd,
-    dailyLimitUsd: tightest !== null && Number.isFinite(tightest) ? tightest : null,
+    spentTodayUsd: tight?.spentTodayUsd ?? spendView(ctx.store).today.usd,
+    dailyLimitUsd: tight?.dailyUsd ?? null,
     warnings,
   };
 }
@@ -45,11 +51,13 @@ export function spendHandlers(ctx: SpendContext): Handlers {
   const changed = (): void => ctx.emit({ type: 'spend.changed' });
   return {
     'spend.get': async () => spendView(ctx.store),
-    'spend.setLimit': async (input: { dailyUsd: number | null }) => {
-      saveLimit(ctx.store, { kind: 'workspace' }, input.dailyUsd);
+    'spend.setLimit': async (input: { dailyUsd: number | null; scope?: SpendScope }) => {
+      const scope = input.scope ?? WORKSPACE;
+      saveLimit(ctx.store, scope, input.dailyUsd);
       ctx.guard.refresh();
       changed();
-      ctx.notice('info', input.dailyUsd === null ? 'Daily spend limit removed' : `Daily spend limit set to $${input.dailyUsd.toFixed(2)} for this workspace`);
+      const whose = sameScope(scope, WORKSPACE) ? 'this workspace' : scopeLabel(scope);
+      ctx.notice('info', input.dailyUsd === null ? `Daily spend limit removed for ${whose}` : `Daily spend limit set to $${input.dailyUsd.toFixed(2)} for ${whose}`);
       return spendView(ctx.store);
     },
     'triage.estimate': async (input: { text: string; assign?: string }) => {

@@ -2,14 +2,7 @@
 // spend of this workspace (they were paid elsewhere) and demo calls are simulated, so neither counts.
 import type { SpendFigures, SpendScope } from '../../shared/spend.ts';
 import type { Store } from '../store/store.ts';
-
-/** The calls a scope's spend is summed over (SQL over `calls c JOIN runs r`). */
-export function scopeFilter(scope: SpendScope): string {
-  switch (scope.kind) {
-    case 'workspace':
-      return '1 = 1';
-  }
-}
+import { scopeCalls, WORKSPACE } from './scopes.ts';
 
 const REAL = `r.kind != 'import' AND c.provider != 'demo'`;
 
@@ -25,8 +18,9 @@ function figures(store: Store, where: string, ...params: Array<string | number>)
 }
 
 /** Real spend of calls started at or after `sinceMs` (epoch ms) in a scope. */
-export function spentSince(store: Store, sinceMs: number, scope: SpendScope = { kind: 'workspace' }): SpendFigures {
-  return figures(store, `${REAL} AND ${scopeFilter(scope)} AND c.started_at >= ?`, sinceMs);
+export function spentSince(store: Store, sinceMs: number, scope: SpendScope = WORKSPACE): SpendFigures {
+  const { sql, params } = scopeCalls(scope);
+  return figures(store, `${REAL} AND (${sql}) AND c.started_at >= ?`, ...params, sinceMs);
 }
 
 /** Real spend of every call ever recorded in the workspace. */

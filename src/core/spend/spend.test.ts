@@ -125,4 +125,28 @@ describe('daily spend limit', () => {
     }
     store.close();
   });
+
+  it('a stored limit of a scope this version does not know (a newer version wrote it) neither disables nor loses the others', async () => {
+    const store = openStore(':memory:');
+    const later = { scope: { kind: 'shadowSet', id: 'canary' }, dailyUsd: 2 };
+    store.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('spend.limits', ?, 0)`).run(JSON.stringify([later, { scope: { kind: 'workspace' }, dailyUsd: 0 }]));
+    const guard = createSpendGuard({ store, resyncMs: 0 });
+    // The workspace limit still stops calls.
+    expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).toThrow(/daily spend limit reached: \$0\.00 spent today .* of the workspace's \$0\.00 limit/);
+    expect(spendView(store).limits).toEqual([expect.objectContaining({ scope: { kind: 'workspace' }, label: 'Workspace', reached: true })]);
+    // Changing the workspace limit keeps the entry it could not read.
+    saveLimit(store, { kind: 'workspace' }, 5);
+    const stored = JSON.parse(String((store.prepare(`SELECT value FROM settings WHERE key = 'spend.limits'`).get() as { value: string }).value));
+    expect(stored).toEqual([later, { scope: { kind: 'workspace' }, dailyUsd: 5 }]);
+    guard.refresh();
+    expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).not.toThrow();
+    // A gate for calls of a narrower scope still obeys the workspace's limit and charges it.
+    saveLimit(store, { kind: 'workspace' }, 0.001);
+    guard.refresh();
+    const narrow = guard.gateFor([]);
+    narrow.charge('groq:openai/gpt-oss-20b', 0.002);
+    expect(() => narrow.beforeCall('groq:openai/gpt-oss-20b')).toThrow(/daily spend limit reached/);
+    expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).toThrow(/daily spend limit reached/);
+    store.close();
+  });
 });

@@ -5,6 +5,7 @@ import type { Store } from '../store/store.ts';
 import { localDay, localMidnight, nextLocalMidnight } from './day.ts';
 import { latestRunSpend, simulatedSince, spentSince, spentTotal } from './ledger.ts';
 import { loadLimits } from './limits.ts';
+import { scopeLabel } from './scopes.ts';
 
 export function spendView(store: Store, now: Date = new Date()): SpendView {
   const since = localMidnight(now);
@@ -15,9 +16,11 @@ export function spendView(store: Store, now: Date = new Date()): SpendView {
     total: spentTotal(store),
     run: latestRunSpend(store),
     simulatedTodayUsd: simulatedSince(store, since),
-    limits: loadLimits(store).map((l) => ({
-      scope: l.scope, label: 'Workspace', dailyUsd: l.dailyUsd, spentTodayUsd: today.usd, reached: today.usd >= l.dailyUsd - 1e-12,
-    })),
+    limits: loadLimits(store).map((l) => {
+      // Each limit against its own scope's spend (the workspace's is `today`).
+      const spentToday = l.scope.kind === 'workspace' ? today.usd : spentSince(store, since, l.scope).usd;
+      return { scope: l.scope, label: scopeLabel(l.scope), dailyUsd: l.dailyUsd, spentTodayUsd: spentToday, reached: spentToday >= l.dailyUsd - 1e-12 };
+    }),
     resetsAt: nextLocalMidnight(now),
   };
 }

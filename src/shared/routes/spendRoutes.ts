@@ -1,7 +1,7 @@
 // Spend and batches in the workbench: the store's spend (today, latest run, total) and the daily
 // limit; the estimate a large paste or a batch shows before it starts; Stop and Resume of batches.
 import { z } from 'zod';
-import type { SpendEstimate, SpendView } from '../spend.ts';
+import { spendScopeSchema, type SpendEstimate, type SpendView } from '../spend.ts';
 
 export type BatchState = 'confirm' | 'running' | 'stopped' | 'limited' | 'done';
 
@@ -22,8 +22,8 @@ export interface BatchView {
 
 export const spendRouteInputs = {
   'spend.get': z.object({}).optional(),
-  /** The workspace's daily limit in USD; null removes it. */
-  'spend.setLimit': z.object({ dailyUsd: z.number().finite().nonnegative().max(1_000_000).nullable() }),
+  /** A daily limit in USD (null removes it) of a scope: the workspace's when none is given (core/spend/scopes.ts). */
+  'spend.setLimit': z.object({ dailyUsd: z.number().finite().nonnegative().max(1_000_000).nullable(), scope: spendScopeSchema.optional() }),
   /** What triaging this text would cost, and whether the workbench asks first. */
   'triage.estimate': z.object({ text: z.string(), assign: z.string().optional() }),
   'batches.list': z.object({}).optional(),
