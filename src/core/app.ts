@@ -50,6 +50,7 @@ import { reviewHandlers } from './handlers/reviewHandlers.ts';
 import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
 import { spendEstimate, spendHandlers } from './handlers/spendHandlers.ts';
 import { createSpendGuard } from './spend/guard.ts';
+import { watchSpend } from './spend/watch.ts';
 import { batchNeedsConfirm, singleTicketNeedsConfirm } from './spend/ask.ts';
 import { lifecycleOf, refuseRetired } from './modelLifecycle.ts';
 import { spendRefusal } from './spend/refusal.ts';
@@ -61,6 +62,8 @@ export interface CoreConfig {
   /** Defaults to the OS keychain; null: none (keys set in the UI then last for this session only). */
   secretStore?: RuntimeConfig['secretStore'];
   demoSpeed?: number;
+  /** How often the workspace is checked for spend recorded by other processes, ms (default 2 s). */
+  spendWatchMs?: number;
   /** Which host serves the UI (the desktop app has native file dialogs). */
   host?: 'desktop' | 'browser';
 }
@@ -147,6 +150,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     }, 500);
     spendTimer.unref?.();
   };
+  // Calls recorded by another process on this workspace, or the local day turning, change it too.
+  const stopSpendWatch = watchSpend(store, spendChanged, { everyMs: cfg.spendWatchMs });
   rt.deps.spend = {
     beforeCall: (spec) => guard.beforeCall(spec),
     charge: (spec, cost) => {
@@ -553,6 +558,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       }
       closed = true;
       if (spendTimer) clearTimeout(spendTimer);
+      stopSpendWatch();
       listeners.clear();
       store.close();
       await rt.close();

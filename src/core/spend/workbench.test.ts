@@ -9,6 +9,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
 import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
+import { createRuntime } from '../runtime.ts';
+import { openStore } from '../store/store.ts';
+import { runBatch } from '../experiments/batchRun.ts';
 
 const KEY = 'gsk_SPENDWB0-00000000000000000000key1';
 let fake: FakeServer;
@@ -167,6 +170,28 @@ describe('spend in the workbench', () => {
     await again.call('batches.start', { runId: r.runId! });
     await waitFor(async () => (await again.call('batches.list', {})).find((b) => b.runId === r.runId)!.state === 'done', 30_000);
     expect(fake.stats.total).toBe(sent + 20);
+  });
+
+  it('the status bar hears of spend another process records on the same workspace (a CLI run beside the workbench)', async () => {
+    const { call, events, db } = await core();
+    expect((await call('spend.get', {})).today.usd).toBe(0);
+    const seen = events.filter((e) => e.type === 'spend.changed').length;
+    // Another process: its own runtime and store on the same file.
+    const rt = await createRuntime({ env: { GROQ_API_KEY: KEY, GROQ_BASE_URL: fake.groqBaseURL }, secretStore: null });
+    const other = openStore(db);
+    try {
+      const lines = (async function* () {
+        yield { ok: true as const, line: 1, ticket: { id: 'X1', text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' } };
+      })();
+      await runBatch({ store: other, deps: rt.deps, runId: 'cli-run', assignment: rt.assignment('groq:openai/gpt-oss-120b'), tickets: lines, source: 'x', concurrency: 1 });
+    } finally {
+      other.close();
+      await rt.close();
+    }
+    await waitFor(() => events.filter((e) => e.type === 'spend.changed').length > seen);
+    const after = await call('spend.get', {});
+    expect(after.today.usd).toBeGreaterThan(0);
+    expect(after.run?.runId).toBe('cli-run');
   });
 
   it('refuses retired models in Settings and Compare, naming the replacement, and marks them in the model list', async () => {
