@@ -236,6 +236,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     estimate: (tickets, count, assignment) => spendEstimate(featureContext, guard, tickets, count, assignment),
     holdBatch: (jobs) => batchNeedsConfirm(jobs),
     onBatches: (batches) => emit({ type: 'batches.changed', batches }),
+    checkAssignment: (a) => void rt.checkModels(a),
   });
 
   let watcher: FolderWatch | null = null;

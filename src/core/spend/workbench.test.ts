@@ -11,6 +11,7 @@ import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProvid
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { createRuntime } from '../runtime.ts';
 import { openStore } from '../store/store.ts';
+import { loadSettings, saveSettings } from '../settings/settingsStore.ts';
 import { runBatch } from '../experiments/batchRun.ts';
 
 const KEY = 'gsk_SPENDWB0-00000000000000000000key1';
@@ -192,6 +193,25 @@ describe('spend in the workbench', () => {
     const after = await call('spend.get', {});
     expect(after.today.usd).toBeGreaterThan(0);
     expect(after.run?.runId).toBe('cli-run');
+  });
+
+  it('a batch whose saved assignment names a model retired since is refused at its start, naming the replacement, before any call', async () => {
+    const db = join(dir(), 'cb.db');
+    // Saved while the model was still served (Settings now refuses it).
+    const pre = openStore(db);
+    saveSettings(pre, { ...loadSettings(pre), assignment: { platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-120b', severity: 'groq:llama-3.3-70b-versatile', asset_ids: 'groq:openai/gpt-oss-120b', technical_details: 'groq:openai/gpt-oss-120b' } });
+    pre.close();
+    const { call, fail } = await core(db);
+    const rep = await call('tickets.import', { name: 'r.jsonl', content: ticketsFile(3).replaceAll('"B', '"R') });
+    expect(rep.batch?.estimate?.warnings.join(' ')).toMatch(/groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/);
+    const sent = fake.stats.total;
+    const refused = await fail('batches.start', { runId: rep.runId });
+    expect(refused.code).toBe('MODEL_RETIRED');
+    expect(refused.message).toMatch(/use groq:openai\/gpt-oss-120b instead/);
+    expect(fake.stats.total).toBe(sent);
+    // The tickets are kept, waiting; nothing failed.
+    expect((await call('batches.list', {})).find((b) => b.runId === rep.runId)).toMatchObject({ state: 'confirm', done: 0 });
+    expect((await call('tickets.list', { failed: true })).rows).toHaveLength(0);
   });
 
   it('refuses retired models in Settings and Compare, naming the replacement, and marks them in the model list', async () => {

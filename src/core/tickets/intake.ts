@@ -44,6 +44,8 @@ export interface IntakeDeps extends LiveDeps {
   holdBatch?(jobs: number, estimate: SpendEstimate | null, intake: 'file' | 'watch' | 'resume'): boolean;
   /** After any batch changed state or moved on (throttled by the caller if needed). */
   onBatches?(batches: BatchView[]): void;
+  /** Throws when a batch with this assignment must not start (a retired model: MODEL_RETIRED, replacement named). */
+  checkAssignment?(assignment: Assignment): void;
 }
 
 export interface Intake {
@@ -230,6 +232,12 @@ export function createIntake(d: IntakeDeps): Intake {
     return jobs;
   };
 
+  /** Refuses to start a batch whose run would call a retired model (its tickets stay, waiting). */
+  const checkRun = (runId: string): void => {
+    const a = store.getRun(runId)?.assignment as Assignment | undefined;
+    if (a) d.checkAssignment?.(a);
+  };
+
   const go = (runId: string): number => {
     if (outstanding.has(runId)) unqueue(runId);
     const jobs = leftovers(runId);
@@ -302,6 +310,7 @@ export function createIntake(d: IntakeDeps): Intake {
       }
     },
     enqueue(label, jobs, config = {}, opts = {}) {
+      if (!opts.hold) d.checkAssignment?.(d.assignment());
       const runId = newRun(label, config);
       store.transaction(() => {
         for (const j of jobs) store.setRunTicket(runId, j.ticket.id, 'pending');
@@ -325,6 +334,7 @@ export function createIntake(d: IntakeDeps): Intake {
       const state = book.state(runId);
       if (state === undefined) throw new AppError('BAD_INPUT', `no batch ${runId} in this session`);
       if (state !== 'confirm') throw new AppError('BAD_INPUT', `batch ${runId} is not waiting for confirmation (it is ${state})`);
+      checkRun(runId);
       go(runId);
     },
     stop(runId) {
@@ -342,11 +352,14 @@ export function createIntake(d: IntakeDeps): Intake {
       if (runId) {
         const run = store.getRun(runId);
         if (!run || run.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
+        checkRun(runId);
         if (book.state(runId) === undefined) book.add(runId, run.label ?? runId, book.unfinished(runId) + store.runTicketIds(runId, 'done').size, null, 'stopped');
         return go(runId);
       }
+      const held = book.list().filter((b) => b.state === 'stopped' || b.state === 'limited');
+      for (const b of held) checkRun(b.runId);
       let n = 0;
-      for (const b of book.list()) if (b.state === 'stopped' || b.state === 'limited') n += go(b.runId);
+      for (const b of held) n += go(b.runId);
       return n;
     },
     close() {
