@@ -34,7 +34,7 @@ export const ticketFilterSchema = z.object({
   severity: z.enum(SEVERITIES).optional(),
   hasDetails: z.boolean().optional(),
   failed: z.boolean().optional(),
-  state: z.enum(['new', 'running', 'done', 'interrupted']).optional(),
+  state: z.enum(['new', 'running', 'waiting', 'done', 'interrupted']).optional(),
 });
 export type TicketFilter = z.infer<typeof ticketFilterSchema>;
 
@@ -130,8 +130,12 @@ export interface TicketSummary {
   /** 'paste', a file name, or a watched folder's file. */
   source: string | null;
   addedAt: number;
-  /** new: never triaged; running; done; interrupted: left unfinished by a closed session (or cancelled). */
-  state: 'new' | 'running' | 'done' | 'interrupted';
+  /**
+   * new: never triaged; running; waiting: in a batch of this session that waits for its go-ahead or
+   * was stopped (Stop, the spend limit) — Resume continues it; done; interrupted: left unfinished
+   * by a closed session (or cancelled).
+   */
+  state: 'new' | 'running' | 'waiting' | 'done' | 'interrupted';
   runId: string | null;
   platform: string | null;
   product: string | null;

@@ -68,6 +68,9 @@ describe('spend you control (browser mode)', () => {
     await page.waitForTimeout(1000);
     expect(fake.stats.total).toBe(sent);
     expect(await page.getByTestId('batch-progress').textContent()).toBe(progress);
+    // A stopped batch is not a closed session's leftover, and stopping is not a provider failure.
+    expect(await page.getByTestId('interrupted-notice').count()).toBe(0);
+    expect(await page.locator('footer').textContent()).not.toMatch(/failed/);
     await shot(page, 'spend-batch-stopped.png');
     await runCommand(page, 'resume batch', 'batch.resume');
     await page.locator('[data-testid="batch-row"][data-state="running"]').waitFor();

@@ -2,7 +2,7 @@
 // resumable (a re-run of the same run skips finished tickets and reuses finished tasks).
 import { createHash } from 'node:crypto';
 import type { TaskResult, TicketInput, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -77,6 +77,9 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
   };
 }
 
+/** A task stopped by the user (Stop, Ctrl-C, a closed window) or refused for spend: not an answer and not a failure. */
+const isNoOutcome = (r: TaskResult): boolean => r.status === 'error' && (r.error?.code === 'CANCELLED' || isSpendRefusal(r));
+
 /**
  * Records engine attempts and results in the store. A task's attempts are written together with
  * its result in one transaction when the task finishes: one commit per task instead of one per
@@ -85,6 +88,9 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
 export function recorder(store: Store, runId: string) {
   const pending = new Map<string, CallRecord[]>();
   const finished = new Set<string>();
+  // Per ticket, tasks that reached no outcome (stopped, refused for spend) and the tasks skipped
+  // because of them: none is a result (nor a failure); they run when the ticket is resumed.
+  const noOutcome = new Map<string, Set<TaskId>>();
   return {
     onAttempt(a: AttemptRecord): void {
       const key = `${a.ticketId}\u0000${a.task}`;
@@ -108,10 +114,15 @@ export function recorder(store: Store, runId: string) {
       const calls = pending.get(key) ?? [];
       pending.delete(key);
       finished.add(key);
+      let none = noOutcome.get(ticketId);
+      const keep = !(isNoOutcome(r) || (r.status === 'skipped' && TASKS[r.task].dependsOn.some((d) => none?.has(d))));
+      if (!keep) {
+        if (!none) noOutcome.set(ticketId, (none = new Set()));
+        none.add(r.task);
+      }
       store.transaction(() => {
         for (const c of calls) store.insertCall(c);
-        // A task refused for spend has no outcome to keep: it runs when the batch resumes.
-        if (!isSpendRefusal(r)) store.saveResult(runId, ticketId, spec, r);
+        if (keep) store.saveResult(runId, ticketId, spec, r);
       });
     },
   };

@@ -103,6 +103,11 @@ describe('spend in the workbench', () => {
     expect(fake.stats.total).toBe(sent);
     const doneAtStop = (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.done;
     expect(doneAtStop).toBeLessThan(30);
+    // Its tickets wait for Resume: they are not a closed session's leftovers (no "interrupted" banner).
+    expect((await call('tickets.list', { state: 'interrupted' })).rows).toHaveLength(0);
+    expect((await call('tickets.list', { state: 'waiting' })).rows.length).toBe(30 - doneAtStop);
+    // Calls cut short by Stop (and the tasks skipped because of them) are not failures.
+    expect((await call('tickets.list', { failed: true })).rows).toHaveLength(0);
     await call('batches.resume', { runId: rep.runId });
     await waitFor(async () => (await call('batches.list', {})).find((b) => b.runId === rep.runId)!.state === 'done', 30_000);
     const runs = await call('runs.list', {});

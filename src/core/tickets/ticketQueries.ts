@@ -129,6 +129,8 @@ function stateOf(runId: string | null, rtStatus: string | null, runStatus: strin
   if (!runId) return 'new';
   if (rtStatus === 'done') return 'done';
   if (rtStatus === 'pending' && runStatus === 'running') return 'running';
+  // A batch of this session waiting for its go-ahead, or stopped (Stop, spend limit): not a closed session's leftover.
+  if (runStatus === 'held') return 'waiting';
   return 'interrupted';
 }
 

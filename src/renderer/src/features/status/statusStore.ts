@@ -77,7 +77,7 @@ export function createStatusStore(transport: Transport, now: () => number = () =
           } else if (e.type === 'ticket.done' && e.runId) {
             live.delete(`${e.runId}|${e.ticketId}`);
             set({ inFlight: live.size });
-          } else if (e.type === 'task.result' && !e.reused && e.result.status !== 'skipped' && e.result.error?.code !== 'SPEND_LIMIT') {
+          } else if (e.type === 'task.result' && !e.reused && e.result.status !== 'skipped' && e.result.error?.code !== 'SPEND_LIMIT' && e.result.error?.code !== 'CANCELLED') {
             const r = e.result;
             const s = get();
             const list = recent.get(r.provider) ?? [];

@@ -134,6 +134,7 @@ export function TicketsView() {
             label="State"
             options={[
               ['running', 'Running'],
+              ['waiting', 'Waiting (batch stopped or not started)'],
               ['done', 'Done'],
               ['interrupted', 'Interrupted'],
               ['new', 'Not triaged'],
