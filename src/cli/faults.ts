@@ -15,6 +15,7 @@ export interface Fault {
 export function exitFor(e: AppError): number {
   if (e.code === 'STORAGE' || e.code === 'INTERNAL') return 1;
   if (e.code === 'CANCELLED') return 130;
+  if (e.code === 'SPEND_LIMIT') return 3; // SPEND_LIMIT_EXIT (cli/spend.ts), kept light here
   return 2;
 }
 

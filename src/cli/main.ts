@@ -16,6 +16,8 @@ Exit status:
        I/O error) or an internal error; the message says which
   2    usage: a bad flag or value, a missing, unreadable or folder input, input over a size
        limit, a file that is not a casebench database
+  3    stopped by the workspace's daily spend limit (finished results are kept: run the same
+       command again once the limit is raised or the local day turns; casebench spend)
   130  stopped by Ctrl-C; 143 stopped by SIGTERM (finished results are kept: run the same
        command again to resume)
   141  stdout was closed by its reader (e.g. \`| head -1\`); stops quietly
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   traces: async () => (await import('./commands/traces.ts')).registerTraces,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
+  spend: async () => (await import('./commands/spend.ts')).registerSpend,
 };
 
 /** Parses argv and runs the command; exits the process with the command's status. */

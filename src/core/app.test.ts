@@ -169,8 +169,14 @@ describe('workbench core services', () => {
     const { call, events } = await core();
     await call('settings.set', { ticketConcurrency: 2 });
     const lines = Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `F${i}`, text: `S3 bucket logs-${i} in account 12345678901${i} returns AccessDenied for Lambda writes` }));
+    const sentBefore = fake.stats.total;
     const rep = await call('tickets.import', { name: 'batch.jsonl', content: `${lines.join('\n')}\n{not json\n` });
     expect(rep).toMatchObject({ added: 6, source: 'batch.jsonl', badLines: [{ line: 7 }] });
+    // Stored and listed at once, but nothing is called before the go-ahead on its estimate.
+    expect(rep.batch).toMatchObject({ state: 'confirm', total: 6, estimate: { tickets: 6, calls: 30 } });
+    expect(rep.batch!.estimate!.usd).toBeGreaterThan(0);
+    expect(fake.stats.total).toBe(sentBefore);
+    await call('batches.start', { runId: rep.runId });
     await waitFor(() => events.filter((e) => e.type === 'ticket.done' && e.runId === rep.runId).length === 6);
     expect(fake.stats.peakInFlight).toBeLessThanOrEqual(2 * 2 + 2);
     const runs = await call('runs.list', {});
@@ -219,7 +225,7 @@ describe('workbench core services', () => {
     const d = await second.call('tickets.get', { ticketId: t.ticketId });
     expect(d.results.filter((r) => r.status === 'ok').map((r) => r.task).sort()).toEqual(['asset_ids', 'platform', 'product', 'severity']);
     fake.resetStats();
-    expect(await second.call('triage.resumeInterrupted', {})).toEqual({ queued: 1 });
+    expect(await second.call('triage.resumeInterrupted', {})).toMatchObject({ queued: 1, confirm: false });
     await waitFor(() => second.events.some((e) => e.type === 'ticket.done' && e.ticketId === t.ticketId));
     expect(fake.stats.total).toBe(1);
     expect((await second.call('tickets.list', {})).rows[0]).toMatchObject({ state: 'done', failed: 0 });
@@ -233,6 +239,11 @@ describe('workbench core services', () => {
     expect(s).toMatchObject({ watchFolder: folder, watchError: null });
     writeFileSync(join(folder, 'one.txt'), 'Azure VM vm-web-01 in subscription 1111-2222 does not boot after resize, urgent');
     writeFileSync(join(folder, 'many.csv'), 'id,text\nC1,"BigQuery in project data-1 is slow since yesterday"\nC2,"Cloud SQL db-1 refuses connections in project p-2"\n');
+    await waitFor(() => events.some((e) => e.type === 'ticket.done'), 15_000);
+    // The file's batch waits for the go-ahead; the short .txt ticket goes at once.
+    await waitFor(() => events.some((e) => e.type === 'batches.changed' && e.batches.some((b) => b.label === 'watch: many.csv' && b.state === 'confirm')), 15_000);
+    const held = (await call('batches.list', {})).find((b) => b.label === 'watch: many.csv')!;
+    await call('batches.start', { runId: held.runId });
     await waitFor(() => events.filter((e) => e.type === 'ticket.done').length >= 3, 15_000);
     const ids = (await call('tickets.list', {})).rows.map((r) => r.id).sort();
     expect(ids).toEqual(['C1', 'C2', 'one']);

@@ -48,6 +48,12 @@ import type { HandlerContext } from './handlers/context.ts';
 import { experimentHandlers } from './handlers/experimentHandlers.ts';
 import { reviewHandlers } from './handlers/reviewHandlers.ts';
 import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
+import { spendEstimate, spendHandlers } from './handlers/spendHandlers.ts';
+import { createSpendGuard } from './spend/guard.ts';
+import { watchSpend } from './spend/watch.ts';
+import { batchNeedsConfirm, singleTicketNeedsConfirm } from './spend/ask.ts';
+import { lifecycleOf, refuseRetired } from './modelLifecycle.ts';
+import { spendRefusal } from './spend/refusal.ts';
 
 export interface CoreConfig {
   dbPath: string;
@@ -56,6 +62,8 @@ export interface CoreConfig {
   /** Defaults to the OS keychain; null: none (keys set in the UI then last for this session only). */
   secretStore?: RuntimeConfig['secretStore'];
   demoSpeed?: number;
+  /** How often the workspace is checked for spend recorded by other processes, ms (default 2 s). */
+  spendWatchMs?: number;
   /** Which host serves the UI (the desktop app has native file dialogs). */
   host?: 'desktop' | 'browser';
 }
@@ -130,6 +138,27 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     }
   };
   const notice = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'notice', level, message: rt.deps.scrub(message), at: Date.now() });
+  // The spend limit, checked by the engine before every call of every run of this workspace; each
+  // answered call's cost tells the UI (at most every 500 ms) to re-read the spend from the store.
+  const guard = createSpendGuard({ store });
+  let spendTimer: ReturnType<typeof setTimeout> | null = null;
+  const spendChanged = (): void => {
+    if (spendTimer) return;
+    spendTimer = setTimeout(() => {
+      spendTimer = null;
+      if (!closed) emit({ type: 'spend.changed' });
+    }, 500);
+    spendTimer.unref?.();
+  };
+  // Calls recorded by another process on this workspace, or the local day turning, change it too.
+  const stopSpendWatch = watchSpend(store, spendChanged, { everyMs: cfg.spendWatchMs });
+  rt.deps.spend = {
+    beforeCall: (spec) => guard.beforeCall(spec),
+    charge: (spec, cost) => {
+      guard.charge(spec, cost);
+      spendChanged();
+    },
+  };
   let closed = false;
   const emitSummary = (ticketId: string): void => {
     if (closed) return;
@@ -158,6 +187,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       }
     }
     rt.checkKeys(assignment);
+    rt.checkModels(assignment);
   };
 
   const applyRuntime = async (): Promise<void> => {
@@ -177,8 +207,10 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     void triageLive(live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, afterResult: () => emitSummary(ticketId) })
       .then((r) => {
         if (closed) return;
-        store.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', r.totalMs);
-        store.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
+        const refused = spendRefusal(r);
+        if (refused) notice('warn', `ticket ${ticketId}: ${refused}`);
+        store.setRunTicket(runId, ticketId, ac.signal.aborted || refused ? 'cancelled' : 'done', r.totalMs);
+        store.setRunStatus(runId, ac.signal.aborted || refused ? 'interrupted' : 'done');
         emit({ type: 'ticket.done', ticketId, runId, totalMs: r.totalMs });
       })
       .catch((e: unknown) => {
@@ -201,6 +233,10 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     concurrency: () => settings.ticketConcurrency,
     onTicketDone: (ticketId) => emitSummary(ticketId),
     onRunDone: () => emit({ type: 'runs.changed' }),
+    estimate: (tickets, count, assignment) => spendEstimate(featureContext, guard, tickets, count, assignment),
+    holdBatch: (jobs) => batchNeedsConfirm(jobs),
+    onBatches: (batches) => emit({ type: 'batches.changed', batches }),
+    checkAssignment: (a) => void rt.checkModels(a),
   });
 
   let watcher: FolderWatch | null = null;
@@ -226,12 +262,14 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
         if (f.name.toLowerCase().endsWith('.txt')) {
           const t = await readTxtTicket(f);
           store.upsertTicket(t, `watch: ${f.name}`);
-          const runId = intake.enqueue(`watch: ${f.name}`, [{ ticket: t }], { source: f.path, intake: 'watch' });
-          notice('info', `Watched folder: ${f.name} → 1 ticket`);
+          const est = spendEstimate(featureContext, guard, [t], 1, currentAssignment());
+          const hold = singleTicketNeedsConfirm(est, t.text.length);
+          const runId = intake.enqueue(`watch: ${f.name}`, [{ ticket: t }], { source: f.path, intake: 'watch' }, { hold });
+          notice(hold ? 'warn' : 'info', `Watched folder: ${f.name} → 1 ticket${hold ? ' — large: waiting for your go-ahead (see the batch bar)' : ''}`);
           return runId;
         }
         const rep = await intake.importFile(f.path, `watch: ${f.name}`);
-        notice(rep.badLines.length ? 'warn' : 'info', `Watched folder: ${f.name} → ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+        notice(rep.badLines.length || rep.batch?.state === 'confirm' ? 'warn' : 'info', `Watched folder: ${f.name} → ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}${rep.batch?.state === 'confirm' ? ' — waiting for your go-ahead (see the batch bar)' : ''}`);
         return rep.runId;
       },
     });
@@ -266,6 +304,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       if (patch.assignment === null) next.assignment = null;
       else {
         const parsed = parseAssignment(JSON.stringify(patch.assignment), { fallback: currentAssignment(), readFile: noFiles });
+        // A retired model is refused here, naming its replacement; a deprecated one is kept with a warning.
+        for (const w of rt.checkModels(parsed)) notice('warn', w);
         next.assignment = parsed;
       }
     }
@@ -295,10 +335,11 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
 
   const models = (): RouteModel[] =>
     rt.models.models.map((m): RouteModel => {
-      const retired = retiredInfo(m.provider, m.model, undefined, rt.models);
+      const retired = retiredInfo(m.provider, m.model, rt.today(), rt.models);
       return {
         spec: m.id, provider: m.provider, name: m.displayName, status: retired ? 'retired' : m.status,
         priceKnown: m.price !== null, retiredOn: m.retiredOn, replacement: m.replacement,
+        lifecycle: lifecycleOf(m.id, rt.today(), rt.models)?.message ?? null,
       };
     });
 
@@ -315,11 +356,19 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   };
 
   const handlers: { [R in RouteName]: (input: never) => Promise<RouteOutputs[R]> } = {
-    'triage.start': async (input: { text: string; title?: string; assign?: string }) => {
+    'triage.start': async (input: { text: string; title?: string; assign?: string; confirmed?: boolean }) => {
       const gate = rt.gate(input.text);
       if (!gate.ok) throw new AppError(gate.code, gate.message);
       const assignment = input.assign ? parseAssignment(input.assign, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment();
       requireKeys(assignment);
+      if (!input.confirmed) {
+        const est = spendEstimate(featureContext, guard, [{ id: 'paste', text: input.text }], 1, assignment);
+        if (singleTicketNeedsConfirm(est, input.text.length)) {
+          throw new AppError('CONFIRM_SPEND', `this ticket would cost about $${est.usd.toFixed(4)} (${est.calls} calls on ${input.text.length.toLocaleString('en-US')} characters); confirm to triage it`);
+        }
+      }
+      const blocked = guard.blocked();
+      if (blocked && TASK_IDS.some((t) => !assignment[t].startsWith('demo:'))) throw new AppError('SPEND_LIMIT', blocked);
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const runId = `triage-${ticketId}`;
       store.upsertTicket({ id: ticketId, text: input.text, ...(input.title ? { title: input.title } : {}) }, 'paste');
@@ -365,8 +414,11 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
         reused[ticketId] = Object.keys(given);
         jobs.push({ ticket, given });
       }
-      intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused });
-      return { queued: jobs.length };
+      // A batch like any other: more than one ticket (or one big one) waits for the go-ahead on its estimate.
+      const hold = jobs.length > 1
+        || (jobs.length === 1 && singleTicketNeedsConfirm(spendEstimate(featureContext, guard, [jobs[0]!.ticket], 1, currentAssignment()), jobs[0]!.ticket.text.length));
+      const runId = intake.enqueue(`resumed ${jobs.length} interrupted`, jobs, { resumeOf: [...new Set(left.map((l) => l.runId))].slice(0, 100), reused }, { hold });
+      return { queued: jobs.length, runId, confirm: hold };
     },
     'tickets.list': async (input: TicketFilter) => {
       const key = JSON.stringify(input);
@@ -391,6 +443,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     'runs.list': async () => listRuns(store),
     'runs.tickets': async (input: { runId: string }) => runTickets(store, input.runId),
     'compare.start': async (input: { ticketId: string; models: string[]; baseline: string }) => {
+      refuseRetired(input.models, rt.today(), rt.models, 'Compare');
       for (const m of input.models) {
         const { provider } = parseModelSpec(m);
         if (provider === 'groq' || provider === 'openai') requireKeys(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Assignment);
@@ -454,6 +507,10 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     ...experimentHandlers(featureContext),
     ...reviewHandlers(featureContext),
     ...traceViewHandlers(featureContext),
+    ...spendHandlers({
+      ...featureContext, intake, guard,
+      assignmentOf: (spec) => (spec ? parseAssignment(spec, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment()),
+    }),
   };
 
   async function importPath(path: string): Promise<ImportReport> {
@@ -501,6 +558,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
         await new Promise((r) => setTimeout(r, 20));
       }
       closed = true;
+      if (spendTimer) clearTimeout(spendTimer);
+      stopSpendWatch();
       listeners.clear();
       store.close();
       await rt.close();

@@ -17,6 +17,8 @@ import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from '.
 import type { ChatProvider, ProviderId } from './providers/types.ts';
 import { resolveKey, keyStatus, missingKeyMessage, KEY_PROVIDERS, type KeyProvider, type ResolvedKey, type SecretStore } from './secrets/secretStore.ts';
 import { Scrubber } from './secrets/scrub.ts';
+import { checkAssignmentLifecycle } from './modelLifecycle.ts';
+import { localDay } from './spend/day.ts';
 import type { KeyStatus } from '../shared/routes.ts';
 
 export interface RuntimeConfig {
@@ -27,8 +29,10 @@ export interface RuntimeConfig {
   /** Demo provider latency scale (1 = the article's latencies). */
   demoSpeed?: number;
   demoSeed?: number;
-  /** ISO day used for retirement checks; default today. */
+  /** ISO day used for retirement checks; default the clock's local day. */
   today?: string;
+  /** The clock for lifecycle checks (tests inject dates); default the system clock. */
+  clock?: () => Date;
   /** Minimum-information gate. */
   gate?: { minChars?: number; minWords?: number; maxBytes?: number };
   /**
@@ -46,8 +50,12 @@ export interface Runtime {
    * in Settings), kept after a key is replaced or removed. `deps.scrub` is its `scrub`.
    */
   scrubber: Scrubber;
-  /** Parses an assignment spec (or the default) into a model per task. */
+  /** Parses an assignment spec (or the default) into a model per task; refuses retired models (MODEL_RETIRED, replacement named). */
   assignment(spec?: string): Assignment;
+  /** Refuses an assignment with a retired model; returns warnings for deprecated ones (with their shutdown date). */
+  checkModels(assignment: Assignment, where?: string): string[];
+  /** The local day lifecycle checks use (YYYY-MM-DD). */
+  today(): string;
   /** Throws KEY_MISSING naming the first provider of the assignment without a key. */
   checkKeys(assignment: Assignment): void;
   gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
@@ -69,7 +77,8 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const prompts = loadPrompts(cfg.resourcesDir);
   const catalog = loadCatalog(cfg.resourcesDir);
   const models = loadModels(cfg.resourcesDir);
-  const today = cfg.today ?? new Date().toISOString().slice(0, 10);
+  // The clock, read at each check: a workbench left open past a shutdown date refuses the model.
+  const today = (): string => cfg.today ?? localDay((cfg.clock ?? (() => new Date()))());
   const keys = new Map<KeyProvider, ResolvedKey>();
   for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
   // Keys once known stay scrubbed, even after they are replaced: every provider's, and the
@@ -81,7 +90,8 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   };
   remember();
   const scrub = scrubber.scrub;
-  const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today, models);
+  const isRetired = (provider: string, model: string) => retiredInfo(provider, model, today(), models);
+  const checkModels = (a: Assignment, where?: string): string[] => checkAssignmentLifecycle(a, today(), models, where);
   const clients = new Map<ProviderId, ChatProvider>();
   /** Keyed by model spec (`provider:model`). */
   const schedulers = new Map<string, ProviderScheduler>();
@@ -150,7 +160,13 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     deps,
     models,
     scrubber,
-    assignment: (spec) => (spec ? parseAssignment(spec, { fallback: DEFAULT_ASSIGNMENT }) : { ...DEFAULT_ASSIGNMENT }),
+    assignment: (spec) => {
+      const a = spec ? parseAssignment(spec, { fallback: DEFAULT_ASSIGNMENT }) : { ...DEFAULT_ASSIGNMENT };
+      checkModels(a, spec ? '--assign' : 'the default assignment');
+      return a;
+    },
+    checkModels,
+    today,
     checkKeys(assignment) {
       const providers = new Set(TASK_IDS.map((t: TaskId) => parseModelSpec(assignment[t]).provider));
       for (const p of providers) {

@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'PROVIDER_ERROR', // 5xx, 498, stream error event
   'NETWORK', // connection refused/reset
   'CANCELLED', // aborted by the user
+  'SPEND_LIMIT', // not called: a daily spend limit is reached (not a model failure; resumable)
+  'CONFIRM_SPEND', // a paste or batch over the ask-first threshold was sent without the user's go-ahead
   'SKIPPED', // a dependency failed
   'EMPTY_TICKET', // nothing to triage (minimum-information gate)
   'BAD_INPUT', // malformed file line, bad config

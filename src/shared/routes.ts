@@ -7,6 +7,7 @@ import { SEVERITIES, TASK_IDS, type TaskId } from './tasks.ts';
 import { experimentRouteInputs, type ExperimentRouteOutputs } from './routes/experimentRoutes.ts';
 import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoutes.ts';
 import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
+import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -33,7 +34,7 @@ export const ticketFilterSchema = z.object({
   severity: z.enum(SEVERITIES).optional(),
   hasDetails: z.boolean().optional(),
   failed: z.boolean().optional(),
-  state: z.enum(['new', 'running', 'done', 'interrupted']).optional(),
+  state: z.enum(['new', 'running', 'waiting', 'done', 'interrupted']).optional(),
 });
 export type TicketFilter = z.infer<typeof ticketFilterSchema>;
 
@@ -56,7 +57,8 @@ export const settingsPatchSchema = z.object({
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const routeInputs = {
-  'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional() }),
+  // confirmed: the user saw the estimate of a paste over the ask-first threshold and said go.
+  'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional(), confirmed: z.boolean().optional() }),
   'triage.cancel': z.object({ ticketId: z.string() }),
   /** Runs a ticket again: every task, or one task and whatever depends on it. */
   'triage.rerun': z.object({ ticketId: id, task: taskId.optional() }),
@@ -94,6 +96,7 @@ export const routeInputs = {
   ...experimentRouteInputs,
   ...reviewRouteInputs,
   ...traceViewRouteInputs,
+  ...spendRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -116,6 +119,8 @@ export interface ModelInfo {
   priceKnown: boolean;
   retiredOn: string | null;
   replacement: string | null;
+  /** Lifecycle as of today: "… was shut down on …; use … instead" or "… shuts down on … (N days)"; null when current. */
+  lifecycle?: string | null;
 }
 
 /** The list's view of a ticket: its latest triage (not comparisons or experiments). */
@@ -125,8 +130,12 @@ export interface TicketSummary {
   /** 'paste', a file name, or a watched folder's file. */
   source: string | null;
   addedAt: number;
-  /** new: never triaged; running; done; interrupted: left unfinished by a closed session (or cancelled). */
-  state: 'new' | 'running' | 'done' | 'interrupted';
+  /**
+   * new: never triaged; running; waiting: in a batch of this session that waits for its go-ahead or
+   * was stopped (Stop, the spend limit) — Resume continues it; done; interrupted: left unfinished
+   * by a closed session (or cancelled).
+   */
+  state: 'new' | 'running' | 'waiting' | 'done' | 'interrupted';
   runId: string | null;
   platform: string | null;
   product: string | null;
@@ -259,11 +268,12 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
-  'triage.resumeInterrupted': { queued: number };
+  /** confirm: the batch waits for the go-ahead on its estimate (batches.start), as an import does. */
+  'triage.resumeInterrupted': { queued: number; runId?: string; confirm?: boolean };
   'tickets.list': TicketsPage;
   'tickets.get': TicketDetail;
   'tickets.import': ImportReport;
@@ -290,6 +300,8 @@ export interface ImportReport {
   source: string;
   added: number;
   badLines: Array<{ line: number; message: string }>;
+  /** The batch its tickets form: waiting for the go-ahead, with its estimate. */
+  batch?: import('./routes/spendRoutes.ts').BatchView;
 }
 
 export type AppEvent =
@@ -315,7 +327,9 @@ export type AppEvent =
   /** A trace import in progress (a few times a second): how far into the file, and what it wrote. */
   | { type: 'traces.progress'; name: string; calls: number; skipped: number; bytesRead: number; bytes: number }
   /** An experiment running in the workbench (src/shared/routes/experimentRoutes.ts). */
-  | import('./routes/experimentRoutes.ts').ExperimentEvent;
+  | import('./routes/experimentRoutes.ts').ExperimentEvent
+  /** Spend and batches (src/shared/routes/spendRoutes.ts). */
+  | import('./routes/spendRoutes.ts').SpendEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

@@ -66,9 +66,11 @@ describe('casebench triage', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(6);
   });
 
-  it('names a retired model and its replacement in words', async () => {
+  it('refuses a retired model before calling it, naming its replacement in words', async () => {
+    const before = fake.stats.total;
     const r = await runCli(['triage', '--assign', 'groq:llama-3.1-8b-instant', '--no-record', '--text', TICKET], env);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/MODEL_RETIRED: .*llama-3\.1-8b-instant.*2026-08-16.*openai\/gpt-oss-20b/);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('casebench: --assign: groq:llama-3.1-8b-instant was shut down on 2026-08-16; use groq:openai/gpt-oss-20b instead');
+    expect(fake.stats.total).toBe(before);
   });
 });

@@ -116,7 +116,7 @@ describe('usage errors exit 2 with the path named', () => {
 
   it('--help documents the exit statuses and `-` for standard input', async () => {
     const r = await runCli(['--help'], env);
-    expect(r.stdout).toMatch(/Exit status:[\s\S]*\b2 {4}usage[\s\S]*130 {2}stopped by Ctrl-C; 143 stopped by SIGTERM[\s\S]*141 {2}stdout was closed/);
+    expect(r.stdout).toMatch(/Exit status:[\s\S]*\b2 {4}usage[\s\S]*\b3 {4}stopped by the workspace.s daily spend limit[\s\S]*130 {2}stopped by Ctrl-C; 143 stopped by SIGTERM[\s\S]*141 {2}stdout was closed/);
     expect(r.stdout).toMatch(/`-` as a file name reads standard input/);
   });
 });

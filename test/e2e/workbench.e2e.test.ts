@@ -145,7 +145,12 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     );
     await page.getByTestId('ticket-file-input').setInputFiles({ name: 'batch.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n{oops\n`) });
     await expect.poll(() => page.getByTestId('ticket-count').textContent(), { timeout: 15_000 }).toMatch(/26 tickets/);
-    await expect.poll(() => page.locator('[data-testid="ticket-row"][data-state="running"]').count(), { timeout: 30_000 }).toBe(0);
+    // A batch waits for the go-ahead on its estimate.
+    await page.getByTestId('batch-confirm').waitFor();
+    await page.getByTestId('batch-start').click();
+    // Every ticket of the batch triaged: none left in triage, none waiting.
+    await expect.poll(() => page.locator('[data-testid="ticket-row"]:not([data-state="done"])').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.locator('.list-meta').textContent(), { timeout: 30_000 }).not.toMatch(/in triage/);
     await page.getByTestId('filter-platform').selectOption('aws');
     await expect.poll(() => page.getByTestId('ticket-count').textContent()).toMatch(/^12 of 26/);
     await page.getByTestId('filter-platform').selectOption('');

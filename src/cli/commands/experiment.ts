@@ -24,6 +24,7 @@ import { cliSecretStore, positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 
 interface ExperimentFlags {
   tickets: string;
@@ -84,8 +85,7 @@ export function registerExperiment(program: Command): void {
         retryAfterCapMs: env.CASEBENCH_RETRY_AFTER_CAP_MS ? Number(env.CASEBENCH_RETRY_AFTER_CAP_MS) : 60_000,
       };
       const rt = await createRuntime({ env, secretStore: cliSecretStore(), scrubber: cliScrubber, scheduler, demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined });
-      const today = new Date().toISOString().slice(0, 10);
-      const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, today);
+      const { models, baseline } = checkExperimentModels(modelList, o.baseline, rt.models, rt.today());
       const plan = { models, baseline, upstream: o.upstream as UpstreamMode };
       const limits: RpmLimits = o.rpm ? parseRpm(o.rpm, models) : {};
       for (const m of models) rt.checkKeys(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>);
@@ -98,6 +98,7 @@ export function registerExperiment(program: Command): void {
       if (tickets.length === 0) throw new AppError('BAD_INPUT', `${o.tickets} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)`);
 
       const store = openStore(o.db, { scrubber: rt.scrubber });
+      useSpendLimit(rt, store);
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;
@@ -139,6 +140,7 @@ export function registerExperiment(program: Command): void {
         err(`  estimated cost ≈ ${usd(est.totalUsd)}${priced.length ? ` (${priced.join(', ')})` : ''}: prompts ≈ ${int(est.inputTokensPerCall)} tokens a call × prices in resources/models.json; answer lengths guessed`);
         if (est.unknown.length) err(`  price unknown: ${est.unknown.join(', ')} (not in the estimate)`);
         if (models.every((m) => m.startsWith('demo:'))) err('  demo models are simulated: nothing is spent');
+        for (const m of models) for (const w of rt.checkModels(Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<(typeof TASK_IDS)[number], string>)) err(`  warning: ${w}`);
         const slowest = minimumDurationMs(limits, new Map(est.perModel.map((m) => [m.model, m.calls])));
         if (slowest.bucket) err(`  at least ${formatDuration(slowest.ms)} at the --rpm limits (${slowest.bucket}: ${int(slowest.calls)} calls at ${slowest.rpm}/min)`);
 
@@ -209,7 +211,10 @@ export function registerExperiment(program: Command): void {
             `${int(x.skippedTasks)} not called (a dependency failed or the ticket was refused), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
             `${x.unpricedCalls ? ` (+ ${int(x.unpricedCalls)} calls with price unknown)` : ''} in ${secs} · db ${o.db} · run ${runId}`,
         );
-        if (out.interrupted) {
+        if (out.spendLimited) {
+          err(`casebench experiment: stopped: ${out.spendLimited}\ncasebench experiment: run the same command again to resume once the limit allows`);
+          process.exitCode = SPEND_LIMIT_EXIT;
+        } else if (out.interrupted) {
           err('casebench experiment: interrupted; run the same command again to resume');
           process.exitCode = 130;
         } else if (!out.complete) {

@@ -11,6 +11,8 @@ import { parseModelSpec } from '../../core/models.ts';
 import { openStore } from '../../core/store/store.ts';
 import { findReportRun, loadLatencyPoints, loadReportData, loadTicketLanes, typicalTicket } from '../../core/store/reportQueries.ts';
 import { buildReport } from '../../core/metrics/report.ts';
+import { planLifecycle } from '../../core/modelLifecycle.ts';
+import { localDay } from '../../core/spend/day.ts';
 import { renderCsv, renderMarkdown } from '../../core/metrics/reportFormat.ts';
 import { parseFloors, uniformAssignment } from '../../core/metrics/planner.ts';
 
@@ -79,7 +81,7 @@ export function registerReport(program: Command): void {
             if (!models.includes(assignment[t])) throw new AppError('BAD_INPUT', `--assign: ${assignment[t]} (${t}) was not run in ${run.id} (models: ${models.join(', ')})`);
           }
         }
-        const report = buildReport(data, { baseline, assignment, floors, minSuccessRate: minSuccess });
+        const report = buildReport(data, { baseline, assignment, floors, minSuccessRate: minSuccess, lifecycle: planLifecycle(models, localDay(new Date())) });
         let text: string;
         let note = '';
         if (o.format === 'html') {

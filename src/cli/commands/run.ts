@@ -14,6 +14,7 @@ import { openOutFile } from '../outFile.ts';
 import { formatCost, formatDuration } from '../format.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
 import { stdinStream } from '../input.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 
 /** The size of a regular file (progress is bytes read of it), or null for stdin, a pipe or a device. */
 function inputSize(path: string): number | null {
@@ -43,6 +44,8 @@ export function registerRun(program: Command): void {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
+      // After every refusal (a refusal stays one line); before any call.
+      warnModels(rt, rt.checkModels(assignment), 'run');
       // `/dev/stdin` is standard input too (opening it fails when stdin is a socket, as under some launchers)
       const fromStdin = o.tickets === '-' || o.tickets === '/dev/stdin';
       // Standard input has no path: a re-run of the same command on stdin resumes by ticket id.
@@ -53,6 +56,7 @@ export function registerRun(program: Command): void {
       let bytesRead = 0;
       const tickets = readTicketFile(name, { stream: fromStdin ? stdinStream('--tickets -') : undefined, onBytes: (b) => (bytesRead = b) });
       const store = openStore(o.db, { scrubber: rt.scrubber });
+      useSpendLimit(rt, store);
       const runId = stableRunId('run', assignment, source);
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -168,5 +172,9 @@ export function registerRun(program: Command): void {
       const summary = `casebench run: ${parts.join(', ')} · db ${o.db} · run ${runId}`;
       err(ac.signal.aborted ? `${summary}\ncasebench run: interrupted; run the same command again to resume` : summary);
       if (ac.signal.aborted) process.exitCode = 130;
+      else if (p.spendLimited) {
+        err(`casebench run: stopped: ${p.spendLimited}\ncasebench run: run the same command again to resume once the limit allows`);
+        process.exitCode = SPEND_LIMIT_EXIT;
+      }
     });
 }

@@ -13,6 +13,8 @@ import { factLine, formatCost } from '../format.ts';
 import { DEFAULT_MAX_TICKET_BYTES } from '../../core/graph/ticketGate.ts';
 import { readFileText, readStdinText } from '../input.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { spendRefusal } from '../../core/spend/refusal.ts';
 
 // One ticket's text is at most the gate's limit: reading stops just past it (`triage < /dev/zero`).
 const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
@@ -48,6 +50,7 @@ export function registerTriage(program: Command): void {
         return;
       }
       rt.checkKeys(assignment);
+      warnModels(rt, rt.checkModels(assignment), 'triage');
 
       let store: Store | null = null;
       let runId = '';
@@ -57,6 +60,7 @@ export function registerTriage(program: Command): void {
         store.upsertTicket({ id: ticketId, text }, 'cli');
         store.createRun({ id: runId, kind: 'triage', assignment });
         store.setRunTicket(runId, ticketId, 'pending');
+        useSpendLimit(rt, store);
       }
       const rec = store ? recorder(store, runId) : null;
       const ac = new AbortController();
@@ -75,8 +79,13 @@ export function registerTriage(program: Command): void {
             } else out(factLine(r, color));
           },
         });
-        store?.setRunTicket(runId, ticketId, ac.signal.aborted ? 'cancelled' : 'done', result.totalMs);
-        store?.setRunStatus(runId, ac.signal.aborted ? 'interrupted' : 'done');
+        const refused = spendRefusal(result);
+        store?.setRunTicket(runId, ticketId, ac.signal.aborted || refused ? 'cancelled' : 'done', result.totalMs);
+        store?.setRunStatus(runId, ac.signal.aborted || refused ? 'interrupted' : 'done');
+        if (refused) {
+          process.stderr.write(`casebench triage: stopped: ${refused}\n`);
+          process.exitCode = SPEND_LIMIT_EXIT;
+        }
         if (o.json) {
           out(JSON.stringify(toRunLine(result)));
         } else {

@@ -2,7 +2,7 @@
 // resumable (a re-run of the same run skips finished tickets and reuses finished tasks).
 import { createHash } from 'node:crypto';
 import type { TaskResult, TicketInput, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -10,6 +10,7 @@ import { asStoreError } from '../store/storeErrors.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { ticketHash } from '../store/migrations.ts';
 import { gateResult } from './gate.ts';
+import { isSpendRefusal, spendRefusal } from '../spend/refusal.ts';
 
 export interface BatchProgress {
   done: number;
@@ -29,6 +30,8 @@ export interface BatchProgress {
   costUsd: number;
   costUnknown: number;
   inFlight: number;
+  /** Set when a spend limit stopped the batch: its message (the tickets left are resumable). */
+  spendLimited?: string;
 }
 
 export interface BatchOptions {
@@ -74,6 +77,9 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
   };
 }
 
+/** A task stopped by the user (Stop, Ctrl-C, a closed window) or refused for spend: not an answer and not a failure. */
+const isNoOutcome = (r: TaskResult): boolean => r.status === 'error' && (r.error?.code === 'CANCELLED' || isSpendRefusal(r));
+
 /**
  * Records engine attempts and results in the store. A task's attempts are written together with
  * its result in one transaction when the task finishes: one commit per task instead of one per
@@ -82,6 +88,9 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
 export function recorder(store: Store, runId: string) {
   const pending = new Map<string, CallRecord[]>();
   const finished = new Set<string>();
+  // Per ticket, tasks that reached no outcome (stopped, refused for spend) and the tasks skipped
+  // because of them: none is a result (nor a failure); they run when the ticket is resumed.
+  const noOutcome = new Map<string, Set<TaskId>>();
   return {
     onAttempt(a: AttemptRecord): void {
       const key = `${a.ticketId}\u0000${a.task}`;
@@ -105,9 +114,15 @@ export function recorder(store: Store, runId: string) {
       const calls = pending.get(key) ?? [];
       pending.delete(key);
       finished.add(key);
+      let none = noOutcome.get(ticketId);
+      const keep = !(isNoOutcome(r) || (r.status === 'skipped' && TASKS[r.task].dependsOn.some((d) => none?.has(d))));
+      if (!keep) {
+        if (!none) noOutcome.set(ticketId, (none = new Set()));
+        none.add(r.task);
+      }
       store.transaction(() => {
         for (const c of calls) store.insertCall(c);
-        store.saveResult(runId, ticketId, spec, r);
+        if (keep) store.saveResult(runId, ticketId, spec, r);
       });
     },
   };
@@ -191,7 +206,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
         },
       });
     }
-    if (o.signal?.aborted) {
+    const refused = spendRefusal(result);
+    if (refused) p.spendLimited ??= refused;
+    if (o.signal?.aborted || refused) {
       store.setRunTicket(runId, ticket.id, 'cancelled', result.totalMs, hash);
       return;
     }
@@ -206,7 +223,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   let fatal: { error: unknown; ticketId: string | null } | null = null;
   const worker = async (): Promise<void> => {
     for (;;) {
-      if (o.signal?.aborted || fatal) return;
+      if (o.signal?.aborted || fatal || p.spendLimited) return;
       let next: IteratorResult<TicketLine>;
       try {
         next = await it.next();
@@ -236,7 +253,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
 
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, worker));
   if (fatal) throw runFault(store, runId, fatal);
-  store.setRunStatus(runId, o.signal?.aborted ? 'interrupted' : 'done');
+  store.setRunStatus(runId, o.signal?.aborted || p.spendLimited ? 'interrupted' : 'done');
   return p;
 }
 

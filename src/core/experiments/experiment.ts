@@ -99,16 +99,8 @@ export interface CostEstimate {
   unknown: string[];
 }
 
-/**
- * Estimates the spend from prompt sizes × prices × tickets: the real prompts are built for a
- * sample of tickets (upstream platforms cycling through aws, gcp, azure), output is guessed.
- */
-export function estimateExperimentCost(
-  deps: Pick<EngineDeps, 'buildMessages'>,
-  registry: ModelsRegistry,
-  tickets: readonly TicketInput[],
-  unitsPerModel: ReadonlyMap<string, number>,
-): CostEstimate {
+/** Mean prompt size per task, tokens (≈ characters / 4), from the real prompts of a sample of up to 200 tickets. */
+export function promptTokensPerTask(deps: Pick<EngineDeps, 'buildMessages'>, tickets: readonly TicketInput[]): Record<TaskId, number> {
   const sample = tickets.length <= 200 ? tickets : tickets.filter((_, i) => i % Math.ceil(tickets.length / 200) === 0);
   const platforms = ['aws', 'gcp', 'azure'];
   const inputPerTask = {} as Record<TaskId, number>;
@@ -121,6 +113,26 @@ export function estimateExperimentCost(
     });
     inputPerTask[task] = sample.length ? Math.ceil(chars / sample.length / 4) : 0;
   }
+  return inputPerTask;
+}
+
+/** The guessed cost of one call of `task` on `model` with a prompt of `inputTokens`; null when unpriced. */
+export function guessedCallCost(model: string, task: TaskId, inputTokens: number, registry: ModelsRegistry, extra?: number): number | null {
+  const reasoning = extra ?? (REASONING_MODEL.test(parseModelSpec(model).model) ? REASONING_TOKENS_GUESS : 0);
+  return costUsd(model, { inputTokens, outputTokens: OUTPUT_TOKENS_GUESS[task] + reasoning }, registry);
+}
+
+/**
+ * Estimates the spend from prompt sizes × prices × tickets: the real prompts are built for a
+ * sample of tickets (upstream platforms cycling through aws, gcp, azure), output is guessed.
+ */
+export function estimateExperimentCost(
+  deps: Pick<EngineDeps, 'buildMessages'>,
+  registry: ModelsRegistry,
+  tickets: readonly TicketInput[],
+  unitsPerModel: ReadonlyMap<string, number>,
+): CostEstimate {
+  const inputPerTask = promptTokensPerTask(deps, tickets);
   let calls = 0;
   let totalUsd = 0;
   const unknown: string[] = [];
@@ -129,7 +141,7 @@ export function estimateExperimentCost(
     let cost: number | null = 0;
     const extra = REASONING_MODEL.test(parseModelSpec(model).model) ? REASONING_TOKENS_GUESS : 0;
     for (const task of TASK_IDS) {
-      const c = costUsd(model, { inputTokens: inputPerTask[task], outputTokens: OUTPUT_TOKENS_GUESS[task] + extra }, registry);
+      const c = guessedCallCost(model, task, inputPerTask[task], registry, extra);
       cost = c === null || cost === null ? null : cost + c * units;
     }
     calls += units * TASK_IDS.length;
@@ -215,6 +227,8 @@ export interface ExperimentOutcome {
   interrupted: boolean;
   /** Models stopped because they cannot be called, with the reason. */
   stopped: Record<string, string>;
+  /** Set when a spend limit stopped the run (resumable): its message. */
+  spendLimited?: string;
 }
 
 const uniform = (model: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, model])) as Assignment;
@@ -293,6 +307,8 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const modelsLeft = new Map<string, number>();
   for (const t of o.tickets) modelsLeft.set(t.id, models.filter((m) => !unitDone(t.id, m)).length);
   const stopped: Record<string, string> = {};
+  // A spend limit stops every model (no unit starts); tasks it refused are not kept, so they resume.
+  let spendLimited: string | undefined;
 
   // Baseline upstream mode: a model's ticket waits for the baseline's platform and product of it.
   const upstreamOf = new Map<string, Deferred<Partial<Record<TaskId, TaskResult>> | null>>();
@@ -350,7 +366,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
       upstream = up;
     }
     await waitIfPaused(model);
-    if (o.signal?.aborted || stopped[model]) return;
+    if (o.signal?.aborted || stopped[model] || spendLimited) return;
 
     // Tasks that finished before an interruption are reused, so no finished call is repeated.
     const given: Partial<Record<TaskId, TaskResult>> = {};
@@ -380,7 +396,11 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
       // Kept as the model's outcome unless it is our own cancellation, a refusal to call the model
       // at all, or a skip caused by one of those (those tasks run again on resume).
       const depUnsaved = r.status === 'skipped' && TASKS[r.task].dependsOn.some((d) => !upstream?.[d] && !saved.has(d));
-      const keep = !(r.status === 'error' && code !== undefined && (code === 'CANCELLED' || CONFIG_CODES.has(code))) && !depUnsaved;
+      const keep = !(r.status === 'error' && code !== undefined && (code === 'CANCELLED' || code === 'SPEND_LIMIT' || CONFIG_CODES.has(code))) && !depUnsaved;
+      if (code === 'SPEND_LIMIT' && !spendLimited) {
+        spendLimited = r.error!.message;
+        o.onNotice?.(`stopped: ${spendLimited}`);
+      }
       const calls = pending.get(r.task) ?? [];
       pending.delete(r.task);
       store.transaction(() => {
@@ -427,7 +447,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const runModel = async (model: string): Promise<void> => {
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < o.tickets.length && !o.signal?.aborted && !stopped[model] && !fatal) {
+      while (next < o.tickets.length && !o.signal?.aborted && !stopped[model] && !fatal && !spendLimited) {
         const ticket = o.tickets[next++]!;
         try {
           await runUnit(model, ticket);
@@ -457,7 +477,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   for (const t of o.tickets) for (const m of models) if (!unitDone(t.id, m)) complete = false;
   store.setRunStatus(runId, complete ? 'done' : 'interrupted');
   progress();
-  return { progress: p, complete, interrupted: Boolean(o.signal?.aborted), stopped };
+  return { progress: p, complete, interrupted: Boolean(o.signal?.aborted) || Boolean(spendLimited), stopped, ...(spendLimited ? { spendLimited } : {}) };
 }
 
 /** Time left at the pace of this session: the slowest model's remaining tasks over its own rate, ms (NaN before any progress). */

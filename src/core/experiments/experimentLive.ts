@@ -219,7 +219,8 @@ export interface ExperimentLiveService {
 export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveService {
   const { store } = d;
   const now = d.now ?? Date.now;
-  const today = d.today ?? ((): string => new Date().toISOString().slice(0, 10));
+  // The runtime's local day, read at each check (as Settings, Compare and the CLI read it).
+  const today = d.today ?? ((): string => d.runtime().today());
   const staged = new Map<string, Staged>();
   const runs = new Map<string, LiveRun>();
   let closing = false;

@@ -11,6 +11,8 @@ import { comparisonKey, labelKey } from '../metrics/agreement.ts';
 import { DEFAULT_FLOOR, uniformFloors, type Floors, type PlanAssignment } from '../metrics/planner.ts';
 import { buildReport, type Report, type ReportData } from '../metrics/report.ts';
 import { parseModelSpec } from '../models.ts';
+import { planLifecycle } from '../modelLifecycle.ts';
+import { localDay } from '../spend/day.ts';
 import { loadLatencyPoints, loadReportData } from '../store/reportQueries.ts';
 import type { Store } from '../store/store.ts';
 
@@ -87,7 +89,7 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
           assignment[t] = m;
         }
       }
-      return buildReport(data, { baseline, assignment, floors, minSuccessRate: o.minSuccessRate ?? 0 });
+      return buildReport(data, { baseline, assignment, floors, minSuccessRate: o.minSuccessRate ?? 0, lifecycle: planLifecycle(data.run.models, localDay(new Date())) });
     },
 
     cellTickets(q) {

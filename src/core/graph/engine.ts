@@ -52,6 +52,14 @@ export interface AttemptRecord {
   raw: string | null;
 }
 
+/** The spend limit as the engine sees it (core/spend/guard.ts): asked before every attempt. */
+export interface SpendGate {
+  /** Throws a SPEND_LIMIT ProviderError when the call must not be sent. */
+  beforeCall(spec: string): void;
+  /** The cost of a call that was answered (null when unknown). */
+  charge(spec: string, costUsd: number | null): void;
+}
+
 export interface EngineDeps {
   buildMessages(task: TaskId, text: string, upstream: { platform?: string | null; product?: string | null }): ChatMessage[];
   promptVersion(task: TaskId): string;
@@ -65,6 +73,8 @@ export interface EngineDeps {
   /** Removes known keys from every string of a parsed value (answers are data: no pattern masking). */
   scrubDeep?<T>(value: T): T;
   now?: () => number;
+  /** Spend limit checked where each call is dispatched; absent: no limit. */
+  spend?: SpendGate;
 }
 
 export interface TriageOptions {
@@ -157,6 +167,8 @@ export async function triageTicket(
     try {
       const { value, attempts } = await lane.scheduler.run(
         async (signal, attemptNo, queuedMs) => {
+          // Refused for spend: nothing is sent and no call is recorded (thrown outside the record).
+          deps.spend?.beforeCall(spec);
           const wall0 = Date.now();
           const a0 = now();
           if (queuedMs !== undefined) res.slotWaitMs = (res.slotWaitMs ?? 0) + queuedMs;
@@ -182,6 +194,7 @@ export async function triageTicket(
             lastRaw = response.text;
             const parsed = deps.parseAnswer(task, response.text, { platform });
             const cost = deps.cost(spec, response);
+            deps.spend?.charge(spec, cost);
             if (!parsed.ok) {
               throw new ProviderError({
                 code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= invalidRetries,
@@ -263,6 +276,13 @@ export async function triageTicket(
           const r = blank(task, assignment[task]);
           const why = depResult(failed)!;
           r.startedMs = r.endedMs = now() - t0;
+          if (why.error?.code === 'SPEND_LIMIT') {
+            // Not a skip caused by a failure: this task was not called for the same reason (resumable).
+            r.status = 'error';
+            r.error = { ...why.error };
+            queueMicrotask(() => publish(r));
+            continue;
+          }
           r.error = {
             code: 'SKIPPED',
             message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,

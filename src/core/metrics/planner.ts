@@ -33,6 +33,8 @@ export type TicketLatencies = Partial<Record<TaskId, Readonly<Record<string, num
 export interface PlanOptions {
   /** Models below this final success rate on a task never qualify for it. Default 0 (off). */
   minSuccessRate?: number;
+  /** Models never recommended whatever their figures (retired: they can no longer be called). */
+  exclude?: ReadonlySet<string>;
 }
 
 export interface Recommendation {
@@ -118,11 +120,12 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
   const cands = {} as Record<TaskId, Array<{ model: string; ms: number; cost: number }>>;
   for (const t of TASK_IDS) {
     cands[t] = Object.entries(table[t])
-      .filter(([, c]) => qualifies(c, floors[t], o))
+      .filter(([model, c]) => !o.exclude?.has(model) && qualifies(c, floors[t], o))
       .map(([model, c]) => ({ model, ms: c.medianMs!, cost: c.costPer1kUsd ?? Number.POSITIVE_INFINITY }))
       .sort((x, y) => (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
     if (cands[t].length === 0) {
-      return { ok: false, reason: `no model reaches the floor ${floors[t]} for ${t}` };
+      const retired = Object.keys(table[t]).filter((m) => o.exclude?.has(m));
+      return { ok: false, reason: `no model reaches the floor ${floors[t]} for ${t}${retired.length ? ` (retired, never recommended: ${retired.join(', ')})` : ''}` };
     }
   }
   let best: { path: number; cost: number; sum: number; pick: Record<TaskId, string> } | null = null;

@@ -55,7 +55,17 @@ export interface ReportData {
   reviews: ReviewScores;
 }
 
+/** A model of the run that is retired or deprecated as of the report's day. */
+export interface PlanLifecycle {
+  status: 'retired' | 'deprecated';
+  shutdown_on: string | null;
+  replacement: string | null;
+  message: string;
+}
+
 export interface ReportOptions {
+  /** Lifecycle of the run's models (modelLifecycle.planLifecycle): retired ones are never recommended, deprecated ones flagged. */
+  lifecycle?: Readonly<Record<string, PlanLifecycle>>;
   baseline: string;
   /** The assignment to evaluate (`--assign`), or null. */
   assignment: PlanAssignment | null;
@@ -76,6 +86,8 @@ export interface PlanEntry {
   speedup: number | null;
   cost_per_1k_tickets_usd: number | null;
   below_floor: TaskId[];
+  /** Lifecycle warnings for the assignment's models (retired / deprecated, with the date). */
+  warnings: string[];
 }
 
 export interface PlanReport {
@@ -87,6 +99,8 @@ export interface PlanReport {
   baseline: PlanEntry;
   recommended: PlanEntry | null;
   recommended_reason: string | null;
+  /** The run's models that are retired (never recommended) or deprecated (flagged), as of the report's day. */
+  model_lifecycle: Record<string, PlanLifecycle>;
   floor_sweep: Array<{
     floor: number;
     critical_path_median_ms: number | null;
@@ -293,7 +307,9 @@ function buildPlan(
     source[t] = kinds.size > 1 ? 'mixed' : kinds.has('review') ? 'review' : 'agreement';
   }
   const planTable: PlanTable = table;
-  const opts = { minSuccessRate: o.minSuccessRate ?? 0 };
+  const lifecycle = o.lifecycle ?? {};
+  const retired = new Set(Object.entries(lifecycle).filter(([, l]) => l.status === 'retired').map(([m]) => m));
+  const opts = { minSuccessRate: o.minSuccessRate ?? 0, exclude: retired };
   const baseMedian = planMedianMs(uniformAssignment(o.baseline), planTable);
   const entry = (a: PlanAssignment): PlanEntry => {
     const median = planMedianMs(a, planTable);
@@ -306,6 +322,7 @@ function buildPlan(
       speedup: r2(ratio(baseMedian, median)),
       cost_per_1k_tickets_usd: r6(planCostPer1kTickets(a, planTable)),
       below_floor: belowFloor(a, planTable, o.floors, opts),
+      warnings: [...new Set(TASK_IDS.map((t) => a[t]))].flatMap((m) => (lifecycle[m] ? [lifecycle[m]!.message] : [])),
     };
   };
   const rec = recommend(planTable, o.floors, opts);
@@ -317,6 +334,7 @@ function buildPlan(
     baseline: entry(uniformAssignment(o.baseline)),
     recommended: rec.ok ? entry(rec.plan.assignment) : null,
     recommended_reason: rec.ok ? null : rec.reason,
+    model_lifecycle: Object.fromEntries(models.filter((m) => lifecycle[m]).map((m) => [m, { ...lifecycle[m]! }])),
     floor_sweep: floorSweep(planTable, undefined, opts).map(({ floor, result }) => ({
       floor,
       critical_path_median_ms: result.ok ? r1(result.plan.medianMs) : null,

@@ -127,6 +127,14 @@ export function renderMarkdown(r: Report): string {
   if (p.recommended) out.push(planRow('**recommended**', p.recommended, anyUnknown));
   out.push('');
   if (!p.recommended) out.push(`No recommendation: ${p.recommended_reason}.`, '');
+  const flagged = Object.entries(p.model_lifecycle ?? {});
+  if (flagged.length) {
+    for (const [m, l] of flagged) {
+      out.push(l.status === 'retired' ? `- ⛔ \`${m}\` is retired — never recommended: ${l.message}.` : `- ⚠ \`${m}\` is deprecated: ${l.message}.`);
+    }
+    if (p.recommended?.warnings.length) out.push(`- ⚠ **The recommendation uses a deprecated model**: ${p.recommended.warnings.join('; ')}.`);
+    out.push('');
+  }
 
   out.push('### As the floor moves (the same floor on every task)', '');
   const sh = ['floor', 'critical path', 'speed-up', ...TASK_IDS.map((t) => TASKS[t].label.toLowerCase()), 'cost per 1K tickets'];

@@ -14,7 +14,8 @@ import { liveLeasedRuns } from './leases.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 
 export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import';
-export type RunStatus = 'running' | 'done' | 'interrupted';
+/** held: a workbench batch waiting for its go-ahead or stopped (Stop, spend limit) in this session; interrupted at the next start. */
+export type RunStatus = 'running' | 'done' | 'interrupted' | 'held';
 export type RunTicketStatus = 'pending' | 'done' | 'cancelled';
 
 export interface RunRow {
@@ -367,16 +368,16 @@ export class Store {
   }
 
   /**
-   * Marks runs left 'running' by a crashed or killed process as interrupted; returns how many. A run
+   * Marks runs left 'running' (or 'held': a workbench batch waiting or stopped) by a crashed or killed process as interrupted; returns how many. A run
    * another live process holds the lease of (a `casebench run` beside the workbench) is left alone.
    */
   markInterruptedRuns(): number {
     const live = liveLeasedRuns(this);
-    const running = (this.stmt(`SELECT id FROM runs WHERE status = 'running'`).all() as Row[]).map((r) => String(r.id));
+    const open = (this.stmt(`SELECT id FROM runs WHERE status IN ('running', 'held')`).all() as Row[]).map((r) => String(r.id));
     let n = 0;
-    const mark = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status = 'running'`);
+    const mark = this.stmt(`UPDATE runs SET status = 'interrupted' WHERE id = ? AND status IN ('running', 'held')`);
     this.transaction(() => {
-      for (const id of running) if (!live.has(id)) n += Number(mark.run(id).changes);
+      for (const id of open) if (!live.has(id)) n += Number(mark.run(id).changes);
     });
     return n;
   }

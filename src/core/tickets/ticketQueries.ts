@@ -129,6 +129,8 @@ function stateOf(runId: string | null, rtStatus: string | null, runStatus: strin
   if (!runId) return 'new';
   if (rtStatus === 'done') return 'done';
   if (rtStatus === 'pending' && runStatus === 'running') return 'running';
+  // A batch of this session waiting for its go-ahead, or stopped (Stop, spend limit): not a closed session's leftover.
+  if (runStatus === 'held') return 'waiting';
   return 'interrupted';
 }
 
@@ -383,7 +385,7 @@ export function interruptedTickets(store: Store): Array<{ ticketId: string; runI
   const rows = store
     .prepare(
       `SELECT rt.ticket_id, rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
-       WHERE r.kind IN (${TRIAGE_KINDS_SQL}) AND rt.status != 'done' AND r.status != 'running'`,
+       WHERE r.kind IN (${TRIAGE_KINDS_SQL}) AND rt.status != 'done' AND r.status NOT IN ('running', 'held')`,
     )
     .all() as Row[];
   const out: Array<{ ticketId: string; runId: string }> = [];

@@ -13,6 +13,7 @@ import { SideBar } from '../features/layout/SideBar.tsx';
 import { EditorArea } from '../features/editor/EditorArea.tsx';
 import { BottomPanel } from '../features/layout/BottomPanel.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
+import { BatchBar, BatchConfirm } from '../features/spend/BatchBar.tsx';
 import { ComparePicker } from '../features/compare/ComparePicker.tsx';
 import { useImportFile } from '../features/tickets/useImportFile.ts';
 import { ReviewShell } from '../features/review/ReviewShell.tsx';
@@ -106,7 +107,9 @@ export function App({ problem }: { problem: AppErrorShape | null }) {
           </Panel>
         </Group>
       </div>
+      <BatchBar />
       <StatusBar />
+      <BatchConfirm />
       <CommandPalette commands={commands} />
       <CheatSheet commands={commands} />
       <ComparePicker />

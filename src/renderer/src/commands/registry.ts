@@ -6,6 +6,7 @@ import { providerInMessage } from '../features/settings/settingsStore.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
+import { resumableBatch, stoppableBatch } from '../features/status/statusStore.ts';
 
 export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Settings' | 'Help';
 
@@ -131,8 +132,18 @@ export function createCommands(ctx: CommandContext): Command[] {
       id: 'tickets.resume', title: 'Resume Interrupted Tickets', category: 'Tickets',
       run: async () => {
         const r = await ctx.transport.request('triage.resumeInterrupted', {});
-        stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? `Resuming ${r.data.queued} interrupted tickets` : r.error.message);
+        stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? (r.data.confirm ? `${r.data.queued} interrupted tickets wait for your go-ahead (see the batch bar)` : `Resuming ${r.data.queued} interrupted tickets`) : r.error.message);
       },
+    },
+    {
+      id: 'batch.stop', title: 'Stop Batch', category: 'Tickets',
+      enabled: () => stoppableBatch(stores.status.getState()) !== undefined,
+      run: () => stores.status.getState().actions.stopBatch(stoppableBatch(stores.status.getState())?.runId),
+    },
+    {
+      id: 'batch.resume', title: 'Resume Batch', category: 'Tickets',
+      enabled: () => resumableBatch(stores.status.getState()) !== undefined,
+      run: () => stores.status.getState().actions.resumeBatch(resumableBatch(stores.status.getState())?.runId),
     },
     {
       id: 'ticket.rerun', title: 'Re-run Ticket', category: 'Ticket', keys: ['r'], enabled: hasTicket,

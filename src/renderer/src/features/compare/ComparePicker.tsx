@@ -47,7 +47,14 @@ export function ComparePicker() {
                 return (
                   <div key={m.spec} className={`picker-row${on ? ' on' : ''}`}>
                     <label className="picker-check">
-                      <input type="checkbox" checked={on} onChange={() => a.toggleModel(m.spec)} data-testid={`pick-${m.spec}`} />
+                      <input
+                        type="checkbox"
+                        checked={on}
+                        disabled={m.status === 'retired' && !on}
+                        title={m.status === 'retired' ? (m.lifecycle ?? 'retired') : undefined}
+                        onChange={() => a.toggleModel(m.spec)}
+                        data-testid={`pick-${m.spec}`}
+                      />
                       <span className="picker-name">{m.name}</span>
                       <span className="mono faint small">{m.spec}</span>
                     </label>

@@ -7,6 +7,7 @@ import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
 import { formatMs } from '../ticket/format.ts';
+import { formatUsd } from '../spend/format.ts';
 import { Marks, modelMarks } from '../compare/modelMarks.tsx';
 import { predictCriticalPath } from './predict.ts';
 import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
@@ -131,7 +132,7 @@ function Assignment({ settings }: { settings: Settings }) {
   const keys = useS('settings', (s) => s.keys);
   const latency = useS('settings', (s) => s.latency);
   const a = stores.settings.getState().actions;
-  const p = predictCriticalPath(settings.assignment, latency);
+  const p = predictCriticalPath(settings.assignment, latency, new Set(models.filter((m) => m.status === 'retired').map((m) => m.spec)));
   const missing = missingKeys(settings.assignment, keys);
   const providers = [...new Set(models.map((m) => m.provider))];
   return (
@@ -155,6 +156,8 @@ function Assignment({ settings }: { settings: Settings }) {
               ))}
               <span className="faint"> · medians of recorded calls, else the seed article’s measurements</span>
             </>
+          ) : p.retired.length ? (
+            <span data-testid="prediction-retired">No prediction: the model for {p.retired.map((t) => TASKS[t].label.toLowerCase()).join(', ')} is retired and can no longer be called — pick another.</span>
           ) : (
             <span>No latency known yet for {p.unknown.map((t) => TASKS[t].label.toLowerCase()).join(', ')} with the chosen model — run a few tickets to measure it.</span>
           )}
@@ -200,9 +203,10 @@ function Assignment({ settings }: { settings: Settings }) {
                           {models
                             .filter((m) => m.provider === prov)
                             .map((m) => (
-                              <option key={m.spec} value={m.spec}>
+                              <option key={m.spec} value={m.spec} disabled={m.status === 'retired' && m.spec !== spec}>
                                 {m.name}
-                                {m.status === 'retired' ? ` — retired ${m.retiredOn ?? ''}` : ''}
+                                {m.status === 'retired' ? ` — retired ${m.retiredOn ?? ''}${m.replacement ? `, use ${m.replacement}` : ''}` : ''}
+                                {m.status !== 'retired' && m.retiredOn ? ` — shuts down ${m.retiredOn}` : m.status === 'deprecated' ? ' — deprecated' : ''}
                                 {!m.priceKnown ? ' — price unknown' : ''}
                               </option>
                             ))}
@@ -222,6 +226,15 @@ function Assignment({ settings }: { settings: Settings }) {
           })}
         </tbody>
       </table>
+      {[...new Set(TASK_IDS.map((t) => settings.assignment[t]))].map((spec) => {
+        const m = models.find((x) => x.spec === spec);
+        return m?.lifecycle ? (
+          <p key={spec} className={`notice ${m.status === 'retired' ? 'error' : 'warn'}`} role="status" data-testid="assign-lifecycle">
+            <Icon name="warning" /> {m.lifecycle}
+            {m.status === 'retired' ? ' — tickets refuse it until you pick another model.' : ''}
+          </p>
+        ) : null;
+      })}
       <div className="set-row">
         <button type="button" className="btn" onClick={() => void a.resetAssignment()} disabled={!settings.assignmentSaved} data-testid="assign-reset">
           Reset to default
@@ -291,6 +304,74 @@ function NumberSetting(props: { label: string; hint: string; value: number; min:
         <SaveNote field={props.field} />
       </div>
     </div>
+  );
+}
+
+function SpendSettings() {
+  const { stores } = useApp();
+  const spend = useS('status', (s) => s.spend);
+  const limit = spend?.limits.find((l) => l.scope.kind === 'workspace') ?? null;
+  const id = useId();
+  const [v, setV] = useState(limit?.dailyUsd != null ? String(limit.dailyUsd) : '');
+  const [err, setErr] = useState<string | null>(null);
+  useEffect(() => setV(limit?.dailyUsd != null ? String(limit.dailyUsd) : ''), [limit?.dailyUsd]);
+  const commit = async () => {
+    const t = v.trim().replace(/^\$/, '');
+    const n = t === '' ? null : Number(t);
+    if (n !== null && !(Number.isFinite(n) && n >= 0)) {
+      setErr(`“${v}” is not an amount in USD (e.g. 5 or 0.50; empty removes the limit)`);
+      return;
+    }
+    if (n === (limit?.dailyUsd ?? null)) return;
+    const e = await stores.status.getState().actions.setLimit(n);
+    setErr(e ? e.message : null);
+  };
+  return (
+    <>
+      <div className="spend-figures" data-testid="spend-figures">
+        <div>
+          <span className="pred-label">Today ({spend?.day ?? '…'})</span>
+          <strong className="tabular" data-testid="spend-today">{spend ? formatUsd(spend.today.usd) : '…'}</strong>
+        </div>
+        <div>
+          <span className="pred-label">Latest run</span>
+          <strong className="tabular">{spend?.run ? formatUsd(spend.run.usd) : '—'}</strong>
+          {spend?.run && <span className="faint small"> {spend.run.label ?? spend.run.runId}</span>}
+        </div>
+        <div>
+          <span className="pred-label">Total</span>
+          <strong className="tabular">{spend ? formatUsd(spend.total.usd) : '…'}</strong>
+        </div>
+      </div>
+      <div className="set-field">
+        <label htmlFor={id}>Daily spend limit for this workspace (USD)</label>
+        <div className="set-input-row">
+          <input
+            id={id}
+            type="text"
+            inputMode="decimal"
+            value={v}
+            placeholder="no limit"
+            onChange={(e) => setV(e.target.value)}
+            onBlur={() => void commit()}
+            onKeyDown={(e) => e.key === 'Enter' && void commit()}
+            className="num-input"
+            data-testid="spend-limit"
+          />
+          <span className="faint small">when today’s spend reaches it, no further call is sent (calls in flight finish); batches stop and resume once it is raised or the day turns</span>
+        </div>
+        {limit?.reached && (
+          <p className="notice warn" role="status" data-testid="spend-limit-reached">
+            <Icon name="warning" /> Reached: calls are refused until the limit is raised or the day turns at local midnight.
+          </p>
+        )}
+        {err && (
+          <p className="notice error" role="alert" data-testid="spend-limit-error">
+            {err}
+          </p>
+        )}
+      </div>
+    </>
   );
 }
 
@@ -383,7 +464,10 @@ export function SettingsEditor() {
             </p>
           )}
         </Section>
-        <Section id="appearance" title={SETTINGS_SECTIONS[5].label}>
+        <Section id="spend" title="Spending" description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day.">
+          <SpendSettings />
+        </Section>
+        <Section id="appearance" title="Appearance">
           <p className="set-desc">Light and dark follow your operating system. Pane sizes and open editors are remembered between launches.</p>
         </Section>
       </div>

@@ -10,6 +10,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'endpoints', label: 'Endpoints', icon: 'plug' },
   { id: 'limits', label: 'Concurrency and retries', icon: 'dashboard' },
   { id: 'intake', label: 'Watched folder', icon: 'eye' },
+  { id: 'spend', label: 'Spending', icon: 'credit-card' },
   { id: 'appearance', label: 'Appearance', icon: 'color-mode' },
 ] as const;
 

@@ -24,4 +24,10 @@ describe('predicted critical path', () => {
     expect(p.ms).toBeNull();
     expect(p.unknown).toEqual(['asset_ids']);
   });
+
+  it('predicts nothing for an assignment with a retired model, however fast it was', () => {
+    const p = predictCriticalPath({ ...all('groq:a'), severity: 'openai:b' }, table, new Set(['openai:b']));
+    expect(p.ms).toBeNull();
+    expect(p.retired).toEqual(['severity']);
+  });
 });

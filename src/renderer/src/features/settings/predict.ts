@@ -12,18 +12,21 @@ export interface Prediction {
   path: TaskId[];
   perTask: Record<TaskId, LatencyEntry | null>;
   unknown: TaskId[];
+  /** Tasks whose model is retired: it cannot be called, so it predicts nothing (its old latency is no reward). */
+  retired: TaskId[];
 }
 
 const CHAINS: TaskId[][] = [['platform', 'product', 'technical_details'], ['platform', 'asset_ids'], ['severity']];
 
-export function predictCriticalPath(assignment: Record<TaskId, string>, table: LatencyTable): Prediction {
+export function predictCriticalPath(assignment: Record<TaskId, string>, table: LatencyTable, retiredModels: ReadonlySet<string> = new Set()): Prediction {
   const perTask = {} as Record<TaskId, LatencyEntry | null>;
-  for (const t of TASK_IDS) perTask[t] = table[assignment[t]]?.[t] ?? null;
-  const unknown = TASK_IDS.filter((t) => perTask[t] === null);
+  const retired = TASK_IDS.filter((t) => retiredModels.has(assignment[t]));
+  for (const t of TASK_IDS) perTask[t] = retired.includes(t) ? null : (table[assignment[t]]?.[t] ?? null);
+  const unknown = TASK_IDS.filter((t) => perTask[t] === null && !retired.includes(t));
   let best: { ms: number; path: TaskId[] } | null = null;
   for (const chain of CHAINS) {
     const ms = chain.reduce((s, t) => s + (perTask[t]?.medianMs ?? 0), 0);
     if (!best || ms > best.ms) best = { ms, path: chain };
   }
-  return { ms: unknown.length ? null : best!.ms, path: best!.path, perTask, unknown };
+  return { ms: unknown.length || retired.length ? null : best!.ms, path: best!.path, perTask, unknown, retired };
 }

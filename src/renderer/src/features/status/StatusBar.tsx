@@ -2,7 +2,7 @@
 // limiting, tickets in flight, this session's spend, and the host.
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd } from '../../app/ui.tsx';
-import { formatCost } from '../ticket/format.ts';
+import { formatUsd } from '../spend/format.ts';
 import { describeKey, missingKeys, PROVIDER_NAMES } from '../settings/settingsStore.ts';
 
 export function StatusBar() {
@@ -13,8 +13,8 @@ export function StatusBar() {
   const assignment = useS('settings', (s) => s.settings?.assignment);
   const missing = missingKeys(assignment, keys);
   const inFlight = useS('status', (s) => s.inFlight);
-  const spend = useS('status', (s) => s.spendUsd);
-  const unpriced = useS('status', (s) => s.unpricedCalls);
+  const spend = useS('status', (s) => s.spend);
+  const limit = spend?.limits.find((l) => l.scope.kind === 'workspace') ?? null;
   const health = useS('status', (s) => s.health);
   const openKeys = () => {
     stores.layout.getState().actions.showActivity('settings');
@@ -55,10 +55,31 @@ export function StatusBar() {
           <Icon name="loading" className="codicon-modifier-spin" /> {inFlight} in triage
         </span>
       )}
-      <span className="sb-item tabular" title="Cost of this session's calls">
-        {formatCost(spend)}
-        {unpriced > 0 ? ` + ${unpriced} unpriced` : ''}
-      </span>
+      <button
+        type="button"
+        className={`sb-item sb-btn tabular ${limit?.reached ? 'sb-warn' : ''}`}
+        data-testid="sb-spend"
+        onClick={() => {
+          stores.layout.getState().actions.showActivity('settings');
+          stores.editor.getState().actions.openSettings('spend');
+        }}
+        title={
+          spend
+            ? [
+                `Today (${spend.day}, this machine's local day): ${formatUsd(spend.today.usd)}${spend.today.unpricedCalls ? ` + ${spend.today.unpricedCalls} calls with price unknown` : ''}`,
+                spend.run ? `Latest run (${spend.run.label ?? spend.run.runId}): ${formatUsd(spend.run.usd)}` : 'No run has called a provider yet',
+                `Total in this workspace: ${formatUsd(spend.total.usd)}`,
+                limit ? `Daily limit: ${formatUsd(limit.dailyUsd ?? 0)}${limit.reached ? ' — reached: calls are refused' : ''}` : 'No daily limit (Settings → Spending)',
+                spend.simulatedTodayUsd > 0 ? `Demo calls today would have cost ${formatUsd(spend.simulatedTodayUsd)} (simulated: nothing spent)` : '',
+              ].filter(Boolean).join('\n')
+            : 'Spend'
+        }
+      >
+        {limit?.reached && <Icon name="warning" />}
+        {spend ? `${formatUsd(spend.today.usd)} today` : '…'}
+        {spend && spend.today.unpricedCalls > 0 ? ` + ${spend.today.unpricedCalls} unpriced` : ''}
+        {limit && limit.dailyUsd !== null ? ` / ${formatUsd(limit.dailyUsd)}` : ''}
+      </button>
       <span className="sb-item">{transport.kind === 'ipc' ? 'Desktop' : 'Browser · 127.0.0.1'}</span>
       <button type="button" className="sb-item sb-btn" onClick={() => stores.layout.getState().actions.toggleCheatSheet()} title="Keyboard shortcuts">
         <Kbd chord="?" />

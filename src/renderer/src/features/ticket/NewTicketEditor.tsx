@@ -1,5 +1,7 @@
 // Pasting a ticket: the text, its size against the limit, and Ctrl/Cmd+Enter to triage it.
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { SpendEstimate } from '../../../../shared/spend.ts';
+import { EstimateLines } from '../spend/EstimateLines.tsx';
 import { MAX_TICKET_BYTES } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
@@ -7,7 +9,7 @@ import { openKeySettings } from '../../commands/registry.ts';
 import { tooLarge } from './ticketStore.ts';
 
 export function NewTicketEditor() {
-  const { stores } = useApp();
+  const { stores, transport } = useApp();
   const id = useId();
   const text = useS('ticket', (s) => s.draft.text);
   const error = useS('ticket', (s) => s.draft.error);
@@ -20,8 +22,10 @@ export function NewTicketEditor() {
 
   useEffect(() => ref.current?.focus(), []);
 
-  const submit = async () => {
-    const r = await stores.ticket.getState().actions.submitDraft();
+  const [estimate, setEstimate] = useState<(SpendEstimate & { needsConfirm: boolean }) | null>(null);
+  const submit = async (confirmed = false) => {
+    setEstimate(null);
+    const r = await stores.ticket.getState().actions.submitDraft(confirmed);
     if (r) {
       stores.editor.getState().actions.replaceNewWithTicket(r.ticketId, r.title);
       stores.tickets.getState().actions.select(r.ticketId);
@@ -29,6 +33,11 @@ export function NewTicketEditor() {
     }
     const err = stores.ticket.getState().draft.error;
     if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
+    if (err?.code === 'CONFIRM_SPEND') {
+      // Over the ask-first threshold: show what it would cost and ask.
+      const e = await transport.request('triage.estimate', { text: stores.ticket.getState().draft.text });
+      if (e.ok) setEstimate(e.data);
+    }
   };
 
   return (
@@ -85,7 +94,22 @@ export function NewTicketEditor() {
             </span>
           )}
         </div>
-        {error && (
+        {error?.code === 'CONFIRM_SPEND' && estimate ? (
+          <div className="spend-ask" role="alertdialog" aria-label="Confirm triage of a large ticket" data-testid="paste-confirm">
+            <p>
+              <strong>This ticket is large.</strong> Triage it?
+            </p>
+            <EstimateLines e={estimate} />
+            <div className="nt-actions">
+              <button type="button" className="btn primary" data-testid="paste-confirm-go" onClick={() => void submit(true)}>
+                <Icon name="play" /> Triage it
+              </button>
+              <button type="button" className="btn" data-testid="paste-confirm-cancel" onClick={() => { setEstimate(null); stores.ticket.getState().actions.setDraft(text); }}>
+                Cancel
+              </button>
+            </div>
+          </div>
+        ) : error && (
           <div className="banner error" role="alert" data-testid="triage-error">
             <span className="code">{error.code}</span> {error.message}
             {error.code === 'KEY_MISSING' && (

@@ -28,6 +28,7 @@ const ERROR_TITLES: Record<string, string> = {
   INVALID_OUTPUT: 'Unusable answer',
   BAD_REQUEST: 'Request refused',
   CANCELLED: 'Cancelled',
+  SPEND_LIMIT: 'Spend limit reached',
   EMPTY_TICKET: 'Nothing to triage',
   BAD_INPUT: 'Refused',
 };
@@ -84,7 +85,7 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
   } else if (card.status === 'pending') {
     body = (
       <p className="state-line muted">
-        {state === 'running' ? (waitingFor ? `Waiting for ${waitingFor}` : 'Queued') : state === 'interrupted' ? 'Not finished: the app closed or the run was cancelled' : 'Not run yet'}
+        {state === 'running' ? (waitingFor ? `Waiting for ${waitingFor}` : 'Queued') : state === 'interrupted' ? 'Not finished: the app closed or the run was cancelled' : state === 'waiting' ? 'Waiting: its batch is stopped or waits for the go-ahead' : 'Not run yet'}
       </p>
     );
   } else if (card.status === 'skipped') {

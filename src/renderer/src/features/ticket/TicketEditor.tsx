@@ -45,12 +45,13 @@ function RunLine({ ticketId }: { ticketId: string }) {
   if (v.state === 'running') status = `${v.cancelling ? 'Cancelling' : 'Triaging'} · ${results.length} of 5 facts${elapsed !== null ? ` · ${formatMs(elapsed)}` : ''}`;
   else if (v.state === 'new') status = 'Not triaged yet';
   else if (v.state === 'interrupted') status = `Interrupted · ${results.length} of 5 facts kept`;
+  else if (v.state === 'waiting') status = `Waiting for its batch · ${results.length} of 5 facts kept (Resume in the batch bar)`;
   else status = failed || skipped ? `Done · ${[failed ? `${failed} failed` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}` : 'Done · 5 of 5 facts';
   return (
     <div className="run-line" data-testid="run-line">
       <span className={`run-status state-${v.state}`} data-testid="run-status">
         {live && <Spinner />}
-        {v.state === 'interrupted' && <Icon name="debug-pause" />}
+        {(v.state === 'interrupted' || v.state === 'waiting') && <Icon name="debug-pause" />}
         {status}
       </span>
       {path && (

@@ -65,7 +65,8 @@ export interface TicketActions {
   /** Refuses a paste before it reaches the editor (too large). */
   refuseDraft(error: AppErrorShape): void;
   /** Starts triage of the draft; resolves with the new ticket id, or null when refused. */
-  submitDraft(): Promise<{ ticketId: string; title: string } | null>;
+  /** confirmed: the user saw the estimate of a paste over the ask-first threshold and said go. */
+  submitDraft(confirmed?: boolean): Promise<{ ticketId: string; title: string } | null>;
   rerun(ticketId: string, task?: TaskId): Promise<boolean>;
   cancel(ticketId: string): Promise<void>;
   attach(): () => void;
@@ -248,7 +249,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
       refuseDraft(error) {
         set({ draft: { ...get().draft, error }, announcement: error.message });
       },
-      async submitDraft() {
+      async submitDraft(confirmed) {
         const { draft } = get();
         if (draft.starting) return null;
         const problem = checkDraft(draft.text);
@@ -257,7 +258,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return null;
         }
         set({ draft: { ...draft, starting: true, error: null } });
-        const r = await transport.request('triage.start', { text: draft.text });
+        const r = await transport.request('triage.start', confirmed ? { text: draft.text, confirmed: true } : { text: draft.text });
         if (!r.ok) {
           set({ draft: { ...get().draft, starting: false, error: r.error }, announcement: `Triage refused: ${r.error.message}` });
           return null;

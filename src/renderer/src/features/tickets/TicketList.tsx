@@ -13,6 +13,7 @@ export const ROW_HEIGHT = 46;
 
 function StateIcon({ row }: { row: TicketSummary }) {
   if (row.state === 'running') return <Spinner label="in triage" />;
+  if (row.state === 'waiting') return <Icon name="debug-pause" className="st-waiting" title="Waiting: its batch waits for the go-ahead or was stopped (Resume in the batch bar)" />;
   if (row.state === 'interrupted') return <Icon name="debug-pause" className="st-interrupted" title="Interrupted: left unfinished" />;
   if (row.state === 'new') return <Icon name="circle-outline" className="st-new" title="Not triaged" />;
   if (row.failed > 0) return <Icon name="error" className="st-failed" title={`${row.failed} task${row.failed === 1 ? '' : 's'} failed`} />;

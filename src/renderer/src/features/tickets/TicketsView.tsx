@@ -86,7 +86,7 @@ export function TicketsView() {
   const openFile = () => stores.layout.getState().actions.requestOpenFile();
   const resume = async () => {
     const r = await transport.request('triage.resumeInterrupted', {});
-    stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? `Resuming ${r.data.queued} interrupted tickets` : r.error.message);
+    stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? (r.data.confirm ? `${r.data.queued} interrupted tickets wait for your go-ahead (see the batch bar)` : `Resuming ${r.data.queued} interrupted tickets`) : r.error.message);
   };
 
   return (
@@ -134,6 +134,7 @@ export function TicketsView() {
             label="State"
             options={[
               ['running', 'Running'],
+              ['waiting', 'Waiting (batch stopped or not started)'],
               ['done', 'Done'],
               ['interrupted', 'Interrupted'],
               ['new', 'Not triaged'],
