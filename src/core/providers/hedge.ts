@@ -6,6 +6,7 @@
 // paced or has answered a 429 recently (ProviderScheduler.tryDuplicate decides that part).
 import { quantileSorted } from '../../shared/stats/quantiles.ts';
 import type { TaskId } from '../../shared/tasks.ts';
+import type { EngineDeps } from '../graph/engine.ts';
 import type { AttemptObservation, ProviderScheduler, RunOptions } from './scheduler.ts';
 
 export interface HedgeSettings {
@@ -214,6 +215,17 @@ export class Hedger {
   }
 }
 
+/** Engine deps whose lanes go straight to their schedulers, never hedged (the workbench's experiments). */
+export function unhedged(deps: EngineDeps): EngineDeps {
+  return {
+    ...deps,
+    lane: (spec) => {
+      const l = deps.lane(spec);
+      return l.scheduler instanceof HedgedScheduler ? { ...l, scheduler: l.scheduler.inner } : l;
+    },
+  };
+}
+
 export function normaliseHedge(s: HedgeSettings): HedgeSettings {
   const pct = Number.isFinite(s.budgetPct) ? Math.min(MAX_HEDGE_BUDGET_PCT, Math.max(0, s.budgetPct)) : DEFAULT_HEDGE.budgetPct;
   return { enabled: Boolean(s.enabled) && pct > 0, budgetPct: pct };
@@ -245,6 +257,11 @@ export class HedgedScheduler {
 
   get inner(): ProviderScheduler {
     return this.#inner;
+  }
+
+  /** The same hedging over another scheduler of the same model (an experiment's rpm-limited one). */
+  over(inner: ProviderScheduler): HedgedScheduler {
+    return this.#hedger.wrap(this.#spec, inner);
   }
 
   run<T>(attempt: Attempt<T>, opts: HedgedRunOptions<T>): Promise<{ value: T; attempts: number }> {
