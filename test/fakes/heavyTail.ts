@@ -16,8 +16,8 @@ export interface HeavyTailOptions {
 
 export interface HeavyTailLatency {
   (model: string, task: string | null): number;
-  /** The next n requests (of this task, when given) take base × factor, whatever the draw. */
-  slowNext(n: number, task?: string): void;
+  /** The next n requests (of this task, when given; after letting `skip` of them through) take base × factor, whatever the draw. */
+  slowNext(n: number, task?: string, skip?: number): void;
   /** Requests answered slow so far. */
   readonly slowCount: number;
   /** How many times slower a slow request is (may be changed between runs). */
@@ -29,19 +29,23 @@ export interface HeavyTailLatency {
 export function heavyTail(o: HeavyTailOptions): HeavyTailLatency {
   const share = o.tailShare ?? 0.03;
   const rand = seededRandom(o.seed ?? 7);
-  const forced: Array<string | null> = [];
+  const forced: Array<{ task: string | null; skip: number }> = [];
   let slow = 0;
   const fn = ((model: string, task: string | null): number => {
     const base = typeof o.baseMs === 'function' ? o.baseMs(model, task) : o.baseMs;
     const draw = rand();
-    const i = forced.findIndex((t) => t === null || t === task);
+    let i = forced.findIndex((f) => f.task === null || f.task === task);
+    if (i >= 0 && forced[i]!.skip > 0) {
+      for (const f of forced) if (f.task === null || f.task === task) f.skip = Math.max(0, f.skip - 1);
+      i = -1;
+    }
     if (i >= 0) forced.splice(i, 1);
     const isSlow = i >= 0 || draw < share;
     if (isSlow) slow++;
     return isSlow ? base * fn.factor : base;
   }) as HeavyTailLatency;
-  fn.slowNext = (n: number, task?: string): void => {
-    for (let k = 0; k < n; k++) forced.push(task ?? null);
+  fn.slowNext = (n: number, task?: string, skip = 0): void => {
+    for (let k = 0; k < n; k++) forced.push({ task: task ?? null, skip });
   };
   fn.reset = (): void => {
     forced.length = 0;

@@ -136,6 +136,7 @@ describe('hedged calls', () => {
     const runWithBudget = async (budgetPct: number, tag: string) => {
       const rt = await runtime({ enabled: true, budgetPct }, 128);
       rt.hedger.configure({ history: { recent: (spec, task) => (spec === Y ? snapshot.get(task)! : []) } });
+      await triageRecorded(rt, `${tag}warm`, [`${tag}w`]); // connections open: hedging may start
       // Every request of this burst takes ten times the usual 30 ms.
       lat.factor = 10;
       lat.slowNext(1000);

@@ -22,6 +22,7 @@ const rl = (o: Partial<RateLimitInfo>): RateLimitInfo => ({
 function hedgerWithP95(ms: number, budgetPct = 100): Hedger {
   const h = new Hedger({ enabled: true, budgetPct });
   for (let i = 0; i < HEDGE_MIN_SAMPLES; i++) h.observe(SPEC, 'severity', ms);
+  h.answered(SPEC);
   return h;
 }
 
@@ -64,6 +65,12 @@ describe('hedged scheduler', () => {
     expect(h.threshold(SPEC, 'severity')).toBeNull();
     h.observe(SPEC, 'severity', 1);
     expect(h.threshold(SPEC, 'severity')).toBe(1);
+    // Not before this process has had an answer from the model: its first calls open connections.
+    expect(h.hedgeAfter(SPEC, 'severity')).toBeNull();
+    h.answered(SPEC);
+    expect(h.hedgeAfter(SPEC, 'severity')).toBe(1);
+    h.configure({ enabled: false });
+    expect(h.hedgeAfter(SPEC, 'severity')).toBeNull();
   });
 
   it('the budget: at 5 %, 100 calls buy exactly 5 hedges, and none before the 20th call', () => {

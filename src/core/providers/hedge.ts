@@ -125,6 +125,8 @@ export class Hedger {
   readonly #cells = new Map<string, Cell>();
   readonly #budgets = new Map<string, ModelBudget>();
   readonly #wrapped = new WeakMap<ProviderScheduler, HedgedScheduler>();
+  /** Models this process has had an answer from (its connections are open). */
+  readonly #answered = new Set<string>();
   readonly #now: () => number;
   readonly stats: HedgeStats = { attempts: 0, hedges: 0, wins: 0, skippedBudget: 0, skippedPaced: 0 };
   readonly quietMs: number;
@@ -152,6 +154,20 @@ export class Hedger {
   /** The p95 a call of this model × task is hedged after, or null (too few samples so far). */
   threshold(spec: string, task: TaskId): number | null {
     return this.#cell(spec, task).p95();
+  }
+
+  /**
+   * The p95 a call is hedged after now, or null: hedging off, too few samples, or no answer from
+   * the model yet in this process — its first calls open connections, which the recorded (warm)
+   * p95 leaves out, and a duplicate would have to open one too.
+   */
+  hedgeAfter(spec: string, task: TaskId): number | null {
+    return this.#settings.enabled && this.#answered.has(spec) ? this.threshold(spec, task) : null;
+  }
+
+  /** An answer came from the model (its connections are warm). */
+  answered(spec: string): void {
+    this.#answered.add(spec);
   }
 
   /** A call time seen (warm, successful; or a loser cancelled at this time, which took at least that long). */
@@ -296,7 +312,7 @@ export class HedgedScheduler {
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });
-    const threshold = h.settings.enabled ? h.threshold(spec, task) : null;
+    const threshold = h.hedgeAfter(spec, task);
 
     return new Promise<T>((resolve, reject) => {
       let settled = false;
@@ -336,6 +352,7 @@ export class HedgedScheduler {
       const win = (who: 'primary' | 'hedge', v: T): void => {
         if (settled) return;
         done();
+        h.answered(spec);
         if (who === 'primary') {
           const s = this.#sample(opts, v, this.#now() - t0);
           if (!s.cold) h.observe(spec, task, s.ms);
