@@ -5,6 +5,7 @@
 // logFile, the requests it answered (model, task, the delay it applied) are written there as JSON.
 import { writeFileSync } from 'node:fs';
 import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
+import { heavyTail } from '../test/fakes/heavyTail.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   latency?: number | Record<string, number>;
@@ -13,10 +14,13 @@ const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   rpm?: number | Record<string, number>;
   limitWindowMs?: number;
   statsJson?: boolean;
+  /** A heavy tail: this share of requests takes `factor` times its latency (test/fakes/heavyTail.ts). */
+  tail?: { share: number; factor: number; seed?: number };
 };
 const lat = cfg.latency ?? 100;
+const base = typeof lat === 'number' ? lat : (model: string, task: string | null) => lat[`${model} ${task ?? ''}`] ?? lat[task ?? ''] ?? 100;
 const server = await startFakeServer({
-  latencyMs: typeof lat === 'number' ? lat : (model, task) => lat[`${model} ${task ?? ''}`] ?? lat[task ?? ''] ?? 100,
+  latencyMs: cfg.tail ? heavyTail({ baseMs: base, tailShare: cfg.tail.share, factor: cfg.tail.factor, seed: cfg.tail.seed }) : base,
   faults: (cfg.faults as never) ?? null,
   rpm: cfg.rpm ?? null,
   limitWindowMs: cfg.limitWindowMs,

@@ -22,6 +22,7 @@ import type { Assignment } from './graph/engine.ts';
 import { openStore } from './store/store.ts';
 import { asStoreError } from './store/storeErrors.ts';
 import { createRuntime, type RuntimeConfig } from './runtime.ts';
+import { storeLatencyHistory } from './store/hedgeHistory.ts';
 import { parseModelSpec, retiredInfo } from './models.ts';
 import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, parseAssignment } from './assignment.ts';
 import { keytarSecretStore, KEY_PROVIDERS, type KeyProvider } from './secrets/secretStore.ts';
@@ -114,7 +115,9 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     demoSpeed: cfg.demoSpeed,
     scheduler: schedulerOf(settings),
     scrubber,
+    hedge: settings.hedge,
   });
+  rt.hedger.configure({ history: storeLatencyHistory(store) });
   let article: LatencyTable | null = null;
   // The medians read every recorded result: computed at most every few seconds.
   let recorded: { at: number; table: LatencyTable } | null = null;
@@ -291,6 +294,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       callConcurrency: settings.callConcurrency,
       maxRetries: settings.maxRetries,
       retryAfterCapMs: settings.retryAfterCapMs,
+      hedge: { ...settings.hedge },
       watchFolder: settings.watchFolder,
       watchError,
       ui: loadUi(store),
@@ -319,6 +323,10 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     if (patch.callConcurrency !== undefined) next.callConcurrency = patch.callConcurrency;
     if (patch.maxRetries !== undefined) next.maxRetries = patch.maxRetries;
     if (patch.retryAfterCapMs !== undefined) next.retryAfterCapMs = patch.retryAfterCapMs;
+    if (patch.hedge) {
+      next.hedge = { enabled: patch.hedge.enabled ?? settings.hedge.enabled, budgetPct: patch.hedge.budgetPct ?? settings.hedge.budgetPct };
+      rt.hedger.configure(next.hedge);
+    }
     if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder && patch.watchFolder.trim() ? patch.watchFolder.trim() : null;
     const runtimeChanged =
       JSON.stringify(next.endpoints) !== JSON.stringify(settings.endpoints) ||

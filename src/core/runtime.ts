@@ -15,6 +15,7 @@ import { createOpenAIProvider } from './providers/openaiProvider.ts';
 import { createDemoProvider } from './providers/demoProvider.ts';
 import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from './providers/scheduler.ts';
 import type { ChatProvider, ProviderId } from './providers/types.ts';
+import { Hedger, type HedgeSettings } from './providers/hedge.ts';
 import { resolveKey, keyStatus, missingKeyMessage, KEY_PROVIDERS, type KeyProvider, type ResolvedKey, type SecretStore } from './secrets/secretStore.ts';
 import { Scrubber } from './secrets/scrub.ts';
 import { checkAssignmentLifecycle } from './modelLifecycle.ts';
@@ -26,6 +27,8 @@ export interface RuntimeConfig {
   secretStore: SecretStore | null;
   resourcesDir?: string;
   scheduler?: Pick<SchedulerOptions, 'maxConcurrency' | 'maxRetries' | 'retryAfterCapMs' | 'rpm'>;
+  /** Hedged calls (providers/hedge.ts); default DEFAULT_HEDGE. The workspace's history is given later (`hedger.configure`). */
+  hedge?: Partial<HedgeSettings>;
   /** Demo provider latency scale (1 = the article's latencies). */
   demoSpeed?: number;
   demoSeed?: number;
@@ -62,6 +65,8 @@ export interface Runtime {
   keyStatus(): KeyStatus[];
   /** Per model spec. */
   schedulerStates(): Record<string, SchedulerState>;
+  /** Hedged calls: settings, the workspace's recorded latencies (`configure({ history })`), counts. */
+  hedger: Hedger;
   /**
    * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
    * uses a changed key, endpoint or retry policy. Calls in flight finish on the old lanes.
@@ -95,6 +100,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const clients = new Map<ProviderId, ChatProvider>();
   /** Keyed by model spec (`provider:model`). */
   const schedulers = new Map<string, ProviderScheduler>();
+  const hedger = new Hedger(cfg.hedge);
 
   const keyFor = (p: ProviderId): string | null => {
     if (p === 'groq' || p === 'openai') {
@@ -139,7 +145,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
       });
       schedulers.set(key, scheduler);
     }
-    return { providerId: provider, model, provider: client, scheduler };
+    return { providerId: provider, model, provider: client, scheduler: hedger.wrap(key, scheduler) };
   };
 
   const deps: EngineDeps = {
@@ -177,6 +183,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     gate: (text) => checkTicket(text, cfg.gate),
     keyStatus: () => KEY_PROVIDERS.map((p) => keyStatus(keys.get(p)!)),
     schedulerStates: () => Object.fromEntries([...schedulers].map(([p, s]) => [p, s.state()])),
+    hedger,
     async reload(changes = {}) {
       if (changes.env) env = changes.env;
       if (changes.scheduler) schedulerOpts = { ...schedulerOpts, ...changes.scheduler };

@@ -52,6 +52,7 @@ export const settingsPatchSchema = z.object({
   callConcurrency: z.number().int().min(1).max(128).optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   retryAfterCapMs: z.number().int().min(0).max(600_000).optional(),
+  hedge: z.object({ enabled: z.boolean().optional(), budgetPct: z.number().min(0).max(50).optional() }).optional(),
   watchFolder: z.string().max(1000).nullable().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
@@ -176,6 +177,10 @@ export interface CallView {
   providerTotalMs: number | null;
   status: 'ok' | 'error';
   errorCode: string | null;
+  /** Part of a hedged call: 'primary' (ran past its p95, a duplicate was sent) or 'hedge' (the duplicate, same attempt number). */
+  hedge?: 'primary' | 'hedge' | null;
+  /** Cancelled because the other attempt of its hedged call answered first. */
+  hedgeLost?: boolean | null;
 }
 
 export interface TicketVersionInfo {
@@ -260,6 +265,8 @@ export interface Settings {
   callConcurrency: number;
   maxRetries: number;
   retryAfterCapMs: number;
+  /** Hedged calls: a duplicate of a call past its model's recorded p95, at most budgetPct % more calls. */
+  hedge: { enabled: boolean; budgetPct: number };
   watchFolder: string | null;
   /** Why the watched folder cannot be watched, when it cannot. */
   watchError: string | null;

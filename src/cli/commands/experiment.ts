@@ -2,6 +2,7 @@
 // everything before the first call, prints a cost estimate (asks to go ahead on a terminal),
 // paces each provider under its --rpm, shows progress with an ETA and the spend so far, stops
 // cleanly on Ctrl-C, and resumes on a re-run without repeating a finished call.
+import { addHedgeOptions, applyHedge, hedgeSummary, type HedgeFlags } from '../hedgeFlags.ts';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -56,7 +57,7 @@ async function ask(question: string): Promise<boolean> {
 
 /** Adds `casebench experiment` to the program. */
 export function registerExperiment(program: Command): void {
-  program
+  addHedgeOptions(program
     .command('experiment')
     .description('run every ticket × model × task and record it, to compare models per task (then: casebench report); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns')
@@ -70,8 +71,9 @@ export function registerExperiment(program: Command): void {
     .option('--stream', 'stream answers (records time-to-first-token)')
     .option('-y, --yes', 'start without asking (asked only when stdin is a terminal)')
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
-    .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping')
-    .action(async (o: ExperimentFlags) => {
+    .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping'),
+    "default: off — an experiment measures each model's own latency tail, which a hedge would cut short")
+    .action(async (o: ExperimentFlags & HedgeFlags) => {
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
       if (!(UPSTREAM_MODES as readonly string[]).includes(o.upstream)) {
         throw new AppError('BAD_INPUT', `--upstream must be ${UPSTREAM_MODES.join(' or ')}, not "${o.upstream}"`);
@@ -99,6 +101,7 @@ export function registerExperiment(program: Command): void {
 
       const store = openStore(o.db, { scrubber: rt.scrubber });
       useSpendLimit(rt, store);
+      applyHedge(rt, store, o, { off: true });
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();
       let bar: cliProgress.SingleBar | null = null;
@@ -211,6 +214,8 @@ export function registerExperiment(program: Command): void {
             `${int(x.skippedTasks)} not called (a dependency failed or the ticket was refused), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
             `${x.unpricedCalls ? ` (+ ${int(x.unpricedCalls)} calls with price unknown)` : ''} in ${secs} · db ${o.db} · run ${runId}`,
         );
+        const hedged = hedgeSummary(rt);
+        if (hedged) err(`  ${hedged}`);
         if (out.spendLimited) {
           err(`casebench experiment: stopped: ${out.spendLimited}\ncasebench experiment: run the same command again to resume once the limit allows`);
           process.exitCode = SPEND_LIMIT_EXIT;

@@ -10,6 +10,7 @@ import { toRunLine } from '../../core/experiments/runLine.ts';
 import { openStore } from '../../core/store/store.ts';
 import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '../../core/store/leases.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
+import { addHedgeOptions, applyHedge, hedgeSummary, type HedgeFlags } from '../hedgeFlags.ts';
 import { openOutFile } from '../outFile.ts';
 import { formatCost, formatDuration } from '../format.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
@@ -28,7 +29,7 @@ function inputSize(path: string): number | null {
 }
 
 export function registerRun(program: Command): void {
-  program
+  addHedgeOptions(program
     .command('run')
     .description('triage a file of tickets (JSONL or CSV); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
@@ -39,8 +40,8 @@ export function registerRun(program: Command): void {
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
     .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .option('--stream', 'stream answers (records time-to-first-token)')
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean }) => {
+    .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %')
+    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean } & HedgeFlags) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -57,6 +58,7 @@ export function registerRun(program: Command): void {
       const tickets = readTicketFile(name, { stream: fromStdin ? stdinStream('--tickets -') : undefined, onBytes: (b) => (bytesRead = b) });
       const store = openStore(o.db, { scrubber: rt.scrubber });
       useSpendLimit(rt, store);
+      applyHedge(rt, store, o);
       const runId = stableRunId('run', assignment, source);
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
@@ -169,6 +171,8 @@ export function registerRun(program: Command): void {
       if (p.skippedTasks) parts.push(`${plural(p.skippedTasks, 'task')} skipped (a dependency failed)`);
       if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (nothing to triage)`);
       parts.push(`${p.retries} retries`, `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`);
+      const hedged = hedgeSummary(rt);
+      if (hedged) parts.push(hedged);
       const summary = `casebench run: ${parts.join(', ')} · db ${o.db} · run ${runId}`;
       err(ac.signal.aborted ? `${summary}\ncasebench run: interrupted; run the same command again to resume` : summary);
       if (ac.signal.aborted) process.exitCode = 130;

@@ -15,12 +15,13 @@ import { readFileText, readStdinText } from '../input.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 import { spendRefusal } from '../../core/spend/refusal.ts';
+import { addHedgeOptions, applyHedge, type HedgeFlags } from '../hedgeFlags.ts';
 
 // One ticket's text is at most the gate's limit: reading stops just past it (`triage < /dev/zero`).
 const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
 
 export function registerTriage(program: Command): void {
-  program
+  addHedgeOptions(program
     .command('triage')
     .description('triage one ticket; prints each fact the moment it arrives, with its latency')
     .option('--text <text>', 'the ticket text')
@@ -30,8 +31,8 @@ export function registerTriage(program: Command): void {
     .option('--db <path>', 'record the calls in this workspace database', './casebench.db')
     .option('--no-record', 'do not record the calls')
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
-    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number }) => {
+    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000), 'default: the workspace setting, on at 5 %')
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number } & HedgeFlags) => {
       const what = "one ticket's text";
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
@@ -62,6 +63,7 @@ export function registerTriage(program: Command): void {
         store.setRunTicket(runId, ticketId, 'pending');
         useSpendLimit(rt, store);
       }
+      applyHedge(rt, store, o);
       const rec = store ? recorder(store, runId) : null;
       const ac = new AbortController();
       // Ctrl-C, SIGTERM or a reader that went away (`| head -1`): stop the calls, keep what finished.

@@ -73,7 +73,7 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
     status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
     httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
     outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
-    costUsd: a.costUsd, raw: a.raw, slotWaitMs: a.slotWaitMs, cold: a.cold,
+    costUsd: a.costUsd, raw: a.raw, slotWaitMs: a.slotWaitMs, cold: a.cold, hedge: a.hedge ?? null, hedgeLost: a.hedgeLost ?? null,
   };
 }
 

@@ -38,6 +38,7 @@ import {
   type UpstreamMode,
 } from './experiment.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from './rateLimits.ts';
+import { unhedged } from '../providers/hedge.ts';
 
 export interface ExperimentLiveDeps {
   store: Store;
@@ -457,7 +458,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     runs.set(p.runId, r);
     // Long runs meet rate limits: more retries and a longer honoured retry-after than one-off triage (as the CLI).
     const scheduler = { maxConcurrency: Math.max(16, p.concurrency * p.plan.models.length * 3), maxRetries: 6, retryAfterCapMs: 60_000 };
-    const { deps } = withRateLimits(rt.deps, p.limits, scheduler);
+    // Not hedged: an experiment measures each model's own latency tail, which a hedge would cut short.
+    const { deps } = withRateLimits(unhedged(rt.deps), p.limits, scheduler);
     let created = false;
     const afterCreate = (): void => {
       created = true;

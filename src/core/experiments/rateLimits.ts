@@ -5,6 +5,7 @@
 import { AppError } from '../../shared/errors.ts';
 import type { EngineDeps, Lane } from '../graph/engine.ts';
 import { PROVIDER_IDS, parseModelSpec } from '../models.ts';
+import { HedgedScheduler } from '../providers/hedge.ts';
 import { ProviderScheduler, RpmBucket, type SchedulerOptions, type SchedulerState } from '../providers/scheduler.ts';
 
 /** Keys: `*` (every provider), a provider (`groq`), `provider:*` (each model of it alone) or a model spec. */
@@ -79,7 +80,8 @@ export function withRateLimits(
       s = new ProviderScheduler({ ...scheduler, label: LABELS[base.providerId] ?? base.providerId, rpmBucket: bucket });
       schedulers.set(key, s);
     }
-    return { ...base, scheduler: s };
+    // A hedging lane stays hedging, over the rpm-limited scheduler (a hedge takes a token too).
+    return { ...base, scheduler: base.scheduler instanceof HedgedScheduler ? base.scheduler.over(s) : s };
   };
   return { deps: { ...deps, lane }, states: () => Object.fromEntries([...schedulers].map(([k, s]) => [k, s.state()])) };
 }

@@ -3,6 +3,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
 import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
 
 export type Assignment = Record<TaskId, string>;
@@ -10,12 +11,15 @@ export type Assignment = Record<TaskId, string>;
 export interface SchedulerLike {
   run<T>(
     /** `queuedMs`: how long this attempt waited for a free slot (concurrency, rate limit), when the scheduler knows. */
-    attempt: (signal: AbortSignal, attemptNo: number, queuedMs?: number) => Promise<T>,
+    /** `hedge`: how this attempt takes part in a hedged call (providers/hedge.ts), when it does. */
+    attempt: (signal: AbortSignal, attemptNo: number, queuedMs?: number, hedge?: HedgeMark) => Promise<T>,
     opts: {
       signal?: AbortSignal;
       timeoutMs: number;
-      /** What a successful attempt says about the provider's limits (headers, tokens used), for pacing. */
-      observe?: (value: T) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null } | null;
+      /** What a successful attempt says about the provider's limits (headers, tokens used), for pacing; and its own time, for hedging. */
+      observe?: (value: T) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null; latencyMs?: number | null; cold?: boolean | null } | null;
+      /** The task, for a hedging scheduler (its p95 is per model × task). */
+      task?: TaskId;
     },
   ): Promise<{ value: T; attempts: number }>;
 }
@@ -50,6 +54,13 @@ export interface AttemptRecord {
   costUsd: number | null;
   error: { code: ErrorCode; message: string; status: number | null } | null;
   raw: string | null;
+  /**
+   * Part of a hedged call: `primary` (it ran past the p95 and a duplicate was sent) or `hedge`
+   * (that duplicate, same attempt number); null/absent when not hedged.
+   */
+  hedge?: 'primary' | 'hedge' | null;
+  /** Cancelled because the other attempt of its hedged call answered first (cost: estimated as billed). */
+  hedgeLost?: boolean;
 }
 
 /** The spend limit as the engine sees it (core/spend/guard.ts): asked before every attempt. */
@@ -163,10 +174,12 @@ export async function triageTicket(
     const responseFormat = deps.responseFormat(spec, task);
     const invalidRetries = opts.invalidOutputRetries ?? 1;
     let lastRaw: string | null = null;
+    // A hedged call's answer, for the cost of the attempt it overtook (billed all the same).
+    let answered: ChatResponse | null = null;
 
     try {
       const { value, attempts } = await lane.scheduler.run(
-        async (signal, attemptNo, queuedMs) => {
+        async (signal, attemptNo, queuedMs, hedge) => {
           // Refused for spend: nothing is sent and no call is recorded (thrown outside the record).
           deps.spend?.beforeCall(spec);
           const wall0 = Date.now();
@@ -178,8 +191,9 @@ export async function triageTicket(
             const callMs = s?.callMs ?? null;
             const sentAt = s?.sentAt ?? null;
             const startedAt = sentAt !== null ? Date.now() - (performance.now() - sentAt) : wall0;
-            lastCallMs = callMs ?? wall;
-            return { startedAt, latencyMs: lastCallMs, cold: s?.cold ?? null };
+            // A hedged call's loser is not the task's call: its time does not become the task's.
+            if (!hedge?.lost) lastCallMs = callMs ?? wall;
+            return { startedAt, latencyMs: callMs ?? wall, cold: s?.cold ?? null };
           };
           let response: ChatResponse | null = null;
           try {
@@ -201,28 +215,38 @@ export async function triageTicket(
                 rateLimit: response.rateLimit,
               });
             }
+            const own = span(response);
+            answered ??= response;
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, ...span(response), slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
-              raw: deps.scrub(response.text),
+              promptVersion: res.promptVersion, ...own, slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
+              raw: deps.scrub(response.text), ...hedgeOf(hedge),
             });
-            return { response, value: parsed.value, cost };
+            return { response, value: parsed.value, cost, callMs: own.latencyMs };
           } catch (e) {
-            const err = toError(e, deps.scrub);
+            const lost = hedge?.lost === true;
+            const err = lost ? { code: 'CANCELLED' as const, message: hedgeLossMessage(hedge) } : toError(e, deps.scrub);
             const raw = e instanceof ProviderError ? e.raw : null;
-            if (raw !== null) lastRaw = raw;
+            if (raw !== null && !lost) lastRaw = raw;
+            // A cancelled loser is assumed billed like the answer that beat it (same prompt; the
+            // provider does not stop on a dropped connection); a failure is billed for what it returned.
+            const billed = response ?? (lost ? answered : null);
             opts.onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
               promptVersion: res.promptVersion, ...span(response ?? (e instanceof ProviderError ? e.span : null)), slotWaitMs: queuedMs ?? null, response: response && scrubResponse(response, deps),
-              costUsd: response ? deps.cost(spec, response) : null,
-              error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw),
+              costUsd: billed ? deps.cost(spec, billed) : null,
+              error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw), ...hedgeOf(hedge),
             });
             throw e;
           }
         },
-        { signal: opts.signal, timeoutMs, observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response) }) },
+        {
+          signal: opts.signal, timeoutMs, task,
+          observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response), latencyMs: response.callMs ?? null, cold: response.cold ?? null }),
+        },
       );
       const r = value.response;
+      lastCallMs = value.callMs;
       res.status = 'ok';
       res.value = deps.scrubDeep ? deps.scrubDeep(value.value) : value.value;
       res.raw = deps.scrub(r.text);
@@ -300,6 +324,11 @@ export async function triageTicket(
     };
     schedule();
   });
+}
+
+/** An attempt record's hedge fields (absent when the attempt was not part of a hedged call). */
+function hedgeOf(h: HedgeMark | undefined): Pick<AttemptRecord, 'hedge' | 'hedgeLost'> {
+  return h?.role ? { hedge: h.role, hedgeLost: h.lost } : {};
 }
 
 /** Tokens a call used, when the provider said. */

@@ -93,6 +93,8 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
         providerTotalMs: a.response?.providerTotalMs ?? null,
         status: a.error ? 'error' : 'ok',
         errorCode: a.error?.code ?? null,
+        hedge: a.hedge ?? null,
+        hedgeLost: a.hedge ? Boolean(a.hedgeLost) : null,
       };
       emit({ type: 'task.attempt', ticketId: ticket.id, runId, call });
     },

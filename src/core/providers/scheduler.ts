@@ -173,6 +173,8 @@ export class ProviderScheduler {
   #wakeAt: number | null = null;
   #wakeCtl: AbortController | null = null;
   #backoffEnds = new Map<symbol, number>();
+  /** Clock reading of the last 429 answered; a hedge does not go for a while after one. */
+  #last429: number | null = null;
   #listeners = new Set<(s: SchedulerState) => void>();
 
   constructor(opts: SchedulerOptions = {}) {
@@ -291,6 +293,43 @@ export class ProviderScheduler {
       }
       if (caller?.aborted) throw annotate(cancelled(), n);
     }
+  }
+
+  /**
+   * A hedge (providers/hedge.ts): one duplicate of an attempt already in flight, sent only at
+   * once — a slot free, nobody queued, the model neither held by its rate-limit readings nor its
+   * rpm bucket, no call backing off and no 429 within `quietMs` — and never retried. Null when it
+   * may not go. It holds a slot and counts as a request sent like any attempt; a failure's
+   * headers and 429 are taken in (a success's are, by the run its answer is returned through).
+   */
+  tryDuplicate<T>(attempt: (signal: AbortSignal) => Promise<T>, opts: { signal?: AbortSignal; timeoutMs: number; quietMs: number }): Promise<T> | null {
+    const t = this.#now();
+    if (opts.signal?.aborted || this.#queue.length > 0 || this.#inFlight >= this.#limit || this.#backoffEnds.size > 0) return null;
+    if (this.#last429 !== null && t - this.#last429 < opts.quietMs) return null;
+    if (this.#heldUntil(t) !== null) return null;
+    if (this.#bucket !== null && this.#bucket.take(t) > 0) return null;
+    this.#inFlight++;
+    const seq = ++this.#dispatched;
+    this.#open.add(seq);
+    this.#emit();
+    const epoch = this.#epoch;
+    const end = (): void => {
+      this.#open.delete(seq);
+      this.#release();
+    };
+    return this.#attemptWithTimeout((s) => attempt(s), 1, { signal: opts.signal, timeoutMs: opts.timeoutMs }, 0).then(
+      (v) => {
+        end();
+        return v;
+      },
+      (e: unknown) => {
+        const error = e as ProviderError;
+        this.#observe(error.rateLimit, seq, null);
+        if (error.code === 'RATE_LIMITED' && error.status === 429) this.#on429(epoch, error);
+        end();
+        throw error;
+      },
+    );
   }
 
   #planRetry(
@@ -419,6 +458,7 @@ export class ProviderScheduler {
    * whose headers show budget left (a provider's capacity blip, a storm) changes nothing else.
    */
   #on429(attemptEpoch: number, error: ProviderError): void {
+    this.#last429 = this.#now();
     if (error.rateLimit !== null) return;
     // 429s from attempts already in flight at the last halving report the same overload.
     if (attemptEpoch === this.#epoch) {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { Store } from '../store/store.ts';
+import { DEFAULT_HEDGE, MAX_HEDGE_BUDGET_PCT, type HedgeSettings } from '../providers/hedge.ts';
 
 export interface WorkbenchSettings {
   /** null: the built-in default (the keyless demo when no key is set). */
@@ -16,6 +17,8 @@ export interface WorkbenchSettings {
   maxRetries: number;
   retryAfterCapMs: number;
   watchFolder: string | null;
+  /** Hedged calls (providers/hedge.ts): a duplicate of a call past its model's p95, within a budget. */
+  hedge: HedgeSettings;
 }
 
 export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
@@ -26,6 +29,7 @@ export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
   maxRetries: 3,
   retryAfterCapMs: 20_000,
   watchFolder: null,
+  hedge: { ...DEFAULT_HEDGE },
 });
 
 const url = z.string().nullable().catch(null);
@@ -42,6 +46,9 @@ const stored = z
     maxRetries: z.number().int().min(0).max(10).catch(DEFAULT_SETTINGS.maxRetries),
     retryAfterCapMs: z.number().int().min(0).max(600_000).catch(DEFAULT_SETTINGS.retryAfterCapMs),
     watchFolder: z.string().nullable().catch(null),
+    hedge: z
+      .object({ enabled: z.boolean(), budgetPct: z.number().min(0).max(MAX_HEDGE_BUDGET_PCT) })
+      .catch({ ...DEFAULT_HEDGE }),
   })
   .partial();
 
@@ -78,6 +85,7 @@ export function loadSettings(store: Store): WorkbenchSettings {
     maxRetries: s.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
     retryAfterCapMs: s.retryAfterCapMs ?? DEFAULT_SETTINGS.retryAfterCapMs,
     watchFolder: s.watchFolder ?? null,
+    hedge: s.hedge ?? { ...DEFAULT_HEDGE },
   };
 }
 

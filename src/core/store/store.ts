@@ -59,6 +59,10 @@ export interface CallRecord {
   slotWaitMs?: number | null;
   /** The request was the first on a new connection (migration 8; null when unknown, e.g. imported). */
   cold?: boolean | null;
+  /** Part of a hedged call (migration 12): 'primary' (overtaken by time, a duplicate sent) or 'hedge' (the duplicate). */
+  hedge?: 'primary' | 'hedge' | null;
+  /** Cancelled because the other attempt of its hedged call answered first. */
+  hedgeLost?: boolean | null;
 }
 
 type Row = Record<string, unknown>;
@@ -445,13 +449,14 @@ export class Store {
     this.stmt(
       `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
         ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,
-        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, ticket_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
+        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, hedge, hedge_lost, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
       c.runId, c.ticketId, c.task, c.modelSpec, c.provider, c.model, c.attempt, c.promptVersion, c.startedAt, c.latencyMs,
       c.ttftMs, c.queueTimeMs, c.providerTotalMs, c.status, c.errorCode, c.errorMessage, c.httpStatus, c.requestId,
       c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.raw,
-      c.slotWaitMs ?? null, c.cold === undefined || c.cold === null ? null : c.cold ? 1 : 0, c.runId, c.ticketId, c.ticketId,
+      c.slotWaitMs ?? null, c.cold === undefined || c.cold === null ? null : c.cold ? 1 : 0,
+      c.hedge ?? null, c.hedge ? (c.hedgeLost ? 1 : 0) : null, c.runId, c.ticketId, c.ticketId,
     );
   }
 
@@ -558,6 +563,8 @@ function toCall(r: Row): CallRecord {
     raw: str(r.raw),
     slotWaitMs: num(r.slot_wait_ms),
     cold: r.cold === null || r.cold === undefined ? null : num(r.cold) === 1,
+    hedge: r.hedge === 'primary' || r.hedge === 'hedge' ? r.hedge : null,
+    hedgeLost: r.hedge_lost === null || r.hedge_lost === undefined ? null : num(r.hedge_lost) === 1,
   };
 }
 

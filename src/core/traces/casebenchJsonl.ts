@@ -37,6 +37,10 @@ export interface CallLine {
   slot_wait_ms?: number | null;
   /** The request was the first on a newly opened connection (absent when unknown). */
   cold?: boolean | null;
+  /** Part of a hedged call: 'primary' (the original) or 'hedge' (its duplicate); absent when not hedged. */
+  hedge?: 'primary' | 'hedge' | null;
+  /** Cancelled because the other attempt of its hedged call answered first (absent when not hedged). */
+  hedge_lost?: boolean | null;
   ttft_ms: number | null;
   queue_time_ms: number | null;
   provider_total_ms: number | null;
@@ -198,6 +202,8 @@ export function callFromLine(o: Obj, where: string): ImportedCall | string {
       providerTotalMs: nullableNum(o, 'provider_total_ms'),
       slotWaitMs: nullableNum(o, 'slot_wait_ms'),
       cold: typeof o.cold === 'boolean' ? o.cold : null,
+      hedge: o.hedge === 'primary' || o.hedge === 'hedge' ? o.hedge : null,
+      hedgeLost: typeof o.hedge_lost === 'boolean' ? o.hedge_lost : null,
       attempt: count(o.attempt),
       promptVersion: str(o.prompt_version),
       modelSpec,

@@ -104,6 +104,7 @@ function callLine(c: Row, run: RunRef): CallLine | { skipped: string } {
     latency_ms: latency,
     ...(n(c.slot_wait_ms) !== null ? { slot_wait_ms: n(c.slot_wait_ms) } : {}),
     ...(n(c.cold) !== null ? { cold: n(c.cold) === 1 } : {}),
+    ...(c.hedge === 'primary' || c.hedge === 'hedge' ? { hedge: c.hedge, hedge_lost: n(c.hedge_lost) === 1 } : {}),
     ttft_ms: n(c.ttft_ms),
     queue_time_ms: n(c.queue_time_ms),
     provider_total_ms: n(c.provider_total_ms),

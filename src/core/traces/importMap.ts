@@ -180,6 +180,7 @@ export class ImportMapper {
       c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode, errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens,
       r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, cost, r.output_text,
       c.x.slotWaitMs ?? null, c.x.cold === undefined || c.x.cold === null ? null : c.x.cold ? 1 : 0,
+      c.x.hedge ?? null, c.x.hedge ? (c.x.hedgeLost ? 1 : 0) : null,
     ];
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
     const origin: SqlValue[] = [

@@ -127,8 +127,8 @@ export const SQL = {
   ticketText: 'SELECT text FROM tickets WHERE id = ?',
   insertCall: `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
       ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,
-      output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, hedge, hedge_lost)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertOrigin: `INSERT INTO call_origins (call_id, run_id, format, file, locator, trace_id, span_id, parent_span_id, source, start_ns,
       end_ns, input_messages, parsed_output, metadata, value, generic) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   insertSpan: `INSERT INTO trace_spans (run_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status, error, input, output, metadata, locator)

@@ -53,6 +53,9 @@ export interface CallExtras {
   /** Wait for a free slot before the call, and whether it was cold (casebench JSONL only; optional). */
   slotWaitMs?: number | null;
   cold?: boolean | null;
+  /** A hedged call's role and whether it lost (casebench JSONL only; optional). */
+  hedge?: 'primary' | 'hedge' | null;
+  hedgeLost?: boolean | null;
   attempt: number | null;
   promptVersion: string | null;
   modelSpec: string | null;

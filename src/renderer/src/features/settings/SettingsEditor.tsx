@@ -431,6 +431,17 @@ export function SettingsEditor() {
           <NumberSetting label="Calls in flight per provider" hint="the ceiling; it halves on a 429 and grows back (1–128)" value={settings.callConcurrency} min={1} max={128} field="callConcurrency" onSave={(n) => void a.update({ callConcurrency: n }, 'callConcurrency')} testId="limit-calls" />
           <NumberSetting label="Retries per call" hint="after the first attempt, on 429 / 5xx / timeouts / resets (0–10)" value={settings.maxRetries} min={0} max={10} field="maxRetries" onSave={(n) => void a.update({ maxRetries: n }, 'maxRetries')} testId="limit-retries" />
           <NumberSetting label="Longest retry-after honoured (ms)" hint="a provider asking to wait longer fails the call at once" value={settings.retryAfterCapMs} min={0} max={600000} field="retryAfterCapMs" onSave={(n) => void a.update({ retryAfterCapMs: n }, 'retryAfterCapMs')} testId="limit-retry-after" />
+          <div className="set-field">
+            <label>
+              <input type="checkbox" checked={settings.hedge.enabled} onChange={(e) => void a.update({ hedge: { enabled: e.target.checked } }, 'hedge.enabled')} data-testid="hedge-enabled" />{' '}
+              Hedge slow calls
+            </label>
+            <div className="set-input-row">
+              <span className="faint small">a call still out past its model’s p95 for the task (from this workspace’s calls, once there are 20) gets one duplicate; the first answer is kept, the other cancelled. Never while a model is rate-limited. Experiments are not hedged.</span>
+              <SaveNote field="hedge.enabled" />
+            </div>
+          </div>
+          <NumberSetting label="Hedging budget (% more calls)" hint="the most extra calls hedging may add, per model (0–50)" value={settings.hedge.budgetPct} min={0} max={50} field="hedge.budgetPct" onSave={(n) => void a.update({ hedge: { budgetPct: n } }, 'hedge.budgetPct')} testId="hedge-budget" />
         </Section>
         <Section id="intake" title={SETTINGS_SECTIONS[4].label} description="JSONL and CSV ticket files dropped here are imported once each and triaged as they arrive; a .txt file is one ticket.">
           <TextSetting label="Folder" value={settings.watchFolder} placeholder="/path/to/incoming-tickets" field="watchFolder" onSave={(v) => void a.update({ watchFolder: v }, 'watchFolder')} testId="watch-folder" />

@@ -59,6 +59,12 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
     return tasks ? waitingOn(tasks, task).map((d) => TASKS[d].label.toLowerCase()).join(' and ') : '';
   });
   const state = useS('ticket', (s) => s.views[ticketId]?.state);
+  // Which attempt of a hedged call answered: the duplicate ('hedge'), the original ('primary'), or none hedged.
+  const hedged = useS('ticket', (s) => {
+    const calls = s.views[ticketId]?.calls.filter((c) => c.task === task && c.hedge) ?? [];
+    if (calls.length === 0) return null;
+    return calls.find((c) => c.hedge && c.status === 'ok' && !c.hedgeLost)?.hedge ?? 'sent';
+  });
   const assigned = useS('ticket', (s) => s.views[ticketId]?.assignment?.[task] ?? null);
   const fallbackModel = useS('settings', (s) => s.settings?.assignment[task] ?? null);
   const now = useNow(card?.status === 'running');
@@ -184,6 +190,15 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
               {formatTokens(r.inputTokens, r.outputTokens)}
             </span>
             {r.attempts > 1 && <span title="Calls made, including retries">{r.attempts} attempts</span>}
+            {hedged && (
+              <span
+                className="muted"
+                data-testid={`hedged-${task}`}
+                title="The call ran past its model's recorded p95 for this task, so one duplicate was sent; the first answer is shown and the other was cancelled (both are recorded)"
+              >
+                {hedged === 'hedge' ? 'hedged: the duplicate answered first' : hedged === 'primary' ? 'hedged: the original answered first' : 'hedged'}
+              </span>
+            )}
             <span className={`tabular meta-cost${r.costUsd === null ? ' unknown' : ''}`} title="Cost of the call">
               {formatCost(r.costUsd)}
             </span>

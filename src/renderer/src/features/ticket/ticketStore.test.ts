@@ -17,6 +17,20 @@ const detail = (runId: string | null, results: TaskResult[] = []): TicketDetail 
 });
 
 describe('ticket store', () => {
+  it("keeps both attempts of a hedged call (they share the attempt number), and a repeated event once", async () => {
+    const t = fakeTransport();
+    t.on('triage.start', () => ({ ok: true, data: { ticketId: 'T1', runId: 'triage-T1', assignment: { platform: 'a:b', product: 'a:b', technical_details: 'a:b', asset_ids: 'a:b', severity: 'a:b' } } }));
+    const s = createTicketStore(t, () => 0);
+    s.getState().actions.attach();
+    s.getState().actions.setDraft('Our GKE cluster in acme-prod-42 is down since 09:00');
+    await s.getState().actions.submitDraft();
+    const base = { task: 'severity' as const, modelSpec: 'a:b', attempt: 1, startedMs: 0, latencyMs: 40, queueTimeMs: null, providerTotalMs: null, errorCode: null };
+    const dup = { ...base, status: 'ok' as const, hedge: 'hedge' as const, hedgeLost: false };
+    t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: dup });
+    t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: { ...base, status: 'error', errorCode: 'CANCELLED', hedge: 'primary', hedgeLost: true } });
+    t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: dup });
+    expect(s.getState().views.T1!.calls.map((c) => c.hedge)).toEqual(['hedge', 'primary']);
+  });
   it('fills a pasted ticket card by card, in arrival order, even when events beat the reply', async () => {
     const t = fakeTransport();
     t.on('triage.start', () => {

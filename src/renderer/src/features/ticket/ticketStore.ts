@@ -135,7 +135,8 @@ export function applyEvent(v: TicketView, e: AppEvent, now: number): TicketView 
   }
   if (e.type === 'task.attempt') {
     const c = e.call;
-    if (v.calls.some((x) => x.task === c.task && x.attempt === c.attempt && x.modelSpec === c.modelSpec)) return v;
+    // A hedged call's two attempts share their number: the hedge role tells them apart.
+    if (v.calls.some((x) => x.task === c.task && x.attempt === c.attempt && x.modelSpec === c.modelSpec && (x.hedge ?? null) === (c.hedge ?? null))) return v;
     return { ...v, calls: [...v.calls, c] };
   }
   if (e.type === 'ticket.done') {

@@ -78,6 +78,11 @@ function Timeline({ ticketId }: { ticketId: string }) {
         <span>
           <i className="sw sw-failed" /> failed attempt
         </span>
+        {w.rows.some((r) => r.hedges > 0) && (
+          <span title="A call still out past its model's p95 got one duplicate (lower half); the first answer was kept and the other cancelled">
+            <i className="sw sw-cancelled" /> cancelled (a hedged call's slower half)
+          </span>
+        )}
         <span>
           <i className="sw sw-critical" /> critical path
         </span>
@@ -102,6 +107,11 @@ function Timeline({ ticketId }: { ticketId: string }) {
                 <span className="tl-label" title={r.model ?? undefined}>
                   {r.model && <ModelSwatch spec={r.model} models={models} />} {r.label}
                   {r.attempts > 1 && <span className="tl-attempts"> ×{r.attempts}</span>}
+                  {r.hedges > 0 && (
+                    <span className="tl-hedged" data-testid={`tl-hedged-${r.task}`} title="A duplicate was sent when the call ran past its model's p95; the first answer was kept">
+                      {' '}hedged
+                    </span>
+                  )}
                 </span>
                 <div className="tl-track">
                   {ticks.map((t) => (
@@ -112,7 +122,7 @@ function Timeline({ ticketId }: { ticketId: string }) {
                   {r.segments.map((s, i) => (
                     <span
                       key={i}
-                      className={`tl-seg seg-${s.kind}`}
+                      className={`tl-seg seg-${s.kind}${s.band ? ` band-${s.band}` : ''}`}
                       style={{ left: pct(s.startMs), width: pct(Math.max(s.endMs - s.startMs, span * 0.003)) }}
                       title={`${r.label}: ${s.title} (${formatMs(s.startMs)} → ${formatMs(s.endMs)})`}
                     />

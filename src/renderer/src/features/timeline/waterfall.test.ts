@@ -23,6 +23,23 @@ describe('timeline of a ticket', () => {
       ['overhead', 160, 210],
     ]);
   });
+  it("draws a hedged call's two attempts apart: the duplicate below, the cancelled loser marked, one attempt counted (issue 15 §2)", () => {
+    const tasks = freshTasks();
+    tasks.severity = { ...tasks.severity, status: 'ok', result: { ...result('severity', 0, 140), latencyMs: 40 } };
+    const calls = [
+      call('severity', 1, 0, 140, { status: 'error', errorCode: 'CANCELLED', hedge: 'primary', hedgeLost: true }),
+      call('severity', 1, 100, 40, { hedge: 'hedge', hedgeLost: false }),
+    ];
+    const row = buildWaterfall(tasks, calls, null).rows.find((r) => r.task === 'severity')!;
+    expect(row.segments.map((s) => [s.kind, s.band, s.startMs, s.endMs])).toEqual([
+      ['cancelled', 'upper', 0, 140],
+      ['call', 'lower', 100, 140],
+    ]);
+    expect(row.segments[0]!.title).toMatch(/cancelled after 140 ms: the hedged duplicate answered first/);
+    expect(row.segments[1]!.title).toMatch(/hedged duplicate of attempt 1/);
+    expect(row.attempts).toBe(1);
+    expect(row.hedges).toBe(1);
+  });
   it('keeps one bar when the provider reports nothing, and shows failed attempts before the retry', () => {
     expect(attemptSegments(call('severity', 1, 0, 90)).map((s) => s.kind)).toEqual(['call']);
     const tasks = freshTasks();

@@ -6,13 +6,15 @@ import type { CallView } from '../../../../shared/routes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import type { TaskCardState } from '../ticket/ticketStore.ts';
 
-export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running';
+export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'cancelled' | 'running';
 
 export interface Segment {
   kind: SegmentKind;
   startMs: number;
   endMs: number;
   title: string;
+  /** The two attempts of a hedged call overlap in time: the original is drawn in the upper half of the row, its duplicate in the lower. */
+  band?: 'upper' | 'lower';
 }
 
 export interface WaterfallRow {
@@ -30,6 +32,8 @@ export interface WaterfallRow {
   /** Time the task's attempts waited for a free slot, summed; null when none or unknown. */
   slotWaitMs: number | null;
   attempts: number;
+  /** Hedged calls among the task's attempts (a duplicate sent past the model's p95). */
+  hedges: number;
   /** The provider reported queue/model time for the final attempt. */
   split: boolean;
 }
@@ -54,11 +58,17 @@ export function attemptSegments(c: CallView): Segment[] {
   const start = c.startedMs;
   const lat = c.latencyMs ?? 0;
   const end = start + lat;
-  const label = `attempt ${c.attempt}`;
+  const label = c.hedge === 'hedge' ? `hedged duplicate of attempt ${c.attempt}` : `attempt ${c.attempt}`;
   const wait = c.slotWaitMs ?? 0;
   const before: Segment[] =
     wait >= MIN_WAIT_MS ? [{ kind: 'wait', startMs: Math.max(0, start - wait), endMs: start, title: `${label} waited ${f(wait)} for a free slot (not part of the call)` }] : [];
-  return [...before, ...callSegments(c, start, end, lat, label)];
+  const own: Segment[] = c.hedgeLost
+    ? [{ kind: 'cancelled', startMs: start, endMs: end, title: `${label} cancelled after ${f(lat)}: the ${c.hedge === 'hedge' ? 'original call' : 'hedged duplicate'} answered first` }]
+    : callSegments(c, start, end, lat, label).map((s) =>
+        c.hedge === 'primary' ? { ...s, title: `${s.title}; it ran past the model's p95, so a duplicate was sent` } : c.hedge === 'hedge' ? { ...s, title: `${s.title} (sent when the original ran past the model's p95)` } : s,
+      );
+  const band = c.hedge === 'hedge' ? 'lower' : c.hedge === 'primary' ? 'upper' : undefined;
+  return [...before, ...own].map((s) => (band ? { ...s, band } : s));
 }
 
 function callSegments(c: CallView, start: number, end: number, lat: number, label: string): Segment[] {
@@ -110,7 +120,9 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
       reused: c.reused,
       latencyMs: r && r.status !== 'skipped' && !c.reused ? r.latencyMs : null,
       slotWaitMs: r && !c.reused && (r.slotWaitMs ?? 0) >= MIN_WAIT_MS ? r.slotWaitMs! : null,
-      attempts: mine.length || (r?.attempts ?? 0),
+      // A hedged call's duplicate shares its attempt number: attempts are numbers, hedges apart.
+      attempts: new Set(mine.map((x) => x.attempt)).size || (r?.attempts ?? 0),
+      hedges: mine.filter((x) => x.hedge === 'hedge').length,
       split: Boolean(final && final.status === 'ok' && final.queueTimeMs !== null && final.providerTotalMs !== null),
     };
   });
