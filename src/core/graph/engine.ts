@@ -3,6 +3,7 @@
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { speculateTicket, type SpeculateOptions } from './speculate.ts';
 import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
 
 export type Assignment = Record<TaskId, string>;
@@ -50,6 +51,11 @@ export interface AttemptRecord {
   costUsd: number | null;
   error: { code: ErrorCode; message: string; status: number | null } | null;
   raw: string | null;
+  /**
+   * Set on calls made on a guessed upstream value (speculative execution, speculate.ts): `kept`
+   * when the guess proved right (the call is the one a sequential run makes), `discarded` when not.
+   */
+  speculation?: 'kept' | 'discarded';
 }
 
 export interface EngineDeps {
@@ -84,6 +90,15 @@ export interface TriageOptions {
    * values and start from them, while the tasks themselves still run and are reported as usual.
    */
   upstream?: Partial<Record<TaskId, TaskResult>>;
+  /** Start dependents on a guessed platform/product before their model answers (speculate.ts); off when absent. */
+  speculate?: SpeculateOptions | null;
+}
+
+/** One run of a task on given upstream values (speculate.ts launches them; the plain graph does not). */
+export interface Launch {
+  upstream: { platform?: string | null; product?: string | null };
+  signal: AbortSignal;
+  onAttempt: (a: AttemptRecord) => void;
 }
 
 const splitSpec = (spec: string): { provider: string; model: string } => {
@@ -120,7 +135,7 @@ export async function triageTicket(
     return r && r.status === 'ok' && typeof r.value === 'string' ? r.value : null;
   };
 
-  const runTask = async (task: TaskId): Promise<TaskResult> => {
+  const runTask = async (task: TaskId, launch?: Launch): Promise<TaskResult> => {
     const spec = assignment[task];
     const given = opts.given?.[task];
     if (given) return given;
@@ -145,10 +160,11 @@ export async function triageTicket(
     }
     res.provider = lane.providerId;
     res.model = lane.model;
-    const platform = upstreamValue('platform');
+    const platform = launch ? (launch.upstream.platform ?? null) : upstreamValue('platform');
     const upstream: { platform?: string | null; product?: string | null } = {};
     if (TASKS[task].dependsOn.includes('platform')) upstream.platform = platform;
-    if (TASKS[task].dependsOn.includes('product')) upstream.product = upstreamValue('product');
+    if (TASKS[task].dependsOn.includes('product')) upstream.product = launch ? (launch.upstream.product ?? null) : upstreamValue('product');
+    const onAttempt = launch ? launch.onAttempt : opts.onAttempt;
     const messages = deps.buildMessages(task, ticket.text, upstream);
     const responseFormat = deps.responseFormat(spec, task);
     const invalidRetries = opts.invalidOutputRetries ?? 1;
@@ -188,7 +204,7 @@ export async function triageTicket(
                 rateLimit: response.rateLimit,
               });
             }
-            opts.onAttempt?.({
+            onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
               promptVersion: res.promptVersion, ...span(response), slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
               raw: deps.scrub(response.text),
@@ -198,7 +214,7 @@ export async function triageTicket(
             const err = toError(e, deps.scrub);
             const raw = e instanceof ProviderError ? e.raw : null;
             if (raw !== null) lastRaw = raw;
-            opts.onAttempt?.({
+            onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
               promptVersion: res.promptVersion, ...span(response ?? (e instanceof ProviderError ? e.span : null)), slotWaitMs: queuedMs ?? null, response: response && scrubResponse(response, deps),
               costUsd: response ? deps.cost(spec, response) : null,
@@ -207,7 +223,7 @@ export async function triageTicket(
             throw e;
           }
         },
-        { signal: opts.signal, timeoutMs, observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response) }) },
+        { signal: launch?.signal ?? opts.signal, timeoutMs, observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response) }) },
       );
       const r = value.response;
       res.status = 'ok';
@@ -230,6 +246,26 @@ export async function triageTicket(
     }
     return finish();
   };
+
+  const skippedFor = (task: TaskId, failed: TaskId): TaskResult => {
+    const r = blank(task, assignment[task]);
+    const why = depResult(failed)!;
+    r.startedMs = r.endedMs = now() - t0;
+    r.error = {
+      code: 'SKIPPED',
+      message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
+    };
+    return r;
+  };
+  const crashed = (task: TaskId, e: unknown): TaskResult => {
+    const r = blank(task, assignment[task]);
+    r.status = 'error';
+    r.error = toError(e, deps.scrub);
+    return r;
+  };
+  if (opts.speculate) {
+    return speculateTicket({ deps, ticket, assignment, opts, spec: opts.speculate, now, t0, results, depResult, runTask, skippedFor, crashed });
+  }
 
   return new Promise<TicketResult>((resolve, reject) => {
     let broken = false;
@@ -260,22 +296,11 @@ export async function triageTicket(
         started.add(task);
         const failed = deps_.find((d) => depResult(d)!.status !== 'ok');
         if (failed) {
-          const r = blank(task, assignment[task]);
-          const why = depResult(failed)!;
-          r.startedMs = r.endedMs = now() - t0;
-          r.error = {
-            code: 'SKIPPED',
-            message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
-          };
+          const r = skippedFor(task, failed);
           queueMicrotask(() => publish(r));
           continue;
         }
-        void runTask(task).then(publish, (e: unknown) => {
-          const r = blank(task, assignment[task]);
-          r.status = 'error';
-          r.error = toError(e, deps.scrub);
-          publish(r);
-        });
+        void runTask(task).then(publish, (e: unknown) => publish(crashed(task, e)));
       }
     };
     schedule();
