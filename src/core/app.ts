@@ -254,6 +254,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       maxRetries: settings.maxRetries,
       retryAfterCapMs: settings.retryAfterCapMs,
       watchFolder: settings.watchFolder,
+      speculate: settings.speculate,
       watchError,
       ui: loadUi(store),
       host: { kind: cfg.host ?? 'browser', fileDialog: cfg.host === 'desktop' },
@@ -279,6 +280,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     if (patch.callConcurrency !== undefined) next.callConcurrency = patch.callConcurrency;
     if (patch.maxRetries !== undefined) next.maxRetries = patch.maxRetries;
     if (patch.retryAfterCapMs !== undefined) next.retryAfterCapMs = patch.retryAfterCapMs;
+    if (patch.speculate !== undefined) next.speculate = patch.speculate;
     if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder && patch.watchFolder.trim() ? patch.watchFolder.trim() : null;
     const runtimeChanged =
       JSON.stringify(next.endpoints) !== JSON.stringify(settings.endpoints) ||

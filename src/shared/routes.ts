@@ -52,6 +52,7 @@ export const settingsPatchSchema = z.object({
   maxRetries: z.number().int().min(0).max(10).optional(),
   retryAfterCapMs: z.number().int().min(0).max(600_000).optional(),
   watchFolder: z.string().max(1000).nullable().optional(),
+  speculate: z.boolean().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -167,6 +168,8 @@ export interface CallView {
   providerTotalMs: number | null;
   status: 'ok' | 'error';
   errorCode: string | null;
+  /** Made on a guessed platform/product: kept (the guess was right) or discarded (it was not; never a fact). */
+  speculation?: 'kept' | 'discarded';
 }
 
 export interface TicketVersionInfo {
@@ -252,6 +255,8 @@ export interface Settings {
   maxRetries: number;
   retryAfterCapMs: number;
   watchFolder: string | null;
+  /** Speculative execution of the triage graph (dependents start on a guessed platform/product). */
+  speculate: boolean;
   /** Why the watched folder cannot be watched, when it cannot. */
   watchError: string | null;
   /** Saved workbench layout/view state. */

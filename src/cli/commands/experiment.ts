@@ -24,6 +24,7 @@ import { cliSecretStore, positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
+import { speculateOptions } from '../speculate.ts';
 
 interface ExperimentFlags {
   tickets: string;
@@ -38,6 +39,7 @@ interface ExperimentFlags {
   yes?: boolean;
   retryFailed?: boolean;
   wait?: boolean;
+  speculate?: boolean;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -55,8 +57,8 @@ async function ask(question: string): Promise<boolean> {
 
 /** Adds `casebench experiment` to the program. */
 export function registerExperiment(program: Command): void {
-  program
-    .command('experiment')
+  speculateOptions(program
+    .command('experiment'), 'default off here: an experiment measures each model per task, and wrong guesses add calls to the lanes it measures')
     .description('run every ticket × model × task and record it, to compare models per task (then: casebench report); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns')
     .requiredOption('--models <list>', 'models to compare, comma-separated provider:model (e.g. openai:gpt-4o,groq:openai/gpt-oss-20b)')
@@ -183,7 +185,7 @@ export function registerExperiment(program: Command): void {
         const { deps } = withRateLimits(rt.deps, limits, scheduler);
         const out = await runExperiment({
           store, deps, runId, plan, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout, stream: o.stream ?? false,
-          signal: ac.signal, gate: rt.gate, retryFailed: o.retryFailed,
+          signal: ac.signal, gate: rt.gate, retryFailed: o.retryFailed, speculate: o.speculate ?? false,
           onProgress: (x) => {
             p = x;
             show(x);

@@ -13,13 +13,14 @@ import { factLine, formatCost } from '../format.ts';
 import { DEFAULT_MAX_TICKET_BYTES } from '../../core/graph/ticketGate.ts';
 import { readFileText, readStdinText } from '../input.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
+import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '../speculate.ts';
 
 // One ticket's text is at most the gate's limit: reading stops just past it (`triage < /dev/zero`).
 const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
 
 export function registerTriage(program: Command): void {
-  program
-    .command('triage')
+  speculateOptions(program
+    .command('triage'), 'default: the workspace setting, on unless changed in Settings')
     .description('triage one ticket; prints each fact the moment it arrives, with its latency')
     .option('--text <text>', 'the ticket text')
     .option('--file <path>', 'read the ticket text from a file (- or no --text/--file: standard input)')
@@ -29,7 +30,7 @@ export function registerTriage(program: Command): void {
     .option('--no-record', 'do not record the calls')
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number }) => {
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean }) => {
       const what = "one ticket's text";
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
@@ -55,7 +56,7 @@ export function registerTriage(program: Command): void {
         store = openStore(o.db, { scrubber: rt.scrubber });
         runId = `triage-${randomUUID()}`;
         store.upsertTicket({ id: ticketId, text }, 'cli');
-        store.createRun({ id: runId, kind: 'triage', assignment });
+        store.createRun({ id: runId, kind: 'triage', assignment, config: { speculate: speculateFor(o.speculate, store) } });
         store.setRunTicket(runId, ticketId, 'pending');
       }
       const rec = store ? recorder(store, runId) : null;
@@ -67,6 +68,7 @@ export function registerTriage(program: Command): void {
           signal: ac.signal,
           timeoutMs: o.timeout,
           stream: o.stream,
+          speculate: speculateFor(o.speculate, store) ? {} : null,
           onAttempt: rec?.onAttempt,
           onResult: (r, spec) => {
             rec?.onResult(r, spec, ticketId);
@@ -85,7 +87,12 @@ export function registerTriage(program: Command): void {
           const known = costs.filter((c): c is number => c !== null);
           const unknown = TASK_IDS.filter((t) => result.tasks[t].status === 'ok' && result.tasks[t].costUsd === null).length;
           const cost = `${formatCost(known.reduce((a, b) => a + b, 0))}${unknown ? ` (+ ${unknown} call${unknown > 1 ? 's' : ''} with price unknown)` : ''}`;
-          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms${result.speculation?.kept ? ' (as a sequential run; speculation overlapped it)' : ''} · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+          if (result.speculation && result.speculation.speculativeRuns > 0) {
+            const t = newTally();
+            addTicket(t, result.speculation);
+            out(`  ${tallyLine(t)}`);
+          }
         }
       } finally {
         offStop();

@@ -16,6 +16,12 @@ export interface WorkbenchSettings {
   maxRetries: number;
   retryAfterCapMs: number;
   watchFolder: string | null;
+  /**
+   * Speculative execution (engine/speculate.ts): dependents start on a guessed platform/product
+   * and are kept when the guess is right. On by default: it shortens the chain without changing any
+   * fact; its price is the discarded calls of wrong guesses.
+   */
+  speculate: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
@@ -26,6 +32,7 @@ export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
   maxRetries: 3,
   retryAfterCapMs: 20_000,
   watchFolder: null,
+  speculate: true,
 });
 
 const url = z.string().nullable().catch(null);
@@ -42,6 +49,7 @@ const stored = z
     maxRetries: z.number().int().min(0).max(10).catch(DEFAULT_SETTINGS.maxRetries),
     retryAfterCapMs: z.number().int().min(0).max(600_000).catch(DEFAULT_SETTINGS.retryAfterCapMs),
     watchFolder: z.string().nullable().catch(null),
+    speculate: z.boolean().catch(DEFAULT_SETTINGS.speculate),
   })
   .partial();
 
@@ -78,6 +86,7 @@ export function loadSettings(store: Store): WorkbenchSettings {
     maxRetries: s.maxRetries ?? DEFAULT_SETTINGS.maxRetries,
     retryAfterCapMs: s.retryAfterCapMs ?? DEFAULT_SETTINGS.retryAfterCapMs,
     watchFolder: s.watchFolder ?? null,
+    speculate: s.speculate ?? DEFAULT_SETTINGS.speculate,
   };
 }
 

@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import { SPECULATION_MIGRATION } from './migrationSpeculation.ts';
 
 export interface Migration {
   version: number;
@@ -424,6 +425,7 @@ DELETE FROM tickets WHERE substr(source, 1, 7) = 'import:'
   AND NOT EXISTS (SELECT 1 FROM review_queue_items q WHERE q.ticket_id = tickets.id);
 `,
   },
+  SPECULATION_MIGRATION,
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

@@ -212,7 +212,7 @@ export function latestTriageRun(store: Store, ticketId: string): string | null {
 export function callsForTicket(store: Store, runId: string, ticketId: string, t0: number): CallView[] {
   const rows = store
     .prepare(
-      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code, slot_wait_ms, cold
+      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code, slot_wait_ms, cold, speculation
        FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id`,
     )
     .all(runId, ticketId) as Row[];
@@ -232,6 +232,7 @@ export function callsForTicket(store: Store, runId: string, ticketId: string, t0
       providerTotalMs: num(r.provider_total_ms),
       status: r.status === 'ok' ? 'ok' : 'error',
       errorCode: str(r.error_code),
+      ...(r.speculation === 'kept' || r.speculation === 'discarded' ? { speculation: r.speculation } : {}),
     });
   }
   return out;
