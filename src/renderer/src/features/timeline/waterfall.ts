@@ -6,13 +6,15 @@ import type { CallView } from '../../../../shared/routes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import type { TaskCardState } from '../ticket/ticketStore.ts';
 
-export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running';
+export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'running' | 'discarded';
 
 export interface Segment {
   kind: SegmentKind;
   startMs: number;
   endMs: number;
   title: string;
+  /** Part of a call started on a guessed platform/product: kept (the guess was right) or discarded. */
+  speculation?: 'kept' | 'discarded';
 }
 
 export interface WaterfallRow {
@@ -30,6 +32,10 @@ export interface WaterfallRow {
   /** Time the task's attempts waited for a free slot, summed; null when none or unknown. */
   slotWaitMs: number | null;
   attempts: number;
+  /** Calls started on a wrong guess and thrown away (drawn, never the fact). */
+  discarded: number;
+  /** The fact came from a call started on a guessed platform/product that proved right. */
+  speculative: boolean;
   /** The provider reported queue/model time for the final attempt. */
   split: boolean;
 }
@@ -58,7 +64,14 @@ export function attemptSegments(c: CallView): Segment[] {
   const wait = c.slotWaitMs ?? 0;
   const before: Segment[] =
     wait >= MIN_WAIT_MS ? [{ kind: 'wait', startMs: Math.max(0, start - wait), endMs: start, title: `${label} waited ${f(wait)} for a free slot (not part of the call)` }] : [];
-  return [...before, ...callSegments(c, start, end, lat, label)];
+  if (c.speculation === 'discarded') {
+    const how = c.errorCode === 'CANCELLED' ? `cancelled after ${f(lat)}` : `answered in ${f(lat)}`;
+    const call: Segment = { kind: 'discarded', startMs: start, endMs: end, title: `speculative ${label} on a guessed platform/product, ${how}, discarded: the guess was wrong (not the fact)` };
+    return [...before, call].map((s) => ({ ...s, speculation: 'discarded' as const }));
+  }
+  const segs = [...before, ...callSegments(c, start, end, lat, label)];
+  if (c.speculation !== 'kept') return segs;
+  return segs.map((s) => ({ ...s, speculation: 'kept' as const, title: `speculative, kept (started on a guess that proved right): ${s.title}` }));
 }
 
 function callSegments(c: CallView, start: number, end: number, lat: number, label: string): Segment[] {
@@ -98,19 +111,21 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
       }
     }
     for (const s of segments) span = Math.max(span, s.endMs);
-    const final = mine.at(-1);
+    const final = mine.filter((x) => x.speculation !== 'discarded').at(-1);
     return {
       task,
       label: TASKS[task].label,
       model: r ? `${r.provider}:${r.model}` : c.model ? `${c.provider}:${c.model}` : null,
       status: c.status,
-      startMs: segments[0]?.startMs ?? (r && r.status !== 'skipped' ? r.startedMs : null),
+      startMs: segments.find((s) => s.speculation !== 'discarded')?.startMs ?? (r && r.status !== 'skipped' ? r.startedMs : null),
       endMs: r && !c.reused ? (r.status === 'skipped' ? null : r.endedMs) : null,
       segments,
       reused: c.reused,
       latencyMs: r && r.status !== 'skipped' && !c.reused ? r.latencyMs : null,
       slotWaitMs: r && !c.reused && (r.slotWaitMs ?? 0) >= MIN_WAIT_MS ? r.slotWaitMs! : null,
-      attempts: mine.length || (r?.attempts ?? 0),
+      attempts: mine.filter((x) => x.speculation !== 'discarded').length || (r?.attempts ?? 0),
+      discarded: mine.filter((x) => x.speculation === 'discarded').length,
+      speculative: Boolean(r?.speculative) || mine.some((x) => x.speculation === 'kept'),
       split: Boolean(final && final.status === 'ok' && final.queueTimeMs !== null && final.providerTotalMs !== null),
     };
   });
