@@ -94,6 +94,9 @@ results.latency = await (await import('./latency.ts')).benchLatency({ quick });
 // ---- 7. Rate limits: a 429 storm vs a plain client honouring Retry-After; a rate window ----
 results.rateLimits = await (await import('./ratelimit.ts')).benchRateLimits({ quick });
 
+// ---- 8. Speculative execution: median ticket vs the slowest single task, hit rate, extra calls ----
+results.speculation = await (await import('./speculation.ts')).benchSpeculation({ quick });
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));
 console.log('\nwritten to bench/results/latest.json');
