@@ -41,12 +41,19 @@ async function run(ticket: { id: string; text: string }, speculate: boolean, ans
   });
   const attempts: AttemptRecord[] = [];
   const published: TaskResult[] = [];
+  const order: string[] = [];
   const r = await triageTicket(rt.deps, ticket, ASSIGN, {
     speculate: speculate ? {} : null,
-    onAttempt: (a) => attempts.push(a),
-    onResult: (x) => published.push(x),
+    onAttempt: (a) => {
+      attempts.push(a);
+      order.push(`attempt ${a.task}`);
+    },
+    onResult: (x) => {
+      published.push(x);
+      order.push(`result ${x.task}`);
+    },
   });
-  return { r, seen, attempts, published };
+  return { r, seen, attempts, published, order };
 }
 
 const facts = (r: TicketResult): Record<string, unknown> => Object.fromEntries(TASK_IDS.map((t) => [t, [r.tasks[t].status, r.tasks[t].value]]));
@@ -133,7 +140,8 @@ describe('speculative execution of the triage graph', () => {
   });
 
   it('a failed platform: speculative dependents are discarded and skipped, as in a sequential run', async () => {
-    fake.configure({ latencyMs: (_m, task) => (task === 'platform' ? 60 : 10), faults: (i) => (i.task === 'platform' ? 'invalid-json' : null) });
+    // The dependents are still in flight when the platform fails: cancelled, then skipped.
+    fake.configure({ latencyMs: (_m, task) => (task === 'platform' ? 30 : task === 'severity' ? 10 : 2_000), faults: (i) => (i.task === 'platform' ? 'invalid-json' : null) });
     try {
       const seq = await run(S3, false);
       const spec = await run(S3, true);
@@ -142,7 +150,12 @@ describe('speculative execution of the triage graph', () => {
         expect(spec.r.tasks[t].status).toBe('skipped');
         expect(spec.r.tasks[t].error?.message).toBe(seq.r.tasks[t].error?.message);
       }
-      expect(spec.attempts.filter((a) => a.speculation === 'discarded').length).toBeGreaterThanOrEqual(3);
+      expect(spec.attempts.filter((a) => a.speculation === 'discarded' && a.error?.code === 'CANCELLED').map((a) => a.task).sort()).toEqual(['asset_ids', 'product', 'technical_details']);
+      // Every call of a task is reported before its result (a recorder writes them together).
+      for (const t of TASK_IDS) {
+        const last = spec.order.lastIndexOf(`attempt ${t}`);
+        if (last >= 0) expect(last, t).toBeLessThan(spec.order.indexOf(`result ${t}`));
+      }
     } finally {
       fake.configure({ faults: null });
     }

@@ -64,6 +64,8 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
   const minProduct = c.spec.minProductConfidence ?? DEFAULT_MIN_PRODUCT_CONFIDENCE;
   const live = new Map<TaskId, Run>();
   const skipping = new Set<TaskId>();
+  /** Discarded runs per task until they have reported their last call. */
+  const discarding = new Map<TaskId, Promise<void>[]>();
   const settling: Promise<void>[] = [];
   const summary: TicketSpeculation = { guesses: [], speculativeRuns: 0, kept: 0, discarded: 0, discardedCalls: 0, discardedCostUsd: 0, discardedCostUnknown: 0 };
 
@@ -159,6 +161,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
     live.delete(run.task);
     run.ctrl.abort();
     flush(run);
+    discarding.set(run.task, [...(discarding.get(run.task) ?? []), run.done]);
   };
 
   let broken = false;
@@ -233,7 +236,9 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
           if (skipping.has(task)) continue;
           skipping.add(task);
           const r = c.skippedFor(task, failed);
-          queueMicrotask(() => publish(r));
+          // After the task's discarded calls have reported (the cancelled one a moment after its
+          // abort), so a recorder that writes a task's calls with its result has them all.
+          void Promise.all(discarding.get(task) ?? []).then(() => publish(r));
           continue;
         }
         const basis: Basis = {};
