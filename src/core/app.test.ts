@@ -68,6 +68,9 @@ async function waitFor(pred: () => boolean, ms = 10_000): Promise<void> {
 describe('workbench core services', () => {
   it('triages a pasted ticket with every fact published the moment it lands, tagged with its run, and lists it', async () => {
     const { call, events, done } = await core();
+    // The order of the sequential graph (speculation, on by default, starts the dependents at once:
+    // src/core/graph/speculate.test.ts).
+    await call('settings.set', { speculate: false });
     const { ticketId, runId } = await call('triage.start', { text: TICKET });
     await done(ticketId, runId);
     const results = events.filter((e): e is Extract<AppEvent, { type: 'task.result' }> => e.type === 'task.result');
@@ -165,6 +168,26 @@ describe('workbench core services', () => {
     expect(s.envOverrides).toContain('OPENAI_BASE_URL');
   });
 
+  it('speculates by default (the dependents\' calls marked kept on the timeline), and not once the workspace setting is off, which it remembers', async () => {
+    const db = join(dir(), 'cb.db');
+    const first = await core({ db });
+    expect((await first.call('settings.get', {})).speculate).toBe(true);
+    const a = await first.call('triage.start', { text: TICKET });
+    await first.done(a.ticketId, a.runId);
+    const kept = (evs: AppEvent[], runId: string) =>
+      evs.flatMap((e) => (e.type === 'task.attempt' && e.runId === runId && e.call.speculation ? [`${e.call.task} ${e.call.speculation}`] : [])).sort();
+    expect(kept(first.events, a.runId)).toEqual(['asset_ids kept', 'product kept', 'technical_details kept']);
+    const view = await first.call('tickets.get', { ticketId: a.ticketId });
+    expect(view.calls.filter((c) => c.speculation === 'kept').map((c) => c.task).sort()).toEqual(['asset_ids', 'product', 'technical_details']);
+    await first.call('settings.set', { speculate: false });
+    await first.c.close();
+    const second = await core({ db });
+    expect((await second.call('settings.get', {})).speculate).toBe(false);
+    const b = await second.call('triage.start', { text: TICKET });
+    await second.done(b.ticketId, b.runId);
+    expect(kept(second.events, b.runId)).toEqual([]);
+  });
+
   it('imports a ticket file (reporting bad lines), triages it with bounded concurrency and records the run', async () => {
     const { call, events } = await core();
     await call('settings.set', { ticketConcurrency: 2 });
@@ -178,7 +201,8 @@ describe('workbench core services', () => {
     expect(fake.stats.total).toBe(sentBefore);
     await call('batches.start', { runId: rep.runId });
     await waitFor(() => events.filter((e) => e.type === 'ticket.done' && e.runId === rep.runId).length === 6);
-    expect(fake.stats.peakInFlight).toBeLessThanOrEqual(2 * 2 + 2);
+    // Two tickets at a time, each with at most its five calls in flight (speculation starts them at once).
+    expect(fake.stats.peakInFlight).toBeLessThanOrEqual(2 * 5);
     const runs = await call('runs.list', {});
     expect(runs.find((r) => r.id === rep.runId)).toMatchObject({ kind: 'run', label: 'batch.jsonl', status: 'done', tickets: 6, done: 6, pending: 0 });
     const list = await call('tickets.list', { platform: 'aws' });

@@ -296,6 +296,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       retryAfterCapMs: settings.retryAfterCapMs,
       hedge: { ...settings.hedge },
       watchFolder: settings.watchFolder,
+      speculate: settings.speculate,
       watchError,
       ui: loadUi(store),
       host: { kind: cfg.host ?? 'browser', fileDialog: cfg.host === 'desktop' },
@@ -327,6 +328,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       next.hedge = { enabled: patch.hedge.enabled ?? settings.hedge.enabled, budgetPct: patch.hedge.budgetPct ?? settings.hedge.budgetPct };
       rt.hedger.configure(next.hedge);
     }
+    if (patch.speculate !== undefined) next.speculate = patch.speculate;
     if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder && patch.watchFolder.trim() ? patch.watchFolder.trim() : null;
     const runtimeChanged =
       JSON.stringify(next.endpoints) !== JSON.stringify(settings.endpoints) ||

@@ -36,12 +36,34 @@ export interface TaskResult {
   costUsd: number | null;
   attempts: number;
   error: { code: ErrorCode; message: string } | null;
+  /**
+   * The answer came from a call started on a guessed upstream value (speculative execution) that
+   * proved right: the same prompt, and so the same fact, a sequential run gets.
+   */
+  speculative?: boolean;
+}
+
+/** What speculative execution did on one ticket (engine/speculate.ts). */
+export interface TicketSpeculation {
+  /** Guesses made: `used` when confident enough to start dependents on; `hit` once the model answered (null: not comparable). */
+  guesses: Array<{ task: 'platform' | 'product'; value: string | null; confidence: number; platform?: string | null; used: boolean; hit: boolean | null }>;
+  /** Task runs started on a guess, and how they ended. */
+  speculativeRuns: number;
+  kept: number;
+  discarded: number;
+  /** Calls of discarded runs (extra calls), and what they cost (cancelled calls at their prompt's price). */
+  discardedCalls: number;
+  discardedCostUsd: number;
+  /** Discarded calls of a model with no known price. */
+  discardedCostUnknown: number;
 }
 
 export interface TicketResult {
   ticketId: string;
   totalMs: number;
   tasks: Record<TaskId, TaskResult>;
+  /** Present when the ticket ran with speculation on. */
+  speculation?: TicketSpeculation;
 }
 
 /** One line of `casebench run --out` (contracts §5), snake_case on the wire. */

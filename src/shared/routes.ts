@@ -54,6 +54,7 @@ export const settingsPatchSchema = z.object({
   retryAfterCapMs: z.number().int().min(0).max(600_000).optional(),
   hedge: z.object({ enabled: z.boolean().optional(), budgetPct: z.number().min(0).max(50).optional() }).optional(),
   watchFolder: z.string().max(1000).nullable().optional(),
+  speculate: z.boolean().optional(),
 });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
@@ -181,6 +182,8 @@ export interface CallView {
   hedge?: 'primary' | 'hedge' | null;
   /** Cancelled because the other attempt of its hedged call answered first. */
   hedgeLost?: boolean | null;
+  /** Made on a guessed platform/product: kept (the guess was right) or discarded (it was not; never a fact). */
+  speculation?: 'kept' | 'discarded';
 }
 
 export interface TicketVersionInfo {
@@ -268,6 +271,8 @@ export interface Settings {
   /** Hedged calls: a duplicate of a call past its model's recorded p95, at most budgetPct % more calls. */
   hedge: { enabled: boolean; budgetPct: number };
   watchFolder: string | null;
+  /** Speculative execution of the triage graph (dependents start on a guessed platform/product). */
+  speculate: boolean;
   /** Why the watched folder cannot be watched, when it cannot. */
   watchError: string | null;
   /** Saved workbench layout/view state. */

@@ -49,6 +49,8 @@ export interface AnswerInfo {
   product: string | null;
   /** The request's Authorization header as sent (a misbehaving gateway may echo it). */
   authorization: string;
+  /** The request's messages as sent (to compare prompts byte for byte). */
+  messages: unknown;
 }
 
 export type PerModel<T> = T | Record<string, T>;
@@ -962,6 +964,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         platform: parsed.platform,
         product: parsed.product,
         authorization: c.authorization,
+        messages: c.body.messages,
       });
     }
     if (value === undefined) {

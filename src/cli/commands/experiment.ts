@@ -26,6 +26,7 @@ import { cliScrubber } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { speculateOptions } from '../speculate.ts';
 
 interface ExperimentFlags {
   tickets: string;
@@ -40,6 +41,7 @@ interface ExperimentFlags {
   yes?: boolean;
   retryFailed?: boolean;
   wait?: boolean;
+  speculate?: boolean;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -57,7 +59,7 @@ async function ask(question: string): Promise<boolean> {
 
 /** Adds `casebench experiment` to the program. */
 export function registerExperiment(program: Command): void {
-  addHedgeOptions(program
+  speculateOptions(addHedgeOptions(program
     .command('experiment')
     .description('run every ticket × model × task and record it, to compare models per task (then: casebench report); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns')
@@ -72,7 +74,8 @@ export function registerExperiment(program: Command): void {
     .option('-y, --yes', 'start without asking (asked only when stdin is a terminal)')
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
     .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping'),
-    "default: off — an experiment measures each model's own latency tail, which a hedge would cut short")
+    "default: off — an experiment measures each model's own latency tail, which a hedge would cut short"),
+    'default off here: an experiment measures each model per task, and wrong guesses add calls to the lanes it measures')
     .action(async (o: ExperimentFlags & HedgeFlags) => {
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
       if (!(UPSTREAM_MODES as readonly string[]).includes(o.upstream)) {
@@ -188,7 +191,7 @@ export function registerExperiment(program: Command): void {
         const { deps } = withRateLimits(rt.deps, limits, scheduler);
         const out = await runExperiment({
           store, deps, runId, plan, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout, stream: o.stream ?? false,
-          signal: ac.signal, gate: rt.gate, retryFailed: o.retryFailed,
+          signal: ac.signal, gate: rt.gate, retryFailed: o.retryFailed, speculate: o.speculate ?? false,
           onProgress: (x) => {
             p = x;
             show(x);

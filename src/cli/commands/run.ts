@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
+import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '../speculate.ts';
 import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
 import { toRunLine } from '../../core/experiments/runLine.ts';
 import { openStore } from '../../core/store/store.ts';
@@ -29,7 +30,7 @@ function inputSize(path: string): number | null {
 }
 
 export function registerRun(program: Command): void {
-  addHedgeOptions(program
+  speculateOptions(addHedgeOptions(program
     .command('run')
     .description('triage a file of tickets (JSONL or CSV); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
@@ -40,8 +41,9 @@ export function registerRun(program: Command): void {
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
     .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %')
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean } & HedgeFlags) => {
+    .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %'),
+    'default: the workspace setting, on unless changed in Settings')
+    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean } & HedgeFlags) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -126,11 +128,13 @@ export function registerRun(program: Command): void {
       };
 
       let p: BatchProgress;
+      const tally = newTally();
       try {
         p = await runBatch({
           store, deps: rt.deps, runId, assignment, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout,
-          stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate,
+          stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate, speculate: speculateFor(o.speculate, store),
           onTicket: (r, fromStore) => {
+            if (!fromStore) addTicket(tally, r.speculation);
             const flags = fromStore ? [] : store.ticketFlags(r.ticketId);
             if (flags.length) {
               bar?.stop();
@@ -174,6 +178,7 @@ export function registerRun(program: Command): void {
       const hedged = hedgeSummary(rt);
       if (hedged) parts.push(hedged);
       const summary = `casebench run: ${parts.join(', ')} · db ${o.db} · run ${runId}`;
+      if (tally.tickets > 0) err(`casebench run: ${tallyLine(tally)}`);
       err(ac.signal.aborted ? `${summary}\ncasebench run: interrupted; run the same command again to resume` : summary);
       if (ac.signal.aborted) process.exitCode = 130;
       else if (p.spendLimited) {

@@ -16,12 +16,13 @@ import { onStop, stdoutClosed } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 import { spendRefusal } from '../../core/spend/refusal.ts';
 import { addHedgeOptions, applyHedge, type HedgeFlags } from '../hedgeFlags.ts';
+import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '../speculate.ts';
 
 // One ticket's text is at most the gate's limit: reading stops just past it (`triage < /dev/zero`).
 const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
 
 export function registerTriage(program: Command): void {
-  addHedgeOptions(program
+  speculateOptions(addHedgeOptions(program
     .command('triage')
     .description('triage one ticket; prints each fact the moment it arrives, with its latency')
     .option('--text <text>', 'the ticket text')
@@ -31,8 +32,9 @@ export function registerTriage(program: Command): void {
     .option('--db <path>', 'record the calls in this workspace database', './casebench.db')
     .option('--no-record', 'do not record the calls')
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
-    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000), 'default: the workspace setting, on at 5 %')
-    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number } & HedgeFlags) => {
+    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000), 'default: the workspace setting, on at 5 %'),
+    'default: the workspace setting, on unless changed in Settings')
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean } & HedgeFlags) => {
       const what = "one ticket's text";
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
@@ -59,7 +61,7 @@ export function registerTriage(program: Command): void {
         store = openStore(o.db, { scrubber: rt.scrubber });
         runId = `triage-${randomUUID()}`;
         store.upsertTicket({ id: ticketId, text }, 'cli');
-        store.createRun({ id: runId, kind: 'triage', assignment });
+        store.createRun({ id: runId, kind: 'triage', assignment, config: { speculate: speculateFor(o.speculate, store) } });
         store.setRunTicket(runId, ticketId, 'pending');
         useSpendLimit(rt, store);
       }
@@ -73,6 +75,7 @@ export function registerTriage(program: Command): void {
           signal: ac.signal,
           timeoutMs: o.timeout,
           stream: o.stream,
+          speculate: speculateFor(o.speculate, store) ? {} : null,
           onAttempt: rec?.onAttempt,
           onResult: (r, spec) => {
             rec?.onResult(r, spec, ticketId);
@@ -96,7 +99,12 @@ export function registerTriage(program: Command): void {
           const known = costs.filter((c): c is number => c !== null);
           const unknown = TASK_IDS.filter((t) => result.tasks[t].status === 'ok' && result.tasks[t].costUsd === null).length;
           const cost = `${formatCost(known.reduce((a, b) => a + b, 0))}${unknown ? ` (+ ${unknown} call${unknown > 1 ? 's' : ''} with price unknown)` : ''}`;
-          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms${result.speculation?.kept ? ' (as a sequential run; speculation overlapped it)' : ''} · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+          if (result.speculation && result.speculation.speculativeRuns > 0) {
+            const t = newTally();
+            addTicket(t, result.speculation);
+            out(`  ${tallyLine(t)}`);
+          }
         }
       } finally {
         offStop();

@@ -51,6 +51,8 @@ export interface BatchOptions {
   onTicket?: (r: TicketResult, fromStore: boolean) => void;
   onBadLine?: (line: number, message: string) => void;
   onProgress?: (p: BatchProgress) => void;
+  /** Speculative execution of each ticket's graph (engine/speculate.ts). */
+  speculate?: boolean;
 }
 
 /**
@@ -74,6 +76,7 @@ export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
     httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
     outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
     costUsd: a.costUsd, raw: a.raw, slotWaitMs: a.slotWaitMs, cold: a.cold, hedge: a.hedge ?? null, hedgeLost: a.hedgeLost ?? null,
+    speculation: a.speculation ?? null,
   };
 }
 
@@ -140,7 +143,7 @@ export function storedTicketResult(store: Store, runId: string, ticketId: string
 export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   const { store, runId } = o;
   if (!store.getRun(runId)) {
-    store.createRun({ id: runId, kind: 'run', assignment: o.assignment, config: { source: o.source, concurrency: o.concurrency } });
+    store.createRun({ id: runId, kind: 'run', assignment: o.assignment, config: { source: o.source, concurrency: o.concurrency, speculate: o.speculate ?? false } });
   } else {
     store.setRunStatus(runId, 'running');
   }
@@ -153,6 +156,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   const it = o.tickets[Symbol.asyncIterator]();
 
   const account = (r: TicketResult): void => {
+    // Discarded speculative calls were paid for too (never a fact, but spend).
+    p.costUsd += r.speculation?.discardedCostUsd ?? 0;
+    p.costUnknown += r.speculation?.discardedCostUnknown ?? 0;
     for (const id of TASK_IDS) {
       const t = r.tasks[id];
       if (t.status === 'error') p.failedTasks++;
@@ -200,6 +206,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       for (const r of store.resultsForTicket(runId, ticket.id, hash)) if (r.status === 'ok') given[r.task] = r;
       result = await triageTicket(o.deps, ticket, o.assignment, {
         signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given,
+        speculate: o.speculate ? {} : null,
         onAttempt: rec.onAttempt,
         onResult: (r, spec) => {
           if (!given[r.task]) rec.onResult(r, spec, ticket.id);

@@ -211,6 +211,12 @@ export interface ExperimentOptions {
   gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
   /** Call again the tasks whose stored result is a failure (RATE_LIMITED, TIMEOUT, …) and what depends on them. */
   retryFailed?: boolean;
+  /**
+   * Speculative execution (engine/speculate.ts); off unless asked: an experiment measures each
+   * model per task, and the discarded calls of wrong guesses would add spend and load the very lanes
+   * being measured (kept calls are the sequential calls and are recorded as usual).
+   */
+  speculate?: boolean;
   outage?: Partial<OutageOptions>;
   /** Injected for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -430,6 +436,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     } else {
       await triageTicket(o.deps, ticket, uniform(model), {
         signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given, upstream, onAttempt, onResult: (r) => onResult(r),
+        speculate: o.speculate ? {} : null,
       });
     }
     const complete = saved.size === TASK_IDS.length;

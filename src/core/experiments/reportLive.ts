@@ -122,7 +122,7 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
       // Latency of the successful call (the report's latency columns are over calls, not results).
       const callLatency = new Map<string, number>();
       for (const c of store
-        .prepare("SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM calls WHERE run_id = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL GROUP BY ticket_id")
+        .prepare("SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM calls WHERE run_id = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded' GROUP BY ticket_id")
         .all(q.runId, q.task, model) as Row[]) {
         callLatency.set(String(c.ticket_id), num(c.ms)!);
       }

@@ -4,6 +4,7 @@ import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
+import { speculateTicket, type SpeculateOptions } from './speculate.ts';
 import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
 
 export type Assignment = Record<TaskId, string>;
@@ -61,6 +62,11 @@ export interface AttemptRecord {
   hedge?: 'primary' | 'hedge' | null;
   /** Cancelled because the other attempt of its hedged call answered first (cost: estimated as billed). */
   hedgeLost?: boolean;
+  /**
+   * Set on calls made on a guessed upstream value (speculative execution, speculate.ts): `kept`
+   * when the guess proved right (the call is the one a sequential run makes), `discarded` when not.
+   */
+  speculation?: 'kept' | 'discarded';
 }
 
 /** The spend limit as the engine sees it (core/spend/guard.ts): asked before every attempt. */
@@ -105,6 +111,15 @@ export interface TriageOptions {
    * values and start from them, while the tasks themselves still run and are reported as usual.
    */
   upstream?: Partial<Record<TaskId, TaskResult>>;
+  /** Start dependents on a guessed platform/product before their model answers (speculate.ts); off when absent. */
+  speculate?: SpeculateOptions | null;
+}
+
+/** One run of a task on given upstream values (speculate.ts launches them; the plain graph does not). */
+export interface Launch {
+  upstream: { platform?: string | null; product?: string | null };
+  signal: AbortSignal;
+  onAttempt: (a: AttemptRecord) => void;
 }
 
 const splitSpec = (spec: string): { provider: string; model: string } => {
@@ -141,7 +156,7 @@ export async function triageTicket(
     return r && r.status === 'ok' && typeof r.value === 'string' ? r.value : null;
   };
 
-  const runTask = async (task: TaskId): Promise<TaskResult> => {
+  const runTask = async (task: TaskId, launch?: Launch): Promise<TaskResult> => {
     const spec = assignment[task];
     const given = opts.given?.[task];
     if (given) return given;
@@ -166,10 +181,11 @@ export async function triageTicket(
     }
     res.provider = lane.providerId;
     res.model = lane.model;
-    const platform = upstreamValue('platform');
+    const platform = launch ? (launch.upstream.platform ?? null) : upstreamValue('platform');
     const upstream: { platform?: string | null; product?: string | null } = {};
     if (TASKS[task].dependsOn.includes('platform')) upstream.platform = platform;
-    if (TASKS[task].dependsOn.includes('product')) upstream.product = upstreamValue('product');
+    if (TASKS[task].dependsOn.includes('product')) upstream.product = launch ? (launch.upstream.product ?? null) : upstreamValue('product');
+    const onAttempt = launch ? launch.onAttempt : opts.onAttempt;
     const messages = deps.buildMessages(task, ticket.text, upstream);
     const responseFormat = deps.responseFormat(spec, task);
     const invalidRetries = opts.invalidOutputRetries ?? 1;
@@ -217,7 +233,7 @@ export async function triageTicket(
             }
             const own = span(response);
             answered ??= response;
-            opts.onAttempt?.({
+            onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
               promptVersion: res.promptVersion, ...own, slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
               raw: deps.scrub(response.text), ...hedgeOf(hedge),
@@ -231,7 +247,7 @@ export async function triageTicket(
             // A cancelled loser is assumed billed like the answer that beat it (same prompt; the
             // provider does not stop on a dropped connection); a failure is billed for what it returned.
             const billed = response ?? (lost ? answered : null);
-            opts.onAttempt?.({
+            onAttempt?.({
               ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
               promptVersion: res.promptVersion, ...span(response ?? (e instanceof ProviderError ? e.span : null)), slotWaitMs: queuedMs ?? null, response: response && scrubResponse(response, deps),
               costUsd: billed ? deps.cost(spec, billed) : null,
@@ -241,7 +257,7 @@ export async function triageTicket(
           }
         },
         {
-          signal: opts.signal, timeoutMs, task,
+          signal: launch?.signal ?? opts.signal, timeoutMs, task,
           observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response), latencyMs: response.callMs ?? null, cold: response.cold ?? null }),
         },
       );
@@ -267,6 +283,32 @@ export async function triageTicket(
     }
     return finish();
   };
+
+  const skippedFor = (task: TaskId, failed: TaskId): TaskResult => {
+    const r = blank(task, assignment[task]);
+    const why = depResult(failed)!;
+    r.startedMs = r.endedMs = now() - t0;
+    if (why.error?.code === 'SPEND_LIMIT') {
+      // Not a skip caused by a failure: this task was not called for the same reason (resumable).
+      r.status = 'error';
+      r.error = { ...why.error };
+      return r;
+    }
+    r.error = {
+      code: 'SKIPPED',
+      message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
+    };
+    return r;
+  };
+  const crashed = (task: TaskId, e: unknown): TaskResult => {
+    const r = blank(task, assignment[task]);
+    r.status = 'error';
+    r.error = toError(e, deps.scrub);
+    return r;
+  };
+  if (opts.speculate) {
+    return speculateTicket({ deps, ticket, assignment, opts, spec: opts.speculate, now, t0, results, depResult, runTask, skippedFor, crashed });
+  }
 
   return new Promise<TicketResult>((resolve, reject) => {
     let broken = false;
@@ -297,29 +339,11 @@ export async function triageTicket(
         started.add(task);
         const failed = deps_.find((d) => depResult(d)!.status !== 'ok');
         if (failed) {
-          const r = blank(task, assignment[task]);
-          const why = depResult(failed)!;
-          r.startedMs = r.endedMs = now() - t0;
-          if (why.error?.code === 'SPEND_LIMIT') {
-            // Not a skip caused by a failure: this task was not called for the same reason (resumable).
-            r.status = 'error';
-            r.error = { ...why.error };
-            queueMicrotask(() => publish(r));
-            continue;
-          }
-          r.error = {
-            code: 'SKIPPED',
-            message: `${opts.upstream?.[failed] ? 'upstream ' : ''}${failed} ${why.status === 'skipped' ? 'was skipped' : `failed (${why.error?.code ?? 'error'})`}`,
-          };
+          const r = skippedFor(task, failed);
           queueMicrotask(() => publish(r));
           continue;
         }
-        void runTask(task).then(publish, (e: unknown) => {
-          const r = blank(task, assignment[task]);
-          r.status = 'error';
-          r.error = toError(e, deps.scrub);
-          publish(r);
-        });
+        void runTask(task).then(publish, (e: unknown) => publish(crashed(task, e)));
       }
     };
     schedule();

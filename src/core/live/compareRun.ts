@@ -49,7 +49,7 @@ export function startCompare(d: LiveDeps, req: CompareRequest, signal: AbortSign
 
   const runs = models.map((spec) => {
     const assignment = Object.fromEntries(TASK_IDS.map((t) => [t, spec])) as Assignment;
-    return triageLive(d, { runId, ticket: { id: ticket.id, text: ticket.text }, assignment, signal, t0Epoch }).then((r) => r.totalMs);
+    return triageLive(d, { runId, ticket: { id: ticket.id, text: ticket.text }, assignment, signal, t0Epoch, speculate: false }).then((r) => r.totalMs);
   });
   const done = Promise.allSettled(runs).then((settled) => {
     const total = Math.max(0, ...settled.map((s) => (s.status === 'fulfilled' ? s.value : 0)));

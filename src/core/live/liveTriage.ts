@@ -10,6 +10,7 @@ import { triageTicket, type Assignment } from '../graph/engine.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../store/store.ts';
 import { asStoreError } from '../store/storeErrors.ts';
+import { loadSettings } from '../settings/settingsStore.ts';
 
 export interface LiveDeps {
   store: Store;
@@ -26,6 +27,8 @@ export interface LiveTicket {
   given?: Partial<Record<TaskId, TaskResult>>;
   /** Wall clock of the ticket's start (run_tickets.started_at), the origin of attempt offsets. */
   t0Epoch: number;
+  /** Speculative execution; absent: the workspace setting (Settings → speculate). */
+  speculate?: boolean;
   /** Called after each result is recorded (e.g. to refresh the ticket's list row). */
   afterResult?: (r: TaskResult) => void;
 }
@@ -71,10 +74,12 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
     return result;
   }
 
+  const speculate = job.speculate ?? loadSettings(store).speculate;
   return triageTicket(rt.deps, ticket, assignment, {
     signal: job.signal,
     stream: true,
     given,
+    speculate: speculate ? {} : null,
     onStarted: (task, spec, startedMs) => {
       const i = spec.indexOf(':');
       emit({ type: 'task.started', ticketId: ticket.id, runId, spec, task, provider: spec.slice(0, i), model: spec.slice(i + 1), startedMs });
@@ -95,6 +100,7 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
         errorCode: a.error?.code ?? null,
         hedge: a.hedge ?? null,
         hedgeLost: a.hedge ? Boolean(a.hedgeLost) : null,
+        ...(a.speculation ? { speculation: a.speculation } : {}),
       };
       emit({ type: 'task.attempt', ticketId: ticket.id, runId, call });
     },

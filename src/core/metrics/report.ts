@@ -53,6 +53,21 @@ export interface ReportData {
   /** Gold labels of the run's tickets that carry any. */
   labels: Map<string, NonNullable<TicketInput['labels']>>;
   reviews: ReviewScores;
+  /** Calls of the run made on a guessed platform/product (speculative execution); absent when none. */
+  speculation?: SpeculationCalls;
+}
+
+/**
+ * What speculative execution spent in a run. Kept calls are the sequential run's own calls and
+ * count everywhere as usual; discarded calls are in none of the statistics (latency, success,
+ * agreement, cost per call) — only here, as extra calls and extra spend.
+ */
+export interface SpeculationCalls {
+  kept_calls: number;
+  discarded_calls: number;
+  /** Spend of the discarded calls over those with a known price (cancelled ones at their prompt's price). */
+  discarded_cost_usd: number;
+  discarded_unpriced: number;
 }
 
 /** A model of the run that is retired or deprecated as of the report's day. */
@@ -128,6 +143,8 @@ export interface Report {
   /** Review scores per task and model; {} until reviews exist (the review feature fills this). */
   reviews: ReviewScores;
   plan: PlanReport;
+  /** Speculative calls of the run (null when it had none): discarded ones are counted here only. */
+  speculation: SpeculationCalls | null;
 }
 
 const r1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
@@ -281,6 +298,7 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
     tasks,
     reviews: data.reviews,
     plan: buildPlan(tasks, data, perTicket, o, models),
+    speculation: data.speculation ?? null,
   };
 }
 

@@ -59,6 +59,15 @@ export function renderMarkdown(r: Report): string {
       `95 % CIs: bootstrap, ${r.bootstrap.resamples.toLocaleString('en-US')} resamples, seed ${r.bootstrap.seed}.`,
     '',
   );
+  if (r.speculation) {
+    const s = r.speculation;
+    out.push(
+      `Speculation: ${s.kept_calls.toLocaleString('en-US')} calls started on a guessed platform/product were kept (the guess was right; they count as usual); ` +
+        `${s.discarded_calls.toLocaleString('en-US')} were discarded (wrong guess; in no statistic below), costing $${s.discarded_cost_usd.toFixed(4)}` +
+        (s.discarded_unpriced > 0 ? ` plus ${s.discarded_unpriced} calls of unknown price` : '') + '.',
+      '',
+    );
+  }
   const unknownPriceModels = new Set<string>();
   for (const task of TASK_IDS) {
     const stats = r.tasks[task];

@@ -326,6 +326,40 @@ export function detectPlatform(text: string): string | null {
   return rule ? rule.id : null;
 }
 
+/** A guess with how sure the rules are of it: the winner's share of every keyword hit (0 when nothing matched). */
+export interface KeywordGuess {
+  value: string | null;
+  confidence: number;
+}
+
+/** Scores a pool by keyword hits: the winner (as pickBest picks it) and its share of all hits. */
+function guessFrom<T>(items: readonly T[], hitOf: (item: T) => Hit, name: (item: T) => string): KeywordGuess {
+  let total = 0;
+  const hits = new Map<T, Hit>();
+  for (const item of items) {
+    const h = hitOf(item);
+    hits.set(item, h);
+    total += h.count;
+  }
+  const best = pickBest(items, (i) => hits.get(i)!);
+  return best === null ? { value: null, confidence: 0 } : { value: name(best), confidence: hits.get(best)!.count / total };
+}
+
+/**
+ * The platform the keyword rules read in a ticket (the same rules as detectPlatform), with their
+ * confidence. The engine's speculative execution starts dependents on it before the model answers.
+ */
+export function predictPlatform(text: string): KeywordGuess {
+  return guessFrom(PLATFORM_RULES, (r) => countHits(text, r.patterns), (r) => r.id);
+}
+
+/** The product the keyword rules read in a ticket on a given platform (catalog-style name), with their confidence. */
+export function predictProduct(text: string, platform: string | null): KeywordGuess {
+  const p = normalisePlatform(platform);
+  const pool = p ? PRODUCTS.filter((x) => x.platform === p) : PRODUCTS.filter((x) => !x.platform.startsWith('other:'));
+  return guessFrom(pool, (x) => countHits(text, x.patterns), (x) => x.name);
+}
+
 function normalisePlatform(p: string | null | undefined): string | null {
   if (p == null) return null;
   const s = p.trim().toLowerCase();

@@ -19,6 +19,12 @@ export interface WorkbenchSettings {
   watchFolder: string | null;
   /** Hedged calls (providers/hedge.ts): a duplicate of a call past its model's p95, within a budget. */
   hedge: HedgeSettings;
+  /**
+   * Speculative execution (engine/speculate.ts): dependents start on a guessed platform/product
+   * and are kept when the guess is right. On by default: it shortens the chain without changing any
+   * fact; its price is the discarded calls of wrong guesses.
+   */
+  speculate: boolean;
 }
 
 export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
@@ -30,6 +36,7 @@ export const DEFAULT_SETTINGS: Readonly<WorkbenchSettings> = Object.freeze({
   retryAfterCapMs: 20_000,
   watchFolder: null,
   hedge: { ...DEFAULT_HEDGE },
+  speculate: true,
 });
 
 const url = z.string().nullable().catch(null);
@@ -49,6 +56,7 @@ const stored = z
     hedge: z
       .object({ enabled: z.boolean(), budgetPct: z.number().min(0).max(MAX_HEDGE_BUDGET_PCT) })
       .catch({ ...DEFAULT_HEDGE }),
+    speculate: z.boolean().catch(DEFAULT_SETTINGS.speculate),
   })
   .partial();
 
@@ -86,6 +94,7 @@ export function loadSettings(store: Store): WorkbenchSettings {
     retryAfterCapMs: s.retryAfterCapMs ?? DEFAULT_SETTINGS.retryAfterCapMs,
     watchFolder: s.watchFolder ?? null,
     hedge: s.hedge ?? { ...DEFAULT_HEDGE },
+    speculate: s.speculate ?? DEFAULT_SETTINGS.speculate,
   };
 }
 

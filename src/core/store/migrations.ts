@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { MIGRATION_12_HEDGE } from './migration12Hedge.ts';
+import { SPECULATION_MIGRATION } from './migration13Speculation.ts';
 
 export interface Migration {
   version: number;
@@ -426,6 +427,7 @@ DELETE FROM tickets WHERE substr(source, 1, 7) = 'import:'
 `,
   },
   MIGRATION_12_HEDGE,
+  SPECULATION_MIGRATION,
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

@@ -74,7 +74,8 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
   const okCalls: ReportOkCall[] = [];
   const callRows = store
     // No ORDER BY: it costs a temporary B-tree, and the index walk is already deterministic.
-    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    // Discarded speculative calls (a wrong guess) are no answer of the task: in no statistic.
+    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'")
     .all(run.id) as Row[];
   for (const c of callRows) {
     const task = String(c.task);
@@ -82,7 +83,7 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd), cold: num(c.cold) === 1 });
   }
   const callCounts = new Map<string, number>();
-  for (const c of store.prepare('SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec').all(run.id) as Row[]) {
+  for (const c of store.prepare("SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? AND speculation IS NOT 'discarded' GROUP BY task, model_spec").all(run.id) as Row[]) {
     callCounts.set(`${String(c.task)}\u0000${String(c.model_spec)}`, num(c.n) ?? 0);
   }
   const labels = new Map<string, NonNullable<TicketInput['labels']>>();
@@ -110,7 +111,15 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     upstream: typeof cfg.upstream === 'string' ? cfg.upstream : null,
     tickets,
   };
-  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id) };
+  const spec = store
+    .prepare(
+      "SELECT sum(speculation = 'kept') AS kept, sum(speculation = 'discarded') AS discarded, sum(CASE WHEN speculation = 'discarded' THEN cost_usd END) AS cost, sum(speculation = 'discarded' AND cost_usd IS NULL) AS unpriced FROM calls WHERE run_id = ? AND speculation IS NOT NULL",
+    )
+    .get(run.id) as Row;
+  const speculation = (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
+    ? { kept_calls: num(spec.kept) ?? 0, discarded_calls: num(spec.discarded) ?? 0, discarded_cost_usd: num(spec.cost) ?? 0, discarded_unpriced: num(spec.unpriced) ?? 0 }
+    : undefined;
+  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id), ...(speculation ? { speculation } : {}) };
 }
 
 // ---- Latency plots (issue #7) ----
@@ -122,7 +131,7 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
  */
 export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
   const rows = store
-    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL")
+    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'")
     .all(runId) as Row[];
   // Cold calls are left out where the same task and model have warm ones, as in the report.
   const warm = new Set<string>();

@@ -63,6 +63,8 @@ export interface CallRecord {
   hedge?: 'primary' | 'hedge' | null;
   /** Cancelled because the other attempt of its hedged call answered first. */
   hedgeLost?: boolean | null;
+  /** Started on a guessed upstream value (migration 13): kept or discarded; null/absent when not speculative. */
+  speculation?: 'kept' | 'discarded' | null;
 }
 
 type Row = Record<string, unknown>;
@@ -426,13 +428,13 @@ export class Store {
     this.stmt(
       `INSERT OR REPLACE INTO results (run_id, ticket_id, task, model_spec, status, value, raw, provider, model, prompt_version,
         started_ms, ended_ms, latency_ms, ttft_ms, queue_time_ms, provider_total_ms, input_tokens, output_tokens, cached_tokens,
-        reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, slot_wait_ms, ticket_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
+        reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, slot_wait_ms, speculative, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
       runId, ticketId, r.task, modelSpec, r.status, r.value === undefined ? null : JSON.stringify(r.value), r.raw,
       r.provider, r.model, r.promptVersion, r.startedMs, r.endedMs, r.latencyMs, r.ttftMs, r.queueTimeMs, r.providerTotalMs,
       r.inputTokens, r.outputTokens, r.cachedTokens, r.reasoningTokens, r.costUsd, r.attempts,
-      r.error?.code ?? null, r.error?.message ?? null, Date.now(), r.slotWaitMs ?? null, runId, ticketId, ticketId,
+      r.error?.code ?? null, r.error?.message ?? null, Date.now(), r.slotWaitMs ?? null, r.speculative ? 1 : null, runId, ticketId, ticketId,
     );
   }
 
@@ -449,14 +451,14 @@ export class Store {
     this.stmt(
       `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, prompt_version, started_at, latency_ms,
         ttft_ms, queue_time_ms, provider_total_ms, status, error_code, error_message, http_status, request_id, input_tokens,
-        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, hedge, hedge_lost, ticket_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
+        output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, hedge, hedge_lost, speculation, ticket_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
       c.runId, c.ticketId, c.task, c.modelSpec, c.provider, c.model, c.attempt, c.promptVersion, c.startedAt, c.latencyMs,
       c.ttftMs, c.queueTimeMs, c.providerTotalMs, c.status, c.errorCode, c.errorMessage, c.httpStatus, c.requestId,
       c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.raw,
       c.slotWaitMs ?? null, c.cold === undefined || c.cold === null ? null : c.cold ? 1 : 0,
-      c.hedge ?? null, c.hedge ? (c.hedgeLost ? 1 : 0) : null, c.runId, c.ticketId, c.ticketId,
+      c.hedge ?? null, c.hedge ? (c.hedgeLost ? 1 : 0) : null, c.speculation ?? null, c.runId, c.ticketId, c.ticketId,
     );
   }
 
@@ -532,6 +534,7 @@ export function resultFromRow(r: Record<string, unknown>): TaskResult | null {
     costUsd: num(r.cost_usd),
     attempts: num(r.attempts) ?? 0,
     error: code ? { code: code as NonNullable<TaskResult['error']>['code'], message: String(r.error_message ?? '') } : null,
+    ...(num(r.speculative) === 1 ? { speculative: true } : {}),
   };
 }
 
@@ -565,6 +568,7 @@ function toCall(r: Row): CallRecord {
     cold: r.cold === null || r.cold === undefined ? null : num(r.cold) === 1,
     hedge: r.hedge === 'primary' || r.hedge === 'hedge' ? r.hedge : null,
     hedgeLost: r.hedge_lost === null || r.hedge_lost === undefined ? null : num(r.hedge_lost) === 1,
+    speculation: r.speculation === 'kept' || r.speculation === 'discarded' ? r.speculation : null,
   };
 }
 

@@ -214,7 +214,7 @@ export function latestTriageRun(store: Store, ticketId: string): string | null {
 export function callsForTicket(store: Store, runId: string, ticketId: string, t0: number): CallView[] {
   const rows = store
     .prepare(
-      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code, slot_wait_ms, cold, hedge, hedge_lost
+      `SELECT task, model_spec, attempt, started_at, latency_ms, queue_time_ms, provider_total_ms, status, error_code, slot_wait_ms, cold, hedge, hedge_lost, speculation
        FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id`,
     )
     .all(runId, ticketId) as Row[];
@@ -236,6 +236,7 @@ export function callsForTicket(store: Store, runId: string, ticketId: string, t0
       errorCode: str(r.error_code),
       hedge: r.hedge === 'primary' || r.hedge === 'hedge' ? r.hedge : null,
       hedgeLost: r.hedge_lost === null || r.hedge_lost === undefined ? null : num(r.hedge_lost) === 1,
+      ...(r.speculation === 'kept' || r.speculation === 'discarded' ? { speculation: r.speculation } : {}),
     });
   }
   return out;

@@ -420,6 +420,17 @@ export function SettingsEditor() {
         </Section>
         <Section id="assignment" title={SETTINGS_SECTIONS[1].label} description="Which model answers each task. The ticket’s time is bounded by its slowest chain of dependent calls.">
           <Assignment settings={settings} />
+          <div className="set-field">
+            <label>
+              <input type="checkbox" checked={settings.speculate} onChange={(e) => void a.update({ speculate: e.target.checked }, 'speculate')} data-testid="speculate" /> Start dependents on a guessed platform (speculative execution)
+            </label>
+            <div className="set-input-row">
+              <span className="faint small">
+                Product, asset ids and technical details start at once on the platform (and product) the ticket’s keywords suggest; kept when the model’s answer agrees, run again when it does not. The facts are the same either way; a wrong guess costs the discarded calls (marked in the timeline).
+              </span>
+              <SaveNote field="speculate" />
+            </div>
+          </div>
         </Section>
         <Section id="endpoints" title={SETTINGS_SECTIONS[2].label} description="Leave empty for the provider’s own API. Groq’s base URL is the server root; OpenAI’s includes /v1.">
           <TextSetting label="Groq" value={settings.endpoints.groq} placeholder="https://api.groq.com" field="endpoints.groq" envName="GROQ_BASE_URL" overridden={env.has('GROQ_BASE_URL')} onSave={(v) => void a.update({ endpoints: { groq: v } }, 'endpoints.groq')} testId="endpoint-groq" />

@@ -161,6 +161,11 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
             kept
           </span>
         )}
+        {card.result?.speculative && (
+          <span className="tag-reused" data-testid={`speculative-${task}`} title="Started at once on the platform (and product) guessed from the ticket's keywords, before the model answered; the answer agreed, so this is the call a sequential run makes">
+            started early
+          </span>
+        )}
         <StatusPill status={card.status} stopped={card.status === 'pending' && state === 'interrupted'} />
       </header>
       <p className="card-model mono" title={modelSpec ?? undefined} data-testid={`model-${task}`}>

@@ -86,6 +86,16 @@ function Timeline({ ticketId }: { ticketId: string }) {
         <span>
           <i className="sw sw-critical" /> critical path
         </span>
+        {w.rows.some((r) => r.speculative || r.discarded > 0) && (
+          <>
+            <span title="Started at once on a platform/product guessed from keywords; the model's answer agreed, so this is the call a sequential run makes">
+              <i className="sw sw-spec-kept" /> speculative, kept
+            </span>
+            <span title="Started on a guess the model's answer contradicted: cancelled or thrown away, its cost counted, never the fact">
+              <i className="sw sw-discarded" /> discarded
+            </span>
+          </>
+        )}
         {!anySplit && <span className="muted">queue vs model time appears where the provider reports it (Groq)</span>}
       </div>
       <div className="tl-grid">
@@ -112,6 +122,7 @@ function Timeline({ ticketId }: { ticketId: string }) {
                       {' '}hedged
                     </span>
                   )}
+                  {r.discarded > 0 && <span className="tl-attempts" data-testid={`tl-discarded-${r.task}`}> +{r.discarded} discarded</span>}
                 </span>
                 <div className="tl-track">
                   {ticks.map((t) => (
@@ -122,7 +133,7 @@ function Timeline({ ticketId }: { ticketId: string }) {
                   {r.segments.map((s, i) => (
                     <span
                       key={i}
-                      className={`tl-seg seg-${s.kind}${s.band ? ` band-${s.band}` : ''}`}
+                      className={`tl-seg seg-${s.kind}${s.band ? ` band-${s.band}` : ''}${s.speculation ? ` spec-${s.speculation}` : ''}`}
                       style={{ left: pct(s.startMs), width: pct(Math.max(s.endMs - s.startMs, span * 0.003)) }}
                       title={`${r.label}: ${s.title} (${formatMs(s.startMs)} → ${formatMs(s.endMs)})`}
                     />

@@ -84,6 +84,24 @@ describe('timeline of a ticket', () => {
     tasks.platform = { ...tasks.platform, status: 'ok', reused: true, result: result('platform', 0, 300) };
     expect(buildWaterfall(tasks, [], null).rows[0]).toMatchObject({ reused: true, segments: [] });
   });
+  it('marks speculative calls: a kept one is the row\'s call, a discarded one is drawn apart and never counted as an attempt', () => {
+    const tasks = freshTasks();
+    // Product started at 0 on a wrong platform guess (cancelled at 250 ms when the platform answered), then ran again.
+    tasks.product = { ...tasks.product, status: 'ok', result: result('product', 250, 400) };
+    tasks.asset_ids = { ...tasks.asset_ids, status: 'ok', result: { ...result('asset_ids', 0, 120), speculative: true } };
+    const w = buildWaterfall(tasks, [
+      call('product', 1, 0, 250, { speculation: 'discarded', status: 'error', errorCode: 'CANCELLED' }),
+      call('product', 1, 250, 150),
+      call('asset_ids', 1, 0, 120, { speculation: 'kept' }),
+    ], null);
+    const product = w.rows.find((r) => r.task === 'product')!;
+    expect(product.segments.map((s) => [s.kind, s.speculation])).toEqual([['discarded', 'discarded'], ['call', undefined]]);
+    expect(product.segments[0]!.title).toMatch(/cancelled after 250 ms, discarded: the guess was wrong/);
+    expect(product).toMatchObject({ attempts: 1, discarded: 1, speculative: false, startMs: 250 });
+    const assets = w.rows.find((r) => r.task === 'asset_ids')!;
+    expect(assets).toMatchObject({ attempts: 1, discarded: 0, speculative: true, startMs: 0 });
+    expect(assets.segments.every((s) => s.speculation === 'kept' && /^speculative, kept/.test(s.title))).toBe(true);
+  });
   it('picks round ticks', () => {
     expect(niceTicks(930)).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
     expect(niceTicks(3300).at(-1)).toBe(3000);

@@ -6,7 +6,7 @@ import type { CallView } from '../../../../shared/routes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import type { TaskCardState } from '../ticket/ticketStore.ts';
 
-export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'cancelled' | 'running';
+export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'cancelled' | 'running' | 'discarded';
 
 export interface Segment {
   kind: SegmentKind;
@@ -15,6 +15,8 @@ export interface Segment {
   title: string;
   /** The two attempts of a hedged call overlap in time: the original is drawn in the upper half of the row, its duplicate in the lower. */
   band?: 'upper' | 'lower';
+  /** Part of a call started on a guessed platform/product: kept (the guess was right) or discarded. */
+  speculation?: 'kept' | 'discarded';
 }
 
 export interface WaterfallRow {
@@ -34,6 +36,10 @@ export interface WaterfallRow {
   attempts: number;
   /** Hedged calls among the task's attempts (a duplicate sent past the model's p95). */
   hedges: number;
+  /** Calls started on a wrong guess and thrown away (drawn, never the fact). */
+  discarded: number;
+  /** The fact came from a call started on a guessed platform/product that proved right. */
+  speculative: boolean;
   /** The provider reported queue/model time for the final attempt. */
   split: boolean;
 }
@@ -62,13 +68,20 @@ export function attemptSegments(c: CallView): Segment[] {
   const wait = c.slotWaitMs ?? 0;
   const before: Segment[] =
     wait >= MIN_WAIT_MS ? [{ kind: 'wait', startMs: Math.max(0, start - wait), endMs: start, title: `${label} waited ${f(wait)} for a free slot (not part of the call)` }] : [];
+  if (c.speculation === 'discarded') {
+    const how = c.errorCode === 'CANCELLED' ? `cancelled after ${f(lat)}` : `answered in ${f(lat)}`;
+    const call: Segment = { kind: 'discarded', startMs: start, endMs: end, title: `speculative ${label} on a guessed platform/product, ${how}, discarded: the guess was wrong (not the fact)` };
+    return [...before, call].map((s) => ({ ...s, speculation: 'discarded' as const }));
+  }
   const own: Segment[] = c.hedgeLost
     ? [{ kind: 'cancelled', startMs: start, endMs: end, title: `${label} cancelled after ${f(lat)}: the ${c.hedge === 'hedge' ? 'original call' : 'hedged duplicate'} answered first` }]
     : callSegments(c, start, end, lat, label).map((s) =>
         c.hedge === 'primary' ? { ...s, title: `${s.title}; it ran past the model's p95, so a duplicate was sent` } : c.hedge === 'hedge' ? { ...s, title: `${s.title} (sent when the original ran past the model's p95)` } : s,
       );
-  const band = c.hedge === 'hedge' ? 'lower' : c.hedge === 'primary' ? 'upper' : undefined;
-  return [...before, ...own].map((s) => (band ? { ...s, band } : s));
+  const band: Segment['band'] = c.hedge === 'hedge' ? 'lower' : c.hedge === 'primary' ? 'upper' : undefined;
+  const segs: Segment[] = [...before, ...own].map((s) => (band ? { ...s, band } : s));
+  if (c.speculation !== 'kept') return segs;
+  return segs.map((s) => ({ ...s, speculation: 'kept' as const, title: `speculative, kept (started on a guess that proved right): ${s.title}` }));
 }
 
 function callSegments(c: CallView, start: number, end: number, lat: number, label: string): Segment[] {
@@ -108,21 +121,24 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
       }
     }
     for (const s of segments) span = Math.max(span, s.endMs);
-    const final = mine.at(-1);
+    const final = mine.filter((x) => x.speculation !== 'discarded').at(-1);
     return {
       task,
       label: TASKS[task].label,
       model: r ? `${r.provider}:${r.model}` : c.model ? `${c.provider}:${c.model}` : null,
       status: c.status,
-      startMs: segments[0]?.startMs ?? (r && r.status !== 'skipped' ? r.startedMs : null),
+      startMs: segments.find((s) => s.speculation !== 'discarded')?.startMs ?? (r && r.status !== 'skipped' ? r.startedMs : null),
       endMs: r && !c.reused ? (r.status === 'skipped' ? null : r.endedMs) : null,
       segments,
       reused: c.reused,
       latencyMs: r && r.status !== 'skipped' && !c.reused ? r.latencyMs : null,
       slotWaitMs: r && !c.reused && (r.slotWaitMs ?? 0) >= MIN_WAIT_MS ? r.slotWaitMs! : null,
-      // A hedged call's duplicate shares its attempt number: attempts are numbers, hedges apart.
-      attempts: new Set(mine.map((x) => x.attempt)).size || (r?.attempts ?? 0),
+      // A hedged call's duplicate shares its attempt number: attempts are numbers, hedges apart;
+      // calls started on a wrong guess are not attempts of the task.
+      attempts: new Set(mine.filter((x) => x.speculation !== 'discarded').map((x) => x.attempt)).size || (r?.attempts ?? 0),
       hedges: mine.filter((x) => x.hedge === 'hedge').length,
+      discarded: mine.filter((x) => x.speculation === 'discarded').length,
+      speculative: Boolean(r?.speculative) || mine.some((x) => x.speculation === 'kept'),
       split: Boolean(final && final.status === 'ok' && final.queueTimeMs !== null && final.providerTotalMs !== null),
     };
   });
