@@ -99,6 +99,14 @@ results.rateLimits = await (await import('./ratelimit.ts')).benchRateLimits({ qu
 results.hedge = await (await import('./hedge.ts')).benchHedge({ quick });
 // ---- 9. Speculative execution: median ticket vs the slowest single task, hit rate, extra calls ----
 results.speculation = await (await import('./speculation.ts')).benchSpeculation({ quick });
+// ---- 10. Shadow models: production latency with and without 3 shadow models (bench/shadow.ts) ----
+{
+  const { benchShadow, printShadow } = await import('./shadow.ts');
+  console.log('\n10. Shadow models: production latency with and without 3 shadow models (node bench/shadow.ts)');
+  const r = await benchShadow({ quick });
+  printShadow(r);
+  results.shadow = r;
+}
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));

@@ -38,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
   traces: async () => (await import('./commands/traces.ts')).registerTraces,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
+  shadow: async () => (await import('./commands/shadow.ts')).registerShadow,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   spend: async () => (await import('./commands/spend.ts')).registerSpend,
 };

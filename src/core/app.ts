@@ -55,6 +55,8 @@ import { watchSpend } from './spend/watch.ts';
 import { batchNeedsConfirm, singleTicketNeedsConfirm } from './spend/ask.ts';
 import { lifecycleOf, refuseRetired } from './modelLifecycle.ts';
 import { spendRefusal } from './spend/refusal.ts';
+import { createShadowFeature } from './shadow/shadowFeature.ts';
+import type { IntakeEndpoint } from './tickets/httpIntake.ts';
 
 export interface CoreConfig {
   dbPath: string;
@@ -74,6 +76,8 @@ export interface CoreServices extends RouteHandlers {
   readonly interruptedRuns: number;
   /** Imports a ticket file by path (the desktop app's Open dialog). */
   importPath(path: string): Promise<ImportReport>;
+  /** POST /intake/tickets of browser mode (bearer token; tickets triaged and shadowed like pasted ones). */
+  readonly httpIntake: IntakeEndpoint;
   close(): Promise<void>;
 }
 
@@ -215,6 +219,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
         store.setRunTicket(runId, ticketId, ac.signal.aborted || refused ? 'cancelled' : 'done', r.totalMs);
         store.setRunStatus(runId, ac.signal.aborted || refused ? 'interrupted' : 'done');
         emit({ type: 'ticket.done', ticketId, runId, totalMs: r.totalMs });
+        if (!ac.signal.aborted) shadow.afterProduction(runId, ticketId);
       })
       .catch((e: unknown) => {
         if (closed) return;
@@ -234,7 +239,10 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     ...live,
     assignment: currentAssignment,
     concurrency: () => settings.ticketConcurrency,
-    onTicketDone: (ticketId) => emitSummary(ticketId),
+    onTicketDone: (ticketId, runId) => {
+      emitSummary(ticketId);
+      shadow.afterProduction(runId, ticketId);
+    },
     onRunDone: () => emit({ type: 'runs.changed' }),
     estimate: (tickets, count, assignment) => spendEstimate(featureContext, guard, tickets, count, assignment),
     holdBatch: (jobs) => batchNeedsConfirm(jobs),
@@ -364,6 +372,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     closed: () => closed,
     onClose: (fn) => void closers.push(fn),
   };
+  const shadow = createShadowFeature({ store, runtime: () => rt, emit, secrets, env: cfg.env, intake, ctx: featureContext, served: cfg.host !== 'desktop' });
 
   const handlers: { [R in RouteName]: (input: never) => Promise<RouteOutputs[R]> } = {
     'triage.start': async (input: { text: string; title?: string; assign?: string; confirmed?: boolean }) => {
@@ -521,6 +530,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       ...featureContext, intake, guard,
       assignmentOf: (spec) => (spec ? parseAssignment(spec, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment()),
     }),
+    ...shadow.handlers,
   };
 
   async function importPath(path: string): Promise<ImportReport> {
@@ -539,6 +549,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   return {
     interruptedRuns,
     importPath,
+    httpIntake: shadow.httpIntake,
     async request<R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> {
       const schema = routeInputs[route];
       if (!schema) return { ok: false, error: { code: 'BAD_INPUT', message: `unknown route ${String(route)}` } };
@@ -561,6 +572,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       for (const fn of closers) await fn();
       watcher?.close();
       intake.close();
+      shadow.close();
       for (const ac of inFlight.values()) ac.abort();
       for (const ac of compares.values()) ac.abort();
       // Let cancelled calls record themselves (briefly), then stop writing.

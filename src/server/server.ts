@@ -11,6 +11,7 @@ import { AppError, type ErrorCode, type Result } from '../shared/errors.ts';
 import { CSP } from '../shared/csp.ts';
 import { isRouteName, type AppEvent, type RouteHandlers } from '../shared/routes.ts';
 import { lookupStatic } from './staticFiles.ts';
+import { INTAKE_PATH, serveIntake, type IntakeEndpoint } from './intakeEndpoint.ts';
 
 /** Largest accepted request body. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -28,6 +29,8 @@ export interface ServerOptions {
   host?: string;
   /** SSE heartbeat period, ms. */
   heartbeatMs?: number;
+  /** The HTTP ticket intake (POST /intake/tickets, bearer token); absent: no such endpoint. */
+  intake?: IntakeEndpoint;
 }
 
 export interface RunningServer {
@@ -53,7 +56,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cross-origin-resource-policy': 'same-origin',
 };
 
-function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
@@ -65,14 +68,14 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extra: Rec
   res.end(text);
 }
 
-function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, extra?: Record<string, string>): void {
+export function sendError(res: ServerResponse, status: number, code: ErrorCode, message: string, extra?: Record<string, string>): void {
   const body: Result<never> = { ok: false, error: { code, message } };
   sendJson(res, status, body, extra);
 }
 
 type BodyRead = { kind: 'ok'; body: Buffer } | { kind: 'too-large' } | { kind: 'aborted' };
 
-function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     const chunks: Buffer[] = [];
@@ -219,6 +222,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Webhooks come from servers (often through a proxy, so under another Host): the intake route
+    // has its own bearer token instead of the window's start token and Host/Origin checks.
+    if (opts.intake && (req.url === INTAKE_PATH || req.url?.startsWith(`${INTAKE_PATH}?`))) return serveIntake(req, res, opts.intake);
     // DNS rebinding: a foreign name resolving to 127.0.0.1 still carries its own Host header.
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts().includes(hostHeader)) {

@@ -8,6 +8,7 @@ import { experimentRouteInputs, type ExperimentRouteOutputs } from './routes/exp
 import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoutes.ts';
 import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
+import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -99,6 +100,7 @@ export const routeInputs = {
   ...reviewRouteInputs,
   ...traceViewRouteInputs,
   ...spendRouteInputs,
+  ...shadowRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -280,7 +282,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
@@ -341,7 +343,9 @@ export type AppEvent =
   /** An experiment running in the workbench (src/shared/routes/experimentRoutes.ts). */
   | import('./routes/experimentRoutes.ts').ExperimentEvent
   /** Spend and batches (src/shared/routes/spendRoutes.ts). */
-  | import('./routes/spendRoutes.ts').SpendEvent;
+  | import('./routes/spendRoutes.ts').SpendEvent
+  /** Shadow answers landed or the shadow set changed (src/shared/routes/shadowRoutes.ts). */
+  | import('./routes/shadowRoutes.ts').ShadowEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

@@ -81,7 +81,9 @@ export function registerReport(program: Command): void {
             if (!models.includes(assignment[t])) throw new AppError('BAD_INPUT', `--assign: ${assignment[t]} (${t}) was not run in ${run.id} (models: ${models.join(', ')})`);
           }
         }
-        const report = buildReport(data, { baseline, assignment, floors, minSuccessRate: minSuccess, lifecycle: planLifecycle(models, localDay(new Date())) });
+        // A shadow run is measured against production, task by task, unless --baseline says otherwise.
+        const baselineByTask = o.baseline ? null : (data.run.baseline_by_task ?? null);
+        const report = buildReport(data, { baseline, baselineByTask, assignment, floors, minSuccessRate: minSuccess, lifecycle: planLifecycle(models, localDay(new Date())) });
         let text: string;
         let note = '';
         if (o.format === 'html') {

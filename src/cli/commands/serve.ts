@@ -30,7 +30,7 @@ export function registerServe(program: Command): void {
         secretStore: cliSecretStore(),
         demoSpeed: env.CASEBENCH_DEMO_SPEED ? Number(env.CASEBENCH_DEMO_SPEED) : undefined,
       });
-      const server = await startServer({ handlers: core, staticDir: o.static, port: o.port });
+      const server = await startServer({ handlers: core, staticDir: o.static, port: o.port, intake: core.httpIntake });
       process.stdout.write(`${listeningLine(server.url)}\n`);
       if (core.interruptedRuns) process.stderr.write(`casebench: ${core.interruptedRuns} run(s) from an earlier session were unfinished and are marked interrupted\n`);
       // A fault in work that runs outside any request (a write on a full disk) must not end the

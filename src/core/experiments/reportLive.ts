@@ -13,7 +13,7 @@ import { buildReport, type Report, type ReportData } from '../metrics/report.ts'
 import { parseModelSpec } from '../models.ts';
 import { planLifecycle } from '../modelLifecycle.ts';
 import { localDay } from '../spend/day.ts';
-import { loadLatencyPoints, loadReportData } from '../store/reportQueries.ts';
+import { callsOf, loadLatencyPoints, loadReportData } from '../store/reportQueries.ts';
 import type { Store } from '../store/store.ts';
 
 type Row = Record<string, unknown>;
@@ -89,7 +89,9 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
           assignment[t] = m;
         }
       }
-      return buildReport(data, { baseline, assignment, floors, minSuccessRate: o.minSuccessRate ?? 0, lifecycle: planLifecycle(data.run.models, localDay(new Date())) });
+      // A shadow run is measured against production, task by task, unless another baseline is asked for.
+      const baselineByTask = o.baseline ? null : (data.run.baseline_by_task ?? null);
+      return buildReport(data, { baseline, baselineByTask, assignment, floors, minSuccessRate: o.minSuccessRate ?? 0, lifecycle: planLifecycle(data.run.models, localDay(new Date())) });
     },
 
     cellTickets(q) {
@@ -97,7 +99,7 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
       if (!run) throw new AppError('BAD_INPUT', `no run ${q.runId}`);
       const data = dataFor(q.runId);
       const model = canon(q.model, 'model');
-      const baseline = baselineOf(data, q.baseline);
+      const baseline = q.baseline ? baselineOf(data, q.baseline) : (data.run.baseline_by_task?.[q.task] ?? baselineOf(data, undefined));
       const rows = store
         .prepare(
           'SELECT r.ticket_id, r.model_spec, r.status, r.value, r.attempts, r.error_code, r.error_message, r.latency_ms, r.cost_usd FROM results r WHERE r.run_id = ? AND r.task = ? AND r.model_spec IN (?, ?)',
@@ -121,8 +123,9 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
       }
       // Latency of the successful call (the report's latency columns are over calls, not results).
       const callLatency = new Map<string, number>();
+      const src = callsOf(run);
       for (const c of store
-        .prepare("SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM calls WHERE run_id = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded' GROUP BY ticket_id")
+        .prepare(`SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM ${src.from} WHERE ${src.run} = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded' GROUP BY ticket_id`)
         .all(q.runId, q.task, model) as Row[]) {
         callLatency.set(String(c.ticket_id), num(c.ms)!);
       }

@@ -9,7 +9,7 @@ import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, 
 import { quantileSorted, sortedSample } from './quantiles.ts';
 import type { ExperimentModelTaskStats, ExperimentReportRunInfo } from '../../shared/routes/experimentRoutes.ts';
 import {
-  belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend, uniformAssignment,
+  belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend,
   type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
 } from './planner.ts';
 
@@ -82,6 +82,11 @@ export interface ReportOptions {
   /** Lifecycle of the run's models (modelLifecycle.planLifecycle): retired ones are never recommended, deprecated ones flagged. */
   lifecycle?: Readonly<Record<string, PlanLifecycle>>;
   baseline: string;
+  /**
+   * A baseline per task, overriding `baseline` where given: a shadow run is measured against
+   * production, whose model may differ by task (its baseline plan is production's assignment).
+   */
+  baselineByTask?: Partial<Record<TaskId, string>> | null;
   /** The assignment to evaluate (`--assign`), or null. */
   assignment: PlanAssignment | null;
   floors: Floors;
@@ -129,6 +134,8 @@ export interface PlanReport {
 export interface Report {
   run: ReportRunInfo;
   baseline: string;
+  /** Present when the baseline differs by task (a shadow run: production's model per task). */
+  baseline_by_task?: Record<TaskId, string>;
   bootstrap: { resamples: number; seed: number; confidence: number };
   /** Whether any ticket of the run carries gold labels (accuracy is then shown). */
   has_labels: boolean;
@@ -172,7 +179,9 @@ interface Acc {
 /** Builds the report from a run's rows. Failed calls are counted in every rate they belong to, never dropped. */
 export function buildReport(data: ReportData, o: ReportOptions): Report {
   const boot = { resamples: o.bootstrap?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, seed: o.bootstrap?.seed ?? BOOTSTRAP_DEFAULTS.seed, confidence: o.bootstrap?.confidence ?? BOOTSTRAP_DEFAULTS.confidence };
-  const models = [o.baseline, ...data.run.models.filter((m) => m !== o.baseline)];
+  const baseOf = (task: TaskId): string => o.baselineByTask?.[task] ?? o.baseline;
+  const baselines = [...new Set([o.baseline, ...TASK_IDS.map(baseOf)])];
+  const models = [...baselines, ...data.run.models.filter((m) => !baselines.includes(m))];
   const acc = new Map<string, Acc>();
   const get = (task: TaskId, model: string): Acc => {
     const k = cellKey(task, model);
@@ -222,13 +231,14 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
   const tasks = {} as Record<TaskId, Record<string, ModelTaskStats>>;
   for (const task of TASK_IDS) {
     tasks[task] = {};
-    const base = get(task, o.baseline);
+    const baseline = baseOf(task);
+    const base = get(task, baseline);
     const baseSorted = sortedSample(base.latencies);
     const baseMedian = quantileSorted(baseSorted, 0.5);
     const baseCost = base.unpriced > 0 || base.costed === 0 ? null : (base.cost / base.costed) * 1000;
     for (const model of models) {
       const a = get(task, model);
-      const sorted = model === o.baseline ? baseSorted : sortedSample(a.latencies);
+      const sorted = model === baseline ? baseSorted : sortedSample(a.latencies);
       const median = quantileSorted(sorted, 0.5);
       const attempted = a.ok + a.failed;
       // Agreement: tickets where both calls succeeded; κ over the same pairs.
@@ -236,7 +246,7 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
       let agreementCi: [number, number] | null = null;
       let kappa: number | null = null;
       let compared = 0;
-      if (model !== o.baseline) {
+      if (model !== baseline) {
         const xs: string[] = [];
         const ys: string[] = [];
         for (const [ticket, key] of a.keys) {
@@ -292,12 +302,13 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
   return {
     run: data.run,
     baseline: o.baseline,
+    ...(o.baselineByTask ? { baseline_by_task: Object.fromEntries(TASK_IDS.map((t) => [t, baseOf(t)])) as Record<TaskId, string> } : {}),
     bootstrap: boot,
     has_labels: data.labels.size > 0,
     latency_basis: { span: 'request sent → answer received', cold_calls_excluded: coldExcluded },
     tasks,
     reviews: data.reviews,
-    plan: buildPlan(tasks, data, perTicket, o, models),
+    plan: buildPlan(tasks, data, perTicket, o, models, Object.fromEntries(TASK_IDS.map((t) => [t, baseOf(t)])) as PlanAssignment),
     speculation: data.speculation ?? null,
   };
 }
@@ -308,6 +319,7 @@ function buildPlan(
   perTicket: Map<string, TicketLatencies>,
   o: ReportOptions,
   models: string[],
+  baselinePlan: PlanAssignment,
 ): PlanReport {
   const table = {} as Record<TaskId, Record<string, PlanCell>>;
   const source = {} as Record<TaskId, 'agreement' | 'review' | 'mixed'>;
@@ -319,7 +331,7 @@ function buildPlan(
       const review = data.reviews[t]?.[m];
       kinds.add(review ? 'review' : 'agreement');
       // The baseline agrees with itself by definition; a review score, when there is one, wins.
-      const quality = review ? review.score : m === o.baseline ? 1 : s.agreement_rate;
+      const quality = review ? review.score : m === baselinePlan[t] ? 1 : s.agreement_rate;
       table[t][m] = { medianMs: s.median_ms, quality, costPer1kUsd: s.cost_per_1k_usd, successRate: s.success_rate };
     }
     source[t] = kinds.size > 1 ? 'mixed' : kinds.has('review') ? 'review' : 'agreement';
@@ -328,7 +340,7 @@ function buildPlan(
   const lifecycle = o.lifecycle ?? {};
   const retired = new Set(Object.entries(lifecycle).filter(([, l]) => l.status === 'retired').map(([m]) => m));
   const opts = { minSuccessRate: o.minSuccessRate ?? 0, exclude: retired };
-  const baseMedian = planMedianMs(uniformAssignment(o.baseline), planTable);
+  const baseMedian = planMedianMs(baselinePlan, planTable);
   const entry = (a: PlanAssignment): PlanEntry => {
     const median = planMedianMs(a, planTable);
     const p95 = planTicketQuantile(a, perTicket.values(), 0.95);
@@ -349,7 +361,7 @@ function buildPlan(
     min_success_rate: opts.minSuccessRate,
     quality_source: source,
     assignment: o.assignment ? entry(o.assignment) : null,
-    baseline: entry(uniformAssignment(o.baseline)),
+    baseline: entry(baselinePlan),
     recommended: rec.ok ? entry(rec.plan.assignment) : null,
     recommended_reason: rec.ok ? null : rec.reason,
     model_lifecycle: Object.fromEntries(models.filter((m) => lifecycle[m]).map((m) => [m, { ...lifecycle[m]! }])),

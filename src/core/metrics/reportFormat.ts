@@ -11,6 +11,11 @@ const times = (x: number | null): string => (x === null ? DASH : `${x.toFixed(2)
 const num = (x: number | null, d = 2): string => (x === null ? DASH : x.toFixed(d));
 
 /** "$1.28", "$0.0012"; "price unknown" when a price is missing (never $0). */
+/** The model a task is compared against: production's per task in a shadow run, else the baseline. */
+const baselineOf = (r: Report, task: TaskId): string => r.baseline_by_task?.[task] ?? r.baseline;
+const baselineText = (r: Report): string =>
+  r.baseline_by_task ? `production (${TASK_IDS.map((t) => `${t} \`${r.baseline_by_task![t]}\``).join(', ')})` : `\`${r.baseline}\``;
+
 export function formatUsd(x: number | null, unknown = false): string {
   if (unknown) return 'price unknown';
   if (x === null) return DASH;
@@ -42,7 +47,7 @@ export function renderMarkdown(r: Report): string {
   const run = r.run;
   out.push(`# casebench report: ${run.id}`, '');
   out.push(
-    `${run.kind} \`${run.id}\` · ${run.tickets.toLocaleString('en-US')} tickets · ${run.models.length} models · baseline \`${r.baseline}\`` +
+    `${run.kind} \`${run.id}\` · ${run.tickets.toLocaleString('en-US')} tickets · ${run.models.length} models · baseline ${baselineText(r)}` +
       (run.upstream ? ` · upstream: ${run.upstream === 'baseline' ? "the baseline's platform/product" : 'own results'}` : '') +
       ` · status ${run.status} · started ${run.created_at}`,
     '',
@@ -77,8 +82,10 @@ export function renderMarkdown(r: Report): string {
     const failures: string[] = [];
     const skipped: string[] = [];
     for (const [model, s] of Object.entries(stats)) {
+      // A shadow run's models each answer only the tasks they shadow (or produce): no empty rows.
+      if (r.baseline_by_task && s.n === 0 && s.n_skipped === 0) continue;
       if (s.price_unknown) unknownPriceModels.add(model);
-      const isBase = model === r.baseline;
+      const isBase = model === baselineOf(r, task);
       out.push(
         row([
           `\`${model}\`${isBase ? ' (baseline)' : ''}`,
@@ -172,7 +179,7 @@ export function renderCsv(r: Report): string {
   for (const task of TASK_IDS as readonly TaskId[]) {
     for (const [model, s] of Object.entries(r.tasks[task])) {
       rows.push([
-        task, model, model === r.baseline, s.n, s.agreement_rate, s.agreement_ci95?.[0] ?? null, s.agreement_ci95?.[1] ?? null,
+        task, model, model === baselineOf(r, task), s.n, s.agreement_rate, s.agreement_ci95?.[0] ?? null, s.agreement_ci95?.[1] ?? null,
         s.n_compared, s.kappa, s.accuracy, s.n_labelled, s.first_try_success_rate, s.success_rate, s.n_failed, s.n_skipped,
         s.calls, s.median_ms, s.median_ms_ci95?.[0] ?? null, s.median_ms_ci95?.[1] ?? null, s.p95_ms, s.p99_ms, s.speedup,
         s.cost_per_1k_usd, s.cost_ratio, s.price_unknown ? 'price unknown' : '',

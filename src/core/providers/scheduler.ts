@@ -33,6 +33,9 @@ export interface SchedulerState {
   heldUntil: number | null;
   /** Clock reading when the last call now backing off will retry; null when none is. */
   retryingUntil: number | null;
+  /** Low-priority (shadow) calls in flight and waiting; `inFlight`/`queued` include them. */
+  lowInFlight?: number;
+  lowQueued?: number;
 }
 
 export interface SchedulerOptions {
@@ -78,7 +81,17 @@ export interface RunOptions<T = unknown> {
   onAttempt?: (a: AttemptOutcome) => void;
   /** Reads the rate-limit headers and usage of a successful attempt (failed ones carry theirs). */
   observe?: (value: T) => AttemptObservation | null;
+  /**
+   * 'low': a call nobody waits for (a shadow model). It has its own lane beside the concurrency
+   * limit: it goes only while no normal call is queued, leaves a quarter of the limit and the last
+   * LOW_RESERVE_CALLS of a rate-limit window free, and never counts against a normal call's slot —
+   * so a normal call never waits for a low one.
+   */
+  priority?: 'normal' | 'low';
 }
+
+/** Requests (and calls' worth of tokens) of a provider's window that low-priority calls leave to normal ones. */
+export const LOW_RESERVE_CALLS = 2;
 
 interface Waiter {
   /** Called with the attempt's dispatch number. */
@@ -158,8 +171,12 @@ export class ProviderScheduler {
   readonly #random: () => number;
 
   #limit: number;
+  /** Normal calls in flight (what the concurrency limit counts). */
   #inFlight = 0;
   #queue: Waiter[] = [];
+  /** Low-priority calls: their own count and queue, served only when no normal call waits. */
+  #lowInFlight = 0;
+  #lowQueue: Waiter[] = [];
   /** Bumped at each halving; attempts dispatched before it report the same overload. */
   #epoch = 0;
   /** Attempts dispatched so far; readings count what was dispatched after them. */
@@ -198,8 +215,10 @@ export class ProviderScheduler {
     const ends = [...this.#backoffEnds.values()];
     const held = this.#heldUntil(this.#now());
     return {
-      inFlight: this.#inFlight,
-      queued: this.#queue.length,
+      inFlight: this.#inFlight + this.#lowInFlight,
+      queued: this.#queue.length + this.#lowQueue.length,
+      lowInFlight: this.#lowInFlight,
+      lowQueued: this.#lowQueue.length,
       concurrencyLimit: this.#limit,
       cooling: held !== null,
       heldUntil: held,
@@ -222,6 +241,7 @@ export class ProviderScheduler {
     opts: RunOptions<T>,
   ): Promise<{ value: T; attempts: number }> {
     const caller = opts.signal;
+    const low = opts.priority === 'low';
     let firstStart: number | null = null;
     let otherFailures = 0;
     let rateLimited = 0;
@@ -230,7 +250,7 @@ export class ProviderScheduler {
       let seq: number;
       try {
         // Retries go to the front: a ticket half done should not wait behind a whole batch.
-        seq = await this.#acquire(caller, n > 1);
+        seq = await this.#acquire(caller, n > 1, low);
       } catch (e) {
         throw annotate(e instanceof ProviderError ? e : cancelled(), n - 1);
       }
@@ -257,7 +277,7 @@ export class ProviderScheduler {
         }
         this.#observe(seen?.rateLimit ?? null, seq, seen?.tokens ?? null);
         this.#onSuccess();
-        this.#release();
+        this.#release(low);
         this.#report(opts, { attempt: n, ok: true, error: null, startedAt, durationMs, queuedMs, nextDelayMs: null });
         return { value: value as T, attempts: n };
       }
@@ -265,7 +285,7 @@ export class ProviderScheduler {
       this.#observe(error.rateLimit, seq, null);
       const is429 = error.code === 'RATE_LIMITED' && error.status === 429;
       if (is429) this.#on429(epoch, error);
-      this.#release();
+      this.#release(low);
       if (is429 && error.retryable) rateLimited++;
       else if (error.code !== 'CANCELLED') otherFailures++;
       const plan = this.#planRetry(error, { n, rateLimited, otherFailures, elapsedMs: this.#now() - firstStart });
@@ -315,7 +335,7 @@ export class ProviderScheduler {
     const epoch = this.#epoch;
     const end = (): void => {
       this.#open.delete(seq);
-      this.#release();
+      this.#release(false);
     };
     return this.#attemptWithTimeout((s) => attempt(s), 1, { signal: opts.signal, timeoutMs: opts.timeoutMs }, 0).then(
       (v) => {
@@ -492,7 +512,7 @@ export class ProviderScheduler {
    * minus the calls (their mean tokens) sent since. Null when calls may go — also when the reset
    * is further away than the retry-after cap, so the server's refusal says so clearly.
    */
-  #heldUntil(t: number): number | null {
+  #heldUntil(t: number, reserve = 0): number | null {
     let until: number | null = null;
     // Sent since the reading, plus those sent before it still in flight: on a busy client a
     // request can reach the server after a later one, uncounted by the later one's reading.
@@ -502,19 +522,20 @@ export class ProviderScheduler {
       return this.#dispatched - seq + older;
     };
     const r = this.#requests;
-    if (r !== null && t < r.resetAt && r.remaining - since(r.seq) < 1) until = r.resetAt;
+    if (r !== null && t < r.resetAt && r.remaining - since(r.seq) < 1 + reserve) until = r.resetAt;
     const k = this.#tokens;
     if (k !== null && t < k.resetAt) {
       const need = this.#tokensPerCall ?? 1;
-      if (k.remaining - since(k.seq) * need < need) until = Math.max(until ?? 0, k.resetAt);
+      if (k.remaining - since(k.seq) * need < need * (1 + reserve)) until = Math.max(until ?? 0, k.resetAt);
     }
     return until !== null && until - t <= this.#retryAfterCap ? until : null;
   }
 
-  #acquire(signal: AbortSignal | undefined, front: boolean): Promise<number> {
+  #acquire(signal: AbortSignal | undefined, front: boolean, low: boolean): Promise<number> {
     if (signal?.aborted) return Promise.reject(cancelled());
-    if (this.#queue.length === 0) {
-      const seq = this.#tryTake();
+    const queue = low ? this.#lowQueue : this.#queue;
+    if (this.#queue.length === 0 && queue.length === 0) {
+      const seq = this.#tryTake(low);
       if (seq > 0) {
         this.#emit();
         return Promise.resolve(seq);
@@ -522,8 +543,8 @@ export class ProviderScheduler {
     }
     return new Promise<number>((resolve, reject) => {
       const onAbort = (): void => {
-        const i = this.#queue.indexOf(waiter);
-        if (i >= 0) this.#queue.splice(i, 1);
+        const i = queue.indexOf(waiter);
+        if (i >= 0) queue.splice(i, 1);
         this.#cancelIdleWake();
         this.#emit();
         reject(cancelled());
@@ -534,15 +555,16 @@ export class ProviderScheduler {
         detach: () => signal?.removeEventListener('abort', onAbort),
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (front) this.#queue.unshift(waiter);
-      else this.#queue.push(waiter);
+      if (front) queue.unshift(waiter);
+      else queue.push(waiter);
       this.#emit();
       this.#pump();
     });
   }
 
-  #release(): void {
-    this.#inFlight--;
+  #release(low: boolean): void {
+    if (low) this.#lowInFlight--;
+    else this.#inFlight--;
     this.#pump();
     this.#emit();
   }
@@ -551,10 +573,17 @@ export class ProviderScheduler {
    * Takes a slot if the limit, the rate-limit readings and the rpm bucket allow, and returns the
    * attempt's dispatch number; else schedules a wake-up and returns 0.
    */
-  #tryTake(): number {
-    if (this.#inFlight >= this.#limit) return 0;
+  #tryTake(low = false): number {
+    if (low) {
+      // A low call goes only while no normal call waits, and leaves a quarter of the limit free.
+      // It never holds a normal call's slot: normal calls count only each other (above), so one
+      // arriving while low calls are in flight goes at once, borrowing their slots.
+      if (this.#queue.length > 0) return 0;
+      const reserve = Math.floor(this.#limit / 4);
+      if (this.#inFlight + this.#lowInFlight >= this.#limit - reserve) return 0;
+    } else if (this.#inFlight >= this.#limit) return 0;
     const t = this.#now();
-    const held = this.#heldUntil(t);
+    const held = this.#heldUntil(t, low ? LOW_RESERVE_CALLS : 0);
     if (held !== null) {
       this.#wakeIn(held - t);
       return 0;
@@ -566,7 +595,8 @@ export class ProviderScheduler {
         return 0;
       }
     }
-    this.#inFlight++;
+    if (low) this.#lowInFlight++;
+    else this.#inFlight++;
     this.#open.add(++this.#dispatched);
     return this.#dispatched;
   }
@@ -577,6 +607,15 @@ export class ProviderScheduler {
       const seq = this.#tryTake();
       if (seq === 0) break;
       const w = this.#queue.shift() as Waiter;
+      w.detach();
+      w.resolve(seq);
+      changed = true;
+    }
+    // Low-priority calls only once no normal call is waiting.
+    while (this.#queue.length === 0 && this.#lowQueue.length > 0) {
+      const seq = this.#tryTake(true);
+      if (seq === 0) break;
+      const w = this.#lowQueue.shift() as Waiter;
       w.detach();
       w.resolve(seq);
       changed = true;
@@ -605,7 +644,7 @@ export class ProviderScheduler {
 
   // A pending wake-up with nobody waiting would only keep the process alive.
   #cancelIdleWake(): void {
-    if (this.#queue.length > 0 || this.#wakeCtl === null) return;
+    if (this.#queue.length > 0 || this.#lowQueue.length > 0 || this.#wakeCtl === null) return;
     this.#wakeCtl.abort();
     this.#wakeCtl = null;
     this.#wakeAt = null;

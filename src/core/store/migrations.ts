@@ -428,6 +428,31 @@ DELETE FROM tickets WHERE substr(source, 1, 7) = 'import:'
   },
   MIGRATION_12_HEDGE,
   SPECULATION_MIGRATION,
+  {
+    version: 14,
+    name: 'shadow models: production answers a live shadow experiment is measured against',
+    sql: `
+-- A shadow run (runs.kind = 'shadow') is a live experiment: candidate models answer every incoming
+-- ticket beside production. Production's answers are copied into it as results (the report compares
+-- against them), but their calls stay recorded once, in the production run — a copy would count
+-- their spend twice. This says which production run answered which task of a shadow run's ticket.
+CREATE TABLE shadow_baseline (
+  run_id TEXT NOT NULL,          -- the shadow run
+  ticket_id TEXT NOT NULL,
+  task TEXT NOT NULL,
+  model_spec TEXT NOT NULL,      -- production's model for the task
+  source_run_id TEXT NOT NULL,   -- the production run whose calls answered it
+  PRIMARY KEY (run_id, ticket_id, task)
+);
+-- Every call a run's report counts, by in_run: its own calls, and for a shadow run also the
+-- production calls it is measured against (read in place, never copied).
+CREATE VIEW run_calls AS
+  SELECT calls.*, calls.run_id AS in_run FROM calls
+  UNION ALL
+  SELECT c.*, b.run_id AS in_run FROM shadow_baseline b
+    JOIN calls c ON c.run_id = b.source_run_id AND c.ticket_id = b.ticket_id AND c.task = b.task AND c.model_spec = b.model_spec;
+`,
+  },
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

@@ -2,7 +2,7 @@
 // plus labels and attempt counts. Kept here (not in Store) so the report's SQL lives in one file.
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
-import { isTaskId, TASK_IDS } from '../../shared/tasks.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
 import { reviewScores as reviewSummaries } from '../review/results.ts';
@@ -24,6 +24,22 @@ export function findReportRun(store: Store, runId?: string): RunRow {
   const exp = runs.find((r) => r.kind === 'experiment');
   if (!exp) throw new AppError('BAD_INPUT', `${store.path} holds no experiment: run \`casebench experiment\` first, or pick a run with --run ID`);
   return exp;
+}
+
+/**
+ * Where a run's calls are read from: its own rows of `calls`, or for a shadow run the view that
+ * adds the production calls it is measured against (recorded once, in the production run).
+ */
+export function callsOf(run: Pick<RunRow, 'kind'>): { from: string; run: string } {
+  return run.kind === 'shadow' ? { from: 'run_calls', run: 'in_run' } : { from: 'calls', run: 'run_id' };
+}
+
+/** Production's model per task, for a run measured against production (a shadow run); else null. */
+export function baselineByTask(run: Pick<RunRow, 'config'>): Record<TaskId, string> | null {
+  const b = run.config?.baselineByTask;
+  if (!b || typeof b !== 'object') return null;
+  const m = b as Record<string, unknown>;
+  return TASK_IDS.every((t) => typeof m[t] === 'string') ? (Object.fromEntries(TASK_IDS.map((t) => [t, m[t]])) as Record<TaskId, string>) : null;
 }
 
 /** The models a run recorded, in its own order (an experiment's config, else first appearance in results). */
@@ -72,10 +88,11 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     });
   }
   const okCalls: ReportOkCall[] = [];
+  const src = callsOf(run);
   const callRows = store
     // No ORDER BY: it costs a temporary B-tree, and the index walk is already deterministic.
     // Discarded speculative calls (a wrong guess) are no answer of the task: in no statistic.
-    .prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'")
+    .prepare(`SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`)
     .all(run.id) as Row[];
   for (const c of callRows) {
     const task = String(c.task);
@@ -83,7 +100,7 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd), cold: num(c.cold) === 1 });
   }
   const callCounts = new Map<string, number>();
-  for (const c of store.prepare("SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? AND speculation IS NOT 'discarded' GROUP BY task, model_spec").all(run.id) as Row[]) {
+  for (const c of store.prepare(`SELECT task, model_spec, count(*) AS n FROM ${src.from} WHERE ${src.run} = ? AND speculation IS NOT 'discarded' GROUP BY task, model_spec`).all(run.id) as Row[]) {
     callCounts.set(`${String(c.task)}\u0000${String(c.model_spec)}`, num(c.n) ?? 0);
   }
   const labels = new Map<string, NonNullable<TicketInput['labels']>>();
@@ -110,6 +127,7 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
     baseline: typeof cfg.baseline === 'string' ? cfg.baseline : null,
     upstream: typeof cfg.upstream === 'string' ? cfg.upstream : null,
     tickets,
+    ...(run.kind === 'shadow' ? { baseline_by_task: baselineByTask(run) } : {}),
   };
   const spec = store
     .prepare(
@@ -130,8 +148,9 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
  * lead back to them, and the prompt length in input tokens.
  */
 export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
+  const src = callsOf(store.getRun(runId) ?? { kind: 'run' });
   const rows = store
-    .prepare("SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'")
+    .prepare(`SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`)
     .all(runId) as Row[];
   // Cold calls are left out where the same task and model have warm ones, as in the report.
   const warm = new Set<string>();
@@ -151,7 +170,8 @@ export function loadTicketLanes(store: Store, run: RunRow, ticketId: string): Wa
   const rows = store
     .prepare('SELECT task, model_spec, status, started_ms, ended_ms, attempts, error_code FROM results WHERE run_id = ? AND ticket_id = ?')
     .all(run.id, ticketId) as Row[];
-  const calls = store.prepare('SELECT id, task, model_spec FROM calls WHERE run_id = ? AND ticket_id = ? ORDER BY id').all(run.id, ticketId) as Row[];
+  const src = callsOf(run);
+  const calls = store.prepare(`SELECT id, task, model_spec FROM ${src.from} WHERE ${src.run} = ? AND ticket_id = ? ORDER BY id`).all(run.id, ticketId) as Row[];
   const callIds = new Map<string, number[]>();
   for (const c of calls) {
     const k = `${String(c.task)}\u0000${String(c.model_spec)}`;

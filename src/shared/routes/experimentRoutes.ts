@@ -269,11 +269,15 @@ export interface ExperimentReportRunInfo {
   baseline: string | null;
   upstream: string | null;
   tickets: number;
+  /** A shadow run: production's model per task, each task's baseline. */
+  baseline_by_task?: Record<TaskId, string> | null;
 }
 
 export interface ExperimentReport {
   run: ExperimentReportRunInfo;
   baseline: string;
+  /** Present when each task has its own baseline (a shadow run: production's model per task). */
+  baseline_by_task?: Record<TaskId, string>;
   bootstrap: { resamples: number; seed: number; confidence: number };
   has_labels: boolean;
   /** What latency measures: each successful call, request sent → answer received; cold calls left out (how many). */

@@ -21,11 +21,13 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
   const section = useS('experiments', (s) => s.sections[runId] ?? null);
   const drillCount = useS('experiments', (s) => s.drills[runId]?.data?.total ?? null);
   const a = stores.experiments.getState().actions;
+  const shadow = run.kind === 'shadow';
   useEffect(() => {
-    void stores.experiments.getState().actions.loadStatus(runId);
-  }, [runId, stores]);
+    // A shadow run has no batch to stop or resume: it grows as tickets arrive.
+    if (!shadow) void stores.experiments.getState().actions.loadStatus(runId);
+  }, [runId, stores, shadow]);
   // A running experiment opens on its progress; a finished one on its report.
-  const shown: ExperimentSection = section ?? (live?.active || run.status === 'running' ? 'overview' : 'report');
+  const shown: ExperimentSection = section ?? (!shadow && (live?.active || run.status === 'running') ? 'overview' : 'report');
   // A run another process is recording (`casebench experiment`) shows as running without Stop or Resume.
   const canResume = live !== null && !live.active && (live.state === 'interrupted' || live.state === 'incomplete' || live.state === 'failed');
   const title = live?.label ?? run.label ?? run.id;
@@ -37,8 +39,8 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
             {title}
           </h2>
           <p className="eh-sub">
-            Experiment · {live ? <StateTag state={live.state} /> : run.status} · {run.tickets.toLocaleString('en-US')} tickets × {run.models.length} models · baseline{' '}
-            <span className="mono">{live?.baseline ?? run.baseline}</span>
+            {shadow ? 'Shadow models · live, grows as tickets arrive' : 'Experiment'} · {live ? <StateTag state={live.state} /> : run.status} · {run.tickets.toLocaleString('en-US')} tickets × {run.models.length} models ·{' '}
+            {shadow ? 'baseline: production per task' : <>baseline <span className="mono">{live?.baseline ?? run.baseline}</span></>}
             {live ? ` · upstream ${live.upstream}` : ''} · <span className="mono faint">{runId}</span>
           </p>
         </div>

@@ -8,7 +8,7 @@ import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import './experiments.css';
 
-const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported' };
+const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported', shadow: 'shadow (live)' };
 
 export function runTitle(r: RunInfo): string {
   return r.label ?? r.id;

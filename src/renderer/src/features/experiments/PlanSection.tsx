@@ -9,13 +9,13 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { ModelName, ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { DEFAULT_FLOOR } from './experimentsStore.ts';
-import { ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
+import { baselineFor, ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
 
 /** The quality the planner uses for a model on a task: the review score where reviewed, else agreement (the baseline agrees with itself). */
 function quality(report: ExperimentReport, task: TaskId, model: string): number | null {
   const review = report.reviews[task]?.[model];
   if (review) return review.score;
-  return model === report.baseline ? 1 : (report.tasks[task][model]?.agreement_rate ?? null);
+  return model === baselineFor(report, task) ? 1 : (report.tasks[task][model]?.agreement_rate ?? null);
 }
 
 const sameAssignment = (a: ExperimentAssignment | null | undefined, b: ExperimentAssignment | null | undefined): boolean =>
@@ -144,7 +144,7 @@ export function PlanSection({ runId }: { runId: string }) {
             <Icon name="check" /> {rec && inSettings(rec.assignment) ? 'In Settings' : 'Use this assignment'}
           </button>
         </EntryCard>
-        <EntryCard title="Baseline on every task" entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
+        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
       </div>
 
       <div className="plan-floor">
@@ -180,7 +180,7 @@ export function PlanSection({ runId }: { runId: string }) {
             {models.map((m) => (
               <th key={m} scope="col">
                 <ModelName spec={m} models={report.run.models} />
-                {m === report.baseline && <span className="mark mark-baseline">baseline</span>}
+                {!report.baseline_by_task && m === report.baseline && <span className="mark mark-baseline">baseline</span>}
               </th>
             ))}
           </tr>

@@ -8,11 +8,11 @@ import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { ModelName } from '../plots/ModelSwatch.tsx';
-import { bestCells, cellDrill, columnsFor, dec, ms, pct, ratio, reportModels, usd, type Column, type ColumnId } from './reportLogic.ts';
+import { baselineFor, bestCells, cellDrill, columnsFor, dec, ms, pct, ratio, reportModels, usd, type Column, type ColumnId } from './reportLogic.ts';
 
 function cellText(report: ExperimentReport, task: TaskId, model: string, col: ColumnId): { main: string; sub?: string; title?: string; cls?: string } {
   const s = report.tasks[task][model]!;
-  const isBase = model === report.baseline;
+  const isBase = model === baselineFor(report, task);
   switch (col) {
     case 'agreement':
       if (isBase) return { main: 'baseline', cls: 'muted' };
@@ -54,7 +54,8 @@ function TaskTable({ report, task, runId }: { report: ExperimentReport; task: Ta
   const { stores } = useApp();
   const cols = columnsFor(report, task);
   const best = bestCells(report, task);
-  const models = reportModels(report);
+  const models = reportModels(report, task);
+  const baseline = baselineFor(report, task);
   const quality = report.plan.quality_source[task];
   const open = (model: string, col: ColumnId | 'model') => {
     const d = cellDrill(report, task, model, col);
@@ -82,12 +83,12 @@ function TaskTable({ report, task, runId }: { report: ExperimentReport; task: Ta
           </thead>
           <tbody>
             {models.map((m) => (
-              <tr key={m} className={m === report.baseline ? 'is-baseline' : ''}>
+              <tr key={m} className={m === baseline ? 'is-baseline' : ''}>
                 <th scope="row" className="rep-model-col">
                   <button type="button" className="rep-model-btn" onClick={() => open(m, 'model')} title={`All answers of ${m} on ${TASKS[task].label.toLowerCase()}`}>
                     <ModelName spec={m} models={report.run.models} />
                   </button>
-                  {m === report.baseline && <span className="mark mark-baseline">baseline</span>}
+                  {m === baseline && <span className="mark mark-baseline">{report.baseline_by_task ? 'production' : 'baseline'}</span>}
                 </th>
                 {cols.map((c) => {
                   const t = cellText(report, task, m, c.id);

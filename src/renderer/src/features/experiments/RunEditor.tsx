@@ -61,7 +61,8 @@ export function RunEditor({ runId }: { runId: string }) {
       </div>
     );
   }
-  if (run.kind === 'experiment') return <ExperimentEditor run={run} />;
+  // A shadow run is a live experiment: the same report, plan, plots and tickets.
+  if (run.kind === 'experiment' || run.kind === 'shadow') return <ExperimentEditor run={run} />;
   const asComparison = opensAsComparison(run) || run.models.length > 5;
   return (
     <div className="run-editor" data-testid="run-editor">

@@ -425,6 +425,11 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
 
       attach() {
         return transport.onEvent((e) => {
+          // Shadow answers landed: an open live experiment's report is read again.
+          if (e.type === 'shadow.changed') {
+            for (const runId of Object.keys(get().reports)) if (runId.startsWith('shadow-')) void actions.loadReport(runId, { force: true });
+            return;
+          }
           if (e.type !== 'experiment.progress') return;
           const prev = get().live[e.runId];
           set({ live: { ...get().live, [e.runId]: e.live } });

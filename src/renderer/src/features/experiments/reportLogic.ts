@@ -72,9 +72,18 @@ export function columnValue(report: ExperimentReport, task: TaskId, model: strin
   }
 }
 
-/** Models in report order: the baseline first, then the others as the run lists them. */
-export function reportModels(report: ExperimentReport): string[] {
-  return [report.baseline, ...report.run.models.filter((m) => m !== report.baseline)];
+/** The model a task is compared against: production's for that task in a shadow run, else the baseline. */
+export const baselineFor = (report: ExperimentReport, task: TaskId): string => report.baseline_by_task?.[task] ?? report.baseline;
+
+/**
+ * Models in report order: the baseline first, then the others as the run lists them. With a task,
+ * a shadow run's table leaves out models that never answered it (production's models of other tasks).
+ */
+export function reportModels(report: ExperimentReport, task?: TaskId): string[] {
+  const base = task ? baselineFor(report, task) : report.baseline;
+  const all = [base, ...report.run.models.filter((m) => m !== base)];
+  if (!task || !report.baseline_by_task) return all;
+  return all.filter((m) => m === base || (report.tasks[task][m] && (report.tasks[task][m]!.n > 0 || report.tasks[task][m]!.n_skipped > 0)));
 }
 
 /**
@@ -83,7 +92,7 @@ export function reportModels(report: ExperimentReport): string[] {
  * (a "best" that everyone shares says nothing).
  */
 export function bestCells(report: ExperimentReport, task: TaskId): Partial<Record<ColumnId, string[]>> {
-  const models = reportModels(report);
+  const models = reportModels(report, task);
   const out: Partial<Record<ColumnId, string[]>> = {};
   for (const c of COLUMNS) {
     const vals = models.map((m) => ({ m, v: columnValue(report, task, m, c.id) })).filter((x): x is { m: string; v: number } => x.v !== null && Number.isFinite(x.v));
@@ -107,7 +116,7 @@ export interface CellDrill {
 export function cellDrill(report: ExperimentReport, task: TaskId, model: string, col: ColumnId | 'model'): CellDrill {
   const s: ExperimentModelTaskStats | undefined = report.tasks[task][model];
   const where = `${model} · ${TASKS[task].label}`;
-  const isBase = model === report.baseline;
+  const isBase = model === baselineFor(report, task);
   switch (col) {
     case 'agreement':
     case 'kappa':

@@ -5,6 +5,7 @@ import { TicketsView } from '../tickets/TicketsView.tsx';
 import { ExperimentsView } from '../experiments/ExperimentsView.tsx';
 import { ReviewView } from '../review/ReviewView.tsx';
 import { TracesView } from '../traces/TracesView.tsx';
+import { ShadowView } from '../shadow/ShadowView.tsx';
 import { SettingsNav } from '../settings/SettingsNav.tsx';
 import { ACTIVITIES } from './layoutStore.ts';
 
@@ -17,6 +18,7 @@ export function SideBar() {
       {activity === 'experiments' && <ExperimentsView />}
       {activity === 'review' && <ReviewView />}
       {activity === 'traces' && <TracesView />}
+      {activity === 'shadow' && <ShadowView />}
       {activity === 'settings' && <SettingsNav />}
     </aside>
   );

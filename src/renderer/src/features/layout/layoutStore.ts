@@ -8,6 +8,7 @@ export const ACTIVITIES = [
   { id: 'experiments', label: 'Experiments', icon: 'beaker' },
   { id: 'review', label: 'Review', icon: 'checklist' },
   { id: 'traces', label: 'Traces', icon: 'pulse' },
+  { id: 'shadow', label: 'Shadow models', icon: 'mirror' },
   { id: 'settings', label: 'Settings', icon: 'settings-gear' },
 ] as const;
 export type Activity = (typeof ACTIVITIES)[number]['id'];

@@ -10,7 +10,7 @@ import { Icon, Spinner } from '../../app/ui.tsx';
 import { activeFilterCount } from '../tickets/ticketsStore.ts';
 
 type Source = 'run' | 'filter' | 'all';
-const KIND: Record<string, string> = { experiment: 'experiment', compare: 'comparison', run: 'batch run', import: 'imported' };
+const KIND: Record<string, string> = { experiment: 'experiment', compare: 'comparison', run: 'batch run', import: 'imported', shadow: 'shadow (live)' };
 
 export function NewQueueModal() {
   const { stores } = useApp();

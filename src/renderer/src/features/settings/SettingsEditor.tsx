@@ -12,6 +12,7 @@ import { Marks, modelMarks } from '../compare/modelMarks.tsx';
 import { predictCriticalPath } from './predict.ts';
 import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
 import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
+import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
 
 function Section(props: { id: string; title: string; children: ReactNode; description?: ReactNode }) {
   return (
@@ -485,6 +486,7 @@ export function SettingsEditor() {
               {settings.watchError}
             </p>
           )}
+          <IntakeTokenSetting />
         </Section>
         <Section id="spend" title="Spending" description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day.">
           <SpendSettings />

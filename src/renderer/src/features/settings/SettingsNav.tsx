@@ -9,7 +9,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'assignment', label: 'Model assignment', icon: 'type-hierarchy' },
   { id: 'endpoints', label: 'Endpoints', icon: 'plug' },
   { id: 'limits', label: 'Concurrency and retries', icon: 'dashboard' },
-  { id: 'intake', label: 'Watched folder', icon: 'eye' },
+  { id: 'intake', label: 'Watched folder and intake', icon: 'eye' },
   { id: 'spend', label: 'Spending', icon: 'credit-card' },
   { id: 'appearance', label: 'Appearance', icon: 'color-mode' },
 ] as const;
