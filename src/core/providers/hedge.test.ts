@@ -59,6 +59,28 @@ describe('hedged scheduler', () => {
     expect(h.stats).toMatchObject({ hedges: 1, wins: 1 });
   });
 
+  it('a low-priority (shadow) call is never hedged, however long it takes, and still waits in the low lane', async () => {
+    const h = hedgerWithP95(5);
+    for (let i = 0; i < 20; i++) h.credit(SPEC);
+    const inner = new ProviderScheduler();
+    const s = h.wrap(SPEC, inner);
+    let calls = 0;
+    let lowSeen = 0;
+    const { value } = await s.run(
+      async (signal) => {
+        calls++;
+        lowSeen = inner.state().lowInFlight ?? -1;
+        await sleep(60, signal);
+        return 'shadow answer';
+      },
+      { timeoutMs: 5000, task: 'severity', priority: 'low' },
+    );
+    expect(value).toBe('shadow answer');
+    expect(calls).toBe(1);
+    expect(h.stats.hedges).toBe(0);
+    expect(lowSeen).toBe(1);
+  });
+
   it('below the minimum sample no call is hedged', async () => {
     const h = new Hedger({ enabled: true, budgetPct: 100 });
     for (let i = 0; i < HEDGE_MIN_SAMPLES - 1; i++) h.observe(SPEC, 'severity', 1);

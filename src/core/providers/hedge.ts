@@ -282,7 +282,9 @@ export class HedgedScheduler {
 
   run<T>(attempt: Attempt<T>, opts: HedgedRunOptions<T>): Promise<{ value: T; attempts: number }> {
     const task = opts.task;
-    if (task === undefined) return this.#inner.run((s, n, q) => attempt(s, n, q), opts);
+    // Low-priority calls (shadow models) are never hedged: a duplicate spends the budget that keeps
+    // production's tail short, and a shadow call's latency delays nobody.
+    if (task === undefined || opts.priority === 'low') return this.#inner.run((s, n, q) => attempt(s, n, q), opts);
     return this.#inner.run((signal, n, queuedMs) => this.#attempt(attempt, task, signal, n, queuedMs, opts), opts);
   }
 

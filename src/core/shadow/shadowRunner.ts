@@ -13,6 +13,7 @@ import { TASK_IDS, TASKS, isTaskId, type TaskId } from '../../shared/tasks.ts';
 import { callRecordOf } from '../experiments/batchRun.ts';
 import { triageTicket, type Assignment, type EngineDeps, type SchedulerLike } from '../graph/engine.ts';
 import { ProviderScheduler, RpmBucket, abortableSleep } from '../providers/scheduler.ts';
+import { HedgedScheduler } from '../providers/hedge.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { asStoreError } from '../store/storeErrors.ts';
@@ -85,7 +86,11 @@ export function lowPriorityDeps(deps: EngineDeps): EngineDeps {
       const lane = deps.lane(spec);
       const inner = lane.scheduler;
       const scheduler: SchedulerLike = {
-        run: (attempt, opts) => (inner instanceof ProviderScheduler ? inner.run(attempt, { ...opts, priority: 'low' }) : inner.run(attempt, opts)),
+        // A hedging scheduler passes the priority to its model's scheduler and never hedges a low call.
+        run: (attempt, opts) =>
+          inner instanceof ProviderScheduler || inner instanceof HedgedScheduler
+            ? inner.run(attempt, { ...opts, priority: 'low' })
+            : inner.run(attempt, opts),
       };
       return { ...lane, scheduler };
     },
