@@ -75,8 +75,9 @@ export async function benchHedge(opts: { quick: boolean }): Promise<Record<strin
   });
   const without = row(A);
   const withH = row(B);
-  // The best a hedge can do: sent at the recorded call p95 (the highest of the five tasks), then a usual answer.
-  const p95s = TASK_IDS.map((t) => on.hedger.threshold(SPEC, t) ?? NaN);
+  // The best a hedge can do: sent when hedging sends it (recorded call p95 + margin, the highest of the five tasks), then a usual answer.
+  // hedgeAfter: the p95 plus the margin for our own overhead, the moment a duplicate really goes.
+  const p95s = TASK_IDS.map((t) => on.hedger.hedgeAfter(SPEC, t) ?? on.hedger.threshold(SPEC, t) ?? NaN);
   const bestMs = Math.max(...p95s) + without.task_p50_ms;
   const out = {
     tickets, concurrency, base_ms: BASE_MS, tail: TAIL, budget_pct: BUDGET_PCT,

@@ -22,7 +22,7 @@ export function formatValue(r: TaskResult): string {
 
 /** "usd 0.000123", or "price unknown" when the cost is null. */
 export function formatCost(c: number | null): string {
-  return c === null ? 'price unknown' : `$${c < 0.01 ? c.toPrecision(2) : c.toFixed(4)}`;
+  return c === null ? 'price unknown' : c === 0 ? '$0' : `$${c < 0.01 ? c.toPrecision(2) : c.toFixed(4)}`;
 }
 
 /** One line per arriving fact: ms, task, value, model, tokens, cost. */

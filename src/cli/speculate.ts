@@ -12,10 +12,19 @@ export function speculateOptions(cmd: Command, defaultWhy: string): Command {
     .option('--no-speculate', 'wait for the platform (and product) answers before their dependents');
 }
 
-/** triage and run: the flag, else the workspace's setting (Settings in the workbench), else on. */
+/** triage: the flag, else the workspace's setting (Settings in the workbench), else on. */
 export function speculateFor(flag: boolean | undefined, store: Store | null): boolean {
   if (flag !== undefined) return flag;
   return store ? loadSettings(store).speculate : DEFAULT_SETTINGS.speculate;
+}
+
+/**
+ * run: the flag only, off by default. A batch's throughput comes from concurrency, not from a
+ * shorter chain per ticket, so speculation would only add calls; and without it every line keeps
+ * the contract's timing (a task starts once its dependencies are done).
+ */
+export function speculateForBatch(flag: boolean | undefined): boolean {
+  return flag ?? false;
 }
 
 /** Running totals over tickets. */

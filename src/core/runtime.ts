@@ -111,16 +111,18 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     return p === 'openai-compatible' ? (env.OPENAI_COMPATIBLE_API_KEY ?? null) : null;
   };
 
+  // The host's env (never process.env): CASEBENCH_WIRE_THREAD=0 sends requests from this thread.
+  const wireThread = (): boolean => env.CASEBENCH_WIRE_THREAD !== '0';
   const makeProvider = (p: ProviderId): ChatProvider => {
     switch (p) {
       case 'groq':
-        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired, scrubber });
+        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired, scrubber, wireThread: wireThread() });
       case 'openai':
-        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired, scrubber });
+        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired, scrubber, wireThread: wireThread() });
       case 'openai-compatible': {
         const baseURL = env.OPENAI_COMPATIBLE_BASE_URL;
         if (!baseURL) throw new AppError('BAD_INPUT', 'openai-compatible models need OPENAI_COMPATIBLE_BASE_URL (e.g. http://127.0.0.1:11434/v1)');
-        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber });
+        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber, wireThread: wireThread() });
       }
       case 'demo':
         return createDemoProvider({ seed: cfg.demoSeed, speed: cfg.demoSpeed });

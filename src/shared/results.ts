@@ -85,6 +85,8 @@ export interface RunLine {
       output_tokens: number | null;
       cost_usd: number | null;
       error: string | null;
+      /** Present (true) when the answer came from a speculative call that was kept (speculation on). */
+      speculative?: true;
     }
   >;
 }

@@ -31,13 +31,13 @@ function calls(db: string): Array<{ ticket_id: string; task: string; speculation
 }
 
 describe('casebench run --speculate / --no-speculate', () => {
-  it('speculates by default with the same facts as --no-speculate, and reports the guesses and the extra calls', async () => {
+  it('speculates when asked, with the same facts as without, and reports the guesses and the extra calls; a batch does not speculate by default', async () => {
     const dir = tempDir();
     const tickets = join(dir, 't.jsonl');
     writeFileSync(tickets, TICKETS.map((t) => JSON.stringify(t)).join('\n') + '\n');
     const env = fakeCliEnv(fake);
-    const on = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'on.db'), '--out', join(dir, 'on.jsonl')], env);
-    const off = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'off.db'), '--out', join(dir, 'off.jsonl'), '--no-speculate'], env);
+    const on = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'on.db'), '--out', join(dir, 'on.jsonl'), '--speculate'], env);
+    const off = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'off.db'), '--out', join(dir, 'off.jsonl')], env);
     expect(on.code, on.stderr).toBe(0);
     expect(off.code, off.stderr).toBe(0);
     const values = (p: string) => readJsonLines(p).map((l) => [l.ticket_id, Object.fromEntries(Object.entries(l.tasks as Record<string, { status: string; value: unknown }>).map(([k, v]) => [k, [v.status, v.value]]))]).sort();
@@ -48,6 +48,15 @@ describe('casebench run --speculate / --no-speculate', () => {
     expect(onCalls.filter((c) => c.speculation === 'discarded').map((c) => `${c.ticket_id} ${c.task}`).sort()).toEqual(['B asset_ids', 'B product', 'B technical_details']);
     expect(onCalls.filter((c) => c.speculation === 'kept').map((c) => `${c.ticket_id} ${c.task}`).sort()).toEqual(['A asset_ids', 'A product', 'A technical_details']);
     expect(calls(join(dir, 'off.db')).every((c) => c.speculation === null)).toBe(true);
+    // A kept early start says so in its line; its upstream had not answered when it started.
+    const a = readJsonLines(join(dir, 'on.jsonl')).find((l) => l.ticket_id === 'A')!;
+    expect(a.tasks.product.speculative).toBe(true);
+    expect(a.tasks.platform.speculative).toBeUndefined();
+    // Without speculation every dependent starts after its upstream ended (the contract's graph).
+    for (const l of readJsonLines(join(dir, 'off.jsonl'))) {
+      expect(l.tasks.product.speculative).toBeUndefined();
+      if (l.tasks.product.status === 'ok') expect(l.tasks.product.started_ms).toBeGreaterThanOrEqual(l.tasks.platform.ended_ms);
+    }
   });
 
   it('triage --speculate says what it did; experiment does not speculate unless asked', async () => {

@@ -18,7 +18,8 @@ afterAll(() => fake.close());
 describe('casebench triage', () => {
   it('prints each fact the moment it arrives: severity first, the dependent chain in graph order, the whole ticket last', async () => {
     const db = join(tempDir(), 'cb.db');
-    const { child, done } = startCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--json', '--db', db], env);
+    // The sequential graph (speculation starting dependents early is test/cli/speculate.test.ts).
+    const { child, done } = startCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--json', '--db', db, '--no-speculate'], env);
     const arrivals: Array<{ line: string; total: number }> = [];
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -48,7 +49,7 @@ describe('casebench triage', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^✓ +\d+ ms {2}Severity +urgent +groq:openai\/gpt-oss-20b +\d+→\d+ tok +\$/);
-    expect(lines.at(-1)).toMatch(/total \d+ ms · critical path \d+ ms · cost \$/);
+    expect(lines.at(-1)).toMatch(/total \d+ ms · critical path \d+ ms( \(as a sequential run; speculation overlapped it\))? · cost \$/);
   });
 
   it('says there is nothing to triage for an empty ticket and calls no model', async () => {
@@ -63,7 +64,10 @@ describe('casebench triage', () => {
     const r = await runCli(['triage', '--assign', 'demo', '--no-record', '--text', TICKET], cliEnv({ CASEBENCH_DEMO_SPEED: '0.05' }));
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/demo:llama-3\.3-70b/);
-    expect(r.stdout.trim().split('\n')).toHaveLength(6);
+    // Five facts and the totals, plus what speculation (on by default) did on the guess.
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => /^[✓✗–] /.test(l))).toHaveLength(5);
+    expect(lines.at(-1)).toMatch(/total \d+ ms · critical path/);
   });
 
   it('refuses a retired model before calling it, naming its replacement in words', async () => {

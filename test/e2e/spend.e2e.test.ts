@@ -84,7 +84,17 @@ describe('spend you control (browser mode)', () => {
   it("the status bar's spend is the store's: it survives a reload", async () => {
     const page = session.b.page;
     await expect.poll(async () => (await page.getByTestId('sb-spend').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^\$0\.\d{2,4} today|^\$\d+\.\d{2} today/);
-    const shown = (await page.getByTestId('sb-spend').textContent())!;
+    // Settled: the batch's last rows (a hedge's cancelled loser is recorded after the answer) have
+    // reached the status bar when two readings a second apart agree.
+    let shown = '';
+    await expect
+      .poll(async () => {
+        const before = (await page.getByTestId('sb-spend').textContent()) ?? '';
+        await page.waitForTimeout(1000);
+        shown = (await page.getByTestId('sb-spend').textContent()) ?? '';
+        return shown === before;
+      }, { timeout: 15_000 })
+      .toBe(true);
     expect(shown).not.toMatch(/^\$0\.00 today/);
     await page.reload();
     await page.getByTestId('activity-tickets').waitFor();

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
-import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '../speculate.ts';
+import { addTicket, newTally, speculateForBatch, speculateOptions, tallyLine } from '../speculate.ts';
 import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
 import { toRunLine } from '../../core/experiments/runLine.ts';
 import { openStore } from '../../core/store/store.ts';
@@ -42,7 +42,7 @@ export function registerRun(program: Command): void {
     .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
     .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %'),
-    'default: the workspace setting, on unless changed in Settings')
+    'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls')
     .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean } & HedgeFlags) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
@@ -132,7 +132,7 @@ export function registerRun(program: Command): void {
       try {
         p = await runBatch({
           store, deps: rt.deps, runId, assignment, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout,
-          stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate, speculate: speculateFor(o.speculate, store),
+          stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate, speculate: speculateForBatch(o.speculate),
           onTicket: (r, fromStore) => {
             if (!fromStore) addTicket(tally, r.speculation);
             const flags = fromStore ? [] : store.ticketFlags(r.ticketId);

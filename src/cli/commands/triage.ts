@@ -99,12 +99,13 @@ export function registerTriage(program: Command): void {
           const known = costs.filter((c): c is number => c !== null);
           const unknown = TASK_IDS.filter((t) => result.tasks[t].status === 'ok' && result.tasks[t].costUsd === null).length;
           const cost = `${formatCost(known.reduce((a, b) => a + b, 0))}${unknown ? ` (+ ${unknown} call${unknown > 1 ? 's' : ''} with price unknown)` : ''}`;
-          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms${result.speculation?.kept ? ' (as a sequential run; speculation overlapped it)' : ''} · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
+          // What speculation did, then the ticket's totals: the totals line is always the last.
           if (result.speculation && result.speculation.speculativeRuns > 0) {
             const t = newTally();
             addTicket(t, result.speculation);
             out(`  ${tallyLine(t)}`);
           }
+          out(`  total ${result.totalMs.toFixed(0)} ms · critical path ${criticalPathMs(lat).toFixed(0)} ms${result.speculation?.kept ? ' (as a sequential run; speculation overlapped it)' : ''} · cost ${cost}${store ? ` · recorded in ${o.db}` : ''}`);
         }
       } finally {
         offStop();

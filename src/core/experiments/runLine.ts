@@ -19,6 +19,9 @@ export function toTaskLine(t: TaskResult): RunLine['tasks'][string] {
     output_tokens: t.outputTokens,
     cost_usd: t.costUsd,
     error: t.error ? `${t.error.code}: ${t.error.message}` : null,
+    // An added field (the contract allows them): the call started on a guessed upstream value and
+    // was kept because the upstream agreed, so started_ms may precede the upstream's ended_ms.
+    ...(t.speculative ? { speculative: true } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface GroqProviderOptions {
   scrubber?: Scrubber;
   /** Monotonic clock for TTFT; defaults to performance.now. */
   now?: () => number;
+  /** Requests on the wire thread (wireThread.ts); the host turns it off with CASEBENCH_WIRE_THREAD=0. Default true. */
+  wireThread?: boolean;
 }
 
 /** True for gpt-oss models, which take reasoning_effort low|medium|high (not 'none'). */
@@ -39,7 +41,7 @@ export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
     baseURL: opts.baseURL ?? 'https://api.groq.com',
     maxRetries: 0,
     // Requests go out on the wire thread, so their time is stamped off our busy event loop.
-    fetch: transportFetch(),
+    fetch: transportFetch(opts.wireThread ?? true),
   });
 
   async function complete(req: ChatRequest): Promise<ChatResponse> {

@@ -26,6 +26,9 @@ export const DEFAULT_HEDGE: Readonly<HedgeSettings> = Object.freeze({ enabled: t
 /** Largest budget accepted (a hedge per call would double the spend). */
 export const MAX_HEDGE_BUDGET_PCT = 50;
 /** Warm, successful calls of a model × task needed before its p95 is trusted. */
+/** A call is hedged past its p95 plus this margin (ms, or the share of the p95 if larger): our own overhead is not a tail. */
+export const HEDGE_MARGIN_MS = 5;
+export const HEDGE_MARGIN_SHARE = 0.1;
 export const HEDGE_MIN_SAMPLES = 20;
 /** The most recent calls a model × task's p95 is taken over. */
 export const HEDGE_WINDOW = 200;
@@ -162,7 +165,13 @@ export class Hedger {
    * p95 leaves out, and a duplicate would have to open one too.
    */
   hedgeAfter(spec: string, task: TaskId): number | null {
-    return this.#settings.enabled && this.#answered.has(spec) ? this.threshold(spec, task) : null;
+    if (!this.#settings.enabled || !this.#answered.has(spec)) return null;
+    const p95 = this.threshold(spec, task);
+    // The p95 is of recorded call times (the provider's, stamped on the wire thread); the timer
+    // runs on this thread from the attempt's start, which adds our own few ms (request building,
+    // the loop's turn). Without a margin a tight distribution (every call 30 ± 1 ms) would hedge
+    // far more than one call in twenty on that overhead alone.
+    return p95 === null ? null : p95 + Math.max(HEDGE_MARGIN_MS, p95 * HEDGE_MARGIN_SHARE);
   }
 
   /** An answer came from the model (its connections are warm). */

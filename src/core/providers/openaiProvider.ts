@@ -208,6 +208,8 @@ export async function streamToResponse(
 // ---- the OpenAI provider ----
 
 export interface OpenAIProviderOptions {
+  /** Requests on the wire thread (wireThread.ts); the host turns it off with CASEBENCH_WIRE_THREAD=0. Default true. */
+  wireThread?: boolean;
   /** 'openai' (default) or 'openai-compatible' for vLLM/Ollama/… endpoints. */
   provider?: 'openai' | 'openai-compatible';
   /** Keyless local endpoints may pass null. */
@@ -240,7 +242,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
     baseURL: opts.baseURL ?? 'https://api.openai.com/v1',
     maxRetries: 0,
     // Requests go out on the wire thread, so their time is stamped off our busy event loop.
-    fetch: transportFetch(),
+    fetch: transportFetch(opts.wireThread ?? true),
   });
 
   async function complete(req: ChatRequest): Promise<ChatResponse> {

@@ -56,17 +56,10 @@ async function closedPort(): Promise<number> {
 }
 
 function providers(wire: boolean): Array<[string, ChatProvider, string]> {
-  const prev = process.env.CASEBENCH_WIRE_THREAD;
-  process.env.CASEBENCH_WIRE_THREAD = wire ? '1' : '0';
-  try {
-    return [
-      ['groq', createGroqProvider({ apiKey: GROQ_KEY, baseURL: server.url }), 'openai/gpt-oss-20b'],
-      ['openai', createOpenAIProvider({ apiKey: OPENAI_KEY, baseURL: `${server.url}/v1` }), 'gpt-4o'],
-    ];
-  } finally {
-    if (prev === undefined) delete process.env.CASEBENCH_WIRE_THREAD;
-    else process.env.CASEBENCH_WIRE_THREAD = prev;
-  }
+  return [
+    ['groq', createGroqProvider({ apiKey: GROQ_KEY, baseURL: server.url, wireThread: wire }), 'openai/gpt-oss-20b'],
+    ['openai', createOpenAIProvider({ apiKey: OPENAI_KEY, baseURL: `${server.url}/v1`, wireThread: wire }), 'gpt-4o'],
+  ];
 }
 
 /** One call, warm connection, with this thread's loop held from just before the answer is due until well after. */

@@ -8,7 +8,7 @@
 // with the network code as its cause), same abort behaviour, a streamed body.
 //
 // The worker is unref'd while no request is in flight, so it never keeps a process alive. If a
-// worker cannot be started (or CASEBENCH_WIRE_THREAD=0), requests go to the global fetch on this
+// worker cannot be started (or the host's CASEBENCH_WIRE_THREAD=0, passed in as `wireThread: false`), requests go to the global fetch on this
 // thread and callTiming.ts times them there, as before.
 import { Worker } from 'node:worker_threads';
 import { currentCallProbe, type CallProbe } from './callTiming.ts';
@@ -280,8 +280,8 @@ export const wireFetch: FetchFn = (input, init) => {
 };
 
 /** The fetch the providers hand their SDK: the wire thread unless turned off. */
-export function transportFetch(env: Record<string, string | undefined> = process.env): FetchFn | undefined {
-  if (env.CASEBENCH_WIRE_THREAD === '0') return undefined;
+export function transportFetch(wireThread = true): FetchFn | undefined {
+  if (!wireThread) return undefined;
   // Started now, beside the work that precedes the first call, not in front of it (~50–200 ms).
   ensureWorker();
   return wireFetch;

@@ -98,7 +98,9 @@ describe('shadow models on live tickets', () => {
     // An imported file: both tickets are shadowed too; the live experiment grows.
     const file = join(dir(), 'two.jsonl');
     writeFileSync(file, TICKETS.slice(1, 3).map((text, i) => JSON.stringify({ id: `F${i}`, text })).join('\n'));
-    await call('tickets.importPath', { path: file });
+    const imported = await call('tickets.importPath', { path: file });
+    // A batch waits for the go-ahead on its estimate (spend control) before any call goes.
+    await call('batches.start', { runId: imported.runId });
     await waitFor(async () => (await call('shadow.status')).candidates.every((c) => c.answered === 3));
 
     const report = await call('experiments.report', { runId: st.runId! });

@@ -178,6 +178,12 @@ export class Store {
       if (m.version <= current) continue;
       this.db.exec('BEGIN IMMEDIATE');
       try {
+        // Another process opening the same file may have applied it while this one waited for the lock.
+        const now = num((this.db.prepare('PRAGMA user_version').get() as Row).user_version) ?? 0;
+        if (now >= m.version) {
+          this.db.exec('COMMIT');
+          continue;
+        }
         this.db.exec(m.sql);
         m.up?.(this.db);
         this.db.exec(`PRAGMA user_version = ${m.version}`);
@@ -225,10 +231,15 @@ export class Store {
     return rows.map((r) => String(r.integrity_check)).join('; ');
   }
 
-  /** Runs fn in one transaction (all or nothing). */
+  /**
+   * Runs fn in one transaction (all or nothing). It takes the write lock first (BEGIN IMMEDIATE):
+   * a deferred transaction that reads and then writes, while another process (a CLI run beside the
+   * workbench) has written in between, fails at once with "database is locked" — SQLite cannot wait
+   * for that one — where taking the lock first waits for the other writer (busy_timeout).
+   */
   transaction<T>(fn: () => T): T {
     try {
-      this.db.exec('BEGIN');
+      this.db.exec('BEGIN IMMEDIATE');
       const out = fn();
       this.db.exec('COMMIT');
       return out;
