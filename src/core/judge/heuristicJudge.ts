@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { isTaskId, SEVERITIES, type TaskId } from '../../shared/tasks.ts';
 import { heuristicAnswer } from '../providers/heuristicAnswers.ts';
 import { sameAnswer, severityScore } from '../review/rubric.ts';
+import { canonicalProduct } from '../catalog.ts';
 
 export interface HeuristicJudgeOptions {
   /** Share of answers (0–1) on which the verdict departs from the rubric's. Default 0. */
@@ -87,7 +88,8 @@ export function heuristicVerdict(p: JudgeRequestParts, o: HeuristicJudgeOptions 
     default: {
       const task = p.task;
       const wire = heuristicAnswer(task, p.ticket, { platform }) as Record<string, unknown>;
-      let correct: unknown = task === 'platform' ? wire.platform : task === 'product' ? wire.product : wire.asset_ids;
+      // A product is compared by its catalog name, as the rubric check folds it ("Google Kubernetes Engine" → "GKE").
+      let correct: unknown = task === 'platform' ? wire.platform : task === 'product' ? canonicalProduct(platform, (wire.product as string | null) ?? null) : wire.asset_ids;
       if (flip) {
         if (sameAnswer(task, p.answer, correct)) {
           correct = task === 'platform' ? (p.answer === 'gcp' ? 'aws' : 'gcp') : task === 'product' ? 'Another service' : [...strings(p.answer), 'id-the-answer-missed'];

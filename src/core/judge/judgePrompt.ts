@@ -62,10 +62,10 @@ export function parseJudgePrompt(text: string, file: string, fileVersion: string
     if (!(task in TASKS)) fail(`unknown task "${task}" in a rubric heading`);
     rubric[task as TaskId] = (parts[i + 1] ?? '').trim();
   }
-  for (const t of Object.keys(TASKS) as TaskId[]) if (!rubric[t]) fail(`no "### rubric: ${t}" section`);
   for (const ph of template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
     if (!JUDGE_PLACEHOLDERS.includes(ph[1] ?? '')) fail(`unknown placeholder {{${ph[1]}}} (known: ${JUDGE_PLACEHOLDERS.join(', ')})`);
   }
+  for (const t of Object.keys(TASKS) as TaskId[]) if (!rubric[t]) fail(`no "### rubric: ${t}" section`);
   if (!/^Judge: \{\{task\}\}$/m.test(template)) fail('the prompt must contain the line "Judge: {{task}}"');
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return { version: fileVersion, template, rubric: rubric as Record<TaskId, string>, hash, file };
@@ -168,13 +168,22 @@ export function parseVerdict(task: TaskId, text: string, answer: unknown, platfo
   if (details && (v.expected === undefined || v.missing === undefined)) {
     return { ok: false, message: 'a technical_details verdict needs "expected" and "missing" lists' };
   }
+  // Technical details: the score follows from the lists (1 − missing/M); a judge writes it rounded
+  // ("0.67"), so the lists give the score and the stated one need only match to two decimals.
   const checked = checkScore(
     details
-      ? { task, score: v.score, expected: v.expected, missing: v.missing }
+      ? { task, expected: v.expected, missing: v.missing }
       : { task, score: v.score, ...(v.correct_value !== undefined ? { correctValue: v.correct_value } : {}) },
     { answer, platform },
   );
   if (!checked.ok) return { ok: false, message: `the judge's verdict breaks the rubric: ${checked.reason}` };
+  if (details && Math.abs(checked.value.score - v.score) > 0.005 + 1e-9) {
+    const m = checked.value.expectedCount ?? 0;
+    return {
+      ok: false,
+      message: `the judge's verdict breaks the rubric: score ${v.score} does not match ${m === 0 ? 'M = 0' : `1 − ${checked.value.missing?.length ?? 0}/${m}`} = ${Number(checked.value.score.toFixed(3))}`,
+    };
+  }
   const c = checked.value;
   return {
     ok: true,
