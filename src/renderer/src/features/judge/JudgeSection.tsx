@@ -137,11 +137,17 @@ function JobLine({ job, onStop }: { job: JudgeJobView; onStop: () => void }) {
   );
 }
 
-function VerdictDetail({ v }: { v: JudgeVerdictView }) {
+function VerdictDetail({ v, onOpen }: { v: JudgeVerdictView; onOpen: () => void }) {
   return (
     <div className="jd-verdict" data-testid="judge-verdict">
-      <div className="small">
-        <strong>{TASKS[v.task].label}</strong> · ticket <span className="mono">{v.ticketId}</span> · <span className="mono">{v.model}</span>
+      <div className="small jd-row">
+        <span>
+          <strong>{TASKS[v.task].label}</strong> · ticket <span className="mono">{v.ticketId}</span>
+          {v.ticketTitle ? ` (${v.ticketTitle})` : ''} · <span className="mono">{v.model}</span>
+        </span>
+        <button type="button" className="btn small" onClick={onOpen} data-testid="judge-open-answer" title="The ticket on this run, every model’s answer side by side">
+          <Icon name="go-to-file" /> Open the answer
+        </button>
       </div>
       <div className="small">
         Answer: <span className="mono">{show(v.answer)}</span>
@@ -180,15 +186,21 @@ export function JudgeSection({ runId }: { runId: string }) {
     return transport.onEvent((e) => {
       if (e.type !== 'judge.progress' || e.job.runId !== runId) return;
       setJobs((cur) => [e.job, ...cur.filter((j) => j.id !== e.job.id)]);
-      if (e.job.status !== 'running') void load();
+      if (e.job.status !== 'running') {
+        void load();
+        // The report's Judge column and the plan's floor read the new verdicts.
+        void stores.experiments.getState().actions.loadReport(runId, { force: true });
+      }
     });
-  }, [transport, runId, load]);
+  }, [transport, runId, load, stores]);
   const running = jobs.some((j) => j.status === 'running');
+  // The answer itself: the ticket on the judged run, every model's answer side by side.
+  const openAnswer = (runIdOf: string, ticketId: string, pin: boolean) =>
+    stores.editor.getState().actions.openCompare(runIdOf, ticketId, `⇆ ${ticketId}`, { preview: !pin });
   const openDiff = async (d: JudgeDisagreement) => {
     const r = await transport.request('judge.verdict', { verdictId: d.verdictId });
     if (r.ok) setPicked(r.data);
-    // The answer itself: the ticket on the judged run.
-    stores.editor.getState().actions.openCompare(d.runId, d.ticketId, `⇆ ${d.ticketId}`, { preview: true });
+    else setError(r.error.message);
   };
   const models = summary ? [...new Set(TASK_IDS.flatMap((t) => [...Object.keys(summary.human[t] ?? {}), ...Object.keys(summary.scores[t] ?? {})]))].sort() : [];
   return (
@@ -311,7 +323,16 @@ export function JudgeSection({ runId }: { runId: string }) {
               {summary.vsHumans.flatMap((h) =>
                 h.disagreements.map((d) => (
                   <li key={`${d.verdictId}-${d.reviewer}`}>
-                    <button type="button" className="jd-diff-btn" onClick={() => void openDiff(d)} data-testid="judge-diff" data-ticket={d.ticketId} data-task={d.task}>
+                    <button
+                      type="button"
+                      className={`jd-diff-btn${picked?.id === d.verdictId ? ' selected' : ''}`}
+                      onClick={() => void openDiff(d)}
+                      onDoubleClick={() => openAnswer(d.runId, d.ticketId, true)}
+                      title="Click: the judge’s reasoning beside the reviewer’s score · double-click: open the answer"
+                      data-testid="judge-diff"
+                      data-ticket={d.ticketId}
+                      data-task={d.task}
+                    >
                       <span>{TASKS[d.task].label}</span> · <span className="mono">{d.ticketId}</span> · <span className="mono">{d.model}</span> · judge <strong className="tabular">{dec(d.judgeScore)}</strong>, {d.reviewer}{' '}
                       <strong className="tabular">{dec(d.humanScore)}</strong>
                     </button>
@@ -320,7 +341,7 @@ export function JudgeSection({ runId }: { runId: string }) {
               )}
             </ul>
           )}
-          {picked && <VerdictDetail v={picked} />}
+          {picked && <VerdictDetail v={picked} onOpen={() => openAnswer(picked.runId, picked.ticketId, true)} />}
         </>
       )}
     </div>
