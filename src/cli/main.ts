@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   import: async () => (await import('./commands/import.ts')).registerImport,
   export: async () => (await import('./commands/export.ts')).registerExport,
   reviews: async () => (await import('./commands/reviews.ts')).registerReviews,
+  judge: async () => (await import('./commands/judge.ts')).registerJudge,
   traces: async () => (await import('./commands/traces.ts')).registerTraces,
   keys: async () => (await import('./commands/keys.ts')).registerKeys,
   shadow: async () => (await import('./commands/shadow.ts')).registerShadow,

@@ -48,6 +48,7 @@ import { articleLatencies, latencyTable, recordedLatencies, type LatencyTable } 
 import type { HandlerContext } from './handlers/context.ts';
 import { experimentHandlers } from './handlers/experimentHandlers.ts';
 import { reviewHandlers } from './handlers/reviewHandlers.ts';
+import { judgeHandlers } from './handlers/judgeHandlers.ts';
 import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
 import { spendEstimate, spendHandlers } from './handlers/spendHandlers.ts';
 import { createSpendGuard } from './spend/guard.ts';
@@ -531,6 +532,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       assignmentOf: (spec) => (spec ? parseAssignment(spec, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment()),
     }),
     ...shadow.handlers,
+    ...judgeHandlers(featureContext, { guard, resourcesDir: cfg.resourcesDir }),
   };
 
   async function importPath(path: string): Promise<ImportReport> {

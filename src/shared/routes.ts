@@ -9,6 +9,7 @@ import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoute
 import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
+import { judgeRouteInputs, type JudgeRouteOutputs } from './routes/judgeRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -101,6 +102,7 @@ export const routeInputs = {
   ...traceViewRouteInputs,
   ...spendRouteInputs,
   ...shadowRouteInputs,
+  ...judgeRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -282,7 +284,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, JudgeRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
@@ -345,7 +347,8 @@ export type AppEvent =
   /** Spend and batches (src/shared/routes/spendRoutes.ts). */
   | import('./routes/spendRoutes.ts').SpendEvent
   /** Shadow answers landed or the shadow set changed (src/shared/routes/shadowRoutes.ts). */
-  | import('./routes/shadowRoutes.ts').ShadowEvent;
+  | import('./routes/shadowRoutes.ts').ShadowEvent
+  | import('./routes/judgeRoutes.ts').JudgeEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

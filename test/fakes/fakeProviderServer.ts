@@ -10,6 +10,7 @@ import { heuristicAnswer } from '../../src/core/providers/heuristicAnswers.ts';
 import { isTaskId } from '../../src/shared/tasks.ts';
 import type { TaskId } from '../../src/shared/tasks.ts';
 import { seededRandom } from '../../src/core/random.ts';
+import { judgeAnswer, type FakeJudgeOptions } from './judgeBehaviour.ts';
 
 export type ApiFlavor = 'groq' | 'openai';
 
@@ -81,6 +82,8 @@ export interface FakeServerOptions {
   limitWindowMs?: number;
   /** Seeded random faults, or a function choosing one per request. */
   faults?: { rate: number; kinds: readonly FaultKind[]; seed?: number } | ((info: FaultInfo) => FaultKind | null) | null;
+  /** Judge requests (the judge prompt's "Judge: <task>" line): share of answers the verdict disagrees with the rubric on, and its seed. */
+  judge?: FakeJudgeOptions | null;
   /** Override the answer; return undefined to fall back to the heuristics, a string to send it verbatim. */
   answer?: ((info: AnswerInfo) => unknown) | null;
   /** Request bodies above this are refused with 413 (default 4 MiB). */
@@ -397,6 +400,7 @@ interface Resolved {
   limitWindowMs: number;
   faults: FakeServerOptions['faults'];
   answer: FakeServerOptions['answer'];
+  judge: FakeServerOptions['judge'];
   maxBodyBytes: number;
   maxHangMs: number;
   logLimit: number;
@@ -419,6 +423,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     limitWindowMs: 60_000,
     faults: null,
     answer: null,
+    judge: null,
     maxBodyBytes: 4 * 1024 * 1024,
     maxHangMs: 120_000,
     logLimit: 1000,
@@ -441,6 +446,7 @@ function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): R
     limitWindowMs: o.limitWindowMs ?? prev.limitWindowMs,
     faults: has('faults') ? o.faults : prev.faults,
     answer: has('answer') ? o.answer : prev.answer,
+    judge: has('judge') ? o.judge : prev.judge,
     maxBodyBytes: o.maxBodyBytes ?? prev.maxBodyBytes,
     maxHangMs: o.maxHangMs ?? prev.maxHangMs,
     logLimit: o.logLimit ?? prev.logLimit,
@@ -967,6 +973,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         messages: c.body.messages,
       });
     }
+    if (value === undefined && !c.task) value = judgeAnswer(c.body.messages, opts.judge);
     if (value === undefined) {
       if (c.task) value = heuristicAnswer(c.task, parsed.ticketText, { platform: parsed.platform, product: parsed.product });
       else {

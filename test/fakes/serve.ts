@@ -10,6 +10,7 @@ const DEFAULT_KINDS: FaultKind[] = ['429', '500', '502', '503', 'reset', 'stream
 
 const USAGE = `usage: node test/fakes/serve.ts [--port N] [--latency MS] [--ttft MS] [--jitter MS]
        [--fault-rate R] [--faults k1,k2,...] [--seed N] [--rpm N] [--tpm N] [--keys k1,k2]
+       [--judge-disagree R]   (share of answers a judge request's verdict departs from the rubric on)
 fault kinds: ${FAULT_KINDS.join(', ')}`;
 
 function fail(msg: string): never {
@@ -38,6 +39,7 @@ try {
       rpm: { type: 'string' },
       tpm: { type: 'string' },
       keys: { type: 'string' },
+      'judge-disagree': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -69,6 +71,7 @@ const opts: FakeServerOptions = {
   tpm: num('tpm', v.tpm, 1) ?? null,
   apiKeys: v.keys ? v.keys.split(',').map((k) => k.trim()).filter(Boolean) : null,
   faults: rate > 0 ? { rate, kinds, seed: num('seed', v.seed) ?? 0x5eed } : null,
+  judge: { disagreeRate: num('judge-disagree', v['judge-disagree']) ?? 0, seed: num('seed', v.seed) ?? 0 },
 };
 const ttft = num('ttft', v.ttft);
 if (ttft !== undefined) opts.ttftMs = ttft;

@@ -49,9 +49,13 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
 
   const versionOf = (runId: string): string => {
     const r = store
-      .prepare('SELECT (SELECT count(*) FROM results WHERE run_id = ?1) AS results, (SELECT max(id) FROM calls WHERE run_id = ?1) AS calls, (SELECT status FROM runs WHERE id = ?1) AS status')
+      .prepare(
+        `SELECT (SELECT count(*) FROM results WHERE run_id = ?1) AS results, (SELECT max(id) FROM calls WHERE run_id = ?1) AS calls, (SELECT status FROM runs WHERE id = ?1) AS status,
+           (SELECT max(id) FROM judge_verdicts WHERE source_run_id = ?1) AS verdicts`,
+      )
       .get(runId) as Row;
-    return `${num(r.results)}:${num(r.calls)}:${str(r.status)}`;
+    // A judge's new verdicts change the report (its Judge column, the plan's floor) without touching the run.
+    return `${num(r.results)}:${num(r.calls)}:${str(r.status)}:${num(r.verdicts)}`;
   };
 
   const dataFor = (runId: string): ReportData => {

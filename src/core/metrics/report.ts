@@ -8,6 +8,7 @@ import { KAPPA_TASKS, cohensKappa, comparisonKey, labelKey } from './agreement.t
 import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, type BootstrapOptions } from './bootstrap.ts';
 import { quantileSorted, sortedSample } from './quantiles.ts';
 import type { ExperimentModelTaskStats, ExperimentReportRunInfo } from '../../shared/routes/experimentRoutes.ts';
+import type { JudgeHumanTask, JudgeScoreCell } from '../../shared/routes/judgeRoutes.ts';
 import {
   belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend,
   type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
@@ -55,6 +56,22 @@ export interface ReportData {
   reviews: ReviewScores;
   /** Calls of the run made on a guessed platform/product (speculative execution); absent when none. */
   speculation?: SpeculationCalls;
+  /** An LLM judge's scores of the run's answers and its agreement with the reviewers; absent when none judged it. */
+  judge?: ReportJudge;
+}
+
+/**
+ * A judge model's scores of the run's answers (core/judge), beside the human review scores, and how
+ * it agrees with the reviewers per task. Its score stands in for a review score in the plan's
+ * quality floor only on tasks where it is trusted (measured against humans and agreeing enough),
+ * and only for models no human reviewed.
+ */
+export interface ReportJudge {
+  model: string;
+  prompt_version: string;
+  verdicts: number;
+  scores: Record<TaskId, Record<string, JudgeScoreCell>>;
+  vs_humans: JudgeHumanTask[];
 }
 
 /**
@@ -94,6 +111,8 @@ export interface ReportOptions {
   bootstrap?: BootstrapOptions;
 }
 
+export type QualitySource = 'agreement' | 'review' | 'judge' | 'mixed';
+
 /** Per task and model, as `report --format json` holds it (the type is shared with the workbench). */
 export type ModelTaskStats = ExperimentModelTaskStats;
 
@@ -113,8 +132,11 @@ export interface PlanEntry {
 export interface PlanReport {
   floors: Floors;
   min_success_rate: number;
-  /** Where each task's quality came from: agreement with the baseline, or review scores. */
-  quality_source: Record<TaskId, 'agreement' | 'review' | 'mixed'>;
+  /**
+   * Where each task's quality came from: agreement with the baseline, human review scores, or a
+   * trusted judge's scores (models no human reviewed); 'mixed' when models of a task differ.
+   */
+  quality_source: Record<TaskId, QualitySource>;
   assignment: PlanEntry | null;
   baseline: PlanEntry;
   recommended: PlanEntry | null;
@@ -152,6 +174,8 @@ export interface Report {
   plan: PlanReport;
   /** Speculative calls of the run (null when it had none): discarded ones are counted here only. */
   speculation: SpeculationCalls | null;
+  /** The LLM judge's scores and its agreement with humans (null when no judge scored the run). */
+  judge: ReportJudge | null;
 }
 
 const r1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
@@ -310,6 +334,7 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
     reviews: data.reviews,
     plan: buildPlan(tasks, data, perTicket, o, models, Object.fromEntries(TASK_IDS.map((t) => [t, baseOf(t)])) as PlanAssignment),
     speculation: data.speculation ?? null,
+    judge: data.judge ?? null,
   };
 }
 
@@ -322,19 +347,23 @@ function buildPlan(
   baselinePlan: PlanAssignment,
 ): PlanReport {
   const table = {} as Record<TaskId, Record<string, PlanCell>>;
-  const source = {} as Record<TaskId, 'agreement' | 'review' | 'mixed'>;
+  const source = {} as Record<TaskId, QualitySource>;
   for (const t of TASK_IDS) {
     table[t] = {};
-    const kinds = new Set<'agreement' | 'review'>();
+    const kinds = new Set<'agreement' | 'review' | 'judge'>();
+    const trusted = data.judge?.vs_humans.find((h) => h.task === t)?.trusted === true;
     for (const m of models) {
       const s = tasks[t][m]!;
       const review = data.reviews[t]?.[m];
-      kinds.add(review ? 'review' : 'agreement');
-      // The baseline agrees with itself by definition; a review score, when there is one, wins.
-      const quality = review ? review.score : m === baselinePlan[t] ? 1 : s.agreement_rate;
+      const judged = trusted ? data.judge!.scores[t]?.[m] : undefined;
+      const kind = review ? 'review' : judged ? 'judge' : 'agreement';
+      kinds.add(kind);
+      // A human review score wins; then a judge trusted on this task; else agreement with the
+      // baseline (which agrees with itself by definition).
+      const quality = review ? review.score : judged ? judged.score : m === baselinePlan[t] ? 1 : s.agreement_rate;
       table[t][m] = { medianMs: s.median_ms, quality, costPer1kUsd: s.cost_per_1k_usd, successRate: s.success_rate };
     }
-    source[t] = kinds.size > 1 ? 'mixed' : kinds.has('review') ? 'review' : 'agreement';
+    source[t] = kinds.size > 1 ? 'mixed' : ([...kinds][0] ?? 'agreement');
   }
   const planTable: PlanTable = table;
   const lifecycle = o.lifecycle ?? {};

@@ -116,12 +116,50 @@ export function renderMarkdown(r: Report): string {
   if (unknownPriceModels.size) out.push(`Price unknown (no price in resources/models.json, or no token counts): ${[...unknownPriceModels].map((m) => `\`${m}\``).join(', ')}.`, '');
 
   const reviewed = TASK_IDS.filter((t) => Object.keys(r.reviews[t] ?? {}).length > 0);
-  if (reviewed.length) {
-    out.push('## Review scores', '');
-    const models = [...new Set(reviewed.flatMap((t) => Object.keys(r.reviews[t]!)))];
+  const j = r.judge;
+  if (reviewed.length || j) {
+    out.push(j ? '## Review scores (human · judge)' : '## Review scores', '');
+    if (j) {
+      out.push(
+        `Judge: \`${j.model}\`, prompt ${j.prompt_version}, ${j.verdicts.toLocaleString('en-US')} answers scored with the review rubric, blind to the model. ` +
+          'Each cell: human mean (answers) · judge mean (answers).',
+        '',
+      );
+    }
+    const models = [...new Set([...reviewed.flatMap((t) => Object.keys(r.reviews[t]!)), ...(j ? TASK_IDS.flatMap((t) => Object.keys(j.scores[t] ?? {})) : [])])];
     out.push(row(['model', ...TASK_IDS.map((t) => TASKS[t].label)]), row(['---', ...TASK_IDS.map(() => '--:')]));
-    for (const m of models) out.push(row([`\`${m}\``, ...TASK_IDS.map((t) => { const s = r.reviews[t]?.[m]; return s ? `${s.score.toFixed(2)} (${s.n})` : DASH; })]));
+    const cell = (x: { score: number; n: number } | undefined): string => (x ? `${x.score.toFixed(2)} (${x.n})` : DASH);
+    for (const m of models) {
+      out.push(row([`\`${m}\``, ...TASK_IDS.map((t) => (j ? `${cell(r.reviews[t]?.[m])} · ${cell(j.scores[t]?.[m])}` : cell(r.reviews[t]?.[m])))]));
+    }
     out.push('');
+  }
+  if (j) {
+    out.push('## Judge vs humans', '');
+    out.push(
+      'Over answers scored by both the judge and a reviewer; each (answer, reviewer) pair is one item. ' +
+        'κ: Cohen’s κ for exact tasks (0/1); α: Krippendorff’s α, interval metric, for graded tasks (severity, technical details). ' +
+        'A judge’s score stands in for review scores in the plan’s quality floor only on tasks where it is trusted.',
+      '',
+    );
+    const hh = ['task', 'answers', 'pairs', 'agreement', 'κ / α', 'mean |Δ|', 'differ', 'trust'];
+    out.push(row(hh), row(hh.map((_, i) => (i === 0 || i === hh.length - 1 ? '---' : '--:'))));
+    for (const h of j.vs_humans) {
+      const stat = h.metric === 'kappa' ? h.kappa : h.alpha;
+      out.push(row([
+        TASKS[h.task].label, String(h.answers), String(h.pairs), pct(h.agreement), stat === null ? DASH : `${h.metric === 'kappa' ? 'κ' : 'α'} ${stat.toFixed(2)}`,
+        h.meanAbsDiff === null ? DASH : h.meanAbsDiff.toFixed(2), String(h.disagreementCount), h.trust,
+      ]));
+    }
+    out.push('');
+    const differ = j.vs_humans.flatMap((h) => h.disagreements.slice(0, 5));
+    if (differ.length) {
+      out.push('Where they differ (largest first, up to 5 per task):', '');
+      for (const d of differ) {
+        out.push(`- ${TASKS[d.task].label}, ticket \`${d.ticketId}\`, \`${d.model}\`: judge ${d.judgeScore.toFixed(2)}, ${d.reviewer} ${d.humanScore.toFixed(2)}${d.reasoning ? ` — judge: “${d.reasoning}”` : ''}`);
+      }
+      out.push('');
+    }
   }
 
   const p = r.plan;

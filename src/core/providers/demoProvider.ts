@@ -7,6 +7,7 @@ import { readJsonResource, resolveResourcesDir } from '../resources.ts';
 import { heuristicAnswer } from './heuristicAnswers.ts';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from './types.ts';
 import { seededRandom } from '../random.ts';
+import { heuristicVerdict, readJudgeRequest } from '../judge/heuristicJudge.ts';
 
 const taskProfile = z.object({ medianMs: z.number().positive(), successPct: z.number().min(0).max(100) });
 const profilesSchema = z.object({
@@ -115,6 +116,19 @@ export function createDemoProvider(opts: DemoProviderOptions = {}): ChatProvider
       });
     }
     const taskName = req.task ?? (req.responseFormat.type === 'json_schema' ? req.responseFormat.name : '');
+    // A judge request (core/judge): the demo judges with the same heuristics it answers with,
+    // disagreeing with the rubric on a tenth of answers so the judge-vs-human figures mean something.
+    const judged = taskName.startsWith('judge:') ? readJudgeRequest(req.messages) : null;
+    if (judged) {
+      const latencyMs = model.tasks[judged.task].medianMs * 1.5 * Math.exp(profiles.sigma * normal()) * speed;
+      await sleepFor(Math.min(latencyMs, req.timeoutMs), req.signal);
+      const text = JSON.stringify(heuristicVerdict(judged, { disagreeRate: 0.1, seed: 17 }));
+      const promptChars = req.messages.reduce((n, m) => n + m.content.length, 0);
+      return {
+        text, finishReason: 'stop', inputTokens: Math.ceil(promptChars / 4), outputTokens: Math.ceil(text.length / 4), cachedTokens: null,
+        reasoningTokens: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null, requestId: `demo_${++counter}`, rateLimit: null,
+      };
+    }
     if (!isTaskId(taskName)) {
       throw new ProviderError({
         code: 'BAD_REQUEST',

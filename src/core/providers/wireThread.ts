@@ -213,7 +213,6 @@ function ensureWorker(): Worker | null {
   if (broken) return null;
   try {
     const w = new Worker(WORKER_SOURCE, { eval: true, name: 'casebench wire' });
-    w.unref();
     w.on('message', onMessage);
     w.on('error', (e) => {
       worker = null;
@@ -223,6 +222,9 @@ function ensureWorker(): Worker | null {
       if (worker === w) worker = null;
       failAll('the network thread stopped');
     });
+    // After the listeners: adding a 'message' listener refs the worker's port again, so a process
+    // that built a lane but made no call (e.g. `casebench judge` with nothing left) would never exit.
+    w.unref();
     worker = w;
     return w;
   } catch {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { MIGRATION_12_HEDGE } from './migration12Hedge.ts';
 import { SPECULATION_MIGRATION } from './migration13Speculation.ts';
+import { JUDGE_MIGRATION } from './migration15Judge.ts';
 
 export interface Migration {
   version: number;
@@ -453,6 +454,7 @@ CREATE VIEW run_calls AS
     JOIN calls c ON c.run_id = b.source_run_id AND c.ticket_id = b.ticket_id AND c.task = b.task AND c.model_spec = b.model_spec;
 `,
   },
+  JUDGE_MIGRATION,
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

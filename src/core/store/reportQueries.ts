@@ -6,6 +6,10 @@ import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
 import { reviewScores as reviewSummaries } from '../review/results.ts';
+import { listReviews } from '../review/reviewsRepo.ts';
+import { judgeScores, judgeVsHumans } from '../judge/judgeAgreement.ts';
+import { pickJudge, verdictsOf } from '../judge/judgeRepo.ts';
+import type { ReportJudge } from '../metrics/report.ts';
 import type { LatencyPoint } from '../../shared/plots/common.ts';
 import type { WaterfallBar, WaterfallLane } from '../../shared/plots/waterfall.ts';
 
@@ -66,8 +70,24 @@ export function reviewScores(store: Store, runId: string): ReviewScores {
   return out;
 }
 
-/** Everything buildReport needs for one run. */
-export function loadReportData(store: Store, run: RunRow): ReportData {
+/** Disagreements kept per task in a report (the workbench lists them all through judge.summary). */
+const REPORT_DISAGREEMENTS = 20;
+
+/**
+ * The judge's part of a run's report: the judge asked for (`model`, its latest prompt version),
+ * else the latest judge of the run; undefined when none scored it (or the workspace predates judges).
+ */
+export function loadReportJudge(store: Store, runId: string, model?: string): ReportJudge | undefined {
+  if (!store.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'judge_verdicts'").get()) return undefined;
+  const judge = pickJudge(store, runId, model);
+  if (!judge) return undefined;
+  const verdicts = verdictsOf(store, runId, judge);
+  const vs = judgeVsHumans(verdicts, listReviews(store, { runId }), { listLimit: REPORT_DISAGREEMENTS });
+  return { model: judge.judgeModel, prompt_version: judge.promptVersion, verdicts: verdicts.length, scores: judgeScores(verdicts), vs_humans: vs };
+}
+
+/** Everything buildReport needs for one run (`judge`: the judge model whose scores to show, default the latest). */
+export function loadReportData(store: Store, run: RunRow, opts: { judge?: string } = {}): ReportData {
   const results: ReportResultRow[] = [];
   const resultRows = store
     .prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?')
@@ -137,7 +157,8 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
   const speculation = (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
     ? { kept_calls: num(spec.kept) ?? 0, discarded_calls: num(spec.discarded) ?? 0, discarded_cost_usd: num(spec.cost) ?? 0, discarded_unpriced: num(spec.unpriced) ?? 0 }
     : undefined;
-  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id), ...(speculation ? { speculation } : {}) };
+  const judge = loadReportJudge(store, run.id, opts.judge);
+  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id), ...(speculation ? { speculation } : {}), ...(judge ? { judge } : {}) };
 }
 
 // ---- Latency plots (issue #7) ----

@@ -2,6 +2,7 @@
 // Merged into the route contract by src/shared/routes.ts. The report types mirror
 // src/core/metrics/report.ts (the core's handler returns that type, so a drift fails to compile).
 import { z } from 'zod';
+import type { JudgeHumanTask, JudgeScoreCell } from './judgeRoutes.ts';
 import type { AppErrorShape } from '../errors.ts';
 import type { LatencyPoint } from '../plots/common.ts';
 import { TASK_IDS, type TaskId } from '../tasks.ts';
@@ -244,7 +245,7 @@ export interface ExperimentPlanEntry {
 export interface ExperimentPlanReport {
   floors: Record<TaskId, number>;
   min_success_rate: number;
-  quality_source: Record<TaskId, 'agreement' | 'review' | 'mixed'>;
+  quality_source: Record<TaskId, 'agreement' | 'review' | 'judge' | 'mixed'>;
   assignment: ExperimentPlanEntry | null;
   baseline: ExperimentPlanEntry;
   recommended: ExperimentPlanEntry | null;
@@ -285,6 +286,14 @@ export interface ExperimentReport {
   tasks: Record<TaskId, Record<string, ExperimentModelTaskStats>>;
   reviews: Partial<Record<TaskId, Record<string, { score: number; n: number }>>>;
   plan: ExperimentPlanReport;
+  /** An LLM judge's scores beside the reviews, and its agreement with them (core/judge); null when none. */
+  judge?: {
+    model: string;
+    prompt_version: string;
+    verdicts: number;
+    scores: Record<TaskId, Record<string, JudgeScoreCell>>;
+    vs_humans: JudgeHumanTask[];
+  } | null;
 }
 
 /** One ticket behind a report cell: the model's answer beside the baseline's and the gold label. */

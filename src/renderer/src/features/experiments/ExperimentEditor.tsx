@@ -11,6 +11,7 @@ import { ReportSection } from './ReportSection.tsx';
 import { PlanSection } from './PlanSection.tsx';
 import { LatencySection } from './LatencySection.tsx';
 import { TicketsSection } from './TicketsSection.tsx';
+import { JudgeSection } from '../judge/JudgeSection.tsx';
 import './experiments.css';
 
 export function ExperimentEditor({ run }: { run: RunInfo }) {
@@ -85,6 +86,7 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
         {shown === 'plan' && <PlanSection runId={runId} />}
         {shown === 'latency' && <LatencySection runId={runId} />}
         {shown === 'tickets' && <TicketsSection run={run} />}
+        {shown === 'judge' && <JudgeSection runId={runId} />}
       </div>
     </div>
   );

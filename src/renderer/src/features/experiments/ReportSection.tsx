@@ -29,6 +29,13 @@ function cellText(report: ExperimentReport, task: TaskId, model: string, col: Co
       const r = report.reviews[task]?.[model];
       return r ? { main: dec(r.score), sub: `n ${r.n}`, title: `mean of ${r.n} reviewed answers` } : { main: '—', cls: 'muted' };
     }
+    case 'judge': {
+      const j = report.judge?.scores[task]?.[model];
+      const vs = report.judge?.vs_humans.find((h) => h.task === task);
+      return j
+        ? { main: dec(j.score), sub: `n ${j.n}`, title: `mean of ${j.n} answers scored by the judge ${report.judge!.model} (${report.judge!.prompt_version})${vs ? `; ${vs.trust}` : ''}`, cls: vs?.trusted ? undefined : 'muted' }
+        : { main: '—', cls: 'muted' };
+    }
     case 'firstTry':
       return { main: pct(s.first_try_success_rate), title: `${s.n} tasks attempted; ${s.calls} calls sent (retries included)` };
     case 'success': {
@@ -65,7 +72,7 @@ function TaskTable({ report, task, runId }: { report: ExperimentReport; task: Ta
     <section className="rep-task" aria-labelledby={`rep-${task}`} data-testid={`rep-task-${task}`}>
       <h3 id={`rep-${task}`} className="rep-task-title">
         {TASKS[task].label}
-        <span className="muted small"> · quality for the plan: {quality === 'review' ? 'review score' : quality === 'mixed' ? 'review score where reviewed, else agreement' : 'agreement with the baseline'}</span>
+        <span className="muted small"> · quality for the plan: {quality === 'review' ? 'review score' : quality === 'judge' ? 'the trusted judge’s score' : quality === 'mixed' ? 'review score where reviewed, else the trusted judge’s or agreement' : 'agreement with the baseline'}</span>
       </h3>
       <div className="rep-scroll">
         <table className="rep-table">

@@ -24,13 +24,14 @@ import type { Transport } from '../../platform/transport.ts';
 import { debounce } from '../../app/debounce.ts';
 import { EMPTY_FORM, setupInput, toggleModel, type SetupForm } from './setupLogic.ts';
 
-export type ExperimentSection = 'overview' | 'report' | 'plan' | 'latency' | 'tickets';
+export type ExperimentSection = 'overview' | 'report' | 'plan' | 'latency' | 'tickets' | 'judge';
 export const SECTIONS: ReadonlyArray<{ id: ExperimentSection; label: string }> = [
   { id: 'overview', label: 'Progress' },
   { id: 'report', label: 'Report' },
   { id: 'plan', label: 'Plan' },
   { id: 'latency', label: 'Latency' },
   { id: 'tickets', label: 'Tickets' },
+  { id: 'judge', label: 'Judge' },
 ];
 
 export interface Loadable<T> {

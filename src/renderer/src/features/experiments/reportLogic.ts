@@ -9,7 +9,7 @@ import type {
 import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
 
 export type ColumnId =
-  | 'agreement' | 'kappa' | 'accuracy' | 'review' | 'firstTry' | 'success' | 'median' | 'p95' | 'p99' | 'speedup' | 'cost' | 'costRatio';
+  | 'agreement' | 'kappa' | 'accuracy' | 'review' | 'judge' | 'firstTry' | 'success' | 'median' | 'p95' | 'p99' | 'speedup' | 'cost' | 'costRatio';
 
 export interface Column {
   id: ColumnId;
@@ -24,6 +24,7 @@ export const COLUMNS: readonly Column[] = [
   { id: 'kappa', label: 'κ', help: 'Cohen’s κ against the baseline (chance-corrected agreement)', better: 'high' },
   { id: 'accuracy', label: 'Accuracy', help: 'Share of labelled tickets where the answer equals the gold label', better: 'high' },
   { id: 'review', label: 'Review', help: 'Mean manual review score (0–1)', better: 'high' },
+  { id: 'judge', label: 'Judge', help: 'Mean score the LLM judge gave with the review rubric, blind to the model (0–1)', better: 'high' },
   { id: 'firstTry', label: '1st try', help: 'Schema-valid answer at the first attempt / tasks attempted', better: 'high' },
   { id: 'success', label: 'Success', help: 'Schema-valid answer after retries / tasks attempted (failed tasks stay in the denominator)', better: 'high' },
   { id: 'median', label: 'Median', help: 'Median latency of successful calls, with a bootstrap 95 % CI', better: 'low' },
@@ -37,7 +38,8 @@ export const COLUMNS: readonly Column[] = [
 /** The columns a task's table shows: accuracy only with gold labels, review only where reviews exist. */
 export function columnsFor(report: ExperimentReport, task: TaskId): Column[] {
   const reviewed = Object.keys(report.reviews[task] ?? {}).length > 0;
-  return COLUMNS.filter((c) => (c.id === 'accuracy' ? report.has_labels : c.id === 'review' ? reviewed : true));
+  const judged = Object.keys(report.judge?.scores[task] ?? {}).length > 0;
+  return COLUMNS.filter((c) => (c.id === 'accuracy' ? report.has_labels : c.id === 'review' ? reviewed : c.id === 'judge' ? judged : true));
 }
 
 /** The number a column compares (null: not applicable or unknown). */
@@ -53,6 +55,8 @@ export function columnValue(report: ExperimentReport, task: TaskId, model: strin
       return s.n_labelled > 0 ? s.accuracy : null;
     case 'review':
       return report.reviews[task]?.[model]?.score ?? null;
+    case 'judge':
+      return report.judge?.scores[task]?.[model]?.score ?? null;
     case 'firstTry':
       return s.first_try_success_rate;
     case 'success':

@@ -2,6 +2,7 @@
 // its calls with the origin of each. A call's ticket opens in the ticket view; the whole import
 // opens side by side like any recorded run.
 import { useEffect } from 'react';
+import { JudgeSection } from '../judge/JudgeSection.tsx';
 import { isTaskId, TASKS } from '../../../../shared/tasks.ts';
 import type { TraceImportView } from '../../../../shared/traces.ts';
 import { useApp, useS } from '../../app/stores.tsx';
@@ -74,6 +75,10 @@ export function TraceImportEditor({ runId }: { runId: string }) {
       </header>
       <div className="tr-editor-body">
         <ImportSummaryBox r={report} limit={1000} />
+        <details className="tr-judge" data-testid="trace-judge">
+          <summary className="tr-section-title">Judge the imported answers (LLM judge, beside human reviews)</summary>
+          <JudgeSection runId={runId} />
+        </details>
         <h3 className="tr-section-title">
           Calls {calls?.page ? `(${calls.page.total.toLocaleString('en')}${calls.page.total > rows.length ? `, first ${rows.length} shown` : ''})` : ''}
         </h3>
