@@ -217,7 +217,7 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<HtmlRepo
     '<body><main>',
     switcher,
     body.join('\n'),
-    `<p class="meta">Plots: latency of successful calls. Violins: IQR filter (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms: capped at 2,000 ms and 5 % trimmed from each tail (contracts §6); KDE: Gaussian, Silverman's bandwidth. Hover a mark for its values. Written by casebench report --format html.</p>`,
+    `<p class="meta">Plots: latency of successful calls. Violins: IQR filter (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms: capped at 2,000 ms and 5 % trimmed from each tail; KDE: Gaussian, Silverman's bandwidth. Hover a mark for its values. Written by casebench report --format html.</p>`,
     '</main></body>',
     '</html>',
     '',

@@ -12,6 +12,7 @@ import { PlanSection } from './PlanSection.tsx';
 import { LatencySection } from './LatencySection.tsx';
 import { TicketsSection } from './TicketsSection.tsx';
 import './experiments.css';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function ExperimentEditor({ run }: { run: RunInfo }) {
   const { stores } = useApp();
@@ -59,7 +60,7 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
       </header>
       {liveError && (
         <div className="banner error" role="alert">
-          <span className="code">{liveError.code}</span> {liveError.message}
+          <ErrorCode code={liveError.code} /> {liveError.message}
         </div>
       )}
       <div className="exp-tabs" role="tablist" aria-label="Experiment views">
