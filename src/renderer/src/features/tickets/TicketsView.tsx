@@ -7,6 +7,7 @@ import { Icon, Kbd } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { activeFilterCount } from './ticketsStore.ts';
 import { TicketList } from './TicketList.tsx';
+import { ImportResult } from './ImportResult.tsx';
 
 const PLATFORMS: Array<[string, string]> = [
   ['aws', 'AWS'],
@@ -162,6 +163,7 @@ export function TicketsView() {
             </button>
           )}
         </div>
+        <ImportResult />
         {interrupted > 0 && (
           <div className="notice warn" role="status" data-testid="interrupted-notice">
             <Icon name="debug-pause" />
