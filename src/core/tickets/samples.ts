@@ -4,7 +4,7 @@ import path from 'node:path';
 import { resolveResourcesDir } from '../resources.ts';
 
 /** The import source the sample tickets are listed under. */
-export const SAMPLE_SOURCE = 'samples (demo tickets with gold labels).jsonl';
+export const SAMPLE_SOURCE = 'sample-tickets.jsonl';
 
 export function sampleTicketsPath(resourcesDir?: string): string {
   return path.join(resolveResourcesDir(resourcesDir), 'demo', 'tickets.jsonl');

@@ -41,9 +41,11 @@ export function ImportResult() {
       <div className="import-result-body">
         <div>
           <strong data-testid="import-result-added">
-            {r.added.toLocaleString('en')} ticket{r.added === 1 ? '' : 's'} imported
+            {r.added.toLocaleString('en')} {outcome.samples ? 'sample ' : ''}ticket{r.added === 1 ? '' : 's'} imported
           </strong>{' '}
-          from <span className="mono">{r.source}</span>
+          {outcome.samples ? '(the demo’s tickets with gold labels, as ' : 'from '}
+          <span className="mono">{r.source}</span>
+          {outcome.samples ? ')' : ''}
           {r.batch?.state === 'confirm' ? ', waiting for your go-ahead (see the batch bar)' : r.added > 0 ? ', queued for triage' : ''}
           {bad.length > 0 && (
             <>

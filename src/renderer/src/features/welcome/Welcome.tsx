@@ -46,7 +46,7 @@ export function Welcome() {
           <div className="welcome-samples" data-testid="welcome-samples">
             <p>
               <strong>No tickets yet.</strong> Try it on the demo’s sample tickets: realistic AWS, Google Cloud and Azure cases with gold labels, so
-              reports can show accuracy too. They are listed under <span className="mono">samples</span>{demo ? ' and run on the keyless demo at no cost' : ' and triaged with your assignment'}.
+              reports can show accuracy too. They are imported as <span className="mono">sample-tickets.jsonl</span>{demo ? ' and run on the keyless demo at no cost' : ' and triaged with your assignment'}.
             </p>
             <button type="button" className="btn primary" onClick={() => void importSamples()} disabled={importing} data-testid="import-samples">
               <Icon name="beaker" /> {importing ? 'Importing…' : 'Import the sample tickets'}
