@@ -130,7 +130,7 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     for (const row of perModel) expect(row).toMatch(/20 \/ 20/);
     // The answer that never parsed is a failure, named with its ticket.
     expect(await page.getByTestId('exp-failed').textContent()).toBe('1');
-    expect(await page.getByTestId('exp-live').textContent()).toMatch(/INVALID_OUTPUT\s*1.*EXP-2.*Asset ids.*groq:openai\/gpt-oss-20b/s);
+    expect(await page.getByTestId('exp-live').textContent()).toMatch(/Unusable answer\s*1.*EXP-2.*Asset ids.*groq:openai\/gpt-oss-20b/s);
     fake.configure({ latencyMs: latency(60) });
   });
 
@@ -153,7 +153,7 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await cell(page, 'asset_ids', FAST, 'success').locator('button').click();
     await expect.poll(() => page.getByTestId('drill-label').textContent()).toMatch(/Failed tasks · groq:openai\/gpt-oss-20b · Asset ids/);
     await expect.poll(() => page.getByTestId('drill-row').count()).toBe(1);
-    expect(await page.getByTestId('drill-row').textContent()).toMatch(/EXP-2.*INVALID_OUTPUT/s);
+    expect(await page.getByTestId('drill-row').textContent()).toMatch(/EXP-2.*Unusable answer/s);
     await page.getByTestId('exp-tab-report').click();
 
     await cell(page, 'severity', FAST, 'agreement').locator('button').click();

@@ -170,6 +170,11 @@ export function PlanSection({ runId }: { runId: string }) {
         <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
       </div>
 
+      {data?.recommended_cost_note && (
+        <div className="banner warn" role="note" data-testid="plan-cost-note">
+          <Icon name="warning" /> The recommendation costs more than the baseline: {data.recommended_cost_note}.
+        </div>
+      )}
       <div className="plan-floor">
         <label htmlFor={`floor-${runId}`} className="plan-floor-label">
           Quality floor <strong className="tabular" data-testid="plan-floor-value">{floor.toFixed(2)}</strong>
@@ -207,11 +212,6 @@ export function PlanSection({ runId }: { runId: string }) {
         />
         <span className="small muted">a model whose calls failed more often on a task is never recommended for it (final success, after retries; 0 % = off)</span>
       </div>
-      {data?.recommended_cost_note && (
-        <div className="banner warn" role="note" data-testid="plan-cost-note">
-          <Icon name="warning" /> The recommendation costs more than the baseline: {data.recommended_cost_note}.
-        </div>
-      )}
       {plan?.error && (
         <div className="banner error" role="alert">
           {plan.error.message}
