@@ -29,8 +29,13 @@ function EntryCard(props: {
   models: string[];
   highlight?: boolean;
   children?: ReactNode;
+  /** Why a task is in below_floor: its quality under the floor, its success under the minimum (or both). */
+  lowQuality?: (task: TaskId, model: string) => boolean;
+  unreliable?: (task: TaskId, model: string) => boolean;
 }) {
   const e = props.entry;
+  const underFloor = e ? e.below_floor.filter((t) => !props.lowQuality || props.lowQuality(t, e.assignment[t])) : [];
+  const underSuccess = e && props.unreliable ? e.below_floor.filter((t) => props.unreliable!(t, e.assignment[t])) : [];
   return (
     <section className={`plan-card${props.highlight ? ' mine' : ''}`} data-testid={props.testId} aria-label={props.title}>
       <h4 className="pred-label">
@@ -74,9 +79,14 @@ function EntryCard(props: {
               </li>
             ))}
           </ul>
-          {e.below_floor.length > 0 && (
+          {underFloor.length > 0 && (
             <p className="small warn-text" data-testid={`${props.testId}-below`}>
-              <Icon name="warning" /> below the floor: {e.below_floor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
+              <Icon name="warning" /> below the floor: {underFloor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
+            </p>
+          )}
+          {underSuccess.length > 0 && (
+            <p className="small warn-text" data-testid={`${props.testId}-unreliable`}>
+              <Icon name="warning" /> under the minimum success: {underSuccess.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
             </p>
           )}
         </>
@@ -133,13 +143,22 @@ export function PlanSection({ runId }: { runId: string }) {
       stores.log.getState().actions.add('info', `Settings: new triages now use ${TASK_IDS.map((t) => `${t}=${assignment[t]}`).join(', ')}`);
     }
   };
+  const lowQuality = (t: TaskId, m: string): boolean => {
+    const q = quality(report, t, m);
+    return q === null || q < floor - 1e-12;
+  };
+  const unreliable = (t: TaskId, m: string): boolean => {
+    const sr = report.tasks[t][m]?.success_rate ?? null;
+    return minSuccess > 0 && (sr === null || sr < minSuccess - 1e-12);
+  };
+  const why = { lowQuality, unreliable };
   const inSettings = (x: ExperimentAssignment | null | undefined): boolean => sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
   const sweepRow = data?.floor_sweep.reduce<number | null>((best, r, i) => (r.floor <= floor + 1e-9 ? i : best), null) ?? null;
 
   return (
     <div className="plan" data-testid="exp-plan">
       <div className="plan-cards">
-        <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight>
+        <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight {...why}>
           <button type="button" className="btn primary" onClick={() => void use(picks, 'mine')} disabled={inSettings(picks)} data-testid="plan-use-mine">
             <Icon name="check" /> {inSettings(picks) ? 'In Settings' : 'Use this assignment'}
           </button>
@@ -149,7 +168,7 @@ export function PlanSection({ runId }: { runId: string }) {
             </span>
           )}
         </EntryCard>
-        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models}>
+        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models} {...why}>
           <button type="button" className="btn" onClick={() => rec && a.pickAll(runId, rec.assignment)} disabled={!rec || sameAssignment(rec.assignment, picks)} data-testid="plan-pick-rec">
             <Icon name="arrow-left" /> Pick it
           </button>
@@ -158,7 +177,7 @@ export function PlanSection({ runId }: { runId: string }) {
           </button>
         </EntryCard>
         {within && (
-          <EntryCard title="Within the baseline’s cost" entry={within} testId="plan-within" models={report.run.models}>
+          <EntryCard title="Within the baseline’s cost" entry={within} testId="plan-within" models={report.run.models} {...why}>
             <button type="button" className="btn" onClick={() => a.pickAll(runId, within.assignment)} disabled={sameAssignment(within.assignment, picks)} data-testid="plan-pick-within">
               <Icon name="arrow-left" /> Pick it
             </button>
@@ -167,7 +186,7 @@ export function PlanSection({ runId }: { runId: string }) {
             </button>
           </EntryCard>
         )}
-        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
+        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} {...why} />
       </div>
 
       {data?.recommended_cost_note && (
