@@ -386,12 +386,12 @@ function buildPlan(
       const fast = ratio(baseMedian, rec.plan.medianMs);
       const dearer = recCost === null ? 'its cost is unknown (a model has no price)' : `it costs ${(recCost / baseCost).toFixed(1)}× the baseline ($${recCost.toFixed(2)} vs $${baseCost.toFixed(2)} per 1K tickets)`;
       const why = `${dearer} because it is the fastest assignment that meets the quality floors${fast !== null ? ` (${fast.toFixed(2)}× the baseline's speed)` : ''}`;
-      if (cheap.ok) {
+      if (cheap.ok && TASK_IDS.some((t) => cheap.plan.assignment[t] !== baselinePlan[t])) {
         within = entry(cheap.plan.assignment);
         const f2 = ratio(baseMedian, cheap.plan.medianMs);
         costNote = `${why}; the fastest within the baseline's cost is ${f2 !== null ? `${f2.toFixed(2)}×` : 'shown'} at $${(cheap.plan.costPer1kTicketsUsd ?? 0).toFixed(2)} per 1K tickets`;
       } else {
-        costNote = `${why}; no assignment that meets the floors costs no more than the baseline`;
+        costNote = `${why}; no faster assignment that meets the floors stays within the baseline's cost`;
       }
     }
   }
