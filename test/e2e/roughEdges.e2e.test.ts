@@ -303,7 +303,10 @@ describe('a new, empty workspace on the keyless demo', () => {
     await expect.poll(() => page.getByTestId('import-result-added').textContent()).toMatch(/^3 tickets imported$/);
     expect(await page.getByTestId('import-result-skipped').textContent()).toBe('7 lines skipped');
     // A batch asks before it runs (the import says so); go ahead.
-    if (/waiting for your go-ahead/.test((await page.getByTestId('import-result').textContent())!)) await page.getByTestId('batch-start').click();
+    if (/waiting for your go-ahead/.test((await page.getByTestId('import-result').textContent())!)) {
+      await page.getByTestId('batch-start').click();
+      await expect.poll(() => page.getByTestId('import-result').textContent()).toMatch(/queued for triage/);
+    }
     await page.getByTestId('import-result-more').click();
     const lines = await page.getByTestId('import-result-lines').locator('li').allTextContents();
     expect(lines).toHaveLength(7);

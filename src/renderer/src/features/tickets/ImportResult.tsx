@@ -11,6 +11,8 @@ export function ImportResult() {
   const { stores } = useApp();
   const outcome = useS('tickets', (s) => s.lastImport);
   const [open, setOpen] = useState(false);
+  // The batch as it is now (the import's answer said how it was then: waiting for the go-ahead).
+  const batchState = useS('status', (s) => (outcome?.ok ? (s.batches.find((b) => b.runId === outcome.report.runId)?.state ?? null) : null));
   if (!outcome) return null;
   const dismiss = () => {
     setOpen(false);
@@ -46,7 +48,7 @@ export function ImportResult() {
           {outcome.samples ? '(the demo’s tickets with gold labels, as ' : 'from '}
           <span className="mono">{r.source}</span>
           {outcome.samples ? ')' : ''}
-          {r.batch?.state === 'confirm' ? ', waiting for your go-ahead (see the batch bar)' : r.added > 0 ? ', queued for triage' : ''}
+          {(batchState ?? r.batch?.state) === 'confirm' ? ', waiting for your go-ahead (see the batch bar)' : r.added > 0 ? ', queued for triage' : ''}
           {bad.length > 0 && (
             <>
               {' · '}
