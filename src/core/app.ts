@@ -58,6 +58,8 @@ import { lifecycleOf, refuseRetired } from './modelLifecycle.ts';
 import { spendRefusal } from './spend/refusal.ts';
 import { createShadowFeature } from './shadow/shadowFeature.ts';
 import type { IntakeEndpoint } from './tickets/httpIntake.ts';
+import { SAMPLE_SOURCE, sampleTicketsPath } from './tickets/samples.ts';
+import { readFile } from 'node:fs/promises';
 
 export interface CoreConfig {
   dbPath: string;
@@ -460,6 +462,13 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       return rep;
     },
     'tickets.importPath': async (input: { path: string }) => importPath(input.path),
+    // The demo's labelled sample tickets (resources/demo/tickets.jsonl), offered on the welcome screen.
+    'tickets.importSamples': async () => {
+      const content = await readFile(sampleTicketsPath(cfg.resourcesDir), 'utf8');
+      const rep = await intake.importContent(SAMPLE_SOURCE, content);
+      notice('info', `Imported the ${rep.added} sample tickets (${SAMPLE_SOURCE})`);
+      return rep;
+    },
     'runs.list': async () => listRuns(store),
     'runs.tickets': async (input: { runId: string }) => runTickets(store, input.runId),
     'compare.start': async (input: { ticketId: string; models: string[]; baseline: string }) => {

@@ -74,6 +74,8 @@ export const routeInputs = {
   'tickets.import': z.object({ name: z.string().min(1).max(300), content: z.string() }),
   /** A JSONL/CSV file on this machine, by path (the desktop app's Open dialog, or typed in browser mode). */
   'tickets.importPath': z.object({ path: z.string().min(1).max(1000) }),
+  /** The demo's labelled sample tickets (resources/demo/tickets.jsonl), imported like a file. */
+  'tickets.importSamples': empty,
   'runs.list': empty,
   'runs.tickets': z.object({ runId: id }),
   'compare.start': z.object({
@@ -92,7 +94,7 @@ export const routeInputs = {
   'settings.get': empty,
   'settings.set': settingsPatchSchema,
   /** Workbench layout and view state (small JSON), remembered between launches. */
-  'ui.save': z.object({ key: z.enum(['layout', 'editor']), value: z.unknown() }),
+  'ui.save': z.object({ key: z.enum(['layout', 'editor', 'theme']), value: z.unknown() }),
   /** Desktop only: the native Open dialog, then imports the chosen file. */
   'host.openTicketFile': empty,
   /** Desktop only: the native folder picker; returns the folder (the caller saves it as watchFolder). */
@@ -294,6 +296,7 @@ export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs
   'tickets.get': TicketDetail;
   'tickets.import': ImportReport;
   'tickets.importPath': ImportReport;
+  'tickets.importSamples': ImportReport;
   'runs.list': RunInfo[];
   'runs.tickets': Array<{ ticketId: string; title: string; status: string }>;
   'compare.start': { runId: string; models: string[]; baseline: string };

@@ -130,7 +130,7 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     for (const row of perModel) expect(row).toMatch(/20 \/ 20/);
     // The answer that never parsed is a failure, named with its ticket.
     expect(await page.getByTestId('exp-failed').textContent()).toBe('1');
-    expect(await page.getByTestId('exp-live').textContent()).toMatch(/INVALID_OUTPUT\s*1.*EXP-2.*Asset ids.*groq:openai\/gpt-oss-20b/s);
+    expect(await page.getByTestId('exp-live').textContent()).toMatch(/Unusable answer\s*1.*EXP-2.*Asset ids.*groq:openai\/gpt-oss-20b/s);
     fake.configure({ latencyMs: latency(60) });
   });
 
@@ -153,7 +153,7 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await cell(page, 'asset_ids', FAST, 'success').locator('button').click();
     await expect.poll(() => page.getByTestId('drill-label').textContent()).toMatch(/Failed tasks · groq:openai\/gpt-oss-20b · Asset ids/);
     await expect.poll(() => page.getByTestId('drill-row').count()).toBe(1);
-    expect(await page.getByTestId('drill-row').textContent()).toMatch(/EXP-2.*INVALID_OUTPUT/s);
+    expect(await page.getByTestId('drill-row').textContent()).toMatch(/EXP-2.*Unusable answer/s);
     await page.getByTestId('exp-tab-report').click();
 
     await cell(page, 'severity', FAST, 'agreement').locator('button').click();
@@ -298,14 +298,23 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('exp-start').click();
     await page.getByTestId('exp-live').waitFor();
     await expect.poll(async () => Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim()), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    // While it runs, the run list counts the tasks left from the same progress as the editor.
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${await page.getByTestId('exp-editor').getAttribute('data-run-id')}"]`);
+    if ((await page.getByTestId('activity-experiments').getAttribute('aria-selected')) !== 'true') await page.getByTestId('activity-experiments').click();
+    await expect.poll(() => row.textContent()).toMatch(/\d+ tasks? left/);
     await page.getByTestId('exp-stop').click();
     await expect.poll(() => page.getByTestId('exp-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('interrupted');
     const stoppedAt = Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim());
     expect(stoppedAt).toBeLessThan(40);
+    // The same word in the header and in the list.
+    expect(await page.getByTestId('exp-state').textContent()).toBe('stopped');
+    await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('stopped');
     fake.configure({ latencyMs: latency(20) });
     await page.getByTestId('exp-resume').click();
     await expect.poll(() => page.getByTestId('exp-state').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await page.getByTestId('exp-progress').textContent()).toMatch(/40 \/ 40/);
+    await expect.poll(() => row.getByTestId('run-status').textContent()).toBe('done');
+    expect(await row.textContent()).not.toMatch(/left/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -122,7 +122,7 @@ describe('spend you control (browser mode)', () => {
     await shot(page, 'spend-batch-limited.png');
     // Resume while the limit holds says why.
     await page.getByTestId('batch-resume').click();
-    expect(await page.getByTestId('batch-error').textContent()).toMatch(/SPEND_LIMIT.*daily spend limit reached/);
+    expect(await page.getByTestId('batch-error').textContent()).toMatch(/Spend limit reached.*daily spend limit reached/);
     // Raise it (remove it) and resume.
     await page.getByTestId('sb-spend').click();
     await page.getByTestId('spend-limit').fill('');

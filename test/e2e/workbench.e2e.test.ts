@@ -108,7 +108,10 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await newTicket(page, `${TICKET}\n(second ticket)`);
     await page.locator('[data-testid="card-severity"][data-status="error"]').waitFor({ timeout: 30_000 });
     await page.locator('[data-testid="card-technical_details"][data-status="ok"]').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('error-severity').textContent()).toMatch(/Provider unreachable.*NETWORK/s);
+    // In words on the card; the code the CLI and logs use stays in the tooltip.
+    expect(await page.getByTestId('error-severity').textContent()).toMatch(/Provider unreachable.*Lost the connection to Groq/s);
+    expect(await page.getByTestId('error-severity').locator('[data-code]').getAttribute('data-code')).toBe('NETWORK');
+    expect(await page.getByTestId('error-severity').textContent()).not.toMatch(/NETWORK/);
     await shot(page, 'ticket-provider-down.png');
     fake.configure({ faults: null });
     await page.getByTestId('retry-severity').click();
@@ -159,17 +162,24 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.getByTestId('filter-failed').click(); // again: only tickets without failed tasks
     await expect.poll(() => page.getByTestId('ticket-count').textContent()).toMatch(/^26 of 26/);
     await page.getByText('Clear filters').click();
-    // The bad line is reported with its number.
+    // The bad line is reported with its number, above the list (and in the log); dismissed once read.
+    expect(await page.getByTestId('import-result').textContent()).toMatch(/24 tickets imported from batch\.jsonl.*1 line skipped.*line 25: not valid JSON/s);
     await page.getByTestId('panel-tab-log').click();
     expect(await page.getByTestId('log').textContent()).toMatch(/line 25/);
     await page.getByTestId('panel-tab-timeline').click();
+    await page.getByTestId('import-result-dismiss').click();
     // Keyboard: j moves the selection and previews it; Enter keeps it open.
+    // (Rows by ticket id, not DOM position: the virtualised list re-renders as it scrolls.)
     const rows = page.getByTestId('ticket-row');
-    await rows.nth(0).click();
+    const selected = page.locator('[data-testid="ticket-row"][aria-selected="true"]');
+    const firstId = (await rows.nth(1).getAttribute('data-ticket-id'))!;
+    await page.locator(`[data-testid="ticket-row"][data-ticket-id="${firstId}"]`).click();
     await page.getByTestId('ticket-list').focus();
+    const indexOf = () => selected.locator('xpath=..').getAttribute('data-index');
+    const firstIndex = Number(await indexOf());
     await page.keyboard.press('j');
-    await expect.poll(() => rows.nth(1).getAttribute('aria-selected')).toBe('true');
-    const id = await rows.nth(1).getAttribute('data-ticket-id');
+    await expect.poll(indexOf).toBe(String(firstIndex + 1));
+    const id = await selected.getAttribute('data-ticket-id');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('k');
     await expect.poll(() => page.locator(`[data-testid="editor-tab"][data-tab-id="ticket:${id}"]`).getAttribute('class')).toMatch(/preview/);

@@ -99,6 +99,19 @@ describe('plan: the recommended assignment under a quality floor', () => {
     expect(r.ok && r.plan.assignment.platform).toBe('gpt-4o');
   });
 
+  it('can keep the plan within a cost: never dearer than the cap, and says so when nothing fits', () => {
+    const floors = uniformFloors(0.5);
+    const free = recommend(table, floors);
+    const base = planCostPer1kTickets(uniformAssignment('gpt-4o'), table)!;
+    const capped = recommend(table, floors, { maxCostPer1kTickets: base / 4 });
+    expect(capped.ok).toBe(true);
+    if (!capped.ok || !free.ok) return;
+    expect(capped.plan.costPer1kTicketsUsd!).toBeLessThanOrEqual(base / 4);
+    expect(capped.plan.medianMs).toBeGreaterThanOrEqual(free.plan.medianMs);
+    const none = recommend(table, floors, { maxCostPer1kTickets: 0 });
+    expect(none.ok ? null : none.reason).toMatch(/no assignment that meets the floors costs at most \$0 per 1K tickets/);
+  });
+
   it('moves towards slower, more faithful plans as the floor rises', () => {
     const sweep = floorSweep(table);
     expect(sweep.map((s) => s.floor)).toEqual([0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]);

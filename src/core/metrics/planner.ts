@@ -35,6 +35,8 @@ export interface PlanOptions {
   minSuccessRate?: number;
   /** Models never recommended whatever their figures (retired: they can no longer be called). */
   exclude?: ReadonlySet<string>;
+  /** Assignments dearer than this (USD per 1K tickets) are never recommended; unknown cost counts as dearer. */
+  maxCostPer1kTickets?: number;
 }
 
 export interface Recommendation {
@@ -129,6 +131,7 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
     }
   }
   let best: { path: number; cost: number; sum: number; pick: Record<TaskId, string> } | null = null;
+  const cap = o.maxCostPer1kTickets;
   const better = (path: number, cost: number, sum: number): boolean => {
     if (best === null) return true;
     if (path !== best.path) return path < best.path;
@@ -143,12 +146,14 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
             const path = Math.max(p.ms + pr.ms + td.ms, p.ms + a.ms, s.ms);
             const cost = p.cost + pr.cost + td.cost + a.cost + s.cost;
             const sum = p.ms + pr.ms + td.ms + a.ms + s.ms;
+            if (cap !== undefined && !(cost <= cap + 1e-9 * Math.max(1, cap))) continue;
             // Candidates are in name order, so the first of equals wins: deterministic.
             if (better(path, cost, sum)) {
               best = { path, cost, sum, pick: { platform: p.model, product: pr.model, technical_details: td.model, asset_ids: a.model, severity: s.model } };
             }
           }
-  const b = best!;
+  const b = best as { path: number; cost: number; pick: Record<TaskId, string> } | null;
+  if (b === null) return { ok: false, reason: `no assignment that meets the floors costs at most $${cap} per 1K tickets` };
   return { ok: true, plan: { assignment: b.pick, medianMs: b.path, costPer1kTicketsUsd: Number.isFinite(b.cost) ? b.cost : null } };
 }
 

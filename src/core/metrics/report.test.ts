@@ -115,6 +115,36 @@ describe('report: per task and model (contracts §6)', () => {
 });
 
 describe('report: the plan', () => {
+  it('says why a recommendation costs more than the baseline, and offers the fastest plan within its cost', () => {
+    const data = fixture();
+    data.okCalls = data.okCalls.map((c) => (c.model === M ? { ...c, costUsd: 0.01 } : c)); // the faster model, 10× the price
+    const r = buildReport(data, opts);
+    // Baseline 5 × $1 = $5 per 1K tickets; recommended: the baseline's platform and severity (off
+    // the critical path, so the cheaper one) + three × $10 = $32.
+    expect(r.plan.recommended).toMatchObject({ cost_per_1k_tickets_usd: 32, cost_vs_baseline: 6.4, success_rate: 1, n_failed: 0 });
+    expect(r.plan.recommended_cost_note).toMatch(/^it costs 6\.4× the baseline \(\$32\.00 vs \$5\.00 per 1K tickets\) because it is the fastest assignment that meets the quality floors \(1\.67× the baseline's speed\); no faster assignment that meets the floors stays within the baseline's cost$/);
+    expect(r.plan.within_baseline_cost).toBeNull();
+    // When a faster plan does stay within the baseline's cost, it is offered.
+    const cheaper = fixture();
+    cheaper.okCalls = cheaper.okCalls.map((c) => (c.model === M ? { ...c, costUsd: c.task === 'product' ? 0.0005 : 0.01 } : c));
+    const c = buildReport(cheaper, opts);
+    expect(c.plan.recommended_cost_note).toMatch(/the fastest within the baseline's cost is \d\.\d\d× at \$\d+\.\d\d per 1K tickets$/);
+    expect(c.plan.within_baseline_cost!.assignment.product).toBe(M);
+    expect(c.plan.within_baseline_cost!.cost_per_1k_tickets_usd!).toBeLessThanOrEqual(5);
+    expect(renderMarkdown(r)).toMatch(/⚠ The recommendation costs more than the baseline: it costs 6\.4×/);
+    // A cheaper recommendation has no note.
+    expect(buildReport(fixture(), opts).plan).toMatchObject({ recommended_cost_note: null, within_baseline_cost: null });
+  });
+
+  it('carries each plan’s failures, and a minimum success rate keeps a failing model out', () => {
+    const low = buildReport(fixture(), { ...opts, floors: uniformFloors(0.5) });
+    expect(low.plan.recommended!.assignment.platform).toBe(M);
+    expect(low.plan.recommended).toMatchObject({ success_rate: 0.75, n_failed: 1 });
+    const strict = buildReport(fixture(), { ...opts, floors: uniformFloors(0.5), minSuccessRate: 0.9 });
+    expect(strict.plan.recommended!.assignment.platform).toBe(B);
+    expect(strict.plan.recommended).toMatchObject({ success_rate: 1, n_failed: 0 });
+  });
+
   it('evaluates the baseline, the recommendation under the floor, and p95 over per-ticket paths', () => {
     const r = buildReport(fixture(), { ...opts, assignment: { platform: M, product: M, technical_details: M, asset_ids: M, severity: M } });
     // Baseline: 250 + 100 + 100 = 450. The model's platform agreement (0.67) is under 0.8, so the

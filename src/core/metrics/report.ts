@@ -127,6 +127,12 @@ export interface PlanEntry {
   below_floor: TaskId[];
   /** Lifecycle warnings for the assignment's models (retired / deprecated, with the date). */
   warnings: string[];
+  /** The lowest final success rate among the five assigned (task, model) cells; null when one has no calls. */
+  success_rate: number | null;
+  /** Failed tasks of the assigned (task, model) cells in this run, summed. */
+  n_failed: number;
+  /** Cost per 1K tickets over the baseline's; null when either is unknown. */
+  cost_vs_baseline: number | null;
 }
 
 export interface PlanReport {
@@ -141,6 +147,13 @@ export interface PlanReport {
   baseline: PlanEntry;
   recommended: PlanEntry | null;
   recommended_reason: string | null;
+  /**
+   * Set when the recommendation costs more than the baseline (or its cost is unknown): why, in words,
+   * and what the fastest assignment within the baseline's cost gives instead.
+   */
+  recommended_cost_note: string | null;
+  /** When the recommendation is dearer than the baseline: the fastest assignment meeting the floors at no more than the baseline's cost. */
+  within_baseline_cost: PlanEntry | null;
   /** The run's models that are retired (never recommended) or deprecated (flagged), as of the report's day. */
   model_lifecycle: Record<string, PlanLifecycle>;
   floor_sweep: Array<{
@@ -382,9 +395,35 @@ function buildPlan(
       cost_per_1k_tickets_usd: r6(planCostPer1kTickets(a, planTable)),
       below_floor: belowFloor(a, planTable, o.floors, opts),
       warnings: [...new Set(TASK_IDS.map((t) => a[t]))].flatMap((m) => (lifecycle[m] ? [lifecycle[m]!.message] : [])),
+      success_rate: TASK_IDS.reduce<number | null>((lo, t) => {
+        const sr = tasks[t][a[t]]?.success_rate ?? null;
+        return lo === null || sr === null ? null : Math.min(lo, sr);
+      }, 1),
+      n_failed: TASK_IDS.reduce((n, t) => n + (tasks[t][a[t]]?.n_failed ?? 0), 0),
+      cost_vs_baseline: r2(ratio(planCostPer1kTickets(a, planTable), baseCost)),
     };
   };
+  const baseCost = planCostPer1kTickets(baselinePlan, planTable);
   const rec = recommend(planTable, o.floors, opts);
+  // A recommendation dearer than the baseline says so, and what staying within the baseline's cost gives.
+  let costNote: string | null = null;
+  let within: PlanEntry | null = null;
+  if (rec.ok && baseCost !== null) {
+    const recCost = rec.plan.costPer1kTicketsUsd;
+    if (recCost === null || recCost > baseCost * (1 + 1e-9)) {
+      const cheap = recommend(planTable, o.floors, { ...opts, maxCostPer1kTickets: baseCost });
+      const fast = ratio(baseMedian, rec.plan.medianMs);
+      const dearer = recCost === null ? 'its cost is unknown (a model has no price)' : `it costs ${(recCost / baseCost).toFixed(1)}× the baseline ($${recCost.toFixed(2)} vs $${baseCost.toFixed(2)} per 1K tickets)`;
+      const why = `${dearer} because it is the fastest assignment that meets the quality floors${fast !== null ? ` (${fast.toFixed(2)}× the baseline's speed)` : ''}`;
+      if (cheap.ok && TASK_IDS.some((t) => cheap.plan.assignment[t] !== baselinePlan[t])) {
+        within = entry(cheap.plan.assignment);
+        const f2 = ratio(baseMedian, cheap.plan.medianMs);
+        costNote = `${why}; the fastest within the baseline's cost is ${f2 !== null ? `${f2.toFixed(2)}×` : 'shown'} at $${(cheap.plan.costPer1kTicketsUsd ?? 0).toFixed(2)} per 1K tickets`;
+      } else {
+        costNote = `${why}; no faster assignment that meets the floors stays within the baseline's cost`;
+      }
+    }
+  }
   return {
     floors: o.floors,
     min_success_rate: opts.minSuccessRate,
@@ -393,6 +432,8 @@ function buildPlan(
     baseline: entry(baselinePlan),
     recommended: rec.ok ? entry(rec.plan.assignment) : null,
     recommended_reason: rec.ok ? null : rec.reason,
+    recommended_cost_note: costNote,
+    within_baseline_cost: within,
     model_lifecycle: Object.fromEntries(models.filter((m) => lifecycle[m]).map((m) => [m, { ...lifecycle[m]! }])),
     floor_sweep: floorSweep(planTable, undefined, opts).map(({ floor, result }) => ({
       floor,

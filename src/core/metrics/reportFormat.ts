@@ -179,8 +179,14 @@ export function renderMarkdown(r: Report): string {
   out.push(planRow('baseline', p.baseline, anyUnknown));
   if (p.assignment) out.push(planRow('--assign', p.assignment, anyUnknown));
   if (p.recommended) out.push(planRow('**recommended**', p.recommended, anyUnknown));
+  if (p.within_baseline_cost) out.push(planRow('within the baseline’s cost', p.within_baseline_cost, anyUnknown));
   out.push('');
   if (!p.recommended) out.push(`No recommendation: ${p.recommended_reason}.`, '');
+  if (p.recommended) {
+    const sr = p.recommended.success_rate;
+    out.push(`Recommended plan: lowest task success ${sr === null ? DASH : `${(sr * 100).toFixed(1)} %`}, ${p.recommended.n_failed} failed task${p.recommended.n_failed === 1 ? '' : 's'} in this run${p.min_success_rate > 0 ? '' : ' (no minimum success rate: `--min-success 0.95` keeps out models that fail)'}.`, '');
+  }
+  if (p.recommended_cost_note) out.push(`⚠ The recommendation costs more than the baseline: ${p.recommended_cost_note}.`, '');
   const flagged = Object.entries(p.model_lifecycle ?? {});
   if (flagged.length) {
     for (const [m, l] of flagged) {

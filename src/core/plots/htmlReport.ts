@@ -48,7 +48,7 @@ const cells = (line: string): string[] => line.trim().replace(/^\|/, '').replace
 
 /**
  * The subset of Markdown renderMarkdown writes (headings, pipe tables with an alignment row,
- * paragraphs) as HTML. Anything else is kept as an escaped paragraph, never dropped.
+ * "- " lists, paragraphs) as HTML. Anything else is kept as an escaped paragraph, never dropped.
  */
 export function markdownToHtml(md: string): string {
   const lines = md.split('\n');
@@ -81,6 +81,14 @@ export function markdownToHtml(md: string): string {
           rows.map((r) => `<tr>${r.map((c, k) => td('td', c, k)).join('')}</tr>`).join('') +
           '</tbody></table></div>',
       );
+      continue;
+    }
+    if (line.startsWith('- ')) {
+      flush();
+      const items: string[] = [];
+      while (i < lines.length && lines[i]!.startsWith('- ')) items.push(`<li>${inline(lines[i++]!.slice(2))}</li>`);
+      i--;
+      out.push(`<ul>${items.join('')}</ul>`);
       continue;
     }
     if (line.trim() === '') flush();
@@ -135,7 +143,9 @@ function css(themes: readonly PlotTheme[]): string {
     'h1,h2,h3{color:var(--strong);line-height:1.25}h1{font-size:22px}h2{font-size:18px;margin-top:40px;padding-top:16px;border-top:1px solid var(--line)}h3{font-size:15px}',
     'code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--code);padding:1px 4px;border-radius:3px}',
     '.table{overflow-x:auto}table{border-collapse:collapse;margin:8px 0 12px;font-variant-numeric:tabular-nums}',
-    'th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}th{color:var(--strong);font-weight:600}.num{text-align:right}',
+    // Tables fit the page: text columns wrap (a model spec breaks at its slashes and colons), numbers never do.
+    'th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}th{color:var(--strong);font-weight:600}.num{text-align:right;white-space:nowrap}',
+    'td code{overflow-wrap:anywhere}table{max-width:100%}',
     `figure.plot svg text{font-family:${PLOT_FONT}}`,
     '.plots{display:flex;flex-wrap:wrap;gap:20px 28px;margin:12px 0}figure.plot{margin:0;max-width:100%;overflow-x:auto}figure.plot svg{display:block;max-width:none}',
     '.meta{color:var(--muted);font-size:12.5px}.switch{float:right;color:var(--muted);font-size:12.5px}.switch label{margin-left:8px;cursor:pointer}',
@@ -207,7 +217,7 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<HtmlRepo
     '<body><main>',
     switcher,
     body.join('\n'),
-    `<p class="meta">Plots: latency of successful calls. Violins: IQR filter (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms: capped at 2,000 ms and 5 % trimmed from each tail (contracts §6); KDE: Gaussian, Silverman's bandwidth. Hover a mark for its values. Written by casebench report --format html.</p>`,
+    `<p class="meta">Plots: latency of successful calls. Violins: IQR filter (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms: capped at 2,000 ms and 5 % trimmed from each tail; KDE: Gaussian, Silverman's bandwidth. Hover a mark for its values. Written by casebench report --format html.</p>`,
     '</main></body>',
     '</html>',
     '',

@@ -6,6 +6,7 @@ import './styles.css';
 import { App } from './app/App.tsx';
 import { debounce } from './app/debounce.ts';
 import { StoresProvider, type Stores } from './app/stores.tsx';
+import { applyTheme, isThemePref, localThemePref } from './app/theme.ts';
 import { createCompareStore } from './features/compare/compareStore.ts';
 import { createEditorStore } from './features/editor/editorStore.ts';
 import { createRunsStore } from './features/experiments/runsStore.ts';
@@ -20,6 +21,8 @@ import { createTicketsStore } from './features/tickets/ticketsStore.ts';
 import { createTracesStore } from './features/traces/tracesStore.ts';
 import { createTransport } from './platform/transport.ts';
 
+// The last theme this window used, before anything paints; the workspace's follows at boot.
+applyTheme(localThemePref());
 const transport = createTransport();
 // Workbench state is saved through the host, so it survives restarts (and a new port in browser mode).
 const saver = (key: 'layout' | 'editor') => debounce((value: unknown) => void transport.request('ui.save', { key, value }), 400);
@@ -50,6 +53,7 @@ async function boot(): Promise<void> {
     await Promise.race([stores.settings.getState().actions.load(), new Promise((r) => setTimeout(r, 1500))]);
     const ui = stores.settings.getState().settings?.ui;
     if (ui) {
+      if (isThemePref(ui['theme'])) applyTheme(ui['theme']);
       stores.layout.getState().actions.hydrate(ui.layout);
       stores.editor.getState().actions.hydrate(ui.editor);
     }

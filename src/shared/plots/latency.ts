@@ -131,7 +131,7 @@ export function violinSpec(points: readonly LatencyPoint[], o: LatencyPlotOption
       text: title,
       subtitle: [
         mode === 'filtered'
-          ? `IQR filter (contracts §6): drawn Q1 − 1.5·IQR … Q3 + 1.5·IQR; ${fmtInt(totalOut)} of ${fmtInt(total)} calls filtered out`
+          ? `IQR filter: drawn Q1 − 1.5·IQR … Q3 + 1.5·IQR; ${fmtInt(totalOut)} of ${fmtInt(total)} calls filtered out`
           : `raw: all ${fmtInt(total)} successful calls`,
         "dot: median, thick bar: Q1–Q3 of all successful calls; shape: Gaussian KDE, Silverman's bandwidth",
       ],
@@ -272,7 +272,7 @@ export function histogramKdeSpec(points: readonly LatencyPoint[], o: HistogramOp
       text: title,
       subtitle: [
         mode === 'filtered'
-          ? `contracts §6: latency capped at ${fmtInt(capMs)} ms, ${Math.round(trim * 100)} % trimmed from each tail; bins of ${fmtMs(layout.step)}`
+          ? `latency capped at ${fmtInt(capMs)} ms, ${Math.round(trim * 100)} % trimmed from each tail; bins of ${fmtMs(layout.step)}`
           : `raw: every successful call; bins of ${fmtMs(layout.step)}`,
         "curve: Gaussian KDE scaled to calls per bin, bandwidth by Silverman's rule h = 0.9·min(σ, IQR/1.34)·n^(−1/5)",
       ],

@@ -240,6 +240,12 @@ export interface ExperimentPlanEntry {
   speedup: number | null;
   cost_per_1k_tickets_usd: number | null;
   below_floor: TaskId[];
+  /** The lowest final success rate among its five (task, model) cells. */
+  success_rate: number | null;
+  /** Failed tasks of its (task, model) cells in the run. */
+  n_failed: number;
+  /** Its cost per 1K tickets over the baseline's (null: either unknown). */
+  cost_vs_baseline: number | null;
 }
 
 export interface ExperimentPlanReport {
@@ -250,6 +256,10 @@ export interface ExperimentPlanReport {
   baseline: ExperimentPlanEntry;
   recommended: ExperimentPlanEntry | null;
   recommended_reason: string | null;
+  /** Why the recommendation costs more than the baseline (null when it does not). */
+  recommended_cost_note: string | null;
+  /** Then: the fastest assignment meeting the floors within the baseline's cost. */
+  within_baseline_cost: ExperimentPlanEntry | null;
   floor_sweep: Array<{
     floor: number;
     critical_path_median_ms: number | null;

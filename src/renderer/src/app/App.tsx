@@ -19,6 +19,7 @@ import { useImportFile } from '../features/tickets/useImportFile.ts';
 import { ReviewShell } from '../features/review/ReviewShell.tsx';
 import { TraceShell } from '../features/traces/TraceShell.tsx';
 import { useApp, useS } from './stores.tsx';
+import { ErrorCode } from './errorWords.tsx';
 
 function useCollapse(visible: boolean) {
   const ref = usePanelRef();
@@ -65,7 +66,7 @@ export function App({ problem }: { problem: AppErrorShape | null }) {
     <div className="workbench">
       {problem && (
         <div className="banner error global" role="alert">
-          <span className="code">{problem.code}</span> {problem.message}
+          <ErrorCode code={problem.code} /> {problem.message}
         </div>
       )}
       <div className="wb-main">

@@ -7,6 +7,7 @@ import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
 import { resumableBatch, stoppableBatch } from '../features/status/statusStore.ts';
+import { chooseTheme, THEME_PREFS } from '../app/theme.ts';
 
 export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Settings' | 'Help';
 
@@ -240,6 +241,12 @@ export function createCommands(ctx: CommandContext): Command[] {
         editor().openSettings('assignment');
       },
     },
+    ...THEME_PREFS.map((t) => ({
+      id: `theme.${t.id}`,
+      title: t.id === 'system' ? 'Theme: System (follow the OS)' : `Theme: ${t.label}`,
+      category: 'Settings' as const,
+      run: () => chooseTheme(t.id, ctx.transport),
+    })),
     {
       id: 'settings.watch', title: 'Watch a Folder for Tickets', category: 'Settings',
       run: () => {

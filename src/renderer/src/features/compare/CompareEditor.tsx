@@ -12,6 +12,7 @@ import { agreement } from './diff.ts';
 import { compareKey, type CellState } from './compareStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 function Cell({ cell, task, base, isBaseline }: { cell: CellState; task: (typeof TASK_IDS)[number]; base: CellState | undefined; isBaseline: boolean }) {
   const r = cell.result;
@@ -27,7 +28,7 @@ function Cell({ cell, task, base, isBaseline }: { cell: CellState; task: (typeof
       {cell.status === 'skipped' && <span className="state-line skipped">skipped{r?.error ? ` — ${r.error.message}` : ''}</span>}
       {cell.status === 'error' && (
         <div className="cmp-error">
-          <span className="code">{r?.error?.code}</span> <span className="reason">{r?.error?.message}</span>
+          <ErrorCode code={r?.error?.code} /> <span className="reason">{r?.error?.message}</span>
         </div>
       )}
       {cell.status === 'ok' && r && (

@@ -6,6 +6,7 @@ import { Icon, Spinner } from '../../app/ui.tsx';
 import { openKeySettings } from '../../commands/registry.ts';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function ComparePicker() {
   const { stores } = useApp();
@@ -73,7 +74,7 @@ export function ComparePicker() {
       </div>
       {picker.error && (
         <div className="banner error" role="alert">
-          <span className="code">{picker.error.code}</span> {picker.error.message}
+          <ErrorCode code={picker.error.code} /> {picker.error.message}
         </div>
       )}
       <footer className="modal-foot">

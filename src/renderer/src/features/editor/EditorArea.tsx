@@ -1,5 +1,5 @@
 // The editor area: a tab strip (preview tabs in italics, as in VS Code) over the active editor.
-import { useEffect } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon } from '../../app/ui.tsx';
 import { TicketEditor } from '../ticket/TicketEditor.tsx';
@@ -28,8 +28,25 @@ function TabStrip() {
   const running = useS('ticket', (s) => Object.values(s.views).filter((v) => v.state === 'running').map((v) => v.ticketId).join('\n'));
   const runningSet = new Set(running.split('\n'));
   const actions = stores.editor.getState().actions;
+  const strip = useRef<HTMLDivElement>(null);
+  const [overflowing, setOverflowing] = useState(false);
+  // More tabs than fit: the strip scrolls, the active tab is scrolled into view, and a list button
+  // at the end names every open editor.
+  useLayoutEffect(() => {
+    const el = strip.current;
+    if (!el) return;
+    const check = () => setOverflowing(el.scrollWidth > el.clientWidth + 1);
+    check();
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [tabs.length]);
+  useEffect(() => {
+    strip.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [activeId, tabs.length]);
   return (
-    <div className="tabstrip" role="tablist" aria-label="Open editors">
+    <div className="tabbar">
+    <div className="tabstrip" role="tablist" aria-label="Open editors" ref={strip} data-testid="tabstrip">
       {tabs.map((t) => {
         const isRunning = t.kind === 'ticket' && runningSet.has(t.ticketId);
         const active = t.id === activeId;
@@ -70,6 +87,78 @@ function TabStrip() {
           </div>
         );
       })}
+    </div>
+    {overflowing && <TabList />}
+    </div>
+  );
+}
+
+/** Every open editor in a menu: for when the strip cannot show them all. */
+function TabList() {
+  const { stores } = useApp();
+  const tabs = useS('editor', (s) => s.tabs);
+  const activeId = useS('editor', (s) => s.activeId);
+  const [open, setOpen] = useState(false);
+  const menu = useRef<HTMLUListElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('[aria-current="true"], button')?.focus();
+    const away = (e: MouseEvent) => {
+      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
+    };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [open]);
+  const pick = (id: string) => {
+    stores.editor.getState().actions.activate(id);
+    setOpen(false);
+    button.current?.focus();
+  };
+  return (
+    <div className="tablist-wrap">
+      <button
+        ref={button}
+        type="button"
+        className="icon-btn tablist-btn"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        title={`All ${tabs.length} open editors`}
+        aria-label={`Show all ${tabs.length} open editors`}
+        onClick={() => setOpen(!open)}
+        data-testid="tablist-button"
+      >
+        <Icon name="chevron-down" /> <span className="tabular small">{tabs.length}</span>
+      </button>
+      {open && (
+        <ul
+          ref={menu}
+          className="tablist-menu"
+          role="menu"
+          aria-label="Open editors"
+          data-testid="tablist-menu"
+          onKeyDown={(e) => {
+            const items = [...(menu.current?.querySelectorAll<HTMLElement>('button') ?? [])];
+            const i = items.indexOf(document.activeElement as HTMLElement);
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              setOpen(false);
+              button.current?.focus();
+            } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+              e.preventDefault();
+              items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+            }
+          }}
+        >
+          {tabs.map((t) => (
+            <li key={t.id} role="none">
+              <button type="button" role="menuitem" aria-current={t.id === activeId ? 'true' : undefined} className={t.id === activeId ? 'active' : ''} onClick={() => pick(t.id)} data-testid="tablist-item">
+                <Icon name={TAB_ICONS[t.kind]} /> <span className={t.preview ? 'preview' : ''}>{t.title}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

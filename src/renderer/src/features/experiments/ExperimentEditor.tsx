@@ -13,6 +13,7 @@ import { LatencySection } from './LatencySection.tsx';
 import { TicketsSection } from './TicketsSection.tsx';
 import { JudgeSection } from '../judge/JudgeSection.tsx';
 import './experiments.css';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function ExperimentEditor({ run }: { run: RunInfo }) {
   const { stores } = useApp();
@@ -60,7 +61,7 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
       </header>
       {liveError && (
         <div className="banner error" role="alert">
-          <span className="code">{liveError.code}</span> {liveError.message}
+          <ErrorCode code={liveError.code} /> {liveError.message}
         </div>
       )}
       <div className="exp-tabs" role="tablist" aria-label="Experiment views">

@@ -6,6 +6,7 @@ import type { RunInfo } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
+import { STATE_LABEL } from './LiveSection.tsx';
 import './experiments.css';
 
 const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported', shadow: 'shadow (live)' };
@@ -31,8 +32,25 @@ function LiveMini({ runId }: { runId: string }) {
 /** The run's status; an experiment running in this window says so live (the list refreshes a little later). */
 function RunStatus({ r }: { r: RunInfo }) {
   const live = useS('experiments', (s) => (r.kind === 'experiment' ? (s.live[r.id] ?? null) : null));
-  const status = live ? (live.active ? 'running' : live.state === 'done' ? 'done' : live.state === 'interrupted' ? 'interrupted' : live.state) : r.status;
-  return <span className={`run-status-text st-${status}`}>{status}</span>;
+  const status = live ? (live.active ? 'running' : live.state) : r.status;
+  // The same words as the experiment's own header (an interrupted run reads "stopped" in both).
+  const label = (STATE_LABEL as Record<string, string>)[status] ?? status;
+  return (
+    <span className={`run-status-text st-${status}`} data-testid="run-status">
+      {label}
+    </span>
+  );
+}
+
+/** What is left: while it runs here, tasks from the live progress (the list's ticket count is read once). */
+function RunLeft({ r, doneHere }: { r: RunInfo; doneHere: boolean }) {
+  const live = useS('experiments', (s) => (r.kind === 'experiment' ? (s.live[r.id] ?? null) : null));
+  if (live?.active) {
+    const left = Math.max(0, live.totalTasks - live.doneTasks);
+    return <>{` · ${left.toLocaleString('en')} task${left === 1 ? '' : 's'} left`}</>;
+  }
+  if (r.pending > 0 && !doneHere) return <>{` · ${r.pending.toLocaleString('en')} ticket${r.pending === 1 ? '' : 's'} left`}</>;
+  return null;
 }
 
 function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (pin: boolean) => void }) {
@@ -54,7 +72,7 @@ function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (p
       }}
     >
       <div className="tr-line1">
-        {r.status === 'running' ? <Spinner label="running" /> : r.status === 'interrupted' ? <Icon name="debug-pause" title="interrupted" /> : <Icon name={r.kind === 'compare' ? 'split-horizontal' : 'beaker'} />}
+        {r.status === 'running' ? <Spinner label="running" /> : r.status === 'interrupted' ? <Icon name="debug-pause" title="stopped" /> : <Icon name={r.kind === 'compare' ? 'split-horizontal' : 'beaker'} />}
         <span className="tr-title" title={runTitle(r)}>
           {runTitle(r)}
         </span>
@@ -63,7 +81,7 @@ function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (p
       <div className="tr-line2">
         <span className="tabular">
           {r.tickets.toLocaleString('en')} ticket{r.tickets === 1 ? '' : 's'}
-          {r.pending > 0 && !doneHere ? ` · ${r.pending.toLocaleString('en')} left` : ''}
+          <RunLeft r={r} doneHere={doneHere} />
         </span>
         <span>{r.models.length} model{r.models.length === 1 ? '' : 's'}</span>
         <RunStatus r={r} />

@@ -14,7 +14,7 @@ import { useColorScheme } from '../plots/useColorScheme.ts';
 
 const MODE_LABEL: Record<PlotMode, string> = { filtered: 'Filtered', raw: 'Raw' };
 const MODE_HELP: Record<PlotMode, string> = {
-  filtered: 'The display filters of contracts §6: violins after IQR filtering; histograms capped at 2000 ms with 5 % trimmed from each tail',
+  filtered: 'Display filters: violins after IQR filtering (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms capped at 2000 ms with 5 % trimmed from each tail',
   raw: 'Every successful call, no filter',
 };
 

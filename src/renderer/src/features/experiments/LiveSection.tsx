@@ -9,9 +9,11 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { ModelName } from '../plots/ModelSwatch.tsx';
 import { duration, usd } from './reportLogic.ts';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 const int = (n: number): string => n.toLocaleString('en-US');
-const STATE_LABEL: Record<ExperimentState, string> = {
+/** A run's state in words: the same word in the editor's header, the run list and the status bar. */
+export const STATE_LABEL: Record<ExperimentState, string> = {
   running: 'running', stopping: 'stopping', done: 'done', interrupted: 'stopped', incomplete: 'incomplete', failed: 'failed',
 };
 
@@ -88,7 +90,7 @@ export function LiveSection({ run }: { run: RunInfo }) {
           sub={`${live.estimateUsd !== null ? `of ≈ ${usd(live.estimateUsd)} estimated` : 'so far'}${live.unpricedCalls ? ` · ${int(live.unpricedCalls)} calls price unknown` : ''}`}
           testId="exp-spent"
         />
-        <Figure label="Failed" value={int(live.failedTasks)} sub={`${int(live.skippedTasks)} not called (dependency failed) · ${int(live.calls)} calls, ${int(live.retries)} retries`} testId="exp-failed" />
+        <Figure label="Failed" value={int(live.failedTasks)} sub={`${int(live.skippedTasks)} not called (dependency failed) · ${int(live.calls)} calls, ${int(live.retries)} retries${live.active && live.doneBefore > 0 ? ' this session' : ''}`} testId="exp-failed" />
       </div>
 
       <table className="exp-permodel" aria-label="Progress per model">
@@ -147,7 +149,7 @@ export function LiveSection({ run }: { run: RunInfo }) {
 
       {live.error && (
         <div className="banner error" role="alert">
-          <span className="code">{live.error.code}</span> {live.error.message}
+          <ErrorCode code={live.error.code} /> {live.error.message}
         </div>
       )}
 
@@ -157,7 +159,7 @@ export function LiveSection({ run }: { run: RunInfo }) {
           <div className="exp-codes">
             {live.failuresByCode.map((f) => (
               <span key={f.code} className="exp-code">
-                <span className="code">{f.code}</span>
+                <ErrorCode code={f.code} />
                 <span className="tabular">{int(f.count)}</span>
               </span>
             ))}
@@ -169,7 +171,7 @@ export function LiveSection({ run }: { run: RunInfo }) {
                   <span className="mono">{f.ticketId}</span>
                   <span className="muted">{TASKS[f.task]?.label ?? f.task}</span>
                   <span className="mono faint">{f.model}</span>
-                  <span className="code err-text">{f.code}</span>
+                  <ErrorCode code={f.code} className="err-text" />
                   <span className="reason">{f.message}</span>
                 </button>
               </li>

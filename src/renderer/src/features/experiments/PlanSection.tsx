@@ -8,7 +8,7 @@ import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { ModelName, ModelSwatch } from '../plots/ModelSwatch.tsx';
-import { DEFAULT_FLOOR } from './experimentsStore.ts';
+import { DEFAULT_FLOOR, DEFAULT_MIN_SUCCESS } from './experimentsStore.ts';
 import { baselineFor, ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
 
 /** The quality the planner uses for a model on a task: the review score where reviewed, else agreement (the baseline agrees with itself). */
@@ -29,8 +29,13 @@ function EntryCard(props: {
   models: string[];
   highlight?: boolean;
   children?: ReactNode;
+  /** Why a task is in below_floor: its quality under the floor, its success under the minimum (or both). */
+  lowQuality?: (task: TaskId, model: string) => boolean;
+  unreliable?: (task: TaskId, model: string) => boolean;
 }) {
   const e = props.entry;
+  const underFloor = e ? e.below_floor.filter((t) => !props.lowQuality || props.lowQuality(t, e.assignment[t])) : [];
+  const underSuccess = e && props.unreliable ? e.below_floor.filter((t) => props.unreliable!(t, e.assignment[t])) : [];
   return (
     <section className={`plan-card${props.highlight ? ' mine' : ''}`} data-testid={props.testId} aria-label={props.title}>
       <h4 className="pred-label">
@@ -56,6 +61,17 @@ function EntryCard(props: {
               <span className="muted small">speed-up</span>
             </div>
           </div>
+          <p className="plan-sums small tabular">
+            <span data-testid={`${props.testId}-success`} className={e.n_failed > 0 ? 'warn-text' : undefined} title="the lowest final success rate among its five tasks' models, and their failed tasks in this run">
+              {e.n_failed > 0 ? `${e.n_failed.toLocaleString('en-US')} failed task${e.n_failed === 1 ? '' : 's'} · lowest success ${pct(e.success_rate, 0)}` : 'no failed tasks'}
+            </span>
+            {e.cost_vs_baseline !== null && props.testId !== 'plan-base' && (
+              <span data-testid={`${props.testId}-vsbase`} className={e.cost_vs_baseline > 1.005 ? 'warn-text' : undefined}>
+                {' · '}
+                {e.cost_vs_baseline > 1.005 ? `${e.cost_vs_baseline.toFixed(1)}× the baseline’s cost` : e.cost_vs_baseline < 0.995 ? `${e.cost_vs_baseline.toFixed(2)}× the baseline’s cost` : 'same cost as the baseline'}
+              </span>
+            )}
+          </p>
           <ul className="plan-assign">
             {TASK_IDS.map((t) => (
               <li key={t} className={e.below_floor.includes(t) ? 'below' : ''} title={e.below_floor.includes(t) ? 'below the quality floor' : undefined}>
@@ -63,9 +79,14 @@ function EntryCard(props: {
               </li>
             ))}
           </ul>
-          {e.below_floor.length > 0 && (
+          {underFloor.length > 0 && (
             <p className="small warn-text" data-testid={`${props.testId}-below`}>
-              <Icon name="warning" /> below the floor: {e.below_floor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
+              <Icon name="warning" /> below the floor: {underFloor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
+            </p>
+          )}
+          {underSuccess.length > 0 && (
+            <p className="small warn-text" data-testid={`${props.testId}-unreliable`}>
+              <Icon name="warning" /> under the minimum success: {underSuccess.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
             </p>
           )}
         </>
@@ -109,7 +130,9 @@ export function PlanSection({ runId }: { runId: string }) {
     );
   }
   const floor = plan?.floor ?? DEFAULT_FLOOR;
+  const minSuccess = plan?.minSuccess ?? DEFAULT_MIN_SUCCESS;
   const data = plan?.data ?? null;
+  const within = data?.within_baseline_cost ?? null;
   const picks = plan?.picks ?? report.plan.recommended?.assignment ?? report.plan.baseline.assignment;
   const rec = data?.recommended ?? null;
   const models = reportModels(report);
@@ -120,13 +143,22 @@ export function PlanSection({ runId }: { runId: string }) {
       stores.log.getState().actions.add('info', `Settings: new triages now use ${TASK_IDS.map((t) => `${t}=${assignment[t]}`).join(', ')}`);
     }
   };
+  const lowQuality = (t: TaskId, m: string): boolean => {
+    const q = quality(report, t, m);
+    return q === null || q < floor - 1e-12;
+  };
+  const unreliable = (t: TaskId, m: string): boolean => {
+    const sr = report.tasks[t][m]?.success_rate ?? null;
+    return minSuccess > 0 && (sr === null || sr < minSuccess - 1e-12);
+  };
+  const why = { lowQuality, unreliable };
   const inSettings = (x: ExperimentAssignment | null | undefined): boolean => sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
   const sweepRow = data?.floor_sweep.reduce<number | null>((best, r, i) => (r.floor <= floor + 1e-9 ? i : best), null) ?? null;
 
   return (
     <div className="plan" data-testid="exp-plan">
       <div className="plan-cards">
-        <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight>
+        <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight {...why}>
           <button type="button" className="btn primary" onClick={() => void use(picks, 'mine')} disabled={inSettings(picks)} data-testid="plan-use-mine">
             <Icon name="check" /> {inSettings(picks) ? 'In Settings' : 'Use this assignment'}
           </button>
@@ -136,7 +168,7 @@ export function PlanSection({ runId }: { runId: string }) {
             </span>
           )}
         </EntryCard>
-        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models}>
+        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models} {...why}>
           <button type="button" className="btn" onClick={() => rec && a.pickAll(runId, rec.assignment)} disabled={!rec || sameAssignment(rec.assignment, picks)} data-testid="plan-pick-rec">
             <Icon name="arrow-left" /> Pick it
           </button>
@@ -144,9 +176,24 @@ export function PlanSection({ runId }: { runId: string }) {
             <Icon name="check" /> {rec && inSettings(rec.assignment) ? 'In Settings' : 'Use this assignment'}
           </button>
         </EntryCard>
-        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} />
+        {within && (
+          <EntryCard title="Within the baseline’s cost" entry={within} testId="plan-within" models={report.run.models} {...why}>
+            <button type="button" className="btn" onClick={() => a.pickAll(runId, within.assignment)} disabled={sameAssignment(within.assignment, picks)} data-testid="plan-pick-within">
+              <Icon name="arrow-left" /> Pick it
+            </button>
+            <button type="button" className="btn" onClick={() => void use(within.assignment, 'within')} disabled={inSettings(within.assignment)} data-testid="plan-use-within">
+              <Icon name="check" /> {inSettings(within.assignment) ? 'In Settings' : 'Use this assignment'}
+            </button>
+          </EntryCard>
+        )}
+        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} {...why} />
       </div>
 
+      {data?.recommended_cost_note && (
+        <div className="banner warn" role="note" data-testid="plan-cost-note">
+          <Icon name="warning" /> The recommendation costs more than the baseline: {data.recommended_cost_note}.
+        </div>
+      )}
       <div className="plan-floor">
         <label htmlFor={`floor-${runId}`} className="plan-floor-label">
           Quality floor <strong className="tabular" data-testid="plan-floor-value">{floor.toFixed(2)}</strong>
@@ -167,12 +214,30 @@ export function PlanSection({ runId }: { runId: string }) {
         </span>
         {plan?.load === 'loading' && <Spinner label="updating" />}
       </div>
+      <div className="plan-floor">
+        <label htmlFor={`minsuccess-${runId}`} className="plan-floor-label">
+          Minimum success <strong className="tabular" data-testid="plan-min-success-value">{Math.round(minSuccess * 100)} %</strong>
+        </label>
+        <input
+          id={`minsuccess-${runId}`}
+          type="range"
+          min={0}
+          max={1}
+          step={0.01}
+          value={minSuccess}
+          onChange={(e) => a.setMinSuccess(runId, Number(e.target.value))}
+          data-testid="plan-min-success"
+          aria-valuetext={`minimum success ${Math.round(minSuccess * 100)} percent`}
+        />
+        <span className="small muted">a model whose calls failed more often on a task is never recommended for it (final success, after retries; 0 % = off)</span>
+      </div>
       {plan?.error && (
         <div className="banner error" role="alert">
           {plan.error.message}
         </div>
       )}
 
+      <div className="plan-grid-wrap" data-testid="plan-grid-wrap">
       <table className="plan-grid" aria-label="Pick a model per task">
         <thead>
           <tr>
@@ -190,7 +255,7 @@ export function PlanSection({ runId }: { runId: string }) {
             <tr key={t}>
               <th scope="row">
                 {TASKS[t].label}
-                {TASKS[t].dependsOn.length > 0 && <span className="faint small"> after {TASKS[t].dependsOn.join(', ').replace('_', ' ')}</span>}
+                {TASKS[t].dependsOn.length > 0 && <span className="faint small plan-after"> after {TASKS[t].dependsOn.join(', ').replace('_', ' ')}</span>}
               </th>
               {models.map((m) => {
                 const s = report.tasks[t][m]!;
@@ -198,8 +263,9 @@ export function PlanSection({ runId }: { runId: string }) {
                 const below = q === null || q < floor - 1e-12;
                 const picked = picks[t] === m;
                 const isRec = rec?.assignment[t] === m;
+                const unreliable = minSuccess > 0 && (s.success_rate === null || s.success_rate < minSuccess - 1e-12);
                 return (
-                  <td key={m} className={`plan-cell${picked ? ' picked' : ''}${below ? ' below' : ''}`} data-testid="plan-cell" data-task={t} data-model={m} data-picked={picked ? 'true' : undefined}>
+                  <td key={m} className={`plan-cell${picked ? ' picked' : ''}${below || unreliable ? ' below' : ''}`} data-testid="plan-cell" data-task={t} data-model={m} data-picked={picked ? 'true' : undefined}>
                     <label>
                       <input type="radio" name={`plan-${runId}-${t}`} checked={picked} onChange={() => a.pick(runId, t, m)} aria-label={`${m} for ${TASKS[t].label}`} />
                       <span className="plan-cell-figs tabular">
@@ -208,6 +274,9 @@ export function PlanSection({ runId }: { runId: string }) {
                           {pct(q, 0)}
                         </span>
                         <span className="muted">{s.cost_per_1k_usd === null ? 'price ?' : usd(s.cost_per_1k_usd)}</span>
+                        <span className={unreliable ? 'warn-text' : 'muted'} title={`final success ${pct(s.success_rate, 1)}${unreliable ? ': below the minimum success rate' : ''}`} data-testid="plan-cell-success">
+                          {`${s.n_failed} failed`}
+                        </span>
                       </span>
                       {isRec && (
                         <span className="plan-rec-mark" title="recommended at this floor">
@@ -222,8 +291,9 @@ export function PlanSection({ runId }: { runId: string }) {
           ))}
         </tbody>
       </table>
+      </div>
       <p className="small muted">
-        Per cell: median latency · quality · cost per 1K calls. <Icon name="star-full" /> recommended at this floor; greyed: below the floor. The critical path is max(platform + product + technical details, platform + asset ids, severity).
+        Per cell: median latency · quality · cost per 1K calls · failed tasks (or the success rate). <Icon name="star-full" /> recommended at this floor; greyed: below the floor or the minimum success. The critical path is max(platform + product + technical details, platform + asset ids, severity).
       </p>
 
       {data && (

@@ -51,7 +51,7 @@ function cellText(report: ExperimentReport, task: TaskId, model: string, col: Co
     case 'speedup':
       return { main: ratio(s.speedup), cls: isBase ? 'muted' : undefined };
     case 'cost':
-      return s.cost_per_1k_usd === null ? { main: 'price unknown', cls: 'warn-text', title: 'The model has no researched price (or its calls reported no token counts): never shown as $0' } : { main: usd(s.cost_per_1k_usd) };
+      return s.cost_per_1k_usd === null ? { main: 'price unknown', cls: 'warn-text price-unknown', title: 'The model has no researched price (or its calls reported no token counts): never shown as $0' } : { main: usd(s.cost_per_1k_usd) };
     case 'costRatio':
       return { main: ratio(s.cost_ratio), cls: isBase ? 'muted' : undefined };
   }

@@ -15,6 +15,7 @@ import { refusal } from './setupLogic.ts';
 import { startExperiment } from './commands.ts';
 import { duration, usd } from './reportLogic.ts';
 import './experiments.css';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -312,7 +313,7 @@ export function SetupEditor() {
             </div>
             {setup.stageError && (
               <div className="banner error" role="alert">
-                <span className="code">{setup.stageError.code}</span> {setup.stageError.message}
+                <ErrorCode code={setup.stageError.code} /> {setup.stageError.message}
               </div>
             )}
           </section>
@@ -356,13 +357,13 @@ export function SetupEditor() {
           {setup.incomplete && <p className="muted small" data-testid="exp-incomplete">{setup.incomplete}</p>}
           {!setup.incomplete && est.load === 'error' && (
             <div className="banner error" role="alert" data-testid="exp-estimate-error">
-              <span className="code">{est.error?.code}</span> {est.error?.message}
+              <ErrorCode code={est.error?.code} /> {est.error?.message}
             </div>
           )}
           {!setup.incomplete && est.data && <Estimate e={est.data} loading={est.load === 'loading'} />}
           {setup.startError && (
             <div className="banner error" role="alert" data-testid="exp-start-error">
-              <span className="code">{setup.startError.code}</span> {setup.startError.message}
+              <ErrorCode code={setup.startError.code} /> {setup.startError.message}
             </div>
           )}
         </aside>

@@ -13,6 +13,7 @@ import { asStringList, asTechnicalDetails, platformView } from '../ticket/format
 import { ModelName } from '../plots/ModelSwatch.tsx';
 import { RunTicketList } from './RunEditor.tsx';
 import { ms } from './reportLogic.ts';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 const ROW = 30;
 
@@ -133,7 +134,7 @@ export function TicketsSection({ run }: { run: RunInfo }) {
                       <span className={`drill-val${r.agrees === false ? ' differs' : ''}${r.status === 'error' ? ' err-text' : ''}`} title={r.errorMessage ?? undefined}>
                         {r.status === 'error' ? (
                           <>
-                            <span className="code">{r.errorCode}</span> {r.errorMessage}
+                            <ErrorCode code={r.errorCode} /> {r.errorMessage}
                           </>
                         ) : (
                           valueText(task, r.status, r.value)

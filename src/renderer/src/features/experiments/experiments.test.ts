@@ -19,11 +19,11 @@ const stats = (o: Partial<ExperimentModelTaskStats> = {}): ExperimentModelTaskSt
   cost_ratio: 1, price_unknown: false, ...o,
 });
 const uniform = (m: string) => Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<TaskId, string>;
-const entry = (m: string, median: number) => ({ assignment: uniform(m), critical_path_median_ms: median, critical_path_p95_ms: median * 1.2, n_tickets_p95: 10, speedup: 1, cost_per_1k_tickets_usd: 0.5, below_floor: [] });
+const entry = (m: string, median: number) => ({ assignment: uniform(m), critical_path_median_ms: median, critical_path_p95_ms: median * 1.2, n_tickets_p95: 10, speedup: 1, cost_per_1k_tickets_usd: 0.5, below_floor: [], success_rate: 1, n_failed: 0, cost_vs_baseline: 1 });
 const plan = (rec: string | null): ExperimentPlanReport => ({
   floors: Object.fromEntries(TASK_IDS.map((t) => [t, 0.8])) as Record<TaskId, number>, min_success_rate: 0,
   quality_source: Object.fromEntries(TASK_IDS.map((t) => [t, 'agreement'])) as Record<TaskId, 'agreement'>,
-  assignment: null, baseline: entry(A, 900), recommended: rec ? entry(rec, 500) : null, recommended_reason: rec ? null : 'no model reaches the floor 0.8 for severity', floor_sweep: [],
+  assignment: null, baseline: entry(A, 900), recommended: rec ? entry(rec, 500) : null, recommended_reason: rec ? null : 'no model reaches the floor 0.8 for severity', recommended_cost_note: null, within_baseline_cost: null, floor_sweep: [],
 });
 function report(over: Partial<Record<string, Partial<ExperimentModelTaskStats>>> = {}, labels = false): ExperimentReport {
   const tasks = {} as ExperimentReport['tasks'];

@@ -62,6 +62,8 @@ export interface ReportView extends Loadable<ExperimentReport> {
 
 export interface PlanView extends Loadable<ExperimentPlanReport> {
   floor: number;
+  /** Models below this final success rate on a task are never recommended for it (0 = off). */
+  minSuccess: number;
   picks: ExperimentAssignment | null;
   applying: boolean;
 }
@@ -125,6 +127,7 @@ export interface ExperimentsActions {
   setReportBaseline(runId: string, baseline: string | null): void;
   // plan
   setFloor(runId: string, floor: number): void;
+  setMinSuccess(runId: string, rate: number): void;
   pick(runId: string, task: TaskId, model: string): void;
   pickAll(runId: string, assignment: ExperimentAssignment): void;
   loadPlan(runId: string): Promise<void>;
@@ -142,6 +145,11 @@ export interface ExperimentsActions {
 export type ExperimentsStore = StoreApi<ExperimentsState>;
 
 export const DEFAULT_FLOOR = 0.8;
+/**
+ * The workbench's default minimum success rate for the plan: a model that failed more than 1 task
+ * in 20 is not recommended unless the user lowers it (the CLI's `report --min-success`, off there).
+ */
+export const DEFAULT_MIN_SUCCESS = 0.95;
 
 const blankSetup = (): SetupState => ({
   form: EMPTY_FORM, sources: null, staging: false, stageError: null, estimate: { ...idle<ExperimentEstimate>(), key: null },
@@ -186,7 +194,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
       set({ reports: { ...get().reports, [runId]: { ...cur, ...patch } } });
     };
     const putPlan = (runId: string, patch: Partial<PlanView>): void => {
-      const cur = get().plans[runId] ?? { ...idle<ExperimentPlanReport>(), floor: DEFAULT_FLOOR, picks: null, applying: false };
+      const cur = get().plans[runId] ?? { ...idle<ExperimentPlanReport>(), floor: DEFAULT_FLOOR, minSuccess: DEFAULT_MIN_SUCCESS, picks: null, applying: false };
       set({ plans: { ...get().plans, [runId]: { ...cur, ...patch } } });
     };
     const putDrill = (runId: string, patch: Partial<DrillView>): void => {
@@ -357,6 +365,11 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         putPlan(runId, { floor: f });
         planLater(runId);
       },
+      setMinSuccess(runId, rate) {
+        const r = Math.max(0, Math.min(1, Math.round(rate * 100) / 100));
+        putPlan(runId, { minSuccess: r });
+        planLater(runId);
+      },
       pick(runId, task, model) {
         const plan = get().plans[runId];
         const report = get().reports[runId]?.data;
@@ -370,12 +383,12 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         planLater(runId);
       },
       async loadPlan(runId) {
-        const p = get().plans[runId] ?? { floor: DEFAULT_FLOOR, picks: null };
+        const p = get().plans[runId] ?? { floor: DEFAULT_FLOOR, minSuccess: DEFAULT_MIN_SUCCESS, picks: null };
         const n = next(seq.plan, runId);
         putPlan(runId, { load: get().plans[runId]?.data ? 'ready' : 'loading' });
         const baseline = get().reports[runId]?.data?.baseline;
         const r = await transport.request('experiments.plan', {
-          runId, floor: p.floor, ...(p.picks ? { assignment: p.picks } : {}), ...(baseline ? { baseline } : {}),
+          runId, floor: p.floor, minSuccessRate: p.minSuccess, ...(p.picks ? { assignment: p.picks } : {}), ...(baseline ? { baseline } : {}),
         });
         if (seq.plan.get(runId) !== n) return;
         if (r.ok) putPlan(runId, { load: 'ready', data: r.data, error: null });

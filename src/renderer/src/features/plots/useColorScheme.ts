@@ -1,18 +1,8 @@
-// The OS colour scheme the workbench follows (styles.css switches on prefers-color-scheme), for
-// the plots, whose colours are set in their specs rather than by CSS.
-import { useSyncExternalStore } from 'react';
+// The colour scheme the workbench shows (the OS's unless Settings → Appearance pins one), for the
+// plots, whose colours are set in their specs rather than by CSS.
 import type { PlotTheme } from '../../../../shared/plots/theme.ts';
-
-const QUERY = '(prefers-color-scheme: dark)';
-
-function subscribe(onChange: () => void): () => void {
-  const m = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia(QUERY) : null;
-  m?.addEventListener('change', onChange);
-  return () => m?.removeEventListener('change', onChange);
-}
-
-const current = (): PlotTheme => (typeof window !== 'undefined' && window.matchMedia?.(QUERY).matches ? 'dark' : 'light');
+import { useEffectiveTheme } from '../../app/theme.ts';
 
 export function useColorScheme(): PlotTheme {
-  return useSyncExternalStore(subscribe, current, () => 'light');
+  return useEffectiveTheme();
 }

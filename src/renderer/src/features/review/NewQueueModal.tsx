@@ -8,6 +8,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { Modal } from '../../app/Modal.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
 import { activeFilterCount } from '../tickets/ticketsStore.ts';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 type Source = 'run' | 'filter' | 'all';
 const KIND: Record<string, string> = { experiment: 'experiment', compare: 'comparison', run: 'batch run', import: 'imported', shadow: 'shadow (live)' };
@@ -164,7 +165,7 @@ export function NewQueueModal() {
         </div>
         {error && (
           <div className="banner error" role="alert" data-testid="queue-error">
-            <span className="code">{error.code}</span> {error.message}
+            <ErrorCode code={error.code} /> {error.message}
           </div>
         )}
         <footer className="modal-foot">

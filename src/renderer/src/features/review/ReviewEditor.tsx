@@ -328,7 +328,7 @@ function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef
           )}
           {s.refusal && (
             <div className="banner error rv-banner" role="alert" data-testid="review-refusal">
-              <span className="code">REFUSED</span> {s.refusal}
+              <strong>Refused:</strong> {s.refusal}
             </div>
           )}
           {isDetails && <ExpectedDetails queueId={queueId} item={item} expected={s.expected} listRef={detailsRef} />}

@@ -10,6 +10,7 @@ import { splitSpec } from '../ticket/format.ts';
 import { downloadText } from './download.ts';
 import { showScore } from './screenModel.ts';
 import './review.css';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 const f2 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(2));
 const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 100)}%`);
@@ -320,7 +321,7 @@ export function ReviewResultsEditor() {
         )}
         {exchange.error && (
           <div className="banner error" role="alert">
-            <span className="code">{exchange.error.code}</span> {exchange.error.message}
+            <ErrorCode code={exchange.error.code} /> {exchange.error.message}
           </div>
         )}
         {exchange.report && exchange.reportName && <ImportReport name={exchange.reportName} r={exchange.report} onClose={() => actions.clearImportReport()} />}
@@ -331,7 +332,7 @@ export function ReviewResultsEditor() {
         )}
         {results.load === 'error' && (
           <div className="banner error" role="alert">
-            <span className="code">{results.error?.code}</span> {results.error?.message}
+            <ErrorCode code={results.error?.code} /> {results.error?.message}
           </div>
         )}
         {!r && results.load === 'loading' && (

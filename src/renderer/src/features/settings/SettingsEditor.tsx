@@ -13,6 +13,7 @@ import { predictCriticalPath } from './predict.ts';
 import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
 import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
 import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
+import { chooseTheme, THEME_PREFS, useThemePref } from '../../app/theme.ts';
 
 function Section(props: { id: string; title: string; children: ReactNode; description?: ReactNode }) {
   return (
@@ -244,6 +245,24 @@ function Assignment({ settings }: { settings: Settings }) {
         <SaveNote field="assignment" />
       </div>
     </>
+  );
+}
+
+/** System / Light / Dark: saved in the workspace, applied at once (also from the palette: "Theme"). */
+function ThemeSetting() {
+  const { transport } = useApp();
+  const pref = useThemePref();
+  return (
+    <fieldset className="set-theme" data-testid="theme-setting">
+      <legend>Theme</legend>
+      {THEME_PREFS.map((t) => (
+        <label key={t.id} className="set-theme-choice">
+          <input type="radio" name="casebench-theme" value={t.id} checked={pref === t.id} onChange={() => chooseTheme(t.id, transport)} data-testid={`theme-${t.id}`} />{' '}
+          {t.label}
+          {t.id === 'system' && <span className="faint small"> (follows your operating system)</span>}
+        </label>
+      ))}
+    </fieldset>
   );
 }
 
@@ -492,7 +511,8 @@ export function SettingsEditor() {
           <SpendSettings />
         </Section>
         <Section id="appearance" title="Appearance">
-          <p className="set-desc">Light and dark follow your operating system. Pane sizes and open editors are remembered between launches.</p>
+          <ThemeSetting />
+          <p className="set-desc">Pane sizes and open editors are remembered between launches.</p>
         </Section>
       </div>
     </div>

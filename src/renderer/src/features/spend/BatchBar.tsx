@@ -5,6 +5,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { Modal } from '../../app/Modal.tsx';
 import { Icon } from '../../app/ui.tsx';
 import { EstimateLines } from './EstimateLines.tsx';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function BatchConfirm() {
   const { stores } = useApp();
@@ -68,7 +69,7 @@ export function BatchBar() {
       ))}
       {error && (
         <div className="batch-row batch-error" role="alert" data-testid="batch-error">
-          <span className="code">{error.code}</span> <span className="batch-msg small">{error.message}</span>
+          <ErrorCode code={error.code} /> <span className="batch-msg small">{error.message}</span>
         </div>
       )}
     </div>

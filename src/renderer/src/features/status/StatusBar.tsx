@@ -4,6 +4,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd } from '../../app/ui.tsx';
 import { formatUsd } from '../spend/format.ts';
 import { describeKey, missingKeys, PROVIDER_NAMES } from '../settings/settingsStore.ts';
+import { errorWords } from '../../app/errorWords.tsx';
 
 export function StatusBar() {
   const { stores, transport } = useApp();
@@ -44,7 +45,7 @@ export function StatusBar() {
       {demo && <span className="sb-item sb-demo">Demo: simulated models</span>}
       {Object.entries(health).map(([p, h]) =>
         h.rateLimited || h.failed > 0 ? (
-          <span key={p} className={`sb-item ${h.rateLimited || h.failed > h.ok ? 'sb-warn' : ''}`} title={`${PROVIDER_NAMES[p] ?? p}: last ${h.ok + h.failed} calls, ${h.failed} failed${h.lastError ? `; last error ${h.lastError.code}` : ''}`}>
+          <span key={p} className={`sb-item ${h.rateLimited || h.failed > h.ok ? 'sb-warn' : ''}`} title={`${PROVIDER_NAMES[p] ?? p}: last ${h.ok + h.failed} calls, ${h.failed} failed${h.lastError ? `; last error: ${errorWords(h.lastError.code).toLowerCase()}` : ''}`}>
             <Icon name={h.rateLimited ? 'watch' : 'warning'} /> {PROVIDER_NAMES[p] ?? p} {h.rateLimited ? 'rate limited' : `${h.failed}/${h.ok + h.failed} failed`}
           </span>
         ) : null,

@@ -7,6 +7,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { openKeySettings } from '../../commands/registry.ts';
 import { tooLarge } from './ticketStore.ts';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function NewTicketEditor() {
   const { stores, transport } = useApp();
@@ -111,7 +112,7 @@ export function NewTicketEditor() {
           </div>
         ) : error && (
           <div className="banner error" role="alert" data-testid="triage-error">
-            <span className="code">{error.code}</span> {error.message}
+            <ErrorCode code={error.code} /> {error.message}
             {error.code === 'KEY_MISSING' && (
               <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.message)}>
                 Open provider keys

@@ -11,27 +11,12 @@ import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
 import { OriginLine } from '../traces/OriginLine.tsx';
 import { waitingOn, type CardStatus } from './ticketStore.ts';
+import { errorWords } from '../../app/errorWords.tsx';
 
 const STATUS_TEXT: Record<CardStatus, string> = { pending: 'Waiting', running: 'Running', ok: 'Done', error: 'Failed', skipped: 'Skipped' };
 const STATUS_ICON: Record<CardStatus, string> = { pending: 'clock', running: '', ok: 'pass-filled', error: 'error', skipped: 'debug-step-over' };
 
 /** Human words for an error code, in front of the provider's own message. */
-const ERROR_TITLES: Record<string, string> = {
-  NETWORK: 'Provider unreachable',
-  TIMEOUT: 'No answer in time',
-  PROVIDER_ERROR: 'Provider error',
-  RATE_LIMITED: 'Rate limited',
-  AUTH: 'Key rejected',
-  KEY_MISSING: 'No API key',
-  MODEL_RETIRED: 'Model retired',
-  MODEL_NOT_FOUND: 'Unknown model',
-  INVALID_OUTPUT: 'Unusable answer',
-  BAD_REQUEST: 'Request refused',
-  CANCELLED: 'Cancelled',
-  SPEND_LIMIT: 'Spend limit reached',
-  EMPTY_TICKET: 'Nothing to triage',
-  BAD_INPUT: 'Refused',
-};
 
 function StatusPill({ status, stopped }: { status: CardStatus; stopped: boolean }) {
   if (stopped) {
@@ -106,8 +91,9 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
       <div className="error-box" role="group" aria-label={`${decl.label} failed`} data-testid={`error-${task}`}>
         <div className="error-head">
           <Icon name="error" />
-          <strong>{ERROR_TITLES[code] ?? 'Failed'}</strong>
-          <span className="code">{code}</span>
+          <strong title={`error code ${code}`} data-code={code}>
+            {errorWords(code)}
+          </strong>
         </div>
         <p className="reason">{r?.error?.message ?? 'The call failed.'}</p>
         <div className="error-actions">

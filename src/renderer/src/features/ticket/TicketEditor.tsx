@@ -12,6 +12,7 @@ import { criticalPath } from './criticalPath.ts';
 import { formatCost, formatMs } from './format.ts';
 import { TaskCard } from './TaskCard.tsx';
 import { TicketText } from './TicketText.tsx';
+import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function useTicketCriticalPath(ticketId: string) {
   const tasks = useS('ticket', (s) => s.views[ticketId]?.tasks);
@@ -158,7 +159,7 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
       </header>
       {actionError && (
         <div className="banner error" role="alert" data-testid="ticket-action-error">
-          <span className="code">{actionError.code}</span> {actionError.message}
+          <ErrorCode code={actionError.code} /> {actionError.message}
         </div>
       )}
       <Group

@@ -125,7 +125,7 @@ export function TicketList() {
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index]!;
           return (
-            <div key={v.key} className="ticket-row-slot" style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+            <div key={v.key} className="ticket-row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
               <Row row={row} selected={row.id === selectedId} onOpen={open} />
             </div>
           );

@@ -7,6 +7,7 @@ import { Icon, Kbd } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { activeFilterCount } from './ticketsStore.ts';
 import { TicketList } from './TicketList.tsx';
+import { ImportResult } from './ImportResult.tsx';
 
 const PLATFORMS: Array<[string, string]> = [
   ['aws', 'AWS'],
@@ -73,6 +74,9 @@ export function TicketsView() {
   const error = useS('tickets', (s) => s.error);
   const interrupted = useS('tickets', (s) => s.rows.filter((r) => r.state === 'interrupted').length);
   const running = useS('tickets', (s) => s.rows.filter((r) => r.state === 'running').length);
+  // "In triage" means calls in flight, the status bar's count; the rest of a running batch is queued.
+  const inFlight = useS('status', (s) => s.inFlight);
+  const queued = Math.max(0, running - inFlight);
   const focus = useS('layout', (s) => s.focus);
   const { setSearch, clearFilters } = useActions('tickets');
   const editor = useActions('editor');
@@ -148,8 +152,9 @@ export function TicketsView() {
             {nFilters || search || shown !== total ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}` : `${total.toLocaleString('en')} ticket${total === 1 ? '' : 's'}`}
           </span>
           {running > 0 && (
-            <span className="meta-running">
-              <span className="dot running" aria-hidden="true" /> {running} in triage
+            <span className="meta-running" data-testid="list-in-triage">
+              <span className="dot running" aria-hidden="true" /> {Math.min(inFlight, running).toLocaleString('en')} in triage
+              {queued > 0 ? ` · ${queued.toLocaleString('en')} queued` : ''}
             </span>
           )}
           {nFilters > 0 && (
@@ -158,6 +163,7 @@ export function TicketsView() {
             </button>
           )}
         </div>
+        <ImportResult />
         {interrupted > 0 && (
           <div className="notice warn" role="status" data-testid="interrupted-notice">
             <Icon name="debug-pause" />

@@ -2,7 +2,7 @@
 // selection that j/k move, and live updates as tickets arrive and their facts land.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { AppEvent, TicketFilter, TicketSummary } from '../../../../shared/routes.ts';
+import type { AppEvent, ImportReport, TicketFilter, TicketSummary } from '../../../../shared/routes.ts';
 import type { Transport } from '../../platform/transport.ts';
 import { debounce } from '../../app/debounce.ts';
 
@@ -17,10 +17,15 @@ export interface TicketsState {
   loadedOnce: boolean;
   error: AppErrorShape | null;
   selectedId: string | null;
+  /** The latest import's outcome, shown above the list until dismissed (every skipped line, not only the first three). */
+  lastImport: ImportOutcome | null;
   actions: TicketsActions;
 }
 
+export type ImportOutcome = { ok: true; report: ImportReport; samples?: boolean } | { ok: false; source: string; message: string };
+
 export interface TicketsActions {
+  showImport(outcome: ImportOutcome | null): void;
   refresh(): Promise<void>;
   setSearch(search: string): void;
   setFilter(patch: Partial<TicketFilter>): void;
@@ -68,6 +73,9 @@ export function createTicketsStore(transport: Transport): TicketsStore {
     const searchSoon = debounce(() => void actions.refresh(), 120);
 
     const actions: TicketsActions = {
+      showImport(outcome) {
+        set({ lastImport: outcome });
+      },
       async refresh() {
         const mine = ++seq;
         set({ loading: true });
@@ -150,6 +158,7 @@ export function createTicketsStore(transport: Transport): TicketsStore {
       loadedOnce: false,
       error: null,
       selectedId: null,
+      lastImport: null,
       actions,
     };
   });

@@ -14,16 +14,20 @@ export function describeImport(r: ImportReport): string {
 export function useImportFile(): { input: ReactElement; open: () => void } {
   const { stores, transport } = useApp();
   const ref = useRef<HTMLInputElement>(null);
+  const source = useRef('the file');
   const log = stores.log.getState().actions;
 
   const report = useCallback(
     (r: Awaited<ReturnType<typeof transport.request<'tickets.import'>>>) => {
+      // The outcome shows above the ticket list (every skipped line, by number); the log keeps a copy.
       if (!r.ok) {
         log.add('error', `Import refused: ${r.error.message}`);
-        stores.layout.getState().actions.showPanel('log');
+        stores.tickets.getState().actions.showImport({ ok: false, source: source.current, message: r.error.message });
+        stores.layout.getState().actions.showActivity('tickets');
         return;
       }
       log.add(r.data.badLines.length ? 'warn' : 'info', describeImport(r.data));
+      stores.tickets.getState().actions.showImport({ ok: true, report: r.data });
       stores.layout.getState().actions.showActivity('tickets');
       void stores.tickets.getState().actions.refresh();
     },
@@ -47,12 +51,12 @@ export function useImportFile(): { input: ReactElement; open: () => void } {
     const file = el.files?.[0];
     el.value = '';
     if (!file) return;
+    source.current = file.name;
     if (file.size > MAX_IMPORT_BYTES) {
-      log.add(
-        'error',
-        `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Put it in the watched folder (Settings → Intake) instead.`,
-      );
-      stores.layout.getState().actions.showPanel('log');
+      const message = `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Put it in the watched folder (Settings → Intake) instead.`;
+      log.add('error', message);
+      stores.tickets.getState().actions.showImport({ ok: false, source: file.name, message });
+      stores.layout.getState().actions.showActivity('tickets');
       return;
     }
     const content = await file.text();

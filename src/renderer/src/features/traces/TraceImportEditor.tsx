@@ -10,6 +10,7 @@ import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { openTicketAt } from '../../commands/registry.ts';
 import { formatCost, formatMs, formatTokens } from '../ticket/format.ts';
 import { OriginParts } from './OriginLine.tsx';
+import { ErrorCode } from '../../app/errorWords.tsx';
 import { originText } from './origin.ts';
 import { formatLabel, ImportSummaryBox } from './TracesView.tsx';
 import './traces.css';
@@ -87,14 +88,15 @@ export function TraceImportEditor({ runId }: { runId: string }) {
         {rows.length > 0 && (
           <table className="tr-calls" data-testid="trace-calls">
             <colgroup>
-              <col style={{ width: '21%' }} />
-              <col style={{ width: '10%' }} />
+              {/* Widths that hold their longest values ("price unknown", an error in words) without running into the next column. */}
+              <col style={{ width: '19%' }} />
+              <col style={{ width: '9%' }} />
               <col style={{ width: '13%' }} />
-              <col style={{ width: '5%' }} />
+              <col style={{ width: '9%' }} />
               <col style={{ width: '7%' }} />
               <col style={{ width: '11%' }} />
-              <col style={{ width: '7%' }} />
-              <col style={{ width: '26%' }} />
+              <col style={{ width: '9%' }} />
+              <col style={{ width: '23%' }} />
             </colgroup>
             <thead>
               <tr>
@@ -130,18 +132,14 @@ export function TraceImportEditor({ runId }: { runId: string }) {
                   <td className="mono small clip" title={c.modelSpec}>
                     {c.modelSpec}
                   </td>
-                  <td>
-                    {c.status === 'ok' ? (
-                      <span className="st-done">ok</span>
-                    ) : (
-                      <span className="st-failed" title={c.errorCode ?? undefined}>
-                        {c.errorCode ?? 'error'}
-                      </span>
-                    )}
+                  <td className="clip">
+                    {c.status === 'ok' ? <span className="st-done">ok</span> : <ErrorCode code={c.errorCode ?? 'error'} className="st-failed" />}
                   </td>
                   <td className="num tabular">{formatMs(c.latencyMs)}</td>
                   <td className="num tabular small">{formatTokens(c.inputTokens, c.outputTokens)}</td>
-                  <td className="num tabular small">{formatCost(c.costUsd)}</td>
+                  <td className="num tabular small tr-cost" data-testid="trace-call-cost">
+                    {c.costUsd === null ? <span className="faint" title="this model has no known price">price unknown</span> : formatCost(c.costUsd)}
+                  </td>
                   <td className="clip" title={c.origin ? originText(c.origin) : undefined} data-testid="trace-call-origin">
                     {c.origin ? (
                       <span className="tr-origin">
