@@ -78,15 +78,15 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     });
     await newTicket(page, TICKET);
     await page.locator('[data-testid="card-severity"][data-status="ok"]').waitFor();
-    // Severity is on screen while the dependent chain is still running.
-    expect(await page.getByTestId('card-technical_details').getAttribute('data-status')).not.toBe('ok');
-    await page.locator('[data-testid="card-product"][data-status="running"]').waitFor();
     await shot(page, 'ticket-running.png');
     await page.getByTestId('total-ms').waitFor();
     const order = await page.evaluate(() => (window as unknown as { __order: string[] }).__order);
-    expect(order[0]).toBe('severity');
+    // Each fact appears as it completes; a dependent never before its upstream (speculation, on by
+    // default here, may start it early but publishes it only once the upstream agrees).
+    expect(new Set(order)).toEqual(new Set(TASK_IDS));
     expect(order.indexOf('platform')).toBeLessThan(order.indexOf('product'));
-    expect(order.at(-1)).toBe('technical_details');
+    expect(order.indexOf('platform')).toBeLessThan(order.indexOf('asset_ids'));
+    expect(order.indexOf('product')).toBeLessThan(order.indexOf('technical_details'));
     for (const t of TASK_IDS) expect(await page.getByTestId(`card-${t}`).getAttribute('data-status')).toBe('ok');
     expect(await page.getByTestId('card-platform').textContent()).toMatch(/Google Cloud/);
     expect(await page.getByTestId('card-asset_ids').textContent()).toContain('acme-prod-42');
