@@ -4,7 +4,7 @@
 // cleanly on Ctrl-C, and resumes on a re-run without repeating a finished call.
 import { addHedgeOptions, applyHedge, hedgeSummary, type HedgeFlags } from '../hedgeFlags.ts';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { ask, usd } from '../ask.ts';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { AppError } from '../../shared/errors.ts';
@@ -45,17 +45,7 @@ interface ExperimentFlags {
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-const usd = (x: number): string => (x === 0 ? '$0' : x < 0.01 ? `$${x.toPrecision(2)}` : `$${x.toFixed(2)}`);
 
-async function ask(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await new Promise<string>((res) => rl.question(question, res));
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 /** Adds `casebench experiment` to the program. */
 export function registerExperiment(program: Command): void {

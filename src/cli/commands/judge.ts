@@ -3,7 +3,7 @@
 // take (answers, calls, estimated cost; asks on a terminal), shows progress, stops cleanly on Ctrl-C
 // or at the spend limit, and resumes on a re-run. Ends with the judge's scores beside the human
 // review scores and how far it agrees with the reviewers per task.
-import { createInterface } from 'node:readline';
+import { ask, usd } from '../ask.ts';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
@@ -30,18 +30,8 @@ interface JudgeFlags {
   json?: boolean;
 }
 
-const usd = (x: number): string => (x === 0 ? '$0' : x < 0.01 ? `$${x.toPrecision(2)}` : `$${x.toFixed(2)}`);
 const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
-async function ask(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await new Promise<string>((res) => rl.question(question, res));
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 function parseTasks(spec: string | undefined): TaskId[] {
   if (!spec) return [...TASK_IDS];
