@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeServer, type AnswerInfo, type FakeServer } from '../fakes/fakeProviderServer.ts';
+import { startFakeServer, type AnswerInfo, type FakeServer, type FaultKind } from '../fakes/fakeProviderServer.ts';
+import { seededRandom } from '../../src/core/random.ts';
 import { TASK_IDS } from '../../src/shared/tasks.ts';
 import { fakeCliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
@@ -44,7 +45,18 @@ describe('casebench experiment', () => {
     const dir = tempDir();
     const tickets = writeTickets(dir, 12);
     const db = join(dir, 'cb.db');
-    fake.configure({ faults: { rate: 0.2, kinds: ['429', '500', '503', 'invalid-json', 'schema-violation', 'reset'], seed: 5 } });
+    // A fifth of all requests fail at random (retried once: most recover), and every severity call of
+    // gpt-oss-120b answers 500 — so some results fail for good whatever order the calls arrive in.
+    const kinds: FaultKind[] = ['429', '500', '503', 'invalid-json', 'schema-violation', 'reset'];
+    const rng = seededRandom(5);
+    fake.configure({
+      faults: (info) => {
+        const roll = rng();
+        const kind = kinds[Math.floor(rng() * kinds.length)] as FaultKind;
+        if (info.model === 'openai/gpt-oss-120b' && info.task === 'severity') return '500';
+        return roll < 0.2 ? kind : null;
+      },
+    });
     const r = await runCli(experiment(tickets, db, ['--concurrency', '3', '--rpm', 'groq=6000']), { ...env, CASEBENCH_MAX_RETRIES: '1' });
     fake.configure({ faults: null });
     expect(r.code, r.stderr).toBe(0);
@@ -60,7 +72,7 @@ describe('casebench experiment', () => {
     const failedCalls = sqlCount(db, "SELECT count(*) AS n FROM calls WHERE status = 'error'");
     expect(failedCalls).toBeGreaterThan(0);
     const failedResults = sqlCount(db, "SELECT count(*) AS n FROM results WHERE status = 'error'");
-    expect(failedResults).toBeGreaterThan(0);
+    expect(failedResults).toBeGreaterThanOrEqual(12);
 
     const rep = await runCli(['report', '--db', db, '--format', 'json'], env);
     expect(rep.code, rep.stderr).toBe(0);
