@@ -1,5 +1,6 @@
 // The core services every interactive host (Electron main, `casebench serve`) exposes to the
 // renderer through the route contract of src/shared/routes.ts.
+import { usePrivacy } from './settings/privacy.ts';
 import { randomUUID } from 'node:crypto';
 import { AppError, type Result } from '../shared/errors.ts';
 import type { TaskResult } from '../shared/results.ts';
@@ -122,6 +123,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     hedge: settings.hedge,
   });
   rt.hedger.configure({ history: storeLatencyHistory(store) });
+  // What is masked before model calls and the information gate: the workspace's setting (casebench privacy).
+  usePrivacy(rt, store);
   let article: LatencyTable | null = null;
   // The medians read every recorded result: computed at most every few seconds.
   let recorded: { at: number; table: LatencyTable } | null = null;

@@ -30,6 +30,7 @@ const ERROR_TITLES: Record<string, string> = {
   CANCELLED: 'Cancelled',
   SPEND_LIMIT: 'Spend limit reached',
   EMPTY_TICKET: 'Nothing to triage',
+  NEEDS_INFO: 'Held: needs information',
   BAD_INPUT: 'Refused',
 };
 
