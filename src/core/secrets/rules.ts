@@ -48,6 +48,12 @@ const NAME = `${NAME_WORD}(?:\\s+${NAME_WORD}){1,2}`;
 // Words that start sign-offs or follow "my name is" but are not names.
 const NOT_NAMES = /^(?:The|Our|We|Team|Support|Customer|Cloud|Google|Amazon|Microsoft|Azure|AWS|Thanks|Thank|Regards|Best|Kind|Engineering|Platform|Operations|Ops|DevOps|Production|Hello|Hi|Dear)\b/;
 
+/** A phone number has 8 to 15 digits (E.164). */
+const phoneDigits = (v: string): boolean => {
+  const n = v.replace(/\D/g, '').length;
+  return n >= 8 && n <= 15;
+};
+
 // Order matters: whole blocks first (a PEM key or key blob), then specific key shapes, then the
 // generic "secret = value" assignments, then personal data.
 const RULES: Rule[] = [
@@ -79,7 +85,7 @@ const RULES: Rule[] = [
   { kind: 'email', re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, group: 0 },
   // Phones: an international "+" form, a parenthesised area code, or digits after a phone word.
   // Plain 12-digit runs are AWS account ids and are never phones.
-  { kind: 'phone', re: /(?<![\w+-])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{2,4}(?:[ .-]\d{2,4}){1,4}(?![\w-])/g, group: 0 },
+  { kind: 'phone', re: /(?<![\w+-])\+\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]\d{1,8}){1,5}(?![\w-])/g, group: 0, accept: phoneDigits },
   { kind: 'phone', re: /(?<![\w-])\(\d{3}\)\s?\d{3}[ .-]\d{4}(?![\w-])/g, group: 0 },
   { kind: 'phone', re: /(\b(?:phone|tel|telephone|mobile|cell|call me|reach me|whatsapp)\b(?:\s+(?:number|no\.?|on|at))?\s*[:#]?\s*)(\+?\d[\d .-]{6,16}\d)/gi, group: 2 },
   // Names: after "my name is", "I'm"/"this is", "contact"/"reach out to", and sign-offs.
