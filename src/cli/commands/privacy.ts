@@ -68,7 +68,9 @@ export function registerPrivacy(program: Command): void {
     .option('--db <path>', 'workspace database whose setting applies', './casebench.db')
     .option('--redact <what>', 'secrets, all or none (default: the workspace setting)')
     .option('--json', 'print JSON')
-    .action(async (o: { text?: string; file?: string; db: string; redact?: string; json?: boolean }) => {
+    .action(async (_o: unknown, command: Command) => {
+      // `--db` and `--json` are the parent's options too: read them wherever commander put them.
+      const o = command.optsWithGlobals<{ text?: string; file?: string; db: string; redact?: string; json?: boolean }>();
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, "a ticket's text", 1024 * 1024) : await readStdinText('privacy check (give --text or --file, or the ticket on stdin)', 1024 * 1024, "a ticket's text"));
       let p: PrivacySettings = DEFAULT_PRIVACY;
       if (existsSync(o.db)) {
