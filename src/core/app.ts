@@ -1,6 +1,7 @@
 // The core services every interactive host (Electron main, `casebench serve`) exposes to the
 // renderer through the route contract of src/shared/routes.ts.
 import { usePrivacy } from './settings/privacy.ts';
+import { privacyHandlers } from './handlers/privacyHandlers.ts';
 import { randomUUID } from 'node:crypto';
 import { AppError, type Result } from '../shared/errors.ts';
 import type { TaskResult } from '../shared/results.ts';
@@ -534,6 +535,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       assignmentOf: (spec) => (spec ? parseAssignment(spec, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment()),
     }),
     ...shadow.handlers,
+    ...privacyHandlers(featureContext),
   };
 
   async function importPath(path: string): Promise<ImportReport> {

@@ -9,6 +9,7 @@ import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoute
 import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
+import { privacyRouteInputs, type PrivacyRouteOutputs } from './routes/privacyRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -100,6 +101,7 @@ export const routeInputs = {
   ...reviewRouteInputs,
   ...traceViewRouteInputs,
   ...spendRouteInputs,
+  ...privacyRouteInputs,
   ...shadowRouteInputs,
 } as const;
 
@@ -282,7 +284,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, PrivacyRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };

@@ -43,3 +43,36 @@ export function usePrivacy(rt: Runtime, store: Store): PrivacySettings {
   rt.setPrivacy(p);
   return p;
 }
+
+/** A reviewer's flag of a value the rules missed: a span of a ticket, never the value. */
+export interface MissFlag {
+  ticketId: string;
+  start: number;
+  end: number;
+  kind: string;
+  reviewer?: string;
+  at: number;
+}
+
+const MISSES_KEY = 'privacy.misses';
+/** Flags kept (the oldest go first). */
+export const MAX_MISS_FLAGS = 10_000;
+
+export function loadMissFlags(store: Store): MissFlag[] {
+  const r = store.prepare('SELECT value FROM settings WHERE key = ?').get(MISSES_KEY) as { value?: unknown } | undefined;
+  try {
+    const v: unknown = typeof r?.value === 'string' ? JSON.parse(r.value) : [];
+    return Array.isArray(v) ? (v as MissFlag[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds a flag; returns how many are kept. */
+export function addMissFlag(store: Store, f: MissFlag): number {
+  const list = [...loadMissFlags(store), f].slice(-MAX_MISS_FLAGS);
+  store
+    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .run(MISSES_KEY, JSON.stringify(list), Date.now());
+  return list.length;
+}
