@@ -13,6 +13,7 @@ import { predictCriticalPath } from './predict.ts';
 import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
 import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
 import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
+import { PrivacySettings } from './PrivacySettings.tsx';
 
 function Section(props: { id: string; title: string; children: ReactNode; description?: ReactNode }) {
   return (
@@ -490,6 +491,9 @@ export function SettingsEditor() {
         </Section>
         <Section id="spend" title="Spending" description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day.">
           <SpendSettings />
+        </Section>
+        <Section id="privacy" title="Privacy" description="What leaves this machine: secrets and personal data are masked in tickets before any model call, and tickets with too little information are held.">
+          <PrivacySettings />
         </Section>
         <Section id="appearance" title="Appearance">
           <p className="set-desc">Light and dark follow your operating system. Pane sizes and open editors are remembered between launches.</p>
