@@ -175,7 +175,7 @@ export function registerRun(program: Command): void {
       ];
       if (p.failedBefore) parts.push(`${plural(p.failedBefore, 'failed task')} from earlier runs kept (--retry-failed calls them again)`);
       if (p.skippedTasks) parts.push(`${plural(p.skippedTasks, 'task')} skipped (a dependency failed)`);
-      if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (too little to triage, or held for more information: see their NEEDS_INFO lines)`);
+      if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (nothing to triage)`);
       parts.push(`${p.retries} retries`, `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`);
       const hedged = hedgeSummary(rt);
       if (hedged) parts.push(hedged);
