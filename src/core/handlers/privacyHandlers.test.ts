@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function core(db: string) {
-  const c = await createCoreServices({ dbPath: db, env: {}, secretStore: null });
+  const c = await createCoreServices({ dbPath: db, env: {}, secretStore: null, demoSpeed: 0.01 });
   open.push(c);
   const call = async <R extends RouteName>(route: R, input: unknown): Promise<RouteOutputs[R]> => {
     const r = await c.request(route, input);
@@ -30,6 +30,14 @@ async function core(db: string) {
     return r.error;
   };
   return { c, call, fail };
+}
+
+async function waitFor(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (ok()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition never held');
 }
 
 const TICKET = "Hi, I'm Jane Doe (jane.doe@acme.io). Bucket s3://acme-logs-prod in account 123456789012 rejects key AKIAIOSFODNN7EXAMPLE.";
@@ -51,6 +59,19 @@ describe('privacy routes', () => {
     const e = await fail('triage.start', { text: 'Our website is slow, please check.', assign: 'demo' });
     expect(e.code).toBe('NEEDS_INFO');
     expect(e.message).toMatch(/which cloud provider/);
+    // "Triage anyway": sent, and the run says the gate was overridden.
+    const anyway = await call('triage.start', { text: 'Our website is slow, please check.', assign: 'demo', skipInfoGate: true });
+    await waitFor(() => {
+      const s = openStore(db, { readOnly: true });
+      try {
+        const run = s.prepare('SELECT config FROM runs WHERE id = ?').get(anyway.runId) as { config: string };
+        // every task accounted for by the (simulated) models, none held by the gate
+        const ok = s.prepare("SELECT count(*) AS n FROM results WHERE run_id = ? AND coalesce(error_code, '') != 'NEEDS_INFO'").get(anyway.runId) as { n: number };
+        return JSON.parse(run.config).infoGate === 'sent anyway' && ok.n === 5;
+      } finally {
+        s.close();
+      }
+    });
     await call('privacy.set', { infoGate: { enabled: false, anchors: ['cloud'] } });
     expect((await call('triage.start', { text: 'Our website is slow, please check.', assign: 'demo' })).ticketId).toMatch(/^t-/);
   });
