@@ -107,6 +107,14 @@ results.speculation = await (await import('./speculation.ts')).benchSpeculation(
   printShadow(r);
   results.shadow = r;
 }
+// ---- 11. Redaction before the call and the information gate (bench/privacy.ts) ----
+{
+  const { benchPrivacy, printPrivacy } = await import('./privacy.ts');
+  console.log('\n11. Redaction before the call and the information gate (node bench/privacy.ts)');
+  const r = await benchPrivacy();
+  printPrivacy(r);
+  results.privacy = r;
+}
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify(results, null, 2));

@@ -1,5 +1,7 @@
 // The core services every interactive host (Electron main, `casebench serve`) exposes to the
 // renderer through the route contract of src/shared/routes.ts.
+import { usePrivacy } from './settings/privacy.ts';
+import { privacyHandlers } from './handlers/privacyHandlers.ts';
 import { randomUUID } from 'node:crypto';
 import { AppError, type Result } from '../shared/errors.ts';
 import type { TaskResult } from '../shared/results.ts';
@@ -125,6 +127,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     hedge: settings.hedge,
   });
   rt.hedger.configure({ history: storeLatencyHistory(store) });
+  // What is masked before model calls and the information gate: the workspace's setting (casebench privacy).
+  usePrivacy(rt, store);
   let article: LatencyTable | null = null;
   // The medians read every recorded result: computed at most every few seconds.
   let recorded: { at: number; table: LatencyTable } | null = null;
@@ -207,14 +211,14 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   const live: LiveDeps = { store, rt, emit };
 
   /** Triages one stored ticket now (paste, re-run), outside the import queue. */
-  const startLive = (ticketId: string, text: string, runId: string, assignment: Assignment, given?: Partial<Record<TaskId, TaskResult>>): void => {
+  const startLive = (ticketId: string, text: string, runId: string, assignment: Assignment, given?: Partial<Record<TaskId, TaskResult>>, skipInfoGate = false): void => {
     inFlight.get(ticketId)?.abort();
     const ac = new AbortController();
     inFlight.set(ticketId, ac);
     const t0Epoch = Date.now();
     markTicketStarted(store, runId, ticketId, t0Epoch);
     emitSummary(ticketId);
-    void triageLive(live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, afterResult: () => emitSummary(ticketId) })
+    void triageLive(live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, skipInfoGate, afterResult: () => emitSummary(ticketId) })
       .then((r) => {
         if (closed) return;
         const refused = spendRefusal(r);
@@ -378,9 +382,11 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   const shadow = createShadowFeature({ store, runtime: () => rt, emit, secrets, env: cfg.env, intake, ctx: featureContext, served: cfg.host !== 'desktop' });
 
   const handlers: { [R in RouteName]: (input: never) => Promise<RouteOutputs[R]> } = {
-    'triage.start': async (input: { text: string; title?: string; assign?: string; confirmed?: boolean }) => {
+    'triage.start': async (input: { text: string; title?: string; assign?: string; confirmed?: boolean; skipInfoGate?: boolean }) => {
       const gate = rt.gate(input.text);
-      if (!gate.ok) throw new AppError(gate.code, gate.message);
+      // A ticket the information gate holds goes only when the user said so ("Triage anyway").
+      if (!gate.ok && !(gate.code === 'NEEDS_INFO' && input.skipInfoGate)) throw new AppError(gate.code, gate.message);
+      const sentAnyway = !gate.ok;
       const assignment = input.assign ? parseAssignment(input.assign, { fallback: currentAssignment(), readFile: noFiles }) : currentAssignment();
       requireKeys(assignment);
       if (!input.confirmed) {
@@ -394,8 +400,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const runId = `triage-${ticketId}`;
       store.upsertTicket({ id: ticketId, text: input.text, ...(input.title ? { title: input.title } : {}) }, 'paste');
-      store.createRun({ id: runId, kind: 'triage', assignment });
-      startLive(ticketId, input.text, runId, assignment);
+      store.createRun({ id: runId, kind: 'triage', assignment, ...(sentAnyway ? { config: { infoGate: 'sent anyway' } } : {}) });
+      startLive(ticketId, input.text, runId, assignment, undefined, sentAnyway);
       return { ticketId, assignment, runId };
     },
     'triage.cancel': async (input: { ticketId: string }) => {
@@ -542,6 +548,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     }),
     ...shadow.handlers,
     ...judgeHandlers(featureContext, { guard, resourcesDir: cfg.resourcesDir }),
+    ...privacyHandlers(featureContext),
   };
 
   async function importPath(path: string): Promise<ImportReport> {

@@ -7,6 +7,8 @@ import type { Assignment, EngineDeps, Lane } from './graph/engine.ts';
 import { buildMessages, loadPrompts, promptVersion } from './graph/prompts.ts';
 import { parseAnswer } from './graph/normalise.ts';
 import { checkTicket } from './graph/ticketGate.ts';
+import { checkInformation, DEFAULT_INFO_GATE, type InfoGateSettings } from './graph/infoGate.ts';
+import { DEFAULT_REDACTION, maskTicket, type RedactionSettings } from './secrets/mask.ts';
 import { loadCatalog } from './catalog.ts';
 import { costUsd, loadModels, parseModelSpec, responseFormatFor, retiredInfo, type ModelsRegistry } from './models.ts';
 import { DEFAULT_ASSIGNMENT, parseAssignment } from './assignment.ts';
@@ -38,12 +40,22 @@ export interface RuntimeConfig {
   clock?: () => Date;
   /** Minimum-information gate. */
   gate?: { minChars?: number; minWords?: number; maxBytes?: number };
+  /** Privacy and information settings (the workspace's `privacy` setting); default DEFAULT_PRIVACY. */
+  privacy?: Partial<PrivacySettings>;
   /**
    * The process's scrubber, when the host already has one (its store and logs use it too); the
    * runtime adds every key it resolves. Default: a new one.
    */
   scrubber?: Scrubber;
 }
+
+/** What is masked before model calls, and the information gate (settings/privacy.ts stores them per workspace). */
+export interface PrivacySettings {
+  redaction: RedactionSettings;
+  infoGate: InfoGateSettings;
+}
+
+export const DEFAULT_PRIVACY: PrivacySettings = { redaction: DEFAULT_REDACTION, infoGate: DEFAULT_INFO_GATE };
 
 export interface Runtime {
   deps: EngineDeps;
@@ -61,7 +73,11 @@ export interface Runtime {
   today(): string;
   /** Throws KEY_MISSING naming the first provider of the assignment without a key. */
   checkKeys(assignment: Assignment): void;
-  gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  /** The length gate, then the information gate (NEEDS_INFO, with what to ask the customer). */
+  gate(text: string): { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'NEEDS_INFO' | 'BAD_INPUT'; message: string };
+  /** Current privacy settings; `setPrivacy` changes them for the next ticket. */
+  privacy(): PrivacySettings;
+  setPrivacy(p: Partial<PrivacySettings>): void;
   keyStatus(): KeyStatus[];
   /** Per model spec. */
   schedulerStates(): Record<string, SchedulerState>;
@@ -101,6 +117,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   /** Keyed by model spec (`provider:model`). */
   const schedulers = new Map<string, ProviderScheduler>();
   const hedger = new Hedger(cfg.hedge);
+  let privacy: PrivacySettings = { ...DEFAULT_PRIVACY, ...cfg.privacy };
 
   const keyFor = (p: ProviderId): string | null => {
     if (p === 'groq' || p === 'openai') {
@@ -162,6 +179,10 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     lane,
     scrub,
     scrubDeep: scrubber.scrubDeep,
+    redact: (text) => {
+      const r = privacy.redaction;
+      return r.secrets || r.personal ? maskTicket(text, r, scrubber) : null;
+    },
   };
 
   return {
@@ -182,7 +203,16 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
         if (p === 'openai-compatible' && !env.OPENAI_COMPATIBLE_BASE_URL) lane(`openai-compatible:x`);
       }
     },
-    gate: (text) => checkTicket(text, cfg.gate),
+    gate: (text) => {
+      const length = checkTicket(text, cfg.gate);
+      if (!length.ok) return length;
+      const info = checkInformation(text, privacy.infoGate);
+      return info.held ? { ok: false, code: 'NEEDS_INFO', message: info.message! } : { ok: true };
+    },
+    privacy: () => privacy,
+    setPrivacy: (p) => {
+      privacy = { ...privacy, ...p };
+    },
     keyStatus: () => KEY_PROVIDERS.map((p) => keyStatus(keys.get(p)!)),
     schedulerStates: () => Object.fromEntries([...schedulers].map(([p, s]) => [p, s.state()])),
     hedger,

@@ -15,6 +15,7 @@ export const ERROR_CODES = [
   'CONFIRM_SPEND', // a paste or batch over the ask-first threshold was sent without the user's go-ahead
   'SKIPPED', // a dependency failed
   'EMPTY_TICKET', // nothing to triage (minimum-information gate)
+  'NEEDS_INFO', // held by the information gate: no cloud, service or identifier found; the customer is asked for them
   'BAD_INPUT', // malformed file line, bad config
   'STORAGE', // the workspace database cannot be written or read: disk full, damaged, read-only, locked
   'INTERNAL',

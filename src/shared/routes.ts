@@ -10,6 +10,7 @@ import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/trace
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
 import { judgeRouteInputs, type JudgeRouteOutputs } from './routes/judgeRoutes.ts';
+import { privacyRouteInputs, type PrivacyRouteOutputs } from './routes/privacyRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -62,7 +63,8 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 export const routeInputs = {
   // confirmed: the user saw the estimate of a paste over the ask-first threshold and said go.
-  'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional(), confirmed: z.boolean().optional() }),
+  /** skipInfoGate: send a ticket the information gate holds (the user's "Triage anyway"; recorded in the run's config). */
+  'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional(), confirmed: z.boolean().optional(), skipInfoGate: z.boolean().optional() }),
   'triage.cancel': z.object({ ticketId: z.string() }),
   /** Runs a ticket again: every task, or one task and whatever depends on it. */
   'triage.rerun': z.object({ ticketId: id, task: taskId.optional() }),
@@ -103,6 +105,7 @@ export const routeInputs = {
   ...reviewRouteInputs,
   ...traceViewRouteInputs,
   ...spendRouteInputs,
+  ...privacyRouteInputs,
   ...shadowRouteInputs,
   ...judgeRouteInputs,
 } as const;
@@ -286,7 +289,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, JudgeRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, JudgeRouteOutputs, PrivacyRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };

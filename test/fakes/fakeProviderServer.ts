@@ -117,6 +117,8 @@ export interface FakeLogEntry {
   ms: number;
   /** The answering delay applied, as sent in the x-fake-delay-ms header; null when none was sent. */
   delayMs: number | null;
+  /** The request body as received (what left the client's machine); absent when none was read. */
+  body?: string;
 }
 
 export interface FakeServerStats {
@@ -1289,6 +1291,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     });
 
     const raw = await readBody(req, opts.maxBodyBytes);
+    if (raw !== null) entry.body = raw.toString('utf8');
     const auth = req.headers.authorization ?? '';
     const echo = opts.echoAuthorization;
     const base = baseHeaders(api, echo?.requestId && auth ? auth : requestId);

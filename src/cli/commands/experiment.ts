@@ -2,6 +2,7 @@
 // everything before the first call, prints a cost estimate (asks to go ahead on a terminal),
 // paces each provider under its --rpm, shows progress with an ETA and the spend so far, stops
 // cleanly on Ctrl-C, and resumes on a re-run without repeating a finished call.
+import { applyPrivacy, privacyOptions, type PrivacyFlags } from '../privacy.ts';
 import { addHedgeOptions, applyHedge, hedgeSummary, type HedgeFlags } from '../hedgeFlags.ts';
 import { resolve } from 'node:path';
 import { ask, usd } from '../ask.ts';
@@ -49,7 +50,7 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** Adds `casebench experiment` to the program. */
 export function registerExperiment(program: Command): void {
-  speculateOptions(addHedgeOptions(program
+  privacyOptions(speculateOptions(addHedgeOptions(program
     .command('experiment')
     .description('run every ticket × model × task and record it, to compare models per task (then: casebench report); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns')
@@ -65,8 +66,8 @@ export function registerExperiment(program: Command): void {
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
     .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping'),
     "default: off — an experiment measures each model's own latency tail, which a hedge would cut short"),
-    'default off here: an experiment measures each model per task, and wrong guesses add calls to the lanes it measures')
-    .action(async (o: ExperimentFlags & HedgeFlags) => {
+    'default off here: an experiment measures each model per task, and wrong guesses add calls to the lanes it measures'))
+    .action(async (o: ExperimentFlags & HedgeFlags & PrivacyFlags) => {
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
       if (!(UPSTREAM_MODES as readonly string[]).includes(o.upstream)) {
         throw new AppError('BAD_INPUT', `--upstream must be ${UPSTREAM_MODES.join(' or ')}, not "${o.upstream}"`);
@@ -94,6 +95,7 @@ export function registerExperiment(program: Command): void {
 
       const store = openStore(o.db, { scrubber: rt.scrubber });
       useSpendLimit(rt, store);
+      applyPrivacy(rt, store, o);
       applyHedge(rt, store, o, { off: true });
       let p: ExperimentProgress | null = null;
       const ac = new AbortController();

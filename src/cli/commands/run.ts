@@ -1,5 +1,6 @@
 // `casebench run`: a batch of tickets, results streamed to --out as they complete, progress on
 // stderr, resumable (a re-run of the same command skips what is done).
+import { applyPrivacy, privacyOptions, type PrivacyFlags } from '../privacy.ts';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -30,7 +31,7 @@ function inputSize(path: string): number | null {
 }
 
 export function registerRun(program: Command): void {
-  speculateOptions(addHedgeOptions(program
+  privacyOptions(speculateOptions(addHedgeOptions(program
     .command('run')
     .description('triage a file of tickets (JSONL or CSV); resumable')
     .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
@@ -42,8 +43,8 @@ export function registerRun(program: Command): void {
     .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
     .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %'),
-    'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls')
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean } & HedgeFlags) => {
+    'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls'))
+    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean } & HedgeFlags & PrivacyFlags) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -59,6 +60,7 @@ export function registerRun(program: Command): void {
       let bytesRead = 0;
       const tickets = readTicketFile(name, { stream: fromStdin ? stdinStream('--tickets -') : undefined, onBytes: (b) => (bytesRead = b) });
       const store = openStore(o.db, { scrubber: rt.scrubber });
+      applyPrivacy(rt, store, o);
       useSpendLimit(rt, store);
       applyHedge(rt, store, o);
       const runId = stableRunId('run', assignment, source);

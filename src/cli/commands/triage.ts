@@ -1,4 +1,5 @@
 // `casebench triage`: one ticket, each fact printed the moment it arrives, with its ms.
+import { applyPrivacy, privacyOptions, type PrivacyFlags } from '../privacy.ts';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { TASK_IDS } from '../../shared/tasks.ts';
@@ -22,7 +23,7 @@ import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '
 const MAX_TEXT_BYTES = DEFAULT_MAX_TICKET_BYTES;
 
 export function registerTriage(program: Command): void {
-  speculateOptions(addHedgeOptions(program
+  privacyOptions(speculateOptions(addHedgeOptions(program
     .command('triage')
     .description('triage one ticket; prints each fact the moment it arrives, with its latency')
     .option('--text <text>', 'the ticket text')
@@ -33,12 +34,13 @@ export function registerTriage(program: Command): void {
     .option('--no-record', 'do not record the calls')
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000), 'default: the workspace setting, on at 5 %'),
-    'default: the workspace setting, on unless changed in Settings')
-    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean } & HedgeFlags) => {
+    'default: the workspace setting, on unless changed in Settings'))
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean } & HedgeFlags & PrivacyFlags) => {
       const what = "one ticket's text";
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
       const assignment = rt.assignment(o.assign);
+      applyPrivacy(rt, o.db, o);
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const color = !o.json && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
       const out = (s: string): void => {

@@ -47,7 +47,7 @@ export interface BatchOptions {
   signal?: AbortSignal;
   /** Re-run tickets whose earlier results include failed tasks. */
   retryFailed?: boolean;
-  gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'NEEDS_INFO' | 'BAD_INPUT'; message: string };
   onTicket?: (r: TicketResult, fromStore: boolean) => void;
   onBadLine?: (line: number, message: string) => void;
   onProgress?: (p: BatchProgress) => void;
@@ -179,7 +179,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       if (before === hash || before === null) {
         const prev = storedTicketResult(store, runId, ticket.id, hash);
         const failed = prev ? TASK_IDS.filter((t) => prev.tasks[t].status === 'error').length : 0;
-        const gated = prev ? TASK_IDS.every((t) => prev.tasks[t].error?.code === 'EMPTY_TICKET') : false;
+        const gated = prev ? TASK_IDS.every((t) => prev.tasks[t].error?.code === 'EMPTY_TICKET' || prev.tasks[t].error?.code === 'NEEDS_INFO') : false;
         if (prev && !(o.retryFailed && failed > 0 && !gated)) {
           p.skippedAsDone++;
           p.failedBefore += failed;

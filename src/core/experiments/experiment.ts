@@ -208,7 +208,7 @@ export interface ExperimentOptions {
   timeoutMs?: number;
   stream?: boolean;
   signal?: AbortSignal;
-  gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+  gate?: (text: string) => { ok: true } | { ok: false; code: 'EMPTY_TICKET' | 'NEEDS_INFO' | 'BAD_INPUT'; message: string };
   /** Call again the tasks whose stored result is a failure (RATE_LIMITED, TIMEOUT, …) and what depends on them. */
   retryFailed?: boolean;
   /**
@@ -379,7 +379,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     for (const r of store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id))) {
       if (specOf(r) !== model || (r.status === 'error' && r.error?.code === 'CANCELLED')) continue;
       // --retry-failed: a failure, and a skip caused by one, are called again.
-      if (retryFailed && !(r.status === 'ok' || (r.status === 'skipped' && (r.error?.code === 'EMPTY_TICKET' || r.error?.code === 'BAD_INPUT')))) continue;
+      if (retryFailed && !(r.status === 'ok' || (r.status === 'skipped' && (r.error?.code === 'EMPTY_TICKET' || r.error?.code === 'NEEDS_INFO' || r.error?.code === 'BAD_INPUT')))) continue;
       given[r.task] = r;
     }
     const saved = new Set<TaskId>(Object.keys(given) as TaskId[]);

@@ -92,6 +92,11 @@ export interface EngineDeps {
   now?: () => number;
   /** Spend limit checked where each call is dispatched; absent: no limit. */
   spend?: SpendGate;
+  /**
+   * Masks a ticket's secrets and personal data before any call (secrets/mask.ts): the models see
+   * `text`, answers are put back with `restore`. Absent or null: the ticket goes as it is.
+   */
+  redact?: (text: string) => { text: string; restore<T>(value: T): T } | null;
 }
 
 export interface TriageOptions {
@@ -139,6 +144,9 @@ export async function triageTicket(
   const results = new Map<TaskId, TaskResult>();
   const started = new Set<TaskId>();
   const timeoutMs = opts.timeoutMs ?? 30_000;
+  // What leaves the machine: the ticket with its secrets (and personal data, per setting) masked.
+  const masked = deps.redact?.(ticket.text) ?? null;
+  const sentText = masked ? masked.text : ticket.text;
 
   const blank = (task: TaskId, spec: string): TaskResult => {
     const { provider, model } = splitSpec(spec);
@@ -186,7 +194,7 @@ export async function triageTicket(
     if (TASKS[task].dependsOn.includes('platform')) upstream.platform = platform;
     if (TASKS[task].dependsOn.includes('product')) upstream.product = launch ? (launch.upstream.product ?? null) : upstreamValue('product');
     const onAttempt = launch ? launch.onAttempt : opts.onAttempt;
-    const messages = deps.buildMessages(task, ticket.text, upstream);
+    const messages = deps.buildMessages(task, sentText, upstream);
     const responseFormat = deps.responseFormat(spec, task);
     const invalidRetries = opts.invalidOutputRetries ?? 1;
     let lastRaw: string | null = null;
@@ -264,7 +272,9 @@ export async function triageTicket(
       const r = value.response;
       lastCallMs = value.callMs;
       res.status = 'ok';
-      res.value = deps.scrubDeep ? deps.scrubDeep(value.value) : value.value;
+      // Placeholders put back for display; then our own keys scrubbed as always.
+      const shown = masked ? masked.restore(value.value) : value.value;
+      res.value = deps.scrubDeep ? deps.scrubDeep(shown) : shown;
       res.raw = deps.scrub(r.text);
       res.ttftMs = r.ttftMs;
       res.queueTimeMs = r.queueTimeMs;

@@ -31,6 +31,8 @@ export interface LiveTicket {
   speculate?: boolean;
   /** Called after each result is recorded (e.g. to refresh the ticket's list row). */
   afterResult?: (r: TaskResult) => void;
+  /** The user chose to send a ticket the information gate holds (the length gate still applies). */
+  skipInfoGate?: boolean;
 }
 
 /** High-resolution wall clock, comparable across processes on one machine. */
@@ -68,7 +70,7 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
   };
 
   const gate = rt.gate(ticket.text);
-  if (!gate.ok) {
+  if (!gate.ok && !(job.skipInfoGate && gate.code === 'NEEDS_INFO')) {
     const result = gateResult(ticket.id, assignment, rt.deps, gate);
     for (const t of TASK_IDS) publish(result.tasks[t], assignment[t], false);
     return result;

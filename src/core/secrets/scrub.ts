@@ -14,12 +14,15 @@
 //   - `scrub`: known keys plus anything shaped like a provider key (sk-…, gsk_…, xai-…) or a bearer
 //     token. For provider-originated text (error bodies, raw answers, request ids).
 
+import { BEARER_SHAPED, PROVIDER_KEY_SHAPED } from './rules.ts';
+
 const MARK = '[redacted]';
 /** Short strings like 'none' (keyless endpoints) are not secrets and would mangle text. */
 export const MIN_SECRET_LENGTH = 8;
 
-const KEY_SHAPED = /\b(?:sk|gsk|xai)[-_][^\s"'`,;)]*/g;
-const BEARER = /\bBearer\s+[^\s"'`,;)]+/gi;
+// The shapes come from the shared rule set (rules.ts), which masks tickets and exports too.
+const KEY_SHAPED = PROVIDER_KEY_SHAPED;
+const BEARER = BEARER_SHAPED;
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

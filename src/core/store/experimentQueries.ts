@@ -13,7 +13,7 @@ export interface StoredResultOptions {
 }
 
 /** Whether a stored result stands when failures are retried: an answer, or a ticket refused before any call. */
-export const KEPT_ON_RETRY_SQL = `(status = 'ok' OR (status = 'skipped' AND error_code IN ('EMPTY_TICKET', 'BAD_INPUT')))`;
+export const KEPT_ON_RETRY_SQL = `(status = 'ok' OR (status = 'skipped' AND error_code IN ('EMPTY_TICKET', 'NEEDS_INFO', 'BAD_INPUT')))`;
 
 /** Final results already stored per `${ticketId}\u0000${modelSpec}` (a unit is done at five). */
 export function storedResultCounts(store: Store, runId: string, o: StoredResultOptions = {}): Map<string, number> {

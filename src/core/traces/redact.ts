@@ -1,51 +1,14 @@
-// Masks personal data and secrets in exported text: e-mail and IP addresses, bearer/API tokens,
-// and cloud credentials (AWS access and secret keys, GCP service-account private keys and key
+// Masks personal data and secrets in exported text with the shared rule set (secrets/rules.ts,
+// also used to mask tickets before model calls): e-mail and IP addresses, phone numbers, names,
+// bearer/API tokens, and cloud credentials (AWS access and secret keys, GCP service-account private keys and key
 // blobs, Azure connection-string secrets and SAS signatures, Groq/OpenAI/other provider keys).
 // Errs on the side of masking: a 40-character mixed-case base64 run is treated as an AWS secret
 // key even without context, because a leaked key costs far more than a masked string.
 
 import type { Scrubber } from '../secrets/scrub.ts';
+import { findSensitive, type RedactionKind } from '../secrets/rules.ts';
 
-export type RedactionKind =
-  | 'private_key' | 'gcp_service_account' | 'aws_access_key' | 'aws_secret_key' | 'azure_secret' | 'jwt' | 'bearer_token'
-  | 'api_key' | 'secret_assignment' | 'url_credentials' | 'email' | 'ip_address';
-
-interface Rule {
-  kind: RedactionKind;
-  re: RegExp;
-  /** Index of the capture group holding the secret (0 = whole match). */
-  group: number;
-}
-
-// Order matters: whole blocks first (a PEM key or key blob), then specific key shapes, then the
-// generic "secret = value" assignments, then e-mails and IPs.
-const RULES: Rule[] = [
-  { kind: 'private_key', re: /-----BEGIN[A-Z ]*PRIVATE KEY-----(?:[\s\S]*?-----END[A-Z ]*PRIVATE KEY-----|[A-Za-z0-9+/=\s\\]*)/g, group: 0 },
-  { kind: 'gcp_service_account', re: /(private_key_id\\*["']?\s*:\s*\\*["']?)([0-9a-f]{16,})/gi, group: 2 },
-  { kind: 'aws_access_key', re: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g, group: 0 },
-  { kind: 'aws_secret_key', re: /((?:aws_?secret_?access_?key|secret_?access_?key|SecretAccessKey|aws_secret)\\*["']?\s*[:=]\s*\\*["']?)([A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])/gi, group: 2 },
-  { kind: 'aws_secret_key', re: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0 },
-  { kind: 'azure_secret', re: /((?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue|Password)\s*=\s*)([^;"'\s]+)/gi, group: 2 },
-  { kind: 'azure_secret', re: /([?&]sig=)([A-Za-z0-9%+/=]{16,})/gi, group: 2 },
-  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, group: 0 },
-  { kind: 'bearer_token', re: /(\b(?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/=-]{8,})/g, group: 2 },
-  { kind: 'api_key', re: /\bgsk_[A-Za-z0-9]{16,}/g, group: 0 },
-  { kind: 'api_key', re: /\bsk-(?:proj-|svcacct-|admin-|ant-(?:api\d\d-)?)?[A-Za-z0-9_-]{16,}/g, group: 0 },
-  { kind: 'api_key', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}|AIza[0-9A-Za-z_-]{35}|glpat-[A-Za-z0-9_-]{20,}|hf_[A-Za-z0-9]{30,}|(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,})/g, group: 0 },
-  {
-    kind: 'secret_assignment',
-    re: /((?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|client[_-]?secret|secret[_-]?key|secret|token|password|passwd|pwd)\\*["']?\s*[:=]\s*\\*["']?)([^\s"'\\,;&]{6,})/gi,
-    group: 2,
-  },
-  { kind: 'url_credentials', re: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi, group: 2 },
-  { kind: 'email', re: /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g, group: 0 },
-  { kind: 'ip_address', re: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.])/g, group: 0 },
-  {
-    kind: 'ip_address',
-    re: /(?<![0-9A-Fa-f:])(?:(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,7}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,6})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![0-9A-Fa-f:])/g,
-    group: 0,
-  },
-];
+export type { RedactionKind } from '../secrets/rules.ts';
 
 const SECRET_KEY = /^(?:.*[_.-])?(?:password|passwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|token|private[_-]?key(?:[_-]?id)?|client[_-]?secret|credentials?|account[_-]?key|connection[_-]?string)$/i;
 
@@ -70,24 +33,17 @@ export class Redactor {
       if (m.count) this.counts.api_key = (this.counts.api_key ?? 0) + m.count;
       out = m.text;
     }
-    for (const r of RULES) {
-      r.re.lastIndex = 0;
-      if (!r.re.test(out)) continue;
-      r.re.lastIndex = 0;
-      out = out.replace(r.re, (...m: unknown[]) => {
-        const groups = m.slice(0, -2) as Array<string | undefined>;
-        const whole = groups[0] ?? '';
-        const secret = groups[r.group] ?? '';
-        if (secret === '' || secret.startsWith('[REDACTED')) return whole;
-        if (r.kind === 'ip_address' && !isIp(whole)) return whole;
-        this.counts[r.kind] = (this.counts[r.kind] ?? 0) + 1;
-        if (r.group === 0) return `[REDACTED:${r.kind}]`;
-        // keep what came before the secret ("AccountKey=", "Bearer "), mask only the value
-        const before = groups.slice(1, r.group).join('');
-        const after = groups.slice(r.group + 1).join('');
-        return `${before}[REDACTED:${r.kind}]${after}`;
-      });
+    // The shared rule set (secrets/rules.ts), the same the pre-call masker uses.
+    const found = findSensitive(out, { serviceAccounts: 'mask' });
+    if (found.length === 0) return out;
+    let masked = '';
+    let at = 0;
+    for (const f of found) {
+      this.counts[f.kind] = (this.counts[f.kind] ?? 0) + 1;
+      masked += `${out.slice(at, f.start)}[REDACTED:${f.kind}]`;
+      at = f.end;
     }
+    out = masked + out.slice(at);
     return out;
   }
 
@@ -123,10 +79,4 @@ export class Redactor {
     const parts = Object.entries(this.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
     return parts.length ? parts.join(', ') : 'nothing';
   }
-}
-
-// "1.2.3.4" is also how some version strings look; an IPv6 rule must not eat "a::b" words only.
-function isIp(s: string): boolean {
-  if (s.includes(':')) return /\d/.test(s) && s.replace(/:/g, '').length >= 2 && (s.split(':').length >= 3);
-  return true;
 }

@@ -19,6 +19,7 @@ export const ERROR_WORDS: Record<Code, string> & Record<string, string> = {
   CONFIRM_SPEND: 'Waiting for your go-ahead',
   SKIPPED: 'Not called',
   EMPTY_TICKET: 'Nothing to triage',
+  NEEDS_INFO: 'Held: needs information',
   BAD_INPUT: 'Not accepted',
   STORAGE: 'Workspace cannot be written',
   INTERNAL: 'Unexpected error',

@@ -13,6 +13,7 @@ import { TaskValue } from '../ticket/TaskValue.tsx';
 import { ReviewKeysSheet } from './ReviewKeysSheet.tsx';
 import { correctHint, detailChoices, detailsScore, noDetailsScore, scoreKey, showCorrectValue, showScore, takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
 import { useReviewKeys } from './useReviewKeys.ts';
+import type { PrivacyPreview } from '../../../../shared/routes/privacyRoutes.ts';
 import './review.css';
 
 function ReviewTicketText({ item }: { item: ReviewItemView }) {
@@ -49,7 +50,71 @@ function ReviewTicketText({ item }: { item: ReviewItemView }) {
           ),
         )}
       </pre>
+      <MaskedPanel ticketId={item.ticket.id} text={item.ticket.text} />
     </section>
+  );
+}
+
+/**
+ * What was masked in this ticket before it was sent to the models (the workspace's rules now), so a
+ * reviewer can spot a miss: select the missed text in the ticket and flag it. Only offsets and a
+ * kind are sent back; the value stays where it is, in the ticket.
+ */
+function MaskedPanel({ ticketId, text }: { ticketId: string; text: string }) {
+  const { transport } = useApp();
+  const [preview, setPreview] = useState<PrivacyPreview | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setPreview(null);
+    setStatus(null);
+    transport.request('privacy.preview', { ticketId }).then((r) => live && setPreview(r.ok ? r.data : null), () => live && setPreview(null));
+    return () => {
+      live = false;
+    };
+  }, [transport, ticketId]);
+  const flag = (): void => {
+    const sel = window.getSelection();
+    const pre = document.querySelector('[data-testid="review-ticket-text"]');
+    if (!sel || sel.isCollapsed || !pre || !sel.anchorNode || !pre.contains(sel.anchorNode)) {
+      setStatus('Select the missed text in the ticket first.');
+      return;
+    }
+    const range = sel.getRangeAt(0);
+    const before = document.createRange();
+    before.selectNodeContents(pre);
+    before.setEnd(range.startContainer, range.startOffset);
+    const start = before.toString().length;
+    const end = start + range.toString().length;
+    if (end <= start || end > text.length) {
+      setStatus('Select the missed text in the ticket first.');
+      return;
+    }
+    transport
+      .request('privacy.flagMiss', { ticketId, start, end, kind: 'missed' })
+      .then(
+        (r) => setStatus(r.ok ? `Flagged ${end - start} characters as missed.` : `Not flagged: ${r.error.message}`),
+        (e: unknown) => setStatus(`Not flagged: ${(e as Error).message}`),
+      );
+  };
+  if (!preview) return null;
+  return (
+    <div className="rv-masked" data-testid="review-masked" aria-label="Masked before sending">
+      <span className="faint">Masked before sending:</span>{' '}
+      {preview.masked.length === 0 ? (
+        <span>nothing</span>
+      ) : (
+        [...new Map(preview.masked.map((m) => [m.placeholder, m])).values()].map((m) => (
+          <span key={m.placeholder} className="rv-masked-item" title={text.slice(m.start, m.end)}>
+            <span className="mono">{m.placeholder}</span> <span className="faint">{m.kind.replace(/_/g, ' ')}</span>{' '}
+          </span>
+        ))
+      )}{' '}
+      <button type="button" className="link" onClick={flag} data-testid="review-flag-miss" title="Select text in the ticket that should have been masked, then flag it">
+        Flag a miss
+      </button>
+      {status && <span role="status"> {status}</span>}
+    </div>
   );
 }
 

@@ -14,6 +14,7 @@ import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
 import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
 import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
 import { chooseTheme, THEME_PREFS, useThemePref } from '../../app/theme.ts';
+import { PrivacySettings } from './PrivacySettings.tsx';
 
 function Section(props: { id: string; title: string; children: ReactNode; description?: ReactNode }) {
   return (
@@ -509,6 +510,9 @@ export function SettingsEditor() {
         </Section>
         <Section id="spend" title="Spending" description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day.">
           <SpendSettings />
+        </Section>
+        <Section id="privacy" title="Privacy" description="What leaves this machine: secrets and personal data are masked in tickets before any model call, and tickets with too little information are held.">
+          <PrivacySettings />
         </Section>
         <Section id="appearance" title="Appearance">
           <ThemeSetting />

@@ -11,6 +11,7 @@ export const SETTINGS_SECTIONS = [
   { id: 'limits', label: 'Concurrency and retries', icon: 'dashboard' },
   { id: 'intake', label: 'Watched folder and intake', icon: 'eye' },
   { id: 'spend', label: 'Spending', icon: 'credit-card' },
+  { id: 'privacy', label: 'Privacy', icon: 'shield' },
   { id: 'appearance', label: 'Appearance', icon: 'color-mode' },
 ] as const;
 

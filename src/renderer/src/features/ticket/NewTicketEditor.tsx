@@ -24,9 +24,12 @@ export function NewTicketEditor() {
   useEffect(() => ref.current?.focus(), []);
 
   const [estimate, setEstimate] = useState<(SpendEstimate & { needsConfirm: boolean }) | null>(null);
-  const submit = async (confirmed = false) => {
+  // "Triage anyway" holds for the confirmation of a large ticket that follows it.
+  const anyway = useRef<string | null>(null);
+  const submit = async (confirmed = false, skipInfoGate = false) => {
     setEstimate(null);
-    const r = await stores.ticket.getState().actions.submitDraft(confirmed);
+    if (skipInfoGate) anyway.current = text;
+    const r = await stores.ticket.getState().actions.submitDraft(confirmed, skipInfoGate || anyway.current === text);
     if (r) {
       stores.editor.getState().actions.replaceNewWithTicket(r.ticketId, r.title);
       stores.tickets.getState().actions.select(r.ticketId);
@@ -113,6 +116,11 @@ export function NewTicketEditor() {
         ) : error && (
           <div className="banner error" role="alert" data-testid="triage-error">
             <ErrorCode code={error.code} /> {error.message}
+            {error.code === 'NEEDS_INFO' && (
+              <button type="button" className="link-btn" data-testid="triage-anyway" onClick={() => void submit(false, true)}>
+                Triage anyway
+              </button>
+            )}
             {error.code === 'KEY_MISSING' && (
               <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.message)}>
                 Open provider keys

@@ -66,7 +66,8 @@ export interface TicketActions {
   refuseDraft(error: AppErrorShape): void;
   /** Starts triage of the draft; resolves with the new ticket id, or null when refused. */
   /** confirmed: the user saw the estimate of a paste over the ask-first threshold and said go. */
-  submitDraft(confirmed?: boolean): Promise<{ ticketId: string; title: string } | null>;
+  /** skipInfoGate: the user chose "Triage anyway" on a ticket the information gate held. */
+  submitDraft(confirmed?: boolean, skipInfoGate?: boolean): Promise<{ ticketId: string; title: string } | null>;
   rerun(ticketId: string, task?: TaskId): Promise<boolean>;
   cancel(ticketId: string): Promise<void>;
   attach(): () => void;
@@ -250,7 +251,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
       refuseDraft(error) {
         set({ draft: { ...get().draft, error }, announcement: error.message });
       },
-      async submitDraft(confirmed) {
+      async submitDraft(confirmed, skipInfoGate) {
         const { draft } = get();
         if (draft.starting) return null;
         const problem = checkDraft(draft.text);
@@ -259,7 +260,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return null;
         }
         set({ draft: { ...draft, starting: true, error: null } });
-        const r = await transport.request('triage.start', confirmed ? { text: draft.text, confirmed: true } : { text: draft.text });
+        const r = await transport.request('triage.start', { text: draft.text, ...(confirmed ? { confirmed: true } : {}), ...(skipInfoGate ? { skipInfoGate: true } : {}) });
         if (!r.ok) {
           set({ draft: { ...get().draft, starting: false, error: r.error }, announcement: `Triage refused: ${r.error.message}` });
           return null;

@@ -1,0 +1,110 @@
+// Redaction before the call and the information gate, end to end: the real `casebench` command,
+// the real SDKs, the loopback fake server, whose request log is what left the machine.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
+import { cliEnv, runCli, tempDir } from './helpers.ts';
+
+const ASSIGN = 'groq:openai/gpt-oss-20b';
+const SECRETS = ['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'hunter2hunter2'];
+const PERSONAL = ['jane.doe@acme.io', '+1 415 555 0134', 'Jane Doe'];
+const IDS = ['acme-logs-prod', '123456789012', 'arn:aws:iam::123456789012:role/DataLoader', 'i-0abc1234def567890'];
+const TICKET = `Hi, I'm Jane Doe (jane.doe@acme.io, +1 415 555 0134). Our S3 bucket s3://acme-logs-prod in account 123456789012 denies access to arn:aws:iam::123456789012:role/DataLoader from instance i-0abc1234def567890. We use access key AKIAIOSFODNN7EXAMPLE with secret wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY; the db password is hunter2hunter2. Please reply to jane.doe@acme.io.`;
+const VAGUE = 'Our website is slow, please check.';
+
+let fake: FakeServer;
+let env: Record<string, string>;
+const sent = (): string => fake.stats.log.map((e) => e.body ?? '').join('\n');
+
+beforeAll(async () => {
+  fake = await startFakeServer({ latencyMs: 0 });
+  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYprivacy0000000000000000001', GROQ_BASE_URL: fake.groqBaseURL });
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.resetStats());
+
+describe('redaction before the call', () => {
+  it('sends placeholders instead of secrets by default, keeps every resource id, and shows the asset ids', async () => {
+    const db = join(tempDir(), 'cb.db');
+    const r = await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--json', '--db', db], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.stats.total).toBe(5);
+    const body = sent();
+    for (const s of SECRETS) expect(body).not.toContain(JSON.stringify(s).slice(1, -1));
+    expect(body).toContain('<AWS_ACCESS_KEY_1>');
+    expect(body).toContain('<PASSWORD_1>');
+    // personal data is a workspace setting, off by default
+    expect(body).toContain('jane.doe@acme.io');
+    for (const id of IDS) expect(body).toContain(id);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(final.tasks.asset_ids.value).toEqual(expect.arrayContaining(['acme-logs-prod', 'i-0abc1234def567890']));
+  });
+
+  it("masks personal data too once the workspace says so (casebench privacy --personal on)", async () => {
+    const db = join(tempDir(), 'cb.db');
+    const set = await runCli(['privacy', '--personal', 'on', '--db', db], env);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/personal data masked before model calls: on/);
+    const r = await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--db', db], env);
+    expect(r.code, r.stderr).toBe(0);
+    const body = sent();
+    for (const s of [...SECRETS, ...PERSONAL]) expect(body).not.toContain(JSON.stringify(s).slice(1, -1));
+    expect(body).toContain('<EMAIL_1>');
+    expect(body).toContain('<NAME_1>');
+    for (const id of IDS) expect(body).toContain(id);
+  });
+
+  it('`--redact none` sends the ticket as written (the user asked for it)', async () => {
+    const r = await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--no-record', '--redact', 'none'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sent()).toContain('AKIAIOSFODNN7EXAMPLE');
+  });
+
+  it('refuses a bad --redact value with one clear line and calls nothing', async () => {
+    const r = await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--no-record', '--redact', 'most'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--redact must be secrets, all or none/);
+    expect(fake.stats.total).toBe(0);
+  });
+
+  it('`privacy check` shows what would be masked by kind and placeholder, never the values', async () => {
+    const r = await runCli(['privacy', 'check', '--redact', 'all', '--json', '--db', join(tempDir(), 'none.db')], env, TICKET);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { masked: Array<{ placeholder: string; kind: string }>; sent: string; gate: { held: boolean } };
+    expect(out.masked.map((m) => m.kind)).toEqual(expect.arrayContaining(['aws_access_key', 'aws_secret_key', 'email', 'phone', 'person_name', 'secret_assignment']));
+    expect(JSON.stringify(out.masked)).not.toContain('AKIA');
+    expect(out.gate.held).toBe(false);
+    expect(fake.stats.total).toBe(0);
+  });
+});
+
+describe('the information gate', () => {
+  it('holds a ticket that names no cloud, service or resource, asks for them, and calls no model', async () => {
+    const r = await runCli(['triage', '--text', VAGUE, '--assign', ASSIGN, '--no-record'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/held for more information/);
+    expect(r.stdout).toMatch(/which cloud provider/);
+    expect(fake.stats.total).toBe(0);
+  });
+
+  it('sends it with --no-info-gate', async () => {
+    const r = await runCli(['triage', '--text', VAGUE, '--assign', ASSIGN, '--no-record', '--no-info-gate'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fake.stats.total).toBe(5);
+  });
+
+  it('records its decision in a batch run: the held ticket is NEEDS_INFO with the message, the others are triaged', async () => {
+    const dir = tempDir();
+    const file = join(dir, 't.jsonl');
+    writeFileSync(file, [JSON.stringify({ id: 'vague', text: VAGUE }), JSON.stringify({ id: 'ok', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1.' })].join('\n') + '\n');
+    const r = await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', join(dir, 'cb.db')], env);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const vague = lines.find((l) => l.ticket_id === 'vague');
+    expect(vague.tasks.platform.status).toBe('skipped');
+    expect(vague.tasks.platform.error).toMatch(/^NEEDS_INFO: held for more information/);
+    expect(lines.find((l) => l.ticket_id === 'ok').tasks.platform.status).toBe('ok');
+    expect(fake.stats.total).toBe(5);
+  });
+});
