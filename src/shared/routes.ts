@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Result } from './errors.ts';
 import type { TaskResult } from './results.ts';
 import { SEVERITIES, TASK_IDS, type TaskId } from './tasks.ts';
+import { KEY_PROVIDER_IDS, type KeyProviderId } from './providers.ts';
 import { experimentRouteInputs, type ExperimentRouteOutputs } from './routes/experimentRoutes.ts';
 import { reviewRouteInputs, type ReviewRouteOutputs } from './routes/reviewRoutes.ts';
 import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/traceViewRoutes.ts';
@@ -18,8 +19,8 @@ export const MAX_IMPORT_BYTES = 1_900_000;
 export const COMPARE_MIN_MODELS = 2;
 export const COMPARE_MAX_MODELS = 6;
 
-export const KEY_PROVIDER_IDS = ['groq', 'openai'] as const;
-export type KeyProviderId = (typeof KEY_PROVIDER_IDS)[number];
+// Which providers take a key lives in the provider registry (src/shared/providers.ts).
+export { KEY_PROVIDER_IDS, type KeyProviderId } from './providers.ts';
 
 const id = z.string().min(1).max(200);
 const modelSpec = z.string().min(3).max(200);

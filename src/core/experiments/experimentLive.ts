@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, type AppErrorShape } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
+import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '../../shared/providers.ts';
 import type { AppEvent } from '../../shared/routes.ts';
 import {
   EXPERIMENT_MAX_TICKETS,
@@ -61,8 +62,6 @@ const DB_EVERY_MS = 1000;
 const DEFAULT_CONCURRENCY = 4;
 const STAGED_KEPT = 6;
 const BAD_LINES_SHOWN = 20;
-const PROVIDER_NAMES: Record<string, string> = { groq: 'Groq', openai: 'OpenAI' };
-const KEY_ENV: Record<string, string> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY' };
 
 interface Staged {
   file: StagedTicketFile;
@@ -312,12 +311,12 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
   function keyProblems(models: readonly string[]): ExperimentEstimate['keyProblems'] {
     const statuses = d.runtime().keyStatus();
     const out: ExperimentEstimate['keyProblems'] = [];
-    for (const p of ['groq', 'openai']) {
+    for (const p of KEY_PROVIDER_IDS) {
       const needing = models.filter((m) => parseModelSpec(m).provider === p);
       if (needing.length === 0 || statuses.find((k) => k.provider === p)?.set) continue;
       out.push({
         provider: p,
-        message: `No ${PROVIDER_NAMES[p]} API key is set (needed for ${needing.join(', ')}). Add it in Settings → Provider keys, or set ${KEY_ENV[p]}.`,
+        message: `No ${PROVIDERS[p].name} API key is set (needed for ${needing.join(', ')}). Add it in Settings → Provider keys, or set ${keyEnvOf(p)}.`,
       });
     }
     return out;
@@ -443,7 +442,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const existing = runs.get(p.runId);
     if (isActive(existing)) throw new AppError('BAD_INPUT', `this experiment is already running (${p.runId})`);
     const problems = keyProblems(p.plan.models);
-    if (problems.length) throw new AppError('KEY_MISSING', problems[0]!.message);
+    if (problems.length) throw new AppError('KEY_MISSING', problems[0]!.message, { provider: problems[0]!.provider });
     for (const m of p.plan.models) rt.checkKeys(uniform(m));
     const est = estimateOf(p);
 

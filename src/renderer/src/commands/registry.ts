@@ -2,7 +2,7 @@
 import type { Stores } from '../app/stores.tsx';
 import type { Transport } from '../platform/transport.ts';
 import type { TaskId } from '../../../shared/tasks.ts';
-import { providerInMessage } from '../features/settings/settingsStore.ts';
+import type { KeyProviderId } from '../../../shared/providers.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
@@ -44,13 +44,13 @@ export async function rerunTicket(stores: Stores, ticketId: string, task?: TaskI
   const ok = await stores.ticket.getState().actions.rerun(ticketId, task);
   if (!ok) {
     const err = stores.ticket.getState().views[ticketId]?.actionError;
-    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
+    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.provider ?? null);
   }
 }
 
-/** Opens Settings at the provider keys, highlighting the provider a message names. */
-export function openKeySettings(stores: Stores, message: string): void {
-  stores.settings.getState().actions.needKey(providerInMessage(message));
+/** Opens Settings at the provider keys, highlighting the provider whose key is missing (KEY_MISSING's `provider`). */
+export function openKeySettings(stores: Stores, provider: KeyProviderId | null): void {
+  stores.settings.getState().actions.needKey(provider);
   stores.layout.getState().actions.showActivity('settings');
   stores.editor.getState().actions.openSettings('keys');
 }
@@ -183,7 +183,7 @@ export function createCommands(ctx: CommandContext): Command[] {
     { id: 'editor.close', title: 'Close Editor', category: 'Editor', keys: ['alt+w'], enabled: () => activeTab() !== null, run: () => editor().closeActive() },
     { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
     { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
-    ...experimentCommands(stores, (message) => openKeySettings(stores, message)),
+    ...experimentCommands(stores, (provider) => openKeySettings(stores, provider)),
     {
       id: 'review.newQueue', title: 'New Review Queue…', category: 'Review',
       run: () => {

@@ -24,7 +24,7 @@ export function ComparePicker() {
     const err = stores.compare.getState().picker.error;
     if (err?.code === 'KEY_MISSING') {
       a.closePicker();
-      openKeySettings(stores, err.message);
+      openKeySettings(stores, err.provider ?? null);
     }
   };
   return (

@@ -32,7 +32,7 @@ export function NewTicketEditor() {
       return;
     }
     const err = stores.ticket.getState().draft.error;
-    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
+    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.provider ?? null);
     if (err?.code === 'CONFIRM_SPEND') {
       // Over the ask-first threshold: show what it would cost and ask.
       const e = await transport.request('triage.estimate', { text: stores.ticket.getState().draft.text });
@@ -113,7 +113,7 @@ export function NewTicketEditor() {
           <div className="banner error" role="alert" data-testid="triage-error">
             <span className="code">{error.code}</span> {error.message}
             {error.code === 'KEY_MISSING' && (
-              <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.message)}>
+              <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.provider ?? null)}>
                 Open provider keys
               </button>
             )}
