@@ -42,6 +42,15 @@ describe('architecture boundaries', () => {
       .filter((f) => /\bprocess\.(env|argv)\b/.test(readFileSync(join(ROOT, f), 'utf8').replace(/\/\/.*$/gm, '')));
     expect(offenders).toEqual([]);
   });
+  it('inside the core, the store and the ticket files import no feature, use case or handler above them', () => {
+    const above = /^src\/core\/(app|handlers|live|shadow|experiments|review|traces|spend|settings)(\/|\.ts$)/;
+    const low = [...files('src/core/store'), ...files('src/core/tickets')].filter((f) => !f.endsWith('.test.ts'));
+    expect(low.flatMap((f) => imports(f).filter((i) => above.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+  });
+  it('use cases (core/live) and handlers (core/handlers) are reached only from the composition (app.ts) and features', () => {
+    const callers = files('src/core').filter((f) => !f.endsWith('.test.ts') && !/^src\/core\/(app\.ts|live\/|handlers\/|shadow\/)/.test(f));
+    expect(callers.flatMap((f) => imports(f).filter((i) => /^src\/core\/(live|handlers)\//.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+  });
   it('finds imports at all (the checks above are not vacuous)', () => {
     expect(imports('src/core/runtime.ts').length).toBeGreaterThan(10);
     expect(violations('src/cli', (to) => to.startsWith('src/core/'))).not.toEqual([]);

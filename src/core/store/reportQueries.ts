@@ -3,9 +3,8 @@
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
 import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
+import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
-import { reviewScores as reviewSummaries } from '../review/results.ts';
 import type { LatencyPoint } from '../../shared/plots/common.ts';
 import type { WaterfallBar, WaterfallLane } from '../../shared/plots/waterfall.ts';
 
@@ -51,23 +50,10 @@ export function runModels(store: Store, run: RunRow): string[] {
 }
 
 /**
- * Manual review scores per task and model for a run (contracts §5 `reviews`): the rubric means
- * from src/core/review; tasks and models nobody reviewed are absent, never scored 0.
+ * Everything buildReport needs for one run but the reviewers' scores, which the review layer adds
+ * (core/experiments/reportData.ts `loadReportData`): the store reads rows and knows no reviews.
  */
-export function reviewScores(store: Store, runId: string): ReviewScores {
-  const out: ReviewScores = {};
-  const all = reviewSummaries(store, runId);
-  for (const t of TASK_IDS) {
-    for (const [model, s] of Object.entries(all[t])) {
-      if (s.n === 0) continue;
-      (out[t] ??= {})[model] = { score: s.mean, n: s.n };
-    }
-  }
-  return out;
-}
-
-/** Everything buildReport needs for one run. */
-export function loadReportData(store: Store, run: RunRow): ReportData {
+export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'reviews'> {
   const results: ReportResultRow[] = [];
   const resultRows = store
     .prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?')
@@ -137,7 +123,7 @@ export function loadReportData(store: Store, run: RunRow): ReportData {
   const speculation = (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
     ? { kept_calls: num(spec.kept) ?? 0, discarded_calls: num(spec.discarded) ?? 0, discarded_cost_usd: num(spec.cost) ?? 0, discarded_unpriced: num(spec.unpriced) ?? 0 }
     : undefined;
-  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id), ...(speculation ? { speculation } : {}) };
+  return { run: info, results, okCalls, callCounts, labels, ...(speculation ? { speculation } : {}) };
 }
 
 // ---- Latency plots (issue #7) ----
