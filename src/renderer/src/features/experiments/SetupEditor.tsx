@@ -7,7 +7,7 @@ import { EXPERIMENT_MAX_MODELS, type ExperimentEstimate } from '../../../../shar
 import { TASK_IDS } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/registry.ts';
+import { openKeySettings } from '../../commands/actions.ts';
 import { Marks, modelMarks } from '../compare/modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';

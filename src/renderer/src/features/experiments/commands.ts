@@ -2,7 +2,7 @@
 // start, stop, resume, the experiment's sections, the plan's recommendation into Settings, raw
 // or filtered latency plots.
 import type { Stores } from '../../app/stores.tsx';
-import type { Command } from '../../commands/registry.ts';
+import type { Command } from '../../commands/types.ts';
 import type { ExperimentSection } from './experimentsStore.ts';
 import type { KeyProviderId } from '../../../../shared/providers.ts';
 

@@ -5,7 +5,7 @@ import { EstimateLines } from '../spend/EstimateLines.tsx';
 import { MAX_TICKET_BYTES } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/registry.ts';
+import { openKeySettings } from '../../commands/actions.ts';
 import { tooLarge } from './ticketStore.ts';
 
 export function NewTicketEditor() {

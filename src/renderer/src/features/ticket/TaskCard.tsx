@@ -6,7 +6,7 @@ import { notePaint } from '../../app/perfProbe.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { useNow } from '../../app/useNow.ts';
 import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings, rerunTicket } from '../../commands/registry.ts';
+import { openKeySettings, rerunTicket } from '../../commands/actions.ts';
 import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
 import { OriginLine } from '../traces/OriginLine.tsx';
