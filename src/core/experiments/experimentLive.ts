@@ -24,7 +24,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
-import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import { markWorkbenchRun, readFacts, restoreSources, retriedCalls, runSpend, runTicketInputs, storedResultCounts, ticketSources, ticketSourcesOf, workspaceTickets, type DbFacts } from '../store/experimentQueries.ts';
 import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
@@ -51,7 +51,6 @@ export interface ExperimentLiveDeps {
   now?: () => number;
 }
 
-type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -103,106 +102,8 @@ interface LiveRun {
   done: Promise<void>;
 }
 
-interface DbFacts {
-  failedByModel: Map<string, number>;
-  failedTasks: number;
-  skippedTasks: number;
-  failuresByCode: ExperimentLive['failuresByCode'];
-  recentFailures: ExperimentLive['recentFailures'];
-}
-
 const uniform = (model: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, model])) as Assignment;
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-
-/** The workspace's tickets by source, for the setup's picker. */
-export function ticketSources(store: Store): { total: number; sources: TicketSourceInfo[] } {
-  const rows = store
-    .prepare('SELECT source, count(*) AS n, sum(CASE WHEN labels IS NOT NULL THEN 1 ELSE 0 END) AS labelled, min(added_at) AS first FROM tickets GROUP BY source ORDER BY first DESC')
-    .all() as Row[];
-  const sources = rows.map((r) => ({ source: str(r.source), count: num(r.n), labelled: num(r.labelled) }));
-  return { total: sources.reduce((s, x) => s + x.count, 0), sources };
-}
-
-/** Tickets of the workspace (all, or of one source), oldest first, with their current source. */
-export function workspaceTickets(store: Store, source: string | null, limit: number): Array<{ ticket: TicketInput; source: string | null }> {
-  const sql = `SELECT id, text, title, created_at, labels, source FROM tickets ${source === null ? '' : 'WHERE source = ?'} ORDER BY added_at, id LIMIT ?`;
-  const rows = (source === null ? store.prepare(sql).all(limit) : store.prepare(sql).all(source, limit)) as Row[];
-  return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
-}
-
-function rowTicket(r: Row): TicketInput {
-  const t: TicketInput = { id: String(r.id), text: String(r.text) };
-  if (r.title != null) t.title = String(r.title);
-  if (r.created_at != null) t.created_at = String(r.created_at);
-  if (r.labels != null) {
-    try {
-      t.labels = JSON.parse(String(r.labels)) as TicketInput['labels'];
-    } catch {
-      // not written by casebench: unlabelled
-    }
-  }
-  return t;
-}
-
-/** The tickets a run holds (for resume), in the order they were added to it. */
-function runTicketInputs(store: Store, runId: string): Array<{ ticket: TicketInput; source: string | null }> {
-  const rows = store
-    // The versions the run holds (a ticket edited elsewhere since keeps its text in this run).
-    .prepare(
-      `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source FROM run_tickets rt
-       JOIN run_ticket_versions v ON v.run_id = rt.run_id AND v.ticket_id = rt.ticket_id
-       WHERE rt.run_id = ? AND v.text IS NOT NULL ORDER BY rt.started_at, rt.ticket_id`,
-    )
-    .all(runId) as Row[];
-  return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
-}
-
-/** Puts back the sources runExperiment overwrote (a workspace ticket keeps the file it came from). */
-function restoreSources(store: Store, prior: Map<string, string | null>, runSource: string): void {
-  const changed = [...prior].filter(([, s]) => s !== runSource);
-  if (changed.length === 0) return;
-  const stmt = store.prepare('UPDATE tickets SET source = ? WHERE id = ?');
-  store.transaction(() => {
-    for (const [id, s] of changed) stmt.run(s, id);
-  });
-}
-
-function readFacts(store: Store, runId: string): DbFacts {
-  const rows = store
-    .prepare("SELECT model_spec, status, error_code, count(*) AS n FROM results WHERE run_id = ? AND status IN ('error', 'skipped') GROUP BY model_spec, status, error_code")
-    .all(runId) as Row[];
-  const failedByModel = new Map<string, number>();
-  const byCode = new Map<string, number>();
-  let failedTasks = 0;
-  let skippedTasks = 0;
-  for (const r of rows) {
-    const n = num(r.n);
-    const code = str(r.error_code) ?? 'ERROR';
-    if (String(r.status) === 'skipped') {
-      skippedTasks += n;
-      continue;
-    }
-    if (code === 'CANCELLED') continue;
-    failedTasks += n;
-    failedByModel.set(String(r.model_spec), (failedByModel.get(String(r.model_spec)) ?? 0) + n);
-    byCode.set(code, (byCode.get(code) ?? 0) + n);
-  }
-  const recent = store
-    .prepare(
-      "SELECT ticket_id, task, model_spec, error_code, error_message, recorded_at FROM results WHERE run_id = ? AND status = 'error' AND coalesce(error_code, '') != 'CANCELLED' ORDER BY recorded_at DESC LIMIT 8",
-    )
-    .all(runId) as Row[];
-  return {
-    failedByModel,
-    failedTasks,
-    skippedTasks,
-    failuresByCode: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
-    recentFailures: recent.map((r) => ({
-      ticketId: String(r.ticket_id), task: String(r.task) as TaskId, model: String(r.model_spec), code: str(r.error_code) ?? 'ERROR',
-      message: str(r.error_message) ?? '', at: num(r.recorded_at),
-    })),
-  };
-}
 
 export interface ExperimentLiveService {
   ticketSources(): { total: number; sources: TicketSourceInfo[] };
@@ -274,11 +175,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       const s = staged.get(sel.fileId);
       if (!s) throw new AppError('BAD_INPUT', 'the chosen ticket file is no longer loaded; choose it again');
       const prior = new Map<string, string | null>();
-      const existing = store.prepare('SELECT source FROM tickets WHERE id = ?');
-      for (const t of s.tickets) {
-        const r = existing.get(t.id) as Row | undefined;
-        if (r) prior.set(t.id, str(r.source));
-      }
+      const sources = ticketSourcesOf(store, s.tickets.map((t) => t.id));
+      for (const t of s.tickets) if (sources.has(t.id)) prior.set(t.id, sources.get(t.id)!);
       return { tickets: s.tickets, source: s.source, label: s.file.name, prior };
     }
     const source = sel.source ?? null;
@@ -464,9 +362,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       created = true;
       restoreSources(store, p.priorSources, p.source);
       // What the workbench needs to resume and to list the run; runExperiment's own config is kept.
-      store
-        .prepare("UPDATE runs SET label = coalesce(label, ?), config = json_set(coalesce(config, '{}'), '$.rpm', ?, '$.from', 'workbench') WHERE id = ?")
-        .run(p.label, p.rpm, p.runId);
+      markWorkbenchRun(store, p.runId, p.label, p.rpm);
     };
     const finish = (state: ExperimentState, error: AppErrorShape | null): void => {
       lease.release();
@@ -531,7 +427,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     }
     const facts = readFacts(store, runId);
     const spend = runSpend(store, runId);
-    const retries = num((store.prepare('SELECT count(*) AS n FROM calls WHERE run_id = ? AND attempt > 1').get(runId) as Row).n);
+    const retries = retriedCalls(store, runId);
     const doneTasks = [...perModel.values()].reduce((a, b) => a + b, 0);
     const kept = runs.get(runId);
     const state: ExperimentState =
