@@ -6,7 +6,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
-import { heuristicAnswer } from '../../src/core/providers/heuristicAnswers.ts';
+import { heuristicAnswer } from '../../src/core/providers/demo/heuristicAnswers.ts';
 import { isTaskId } from '../../src/shared/tasks.ts';
 import type { TaskId } from '../../src/shared/tasks.ts';
 import { seededRandom } from '../../src/core/random.ts';
