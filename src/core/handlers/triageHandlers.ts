@@ -26,14 +26,14 @@ export function triageHandlers(ctx: WorkbenchContext): { handlers: Handlers; inF
   });
 
   /** Triages one stored ticket now (paste, re-run), outside the import queue. */
-  const startLive = (ticketId: string, text: string, runId: string, assignment: Assignment, given?: Partial<Record<TaskId, TaskResult>>): void => {
+  const startLive = (ticketId: string, text: string, runId: string, assignment: Assignment, given?: Partial<Record<TaskId, TaskResult>>, gated = false): void => {
     inFlight.get(ticketId)?.abort();
     const ac = new AbortController();
     inFlight.set(ticketId, ac);
     const t0Epoch = Date.now();
     markTicketStarted(store, runId, ticketId, t0Epoch);
     emitSummary(ticketId);
-    void triageLive(ctx.live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, afterResult: () => emitSummary(ticketId) })
+    void triageLive(ctx.live, { runId, ticket: { id: ticketId, text }, assignment, signal: ac.signal, given, t0Epoch, gated, afterResult: () => emitSummary(ticketId) })
       .then((r) => {
         if (ctx.closed()) return;
         const refused = closeTriage(store, runId, ticketId, r, ac.signal.aborted);
@@ -75,7 +75,7 @@ export function triageHandlers(ctx: WorkbenchContext): { handlers: Handlers; inF
       const ticketId = `t-${randomUUID().slice(0, 8)}`;
       const runId = `triage-${ticketId}`;
       openTriage(store, { runId, ticket: { id: ticketId, text: input.text, ...(input.title ? { title: input.title } : {}) }, source: 'paste', assignment });
-      startLive(ticketId, input.text, runId, assignment);
+      startLive(ticketId, input.text, runId, assignment, undefined, true);
       return { ticketId, assignment, runId };
     },
     'triage.cancel': async (input) => {
