@@ -38,6 +38,7 @@ import {
   type ExperimentProgress,
   type UpstreamMode,
 } from './experiment.ts';
+import { readExperimentConfig } from './runConfig.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from './rateLimits.ts';
 import { unhedged } from '../providers/hedge.ts';
 
@@ -415,9 +416,9 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
   function fromStore(runId: string): ExperimentLive {
     const run = store.getRun(runId);
     if (!run) throw new AppError('BAD_INPUT', `no run ${runId}`);
-    const cfg = run.config ?? {};
-    const models = Array.isArray(cfg.models) ? (cfg.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    const baseline = typeof cfg.baseline === 'string' ? cfg.baseline : (models[0] ?? '');
+    const cfg = readExperimentConfig(run.config);
+    const models = cfg.models;
+    const baseline = cfg.baseline ?? (models[0] ?? '');
     const ticketIds = [...store.runTicketIds(runId, 'pending'), ...store.runTicketIds(runId, 'done'), ...store.runTicketIds(runId, 'cancelled')];
     const stored = storedResultCounts(store, runId);
     const perModel = new Map(models.map((m) => [m, 0]));
@@ -437,10 +438,10 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       label: run.label,
       models,
       baseline,
-      upstream: typeof cfg.upstream === 'string' ? cfg.upstream : 'own',
+      upstream: cfg.upstream ?? 'own',
       tickets: ticketIds.length,
-      rpm: typeof cfg.rpm === 'string' ? cfg.rpm : null,
-      concurrency: typeof cfg.concurrency === 'number' ? cfg.concurrency : null,
+      rpm: cfg.rpm ?? null,
+      concurrency: cfg.concurrency ?? null,
       state: kept?.state === 'failed' ? 'failed' : state,
       active: false,
       startedAt: kept?.startedAt ?? null,
@@ -494,20 +495,20 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       const run = store.getRun(runId);
       if (!run || run.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
       if (isActive(runs.get(runId))) throw new AppError('BAD_INPUT', 'this experiment is already running');
-      const cfg = run.config ?? {};
-      const models = Array.isArray(cfg.models) ? (cfg.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-      const baseline = typeof cfg.baseline === 'string' ? cfg.baseline : '';
+      const cfg = readExperimentConfig(run.config);
+      const models = cfg.models;
+      const baseline = cfg.baseline ?? '';
       const upstream = cfg.upstream === 'baseline' ? 'baseline' : 'own';
-      const source = typeof cfg.source === 'string' ? cfg.source : '';
+      const source = cfg.source ?? '';
       const rows = runTicketInputs(store, runId);
       if (rows.length === 0) throw new AppError('BAD_INPUT', `experiment ${runId} holds no tickets to resume`);
       const rt = d.runtime();
       const checked = checkExperimentModels(models, baseline, rt.models, today());
       const plan: ExperimentPlan = { ...checked, upstream };
-      const rpm = typeof cfg.rpm === 'string' && cfg.rpm ? cfg.rpm : null;
+      const rpm = cfg.rpm ? cfg.rpm : null;
       const r = launch({
         runId, label: run.label ?? runId, plan, tickets: rows.map((x) => x.ticket), source, limits: rpm ? parseRpm(rpm, plan.models) : {}, rpm,
-        concurrency: typeof cfg.concurrency === 'number' ? cfg.concurrency : DEFAULT_CONCURRENCY,
+        concurrency: cfg.concurrency ?? DEFAULT_CONCURRENCY,
         priorSources: new Map(rows.map((x) => [x.ticket.id, x.source])),
       });
       return { runId, live: snapshot(r) };
