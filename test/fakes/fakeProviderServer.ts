@@ -2,6 +2,9 @@
 // (point GROQ_BASE_URL / OPENAI_BASE_URL at it). Bodies, headers, stream framing and errors follow
 // shared/docs/provider-api-facts.md and the captures in shared/api-samples/.
 // Runs under plain Node type stripping (test/fakes/serve.ts), so: erasable syntax, `.ts` imports.
+// Over 400 lines (not yet split): startFakeServer is one closure whose request handling, fault
+// injection and rate windows share per-server state; the split into one module per API flavour plus
+// faults and rate windows is pending (docs/architecture.md, Features).
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';

@@ -4,6 +4,8 @@
 // committed write, a resumed run repeats no finished call, a model whose calls keep failing for
 // transient reasons is paused instead of burning through the tickets, and a model that cannot be
 // called at all (bad key, unknown model) is stopped without recording its refusals as answers.
+// Over 400 lines: the runner's per-model loops, pauses and resume bookkeeping share one progress
+// record and one abort; split further they would pass that state around.
 import { createHash } from 'node:crypto';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';

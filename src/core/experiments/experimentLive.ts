@@ -2,6 +2,10 @@
 // with its own AbortController per run, progress pushed as `experiment.progress` events (a full
 // snapshot, at most five a second), stop and resume. Also the setup's ticket sources (workspace
 // tickets or a staged file) and the cost estimate shown before starting.
+// Over 400 lines: one service object's lifecycle (stage → estimate → launch → progress → stop/
+// resume → stored view) whose steps share its maps of staged files and runs; its SQL is in
+// store/experimentQueries.ts and its config schema in runConfig.ts. The live and stored snapshots
+// are still two builders (docs/architecture.md, Features).
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
