@@ -4,8 +4,8 @@
 // tickets or a staged file) and the cost estimate shown before starting.
 // Over 400 lines: one service object's lifecycle (stage → estimate → launch → progress → stop/
 // resume → stored view) whose steps share its maps of staged files and runs; its SQL is in
-// store/experimentQueries.ts and its config schema in runConfig.ts. The live and stored snapshots
-// are still two builders (docs/architecture.md, Features).
+// store/experimentQueries.ts, its config schema in runConfig.ts, and what the view shows of a run
+// (live or stored) is built by experimentSnapshot.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,7 @@ import {
   type UpstreamMode,
 } from './experiment.ts';
 import { readExperimentConfig } from './runConfig.ts';
+import { experimentSnapshot } from './experimentSnapshot.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from './rateLimits.ts';
 import { unhedged } from '../providers/hedge.ts';
 
@@ -287,43 +288,14 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const p = r.progress;
     const elapsedMs = (r.finishedAt ?? t) - r.startedAt;
     const eta = p && isActive(r) ? experimentEtaMs(p, elapsedMs) : Number.NaN;
-    return {
-      runId: r.runId,
-      label: r.label,
-      models: r.plan.models,
-      baseline: r.plan.baseline,
-      upstream: r.plan.upstream,
-      tickets: r.tickets,
-      rpm: r.rpm,
-      concurrency: r.concurrency,
-      state: r.state,
-      active: isActive(r),
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      elapsedMs,
-      etaMs: Number.isFinite(eta) ? eta : null,
-      totalTasks: p?.totalTasks ?? r.tickets * r.plan.models.length * TASK_IDS.length,
-      doneTasks: p?.doneTasks ?? 0,
-      doneBefore: p?.doneBefore ?? 0,
-      failedTasks: r.db.failedTasks,
-      skippedTasks: r.db.skippedTasks,
-      calls: p?.calls ?? 0,
-      retries: p?.retries ?? 0,
-      costUsd: p?.costUsd ?? 0,
-      unpricedCalls: p?.unpricedCalls ?? 0,
-      estimateUsd: r.estimateUsd,
-      perModel: r.plan.models.map((m) => {
-        const x = p?.perModel[m];
-        return {
-          model: m, total: x?.total ?? r.tickets * TASK_IDS.length, done: x?.done ?? 0, doneBefore: x?.doneBefore ?? 0,
-          failed: r.db!.failedByModel.get(m) ?? 0, pausedUntil: x?.pausedUntil ?? null, stopped: x?.stopped ?? null,
-        };
-      }),
-      failuresByCode: r.db.failuresByCode,
-      recentFailures: r.db.recentFailures,
-      notices: r.notices.slice(-20),
-      error: r.error,
-    };
+    return experimentSnapshot({
+      runId: r.runId, label: r.label, models: r.plan.models, baseline: r.plan.baseline, upstream: r.plan.upstream,
+      tickets: r.tickets, rpm: r.rpm, concurrency: r.concurrency, state: r.state, active: isActive(r),
+      startedAt: r.startedAt, finishedAt: r.finishedAt, elapsedMs, etaMs: Number.isFinite(eta) ? eta : null,
+      totalTasks: p?.totalTasks, doneTasks: p?.doneTasks ?? 0, doneBefore: p?.doneBefore ?? 0,
+      calls: p?.calls ?? 0, retries: p?.retries ?? 0, costUsd: p?.costUsd ?? 0, unpricedCalls: p?.unpricedCalls ?? 0,
+      estimateUsd: r.estimateUsd, perModel: (m) => p?.perModel[m], facts: r.db, notices: r.notices.slice(-20), error: r.error,
+    });
   }
 
   function publish(r: LiveRun): void {
@@ -437,40 +409,17 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const kept = runs.get(runId);
     const state: ExperimentState =
       run.status === 'running' ? 'running' : run.status === 'interrupted' ? 'interrupted' : doneTasks >= ticketIds.length * models.length * TASK_IDS.length ? 'done' : 'incomplete';
-    return {
-      runId,
-      label: run.label,
-      models,
-      baseline,
-      upstream: cfg.upstream ?? 'own',
-      tickets: ticketIds.length,
-      rpm: cfg.rpm ?? null,
-      concurrency: cfg.concurrency ?? null,
-      state: kept?.state === 'failed' ? 'failed' : state,
-      active: false,
-      startedAt: kept?.startedAt ?? null,
-      finishedAt: kept?.finishedAt ?? run.finishedAt,
-      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0,
-      etaMs: null,
-      totalTasks: ticketIds.length * models.length * TASK_IDS.length,
-      doneTasks,
-      doneBefore: doneTasks,
-      failedTasks: facts.failedTasks,
-      skippedTasks: facts.skippedTasks,
-      calls: spend.calls,
-      retries,
-      costUsd: spend.costUsd,
-      unpricedCalls: spend.unpriced,
+    return experimentSnapshot({
+      runId, label: run.label, models, baseline, upstream: cfg.upstream ?? 'own',
+      tickets: ticketIds.length, rpm: cfg.rpm ?? null, concurrency: cfg.concurrency ?? null,
+      state: kept?.state === 'failed' ? 'failed' : state, active: false,
+      startedAt: kept?.startedAt ?? null, finishedAt: kept?.finishedAt ?? run.finishedAt,
+      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0, etaMs: null,
+      doneTasks, doneBefore: doneTasks, calls: spend.calls, retries, costUsd: spend.costUsd, unpricedCalls: spend.unpriced,
       estimateUsd: kept?.estimateUsd ?? null,
-      perModel: models.map((m) => ({
-        model: m, total: ticketIds.length * TASK_IDS.length, done: perModel.get(m) ?? 0, doneBefore: perModel.get(m) ?? 0,
-        failed: facts.failedByModel.get(m) ?? 0, pausedUntil: null, stopped: null,
-      })),
-      failuresByCode: facts.failuresByCode,
-      recentFailures: facts.recentFailures,
-      notices: kept?.notices.slice(-20) ?? [],
-      error: kept?.error ?? null,
-    };
+      perModel: (m) => ({ done: perModel.get(m) ?? 0, doneBefore: perModel.get(m) ?? 0 }),
+      facts, notices: kept?.notices.slice(-20) ?? [], error: kept?.error ?? null,
+    });
   }
 
   return {
