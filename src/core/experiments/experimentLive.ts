@@ -28,7 +28,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
-import { markWorkbenchRun, readFacts, restoreSources, retriedCalls, runSpend, runTicketInputs, storedResultCounts, ticketSources, ticketSourcesOf, workspaceTickets, type DbFacts } from '../store/experimentQueries.ts';
+import { markWorkbenchRun, readFacts, retriedCalls, runSpend, runTicketInputs, storedResultCounts, ticketSources, workspaceTickets, type DbFacts } from '../store/experimentQueries.ts';
 import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
@@ -84,7 +84,6 @@ interface Prepared {
   rpm: string | null;
   concurrency: number;
   /** Sources the tickets had before the run (runExperiment writes every ticket with the run's source). */
-  priorSources: Map<string, string | null>;
 }
 
 interface LiveRun {
@@ -176,14 +175,11 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     return s.file;
   }
 
-  function selectTickets(sel: ExperimentTickets): { tickets: TicketInput[]; source: string; label: string; prior: Map<string, string | null> } {
+  function selectTickets(sel: ExperimentTickets): { tickets: TicketInput[]; source: string; label: string } {
     if (sel.kind === 'staged') {
       const s = staged.get(sel.fileId);
       if (!s) throw new AppError('BAD_INPUT', 'the chosen ticket file is no longer loaded; choose it again');
-      const prior = new Map<string, string | null>();
-      const sources = ticketSourcesOf(store, s.tickets.map((t) => t.id));
-      for (const t of s.tickets) if (sources.has(t.id)) prior.set(t.id, sources.get(t.id)!);
-      return { tickets: s.tickets, source: s.source, label: s.file.name, prior };
+      return { tickets: s.tickets, source: s.source, label: s.file.name };
     }
     const source = sel.source ?? null;
     const limit = sel.limit ?? EXPERIMENT_MAX_TICKETS;
@@ -195,7 +191,6 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       // Stable for the same choice, so running it again resumes the same experiment.
       source: `workspace:${source ?? '*'}${sel.limit ? `:first-${sel.limit}` : ''}`,
       label: sel.limit ? `${what}, first ${plural(rows.length, 'ticket')}` : what,
-      prior: new Map(rows.map((r) => [r.ticket.id, r.source])),
     };
   }
 
@@ -208,7 +203,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const sel = selectTickets(input.tickets);
     const runId = experimentRunId(plan, sel.source);
     const label = `${sel.label} · ${plural(models.length, 'model')}`;
-    return { runId, label, plan, tickets: sel.tickets, source: sel.source, limits, rpm, concurrency: input.concurrency ?? DEFAULT_CONCURRENCY, priorSources: sel.prior };
+    return { runId, label, plan, tickets: sel.tickets, source: sel.source, limits, rpm, concurrency: input.concurrency ?? DEFAULT_CONCURRENCY };
   }
 
   /** Providers of these models without a key, as the message the UI shows. */
@@ -337,7 +332,6 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     let created = false;
     const afterCreate = (): void => {
       created = true;
-      restoreSources(store, p.priorSources, p.source);
       // What the workbench needs to resume and to list the run; runExperiment's own config is kept.
       markWorkbenchRun(store, p.runId, p.label, p.rpm);
     };
@@ -355,7 +349,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       else if (state === 'interrupted') d.notice('info', `Experiment ${r.label}: stopped; its finished results are kept (resume to continue)`);
     };
     r.done = runExperiment({
-      store, deps, runId: p.runId, plan: p.plan, tickets: p.tickets, source: p.source, concurrency: p.concurrency,
+      store, deps, runId: p.runId, plan: p.plan, tickets: p.tickets, source: p.source, keepSources: true, concurrency: p.concurrency,
       timeoutMs: 30_000, stream: false, signal: ac.signal, gate: rt.gate,
       onProgress: (x) => {
         if (!created) afterCreate();
@@ -462,7 +456,6 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       const r = launch({
         runId, label: run.label ?? runId, plan, tickets: rows.map((x) => x.ticket), source, limits: rpm ? parseRpm(rpm, plan.models) : {}, rpm,
         concurrency: cfg.concurrency ?? DEFAULT_CONCURRENCY,
-        priorSources: new Map(rows.map((x) => [x.ticket.id, x.source])),
       });
       return { runId, live: snapshot(r) };
     },

@@ -169,16 +169,6 @@ export function ticketSourcesOf(store: Store, ids: readonly string[]): Map<strin
   return out;
 }
 
-/** Puts back the sources runExperiment overwrote (a workspace ticket keeps the file it came from). */
-export function restoreSources(store: Store, prior: Map<string, string | null>, runSource: string): void {
-  const changed = [...prior].filter(([, s]) => s !== runSource);
-  if (changed.length === 0) return;
-  const stmt = store.prepare('UPDATE tickets SET source = ? WHERE id = ?');
-  store.transaction(() => {
-    for (const [id, s] of changed) stmt.run(s, id);
-  });
-}
-
 /** What the workbench needs to resume and list an experiment it ran; runExperiment's own config is kept. */
 export function markWorkbenchRun(store: Store, runId: string, label: string, rpm: string | null): void {
   store
