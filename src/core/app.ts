@@ -3,7 +3,8 @@
 // handlers live in src/core/handlers/<feature>Handlers.ts (routes in src/shared/routes/), the use
 // cases they share in src/core/live/, and this file wires them to one store, one runtime and one
 // event stream, and closes them in order.
-import type { AppEvent, ImportReport, RouteHandlers } from '../shared/routes.ts';
+import type { ImportReport, RouteHandlers } from '../shared/routes.ts';
+import { createEventBus } from './events.ts';
 import { openStore } from './store/store.ts';
 import { createRuntime, type RuntimeConfig } from './runtime.ts';
 import { storeLatencyHistory } from './store/hedgeHistory.ts';
@@ -74,20 +75,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   rt.hedger.configure({ history: storeLatencyHistory(store) });
 
   let closed = false;
-  const listeners = new Set<(e: AppEvent) => void>();
-  const taps: Array<(e: AppEvent) => void> = [];
-  const emit = (e: AppEvent): void => {
-    for (const tap of taps) tap(e);
-    e = scrubber.scrubDeep(e);
-    for (const l of listeners) {
-      try {
-        l(e);
-      } catch {
-        // A broken listener must not stop the others or the engine.
-      }
-    }
-  };
-  const notice = (level: 'info' | 'warn' | 'error', message: string): void => emit({ type: 'notice', level, message: rt.deps.scrub(message), at: Date.now() });
+  const events = createEventBus(scrubber);
+  const { emit, notice } = events;
   const spend = wireSpend(store, rt, () => emit({ type: 'spend.changed' }), { everyMs: cfg.spendWatchMs });
   const keys = keyAccess(() => rt, secrets);
   const settings = createWorkbenchSettings({
@@ -132,7 +121,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     ...base, resourcesDir: cfg.resourcesDir, demoSpeed: cfg.demoSpeed, secrets, scrubber, keys, settings, guard: spend.guard, intake, live,
     estimate, emitSummary, applyRuntime,
     afterProduction: (runId, ticketId) => shadow.afterProduction(runId, ticketId),
-    onEvent: (fn) => void taps.push(fn),
+    onEvent: events.tap,
   };
   const shadow = createShadowFeature({ store, runtime: () => rt, emit, secrets, env: cfg.env, intake, ctx: base, served: cfg.host !== 'desktop' });
 
@@ -159,10 +148,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     importPath: tickets.importPath,
     httpIntake: shadow.httpIntake,
     ...coreDispatch(handlers, store, scrubber),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: events.subscribe,
     async close() {
       // Features stop their work (experiments, trace imports; triage and comparisons in flight are aborted).
       for (const fn of closers) await fn();
@@ -175,7 +161,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
       }
       closed = true;
       spend.close();
-      listeners.clear();
+      events.clear();
       store.close();
       await rt.close();
     },
