@@ -126,7 +126,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
         return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: endpoint('openai'), isRetired, scrubber });
       case 'openai-compatible': {
         const baseURL = endpoint('openai-compatible');
-        if (!baseURL) throw new AppError('BAD_INPUT', 'openai-compatible models need OPENAI_COMPATIBLE_BASE_URL (e.g. http://127.0.0.1:11434/v1)');
+        if (!baseURL) throw new AppError('BAD_INPUT', `openai-compatible models need ${PROVIDERS['openai-compatible'].endpointEnv} (e.g. http://127.0.0.1:11434/v1)`);
         return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber });
       }
       case 'demo':
