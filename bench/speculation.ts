@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createRuntime } from '../src/core/runtime.ts';
 import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
-import { predictPlatform, predictProduct } from '../src/core/providers/heuristicAnswers.ts';
+import { predictPlatform, predictProduct } from '../src/core/providers/demo/heuristicAnswers.ts';
 import { DEFAULT_MIN_PLATFORM_CONFIDENCE, DEFAULT_MIN_PRODUCT_CONFIDENCE } from '../src/core/graph/speculate.ts';
 import { TASK_IDS, type TaskId } from '../src/shared/tasks.ts';
 import type { TicketResult } from '../src/shared/results.ts';

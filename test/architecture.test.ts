@@ -42,6 +42,32 @@ describe('architecture boundaries', () => {
       .filter((f) => /\bprocess\.(env|argv)\b/.test(readFileSync(join(ROOT, f), 'utf8').replace(/\/\/.*$/gm, '')));
     expect(offenders).toEqual([]);
   });
+  it('inside the core, the store and the ticket files import no feature, use case or handler above them', () => {
+    const above = /^src\/core\/(app|handlers|live|shadow|experiments|review|traces|spend|settings)(\/|\.ts$)/;
+    const low = [...files('src/core/store'), ...files('src/core/tickets')].filter((f) => !f.endsWith('.test.ts'));
+    expect(low.flatMap((f) => imports(f).filter((i) => above.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+  });
+  it('use cases (core/live) and handlers (core/handlers) are reached only from the composition (app.ts) and features', () => {
+    const callers = files('src/core').filter((f) => !f.endsWith('.test.ts') && !/^src\/core\/(app\.ts|live\/|handlers\/|shadow\/)/.test(f));
+    expect(callers.flatMap((f) => imports(f).filter((i) => /^src\/core\/(live|handlers)\//.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+  });
+  it('the renderer has no import cycles: each feature contributes its commands and side-bar view to the app, never importing it back', () => {
+    const graph = new Map(files('src/renderer').filter((f) => !/\.test\.tsx?$/.test(f)).map((f) => [f, imports(f).filter((i) => !i.typeOnly && i.spec.startsWith('.')).map((i) => target(f, i.spec))]));
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, path: string[]): void => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...path.slice(path.indexOf(f)), f].join(' → '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const to of graph.get(f) ?? []) visit(to, [...path, f]);
+      state.set(f, 'done');
+    };
+    for (const f of graph.keys()) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
   it('finds imports at all (the checks above are not vacuous)', () => {
     expect(imports('src/core/runtime.ts').length).toBeGreaterThan(10);
     expect(violations('src/cli', (to) => to.startsWith('src/core/'))).not.toEqual([]);

@@ -4,11 +4,10 @@
 // process writes to stdout and stderr passes it (`guardOutput`, installed by main).
 import { Scrubber } from '../core/secrets/scrub.ts';
 import { KEY_PROVIDERS, resolveKey } from '../core/secrets/secretStore.ts';
+import { KEY_ENV_NAMES } from '../shared/providers.ts';
 import { cliSecretStore } from './context.ts';
 
-const ENV_KEYS = ['GROQ_API_KEY', 'OPENAI_API_KEY', 'OPENAI_COMPATIBLE_API_KEY'] as const;
-
-export const cliScrubber = new Scrubber(ENV_KEYS.map((k) => process.env[k]));
+export const cliScrubber = new Scrubber(KEY_ENV_NAMES.map((k) => process.env[k]));
 
 /** Adds the keys kept in the OS keychain (best effort: an unreadable keychain holds nothing to hide). */
 export async function learnStoredKeys(): Promise<Scrubber> {

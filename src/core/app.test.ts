@@ -144,6 +144,8 @@ describe('workbench core services', () => {
     const refused = await c.request('triage.start', { text: TICKET });
     expect(refused).toMatchObject({ ok: false, error: { code: 'KEY_MISSING' } });
     if (!refused.ok) expect(refused.error.message).toMatch(/No (Groq|OpenAI) API key.*Settings/);
+    // The provider travels as data, so the window points Settings at it without reading the sentence.
+    if (!refused.ok) expect(refused.error.provider).toBe(refused.error.message.includes('Groq') ? 'groq' : 'openai');
     expect((await call('tickets.list', {})).total).toBe(0);
     const keys = await call('keys.set', { provider: 'openai', key: 'sk-test-000000000000000000abcd' });
     expect(keys.find((k) => k.provider === 'openai')).toMatchObject({ set: true, last4: 'abcd', source: 'session' });

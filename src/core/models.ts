@@ -8,11 +8,9 @@ import { TASKS, type TaskId } from '../shared/tasks.ts';
 import type { ProviderId, ResponseFormat } from './providers/types.ts';
 import { readJsonResource, resolveResourcesDir } from './resources.ts';
 
-/** Provider prefixes a model spec may carry (contracts §4). */
-export const PROVIDER_IDS = ['groq', 'openai', 'openai-compatible', 'demo'] as const satisfies readonly ProviderId[];
-// Fails to compile if ProviderId grows a member that PROVIDER_IDS lacks.
-const providerIdsComplete: ProviderId extends (typeof PROVIDER_IDS)[number] ? true : never = true;
-void providerIdsComplete;
+/** Provider prefixes a model spec may carry (contracts §4): the provider registry's ids. */
+export { PROVIDER_IDS } from '../shared/providers.ts';
+import { PROVIDER_IDS } from '../shared/providers.ts';
 
 export const STRUCTURED_OUTPUT_LEVELS = ['strict', 'json_schema', 'json_object', 'none'] as const;
 export type StructuredOutput = (typeof STRUCTURED_OUTPUT_LEVELS)[number];

@@ -23,9 +23,13 @@ import { Scrubber } from './secrets/scrub.ts';
 import { checkAssignmentLifecycle } from './modelLifecycle.ts';
 import { localDay } from './spend/day.ts';
 import type { KeyStatus } from '../shared/routes.ts';
+import { endpointOf, isKeyProviderId, PROVIDERS, type Endpoints } from '../shared/providers.ts';
 
 export interface RuntimeConfig {
+  /** Keys and base URLs from the environment (they win over the keychain and over `endpoints`). */
   env: Record<string, string | undefined>;
+  /** Base URLs chosen in Settings (the environment's variables take precedence). */
+  endpoints?: Endpoints;
   secretStore: SecretStore | null;
   resourcesDir?: string;
   scheduler?: Pick<SchedulerOptions, 'maxConcurrency' | 'maxRetries' | 'retryAfterCapMs' | 'rpm'>;
@@ -87,13 +91,15 @@ export interface Runtime {
    * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
    * uses a changed key, endpoint or retry policy. Calls in flight finish on the old lanes.
    */
-  reload(changes?: { env?: Record<string, string | undefined>; scheduler?: RuntimeConfig['scheduler'] }): Promise<void>;
+  reload(changes?: { env?: Record<string, string | undefined>; endpoints?: Endpoints; scheduler?: RuntimeConfig['scheduler'] }): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Builds the runtime: loads shipped data and resolves keys once. */
 export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   let env = cfg.env;
+  let endpoints = cfg.endpoints;
+  const endpoint = (p: ProviderId): string | undefined => endpointOf(p, env, endpoints);
   let schedulerOpts = cfg.scheduler;
   const prompts = loadPrompts(cfg.resourcesDir);
   const catalog = loadCatalog(cfg.resourcesDir);
@@ -107,7 +113,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const scrubber = cfg.scrubber ?? new Scrubber();
   const remember = (): void => {
     scrubber.add([...keys.values()].map((k) => k.key));
-    scrubber.add(env.OPENAI_COMPATIBLE_API_KEY);
+    scrubber.add(env[PROVIDERS['openai-compatible'].keyEnv!]);
   };
   remember();
   const scrub = scrubber.scrub;
@@ -120,12 +126,13 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   let privacy: PrivacySettings = { ...DEFAULT_PRIVACY, ...cfg.privacy };
 
   const keyFor = (p: ProviderId): string | null => {
-    if (p === 'groq' || p === 'openai') {
+    if (isKeyProviderId(p)) {
       const k = keys.get(p)!;
-      if (!k.key) throw new AppError('KEY_MISSING', missingKeyMessage(p, k.keychainError));
+      if (!k.key) throw new AppError('KEY_MISSING', missingKeyMessage(p, k.keychainError), { provider: p });
       return k.key;
     }
-    return p === 'openai-compatible' ? (env.OPENAI_COMPATIBLE_API_KEY ?? null) : null;
+    const keyEnv = PROVIDERS[p].keyEnv;
+    return keyEnv ? (env[keyEnv] ?? null) : null;
   };
 
   // The host's env (never process.env): CASEBENCH_WIRE_THREAD=0 sends requests from this thread.
@@ -133,12 +140,12 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   const makeProvider = (p: ProviderId): ChatProvider => {
     switch (p) {
       case 'groq':
-        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: env.GROQ_BASE_URL || undefined, isRetired, scrubber, wireThread: wireThread() });
+        return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: endpoint('groq'), isRetired, scrubber, wireThread: wireThread() });
       case 'openai':
-        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: env.OPENAI_BASE_URL || undefined, isRetired, scrubber, wireThread: wireThread() });
+        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: endpoint('openai'), isRetired, scrubber, wireThread: wireThread() });
       case 'openai-compatible': {
-        const baseURL = env.OPENAI_COMPATIBLE_BASE_URL;
-        if (!baseURL) throw new AppError('BAD_INPUT', 'openai-compatible models need OPENAI_COMPATIBLE_BASE_URL (e.g. http://127.0.0.1:11434/v1)');
+        const baseURL = endpoint('openai-compatible');
+        if (!baseURL) throw new AppError('BAD_INPUT', `openai-compatible models need ${PROVIDERS['openai-compatible'].endpointEnv} (e.g. http://127.0.0.1:11434/v1)`);
         return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber, wireThread: wireThread() });
       }
       case 'demo':
@@ -159,7 +166,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     let scheduler = schedulers.get(key);
     if (!scheduler) {
       scheduler = new ProviderScheduler({
-        label: provider === 'groq' ? 'Groq' : provider === 'openai' ? 'OpenAI' : provider,
+        label: isKeyProviderId(provider) ? PROVIDERS[provider].name : provider,
         ...schedulerOpts,
       });
       schedulers.set(key, scheduler);
@@ -199,8 +206,8 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     checkKeys(assignment) {
       const providers = new Set(TASK_IDS.map((t: TaskId) => parseModelSpec(assignment[t]).provider));
       for (const p of providers) {
-        if (p === 'groq' || p === 'openai') keyFor(p);
-        if (p === 'openai-compatible' && !env.OPENAI_COMPATIBLE_BASE_URL) lane(`openai-compatible:x`);
+        if (isKeyProviderId(p)) keyFor(p);
+        if (p === 'openai-compatible' && !endpoint('openai-compatible')) lane(`openai-compatible:x`);
       }
     },
     gate: (text) => {
@@ -218,6 +225,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     hedger,
     async reload(changes = {}) {
       if (changes.env) env = changes.env;
+      if (changes.endpoints) endpoints = changes.endpoints;
       if (changes.scheduler) schedulerOpts = { ...schedulerOpts, ...changes.scheduler };
       for (const p of KEY_PROVIDERS) keys.set(p, await resolveKey(p, env, cfg.secretStore));
       remember();

@@ -20,28 +20,33 @@ const asError = (e: unknown): Result<never> =>
 
 /** Wraps the core: host.* routes are answered here with native dialogs, the rest go to the core. */
 export function withHostRoutes(core: CoreWithImport, dialogs: Dialogs): RouteHandlers {
+  // Input the dispatch already validated goes on to the core without being parsed again.
+  const toCore = (parsed: boolean) => <R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> =>
+    parsed && core.requestParsed ? core.requestParsed(route, input as never) : core.request(route, input);
+  const answer = async <R extends RouteName>(route: R, input: unknown, rest: ReturnType<typeof toCore>): Promise<Result<RouteOutputs[R]>> => {
+    if (route === 'host.openTicketFile') {
+      const path = await dialogs.openFile();
+      if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };
+      try {
+        return { ok: true, data: (await core.importPath(path)) as RouteOutputs[R] };
+      } catch (e) {
+        return asError(e);
+      }
+    }
+    if (route === 'traces.openDialog' && dialogs.openTraceFile) {
+      const path = await dialogs.openTraceFile();
+      if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };
+      const again = (input as { again?: unknown } | undefined)?.again === true;
+      return core.request('traces.importPath', { path, ...(again ? { again } : {}) }) as Promise<Result<RouteOutputs[R]>>;
+    }
+    if (route === 'host.pickFolder') {
+      return { ok: true, data: { path: await dialogs.openFolder() } as RouteOutputs[R] };
+    }
+    return rest(route, input);
+  };
   return {
     subscribe: (l) => core.subscribe(l),
-    async request<R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> {
-      if (route === 'host.openTicketFile') {
-        const path = await dialogs.openFile();
-        if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };
-        try {
-          return { ok: true, data: (await core.importPath(path)) as RouteOutputs[R] };
-        } catch (e) {
-          return asError(e);
-        }
-      }
-      if (route === 'traces.openDialog' && dialogs.openTraceFile) {
-        const path = await dialogs.openTraceFile();
-        if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };
-        const again = (input as { again?: unknown } | undefined)?.again === true;
-        return core.request('traces.importPath', { path, ...(again ? { again } : {}) }) as Promise<Result<RouteOutputs[R]>>;
-      }
-      if (route === 'host.pickFolder') {
-        return { ok: true, data: { path: await dialogs.openFolder() } as RouteOutputs[R] };
-      }
-      return core.request(route, input);
-    },
+    request: (route, input) => answer(route, input, toCore(false)),
+    requestParsed: (route, input) => answer(route, input, toCore(true)),
   };
 }

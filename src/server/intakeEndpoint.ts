@@ -6,7 +6,7 @@
 // or logged. Unlike the workbench's API this route takes no start token and no Origin: it is for
 // servers, so it accepts no cookies and answers no CORS preflight (a web page cannot post JSON to it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IntakeEndpoint } from '../core/tickets/httpIntake.ts';
+import type { IntakeEndpoint } from '../core/live/httpIntake.ts';
 import { readBody, sendError, sendJson } from './server.ts';
 
 export type { IntakeEndpoint };

@@ -2,7 +2,7 @@
 // that its zod schema accepts, and errors turned into Result values rather than thrown.
 import { z } from 'zod';
 import { AppError, type Result } from './errors.ts';
-import { isRouteName, routeInputs, type RouteHandlers, type RouteName } from './routes.ts';
+import { isRouteName, routeInputs, type RouteHandlers, type RouteName, type RouteParsedInput } from './routes.ts';
 
 function badInput(message: string): { ok: false; error: { code: 'BAD_INPUT'; message: string } } {
   return { ok: false, error: { code: 'BAD_INPUT', message } };
@@ -18,9 +18,10 @@ export function validateRoute(route: unknown, input: unknown): Result<{ route: R
   return { ok: true, data: { route, input: parsed.data } };
 }
 
-/** Calls the handlers with an already validated input; never throws. */
+/** Calls the handlers with an already validated input (not parsed again when they can take it as is); never throws. */
 export async function forwardRoute(handlers: RouteHandlers, route: RouteName, input: unknown): Promise<Result<unknown>> {
   try {
+    if (handlers.requestParsed) return await handlers.requestParsed(route, input as RouteParsedInput<RouteName>);
     return await handlers.request(route, input);
   } catch (err) {
     // AppError messages are secret-free by contract; anything else may not be, so stay generic.

@@ -1,4 +1,6 @@
 // Stable error codes that cross every boundary (IPC, HTTP, CLI output, the store).
+import type { KeyProviderId } from './providers.ts';
+
 export const ERROR_CODES = [
   'RATE_LIMITED', // 429 / 413 tokens-per-minute, after our retries were exhausted
   'TIMEOUT', // per-call timeout hit
@@ -26,18 +28,22 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AppErrorShape {
   code: ErrorCode;
   message: string;
+  /** KEY_MISSING: the provider whose key is missing, as data (the UI points Settings at it). */
+  provider?: KeyProviderId;
 }
 
 /** An error that carries a stable code; its message must never contain a secret. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly provider?: KeyProviderId;
+  constructor(code: ErrorCode, message: string, data?: { provider?: KeyProviderId }) {
     super(message);
     this.code = code;
     this.name = 'AppError';
+    if (data?.provider) this.provider = data.provider;
   }
   toJSON(): AppErrorShape {
-    return { code: this.code, message: this.message };
+    return { code: this.code, message: this.message, ...(this.provider ? { provider: this.provider } : {}) };
   }
 }
 

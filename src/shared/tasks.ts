@@ -113,3 +113,32 @@ export const TASKS: Record<TaskId, TaskDecl> = {
 export function isTaskId(s: string): s is TaskId {
   return (TASK_IDS as readonly string[]).includes(s);
 }
+
+/**
+ * The graph's chains, derived from `dependsOn`: every path from a task with no dependency to a task
+ * nothing depends on, leaving out a path whose tasks all lie on a longer one (platform →
+ * technical_details is inside platform → product → technical_details). Ordered by their last
+ * task's place in TASK_IDS. Today: platform → product → technical_details, platform → asset_ids,
+ * severity.
+ */
+export const TASK_CHAINS: readonly (readonly TaskId[])[] = (() => {
+  const paths: TaskId[][] = [];
+  const walk = (t: TaskId, tail: TaskId[]): void => {
+    const deps = TASKS[t].dependsOn;
+    if (deps.length === 0) paths.push([t, ...tail]);
+    for (const d of deps) walk(d, [t, ...tail]);
+  };
+  const sinks = TASK_IDS.filter((t) => !TASK_IDS.some((u) => TASKS[u].dependsOn.includes(t)));
+  for (const s of sinks) walk(s, []);
+  return paths.filter((p, i) => !paths.some((q, j) => j !== i && q.length > p.length && p.every((t) => q.includes(t))));
+})();
+
+/** The chain that sets a ticket's total for these per-task latencies (the first of equals), and that total. */
+export function longestChain(lat: Record<TaskId, number>): { ms: number; path: readonly TaskId[] } {
+  let best: { ms: number; path: readonly TaskId[] } | null = null;
+  for (const chain of TASK_CHAINS) {
+    const ms = chain.reduce((s, t) => s + lat[t], 0);
+    if (!best || ms > best.ms) best = { ms, path: chain };
+  }
+  return best!;
+}

@@ -11,7 +11,7 @@ import { DEMO_ASSIGNMENT } from '../../src/core/assignment.ts';
 import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
 import { openStore, type Store } from '../../src/core/store/store.ts';
 import { runBatch, stableRunId } from '../../src/core/experiments/batchRun.ts';
-import { createIntake } from '../../src/core/tickets/intake.ts';
+import { createIntake } from '../../src/core/live/intake.ts';
 import { experimentRunId, runExperiment } from '../../src/core/experiments/experiment.ts';
 import type { TicketLine } from '../../src/core/tickets/ticketFile.ts';
 

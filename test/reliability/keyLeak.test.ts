@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir, writeTickets } from '../cli/helpers.ts';
 import { startServe, type ServeProcess } from '../e2e/serveProcess.ts';
-import { heuristicAnswer } from '../../src/core/providers/heuristicAnswers.ts';
+import { heuristicAnswer } from '../../src/core/providers/demo/heuristicAnswers.ts';
 import { openStore } from '../../src/core/store/store.ts';
 import { Scrubber } from '../../src/core/secrets/scrub.ts';
 

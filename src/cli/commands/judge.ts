@@ -12,7 +12,7 @@ import { openStore } from '../../core/store/store.ts';
 import { loadJudgePrompt } from '../../core/judge/judgePrompt.ts';
 import { estimateJudge } from '../../core/judge/judgeEstimate.ts';
 import { runJudge, judgeSpec } from '../../core/judge/judgeRunner.ts';
-import { loadReportJudge, reviewScores } from '../../core/store/reportQueries.ts';
+import { loadReportJudge, reviewScores } from '../../core/experiments/reportData.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { onStop } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit } from '../spend.ts';

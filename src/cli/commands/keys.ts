@@ -2,13 +2,14 @@
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { KEY_PROVIDERS, isKeyProvider, keyStatus, resolveKey, type SecretStore } from '../../core/secrets/secretStore.ts';
+import { keyEnvOf } from '../../shared/providers.ts';
 import { cliSecretStore } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 
 /** The keychain, or a clear refusal when CASEBENCH_NO_KEYCHAIN=1 turned it off. */
 function keychain(): SecretStore {
   const store = cliSecretStore();
-  if (!store) throw new AppError('BAD_INPUT', 'the OS keychain is switched off (CASEBENCH_NO_KEYCHAIN=1); use GROQ_API_KEY / OPENAI_API_KEY');
+  if (!store) throw new AppError('BAD_INPUT', `the OS keychain is switched off (CASEBENCH_NO_KEYCHAIN=1); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')}`);
   return store;
 }
 
@@ -49,7 +50,7 @@ export function registerKeys(program: Command): void {
       for (const p of KEY_PROVIDERS) {
         const r = await resolveKey(p, process.env, store);
         const s = keyStatus(r);
-        const where = s.source === 'env' ? ` (from ${p === 'groq' ? 'GROQ_API_KEY' : 'OPENAI_API_KEY'})` : s.source === 'keychain' ? ' (OS keychain)' : '';
+        const where = s.source === 'env' ? ` (from ${keyEnvOf(p)})` : s.source === 'keychain' ? ' (OS keychain)' : '';
         const note = r.keychainError ? ` — ${r.keychainError}` : '';
         process.stdout.write(`${p.padEnd(7)} ${s.set ? `set …${s.last4}${where}` : 'not set'}${note}\n`);
       }

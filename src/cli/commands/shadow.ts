@@ -10,7 +10,8 @@ import { DEFAULT_FLOOR, uniformFloors } from '../../core/metrics/planner.ts';
 import { loadModels } from '../../core/models.ts';
 import { shadowSpentToday } from '../../core/shadow/shadowBudget.ts';
 import { addCandidate, loadShadowSet, parseShadowTasks, removeCandidate, saveShadowSet, withLimits, type ShadowSet } from '../../core/shadow/shadowSet.ts';
-import { baselineByTask, loadReportData } from '../../core/store/reportQueries.ts';
+import { baselineByTask } from '../../core/store/reportQueries.ts';
+import { loadReportData } from '../../core/experiments/reportData.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
 import { cliScrubber } from '../secrets.ts';
 

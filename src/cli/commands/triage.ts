@@ -16,6 +16,7 @@ import { readFileText, readStdinText } from '../input.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
 import { spendRefusal } from '../../core/spend/refusal.ts';
+import { closeTriage, openTriage } from '../../core/live/recordTriage.ts';
 import { addHedgeOptions, applyHedge, type HedgeFlags } from '../hedgeFlags.ts';
 import { addTicket, newTally, speculateFor, speculateOptions, tallyLine } from '../speculate.ts';
 
@@ -62,8 +63,7 @@ export function registerTriage(program: Command): void {
       if (o.record) {
         store = openStore(o.db, { scrubber: rt.scrubber });
         runId = `triage-${randomUUID()}`;
-        store.upsertTicket({ id: ticketId, text }, 'cli');
-        store.createRun({ id: runId, kind: 'triage', assignment, config: { speculate: speculateFor(o.speculate, store) } });
+        openTriage(store, { runId, ticket: { id: ticketId, text }, source: 'cli', assignment, config: { speculate: speculateFor(o.speculate, store) } });
         store.setRunTicket(runId, ticketId, 'pending');
         useSpendLimit(rt, store);
       }
@@ -86,9 +86,7 @@ export function registerTriage(program: Command): void {
             } else out(factLine(r, color));
           },
         });
-        const refused = spendRefusal(result);
-        store?.setRunTicket(runId, ticketId, ac.signal.aborted || refused ? 'cancelled' : 'done', result.totalMs);
-        store?.setRunStatus(runId, ac.signal.aborted || refused ? 'interrupted' : 'done');
+        const refused = store ? closeTriage(store, runId, ticketId, result, ac.signal.aborted) : spendRefusal(result);
         if (refused) {
           process.stderr.write(`casebench triage: stopped: ${refused}\n`);
           process.exitCode = SPEND_LIMIT_EXIT;

@@ -3,7 +3,7 @@ import type { TicketInput } from '../../shared/results.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { createRuntime } from '../runtime.ts';
 import type { EngineDeps } from '../graph/engine.ts';
-import { heuristicAnswer } from '../providers/heuristicAnswers.ts';
+import { heuristicAnswer } from '../providers/demo/heuristicAnswers.ts';
 import { ProviderScheduler } from '../providers/scheduler.ts';
 import { ProviderError, type ChatProvider, type ChatRequest } from '../providers/types.ts';
 import { openStore, type Store } from '../store/store.ts';

@@ -4,6 +4,8 @@
 // committed write, a resumed run repeats no finished call, a model whose calls keep failing for
 // transient reasons is paused instead of burning through the tickets, and a model that cannot be
 // called at all (bad key, unknown model) is stopped without recording its refusals as answers.
+// Over 400 lines: the runner's per-model loops, pauses and resume bookkeeping share one progress
+// record and one abort; split further they would pass that state around.
 import { createHash } from 'node:crypto';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketInput } from '../../shared/results.ts';
@@ -11,7 +13,7 @@ import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '../graph/engine.ts';
 import { costUsd, findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from '../models.ts';
 import { abortableSleep } from '../providers/scheduler.ts';
-import { runSpend, storedFailures, storedResultCounts } from '../store/experimentQueries.ts';
+import { runSpend, storedFailures, storedResultCounts, ticketSourcesOf } from '../store/experimentQueries.ts';
 import { ticketHash } from '../store/migrations.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { gateResult } from './gate.ts';
@@ -203,6 +205,12 @@ export interface ExperimentOptions {
   plan: ExperimentPlan;
   tickets: readonly TicketInput[];
   source: string;
+  /**
+   * Tickets the workspace already holds keep the source they came from (the workbench runs
+   * experiments on workspace tickets); new ones get `source`. Default: every ticket is written
+   * with `source` (the CLI's ticket file).
+   */
+  keepSources?: boolean;
   /** Tickets in flight per model. */
   concurrency: number;
   timeoutMs?: number;
@@ -281,10 +289,11 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const retryFailed = Boolean(o.retryFailed);
   const stored = storedResultCounts(store, runId, { hashes, retryFailed });
   const doneTickets = store.runTicketVersions(runId, 'done');
+  const kept = o.keepSources ? ticketSourcesOf(store, o.tickets.map((t) => t.id)) : null;
   store.transaction(() => {
     for (const t of o.tickets) {
       // Every ticket is written again, so gold labels edited since the last session count.
-      store.upsertTicket(t, o.source);
+      store.upsertTicket(t, kept?.has(t.id) ? kept.get(t.id)! : o.source);
       const h = hashes.get(t.id)!;
       const before = doneTickets.get(t.id);
       const done = doneTickets.has(t.id) && (before === h || before === null);

@@ -162,6 +162,8 @@ describe('experiments from the workbench', () => {
     expect(done.state).toBe('done');
     expect(done.doneTasks).toBe(60);
     expect(fake.stats.total).toBe(60 - stopped.doneTasks);
+    // Resuming does not take their source away either.
+    expect((await call('tickets.list', {})).rows.map((r) => r.source)).toEqual(Array(6).fill('ws.jsonl'));
     void c;
   });
 });

@@ -2,12 +2,17 @@
 // with its own AbortController per run, progress pushed as `experiment.progress` events (a full
 // snapshot, at most five a second), stop and resume. Also the setup's ticket sources (workspace
 // tickets or a staged file) and the cost estimate shown before starting.
+// Over 400 lines: one service object's lifecycle (stage → estimate → launch → progress → stop/
+// resume → stored view) whose steps share its maps of staged files and runs; its SQL is in
+// store/experimentQueries.ts, its config schema in runConfig.ts, and what the view shows of a run
+// (live or stored) is built by experimentSnapshot.ts.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { AppError, type AppErrorShape } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
+import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '../../shared/providers.ts';
 import type { AppEvent } from '../../shared/routes.ts';
 import {
   EXPERIMENT_MAX_TICKETS,
@@ -23,7 +28,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
-import { runSpend, storedResultCounts } from '../store/experimentQueries.ts';
+import { markWorkbenchRun, readFacts, retriedCalls, runSpend, runTicketInputs, storedResultCounts, ticketSources, workspaceTickets, type DbFacts } from '../store/experimentQueries.ts';
 import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
@@ -37,6 +42,8 @@ import {
   type ExperimentProgress,
   type UpstreamMode,
 } from './experiment.ts';
+import { readExperimentConfig } from './runConfig.ts';
+import { experimentSnapshot } from './experimentSnapshot.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from './rateLimits.ts';
 import { unhedged } from '../providers/hedge.ts';
 
@@ -50,7 +57,6 @@ export interface ExperimentLiveDeps {
   now?: () => number;
 }
 
-type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -61,8 +67,6 @@ const DB_EVERY_MS = 1000;
 const DEFAULT_CONCURRENCY = 4;
 const STAGED_KEPT = 6;
 const BAD_LINES_SHOWN = 20;
-const PROVIDER_NAMES: Record<string, string> = { groq: 'Groq', openai: 'OpenAI' };
-const KEY_ENV: Record<string, string> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY' };
 
 interface Staged {
   file: StagedTicketFile;
@@ -80,7 +84,6 @@ interface Prepared {
   rpm: string | null;
   concurrency: number;
   /** Sources the tickets had before the run (runExperiment writes every ticket with the run's source). */
-  priorSources: Map<string, string | null>;
 }
 
 interface LiveRun {
@@ -104,106 +107,8 @@ interface LiveRun {
   done: Promise<void>;
 }
 
-interface DbFacts {
-  failedByModel: Map<string, number>;
-  failedTasks: number;
-  skippedTasks: number;
-  failuresByCode: ExperimentLive['failuresByCode'];
-  recentFailures: ExperimentLive['recentFailures'];
-}
-
 const uniform = (model: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, model])) as Assignment;
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-
-/** The workspace's tickets by source, for the setup's picker. */
-export function ticketSources(store: Store): { total: number; sources: TicketSourceInfo[] } {
-  const rows = store
-    .prepare('SELECT source, count(*) AS n, sum(CASE WHEN labels IS NOT NULL THEN 1 ELSE 0 END) AS labelled, min(added_at) AS first FROM tickets GROUP BY source ORDER BY first DESC')
-    .all() as Row[];
-  const sources = rows.map((r) => ({ source: str(r.source), count: num(r.n), labelled: num(r.labelled) }));
-  return { total: sources.reduce((s, x) => s + x.count, 0), sources };
-}
-
-/** Tickets of the workspace (all, or of one source), oldest first, with their current source. */
-export function workspaceTickets(store: Store, source: string | null, limit: number): Array<{ ticket: TicketInput; source: string | null }> {
-  const sql = `SELECT id, text, title, created_at, labels, source FROM tickets ${source === null ? '' : 'WHERE source = ?'} ORDER BY added_at, id LIMIT ?`;
-  const rows = (source === null ? store.prepare(sql).all(limit) : store.prepare(sql).all(source, limit)) as Row[];
-  return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
-}
-
-function rowTicket(r: Row): TicketInput {
-  const t: TicketInput = { id: String(r.id), text: String(r.text) };
-  if (r.title != null) t.title = String(r.title);
-  if (r.created_at != null) t.created_at = String(r.created_at);
-  if (r.labels != null) {
-    try {
-      t.labels = JSON.parse(String(r.labels)) as TicketInput['labels'];
-    } catch {
-      // not written by casebench: unlabelled
-    }
-  }
-  return t;
-}
-
-/** The tickets a run holds (for resume), in the order they were added to it. */
-function runTicketInputs(store: Store, runId: string): Array<{ ticket: TicketInput; source: string | null }> {
-  const rows = store
-    // The versions the run holds (a ticket edited elsewhere since keeps its text in this run).
-    .prepare(
-      `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source FROM run_tickets rt
-       JOIN run_ticket_versions v ON v.run_id = rt.run_id AND v.ticket_id = rt.ticket_id
-       WHERE rt.run_id = ? AND v.text IS NOT NULL ORDER BY rt.started_at, rt.ticket_id`,
-    )
-    .all(runId) as Row[];
-  return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
-}
-
-/** Puts back the sources runExperiment overwrote (a workspace ticket keeps the file it came from). */
-function restoreSources(store: Store, prior: Map<string, string | null>, runSource: string): void {
-  const changed = [...prior].filter(([, s]) => s !== runSource);
-  if (changed.length === 0) return;
-  const stmt = store.prepare('UPDATE tickets SET source = ? WHERE id = ?');
-  store.transaction(() => {
-    for (const [id, s] of changed) stmt.run(s, id);
-  });
-}
-
-function readFacts(store: Store, runId: string): DbFacts {
-  const rows = store
-    .prepare("SELECT model_spec, status, error_code, count(*) AS n FROM results WHERE run_id = ? AND status IN ('error', 'skipped') GROUP BY model_spec, status, error_code")
-    .all(runId) as Row[];
-  const failedByModel = new Map<string, number>();
-  const byCode = new Map<string, number>();
-  let failedTasks = 0;
-  let skippedTasks = 0;
-  for (const r of rows) {
-    const n = num(r.n);
-    const code = str(r.error_code) ?? 'ERROR';
-    if (String(r.status) === 'skipped') {
-      skippedTasks += n;
-      continue;
-    }
-    if (code === 'CANCELLED') continue;
-    failedTasks += n;
-    failedByModel.set(String(r.model_spec), (failedByModel.get(String(r.model_spec)) ?? 0) + n);
-    byCode.set(code, (byCode.get(code) ?? 0) + n);
-  }
-  const recent = store
-    .prepare(
-      "SELECT ticket_id, task, model_spec, error_code, error_message, recorded_at FROM results WHERE run_id = ? AND status = 'error' AND coalesce(error_code, '') != 'CANCELLED' ORDER BY recorded_at DESC LIMIT 8",
-    )
-    .all(runId) as Row[];
-  return {
-    failedByModel,
-    failedTasks,
-    skippedTasks,
-    failuresByCode: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
-    recentFailures: recent.map((r) => ({
-      ticketId: String(r.ticket_id), task: String(r.task) as TaskId, model: String(r.model_spec), code: str(r.error_code) ?? 'ERROR',
-      message: str(r.error_message) ?? '', at: num(r.recorded_at),
-    })),
-  };
-}
 
 export interface ExperimentLiveService {
   ticketSources(): { total: number; sources: TicketSourceInfo[] };
@@ -270,17 +175,11 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     return s.file;
   }
 
-  function selectTickets(sel: ExperimentTickets): { tickets: TicketInput[]; source: string; label: string; prior: Map<string, string | null> } {
+  function selectTickets(sel: ExperimentTickets): { tickets: TicketInput[]; source: string; label: string } {
     if (sel.kind === 'staged') {
       const s = staged.get(sel.fileId);
       if (!s) throw new AppError('BAD_INPUT', 'the chosen ticket file is no longer loaded; choose it again');
-      const prior = new Map<string, string | null>();
-      const existing = store.prepare('SELECT source FROM tickets WHERE id = ?');
-      for (const t of s.tickets) {
-        const r = existing.get(t.id) as Row | undefined;
-        if (r) prior.set(t.id, str(r.source));
-      }
-      return { tickets: s.tickets, source: s.source, label: s.file.name, prior };
+      return { tickets: s.tickets, source: s.source, label: s.file.name };
     }
     const source = sel.source ?? null;
     const limit = sel.limit ?? EXPERIMENT_MAX_TICKETS;
@@ -292,7 +191,6 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       // Stable for the same choice, so running it again resumes the same experiment.
       source: `workspace:${source ?? '*'}${sel.limit ? `:first-${sel.limit}` : ''}`,
       label: sel.limit ? `${what}, first ${plural(rows.length, 'ticket')}` : what,
-      prior: new Map(rows.map((r) => [r.ticket.id, r.source])),
     };
   }
 
@@ -305,19 +203,19 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const sel = selectTickets(input.tickets);
     const runId = experimentRunId(plan, sel.source);
     const label = `${sel.label} · ${plural(models.length, 'model')}`;
-    return { runId, label, plan, tickets: sel.tickets, source: sel.source, limits, rpm, concurrency: input.concurrency ?? DEFAULT_CONCURRENCY, priorSources: sel.prior };
+    return { runId, label, plan, tickets: sel.tickets, source: sel.source, limits, rpm, concurrency: input.concurrency ?? DEFAULT_CONCURRENCY };
   }
 
   /** Providers of these models without a key, as the message the UI shows. */
   function keyProblems(models: readonly string[]): ExperimentEstimate['keyProblems'] {
     const statuses = d.runtime().keyStatus();
     const out: ExperimentEstimate['keyProblems'] = [];
-    for (const p of ['groq', 'openai']) {
+    for (const p of KEY_PROVIDER_IDS) {
       const needing = models.filter((m) => parseModelSpec(m).provider === p);
       if (needing.length === 0 || statuses.find((k) => k.provider === p)?.set) continue;
       out.push({
         provider: p,
-        message: `No ${PROVIDER_NAMES[p]} API key is set (needed for ${needing.join(', ')}). Add it in Settings → Provider keys, or set ${KEY_ENV[p]}.`,
+        message: `No ${PROVIDERS[p].name} API key is set (needed for ${needing.join(', ')}). Add it in Settings → Provider keys, or set ${keyEnvOf(p)}.`,
       });
     }
     return out;
@@ -385,43 +283,14 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const p = r.progress;
     const elapsedMs = (r.finishedAt ?? t) - r.startedAt;
     const eta = p && isActive(r) ? experimentEtaMs(p, elapsedMs) : Number.NaN;
-    return {
-      runId: r.runId,
-      label: r.label,
-      models: r.plan.models,
-      baseline: r.plan.baseline,
-      upstream: r.plan.upstream,
-      tickets: r.tickets,
-      rpm: r.rpm,
-      concurrency: r.concurrency,
-      state: r.state,
-      active: isActive(r),
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      elapsedMs,
-      etaMs: Number.isFinite(eta) ? eta : null,
-      totalTasks: p?.totalTasks ?? r.tickets * r.plan.models.length * TASK_IDS.length,
-      doneTasks: p?.doneTasks ?? 0,
-      doneBefore: p?.doneBefore ?? 0,
-      failedTasks: r.db.failedTasks,
-      skippedTasks: r.db.skippedTasks,
-      calls: p?.calls ?? 0,
-      retries: p?.retries ?? 0,
-      costUsd: p?.costUsd ?? 0,
-      unpricedCalls: p?.unpricedCalls ?? 0,
-      estimateUsd: r.estimateUsd,
-      perModel: r.plan.models.map((m) => {
-        const x = p?.perModel[m];
-        return {
-          model: m, total: x?.total ?? r.tickets * TASK_IDS.length, done: x?.done ?? 0, doneBefore: x?.doneBefore ?? 0,
-          failed: r.db!.failedByModel.get(m) ?? 0, pausedUntil: x?.pausedUntil ?? null, stopped: x?.stopped ?? null,
-        };
-      }),
-      failuresByCode: r.db.failuresByCode,
-      recentFailures: r.db.recentFailures,
-      notices: r.notices.slice(-20),
-      error: r.error,
-    };
+    return experimentSnapshot({
+      runId: r.runId, label: r.label, models: r.plan.models, baseline: r.plan.baseline, upstream: r.plan.upstream,
+      tickets: r.tickets, rpm: r.rpm, concurrency: r.concurrency, state: r.state, active: isActive(r),
+      startedAt: r.startedAt, finishedAt: r.finishedAt, elapsedMs, etaMs: Number.isFinite(eta) ? eta : null,
+      totalTasks: p?.totalTasks, doneTasks: p?.doneTasks ?? 0, doneBefore: p?.doneBefore ?? 0,
+      calls: p?.calls ?? 0, retries: p?.retries ?? 0, costUsd: p?.costUsd ?? 0, unpricedCalls: p?.unpricedCalls ?? 0,
+      estimateUsd: r.estimateUsd, perModel: (m) => p?.perModel[m], facts: r.db, notices: r.notices.slice(-20), error: r.error,
+    });
   }
 
   function publish(r: LiveRun): void {
@@ -443,7 +312,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const existing = runs.get(p.runId);
     if (isActive(existing)) throw new AppError('BAD_INPUT', `this experiment is already running (${p.runId})`);
     const problems = keyProblems(p.plan.models);
-    if (problems.length) throw new AppError('KEY_MISSING', problems[0]!.message);
+    if (problems.length) throw new AppError('KEY_MISSING', problems[0]!.message, { provider: problems[0]!.provider });
     for (const m of p.plan.models) rt.checkKeys(uniform(m));
     const est = estimateOf(p);
 
@@ -463,11 +332,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     let created = false;
     const afterCreate = (): void => {
       created = true;
-      restoreSources(store, p.priorSources, p.source);
       // What the workbench needs to resume and to list the run; runExperiment's own config is kept.
-      store
-        .prepare("UPDATE runs SET label = coalesce(label, ?), config = json_set(coalesce(config, '{}'), '$.rpm', ?, '$.from', 'workbench') WHERE id = ?")
-        .run(p.label, p.rpm, p.runId);
+      markWorkbenchRun(store, p.runId, p.label, p.rpm);
     };
     const finish = (state: ExperimentState, error: AppErrorShape | null): void => {
       lease.release();
@@ -483,7 +349,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       else if (state === 'interrupted') d.notice('info', `Experiment ${r.label}: stopped; its finished results are kept (resume to continue)`);
     };
     r.done = runExperiment({
-      store, deps, runId: p.runId, plan: p.plan, tickets: p.tickets, source: p.source, concurrency: p.concurrency,
+      store, deps, runId: p.runId, plan: p.plan, tickets: p.tickets, source: p.source, keepSources: true, concurrency: p.concurrency,
       timeoutMs: 30_000, stream: false, signal: ac.signal, gate: rt.gate,
       onProgress: (x) => {
         if (!created) afterCreate();
@@ -520,9 +386,9 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
   function fromStore(runId: string): ExperimentLive {
     const run = store.getRun(runId);
     if (!run) throw new AppError('BAD_INPUT', `no run ${runId}`);
-    const cfg = run.config ?? {};
-    const models = Array.isArray(cfg.models) ? (cfg.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    const baseline = typeof cfg.baseline === 'string' ? cfg.baseline : (models[0] ?? '');
+    const cfg = readExperimentConfig(run.config);
+    const models = cfg.models;
+    const baseline = cfg.baseline ?? (models[0] ?? '');
     const ticketIds = [...store.runTicketIds(runId, 'pending'), ...store.runTicketIds(runId, 'done'), ...store.runTicketIds(runId, 'cancelled')];
     const stored = storedResultCounts(store, runId);
     const perModel = new Map(models.map((m) => [m, 0]));
@@ -532,45 +398,22 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     }
     const facts = readFacts(store, runId);
     const spend = runSpend(store, runId);
-    const retries = num((store.prepare('SELECT count(*) AS n FROM calls WHERE run_id = ? AND attempt > 1').get(runId) as Row).n);
+    const retries = retriedCalls(store, runId);
     const doneTasks = [...perModel.values()].reduce((a, b) => a + b, 0);
     const kept = runs.get(runId);
     const state: ExperimentState =
       run.status === 'running' ? 'running' : run.status === 'interrupted' ? 'interrupted' : doneTasks >= ticketIds.length * models.length * TASK_IDS.length ? 'done' : 'incomplete';
-    return {
-      runId,
-      label: run.label,
-      models,
-      baseline,
-      upstream: typeof cfg.upstream === 'string' ? cfg.upstream : 'own',
-      tickets: ticketIds.length,
-      rpm: typeof cfg.rpm === 'string' ? cfg.rpm : null,
-      concurrency: typeof cfg.concurrency === 'number' ? cfg.concurrency : null,
-      state: kept?.state === 'failed' ? 'failed' : state,
-      active: false,
-      startedAt: kept?.startedAt ?? null,
-      finishedAt: kept?.finishedAt ?? run.finishedAt,
-      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0,
-      etaMs: null,
-      totalTasks: ticketIds.length * models.length * TASK_IDS.length,
-      doneTasks,
-      doneBefore: doneTasks,
-      failedTasks: facts.failedTasks,
-      skippedTasks: facts.skippedTasks,
-      calls: spend.calls,
-      retries,
-      costUsd: spend.costUsd,
-      unpricedCalls: spend.unpriced,
+    return experimentSnapshot({
+      runId, label: run.label, models, baseline, upstream: cfg.upstream ?? 'own',
+      tickets: ticketIds.length, rpm: cfg.rpm ?? null, concurrency: cfg.concurrency ?? null,
+      state: kept?.state === 'failed' ? 'failed' : state, active: false,
+      startedAt: kept?.startedAt ?? null, finishedAt: kept?.finishedAt ?? run.finishedAt,
+      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0, etaMs: null,
+      doneTasks, doneBefore: doneTasks, calls: spend.calls, retries, costUsd: spend.costUsd, unpricedCalls: spend.unpriced,
       estimateUsd: kept?.estimateUsd ?? null,
-      perModel: models.map((m) => ({
-        model: m, total: ticketIds.length * TASK_IDS.length, done: perModel.get(m) ?? 0, doneBefore: perModel.get(m) ?? 0,
-        failed: facts.failedByModel.get(m) ?? 0, pausedUntil: null, stopped: null,
-      })),
-      failuresByCode: facts.failuresByCode,
-      recentFailures: facts.recentFailures,
-      notices: kept?.notices.slice(-20) ?? [],
-      error: kept?.error ?? null,
-    };
+      perModel: (m) => ({ done: perModel.get(m) ?? 0, doneBefore: perModel.get(m) ?? 0 }),
+      facts, notices: kept?.notices.slice(-20) ?? [], error: kept?.error ?? null,
+    });
   }
 
   return {
@@ -599,21 +442,20 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       const run = store.getRun(runId);
       if (!run || run.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
       if (isActive(runs.get(runId))) throw new AppError('BAD_INPUT', 'this experiment is already running');
-      const cfg = run.config ?? {};
-      const models = Array.isArray(cfg.models) ? (cfg.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-      const baseline = typeof cfg.baseline === 'string' ? cfg.baseline : '';
+      const cfg = readExperimentConfig(run.config);
+      const models = cfg.models;
+      const baseline = cfg.baseline ?? '';
       const upstream = cfg.upstream === 'baseline' ? 'baseline' : 'own';
-      const source = typeof cfg.source === 'string' ? cfg.source : '';
+      const source = cfg.source ?? '';
       const rows = runTicketInputs(store, runId);
       if (rows.length === 0) throw new AppError('BAD_INPUT', `experiment ${runId} holds no tickets to resume`);
       const rt = d.runtime();
       const checked = checkExperimentModels(models, baseline, rt.models, today());
       const plan: ExperimentPlan = { ...checked, upstream };
-      const rpm = typeof cfg.rpm === 'string' && cfg.rpm ? cfg.rpm : null;
+      const rpm = cfg.rpm ? cfg.rpm : null;
       const r = launch({
         runId, label: run.label ?? runId, plan, tickets: rows.map((x) => x.ticket), source, limits: rpm ? parseRpm(rpm, plan.models) : {}, rpm,
-        concurrency: typeof cfg.concurrency === 'number' ? cfg.concurrency : DEFAULT_CONCURRENCY,
-        priorSources: new Map(rows.map((x) => [x.ticket.id, x.source])),
+        concurrency: cfg.concurrency ?? DEFAULT_CONCURRENCY,
       });
       return { runId, live: snapshot(r) };
     },

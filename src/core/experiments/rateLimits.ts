@@ -3,6 +3,7 @@
 // an rpm bucket in front of each model's scheduler; the engine's lanes are wrapped so the runtime
 // itself is unchanged.
 import { AppError } from '../../shared/errors.ts';
+import { isKeyProviderId, PROVIDERS } from '../../shared/providers.ts';
 import type { EngineDeps, Lane } from '../graph/engine.ts';
 import { PROVIDER_IDS, parseModelSpec } from '../models.ts';
 import { HedgedScheduler } from '../providers/hedge.ts';
@@ -11,7 +12,6 @@ import { ProviderScheduler, RpmBucket, type SchedulerOptions, type SchedulerStat
 /** Keys: `*` (every provider), a provider (`groq`), `provider:*` (each model of it alone) or a model spec. */
 export type RpmLimits = Record<string, number>;
 
-const LABELS: Record<string, string> = { groq: 'Groq', openai: 'OpenAI' };
 
 /** Parses `30`, `groq=30,openai=500`, `groq:*=30` or `groq:openai/gpt-oss-20b=30`; model specs must be among `models`. */
 export function parseRpm(spec: string, models: readonly string[]): RpmLimits {
@@ -77,7 +77,7 @@ export function withRateLimits(
     if (!s) {
       let bucket = buckets.get(limit.key);
       if (!bucket) buckets.set(limit.key, (bucket = new RpmBucket(limit.rpm, 1, now())));
-      s = new ProviderScheduler({ ...scheduler, label: LABELS[base.providerId] ?? base.providerId, rpmBucket: bucket });
+      s = new ProviderScheduler({ ...scheduler, label: isKeyProviderId(base.providerId) ? PROVIDERS[base.providerId].name : base.providerId, rpmBucket: bucket });
       schedulers.set(key, s);
     }
     // A hedging lane stays hedging, over the rpm-limited scheduler (a hedge takes a token too).

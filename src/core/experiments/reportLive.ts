@@ -13,7 +13,8 @@ import { buildReport, type Report, type ReportData } from '../metrics/report.ts'
 import { parseModelSpec } from '../models.ts';
 import { planLifecycle } from '../modelLifecycle.ts';
 import { localDay } from '../spend/day.ts';
-import { callsOf, loadLatencyPoints, loadReportData } from '../store/reportQueries.ts';
+import { callsOf, loadLatencyPoints } from '../store/reportQueries.ts';
+import { loadReportData } from './reportData.ts';
 import type { Store } from '../store/store.ts';
 
 type Row = Record<string, unknown>;

@@ -228,3 +228,10 @@ describe('upstream overrides (an experiment judged on the baseline platform)', (
     expect(g.arrived.sort()).toEqual(['platform', 'severity']);
   });
 });
+
+describe('the task graph', () => {
+  it('derives the critical-path chains from the tasks\' dependencies', async () => {
+    const { TASK_CHAINS } = await import('../../shared/tasks.ts');
+    expect(TASK_CHAINS).toEqual([['platform', 'product', 'technical_details'], ['platform', 'asset_ids'], ['severity']]);
+  });
+});

@@ -2,7 +2,7 @@
 // published the moment it is done (contracts §1). Every attempt is reported for recording.
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import type { TaskResult, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { longestChain, TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
 import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
 import { speculateTicket, type SpeculateOptions } from './speculate.ts';
 import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
@@ -411,11 +411,7 @@ function toError(e: unknown, scrub: (s: string) => string): { code: ErrorCode; m
   return { code: 'INTERNAL', message: scrub(msg) };
 }
 
-/** Critical path of a ticket from per-task latencies (contracts §1). */
+/** Critical path of a ticket from per-task latencies (contracts §1): its longest chain of dependencies (TASKS.dependsOn). */
 export function criticalPathMs(lat: Record<TaskId, number>): number {
-  return Math.max(
-    lat.platform + lat.product + lat.technical_details,
-    lat.platform + lat.asset_ids,
-    lat.severity,
-  );
+  return longestChain(lat).ms;
 }

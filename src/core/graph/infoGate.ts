@@ -3,7 +3,7 @@
 // no resource: models answer such tickets with guesses. The gate looks for four signals with the
 // same keyword rules the stand-in models use (no cloud call) and holds a ticket that has none of
 // the configured anchors, with a message that asks the customer for what is missing.
-import { detectPlatform, extractAssetIds, predictProduct } from '../providers/heuristicAnswers.ts';
+import { detectPlatform, extractAssetIds, predictProduct } from '../providers/demo/heuristicAnswers.ts';
 
 export type InfoSignal = 'cloud' | 'service' | 'identifier' | 'symptom';
 export const INFO_SIGNALS: readonly InfoSignal[] = ['cloud', 'service', 'identifier', 'symptom'];

@@ -3,7 +3,7 @@ import type { TaskId } from '../../shared/tasks.ts';
 import { createRuntime } from '../runtime.ts';
 import { ProviderScheduler } from '../providers/scheduler.ts';
 import type { ChatProvider, ChatRequest } from '../providers/types.ts';
-import { heuristicAnswer } from '../providers/heuristicAnswers.ts';
+import { heuristicAnswer } from '../providers/demo/heuristicAnswers.ts';
 import { ticketFromUserMessage } from './prompts.ts';
 import { triageTicket, type Assignment } from './engine.ts';
 import { detectInjection } from './injection.ts';

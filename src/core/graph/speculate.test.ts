@@ -7,7 +7,7 @@ import type { TaskResult, TicketResult } from '../../shared/results.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { startFakeServer, type AnswerInfo, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
-import { predictPlatform } from '../providers/heuristicAnswers.ts';
+import { predictPlatform } from '../providers/demo/heuristicAnswers.ts';
 import { triageTicket, type Assignment, type AttemptRecord } from './engine.ts';
 
 const ASSIGN: Assignment = {

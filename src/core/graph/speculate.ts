@@ -7,7 +7,7 @@
 // discarded call is never a fact and never published as a task result.
 import type { TaskResult, TicketResult, TicketSpeculation } from '../../shared/results.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
-import { predictPlatform, predictProduct, type KeywordGuess } from '../providers/heuristicAnswers.ts';
+import { predictPlatform, predictProduct, type KeywordGuess } from '../providers/demo/heuristicAnswers.ts';
 import type { AttemptRecord, Assignment, EngineDeps, Launch, TriageOptions } from './engine.ts';
 
 export interface SpeculateOptions {

@@ -1,6 +1,7 @@
 // What a feature's route handlers get from the core services (src/core/app.ts), so each feature
-// keeps its handlers in its own file.
-import type { AppEvent } from '../../shared/routes.ts';
+// keeps its handlers in its own file: src/core/handlers/<feature>Handlers.ts beside the routes of
+// src/shared/routes/<feature>Routes.ts.
+import type { AppEvent, RouteName, RouteOutputs, RouteParsedInput } from '../../shared/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../store/store.ts';
 import type { Assignment } from '../graph/engine.ts';
@@ -19,3 +20,9 @@ export interface HandlerContext {
   /** Registers cleanup to run on close (abort controllers, watchers). */
   onClose(fn: () => void | Promise<void>): void;
 }
+
+/**
+ * Handlers of some routes: each input typed from its schema's output (validated once, at the
+ * dispatch, so a handler never parses again), each output from the contract.
+ */
+export type HandlersOf<K extends RouteName> = { [R in K]: (input: RouteParsedInput<R>) => Promise<RouteOutputs[R]> };

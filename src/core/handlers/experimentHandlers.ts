@@ -9,9 +9,9 @@ import type {
 } from '../../shared/routes/experimentRoutes.ts';
 import { createExperimentLive } from '../experiments/experimentLive.ts';
 import { createReportLive } from '../experiments/reportLive.ts';
-import type { HandlerContext } from './context.ts';
+import type { HandlerContext, HandlersOf } from './context.ts';
 
-type Handlers = { [R in keyof ExperimentRouteOutputs]: (input: never) => Promise<ExperimentRouteOutputs[R]> };
+type Handlers = HandlersOf<keyof ExperimentRouteOutputs>;
 
 /** The Experiments view's handlers over the core. */
 export function experimentHandlers(ctx: HandlerContext): Handlers {
@@ -20,15 +20,15 @@ export function experimentHandlers(ctx: HandlerContext): Handlers {
   ctx.onClose(() => live.close());
   return {
     'experiments.ticketSources': async () => live.ticketSources(),
-    'experiments.stageFile': async (input: { name: string; content?: string; path?: string }) => live.stageFile(input),
-    'experiments.estimate': async (input: ExperimentSetup) => live.estimate(input),
-    'experiments.start': async (input: ExperimentSetup) => live.start(input),
-    'experiments.stop': async (input: { runId: string }) => live.stop(input.runId),
-    'experiments.resume': async (input: { runId: string }) => live.resume(input.runId),
-    'experiments.status': async (input: { runId: string }) => live.status(input.runId),
-    'experiments.report': async (input: ExperimentReportOptions) => reports.report(input),
-    'experiments.plan': async (input: ExperimentReportOptions) => reports.report(input).plan,
-    'experiments.cellTickets': async (input: CellTicketsQuery) => reports.cellTickets(input),
-    'experiments.latencyPoints': async (input: { runId: string }) => ({ points: reports.latencyPoints(input.runId) }),
+    'experiments.stageFile': async (input) => live.stageFile(input),
+    'experiments.estimate': async (input) => live.estimate(input),
+    'experiments.start': async (input) => live.start(input),
+    'experiments.stop': async (input) => live.stop(input.runId),
+    'experiments.resume': async (input) => live.resume(input.runId),
+    'experiments.status': async (input) => live.status(input.runId),
+    'experiments.report': async (input) => reports.report(input),
+    'experiments.plan': async (input) => reports.report(input).plan,
+    'experiments.cellTickets': async (input) => reports.cellTickets(input),
+    'experiments.latencyPoints': async (input) => ({ points: reports.latencyPoints(input.runId) }),
   };
 }

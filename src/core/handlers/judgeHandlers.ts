@@ -13,7 +13,7 @@ import { loadJudgePrompt, judgeVersionTag } from '../judge/judgePrompt.ts';
 import { getVerdict, judgesOf, pickJudge, verdictsOf } from '../judge/judgeRepo.ts';
 import { judgeSpec, runJudge } from '../judge/judgeRunner.ts';
 import { latestPerReviewer, listReviews } from '../review/reviewsRepo.ts';
-import { reviewScores } from '../store/reportQueries.ts';
+import { reviewScores } from '../experiments/reportData.ts';
 import type { SpendGuard } from '../spend/guard.ts';
 import type { HandlerContext } from './context.ts';
 

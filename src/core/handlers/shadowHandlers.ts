@@ -8,9 +8,9 @@ import type { IntakeTokens } from '../shadow/intakeToken.ts';
 import type { ShadowService } from '../shadow/shadowRunner.ts';
 import { shadowStatus } from '../shadow/shadowStatus.ts';
 import { addCandidate, loadShadowSet, removeCandidate, saveShadowSet, withLimits } from '../shadow/shadowSet.ts';
-import type { HandlerContext } from './context.ts';
+import type { HandlerContext, HandlersOf } from './context.ts';
 
-type Handlers = { [R in keyof ShadowRouteOutputs]: (input: never) => Promise<ShadowRouteOutputs[R]> };
+type Handlers = HandlersOf<keyof ShadowRouteOutputs>;
 
 export interface ShadowHandlerDeps {
   shadow: ShadowService;
@@ -32,25 +32,25 @@ export function shadowHandlers(ctx: HandlerContext, d: ShadowHandlerDeps): Handl
   };
   return {
     'shadow.status': async () => status(),
-    'shadow.add': async (input: { task: string; model: string }) => {
+    'shadow.add': async (input) => {
       const tasks = input.task === 'all' ? [...TASK_IDS] : [input.task as TaskId];
       const r = addCandidate(loadShadowSet(ctx.store), tasks, input.model, ctx.runtime().models);
       saveShadowSet(ctx.store, r.set);
       changed();
       return status();
     },
-    'shadow.remove': async (input: { task?: string; model: string }) => {
+    'shadow.remove': async (input) => {
       const r = removeCandidate(loadShadowSet(ctx.store), input.task ? [input.task as TaskId] : null, input.model);
       saveShadowSet(ctx.store, r.set);
       changed();
       return status();
     },
-    'shadow.limits': async (input: { rpm?: number; concurrency?: number; spendLimitUsd?: number | null }) => {
+    'shadow.limits': async (input) => {
       saveShadowSet(ctx.store, withLimits(loadShadowSet(ctx.store), input));
       changed();
       return status();
     },
-    'intake.token': async (input: { reveal?: boolean } | undefined) => tokenView(Boolean(input?.reveal)),
+    'intake.token': async (input) => tokenView(Boolean(input?.reveal)),
     'intake.rotate': async () => {
       const token = await d.tokens.rotate();
       ctx.notice('info', 'A new intake token is set; the previous one no longer works');

@@ -1,17 +1,17 @@
 // Route handlers for spend and batches (src/shared/routes/spendRoutes.ts).
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
-import type { RouteOutputs } from '../../shared/routes.ts';
+import type { SpendRouteOutputs } from '../../shared/routes/spendRoutes.ts';
 import type { SpendEstimate, SpendScope } from '../../shared/spend.ts';
 import { sameScope, scopeLabel, WORKSPACE } from '../spend/scopes.ts';
 import type { Assignment } from '../graph/engine.ts';
-import type { Intake } from '../tickets/intake.ts';
+import type { Intake } from '../live/intake.ts';
 import { estimateTriage } from '../spend/estimate.ts';
 import type { SpendGuard } from '../spend/guard.ts';
 import { saveLimit } from '../spend/limits.ts';
 import { spendView } from '../spend/view.ts';
 import { singleTicketNeedsConfirm } from '../spend/ask.ts';
-import type { HandlerContext } from './context.ts';
+import type { HandlerContext, HandlersOf } from './context.ts';
 
 export interface SpendContext extends HandlerContext {
   intake: Intake;
@@ -45,13 +45,13 @@ export function spendEstimate(
   };
 }
 
-type Handlers = { [R in 'spend.get' | 'spend.setLimit' | 'triage.estimate' | 'batches.list' | 'batches.start' | 'batches.stop' | 'batches.resume']: (input: never) => Promise<RouteOutputs[R]> };
+type Handlers = HandlersOf<keyof SpendRouteOutputs>;
 
 export function spendHandlers(ctx: SpendContext): Handlers {
   const changed = (): void => ctx.emit({ type: 'spend.changed' });
   return {
     'spend.get': async () => spendView(ctx.store),
-    'spend.setLimit': async (input: { dailyUsd: number | null; scope?: SpendScope }) => {
+    'spend.setLimit': async (input) => {
       const scope = input.scope ?? WORKSPACE;
       saveLimit(ctx.store, scope, input.dailyUsd);
       ctx.guard.refresh();
@@ -60,21 +60,21 @@ export function spendHandlers(ctx: SpendContext): Handlers {
       ctx.notice('info', input.dailyUsd === null ? `Daily spend limit removed for ${whose}` : `Daily spend limit set to $${input.dailyUsd.toFixed(2)} for ${whose}`);
       return spendView(ctx.store);
     },
-    'triage.estimate': async (input: { text: string; assign?: string }) => {
+    'triage.estimate': async (input) => {
       const e = spendEstimate(ctx, ctx.guard, [{ id: 'paste', text: input.text }], 1, ctx.assignmentOf(input.assign));
       return { ...e, needsConfirm: singleTicketNeedsConfirm(e, input.text.length) };
     },
     'batches.list': async () => ctx.intake.batches(),
-    'batches.start': async (input: { runId: string }) => {
+    'batches.start': async (input) => {
       ctx.intake.start(input.runId);
       return ctx.intake.batches();
     },
-    'batches.stop': async (input: { runId?: string }) => {
+    'batches.stop': async (input) => {
       ctx.intake.stop(input.runId);
       ctx.notice('info', 'Batch stopped: calls in flight finish and are kept; Resume continues with the tickets left');
       return ctx.intake.batches();
     },
-    'batches.resume': async (input: { runId?: string }) => {
+    'batches.resume': async (input) => {
       const blocked = ctx.guard.blocked();
       if (blocked) throw new AppError('SPEND_LIMIT', blocked);
       const n = ctx.intake.resume(input.runId);

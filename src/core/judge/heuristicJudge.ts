@@ -6,7 +6,7 @@
 // Its verdicts are always consistent with the rubric (they pass parseVerdict).
 import { createHash } from 'node:crypto';
 import { isTaskId, SEVERITIES, type TaskId } from '../../shared/tasks.ts';
-import { heuristicAnswer } from '../providers/heuristicAnswers.ts';
+import { heuristicAnswer } from '../providers/demo/heuristicAnswers.ts';
 import { sameAnswer, severityScore } from '../review/rubric.ts';
 import { canonicalProduct } from '../catalog.ts';
 

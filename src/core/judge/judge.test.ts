@@ -14,7 +14,7 @@ import { ANSWERS, BASE, LARGE, MODELS, RUN, SMALL, fixtureStore } from '../revie
 import { recordScore, type Review } from '../review/reviewsRepo.ts';
 import { createSpendGuard } from '../spend/guard.ts';
 import { saveLimit } from '../spend/limits.ts';
-import { loadReportData } from '../store/reportQueries.ts';
+import { loadReportData } from '../experiments/reportData.ts';
 import { heuristicVerdict } from './heuristicJudge.ts';
 import { judgeVsHumans, type VerdictRow } from './judgeAgreement.ts';
 import { buildJudgeMessages, loadJudgePrompt, parseJudgePrompt, parseVerdict } from './judgePrompt.ts';

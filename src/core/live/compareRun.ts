@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.ts';
 import { TASK_IDS } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { parseModelSpec } from '../models.ts';
-import { markTicketStarted } from '../tickets/intake.ts';
+import { markTicketStarted } from './recordTriage.ts';
 import { titleOf } from '../tickets/ticketQueries.ts';
 import { triageLive, type LiveDeps } from './liveTriage.ts';
 

@@ -29,6 +29,8 @@ export interface LiveTicket {
   t0Epoch: number;
   /** Speculative execution; absent: the workspace setting (Settings → speculate). */
   speculate?: boolean;
+  /** The caller already passed the ticket through the minimum-information gate (a paste): it is not gated again. */
+  gated?: boolean;
   /** Called after each result is recorded (e.g. to refresh the ticket's list row). */
   afterResult?: (r: TaskResult) => void;
   /** The user chose to send a ticket the information gate holds (the length gate still applies). */
@@ -69,7 +71,7 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
     }
   };
 
-  const gate = rt.gate(ticket.text);
+  const gate = job.gated ? ({ ok: true } as const) : rt.gate(ticket.text);
   if (!gate.ok && !(job.skipInfoGate && gate.code === 'NEEDS_INFO')) {
     const result = gateResult(ticket.id, assignment, rt.deps, gate);
     for (const t of TASK_IDS) publish(result.tasks[t], assignment[t], false);

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureStore, BASE, SMALL, LARGE, RUN } from '../review/workspace.fixture.ts';
 import { submitScore } from '../review/reviewsRepo.ts';
-import { findReportRun, loadReportData } from '../store/reportQueries.ts';
+import { findReportRun } from '../store/reportQueries.ts';
+import { loadReportData } from '../experiments/reportData.ts';
 import { buildReport } from './report.ts';
 import { parseFloors } from './planner.ts';
 

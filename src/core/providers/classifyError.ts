@@ -13,6 +13,7 @@ import {
   APIUserAbortError as OpenAIUserAbortError,
 } from 'openai';
 import { ProviderError, type ProviderId } from './types.ts';
+import { PROVIDERS, type ProviderDecl } from '../../shared/providers.ts';
 import { formatDuration, parseRateLimitHeaders, parseRetryAfterHeaders, parseRetryAfterMessage } from './rateLimitHeaders.ts';
 import { Scrubber, scrubSecrets } from '../secrets/scrub.ts';
 
@@ -52,18 +53,7 @@ const MAX_SERVER_MESSAGE = 400;
 
 /** Display name of a provider for messages ("Groq rejected the API key …"). */
 export function providerLabel(provider: ProviderId | string): string {
-  switch (provider) {
-    case 'groq':
-      return 'Groq';
-    case 'openai':
-      return 'OpenAI';
-    case 'openai-compatible':
-      return 'The OpenAI-compatible endpoint';
-    case 'demo':
-      return 'The demo provider';
-    default:
-      return provider;
-  }
+  return (PROVIDERS as Record<string, ProviderDecl | undefined>)[provider]?.label ?? provider;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -154,9 +144,7 @@ function clip(text: string): string {
 }
 
 function keyHint(provider: ProviderId): string {
-  if (provider === 'groq') return 'Set a valid key with `casebench keys set groq` or GROQ_API_KEY.';
-  if (provider === 'openai') return 'Set a valid key with `casebench keys set openai` or OPENAI_API_KEY.';
-  return 'Check the key configured for this endpoint.';
+  return PROVIDERS[provider].keyHint;
 }
 
 // A request bigger than the per-minute token limit can never succeed by waiting: Groq says so

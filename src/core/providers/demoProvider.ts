@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { readJsonResource, resolveResourcesDir } from '../resources.ts';
-import { heuristicAnswer } from './heuristicAnswers.ts';
+import { heuristicAnswer } from './demo/heuristicAnswers.ts';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from './types.ts';
 import { seededRandom } from '../random.ts';
 import { heuristicVerdict, readJudgeRequest } from '../judge/heuristicJudge.ts';

@@ -12,6 +12,7 @@ import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
 import { withCallSpan } from './callTiming.ts';
 import { transportFetch } from './wireThread.ts';
+import { PROVIDERS } from '../../shared/providers.ts';
 
 export interface GroqProviderOptions {
   apiKey: string;
@@ -33,7 +34,7 @@ export function isGptOss(model: string): boolean {
 
 /** ChatProvider over groq-sdk (streaming with usage, rate-limit headers, Groq timings). */
 export function createGroqProvider(opts: GroqProviderOptions): ChatProvider {
-  const label = 'Groq';
+  const label = PROVIDERS.groq.name;
   const now = opts.now ?? (() => performance.now());
   const client = new Groq({
     apiKey: opts.apiKey,

@@ -4,7 +4,8 @@ import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProvid
 import { TASKS, WIRE_SCHEMAS, type TaskId } from '../../shared/tasks.ts';
 import type { RetiredLookup } from './classifyError.ts';
 import { createGroqProvider } from './groqProvider.ts';
-import { createProvider } from './index.ts';
+import { createRuntime } from '../runtime.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { completionToResponse, createOpenAIProvider } from './openaiProvider.ts';
 import { abortableSleep, ProviderScheduler } from './scheduler.ts';
 import { ProviderError, type ChatProvider, type ChatRequest } from './types.ts';
@@ -294,14 +295,14 @@ describe('OpenAI provider', () => {
   });
 });
 
-describe('openai-compatible endpoints and the factory', () => {
+describe('openai-compatible endpoints and the runtime that builds providers', () => {
+  // What users run: the runtime builds each provider from the host's configuration (keys from the
+  // environment or keychain, base URLs from the environment or Settings).
   it('talks to any OpenAI-compatible base URL without a key', async () => {
     server.configure({ apiKeys: null });
+    const rt = await createRuntime({ env: { OPENAI_COMPATIBLE_BASE_URL: server.openaiBaseURL, OPENAI_COMPATIBLE_NAME: 'Local vLLM' }, secretStore: null });
     try {
-      const local = createProvider(
-        { provider: 'openai-compatible', apiKey: null, baseURL: server.openaiBaseURL, name: 'Local vLLM' },
-        { isRetired },
-      );
+      const local = rt.deps.lane('openai-compatible:fake-qwen').provider;
       expect(local.id).toBe('openai-compatible');
       const res = await local.complete(req('fake-qwen', 'severity', { maxTokens: 200, temperature: 0 }));
       expect(WIRE_SCHEMAS.severity.safeParse(JSON.parse(res.text)).success).toBe(true);
@@ -309,15 +310,42 @@ describe('openai-compatible endpoints and the factory', () => {
       const e = await failure(local.complete(req('fake-qwen', 'severity')));
       expect(e.message).toContain('Local vLLM');
     } finally {
+      await rt.close();
       server.configure({ apiKeys: { groq: [GROQ_KEY], openai: [OPENAI_KEY] } });
     }
   });
 
-  it('refuses to build a keyed provider without a key, or a compatible one without a URL', () => {
-    expect(() => createProvider({ provider: 'groq', apiKey: null }, { isRetired })).toThrow(/No Groq API key/);
-    expect(() => createProvider({ provider: 'openai', apiKey: '  ' }, { isRetired })).toThrow(/No OpenAI API key/);
-    expect(() => createProvider({ provider: 'openai-compatible', apiKey: null }, { isRetired })).toThrow(/base URL/);
-    expect(createProvider({ provider: 'demo', apiKey: null }, { isRetired }).id).toBe('demo');
+  it('takes a base URL chosen in Settings as typed configuration, the environment\'s variable first', async () => {
+    server.configure({ apiKeys: null });
+    const rt = await createRuntime({ env: {}, endpoints: { openaiCompatible: server.openaiBaseURL }, secretStore: null });
+    const wrong = await createRuntime({ env: { OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1' }, endpoints: { openaiCompatible: server.openaiBaseURL }, secretStore: null });
+    try {
+      const res = await rt.deps.lane('openai-compatible:fake-qwen').provider.complete(req('fake-qwen', 'severity', { maxTokens: 200 }));
+      expect(WIRE_SCHEMAS.severity.safeParse(JSON.parse(res.text)).success).toBe(true);
+      const e = await failure(wrong.deps.lane('openai-compatible:fake-qwen').provider.complete(req('fake-qwen', 'severity', { timeoutMs: 2000 })));
+      expect(e.code).toBe('NETWORK');
+    } finally {
+      await rt.close();
+      await wrong.close();
+      server.configure({ apiKeys: { groq: [GROQ_KEY], openai: [OPENAI_KEY] } });
+    }
+  });
+
+  it('refuses a keyed provider without a key (naming it, as data too), or a compatible one without a URL', async () => {
+    const rt = await createRuntime({ env: { OPENAI_API_KEY: '  ' }, secretStore: null });
+    const refusal = (spec: string): AppError => {
+      try {
+        rt.deps.lane(spec);
+      } catch (e) {
+        return e as AppError;
+      }
+      throw new Error(`expected ${spec} to be refused`);
+    };
+    expect(refusal('groq:openai/gpt-oss-20b')).toMatchObject({ code: 'KEY_MISSING', provider: 'groq', message: expect.stringMatching(/no Groq API key/) });
+    expect(refusal('openai:gpt-4o')).toMatchObject({ code: 'KEY_MISSING', provider: 'openai', message: expect.stringMatching(/no OpenAI API key/) });
+    expect(refusal('openai-compatible:x').message).toMatch(/OPENAI_COMPATIBLE_BASE_URL/);
+    expect(rt.deps.lane('demo:fast').provider.id).toBe('demo');
+    await rt.close();
   });
 });
 

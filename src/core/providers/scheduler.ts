@@ -4,6 +4,8 @@
 // the call that got it waits, within a time budget; other transient failures get bounded retries
 // with full-jitter backoff. Plus an optional requests-per-minute bucket (which may be shared) and
 // a per-attempt timeout. Providers make one HTTP attempt; this decides the rest.
+// Over 400 lines: one state machine (queue, slots, header pacing, retry budget, rpm) whose parts
+// read and write the same counters on every attempt.
 import { AppError } from '../../shared/errors.ts';
 import { formatDuration } from './rateLimitHeaders.ts';
 import { ProviderError, type RateLimitInfo } from './types.ts';

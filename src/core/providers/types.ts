@@ -2,7 +2,9 @@
 // (SDK retries off); retrying, backoff and concurrency belong to the scheduler.
 import type { ErrorCode } from '../../shared/errors.ts';
 
-export type ProviderId = 'groq' | 'openai' | 'openai-compatible' | 'demo';
+/** The registry's provider ids (src/shared/providers.ts). */
+export type { ProviderId } from '../../shared/providers.ts';
+import type { ProviderId } from '../../shared/providers.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -8,7 +8,7 @@
 // service-account e-mails) are what asset-id extraction needs: a shape-based rule never masks
 // text inside one. Rules keyed by an explicit word ("password=", "AccountKey=") still win there:
 // the word says what the value is.
-import { extractAssetIds } from '../providers/heuristicAnswers.ts';
+import { extractAssetIds } from '../providers/demo/heuristicAnswers.ts';
 
 export type SecretKind =
   | 'private_key' | 'gcp_service_account' | 'aws_access_key' | 'aws_secret_key' | 'azure_secret' | 'jwt' | 'bearer_token'

@@ -2,12 +2,12 @@
 // override it. Only the host process ever holds a key; callers outside see KeyStatus.
 import { AppError } from '../../shared/errors.ts';
 import type { KeyStatus } from '../../shared/routes.ts';
+import { isKeyProviderId, KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS, type KeyProviderId } from '../../shared/providers.ts';
 
-export const KEY_PROVIDERS = ['groq', 'openai'] as const;
-export type KeyProvider = (typeof KEY_PROVIDERS)[number];
+/** The providers whose key is kept here (the registry's key providers). */
+export const KEY_PROVIDERS = KEY_PROVIDER_IDS;
+export type KeyProvider = KeyProviderId;
 export const KEYCHAIN_SERVICE = 'casebench';
-
-const ENV_NAMES: Record<KeyProvider, string> = { groq: 'GROQ_API_KEY', openai: 'OPENAI_API_KEY' };
 
 /** The keychain port: get/set/delete one key per provider. */
 export interface SecretStore {
@@ -30,7 +30,7 @@ export function keytarSecretStore(service = KEYCHAIN_SERVICE): SecretStore {
       (m) => ((m as { default?: KeytarApi }).default ?? (m as unknown as KeytarApi)),
       (e: unknown) => {
         api = null;
-        throw new AppError('INTERNAL', `the OS keychain is unavailable (${(e as Error).message.split('\n')[0]}); use GROQ_API_KEY / OPENAI_API_KEY instead`);
+        throw new AppError('INTERNAL', `the OS keychain is unavailable (${(e as Error).message.split('\n')[0]}); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')} instead`);
       },
     );
     return api;
@@ -61,7 +61,7 @@ export interface ResolvedKey {
 
 /** Resolves each provider's key: environment first, then the keychain. */
 export async function resolveKey(provider: KeyProvider, env: Record<string, string | undefined>, store: SecretStore | null): Promise<ResolvedKey> {
-  const fromEnv = env[ENV_NAMES[provider]]?.trim();
+  const fromEnv = env[keyEnvOf(provider)]?.trim();
   if (fromEnv) return { provider, key: fromEnv, source: 'env', keychainError: null };
   if (!store) return { provider, key: null, source: null, keychainError: null };
   try {
@@ -79,11 +79,8 @@ export function keyStatus(r: ResolvedKey): KeyStatus {
 
 /** The user-facing sentence for a missing key. */
 export function missingKeyMessage(provider: KeyProvider, keychainError?: string | null): string {
-  const name = provider === 'groq' ? 'Groq' : 'OpenAI';
-  const base = `no ${name} API key: set one with \`casebench keys set ${provider}\` (reads the key on stdin) or the ${ENV_NAMES[provider]} environment variable`;
+  const base = `no ${PROVIDERS[provider].name} API key: set one with \`casebench keys set ${provider}\` (reads the key on stdin) or the ${keyEnvOf(provider)} environment variable`;
   return keychainError ? `${base} (${keychainError})` : base;
 }
 
-export function isKeyProvider(s: string): s is KeyProvider {
-  return (KEY_PROVIDERS as readonly string[]).includes(s);
-}
+export const isKeyProvider = isKeyProviderId;

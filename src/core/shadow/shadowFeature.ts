@@ -2,15 +2,15 @@
 // service that every production ticket is handed to, the Shadow view's routes, and the intake
 // endpoint `casebench serve` exposes.
 import type { AppEvent } from '../../shared/routes.ts';
-import type { IntakeEndpoint } from '../tickets/httpIntake.ts';
+import type { IntakeEndpoint } from '../live/httpIntake.ts';
 import type { HandlerContext } from '../handlers/context.ts';
 import { shadowHandlers } from '../handlers/shadowHandlers.ts';
 import type { Runtime } from '../runtime.ts';
 import type { KeyProvider } from '../secrets/secretStore.ts';
 import type { LayeredSecretStore } from '../secrets/sessionSecretStore.ts';
 import type { Store } from '../store/store.ts';
-import { parseIntakeBody, submitIntake } from '../tickets/httpIntake.ts';
-import type { Intake } from '../tickets/intake.ts';
+import { parseIntakeBody, submitIntake } from '../live/httpIntake.ts';
+import type { Intake } from '../live/intake.ts';
 import { createIntakeTokens, INTAKE_ACCOUNT } from './intakeToken.ts';
 import { createShadowService } from './shadowRunner.ts';
 

@@ -1,5 +1,7 @@
 // Numbered, append-only schema migrations. PRAGMA user_version holds the last applied number.
 // Never edit a released migration: add the next one.
+// Over 400 lines: append-only by design; the large later migrations have their own files
+// (migration12Hedge.ts, migration13Speculation.ts).
 
 import { createHash } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';

@@ -3,13 +3,8 @@
 import { AppError } from '../../shared/errors.ts';
 import type { TicketInput } from '../../shared/results.ts';
 import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo, ReviewScores } from '../metrics/report.ts';
+import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
-import { reviewScores as reviewSummaries } from '../review/results.ts';
-import { listReviews } from '../review/reviewsRepo.ts';
-import { judgeScores, judgeVsHumans } from '../judge/judgeAgreement.ts';
-import { pickJudge, verdictsOf } from '../judge/judgeRepo.ts';
-import type { ReportJudge } from '../metrics/report.ts';
 import type { LatencyPoint } from '../../shared/plots/common.ts';
 import type { WaterfallBar, WaterfallLane } from '../../shared/plots/waterfall.ts';
 
@@ -55,39 +50,10 @@ export function runModels(store: Store, run: RunRow): string[] {
 }
 
 /**
- * Manual review scores per task and model for a run (contracts §5 `reviews`): the rubric means
- * from src/core/review; tasks and models nobody reviewed are absent, never scored 0.
+ * Everything buildReport needs for one run but the reviewers' scores, which the review layer adds
+ * (core/experiments/reportData.ts `loadReportData`): the store reads rows and knows no reviews.
  */
-export function reviewScores(store: Store, runId: string): ReviewScores {
-  const out: ReviewScores = {};
-  const all = reviewSummaries(store, runId);
-  for (const t of TASK_IDS) {
-    for (const [model, s] of Object.entries(all[t])) {
-      if (s.n === 0) continue;
-      (out[t] ??= {})[model] = { score: s.mean, n: s.n };
-    }
-  }
-  return out;
-}
-
-/** Disagreements kept per task in a report (the workbench lists them all through judge.summary). */
-const REPORT_DISAGREEMENTS = 20;
-
-/**
- * The judge's part of a run's report: the judge asked for (`model`, its latest prompt version),
- * else the latest judge of the run; undefined when none scored it (or the workspace predates judges).
- */
-export function loadReportJudge(store: Store, runId: string, model?: string): ReportJudge | undefined {
-  if (!store.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'judge_verdicts'").get()) return undefined;
-  const judge = pickJudge(store, runId, model);
-  if (!judge) return undefined;
-  const verdicts = verdictsOf(store, runId, judge);
-  const vs = judgeVsHumans(verdicts, listReviews(store, { runId }), { listLimit: REPORT_DISAGREEMENTS });
-  return { model: judge.judgeModel, prompt_version: judge.promptVersion, verdicts: verdicts.length, scores: judgeScores(verdicts), vs_humans: vs };
-}
-
-/** Everything buildReport needs for one run (`judge`: the judge model whose scores to show, default the latest). */
-export function loadReportData(store: Store, run: RunRow, opts: { judge?: string } = {}): ReportData {
+export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'reviews'> {
   const results: ReportResultRow[] = [];
   const resultRows = store
     .prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?')
@@ -157,8 +123,7 @@ export function loadReportData(store: Store, run: RunRow, opts: { judge?: string
   const speculation = (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
     ? { kept_calls: num(spec.kept) ?? 0, discarded_calls: num(spec.discarded) ?? 0, discarded_cost_usd: num(spec.cost) ?? 0, discarded_unpriced: num(spec.unpriced) ?? 0 }
     : undefined;
-  const judge = loadReportJudge(store, run.id, opts.judge);
-  return { run: info, results, okCalls, callCounts, labels, reviews: reviewScores(store, run.id), ...(speculation ? { speculation } : {}), ...(judge ? { judge } : {}) };
+  return { run: info, results, okCalls, callCounts, labels, ...(speculation ? { speculation } : {}) };
 }
 
 // ---- Latency plots (issue #7) ----

@@ -1,5 +1,7 @@
 // The workspace store: one SQLite file per workspace through node:sqlite, in WAL mode so a
 // killed process loses at most the calls in flight (each result is its own committed write).
+// Over 400 lines: the Store class is the one write path (scrubbing, versions, transactions) every
+// repository method goes through; read-side queries of features live in their own files.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -11,7 +11,7 @@ import { openStore } from './store.ts';
 import { STALE_MS, holdRunLease, liveLeasedRuns, release, thisProcess, tryAcquire, type LeaseOwner } from './leases.ts';
 import { exportRecords } from '../traces/exportRecords.ts';
 import { listTickets, ticketDetail } from '../tickets/ticketQueries.ts';
-import { loadReportData } from './reportQueries.ts';
+import { loadReportData } from '../experiments/reportData.ts';
 
 const tmpDb = (): string => join(mkdtempSync(join(tmpdir(), 'cb-versions-')), 'cb.db');
 

@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.ts';
@@ -200,4 +201,11 @@ async function* readCsv(path: string, input: Readable, maxRecord: number, dedupe
     const why = err.code === 'CSV_MAX_RECORD_SIZE' ? `a record longer than ${formatLimit(maxRecord)} (the limit per ticket)` : err.message;
     yield { ok: false, line: err.lines ?? 0, message: `CSV error: ${why}; the rest of the file was not read` };
   }
+}
+
+/** File kinds the workbench imports. */
+export const TICKET_FILE_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv'] as const;
+
+export function isTicketFileName(name: string): boolean {
+  return (TICKET_FILE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 }

@@ -6,6 +6,7 @@ import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, Ticket
 import { isTaskId, type TaskId } from '../../shared/tasks.ts';
 import type { StatementSync } from 'node:sqlite';
 import { resultFromRow, type Store } from '../store/store.ts';
+import { titleOf } from '../../shared/ticketTitle.ts';
 
 type Row = Record<string, unknown>;
 
@@ -16,13 +17,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 export const TRIAGE_KINDS = ['triage', 'run'] as const;
 const TRIAGE_KINDS_SQL = TRIAGE_KINDS.map((k) => `'${k}'`).join(',');
 
-/** A title for a ticket without one: its first non-empty line, shortened. */
-export function titleOf(title: string | null, text: string): string {
-  if (title && title.trim()) return title.trim().slice(0, 160);
-  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
-  const t = line.trim().replace(/^subject:\s*/i, '');
-  return t.length > 120 ? `${t.slice(0, 119)}…` : t || '(empty)';
-}
+// The list's title of a ticket is derived in src/shared/ticketTitle.ts (the trace import uses it too).
+export { titleOf };
 
 // Each ticket with its latest triage run (by start time) and that run's status; a ticket that was
 // never triaged but came with trace imports shows its latest import (what opening it shows). The

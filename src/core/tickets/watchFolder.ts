@@ -6,7 +6,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import type { Store } from '../store/store.ts';
-import { isTicketFileName } from './intake.ts';
+import { isTicketFileName } from './ticketFile.ts';
 
 export interface WatchedFile {
   path: string;

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../store/migrations.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { listTickets } from '../tickets/ticketQueries.ts';
-import { ticketSources } from '../experiments/experimentLive.ts';
+import { ticketSources } from '../store/experimentQueries.ts';
 import { exportTraces } from './exporter.ts';
 import { importTraceFile } from './importer.ts';
 import { listGenericTraces, traceOfCall } from './traceView.ts';

@@ -1,6 +1,8 @@
 // Reads any supported trace file as a stream of calls and issues: JSONL line by line, a JSON
 // document element by element (jsonStream.ts), a CSV row by row. Nothing is held whole; a bad
 // line, element or row becomes an issue naming file:line or the JSON path, and reading goes on.
+// Over 400 lines: one streaming reader per container (JSONL, JSON document, CSV) sharing the
+// issue bookkeeping; the formats' mappings are in their own files.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';

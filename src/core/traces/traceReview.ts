@@ -3,6 +3,8 @@
 // scored every criterion of the item), undo, results per model with κ/α between reviewers
 // (shared maths: metrics/agreement.ts's κ, review/agreement.ts's interval α; nominal α here), and
 // JSON lines in and out. Every score is its own committed row; a re-score supersedes, never overwrites.
+// Over 400 lines: queues, blind scoring, undo, results and JSON lines of one review model, sharing
+// its row decoders; review/ holds the casebench-task counterpart.
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors.ts';
 import {

@@ -11,7 +11,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { CallOriginView, ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView, TraceIssueView } from '../../shared/traces.ts';
 import { openStore, type Store } from '../store/store.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
-import { titleOf } from '../tickets/ticketQueries.ts';
+import { titleOf } from '../../shared/ticketTitle.ts';
 import { importTraceFile, type ImportProgress, type ImportReport } from './importer.ts';
 import { listImports, originOfCall, type Row } from './traceQueries.ts';
 

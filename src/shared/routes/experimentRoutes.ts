@@ -1,6 +1,7 @@
 // Routes of the Experiments view (set up, watch and read experiments; the plan; plots).
 // Merged into the route contract by src/shared/routes.ts. The report types mirror
 // src/core/metrics/report.ts (the core's handler returns that type, so a drift fails to compile).
+import type { KeyProviderId } from '../providers.ts';
 import { z } from 'zod';
 import type { JudgeHumanTask, JudgeScoreCell } from './judgeRoutes.ts';
 import type { AppErrorShape } from '../errors.ts';
@@ -144,7 +145,7 @@ export interface ExperimentEstimate {
   /** Every model is the keyless demo: nothing is spent. */
   simulated: boolean;
   /** Models without a key (start is refused until it is set), and other warnings (deprecations). */
-  keyProblems: Array<{ provider: string; message: string }>;
+  keyProblems: Array<{ provider: KeyProviderId; message: string }>;
   warnings: string[];
 }
 

@@ -1,5 +1,5 @@
-// Routes of the Review and Traces views (review queues and scoring; trace import and origins).
-// Merged into the route contract by src/shared/routes.ts.
+// Routes of the Review view (review queues and scoring). Merged into the route contract by
+// src/shared/routes.ts; handlers in src/core/handlers/reviewHandlers.ts.
 import { z } from 'zod';
 import {
   openItemSchema,
@@ -17,7 +17,6 @@ import {
   type ScoreFromCorrectResult,
   type UndoResult,
 } from '../review.ts';
-import { tracePathSchema, traceUploadSchema, type ImportCallsPage, type ImportedCallView, type TraceImportSummary, type TraceImportView } from '../traces.ts';
 
 const id = z.string().min(1).max(200);
 const reviewer = z.string().max(200);
@@ -42,20 +41,6 @@ export const reviewRouteInputs = {
   'reviews.export': reviewSelectionSchema,
   /** Review lines (contracts §5) picked in the browser. */
   'reviews.import': z.object({ name: z.string().min(1).max(300), content: z.string() }),
-  /** Trace imports, newest first. */
-  'traces.list': z.object({}).optional(),
-  /** A trace file's content uploaded from the browser (picker or drag and drop). */
-  'traces.import': traceUploadSchema,
-  /** A trace file on this machine by path. */
-  'traces.importPath': tracePathSchema,
-  /** Stops the trace import in progress (and any waiting): each is rolled back whole. */
-  'traces.cancel': z.object({}).optional(),
-  /** Desktop only: the native Open dialog, then imports the chosen trace file. */
-  'traces.openDialog': z.object({ again: z.boolean().optional() }).optional(),
-  /** The calls of one import with their origins. */
-  'traces.calls': z.object({ runId: id, limit: z.number().int().min(1).max(5000).optional() }),
-  /** A ticket's imported calls in one run, with where each came from (the ticket view's origin line). */
-  'traces.origins': z.object({ runId: id, ticketId: id }),
 } satisfies Record<string, z.ZodType>;
 
 export interface ReviewRouteOutputs {
@@ -71,11 +56,4 @@ export interface ReviewRouteOutputs {
   'reviews.results': ReviewResultsView;
   'reviews.export': ReviewExport;
   'reviews.import': ReviewImportView;
-  'traces.list': TraceImportSummary[];
-  'traces.import': TraceImportView;
-  'traces.importPath': TraceImportView;
-  'traces.openDialog': TraceImportView | { cancelled: true };
-  'traces.cancel': { cancelled: number };
-  'traces.calls': ImportCallsPage;
-  'traces.origins': ImportedCallView[];
 }

@@ -10,6 +10,7 @@ import { CheatSheet } from '../commands/CheatSheet.tsx';
 import { useKeybindings } from '../commands/useKeybindings.ts';
 import { ActivityBar } from '../features/layout/ActivityBar.tsx';
 import { SideBar } from '../features/layout/SideBar.tsx';
+import { SIDE_BAR_VIEWS } from './sideBarViews.ts';
 import { EditorArea } from '../features/editor/EditorArea.tsx';
 import { BottomPanel } from '../features/layout/BottomPanel.tsx';
 import { StatusBar } from '../features/status/StatusBar.tsx';
@@ -83,7 +84,7 @@ export function App({ problem }: { problem: AppErrorShape | null }) {
             maxSize="60%"
             onResize={syncCollapsed('sidebar')}
           >
-            <SideBar />
+            <SideBar views={SIDE_BAR_VIEWS} />
           </Panel>
           <Separator className="sash sash-v" aria-label="Resize side bar" />
           <Panel id="main" minSize="30%" className="pane-main">

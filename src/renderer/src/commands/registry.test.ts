@@ -6,7 +6,7 @@ import { createExperimentsStore } from '../features/experiments/experimentsStore
 import { createLayoutStore } from '../features/layout/layoutStore.ts';
 import { createLogStore } from '../features/log/logStore.ts';
 import { createReviewStore } from '../features/review/reviewStore.ts';
-import { createSettingsStore, missingKeys, providerInMessage } from '../features/settings/settingsStore.ts';
+import { createSettingsStore, missingKeys } from '../features/settings/settingsStore.ts';
 import { createStatusStore } from '../features/status/statusStore.ts';
 import { createTicketStore } from '../features/ticket/ticketStore.ts';
 import { createTicketsStore } from '../features/tickets/ticketsStore.ts';
@@ -14,7 +14,7 @@ import { createTracesStore } from '../features/traces/tracesStore.ts';
 import { fakeTransport } from '../platform/fakeTransport.ts';
 import type { Stores } from '../app/stores.tsx';
 import { parseChord } from './keybindings.ts';
-import { createCommands } from './registry.ts';
+import { createCommands, openKeySettings } from './registry.ts';
 
 function setup() {
   const t = fakeTransport();
@@ -65,8 +65,12 @@ describe('command registry', () => {
     expect(stores.editor.getState().tabs).toEqual([expect.objectContaining({ id: 'ticket:B', preview: false })]);
   });
 
-  it('points Settings at the provider a refusal names', () => {
-    expect(providerInMessage('No OpenAI API key is set (needed for severity)')).toBe('openai');
+  it('points Settings at the provider a refusal names', async () => {
+    // KEY_MISSING carries the provider as data; Settings opens at the keys with that provider marked.
+    const { stores } = setup();
+    openKeySettings(stores, 'openai');
+    expect(stores.settings.getState().attention).toBe('openai');
+    expect(stores.layout.getState().activity).toBe('settings');
     expect(missingKeys({ platform: 'groq:x', severity: 'openai:y' }, [
       { provider: 'groq', set: true, last4: 'abcd', source: 'keychain' },
       { provider: 'openai', set: false, last4: null, source: null },

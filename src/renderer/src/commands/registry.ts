@@ -1,65 +1,18 @@
 // The one command registry: the palette, the keybindings and the `?` sheet all read this list.
 import type { Stores } from '../app/stores.tsx';
 import type { Transport } from '../platform/transport.ts';
-import type { TaskId } from '../../../shared/tasks.ts';
-import { providerInMessage } from '../features/settings/settingsStore.ts';
+import type { Command, CommandContext } from './types.ts';
+import { currentTicket, openKeySettings, openTicketAt, rerunTicket } from './actions.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
 import { resumableBatch, stoppableBatch } from '../features/status/statusStore.ts';
 import { chooseTheme, THEME_PREFS } from '../app/theme.ts';
 
-export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Settings' | 'Help';
-
-export interface Command {
-  id: string;
-  title: string;
-  category: CommandCategory;
-  /** Chords as parseChord reads them; the first is the one shown. */
-  keys?: string[];
-  /** Arrow-like keys that act only when focus is on the ticket list or nowhere in particular. */
-  listKeys?: boolean;
-  /** The palette hides it and keys do nothing when false. */
-  enabled?: () => boolean;
-  run: () => unknown;
-}
-
-export interface CommandContext {
-  stores: Stores;
-  transport: Transport;
-  /** The browser's file picker or the desktop Open dialog. */
-  openTicketFile(): void;
-}
-
-/** The ticket a ticket command acts on: the active ticket tab, else the list's selection. */
-export function currentTicket(stores: Stores): { id: string; title: string } | null {
-  const { tabs, activeId } = stores.editor.getState();
-  const tab = tabs.find((t) => t.id === activeId);
-  if (tab?.kind === 'ticket') return { id: tab.ticketId, title: tab.title };
-  const sel = stores.tickets.getState().actions.selected();
-  return sel ? { id: sel.id, title: sel.title } : null;
-}
-
-/** Re-runs a ticket (or one task), pointing Settings at a missing key when that is why it was refused. */
-export async function rerunTicket(stores: Stores, ticketId: string, task?: TaskId): Promise<void> {
-  const ok = await stores.ticket.getState().actions.rerun(ticketId, task);
-  if (!ok) {
-    const err = stores.ticket.getState().views[ticketId]?.actionError;
-    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
-  }
-}
-
-/** Opens Settings at the provider keys, highlighting the provider a message names. */
-export function openKeySettings(stores: Stores, message: string): void {
-  stores.settings.getState().actions.needKey(providerInMessage(message));
-  stores.layout.getState().actions.showActivity('settings');
-  stores.editor.getState().actions.openSettings('keys');
-}
-
-export function openTicketAt(stores: Stores, ticketId: string, title: string, pin: boolean): void {
-  stores.editor.getState().actions.openTicket(ticketId, title, { preview: !pin });
-  void stores.ticket.getState().actions.open(ticketId);
-}
+// Commands' types and the actions features share live in their own files, so a feature that
+// contributes commands (features/<feature>/commands.ts) never imports this registry back.
+export type { Command, CommandCategory, CommandContext } from './types.ts';
+export { currentTicket, openKeySettings, openTicketAt, rerunTicket } from './actions.ts';
 
 export function createCommands(ctx: CommandContext): Command[] {
   const { stores } = ctx;
@@ -184,7 +137,7 @@ export function createCommands(ctx: CommandContext): Command[] {
     { id: 'editor.close', title: 'Close Editor', category: 'Editor', keys: ['alt+w'], enabled: () => activeTab() !== null, run: () => editor().closeActive() },
     { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
     { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
-    ...experimentCommands(stores, (message) => openKeySettings(stores, message)),
+    ...experimentCommands(stores, (provider) => openKeySettings(stores, provider)),
     {
       id: 'review.newQueue', title: 'New Review Queue…', category: 'Review',
       run: () => {

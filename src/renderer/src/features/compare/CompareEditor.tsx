@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/registry.ts';
+import { openTicketAt } from '../../commands/actions.ts';
 import { criticalPath } from '../ticket/criticalPath.ts';
 import { formatCost, formatMs, splitSpec } from '../ticket/format.ts';
 import { TaskValue } from '../ticket/TaskValue.tsx';

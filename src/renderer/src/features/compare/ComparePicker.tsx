@@ -3,7 +3,7 @@ import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/route
 import { useApp, useS } from '../../app/stores.tsx';
 import { Modal } from '../../app/Modal.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/registry.ts';
+import { openKeySettings } from '../../commands/actions.ts';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
 import { ErrorCode } from '../../app/errorWords.tsx';
@@ -25,7 +25,7 @@ export function ComparePicker() {
     const err = stores.compare.getState().picker.error;
     if (err?.code === 'KEY_MISSING') {
       a.closePicker();
-      openKeySettings(stores, err.message);
+      openKeySettings(stores, err.provider ?? null);
     }
   };
   return (

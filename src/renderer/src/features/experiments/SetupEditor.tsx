@@ -7,7 +7,7 @@ import { EXPERIMENT_MAX_MODELS, type ExperimentEstimate } from '../../../../shar
 import { TASK_IDS } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/registry.ts';
+import { openKeySettings } from '../../commands/actions.ts';
 import { Marks, modelMarks } from '../compare/modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';
@@ -74,7 +74,7 @@ function Estimate({ e, loading }: { e: ExperimentEstimate; loading: boolean }) {
       {e.keyProblems.map((k) => (
         <div key={k.provider} className="banner warn" role="alert" data-testid="exp-key-problem">
           {k.message}
-          <button type="button" className="link-btn" onClick={() => openKeySettings(stores, k.message)}>
+          <button type="button" className="link-btn" onClick={() => openKeySettings(stores, k.provider)}>
             Set the key
           </button>
         </div>
@@ -210,7 +210,7 @@ export function SetupEditor() {
     }
     await a.chooseFile(file.name, await file.text());
   };
-  const start = (): Promise<string | null> => startExperiment(stores, (message) => openKeySettings(stores, message));
+  const start = (): Promise<string | null> => startExperiment(stores, (provider) => openKeySettings(stores, provider));
   const est = setup.estimate;
   const sources = setup.sources;
   const ready = est.load === 'ready' && est.data !== null && setup.incomplete === null && est.data.keyProblems.length === 0;

@@ -11,7 +11,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { asStringList, asTechnicalDetails, platformView } from '../ticket/format.ts';
 import { ModelName } from '../plots/ModelSwatch.tsx';
-import { RunTicketList } from './RunEditor.tsx';
+import { RunTicketList } from './RunTicketList.tsx';
 import { ms } from './reportLogic.ts';
 import { ErrorCode } from '../../app/errorWords.tsx';
 

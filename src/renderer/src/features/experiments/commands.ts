@@ -2,8 +2,9 @@
 // start, stop, resume, the experiment's sections, the plan's recommendation into Settings, raw
 // or filtered latency plots.
 import type { Stores } from '../../app/stores.tsx';
-import type { Command } from '../../commands/registry.ts';
+import type { Command } from '../../commands/types.ts';
 import type { ExperimentSection } from './experimentsStore.ts';
+import type { KeyProviderId } from '../../../../shared/providers.ts';
 
 /** The experiment whose tab is active, if any. */
 export function activeExperiment(stores: Stores): string | null {
@@ -14,7 +15,7 @@ export function activeExperiment(stores: Stores): string | null {
 }
 
 /** Starts the set-up experiment and opens it; a missing key opens Settings at the keys instead. */
-export async function startExperiment(stores: Stores, onKeyMissing: (message: string) => void): Promise<string | null> {
+export async function startExperiment(stores: Stores, onKeyMissing: (provider: KeyProviderId | null) => void): Promise<string | null> {
   const x = stores.experiments.getState().actions;
   const runId = await x.start();
   if (runId) {
@@ -24,11 +25,11 @@ export async function startExperiment(stores: Stores, onKeyMissing: (message: st
     return runId;
   }
   const err = stores.experiments.getState().setup.startError;
-  if (err?.code === 'KEY_MISSING') onKeyMissing(err.message);
+  if (err?.code === 'KEY_MISSING') onKeyMissing(err.provider ?? null);
   return null;
 }
 
-export function experimentCommands(stores: Stores, onKeyMissing: (message: string) => void): Command[] {
+export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyProviderId | null) => void): Command[] {
   const x = () => stores.experiments.getState().actions;
   const live = () => {
     const id = activeExperiment(stores);

@@ -1,25 +1,19 @@
-// The side bar shows the chosen activity's view.
-import type { ReactNode } from 'react';
+// The side bar shows the chosen activity's view. Each feature contributes its view; the app
+// composes them (src/renderer/src/app/sideBarViews.ts), so this file imports no feature and a
+// feature's view may use SideBarHeader below without an import cycle.
+import type { ComponentType, ReactNode } from 'react';
 import { useS } from '../../app/stores.tsx';
-import { TicketsView } from '../tickets/TicketsView.tsx';
-import { ExperimentsView } from '../experiments/ExperimentsView.tsx';
-import { ReviewView } from '../review/ReviewView.tsx';
-import { TracesView } from '../traces/TracesView.tsx';
-import { ShadowView } from '../shadow/ShadowView.tsx';
-import { SettingsNav } from '../settings/SettingsNav.tsx';
-import { ACTIVITIES } from './layoutStore.ts';
+import { ACTIVITIES, type Activity } from './layoutStore.ts';
 
-export function SideBar() {
+export type SideBarViews = Record<Activity, ComponentType>;
+
+export function SideBar({ views }: { views: SideBarViews }) {
   const activity = useS('layout', (s) => s.activity);
   const label = ACTIVITIES.find((a) => a.id === activity)?.label ?? '';
+  const View = views[activity];
   return (
     <aside className="sidebar" aria-label={`${label} side bar`} data-testid="sidebar">
-      {activity === 'tickets' && <TicketsView />}
-      {activity === 'experiments' && <ExperimentsView />}
-      {activity === 'review' && <ReviewView />}
-      {activity === 'traces' && <TracesView />}
-      {activity === 'shadow' && <ShadowView />}
-      {activity === 'settings' && <SettingsNav />}
+      {View && <View />}
     </aside>
   );
 }

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { KeyProviderId, KeyStatus, Settings } from '../../../../shared/routes.ts';
 import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
+import { keyEnvOf } from '../../../../shared/providers.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
 import { formatMs } from '../ticket/format.ts';
@@ -122,7 +123,7 @@ function KeyRow({ k, envOverride, attention }: { k: KeyStatus; envOverride: bool
       </form>
       {envOverride && (
         <p className="faint small">
-          {k.provider === 'groq' ? 'GROQ_API_KEY' : 'OPENAI_API_KEY'} is set in the environment; it takes precedence over the keychain.
+          {keyEnvOf(k.provider)} is set in the environment; it takes precedence over the keychain.
         </p>
       )}
     </div>
@@ -436,7 +437,7 @@ export function SettingsEditor() {
       <div className="settings-body">
         <Section id="keys" title={SETTINGS_SECTIONS[0].label} description="The key is sent once to the app’s host, which stores it in the OS keychain. This window only ever learns whether a key is set and its last 4 characters.">
           {keys.map((k) => (
-            <KeyRow key={k.provider} k={k} envOverride={env.has(k.provider === 'groq' ? 'GROQ_API_KEY' : 'OPENAI_API_KEY')} attention={attention === (k.provider as KeyProviderId)} />
+            <KeyRow key={k.provider} k={k} envOverride={env.has(keyEnvOf(k.provider))} attention={attention === (k.provider as KeyProviderId)} />
           ))}
         </Section>
         <Section id="assignment" title={SETTINGS_SECTIONS[1].label} description="Which model answers each task. The ticket’s time is bounded by its slowest chain of dependent calls.">

@@ -5,6 +5,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
 import type { KeyProviderId, KeyStatus, ModelInfo, Settings, SettingsPatch } from '../../../../shared/routes.ts';
 import type { TaskId } from '../../../../shared/tasks.ts';
+import { isKeyProviderId, PROVIDER_IDS, PROVIDERS } from '../../../../shared/providers.ts';
 import type { Transport } from '../../platform/transport.ts';
 import type { LatencyTable } from './predict.ts';
 
@@ -41,7 +42,8 @@ export interface SettingsActions {
 
 export type SettingsStore = StoreApi<SettingsState>;
 
-export const PROVIDER_NAMES: Record<string, string> = { groq: 'Groq', openai: 'OpenAI', 'openai-compatible': 'OpenAI-compatible', demo: 'Demo' };
+/** Display names, from the provider registry. */
+export const PROVIDER_NAMES: Record<string, string> = Object.fromEntries(PROVIDER_IDS.map((p) => [p, PROVIDERS[p].name]));
 
 /** "Groq key: set …abcd" / "Groq key: not set". */
 export function describeKey(k: KeyStatus): string {
@@ -57,11 +59,9 @@ export function missingKeys(assignment: Record<string, string> | null | undefine
   return keys.filter((k) => !k.set && needed.has(k.provider)).map((k) => k.provider);
 }
 
-/** The provider a KEY_MISSING message names. */
-export function providerInMessage(message: string): KeyProviderId | null {
-  if (/\bgroq\b/i.test(message)) return 'groq';
-  if (/\bopenai\b/i.test(message)) return 'openai';
-  return null;
+/** The provider as a key provider (a result's `provider`), or null when that provider takes no key. */
+export function keyProviderOf(provider: string | null | undefined): KeyProviderId | null {
+  return provider && isKeyProviderId(provider) ? provider : null;
 }
 
 export function createSettingsStore(transport: Transport): SettingsStore {

@@ -5,7 +5,7 @@ import { EstimateLines } from '../spend/EstimateLines.tsx';
 import { MAX_TICKET_BYTES } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/registry.ts';
+import { openKeySettings } from '../../commands/actions.ts';
 import { tooLarge } from './ticketStore.ts';
 import { ErrorCode } from '../../app/errorWords.tsx';
 
@@ -36,7 +36,7 @@ export function NewTicketEditor() {
       return;
     }
     const err = stores.ticket.getState().draft.error;
-    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.message);
+    if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.provider ?? null);
     if (err?.code === 'CONFIRM_SPEND') {
       // Over the ask-first threshold: show what it would cost and ask.
       const e = await transport.request('triage.estimate', { text: stores.ticket.getState().draft.text });
@@ -122,7 +122,7 @@ export function NewTicketEditor() {
               </button>
             )}
             {error.code === 'KEY_MISSING' && (
-              <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.message)}>
+              <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.provider ?? null)}>
                 Open provider keys
               </button>
             )}

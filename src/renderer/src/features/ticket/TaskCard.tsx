@@ -6,12 +6,13 @@ import { notePaint } from '../../app/perfProbe.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { useNow } from '../../app/useNow.ts';
 import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings, rerunTicket } from '../../commands/registry.ts';
+import { openKeySettings, rerunTicket } from '../../commands/actions.ts';
 import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
 import { OriginLine } from '../traces/OriginLine.tsx';
 import { waitingOn, type CardStatus } from './ticketStore.ts';
 import { errorWords } from '../../app/errorWords.tsx';
+import { keyProviderOf } from '../settings/settingsStore.ts';
 
 const STATUS_TEXT: Record<CardStatus, string> = { pending: 'Waiting', running: 'Running', ok: 'Done', error: 'Failed', skipped: 'Skipped' };
 const STATUS_ICON: Record<CardStatus, string> = { pending: 'clock', running: '', ok: 'pass-filled', error: 'error', skipped: 'debug-step-over' };
@@ -101,7 +102,7 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
             <Icon name="refresh" /> Retry {decl.label.toLowerCase()}
           </button>
           {(code === 'KEY_MISSING' || code === 'AUTH') && (
-            <button type="button" className="btn small" onClick={() => openKeySettings(stores, r?.error?.message ?? '')}>
+            <button type="button" className="btn small" onClick={() => openKeySettings(stores, keyProviderOf(r?.provider))}>
               <Icon name="key" /> Provider keys
             </button>
           )}

@@ -7,7 +7,7 @@ import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { useNow } from '../../app/useNow.ts';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { rerunTicket } from '../../commands/registry.ts';
+import { rerunTicket } from '../../commands/actions.ts';
 import { criticalPath } from './criticalPath.ts';
 import { formatCost, formatMs } from './format.ts';
 import { TaskCard } from './TaskCard.tsx';

@@ -3,7 +3,7 @@
 import { memo, useCallback, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { TicketSummary } from '../../../../shared/routes.ts';
-import { openTicketAt } from '../../commands/registry.ts';
+import { openTicketAt } from '../../commands/actions.ts';
 import { markInteractive } from '../../app/perfProbe.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';

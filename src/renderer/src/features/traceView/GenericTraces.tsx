@@ -10,7 +10,7 @@ import { Modal } from '../../app/Modal.tsx';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon } from '../../app/ui.tsx';
 import { formatCost, formatMs } from '../ticket/format.ts';
-import { formatLabel } from '../traces/TracesView.tsx';
+import { formatLabel } from '../traces/formatLabel.ts';
 import './traceView.css';
 
 function TraceItem({ r, active, onOpen }: { r: TraceRow; active: boolean; onOpen: (pin: boolean) => void }) {

@@ -8,10 +8,10 @@ import type { SpanNodeView, TraceCallView, TraceView } from '../../../../shared/
 import type { AppErrorShape } from '../../../../shared/errors.ts';
 import { useApp } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/registry.ts';
+import { openTicketAt } from '../../commands/actions.ts';
 import { formatCost, formatMs } from '../ticket/format.ts';
 import { OriginParts } from '../traces/OriginLine.tsx';
-import { formatLabel } from '../traces/TracesView.tsx';
+import { formatLabel } from '../traces/formatLabel.ts';
 import { useEditorKeys } from './useEditorKeys.ts';
 import { nextCall, scoreText } from './traceModel.ts';
 import './traceView.css';

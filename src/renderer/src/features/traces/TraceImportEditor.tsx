@@ -7,7 +7,7 @@ import { isTaskId, TASKS } from '../../../../shared/tasks.ts';
 import type { TraceImportView } from '../../../../shared/traces.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/registry.ts';
+import { openTicketAt } from '../../commands/actions.ts';
 import { formatCost, formatMs, formatTokens } from '../ticket/format.ts';
 import { OriginParts } from './OriginLine.tsx';
 import { ErrorCode } from '../../app/errorWords.tsx';

@@ -9,12 +9,10 @@ import { SideBarHeader } from '../layout/SideBar.tsx';
 import { describeProgress, describeTraceImport } from './tracesStore.ts';
 import { useTraceFile } from './useTraceFile.ts';
 import { GenericTraces } from '../traceView/GenericTraces.tsx';
+import { formatLabel } from './formatLabel.ts';
 import './traces.css';
 
-const FORMAT_LABEL: Record<string, string> = {
-  casebench: 'casebench', langsmith: 'LangSmith', langfuse: 'Langfuse', otlp: 'OTLP', openinference: 'OpenInference', promptfoo: 'promptfoo',
-};
-export const formatLabel = (f: string | null): string => (f ? (FORMAT_LABEL[f] ?? f) : 'trace');
+export { formatLabel };
 
 /** The report of one import: counts, notes, and the skipped records with where and why. */
 export function ImportSummaryBox({ r, limit = 8 }: { r: TraceImportView; limit?: number }) {

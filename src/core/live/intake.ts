@@ -1,5 +1,6 @@
 // Incoming tickets (an opened file, a browser upload, the watched folder, resumed leftovers):
 // stored at once, shown in the list at once, then triaged in arrival order by a bounded pool.
+// A use case (src/core/live/): it reads ticket files (tickets/) and triages through liveTriage.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,15 +12,16 @@ import type { TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Store } from '../store/store.ts';
 import { asStoreError } from '../store/storeErrors.ts';
-import { triageLive, type LiveDeps } from '../live/liveTriage.ts';
-import { readTicketFile } from './ticketFile.ts';
+import { triageLive, type LiveDeps } from './liveTriage.ts';
+import { markTicketStarted } from './recordTriage.ts';
+import { readTicketFile } from '../tickets/ticketFile.ts';
 import type { SpendEstimate } from '../../shared/spend.ts';
 import type { BatchView } from '../../shared/routes/spendRoutes.ts';
 import { spendRefusal } from '../spend/refusal.ts';
-import { BatchBook } from './batches.ts';
+import { BatchBook } from '../tickets/batches.ts';
 
-/** File kinds the workbench imports. */
-export const TICKET_FILE_EXTENSIONS = ['.jsonl', '.ndjson', '.json', '.csv'] as const;
+import { isTicketFileName, TICKET_FILE_EXTENSIONS } from '../tickets/ticketFile.ts';
+export { isTicketFileName, TICKET_FILE_EXTENSIONS };
 /** Bad lines reported back in full; the rest are counted. */
 const MAX_REPORTED_BAD_LINES = 50;
 /** Tickets written per transaction while importing. */
@@ -67,16 +69,6 @@ export interface Intake {
   pending(): number;
   /** Stops the pool: queued tickets stay pending in their run (marked interrupted at the next start). */
   close(): void;
-}
-
-/** Records when a queued ticket's triage really began (the origin of its calls' offsets). */
-export function markTicketStarted(store: Store, runId: string, ticketId: string, t0Epoch: number): void {
-  store.setRunTicket(runId, ticketId, 'pending');
-  store.prepare('UPDATE run_tickets SET started_at = ? WHERE run_id = ? AND ticket_id = ?').run(t0Epoch, runId, ticketId);
-}
-
-export function isTicketFileName(name: string): boolean {
-  return (TICKET_FILE_EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
 }
 
 export function createIntake(d: IntakeDeps): Intake {
