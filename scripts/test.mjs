@@ -1,4 +1,4 @@
-// `npm test`: type-check, build the app, then every test suite (unit + integration, then the
+// `npm test`: lint, type-check, build the app, then every test suite (unit + integration, then the
 // browser end-to-end tests against the built workbench). Ends with one "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +30,7 @@ const suites = [
 const only = process.argv[2];
 
 if (!only) {
+  step('lint (biome: layering, correctness)', bin('biome'), ['lint', '--error-on-warnings', '.']);
   step('type-check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
   step('build (electron-vite)', bin('electron-vite'), ['build']);
 }

@@ -38,7 +38,7 @@ describe('resources dir', () => {
     writeFileSync(models, '{"models": [{"id": "openai:gpt-4o"}]}');
     expect(() => loadModels(dir)).toThrow(models);
     writeFileSync(models, '{ not json');
-    expect(() => loadModels(dir)).toThrow(new RegExp(`models\\.json: not valid JSON`));
+    expect(() => loadModels(dir)).toThrow(/models\.json: not valid JSON/);
     const gcp = path.join(dir, 'catalog', 'gcp.json');
     const data = JSON.parse(readFileSync(gcp, 'utf8'));
     data.services.push({ name: 'Bogus', aliases: ['BQ'] });

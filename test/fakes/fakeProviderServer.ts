@@ -405,7 +405,7 @@ interface Resolved {
 }
 
 function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): Resolved {
-  const has = (k: keyof FakeServerOptions): boolean => Object.prototype.hasOwnProperty.call(o, k);
+  const has = (k: keyof FakeServerOptions): boolean => Object.hasOwn(o, k);
   const prev: Resolved = base ?? {
     port: 0,
     apiKeys: null,
@@ -1553,7 +1553,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     configure(partial: Partial<FakeServerOptions>): void {
       opts = resolveOptions(opts, partial);
-      if (Object.prototype.hasOwnProperty.call(partial, 'faults')) rng = makeRng(seedOf(opts.faults));
+      if (Object.hasOwn(partial, 'faults')) rng = makeRng(seedOf(opts.faults));
     },
     queueFaults(kinds: readonly FaultKind[]): void {
       for (const k of kinds) {

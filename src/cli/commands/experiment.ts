@@ -25,7 +25,7 @@ import { cliSecretStore, positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
-import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, } from '../spend.ts';
 import { speculateOptions } from '../speculate.ts';
 
 interface ExperimentFlags {

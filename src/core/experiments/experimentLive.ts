@@ -597,7 +597,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     async resume(runId) {
       if (closing) throw new AppError('BAD_INPUT', 'the workbench is closing');
       const run = store.getRun(runId);
-      if (!run || run.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
+      if (run?.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
       if (isActive(runs.get(runId))) throw new AppError('BAD_INPUT', 'this experiment is already running');
       const cfg = run.config ?? {};
       const models = Array.isArray(cfg.models) ? (cfg.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];

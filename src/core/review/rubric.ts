@@ -181,7 +181,7 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
   const missing = claim.missing !== undefined ? cleanList(claim.missing) : null;
 
   if (m === 0) {
-    if (missing && missing.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
+    if (missing?.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
     const named = hasAnswer ? namedDetails(ctx.answer) : null;
     const fromAnswer = named === null ? undefined : named.length === 0 ? 1 : 0;
     const score = claim.score ?? fromAnswer;

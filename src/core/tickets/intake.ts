@@ -351,7 +351,7 @@ export function createIntake(d: IntakeDeps): Intake {
     resume(runId) {
       if (runId) {
         const run = store.getRun(runId);
-        if (!run || run.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
+        if (run?.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
         checkRun(runId);
         if (book.state(runId) === undefined) book.add(runId, run.label ?? runId, book.unfinished(runId) + store.runTicketIds(runId, 'done').size, null, 'stopped');
         return go(runId);

@@ -21,7 +21,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** A file name safe to create in our own temp folder (the name the import reports and records). */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern finds
   const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim().slice(0, 200);
   return clean || 'trace.json';
 }

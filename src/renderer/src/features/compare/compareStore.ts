@@ -170,7 +170,7 @@ export function createCompareStore(transport: Transport): CompareStore {
           if (recent.length > 600) recent.splice(0, recent.length - 600);
           if (!('ticketId' in e)) return;
           const v = get().views[compareKey(e.runId, e.ticketId)];
-          if (!v || v.load !== 'ready') return;
+          if (v?.load !== 'ready') return;
           const next = applyCompareEvent(v, e);
           if (next !== v) put(next);
         });

@@ -300,7 +300,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         if (r.ok) {
           // An event may have brought a newer snapshot while this was in flight.
           const cur = get().live[runId];
-          if (!cur || !cur.active || r.data.active) set({ live: { ...get().live, [runId]: r.data } });
+          if (!cur?.active || r.data.active) set({ live: { ...get().live, [runId]: r.data } });
           const { [runId]: _gone, ...rest } = get().liveErrors;
           set({ liveErrors: rest });
         } else set({ liveErrors: { ...get().liveErrors, [runId]: r.error } });

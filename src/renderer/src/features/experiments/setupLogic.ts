@@ -29,7 +29,7 @@ export const EMPTY_FORM: SetupForm = {
 
 /** Why a model cannot be picked (retired), or null. */
 export function refusal(m: ModelInfo | undefined): string | null {
-  if (!m || m.status !== 'retired') return null;
+  if (m?.status !== 'retired') return null;
   return `Shut down${m.retiredOn ? ` on ${m.retiredOn}` : ''}${m.replacement ? `; use ${m.replacement}` : ''}`;
 }
 

@@ -291,7 +291,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
       },
       async cancel(ticketId) {
         const v = get().views[ticketId];
-        if (!v || v.state !== 'running' || v.cancelling) return;
+        if (v?.state !== 'running' || v.cancelling) return;
         put({ ...v, cancelling: true });
         const r = await transport.request('triage.cancel', { ticketId });
         const cur = get().views[ticketId];

@@ -16,6 +16,7 @@ export function useImportFile(): { input: ReactElement; open: () => void } {
   const ref = useRef<HTMLInputElement>(null);
   const log = stores.log.getState().actions;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new transport (reconnect) makes a new callback
   const report = useCallback(
     (r: Awaited<ReturnType<typeof transport.request<'tickets.import'>>>) => {
       if (!r.ok) {

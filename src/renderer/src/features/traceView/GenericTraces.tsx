@@ -187,6 +187,7 @@ export function GenericTraces() {
     if (q.ok) setQueues(q.data.queues);
   }, [transport, filter]);
   // again whenever the imports change (a new file, a cancelled one)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: imports is the trigger: reload when an import finishes or is cancelled
   useEffect(() => {
     void load();
   }, [load, imports]);
