@@ -22,7 +22,13 @@ const imports = (file: string): Array<{ spec: string; typeOnly: boolean }> => {
   for (const m of src.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
   return out;
 };
-const target = (file: string, spec: string): string => (spec.startsWith('.') ? relative(ROOT, resolve(ROOT, file, '..', spec)) : spec);
+// package.json "imports" aliases (#shared/x.ts → src/shared/x.ts), as Node and the bundlers read them.
+const ALIASES = Object.entries(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).imports as Record<string, string>);
+const target = (file: string, spec: string): string => {
+  if (spec.startsWith('.')) return relative(ROOT, resolve(ROOT, file, '..', spec));
+  const alias = ALIASES.find(([k]) => spec.startsWith(k.slice(0, -1)));
+  return alias ? relative(ROOT, resolve(ROOT, alias[1].slice(0, -1) + spec.slice(alias[0].length - 1))) : spec;
+};
 const violations = (dir: string, bad: (to: string, typeOnly: boolean) => boolean): string[] =>
   files(dir).flatMap((f) => imports(f).filter((i) => bad(target(f, i.spec), i.typeOnly)).map((i) => `${f} → ${i.spec}`));
 
