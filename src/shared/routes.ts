@@ -10,13 +10,9 @@ import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/trace
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
 
-/** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
-export const MAX_TICKET_BYTES = 1_000_000;
-/** Largest ticket file the browser may upload in one request (bytes); bigger files go through a path. */
-export const MAX_IMPORT_BYTES = 1_900_000;
-/** Models in one side-by-side comparison. */
-export const COMPARE_MIN_MODELS = 2;
-export const COMPARE_MAX_MODELS = 6;
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from './limits.ts';
+// The limits live in limits.ts (zod-free, for the renderer); re-exported for existing importers.
+export { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS, MAX_IMPORT_BYTES, MAX_TICKET_BYTES } from './limits.ts';
 
 export const KEY_PROVIDER_IDS = ['groq', 'openai'] as const;
 export type KeyProviderId = (typeof KEY_PROVIDER_IDS)[number];

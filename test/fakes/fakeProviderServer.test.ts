@@ -3,7 +3,8 @@ import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 import { startFakeServer } from './fakeProviderServer.ts';
 import type { FakeServer, FaultKind } from './fakeProviderServer.ts';
-import { TASKS, WIRE_SCHEMAS } from '../../src/shared/tasks.ts';
+import { TASKS } from '../../src/shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../src/shared/wireSchemas.ts';
 import type { TaskId } from '../../src/shared/tasks.ts';
 
 // Bodies captured from the real APIs (shared/api-samples/), byte for byte.

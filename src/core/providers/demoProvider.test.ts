@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, TASKS, WIRE_SCHEMAS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { createDemoProvider, demoModels, loadLatencyProfiles, readPrompt } from './demoProvider.ts';
 import type { ProviderError, ChatRequest } from './types.ts';
 

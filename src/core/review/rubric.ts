@@ -2,7 +2,8 @@
 // reviewer enters turns into a score, and why a score is refused. One function checks both a score
 // given in the app and a line of an imported file, so both refuse the same things for the same reason.
 import { z } from 'zod';
-import { SEVERITIES, TASKS, WIRE_SCHEMAS, type Severity, type TaskId } from '../../shared/tasks.ts';
+import { SEVERITIES, TASKS, type Severity, type TaskId } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { canonicalProduct, foldName } from '../catalog.ts';
 import type { RubricView } from './types.ts';
 

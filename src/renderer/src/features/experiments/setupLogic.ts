@@ -1,12 +1,8 @@
 // The experiment setup form as data: what the user chose, turned into the route's input (or the
 // reason it cannot start yet). Pure, so the form's rules are tested without a browser.
 import type { ModelInfo } from '../../../../shared/routes.ts';
-import {
-  EXPERIMENT_MAX_MODELS,
-  type ExperimentSetup,
-  type ExperimentUpstream,
-  type StagedTicketFile,
-} from '../../../../shared/routes/experimentRoutes.ts';
+import { EXPERIMENT_MAX_MODELS } from '../../../../shared/limits.ts';
+import type { ExperimentSetup, ExperimentUpstream, StagedTicketFile } from '../../../../shared/routes/experimentRoutes.ts';
 
 export interface SetupForm {
   ticketKind: 'workspace' | 'staged';

@@ -1,7 +1,8 @@
 // "Open ticket file": the desktop app's native Open dialog, or the browser's file picker whose
 // content is sent to the host (which parses it exactly like a file on disk).
 import { createElement, useCallback, useRef, type ReactElement } from 'react';
-import { MAX_IMPORT_BYTES, type ImportReport } from '../../../../shared/routes.ts';
+import type { ImportReport } from '../../../../shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
 import { useApp } from '../../app/stores.tsx';
 
 export function describeImport(r: ImportReport): string {
