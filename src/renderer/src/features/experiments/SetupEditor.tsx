@@ -275,8 +275,7 @@ export function SetupEditor() {
             </div>
             <div className="exp-radio-row">
               <label>
-                {/* biome-ignore lint/correctness/useHookAtTopLevel: a.useStaged is a store action, not a React hook */}
-                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'staged'} disabled={!f.staged} onChange={() => a.useStaged()} data-testid="exp-tickets-file" />
+                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'staged'} disabled={!f.staged} onChange={() => a.chooseStaged()} data-testid="exp-tickets-file" />
                 From a file
               </label>
               <button

@@ -104,7 +104,7 @@ export interface ExperimentsActions {
   setLimit(limit: number | null): void;
   chooseFile(name: string, content: string): Promise<boolean>;
   chooseFilePath(path: string): Promise<boolean>;
-  useStaged(): void;
+  chooseStaged(): void;
   toggleModel(spec: string, models: readonly ModelInfo[]): void;
   setBaseline(spec: string): void;
   setUpstream(mode: ExperimentUpstream): void;
@@ -245,7 +245,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         const r = await transport.request('experiments.stageFile', { name: path, path });
         return staged(r);
       },
-      useStaged() {
+      chooseStaged() {
         setForm({ ...get().setup.form, ticketKind: 'staged' });
       },
       toggleModel(spec, models) {
