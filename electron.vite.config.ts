@@ -37,6 +37,8 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'src/renderer'),
     plugins: [react()],
+    // vega-embed imports all of `vega`; the plots need a fraction of it (see vegaLean.js).
+    resolve: { alias: [{ find: /^vega$/, replacement: resolve(root, 'src/renderer/src/features/plots/vegaLean.js') }] },
     build: {
       // Minified: the workbench's cold start is mostly parsing this bundle.
       minify: true,

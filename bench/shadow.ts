@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCoreServices } from '../src/core/app.ts';
-import { TASK_IDS } from '../src/shared/tasks.ts';
 import { fmt, median, startFake, stopFake, TEXTS } from './lib.ts';
 
 const ARRIVAL_MS = 60;

@@ -79,7 +79,7 @@ function seed(dbPath: string): void {
 
 const work = mkdtempSync(join(tmpdir(), 'casebench-ui-bench-'));
 const db = join(work, 'cb.db');
-let t = performance.now();
+const t = performance.now();
 seed(db);
 console.log(`seeded ${N.toLocaleString('en')} tickets (${(N * 5).toLocaleString('en')} results) in ${ms(performance.now() - t)}`);
 

@@ -1,4 +1,4 @@
-// `npm test`: type-check, build the app, then every test suite (unit + integration, then the
+// `npm test`: lint, type-check, build the app, then every test suite (unit + integration, then the
 // browser end-to-end tests against the built workbench). Ends with one "N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,7 +30,10 @@ const suites = [
 const only = process.argv[2];
 
 if (!only) {
-  step('type-check', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  step('lint (biome: layering, correctness)', bin('biome'), ['lint', '--error-on-warnings', '.']);
+  step('type-check (everything: sources, tests, benches, scripts)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  // Each side on its own, with only its own files and globals: the compiler enforces the layering.
+  for (const side of ['node', 'web', 'shared']) step(`type-check (${side} side)`, bin('tsc'), ['--noEmit', '-p', `tsconfig.${side}.json`]);
   step('build (electron-vite)', bin('electron-vite'), ['build']);
 }
 for (const [title, config, out] of suites) {

@@ -3,6 +3,7 @@
 // folder given, permission, full disk) naming the path. Only what none of these explains is an
 // "internal error".
 import { AppError } from '../shared/errors.ts';
+import { EXIT_SPEND_LIMIT } from './exitCodes.ts';
 // storeErrors.ts, not store.ts: main loads this for every command, and must stay light.
 import { lastOpenedStorePath, storeFault } from '../core/store/storeErrors.ts';
 
@@ -15,7 +16,7 @@ export interface Fault {
 export function exitFor(e: AppError): number {
   if (e.code === 'STORAGE' || e.code === 'INTERNAL') return 1;
   if (e.code === 'CANCELLED') return 130;
-  if (e.code === 'SPEND_LIMIT') return 3; // SPEND_LIMIT_EXIT (cli/spend.ts), kept light here
+  if (e.code === 'SPEND_LIMIT') return EXIT_SPEND_LIMIT;
   return 2;
 }
 

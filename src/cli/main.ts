@@ -7,22 +7,10 @@ import { guardOutput } from './secrets.ts';
 import { finalExitCode, installStopHandlers } from './stop.ts';
 import { describeFault } from './faults.ts';
 import { packageVersion } from '../core/resources.ts';
+import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_USAGE } from './exitCodes.ts';
+import { addExamples } from './examples.ts';
 
-/** The exit statuses, also printed by --help. */
-export const EXIT_CODES_HELP = `
-Exit status:
-  0    done (a ticket with failed calls still counts as processed)
-  1    failed: a fault of the machine or the workspace (disk full, damaged or locked database,
-       I/O error) or an internal error; the message says which
-  2    usage: a bad flag or value, a missing, unreadable or folder input, input over a size
-       limit, a file that is not a casebench database
-  3    stopped by the workspace's daily spend limit (finished results are kept: run the same
-       command again once the limit is raised or the local day turns; casebench spend)
-  130  stopped by Ctrl-C; 143 stopped by SIGTERM (finished results are kept: run the same
-       command again to resume)
-  141  stdout was closed by its reader (e.g. \`| head -1\`); stops quietly
-
-Input: \`-\` as a file name reads standard input (run --tickets -, import -, reviews import -).`;
+export { EXIT_CODES_HELP };
 
 type Register = (program: CommandType) => void;
 
@@ -60,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
     const name = argv[2];
     const wanted = name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
     for (const register of await Promise.all(wanted.map((n) => COMMANDS[n]!()))) register(program);
+    addExamples(program);
     await program.parseAsync(argv);
   } catch (e) {
     process.exitCode = reportError(e);
@@ -71,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
 export function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
     // commander already printed the message (or help)
-    return e.exitCode === 0 ? 0 : 2;
+    return e.exitCode === 0 ? 0 : EXIT_USAGE;
   }
   const fault = describeFault(e);
   if (fault) {
@@ -81,5 +70,5 @@ export function reportError(e: unknown): number {
   }
   process.stderr.write(`casebench: internal error: ${(e as Error)?.message ?? String(e)}\n`);
   if (process.env.CASEBENCH_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
-  return 1;
+  return EXIT_FAILURE;
 }

@@ -3,9 +3,10 @@
 import type { Runtime } from '../core/runtime.ts';
 import type { Store } from '../core/store/store.ts';
 import { createSpendGuard } from '../core/spend/guard.ts';
+import { EXIT_SPEND_LIMIT } from './exitCodes.ts';
 
 /** Exit status of a command stopped by a spend limit (its finished work is kept; re-run to resume). */
-export const SPEND_LIMIT_EXIT = 3;
+export const SPEND_LIMIT_EXIT = EXIT_SPEND_LIMIT;
 
 /** Makes every call of this runtime obey the workspace's daily spend limit. */
 export function useSpendLimit(rt: Runtime, store: Store): void {

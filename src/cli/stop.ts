@@ -6,9 +6,11 @@
 // Exit status: 130 after Ctrl-C, 143 after SIGTERM (128 + the signal, as shells report), 141
 // after a closed stdout (128 + SIGPIPE, what `yes | head -1` reports) — quietly, no message.
 
+import { EXIT_SIGINT, EXIT_SIGPIPE, EXIT_SIGTERM } from './exitCodes.ts';
+
 export type StopReason = 'SIGINT' | 'SIGTERM' | 'EPIPE';
 
-const EXIT: Record<StopReason, number> = { SIGINT: 130, SIGTERM: 143, EPIPE: 141 };
+const EXIT: Record<StopReason, number> = { SIGINT: EXIT_SIGINT, SIGTERM: EXIT_SIGTERM, EPIPE: EXIT_SIGPIPE };
 
 const handlers = new Set<(why: StopReason) => void>();
 let reason: StopReason | null = null;

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SEVERITIES, WIRE_SCHEMAS } from '../shared/tasks.ts';
+import { SEVERITIES } from '../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../shared/wireSchemas.ts';
 import { canonicalProduct, loadCatalog } from './catalog.ts';
 import { checkTicket } from './graph/ticketGate.ts';
 import { loadModels } from './models.ts';
@@ -38,7 +39,7 @@ describe('resources dir', () => {
     writeFileSync(models, '{"models": [{"id": "openai:gpt-4o"}]}');
     expect(() => loadModels(dir)).toThrow(models);
     writeFileSync(models, '{ not json');
-    expect(() => loadModels(dir)).toThrow(new RegExp(`models\\.json: not valid JSON`));
+    expect(() => loadModels(dir)).toThrow(/models\.json: not valid JSON/);
     const gcp = path.join(dir, 'catalog', 'gcp.json');
     const data = JSON.parse(readFileSync(gcp, 'utf8'));
     data.services.push({ name: 'Bogus', aliases: ['BQ'] });

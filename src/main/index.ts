@@ -18,7 +18,7 @@ type CoreServices = Awaited<ReturnType<typeof createCoreServices>>;
 const here = import.meta.dirname;
 // The build emits the trace importer's reading thread beside this entry (electron.vite.config.ts).
 setImportWorkerUrl(new URL('./importWorker.js', import.meta.url));
-const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const devUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 const indexHtml = join(here, '../renderer/index.html');
 const allowedOrigins: string[] = devUrl ? [new URL(devUrl).origin] : [pathToFileURL(indexHtml).href];
 

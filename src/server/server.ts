@@ -182,7 +182,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         connection: 'close',
       });
     }
-    let input: unknown = undefined;
+    let input: unknown ;
     const text = read.body.toString('utf8');
     if (text.trim() !== '') {
       try {

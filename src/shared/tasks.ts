@@ -1,29 +1,11 @@
 // The five extraction tasks, declared once as data (contracts.md §1–§2).
 // Everything else (graph scheduling, prompts, UI cards, reports) derives from this registry.
-import { z } from 'zod';
 
 export const TASK_IDS = ['platform', 'product', 'technical_details', 'asset_ids', 'severity'] as const;
 export type TaskId = (typeof TASK_IDS)[number];
 
 export const SEVERITIES = ['low', 'normal', 'high', 'urgent'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-
-// Case-insensitive on the wire ("AWS" is a fine answer); the kept value is lower-cased.
-const platformValue = z
-  .string()
-  .regex(/^\s*(aws|gcp|azure|other:.*\S.*)\s*$/i, 'platform must be aws, gcp, azure, other:<vendor> or null')
-  .nullable();
-
-/** Zod schema of each task's wire answer (what the model must return). */
-export const WIRE_SCHEMAS = {
-  platform: z.object({ platform: platformValue }),
-  product: z.object({ product: z.string().nullable() }),
-  technical_details: z.object({ present: z.array(z.string()), missing: z.array(z.string()) }),
-  asset_ids: z.object({ asset_ids: z.array(z.string()) }),
-  severity: z.object({ severity: z.enum(SEVERITIES) }),
-} as const satisfies Record<TaskId, z.ZodType>;
-
-export type WireAnswer<T extends TaskId> = z.infer<(typeof WIRE_SCHEMAS)[T]>;
 
 /** Normalised values kept per task (contracts.md §2). */
 export interface TaskValues {

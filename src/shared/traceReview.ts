@@ -6,11 +6,9 @@
 import { z } from 'zod';
 import type { TraceCallView, TraceScoreView } from './traceView.ts';
 
-export const CRITERION_KINDS = ['pass_fail', 'score', 'label', 'note'] as const;
-export type CriterionKind = (typeof CRITERION_KINDS)[number];
-
-/** Score keys: 0–4 give these values (quarters of the 0–1 scale); a click can give any value. */
-export const SCORE_STEPS = [0, 0.25, 0.5, 0.75, 1] as const;
+import { CRITERION_KINDS, type Criterion, type CriterionKind } from './traceRubric.ts';
+// The rubric's constants live in traceRubric.ts (zod-free, for the renderer); re-exported here.
+export { CRITERION_KINDS, DEFAULT_RUBRIC, SCORE_STEPS, type Criterion, type CriterionKind } from './traceRubric.ts';
 
 export const criterionSchema = z
   .object({
@@ -20,21 +18,13 @@ export const criterionSchema = z
     /** The categories of a label criterion (2–9: keys 1–9 pick them). */
     labels: z.array(z.string().trim().min(1).max(40)).min(2).max(9).optional(),
   })
-  .refine((c) => c.kind !== 'label' || (c.labels !== undefined && new Set(c.labels).size === c.labels.length), { message: 'a label criterion needs 2–9 distinct labels' });
-export type Criterion = z.infer<typeof criterionSchema>;
+  .refine((c) => c.kind !== 'label' || (c.labels !== undefined && new Set(c.labels).size === c.labels.length), { message: 'a label criterion needs 2–9 distinct labels' }) satisfies z.ZodType<Criterion>;
 
 export const rubricSchema = z
   .array(criterionSchema)
   .min(1)
   .max(9)
   .refine((r) => new Set(r.map((c) => c.id)).size === r.length, { message: 'criterion ids must differ' });
-
-export const DEFAULT_RUBRIC: Criterion[] = [
-  { id: 'correct', label: 'Correct', kind: 'pass_fail' },
-  { id: 'helpful', label: 'Helpfulness', kind: 'score' },
-  { id: 'issue', label: 'Main issue', kind: 'label', labels: ['none', 'wrong', 'hallucination', 'refusal', 'format'] },
-  { id: 'note', label: 'Note', kind: 'note' },
-];
 
 export const traceQueueSpecSchema = z.object({
   name: z.string().trim().min(1).max(200),

@@ -3,8 +3,7 @@
 // the core's importer (src/core/traces) fills these.
 import { z } from 'zod';
 
-/** Largest trace file the browser uploads in one request (bytes of text); bigger ones go by path. */
-export const MAX_TRACE_UPLOAD_BYTES = 1_900_000;
+export { MAX_TRACE_UPLOAD_BYTES } from './limits.ts';
 
 /** A trace file's content, picked or dropped in the browser; written to a temp file in the host and imported. */
 export const traceUploadSchema = z.object({

@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import type { LaunchedBrowser } from './browser.ts';
-import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
 import { openWorkbench, type WorkbenchSession } from './session.ts';
 
@@ -65,7 +64,6 @@ function answer(model: string, task: string | null, text: string): unknown {
 }
 
 let fake: FakeServer;
-let serve: ServeProcess;
 let b: LaunchedBrowser;
 let session: WorkbenchSession;
 let dbPath: string;
@@ -163,7 +161,7 @@ beforeAll(async () => {
     errors: pageErrors,
     viewport: { width: 1440, height: 900 },
   });
-  ({ serve, b } = session);
+  ({ b } = session);
 });
 afterAll(async () => {
   await session?.close();

@@ -10,7 +10,6 @@ import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { writeBigOtlp } from '../fakes/bigTraces.ts';
 import type { LaunchedBrowser } from './browser.ts';
-import type { ServeProcess } from './serveProcess.ts';
 import { runCommand } from './palette.ts';
 import { openWorkbench, type WorkbenchSession } from './session.ts';
 
@@ -20,7 +19,6 @@ const FIXTURES = resolve(import.meta.dirname, '../fixtures/traces');
 const GROQ_KEY = 'gsk_TRACESE2-E000000000000000000000wxyz';
 
 let fake: FakeServer;
-let serve: ServeProcess;
 let b: LaunchedBrowser;
 let session: WorkbenchSession;
 const pageErrors: string[] = [];
@@ -41,7 +39,7 @@ beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 10 });
   const dir = tempDir('cb-traces-e2e-');
   session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(dir, 'cb.db'), { errors: pageErrors });
-  ({ serve, b } = session);
+  ({ b } = session);
 });
 afterAll(async () => {
   await session?.close();

@@ -3,7 +3,8 @@ import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 import { startFakeServer } from './fakeProviderServer.ts';
 import type { FakeServer, FaultKind } from './fakeProviderServer.ts';
-import { TASKS, WIRE_SCHEMAS } from '../../src/shared/tasks.ts';
+import { TASKS } from '../../src/shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../src/shared/wireSchemas.ts';
 import type { TaskId } from '../../src/shared/tasks.ts';
 
 // Bodies captured from the real APIs (shared/api-samples/), byte for byte.
@@ -83,7 +84,7 @@ describe('non-streaming answers', () => {
     expect(u.total_time).toBeCloseTo((u.prompt_time ?? 0) + (u.completion_time ?? 0), 6);
     expect(typeof u.queue_time).toBe('number');
     // gpt-oss returns its reasoning beside the content.
-    expect(typeof (data.choices[0]?.message as { reasoning?: unknown }).reasoning).toBe('string');
+    expect(typeof (data.choices[0]!.message as { reasoning?: unknown }).reasoning).toBe('string');
     for (const h of ['limit-requests', 'limit-tokens', 'remaining-requests', 'remaining-tokens', 'reset-requests', 'reset-tokens'])
       expect(response.headers.get(`x-ratelimit-${h}`), h).not.toBeNull();
     expect(response.headers.get('x-ratelimit-reset-tokens')).toMatch(/^(?:\d+(?:\.\d+)?ms|(?:\d+m)?\d+(?:\.\d+)?s)$/);

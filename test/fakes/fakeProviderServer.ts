@@ -1023,7 +1023,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     },
     configure(partial: Partial<FakeServerOptions>): void {
       opts = resolveOptions(opts, partial);
-      if (Object.prototype.hasOwnProperty.call(partial, 'faults')) rng = makeRng(seedOf(opts.faults));
+      if (Object.hasOwn(partial, 'faults')) rng = makeRng(seedOf(opts.faults));
     },
     queueFaults(kinds: readonly FaultKind[]): void {
       for (const k of kinds) {

@@ -18,7 +18,6 @@ import { heavyTail, type HeavyTailLatency } from '../fakes/heavyTail.ts';
 const KEYS = { GROQ_API_KEY: 'gsk_HEDGETES-TTEST0000000000000000001', OPENAI_API_KEY: 'sk-HEDGETES-TTEST00000000000000000001' };
 const TEXT = 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.';
 const Y = 'groq:openai/gpt-oss-20b';
-const MODEL = 'openai/gpt-oss-20b';
 const ALL_Y = Object.fromEntries(TASK_IDS.map((t) => [t, Y])) as Assignment;
 
 let fake: FakeServer;

@@ -26,7 +26,8 @@ import { cliSecretStore, positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { formatDuration } from '../format.ts';
-import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { SPEND_LIMIT_EXIT, useSpendLimit, } from '../spend.ts';
+import { strictExit } from '../exitCodes.ts';
 import { speculateOptions } from '../speculate.ts';
 
 interface ExperimentFlags {
@@ -42,6 +43,7 @@ interface ExperimentFlags {
   yes?: boolean;
   retryFailed?: boolean;
   wait?: boolean;
+  strict?: boolean;
   speculate?: boolean;
 }
 
@@ -64,7 +66,8 @@ export function registerExperiment(program: Command): void {
     .option('--stream', 'stream answers (records time-to-first-token)')
     .option('-y, --yes', 'start without asking (asked only when stdin is a terminal)')
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
-    .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping'),
+    .option('--wait', 'when another process is executing this experiment, wait for it to finish (then resume) instead of stopping')
+    .option('--strict', 'exit with status 4 when a task failed or was skipped because a task it depends on failed (default: 0, results are kept either way)'),
     "default: off — an experiment measures each model's own latency tail, which a hedge would cut short"),
     'default off here: an experiment measures each model per task, and wrong guesses add calls to the lanes it measures'))
     .action(async (o: ExperimentFlags & HedgeFlags & PrivacyFlags) => {
@@ -223,6 +226,7 @@ export function registerExperiment(program: Command): void {
           process.exitCode = 1;
         } else {
           err(`  next: casebench report --db ${o.db} --run ${runId}`);
+          process.exitCode = strictExit(o.strict, x.failedTasks + x.failedBefore + x.skippedTasks);
         }
       } finally {
         bar?.stop();

@@ -1,7 +1,7 @@
 // `casebench export --format jsonl|otlp|csv --out F`: the workspace as casebench JSONL
 // (lossless), OTLP/JSON Lines with GenAI attributes (for any OpenTelemetry backend, LangSmith,
 // Langfuse), or CSV report rows; --redact masks personal data and secrets and says what it masked.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '../../core/traces/exporter.ts';

@@ -101,7 +101,7 @@ export function registerImport(program: Command): void {
             const message = fault ? fault.message : `${f}: internal error: ${(e as Error)?.message ?? String(e)}`;
             process.stderr.write(`casebench: ${message}\n`);
             failure(f, e instanceof AppError ? e.code : 'INTERNAL', message);
-            if (fault && fault.message.startsWith('disk full')) {
+            if (fault?.message.startsWith('disk full')) {
               for (const rest of files.slice(i + 1)) failure(rest, 'STORAGE', 'not imported: the disk is full');
               break;
             }

@@ -45,14 +45,22 @@ export function registerKeys(program: Command): void {
   keys
     .command('list')
     .description('which keys are set (last 4 characters only)')
-    .action(async () => {
+    .option('--json', 'one JSON array: provider, set, last4, source (env | keychain | null), env_var, keychain_error')
+    .action(async (o: { json?: boolean }) => {
       const store = cliSecretStore();
+      const rows = [];
       for (const p of KEY_PROVIDERS) {
         const r = await resolveKey(p, process.env, store);
-        const s = keyStatus(r);
-        const where = s.source === 'env' ? ` (from ${keyEnvOf(p)})` : s.source === 'keychain' ? ' (OS keychain)' : '';
-        const note = r.keychainError ? ` — ${r.keychainError}` : '';
-        process.stdout.write(`${p.padEnd(7)} ${s.set ? `set …${s.last4}${where}` : 'not set'}${note}\n`);
+        rows.push({ ...keyStatus(r), env_var: keyEnvOf(p), keychain_error: r.keychainError ?? null });
+      }
+      if (o.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      for (const s of rows) {
+        const where = s.source === 'env' ? ` (from ${s.env_var})` : s.source === 'keychain' ? ' (OS keychain)' : '';
+        const note = s.keychain_error ? ` — ${s.keychain_error}` : '';
+        process.stdout.write(`${s.provider.padEnd(7)} ${s.set ? `set …${s.last4}${where}` : 'not set'}${note}\n`);
       }
     });
 }

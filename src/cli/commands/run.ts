@@ -18,6 +18,7 @@ import { formatCost, formatDuration } from '../format.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
 import { stdinStream } from '../input.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { strictExit } from '../exitCodes.ts';
 
 /** The size of a regular file (progress is bytes read of it), or null for stdin, a pipe or a device. */
 function inputSize(path: string): number | null {
@@ -42,9 +43,10 @@ export function registerRun(program: Command): void {
     .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
     .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
     .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .option('--stream', 'stream answers (records time-to-first-token)'), 'default: the workspace setting, on at 5 %'),
+    .option('--stream', 'stream answers (records time-to-first-token)')
+    .option('--strict', 'exit with status 4 when a task failed or was skipped because a task it depends on failed (default: 0, results are kept either way)'), 'default: the workspace setting, on at 5 %'),
     'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls'))
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean } & HedgeFlags & PrivacyFlags) => {
+    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean; strict?: boolean } & HedgeFlags & PrivacyFlags) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -186,6 +188,6 @@ export function registerRun(program: Command): void {
       else if (p.spendLimited) {
         err(`casebench run: stopped: ${p.spendLimited}\ncasebench run: run the same command again to resume once the limit allows`);
         process.exitCode = SPEND_LIMIT_EXIT;
-      }
+      } else process.exitCode = strictExit(o.strict, p.failedTasks + p.skippedTasks + p.failedBefore);
     });
 }

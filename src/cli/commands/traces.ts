@@ -13,6 +13,10 @@ import { openStore, type Store } from '../../core/store/store.ts';
 import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, traceReviewResults } from '../../core/traces/traceReview.ts';
 import { listGenericTraces, traceOfCall } from '../../core/traces/traceView.ts';
 import { positiveInt } from '../context.ts';
+import { readFileText, readStdinText } from '../input.ts';
+
+/** The largest trace review file read (in bounded memory; a device such as /dev/zero never ends). */
+const MAX_TRACE_REVIEW_FILE_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_DB = './casebench.db';
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -159,6 +163,7 @@ export function registerTraces(program: Command): void {
     });
   queue
     .command('list')
+    .description('trace review queues with their progress')
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .action((o: { db: string }) => {
       const store = openWorkspace(o.db);
@@ -205,21 +210,23 @@ export function registerTraces(program: Command): void {
     });
   traces
     .command('import <files...>')
-    .description('trace review lines, or LangSmith feedback (reviewer = the source); bad lines are reported and skipped')
+    .description('trace review lines, or LangSmith feedback (reviewer = the source); bad lines are reported and skipped; - reads standard input')
     .option('--db <path>', 'workspace database', DEFAULT_DB)
-    .action((files: string[], o: { db: string }) => {
+    .action(async (files: string[], o: { db: string }) => {
+      if (files.filter((f) => f === '-').length > 1) throw new AppError('BAD_INPUT', 'standard input (-) can be read once; give - at most one time');
+      const what = 'a trace review file';
+      // Read every file before touching the workspace: a missing second file leaves nothing half-imported.
+      const texts: Array<{ name: string; text: string }> = [];
+      for (const f of files) {
+        const text = f === '-' ? await readStdinText('traces import -', MAX_TRACE_REVIEW_FILE_BYTES, what) : await readFileText(f, what, MAX_TRACE_REVIEW_FILE_BYTES);
+        texts.push({ name: f === '-' ? 'stdin' : basename(f), text });
+      }
       const store = openWorkspace(o.db);
       try {
-        for (const f of files) {
-          let text: string;
-          try {
-            text = readFileSync(f, 'utf8');
-          } catch (e) {
-            throw new AppError('BAD_INPUT', `cannot read ${f}: ${(e as Error).message}`);
-          }
-          const r = importTraceReviews(store, text, { source: basename(f) });
-          for (const b of r.bad) err(`${basename(f)}:${b.line}: ${b.message}; skipped`);
-          out(`${basename(f)}: ${r.imported} imported, ${r.duplicates} already there, ${r.bad.length} skipped`);
+        for (const { name, text } of texts) {
+          const r = importTraceReviews(store, text, { source: name });
+          for (const b of r.bad) err(`${name}:${b.line}: ${b.message}; skipped`);
+          out(`${name}: ${r.imported} imported, ${r.duplicates} already there, ${r.bad.length} skipped`);
         }
       } finally {
         store.close();

@@ -15,6 +15,7 @@ import { DEFAULT_MAX_TICKET_BYTES } from '../../core/graph/ticketGate.ts';
 import { readFileText, readStdinText } from '../input.ts';
 import { onStop, stdoutClosed } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit, warnModels } from '../spend.ts';
+import { strictExit } from '../exitCodes.ts';
 import { spendRefusal } from '../../core/spend/refusal.ts';
 import { closeTriage, openTriage } from '../../core/live/recordTriage.ts';
 import { addHedgeOptions, applyHedge, type HedgeFlags } from '../hedgeFlags.ts';
@@ -34,9 +35,10 @@ export function registerTriage(program: Command): void {
     .option('--db <path>', 'record the calls in this workspace database', './casebench.db')
     .option('--no-record', 'do not record the calls')
     .option('--no-stream', 'do not stream answers (no time-to-first-token)')
-    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000), 'default: the workspace setting, on at 5 %'),
+    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
+    .option('--strict', 'exit with status 4 when a task failed or was skipped because a task it depends on failed (default: 0, results are kept either way)'), 'default: the workspace setting, on at 5 %'),
     'default: the workspace setting, on unless changed in Settings'))
-    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean } & HedgeFlags & PrivacyFlags) => {
+    .action(async (o: { text?: string; file?: string; assign?: string; json?: boolean; db: string; record: boolean; stream: boolean; timeout: number; speculate?: boolean; strict?: boolean } & HedgeFlags & PrivacyFlags) => {
       const what = "one ticket's text";
       const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, what, MAX_TEXT_BYTES) : await readStdinText('triage (give --text or --file, or the ticket on stdin)', MAX_TEXT_BYTES, what));
       const rt = await cliRuntime();
@@ -90,6 +92,8 @@ export function registerTriage(program: Command): void {
         if (refused) {
           process.stderr.write(`casebench triage: stopped: ${refused}\n`);
           process.exitCode = SPEND_LIMIT_EXIT;
+        } else if (!ac.signal.aborted) {
+          process.exitCode = strictExit(o.strict, TASK_IDS.filter((t) => result.tasks[t].status !== 'ok').length);
         }
         if (o.json) {
           out(JSON.stringify(toRunLine(result)));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketInput } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { TaskId } from '../../shared/tasks.ts';
 import { createRuntime } from '../runtime.ts';
 import type { EngineDeps } from '../graph/engine.ts';
 import { heuristicAnswer } from '../providers/demo/heuristicAnswers.ts';

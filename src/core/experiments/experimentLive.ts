@@ -24,7 +24,7 @@ import {
   type StagedTicketFile,
   type TicketSourceInfo,
 } from '../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
@@ -57,8 +57,6 @@ export interface ExperimentLiveDeps {
   now?: () => number;
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : 0);
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** Snapshots pushed per second at most while a run goes. */
 const EMIT_EVERY_MS = 200;
@@ -440,7 +438,7 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     async resume(runId) {
       if (closing) throw new AppError('BAD_INPUT', 'the workbench is closing');
       const run = store.getRun(runId);
-      if (!run || run.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
+      if (run?.kind !== 'experiment') throw new AppError('BAD_INPUT', `no experiment ${runId}`);
       if (isActive(runs.get(runId))) throw new AppError('BAD_INPUT', 'this experiment is already running');
       const cfg = readExperimentConfig(run.config);
       const models = cfg.models;

@@ -2,7 +2,8 @@
 // the task's JSON shape is INVALID_OUTPUT with a message saying what was wrong; nothing is coerced
 // beyond dropping one ```json fence and surrounding whitespace.
 import type { z } from 'zod';
-import { SEVERITIES, WIRE_SCHEMAS, type TaskId, type TaskValues } from '../../shared/tasks.ts';
+import { SEVERITIES, type TaskId, type TaskValues } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { canonicalProduct, type Catalog } from '../catalog.ts';
 
 export type ParseResult<T extends TaskId> =

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, WIRE_SCHEMAS } from '../../shared/tasks.ts';
+import { TASK_IDS } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { loadCatalog } from '../catalog.ts';
 import { buildMessages, loadPrompts, promptVersion, ticketFromUserMessage } from './prompts.ts';
 

@@ -54,7 +54,7 @@ export interface SpeculateCtx {
   crashed: (task: TaskId, e: unknown) => TaskResult;
 }
 
-const valueOf = (r: TaskResult): string | null => (r.status === 'ok' && typeof r.value === 'string' ? r.value : null);
+const okValue = (r: TaskResult): string | null => (r.status === 'ok' && typeof r.value === 'string' ? r.value : null);
 
 /** The triage graph with speculation; resolves like triageTicket once every task is accounted for. */
 export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
@@ -85,7 +85,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
         : (c.spec.predictProduct ?? predictProduct)(ticket.text, platform);
       const min = task === 'platform' ? minPlatform : minProduct;
       const n = raw.value === null ? null : normalised(task, raw.value, platform);
-      const usable = n !== null && n.ok && raw.confidence >= min;
+      const usable = n?.ok === true && raw.confidence >= min;
       g = { task, value: n?.ok ? n.value : null, confidence: raw.confidence, ...(task === 'product' ? { platform } : {}), used: usable, hit: null };
       guessRecord.set(key, g);
       summary.guesses.push(g);
@@ -137,7 +137,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
   const confirmed = (run: Run): boolean =>
     run.guessed.every((d) => {
       const r = depResult(d);
-      return r !== undefined && r.status === 'ok' && valueOf(r) === run.basis[d];
+      return r !== undefined && r.status === 'ok' && okValue(r) === run.basis[d];
     });
   const settle = (run: Run, r: TaskResult): void => {
     run.outcome = r;
@@ -194,8 +194,8 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
         if (!g.used) continue;
         const actual = results.get(g.task)!;
         // A product guess is judged only where the product ran on the platform it was made for.
-        const comparable = g.task === 'platform' || (platform.status === 'ok' && valueOf(platform) === g.platform);
-        g.hit = comparable && actual.status === 'ok' ? valueOf(actual) === g.value : null;
+        const comparable = g.task === 'platform' || (platform.status === 'ok' && okValue(platform) === g.platform);
+        g.hit = comparable && actual.status === 'ok' ? okValue(actual) === g.value : null;
       }
       // Discarded runs report their last (cancelled) call when they stop; wait for them so every
       // call is reported before the ticket is.
@@ -212,7 +212,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
     for (const run of [...live.values()]) {
       if (!run.guessed.includes(task)) continue;
       const r = depResult(task)!;
-      if (r.status !== 'ok' || valueOf(r) !== run.basis[task]) {
+      if (r.status !== 'ok' || okValue(r) !== run.basis[task]) {
         discard(run);
         continue;
       }
@@ -242,7 +242,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
           continue;
         }
         const basis: Basis = {};
-        for (const d of needs) basis[d as Upstream] = valueOf(depResult(d)!);
+        for (const d of needs) basis[d as Upstream] = okValue(depResult(d)!);
         launch(task, basis, []);
         continue;
       }
@@ -254,7 +254,7 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
       for (const d of needs as readonly Upstream[]) {
         const r = depResult(d);
         if (r) {
-          basis[d] = valueOf(r);
+          basis[d] = okValue(r);
           continue;
         }
         if (given[d]) {

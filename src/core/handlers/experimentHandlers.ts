@@ -2,10 +2,7 @@
 // run experiments in this process (core/experiments/experimentLive.ts), read their reports and
 // plans (core/experiments/reportLive.ts, over core/metrics), and the calls behind the plots.
 import type {
-  CellTicketsQuery,
-  ExperimentReportOptions,
   ExperimentRouteOutputs,
-  ExperimentSetup,
 } from '../../shared/routes/experimentRoutes.ts';
 import { createExperimentLive } from '../experiments/experimentLive.ts';
 import { createReportLive } from '../experiments/reportLive.ts';

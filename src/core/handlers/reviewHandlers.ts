@@ -1,6 +1,4 @@
-// Route handlers of the Review view (see src/shared/routes/reviewRoutes.ts).
-import { AppError } from '../../shared/errors.ts';
-import type { QueueSpecInput, ReviewSelection, SlotScoreInput } from '../../shared/review.ts';
+
 import type { ReviewRouteOutputs } from '../../shared/routes/reviewRoutes.ts';
 import { assignReviewers, createQueue, type QueueSpec } from '../review/queues.ts';
 import { importReviews } from '../review/jsonl.ts';

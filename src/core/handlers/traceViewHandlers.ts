@@ -1,6 +1,4 @@
-// Route handlers of generic traces and their review (see src/shared/routes/traceViewRoutes.ts).
-import type { TraceQueueSpec, TraceScoreInput } from '../../shared/traceReview.ts';
-import type { TraceListFilter } from '../../shared/traceView.ts';
+
 import type { TraceViewRouteOutputs } from '../../shared/routes/traceViewRoutes.ts';
 import { rememberedReviewer } from '../review/workbench.ts';
 import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, openTraceReview, scoreTraceItem, traceReviewResults, undoTraceScore } from '../traces/traceReview.ts';

@@ -21,7 +21,7 @@ export interface IntakeTicket {
 
 export type IntakeParse = { ok: true; tickets: IntakeTicket[] } | { ok: false; message: string };
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Checks a parsed JSON body; the first problem is named with where it is (`[3].text: …`). */

@@ -10,7 +10,6 @@ import type { TaskResult, TicketInput } from '../../shared/results.ts';
 import type { ImportReport } from '../../shared/routes.ts';
 import type { TaskId } from '../../shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
-import type { Store } from '../store/store.ts';
 import { asStoreError } from '../store/storeErrors.ts';
 import { triageLive, type LiveDeps } from './liveTriage.ts';
 import { markTicketStarted } from './recordTriage.ts';
@@ -343,7 +342,7 @@ export function createIntake(d: IntakeDeps): Intake {
     resume(runId) {
       if (runId) {
         const run = store.getRun(runId);
-        if (!run || run.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
+        if (run?.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
         checkRun(runId);
         if (book.state(runId) === undefined) book.add(runId, run.label ?? runId, book.unfinished(runId) + store.runTicketIds(runId, 'done').size, null, 'stopped');
         return go(runId);

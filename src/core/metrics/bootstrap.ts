@@ -144,7 +144,7 @@ export function bootstrapMedianCI(sorted: ArrayLike<number>, o: BootstrapOptions
       stats[i] = at(u1);
       continue;
     }
-    const u2 = u1 + (1 - u1) * (1 - Math.pow(rng(), 1 / above));
+    const u2 = u1 + (1 - u1) * (1 - rng() ** (1 / above));
     stats[i] = (at(u1) + at(u2)) / 2;
   }
   return interval(stats, lo, hi);

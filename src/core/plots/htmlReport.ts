@@ -189,7 +189,7 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<HtmlRepo
       if (lanes.length) {
         figs.push(await figure((theme) => waterfallSpec(lanes, { theme, allModels, title: 'Plan: critical path from per-task medians' }), themes, 'waterfall-plan'));
       }
-      if (input.ticket && input.ticket.lanes.length) {
+      if (input.ticket?.lanes.length) {
         const t = input.ticket;
         figs.push(await figure((theme) => waterfallSpec(t.lanes, { theme, allModels, title: `Ticket ${t.id}: every model's graph run` }), themes, 'waterfall-ticket'));
       }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, TASKS, WIRE_SCHEMAS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { createDemoProvider, demoModels, loadLatencyProfiles, readPrompt } from './demoProvider.ts';
-import { ProviderError, type ChatRequest } from './types.ts';
+import type { ProviderError, ChatRequest } from './types.ts';
 
 const TICKET =
   'Our GKE cluster prod-eu-1 in project acme-prod-42 returns 502 from the ingress since the upgrade to 1.29. Production is down!';

@@ -1,7 +1,8 @@
 // The Groq and OpenAI providers against the loopback imitation of both APIs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
-import { TASKS, WIRE_SCHEMAS, type TaskId } from '../../shared/tasks.ts';
+import { TASKS, type TaskId } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import type { RetiredLookup } from './classifyError.ts';
 import { createGroqProvider } from './groqProvider.ts';
 import { createRuntime } from '../runtime.ts';

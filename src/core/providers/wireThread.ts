@@ -16,7 +16,7 @@ import { currentCallProbe, type CallProbe } from './callTiming.ts';
 type FetchFn = typeof globalThis.fetch;
 
 // Plain CommonJS, evaluated in the worker (no file to bundle or ship beside the app).
-const WORKER_SOURCE = String.raw`
+const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const dc = require('node:diagnostics_channel');
 const { AsyncLocalStorage } = require('node:async_hooks');

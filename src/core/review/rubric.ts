@@ -2,7 +2,8 @@
 // reviewer enters turns into a score, and why a score is refused. One function checks both a score
 // given in the app and a line of an imported file, so both refuse the same things for the same reason.
 import { z } from 'zod';
-import { SEVERITIES, TASKS, WIRE_SCHEMAS, type Severity, type TaskId } from '../../shared/tasks.ts';
+import { SEVERITIES, TASKS, type Severity, type TaskId } from '../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
 import { canonicalProduct, foldName } from '../catalog.ts';
 import type { RubricView } from './types.ts';
 
@@ -181,7 +182,7 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
   const missing = claim.missing !== undefined ? cleanList(claim.missing) : null;
 
   if (m === 0) {
-    if (missing && missing.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
+    if (missing?.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
     const named = hasAnswer ? namedDetails(ctx.answer) : null;
     const fromAnswer = named === null ? undefined : named.length === 0 ? 1 : 0;
     const score = claim.score ?? fromAnswer;

@@ -4,7 +4,7 @@
 // that made no call) and tickets travel as their own lines.
 import type { Decision, PathSeg } from './jsonStream.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
-import { type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
+import type { ChatMessage, ImportedCall, SourceIds, TraceFormat } from './types.ts';
 import { TRACE_FORMATS } from './types.ts';
 import { arr, count, isoToNs, num, obj, str, type Obj } from './values.ts';
 

@@ -2,7 +2,7 @@
 // rules: times kept to the ns and rendered as ISO UTC, latency recomputed from the two timestamps
 // (summary latency fields are only a fallback), statuses lower-cased, errors classified.
 import { ticketFromUserMessage } from '../graph/prompts.ts';
-import { type CallExtras, type ChatMessage, type ImportedCall, type SourceIds, type TraceFormat } from './types.ts';
+import type { CallExtras, ChatMessage, ImportedCall, SourceIds, TraceFormat } from './types.ts';
 import { diffMs, nsToIso } from './values.ts';
 
 export interface DraftInput {

@@ -137,7 +137,7 @@ export async function importTraceFile(store: Store, path: string, opts: ImportOp
   const mode = opts.reader ?? 'auto';
   // A path that is no file goes inline, where openTraceFile says what is wrong with it.
   const st = mode === 'inline' ? null : await stat(path).catch(() => null);
-  const useWorker = st !== null && st.isFile() && (mode === 'worker' || st.size >= WORKER_MIN_BYTES);
+  const useWorker = st?.isFile() && (mode === 'worker' || st.size >= WORKER_MIN_BYTES);
   if (useWorker) {
     const r = await importOnWorker(store, path, opts);
     if (r.ok) return r.report;

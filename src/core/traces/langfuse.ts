@@ -77,7 +77,7 @@ function traceNode(t: Obj): TraceNode {
 }
 
 /** One observation (download or table-export row; CSV cells arrive as text) as a node. */
-export function observationUnit(row: unknown, where: string, ctx: FileContext, hasTraceNode: boolean): Unit {
+export function observationUnit(row: unknown, where: string, _ctx: FileContext, hasTraceNode: boolean): Unit {
   const o = obj(row);
   if (!o) return { issue: { where, message: 'not an observation object' } };
   const id = str(o.id);

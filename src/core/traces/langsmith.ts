@@ -8,7 +8,7 @@ import { formatPath, type Decision, type PathSeg } from './jsonStream.ts';
 import { assistantOutput, contentText, parsedFromText, toMessages, type ToolCall } from './messages.ts';
 import type { FileContext, Plan, Unit } from './plan.ts';
 import type { ChatMessage, ImportedCall } from './types.ts';
-import { arr, at, count, first, maybeJson, num, obj, str, timeToNs, type Obj } from './values.ts';
+import { arr, at, count, first, num, obj, str, timeToNs, type Obj } from './values.ts';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
@@ -82,7 +82,7 @@ function ticketFromTags(tags: unknown): string | null {
 }
 
 /** One LangSmith run as a resolver node (with its call when run_type is "llm"). */
-export function runUnit(run: unknown, where: string, ctx: FileContext): Unit {
+export function runUnit(run: unknown, where: string, _ctx: FileContext): Unit {
   const r = obj(run);
   if (!r) return { issue: { where, message: 'not a run object' } };
   const dotted = str(r.dotted_order);

@@ -180,7 +180,7 @@ function metaValue(a: Obj, key: string, field: string): unknown {
 }
 
 /** Reads one span into a resolver node (with its call when it is a model call), or explains why not. */
-export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string, ctx: FileContext): Unit {
+export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string, _ctx: FileContext): Unit {
   const o = obj(span);
   if (!o) return { issue: { where, message: 'not a span object' } };
   const a = attributes(o.attributes);
@@ -204,7 +204,7 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
     const kindName = str(a['openinference.span.kind']) ?? str(a['gen_ai.operation.name']) ?? (typeof o.kind === 'string' ? o.kind.replace(/^SPAN_KIND_/, '') : null);
     const startNs = otelTime(o.startTimeUnixNano ?? o.start_time_unix_nano ?? o.startTime);
     const endNs = otelTime(o.endTimeUnixNano ?? o.end_time_unix_nano ?? o.endTime);
-    const { ['input.value']: input, ['output.value']: output, ...rest } = a;
+    const { 'input.value': input, 'output.value': output, ...rest } = a;
     return {
       node: {
         ...node,

@@ -55,6 +55,22 @@ describe('values', () => {
   it('parses bare int64 exactly and leaves ordinary JSON to JSON.parse', () => {
     expect(parseJson('{"t":1747675155185223936,"x":1.5}')).toEqual({ t: '1747675155185223936', x: 1.5 });
     expect(parseJson('{"t":17}')).toEqual({ t: 17 });
+    // nested, negative, in arrays, beside safe integers, fractions, exponents and look-alike strings
+    expect(parseJson('{"a":[-9223372036854775808, 9007199254740991, 9007199254740993, 1.0000000000000002, 1e21],"s":"12345678901234567890","o":{"n":18446744073709551615}}')).toEqual({
+      a: ['-9223372036854775808', 9007199254740991, '9007199254740993', 1.0000000000000002, 1e21],
+      s: '12345678901234567890',
+      o: { n: '18446744073709551615' },
+    });
+    expect(() => parseJson('{"t":12345678901234567890,}')).toThrow(SyntaxError);
+  });
+  it('keeps every int64 exact, and every safe integer a number', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 64n - 1n }), (n) => {
+        const v = (parseJson(`{"id":1000000000000000000,"v":[${n}]}`) as { v: unknown[] }).v[0];
+        expect(v).toEqual(n >= -(2n ** 53n) + 1n && n <= 2n ** 53n - 1n ? Number(n) : n.toString());
+      }),
+      { numRuns: 500 },
+    );
   });
   it('reads ids as hex, base64 and Buffer JSON', () => {
     expect(normaliseId('T6nh/mMkIONaoHewS9UWIw==', 16)).toBe('4fa9e1fe632420e35aa077b04bd51623');

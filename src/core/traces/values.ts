@@ -1,8 +1,6 @@
 // Small, total readers for untrusted trace JSON: JSON with exact int64, timestamps to exact
 // nanoseconds, ids in hex/base64/Buffer form, numbers that may arrive as strings. Nothing here
 // throws on bad input; callers get null and decide what to report.
-import { parse as losslessParse } from 'lossless-json';
-
 export type Obj = Record<string, unknown>;
 
 /** The value as a plain object, or null. */
@@ -62,17 +60,17 @@ export function at(v: unknown, ...path: Array<string | number>): unknown {
 // A bare integer of 16+ digits may exceed 2^53; only then is the slower exact parser needed.
 const LONG_INT = /[:,[]\s*-?\d{16,}\s*[,\]}]/;
 
-/** JSON.parse that keeps integers beyond 2^53 exact (as decimal strings); throws SyntaxError like JSON.parse. */
+/**
+ * JSON.parse that keeps integers beyond 2^53 exact (as decimal strings); throws SyntaxError like
+ * JSON.parse. The reviver's third argument (Node ≥ 21, V8's JSON.parse source text access) holds
+ * a number's text as written, before it was rounded to a double.
+ */
 export function parseJson(text: string): unknown {
   if (!LONG_INT.test(text)) return JSON.parse(text);
-  return losslessParse(text, null, (s: string) => {
-    if (/^-?\d+$/.test(s)) {
-      const n = Number(s);
-      return Number.isSafeInteger(n) ? n : s;
-    }
-    return Number(s);
-  });
+  return JSON.parse(text, exactIntegers);
 }
+const exactIntegers = (_key: string, value: unknown, context?: { source?: string }): unknown =>
+  typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? context.source : value;
 
 /** Parses text that may hold JSON (an attribute or column carrying a JSON string); returns the text itself when it is not JSON. */
 export function maybeJson(v: unknown): unknown {

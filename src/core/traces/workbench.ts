@@ -18,11 +18,13 @@ import { listImports, originOfCall, type Row } from './traceQueries.ts';
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern finds
+const UNSAFE_NAME_CHARS = /[\u0000-\u001f<>:"|?*]/g;
+
 /** A file name safe to create in our own temp folder (the name the import reports and records). */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '_').replace(/^\.+/, '').trim().slice(0, 200);
+  const clean = base.replace(UNSAFE_NAME_CHARS, '_').replace(/^\.+/, '').trim().slice(0, 200);
   return clean || 'trace.json';
 }
 

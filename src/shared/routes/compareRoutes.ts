@@ -3,9 +3,10 @@
 import { z } from 'zod';
 import type { TaskResult } from '../results.ts';
 
-/** Models in one side-by-side comparison. */
-export const COMPARE_MIN_MODELS = 2;
-export const COMPARE_MAX_MODELS = 6;
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../limits.ts';
+
+// The limits live in limits.ts (zod-free, for the renderer); re-exported for existing importers.
+export { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS };
 
 const id = z.string().min(1).max(200);
 const modelSpec = z.string().min(3).max(200);

@@ -10,8 +10,8 @@ import { TASK_IDS, type TaskId } from '../tasks.ts';
 
 export const EXPERIMENT_UPSTREAM_MODES = ['own', 'baseline'] as const;
 export type ExperimentUpstream = (typeof EXPERIMENT_UPSTREAM_MODES)[number];
-/** Models in one experiment set up from the workbench. */
-export const EXPERIMENT_MAX_MODELS = 8;
+import { EXPERIMENT_MAX_MODELS } from '../limits.ts';
+export { EXPERIMENT_MAX_MODELS };
 /** Tickets an experiment set up from the workbench may hold. */
 export const EXPERIMENT_MAX_TICKETS = 100_000;
 

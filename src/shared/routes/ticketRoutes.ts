@@ -6,10 +6,8 @@ import type { TaskResult } from '../results.ts';
 import { SEVERITIES, type TaskId } from '../tasks.ts';
 import type { BatchView } from './spendRoutes.ts';
 
-/** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
-export const MAX_TICKET_BYTES = 1_000_000;
-/** Largest ticket file the browser may upload in one request (bytes); bigger files go through a path. */
-export const MAX_IMPORT_BYTES = 1_900_000;
+// The limits live in limits.ts (zod-free, for the renderer); re-exported for existing importers.
+export { MAX_IMPORT_BYTES, MAX_TICKET_BYTES } from '../limits.ts';
 
 const id = z.string().min(1).max(200);
 const empty = z.object({}).optional();

@@ -2,7 +2,6 @@
 // handler (body, flavour, model, task).
 import type { TaskId } from '../../../src/shared/tasks.ts';
 import { DEFAULT_GROQ_MODELS, DEFAULT_OPENAI_MODELS, DEFAULT_RETIRED, type ApiFlavor, type FakeServerOptions, type FakeLogEntry, type FakeServerStats } from './types.ts';
-import { perModel } from './helpers.ts';
 
 export interface Resolved {
   port: number;
@@ -26,7 +25,7 @@ export interface Resolved {
 }
 
 export function resolveOptions(base: Resolved | null, o: Partial<FakeServerOptions>): Resolved {
-  const has = (k: keyof FakeServerOptions): boolean => Object.prototype.hasOwnProperty.call(o, k);
+  const has = (k: keyof FakeServerOptions): boolean => Object.hasOwn(o, k);
   const prev: Resolved = base ?? {
     port: 0,
     apiKeys: null,

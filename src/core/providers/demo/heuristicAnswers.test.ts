@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heuristicAnswer } from './heuristicAnswers.ts';
-import { TASK_IDS, WIRE_SCHEMAS } from '../../../shared/tasks.ts';
+import { TASK_IDS } from '../../../shared/tasks.ts';
+import { WIRE_SCHEMAS } from '../../../shared/wireSchemas.ts';
 
 const platformOf = (t: string): unknown => (heuristicAnswer('platform', t) as { platform: unknown }).platform;
 const productOf = (t: string, platform?: string | null): unknown =>

@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import { formatChord, IS_MAC } from '../commands/keybindings.ts';
 
 export function Icon({ name, className = '', title }: { name: string; className?: string; title?: string }) {
-  return <span className={`codicon codicon-${name} ${className}`} aria-hidden={title ? undefined : true} title={title} role={title ? 'img' : undefined} aria-label={title} />;
+  const cls = `codicon codicon-${name} ${className}`;
+  return title ? <span className={cls} title={title} role="img" aria-label={title} /> : <span className={cls} aria-hidden />;
 }
 
 export function Kbd({ chord }: { chord: string }) {
@@ -22,5 +23,6 @@ export function EmptyState(props: { icon: string; title: string; children?: Reac
 }
 
 export function Spinner({ label }: { label?: string }) {
-  return <span className="codicon codicon-loading codicon-modifier-spin" role={label ? 'img' : undefined} aria-label={label} aria-hidden={label ? undefined : true} />;
+  const cls = 'codicon codicon-loading codicon-modifier-spin';
+  return label ? <span className={cls} role="img" aria-label={label} /> : <span className={cls} aria-hidden />;
 }

@@ -1,6 +1,4 @@
-// The one command registry: the palette, the keybindings and the `?` sheet all read this list.
-import type { Stores } from '../app/stores.tsx';
-import type { Transport } from '../platform/transport.ts';
+
 import type { Command, CommandContext } from './types.ts';
 import { currentTicket, openKeySettings, openTicketAt, rerunTicket } from './actions.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';

@@ -1,5 +1,5 @@
 // Picking the models of a side-by-side comparison: 2 to 6, one of them the baseline.
-import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/routes.ts';
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/limits.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Modal } from '../../app/Modal.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';

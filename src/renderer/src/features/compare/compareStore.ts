@@ -3,7 +3,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
 import type { TaskResult } from '../../../../shared/results.ts';
-import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS, type AppEvent, type CompareData } from '../../../../shared/routes.ts';
+import type { AppEvent, CompareData } from '../../../../shared/routes.ts';
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/limits.ts';
 import { TASK_IDS, type TaskId } from '../../../../shared/tasks.ts';
 import type { Transport } from '../../platform/transport.ts';
 
@@ -170,7 +171,7 @@ export function createCompareStore(transport: Transport): CompareStore {
           if (recent.length > 600) recent.splice(0, recent.length - 600);
           if (!('ticketId' in e)) return;
           const v = get().views[compareKey(e.runId, e.ticketId)];
-          if (!v || v.load !== 'ready') return;
+          if (v?.load !== 'ready') return;
           const next = applyCompareEvent(v, e);
           if (next !== v) put(next);
         });

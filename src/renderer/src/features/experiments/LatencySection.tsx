@@ -63,6 +63,7 @@ export function LatencySection({ runId }: { runId: string }) {
   const all = models ?? runModels ?? [];
   const two = width >= 1180;
   const cardW = two ? Math.floor((width - 12) / 2) : width;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: all is compared by content (a new array every render)
   const specs = useMemo(() => {
     if (!points || cardW <= 0) return null;
     const o = { task, mode, theme, models: all, allModels: all };

@@ -2,9 +2,8 @@
 // ticket opens in the comparison view (experiments, comparisons) or as a ticket (batch runs).
 // An experiment opens in the experiment editor (progress, report, plan, latency, tickets).
 import { useEffect } from 'react';
-import type { RunInfo } from '../../../../shared/routes.ts';
 import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import { Icon, Spinner } from '../../app/ui.tsx';
 import { opensAsComparison } from './runsStore.ts';
 import { RunTicketList } from './RunTicketList.tsx';
 import { ExperimentEditor } from './ExperimentEditor.tsx';

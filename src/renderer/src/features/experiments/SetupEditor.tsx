@@ -2,8 +2,10 @@
 // ones marked and refused), the baseline, the upstream mode, requests-per-minute limits and
 // tickets in flight — with the cost estimate, checked by the core, shown before it starts.
 import { useEffect, useRef } from 'react';
-import { MAX_IMPORT_BYTES, type ModelInfo } from '../../../../shared/routes.ts';
-import { EXPERIMENT_MAX_MODELS, type ExperimentEstimate } from '../../../../shared/routes/experimentRoutes.ts';
+import type { ModelInfo } from '../../../../shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
+import { EXPERIMENT_MAX_MODELS } from '../../../../shared/limits.ts';
+import type { ExperimentEstimate } from '../../../../shared/routes/experimentRoutes.ts';
 import { TASK_IDS } from '../../../../shared/tasks.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Spinner } from '../../app/ui.tsx';
@@ -274,7 +276,7 @@ export function SetupEditor() {
             </div>
             <div className="exp-radio-row">
               <label>
-                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'staged'} disabled={!f.staged} onChange={() => a.useStaged()} data-testid="exp-tickets-file" />
+                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'staged'} disabled={!f.staged} onChange={() => a.chooseStaged()} data-testid="exp-tickets-file" />
                 From a file
               </label>
               <button

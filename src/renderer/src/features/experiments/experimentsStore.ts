@@ -107,7 +107,7 @@ export interface ExperimentsActions {
   setLimit(limit: number | null): void;
   chooseFile(name: string, content: string): Promise<boolean>;
   chooseFilePath(path: string): Promise<boolean>;
-  useStaged(): void;
+  chooseStaged(): void;
   toggleModel(spec: string, models: readonly ModelInfo[]): void;
   setBaseline(spec: string): void;
   setUpstream(mode: ExperimentUpstream): void;
@@ -254,7 +254,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         const r = await transport.request('experiments.stageFile', { name: path, path });
         return staged(r);
       },
-      useStaged() {
+      chooseStaged() {
         setForm({ ...get().setup.form, ticketKind: 'staged' });
       },
       toggleModel(spec, models) {
@@ -309,7 +309,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         if (r.ok) {
           // An event may have brought a newer snapshot while this was in flight.
           const cur = get().live[runId];
-          if (!cur || !cur.active || r.data.active) set({ live: { ...get().live, [runId]: r.data } });
+          if (!cur?.active || r.data.active) set({ live: { ...get().live, [runId]: r.data } });
           const { [runId]: _gone, ...rest } = get().liveErrors;
           set({ liveErrors: rest });
         } else set({ liveErrors: { ...get().liveErrors, [runId]: r.error } });

@@ -1,12 +1,8 @@
 // The experiment setup form as data: what the user chose, turned into the route's input (or the
 // reason it cannot start yet). Pure, so the form's rules are tested without a browser.
 import type { ModelInfo } from '../../../../shared/routes.ts';
-import {
-  EXPERIMENT_MAX_MODELS,
-  type ExperimentSetup,
-  type ExperimentUpstream,
-  type StagedTicketFile,
-} from '../../../../shared/routes/experimentRoutes.ts';
+import { EXPERIMENT_MAX_MODELS } from '../../../../shared/limits.ts';
+import type { ExperimentSetup, ExperimentUpstream, StagedTicketFile } from '../../../../shared/routes/experimentRoutes.ts';
 
 export interface SetupForm {
   ticketKind: 'workspace' | 'staged';
@@ -29,7 +25,7 @@ export const EMPTY_FORM: SetupForm = {
 
 /** Why a model cannot be picked (retired), or null. */
 export function refusal(m: ModelInfo | undefined): string | null {
-  if (!m || m.status !== 'retired') return null;
+  if (m?.status !== 'retired') return null;
   return `Shut down${m.retiredOn ? ` on ${m.retiredOn}` : ''}${m.replacement ? `; use ${m.replacement}` : ''}`;
 }
 

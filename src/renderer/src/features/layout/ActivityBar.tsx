@@ -30,7 +30,7 @@ export function ActivityBar() {
       >
         <Icon name={a.icon} />
         {a.id === 'tickets' && failedCount > 0 && (
-          <span className="ab-badge" aria-label={`${failedCount} tickets with failed tasks`}>
+          <span className="ab-badge" role="img" aria-label={`${failedCount} tickets with failed tasks`}>
             {failedCount > 99 ? '99+' : failedCount}
           </span>
         )}

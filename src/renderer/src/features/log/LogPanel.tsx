@@ -9,6 +9,7 @@ export function LogPanel() {
   const { stores } = useApp();
   const entries = useS('log', (s) => s.entries);
   const end = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: entries is the trigger: scroll to the end when a line arrives
   useEffect(() => {
     stores.log.getState().actions.markRead();
     end.current?.scrollIntoView({ block: 'end' });

@@ -41,6 +41,7 @@ export function VegaPlot({ spec, theme, label, file, onSelect, testId }: VegaPlo
   const [state, setState] = useState<{ load: 'loading' | 'ready' | 'error'; message?: string }>({ load: 'loading' });
   const [attempt, setAttempt] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is the trigger: Retry re-embeds the same spec
   useEffect(() => {
     let cancelled = false;
     let finalize: (() => void) | null = null;

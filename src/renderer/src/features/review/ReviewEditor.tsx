@@ -584,7 +584,7 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
   const item = view?.state === 'item' ? view.item : null;
   const title = view ? (view.state === 'item' ? view.item.queueName : view.queueName) : (queue?.name ?? queueId);
   const progress = item ? item.progress : view?.state === 'done' ? view.progress : null;
-  const pct = progress && progress.assigned ? Math.round((progress.done / progress.assigned) * 100) : 0;
+  const pct = progress?.assigned ? Math.round((progress.done / progress.assigned) * 100) : 0;
 
   let body;
   if (!me) {

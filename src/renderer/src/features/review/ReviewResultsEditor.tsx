@@ -42,7 +42,7 @@ function ScoreCell({ c }: { c: ScoreCellView | undefined }) {
         <strong className="tabular">{c.mean.toFixed(2)}</strong>
         <span className="tabular faint small">n={c.n}</span>
       </div>
-      <div className="rv-ci" aria-label={`95% interval ${f2(lo)} to ${f2(hi)}`}>
+      <div className="rv-ci" role="img" aria-label={`95% interval ${f2(lo)} to ${f2(hi)}`}>
         <span className="rv-ci-range" style={{ left: `${lo * 100}%`, width: `${Math.max(1, (hi - lo) * 100)}%` }} />
         <span className="rv-ci-mean" style={{ left: `${c.mean * 100}%` }} />
       </div>
@@ -261,6 +261,7 @@ export function ReviewResultsEditor() {
   const queues = useS('review', (s) => s.queues);
   const exchange = useS('review', (s) => s.exchange);
   const actions = stores.review.getState().actions;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: queueId and baseline are the triggers: reload when either changes
   useEffect(() => {
     void stores.review.getState().actions.loadResults();
   }, [results.queueId, results.baseline, stores]);

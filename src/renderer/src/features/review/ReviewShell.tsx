@@ -1,7 +1,7 @@
 // What the Review feature keeps mounted in the shell whatever view is shown: the new-queue dialog
 // and the file picker for importing review lines (so the palette can open both).
 import { useEffect, useRef } from 'react';
-import { MAX_IMPORT_BYTES } from '../../../../shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { NewQueueModal } from './NewQueueModal.tsx';
 

@@ -300,7 +300,7 @@ export function createReviewStore(transport: Transport): ReviewStore {
       toggleNoDetails(queueId) {
         const s = screen(queueId);
         const item = itemOf(s);
-        if (!item || item.task !== 'technical_details') return;
+        if (item?.task !== 'technical_details') return;
         if (s.expected.length > 0) {
           patch(queueId, {
             expected: [], expectedBeforeNone: s.expected, missed: Object.fromEntries(item.answers.map((a) => [a.slot, []])), refusal: null,
@@ -316,7 +316,7 @@ export function createReviewStore(transport: Transport): ReviewStore {
       toggleMissed(queueId, index) {
         const s = screen(queueId);
         const item = itemOf(s);
-        if (!item || item.task !== 'technical_details') return;
+        if (item?.task !== 'technical_details') return;
         const detail = s.expected[index];
         const slot = slotAt(item, s.cursor);
         if (!slot) return;

@@ -8,7 +8,7 @@ import { asTechnicalDetails } from '../ticket/format.ts';
 /** The first answer this reviewer has not scored, else the first answer. */
 export function firstUnscored(item: ReviewItemView): number {
   const i = item.answers.findIndex((a) => a.mine === null);
-  return i >= 0 ? i : 0;
+  return Math.max(i , 0);
 }
 
 /** The next unscored answer after `from` (wrapping), or null when every answer is scored. */

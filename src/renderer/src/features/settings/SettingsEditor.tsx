@@ -411,6 +411,7 @@ export function SettingsEditor() {
     a.watchLatency(true);
     return () => a.watchLatency(false);
   }, [a]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once the settings have loaded, not on every settings change
   useEffect(() => {
     if (!section.id) return;
     const el = scroller.current?.querySelector<HTMLElement>(`[data-section="${section.id}"]`);

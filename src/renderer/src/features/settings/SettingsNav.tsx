@@ -33,7 +33,7 @@ export function SettingsNav() {
             >
               <Icon name={sec.icon} />
               {sec.label}
-              {sec.id === 'keys' && missing > 0 && <span className="count-badge warn" aria-label={`${missing} key missing`}>!</span>}
+              {sec.id === 'keys' && missing > 0 && <span className="count-badge warn" role="img" aria-label={`${missing} key missing`}>!</span>}
             </button>
           </li>
         ))}

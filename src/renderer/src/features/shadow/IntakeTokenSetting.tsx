@@ -11,9 +11,9 @@ export function IntakeTokenSetting() {
   const [view, setView] = useState<IntakeTokenView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const take = (r: Awaited<ReturnType<typeof transport.request<'intake.token'>>>) => (r.ok ? (setView(r.data), setError(null)) : setError(r.error.message));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: take is a new function every render; load once per transport
   useEffect(() => {
     void transport.request('intake.token', {}).then(take);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [transport]);
   if (!view) return null;
   const origin = typeof location !== 'undefined' && location.protocol.startsWith('http') ? location.origin : 'http://127.0.0.1:<port>';

@@ -22,7 +22,7 @@ export function StatusBar() {
     stores.editor.getState().actions.openSettings('keys');
   };
   return (
-    <footer className="statusbar" aria-label="Status">
+    <footer className="statusbar" role="contentinfo" aria-label="Status">
       <button type="button" className="sb-item sb-btn" data-testid="keys-status" onClick={openKeys} title="Provider keys (Settings)">
         {keysError ? (
           <span className="sb-warn">Keys: {keysError.message}</span>

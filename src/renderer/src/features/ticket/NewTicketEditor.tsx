@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { SpendEstimate } from '../../../../shared/spend.ts';
 import { EstimateLines } from '../spend/EstimateLines.tsx';
-import { MAX_TICKET_BYTES } from '../../../../shared/routes.ts';
+import { MAX_TICKET_BYTES } from '../../../../shared/limits.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { openKeySettings } from '../../commands/actions.ts';

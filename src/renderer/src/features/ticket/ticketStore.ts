@@ -4,7 +4,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
 import type { TaskResult } from '../../../../shared/results.ts';
-import { MAX_TICKET_BYTES, type AppEvent, type CallView, type TicketDetail, type TicketSummary } from '../../../../shared/routes.ts';
+import type { AppEvent, CallView, TicketDetail, TicketSummary } from '../../../../shared/routes.ts';
+import { MAX_TICKET_BYTES } from '../../../../shared/limits.ts';
 import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
 import type { Transport } from '../../platform/transport.ts';
 import { noteArrival } from '../../app/perfProbe.ts';
@@ -292,7 +293,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
       },
       async cancel(ticketId) {
         const v = get().views[ticketId];
-        if (!v || v.state !== 'running' || v.cancelling) return;
+        if (v?.state !== 'running' || v.cancelling) return;
         put({ ...v, cancelling: true });
         const r = await transport.request('triage.cancel', { ticketId });
         const cur = get().views[ticketId];

@@ -39,7 +39,7 @@ const Row = memo(function Row({ row, selected, onOpen }: { row: TicketSummary; s
         <span className="tr-title" title={row.title}>
           {row.title}
         </span>
-        {row.severity && <span className={`sev-dot sev-${row.severity}`} title={`Severity: ${row.severity}`} aria-label={`severity ${row.severity}`} />}
+        {row.severity && <span className={`sev-dot sev-${row.severity}`} title={`Severity: ${row.severity}`} role="img" aria-label={`severity ${row.severity}`} />}
       </div>
       <div className="tr-line2">
         <span className="tr-id mono">{row.id}</span>

@@ -65,7 +65,8 @@ export function createTicketsStore(transport: Transport): TicketsStore {
     // At most one refresh per 200 ms while events stream in (a debounce would starve during a batch).
     let pending: ReturnType<typeof setTimeout> | null = null;
     const refreshSoon = (): void => {
-      pending ??= setTimeout(() => {
+      if (pending !== null) return;
+      pending = setTimeout(() => {
         pending = null;
         void actions.refresh();
       }, 200);

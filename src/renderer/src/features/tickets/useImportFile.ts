@@ -1,7 +1,8 @@
 // "Open ticket file": the desktop app's native Open dialog, or the browser's file picker whose
 // content is sent to the host (which parses it exactly like a file on disk).
 import { createElement, useCallback, useRef, type ReactElement } from 'react';
-import { MAX_IMPORT_BYTES, type ImportReport } from '../../../../shared/routes.ts';
+import type { ImportReport } from '../../../../shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
 import { useApp } from '../../app/stores.tsx';
 
 export function describeImport(r: ImportReport): string {
@@ -17,6 +18,7 @@ export function useImportFile(): { input: ReactElement; open: () => void } {
   const source = useRef('the file');
   const log = stores.log.getState().actions;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new transport (reconnect) makes a new callback
   const report = useCallback(
     (r: Awaited<ReturnType<typeof transport.request<'tickets.import'>>>) => {
       // The outcome shows above the ticket list (every skipped line, by number); the log keeps a copy.

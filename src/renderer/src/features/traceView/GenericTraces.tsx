@@ -4,7 +4,8 @@
 // with a form for a new one (by file, model, filter, sample; a rubric of its own).
 import { useCallback, useEffect, useState } from 'react';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
-import { CRITERION_KINDS, DEFAULT_RUBRIC, type Criterion, type TraceQueueView } from '../../../../shared/traceReview.ts';
+import type { Criterion, TraceQueueView } from '../../../../shared/traceReview.ts';
+import { CRITERION_KINDS, DEFAULT_RUBRIC } from '../../../../shared/traceRubric.ts';
 import type { TraceListFilter, TraceListView, TraceRow } from '../../../../shared/traceView.ts';
 import { Modal } from '../../app/Modal.tsx';
 import { useApp, useS } from '../../app/stores.tsx';
@@ -187,6 +188,7 @@ export function GenericTraces() {
     if (q.ok) setQueues(q.data.queues);
   }, [transport, filter]);
   // again whenever the imports change (a new file, a cancelled one)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: imports is the trigger: reload when an import finishes or is cancelled
   useEffect(() => {
     void load();
   }, [load, imports]);

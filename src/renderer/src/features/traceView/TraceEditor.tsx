@@ -189,6 +189,7 @@ function SpanDetail({ node }: { node: SpanNodeView }) {
 function SpanTree({ t, sel, onSelect }: { t: TraceView; sel: number; onSelect: (i: number) => void }) {
   const total = t.durationMs && t.durationMs > 0 ? t.durationMs : Math.max(1, ...t.nodes.map((x) => (x.startMs ?? 0) + (x.durationMs ?? 0)));
   const listRef = useRef<HTMLDivElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: sel is the trigger: scroll the selected node into view
   useEffect(() => {
     listRef.current?.querySelector<HTMLElement>('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [sel]);

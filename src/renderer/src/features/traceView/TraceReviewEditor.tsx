@@ -6,7 +6,8 @@
 // the call is scored. Each score is saved as it is given.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
-import { SCORE_STEPS, type Criterion, type TraceReviewResults, type TraceReviewScreen } from '../../../../shared/traceReview.ts';
+import type { Criterion, TraceReviewResults, TraceReviewScreen } from '../../../../shared/traceReview.ts';
+import { SCORE_STEPS } from '../../../../shared/traceRubric.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { formatCost, formatMs } from '../ticket/format.ts';

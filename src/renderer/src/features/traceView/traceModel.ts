@@ -1,5 +1,6 @@
 // Pure helpers of the trace view and trace review screen (tested without a browser).
-import { SCORE_STEPS, type Criterion } from '../../../../shared/traceReview.ts';
+import type { Criterion } from '../../../../shared/traceReview.ts';
+import { SCORE_STEPS } from '../../../../shared/traceRubric.ts';
 import type { SpanNodeView, TraceScoreView } from '../../../../shared/traceView.ts';
 
 /** The next (dir 1) or previous (dir −1) model call's row from row `from`; null when there is none that way. */

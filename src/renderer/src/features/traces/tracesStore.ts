@@ -3,7 +3,8 @@
 // the calls of an import, and the origin of imported calls for the ticket view's cards.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '../../../../shared/errors.ts';
-import { MAX_TRACE_UPLOAD_BYTES, type ImportCallsPage, type ImportedCallView, type TraceImportSummary, type TraceImportView } from '../../../../shared/traces.ts';
+import type { ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView } from '../../../../shared/traces.ts';
+import { MAX_TRACE_UPLOAD_BYTES } from '../../../../shared/limits.ts';
 import type { Transport } from '../../platform/transport.ts';
 import { debounce } from '../../app/debounce.ts';
 

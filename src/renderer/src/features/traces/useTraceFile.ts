@@ -1,7 +1,7 @@
 // Opening a trace file: the desktop app's Open dialog (a host route), or in a browser the picked or
 // dropped file's content uploaded to the host, which writes it to a temp file and imports it.
 import { useCallback } from 'react';
-import { MAX_TRACE_UPLOAD_BYTES } from '../../../../shared/traces.ts';
+import { MAX_TRACE_UPLOAD_BYTES } from '../../../../shared/limits.ts';
 import { useApp } from '../../app/stores.tsx';
 import { tooLargeToUpload } from './tracesStore.ts';
 
