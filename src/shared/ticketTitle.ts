@@ -3,7 +3,7 @@
 
 /** A title for a ticket without one: its first non-empty line, shortened. */
 export function titleOf(title: string | null, text: string): string {
-  if (title && title.trim()) return title.trim().slice(0, 160);
+  if (title?.trim()) return title.trim().slice(0, 160);
   const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
   const t = line.trim().replace(/^subject:\s*/i, '');
   return t.length > 120 ? `${t.slice(0, 119)}…` : t || '(empty)';

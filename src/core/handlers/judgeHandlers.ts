@@ -63,7 +63,7 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
     for (const t of emitTimers.values()) clearTimeout(t);
   });
 
-  const tasksOf = (t: readonly string[] | undefined): TaskId[] => (t && t.length ? t.filter(isTaskId) : [...TASK_IDS]);
+  const tasksOf = (t: readonly string[] | undefined): TaskId[] => (t?.length ? t.filter(isTaskId) : [...TASK_IDS]);
 
   const summary = (runId: string, judge?: string, promptVersion?: string): JudgeSummary => {
     const judges = judgesOf(ctx.store, runId);
@@ -132,7 +132,7 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
     },
     'judge.stop': async (input: { jobId: string }) => {
       const job = jobs.get(input.jobId);
-      if (!job || job.view.status !== 'running') return { stopping: false };
+      if (job?.view.status !== 'running') return { stopping: false };
       job.ac.abort();
       return { stopping: true };
     },

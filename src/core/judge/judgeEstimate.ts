@@ -19,7 +19,7 @@ export function estimateJudge(
 ): JudgeEstimate {
   const spec = judgeSpec(o.judgeModel);
   const source = judgeableRun(store, o.runId);
-  const tasks = o.tasks && o.tasks.length ? [...o.tasks] : [...TASK_IDS];
+  const tasks = o.tasks?.length ? [...o.tasks] : [...TASK_IDS];
   const version = judgeVersionTag(prompt);
   const all = judgeTargets(store, source.id, tasks).length;
   const todo = judgeTargets(store, source.id, tasks, { model: spec, promptVersion: version });

@@ -71,7 +71,7 @@ export function judgeSpec(spec: string): string {
 /** Judges what is left of a run's answers; resolves with the counts (never rejects for a call's failure). */
 export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): Promise<JudgeOutcome> {
   const spec = judgeSpec(o.judgeModel);
-  const tasks = o.tasks && o.tasks.length ? [...o.tasks] : [...TASK_IDS];
+  const tasks = o.tasks?.length ? [...o.tasks] : [...TASK_IDS];
   const source = judgeableRun(store, o.runId);
   rt.checkModels(Object.fromEntries(TASK_IDS.map((t) => [t, spec])) as Record<TaskId, string>, '--model');
   const prompt = o.prompt ?? loadJudgePrompt(o.resourcesDir);

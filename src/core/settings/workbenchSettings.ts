@@ -110,7 +110,7 @@ export function createWorkbenchSettings(d: SettingsDeps): WorkbenchSettingsServi
       rt.hedger.configure(next.hedge);
     }
     if (patch.speculate !== undefined) next.speculate = patch.speculate;
-    if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder && patch.watchFolder.trim() ? patch.watchFolder.trim() : null;
+    if (patch.watchFolder !== undefined) next.watchFolder = patch.watchFolder?.trim() ? patch.watchFolder.trim() : null;
     const runtimeChanged =
       JSON.stringify(next.endpoints) !== JSON.stringify(settings.endpoints) ||
       next.callConcurrency !== settings.callConcurrency ||

@@ -1,6 +1,6 @@
 // Error bodies as each API flavour writes them (Groq's and OpenAI's shapes, Cloudflare's 502, a
 // model not found, a bad request), with a key echoed the way real gateways sometimes do.
-import { type ApiFlavor } from './types.ts';
+import type { ApiFlavor } from './types.ts';
 
 export interface ErrBody {
   status: number;

@@ -4,7 +4,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { isTaskId } from '../../../src/shared/tasks.ts';
 import type { TaskId } from '../../../src/shared/tasks.ts';
 import { seededRandom } from '../../../src/core/random.ts';
-import { type PerModel } from './types.ts';
+import type { PerModel } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
 // small helpers

@@ -32,6 +32,7 @@ function TabStrip() {
   const [overflowing, setOverflowing] = useState(false);
   // More tabs than fit: the strip scrolls, the active tab is scrolled into view, and a list button
   // at the end names every open editor.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: tabs.length is the trigger: a tab opened or closed may change whether the strip overflows
   useLayoutEffect(() => {
     const el = strip.current;
     if (!el) return;
@@ -41,6 +42,7 @@ function TabStrip() {
     ro.observe(el);
     return () => ro.disconnect();
   }, [tabs.length]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: activeId and tabs.length are the trigger: scroll the active tab into view when it changes
   useEffect(() => {
     strip.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [activeId, tabs.length]);

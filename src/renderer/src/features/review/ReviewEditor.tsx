@@ -99,7 +99,7 @@ function MaskedPanel({ ticketId, text }: { ticketId: string; text: string }) {
   };
   if (!preview) return null;
   return (
-    <div className="rv-masked" data-testid="review-masked" aria-label="Masked before sending">
+    <div className="rv-masked" role="group" data-testid="review-masked" aria-label="Masked before sending">
       <span className="faint">Masked before sending:</span>{' '}
       {preview.masked.length === 0 ? (
         <span>nothing</span>
