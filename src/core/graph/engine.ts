@@ -96,7 +96,7 @@ export interface EngineDeps {
    * Masks a ticket's secrets and personal data before any call (secrets/mask.ts): the models see
    * `text`, answers are put back with `restore`. Absent or null: the ticket goes as it is.
    */
-  redact?: (text: string) => { text: string; restore<T>(value: T): T } | null;
+  redact?: (text: string) => { text: string; items: ReadonlyArray<{ value: string; placeholder: string }>; restore<T>(value: T): T } | null;
 }
 
 export interface TriageOptions {

@@ -172,6 +172,29 @@ describe('a judge run against the fake provider (real OpenAI SDK)', () => {
     store.close();
   });
 
+  it('sends the judge the masked ticket and answer: no secret or personal datum leaves the machine', async () => {
+    const { store, rt } = await setup();
+    rt.setPrivacy({ redaction: { secrets: true, personal: true } });
+    const SECRET = 'Hunter2-Very-Secret-77';
+    const EMAIL = 'jane.doe@example.org';
+    const [first] = judgeTargets(store, RUN, ['technical_details']);
+    const extra = `\nadmin login password=${SECRET}, contact ${EMAIL}`;
+    store.prepare('UPDATE tickets SET text = text || ? WHERE id = ?').run(extra, first!.ticketId);
+    store.prepare('UPDATE ticket_versions SET text = text || ? WHERE ticket_id = ?').run(extra, first!.ticketId);
+    expect(judgeTargets(store, RUN, ['technical_details']).find((t) => t.ticketId === first!.ticketId)!.text).toContain(SECRET);
+    fake.resetStats();
+    const out = await runJudge(store, rt, { runId: RUN, judgeModel: 'openai:gpt-4o', tasks: ['technical_details'] });
+    expect(out.failed).toBe(0);
+    const bodies = fake.stats.log.map((e) => e.body ?? '');
+    expect(bodies.length).toBeGreaterThan(0);
+    expect(bodies.some((b) => /password=<PASSWORD_1>, contact <EMAIL_1>/.test(b))).toBe(true);
+    for (const b of bodies) {
+      expect(b).not.toContain(SECRET);
+      expect(b).not.toContain(EMAIL);
+    }
+    store.close();
+  });
+
   it('stops at the daily spend limit with what it judged kept, and finishes on the next start', async () => {
     const { store, rt } = await setup();
     saveLimit(store, { kind: 'workspace' }, 0.0005);

@@ -5,6 +5,7 @@
 // what was judged kept). Each judge call is recorded in `calls` under the judge's run, and each
 // verdict with its call in judge_verdicts, in one transaction. Judging again with the same judge and
 // prompt version judges only what is left.
+import { maskWith } from '../secrets/mask.ts';
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { AppError, type ErrorCode } from '../../shared/errors.ts';
 import { findModel, parseModelSpec } from '../models.ts';
@@ -137,7 +138,11 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
   };
 
   const judgeOne = async (t: JudgeTarget): Promise<void> => {
-    const messages = buildJudgeMessages(prompt, t.task, t.text, t.answer);
+    // The judge is a model call like any other: the ticket goes masked (the workspace's privacy
+    // setting), and the answer with the same placeholders, so the judge compares like with like.
+    const masked = deps.redact?.(t.text) ?? null;
+    const sentAnswer = masked ? maskWith(t.answer, masked.items) : t.answer;
+    const messages = buildJudgeMessages(prompt, t.task, masked ? masked.text : t.text, sentAnswer);
     const responseFormat = verdictFormat(t.task, level);
     try {
       await schedule(
@@ -153,9 +158,9 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
             cost = deps.cost(spec, response);
             deps.spend?.charge(spec, cost);
             if (cost !== null) progress.costUsd += cost;
-            const parsed = parseVerdict(t.task, response.text, t.answer, t.platform);
+            const parsed = parseVerdict(t.task, response.text, sentAnswer, t.platform);
             if (!parsed.ok) throw new ProviderError({ code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= 1, rateLimit: response.rateLimit });
-            record(t, attemptNo, wall0, response.callMs ?? performance.now() - a0, queuedMs, response, cost, null, parsed.verdict);
+            record(t, attemptNo, wall0, response.callMs ?? performance.now() - a0, queuedMs, response, cost, null, masked ? masked.restore(parsed.verdict) : parsed.verdict);
             return response;
           } catch (e) {
             const code = e instanceof ProviderError || e instanceof AppError ? e.code : 'INTERNAL';

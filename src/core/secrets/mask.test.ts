@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { maskTicket } from './mask.ts';
+import { maskTicket, maskWith } from './mask.ts';
 import { Scrubber } from './scrub.ts';
 import { Redactor } from '../traces/redact.ts';
 
@@ -37,6 +37,15 @@ describe('maskTicket', () => {
     expect(m.restore({ present: ['reply to <EMAIL_1>', 'key <AWS_ACCESS_KEY_1>'], n: 3 })).toEqual({ present: ['reply to jane.doe@acme.io', 'key AKIAIOSFODNN7EXAMPLE'], n: 3 });
     // A placeholder the model made up stays as it is.
     expect(m.restore('<EMAIL_9>')).toBe('<EMAIL_9>');
+  });
+
+  it('masks an answer with the ticket’s placeholders (what a judge is shown), the inverse of restore', () => {
+    const m = maskTicket(TICKET, { secrets: true, personal: true });
+    const answer = { present: ['reply to jane.doe@acme.io', 'key AKIAIOSFODNN7EXAMPLE', 'bucket acme-logs-prod'], n: 3 };
+    const shown = maskWith(answer, m.items);
+    expect(shown).toEqual({ present: ['reply to <EMAIL_1>', 'key <AWS_ACCESS_KEY_1>', 'bucket acme-logs-prod'], n: 3 });
+    expect(m.restore(shown)).toEqual(answer);
+    expect(maskWith('nothing to hide', m.items)).toBe('nothing to hide');
   });
 
   it('masks personal data only when the workspace asks for it', () => {

@@ -97,6 +97,25 @@ export function maskTicket(text: string, settings: RedactionSettings = DEFAULT_R
   return { text: out, items, rulesVersion: RULES_VERSION, restore: <T>(v: T): T => (back.size ? (walk(v) as T) : v) };
 }
 
+/**
+ * A copy of a value (string, array, object) with every value a ticket's masking found replaced by
+ * its placeholder: what a judge is shown of an answer given the masked ticket.
+ */
+export function maskWith<T>(value: T, items: ReadonlyArray<Pick<MaskedItem, 'value' | 'placeholder'>>): T {
+  const pairs = [...new Map(items.map((i) => [i.value, i.placeholder])).entries()].filter(([v]) => v !== '').sort((a, b) => b[0].length - a[0].length);
+  if (pairs.length === 0) return value;
+  const text = (s: string): string => pairs.reduce((acc, [v, p]) => acc.split(v).join(p), s);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
 /** "2 EMAIL, 1 AWS_ACCESS_KEY" style summary of the distinct values masked, per kind. */
 export function maskSummary(items: readonly MaskedItem[]): Partial<Record<MaskedItem['kind'], number>> {
   const seen = new Map<string, MaskedItem['kind']>();

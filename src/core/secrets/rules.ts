@@ -63,7 +63,9 @@ const RULES: Rule[] = [
   { kind: 'aws_secret_key', re: /((?:aws_?secret_?access_?key|secret_?access_?key|SecretAccessKey|aws_secret)\\*["']?\s*[:=]\s*\\*["']?)([A-Za-z0-9/+=]{30,64})(?![A-Za-z0-9/+=])/gi, group: 2, keyed: true },
   // A 40-character mixed-case base64 run is treated as an AWS secret key even without context.
   { kind: 'aws_secret_key', re: /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, group: 0 },
-  { kind: 'azure_secret', re: /((?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue|Password)\s*=\s*)([^;"'\s]+)/gi, group: 2, keyed: true },
+  { kind: 'azure_secret', re: /((?:AccountKey|SharedAccessKey|SharedAccessSignature|SharedSecretValue)\s*=\s*)([^;"'\s]+)/gi, group: 2, keyed: true },
+  // Password= inside a connection string (after a ';'); a plain "password=…" in prose is a secret assignment.
+  { kind: 'azure_secret', re: /(;\s*Password\s*=\s*)([^;"'\s]+)/gi, group: 2, keyed: true },
   { kind: 'azure_secret', re: /([?&]sig=)([A-Za-z0-9%+/=]{16,})/gi, group: 2, keyed: true },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, group: 0, keyed: true },
   { kind: 'bearer_token', re: /(\b(?:Bearer|Basic|Token)\s+)([A-Za-z0-9._~+/=-]{8,})/g, group: 2, keyed: true },
