@@ -65,7 +65,7 @@ describe('what leaves the machine (browser mode)', () => {
     await paste('Our website is slow, please check.');
     const banner = page.getByTestId('triage-error');
     await banner.waitFor();
-    expect(await banner.textContent()).toMatch(/NEEDS_INFO.*held for more information.*which cloud provider/s);
+    expect(await banner.textContent()).toMatch(/Held: needs information.*held for more information.*which cloud provider/s);
     expect(fake.stats.total).toBe(0);
     await page.getByTestId('triage-anyway').click();
     await page.getByTestId('total-ms').waitFor({ timeout: 60_000 });

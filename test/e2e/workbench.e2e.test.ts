@@ -94,7 +94,9 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     expect(await page.getByTestId('card-severity').textContent()).toMatch(/groq.*gpt-oss.*\d+ ms.*in · .*out.*\$/s);
     // The extracted asset id is marked where it stands in the ticket text.
     expect(await page.locator('[data-testid="ticket-text"] mark[data-mark="asset"]').first().textContent()).toBe('acme-prod-42');
-    expect(await page.getByTestId('critical-path').textContent()).toMatch(/Platform → Product → Technical details/);
+    // The observed path: with speculation (on in the workbench) product may finish before the platform
+    // and drop off it; technical details always end it and the platform always starts it.
+    expect(await page.getByTestId('critical-path').textContent()).toMatch(/Platform → (Product → )?Technical details/);
     await page.getByTestId('timeline').waitFor();
     expect(await page.locator('[data-testid^="tl-row-"]').count()).toBe(5);
     expect(await page.locator('[data-testid="ticket-row"]').count()).toBe(1);
