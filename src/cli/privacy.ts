@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '../shared/errors.ts';
 import type { PrivacySettings, Runtime } from '../core/runtime.ts';
-import { loadPrivacy } from '../core/settings/privacy.ts';
+import { loadPrivacy, stampPrivacy } from '../core/settings/privacy.ts';
 import { openStore, type Store } from '../core/store/store.ts';
 
 export interface PrivacyFlags {
@@ -40,5 +40,6 @@ export function applyPrivacy(rt: Runtime, where: Store | string | null, o: Priva
   }
   if (o.infoGate !== undefined) p = { ...p, infoGate: { ...p.infoGate, enabled: o.infoGate } };
   rt.setPrivacy(p);
+  if (where && typeof where !== 'string') stampPrivacy(rt, where);
   return p;
 }

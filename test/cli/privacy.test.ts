@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from './helpers.ts';
 
@@ -106,5 +107,24 @@ describe('the information gate', () => {
     expect(vague.tasks.platform.error).toMatch(/^NEEDS_INFO: held for more information/);
     expect(lines.find((l) => l.ticket_id === 'ok').tasks.platform.status).toBe('ok');
     expect(fake.stats.total).toBe(5);
+  });
+
+  it('each run records the privacy its calls ran with, so runs masked differently are told apart', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'cb.db');
+    const file = join(dir, 't.jsonl');
+    writeFileSync(file, JSON.stringify({ id: 'ok', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1.' }) + '\n');
+    expect((await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db], env)).code).toBe(0);
+    expect((await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--db', db, '--redact', 'all', '--no-info-gate'], env)).code).toBe(0);
+    const s = new DatabaseSync(db);
+    try {
+      const rows = s.prepare("SELECT kind, json_extract(config, '$.privacy') AS p FROM runs ORDER BY created_at").all() as Array<{ kind: string; p: string }>;
+      expect(rows.map((r) => [r.kind, JSON.parse(r.p)])).toEqual([
+        ['run', { redaction: 'secrets', rules: 'r1', infoGate: true }],
+        ['triage', { redaction: 'all', rules: 'r1', infoGate: false }],
+      ]);
+    } finally {
+      s.close();
+    }
   });
 });

@@ -9,6 +9,7 @@ import { toRunLine, toTaskLine } from '../../core/experiments/runLine.ts';
 import { recorder } from '../../core/experiments/batchRun.ts';
 import { gateResult } from '../../core/experiments/gate.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
+import { stampPrivacy } from '../../core/settings/privacy.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { factLine, formatCost } from '../format.ts';
 import { DEFAULT_MAX_TICKET_BYTES } from '../../core/graph/ticketGate.ts';
@@ -64,6 +65,7 @@ export function registerTriage(program: Command): void {
       let runId = '';
       if (o.record) {
         store = openStore(o.db, { scrubber: rt.scrubber });
+        stampPrivacy(rt, store);
         runId = `triage-${randomUUID()}`;
         openTriage(store, { runId, ticket: { id: ticketId, text }, source: 'cli', assignment, config: { speculate: speculateFor(o.speculate, store) } });
         store.setRunTicket(runId, ticketId, 'pending');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_PRIVACY, type PrivacySettings, type Runtime } from '../runtime.ts';
 import { INFO_SIGNALS, type InfoSignal } from '../graph/infoGate.ts';
+import { RULES_VERSION } from '../secrets/rules.ts';
 
 const PRIVACY_KEY = 'privacy';
 
@@ -41,7 +42,18 @@ export function savePrivacy(store: Store, p: PrivacySettings): void {
 export function usePrivacy(rt: Runtime, store: Store): PrivacySettings {
   const p = loadPrivacy(store);
   rt.setPrivacy(p);
+  stampPrivacy(rt, store);
   return p;
+}
+
+/** Every run the store creates from now on records the privacy its calls ran with (the runtime's, when it is created). */
+export function stampPrivacy(rt: Runtime, store: Store): void {
+  store.stampRuns(() => {
+    const p = rt.privacy();
+    const { secrets, personal } = p.redaction;
+    const redaction = secrets && personal ? 'all' : secrets ? 'secrets' : personal ? 'personal' : 'none';
+    return { privacy: { redaction, rules: RULES_VERSION, infoGate: p.infoGate.enabled } };
+  });
 }
 
 /** A reviewer's flag of a value the rules missed: a span of a ticket, never the value. */

@@ -367,7 +367,18 @@ export class Store {
     return t;
   }
 
+  /**
+   * What every run created from now on records in its config beside its own fields (the process's
+   * privacy setting: a run's figures depend on what was masked before its calls).
+   */
+  stampRuns(stamp: (() => Record<string, unknown>) | null): void {
+    this.runStamp = stamp;
+  }
+
+  private runStamp: (() => Record<string, unknown>) | null = null;
+
   createRun(run: { id: string; kind: RunKind; label?: string | null; assignment: Record<string, string>; config?: Record<string, unknown> }): void {
+    if (this.runStamp) run = { ...run, config: { ...this.runStamp(), ...run.config } };
     this.stmt(
       `INSERT INTO runs (id, kind, label, assignment, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`,
     ).run(run.id, run.kind, run.label ?? null, JSON.stringify(run.assignment), run.config ? JSON.stringify(run.config) : null, Date.now());
