@@ -8,7 +8,7 @@ import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import type { JudgeDisagreement, JudgeHumanTask, JudgeScoreCell } from '../../shared/routes/judgeRoutes.ts';
 import { cohensKappa } from '../metrics/agreement.ts';
 import { krippendorffAlphaInterval } from '../review/agreement.ts';
-import { latestPerReviewer, type Review } from '../review/reviewsRepo.ts';
+import { answerKey, latestPerReviewer, reviewsByAnswer, type Review } from '../review/reviewsRepo.ts';
 
 /** A judge is trusted on a task once this many answers were scored by it and by a human… */
 export const TRUST_MIN_ANSWERS = 10;
@@ -64,13 +64,7 @@ export function judgeVsHumans(verdicts: readonly VerdictRow[], reviews: readonly
   const minAnswers = o.minAnswers ?? TRUST_MIN_ANSWERS;
   const minAgreement = o.minAgreement ?? TRUST_MIN_AGREEMENT;
   const limit = o.listLimit ?? 200;
-  const byAnswer = new Map<string, Review[]>();
-  for (const r of reviews) {
-    const k = `${r.ticketId}\u0000${r.task}\u0000${r.model}`;
-    const g = byAnswer.get(k);
-    if (g) g.push(r);
-    else byAnswer.set(k, [r]);
-  }
+  const byAnswer = reviewsByAnswer(reviews);
   return TASK_IDS.map((task): JudgeHumanTask => {
     const graded = GRADED_TASKS.includes(task);
     const judge: string[] = [];
@@ -82,7 +76,7 @@ export function judgeVsHumans(verdicts: readonly VerdictRow[], reviews: readonly
     let differing = 0;
     for (const v of verdicts) {
       if (v.task !== task) continue;
-      const matched = (byAnswer.get(`${v.ticketId}\u0000${v.task}\u0000${v.model}`) ?? []).filter((r) => sameAnswer(v, r));
+      const matched = (byAnswer.get(answerKey(v)) ?? []).filter((r) => sameAnswer(v, r));
       if (matched.length === 0) continue;
       answers++;
       for (const r of latestPerReviewer(matched)) {

@@ -6,7 +6,7 @@
 // each distinct score is a category), reused rather than written twice.
 import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
 import { cohensKappa } from '../metrics/agreement.ts';
-import { latestPerReviewer, type Review } from './reviewsRepo.ts';
+import { latestPerReviewer, reviewsByAnswer, type Review } from './reviewsRepo.ts';
 
 /**
  * Krippendorff's α (interval metric) over units of scores, one array per unit holding every
@@ -71,14 +71,8 @@ const key = (s: number): string => String(Math.round(s * 1e6) / 1e6);
  * reviewer's latest score of an answer stands for them (a re-score replaces their earlier one).
  */
 export function reviewerAgreement(reviews: readonly Review[]): ReviewerAgreement[] {
-  const byAnswer = new Map<string, Review[]>();
-  for (const r of reviews) {
-    const k = `${r.ticketId}\u0000${r.task}\u0000${r.model}`;
-    const g = byAnswer.get(k);
-    if (g) g.push(r);
-    else byAnswer.set(k, [r]);
-  }
-  const units = [...byAnswer.values()].map((g) => ({ task: g[0]!.task, key: `${g[0]!.ticketId}\u0000${g[0]!.task}\u0000${g[0]!.model}`, scores: new Map(latestPerReviewer(g).map((r) => [r.reviewer, r.score])) }));
+  const byAnswer = reviewsByAnswer(reviews);
+  const units = [...byAnswer].map(([k, g]) => ({ task: g[0]!.task, key: k, scores: new Map(latestPerReviewer(g).map((r) => [r.reviewer, r.score])) }));
   const rows: ReviewerAgreement[] = [];
   for (const task of [...TASK_IDS, 'all'] as const) {
     const us = units.filter((u) => (task === 'all' || u.task === task) && u.scores.size >= 2);

@@ -352,13 +352,7 @@ export interface ReviewConflict {
 
 /** Answers whose scores disagree: different reviewers' scores differ, or one reviewer scored it twice differently. */
 export function reviewConflicts(store: Store, f: ReviewFilter = {}): ReviewConflict[] {
-  const groups = new Map<string, Review[]>();
-  for (const r of listReviews(store, f)) {
-    const k = `${r.ticketId}\u0000${r.task}\u0000${r.model}`;
-    const g = groups.get(k);
-    if (g) g.push(r);
-    else groups.set(k, [r]);
-  }
+  const groups = reviewsByAnswer(listReviews(store, f));
   const out: ReviewConflict[] = [];
   for (const g of groups.values()) {
     if (g.length < 2) continue;
@@ -382,6 +376,21 @@ export function reviewConflicts(store: Store, f: ReviewFilter = {}): ReviewConfl
     }
   }
   return out;
+}
+
+/** The key of one scored answer: a ticket's task as one model answered it. */
+export const answerKey = (a: { ticketId: string; task: string; model: string }): string => `${a.ticketId}\u0000${a.task}\u0000${a.model}`;
+
+/** Reviews grouped by the answer they score (answerKey), in the order given. */
+export function reviewsByAnswer(reviews: readonly Review[]): Map<string, Review[]> {
+  const groups = new Map<string, Review[]>();
+  for (const r of reviews) {
+    const k = answerKey(r);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return groups;
 }
 
 /** Each reviewer's latest review among those given (by scored time, then insertion). */
