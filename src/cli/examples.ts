@@ -74,6 +74,14 @@ export const EXAMPLES: Record<string, string[]> = {
   'shadow remove': ['casebench shadow remove groq:openai/gpt-oss-20b', 'casebench shadow remove openai:gpt-4o-mini --task severity'],
   'shadow limits': ['casebench shadow limits', 'casebench shadow limits --rpm 30 --concurrency 4 --spend-limit 0.50'],
   'shadow list': ['casebench shadow list', 'casebench shadow list --json'],
+  judge: [
+    'casebench judge --run experiment-0123456789abcdef --model openai:gpt-4o',
+    'casebench judge --model groq:openai/gpt-oss-120b --tasks severity,platform --rpm 60 --yes',
+    'casebench judge --run shadow-live --model openai:gpt-4o --json > judge.json',
+  ],
+  privacy: ['casebench privacy', 'casebench privacy --personal on', 'casebench privacy --info-gate off --json'],
+  'privacy check': ['casebench privacy check --file ticket.txt', 'cat ticket.txt | casebench privacy check --redact all --json'],
+  'privacy misses': ['casebench privacy misses', 'casebench privacy misses --json > misses.jsonl'],
   serve: ['casebench serve', 'casebench serve --port 8080 --db ~/triage/casebench.db'],
   spend: ['casebench spend', 'casebench spend --limit 5', 'casebench spend --limit off', 'casebench spend --json'],
 };

@@ -3,7 +3,7 @@
 // --help); usage errors exit 2; --strict makes failed tasks a distinct status (4) while the
 // default stays 0 as the contract says; `keys list --json` is machine-readable without leaking a
 // key; `-` reads standard input for trace reviews too.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,8 @@ afterAll(() => fake.close());
 async function program(): Promise<Command> {
   const p = new Command().name('casebench');
   const mods = await Promise.all(
-    ['triage', 'run', 'experiment', 'report', 'import', 'export', 'reviews', 'traces', 'keys', 'shadow', 'serve', 'spend'].map((n) => import(`../../src/cli/commands/${n}.ts`)),
+    // Every command file, so a command added later cannot escape the check.
+    readdirSync(new URL('../../src/cli/commands/', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => import(`../../src/cli/commands/${f}`)),
   );
   for (const m of mods) for (const [name, f] of Object.entries(m)) if (name.startsWith('register') && typeof f === 'function') (f as (c: Command) => void)(p);
   addExamples(p);

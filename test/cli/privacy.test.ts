@@ -4,6 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { openStore } from '../../src/core/store/store.ts';
+import { addMissFlag } from '../../src/core/settings/privacy.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from './helpers.ts';
 
@@ -126,5 +128,34 @@ describe('the information gate', () => {
     } finally {
       s.close();
     }
+  });
+
+  it('`privacy misses` lists what reviewers flagged, says whether today\'s rules mask it, and never prints the value', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'cb.db');
+    const text = 'Maria Gonzalez here, write to maria.g@example.net about bucket acme-logs-prod.';
+    const store = openStore(db);
+    try {
+      store.upsertTicket({ id: 'T1', text }, 'paste');
+      // What "Flag a miss" on the review screen records: a span and a kind, never the value.
+      addMissFlag(store, { ticketId: 'T1', start: 0, end: 14, kind: 'person_name', reviewer: 'ana', at: Date.UTC(2026, 11, 5, 9, 0) });
+      addMissFlag(store, { ticketId: 'T1', start: text.indexOf('maria.g'), end: text.indexOf('maria.g') + 'maria.g@example.net'.length, kind: 'email', reviewer: 'bo', at: Date.UTC(2026, 11, 5, 9, 5) });
+      addMissFlag(store, { ticketId: 'T1', start: 500, end: 510, kind: 'phone', at: Date.UTC(2026, 11, 5, 9, 6) });
+    } finally {
+      store.close();
+    }
+    const r = await runCli(['privacy', 'misses', '--db', db], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('Maria Gonzalez');
+    expect(r.stdout).not.toContain('maria.g@example.net');
+    expect(r.stdout).toMatch(/T1 {2}person_name by ana {2}2026-12-05 09:00 {2}still missed\n {4}…\[person_name, 14 characters\] here, write to/);
+    expect(r.stdout).toMatch(/T1 {2}email by bo .* now masked/);
+    expect(r.stdout).toMatch(/phone .* ticket changed\n {4}\(the ticket changed or is gone\)/);
+    expect(r.stdout).toMatch(/3 flagged, 1 still missed by today's rules \(rules r1\)/);
+    const j = await runCli(['privacy', 'misses', '--db', db, '--json'], env);
+    expect(j.stdout.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['still missed', 'now masked', 'ticket changed']);
+    const none = await runCli(['privacy', 'misses', '--db', join(dir, 'nope.db')], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no workspace at .*nope\.db/);
   });
 });

@@ -1,12 +1,14 @@
 // `casebench privacy`: the workspace's privacy setting — what is masked before model calls
 // (secrets always by default, personal data on request) and the information gate — and
 // `casebench privacy check`: what a ticket would have masked and whether the gate would hold it,
-// without calling any model.
+// without calling any model; `casebench privacy misses`: the values reviewers flagged as missed,
+// and whether today's rules mask them.
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.ts';
 import { openStore } from '../../core/store/store.ts';
-import { loadPrivacy, savePrivacy } from '../../core/settings/privacy.ts';
+import { loadMissFlags, loadPrivacy, savePrivacy, type MissFlag } from '../../core/settings/privacy.ts';
 import { maskTicket, maskSummary } from '../../core/secrets/mask.ts';
+import { RULES_VERSION } from '../../core/secrets/rules.ts';
 import { checkInformation, INFO_SIGNALS, type InfoSignal } from '../../core/graph/infoGate.ts';
 import { checkTicket } from '../../core/graph/ticketGate.ts';
 import { DEFAULT_PRIVACY, type PrivacySettings } from '../../core/runtime.ts';
@@ -104,4 +106,75 @@ export function registerPrivacy(program: Command): void {
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+
+  cmd
+    .command('misses')
+    .description("list the values reviewers flagged as missed by the masking rules, and whether today's rules mask them (the values are never printed)")
+    .option('--db <path>', 'workspace database', './casebench.db')
+    .option('--json', 'print JSON lines')
+    .action((_o: unknown, command: Command) => {
+      const o = command.optsWithGlobals<{ db: string; json?: boolean }>();
+      if (!existsSync(o.db)) throw new AppError('BAD_INPUT', `no workspace at ${o.db}`);
+      const store = openStore(o.db, { readOnly: true });
+      try {
+        const flags = loadMissFlags(store);
+        const rows = flags.map((f) => missRow(f, store.getTicket(f.ticketId)?.text ?? null, flags.filter((o) => o.ticketId === f.ticketId)));
+        if (o.json) {
+          for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+          return;
+        }
+        if (rows.length === 0) {
+          process.stdout.write('no flagged misses (a reviewer flags one with "Flag a miss" on the review screen)\n');
+          return;
+        }
+        for (const r of rows) {
+          const who = r.reviewer ? ` by ${r.reviewer}` : '';
+          process.stdout.write(`${r.ticket_id}  ${r.kind}${who}  ${r.flagged_at.slice(0, 16).replace('T', ' ')}  ${r.status}\n    ${r.context ?? '(the ticket changed or is gone)'}\n`);
+        }
+        const still = rows.filter((r) => r.status === 'still missed').length;
+        process.stdout.write(`${rows.length} flagged, ${still} still missed by today's rules (rules ${RULES_VERSION})\n`);
+      } finally {
+        store.close();
+      }
+    });
+}
+
+interface MissRow {
+  ticket_id: string;
+  kind: string;
+  reviewer: string | null;
+  flagged_at: string;
+  /** Whether the rules (secrets and personal data both on) now mask the flagged span. */
+  status: 'now masked' | 'still missed' | 'ticket changed';
+  /** The text around the span, the span itself shown as [kind, N characters]. */
+  context: string | null;
+}
+
+function missRow(f: MissFlag, text: string | null, others: readonly MissFlag[]): MissRow {
+  const base = { ticket_id: f.ticketId, kind: f.kind, reviewer: f.reviewer ?? null, flagged_at: new Date(f.at).toISOString() };
+  if (text === null || f.end > text.length || f.start < 0 || f.end <= f.start) return { ...base, status: 'ticket changed', context: null };
+  const m = maskTicket(text, { secrets: true, personal: true }, cliScrubber);
+  const covered = m.items.some((i) => i.start < f.end && i.end > f.start);
+  // The context never shows a value: this span, every other flagged span of the ticket and
+  // everything the rules find around it are shown by kind.
+  const spans = [
+    { start: f.start, end: f.end, label: `[${f.kind}, ${f.end - f.start} characters]` },
+    ...others.filter((o) => o !== f && o.end <= text.length && o.start >= 0 && o.end > o.start).map((o) => ({ start: o.start, end: o.end, label: `[${o.kind}]` })),
+    ...m.items.filter((i) => i.start >= 0).map((i) => ({ start: i.start, end: i.end, label: i.placeholder })),
+  ];
+  const from = Math.max(0, f.start - 40);
+  const to = Math.min(text.length, f.end + 40);
+  let out = '';
+  let at = from;
+  for (const sp of spans.filter((x) => x.end > from && x.start < to).sort((a, b) => a.start - b.start || (a === spans[0] ? -1 : b === spans[0] ? 1 : 0))) {
+    if (sp.start < at) {
+      // Overlaps what is already shown by kind: extend over it.
+      at = Math.max(at, sp.end);
+      continue;
+    }
+    out += text.slice(at, sp.start) + sp.label;
+    at = sp.end;
+  }
+  if (at < to) out += text.slice(at, to);
+  return { ...base, status: covered ? 'now masked' : 'still missed', context: `…${out.replace(/\s+/g, ' ')}…` };
 }
