@@ -72,4 +72,43 @@ describe('what leaves the machine (browser mode)', () => {
     expect(fake.stats.total).toBe(5);
     expect(pageErrors).toEqual([]);
   });
+
+  it('an imported batch: held tickets are marked in the list, a filter finds them, and "Triage anyway" sends one', async () => {
+    const page = session.b.page;
+    await page.getByTestId('activity-tickets').click();
+    fake.resetStats();
+    const lines = [
+      { id: 'VAGUE-1', text: 'Our website is slow, please check.' },
+      { id: 'VAGUE-2', text: 'Something is broken again, nothing works, please help us asap.' },
+      { id: 'OK-1', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1, account 123456789012.' },
+    ].map((l) => JSON.stringify(l));
+    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'held.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page.getByTestId('batch-confirm').waitFor();
+    await page.getByTestId('batch-start').click();
+    const row = (id: string) => page.locator(`[data-testid="ticket-row"][data-ticket-id="${id}"]`);
+    await expect.poll(() => row('OK-1').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect.poll(() => row('VAGUE-1').locator('[data-testid="row-held"]').count(), { timeout: 30_000 }).toBe(1);
+    expect(await row('VAGUE-2').locator('[data-testid="row-held"]').count()).toBe(1);
+    expect(await row('OK-1').locator('[data-testid="row-held"]').count()).toBe(0);
+    // Only the OK ticket reached the models.
+    expect(fake.stats.total).toBe(5);
+    await page.getByTestId('filter-held').click();
+    await expect.poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id')).sort())).toEqual(['VAGUE-1', 'VAGUE-2']);
+    await row('VAGUE-1').click();
+    const held = page.getByTestId('ticket-held');
+    await held.waitFor();
+    expect(await held.textContent()).toMatch(/Held for more information\..*which cloud provider/s);
+    await page.getByTestId('held-triage-anyway').click();
+    await expect.poll(() => fake.stats.total, { timeout: 30_000 }).toBe(10);
+    await page.getByTestId('card-platform').getByText('Done').waitFor({ timeout: 30_000 });
+    await expect.poll(() => held.count()).toBe(0);
+    // Sent anyway: its row is no longer marked held (it stays in view while open, like any updated
+    // row), and the filter applied again finds only the other one.
+    await expect.poll(() => row('VAGUE-1').locator('[data-testid="row-held"]').count(), { timeout: 30_000 }).toBe(0);
+    await page.getByText('Clear filters').click();
+    await page.getByTestId('filter-held').click();
+    await expect.poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id')))).toEqual(['VAGUE-2']);
+    await page.getByText('Clear filters').click();
+    expect(pageErrors).toEqual([]);
+  });
 });

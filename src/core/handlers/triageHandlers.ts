@@ -94,7 +94,7 @@ export function triageHandlers(ctx: WorkbenchContext): { handlers: Handlers; inF
       const given = input.task ? keptForRetry(prevResults, input.task) : {};
       const prevAssignment = prevRun ? (store.getRun(prevRun)?.assignment as Assignment | undefined) : undefined;
       // A ticket the user sent past the information gate ("Triage anyway") is not held again on its re-run.
-      const sentAnyway = prevRun ? (store.getRun(prevRun)?.config as { infoGate?: unknown } | null | undefined)?.infoGate === 'sent anyway' : false;
+      const sentAnyway = input.skipInfoGate === true || (prevRun ? (store.getRun(prevRun)?.config as { infoGate?: unknown } | null | undefined)?.infoGate === 'sent anyway' : false);
       // Kept tasks keep the model that answered them; re-run tasks use today's assignment.
       const assignment = Object.fromEntries(TASK_IDS.map((t) => [t, given[t] && prevAssignment ? prevAssignment[t] : now[t]])) as Assignment;
       ctx.keys.require(Object.fromEntries(TASK_IDS.map((t) => [t, given[t] ? 'demo:x' : assignment[t]])) as Assignment);

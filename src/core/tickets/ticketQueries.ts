@@ -50,6 +50,8 @@ interface Facts {
   details: number | null;
   n: number;
   failed: number;
+  /** Tasks the information gate held (NEEDS_INFO). */
+  held: number;
 }
 
 const jsonString = (v: unknown): string | null => {
@@ -67,7 +69,7 @@ const FACTS_SQL = `%WITH%SELECT ticket_id,
   max(CASE WHEN task = 'product' AND status = 'ok' THEN value END) AS product,
   max(CASE WHEN task = 'severity' AND status = 'ok' THEN value END) AS severity,
   max(CASE WHEN task = 'technical_details' AND status = 'ok' THEN json_array_length(value, '$.present') END) AS details,
-  count(*) AS n, sum(status != 'ok') AS failed
+  count(*) AS n, sum(status != 'ok') AS failed, sum(error_code = 'NEEDS_INFO') AS held
 FROM results WHERE run_id = ?1 %AND% GROUP BY ticket_id`;
 
 // For an import holding answers of several models per task (an imported experiment): the facts
@@ -115,6 +117,7 @@ function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string; 
         details: num(r.details),
         n: num(r.n) ?? 0,
         failed: num(r.failed) ?? 0,
+        held: num(r.held) ?? 0,
       });
     }
   }
@@ -145,6 +148,7 @@ function toSummary(r: Row, f: Facts | undefined): TicketSummary {
     severity: f?.severity ?? null,
     hasDetails: details === null ? null : details > 0,
     failed: f?.failed ?? 0,
+    held: (f?.held ?? 0) > 0,
     doneTasks: f?.n ?? 0,
     totalMs: num(r.total_ms),
     versions: Math.max(1, num(r.versions) ?? 1),
@@ -160,6 +164,7 @@ function matches(s: TicketSummary, f: TicketFilter): boolean {
   if (f.severity && s.severity !== f.severity) return false;
   if (f.hasDetails !== undefined && s.hasDetails !== f.hasDetails) return false;
   if (f.failed !== undefined && s.failed > 0 !== f.failed) return false;
+  if (f.held !== undefined && (s.held ?? false) !== f.held) return false;
   if (f.state && s.state !== f.state) return false;
   return true;
 }

@@ -21,6 +21,8 @@ export const ticketFilterSchema = z.object({
   severity: z.enum(SEVERITIES).optional(),
   hasDetails: z.boolean().optional(),
   failed: z.boolean().optional(),
+  /** Held by the information gate (NEEDS_INFO) in its latest triage. */
+  held: z.boolean().optional(),
   state: z.enum(['new', 'running', 'waiting', 'done', 'interrupted']).optional(),
 });
 export type TicketFilter = z.infer<typeof ticketFilterSchema>;
@@ -60,6 +62,8 @@ export interface TicketSummary {
   hasDetails: boolean | null;
   /** Tasks that failed or were skipped in the latest triage. */
   failed: number;
+  /** The information gate held it (NEEDS_INFO) in its latest triage. */
+  held?: boolean;
   /** Tasks with a result so far. */
   doneTasks: number;
   totalMs: number | null;

@@ -14,7 +14,8 @@ export const triageRouteInputs = {
   'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional(), confirmed: z.boolean().optional(), skipInfoGate: z.boolean().optional() }),
   'triage.cancel': z.object({ ticketId: z.string() }),
   /** Runs a ticket again: every task, or one task and whatever depends on it. */
-  'triage.rerun': z.object({ ticketId: id, task: taskId.optional() }),
+  /** skipInfoGate: the ticket was held for information and the user chose "Triage anyway". */
+  'triage.rerun': z.object({ ticketId: id, task: taskId.optional(), skipInfoGate: z.boolean().optional() }),
   /** Triages again every ticket an earlier session left unfinished. */
   'triage.resumeInterrupted': empty,
 } satisfies Record<string, z.ZodType>;

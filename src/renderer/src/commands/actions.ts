@@ -15,8 +15,8 @@ export function currentTicket(stores: Stores): { id: string; title: string } | n
 }
 
 /** Re-runs a ticket (or one task), pointing Settings at a missing key when that is why it was refused. */
-export async function rerunTicket(stores: Stores, ticketId: string, task?: TaskId): Promise<void> {
-  const ok = await stores.ticket.getState().actions.rerun(ticketId, task);
+export async function rerunTicket(stores: Stores, ticketId: string, task?: TaskId, opts?: { skipInfoGate?: boolean }): Promise<void> {
+  const ok = await stores.ticket.getState().actions.rerun(ticketId, task, opts);
   if (!ok) {
     const err = stores.ticket.getState().views[ticketId]?.actionError;
     if (err?.code === 'KEY_MISSING') openKeySettings(stores, err.provider ?? null);

@@ -91,6 +91,12 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
   const actionError = useS('ticket', (s) => s.views[ticketId]?.actionError ?? null);
   const cancelling = useS('ticket', (s) => s.views[ticketId]?.cancelling ?? false);
   const loadError = useS('ticket', (s) => s.views[ticketId]?.error ?? null);
+  // The information gate held this ticket (every task NEEDS_INFO): say why, and offer to send it anyway.
+  const heldMessage = useS('ticket', (s) => {
+    const v = s.views[ticketId];
+    if (!v || v.state === 'running') return null;
+    return Object.values(v.tasks).find((c) => c.result?.error?.code === 'NEEDS_INFO')?.result?.error?.message ?? null;
+  });
   const sizes = useS('layout', (s) => s.sizes['ticket-split']);
   const focus = useS('layout', (s) => s.focus);
   const initial = useRef(sizes);
@@ -157,6 +163,14 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
           </button>
         </div>
       </header>
+      {heldMessage && (
+        <div className="banner warn" role="status" data-testid="ticket-held">
+          <strong>Held for more information.</strong> {heldMessage.replace(/^held for more information[:.]?\s*/i, '')}
+          <button type="button" className="btn small link-btn" data-testid="held-triage-anyway" onClick={() => void rerunTicket(stores, ticketId, undefined, { skipInfoGate: true })}>
+            Triage anyway
+          </button>
+        </div>
+      )}
       {actionError && (
         <div className="banner error" role="alert" data-testid="ticket-action-error">
           <ErrorCode code={actionError.code} /> {actionError.message}

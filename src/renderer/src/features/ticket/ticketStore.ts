@@ -69,7 +69,8 @@ export interface TicketActions {
   /** confirmed: the user saw the estimate of a paste over the ask-first threshold and said go. */
   /** skipInfoGate: the user chose "Triage anyway" on a ticket the information gate held. */
   submitDraft(confirmed?: boolean, skipInfoGate?: boolean): Promise<{ ticketId: string; title: string } | null>;
-  rerun(ticketId: string, task?: TaskId): Promise<boolean>;
+  /** skipInfoGate: "Triage anyway" on a ticket the information gate held. */
+  rerun(ticketId: string, task?: TaskId, opts?: { skipInfoGate?: boolean }): Promise<boolean>;
   cancel(ticketId: string): Promise<void>;
   attach(): () => void;
 }
@@ -279,8 +280,8 @@ export function createTicketStore(transport: Transport, now: () => number = () =
         set({ draft: { text: '', error: null, starting: false }, announcement: 'Triage started.' });
         return { ticketId, title };
       },
-      async rerun(ticketId, task) {
-        const r = await transport.request('triage.rerun', task ? { ticketId, task } : { ticketId });
+      async rerun(ticketId, task, opts) {
+        const r = await transport.request('triage.rerun', { ticketId, ...(task ? { task } : {}), ...(opts?.skipInfoGate ? { skipInfoGate: true } : {}) });
         const v = get().views[ticketId];
         if (!r.ok) {
           if (v) put({ ...v, actionError: r.error });
@@ -288,7 +289,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return false;
         }
         startRun(ticketId, r.data.runId, r.data.assignment);
-        set({ announcement: task ? `Retrying ${TASKS[task].label.toLowerCase()}.` : 'Re-running the ticket.' });
+        set({ announcement: opts?.skipInfoGate ? 'Triaging the held ticket anyway.' : task ? `Retrying ${TASKS[task].label.toLowerCase()}.` : 'Re-running the ticket.' });
         return true;
       },
       async cancel(ticketId) {

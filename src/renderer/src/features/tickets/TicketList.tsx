@@ -16,6 +16,7 @@ function StateIcon({ row }: { row: TicketSummary }) {
   if (row.state === 'waiting') return <Icon name="debug-pause" className="st-waiting" title="Waiting: its batch waits for the go-ahead or was stopped (Resume in the batch bar)" />;
   if (row.state === 'interrupted') return <Icon name="debug-pause" className="st-interrupted" title="Interrupted: left unfinished" />;
   if (row.state === 'new') return <Icon name="circle-outline" className="st-new" title="Not triaged" />;
+  if (row.held) return <Icon name="question" className="st-held" title="Held for more information (the information gate)" />;
   if (row.failed > 0) return <Icon name="error" className="st-failed" title={`${row.failed} task${row.failed === 1 ? '' : 's'} failed`} />;
   return <Icon name="pass" className="st-done" title="Triaged" />;
 }
@@ -50,7 +51,7 @@ const Row = memo(function Row({ row, selected, onOpen }: { row: TicketSummary; s
             {row.versions} texts
           </span>
         )}
-        {row.failed > 0 && <span className="tr-failed">{row.failed} failed</span>}
+        {row.held ? <span className="tr-held" data-testid="row-held">held: needs information</span> : row.failed > 0 && <span className="tr-failed">{row.failed} failed</span>}
         {row.hasDetails === true && <Icon name="list-unordered" className="tr-details" title="Has technical details" />}
       </div>
     </div>

@@ -44,7 +44,7 @@ function FilterSelect<K extends 'platform' | 'product' | 'severity' | 'state'>(p
   );
 }
 
-function FilterToggle(props: { k: 'hasDetails' | 'failed'; label: string; icon: string }) {
+function FilterToggle(props: { k: 'hasDetails' | 'failed' | 'held'; label: string; icon: string }) {
   const value = useS('tickets', (s) => s.filter[props.k]);
   const { setFilter } = useActions('tickets');
   const next = value === undefined ? true : value === true ? false : undefined;
@@ -146,6 +146,7 @@ export function TicketsView() {
           />
           <FilterToggle k="hasDetails" label="Has details" icon="list-unordered" />
           <FilterToggle k="failed" label="Failed tasks" icon="error" />
+          <FilterToggle k="held" label="Held for information" icon="question" />
         </div>
         <div className="list-meta" aria-live="polite">
           <span data-testid="ticket-count">

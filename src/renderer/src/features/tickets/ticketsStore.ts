@@ -49,12 +49,13 @@ export function matchesFilter(s: TicketSummary, f: TicketFilter): boolean {
   if (f.severity && s.severity !== f.severity) return false;
   if (f.hasDetails !== undefined && s.hasDetails !== f.hasDetails) return false;
   if (f.failed !== undefined && s.failed > 0 !== f.failed) return false;
+  if (f.held !== undefined && (s.held ?? false) !== f.held) return false;
   if (f.state && s.state !== f.state) return false;
   return true;
 }
 
 export function activeFilterCount(f: TicketFilter): number {
-  return (['platform', 'product', 'severity', 'hasDetails', 'failed', 'state'] as const).filter((k) => f[k] !== undefined).length;
+  return (['platform', 'product', 'severity', 'hasDetails', 'failed', 'held', 'state'] as const).filter((k) => f[k] !== undefined).length;
 }
 
 const indexOf = (rows: TicketSummary[]): Map<string, number> => new Map(rows.map((r, i) => [r.id, i]));
