@@ -1,8 +1,7 @@
 // One builder for what the Experiments view shows of a run (ExperimentLive), whether it runs in
 // this process (its progress record, counts read from the store every second or so) or only
 // exists in the store (a finished, interrupted or other process's run): both give the same parts.
-import type { AppErrorShape } from '../../shared/errors.ts';
-import type { ExperimentLive, ExperimentState } from '../../shared/routes/experimentRoutes.ts';
+import type { ExperimentLive } from '../../shared/routes/experimentRoutes.ts';
 import { TASK_IDS } from '../../shared/tasks.ts';
 import type { DbFacts } from '../store/experimentQueries.ts';
 
@@ -15,35 +14,19 @@ export interface ModelPart {
   stopped?: string | null;
 }
 
-export interface SnapshotParts {
-  runId: string;
-  label: string | null;
-  models: string[];
-  baseline: string;
-  upstream: string;
-  tickets: number;
-  rpm: string | null;
-  concurrency: number | null;
-  state: ExperimentState;
-  active: boolean;
-  startedAt: number | null;
-  finishedAt: number | null;
-  elapsedMs: number;
-  etaMs: number | null;
+/** What both kinds of run give; the fields named as in ExperimentLive mean what they mean there. */
+export interface SnapshotParts
+  extends Pick<
+    ExperimentLive,
+    | 'runId' | 'label' | 'models' | 'baseline' | 'upstream' | 'tickets' | 'rpm' | 'concurrency' | 'state' | 'active' | 'startedAt'
+    | 'finishedAt' | 'elapsedMs' | 'etaMs' | 'doneTasks' | 'doneBefore' | 'calls' | 'retries' | 'costUsd' | 'unpricedCalls'
+    | 'estimateUsd' | 'notices' | 'error'
+  > {
   /** Totals when known (a live run's progress); else derived from tickets × models × tasks. */
   totalTasks?: number;
-  doneTasks: number;
-  doneBefore: number;
-  calls: number;
-  retries: number;
-  costUsd: number;
-  unpricedCalls: number;
-  estimateUsd: number | null;
   perModel(model: string): ModelPart | undefined;
   /** Failures and skips read from the store. */
   facts: DbFacts;
-  notices: ExperimentLive['notices'];
-  error: AppErrorShape | null;
 }
 
 export function experimentSnapshot(p: SnapshotParts): ExperimentLive {

@@ -86,15 +86,7 @@ export function maskTicket(text: string, settings: RedactionSettings = DEFAULT_R
   }
   const back = new Map([...byValue].map(([v, p]) => [p, v]));
   const restoreText = (s: string): string => (back.size && s.includes('<') ? s.replace(PLACEHOLDER, (m) => back.get(m) ?? m) : s);
-  const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return restoreText(v);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
-    }
-    return v;
-  };
-  return { text: out, items, rulesVersion: RULES_VERSION, restore: <T>(v: T): T => (back.size ? (walk(v) as T) : v) };
+  return { text: out, items, rulesVersion: RULES_VERSION, restore: <T>(v: T): T => (back.size ? mapStrings(v, restoreText) : v) };
 }
 
 /**
@@ -104,9 +96,13 @@ export function maskTicket(text: string, settings: RedactionSettings = DEFAULT_R
 export function maskWith<T>(value: T, items: ReadonlyArray<Pick<MaskedItem, 'value' | 'placeholder'>>): T {
   const pairs = [...new Map(items.map((i) => [i.value, i.placeholder])).entries()].filter(([v]) => v !== '').sort((a, b) => b[0].length - a[0].length);
   if (pairs.length === 0) return value;
-  const text = (s: string): string => pairs.reduce((acc, [v, p]) => acc.split(v).join(p), s);
+  return mapStrings(value, (s) => pairs.reduce((acc, [v, p]) => acc.split(v).join(p), s));
+}
+
+/** A copy of a value (string, array, plain object) with `f` applied to every string in it. */
+function mapStrings<T>(value: T, f: (s: string) => string): T {
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return text(v);
+    if (typeof v === 'string') return f(v);
     if (Array.isArray(v)) return v.map(walk);
     if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
