@@ -2,7 +2,7 @@
 // Settings → Privacy masks personal data too; a pasted ticket's secrets and e-mail never reach the
 // server (its request log says so) while its resource ids do and its facts show the real values; a
 // vague ticket is held with what to ask for, and "Triage anyway" sends it.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { tempDir } from '../cli/helpers.ts';
@@ -98,6 +98,7 @@ describe('what leaves the machine (browser mode)', () => {
     const held = page.getByTestId('ticket-held');
     await held.waitFor();
     expect(await held.textContent()).toMatch(/Held for more information\..*which cloud provider/s);
+    await page.screenshot({ path: resolve(import.meta.dirname, '../../test-results/screenshots/ticket-held.png') });
     await page.getByTestId('held-triage-anyway').click();
     await expect.poll(() => fake.stats.total, { timeout: 30_000 }).toBe(10);
     await page.getByTestId('card-platform').getByText('Done').waitFor({ timeout: 30_000 });

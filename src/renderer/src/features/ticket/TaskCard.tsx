@@ -83,7 +83,9 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
   } else if (card.status === 'skipped') {
     body = (
       <p className="state-line skipped">
-        <Icon name="debug-step-over" /> Skipped{r?.error ? ` — ${r.error.message}` : ''}
+        <Icon name="debug-step-over" /> Skipped
+        {/* The held ticket's banner says what to ask for once; each card need not repeat it. */}
+        {r?.error?.code === 'NEEDS_INFO' ? ' — held for more information (above)' : r?.error ? ` — ${r.error.message}` : ''}
       </p>
     );
   } else if (card.status === 'error') {

@@ -82,6 +82,8 @@ function RunLine({ ticketId }: { ticketId: string }) {
   );
 }
 
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
 export function TicketEditor({ ticketId }: { ticketId: string }) {
   const { stores } = useApp();
   // Narrow selectors: a streaming result re-renders its own card, not the whole editor.
@@ -165,7 +167,7 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
       </header>
       {heldMessage && (
         <div className="banner warn" role="status" data-testid="ticket-held">
-          <strong>Held for more information.</strong> {heldMessage.replace(/^held for more information[:.]?\s*/i, '')}
+          <strong>Held for more information.</strong> {capitalize(heldMessage.replace(/^held for more information[:.]?\s*/i, ''))}
           <button type="button" className="btn small link-btn" data-testid="held-triage-anyway" onClick={() => void rerunTicket(stores, ticketId, undefined, { skipInfoGate: true })}>
             Triage anyway
           </button>
