@@ -2,7 +2,7 @@
 // the real SDKs, the loopback fake server, whose request log is what left the machine.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { openStore } from '../../src/core/store/store.ts';
 import { addMissFlag } from '../../src/core/settings/privacy.ts';
@@ -69,6 +69,15 @@ describe('redaction before the call', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--redact must be secrets, all or none/);
     expect(fake.stats.total).toBe(0);
+  });
+
+  it('a typo in a privacy flag, or only looking, makes no workspace', async () => {
+    const db = join(tempDir(), 'cb.db');
+    const bad = await runCli(['privacy', '--db', db, '--secrets', 'maybe'], env);
+    expect([bad.code, bad.stderr.trim()]).toEqual([2, 'casebench: --secrets must be on or off, got "maybe"']);
+    const look = await runCli(['privacy', '--db', db], env);
+    expect(look.stdout).toMatch(/secrets masked before model calls: on/);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('`privacy check` shows what would be masked by kind and placeholder, never the values', async () => {

@@ -1,5 +1,5 @@
 // The spend limit and retired models through the real `casebench` command.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
@@ -57,7 +57,13 @@ describe('casebench spend / daily limit', () => {
     const r = await runCli(['spend', '--db', db, '--limit', 'lots'], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/"lots" is not an amount in USD/);
-    expect((await runCli(['spend', '--db', db], env)).stdout).toMatch(/daily limit: none/);
+    // Nothing changed: not even a workspace was made; showing the spend of none says so.
+    expect(existsSync(db)).toBe(false);
+    const show = await runCli(['spend', '--db', db], env);
+    expect([show.code, show.stderr]).toEqual([2, expect.stringMatching(/no database at .*cb\.db/)]);
+    expect(existsSync(db)).toBe(false);
+    expect((await runCli(['spend', '--db', db, '--limit', '5'], env)).code).toBe(0);
+    expect((await runCli(['spend', '--db', db], env)).stdout).toMatch(/daily limit: \$5/);
   });
 });
 

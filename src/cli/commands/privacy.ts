@@ -43,18 +43,29 @@ export function registerPrivacy(program: Command): void {
     .option('--json', 'print the setting as JSON')
     .action((o: { db: string; secrets?: string; personal?: string; infoGate?: string; anchors?: string; json?: boolean }) => {
       const changing = o.secrets !== undefined || o.personal !== undefined || o.infoGate !== undefined || o.anchors !== undefined;
-      const store = openStore(o.db, { readOnly: !changing && existsSync(o.db) });
+      // Every flag is checked before the workspace is opened: a typo creates no database.
+      const secrets = o.secrets === undefined ? undefined : onOff('--secrets', o.secrets);
+      const personal = o.personal === undefined ? undefined : onOff('--personal', o.personal);
+      const infoGate = o.infoGate === undefined ? undefined : onOff('--info-gate', o.infoGate);
+      let anchors: InfoSignal[] | undefined;
+      if (o.anchors !== undefined) {
+        const list = o.anchors.split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = list.find((s) => !(INFO_SIGNALS as readonly string[]).includes(s));
+        if (bad !== undefined || list.length === 0) throw new AppError('BAD_INPUT', `--anchors takes ${INFO_SIGNALS.join(', ')} (comma-separated), got "${o.anchors}"`);
+        anchors = list as InfoSignal[];
+      }
+      // Only showing the setting of a workspace that does not exist yet: the defaults, and no file made.
+      if (!changing && !existsSync(o.db)) {
+        process.stdout.write(o.json ? `${JSON.stringify(DEFAULT_PRIVACY)}\n` : `${describe(DEFAULT_PRIVACY)}\n`);
+        return;
+      }
+      const store = openStore(o.db, { readOnly: !changing });
       try {
         const p = loadPrivacy(store);
-        if (o.secrets !== undefined) p.redaction.secrets = onOff('--secrets', o.secrets);
-        if (o.personal !== undefined) p.redaction.personal = onOff('--personal', o.personal);
-        if (o.infoGate !== undefined) p.infoGate.enabled = onOff('--info-gate', o.infoGate);
-        if (o.anchors !== undefined) {
-          const list = o.anchors.split(',').map((s) => s.trim()).filter(Boolean);
-          const bad = list.find((s) => !(INFO_SIGNALS as readonly string[]).includes(s));
-          if (bad !== undefined || list.length === 0) throw new AppError('BAD_INPUT', `--anchors takes ${INFO_SIGNALS.join(', ')} (comma-separated), got "${o.anchors}"`);
-          p.infoGate.anchors = list as InfoSignal[];
-        }
+        if (secrets !== undefined) p.redaction.secrets = secrets;
+        if (personal !== undefined) p.redaction.personal = personal;
+        if (infoGate !== undefined) p.infoGate.enabled = infoGate;
+        if (anchors !== undefined) p.infoGate.anchors = anchors;
         if (changing) savePrivacy(store, p);
         process.stdout.write(o.json ? `${JSON.stringify(p)}\n` : `${describe(p)}\n`);
       } finally {

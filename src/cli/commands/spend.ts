@@ -1,6 +1,8 @@
 // `casebench spend`: what this workspace spent today (the machine's local day), in its latest run
 // and in total, and its daily spend limit (`--limit 5`, `--limit off`).
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { AppError } from '../../shared/errors.ts';
 import { openStore } from '../../core/store/store.ts';
 import { spendView } from '../../core/spend/view.ts';
 import { parseLimitUsd, saveLimit } from '../../core/spend/limits.ts';
@@ -14,9 +16,13 @@ export function registerSpend(program: Command): void {
     .option('--limit <usd>', 'daily spend limit in USD for this workspace ("off" removes it); calls stop when it is reached')
     .option('--json', 'print the figures as JSON')
     .action((o: { db: string; limit?: string; json?: boolean }) => {
+      // The limit is checked before the workspace is opened (a typo creates nothing); only setting
+      // a limit may create the workspace, showing its spend needs one.
+      const limit = o.limit === undefined ? undefined : parseLimitUsd(o.limit);
+      if (limit === undefined && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no database at ${o.db} (nothing recorded there yet; give --db)`);
       const store = openStore(o.db);
       try {
-        if (o.limit !== undefined) saveLimit(store, { kind: 'workspace' }, parseLimitUsd(o.limit));
+        if (limit !== undefined) saveLimit(store, { kind: 'workspace' }, limit);
         const v = spendView(store);
         if (o.json) {
           process.stdout.write(`${JSON.stringify(v)}\n`);
