@@ -60,7 +60,7 @@ export function renderMarkdown(r: Report): string {
       (r.latency_basis.cold_calls_excluded > 0
         ? `; ${r.latency_basis.cold_calls_excluded.toLocaleString('en-US')} calls that were the first on a newly opened connection (cold) are left out. `
         : '. ') +
-      'Cost per 1K: mean cost per successful call × 1,000. ' +
+      'Cost per 1K: mean cost per successful call × 1,000; cost ratio: the baseline’s cost over the model’s (above 1×: cheaper than the baseline). ' +
       `95 % CIs: bootstrap, ${r.bootstrap.resamples.toLocaleString('en-US')} resamples, seed ${r.bootstrap.seed}.`,
     '',
   );
