@@ -15,6 +15,8 @@ import { correctHint, detailChoices, detailsScore, noDetailsScore, scoreKey, sho
 import { useReviewKeys } from './useReviewKeys.ts';
 import type { PrivacyPreview } from '../../../../shared/routes/privacyRoutes.ts';
 import './review.css';
+import './reviewScreen.css';
+import './reviewResults.css';
 
 function ReviewTicketText({ item }: { item: ReviewItemView }) {
   const segs = useMemo(() => {
