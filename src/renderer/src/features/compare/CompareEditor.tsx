@@ -13,6 +13,7 @@ import { compareKey, type CellState } from './compareStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { ErrorCode } from '../../app/errorWords.tsx';
+import './compare.css';
 
 function Cell({ cell, task, base, isBaseline }: { cell: CellState; task: (typeof TASK_IDS)[number]; base: CellState | undefined; isBaseline: boolean }) {
   const r = cell.result;

@@ -1,5 +1,6 @@
 // How a model is marked wherever one is chosen: retired, price unknown, unknown, simulated.
 import type { KeyStatus, ModelInfo } from '../../../../shared/routes.ts';
+import './compare.css';
 
 export interface ModelMark {
   text: string;

@@ -13,6 +13,8 @@ import { LatencySection } from './LatencySection.tsx';
 import { TicketsSection } from './TicketsSection.tsx';
 import { JudgeSection } from '../judge/JudgeSection.tsx';
 import './experiments.css';
+import './report.css';
+import './plan.css';
 import { ErrorCode } from '../../app/errorWords.tsx';
 
 export function ExperimentEditor({ run }: { run: RunInfo }) {

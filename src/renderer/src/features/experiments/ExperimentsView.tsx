@@ -8,6 +8,8 @@ import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { STATE_LABEL } from './LiveSection.tsx';
 import './experiments.css';
+import './report.css';
+import './plan.css';
 
 const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported', shadow: 'shadow (live)' };
 

@@ -7,6 +7,7 @@ import { Icon, Spinner } from '../../app/ui.tsx';
 import { opensAsComparison } from './runsStore.ts';
 import { RunTicketList } from './RunTicketList.tsx';
 import { ExperimentEditor } from './ExperimentEditor.tsx';
+import './runs.css';
 
 export { RunTicketList };
 

@@ -8,6 +8,7 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState } from '../../app/ui.tsx';
 import { openTicketAt } from '../../commands/actions.ts';
 import { opensAsComparison } from './runsStore.ts';
+import './runs.css';
 
 /** The tickets of a run, virtualised; each opens side by side or as a ticket. */
 export function RunTicketList({ run }: { run: RunInfo }) {

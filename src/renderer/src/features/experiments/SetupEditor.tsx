@@ -17,6 +17,8 @@ import { refusal } from './setupLogic.ts';
 import { startExperiment } from './commands.ts';
 import { duration, usd } from './reportLogic.ts';
 import './experiments.css';
+import './report.css';
+import './plan.css';
 import { ErrorCode } from '../../app/errorWords.tsx';
 
 const int = (n: number): string => n.toLocaleString('en-US');

@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'react';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon } from '../../app/ui.tsx';
+import './log.css';
 
 const ICON = { info: 'info', warn: 'warning', error: 'error' } as const;
 

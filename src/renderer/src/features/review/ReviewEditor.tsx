@@ -8,6 +8,8 @@ import { ReviewKeysSheet } from './ReviewKeysSheet.tsx';
 import { takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
 import { useReviewKeys } from './useReviewKeys.ts';
 import './review.css';
+import './reviewScreen.css';
+import './reviewResults.css';
 import { ItemScreen } from './ItemScreen.tsx';
 export function ReviewEditor({ queueId }: { queueId: string }) {
   const { stores } = useApp();

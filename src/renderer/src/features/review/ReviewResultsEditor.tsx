@@ -10,6 +10,8 @@ import { splitSpec } from '../ticket/format.ts';
 import { downloadText } from './download.ts';
 import { showScore } from './screenModel.ts';
 import './review.css';
+import './reviewScreen.css';
+import './reviewResults.css';
 import { ErrorCode } from '../../app/errorWords.tsx';
 
 const f2 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(2));

@@ -7,6 +7,8 @@ import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon } from '../../app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import './review.css';
+import './reviewScreen.css';
+import './reviewResults.css';
 
 function ReviewerBox() {
   const { stores } = useApp();

@@ -16,6 +16,7 @@ import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
 import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
 import { chooseTheme, THEME_PREFS, useThemePref } from '../../app/theme.ts';
 import { PrivacySettings } from './PrivacySettings.tsx';
+import './settings.css';
 
 function Section(props: { id: string; title: string; children: ReactNode; description?: ReactNode }) {
   return (

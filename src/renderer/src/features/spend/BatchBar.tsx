@@ -6,6 +6,7 @@ import { Modal } from '../../app/Modal.tsx';
 import { Icon } from '../../app/ui.tsx';
 import { EstimateLines } from './EstimateLines.tsx';
 import { ErrorCode } from '../../app/errorWords.tsx';
+import './spend.css';
 
 export function BatchConfirm() {
   const { stores } = useApp();

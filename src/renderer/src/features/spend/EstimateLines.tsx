@@ -3,6 +3,7 @@
 import type { SpendEstimate } from '../../../../shared/spend.ts';
 import { Icon } from '../../app/ui.tsx';
 import { formatUsd } from './format.ts';
+import './spend.css';
 
 export function EstimateLines({ e }: { e: SpendEstimate }) {
   const after = e.spentTodayUsd + e.usd;

@@ -5,6 +5,7 @@ import { Icon, Kbd } from '../../app/ui.tsx';
 import { formatUsd } from '../spend/format.ts';
 import { describeKey, missingKeys, PROVIDER_NAMES } from '../settings/settingsStore.ts';
 import { errorWords } from '../../app/errorWords.tsx';
+import './status.css';
 
 export function StatusBar() {
   const { stores, transport } = useApp();

@@ -8,6 +8,7 @@ import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { openKeySettings } from '../../commands/actions.ts';
 import { tooLarge } from './ticketStore.ts';
 import { ErrorCode } from '../../app/errorWords.tsx';
+import './ticket.css';
 
 export function NewTicketEditor() {
   const { stores, transport } = useApp();

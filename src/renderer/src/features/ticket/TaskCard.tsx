@@ -13,6 +13,7 @@ import { OriginLine } from '../traces/OriginLine.tsx';
 import { waitingOn, type CardStatus } from './ticketStore.ts';
 import { errorWords } from '../../app/errorWords.tsx';
 import { keyProviderOf } from '../settings/settingsStore.ts';
+import './ticket.css';
 
 const STATUS_TEXT: Record<CardStatus, string> = { pending: 'Waiting', running: 'Running', ok: 'Done', error: 'Failed', skipped: 'Skipped' };
 const STATUS_ICON: Record<CardStatus, string> = { pending: 'clock', running: '', ok: 'pass-filled', error: 'error', skipped: 'debug-step-over' };

@@ -1,6 +1,7 @@
 // The answer of one task, drawn for a support engineer rather than as JSON.
 import type { TaskId } from '../../../../shared/tasks.ts';
 import { asSeverity, asStringList, asTechnicalDetails, platformView } from './format.ts';
+import './ticket.css';
 
 function Raw({ value }: { value: unknown }) {
   return <code className="raw">{JSON.stringify(value)}</code>;

@@ -13,6 +13,7 @@ import { formatCost, formatMs } from './format.ts';
 import { TaskCard } from './TaskCard.tsx';
 import { TicketText } from './TicketText.tsx';
 import { ErrorCode } from '../../app/errorWords.tsx';
+import './ticket.css';
 
 export function useTicketCriticalPath(ticketId: string) {
   const tasks = useS('ticket', (s) => s.views[ticketId]?.tasks);

@@ -4,6 +4,7 @@
 import { useState } from 'react';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon } from '../../app/ui.tsx';
+import './tickets.css';
 
 const FOLDED = 5;
 

@@ -8,6 +8,7 @@ import { markInteractive } from '../../app/perfProbe.ts';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
 import { platformView } from '../ticket/format.ts';
+import './tickets.css';
 
 export const ROW_HEIGHT = 46;
 

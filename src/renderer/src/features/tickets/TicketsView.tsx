@@ -8,6 +8,7 @@ import { SideBarHeader } from '../layout/SideBar.tsx';
 import { activeFilterCount } from './ticketsStore.ts';
 import { TicketList } from './TicketList.tsx';
 import { ImportResult } from './ImportResult.tsx';
+import './tickets.css';
 
 const PLATFORMS: Array<[string, string]> = [
   ['aws', 'AWS'],

@@ -9,6 +9,7 @@ import { formatMs } from '../ticket/format.ts';
 import { useTicketCriticalPath } from '../ticket/TicketEditor.tsx';
 import { buildWaterfall, niceTicks } from './waterfall.ts';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
+import './timeline.css';
 
 const ROW_H = 24;
 

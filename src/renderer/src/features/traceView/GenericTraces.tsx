@@ -13,6 +13,7 @@ import { Icon } from '../../app/ui.tsx';
 import { formatCost, formatMs } from '../ticket/format.ts';
 import { formatLabel } from '../traces/formatLabel.ts';
 import './traceView.css';
+import './traceReview.css';
 
 function TraceItem({ r, active, onOpen }: { r: TraceRow; active: boolean; onOpen: (pin: boolean) => void }) {
   return (

@@ -15,6 +15,7 @@ import { formatLabel } from '../traces/formatLabel.ts';
 import { useEditorKeys } from './useEditorKeys.ts';
 import { nextCall, scoreText } from './traceModel.ts';
 import './traceView.css';
+import './traceReview.css';
 
 const n = (v: number | null): string => (v === null ? '—' : v.toLocaleString('en'));
 

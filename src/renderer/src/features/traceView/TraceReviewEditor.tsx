@@ -15,6 +15,7 @@ import { Messages, Output, ScoreList } from './TraceEditor.tsx';
 import { reviewKey, scoreText } from './traceModel.ts';
 import { useEditorKeys } from './useEditorKeys.ts';
 import './traceView.css';
+import './traceReview.css';
 
 const f2 = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
 

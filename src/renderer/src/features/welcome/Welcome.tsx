@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { useApp, useS } from '../../app/stores.tsx';
 import { Icon, Kbd } from '../../app/ui.tsx';
+import './welcome.css';
 
 export function Welcome() {
   const { stores, transport } = useApp();
