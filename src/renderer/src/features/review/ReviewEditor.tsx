@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp, useS } from '../../app/stores.tsx';
 import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
+import { focusUnlessInDialog } from '../../app/focus.ts';
 import { ReviewKeysSheet } from './ReviewKeysSheet.tsx';
 import { takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
 import { useReviewKeys } from './useReviewKeys.ts';
@@ -36,7 +37,7 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
   }, [me, queueId, stores]);
   const focusSeq = screen?.focusSeq ?? 0;
   useEffect(() => {
-    if (focusSeq > 0) (surfaceRef.current ?? rootRef.current)?.focus();
+    if (focusSeq > 0) focusUnlessInDialog(surfaceRef.current ?? rootRef.current);
   }, [focusSeq]);
 
   const run = (a: ReviewKeyAction): unknown => {
