@@ -124,6 +124,11 @@ function current(catalog?: Catalog): Catalog {
   return catalog ?? active ?? loadCatalog();
 }
 
+/** The catalog in use: the one last loaded, or the shipped one (loaded once, on first use). */
+export function activeCatalog(): Catalog {
+  return current();
+}
+
 function asCatalogPlatform(platform: string | null | undefined): CatalogPlatform | null {
   const p = (platform ?? '').trim().toLowerCase();
   return (CATALOG_PLATFORMS as readonly string[]).includes(p) ? (p as CatalogPlatform) : null;

@@ -2,37 +2,14 @@
 // (ties to the first mentioned), by keyword patterns per platform and per product, with the
 // product's kind (what details it needs) and whether it is global. Also the keyword guesses the
 // engine's speculative execution starts dependents on (predictPlatform, predictProduct).
-// The product entries are hand-written patterns (how customers write a service: "S3", "gs://");
-// resources/catalog/*.json names the services the prompts offer — see docs/architecture.md.
-export type ProductKind =
-  | 'storage'
-  | 'compute'
-  | 'kubernetes'
-  | 'containers'
-  | 'database'
-  | 'analytics'
-  | 'serverless'
-  | 'network'
-  | 'identity'
-  | 'messaging'
-  | 'monitoring'
-  | 'ai'
-  | 'other';
+// The product entries are derived from resources/catalog/*.json (catalogProducts.ts).
+import { productEntries, type ProductEntry } from './catalogProducts.ts';
+
+export type { ProductEntry, ProductKind } from './catalogProducts.ts';
 
 interface PlatformRule {
   id: string;
   patterns: RegExp[];
-}
-
-export interface ProductEntry {
-  /** 'aws' | 'gcp' | 'azure' | 'other:<vendor>' */
-  platform: string;
-  /** The name as a customer or model would write it (may be an alias of the catalog name). */
-  name: string;
-  patterns: RegExp[];
-  kind: ProductKind;
-  /** Global services have no region, so "region" is never reported missing for them. */
-  global?: boolean;
 }
 
 export const AWS_REGION = /\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b/g;
@@ -133,156 +110,6 @@ const PLATFORM_RULES: PlatformRule[] = [
   { id: 'other:newrelic', patterns: [/\bNew Relic\b/gi] },
 ];
 
-const PRODUCTS: ProductEntry[] = [
-  // AWS
-  { platform: 'aws', name: 'Amazon S3', kind: 'storage', patterns: [/\bS3\b/gi, /\bSimple Storage Service\b/gi] },
-  { platform: 'aws', name: 'Amazon EC2', kind: 'compute', patterns: [/\bEC2\b/gi, /\bElastic Compute Cloud\b/gi] },
-  { platform: 'aws', name: 'AWS Lambda', kind: 'serverless', patterns: [/\bLambda\b/gi] },
-  { platform: 'aws', name: 'Amazon RDS', kind: 'database', patterns: [/\bRDS\b/gi, /\bRelational Database Service\b/gi] },
-  { platform: 'aws', name: 'Amazon Aurora', kind: 'database', patterns: [/\bAurora\b/gi] },
-  { platform: 'aws', name: 'Amazon EKS', kind: 'kubernetes', patterns: [/\bEKS\b/gi, /\bElastic Kubernetes Service\b/gi] },
-  { platform: 'aws', name: 'Amazon ECS', kind: 'containers', patterns: [/\bECS\b/g, /\bFargate\b/gi] },
-  { platform: 'aws', name: 'Amazon CloudFront', kind: 'network', global: true, patterns: [/\bCloudFront\b/gi] },
-  { platform: 'aws', name: 'Amazon DynamoDB', kind: 'database', patterns: [/\bDynamo ?DB\b/gi] },
-  { platform: 'aws', name: 'Amazon SQS', kind: 'messaging', patterns: [/\bSQS\b/g] },
-  { platform: 'aws', name: 'Amazon SNS', kind: 'messaging', patterns: [/\bSNS\b/g] },
-  { platform: 'aws', name: 'Amazon CloudWatch', kind: 'monitoring', patterns: [/\bCloudWatch\b/gi] },
-  { platform: 'aws', name: 'Amazon Route 53', kind: 'network', global: true, patterns: [/\bRoute ?53\b/gi] },
-  {
-    platform: 'aws',
-    name: 'Elastic Load Balancing',
-    kind: 'network',
-    patterns: [/\b(?:ALB|NLB|ELB)\b/g, /\b(?:application|network) load balancer\b/gi],
-  },
-  { platform: 'aws', name: 'Amazon Redshift', kind: 'analytics', patterns: [/\bRedshift\b/gi] },
-  { platform: 'aws', name: 'AWS IAM', kind: 'identity', global: true, patterns: [/\bIAM\b/g] },
-  { platform: 'aws', name: 'Amazon EBS', kind: 'storage', patterns: [/\bEBS\b/g] },
-  { platform: 'aws', name: 'Amazon API Gateway', kind: 'network', patterns: [/\bAPI Gateway\b/gi] },
-  { platform: 'aws', name: 'Amazon Bedrock', kind: 'ai', patterns: [/\bBedrock\b/gi] },
-  { platform: 'aws', name: 'Amazon VPC', kind: 'network', patterns: [/\bVPC\b/g] },
-  // GCP
-  { platform: 'gcp', name: 'BigQuery', kind: 'analytics', patterns: [/\bBigQuery\b/gi, /\bbq query\b/gi] },
-  {
-    platform: 'gcp',
-    name: 'Google Kubernetes Engine',
-    kind: 'kubernetes',
-    patterns: [/\bGKE\b/gi, /\b(?:Google )?Kubernetes Engine\b/gi],
-  },
-  { platform: 'gcp', name: 'Cloud Run', kind: 'serverless', patterns: [/\bCloud Run\b/gi] },
-  { platform: 'gcp', name: 'Cloud SQL', kind: 'database', patterns: [/\bCloud SQL\b/gi] },
-  { platform: 'gcp', name: 'Cloud Storage', kind: 'storage', patterns: [/\bGCS\b/gi, /\bCloud Storage\b/gi, /\bgs:\/\//gi] },
-  { platform: 'gcp', name: 'Compute Engine', kind: 'compute', patterns: [/\bCompute Engine\b/gi, /\bGCE\b/g] },
-  { platform: 'gcp', name: 'Cloud Functions', kind: 'serverless', patterns: [/\bCloud Functions?\b/gi] },
-  { platform: 'gcp', name: 'Pub/Sub', kind: 'messaging', patterns: [/\bPub\/?Sub\b/gi] },
-  { platform: 'gcp', name: 'Cloud Spanner', kind: 'database', patterns: [/\bSpanner\b/gi] },
-  { platform: 'gcp', name: 'Firestore', kind: 'database', patterns: [/\bFirestore\b/gi, /\bDatastore\b/gi] },
-  { platform: 'gcp', name: 'Vertex AI', kind: 'ai', patterns: [/\bVertex(?: AI)?\b/gi, /\bGemini API\b/gi] },
-  { platform: 'gcp', name: 'Dataflow', kind: 'analytics', patterns: [/\bDataflow\b/gi] },
-  { platform: 'gcp', name: 'App Engine', kind: 'serverless', patterns: [/\bApp Engine\b/gi] },
-  {
-    platform: 'gcp',
-    name: 'Cloud Load Balancing',
-    kind: 'network',
-    patterns: [/\b(?:Cloud|HTTPS?|external|internal) Load Balanc(?:er|ing)\b/gi],
-  },
-  { platform: 'gcp', name: 'Cloud Logging', kind: 'monitoring', patterns: [/\bCloud Logging\b/gi, /\bStackdriver\b/gi] },
-  { platform: 'gcp', name: 'Cloud DNS', kind: 'network', global: true, patterns: [/\bCloud DNS\b/gi] },
-  { platform: 'gcp', name: 'Memorystore', kind: 'database', patterns: [/\bMemorystore\b/gi] },
-  { platform: 'gcp', name: 'Cloud IAM', kind: 'identity', global: true, patterns: [/\bIAM\b/g] },
-  // Azure
-  {
-    platform: 'azure',
-    name: 'Azure Kubernetes Service',
-    kind: 'kubernetes',
-    patterns: [/\bAKS\b/gi, /\bAzure Kubernetes Service\b/gi],
-  },
-  { platform: 'azure', name: 'Azure Cosmos DB', kind: 'database', patterns: [/\bCosmos ?DB\b/gi] },
-  {
-    platform: 'azure',
-    name: 'Azure Blob Storage',
-    kind: 'storage',
-    patterns: [/\bBlob Storage\b/gi, /\bblob\.core\.windows\.net/gi, /\bblob containers?\b/gi],
-  },
-  {
-    platform: 'azure',
-    name: 'Azure Storage',
-    kind: 'storage',
-    patterns: [/\bstorage accounts?\b/gi, /\bAzure Files\b/gi, /\bfile\.core\.windows\.net/gi],
-  },
-  {
-    platform: 'azure',
-    name: 'Azure Virtual Machines',
-    kind: 'compute',
-    patterns: [/\bAzure VMs?\b/gi, /\bVirtual Machines?\b/gi, /\bVMSS\b/g, /\bscale sets?\b/gi],
-  },
-  { platform: 'azure', name: 'Azure Functions', kind: 'serverless', patterns: [/\bAzure Functions?\b/gi, /\bFunction Apps?\b/gi] },
-  {
-    platform: 'azure',
-    name: 'Azure SQL Database',
-    kind: 'database',
-    patterns: [/\bAzure SQL\b/gi, /\bSQL Database\b/gi, /\bSQL Managed Instance\b/gi],
-  },
-  {
-    platform: 'azure',
-    name: 'Azure Database for PostgreSQL',
-    kind: 'database',
-    patterns: [/\bAzure Database for PostgreSQL\b/gi, /\bFlexible Server\b/gi],
-  },
-  { platform: 'azure', name: 'Azure App Service', kind: 'serverless', patterns: [/\bApp Service\b/gi, /\bWeb Apps?\b/gi] },
-  {
-    platform: 'azure',
-    name: 'Microsoft Entra ID',
-    kind: 'identity',
-    global: true,
-    patterns: [/\bEntra(?: ID)?\b/gi, /\bAzure (?:AD|Active Directory)\b/gi],
-  },
-  { platform: 'azure', name: 'Azure Front Door', kind: 'network', global: true, patterns: [/\bFront Door\b/gi] },
-  {
-    platform: 'azure',
-    name: 'Azure Monitor',
-    kind: 'monitoring',
-    patterns: [/\bAzure Monitor\b/gi, /\bLog Analytics\b/gi, /\bApplication Insights\b/gi],
-  },
-  { platform: 'azure', name: 'Azure Key Vault', kind: 'identity', patterns: [/\bKey ?Vault\b/gi] },
-  { platform: 'azure', name: 'Azure Service Bus', kind: 'messaging', patterns: [/\bService Bus\b/gi] },
-  { platform: 'azure', name: 'Azure OpenAI', kind: 'ai', patterns: [/\bAzure OpenAI\b/gi] },
-  // Other vendors
-  {
-    platform: 'other:cloudflare',
-    name: 'Cloudflare Workers',
-    kind: 'serverless',
-    global: true,
-    patterns: [/\bWorkers?\b/g, /\bwrangler\b/gi],
-  },
-  { platform: 'other:cloudflare', name: 'Cloudflare R2', kind: 'storage', global: true, patterns: [/\bR2\b/g] },
-  { platform: 'other:cloudflare', name: 'Cloudflare DNS', kind: 'network', global: true, patterns: [/\bDNS\b/g] },
-  { platform: 'other:cloudflare', name: 'Cloudflare WAF', kind: 'network', global: true, patterns: [/\bWAF\b/gi] },
-  {
-    platform: 'other:cloudflare',
-    name: 'Cloudflare Tunnel',
-    kind: 'network',
-    global: true,
-    patterns: [/\bcloudflared\b/gi, /\bTunnels?\b/g],
-  },
-  { platform: 'other:datadog', name: 'Datadog APM', kind: 'monitoring', global: true, patterns: [/\bAPM\b/g, /\btraces?\b/gi] },
-  {
-    platform: 'other:datadog',
-    name: 'Datadog Log Management',
-    kind: 'monitoring',
-    global: true,
-    patterns: [/\blog (?:management|pipelines?|ingestion|indexes)\b/gi],
-  },
-  { platform: 'other:datadog', name: 'Datadog Agent', kind: 'monitoring', global: true, patterns: [/\bagent\b/gi] },
-  { platform: 'other:snowflake', name: 'Snowpipe', kind: 'analytics', patterns: [/\bSnowpipe\b/gi] },
-  {
-    platform: 'other:snowflake',
-    name: 'Snowflake warehouse',
-    kind: 'analytics',
-    patterns: [/\bwarehouses?\b/gi, /\bsnowsql\b/gi, /\bquery\b/gi],
-  },
-  { platform: 'other:mongodb', name: 'MongoDB Atlas', kind: 'database', patterns: [/\bAtlas\b/gi] },
-];
-
 interface Hit {
   count: number;
   first: number;
@@ -352,7 +179,7 @@ export function predictPlatform(text: string): KeywordGuess {
 /** The product the keyword rules read in a ticket on a given platform (catalog-style name), with their confidence. */
 export function predictProduct(text: string, platform: string | null): KeywordGuess {
   const p = normalisePlatform(platform);
-  const pool = p ? PRODUCTS.filter((x) => x.platform === p) : PRODUCTS.filter((x) => !x.platform.startsWith('other:'));
+  const pool = p ? productEntries().filter((x) => x.platform === p) : productEntries().filter((x) => !x.platform.startsWith('other:'));
   return guessFrom(pool, (x) => countHits(text, x.patterns), (x) => x.name);
 }
 
@@ -368,7 +195,7 @@ export function normalisePlatform(p: string | null | undefined): string | null {
 
 export function findProduct(text: string, platform: string | null): ProductEntry | null {
   // Without a platform, only the big three's catalogs: other vendors' entries use generic words.
-  const pool = platform ? PRODUCTS.filter((p) => p.platform === platform) : PRODUCTS.filter((p) => !p.platform.startsWith('other:'));
+  const pool = platform ? productEntries().filter((p) => p.platform === platform) : productEntries().filter((p) => !p.platform.startsWith('other:'));
   return pickBest(pool, (p) => countHits(text, p.patterns));
 }
 
@@ -377,6 +204,6 @@ export function productEntryFromName(name: string | null | undefined, platform: 
   if (!name) return null;
   const lower = name.trim().toLowerCase();
   if (lower === '' || lower === 'null' || lower === 'unknown') return null;
-  const pool = platform ? PRODUCTS.filter((p) => p.platform === platform) : PRODUCTS;
+  const pool = platform ? productEntries().filter((p) => p.platform === platform) : productEntries();
   return pool.find((p) => p.name.toLowerCase() === lower) ?? findProduct(name, platform);
 }
