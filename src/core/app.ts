@@ -49,6 +49,7 @@ import type { HandlerContext } from './handlers/context.ts';
 import { experimentHandlers } from './handlers/experimentHandlers.ts';
 import { reviewHandlers } from './handlers/reviewHandlers.ts';
 import { judgeHandlers } from './handlers/judgeHandlers.ts';
+import { promptHandlers } from './handlers/promptHandlers.ts';
 import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
 import { spendEstimate, spendHandlers } from './handlers/spendHandlers.ts';
 import { createSpendGuard } from './spend/guard.ts';
@@ -542,6 +543,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     }),
     ...shadow.handlers,
     ...judgeHandlers(featureContext, { guard, resourcesDir: cfg.resourcesDir }),
+    ...promptHandlers(featureContext, { resourcesDir: cfg.resourcesDir }),
   };
 
   async function importPath(path: string): Promise<ImportReport> {

@@ -10,6 +10,7 @@ import { traceViewRouteInputs, type TraceViewRouteOutputs } from './routes/trace
 import { spendRouteInputs, type SpendRouteOutputs } from './routes/spendRoutes.ts';
 import { shadowRouteInputs, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
 import { judgeRouteInputs, type JudgeRouteOutputs } from './routes/judgeRoutes.ts';
+import { promptRouteInputs, type PromptRouteOutputs } from './routes/promptRoutes.ts';
 
 /** Largest ticket the UI accepts (bytes of UTF-8); larger pastes are refused with this limit. */
 export const MAX_TICKET_BYTES = 1_000_000;
@@ -105,6 +106,7 @@ export const routeInputs = {
   ...spendRouteInputs,
   ...shadowRouteInputs,
   ...judgeRouteInputs,
+  ...promptRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -286,7 +288,7 @@ export interface Settings {
   host: { kind: 'desktop' | 'browser'; fileDialog: boolean };
 }
 
-export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, JudgeRouteOutputs {
+export interface RouteOutputs extends ExperimentRouteOutputs, ReviewRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs, JudgeRouteOutputs, PromptRouteOutputs {
   'triage.start': { ticketId: string; assignment: Record<TaskId, string>; runId: string };
   'triage.cancel': { cancelled: boolean };
   'triage.rerun': { ticketId: string; runId: string; assignment: Record<TaskId, string> };
@@ -351,7 +353,8 @@ export type AppEvent =
   | import('./routes/spendRoutes.ts').SpendEvent
   /** Shadow answers landed or the shadow set changed (src/shared/routes/shadowRoutes.ts). */
   | import('./routes/shadowRoutes.ts').ShadowEvent
-  | import('./routes/judgeRoutes.ts').JudgeEvent;
+  | import('./routes/judgeRoutes.ts').JudgeEvent
+  | import('./routes/promptRoutes.ts').PromptEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {
