@@ -42,6 +42,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   shadow: async () => (await import('./commands/shadow.ts')).registerShadow,
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   spend: async () => (await import('./commands/spend.ts')).registerSpend,
+  prompts: async () => (await import('./commands/prompts.ts')).registerPrompts,
 };
 
 /** Parses argv and runs the command; exits the process with the command's status. */

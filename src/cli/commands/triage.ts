@@ -7,6 +7,7 @@ import { criticalPathMs, triageTicket } from '../../core/graph/engine.ts';
 import { toRunLine, toTaskLine } from '../../core/experiments/runLine.ts';
 import { recorder } from '../../core/experiments/batchRun.ts';
 import { gateResult } from '../../core/experiments/gate.ts';
+import { useWorkspacePrompts } from '../../core/handlers/promptHandlers.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { factLine, formatCost } from '../format.ts';
@@ -59,6 +60,7 @@ export function registerTriage(program: Command): void {
       let runId = '';
       if (o.record) {
         store = openStore(o.db, { scrubber: rt.scrubber });
+        useWorkspacePrompts(rt, store); // the workspace's active prompt versions (casebench prompts)
         runId = `triage-${randomUUID()}`;
         store.upsertTicket({ id: ticketId, text }, 'cli');
         store.createRun({ id: runId, kind: 'triage', assignment, config: { speculate: speculateFor(o.speculate, store) } });
