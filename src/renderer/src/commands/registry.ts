@@ -6,10 +6,11 @@ import { providerInMessage } from '../features/settings/settingsStore.ts';
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
+import { promptCommands } from '../features/prompts/commands.ts';
 import { resumableBatch, stoppableBatch } from '../features/status/statusStore.ts';
 import { chooseTheme, THEME_PREFS } from '../app/theme.ts';
 
-export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Settings' | 'Help';
+export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Prompts' | 'Settings' | 'Help';
 
 export interface Command {
   id: string;
@@ -185,6 +186,7 @@ export function createCommands(ctx: CommandContext): Command[] {
     { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
     { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
     ...experimentCommands(stores, (message) => openKeySettings(stores, message)),
+    ...promptCommands(stores),
     {
       id: 'review.newQueue', title: 'New Review Queue…', category: 'Review',
       run: () => {

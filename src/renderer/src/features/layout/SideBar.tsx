@@ -7,6 +7,7 @@ import { ReviewView } from '../review/ReviewView.tsx';
 import { TracesView } from '../traces/TracesView.tsx';
 import { ShadowView } from '../shadow/ShadowView.tsx';
 import { SettingsNav } from '../settings/SettingsNav.tsx';
+import { PromptsView } from '../prompts/PromptsView.tsx';
 import { ACTIVITIES } from './layoutStore.ts';
 
 export function SideBar() {
@@ -20,6 +21,7 @@ export function SideBar() {
       {activity === 'traces' && <TracesView />}
       {activity === 'shadow' && <ShadowView />}
       {activity === 'settings' && <SettingsNav />}
+      {activity === 'prompts' && <PromptsView />}
     </aside>
   );
 }
