@@ -157,7 +157,7 @@ export function PromptsEditor() {
             {s.message && (
               <div className={`pr-message ${s.message.kind}`} role={s.message.kind === 'error' ? 'alert' : 'status'} data-testid="prompt-message" data-kind={s.message.kind}>
                 {s.message.text}
-                {s.undo && s.message.kind === 'ok' && (
+                {s.undo && s.message.undoable && (
                   <button type="button" className="btn small" data-testid="prompt-undo" onClick={() => void a.undoLast()} title="Undo (Ctrl+Z)">
                     Undo
                   </button>

@@ -38,7 +38,7 @@ export interface PromptsState {
   diffPick: { from: string | null; to: string | null };
   busy: 'save' | 'promote' | 'rollback' | 'experiment' | null;
   /** What the last action said (a saved version, a refusal, a promotion). */
-  message: { kind: 'ok' | 'error'; text: string } | null;
+  message: { kind: 'ok' | 'error'; text: string; undoable?: boolean } | null;
   leak: LeakProbeView | null;
   confirm: Confirm | null;
   /** The last promotion/rollback, undoable with one click or Ctrl+Z outside the text. */
@@ -185,12 +185,12 @@ export function createPromptsStore(): PromptsStore {
           const r = await transport.request('prompts.promote', { task: c.task, version: c.version!, scope: c.scope });
           set({ busy: null });
           if (!r.ok) return fail(r.error);
-          set({ undo: r.data.promotion, leak: r.data.check, message: { kind: 'ok', text: `${c.task} ${r.data.promotion.version} is active${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).` } });
+          set({ undo: r.data.promotion, leak: r.data.check, message: { kind: 'ok', text: `${c.task} ${r.data.promotion.version} is active${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`, undoable: true } });
         } else {
           const r = await transport.request('prompts.rollback', { task: c.task, scope: c.scope });
           set({ busy: null });
           if (!r.ok) return fail(r.error);
-          set({ undo: r.data.promotion, message: { kind: 'ok', text: `${c.task} rolled back to ${r.data.promotion.version}${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).` } });
+          set({ undo: r.data.promotion, message: { kind: 'ok', text: `${c.task} rolled back to ${r.data.promotion.version}${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`, undoable: true } });
         }
         await actions.refresh();
       },
