@@ -64,10 +64,24 @@ const scopeKey = (scope: string | null | undefined): string => (scope ? withoutP
 export class PromptLibrary {
   private readonly shipped: Record<TaskId, PromptTemplate[]>;
   private readonly store: Store;
+  /** resolve() answers per (task, spec), valid while the database is unchanged (every call asks). */
+  private readonly cache = new Map<string, PromptTemplate>();
+  private seen: { dataVersion: number; own: number } = { dataVersion: -1, own: -1 };
+  /** Bumped by this library's own writes (PRAGMA data_version only counts other connections'). */
+  private writes = 0;
 
   constructor(store: Store, resourcesDir?: string) {
     this.store = store;
     this.shipped = loadShippedPrompts(resourcesDir);
+  }
+
+  /** Drops cached answers when this or another process (a CLI promote) changed the workspace. */
+  private fresh(): void {
+    const dataVersion = Number((this.store.prepare('PRAGMA data_version').get() as Row).data_version);
+    if (dataVersion !== this.seen.dataVersion || this.writes !== this.seen.own) {
+      this.cache.clear();
+      this.seen = { dataVersion, own: this.writes };
+    }
   }
 
   /** Every version of a task, oldest first (shipped, then saved). */
@@ -138,9 +152,14 @@ export class PromptLibrary {
 
   /** The prompt a call uses: a variant's version for its task, else the active one. */
   resolve(task: TaskId, spec?: string | null): PromptTemplate {
+    this.fresh();
+    const key = `${task}\u0000${spec ?? ''}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
     const variant = spec ? promptVariant(spec) : null;
-    if (variant && variant.task === task) return this.get(task, variant.version);
-    return this.get(task, this.active(task, spec));
+    const t = variant && variant.task === task ? this.get(task, variant.version) : this.get(task, this.active(task, spec));
+    this.cache.set(key, t);
+    return t;
   }
 
   /** Checks a template as shipped files are checked; the problems (empty: valid). */
@@ -168,6 +187,7 @@ export class PromptLibrary {
       .prepare(`INSERT INTO prompt_versions (task, version, model_scope, template, hash, parent_version, author, note, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(input.task, version, scope, template, hash, input.parentVersion ?? null, input.author ?? null, input.note?.trim() || null, input.now ?? Date.now());
+    this.writes++;
     return this.get(input.task, version);
   }
 
@@ -200,6 +220,7 @@ export class PromptLibrary {
     const r = this.store
       .prepare(`INSERT INTO prompt_promotions (task, model_scope, action, version, from_version, stack, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
       .get(task, key, action, version, from, JSON.stringify(stack), note, at) as Row;
+    this.writes++;
     return { id: num(r.id), task, scope: key || null, action, version: this.shown(task, key, version), fromVersion: this.shown(task, key, from), note, at };
   }
 

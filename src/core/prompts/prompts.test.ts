@@ -93,6 +93,23 @@ describe('prompt library', () => {
   });
 });
 
+describe('prompt library across processes', () => {
+  it('a promotion written by another connection (the CLI while the workbench runs) is used from the next call on', () => {
+    const db = join(dir(), 'cb.db');
+    const a = openStore(db);
+    const b = openStore(db);
+    stores.push(a, b);
+    const workbench = new PromptLibrary(a);
+    const cli = new PromptLibrary(b);
+    expect(workbench.resolve('asset_ids', 'groq:m').version).toBe('v1');
+    cli.save({ task: 'asset_ids', template: `${v1}\n- from the CLI` });
+    cli.promote('asset_ids', 'v2');
+    expect(workbench.resolve('asset_ids', 'groq:m').version).toBe('v2');
+    cli.rollback('asset_ids');
+    expect(workbench.resolve('asset_ids', 'groq:m').version).toBe('v1');
+  });
+});
+
 describe('line diff', () => {
   it('keeps common lines and marks removals and additions in reading order', () => {
     const d = lineDiff('a\nb\nc\nd', 'a\nc\nx\nd');

@@ -23,6 +23,11 @@ export function PromptsEditor() {
   const shown = tv?.versions.find((v) => v.version === s.version) ?? null;
   const [limit, setLimit] = useState(20);
   const area = useRef<HTMLTextAreaElement>(null);
+  const diffRef = useRef<HTMLElement>(null);
+  // A new diff is brought into view (it sits below the editor).
+  useEffect(() => {
+    if (s.diff) diffRef.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [s.diff]);
   useEffect(() => {
     a.bind(transport);
     if (!s.tasks) void a.refresh().then(() => a.runCheck());
@@ -214,7 +219,7 @@ export function PromptsEditor() {
       </div>
 
       {s.diff && (
-        <section className="pr-diff" data-testid="prompt-diff-view" aria-label={`Diff ${s.diff.from} to ${s.diff.to}`}>
+        <section ref={diffRef} className="pr-diff" data-testid="prompt-diff-view" aria-label={`Diff ${s.diff.from} to ${s.diff.to}`}>
           <header className="pr-diff-head">
             <strong>{s.diff.task} {s.diff.from} → {s.diff.to}</strong>
             <span className="small muted" data-testid="prompt-diff-stats"> +{s.diff.added} −{s.diff.removed}</span>
