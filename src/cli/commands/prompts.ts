@@ -1,7 +1,7 @@
 // `casebench prompts`: the workspace's prompt versions from the command line — list them (active
 // marked), show one, diff two, save a file as the next version, run the few-shot leak check,
 // promote (after that check, for asset ids) and roll back. `run`, `experiment` and
-// `triage --record` use the active versions; an experiment compares versions with model specs
+// `triage` (unless `--no-record`) use the active versions; an experiment compares versions with model specs
 // carrying a prompt variant (`--models groq:m,groq:m@asset_ids=v2`).
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';

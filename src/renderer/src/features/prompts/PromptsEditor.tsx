@@ -191,7 +191,7 @@ export function PromptsEditor() {
           <section>
             <h3>Run as experiment</h3>
             <p className="small muted">
-              {tv?.model ?? 'The task’s model'} answers the last recorded tickets twice: with {tv?.modelActive ?? 'the active version'} (baseline) and with {s.version ?? 'this version'}. The report shows them as two models.
+              {tv?.model ?? 'The task’s model'} answers the workspace’s first N tickets twice: with {tv?.modelActive ?? 'the active version'} (baseline) and with {s.version ?? 'this version'}. The report shows the two versions as two models.
             </p>
             <div className="pr-actions">
               <label className="small">
