@@ -151,6 +151,7 @@ export function PromptsEditor() {
             )}
             <div className="pr-actions">
               <button type="button" className="btn primary" data-testid="prompt-promote" disabled={!s.version || s.version === tv?.active || dirty || s.busy !== null}
+                title={dirty ? 'Save or discard the draft first: Promote acts on a saved version' : 'Make this version active (confirmation follows)'}
                 onClick={() => a.ask({ kind: 'promote', task: s.task, version: s.version, scope: null })}>
                 {s.busy === 'promote' ? <Spinner label="Checking and promoting" /> : `Promote ${s.version ?? ''}`}
               </button>
@@ -238,7 +239,7 @@ export function PromptsEditor() {
       )}
 
       {s.confirm && (
-        <Modal label={s.confirm.kind === 'promote' ? 'Promote prompt version' : 'Roll back prompt'} onClose={() => a.cancel()} testId="prompt-confirm">
+        <Modal label={s.confirm.kind === 'promote' ? 'Promote prompt version' : 'Roll back prompt'} onClose={a.cancel} testId="prompt-confirm">
           <header className="modal-head"><h2>{s.confirm.kind === 'promote' ? `Promote ${s.confirm.task} ${s.confirm.version}?` : `Roll back ${s.confirm.task}?`}</h2></header>
           <div className="pr-modal-body">
           <p>
@@ -246,6 +247,12 @@ export function PromptsEditor() {
               ? `From the next call on, ${s.confirm.scope ?? 'every model'} uses ${s.confirm.version} for ${TASKS[s.confirm.task].label.toLowerCase()} (now ${tv?.active}).`
               : `Returns ${s.confirm.scope ?? 'every model'} to the version active before the last promotion.`}
           </p>
+          {s.confirm.kind === 'promote' && tv && (
+            <label className="small">
+              <input type="checkbox" data-testid="prompt-confirm-scope" checked={s.confirm.scope !== null} onChange={(e) => a.ask({ ...s.confirm!, scope: e.target.checked ? tv.model : null })} />{' '}
+              Only for <span className="mono">{tv.model}</span> (other models keep {tv.active})
+            </label>
+          )}
           {s.confirm.kind === 'promote' && tv?.leakChecked && (
             <p className="small muted">First the few-shot leak check runs it on 4 probe tickets with {s.confirm.scope ?? tv.model} (4 calls); a version whose answers copy its example ids is not promoted.</p>
           )}
