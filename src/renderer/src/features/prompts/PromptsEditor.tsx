@@ -22,6 +22,12 @@ export function PromptsEditor() {
   const tv = taskView(s);
   const shown = tv?.versions.find((v) => v.version === s.version) ?? null;
   const [limit, setLimit] = useState(20);
+  // Which recorded tickets an experiment takes: every ticket, or those of one source (a file, pastes).
+  const [sources, setSources] = useState<Array<{ source: string | null; count: number }>>([]);
+  const [source, setSource] = useState<string>('\u0000all');
+  useEffect(() => {
+    void transport.request('experiments.ticketSources', {}).then((r) => r.ok && setSources(r.data.sources));
+  }, [transport]);
   const area = useRef<HTMLTextAreaElement>(null);
   const diffRef = useRef<HTMLElement>(null);
   // A new diff is brought into view (it sits below the editor).
@@ -50,7 +56,7 @@ export function PromptsEditor() {
   const from = s.diffPick.from ?? tv?.active ?? versions[0]?.version ?? '';
   const to = s.diffPick.to ?? versions.at(-1)?.version ?? '';
   const startExperiment = async (): Promise<void> => {
-    const r = await a.runExperiment(limit);
+    const r = await a.runExperiment(limit, source === '\u0000all' ? undefined : source === '\u0000none' ? null : source);
     if (r) {
       stores.editor.getState().actions.openRun(r.runId, r.label, { preview: false });
       void stores.runs.getState().actions.refresh();
@@ -192,11 +198,20 @@ export function PromptsEditor() {
           <section>
             <h3>Run as experiment</h3>
             <p className="small muted">
-              {tv?.model ?? 'The task’s model'} answers the workspace’s first N tickets twice: with {tv?.modelActive ?? 'the active version'} (baseline) and with {s.version ?? 'this version'}. The report shows the two versions as two models.
+              {tv?.model ?? 'The task’s model'} answers the chosen recorded tickets twice: with {tv?.modelActive ?? 'the active version'} (baseline) and with {s.version ?? 'this version'}. The report shows the two versions as two models.
             </p>
             <div className="pr-actions">
               <label className="small">
-                Tickets <input type="number" min={1} max={10000} value={limit} data-testid="prompt-exp-limit" onChange={(e) => setLimit(Math.max(1, Math.min(10_000, Number(e.target.value) || 1)))} style={{ width: '6em' }} />
+                From{' '}
+                <select data-testid="prompt-exp-source" value={source} onChange={(e) => setSource(e.target.value)}>
+                  <option value={'\u0000all'}>every recorded ticket</option>
+                  {sources.map((x) => (
+                    <option key={x.source ?? '\u0000none'} value={x.source ?? '\u0000none'}>{x.source ?? 'no source'} ({x.count.toLocaleString('en-US')})</option>
+                  ))}
+                </select>
+              </label>
+              <label className="small">
+                First <input type="number" min={1} max={10000} value={limit} data-testid="prompt-exp-limit" onChange={(e) => setLimit(Math.max(1, Math.min(10_000, Number(e.target.value) || 1)))} style={{ width: '6em' }} />
               </label>
               <button type="button" className="btn" data-testid="prompt-experiment" disabled={!s.version || s.version === tv?.modelActive || s.busy !== null} onClick={() => void startExperiment()}>
                 {s.busy === 'experiment' ? <Spinner label="Starting" /> : 'Run as experiment'}

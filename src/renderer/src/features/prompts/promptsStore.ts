@@ -61,7 +61,8 @@ export interface PromptsActions {
   cancel(): void;
   confirmed(): Promise<void>;
   undoLast(): Promise<void>;
-  runExperiment(limit: number): Promise<{ runId: string; label: string } | null>;
+  /** `source`: only tickets imported from it (a file name, 'paste', …); absent: every ticket. */
+  runExperiment(limit: number, source?: string | null): Promise<{ runId: string; label: string } | null>;
   dismiss(): void;
 }
 
@@ -208,7 +209,7 @@ export function createPromptsStore(): PromptsStore {
         set({ undo: null, message: { kind: 'ok', text: `Undone: ${u.task} uses ${u.fromVersion} again.` } });
         await actions.refresh();
       },
-      async runExperiment(limit) {
+      async runExperiment(limit, source) {
         const s = get();
         const tv = taskView(s);
         if (!transport || !tv || !s.version || s.busy) return null;
@@ -219,7 +220,7 @@ export function createPromptsStore(): PromptsStore {
         }
         set({ busy: 'experiment', message: null });
         const r = await transport.request('experiments.start', {
-          tickets: { kind: 'workspace', limit }, models: [base, `${base}@${s.task}=${s.version}`], baseline: base,
+          tickets: { kind: 'workspace', limit, ...(source !== undefined ? { source } : {}) }, models: [base, `${base}@${s.task}=${s.version}`], baseline: base,
         });
         set({ busy: null });
         if (!r.ok) {
