@@ -185,7 +185,11 @@ export function createPromptsStore(): PromptsStore {
         if (c.kind === 'promote') {
           const r = await transport.request('prompts.promote', { task: c.task, version: c.version!, scope: c.scope });
           set({ busy: null });
-          if (!r.ok) return fail(r.error);
+          if (!r.ok) {
+            fail(r.error);
+            // A refused promotion still made the leak check's calls: the counts move.
+            return void (await actions.refresh());
+          }
           set({ undo: r.data.promotion, leak: r.data.check, message: { kind: 'ok', text: `${c.task} ${r.data.promotion.version} is active${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`, undoable: true } });
         } else {
           const r = await transport.request('prompts.rollback', { task: c.task, scope: c.scope });
