@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   serve: async () => (await import('./commands/serve.ts')).registerServe,
   spend: async () => (await import('./commands/spend.ts')).registerSpend,
   privacy: async () => (await import('./commands/privacy.ts')).registerPrivacy,
+  prompts: async () => (await import('./commands/prompts.ts')).registerPrompts,
 };
 
 /** Parses argv and runs the command; exits the process with the command's status. */

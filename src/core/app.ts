@@ -35,6 +35,7 @@ import { traceHandlers } from './handlers/traceHandlers.ts';
 import { traceViewHandlers } from './handlers/traceViewHandlers.ts';
 import { spendEstimate, spendHandlers } from './handlers/spendHandlers.ts';
 import { judgeHandlers } from './handlers/judgeHandlers.ts';
+import { promptHandlers } from './handlers/promptHandlers.ts';
 import { privacyHandlers } from './handlers/privacyHandlers.ts';
 import { usePrivacy } from './settings/privacy.ts';
 
@@ -147,6 +148,7 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     ...shadow.handlers,
     ...judgeHandlers(base, { guard: spend.guard, resourcesDir: cfg.resourcesDir }),
     ...privacyHandlers(base),
+    ...promptHandlers(base, { resourcesDir: cfg.resourcesDir }),
   };
   if (interruptedRuns) notice('warn', `${interruptedRuns} run(s) from an earlier session were left unfinished; their finished results are kept`);
 

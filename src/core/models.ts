@@ -95,7 +95,8 @@ const fileSchema = z.object({ models: z.array(entrySchema).min(1) });
 
 /** Splits `provider:model` at the first colon; throws BAD_INPUT naming what is wrong. */
 export function parseModelSpec(spec: string): { provider: ProviderId; model: string } {
-  const s = spec.trim();
+  // A prompt variant (`…@asset_ids=v3`, prompts/promptLibrary.ts) picks a prompt, not a model.
+  const s = spec.trim().replace(/@[a-z_]+=v\d+$/, '');
   const i = s.indexOf(':');
   if (i < 0) {
     throw new AppError('BAD_INPUT', `model "${s}" has no provider prefix (write provider:model, e.g. groq:openai/gpt-oss-20b)`);

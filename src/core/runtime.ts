@@ -4,7 +4,7 @@
 import { AppError } from '../shared/errors.ts';
 import { TASK_IDS, type TaskId } from '../shared/tasks.ts';
 import type { Assignment, EngineDeps, Lane } from './graph/engine.ts';
-import { buildMessages, loadPrompts, promptVersion } from './graph/prompts.ts';
+import { buildMessages, loadPrompts, type PromptRegistry, type PromptTemplate } from './graph/prompts.ts';
 import { parseAnswer } from './graph/normalise.ts';
 import { checkTicket } from './graph/ticketGate.ts';
 import { checkInformation, DEFAULT_INFO_GATE, type InfoGateSettings } from './graph/infoGate.ts';
@@ -88,6 +88,11 @@ export interface Runtime {
   /** Hedged calls: settings, the workspace's recorded latencies (`configure({ history })`), counts. */
   hedger: Hedger;
   /**
+   * Where each call's prompt comes from (the workspace's active versions: prompts/promptLibrary.ts);
+   * until set, the newest shipped version of each task.
+   */
+  usePrompts(resolve: ((task: TaskId, spec?: string) => PromptTemplate) | null): void;
+  /**
    * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
    * uses a changed key, endpoint or retry policy. Calls in flight finish on the old lanes.
    */
@@ -103,6 +108,7 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   let schedulerOpts = cfg.scheduler;
   const prompts = loadPrompts(cfg.resourcesDir);
   const catalog = loadCatalog(cfg.resourcesDir);
+  let promptOf: (task: TaskId, spec?: string) => PromptTemplate = (task) => prompts[task];
   const models = loadModels(cfg.resourcesDir);
   // The clock, read at each check: a workbench left open past a shutdown date refuses the model.
   const today = (): string => cfg.today ?? localDay((cfg.clock ?? (() => new Date()))());
@@ -175,8 +181,8 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   };
 
   const deps: EngineDeps = {
-    buildMessages: (task, text, upstream) => buildMessages(task, text, upstream, prompts, catalog),
-    promptVersion: (task) => promptVersion(task, prompts),
+    buildMessages: (task, text, upstream, spec) => buildMessages(task, text, upstream, { [task]: promptOf(task, spec) } as PromptRegistry, catalog),
+    promptVersion: (task, spec) => promptOf(task, spec).version,
     responseFormat: (spec, task) => responseFormatFor(spec, task, models),
     parseAnswer: (task, raw, ctx) => {
       const r = parseAnswer(task, raw, { platform: ctx.platform, catalog });
@@ -223,6 +229,9 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
     keyStatus: () => KEY_PROVIDERS.map((p) => keyStatus(keys.get(p)!)),
     schedulerStates: () => Object.fromEntries([...schedulers].map(([p, s]) => [p, s.state()])),
     hedger,
+    usePrompts(resolve) {
+      promptOf = resolve ?? ((task) => prompts[task]);
+    },
     async reload(changes = {}) {
       if (changes.env) env = changes.env;
       if (changes.endpoints) endpoints = changes.endpoints;

@@ -19,6 +19,7 @@ import { spendRouteInputs, type SpendEvent, type SpendRouteOutputs } from './rou
 import { shadowRouteInputs, type ShadowEvent, type ShadowRouteOutputs } from './routes/shadowRoutes.ts';
 import { judgeRouteInputs, type JudgeEvent, type JudgeRouteOutputs } from './routes/judgeRoutes.ts';
 import { privacyRouteInputs, type PrivacyRouteOutputs } from './routes/privacyRoutes.ts';
+import { promptRouteInputs, type PromptEvent, type PromptRouteOutputs } from './routes/promptRoutes.ts';
 
 // Which providers take a key lives in the provider registry (src/shared/providers.ts).
 export { KEY_PROVIDER_IDS, type KeyProviderId } from './providers.ts';
@@ -53,6 +54,7 @@ export const routeInputs = {
   ...privacyRouteInputs,
   ...shadowRouteInputs,
   ...judgeRouteInputs,
+  ...promptRouteInputs,
 } as const;
 
 export type RouteName = keyof typeof routeInputs;
@@ -63,7 +65,7 @@ export type RouteParsedInput<R extends RouteName> = z.output<(typeof routeInputs
 export interface RouteOutputs
   extends TriageRouteOutputs, TicketRouteOutputs, CompareRouteOutputs, KeyRouteOutputs, SettingsRouteOutputs,
     ExperimentRouteOutputs, ReviewRouteOutputs, TraceRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs,
-    JudgeRouteOutputs, PrivacyRouteOutputs {}
+    JudgeRouteOutputs, PrivacyRouteOutputs, PromptRouteOutputs {}
 
 export type AppEvent =
   /** A ticket's triage as it goes, and the list and runs changing (src/shared/routes/ticketRoutes.ts). */
@@ -78,7 +80,9 @@ export type AppEvent =
   /** Shadow answers landed or the shadow set changed (src/shared/routes/shadowRoutes.ts). */
   | ShadowEvent
   /** The judge's progress (src/shared/routes/judgeRoutes.ts). */
-  | JudgeEvent;
+  | JudgeEvent
+  /** A prompt version saved, promoted or rolled back (src/shared/routes/promptRoutes.ts). */
+  | PromptEvent;
 
 /** What every host exposes; the renderer's transport calls exactly this. */
 export interface RouteHandlers {

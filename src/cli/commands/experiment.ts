@@ -13,6 +13,7 @@ import type { TicketInput } from '../../shared/results.ts';
 import { TASK_IDS } from '../../shared/tasks.ts';
 import { createRuntime } from '../../core/runtime.ts';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
+import { useWorkspacePrompts } from '../../core/handlers/promptHandlers.ts';
 import { openStore } from '../../core/store/store.ts';
 import { storedResultCounts } from '../../core/store/experimentQueries.ts';
 import { ticketHash } from '../../core/store/migrations.ts';
@@ -97,6 +98,7 @@ export function registerExperiment(program: Command): void {
       if (tickets.length === 0) throw new AppError('BAD_INPUT', `${o.tickets} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)`);
 
       const store = openStore(o.db, { scrubber: rt.scrubber });
+      useWorkspacePrompts(rt, store); // the workspace's active prompt versions (casebench prompts)
       useSpendLimit(rt, store);
       applyPrivacy(rt, store, o);
       applyHedge(rt, store, o, { off: true });

@@ -9,6 +9,7 @@ import { readTicketFile } from '../../core/tickets/ticketFile.ts';
 import { addTicket, newTally, speculateForBatch, speculateOptions, tallyLine } from '../speculate.ts';
 import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
 import { toRunLine } from '../../core/experiments/runLine.ts';
+import { useWorkspacePrompts } from '../../core/handlers/promptHandlers.ts';
 import { openStore } from '../../core/store/store.ts';
 import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '../../core/store/leases.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
@@ -63,6 +64,7 @@ export function registerRun(program: Command): void {
       const tickets = readTicketFile(name, { stream: fromStdin ? stdinStream('--tickets -') : undefined, onBytes: (b) => (bytesRead = b) });
       const store = openStore(o.db, { scrubber: rt.scrubber });
       applyPrivacy(rt, store, o);
+      useWorkspacePrompts(rt, store); // the workspace's active prompt versions (casebench prompts)
       useSpendLimit(rt, store);
       applyHedge(rt, store, o);
       const runId = stableRunId('run', assignment, source);

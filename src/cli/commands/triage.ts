@@ -8,6 +8,7 @@ import { criticalPathMs, triageTicket } from '../../core/graph/engine.ts';
 import { toRunLine, toTaskLine } from '../../core/experiments/runLine.ts';
 import { recorder } from '../../core/experiments/batchRun.ts';
 import { gateResult } from '../../core/experiments/gate.ts';
+import { useWorkspacePrompts } from '../../core/handlers/promptHandlers.ts';
 import { openStore, type Store } from '../../core/store/store.ts';
 import { stampPrivacy } from '../../core/settings/privacy.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
@@ -66,6 +67,7 @@ export function registerTriage(program: Command): void {
       if (o.record) {
         store = openStore(o.db, { scrubber: rt.scrubber });
         stampPrivacy(rt, store);
+        useWorkspacePrompts(rt, store); // the workspace's active prompt versions (casebench prompts)
         runId = `triage-${randomUUID()}`;
         openTriage(store, { runId, ticket: { id: ticketId, text }, source: 'cli', assignment, config: { speculate: speculateFor(o.speculate, store) } });
         store.setRunTicket(runId, ticketId, 'pending');

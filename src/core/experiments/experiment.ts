@@ -48,7 +48,8 @@ export function checkExperimentModels(
   const out: string[] = [];
   for (const raw of models) {
     const { provider, model } = parseModelSpec(raw);
-    const spec = `${provider}:${model}`;
+    // A prompt variant stays on the spec: the same model with another prompt version is another arm.
+    const spec = `${provider}:${model}${/@[a-z_]+=v\d+$/.exec(raw.trim())?.[0] ?? ''}`;
     if (out.includes(spec)) throw new AppError('BAD_INPUT', `--models lists ${spec} twice`);
     if (provider !== 'openai-compatible' && !findModel(spec, registry)) {
       const same = registry.models.filter((m) => m.provider === provider && m.status !== 'retired').map((m) => m.model);

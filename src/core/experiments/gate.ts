@@ -12,7 +12,7 @@ export function gateResult(ticketId: string, assignment: Assignment, deps: Pick<
     const i = spec.indexOf(':');
     tasks[task] = {
       task, status: 'skipped', value: null, raw: null, provider: spec.slice(0, i), model: spec.slice(i + 1),
-      promptVersion: deps.promptVersion(task), startedMs: 0, endedMs: 0, latencyMs: 0, ttftMs: null, queueTimeMs: null,
+      promptVersion: deps.promptVersion(task, spec), startedMs: 0, endedMs: 0, latencyMs: 0, ttftMs: null, queueTimeMs: null,
       providerTotalMs: null, inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null,
       attempts: 0, error: { code: why.code, message: why.message },
     };

@@ -78,8 +78,9 @@ export interface SpendGate {
 }
 
 export interface EngineDeps {
-  buildMessages(task: TaskId, text: string, upstream: { platform?: string | null; product?: string | null }): ChatMessage[];
-  promptVersion(task: TaskId): string;
+  /** `spec` (the task's model) picks the prompt version when versions differ per model or a spec carries a prompt variant. */
+  buildMessages(task: TaskId, text: string, upstream: { platform?: string | null; product?: string | null }, spec?: string): ChatMessage[];
+  promptVersion(task: TaskId, spec?: string): string;
   responseFormat(spec: string, task: TaskId): ResponseFormat;
   parseAnswer(task: TaskId, raw: string, ctx: { platform: string | null }): ParsedAnswer;
   cost(spec: string, usage: { inputTokens: number | null; cachedTokens: number | null; outputTokens: number | null }): number | null;
@@ -151,7 +152,7 @@ export async function triageTicket(
   const blank = (task: TaskId, spec: string): TaskResult => {
     const { provider, model } = splitSpec(spec);
     return {
-      task, status: 'skipped', value: null, raw: null, provider, model, promptVersion: deps.promptVersion(task),
+      task, status: 'skipped', value: null, raw: null, provider, model, promptVersion: deps.promptVersion(task, spec),
       startedMs: 0, endedMs: 0, latencyMs: 0, slotWaitMs: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
       inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 0, error: null,
     };
@@ -194,7 +195,7 @@ export async function triageTicket(
     if (TASKS[task].dependsOn.includes('platform')) upstream.platform = platform;
     if (TASKS[task].dependsOn.includes('product')) upstream.product = launch ? (launch.upstream.product ?? null) : upstreamValue('product');
     const onAttempt = launch ? launch.onAttempt : opts.onAttempt;
-    const messages = deps.buildMessages(task, sentText, upstream);
+    const messages = deps.buildMessages(task, sentText, upstream, spec);
     const responseFormat = deps.responseFormat(spec, task);
     const invalidRetries = opts.invalidOutputRetries ?? 1;
     let lastRaw: string | null = null;

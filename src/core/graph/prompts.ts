@@ -59,19 +59,61 @@ function parsePromptFile(file: string, dirTask: TaskId, fileVersion: string): Pr
   if (fm.data.task !== dirTask) fail(file, `front matter says task "${fm.data.task}" but the file is under ${dirTask}/`);
   if (fm.data.version !== fileVersion) fail(file, `front matter says version "${fm.data.version}" but the file is ${fileVersion}.md`);
   const template = (m[2] ?? '').trim();
-  if (!new RegExp(`^Task: ${dirTask}$`, 'm').test(template)) fail(file, `the prompt must contain the line "Task: ${dirTask}"`);
+  const problem = promptProblems(dirTask, template)[0];
+  if (problem) fail(file, problem.message);
+  const hash = createHash('sha256').update(template).digest('hex').slice(0, 12);
+  return { task: dirTask, version: fm.data.version, template, hash, file };
+}
+
+/** A problem with a prompt template: what is wrong and, when one line is to blame, its 1-based line number. */
+export interface PromptProblem {
+  line: number | null;
+  message: string;
+}
+
+/**
+ * The rules every prompt template meets, shipped or saved in the workspace: a `Task: <task>` line,
+ * each example ticket paired with one example answer, and only known {{placeholders}}. Empty: valid.
+ */
+export function promptProblems(task: TaskId, template: string): PromptProblem[] {
+  const out: PromptProblem[] = [];
+  const lineOf = (index: number): number => template.slice(0, index).split('\n').length;
+  if (template.trim() === '') return [{ line: null, message: 'the prompt is empty' }];
+  if (!new RegExp(`^Task: ${task}$`, 'm').test(template)) out.push({ line: null, message: `the prompt must contain the line "Task: ${task}"` });
   const opens = template.match(/<example_ticket>/g)?.length ?? 0;
   const answers = template.match(/<example_answer>/g)?.length ?? 0;
   if (opens !== (template.match(/<\/example_ticket>/g)?.length ?? 0) || opens !== answers || answers !== (template.match(/<\/example_answer>/g)?.length ?? 0)) {
-    fail(file, 'every <example_ticket>…</example_ticket> needs one <example_answer>…</example_answer>');
+    out.push({ line: null, message: 'every <example_ticket>…</example_ticket> needs one <example_answer>…</example_answer>' });
   }
   for (const ph of template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
     if (!(PROMPT_PLACEHOLDERS as readonly string[]).includes(ph[1] ?? '')) {
-      fail(file, `unknown placeholder {{${ph[1]}}} (known: ${PROMPT_PLACEHOLDERS.join(', ')})`);
+      out.push({ line: lineOf(ph.index ?? 0), message: `unknown placeholder {{${ph[1]}}} (known: ${PROMPT_PLACEHOLDERS.join(', ')})` });
     }
   }
-  const hash = createHash('sha256').update(template).digest('hex').slice(0, 12);
-  return { task: dirTask, version: fm.data.version, template, hash, file };
+  return out;
+}
+
+/** The template's hash as calls record it: the first 12 hex chars of its sha256. */
+export function promptHash(template: string): string {
+  return createHash('sha256').update(template).digest('hex').slice(0, 12);
+}
+
+/** Every shipped version of every task's prompt (resources/prompts/<task>/v<N>.md), oldest first. */
+export function loadShippedPrompts(resourcesDir?: string): Record<TaskId, PromptTemplate[]> {
+  const root = path.join(resolveResourcesDir(resourcesDir), 'prompts');
+  const out = {} as Record<TaskId, PromptTemplate[]>;
+  for (const task of TASK_IDS) {
+    const dir = path.join(root, task);
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => /^v\d+\.md$/.test(f));
+    } catch {
+      files = [];
+    }
+    const versions = files.map((f) => f.slice(0, -3)).sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+    out[task] = versions.map((v) => parsePromptFile(path.join(dir, `${v}.md`), task, v));
+  }
+  return out;
 }
 
 let active: PromptRegistry | null = null;

@@ -8,6 +8,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { MIGRATION_12_HEDGE } from './migration12Hedge.ts';
 import { SPECULATION_MIGRATION } from './migration13Speculation.ts';
 import { JUDGE_MIGRATION } from './migration15Judge.ts';
+import { PROMPTS_MIGRATION } from './migration16Prompts.ts';
 
 export interface Migration {
   version: number;
@@ -457,6 +458,7 @@ CREATE VIEW run_calls AS
 `,
   },
   JUDGE_MIGRATION,
+  PROMPTS_MIGRATION,
 ];
 
 /** The version key of a ticket text: sha256, first 16 hex digits (64 bits; compared per ticket id). */

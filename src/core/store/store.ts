@@ -15,7 +15,7 @@ import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 import { liveLeasedRuns } from './leases.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
 
-export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import' | 'shadow' | 'judge';
+export type RunKind = 'triage' | 'run' | 'experiment' | 'compare' | 'import' | 'shadow' | 'judge' | 'prompt-check';
 /** held: a workbench batch waiting for its go-ahead or stopped (Stop, spend limit) in this session; interrupted at the next start. */
 export type RunStatus = 'running' | 'done' | 'interrupted' | 'held';
 export type RunTicketStatus = 'pending' | 'done' | 'cancelled';

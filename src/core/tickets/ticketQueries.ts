@@ -309,7 +309,7 @@ export function listRuns(store: Store, limit = 500): RunInfo[] {
          (SELECT count(*) FROM (SELECT ticket_id FROM run_tickets WHERE run_id = r.id UNION SELECT ticket_id FROM results WHERE run_id = r.id)) AS tickets,
          (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'done') AS done,
          (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'pending') AS pending
-       FROM runs r WHERE r.kind NOT IN ('triage', 'judge') ORDER BY r.created_at DESC LIMIT ?`,
+       FROM runs r WHERE r.kind NOT IN ('triage', 'judge', 'prompt-check') ORDER BY r.created_at DESC LIMIT ?`,
     )
     .all(limit) as Row[];
   const modelsStmt = store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec');

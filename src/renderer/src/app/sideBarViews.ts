@@ -7,6 +7,7 @@ import { ReviewView } from '../features/review/ReviewView.tsx';
 import { TracesView } from '../features/traces/TracesView.tsx';
 import { ShadowView } from '../features/shadow/ShadowView.tsx';
 import { SettingsNav } from '../features/settings/SettingsNav.tsx';
+import { PromptsView } from '../features/prompts/PromptsView.tsx';
 
 export const SIDE_BAR_VIEWS: SideBarViews = {
   tickets: TicketsView,
@@ -15,4 +16,5 @@ export const SIDE_BAR_VIEWS: SideBarViews = {
   traces: TracesView,
   shadow: ShadowView,
   settings: SettingsNav,
+  prompts: PromptsView,
 };

@@ -4,6 +4,7 @@ import { currentTicket, openKeySettings, openTicketAt, rerunTicket } from './act
 import { ACTIVITIES } from '../features/layout/layoutStore.ts';
 import { downloadText } from '../features/review/download.ts';
 import { experimentCommands } from '../features/experiments/commands.ts';
+import { promptCommands } from '../features/prompts/commands.ts';
 import { resumableBatch, stoppableBatch } from '../features/status/statusStore.ts';
 import { chooseTheme, THEME_PREFS } from '../app/theme.ts';
 
@@ -136,6 +137,7 @@ export function createCommands(ctx: CommandContext): Command[] {
     { id: 'editor.next', title: 'Next Editor', category: 'Editor', keys: [']'], run: () => editor().cycle(1) },
     { id: 'editor.prev', title: 'Previous Editor', category: 'Editor', keys: ['['], run: () => editor().cycle(-1) },
     ...experimentCommands(stores, (provider) => openKeySettings(stores, provider)),
+    ...promptCommands(stores),
     {
       id: 'review.newQueue', title: 'New Review Queue…', category: 'Review',
       run: () => {

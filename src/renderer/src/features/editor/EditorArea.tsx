@@ -14,10 +14,11 @@ import { SetupEditor } from '../experiments/SetupEditor.tsx';
 import { TraceEditor } from '../traceView/TraceEditor.tsx';
 import { TraceReviewEditor } from '../traceView/TraceReviewEditor.tsx';
 import { Welcome } from '../welcome/Welcome.tsx';
+import { PromptsEditor } from '../prompts/PromptsEditor.tsx';
 import type { EditorTab } from './editorStore.ts';
 
 const TAB_ICONS: Record<EditorTab['kind'], string> = {
-  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker', trace: 'list-tree', traceReview: 'checklist',
+  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker', trace: 'list-tree', traceReview: 'checklist', prompts: 'symbol-string',
 };
 
 function TabStrip() {
@@ -190,6 +191,7 @@ export function EditorArea() {
         {active?.kind === 'experimentSetup' && <SetupEditor />}
         {active?.kind === 'trace' && <TraceEditor key={active.callId} callId={active.callId} />}
         {active?.kind === 'traceReview' && <TraceReviewEditor key={active.queueId} queueId={active.queueId} />}
+        {active?.kind === 'prompts' && <PromptsEditor />}
       </div>
     </section>
   );

@@ -15,7 +15,8 @@ export type EditorTab =
   /** One trace (the trace holding an imported call) and a trace review queue (issue 14 §3). */
   | { id: string; kind: 'trace'; callId: number; title: string; preview: boolean }
   | { id: string; kind: 'traceReview'; queueId: string; title: string; preview: false }
-  | { id: 'experiment:new'; kind: 'experimentSetup'; title: string; preview: false };
+  | { id: 'experiment:new'; kind: 'experimentSetup'; title: string; preview: false }
+  | { id: 'prompts'; kind: 'prompts'; title: string; preview: false };
 
 export interface EditorState {
   tabs: EditorTab[];
@@ -48,6 +49,8 @@ export interface EditorActions {
   openTraceReview(queueId: string, title: string): void;
   /** The experiment setup form (one, pinned). */
   openExperimentSetup(): void;
+  /** The prompt versions editor (one, pinned). */
+  openPrompts(): void;
   activate(id: string): void;
   pin(id: string): void;
   close(id: string): void;
@@ -81,7 +84,7 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       if (existing) {
         tabs = s.tabs.map((t) => (t.id === tab.id ? ({ ...t, title: tab.title, preview: t.preview && preview } as EditorTab) : t));
       } else {
-        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' || tab.kind === 'traceReview' ? false : preview } as EditorTab;
+        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' || tab.kind === 'traceReview' || tab.kind === 'prompts' ? false : preview } as EditorTab;
         const previewIdx = preview ? s.tabs.findIndex((t) => t.preview) : -1;
         if (previewIdx >= 0) {
           tabs = [...s.tabs];
@@ -137,6 +140,9 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       },
       openExperimentSetup() {
         open({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false }, { preview: false });
+      },
+      openPrompts() {
+        open({ id: 'prompts', kind: 'prompts', title: 'Prompts', preview: false }, { preview: false });
       },
       activate(id) {
         if (get().tabs.some((t) => t.id === id)) {

@@ -9,6 +9,7 @@ export const ACTIVITIES = [
   { id: 'review', label: 'Review', icon: 'checklist' },
   { id: 'traces', label: 'Traces', icon: 'pulse' },
   { id: 'shadow', label: 'Shadow models', icon: 'mirror' },
+  { id: 'prompts', label: 'Prompts', icon: 'symbol-string' },
   { id: 'settings', label: 'Settings', icon: 'settings-gear' },
 ] as const;
 export type Activity = (typeof ACTIVITIES)[number]['id'];
