@@ -80,6 +80,16 @@ describe('casebench prompts', () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/nothing to roll back: asset_ids uses v1/);
 
+    // The same command after the rollback asks again with v1: a run's identity includes its prompt
+    // versions, so it is not resumed as "already done" with v3's answers.
+    const rerun = await runCli(['run', '--tickets', tickets, '--db', db, '--out', join(dir, 'out2.jsonl')], env);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/4 triaged, 0 already done/);
+    expect(rows(db, "SELECT prompt_version AS v, count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'run-%' GROUP BY 1 ORDER BY 1")).toEqual([
+      { v: 'v1', n: 4 },
+      { v: 'v3', n: 4 },
+    ]);
+
     // The candidate beside the active version, same model: two arms of one experiment.
     const M = 'groq:openai/gpt-oss-20b';
     const exp = await runCli(['experiment', '--tickets', tickets, '--models', `${M},${M}@asset_ids=v3`, '--baseline', M, '--db', db, '-y'], env);

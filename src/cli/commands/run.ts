@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
+import { TASK_IDS } from '../../shared/tasks.ts';
 import { readTicketFile } from '../../core/tickets/ticketFile.ts';
 import { addTicket, newTally, speculateForBatch, speculateOptions, tallyLine } from '../speculate.ts';
 import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
@@ -67,7 +68,8 @@ export function registerRun(program: Command): void {
       useWorkspacePrompts(rt, store); // the workspace's active prompt versions (casebench prompts)
       useSpendLimit(rt, store);
       applyHedge(rt, store, o);
-      const runId = stableRunId('run', assignment, source);
+      const versions = Object.fromEntries(TASK_IDS.map((t) => [t, rt.deps.promptVersion(t, assignment[t])]));
+      const runId = stableRunId('run', assignment, source, versions);
       const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
       const ac = new AbortController();

@@ -60,8 +60,10 @@ export interface BatchOptions {
  * is already done is decided per ticket on its content (id + text hash), not on this id: an edited
  * ticket is triaged again, an unchanged one is not.
  */
-export function stableRunId(kind: string, assignment: Record<string, string>, source: string): string {
-  const canon = JSON.stringify(TASK_IDS.map((t) => [t, assignment[t]]));
+export function stableRunId(kind: string, assignment: Record<string, string>, source: string, promptVersions?: Record<string, string>): string {
+  // The prompt each task's model gets is part of what a run asks: after a promotion the same
+  // command starts a new run instead of resuming one whose answers came from the old version.
+  const canon = JSON.stringify(TASK_IDS.map((t) => (promptVersions ? [t, assignment[t], promptVersions[t]] : [t, assignment[t]])));
   return `${kind}-${createHash('sha256').update(`${kind}\n${canon}\n${source}`).digest('hex').slice(0, 16)}`;
 }
 
