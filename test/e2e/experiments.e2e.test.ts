@@ -252,8 +252,8 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     // (dispatched on the dot itself: the trend line may lie over it)
     await page.locator('[data-testid="plot-scatter"] .mark-symbol path').first().dispatchEvent('click');
     await page.getByTestId('exp-drill').waitFor();
-    expect(await page.getByTestId('drill-label').textContent()).toMatch(/1 ticket behind the mark · groq:[a-z/.0-9-]+ · Product/);
-    expect(await page.getByTestId('drill-row').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('drill-label').textContent()).toMatch(/1 ticket behind the mark · groq:[a-z/.0-9-]+ · Product/);
+    await expect.poll(() => page.getByTestId('drill-row').count()).toBe(1);
   });
 
   it('reads in dark mode with the same model colours', async () => {
