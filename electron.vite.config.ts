@@ -14,7 +14,10 @@ export default defineConfig({
       // keytar is a native module (loaded from node_modules at run time); other dependencies too.
       externalizeDeps: { include: ['keytar'] },
       // The trace importer reads big files on a worker thread: its module is an entry of its own.
-      lib: { entry: { index: resolve(root, 'src/main/index.ts'), importWorker: resolve(root, 'src/core/traces/importWorker.ts') }, formats: ['es'] },
+      lib: {
+        entry: { index: resolve(root, 'src/main/index.ts'), importWorker: resolve(root, 'src/core/traces/importWorker.ts') },
+        formats: ['es'],
+      },
       rolldownOptions: {
         external: ['electron', 'keytar', ...nodeBuiltins],
         output: { entryFileNames: '[name].js' },

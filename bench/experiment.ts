@@ -11,15 +11,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { TASK_IDS, type TaskId } from '../src/shared/tasks.ts';
-import { openStore } from '../src/core/store/store.ts';
-import { findReportRun } from '../src/core/store/reportQueries.ts';
-import { loadReportData } from '../src/core/experiments/reportData.ts';
-import { buildReport } from '../src/core/metrics/report.ts';
-import { renderMarkdown } from '../src/core/metrics/reportFormat.ts';
-import { uniformFloors } from '../src/core/metrics/planner.ts';
-import { mulberry32 } from '../src/core/metrics/bootstrap.ts';
-import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { openStore } from '#core/store/store.ts';
+import { findReportRun } from '#core/store/reportQueries.ts';
+import { loadReportData } from '#core/experiments/reportData.ts';
+import { buildReport } from '#core/metrics/report.ts';
+import { renderMarkdown } from '#core/metrics/reportFormat.ts';
+import { uniformFloors } from '#core/metrics/planner.ts';
+import { mulberry32 } from '#core/metrics/bootstrap.ts';
+import { startFakeServer } from '#test/fakes/fakeProviderServer.ts';
 
 const BIN = new URL('../bin/casebench.mjs', import.meta.url).pathname;
 const fmt = (n: number, d = 1): string => n.toFixed(d);
@@ -29,7 +29,10 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
-function runCli(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; ms: number; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number | null; ms: number; stdout: string; stderr: string }> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -40,7 +43,13 @@ function runCli(args: string[], env: Record<string, string | undefined>): Promis
 }
 
 const MODELS = ['openai:gpt-4o', 'groq:openai/gpt-oss-20b', 'groq:openai/gpt-oss-120b', 'groq:qwen/qwen3.8-27b', 'openai:gpt-4.1-mini'];
-const MEDIAN_MS: Record<string, number> = { 'openai:gpt-4o': 700, 'groq:openai/gpt-oss-20b': 150, 'groq:openai/gpt-oss-120b': 250, 'groq:qwen/qwen3.8-27b': 300, 'openai:gpt-4.1-mini': 550 };
+const MEDIAN_MS: Record<string, number> = {
+  'openai:gpt-4o': 700,
+  'groq:openai/gpt-oss-20b': 150,
+  'groq:openai/gpt-oss-120b': 250,
+  'groq:qwen/qwen3.8-27b': 300,
+  'openai:gpt-4.1-mini': 550,
+};
 
 /** A workspace holding one experiment of `tickets` × 5 models × 5 tasks = one call per task (2 % of them failed). */
 function syntheticDb(path: string, tickets: number): { calls: number } {
@@ -49,11 +58,11 @@ function syntheticDb(path: string, tickets: number): { calls: number } {
   const runId = 'experiment-bench';
   store.createRun({ id: runId, kind: 'experiment', assignment: {}, config: { models: MODELS, baseline: MODELS[0], upstream: 'own' } });
   const values: Record<TaskId, (i: number, m: number) => unknown> = {
-    platform: (i, m) => (['aws', 'gcp', 'azure'][(i + (rng() < 0.1 * m ? 1 : 0)) % 3]),
-    product: (i, m) => (['S3', 'GKE', 'AKS', 'BigQuery'][(i + (rng() < 0.15 * m ? 1 : 0)) % 4]),
+    platform: (i, m) => ['aws', 'gcp', 'azure'][(i + (rng() < 0.1 * m ? 1 : 0)) % 3],
+    product: (i, m) => ['S3', 'GKE', 'AKS', 'BigQuery'][(i + (rng() < 0.15 * m ? 1 : 0)) % 4],
     technical_details: (i, m) => ({ present: (i + (rng() < 0.1 * m ? 1 : 0)) % 2 ? ['error message'] : [], missing: ['region'] }),
     asset_ids: (i, m) => (rng() < 0.1 * m ? [`id-${i}`, 'x'] : [`id-${i}`]),
-    severity: (i, m) => (['low', 'normal', 'high', 'urgent'][(i + (rng() < 0.2 * m ? 1 : 0)) % 4]),
+    severity: (i, m) => ['low', 'normal', 'high', 'urgent'][(i + (rng() < 0.2 * m ? 1 : 0)) % 4],
   };
   let calls = 0;
   store.transaction(() => {
@@ -69,16 +78,53 @@ function syntheticDb(path: string, tickets: number): { calls: number } {
           const ms = MEDIAN_MS[spec]! * Math.exp(0.3 * (rng() + rng() + rng() - 1.5));
           const cost = 0.00001 * (m + 1) * (1 + rng());
           store.insertCall({
-            runId, ticketId: id, task, modelSpec: spec, provider: provider!, model, attempt: 1, promptVersion: 'v1', startedAt: Date.now(), latencyMs: ms,
-            ttftMs: null, queueTimeMs: null, providerTotalMs: null, status: failed ? 'error' : 'ok', errorCode: failed ? 'INVALID_OUTPUT' : null,
-            errorMessage: failed ? 'not JSON' : null, httpStatus: null, requestId: null, inputTokens: 400, outputTokens: 10, cachedTokens: 0,
-            reasoningTokens: null, costUsd: cost, raw: null,
+            runId,
+            ticketId: id,
+            task,
+            modelSpec: spec,
+            provider: provider!,
+            model,
+            attempt: 1,
+            promptVersion: 'v1',
+            startedAt: Date.now(),
+            latencyMs: ms,
+            ttftMs: null,
+            queueTimeMs: null,
+            providerTotalMs: null,
+            status: failed ? 'error' : 'ok',
+            errorCode: failed ? 'INVALID_OUTPUT' : null,
+            errorMessage: failed ? 'not JSON' : null,
+            httpStatus: null,
+            requestId: null,
+            inputTokens: 400,
+            outputTokens: 10,
+            cachedTokens: 0,
+            reasoningTokens: null,
+            costUsd: cost,
+            raw: null,
           });
           calls++;
           store.saveResult(runId, id, spec, {
-            task, status: failed ? 'error' : 'ok', value: failed ? null : values[task](i, m), raw: null, provider: provider!, model, promptVersion: 'v1',
-            startedMs: 0, endedMs: ms, latencyMs: ms, ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: 400, outputTokens: 10,
-            cachedTokens: 0, reasoningTokens: null, costUsd: failed ? null : cost, attempts: 1, error: failed ? { code: 'INVALID_OUTPUT', message: 'not JSON' } : null,
+            task,
+            status: failed ? 'error' : 'ok',
+            value: failed ? null : values[task](i, m),
+            raw: null,
+            provider: provider!,
+            model,
+            promptVersion: 'v1',
+            startedMs: 0,
+            endedMs: ms,
+            latencyMs: ms,
+            ttftMs: null,
+            queueTimeMs: null,
+            providerTotalMs: null,
+            inputTokens: 400,
+            outputTokens: 10,
+            cachedTokens: 0,
+            reasoningTokens: null,
+            costUsd: failed ? null : cost,
+            attempts: 1,
+            error: failed ? { code: 'INVALID_OUTPUT', message: 'not JSON' } : null,
           });
         }
       });
@@ -108,8 +154,14 @@ async function benchReport(quick: boolean): Promise<Record<string, number>> {
   const raw: number[] = [];
   for (let i = 0; i < reps; i++) {
     let t0 = performance.now();
-    store.prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?').all('experiment-bench');
-    store.prepare("SELECT ticket_id, task, model_spec, latency_ms, cost_usd FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL").all('experiment-bench');
+    store
+      .prepare('SELECT ticket_id, task, model_spec, status, value, attempts, error_code FROM results WHERE run_id = ?')
+      .all('experiment-bench');
+    store
+      .prepare(
+        "SELECT ticket_id, task, model_spec, latency_ms, cost_usd FROM calls WHERE run_id = ? AND status = 'ok' AND latency_ms IS NOT NULL",
+      )
+      .all('experiment-bench');
     raw.push(performance.now() - t0);
     t0 = performance.now();
     const run = findReportRun(store);
@@ -118,11 +170,24 @@ async function benchReport(quick: boolean): Promise<Record<string, number>> {
     inproc.push(performance.now() - t0);
   }
   store.close();
-  const out = { calls, cli_ms: median(cli), start_ms: median(start), in_process_ms: median(inproc), raw_sql_ms: median(raw), target_ms: 1000 };
-  console.log(`\n3. casebench report over ${calls.toLocaleString('en-US')} recorded calls (1,000 tickets × 5 models × 5 tasks, 2 % failed; median of ${reps})`);
-  console.log(`   casebench report --format json (wall, process start included)  ${fmt(out.cli_ms, 0)} ms → ${fmt(out.cli_ms / out.target_ms, 2)} of the 1 s target`);
+  const out = {
+    calls,
+    cli_ms: median(cli),
+    start_ms: median(start),
+    in_process_ms: median(inproc),
+    raw_sql_ms: median(raw),
+    target_ms: 1000,
+  };
+  console.log(
+    `\n3. casebench report over ${calls.toLocaleString('en-US')} recorded calls (1,000 tickets × 5 models × 5 tasks, 2 % failed; median of ${reps})`,
+  );
+  console.log(
+    `   casebench report --format json (wall, process start included)  ${fmt(out.cli_ms, 0)} ms → ${fmt(out.cli_ms / out.target_ms, 2)} of the 1 s target`,
+  );
   console.log(`   of which bare process start (casebench --help)                 ${fmt(out.start_ms, 0)} ms`);
-  console.log(`   in process: load + metrics + bootstrap CIs + plan + markdown    ${fmt(out.in_process_ms, 0)} ms; the raw SQL reads alone ${fmt(out.raw_sql_ms, 0)} ms (×${fmt(out.in_process_ms / out.raw_sql_ms, 1)})`);
+  console.log(
+    `   in process: load + metrics + bootstrap CIs + plan + markdown    ${fmt(out.in_process_ms, 0)} ms; the raw SQL reads alone ${fmt(out.raw_sql_ms, 0)} ms (×${fmt(out.in_process_ms / out.raw_sql_ms, 1)})`,
+  );
   return out;
 }
 
@@ -133,11 +198,38 @@ async function benchPacing(quick: boolean): Promise<Record<string, number>> {
   const tickets = quick ? 20 : 40;
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-rpm-'));
   const ticketFile = join(dir, 'tickets.jsonl');
-  writeFileSync(ticketFile, Array.from({ length: tickets }, (_, i) => JSON.stringify({ id: `T${i + 1}`, text: `Our GKE cluster in project acme-${i} is down since 09:00 UTC; pods fail with ImagePullBackOff (case ${i}).` })).join('\n') + '\n');
+  writeFileSync(
+    ticketFile,
+    Array.from({ length: tickets }, (_, i) =>
+      JSON.stringify({
+        id: `T${i + 1}`,
+        text: `Our GKE cluster in project acme-${i} is down since 09:00 UTC; pods fail with ImagePullBackOff (case ${i}).`,
+      }),
+    ).join('\n') + '\n',
+  );
   // The fake server runs here; the client is the casebench child process.
   const fake = await startFakeServer({ latencyMs: 20, logLimit: 100_000 });
-  const env = { ...process.env, CASEBENCH_NO_KEYCHAIN: '1', GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: fake.groqBaseURL };
-  const args = (db: string, extra: string[]): string[] => ['experiment', '--tickets', ticketFile, '--models', models.join(','), '--baseline', models[0]!, '--db', join(dir, db), '--concurrency', '8', '--yes', ...extra];
+  const env = {
+    ...process.env,
+    CASEBENCH_NO_KEYCHAIN: '1',
+    GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000',
+    GROQ_BASE_URL: fake.groqBaseURL,
+  };
+  const args = (db: string, extra: string[]): string[] => [
+    'experiment',
+    '--tickets',
+    ticketFile,
+    '--models',
+    models.join(','),
+    '--baseline',
+    models[0]!,
+    '--db',
+    join(dir, db),
+    '--concurrency',
+    '8',
+    '--yes',
+    ...extra,
+  ];
 
   // Unlimited: how fast this workload goes when the rate limit is not the bottleneck.
   const free = await runCli(args('free.db', []), env);
@@ -159,15 +251,28 @@ async function benchPacing(quick: boolean): Promise<Record<string, number>> {
   });
   await fake.close();
   const worst = Math.min(...perModel.map((m) => m.rate));
-  console.log(`\n4. rpm pacing: ${tickets} tickets × ${models.length} Groq models × 5 tasks; fake Groq allows ${rpm} requests/min per model; --rpm groq:*=${rpm}`);
+  console.log(
+    `\n4. rpm pacing: ${tickets} tickets × ${models.length} Groq models × 5 tasks; fake Groq allows ${rpm} requests/min per model; --rpm groq:*=${rpm}`,
+  );
   console.log(`   without a limit the same workload ran at ${fmt(freeRate, 0)} requests/min (so ${rpm}/min is the bottleneck)`);
   for (const m of perModel) {
-    console.log(`   ${m.id.padEnd(22)} ${fmt(m.rate, 1)} requests/min over ${m.ok} answered requests → ${fmt((m.rate / rpm) * 100, 1)} % of the allowed rate (target ≥ 90 %); ${m.r429} × 429`);
+    console.log(
+      `   ${m.id.padEnd(22)} ${fmt(m.rate, 1)} requests/min over ${m.ok} answered requests → ${fmt((m.rate / rpm) * 100, 1)} % of the allowed rate (target ≥ 90 %); ${m.r429} × 429`,
+    );
   }
-  console.log(`   wall time ${fmt(limited.ms / 1000, 1)} s (ideal ${fmt(((tickets * 5) / rpm) * 60, 1)} s per model, process start included)`);
+  console.log(
+    `   wall time ${fmt(limited.ms / 1000, 1)} s (ideal ${fmt(((tickets * 5) / rpm) * 60, 1)} s per model, process start included)`,
+  );
   return {
-    rpm, tickets, unlimited_rate_per_min: freeRate, worst_rate_per_min: worst, worst_ratio: worst / rpm,
-    rate_20b: perModel[0]!.rate, rate_120b: perModel[1]!.rate, r429: perModel.reduce((a, m) => a + m.r429, 0), wall_ms: limited.ms,
+    rpm,
+    tickets,
+    unlimited_rate_per_min: freeRate,
+    worst_rate_per_min: worst,
+    worst_ratio: worst / rpm,
+    rate_20b: perModel[0]!.rate,
+    rate_120b: perModel[1]!.rate,
+    r429: perModel.reduce((a, m) => a + m.r429, 0),
+    wall_ms: limited.ms,
   };
 }
 

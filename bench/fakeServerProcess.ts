@@ -4,8 +4,8 @@
 // printing one `fake-stats {…}` line on stderr (statuses, first arrival and last end, epoch ms); with
 // logFile, the requests it answered (model, task, the delay it applied) are written there as JSON.
 import { writeFileSync } from 'node:fs';
-import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
-import { heavyTail } from '../test/fakes/heavyTail.ts';
+import { startFakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { heavyTail } from '#test/fakes/heavyTail.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   latency?: number | Record<string, number>;
@@ -18,7 +18,8 @@ const cfg = JSON.parse(process.argv[2] ?? '{}') as {
   tail?: { share: number; factor: number; seed?: number };
 };
 const lat = cfg.latency ?? 100;
-const base = typeof lat === 'number' ? lat : (model: string, task: string | null) => lat[`${model} ${task ?? ''}`] ?? lat[task ?? ''] ?? 100;
+const base =
+  typeof lat === 'number' ? lat : (model: string, task: string | null) => lat[`${model} ${task ?? ''}`] ?? lat[task ?? ''] ?? 100;
 const server = await startFakeServer({
   latencyMs: cfg.tail ? heavyTail({ baseMs: base, tailShare: cfg.tail.share, factor: cfg.tail.factor, seed: cfg.tail.seed }) : base,
   faults: (cfg.faults as never) ?? null,
@@ -30,7 +31,10 @@ process.stdout.write(`${server.url}\n`);
 const stop = async (): Promise<void> => {
   const s = server.stats;
   if (cfg.logFile) {
-    writeFileSync(cfg.logFile, JSON.stringify(s.log.map((e) => ({ api: e.api, model: e.model, task: e.task, status: e.status, delay_ms: e.delayMs }))));
+    writeFileSync(
+      cfg.logFile,
+      JSON.stringify(s.log.map((e) => ({ api: e.api, model: e.model, task: e.task, status: e.status, delay_ms: e.delayMs }))),
+    );
   }
   if (cfg.statsJson) {
     const ok = s.log.filter((e) => e.status === 200);

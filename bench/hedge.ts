@@ -6,10 +6,10 @@
 // task median).
 //   node bench/hedge.ts [--quick]     (also section 8 of npm run bench)
 import { pathToFileURL } from 'node:url';
-import { TASK_IDS, type TaskId } from '../src/shared/tasks.ts';
-import { quantileSorted } from '../src/shared/stats/quantiles.ts';
-import { createRuntime, type Runtime } from '../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { quantileSorted } from '#shared/stats/quantiles.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
 import { TEXTS, fmt, startFake, stopFake } from './lib.ts';
 
 const SPEC = 'groq:openai/gpt-oss-20b';
@@ -70,8 +70,11 @@ export async function benchHedge(opts: { quick: boolean }): Promise<Record<strin
   const extraPct = attempts ? (100 * hedges) / attempts : 0;
   const row = (x: Sample) => ({
     slow_share: x.tasks.filter((v) => v > BASE_MS * TAIL.factor * 0.8).length / x.tasks.length,
-    task_p50_ms: q(x.tasks, 0.5), task_p95_ms: q(x.tasks, 0.95), task_p99_ms: q(x.tasks, 0.99),
-    ticket_p50_ms: q(x.tickets, 0.5), ticket_p99_ms: q(x.tickets, 0.99),
+    task_p50_ms: q(x.tasks, 0.5),
+    task_p95_ms: q(x.tasks, 0.95),
+    task_p99_ms: q(x.tasks, 0.99),
+    ticket_p50_ms: q(x.tickets, 0.5),
+    ticket_p99_ms: q(x.tickets, 0.99),
   });
   const without = row(A);
   const withH = row(B);
@@ -80,19 +83,43 @@ export async function benchHedge(opts: { quick: boolean }): Promise<Record<strin
   const p95s = TASK_IDS.map((t) => on.hedger.hedgeAfter(SPEC, t) ?? on.hedger.threshold(SPEC, t) ?? NaN);
   const bestMs = Math.max(...p95s) + without.task_p50_ms;
   const out = {
-    tickets, concurrency, base_ms: BASE_MS, tail: TAIL, budget_pct: BUDGET_PCT,
-    without, with: withH,
+    tickets,
+    concurrency,
+    base_ms: BASE_MS,
+    tail: TAIL,
+    budget_pct: BUDGET_PCT,
+    without,
+    with: withH,
     task_p99_ratio: withH.task_p99_ms / without.task_p99_ms,
     ticket_p99_ratio: withH.ticket_p99_ms / without.ticket_p99_ms,
-    recorded_call_p95_ms: Object.fromEntries(TASK_IDS.map((t, i) => [t, p95s[i]])), best_hedged_p99_ms: bestMs, task_p99_vs_best: withH.task_p99_ms / bestMs,
-    attempts, hedges, wins, extra_calls_pct: extraPct, skipped_budget: s.skippedBudget - before.skippedBudget, skipped_paced: s.skippedPaced - before.skippedPaced,
+    recorded_call_p95_ms: Object.fromEntries(TASK_IDS.map((t, i) => [t, p95s[i]])),
+    best_hedged_p99_ms: bestMs,
+    task_p99_vs_best: withH.task_p99_ms / bestMs,
+    attempts,
+    hedges,
+    wins,
+    extra_calls_pct: extraPct,
+    skipped_budget: s.skippedBudget - before.skippedBudget,
+    skipped_paced: s.skippedPaced - before.skippedPaced,
   };
-  console.log(`\n8. Hedged calls (node bench/hedge.ts): ${tickets} tickets per mode, concurrency ${concurrency}, ${BASE_MS} ms calls with ${TAIL.share * 100} % taking ${TAIL.factor}×; budget ${BUDGET_PCT} %`);
-  console.log(`   task time p50 / p95 / p99     without ${fmt(without.task_p50_ms)} / ${fmt(without.task_p95_ms)} / ${fmt(without.task_p99_ms)} ms   with ${fmt(withH.task_p50_ms)} / ${fmt(withH.task_p95_ms)} / ${fmt(withH.task_p99_ms)} ms`);
-  console.log(`   task p99 with hedging          ${fmt(out.task_p99_ratio, 2)}× the p99 without (same run); ${fmt(out.task_p99_vs_best, 2)}× the best a hedge can do (recorded call p95 ${fmt(Math.max(...p95s))} ms + median task ${fmt(without.task_p50_ms)} ms = ${fmt(bestMs)} ms)`);
-  console.log(`   tasks in the slow tail          without ${fmt(100 * without.slow_share, 1)} %   with ${fmt(100 * withH.slow_share, 1)} %`);
-  console.log(`   ticket p50 / p99               without ${fmt(without.ticket_p50_ms)} / ${fmt(without.ticket_p99_ms)} ms   with ${fmt(withH.ticket_p50_ms)} / ${fmt(withH.ticket_p99_ms)} ms → p99 ${fmt(out.ticket_p99_ratio, 2)}×`);
-  console.log(`   extra calls                    ${hedges} hedges over ${attempts} calls = ${fmt(extraPct, 2)} % (budget ${BUDGET_PCT} %); ${wins} answered first; ${out.skipped_budget} past the p95 not hedged (budget spent), ${out.skipped_paced} (model busy or paced)`);
+  console.log(
+    `\n8. Hedged calls (node bench/hedge.ts): ${tickets} tickets per mode, concurrency ${concurrency}, ${BASE_MS} ms calls with ${TAIL.share * 100} % taking ${TAIL.factor}×; budget ${BUDGET_PCT} %`,
+  );
+  console.log(
+    `   task time p50 / p95 / p99     without ${fmt(without.task_p50_ms)} / ${fmt(without.task_p95_ms)} / ${fmt(without.task_p99_ms)} ms   with ${fmt(withH.task_p50_ms)} / ${fmt(withH.task_p95_ms)} / ${fmt(withH.task_p99_ms)} ms`,
+  );
+  console.log(
+    `   task p99 with hedging          ${fmt(out.task_p99_ratio, 2)}× the p99 without (same run); ${fmt(out.task_p99_vs_best, 2)}× the best a hedge can do (recorded call p95 ${fmt(Math.max(...p95s))} ms + median task ${fmt(without.task_p50_ms)} ms = ${fmt(bestMs)} ms)`,
+  );
+  console.log(
+    `   tasks in the slow tail          without ${fmt(100 * without.slow_share, 1)} %   with ${fmt(100 * withH.slow_share, 1)} %`,
+  );
+  console.log(
+    `   ticket p50 / p99               without ${fmt(without.ticket_p50_ms)} / ${fmt(without.ticket_p99_ms)} ms   with ${fmt(withH.ticket_p50_ms)} / ${fmt(withH.ticket_p99_ms)} ms → p99 ${fmt(out.ticket_p99_ratio, 2)}×`,
+  );
+  console.log(
+    `   extra calls                    ${hedges} hedges over ${attempts} calls = ${fmt(extraPct, 2)} % (budget ${BUDGET_PCT} %); ${wins} answered first; ${out.skipped_budget} past the p95 not hedged (budget spent), ${out.skipped_paced} (model busy or paced)`,
+  );
   return out;
 }
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DatabaseSync } from 'node:sqlite';
-import { TASK_IDS } from '../src/shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { fmt, median, startFake, stopFake } from './lib.ts';
 
 const BIN = new URL('../bin/casebench.mjs', import.meta.url).pathname;
@@ -44,19 +44,44 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-latency-'));
   const logFile = join(dir, 'server-log.json');
   const latency: Record<string, number> = {};
-  for (const [spec, byTask] of Object.entries(DELAYS)) for (const [task, ms] of Object.entries(byTask)) latency[`${spec.slice(spec.indexOf(':') + 1)} ${task}`] = ms;
+  for (const [spec, byTask] of Object.entries(DELAYS))
+    for (const [task, ms] of Object.entries(byTask)) latency[`${spec.slice(spec.indexOf(':') + 1)} ${task}`] = ms;
   const { url, proc } = await startFake({ latency, logFile });
   const ticketFile = join(dir, 'tickets.jsonl');
   writeFileSync(
     ticketFile,
-    Array.from({ length: tickets }, (_, i) => JSON.stringify({ id: `T${i + 1}`, text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied to our Lambda since the deploy (case ${i}).` })).join('\n') + '\n',
+    Array.from({ length: tickets }, (_, i) =>
+      JSON.stringify({
+        id: `T${i + 1}`,
+        text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied to our Lambda since the deploy (case ${i}).`,
+      }),
+    ).join('\n') + '\n',
   );
   const db = join(dir, 'cb.db');
   const env = {
-    ...process.env, CASEBENCH_NO_KEYCHAIN: '1', GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url,
-    OPENAI_API_KEY: 'sk-bench-not-a-real-key-0000000000', OPENAI_BASE_URL: `${url}/v1`,
+    ...process.env,
+    CASEBENCH_NO_KEYCHAIN: '1',
+    GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000',
+    GROQ_BASE_URL: url,
+    OPENAI_API_KEY: 'sk-bench-not-a-real-key-0000000000',
+    OPENAI_BASE_URL: `${url}/v1`,
   };
-  const args = [BIN, 'experiment', '--tickets', ticketFile, '--models', MODELS.join(','), '--baseline', MODELS[1], '--concurrency', String(concurrency), '--yes', '--db', db, ...(opts.stream ? ['--stream'] : [])];
+  const args = [
+    BIN,
+    'experiment',
+    '--tickets',
+    ticketFile,
+    '--models',
+    MODELS.join(','),
+    '--baseline',
+    MODELS[1],
+    '--concurrency',
+    String(concurrency),
+    '--yes',
+    '--db',
+    db,
+    ...(opts.stream ? ['--stream'] : []),
+  ];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -64,10 +89,24 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
   await stopFake(proc);
   if (code !== 0) throw new Error(`casebench experiment failed: ${stderr}`);
 
-  const served = JSON.parse(readFileSync(logFile, 'utf8')) as Array<{ api: string; model: string; task: string | null; status: number | null; delay_ms: number | null }>;
+  const served = JSON.parse(readFileSync(logFile, 'utf8')) as Array<{
+    api: string;
+    model: string;
+    task: string | null;
+    status: number | null;
+    delay_ms: number | null;
+  }>;
   const sql = new DatabaseSync(db, { readOnly: true });
-  const calls = sql.prepare("SELECT model_spec, task, latency_ms, cold, slot_wait_ms FROM calls WHERE status = 'ok'").all() as Array<{ model_spec: string; task: string; latency_ms: number; cold: number | null; slot_wait_ms: number | null }>;
-  const results = sql.prepare("SELECT model_spec, started_ms, ended_ms, latency_ms, slot_wait_ms FROM results WHERE status = 'ok'").all() as Array<{ model_spec: string; started_ms: number; ended_ms: number; latency_ms: number; slot_wait_ms: number | null }>;
+  const calls = sql.prepare("SELECT model_spec, task, latency_ms, cold, slot_wait_ms FROM calls WHERE status = 'ok'").all() as Array<{
+    model_spec: string;
+    task: string;
+    latency_ms: number;
+    cold: number | null;
+    slot_wait_ms: number | null;
+  }>;
+  const results = sql
+    .prepare("SELECT model_spec, started_ms, ended_ms, latency_ms, slot_wait_ms FROM results WHERE status = 'ok'")
+    .all() as Array<{ model_spec: string; started_ms: number; ended_ms: number; latency_ms: number; slot_wait_ms: number | null }>;
   sql.close();
 
   const cells: LatencyCell[] = [];
@@ -78,11 +117,23 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
       const mine = calls.filter((c) => c.model_spec === model && c.task === task);
       const warm = mine.filter((c) => c.cold !== 1);
       const use = warm.length > 0 ? warm : mine;
-      const server = served.filter((e) => e.api === api && e.model === id && e.task === task && e.status === 200 && e.delay_ms !== null).map((e) => e.delay_ms!);
+      const server = served
+        .filter((e) => e.api === api && e.model === id && e.task === task && e.status === 200 && e.delay_ms !== null)
+        .map((e) => e.delay_ms!);
       const recorded = median(use.map((c) => c.latency_ms));
       const serverMs = median(server);
       const bound = Math.max(5, 0.03 * serverMs);
-      cells.push({ model, task, calls: use.length, recorded_ms: recorded, server_ms: serverMs, diff_ms: recorded - serverMs, ratio: recorded / serverMs, bound_ms: bound, ok: Math.abs(recorded - serverMs) <= bound });
+      cells.push({
+        model,
+        task,
+        calls: use.length,
+        recorded_ms: recorded,
+        server_ms: serverMs,
+        diff_ms: recorded - serverMs,
+        ratio: recorded / serverMs,
+        bound_ms: bound,
+        ok: Math.abs(recorded - serverMs) <= bound,
+      });
     }
   }
   const cold = calls.filter((c) => c.cold === 1).length;
@@ -97,27 +148,51 @@ export async function benchLatency(opts: { quick: boolean; stream?: boolean; con
     };
   });
 
-  console.log(`\n6. Latency fidelity: \`casebench experiment\`, ${tickets} tickets × ${MODELS.join(' + ')} × 5 tasks, concurrency ${concurrency}${opts.stream ? ', streamed' : ''}; fake server in its own process with a fixed delay per model × task`);
-  console.log('   bound: the delay the server applied to the same model × task (its own figure), this run; target |recorded − applied| ≤ max(5 ms, 3 %)');
-  console.log(`   ${'model'.padEnd(26)} ${'task'.padEnd(18)} ${'recorded'.padStart(9)} ${'applied'.padStart(9)} ${'diff'.padStart(7)} ${'ratio'.padStart(6)}   plain-fetch diff`);
+  console.log(
+    `\n6. Latency fidelity: \`casebench experiment\`, ${tickets} tickets × ${MODELS.join(' + ')} × 5 tasks, concurrency ${concurrency}${opts.stream ? ', streamed' : ''}; fake server in its own process with a fixed delay per model × task`,
+  );
+  console.log(
+    '   bound: the delay the server applied to the same model × task (its own figure), this run; target |recorded − applied| ≤ max(5 ms, 3 %)',
+  );
+  console.log(
+    `   ${'model'.padEnd(26)} ${'task'.padEnd(18)} ${'recorded'.padStart(9)} ${'applied'.padStart(9)} ${'diff'.padStart(7)} ${'ratio'.padStart(6)}   plain-fetch diff`,
+  );
   const signed = (x: number): string => (x >= 0 ? '+' : '') + fmt(x);
   for (const c of cells) {
     const plain = reference.by_cell[`${c.model.slice(c.model.indexOf(':') + 1)} ${c.task}`];
     c.plain_diff_ms = plain ?? null;
     console.log(
-      `   ${c.model.padEnd(26)} ${c.task.padEnd(18)} ${fmt(c.recorded_ms).padStart(9)} ${fmt(c.server_ms).padStart(9)} ${signed(c.diff_ms)}`.padEnd(78) +
-        ` ${fmt(c.ratio, 3)}   ${plain === undefined ? '—' : signed(plain)}${c.ok ? '' : `  (over the ${fmt(c.bound_ms)} ms bound)`}`,
+      `   ${c.model.padEnd(26)} ${c.task.padEnd(18)} ${fmt(c.recorded_ms).padStart(9)} ${fmt(c.server_ms).padStart(9)} ${signed(c.diff_ms)}`.padEnd(
+        78,
+      ) + ` ${fmt(c.ratio, 3)}   ${plain === undefined ? '—' : signed(plain)}${c.ok ? '' : `  (over the ${fmt(c.bound_ms)} ms bound)`}`,
     );
   }
   const worst = cells.reduce((a, b) => (Math.abs(b.diff_ms) / b.bound_ms > Math.abs(a.diff_ms) / a.bound_ms ? b : a));
-  console.log(`   ${cells.filter((c) => c.ok).length} of ${cells.length} medians within the bound; worst ${worst.model} ${worst.task} ${(worst.diff_ms >= 0 ? '+' : '') + fmt(worst.diff_ms)} ms (ratio ${fmt(worst.ratio, 3)}); ${cold} cold calls (first on a new connection) left out`);
+  console.log(
+    `   ${cells.filter((c) => c.ok).length} of ${cells.length} medians within the bound; worst ${worst.model} ${worst.task} ${(worst.diff_ms >= 0 ? '+' : '') + fmt(worst.diff_ms)} ms (ratio ${fmt(worst.ratio, 3)}); ${cold} cold calls (first on a new connection) left out`,
+  );
   const over = cells.map((c) => c.diff_ms - (c.plain_diff_ms ?? 0)).sort((a, b) => a - b);
-  console.log(`   plain-fetch diff: a plain-fetch client (no SDK, no engine, no store), same graph and concurrency, a moment later: median ${fmt(reference.median_excess_ms)} ms over the applied delay (p90 ${fmt(reference.p90_excess_ms)} ms) — what the loopback and this machine's load add by themselves`);
-  console.log(`   casebench's diff minus the plain client's, per cell: median ${signed(median(over))} ms, worst ${signed(over.at(-1)!)} ms`);
+  console.log(
+    `   plain-fetch diff: a plain-fetch client (no SDK, no engine, no store), same graph and concurrency, a moment later: median ${fmt(reference.median_excess_ms)} ms over the applied delay (p90 ${fmt(reference.p90_excess_ms)} ms) — what the loopback and this machine's load add by themselves`,
+  );
+  console.log(
+    `   casebench's diff minus the plain client's, per cell: median ${signed(median(over))} ms, worst ${signed(over.at(-1)!)} ms`,
+  );
   for (const m of perModel) {
-    console.log(`   ${m.model.padEnd(26)} per task, medians: waited for a slot ${fmt(m.slot_wait_ms)} ms · the call ${fmt(m.call_ms)} ms · task window ${fmt(m.window_ms)} ms`);
+    console.log(
+      `   ${m.model.padEnd(26)} per task, medians: waited for a slot ${fmt(m.slot_wait_ms)} ms · the call ${fmt(m.call_ms)} ms · task window ${fmt(m.window_ms)} ms`,
+    );
   }
-  return { tickets, concurrency, stream: Boolean(opts.stream), cells, within_bound: cells.filter((c) => c.ok).length, cold_calls: cold, per_model: perModel, reference };
+  return {
+    tickets,
+    concurrency,
+    stream: Boolean(opts.stream),
+    cells,
+    within_bound: cells.filter((c) => c.ok).length,
+    cold_calls: cold,
+    per_model: perModel,
+    reference,
+  };
 }
 
 /**
@@ -139,7 +214,14 @@ async function referencePass(
     const res = await fetch(`${url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer sk-reference-0000000000' },
-      body: JSON.stringify({ model, messages: [{ role: 'system', content: `Task: ${task}` }, { role: 'user', content: '<ticket>S3 AccessDenied in 123456789012</ticket>' }], response_format: { type: 'json_schema', json_schema: { name: task, schema: { type: 'object' } } } }),
+      body: JSON.stringify({
+        model,
+        messages: [
+          { role: 'system', content: `Task: ${task}` },
+          { role: 'user', content: '<ticket>S3 AccessDenied in 123456789012</ticket>' },
+        ],
+        response_format: { type: 'json_schema', json_schema: { name: task, schema: { type: 'object' } } },
+      }),
     });
     await res.text();
     const ms = performance.now() - t0;
@@ -155,15 +237,19 @@ async function referencePass(
     const platform = call(model, 'platform', path);
     await Promise.all([
       call(model, 'severity', path),
-      platform.then(() => Promise.all([call(model, 'asset_ids', path), call(model, 'product', path).then(() => call(model, 'technical_details', path))])),
+      platform.then(() =>
+        Promise.all([call(model, 'asset_ids', path), call(model, 'product', path).then(() => call(model, 'technical_details', path))]),
+      ),
     ]);
   };
   await Promise.all(
     MODELS.map(async (spec) => {
       let next = 0;
-      await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next++ < tickets) await ticket(spec);
-      }));
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next++ < tickets) await ticket(spec);
+        }),
+      );
     }),
   );
   await stopFake(proc);
@@ -174,5 +260,9 @@ async function referencePass(
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const i = process.argv.indexOf('--concurrency');
-  await benchLatency({ quick: process.argv.includes('--quick'), stream: process.argv.includes('--stream'), ...(i > 0 ? { concurrency: Number(process.argv[i + 1]) } : {}) });
+  await benchLatency({
+    quick: process.argv.includes('--quick'),
+    stream: process.argv.includes('--stream'),
+    ...(i > 0 ? { concurrency: Number(process.argv[i + 1]) } : {}),
+  });
 }

@@ -21,7 +21,9 @@ export const fmt = (n: number, d = 1): string => n.toFixed(d);
 
 /** The fake provider server in a child process; resolves with its URL. */
 export async function startFake(cfg: object): Promise<{ url: string; proc: ChildProcess }> {
-  const proc = spawn(process.execPath, [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify(cfg)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify(cfg)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rl = createInterface({ input: proc.stdout! });
   const url = await new Promise<string>((resolve) => rl.once('line', resolve));
   return { url, proc };
@@ -53,7 +55,10 @@ export interface CliRun {
 /** Runs `casebench <args>` and samples its RSS against the lines written to `outPath`. */
 export async function runCliSampled(args: string[], env: NodeJS.ProcessEnv, outPath: string, total: number): Promise<CliRun> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [new URL('../bin/casebench.mjs', import.meta.url).pathname, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [new URL('../bin/casebench.mjs', import.meta.url).pathname, ...args], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const rss: Array<{ done: number; kb: number }> = [];
   const poll = setInterval(() => {
     try {
@@ -70,6 +75,8 @@ export async function runCliSampled(args: string[], env: NodeJS.ProcessEnv, outP
   const code = await new Promise<number | null>((r) => child.on('exit', r));
   clearInterval(poll);
   const ms = performance.now() - t0;
-  const thirds = [0, 1, 2].map((k) => Math.max(0, ...rss.filter((r) => r.done >= (k * total) / 3 && r.done < ((k + 1) * total) / 3).map((r) => r.kb)) / 1024);
+  const thirds = [0, 1, 2].map(
+    (k) => Math.max(0, ...rss.filter((r) => r.done >= (k * total) / 3 && r.done < ((k + 1) * total) / 3).map((r) => r.kb)) / 1024,
+  );
   return { ms, code, stderr, rssThirdsMb: thirds, peakRssMb: Math.max(0, ...rss.map((r) => r.kb)) / 1024 };
 }

@@ -11,23 +11,23 @@
 // 4. The real command: `casebench report --format html` over a workspace of N recorded calls
 //    (wall time, process start included), beside `--format md` over the same workspace.
 // Targets (issue #7): KDE < 50 ms; violin + histogram/KDE + ECDF < 300 ms.
-import { gaussianKde } from '../src/shared/stats/kde.ts';
-import { sortedSample } from '../src/shared/stats/quantiles.ts';
-import type { LatencyPoint } from '../src/shared/plots/common.ts';
-import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '../src/shared/plots/latency.ts';
-import { renderSvg } from '../src/core/plots/render.ts';
-import { renderHtmlReport } from '../src/core/plots/htmlReport.ts';
-import { buildReport, type ReportData, type ReportResultRow } from '../src/core/metrics/report.ts';
-import { renderMarkdown } from '../src/core/metrics/reportFormat.ts';
-import { parseFloors } from '../src/core/metrics/planner.ts';
-import { seededRandom } from '../src/core/random.ts';
-import { TASK_IDS, type TaskId } from '../src/shared/tasks.ts';
+import { gaussianKde } from '#shared/stats/kde.ts';
+import { sortedSample } from '#shared/stats/quantiles.ts';
+import type { LatencyPoint } from '#shared/plots/common.ts';
+import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '#shared/plots/latency.ts';
+import { renderSvg } from '#core/plots/render.ts';
+import { renderHtmlReport } from '#core/plots/htmlReport.ts';
+import { buildReport, type ReportData, type ReportResultRow } from '#core/metrics/report.ts';
+import { renderMarkdown } from '#core/metrics/reportFormat.ts';
+import { parseFloors } from '#core/metrics/planner.ts';
+import { seededRandom } from '#core/random.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openStore } from '../src/core/store/store.ts';
-import { TASKS } from '../src/shared/tasks.ts';
+import { openStore } from '#core/store/store.ts';
+import { TASKS } from '#shared/tasks.ts';
 import { fmt, median } from './lib.ts';
 
 const arg = (name: string, def: number): number => {
@@ -36,7 +36,13 @@ const arg = (name: string, def: number): number => {
 };
 const N = arg('--calls', 25_000);
 const REPS = arg('--reps', 7);
-const MODELS = ['openai:gpt-4o', 'openai:gpt-4.1-mini', 'groq:llama-3.1-8b-instant', 'groq:llama-3.3-70b-versatile', 'groq:meta-llama/llama-4-scout-17b'];
+const MODELS = [
+  'openai:gpt-4o',
+  'openai:gpt-4.1-mini',
+  'groq:llama-3.1-8b-instant',
+  'groq:llama-3.3-70b-versatile',
+  'groq:meta-llama/llama-4-scout-17b',
+];
 const MEDIANS = [851, 691, 406, 761, 508];
 
 /** Calls like the article's product task: log-normal around each model's median, Groq slower on longer prompts, 2 % stragglers. */
@@ -73,16 +79,24 @@ async function timed(f: () => Promise<unknown> | unknown, reps = REPS): Promise<
 const line = (what: string, ms: number[], target?: number): void => {
   const m = median(ms);
   const verdict = target === undefined ? '' : m < target ? `  (target < ${target} ms: met)` : `  (target < ${target} ms: NOT met)`;
-  console.log(`${what.padEnd(74)} median ${fmt(m).padStart(7)} ms  min ${fmt(Math.min(...ms)).padStart(7)}  max ${fmt(Math.max(...ms)).padStart(7)}${verdict}`);
+  console.log(
+    `${what.padEnd(74)} median ${fmt(m).padStart(7)} ms  min ${fmt(Math.min(...ms)).padStart(7)}  max ${fmt(Math.max(...ms)).padStart(7)}${verdict}`,
+  );
 };
 
-console.log(`casebench plots benchmark · Node ${process.version} · ${N.toLocaleString('en-US')} calls · ${REPS} repetitions after a warm-up\n`);
+console.log(
+  `casebench plots benchmark · Node ${process.version} · ${N.toLocaleString('en-US')} calls · ${REPS} repetitions after a warm-up\n`,
+);
 
 // 1. KDE
 const one = calls(N, ['product']);
 const sorted = sortedSample(one.map((p) => p.latencyMs));
 const k = gaussianKde(sorted)!;
-line(`KDE of ${sorted.length.toLocaleString('en-US')} latencies on a 200-point grid (${k.method}, h = ${fmt(k.bandwidth)} ms)`, await timed(() => gaussianKde(sorted)), 50);
+line(
+  `KDE of ${sorted.length.toLocaleString('en-US')} latencies on a 200-point grid (${k.method}, h = ${fmt(k.bandwidth)} ms)`,
+  await timed(() => gaussianKde(sorted)),
+  50,
+);
 line(`  same, exact sum (n × 200 exp(), for comparison)`, await timed(() => gaussianKde(sorted, { method: 'exact' }), 3));
 
 // 2. One task's three distribution plots, spec build + SVG render
@@ -102,13 +116,33 @@ const buildOnly = (): void => {
   ecdfSpec(pts, o);
 };
 line('  of which spec build alone (stats included)', await timed(buildOnly));
-line(`prompt-length scatter of one task (≤ 1,500 dots a model): build + SVG`, await timed(async () => renderSvg(tokensScatterSpec(one.slice(), o))));
+line(
+  `prompt-length scatter of one task (≤ 1,500 dots a model): build + SVG`,
+  await timed(async () => renderSvg(tokensScatterSpec(one.slice(), o))),
+);
 
 // 3. A whole HTML report over N calls across the five tasks.
 const all = calls(N, TASK_IDS, 2);
-const results: ReportResultRow[] = all.map((p) => ({ ticketId: p.ticketId, task: p.task, model: p.model, status: 'ok', value: null, attempts: 1, errorCode: null }));
+const results: ReportResultRow[] = all.map((p) => ({
+  ticketId: p.ticketId,
+  task: p.task,
+  model: p.model,
+  status: 'ok',
+  value: null,
+  attempts: 1,
+  errorCode: null,
+}));
 const data: ReportData = {
-  run: { id: 'bench', kind: 'experiment', status: 'done', created_at: new Date(0).toISOString(), models: MODELS, baseline: MODELS[0]!, upstream: 'own', tickets: all.length / 25 },
+  run: {
+    id: 'bench',
+    kind: 'experiment',
+    status: 'done',
+    created_at: new Date(0).toISOString(),
+    models: MODELS,
+    baseline: MODELS[0]!,
+    upstream: 'own',
+    tickets: all.length / 25,
+  },
   results,
   okCalls: all.map((p) => ({ ticketId: p.ticketId, task: p.task, model: p.model, latencyMs: p.latencyMs, costUsd: 0.0001 })),
   callCounts: new Map(),
@@ -118,7 +152,13 @@ const data: ReportData = {
 const report = buildReport(data, { baseline: MODELS[0]!, assignment: null, floors: parseFloors(undefined) });
 let htmlBytes = 0;
 const html = await timed(async () => {
-  const r = await renderHtmlReport({ report, markdown: renderMarkdown(report), points: all.slice(), ticket: null, themes: ['light', 'dark'] });
+  const r = await renderHtmlReport({
+    report,
+    markdown: renderMarkdown(report),
+    points: all.slice(),
+    ticket: null,
+    themes: ['light', 'dark'],
+  });
   htmlBytes = r.html.length;
 }, 3);
 line(`HTML report, ${N.toLocaleString('en-US')} calls over 5 tasks × 5 models, light + dark (42 SVGs)`, html);
@@ -156,14 +196,52 @@ const db = join(dir, 'plots.db');
         const start = Math.max(0, ...TASKS[task].dependsOn.map((d) => end[d]));
         end[task] = start + p.latencyMs;
         store.insertCall({
-          runId, ticketId, task, modelSpec: spec, provider: provider!, model, attempt: 1, promptVersion: 'v1', startedAt: Date.now(), latencyMs: p.latencyMs,
-          ttftMs: null, queueTimeMs: null, providerTotalMs: null, status: 'ok', errorCode: null, errorMessage: null, httpStatus: null, requestId: null,
-          inputTokens: p.inputTokens, outputTokens: 10, cachedTokens: 0, reasoningTokens: null, costUsd: 0.0001, raw: null,
+          runId,
+          ticketId,
+          task,
+          modelSpec: spec,
+          provider: provider!,
+          model,
+          attempt: 1,
+          promptVersion: 'v1',
+          startedAt: Date.now(),
+          latencyMs: p.latencyMs,
+          ttftMs: null,
+          queueTimeMs: null,
+          providerTotalMs: null,
+          status: 'ok',
+          errorCode: null,
+          errorMessage: null,
+          httpStatus: null,
+          requestId: null,
+          inputTokens: p.inputTokens,
+          outputTokens: 10,
+          cachedTokens: 0,
+          reasoningTokens: null,
+          costUsd: 0.0001,
+          raw: null,
         });
         store.saveResult(runId, ticketId, spec, {
-          task, status: 'ok', value: null, raw: null, provider: provider!, model, promptVersion: 'v1', startedMs: start, endedMs: end[task], latencyMs: p.latencyMs,
-          ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: p.inputTokens, outputTokens: 10, cachedTokens: 0, reasoningTokens: null, costUsd: 0.0001,
-          attempts: 1, error: null,
+          task,
+          status: 'ok',
+          value: null,
+          raw: null,
+          provider: provider!,
+          model,
+          promptVersion: 'v1',
+          startedMs: start,
+          endedMs: end[task],
+          latencyMs: p.latencyMs,
+          ttftMs: null,
+          queueTimeMs: null,
+          providerTotalMs: null,
+          inputTokens: p.inputTokens,
+          outputTokens: 10,
+          cachedTokens: 0,
+          reasoningTokens: null,
+          costUsd: 0.0001,
+          attempts: 1,
+          error: null,
         });
       }
     }
@@ -187,5 +265,7 @@ for (let r = 0; r < 3; r++) {
   mdCli.push(cli(['--format', 'md', '--out', join(dir, 'report.md')]));
 }
 line(`casebench report --format html, ${all.length.toLocaleString('en-US')} recorded calls (wall, process start included)`, htmlCli);
-console.log(`${''.padEnd(4)}(${(statSync(out).size / 1024 / 1024).toFixed(1)} MB; --format md over the same workspace: median ${fmt(median(mdCli))} ms)`);
+console.log(
+  `${''.padEnd(4)}(${(statSync(out).size / 1024 / 1024).toFixed(1)} MB; --format md over the same workspace: median ${fmt(median(mdCli))} ms)`,
+);
 rmSync(dir, { recursive: true, force: true });

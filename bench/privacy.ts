@@ -8,12 +8,12 @@
 // was sent), values that reached the server, and the gate's false-hold rate.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createRuntime } from '../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
-import { maskTicket } from '../src/core/secrets/mask.ts';
-import { checkInformation } from '../src/core/graph/infoGate.ts';
-import { checkTicket } from '../src/core/graph/ticketGate.ts';
-import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
+import { createRuntime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
+import { maskTicket } from '#core/secrets/mask.ts';
+import { checkInformation } from '#core/graph/infoGate.ts';
+import { checkTicket } from '#core/graph/ticketGate.ts';
+import { startFakeServer } from '#test/fakes/fakeProviderServer.ts';
 
 interface CorpusTicket {
   id: string;
@@ -25,12 +25,18 @@ interface CorpusTicket {
 
 export const CORPUS_PATH = fileURLToPath(new URL('../test/fixtures/privacy/corpus.jsonl', import.meta.url));
 export function loadCorpus(): CorpusTicket[] {
-  return readFileSync(CORPUS_PATH, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as CorpusTicket);
+  return readFileSync(CORPUS_PATH, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as CorpusTicket);
 }
 
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'groq:openai/gpt-oss-20b',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'groq:openai/gpt-oss-20b',
 };
 
 export interface PrivacyBench {
@@ -64,7 +70,10 @@ export async function benchPrivacy(): Promise<PrivacyBench> {
 
   // The real engine, SDKs and wire against the fake server; the same tickets with redaction off and on.
   const fake = await startFakeServer({ latencyMs: 0 });
-  const rt = await createRuntime({ env: { GROQ_API_KEY: 'gsk_bench_privacy_not_a_key_0000', GROQ_BASE_URL: fake.groqBaseURL }, secretStore: null });
+  const rt = await createRuntime({
+    env: { GROQ_API_KEY: 'gsk_bench_privacy_not_a_key_0000', GROQ_BASE_URL: fake.groqBaseURL },
+    secretStore: null,
+  });
   const withIds = corpus.filter((t) => t.triageable);
   const accuracy = { off: 0, on: 0, n: withIds.length };
   const leaked = { on: 0, off: 0 };
@@ -95,7 +104,14 @@ export async function benchPrivacy(): Promise<PrivacyBench> {
       if (held) gate.holds++;
     }
   }
-  return { tickets: corpus.length, recall, resourceIdsKept: { kept, total: idTotal }, assetAccuracy: accuracy, leakedToServer: leaked, gate };
+  return {
+    tickets: corpus.length,
+    recall,
+    resourceIdsKept: { kept, total: idTotal },
+    assetAccuracy: accuracy,
+    leakedToServer: leaked,
+    gate,
+  };
 }
 
 const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)} %`);
@@ -103,11 +119,18 @@ const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) /
 export function printPrivacy(r: PrivacyBench): void {
   console.log(`  corpus: ${r.tickets} tickets (test/fixtures/privacy/corpus.jsonl)`);
   console.log('  redaction recall per kind (secrets and personal data on):');
-  for (const [k, v] of Object.entries(r.recall).sort()) console.log(`    ${k.padEnd(18)} ${pct(v.caught, v.total).padStart(8)}  (${v.caught}/${v.total})`);
-  console.log(`  resource ids left intact in the sent text: ${pct(r.resourceIdsKept.kept, r.resourceIdsKept.total)} (${r.resourceIdsKept.kept}/${r.resourceIdsKept.total})`);
-  console.log(`  asset-id accuracy (exact set, fake server's stand-in model): off ${pct(r.assetAccuracy.off, r.assetAccuracy.n)} · on ${pct(r.assetAccuracy.on, r.assetAccuracy.n)} (n=${r.assetAccuracy.n})`);
+  for (const [k, v] of Object.entries(r.recall).sort())
+    console.log(`    ${k.padEnd(18)} ${pct(v.caught, v.total).padStart(8)}  (${v.caught}/${v.total})`);
+  console.log(
+    `  resource ids left intact in the sent text: ${pct(r.resourceIdsKept.kept, r.resourceIdsKept.total)} (${r.resourceIdsKept.kept}/${r.resourceIdsKept.total})`,
+  );
+  console.log(
+    `  asset-id accuracy (exact set, fake server's stand-in model): off ${pct(r.assetAccuracy.off, r.assetAccuracy.n)} · on ${pct(r.assetAccuracy.on, r.assetAccuracy.n)} (n=${r.assetAccuracy.n})`,
+  );
   console.log(`  labelled values seen by the server: off ${r.leakedToServer.off} · on ${r.leakedToServer.on}`);
-  console.log(`  information gate: false holds ${pct(r.gate.falseHolds, r.gate.triageable)} (${r.gate.falseHolds}/${r.gate.triageable} triageable) · vague tickets held ${pct(r.gate.holds, r.gate.untriageable)} (${r.gate.holds}/${r.gate.untriageable})`);
+  console.log(
+    `  information gate: false holds ${pct(r.gate.falseHolds, r.gate.triageable)} (${r.gate.falseHolds}/${r.gate.triageable} triageable) · vague tickets held ${pct(r.gate.holds, r.gate.untriageable)} (${r.gate.holds}/${r.gate.untriageable})`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

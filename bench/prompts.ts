@@ -6,10 +6,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime } from '../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
-import { PromptLibrary } from '../src/core/prompts/promptLibrary.ts';
-import { openStore } from '../src/core/store/store.ts';
+import { createRuntime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
+import { PromptLibrary } from '#core/prompts/promptLibrary.ts';
+import { openStore } from '#core/store/store.ts';
 import { TEXTS, median, startFake, stopFake } from './lib.ts';
 
 const quick = process.argv.includes('--quick');
@@ -26,7 +26,9 @@ const lookupUs = ((performance.now() - t) * 1000) / N;
 
 const { url, proc } = await startFake({ latency: 1 });
 const rt = await createRuntime({ env: { GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url }, secretStore: null });
-const assign = Object.fromEntries(['platform', 'product', 'technical_details', 'asset_ids', 'severity'].map((k) => [k, 'groq:openai/gpt-oss-120b'])) as Assignment;
+const assign = Object.fromEntries(
+  ['platform', 'product', 'technical_details', 'asset_ids', 'severity'].map((k) => [k, 'groq:openai/gpt-oss-120b']),
+) as Assignment;
 const shipped: number[] = [];
 const workspace: number[] = [];
 const rounds = quick ? 20 : 80;

@@ -20,24 +20,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import type { TaskId } from '../src/shared/tasks.ts';
-import { createRuntime } from '../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { createRuntime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
 import { fmt, writeTicketFile } from './lib.ts';
 
 const BIN = new URL('../bin/casebench.mjs', import.meta.url).pathname;
 const GRAPH: Record<TaskId, TaskId[]> = {
-  platform: [], severity: [], product: ['platform'], asset_ids: ['platform'], technical_details: ['platform', 'product'],
+  platform: [],
+  severity: [],
+  product: ['platform'],
+  asset_ids: ['platform'],
+  technical_details: ['platform', 'product'],
 };
 const GROQ_MODEL: Record<TaskId, string> = {
-  platform: 'openai/gpt-oss-120b', product: 'openai/gpt-oss-20b', technical_details: 'openai/gpt-oss-20b',
-  asset_ids: 'openai/gpt-oss-120b', severity: 'openai/gpt-oss-20b',
+  platform: 'openai/gpt-oss-120b',
+  product: 'openai/gpt-oss-20b',
+  technical_details: 'openai/gpt-oss-20b',
+  asset_ids: 'openai/gpt-oss-120b',
+  severity: 'openai/gpt-oss-20b',
 };
 
-interface FakeStats { total: number; perStatus: Record<string, number>; firstMs: number; lastMs: number }
+interface FakeStats {
+  total: number;
+  perStatus: Record<string, number>;
+  firstMs: number;
+  lastMs: number;
+}
 
 async function startFake(cfg: object): Promise<{ url: string; stop(): Promise<FakeStats> }> {
-  const proc: ChildProcess = spawn(process.execPath, [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify({ ...cfg, statsJson: true })], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    [new URL('./fakeServerProcess.ts', import.meta.url).pathname, JSON.stringify({ ...cfg, statsJson: true })],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let err = '';
   proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const url = await new Promise<string>((resolve) => createInterface({ input: proc.stdout! }).once('line', resolve));
@@ -63,7 +79,10 @@ async function plainTicket(url: string, api: 'groq' | 'openai', model: (t: TaskI
         headers: { 'content-type': 'application/json', authorization: 'Bearer plain_client_key' },
         body: JSON.stringify({
           model: model(task),
-          messages: [{ role: 'system', content: `Task: ${task}. Answer in JSON.` }, { role: 'user', content: `<ticket>\n${text}\n</ticket>` }],
+          messages: [
+            { role: 'system', content: `Task: ${task}. Answer in JSON.` },
+            { role: 'user', content: `<ticket>\n${text}\n</ticket>` },
+          ],
           response_format: { type: 'json_schema', json_schema: { name: task, schema: { type: 'object' } } },
         }),
       });
@@ -84,7 +103,13 @@ async function plainTicket(url: string, api: 'groq' | 'openai', model: (t: TaskI
   return (await Promise.all((Object.keys(GRAPH) as TaskId[]).map(run))).every(Boolean);
 }
 
-async function plainBatch(url: string, api: 'groq' | 'openai', model: (t: TaskId) => string, texts: string[], concurrency: number): Promise<{ ms: number; ok: number }> {
+async function plainBatch(
+  url: string,
+  api: 'groq' | 'openai',
+  model: (t: TaskId) => string,
+  texts: string[],
+  concurrency: number,
+): Promise<{ ms: number; ok: number }> {
   const t0 = performance.now();
   let next = 0;
   let ok = 0;
@@ -96,12 +121,21 @@ async function plainBatch(url: string, api: 'groq' | 'openai', model: (t: TaskId
 }
 
 /** `casebench run` over n tickets; wall ms and the tasks answered ok. */
-async function casebenchRun(env: NodeJS.ProcessEnv, n: number, assign: string, concurrency: number): Promise<{ ms: number; okTasks: number; code: number | null; stderr: string }> {
+async function casebenchRun(
+  env: NodeJS.ProcessEnv,
+  n: number,
+  assign: string,
+  concurrency: number,
+): Promise<{ ms: number; okTasks: number; code: number | null; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'cb-ratelimit-'));
   const { path } = writeTicketFile(dir, n);
   const out = join(dir, 'out.jsonl');
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, 'run', '--tickets', path, '--assign', assign, '--concurrency', String(concurrency), '--db', join(dir, 'cb.db'), '--out', out], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', '--tickets', path, '--assign', assign, '--concurrency', String(concurrency), '--db', join(dir, 'cb.db'), '--out', out],
+    { env, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((r) => child.on('exit', r));
@@ -114,11 +148,19 @@ async function casebenchRun(env: NodeJS.ProcessEnv, n: number, assign: string, c
   return { ms, okTasks, code, stderr };
 }
 
-const KEYS = { GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', OPENAI_API_KEY: 'sk-bench-not-a-real-key-000000', CASEBENCH_NO_KEYCHAIN: '1' };
+const KEYS = {
+  GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000',
+  OPENAI_API_KEY: 'sk-bench-not-a-real-key-000000',
+  CASEBENCH_NO_KEYCHAIN: '1',
+};
 
 /** casebench's engine in this process, as `casebench run` builds it (scheduler limit 3 × concurrency). */
 async function engineBatch(url: string, texts: string[], concurrency: number): Promise<{ ms: number; okCalls: number }> {
-  const rt = await createRuntime({ env: { GROQ_API_KEY: KEYS.GROQ_API_KEY, GROQ_BASE_URL: url }, secretStore: null, scheduler: { maxConcurrency: concurrency * 3 } });
+  const rt = await createRuntime({
+    env: { GROQ_API_KEY: KEYS.GROQ_API_KEY, GROQ_BASE_URL: url },
+    secretStore: null,
+    scheduler: { maxConcurrency: concurrency * 3 },
+  });
   const assign = Object.fromEntries(Object.entries(GROQ_MODEL).map(([t, m]) => [t, `groq:${m}`])) as Assignment;
   const t0 = performance.now();
   let next = 0;
@@ -145,10 +187,26 @@ export async function storm(label: string, tickets: number, concurrency: number,
   const cbStats = await fake.stop();
   const ratio = cb.ms / plain.ms;
   const calls = tickets * 5;
-  console.log(`   ${label}: ${tickets} tickets (${calls} calls), concurrency ${concurrency}, ${Math.round(rate * 100)} % answered 429 + Retry-After: 1, 100 ms calls`);
-  console.log(`     plain fetch honouring Retry-After  ${fmt(plain.ms / 1000, 2)} s, ${plain.ok}/${tickets} tickets complete, ${plainStats.perStatus['429'] ?? 0} 429s`);
-  console.log(`     casebench engine (as \`run\`)      ${fmt(cb.ms / 1000, 2)} s, ${cb.okCalls}/${calls} calls answered, ${cbStats.perStatus['429'] ?? 0} 429s → ${fmt(ratio, 2)}× the plain client (target ≤ 1.5×)`);
-  return { tickets, calls, concurrency, rate_429: rate, plain_ms: plain.ms, plain_tickets_ok: plain.ok, casebench_ms: cb.ms, casebench_calls_ok: cb.okCalls, ratio };
+  console.log(
+    `   ${label}: ${tickets} tickets (${calls} calls), concurrency ${concurrency}, ${Math.round(rate * 100)} % answered 429 + Retry-After: 1, 100 ms calls`,
+  );
+  console.log(
+    `     plain fetch honouring Retry-After  ${fmt(plain.ms / 1000, 2)} s, ${plain.ok}/${tickets} tickets complete, ${plainStats.perStatus['429'] ?? 0} 429s`,
+  );
+  console.log(
+    `     casebench engine (as \`run\`)      ${fmt(cb.ms / 1000, 2)} s, ${cb.okCalls}/${calls} calls answered, ${cbStats.perStatus['429'] ?? 0} 429s → ${fmt(ratio, 2)}× the plain client (target ≤ 1.5×)`,
+  );
+  return {
+    tickets,
+    calls,
+    concurrency,
+    rate_429: rate,
+    plain_ms: plain.ms,
+    plain_tickets_ok: plain.ok,
+    casebench_ms: cb.ms,
+    casebench_calls_ok: cb.okCalls,
+    ratio,
+  };
 }
 
 async function rateWindow(withPlain: boolean): Promise<Record<string, unknown>> {
@@ -161,7 +219,9 @@ async function rateWindow(withPlain: boolean): Promise<Record<string, unknown>> 
   // before floor(k / limit) windows have passed; the last then takes one call's latency.
   const idealMs = Math.floor((calls - 1) / limit) * windowMs + latency;
   const cfg = { latency, rpm: { 'gpt-4o': limit }, limitWindowMs: windowMs };
-  console.log(`   one OpenAI model, sliding window of ${limit} requests per ${windowMs / 1000} s (= ${(limit * 60_000) / windowMs}/min, window scaled 10× down), headers on every answer, no --rpm`);
+  console.log(
+    `   one OpenAI model, sliding window of ${limit} requests per ${windowMs / 1000} s (= ${(limit * 60_000) / windowMs}/min, window scaled 10× down), headers on every answer, no --rpm`,
+  );
   console.log(`     ${tickets} tickets × 5 calls at concurrency 32; the window allows them in ${fmt(idealMs / 1000, 1)} s at best`);
   const out: Record<string, unknown> = { limit, window_ms: windowMs, per_minute: (limit * 60_000) / windowMs, calls, ideal_ms: idealMs };
   {
@@ -170,8 +230,16 @@ async function rateWindow(withPlain: boolean): Promise<Record<string, unknown>> 
     const s = await fake.stop();
     const spanMs = s.lastMs - s.firstMs;
     const share = idealMs / spanMs;
-    console.log(`     casebench run: first request to last answer ${fmt(spanMs / 1000, 2)} s → ${fmt(share * 100, 1)} % of the allowed rate (target ≥ 90 %); ${cb.okTasks}/${calls} calls answered; ${s.perStatus['429'] ?? 0} 429s drawn; wall time with process start ${fmt(cb.ms / 1000, 2)} s`);
-    Object.assign(out, { casebench_span_ms: spanMs, casebench_share: share, casebench_calls_ok: cb.okTasks, casebench_429s: s.perStatus['429'] ?? 0, casebench_wall_ms: cb.ms });
+    console.log(
+      `     casebench run: first request to last answer ${fmt(spanMs / 1000, 2)} s → ${fmt(share * 100, 1)} % of the allowed rate (target ≥ 90 %); ${cb.okTasks}/${calls} calls answered; ${s.perStatus['429'] ?? 0} 429s drawn; wall time with process start ${fmt(cb.ms / 1000, 2)} s`,
+    );
+    Object.assign(out, {
+      casebench_span_ms: spanMs,
+      casebench_share: share,
+      casebench_calls_ok: cb.okTasks,
+      casebench_429s: s.perStatus['429'] ?? 0,
+      casebench_wall_ms: cb.ms,
+    });
   }
   if (withPlain) {
     const fake = await startFake(cfg);
@@ -179,7 +247,9 @@ async function rateWindow(withPlain: boolean): Promise<Record<string, unknown>> 
     const plain = await plainBatch(`${fake.url}`, 'openai', () => 'gpt-4o', texts, 32);
     const s = await fake.stop();
     const spanMs = s.lastMs - s.firstMs;
-    console.log(`     plain fetch honouring Retry-After: ${fmt(spanMs / 1000, 2)} s → ${fmt((idealMs / spanMs) * 100, 1)} %; ${plain.ok}/${tickets} tickets; ${s.perStatus['429'] ?? 0} 429s drawn`);
+    console.log(
+      `     plain fetch honouring Retry-After: ${fmt(spanMs / 1000, 2)} s → ${fmt((idealMs / spanMs) * 100, 1)} %; ${plain.ok}/${tickets} tickets; ${s.perStatus['429'] ?? 0} 429s drawn`,
+    );
     Object.assign(out, { plain_span_ms: spanMs, plain_share: idealMs / spanMs, plain_429s: s.perStatus['429'] ?? 0 });
   }
   return out;

@@ -1,13 +1,20 @@
 // The floor casebench is measured against: the same five-task graph shape with plain fetch calls
 // and nothing else (no SDK, no validation, no store), against the same server.
-import type { TaskId } from '../src/shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 
 const GRAPH: Record<TaskId, TaskId[]> = {
-  platform: [], severity: [], product: ['platform'], asset_ids: ['platform'], technical_details: ['platform', 'product'],
+  platform: [],
+  severity: [],
+  product: ['platform'],
+  asset_ids: ['platform'],
+  technical_details: ['platform', 'product'],
 };
 const MODEL: Record<TaskId, string> = {
-  platform: 'openai/gpt-oss-120b', product: 'openai/gpt-oss-20b', technical_details: 'openai/gpt-oss-20b',
-  asset_ids: 'openai/gpt-oss-120b', severity: 'openai/gpt-oss-20b',
+  platform: 'openai/gpt-oss-120b',
+  product: 'openai/gpt-oss-20b',
+  technical_details: 'openai/gpt-oss-20b',
+  asset_ids: 'openai/gpt-oss-120b',
+  severity: 'openai/gpt-oss-20b',
 };
 
 async function call(base: string, task: TaskId, text: string): Promise<unknown> {
@@ -16,7 +23,10 @@ async function call(base: string, task: TaskId, text: string): Promise<unknown> 
     headers: { 'content-type': 'application/json', authorization: 'Bearer gsk_reference' },
     body: JSON.stringify({
       model: MODEL[task],
-      messages: [{ role: 'system', content: `Task: ${task}` }, { role: 'user', content: `<ticket>\n${text}\n</ticket>` }],
+      messages: [
+        { role: 'system', content: `Task: ${task}` },
+        { role: 'user', content: `<ticket>\n${text}\n</ticket>` },
+      ],
       response_format: { type: 'json_schema', json_schema: { name: task, schema: { type: 'object' } } },
     }),
   });
@@ -32,10 +42,12 @@ export async function referenceTicket(base: string, text: string): Promise<{ tot
   const run = (t: TaskId): Promise<unknown> => {
     let p = done.get(t);
     if (!p) {
-      p = Promise.all(GRAPH[t].map(run)).then(() => call(base, t, text)).then((v) => {
-        firstMs = Math.min(firstMs, performance.now() - t0);
-        return v;
-      });
+      p = Promise.all(GRAPH[t].map(run))
+        .then(() => call(base, t, text))
+        .then((v) => {
+          firstMs = Math.min(firstMs, performance.now() - t0);
+          return v;
+        });
       done.set(t, p);
     }
     return p;

@@ -5,16 +5,21 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRuntime } from '../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../src/core/graph/engine.ts';
+import { createRuntime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
 import { referenceBatch, referenceTicket } from './referenceRunner.ts';
 import { TEXTS, fmt, median, runCliSampled, startFake, stopFake, writeTicketFile } from './lib.ts';
 
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'groq:openai/gpt-oss-20b',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'groq:openai/gpt-oss-20b',
 };
-const ASSIGN_SPEC = Object.entries(ASSIGN).map(([t, m]) => `${t}=${m}`).join(',');
+const ASSIGN_SPEC = Object.entries(ASSIGN)
+  .map(([t, m]) => `${t}=${m}`)
+  .join(',');
 const quick = process.argv.includes('--quick');
 const results: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cores: 2 };
 
@@ -26,26 +31,46 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const env = { GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url };
   const rt = await createRuntime({ env, secretStore: null });
   const n = quick ? 12 : 40;
-  const ref: number[] = [], cb: number[] = [], refFirst: number[] = [], cbFirst: number[] = [];
+  const ref: number[] = [],
+    cb: number[] = [],
+    refFirst: number[] = [],
+    cbFirst: number[] = [];
   for (let i = -3; i < n; i++) {
     const text = TEXTS[(i + 4) % TEXTS.length]!;
     // Interleaved, so drift on a noisy machine hits both alike.
     const a = await referenceTicket(url, text);
     const t0 = performance.now();
     let first = Infinity;
-    const r = await triageTicket(rt.deps, { id: `b${i}`, text }, ASSIGN, { onResult: () => (first = Math.min(first, performance.now() - t0)) });
+    const r = await triageTicket(rt.deps, { id: `b${i}`, text }, ASSIGN, {
+      onResult: () => (first = Math.min(first, performance.now() - t0)),
+    });
     if (i < 0) continue; // warm-up
-    ref.push(a.totalMs); refFirst.push(a.firstMs);
-    cb.push(r.totalMs); cbFirst.push(first);
+    ref.push(a.totalMs);
+    refFirst.push(a.firstMs);
+    cb.push(r.totalMs);
+    cbFirst.push(first);
   }
   await stopFake(proc);
   const ratio = median(cb) / median(ref);
-  results.overhead = { tickets: n, critical_path_ms: critical, reference_median_ms: median(ref), casebench_median_ms: median(cb), ratio, first_fact_ms: median(cbFirst), reference_first_ms: median(refFirst), severity_latency_ms: lat.severity };
+  results.overhead = {
+    tickets: n,
+    critical_path_ms: critical,
+    reference_median_ms: median(ref),
+    casebench_median_ms: median(cb),
+    ratio,
+    first_fact_ms: median(cbFirst),
+    reference_first_ms: median(refFirst),
+    severity_latency_ms: lat.severity,
+  };
   console.log('\n1. Engine overhead per ticket (sequential tickets, fixed per-task latencies)');
   console.log(`   theoretical critical path     ${critical} ms`);
   console.log(`   reference runner (plain fetch) median ${fmt(median(ref))} ms`);
-  console.log(`   casebench engine (SDKs)        median ${fmt(median(cb))} ms   → ${fmt((ratio - 1) * 100, 2)} % over the reference (target ≤ 2 %)`);
-  console.log(`   first fact on screen           median ${fmt(median(cbFirst))} ms (severity's own latency ${lat.severity} ms; reference ${fmt(median(refFirst))} ms)`);
+  console.log(
+    `   casebench engine (SDKs)        median ${fmt(median(cb))} ms   → ${fmt((ratio - 1) * 100, 2)} % over the reference (target ≤ 2 %)`,
+  );
+  console.log(
+    `   first fact on screen           median ${fmt(median(cbFirst))} ms (severity's own latency ${lat.severity} ms; reference ${fmt(median(refFirst))} ms)`,
+  );
 }
 
 // ---- 2. 1,000 tickets through `casebench run` at concurrency 32 ----------------------------
@@ -58,7 +83,25 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const refMs = await referenceBatch(url, texts, conc);
   const env = { ...process.env, GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', GROQ_BASE_URL: url, CASEBENCH_NO_KEYCHAIN: '1' };
   // The reference runs the graph sequentially; so does casebench here (speculation: section 9).
-  const run = await runCliSampled(['run', '--tickets', tickets, '--assign', ASSIGN_SPEC, '--concurrency', String(conc), '--db', join(dir, 'cb.db'), '--out', join(dir, 'out.jsonl'), '--no-speculate'], env, join(dir, 'out.jsonl'), n);
+  const run = await runCliSampled(
+    [
+      'run',
+      '--tickets',
+      tickets,
+      '--assign',
+      ASSIGN_SPEC,
+      '--concurrency',
+      String(conc),
+      '--db',
+      join(dir, 'cb.db'),
+      '--out',
+      join(dir, 'out.jsonl'),
+      '--no-speculate',
+    ],
+    env,
+    join(dir, 'out.jsonl'),
+    n,
+  );
   const cbMs = run.ms;
   await stopFake(proc);
   if (run.code !== 0) throw new Error(`casebench run failed: ${run.stderr}`);
@@ -67,12 +110,26 @@ const results: Record<string, unknown> = { date: new Date().toISOString(), node:
   const peak = run.peakRssMb * 1024;
   const thirds = run.rssThirdsMb;
   const ratio = cbMs / refMs;
-  results.batch = { tickets: n, concurrency: conc, lines, ideal_ms: ideal, reference_ms: refMs, casebench_ms: cbMs, ratio, peak_rss_mb: peak / 1024, peak_rss_by_third_mb: thirds };
+  results.batch = {
+    tickets: n,
+    concurrency: conc,
+    lines,
+    ideal_ms: ideal,
+    reference_ms: refMs,
+    casebench_ms: cbMs,
+    ratio,
+    peak_rss_mb: peak / 1024,
+    peak_rss_by_third_mb: thirds,
+  };
   console.log(`\n2. ${n} tickets × 5 tasks through \`casebench run\`, concurrency ${conc}, 100 ms fake (wall time includes process start)`);
   console.log(`   ideal (n/${conc} × 300 ms)            ${fmt(ideal / 1000, 2)} s (not reachable on 2 cores)`);
   console.log(`   reference runner (plain fetch)   ${fmt(refMs / 1000, 2)} s`);
-  console.log(`   casebench run                    ${fmt(cbMs / 1000, 2)} s   → ${fmt((ratio - 1) * 100, 1)} % over the reference (target ≤ 10 %); ${lines} lines written`);
-  console.log(`   peak RSS                         ${fmt(peak / 1024)} MB; by third of the tickets: ${thirds.map((x) => fmt(x)).join(' / ')} MB`);
+  console.log(
+    `   casebench run                    ${fmt(cbMs / 1000, 2)} s   → ${fmt((ratio - 1) * 100, 1)} % over the reference (target ≤ 10 %); ${lines} lines written`,
+  );
+  console.log(
+    `   peak RSS                         ${fmt(peak / 1024)} MB; by third of the tickets: ${thirds.map((x) => fmt(x)).join(' / ')} MB`,
+  );
 }
 
 // ---- 3–4. `casebench report` over 25,000 calls, and rpm pacing of `casebench experiment` ----
@@ -82,7 +139,10 @@ results.experiment = await (await import('./experiment.ts')).benchExperiment({ q
 {
   const calls = quick ? 40_000 : 200_000;
   console.log(`\n5. Trace import (node bench/traces.ts --calls ${calls}; --calls 700000 for ~1 GB files)`);
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./traces.ts', import.meta.url)), '--calls', String(calls)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./traces.ts', import.meta.url)), '--calls', String(calls)], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+  });
   if (r.status !== 0) throw new Error(`bench/traces.ts failed: ${r.stderr}`);
   const out = r.stdout.trimEnd().split('\n');
   for (const l of out.slice(1, -1)) console.log(`   ${l}`);

@@ -17,7 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createCoreServices } from '../src/core/app.ts';
+import { createCoreServices } from '#core/app.ts';
 import { fmt, median, startFake, stopFake, TEXTS } from './lib.ts';
 
 const ARRIVAL_MS = 60;
@@ -50,11 +50,20 @@ const q = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor(p * (s.length - 1)))]!;
 };
 
-async function once(url: string, n: number, mode: Mode): Promise<{ walls: number[]; slotWaitMs: number; shadowCalls: number; dropped: number }> {
+async function once(
+  url: string,
+  n: number,
+  mode: Mode,
+): Promise<{ walls: number[]; slotWaitMs: number; shadowCalls: number; dropped: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-shadow-'));
   const core = await createCoreServices({
     dbPath: join(dir, 'cb.db'),
-    env: { GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000', OPENAI_API_KEY: 'sk-bench-not-a-real-key-0000000000', GROQ_BASE_URL: url, OPENAI_BASE_URL: `${url}/v1` },
+    env: {
+      GROQ_API_KEY: 'gsk_bench_not_a_real_key_000000',
+      OPENAI_API_KEY: 'sk-bench-not-a-real-key-0000000000',
+      GROQ_BASE_URL: url,
+      OPENAI_BASE_URL: `${url}/v1`,
+    },
     secretStore: null,
   });
   const call = async (route: string, input: unknown): Promise<unknown> => {
@@ -64,7 +73,13 @@ async function once(url: string, n: number, mode: Mode): Promise<{ walls: number
   };
   try {
     await call('settings.set', {
-      assignment: { platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b', asset_ids: 'groq:openai/gpt-oss-120b', severity: 'groq:openai/gpt-oss-120b' },
+      assignment: {
+        platform: 'groq:openai/gpt-oss-120b',
+        product: 'groq:openai/gpt-oss-20b',
+        technical_details: 'groq:openai/gpt-oss-20b',
+        asset_ids: 'groq:openai/gpt-oss-120b',
+        severity: 'groq:openai/gpt-oss-120b',
+      },
       ticketConcurrency: 16,
     });
     if (mode !== 'off') {
@@ -97,9 +112,25 @@ async function once(url: string, n: number, mode: Mode): Promise<{ walls: number
     const dropped = ((await call('shadow.status', {})) as { dropped: { backlog: number } }).dropped.backlog;
     const { DatabaseSync } = await import('node:sqlite');
     const db = new DatabaseSync(join(dir, 'cb.db'), { readOnly: true });
-    const walls = (db.prepare("SELECT rt.total_ms AS ms FROM run_tickets rt JOIN runs r ON r.id = rt.run_id WHERE r.kind = 'run' AND rt.ticket_id != 'warm' AND rt.total_ms IS NOT NULL").all() as Array<{ ms: number }>).map((r) => r.ms);
-    const waits = db.prepare("SELECT COALESCE(SUM(c.slot_wait_ms), 0) AS w, count(*) AS n FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind = 'run' AND c.ticket_id != 'warm'").get() as { w: number; n: number };
-    const shadowCalls = Number((db.prepare("SELECT count(*) AS n FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind = 'shadow' AND c.ticket_id != 'warm'").get() as { n: number }).n);
+    const walls = (
+      db
+        .prepare(
+          "SELECT rt.total_ms AS ms FROM run_tickets rt JOIN runs r ON r.id = rt.run_id WHERE r.kind = 'run' AND rt.ticket_id != 'warm' AND rt.total_ms IS NOT NULL",
+        )
+        .all() as Array<{ ms: number }>
+    ).map((r) => r.ms);
+    const waits = db
+      .prepare(
+        "SELECT COALESCE(SUM(c.slot_wait_ms), 0) AS w, count(*) AS n FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind = 'run' AND c.ticket_id != 'warm'",
+      )
+      .get() as { w: number; n: number };
+    const shadowCalls = Number(
+      (
+        db
+          .prepare("SELECT count(*) AS n FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind = 'shadow' AND c.ticket_id != 'warm'")
+          .get() as { n: number }
+      ).n,
+    );
     db.close();
     return { walls, slotWaitMs: Number(waits.w) / Math.max(1, Number(waits.n)), shadowCalls, dropped };
   } finally {
@@ -111,7 +142,9 @@ export async function benchShadow(o: { quick: boolean }): Promise<ShadowBenchRes
   const n = o.quick ? 40 : 150;
   const fake = await startFake({ latency: LAT });
   try {
-    const order: Mode[] = o.quick ? ['off', 'defaults', 'unthrottled'] : ['off', 'defaults', 'unthrottled', 'off', 'defaults', 'unthrottled'];
+    const order: Mode[] = o.quick
+      ? ['off', 'defaults', 'unthrottled']
+      : ['off', 'defaults', 'unthrottled', 'off', 'defaults', 'unthrottled'];
     const runs: Array<{ mode: Mode; r: Awaited<ReturnType<typeof once>> }> = [];
     for (const mode of order) runs.push({ mode, r: await once(fake.url, n, mode) });
     const base = (rs: Array<Awaited<ReturnType<typeof once>>>) => ({
@@ -123,11 +156,18 @@ export async function benchShadow(o: { quick: boolean }): Promise<ShadowBenchRes
     });
     const of = (m: Mode) => base(runs.filter((x) => x.mode === m).map((x) => x.r));
     const off0 = of('off');
-    const withRatio = (b: ReturnType<typeof base>): ModeStats => ({ ...b, ratioMedian: b.medianMs / off0.medianMs, ratioP95: b.p95Ms / off0.p95Ms });
+    const withRatio = (b: ReturnType<typeof base>): ModeStats => ({
+      ...b,
+      ratioMedian: b.medianMs / off0.medianMs,
+      ratioP95: b.p95Ms / off0.p95Ms,
+    });
     return {
-      tickets: n, arrivalMs: ARRIVAL_MS,
+      tickets: n,
+      arrivalMs: ARRIVAL_MS,
       criticalPathMs: Math.max(LAT.platform + LAT.product + LAT.technical_details, LAT.platform + LAT.asset_ids, LAT.severity),
-      off: withRatio(off0), defaults: withRatio(of('defaults')), unthrottled: withRatio(of('unthrottled')),
+      off: withRatio(off0),
+      defaults: withRatio(of('defaults')),
+      unthrottled: withRatio(of('unthrottled')),
     };
   } finally {
     await stopFake(fake.proc);
@@ -135,7 +175,9 @@ export async function benchShadow(o: { quick: boolean }): Promise<ShadowBenchRes
 }
 
 export function printShadow(r: ShadowBenchResult): void {
-  console.log(`  ${r.tickets} live tickets, one every ${r.arrivalMs} ms, critical path ${r.criticalPathMs} ms; shadows: ${CANDIDATES.join(', ')} on every task (12 shadow calls per ticket)`);
+  console.log(
+    `  ${r.tickets} live tickets, one every ${r.arrivalMs} ms, critical path ${r.criticalPathMs} ms; shadows: ${CANDIDATES.join(', ')} on every task (12 shadow calls per ticket)`,
+  );
   const line = (label: string, s: ModeStats, ratio: boolean) =>
     console.log(
       `  ${label.padEnd(36)} median ${fmt(s.medianMs)} ms, p95 ${fmt(s.p95Ms)} ms, slot wait ${fmt(s.slotWaitMs, 2)} ms/call` +
@@ -145,7 +187,9 @@ export function printShadow(r: ShadowBenchResult): void {
   line('production, no shadows (bound)', r.off, false);
   line('3 shadows, defaults (60/min, 4 at once)', r.defaults, true);
   line('3 shadows, unthrottled (16 at once)', r.unthrottled, true);
-  console.log('  target: defaults ≤ 1.05× median; unthrottled shows what CPU contention alone costs (slot waits stay ~0: no production call waits for a shadow one)');
+  console.log(
+    '  target: defaults ≤ 1.05× median; unthrottled shows what CPU contention alone costs (slot waits stay ~0: no production call waits for a shadow one)',
+  );
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

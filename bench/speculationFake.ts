@@ -2,7 +2,7 @@
 // "model task", and a platform model that answers each ticket's gold label (a model that is right),
 // so the keyword guess is measured against the truth. argv[2]: JSON {latency: {"model task": ms},
 // gold: {"<ticket text prefix>": platform}}.
-import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
+import { startFakeServer } from '#test/fakes/fakeProviderServer.ts';
 
 const cfg = JSON.parse(process.argv[2] ?? '{}') as { latency: Record<string, number>; gold: Record<string, string | null> };
 const gold = Object.entries(cfg.gold);

@@ -13,8 +13,11 @@ import { once } from 'node:events';
 
 const TASKS = ['platform', 'product', 'technical_details', 'asset_ids', 'severity'];
 const ANSWERS: Record<string, string> = {
-  platform: '{"platform":"aws"}', product: '{"product":"S3"}', technical_details: '{"present":["error message"],"missing":["region"]}',
-  asset_ids: '{"asset_ids":["123456789012","logs-7"]}', severity: '{"severity":"high"}',
+  platform: '{"platform":"aws"}',
+  product: '{"product":"S3"}',
+  technical_details: '{"present":["error message"],"missing":["region"]}',
+  asset_ids: '{"asset_ids":["123456789012","logs-7"]}',
+  severity: '{"severity":"high"}',
 };
 const T0 = 1_764_000_000_000;
 
@@ -25,12 +28,40 @@ function callLine(i: number): Record<string, unknown> {
   const task = TASKS[i % 5]!;
   const start = T0 + i * 37;
   return {
-    casebench: 'call', run: RUN, trace_id: `t${Math.floor(i / 5)}`, span_id: `s${i}`, parent_span_id: null,
-    ticket_id: ticket, task, provider: 'groq', model: 'openai/gpt-oss-120b', model_spec: 'groq:openai/gpt-oss-120b', attempt: 1, prompt_version: 'v1',
-    started_at: new Date(start).toISOString(), started_at_ms: start, ended_at: new Date(start + 250).toISOString(), latency_ms: 250.4, ttft_ms: null, queue_time_ms: 3.1,
-    provider_total_ms: 201.7, input_tokens: 412, output_tokens: 9, cached_tokens: 0, reasoning_tokens: 4, cost_usd: 0.0000672, status: 'success',
-    error_code: null, error: null, http_status: null, request_id: `req_${i}`, input_messages: [],
-    output_text: ANSWERS[task], parsed_output: null, metadata: { source: { format: 'casebench', id: `s${i}`, parent_id: null, trace_id: `t${Math.floor(i / 5)}` } }, origin: null,
+    casebench: 'call',
+    run: RUN,
+    trace_id: `t${Math.floor(i / 5)}`,
+    span_id: `s${i}`,
+    parent_span_id: null,
+    ticket_id: ticket,
+    task,
+    provider: 'groq',
+    model: 'openai/gpt-oss-120b',
+    model_spec: 'groq:openai/gpt-oss-120b',
+    attempt: 1,
+    prompt_version: 'v1',
+    started_at: new Date(start).toISOString(),
+    started_at_ms: start,
+    ended_at: new Date(start + 250).toISOString(),
+    latency_ms: 250.4,
+    ttft_ms: null,
+    queue_time_ms: 3.1,
+    provider_total_ms: 201.7,
+    input_tokens: 412,
+    output_tokens: 9,
+    cached_tokens: 0,
+    reasoning_tokens: 4,
+    cost_usd: 0.0000672,
+    status: 'success',
+    error_code: null,
+    error: null,
+    http_status: null,
+    request_id: `req_${i}`,
+    input_messages: [],
+    output_text: ANSWERS[task],
+    parsed_output: null,
+    metadata: { source: { format: 'casebench', id: `s${i}`, parent_id: null, trace_id: `t${Math.floor(i / 5)}` } },
+    origin: null,
   };
 }
 
@@ -38,41 +69,120 @@ function callLine(i: number): Record<string, unknown> {
 function casebenchExport(n: number): (i: number) => string {
   return (i) => {
     const out: string[] = [];
-    if (i === 0) out.push(JSON.stringify({ casebench: 'run', ...RUN, assignment: {}, config: null, status: 'done', created_at: T0, finished_at: T0 + n * 37 }));
+    if (i === 0)
+      out.push(
+        JSON.stringify({
+          casebench: 'run',
+          ...RUN,
+          assignment: {},
+          config: null,
+          status: 'done',
+          created_at: T0,
+          finished_at: T0 + n * 37,
+        }),
+      );
     const t = Math.floor(i / 5);
-    if (i % 5 === 0) out.push(JSON.stringify({ casebench: 'ticket', id: `T${t}`, text: `S3 bucket logs-${t} in account 123456789012 returns AccessDenied since 09:00`, title: null, created_at: null, labels: null, source: 'tickets.jsonl' }));
+    if (i % 5 === 0)
+      out.push(
+        JSON.stringify({
+          casebench: 'ticket',
+          id: `T${t}`,
+          text: `S3 bucket logs-${t} in account 123456789012 returns AccessDenied since 09:00`,
+          title: null,
+          created_at: null,
+          labels: null,
+          source: 'tickets.jsonl',
+        }),
+      );
     const c = callLine(i);
     out.push(JSON.stringify(c));
-    out.push(JSON.stringify({
-      casebench: 'result', run: RUN, ticket_id: c.ticket_id, task: c.task, model_spec: c.model_spec, status: 'ok', value: JSON.parse(String(c.output_text)) as unknown,
-      raw: c.output_text, provider: 'groq', model: 'openai/gpt-oss-120b', prompt_version: 'v1', started_ms: (i % 5) * 37, ended_ms: (i % 5) * 37 + 250.4, latency_ms: 250.4,
-      ttft_ms: null, queue_time_ms: 3.1, provider_total_ms: 201.7, input_tokens: 412, output_tokens: 9, cached_tokens: 0, reasoning_tokens: 4, cost_usd: 0.0000672,
-      attempts: 1, error_code: null, error_message: null, recorded_at: T0,
-    }));
-    if (i % 5 === 4) out.push(JSON.stringify({ casebench: 'run_ticket', run: RUN, ticket_id: `T${t}`, status: 'done', total_ms: 400, started_at: T0, finished_at: T0 + 400 }));
+    out.push(
+      JSON.stringify({
+        casebench: 'result',
+        run: RUN,
+        ticket_id: c.ticket_id,
+        task: c.task,
+        model_spec: c.model_spec,
+        status: 'ok',
+        value: JSON.parse(String(c.output_text)) as unknown,
+        raw: c.output_text,
+        provider: 'groq',
+        model: 'openai/gpt-oss-120b',
+        prompt_version: 'v1',
+        started_ms: (i % 5) * 37,
+        ended_ms: (i % 5) * 37 + 250.4,
+        latency_ms: 250.4,
+        ttft_ms: null,
+        queue_time_ms: 3.1,
+        provider_total_ms: 201.7,
+        input_tokens: 412,
+        output_tokens: 9,
+        cached_tokens: 0,
+        reasoning_tokens: 4,
+        cost_usd: 0.0000672,
+        attempts: 1,
+        error_code: null,
+        error_message: null,
+        recorded_at: T0,
+      }),
+    );
+    if (i % 5 === 4)
+      out.push(
+        JSON.stringify({
+          casebench: 'run_ticket',
+          run: RUN,
+          ticket_id: `T${t}`,
+          status: 'done',
+          total_ms: 400,
+          started_at: T0,
+          finished_at: T0 + 400,
+        }),
+      );
     return out.join('\n');
   };
 }
 
-const kv = (key: string, v: string | number): unknown => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
+const kv = (key: string, v: string | number): unknown => ({
+  key,
+  value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+});
 
 function otlpSpan(i: number): unknown {
   const task = TASKS[i % 5]!;
   const start = BigInt(T0 + i * 37) * 1_000_000n + 123_456n;
   return {
-    traceId: (Math.floor(i / 5) + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'chat gpt-oss-120b', kind: 3,
-    startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 250_400_000n).toString(),
+    traceId: (Math.floor(i / 5) + 1).toString(16).padStart(32, '0'),
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    name: 'chat gpt-oss-120b',
+    kind: 3,
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + 250_400_000n).toString(),
     attributes: [
-      kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'groq'), kv('gen_ai.request.model', 'openai/gpt-oss-120b'),
-      kv('gen_ai.usage.input_tokens', 412), kv('gen_ai.usage.output_tokens', 9), kv('ticket.id', `T${Math.floor(i / 5)}`), kv('task.name', task),
-      kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `<ticket>\nS3 bucket logs-${i} returns AccessDenied\n</ticket>` }] }])),
-      kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: ANSWERS[task] }], finish_reason: 'stop' }])),
+      kv('gen_ai.operation.name', 'chat'),
+      kv('gen_ai.provider.name', 'groq'),
+      kv('gen_ai.request.model', 'openai/gpt-oss-120b'),
+      kv('gen_ai.usage.input_tokens', 412),
+      kv('gen_ai.usage.output_tokens', 9),
+      kv('ticket.id', `T${Math.floor(i / 5)}`),
+      kv('task.name', task),
+      kv(
+        'gen_ai.input.messages',
+        JSON.stringify([
+          { role: 'user', parts: [{ type: 'text', content: `<ticket>\nS3 bucket logs-${i} returns AccessDenied\n</ticket>` }] },
+        ]),
+      ),
+      kv(
+        'gen_ai.output.messages',
+        JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: ANSWERS[task] }], finish_reason: 'stop' }]),
+      ),
     ],
     status: { code: 1 },
   };
 }
 
-const envelope = (spans: unknown[]): unknown => ({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] });
+const envelope = (spans: unknown[]): unknown => ({
+  resourceSpans: [{ resource: { attributes: [kv('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 'bench' }, spans }] }],
+});
 
 async function writeLines(path: string, n: number, line: (i: number) => string): Promise<void> {
   const w = createWriteStream(path);
@@ -106,8 +216,8 @@ interface ChildResult {
 async function child(file: string, db: string): Promise<void> {
   // as bin/casebench.mjs does: the sources' compile cache, for this process and its worker threads
   (await import('node:module')).default.enableCompileCache?.();
-  const { openStore } = await import('../src/core/store/store.ts');
-  const { importTraceFile } = await import('../src/core/traces/importer.ts');
+  const { openStore } = await import('#core/store/store.ts');
+  const { importTraceFile } = await import('#core/traces/importer.ts');
   const store = openStore(db);
   const rssAtStart = process.memoryUsage().rss;
   let peak = rssAtStart;
@@ -124,21 +234,29 @@ async function child(file: string, db: string): Promise<void> {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   store.close();
-  const out: ChildResult = { calls: r.calls, skipped: r.skipped, ms, ckptMs, cpuMs: (cpu.user + cpu.system) / 1000, peakRssMb: peak / 1048576, rssAtStartMb: rssAtStart / 1048576 };
+  const out: ChildResult = {
+    calls: r.calls,
+    skipped: r.skipped,
+    ms,
+    ckptMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: peak / 1048576,
+    rssAtStartMb: rssAtStart / 1048576,
+  };
   process.stdout.write(JSON.stringify(out));
 }
 
 /** Bounds measured in the same run: reading alone (read + JSON.parse of every record, one thread) and writing alone. */
 async function boundParse(file: string): Promise<void> {
   const { createReadStream } = await import('node:fs');
-  const { JsonScanner } = await import('../src/core/traces/jsonStream.ts');
+  const { JsonScanner } = await import('#core/traces/jsonStream.ts');
   const t = performance.now();
   let n = 0;
   const s = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   if (file.includes('one-document')) {
     // a whole TracesData document: the importer's own streaming scanner picks out each span
     const scanner = new JsonScanner((p) => (p.length < 6 ? 'descend' : 'value')); // resourceSpans[i].scopeSpans[j].spans[k]
-    for await (const chunk of s) for (const e of scanner.push(chunk as string)) if (e.kind === 'value') (JSON.parse(e.text), n++);
+    for await (const chunk of s) for (const e of scanner.push(chunk as string)) if (e.kind === 'value') JSON.parse(e.text), n++;
   } else {
     let rest = '';
     for await (const chunk of s) {
@@ -157,13 +275,14 @@ async function boundParse(file: string): Promise<void> {
 
 /** Writing alone: the rows the import wrote, copied by SQLite itself into a fresh workspace (no JS per row). */
 async function boundWrite(imported: string, fresh: string): Promise<void> {
-  const { openStore } = await import('../src/core/store/store.ts');
+  const { openStore } = await import('#core/store/store.ts');
   const store = openStore(fresh);
   store.prepare('PRAGMA wal_autocheckpoint = 0').get();
   store.prepare(`ATTACH DATABASE '${imported.replace(/'/g, "''")}' AS src`).run();
   const t = performance.now();
   store.prepare('BEGIN IMMEDIATE').run();
-  for (const table of ['runs', 'tickets', 'calls', 'call_origins', 'results', 'run_tickets']) store.prepare(`INSERT INTO main.${table} SELECT * FROM src.${table}`).run();
+  for (const table of ['runs', 'tickets', 'calls', 'call_origins', 'results', 'run_tickets'])
+    store.prepare(`INSERT INTO main.${table} SELECT * FROM src.${table}`).run();
   store.prepare('COMMIT').run();
   const ms = performance.now() - t;
   store.close();
@@ -219,7 +338,12 @@ async function main(): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
   const dir = mkdtempSync(join(tmpdir(), 'cb-bench-traces-'));
   const log = (s: string): void => void process.stdout.write(`${s}\n`);
-  log(`casebench trace import benchmark (Node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}); files in ${dir}`);
+  log(
+    `casebench trace import benchmark (Node ${process.version}, load average ${(await import('node:os'))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}); files in ${dir}`,
+  );
   log('Each import runs in a fresh process into a fresh workspace. "committed" = the import returned (all rows visible);');
   log('"checkpointed" = the WAL copied into the database file afterwards (in the background, off the importing thread).');
   log('Same-run bounds: read = read + JSON.parse of every record on one thread; write = SQLite copying the same rows into a');
@@ -227,7 +351,12 @@ async function main(): Promise<void> {
   log('floor is the slower of the two: "× floor" is the import time over max(read, write).');
   const cases: Array<{ key: string; name: string; target: number | null; make: (p: string, n: number) => Promise<void> }> = [
     { key: 'casebench', name: 'casebench JSONL (an export)', target: 50_000, make: (p, n) => writeLines(p, n, casebenchExport(n)) },
-    { key: 'otlp', name: 'OTLP JSONL (one TracesData a line)', target: 20_000, make: (p, n) => writeLines(p, n, (i) => JSON.stringify(envelope([otlpSpan(i)]))) },
+    {
+      key: 'otlp',
+      name: 'OTLP JSONL (one TracesData a line)',
+      target: 20_000,
+      make: (p, n) => writeLines(p, n, (i) => JSON.stringify(envelope([otlpSpan(i)]))),
+    },
     { key: 'otlp-doc', name: 'OTLP JSON, one document (streamed)', target: null, make: writeBigDocument },
   ];
   const rows: string[] = [];
@@ -252,16 +381,28 @@ async function main(): Promise<void> {
       rows.push(
         `  ${int(n).padStart(9)} calls ${mb.toFixed(0).padStart(5)} MB: committed ${(r.ms / 1000).toFixed(2)} s = ${int(rate)} calls/s` +
           `${c.target ? ` (×${(rate / c.target).toFixed(2)} the target)` : ''}, checkpointed ${(r.ckptMs / 1000).toFixed(2)} s = ${int(r.calls / (r.ckptMs / 1000))} calls/s;` +
-          ` ${(r.cpuMs / r.calls * 1000).toFixed(1)} µs CPU a call`,
+          ` ${((r.cpuMs / r.calls) * 1000).toFixed(1)} µs CPU a call`,
       );
       rows.push(
         `  ${''.padStart(25)}bounds: read ${(m.parseMs / 1000).toFixed(2)} s, write ${(m.writeMs / 1000).toFixed(2)} s → import ×${(r.ms / floor).toFixed(2)} floor;` +
           ` peak RSS ${r.peakRssMb.toFixed(0)} MB (${r.rssAtStartMb.toFixed(0)} MB at start)`,
       );
-      summary[`${c.key}_${n}`] = { calls: n, mb: +mb.toFixed(1), committed_ms: +r.ms.toFixed(0), checkpointed_ms: +r.ckptMs.toFixed(0), calls_per_s: Math.round(rate), read_ms: +m.parseMs.toFixed(0), write_ms: +m.writeMs.toFixed(0), x_floor: +(r.ms / floor).toFixed(2), peak_rss_mb: +r.peakRssMb.toFixed(0) };
+      summary[`${c.key}_${n}`] = {
+        calls: n,
+        mb: +mb.toFixed(1),
+        committed_ms: +r.ms.toFixed(0),
+        checkpointed_ms: +r.ckptMs.toFixed(0),
+        calls_per_s: Math.round(rate),
+        read_ms: +m.parseMs.toFixed(0),
+        write_ms: +m.writeMs.toFixed(0),
+        x_floor: +(r.ms / floor).toFixed(2),
+        peak_rss_mb: +r.peakRssMb.toFixed(0),
+      };
     }
     const [a, b] = res;
-    rows.push(`  peak RSS at ${int(b!.n)} / at ${int(a!.n)} calls: ×${(b!.m.r.peakRssMb / a!.m.r.peakRssMb).toFixed(2)} for ×${(b!.n / a!.n).toFixed(0)} the calls (${b!.mb.toFixed(0)} MB vs ${a!.mb.toFixed(0)} MB of file)`);
+    rows.push(
+      `  peak RSS at ${int(b!.n)} / at ${int(a!.n)} calls: ×${(b!.m.r.peakRssMb / a!.m.r.peakRssMb).toFixed(2)} for ×${(b!.n / a!.n).toFixed(0)} the calls (${b!.mb.toFixed(0)} MB vs ${a!.mb.toFixed(0)} MB of file)`,
+    );
     for (const r of rows.slice(from)) log(r); // each case as soon as it is measured
   }
   log(`\n${JSON.stringify(summary)}`);

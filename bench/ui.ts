@@ -14,15 +14,19 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openStore } from '../src/core/store/store.ts';
-import type { TaskResult } from '../src/shared/results.ts';
-import { TASK_IDS, type TaskId } from '../src/shared/tasks.ts';
-import { startFakeServer } from '../test/fakes/fakeProviderServer.ts';
-import { launchBrowser } from '../test/e2e/browser.ts';
-import { startServe } from '../test/e2e/serveProcess.ts';
+import { openStore } from '#core/store/store.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { startFakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { launchBrowser } from '#test/e2e/browser.ts';
+import { startServe } from '#test/e2e/serveProcess.ts';
 
 const { values: args } = parseArgs({
-  options: { tickets: { type: 'string', default: '10000' }, runs: { type: 'string', default: '5' }, pastes: { type: 'string', default: '20' } },
+  options: {
+    tickets: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    pastes: { type: 'string', default: '20' },
+  },
 });
 const N = Number(args.tickets);
 const RUNS = Number(args.runs);
@@ -55,20 +59,47 @@ function seed(dbPath: string): void {
   const assignment = Object.fromEntries(TASK_IDS.map((t) => [t, 'groq:openai/gpt-oss-20b'])) as Record<TaskId, string>;
   store.createRun({ id: runId, kind: 'run', label: `${N} seeded tickets`, assignment });
   const result = (task: TaskId, value: unknown, failed: boolean, i: number): TaskResult => ({
-    task, status: failed ? 'error' : 'ok', value: failed ? null : value, raw: null, provider: 'groq', model: 'openai/gpt-oss-20b',
-    promptVersion: 'v1', startedMs: 0, endedMs: 200 + (i % 97), latencyMs: 200 + (i % 97), ttftMs: null, queueTimeMs: 12, providerTotalMs: 150,
-    inputTokens: 420, outputTokens: 30, cachedTokens: null, reasoningTokens: null, costUsd: 0.00004, attempts: 1,
+    task,
+    status: failed ? 'error' : 'ok',
+    value: failed ? null : value,
+    raw: null,
+    provider: 'groq',
+    model: 'openai/gpt-oss-20b',
+    promptVersion: 'v1',
+    startedMs: 0,
+    endedMs: 200 + (i % 97),
+    latencyMs: 200 + (i % 97),
+    ttftMs: null,
+    queueTimeMs: 12,
+    providerTotalMs: 150,
+    inputTokens: 420,
+    outputTokens: 30,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: 0.00004,
+    attempts: 1,
     error: failed ? { code: 'PROVIDER_ERROR', message: 'Groq returned 503' } : null,
   });
   store.transaction(() => {
     for (let i = 0; i < N; i++) {
       const [platform, product, asset, err] = PLATFORMS[i % PLATFORMS.length]!;
       const id = `B-${String(i).padStart(5, '0')}`;
-      store.upsertTicket({ id, title: `${product}: ${err} (${i})`, text: `${product} in ${asset} fails with "${err}" since 09:${String(i % 60).padStart(2, '0')} UTC; ticket ${i}.` }, 'seed.jsonl');
+      store.upsertTicket(
+        {
+          id,
+          title: `${product}: ${err} (${i})`,
+          text: `${product} in ${asset} fails with "${err}" since 09:${String(i % 60).padStart(2, '0')} UTC; ticket ${i}.`,
+        },
+        'seed.jsonl',
+      );
       store.setRunTicket(runId, id, 'done', 800 + (i % 300));
       const failed = i % 20 === 7;
       const values: Record<TaskId, unknown> = {
-        platform, product, severity: SEV[i % 4], asset_ids: [asset.split(' ')[1]], technical_details: { present: i % 3 ? [err] : [], missing: ['region'] },
+        platform,
+        product,
+        severity: SEV[i % 4],
+        asset_ids: [asset.split(' ')[1]],
+        technical_details: { present: i % 3 ? [err] : [], missing: ['region'] },
       };
       for (const t of TASK_IDS) store.saveResult(runId, id, assignment[t], result(t, values[t], failed && t === 'severity', i));
     }
@@ -83,7 +114,9 @@ const t = performance.now();
 seed(db);
 console.log(`seeded ${N.toLocaleString('en')} tickets (${(N * 5).toLocaleString('en')} results) in ${ms(performance.now() - t)}`);
 
-const fake = await startFakeServer({ latencyMs: (_m, task) => ({ severity: 60, platform: 90, asset_ids: 70, product: 90, technical_details: 110 })[task ?? ''] ?? 80 });
+const fake = await startFakeServer({
+  latencyMs: (_m, task) => ({ severity: 60, platform: 90, asset_ids: 70, product: 90, technical_details: 110 })[task ?? ''] ?? 80,
+});
 const serve = await startServe({ GROQ_API_KEY: 'gsk_BENCHKEY-00000000000000000000000000', GROQ_BASE_URL: fake.groqBaseURL }, ['--db', db]);
 
 try {
@@ -96,8 +129,14 @@ try {
       await b.page.goto(serve.url);
       await b.page.waitForFunction(() => window.__casebench?.interactiveAt != null, null, { timeout: 60_000 });
       const v = await b.page.evaluate(() => {
-        const nav = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/tickets.list')) as PerformanceResourceTiming | undefined;
-        return { at: window.__casebench!.interactiveAt!, list: nav ? nav.responseEnd - nav.startTime : NaN, rows: document.querySelectorAll('[data-testid="ticket-row"]').length };
+        const nav = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/tickets.list')) as
+          | PerformanceResourceTiming
+          | undefined;
+        return {
+          at: window.__casebench!.interactiveAt!,
+          list: nav ? nav.responseEnd - nav.startTime : NaN,
+          rows: document.querySelectorAll('[data-testid="ticket-row"]').length,
+        };
       });
       starts.push(v.at);
       listFetch.push(v.list);
@@ -106,7 +145,9 @@ try {
       await b.close();
     }
   }
-  console.log(`cold start to interactive (${N.toLocaleString('en')} tickets, ${RUNS} fresh profiles): median ${ms(q(starts, 50))}, min ${ms(Math.min(...starts))}, max ${ms(Math.max(...starts))}`);
+  console.log(
+    `cold start to interactive (${N.toLocaleString('en')} tickets, ${RUNS} fresh profiles): median ${ms(q(starts, 50))}, min ${ms(Math.min(...starts))}, max ${ms(Math.max(...starts))}`,
+  );
   console.log(`  of which tickets.list (${N.toLocaleString('en')} rows over HTTP): median ${ms(q(listFetch, 50))}`);
 
   // ---- 2 and 3 in one browser ----
@@ -147,13 +188,18 @@ try {
       po.disconnect();
       return { ...deltas, longTasks, height: el.scrollHeight, rows: el.querySelectorAll('[data-testid="ticket-row"]').length };
     });
-    for (const [name, d] of [['steady scroll (48 px/frame)', frames.steady], ['fling across all rows', frames.fling]] as const) {
+    for (const [name, d] of [
+      ['steady scroll (48 px/frame)', frames.steady],
+      ['fling across all rows', frames.fling],
+    ] as const) {
       const over = d.filter((x) => x > 16.7 + 1).length;
       console.log(
         `list scroll frame time, ${name}: median ${ms(q(d, 50))}, p95 ${ms(q(d, 95))}, p99 ${ms(q(d, 99))}, max ${ms(Math.max(...d))}; ${over} of ${d.length} frames over 16.7 ms`,
       );
     }
-    console.log(`  (${frames.height.toLocaleString('en')} px of list, ${frames.rows} rows rendered at a time, ${frames.longTasks} long tasks ≥ 50 ms)`);
+    console.log(
+      `  (${frames.height.toLocaleString('en')} px of list, ${frames.rows} rows rendered at a time, ${frames.longTasks} long tasks ≥ 50 ms)`,
+    );
 
     // ---- 3. result → card painted ----
     await page.evaluate(() => {
@@ -165,12 +211,21 @@ try {
       await page.keyboard.press('Control+Shift+P');
       await page.getByTestId('palette-input').fill('new ticket');
       await page.keyboard.press('Enter');
-      await page.getByTestId('ticket-input').fill(`Our GKE cluster gke-prod-${i} in project acme-prod-${i} stopped scheduling pods after the upgrade; customers see 502s. (${i})`);
+      await page
+        .getByTestId('ticket-input')
+        .fill(
+          `Our GKE cluster gke-prod-${i} in project acme-prod-${i} stopped scheduling pods after the upgrade; customers see 502s. (${i})`,
+        );
       await page.getByTestId('ticket-input').press('Control+Enter');
       await page.getByTestId('total-ms').waitFor({ timeout: 30_000 });
     }
     await page.waitForTimeout(300);
-    const probe = await page.evaluate(() => ({ paint: [...window.__casebench!.paint], arrive: [...window.__casebench!.arrive], commit: [...window.__casebench!.commit], skew: performance.timeOrigin + performance.now() - Date.now() }));
+    const probe = await page.evaluate(() => ({
+      paint: [...window.__casebench!.paint],
+      arrive: [...window.__casebench!.arrive],
+      commit: [...window.__casebench!.commit],
+      skew: performance.timeOrigin + performance.now() - Date.now(),
+    }));
     const nodeSkew = performance.timeOrigin + performance.now() - Date.now();
     const p = probe.paint;
     console.log(

@@ -17,11 +17,17 @@ const sources = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const built = new URL('../out/cli/main.js', import.meta.url);
 const useSources = existsSync(sources) && process.env.CASEBENCH_USE_BUILD !== '1';
 if (!useSources && !existsSync(built)) {
-  console.error('casebench: this copy has neither its sources nor its build (out/cli/main.js); reinstall it, or run `node scripts/build-cli.mjs` in a checkout');
+  console.error(
+    'casebench: this copy has neither its sources nor its build (out/cli/main.js); reinstall it, or run `node scripts/build-cli.mjs` in a checkout',
+  );
   process.exit(1);
 }
 if (useSources && !process.features.typescript) {
-  const child = spawn(process.execPath, ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(
+    process.execPath,
+    ['--experimental-strip-types', '--no-warnings=ExperimentalWarning', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
 } else {
   // Node's on-disk compile cache (in the OS temp folder, keyed by content): the stripped and

@@ -62,5 +62,7 @@ for (const file of ['src', 'test', 'bench', 'scripts'].flatMap((d) => files(join
   if (check) console.log(`${relative(root, file)}: ${n}`);
   else writeFileSync(file, next);
 }
-console.log(`${check ? 'would rewrite' : 'rewrote'} ${changedSpecs} import${changedSpecs === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`);
+console.log(
+  `${check ? 'would rewrite' : 'rewrote'} ${changedSpecs} import${changedSpecs === 1 ? '' : 's'} in ${changedFiles} file${changedFiles === 1 ? '' : 's'}`,
+);
 if (check && changedSpecs > 0) process.exit(1);

@@ -15,11 +15,11 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { startFakeServer, DEFAULT_GROQ_MODELS, DEFAULT_OPENAI_MODELS, type FakeServer } from '../test/fakes/fakeProviderServer.ts';
-import { cliEnv, runCli, tempDir } from '../test/cli/helpers.ts';
-import { launchBrowser } from '../test/e2e/browser.ts';
-import { runCommand } from '../test/e2e/palette.ts';
-import { openWorkbench } from '../test/e2e/session.ts';
+import { startFakeServer, DEFAULT_GROQ_MODELS, DEFAULT_OPENAI_MODELS, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { cliEnv, runCli, tempDir } from '#test/cli/helpers.ts';
+import { launchBrowser } from '#test/e2e/browser.ts';
+import { runCommand } from '#test/e2e/palette.ts';
+import { openWorkbench } from '#test/e2e/session.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'test/fixtures/traces');
@@ -219,7 +219,9 @@ async function shoot(out: string): Promise<void> {
 }
 
 async function compare(a: string, b: string): Promise<void> {
-  const names = readdirSync(a).filter((n) => n.endsWith('.png')).sort();
+  const names = readdirSync(a)
+    .filter((n) => n.endsWith('.png'))
+    .sort();
   const br = await launchBrowser({ viewport: { width: 200, height: 200 } });
   let same = 0;
   const lines: string[] = [];
@@ -234,7 +236,8 @@ async function compare(a: string, b: string): Promise<void> {
         async ([x, y]) => {
           const load = async (s: string) => createImageBitmap(await (await fetch(`data:image/png;base64,${s}`)).blob());
           const [ia, ib] = [await load(x), await load(y)];
-          if (ia.width !== ib.width || ia.height !== ib.height) return { diff: -1, box: `${ia.width}×${ia.height} vs ${ib.width}×${ib.height}` };
+          if (ia.width !== ib.width || ia.height !== ib.height)
+            return { diff: -1, box: `${ia.width}×${ia.height} vs ${ib.width}×${ib.height}` };
           const px = (i: ImageBitmap) => {
             const c = new OffscreenCanvas(i.width, i.height);
             const g = c.getContext('2d')!;

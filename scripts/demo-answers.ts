@@ -4,7 +4,7 @@
 //   node scripts/demo-answers.ts           # compare, exit 1 on any difference
 //   node scripts/demo-answers.ts --write   # regenerate the golden file
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { GOLDEN_PATH, allAnswers, diffAnswers } from '../test/demo/demoAnswers.ts';
+import { GOLDEN_PATH, allAnswers, diffAnswers } from '#test/demo/demoAnswers.ts';
 
 const now = allAnswers();
 if (process.argv.includes('--write')) {

@@ -17,7 +17,8 @@ const files = (dir: string): string[] =>
 const imports = (file: string): Array<{ spec: string; typeOnly: boolean }> => {
   const src = readFileSync(join(ROOT, file), 'utf8');
   const out: Array<{ spec: string; typeOnly: boolean }> = [];
-  for (const m of src.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
+  for (const m of src.matchAll(/^\s*(import|export)\s+(type\s+)?[^'"]*?from\s+['"]([^'"]+)['"]/gm))
+    out.push({ spec: m[3]!, typeOnly: Boolean(m[2]) });
   for (const m of src.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[1]!, typeOnly: false });
   for (const m of src.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1]!, typeOnly: false });
   return out;
@@ -30,7 +31,11 @@ const target = (file: string, spec: string): string => {
   return alias ? relative(ROOT, resolve(ROOT, alias[1].slice(0, -1) + spec.slice(alias[0].length - 1))) : spec;
 };
 const violations = (dir: string, bad: (to: string, typeOnly: boolean) => boolean): string[] =>
-  files(dir).flatMap((f) => imports(f).filter((i) => bad(target(f, i.spec), i.typeOnly)).map((i) => `${f} → ${i.spec}`));
+  files(dir).flatMap((f) =>
+    imports(f)
+      .filter((i) => bad(target(f, i.spec), i.typeOnly))
+      .map((i) => `${f} → ${i.spec}`),
+  );
 
 describe('architecture boundaries', () => {
   // A scratch project laid out like this one (src/core, src/shared, src/renderer/src), checked with
@@ -44,7 +49,14 @@ describe('architecture boundaries', () => {
     return dir;
   };
   const tsc = (dir: string, side: 'node' | 'web' | 'shared', include: string[]): string => {
-    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: join(ROOT, `tsconfig.${side}.json`), compilerOptions: { tsBuildInfoFile: join(dir, 'tsbuildinfo'), typeRoots: [join(ROOT, 'node_modules/@types')] }, include }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        extends: join(ROOT, `tsconfig.${side}.json`),
+        compilerOptions: { tsBuildInfoFile: join(dir, 'tsbuildinfo'), typeRoots: [join(ROOT, 'node_modules/@types')] },
+        include,
+      }),
+    );
     const r = spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', join(dir, 'tsconfig.json')], { encoding: 'utf8' });
     return r.stdout + r.stderr;
   };
@@ -54,23 +66,43 @@ describe('architecture boundaries', () => {
     config.vcs = { enabled: false };
     config.files = { includes: ['src/**'] };
     writeFileSync(join(dir, 'biome.json'), JSON.stringify(config));
-    const r = spawnSync(join(ROOT, 'node_modules/.bin/biome'), ['lint', '--reporter=github', '--max-diagnostics=none', '.'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(join(ROOT, 'node_modules/.bin/biome'), ['lint', '--reporter=github', '--max-diagnostics=none', '.'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     return { status: r.status, out: r.stdout + r.stderr };
   };
 
   it('the linter rejects every import across a layer line, and accepts the allowed ones', () => {
     const dir = scratch({
-      'src/core/a.ts': "import { app } from 'electron';\nimport { useState } from 'react';\nimport { x } from '../main/paths.ts';\nexport const a = [app, useState, x];\n",
-      'src/core/ok.ts': "import { TASK_IDS } from '../shared/tasks.ts';\nimport { readFileSync } from 'node:fs';\nexport const ok = [TASK_IDS, readFileSync];\n",
-      'src/shared/b.ts': "import { x } from '../core/random.ts';\nimport { y } from '#core/models.ts';\nimport { readFileSync } from 'node:fs';\nexport const b = [x, y, readFileSync];\n",
-      'src/renderer/src/c.ts': "import { x } from '../../core/random.ts';\nimport { join } from 'node:path';\nimport Groq from 'groq-sdk';\nexport const c = [x, join, Groq];\n",
+      'src/core/a.ts':
+        "import { app } from 'electron';\nimport { useState } from 'react';\nimport { x } from '../main/paths.ts';\nexport const a = [app, useState, x];\n",
+      'src/core/ok.ts':
+        "import { TASK_IDS } from '../shared/tasks.ts';\nimport { readFileSync } from 'node:fs';\nexport const ok = [TASK_IDS, readFileSync];\n",
+      'src/shared/b.ts':
+        "import { x } from '../core/random.ts';\nimport { y } from '#core/models.ts';\nimport { readFileSync } from 'node:fs';\nexport const b = [x, y, readFileSync];\n",
+      'src/renderer/src/c.ts':
+        "import { x } from '../../core/random.ts';\nimport { join } from 'node:path';\nimport Groq from 'groq-sdk';\nexport const c = [x, join, Groq];\n",
       'src/renderer/src/ok.ts': "import { TASK_IDS } from '../../shared/tasks.ts';\nexport const ok = TASK_IDS;\n",
     });
     try {
       const { status, out } = lint(dir);
       expect(status).not.toBe(0);
-      const hits = out.split('\n').filter((l) => l.includes('noRestrictedImports')).map((l) => `${/file=[^,]*?(src\/[^,]+)/.exec(l)?.[1]}:${/line=(\d+)/.exec(l)?.[1]}`);
-      expect(hits.sort()).toEqual(['src/core/a.ts:1', 'src/core/a.ts:2', 'src/core/a.ts:3', 'src/renderer/src/c.ts:1', 'src/renderer/src/c.ts:2', 'src/renderer/src/c.ts:3', 'src/shared/b.ts:1', 'src/shared/b.ts:2', 'src/shared/b.ts:3']);
+      const hits = out
+        .split('\n')
+        .filter((l) => l.includes('noRestrictedImports'))
+        .map((l) => `${/file=[^,]*?(src\/[^,]+)/.exec(l)?.[1]}:${/line=(\d+)/.exec(l)?.[1]}`);
+      expect(hits.sort()).toEqual([
+        'src/core/a.ts:1',
+        'src/core/a.ts:2',
+        'src/core/a.ts:3',
+        'src/renderer/src/c.ts:1',
+        'src/renderer/src/c.ts:2',
+        'src/renderer/src/c.ts:3',
+        'src/shared/b.ts:1',
+        'src/shared/b.ts:2',
+        'src/shared/b.ts:3',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -110,14 +142,36 @@ describe('architecture boundaries', () => {
   it('inside the core, the store and the ticket files import no feature, use case or handler above them', () => {
     const above = /^src\/core\/(app|handlers|live|shadow|experiments|review|traces|spend|settings)(\/|\.ts$)/;
     const low = [...files('src/core/store'), ...files('src/core/tickets')].filter((f) => !f.endsWith('.test.ts'));
-    expect(low.flatMap((f) => imports(f).filter((i) => above.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+    expect(
+      low.flatMap((f) =>
+        imports(f)
+          .filter((i) => above.test(target(f, i.spec)))
+          .map((i) => `${f} → ${i.spec}`),
+      ),
+    ).toEqual([]);
   });
   it('use cases (core/live) and handlers (core/handlers) are reached only from the composition (app.ts) and features', () => {
     const callers = files('src/core').filter((f) => !f.endsWith('.test.ts') && !/^src\/core\/(app\.ts|live\/|handlers\/|shadow\/)/.test(f));
-    expect(callers.flatMap((f) => imports(f).filter((i) => /^src\/core\/(live|handlers)\//.test(target(f, i.spec))).map((i) => `${f} → ${i.spec}`))).toEqual([]);
+    expect(
+      callers.flatMap((f) =>
+        imports(f)
+          .filter((i) => /^src\/core\/(live|handlers)\//.test(target(f, i.spec)))
+          .map((i) => `${f} → ${i.spec}`),
+      ),
+    ).toEqual([]);
   });
   it('the renderer has no import cycles: each feature contributes its commands and side-bar view to the app, never importing it back', () => {
-    const graph = new Map(files('src/renderer').filter((f) => !/\.test\.tsx?$/.test(f)).map((f) => [f, imports(f).filter((i) => !i.typeOnly).map((i) => target(f, i.spec)).filter((t) => t.startsWith('src/'))]));
+    const graph = new Map(
+      files('src/renderer')
+        .filter((f) => !/\.test\.tsx?$/.test(f))
+        .map((f) => [
+          f,
+          imports(f)
+            .filter((i) => !i.typeOnly)
+            .map((i) => target(f, i.spec))
+            .filter((t) => t.startsWith('src/')),
+        ]),
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'open' | 'done'>();
     const visit = (f: string, path: string[]): void => {

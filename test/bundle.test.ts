@@ -18,7 +18,8 @@ const chunk = (prefix: string): string => {
 
 beforeAll(() => {
   // npm test builds before the suites; a lone run of this file builds first.
-  if (!existsSync(ASSETS)) expect(spawnSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build'], { cwd: ROOT, stdio: 'ignore' }).status).toBe(0);
+  if (!existsSync(ASSETS))
+    expect(spawnSync(join(ROOT, 'node_modules/.bin/electron-vite'), ['build'], { cwd: ROOT, stdio: 'ignore' }).status).toBe(0);
 }, 120_000);
 
 describe('the built renderer', () => {
@@ -30,7 +31,8 @@ describe('the built renderer', () => {
   });
   it("has none of vega's map, Voronoi, force, word-cloud or treemap code in the lazy plot chunk, and still the renderer it needs", () => {
     const plots = chunk('embed-');
-    for (const marker of ['albersusa', 'naturalEarth1', 'stereographic', 'delaunay', 'circumcenter', 'Wordcloud', 'Treemap']) expect(plots, marker).not.toContain(marker);
+    for (const marker of ['albersusa', 'naturalEarth1', 'stereographic', 'delaunay', 'circumcenter', 'Wordcloud', 'Treemap'])
+      expect(plots, marker).not.toContain(marker);
     // what the plots do use is there: the SVG and canvas renderers and vega-lite's compiler
     for (const marker of ['SVGRenderer', 'CanvasRenderer', 'vega-lite']) expect(plots, marker).toMatch(new RegExp(marker, 'i'));
   });

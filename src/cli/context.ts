@@ -1,7 +1,7 @@
 // Builds the core runtime for a CLI command from the environment (the host's job, not the core's).
 import { InvalidArgumentError } from 'commander';
-import { keytarSecretStore, type SecretStore } from '../core/secrets/secretStore.ts';
-import { createRuntime, type Runtime } from '../core/runtime.ts';
+import { keytarSecretStore, type SecretStore } from '#core/secrets/secretStore.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
 import { cliScrubber } from './secrets.ts';
 
 /** commander parser for a positive whole number. */

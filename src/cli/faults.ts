@@ -2,10 +2,10 @@
 // their code, SQLite faults naming the workspace file, and system errors on files (missing file,
 // folder given, permission, full disk) naming the path. Only what none of these explains is an
 // "internal error".
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { EXIT_SPEND_LIMIT } from './exitCodes.ts';
 // storeErrors.ts, not store.ts: main loads this for every command, and must stay light.
-import { lastOpenedStorePath, storeFault } from '../core/store/storeErrors.ts';
+import { lastOpenedStorePath, storeFault } from '#core/store/storeErrors.ts';
 
 export interface Fault {
   message: string;

@@ -1,6 +1,6 @@
 // Human-readable lines for facts as they arrive on a terminal.
-import type { TaskResult } from '../shared/results.ts';
-import { TASKS } from '../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASKS } from '#shared/tasks.ts';
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
@@ -32,7 +32,10 @@ export function factLine(r: TaskResult, color: boolean): string {
   const markC = r.status === 'ok' ? c('32', mark) : r.status === 'skipped' ? c('2', mark) : c('31', mark);
   const ms = r.status === 'skipped' ? '     —' : `${lpad(r.latencyMs.toFixed(0), 6)} ms`;
   const tokens = r.inputTokens !== null ? `${r.inputTokens}→${r.outputTokens ?? '?'} tok` : '';
-  const meta = r.status === 'skipped' ? '' : c('2', `  ${r.provider}:${r.model}  ${tokens}  ${r.status === 'ok' ? formatCost(r.costUsd) : ''}`.trimEnd());
+  const meta =
+    r.status === 'skipped'
+      ? ''
+      : c('2', `  ${r.provider}:${r.model}  ${tokens}  ${r.status === 'ok' ? formatCost(r.costUsd) : ''}`.trimEnd());
   return `${markC} ${ms}  ${pad(TASKS[r.task].label, 18)} ${formatValue(r)}${meta}`;
 }
 

@@ -1,11 +1,11 @@
 // `--hedge` / `--no-hedge` / `--hedge-budget <pct>` for the commands that call models (triage,
 // run, experiment), over the workspace's setting (Settings → Hedged calls; DEFAULT_HEDGE when unset).
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_HEDGE_BUDGET_PCT, parseHedgeBudget, type HedgeSettings } from '../core/providers/hedge.ts';
-import type { Runtime } from '../core/runtime.ts';
-import { storeLatencyHistory } from '../core/store/hedgeHistory.ts';
-import { loadSettings } from '../core/settings/settingsStore.ts';
-import type { Store } from '../core/store/store.ts';
+import { MAX_HEDGE_BUDGET_PCT, parseHedgeBudget, type HedgeSettings } from '#core/providers/hedge.ts';
+import type { Runtime } from '#core/runtime.ts';
+import { storeLatencyHistory } from '#core/store/hedgeHistory.ts';
+import { loadSettings } from '#core/settings/settingsStore.ts';
+import type { Store } from '#core/store/store.ts';
 
 export interface HedgeFlags {
   hedge?: boolean;
@@ -20,9 +20,16 @@ function budget(v: string): number {
 
 export function addHedgeOptions(cmd: Command, defaultNote: string): Command {
   return cmd
-    .option('--hedge', `send one duplicate of a call that runs past its model's recorded p95 for the task, and take the first answer (${defaultNote})`)
+    .option(
+      '--hedge',
+      `send one duplicate of a call that runs past its model's recorded p95 for the task, and take the first answer (${defaultNote})`,
+    )
     .option('--no-hedge', 'never send duplicate calls')
-    .option('--hedge-budget <pct>', `most extra calls hedging may add, % of the calls made per model (0–${MAX_HEDGE_BUDGET_PCT}; default the workspace's, 5)`, budget);
+    .option(
+      '--hedge-budget <pct>',
+      `most extra calls hedging may add, % of the calls made per model (0–${MAX_HEDGE_BUDGET_PCT}; default the workspace's, 5)`,
+      budget,
+    );
 }
 
 /** The flags over a base: a budget given alone turns hedging on (0 turns it off); --no-hedge wins. */

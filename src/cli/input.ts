@@ -6,12 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { AppError } from '../shared/errors.ts';
-import { MAX_STREAM_BYTES, formatLimit, limitBytes } from '../core/tickets/boundedLines.ts';
+import { AppError } from '#shared/errors.ts';
+import { MAX_STREAM_BYTES, formatLimit, limitBytes } from '#core/tickets/boundedLines.ts';
 
 /** process.stdin as a byte stream; a terminal is refused (the user would wait on a silent prompt). */
 export function stdinStream(what: string): AsyncIterable<Buffer> {
-  if (process.stdin.isTTY) throw new AppError('BAD_INPUT', `${what} reads standard input: pipe or redirect the data into casebench (e.g. \`cat file | casebench …\`)`);
+  if (process.stdin.isTTY)
+    throw new AppError(
+      'BAD_INPUT',
+      `${what} reads standard input: pipe or redirect the data into casebench (e.g. \`cat file | casebench …\`)`,
+    );
   return process.stdin as AsyncIterable<Buffer>;
 }
 
@@ -40,14 +44,19 @@ export async function readFileText(path: string, what: string, limit: number): P
     throw new AppError('BAD_INPUT', `cannot read ${path}: no such file`);
   }
   if (st.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a file`);
-  if (st.isFile() && st.size > limit) throw new AppError('BAD_INPUT', `${path}: ${formatLimit(st.size)}, more than ${formatLimit(limit)} (the limit for ${what}); nothing was done`);
+  if (st.isFile() && st.size > limit)
+    throw new AppError(
+      'BAD_INPUT',
+      `${path}: ${formatLimit(st.size)}, more than ${formatLimit(limit)} (the limit for ${what}); nothing was done`,
+    );
   const chunks: Buffer[] = [];
   let total = 0;
   const s = createReadStream(path);
   try {
     for await (const c of s) {
       total += (c as Buffer).length;
-      if (total > limit) throw new AppError('BAD_INPUT', `${path}: more than ${formatLimit(limit)} (the limit for ${what}); nothing was done`);
+      if (total > limit)
+        throw new AppError('BAD_INPUT', `${path}: more than ${formatLimit(limit)} (the limit for ${what}); nothing was done`);
       chunks.push(c as Buffer);
     }
   } catch (e) {
@@ -68,7 +77,10 @@ export async function stdinToTempFile(what: string, name = 'stdin'): Promise<{ p
   const cleanup = (): void => rmSync(dir, { recursive: true, force: true });
   const path = join(dir, name);
   try {
-    await pipeline(Readable.from(limitBytes(stdinStream(what), { name: 'standard input', limit: MAX_STREAM_BYTES })), createWriteStream(path));
+    await pipeline(
+      Readable.from(limitBytes(stdinStream(what), { name: 'standard input', limit: MAX_STREAM_BYTES })),
+      createWriteStream(path),
+    );
   } catch (e) {
     cleanup();
     throw e;

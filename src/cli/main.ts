@@ -1,12 +1,12 @@
 // The casebench command line (contracts §5). Builds the same core services the other hosts
 // build, with configuration from flags and the environment passed in.
 import { Command, CommanderError } from 'commander';
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import type { Command as CommandType } from 'commander';
 import { guardOutput } from './secrets.ts';
 import { finalExitCode, installStopHandlers } from './stop.ts';
 import { describeFault } from './faults.ts';
-import { packageVersion } from '../core/resources.ts';
+import { packageVersion } from '#core/resources.ts';
 import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_USAGE } from './exitCodes.ts';
 import { addExamples } from './examples.ts';
 

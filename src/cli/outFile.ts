@@ -3,7 +3,7 @@
 // answered again (its text was edited, or --retry-failed) replaces its earlier line on close.
 import { existsSync, readFileSync, renameSync, statSync, truncateSync, createWriteStream, writeFileSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { describeFault } from './faults.ts';
 
 export interface OutFile {
@@ -15,7 +15,8 @@ export interface OutFile {
 /** Opens path for appending (resume) or truncates it (fresh run). */
 export function openOutFile(path: string, resume: boolean): OutFile {
   if (existsSync(path) && statSync(path).isDirectory()) throw new AppError('BAD_INPUT', `--out ${path} is a folder, not a file`);
-  if (!existsSync(dirname(resolve(path)))) throw new AppError('BAD_INPUT', `--out ${path}: the folder ${dirname(resolve(path))} does not exist`);
+  if (!existsSync(dirname(resolve(path))))
+    throw new AppError('BAD_INPUT', `--out ${path}: the folder ${dirname(resolve(path))} does not exist`);
   const written = new Set<string>();
   if (resume && existsSync(path)) {
     const text = readFileSync(path, 'utf8');
@@ -38,7 +39,10 @@ export function openOutFile(path: string, resume: boolean): OutFile {
   stream.on('error', (e) => (failure ??= e));
   const failed = (): AppError => {
     const f = describeFault(failure);
-    return new AppError(f && f.exit === 1 ? 'STORAGE' : 'BAD_INPUT', `--out ${path}: ${f ? f.message : failure!.message} (the results are in the workspace database; run the same command again to write them)`);
+    return new AppError(
+      f && f.exit === 1 ? 'STORAGE' : 'BAD_INPUT',
+      `--out ${path}: ${f ? f.message : failure!.message} (the results are in the workspace database; run the same command again to write them)`,
+    );
   };
   let replaced = false;
   return {
@@ -65,7 +69,9 @@ export function openOutFile(path: string, resume: boolean): OutFile {
 
 /** Rewrites the file keeping, per ticket id, only its last line (in the order the kept lines were written). */
 function keepLatestLines(path: string): void {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   const last = new Map<string, number>();
   lines.forEach((l, i) => {
     try {

@@ -3,10 +3,10 @@
 // (`casebench privacy`, or Settings), else the defaults (secrets masked, personal data not, gate on).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../shared/errors.ts';
-import type { PrivacySettings, Runtime } from '../core/runtime.ts';
-import { loadPrivacy, stampPrivacy } from '../core/settings/privacy.ts';
-import { openStore, type Store } from '../core/store/store.ts';
+import { AppError } from '#shared/errors.ts';
+import type { PrivacySettings, Runtime } from '#core/runtime.ts';
+import { loadPrivacy, stampPrivacy } from '#core/settings/privacy.ts';
+import { openStore, type Store } from '#core/store/store.ts';
 
 export interface PrivacyFlags {
   redact?: string;
@@ -15,7 +15,10 @@ export interface PrivacyFlags {
 
 export function privacyOptions(cmd: Command): Command {
   return cmd
-    .option('--redact <what>', 'mask before model calls: secrets, all (secrets and personal data), none (default: the workspace setting, secrets)')
+    .option(
+      '--redact <what>',
+      'mask before model calls: secrets, all (secrets and personal data), none (default: the workspace setting, secrets)',
+    )
     .option('--info-gate', 'hold tickets that name no cloud, service or resource id (default: the workspace setting, on)')
     .option('--no-info-gate', 'send every ticket that passes the length gate');
 }
@@ -35,7 +38,8 @@ export function applyPrivacy(rt: Runtime, where: Store | string | null, o: Priva
   } else if (where) p = loadPrivacy(where);
   if (o.redact !== undefined) {
     const r = o.redact.trim().toLowerCase();
-    if (r !== 'secrets' && r !== 'all' && r !== 'none') throw new AppError('BAD_INPUT', `--redact must be secrets, all or none, got "${o.redact}"`);
+    if (r !== 'secrets' && r !== 'all' && r !== 'none')
+      throw new AppError('BAD_INPUT', `--redact must be secrets, all or none, got "${o.redact}"`);
     p = { ...p, redaction: { secrets: r !== 'none', personal: r === 'all' } };
   }
   if (o.infoGate !== undefined) p = { ...p, infoGate: { ...p.infoGate, enabled: o.infoGate } };

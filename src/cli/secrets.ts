@@ -2,9 +2,9 @@
 // adds the keychain's as it resolves them (cliRuntime passes it in), and commands that need no
 // runtime (import, export, reviews) ask for the stored keys with `learnStoredKeys`. Everything the
 // process writes to stdout and stderr passes it (`guardOutput`, installed by main).
-import { Scrubber } from '../core/secrets/scrub.ts';
-import { KEY_PROVIDERS, resolveKey } from '../core/secrets/secretStore.ts';
-import { KEY_ENV_NAMES } from '../shared/providers.ts';
+import { Scrubber } from '#core/secrets/scrub.ts';
+import { KEY_PROVIDERS, resolveKey } from '#core/secrets/secretStore.ts';
+import { KEY_ENV_NAMES } from '#shared/providers.ts';
 import { cliSecretStore } from './context.ts';
 
 export const cliScrubber = new Scrubber(KEY_ENV_NAMES.map((k) => process.env[k]));

@@ -1,14 +1,17 @@
 // `--speculate` / `--no-speculate` on triage, run and experiment, and the speculation summary lines.
 import type { Command } from 'commander';
-import type { TicketSpeculation } from '../shared/results.ts';
-import { DEFAULT_SETTINGS, loadSettings } from '../core/settings/settingsStore.ts';
-import type { Store } from '../core/store/store.ts';
+import type { TicketSpeculation } from '#shared/results.ts';
+import { DEFAULT_SETTINGS, loadSettings } from '#core/settings/settingsStore.ts';
+import type { Store } from '#core/store/store.ts';
 import { formatCost } from './format.ts';
 
 /** Adds both flags; with neither, the option is undefined and the default applies. */
 export function speculateOptions(cmd: Command, defaultWhy: string): Command {
   return cmd
-    .option('--speculate', `start product, asset ids and technical details at once on a platform (and product) guessed from keywords; kept when the model agrees, re-run when not (${defaultWhy})`)
+    .option(
+      '--speculate',
+      `start product, asset ids and technical details at once on a platform (and product) guessed from keywords; kept when the model agrees, re-run when not (${defaultWhy})`,
+    )
     .option('--no-speculate', 'wait for the platform (and product) answers before their dependents');
 }
 
@@ -38,7 +41,15 @@ export interface SpeculationTally {
   discardedCostUnknown: number;
 }
 
-export const newTally = (): SpeculationTally => ({ tickets: 0, guesses: 0, hits: 0, keptRuns: 0, discardedCalls: 0, discardedCostUsd: 0, discardedCostUnknown: 0 });
+export const newTally = (): SpeculationTally => ({
+  tickets: 0,
+  guesses: 0,
+  hits: 0,
+  keptRuns: 0,
+  discardedCalls: 0,
+  discardedCostUsd: 0,
+  discardedCostUnknown: 0,
+});
 
 export function addTicket(t: SpeculationTally, s: TicketSpeculation | undefined): void {
   if (!s) return;

@@ -1,8 +1,8 @@
 // The spend limit in CLI commands: the workspace's daily limit (set with `casebench spend --limit`)
 // is enforced by the core before every call; a command it stops says so and exits with its own status.
-import type { Runtime } from '../core/runtime.ts';
-import type { Store } from '../core/store/store.ts';
-import { createSpendGuard } from '../core/spend/guard.ts';
+import type { Runtime } from '#core/runtime.ts';
+import type { Store } from '#core/store/store.ts';
+import { createSpendGuard } from '#core/spend/guard.ts';
 import { EXIT_SPEND_LIMIT } from './exitCodes.ts';
 
 /** Exit status of a command stopped by a spend limit (its finished work is kept; re-run to resume). */

@@ -4,13 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, RouteName, RouteOutputs } from '../shared/routes.ts';
-import { TASK_IDS } from '../shared/tasks.ts';
-import { startFakeServer, type FakeServer } from '../../test/fakes/fakeProviderServer.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from './app.ts';
 import type { SecretStore } from './secrets/secretStore.ts';
 
-const TICKET = 'URGENT: our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade; customers see 502s.';
+const TICKET =
+  'URGENT: our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade; customers see 502s.';
 const OLD_KEY = 'gsk_OLDKEY00-00000000000000000000old1';
 const NEW_KEY = 'gsk_NEWKEY00-00000000000000000000new2';
 
@@ -38,7 +39,9 @@ function memoryKeychain(initial: Record<string, string> = {}): SecretStore & { d
   };
 }
 
-async function core(opts: { db?: string; keys?: Record<string, string>; keychain?: SecretStore | null; env?: Record<string, string> } = {}) {
+async function core(
+  opts: { db?: string; keys?: Record<string, string>; keychain?: SecretStore | null; env?: Record<string, string> } = {},
+) {
   const events: AppEvent[] = [];
   const c = await createCoreServices({
     dbPath: opts.db ?? join(dir(), 'cb.db'),
@@ -123,7 +126,13 @@ describe('workbench core services', () => {
 
     const set = await c.request('keys.set', { provider: 'groq', key: NEW_KEY });
     expect(JSON.stringify(set)).not.toContain(NEW_KEY);
-    expect(set).toMatchObject({ ok: true, data: [{ provider: 'groq', set: true, last4: 'new2', source: 'keychain' }, { provider: 'openai', set: false }] });
+    expect(set).toMatchObject({
+      ok: true,
+      data: [
+        { provider: 'groq', set: true, last4: 'new2', source: 'keychain' },
+        { provider: 'openai', set: false },
+      ],
+    });
     expect(keychain.data.get('groq')).toBe(NEW_KEY);
     const b = await call('triage.start', { text: TICKET });
     await done(b.ticketId, b.runId);
@@ -154,7 +163,11 @@ describe('workbench core services', () => {
   it('keeps settings and UI state across restarts, and refuses a bad assignment', async () => {
     const db = join(dir(), 'cb.db');
     const first = await core({ db });
-    await first.call('settings.set', { assignment: { severity: 'openai:gpt-4o' }, ticketConcurrency: 7, endpoints: { openai: 'http://127.0.0.1:9/v1' } });
+    await first.call('settings.set', {
+      assignment: { severity: 'openai:gpt-4o' },
+      ticketConcurrency: 7,
+      endpoints: { openai: 'http://127.0.0.1:9/v1' },
+    });
     await first.call('ui.save', { key: 'layout', value: { sidebarVisible: false, sizes: { 'wb-h': { sidebar: 30, main: 70 } } } });
     expect((await first.c.request('settings.set', { assignment: { severity: 'nonsense' } })).ok).toBe(false);
     expect((await first.c.request('settings.set', { assignment: { bogus_task: 'groq:x' } })).ok).toBe(false);
@@ -170,17 +183,26 @@ describe('workbench core services', () => {
     expect(s.envOverrides).toContain('OPENAI_BASE_URL');
   });
 
-  it('speculates by default (the dependents\' calls marked kept on the timeline), and not once the workspace setting is off, which it remembers', async () => {
+  it("speculates by default (the dependents' calls marked kept on the timeline), and not once the workspace setting is off, which it remembers", async () => {
     const db = join(dir(), 'cb.db');
     const first = await core({ db });
     expect((await first.call('settings.get', {})).speculate).toBe(true);
     const a = await first.call('triage.start', { text: TICKET });
     await first.done(a.ticketId, a.runId);
     const kept = (evs: AppEvent[], runId: string) =>
-      evs.flatMap((e) => (e.type === 'task.attempt' && e.runId === runId && e.call.speculation ? [`${e.call.task} ${e.call.speculation}`] : [])).sort();
+      evs
+        .flatMap((e) =>
+          e.type === 'task.attempt' && e.runId === runId && e.call.speculation ? [`${e.call.task} ${e.call.speculation}`] : [],
+        )
+        .sort();
     expect(kept(first.events, a.runId)).toEqual(['asset_ids kept', 'product kept', 'technical_details kept']);
     const view = await first.call('tickets.get', { ticketId: a.ticketId });
-    expect(view.calls.filter((c) => c.speculation === 'kept').map((c) => c.task).sort()).toEqual(['asset_ids', 'product', 'technical_details']);
+    expect(
+      view.calls
+        .filter((c) => c.speculation === 'kept')
+        .map((c) => c.task)
+        .sort(),
+    ).toEqual(['asset_ids', 'product', 'technical_details']);
     await first.call('settings.set', { speculate: false });
     await first.c.close();
     const second = await core({ db });
@@ -193,7 +215,9 @@ describe('workbench core services', () => {
   it('imports a ticket file (reporting bad lines), triages it with bounded concurrency and records the run', async () => {
     const { call, events } = await core();
     await call('settings.set', { ticketConcurrency: 2 });
-    const lines = Array.from({ length: 6 }, (_, i) => JSON.stringify({ id: `F${i}`, text: `S3 bucket logs-${i} in account 12345678901${i} returns AccessDenied for Lambda writes` }));
+    const lines = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify({ id: `F${i}`, text: `S3 bucket logs-${i} in account 12345678901${i} returns AccessDenied for Lambda writes` }),
+    );
     const sentBefore = fake.stats.total;
     const rep = await call('tickets.import', { name: 'batch.jsonl', content: `${lines.join('\n')}\n{not json\n` });
     expect(rep).toMatchObject({ added: 6, source: 'batch.jsonl', badLines: [{ line: 7 }] });
@@ -206,7 +230,14 @@ describe('workbench core services', () => {
     // Two tickets at a time, each with at most its five calls in flight (speculation starts them at once).
     expect(fake.stats.peakInFlight).toBeLessThanOrEqual(2 * 5);
     const runs = await call('runs.list', {});
-    expect(runs.find((r) => r.id === rep.runId)).toMatchObject({ kind: 'run', label: 'batch.jsonl', status: 'done', tickets: 6, done: 6, pending: 0 });
+    expect(runs.find((r) => r.id === rep.runId)).toMatchObject({
+      kind: 'run',
+      label: 'batch.jsonl',
+      status: 'done',
+      tickets: 6,
+      done: 6,
+      pending: 0,
+    });
     const list = await call('tickets.list', { platform: 'aws' });
     expect(list.rows).toHaveLength(6);
     expect(list.products).toContain('S3');
@@ -228,7 +259,11 @@ describe('workbench core services', () => {
     expect(data.cells.find((c) => c.modelSpec === 'openai:gpt-4o' && c.result.task === 'severity')?.result.value).toBe('low');
     // The comparison is not the ticket's own triage: its list row still shows the triage.
     expect((await call('tickets.list', {})).rows[0]!.runId).toBe(t.runId);
-    expect((await call('runs.list', {})).find((r) => r.id === cmp.runId)).toMatchObject({ kind: 'compare', tickets: 1, baseline: 'groq:openai/gpt-oss-120b' });
+    expect((await call('runs.list', {})).find((r) => r.id === cmp.runId)).toMatchObject({
+      kind: 'compare',
+      tickets: 1,
+      baseline: 'groq:openai/gpt-oss-120b',
+    });
     const lat = await call('models.latency', {});
     expect(lat['openai:gpt-4o']?.severity).toMatchObject({ source: 'recorded', n: 1 });
     expect(lat['demo:gpt-4o']?.platform?.source).toBe('article');
@@ -249,7 +284,12 @@ describe('workbench core services', () => {
     const row = (await second.call('tickets.list', {})).rows[0]!;
     expect(row).toMatchObject({ id: t.ticketId, state: 'interrupted' });
     const d = await second.call('tickets.get', { ticketId: t.ticketId });
-    expect(d.results.filter((r) => r.status === 'ok').map((r) => r.task).sort()).toEqual(['asset_ids', 'platform', 'product', 'severity']);
+    expect(
+      d.results
+        .filter((r) => r.status === 'ok')
+        .map((r) => r.task)
+        .sort(),
+    ).toEqual(['asset_ids', 'platform', 'product', 'severity']);
     fake.resetStats();
     expect(await second.call('triage.resumeInterrupted', {})).toMatchObject({ queued: 1, confirm: false });
     await waitFor(() => second.events.some((e) => e.type === 'ticket.done' && e.ticketId === t.ticketId));
@@ -264,10 +304,17 @@ describe('workbench core services', () => {
     const s = await call('settings.set', { watchFolder: folder });
     expect(s).toMatchObject({ watchFolder: folder, watchError: null });
     writeFileSync(join(folder, 'one.txt'), 'Azure VM vm-web-01 in subscription 1111-2222 does not boot after resize, urgent');
-    writeFileSync(join(folder, 'many.csv'), 'id,text\nC1,"BigQuery in project data-1 is slow since yesterday"\nC2,"Cloud SQL db-1 refuses connections in project p-2"\n');
+    writeFileSync(
+      join(folder, 'many.csv'),
+      'id,text\nC1,"BigQuery in project data-1 is slow since yesterday"\nC2,"Cloud SQL db-1 refuses connections in project p-2"\n',
+    );
     await waitFor(() => events.some((e) => e.type === 'ticket.done'), 15_000);
     // The file's batch waits for the go-ahead; the short .txt ticket goes at once.
-    await waitFor(() => events.some((e) => e.type === 'batches.changed' && e.batches.some((b) => b.label === 'watch: many.csv' && b.state === 'confirm')), 15_000);
+    await waitFor(
+      () =>
+        events.some((e) => e.type === 'batches.changed' && e.batches.some((b) => b.label === 'watch: many.csv' && b.state === 'confirm')),
+      15_000,
+    );
     const held = (await call('batches.list', {})).find((b) => b.label === 'watch: many.csv')!;
     await call('batches.start', { runId: held.runId });
     await waitFor(() => events.filter((e) => e.type === 'ticket.done').length >= 3, 15_000);

@@ -3,7 +3,7 @@
 // handlers live in src/core/handlers/<feature>Handlers.ts (routes in src/shared/routes/), the use
 // cases they share in src/core/live/, and this file wires them to one store, one runtime and one
 // event stream, and closes them in order.
-import type { ImportReport, RouteHandlers } from '../shared/routes.ts';
+import type { ImportReport, RouteHandlers } from '#shared/routes.ts';
 import { createEventBus } from './events.ts';
 import { openStore } from './store/store.ts';
 import { createRuntime, type RuntimeConfig } from './runtime.ts';
@@ -73,8 +73,14 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   const saved = loadSettings(store);
   // Endpoints go to the runtime as typed configuration; the environment's variables still win.
   const rt = await createRuntime({
-    env: cfg.env, endpoints: saved.endpoints, secretStore: secrets, resourcesDir: cfg.resourcesDir,
-    demoSpeed: cfg.demoSpeed, scheduler: schedulerOf(saved), scrubber, hedge: saved.hedge,
+    env: cfg.env,
+    endpoints: saved.endpoints,
+    secretStore: secrets,
+    resourcesDir: cfg.resourcesDir,
+    demoSpeed: cfg.demoSpeed,
+    scheduler: schedulerOf(saved),
+    scrubber,
+    hedge: saved.hedge,
   });
   rt.hedger.configure({ history: storeLatencyHistory(store) });
   // What is masked before model calls and the information gate: the workspace's setting (casebench privacy).
@@ -86,19 +92,32 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
   const spend = wireSpend(store, rt, () => emit({ type: 'spend.changed' }), { everyMs: cfg.spendWatchMs });
   const keys = keyAccess(() => rt, secrets);
   const settings = createWorkbenchSettings({
-    store, runtime: () => rt, env: cfg.env, host: cfg.host, notice, noKeys: keys.none,
+    store,
+    runtime: () => rt,
+    env: cfg.env,
+    host: cfg.host,
+    notice,
+    noKeys: keys.none,
     onRuntimeChange: () => applyRuntime(),
     onWatchChange: () => watched.apply(),
     watchError: () => watched.error(),
   });
-  const applyRuntime = (): Promise<void> => rt.reload({ endpoints: settings.current().endpoints, scheduler: schedulerOf(settings.current()) });
+  const applyRuntime = (): Promise<void> =>
+    rt.reload({ endpoints: settings.current().endpoints, scheduler: schedulerOf(settings.current()) });
   const live: LiveDeps = { store, rt, emit };
   const closers: Array<() => void | Promise<void>> = [];
   const base = {
-    store, runtime: () => rt, dbPath: cfg.dbPath, emit, notice,
-    currentAssignment: settings.assignment, closed: () => closed, onClose: (fn: () => void | Promise<void>) => void closers.push(fn),
+    store,
+    runtime: () => rt,
+    dbPath: cfg.dbPath,
+    emit,
+    notice,
+    currentAssignment: settings.assignment,
+    closed: () => closed,
+    onClose: (fn: () => void | Promise<void>) => void closers.push(fn),
   };
-  const estimate: WorkbenchContext['estimate'] = (tickets, count, assignment) => spendEstimate(base, spend.guard, tickets, count, assignment);
+  const estimate: WorkbenchContext['estimate'] = (tickets, count, assignment) =>
+    spendEstimate(base, spend.guard, tickets, count, assignment);
   const emitSummary = (ticketId: string): void => {
     if (closed) return;
     const summary = ticketSummary(store, ticketId);
@@ -119,17 +138,40 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     checkAssignment: (a) => void rt.checkModels(a),
   });
   const watched = createWatchedFolder({
-    store, intake, notice, folder: () => settings.current().watchFolder,
+    store,
+    intake,
+    notice,
+    folder: () => settings.current().watchFolder,
     holdOne: (t) => singleTicketNeedsConfirm(estimate([t], 1, settings.assignment()), t.text.length),
   });
   await watched.apply();
   const ctx: WorkbenchContext = {
-    ...base, resourcesDir: cfg.resourcesDir, demoSpeed: cfg.demoSpeed, secrets, scrubber, keys, settings, guard: spend.guard, intake, live,
-    estimate, emitSummary, applyRuntime,
+    ...base,
+    resourcesDir: cfg.resourcesDir,
+    demoSpeed: cfg.demoSpeed,
+    secrets,
+    scrubber,
+    keys,
+    settings,
+    guard: spend.guard,
+    intake,
+    live,
+    estimate,
+    emitSummary,
+    applyRuntime,
     afterProduction: (runId, ticketId) => shadow.afterProduction(runId, ticketId),
     onEvent: events.tap,
   };
-  const shadow = createShadowFeature({ store, runtime: () => rt, emit, secrets, env: cfg.env, intake, ctx: base, served: cfg.host !== 'desktop' });
+  const shadow = createShadowFeature({
+    store,
+    runtime: () => rt,
+    emit,
+    secrets,
+    env: cfg.env,
+    intake,
+    ctx: base,
+    served: cfg.host !== 'desktop',
+  });
 
   const triage = triageHandlers(ctx);
   const tickets = ticketHandlers(ctx);
@@ -150,7 +192,8 @@ export async function createCoreServices(cfg: CoreConfig): Promise<CoreServices>
     ...privacyHandlers(base),
     ...promptHandlers(base, { resourcesDir: cfg.resourcesDir }),
   };
-  if (interruptedRuns) notice('warn', `${interruptedRuns} run(s) from an earlier session were left unfinished; their finished results are kept`);
+  if (interruptedRuns)
+    notice('warn', `${interruptedRuns} run(s) from an earlier session were left unfinished; their finished results are kept`);
 
   return {
     interruptedRuns,

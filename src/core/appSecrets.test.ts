@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouteName, RouteOutputs } from '../shared/routes.ts';
+import type { RouteName, RouteOutputs } from '#shared/routes.ts';
 import { createCoreServices, type CoreServices } from './app.ts';
 
 const ENV_KEY = 'gsk_ENVKEY00-0000000000000000000env1';

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../shared/errors.ts';
-import { TASK_IDS } from '../shared/tasks.ts';
-import {
-  DEFAULT_ASSIGNMENT,
-  DEMO_ASSIGNMENT,
-  assignmentWarnings,
-  formatAssignment,
-  parseAssignment,
-} from './assignment.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, assignmentWarnings, formatAssignment, parseAssignment } from './assignment.ts';
 import { findModel, loadModels, retiredInfo } from './models.ts';
 
 function badInput(fn: () => unknown): string {
@@ -68,9 +62,15 @@ describe('parseAssignment', () => {
     expect(badInput(() => parseAssignment('platform=groq:a,platform=groq:b'))).toMatch(/assigned twice/);
     expect(badInput(() => parseAssignment('gpt-4o'))).toMatch(/no provider prefix/);
     expect(badInput(() => parseAssignment(''))).toMatch(/empty/);
-    expect(badInput(() => parseAssignment('missing.json', { readFile: () => { throw Object.assign(new Error('x'), { code: 'ENOENT' }); } }))).toMatch(
-      /missing\.json: cannot read \(ENOENT\)/,
-    );
+    expect(
+      badInput(() =>
+        parseAssignment('missing.json', {
+          readFile: () => {
+            throw Object.assign(new Error('x'), { code: 'ENOENT' });
+          },
+        }),
+      ),
+    ).toMatch(/missing\.json: cannot read \(ENOENT\)/);
     expect(badInput(() => parseAssignment('p.json', { readFile: () => '{"platform": 3}' }))).toMatch(/p\.json/);
     expect(badInput(() => parseAssignment('p.json', { readFile: () => '{"sevrity": "openai:gpt-4o"}' }))).toMatch(/unknown task "sevrity"/);
   });

@@ -6,8 +6,8 @@
 // A list or JSON object may also set "*" = the model for every task it does not name.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
-import { TASK_IDS, isTaskId, type TaskId } from '../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, isTaskId, type TaskId } from '#shared/tasks.ts';
 import { deprecationWarning, parseModelSpec, type ModelsRegistry } from './models.ts';
 
 /** A model spec (`provider:model`) per task. */

@@ -3,7 +3,7 @@
 // Product answers are folded through it so "Amazon S3", "AWS S3" and "s3 bucket" all count as "S3".
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { readJsonResource, resolveResourcesDir } from './resources.ts';
 
 /** Platforms that ship a catalog, in the order they are searched when the platform is unknown. */
@@ -81,7 +81,10 @@ function buildPlatform(file: string, raw: z.infer<typeof platformFileSchema>): P
     }
   }
   // Longest prefix first so "amazonwebservices" wins over "amazon".
-  const prefixes = raw.vendor_prefixes.map(foldName).filter((p) => p !== '').sort((a, b) => b.length - a.length);
+  const prefixes = raw.vendor_prefixes
+    .map(foldName)
+    .filter((p) => p !== '')
+    .sort((a, b) => b.length - a.length);
   const stripped = new Map<string, string>();
   const ambiguous = new Set<string>();
   for (const [key, name] of exact) {

@@ -1,7 +1,7 @@
 // The core's event stream: taps see every event first (caches drop what it changed), then the
 // event is scrubbed of every key the process knows and handed to each listener; a listener that
 // throws stops neither the others nor the engine.
-import type { AppEvent } from '../shared/routes.ts';
+import type { AppEvent } from '#shared/routes.ts';
 import type { Scrubber } from './secrets/scrub.ts';
 
 export interface EventBus {

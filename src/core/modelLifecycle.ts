@@ -1,8 +1,8 @@
 // Models past their shutdown date are refused before anything is called, everywhere a model is
 // chosen (CLI assignments, Settings, Compare, imports, the plan), naming the replacement; models
 // with a shutdown date ahead (or deprecated) are allowed with a warning that says when.
-import { AppError } from '../shared/errors.ts';
-import { TASK_IDS } from '../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment } from './graph/engine.ts';
 import { deprecationWarning, findModel, loadModels, parseModelSpec, retiredInfo, type ModelsRegistry } from './models.ts';
 
@@ -21,10 +21,20 @@ export function lifecycleOf(spec: string, today: string, registry: ModelsRegistr
   if (!m) return null;
   const retired = retiredInfo(m.provider, m.model, today, registry);
   if (retired) {
-    return { status: 'retired', shutdownOn: m.retiredOn, replacement: m.replacement, message: retiredMessage(spec, retired.retiredOn, m.replacement) };
+    return {
+      status: 'retired',
+      shutdownOn: m.retiredOn,
+      replacement: m.replacement,
+      message: retiredMessage(spec, retired.retiredOn, m.replacement),
+    };
   }
   if (m.status === 'deprecated' || m.retiredOn !== null) {
-    return { status: 'deprecated', shutdownOn: m.retiredOn, replacement: m.replacement, message: deprecationWarning(spec, today, registry) ?? `${m.model} is deprecated` };
+    return {
+      status: 'deprecated',
+      shutdownOn: m.retiredOn,
+      replacement: m.replacement,
+      message: deprecationWarning(spec, today, registry) ?? `${m.model} is deprecated`,
+    };
   }
   return null;
 }
@@ -46,7 +56,10 @@ export function refuseRetired(specs: Iterable<string>, today: string, registry: 
     const r = retiredInfo(provider, model, today, registry);
     if (r) {
       const m = findModel(spec, registry);
-      throw new AppError('MODEL_RETIRED', `${where ? `${where}: ` : ''}${retiredMessage(spec, r.retiredOn, m?.replacement ?? r.replacement)}`);
+      throw new AppError(
+        'MODEL_RETIRED',
+        `${where ? `${where}: ` : ''}${retiredMessage(spec, r.retiredOn, m?.replacement ?? r.replacement)}`,
+      );
     }
   }
 }
@@ -70,7 +83,8 @@ export function planLifecycle(
   registry?: ModelsRegistry,
 ): Record<string, { status: 'retired' | 'deprecated'; shutdown_on: string | null; replacement: string | null; message: string }> {
   const reg = registry ?? loadModels();
-  const out: Record<string, { status: 'retired' | 'deprecated'; shutdown_on: string | null; replacement: string | null; message: string }> = {};
+  const out: Record<string, { status: 'retired' | 'deprecated'; shutdown_on: string | null; replacement: string | null; message: string }> =
+    {};
   for (const m of models) {
     const l = lifecycleOf(m, today, reg);
     if (l) out[m] = { status: l.status, shutdown_on: l.shutdownOn, replacement: l.replacement, message: l.message };

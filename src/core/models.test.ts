@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TASKS } from '../shared/tasks.ts';
+import { TASKS } from '#shared/tasks.ts';
 import {
   DEFAULT_BASELINE,
   DEFAULT_MODELS,
@@ -60,10 +60,7 @@ describe('costUsd', () => {
     const c = costUsd('openai:gpt-4o', { inputTokens: 1000, cachedTokens: 400, outputTokens: 10 }, reg);
     expect(c).toBeCloseTo((600 * 2.5 + 400 * 1.25 + 10 * 10) / 1e6, 12);
     // The contracts' example: 412 in, 9 out on gpt-oss-120b.
-    expect(costUsd('groq:openai/gpt-oss-120b', { inputTokens: 412, outputTokens: 9 }, reg)).toBeCloseTo(
-      (412 * 0.15 + 9 * 0.6) / 1e6,
-      12,
-    );
+    expect(costUsd('groq:openai/gpt-oss-120b', { inputTokens: 412, outputTokens: 9 }, reg)).toBeCloseTo((412 * 0.15 + 9 * 0.6) / 1e6, 12);
   });
 
   it('bills cached tokens at the input rate when no cached price is known', () => {

@@ -3,14 +3,14 @@
 // known price are null — never 0 — so reports can say "unknown" instead of "free".
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
-import { TASKS, type TaskId } from '../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
 import type { ProviderId, ResponseFormat } from './providers/types.ts';
 import { readJsonResource, resolveResourcesDir } from './resources.ts';
 
 /** Provider prefixes a model spec may carry (contracts §4): the provider registry's ids. */
-export { PROVIDER_IDS } from '../shared/providers.ts';
-import { PROVIDER_IDS } from '../shared/providers.ts';
+export { PROVIDER_IDS } from '#shared/providers.ts';
+import { PROVIDER_IDS } from '#shared/providers.ts';
 
 export const STRUCTURED_OUTPUT_LEVELS = ['strict', 'json_schema', 'json_object', 'none'] as const;
 export type StructuredOutput = (typeof STRUCTURED_OUTPUT_LEVELS)[number];
@@ -251,7 +251,10 @@ export function deprecationWarning(spec: string, today: Date | string = new Date
   const day = toIsoDay(today);
   const repl = m.replacement ? `; replacement ${shortSpec(m.replacement, m.provider)}` : '';
   if (isRetired(m, day)) {
-    return `${m.model} was shut down ${m.retiredOn ? (m.retiredOn.length === 7 ? `in ${m.retiredOn}` : `on ${m.retiredOn}`) : ''}`.trimEnd() + repl;
+    return (
+      `${m.model} was shut down ${m.retiredOn ? (m.retiredOn.length === 7 ? `in ${m.retiredOn}` : `on ${m.retiredOn}`) : ''}`.trimEnd() +
+      repl
+    );
   }
   if (m.retiredOn !== null) {
     if (m.retiredOn.length === 7) return `${m.model} shuts down in ${m.retiredOn}${repl}`;

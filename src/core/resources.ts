@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { z } from 'zod';
-import { AppError } from '../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 
 let override: string | null = null;
 

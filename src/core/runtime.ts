@@ -1,8 +1,8 @@
 // Composition of the core for one host process: shipped data (prompts, catalog, models), keys,
 // one provider client per provider and one scheduler per model, and the engine's dependencies built from them.
 // Hosts pass configuration in; nothing here reads process.env or argv.
-import { AppError } from '../shared/errors.ts';
-import { TASK_IDS, type TaskId } from '../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { Assignment, EngineDeps, Lane } from './graph/engine.ts';
 import { buildMessages, loadPrompts, type PromptRegistry, type PromptTemplate } from './graph/prompts.ts';
 import { parseAnswer } from './graph/normalise.ts';
@@ -18,12 +18,20 @@ import { createDemoProvider } from './providers/demoProvider.ts';
 import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from './providers/scheduler.ts';
 import type { ChatProvider, ProviderId } from './providers/types.ts';
 import { Hedger, type HedgeSettings } from './providers/hedge.ts';
-import { resolveKey, keyStatus, missingKeyMessage, KEY_PROVIDERS, type KeyProvider, type ResolvedKey, type SecretStore } from './secrets/secretStore.ts';
+import {
+  resolveKey,
+  keyStatus,
+  missingKeyMessage,
+  KEY_PROVIDERS,
+  type KeyProvider,
+  type ResolvedKey,
+  type SecretStore,
+} from './secrets/secretStore.ts';
 import { Scrubber } from './secrets/scrub.ts';
 import { checkAssignmentLifecycle } from './modelLifecycle.ts';
 import { localDay } from './spend/day.ts';
-import type { KeyStatus } from '../shared/routes.ts';
-import { endpointOf, isKeyProviderId, PROVIDERS, type Endpoints } from '../shared/providers.ts';
+import type { KeyStatus } from '#shared/routes.ts';
+import { endpointOf, isKeyProviderId, PROVIDERS, type Endpoints } from '#shared/providers.ts';
 
 export interface RuntimeConfig {
   /** Keys and base URLs from the environment (they win over the keychain and over `endpoints`). */
@@ -96,7 +104,11 @@ export interface Runtime {
    * Re-reads keys (environment, then keychain) and rebuilds every provider lane, so the next call
    * uses a changed key, endpoint or retry policy. Calls in flight finish on the old lanes.
    */
-  reload(changes?: { env?: Record<string, string | undefined>; endpoints?: Endpoints; scheduler?: RuntimeConfig['scheduler'] }): Promise<void>;
+  reload(changes?: {
+    env?: Record<string, string | undefined>;
+    endpoints?: Endpoints;
+    scheduler?: RuntimeConfig['scheduler'];
+  }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -148,11 +160,30 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
       case 'groq':
         return createGroqProvider({ apiKey: keyFor('groq')!, baseURL: endpoint('groq'), isRetired, scrubber, wireThread: wireThread() });
       case 'openai':
-        return createOpenAIProvider({ provider: 'openai', apiKey: keyFor('openai'), baseURL: endpoint('openai'), isRetired, scrubber, wireThread: wireThread() });
+        return createOpenAIProvider({
+          provider: 'openai',
+          apiKey: keyFor('openai'),
+          baseURL: endpoint('openai'),
+          isRetired,
+          scrubber,
+          wireThread: wireThread(),
+        });
       case 'openai-compatible': {
         const baseURL = endpoint('openai-compatible');
-        if (!baseURL) throw new AppError('BAD_INPUT', `openai-compatible models need ${PROVIDERS['openai-compatible'].endpointEnv} (e.g. http://127.0.0.1:11434/v1)`);
-        return createOpenAIProvider({ provider: 'openai-compatible', apiKey: keyFor('openai-compatible'), baseURL, name: env.OPENAI_COMPATIBLE_NAME, isRetired, scrubber, wireThread: wireThread() });
+        if (!baseURL)
+          throw new AppError(
+            'BAD_INPUT',
+            `openai-compatible models need ${PROVIDERS['openai-compatible'].endpointEnv} (e.g. http://127.0.0.1:11434/v1)`,
+          );
+        return createOpenAIProvider({
+          provider: 'openai-compatible',
+          apiKey: keyFor('openai-compatible'),
+          baseURL,
+          name: env.OPENAI_COMPATIBLE_NAME,
+          isRetired,
+          scrubber,
+          wireThread: wireThread(),
+        });
       }
       case 'demo':
         return createDemoProvider({ seed: cfg.demoSeed, speed: cfg.demoSpeed });
@@ -181,7 +212,8 @@ export async function createRuntime(cfg: RuntimeConfig): Promise<Runtime> {
   };
 
   const deps: EngineDeps = {
-    buildMessages: (task, text, upstream, spec) => buildMessages(task, text, upstream, { [task]: promptOf(task, spec) } as PromptRegistry, catalog),
+    buildMessages: (task, text, upstream, spec) =>
+      buildMessages(task, text, upstream, { [task]: promptOf(task, spec) } as PromptRegistry, catalog),
     promptVersion: (task, spec) => promptOf(task, spec).version,
     responseFormat: (spec, task) => responseFormatFor(spec, task, models),
     parseAnswer: (task, raw, ctx) => {

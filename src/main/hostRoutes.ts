@@ -1,7 +1,7 @@
 // The desktop host's own routes (native Open dialog, folder picker) layered over the core's, so
 // the renderer asks for them like any route and never sees a path it did not choose.
-import { AppError, type Result } from '../shared/errors.ts';
-import type { ImportReport, RouteHandlers, RouteName, RouteOutputs } from '../shared/routes.ts';
+import { AppError, type Result } from '#shared/errors.ts';
+import type { ImportReport, RouteHandlers, RouteName, RouteOutputs } from '#shared/routes.ts';
 
 /** What the host needs from Electron's dialog module (a port, so tests need no Electron). */
 export interface Dialogs {
@@ -21,9 +21,15 @@ const asError = (e: unknown): Result<never> =>
 /** Wraps the core: host.* routes are answered here with native dialogs, the rest go to the core. */
 export function withHostRoutes(core: CoreWithImport, dialogs: Dialogs): RouteHandlers {
   // Input the dispatch already validated goes on to the core without being parsed again.
-  const toCore = (parsed: boolean) => <R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> =>
-    parsed && core.requestParsed ? core.requestParsed(route, input as never) : core.request(route, input);
-  const answer = async <R extends RouteName>(route: R, input: unknown, rest: ReturnType<typeof toCore>): Promise<Result<RouteOutputs[R]>> => {
+  const toCore =
+    (parsed: boolean) =>
+    <R extends RouteName>(route: R, input: unknown): Promise<Result<RouteOutputs[R]>> =>
+      parsed && core.requestParsed ? core.requestParsed(route, input as never) : core.request(route, input);
+  const answer = async <R extends RouteName>(
+    route: R,
+    input: unknown,
+    rest: ReturnType<typeof toCore>,
+  ): Promise<Result<RouteOutputs[R]>> => {
     if (route === 'host.openTicketFile') {
       const path = await dialogs.openFile();
       if (!path) return { ok: true, data: { cancelled: true } as RouteOutputs[R] };

@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, type WebContents } from 'electron';
-import { createCoreServices } from '../core/app.ts';
-import { setImportWorkerUrl } from '../core/traces/importer.ts';
-import { IPC_EVENT, IPC_REQUEST } from '../shared/bridge.ts';
-import type { AppEvent } from '../shared/routes.ts';
+import { createCoreServices } from '#core/app.ts';
+import { setImportWorkerUrl } from '#core/traces/importer.ts';
+import { IPC_EVENT, IPC_REQUEST } from '#shared/bridge.ts';
+import type { AppEvent } from '#shared/routes.ts';
 import { dispatchRequest, isAllowedSender } from './ipcRouter.ts';
 import { withHostRoutes } from './hostRoutes.ts';
 import { hostPaths } from './paths.ts';
@@ -71,7 +71,11 @@ async function start(): Promise<void> {
   // Native dialogs answer the host.* routes; the renderer gets a result, never file access.
   const services = withHostRoutes(core, {
     async openFile() {
-      const opts = { title: 'Open ticket file', properties: ['openFile' as const], filters: [{ name: 'Ticket files (JSONL, CSV)', extensions: ['jsonl', 'ndjson', 'json', 'csv'] }] };
+      const opts = {
+        title: 'Open ticket file',
+        properties: ['openFile' as const],
+        filters: [{ name: 'Ticket files (JSONL, CSV)', extensions: ['jsonl', 'ndjson', 'json', 'csv'] }],
+      };
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);
     },
@@ -79,7 +83,10 @@ async function start(): Promise<void> {
       const opts = {
         title: 'Open trace file',
         properties: ['openFile' as const],
-        filters: [{ name: 'Trace files (LangSmith, Langfuse, OTLP, promptfoo, casebench)', extensions: ['json', 'jsonl', 'ndjson', 'csv'] }, { name: 'All files', extensions: ['*'] }],
+        filters: [
+          { name: 'Trace files (LangSmith, Langfuse, OTLP, promptfoo, casebench)', extensions: ['json', 'jsonl', 'ndjson', 'csv'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
       };
       const r = mainWindow ? await dialog.showOpenDialog(mainWindow, opts) : await dialog.showOpenDialog(opts);
       return r.canceled ? null : (r.filePaths[0] ?? null);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStandInHandlers } from '../../test/fakes/standInHandlers.ts';
+import { createStandInHandlers } from '#test/fakes/standInHandlers.ts';
 import { dispatchRequest, isAllowedSender } from './ipcRouter.ts';
 
 const FILE_APP = 'file:///opt/casebench/resources/app.asar/out/renderer/index.html';

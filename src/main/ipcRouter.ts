@@ -1,7 +1,7 @@
 // The IPC gate: only the app's own page may call, and only with a known route and valid input.
-import type { Result } from '../shared/errors.ts';
-import type { RouteHandlers } from '../shared/routes.ts';
-import { dispatchRoute } from '../shared/dispatch.ts';
+import type { Result } from '#shared/errors.ts';
+import type { RouteHandlers } from '#shared/routes.ts';
+import { dispatchRoute } from '#shared/dispatch.ts';
 
 /**
  * True when `url` is the app's own page. `allowed` holds http(s) origins (the dev server) and/or

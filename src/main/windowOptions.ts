@@ -1,6 +1,6 @@
 // The main window's options, kept pure so tests can assert the security settings without Electron.
 import type { BrowserWindowConstructorOptions } from 'electron';
-import { CSP } from '../shared/csp.ts';
+import { CSP } from '#shared/csp.ts';
 
 export { CSP };
 

@@ -1,8 +1,8 @@
 // Sandboxed preload: exposes window.api = { request, on } and nothing else. It may import only
 // `electron` at run time; everything from src/shared is types (channel names are checked literals).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CasebenchApi, IpcEventChannel, IpcRequestChannel } from '../shared/bridge.ts';
-import type { AppEvent } from '../shared/routes.ts';
+import type { CasebenchApi, IpcEventChannel, IpcRequestChannel } from '#shared/bridge.ts';
+import type { AppEvent } from '#shared/routes.ts';
 
 const REQUEST: IpcRequestChannel = 'casebench:request';
 const EVENT: IpcEventChannel = 'casebench:event';

@@ -8,10 +8,10 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../../test/fakes/fakeProviderServer.ts';
-import { createCoreServices, type CoreServices } from '../core/app.ts';
-import type { SecretStore } from '../core/secrets/secretStore.ts';
-import type { RouteName, RouteOutputs } from '../shared/routes.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { createCoreServices, type CoreServices } from '#core/app.ts';
+import type { SecretStore } from '#core/secrets/secretStore.ts';
+import type { RouteName, RouteOutputs } from '#shared/routes.ts';
 import { startServer, type RunningServer } from './server.ts';
 import { MAX_INTAKE_BODY_BYTES } from './intakeEndpoint.ts';
 
@@ -28,9 +28,17 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>casebench</title>');
   fake = await startFakeServer({ latencyMs: 10 });
   db = join(dir, 'cb.db');
-  const store: SecretStore = { get: async (p) => keychain.get(p) ?? null, set: async (p, k) => void keychain.set(p, k), delete: async (p) => keychain.delete(p) };
+  const store: SecretStore = {
+    get: async (p) => keychain.get(p) ?? null,
+    set: async (p, k) => void keychain.set(p, k),
+    delete: async (p) => keychain.delete(p),
+  };
   keychain.set('groq', 'gsk_TESTKEY0000000000000000000000001');
-  core = await createCoreServices({ dbPath: db, env: { GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, secretStore: store });
+  core = await createCoreServices({
+    dbPath: db,
+    env: { GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL },
+    secretStore: store,
+  });
   server = await startServer({ handlers: core, staticDir, intake: core.httpIntake });
 });
 afterAll(async () => {
@@ -46,13 +54,26 @@ async function call<R extends RouteName>(route: R, input: unknown = {}): Promise
 }
 
 function post(body: string | Buffer, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: { ok: boolean; ids?: string[]; error?: { code: string; message: string } } }>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path: '/intake/tickets', method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) }));
-    });
+  return new Promise<{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    json: { ok: boolean; ids?: string[]; error?: { code: string; message: string } };
+  }>((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/intake/tickets',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, json: JSON.parse(text) }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -68,7 +89,9 @@ async function waitFor(pred: () => Promise<boolean>, ms = 20_000): Promise<void>
 
 describe('POST /intake/tickets', () => {
   it('is refused until a token is set, then accepts tickets with it and triages them', async () => {
-    const before = await post(JSON.stringify({ text: 'S3 bucket in 123456789012 returns AccessDenied since 09:00' }), { authorization: 'Bearer anything-at-all' });
+    const before = await post(JSON.stringify({ text: 'S3 bucket in 123456789012 returns AccessDenied since 09:00' }), {
+      authorization: 'Bearer anything-at-all',
+    });
     expect(before.status).toBe(401);
     expect((await call('intake.token')).set).toBe(false);
 
@@ -79,12 +102,19 @@ describe('POST /intake/tickets', () => {
     expect(shown.token).toBeUndefined();
     expect((await call('intake.token', { reveal: true })).token).toBe(token);
 
-    const one = await post(JSON.stringify({ text: 'Our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade.' }), { authorization: `Bearer ${token}`, host: 'helpdesk-proxy.example' });
+    const one = await post(
+      JSON.stringify({ text: 'Our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade.' }),
+      { authorization: `Bearer ${token}`, host: 'helpdesk-proxy.example' },
+    );
     expect(one.status).toBe(202);
     expect(one.json.ids).toHaveLength(1);
     const many = await post(
       JSON.stringify([
-        { id: 'ZD-1001', text: 'Azure VM vm-web-03 will not boot after the kernel update; serial console shows a panic.', title: 'VM down' },
+        {
+          id: 'ZD-1001',
+          text: 'Azure VM vm-web-03 will not boot after the kernel update; serial console shows a panic.',
+          title: 'VM down',
+        },
         { id: 'ZD-1002', text: 'Lambda order-sync times out reading DynamoDB table orders-prod since the deploy yesterday.' },
       ]),
       { authorization: `Bearer ${token}` },
@@ -125,7 +155,10 @@ describe('POST /intake/tickets', () => {
       ['{"text": ""}', 'body.text: empty; nothing to triage'],
       ['{"text": 42}', 'body.text: expected a string, got number'],
       ['{"text": "a real ticket text here", "priority": "high"}', 'body: unknown field "priority" (a ticket has id, text, title)'],
-      ['[{"id": "A", "text": "first ticket text here"}, {"id": "A", "text": "second ticket text"}]', '[1].id: "A" appears twice in this request'],
+      [
+        '[{"id": "A", "text": "first ticket text here"}, {"id": "A", "text": "second ticket text"}]',
+        '[1].id: "A" appears twice in this request',
+      ],
       ['[]', 'body: an empty array holds no ticket'],
       ['"just a string"', 'body: expected a ticket object {"id"?, "text", "title"?}, got string'],
     ];
@@ -148,9 +181,13 @@ describe('POST /intake/tickets', () => {
     const raw = new DatabaseSync(db, { readOnly: true });
     const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
     for (const t of tables) {
-      const cols = (raw.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string; type: string }>).filter((c) => /TEXT|^$/i.test(c.type));
+      const cols = (raw.prepare(`PRAGMA table_info(${t})`).all() as Array<{ name: string; type: string }>).filter((c) =>
+        /TEXT|^$/i.test(c.type),
+      );
       for (const c of cols) {
-        const hit = raw.prepare(`SELECT count(*) AS n FROM ${t} WHERE instr(CAST(${c.name} AS TEXT), ?) > 0`).get(token!.slice(4, 30)) as { n: number };
+        const hit = raw.prepare(`SELECT count(*) AS n FROM ${t} WHERE instr(CAST(${c.name} AS TEXT), ?) > 0`).get(token!.slice(4, 30)) as {
+          n: number;
+        };
         expect(Number(hit.n), `${t}.${c.name}`).toBe(0);
       }
     }

@@ -6,7 +6,7 @@
 // or logged. Unlike the workbench's API this route takes no start token and no Origin: it is for
 // servers, so it accepts no cookies and answers no CORS preflight (a web page cannot post JSON to it).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { IntakeEndpoint } from '../core/live/httpIntake.ts';
+import type { IntakeEndpoint } from '#core/live/httpIntake.ts';
 import { readBody, sendError, sendJson } from './server.ts';
 
 export type { IntakeEndpoint };
@@ -26,10 +26,18 @@ export async function serveIntake(req: IncomingMessage, res: ServerResponse, ep:
   if (req.method !== 'POST') return sendError(res, 405, 'BAD_INPUT', `use POST for ${INTAKE_PATH}`, { allow: 'POST' });
   const token = bearer(req);
   if (!(await ep.verify(token))) {
-    return sendError(res, 401, 'AUTH', token === null ? 'missing intake token: send Authorization: Bearer <token> (Settings → Intake)' : 'wrong intake token (Settings → Intake shows the current one)', {
-      'www-authenticate': 'Bearer realm="casebench intake"',
-      connection: 'close',
-    });
+    return sendError(
+      res,
+      401,
+      'AUTH',
+      token === null
+        ? 'missing intake token: send Authorization: Bearer <token> (Settings → Intake)'
+        : 'wrong intake token (Settings → Intake shows the current one)',
+      {
+        'www-authenticate': 'Bearer realm="casebench intake"',
+        connection: 'close',
+      },
+    );
   }
   const ctype = (Array.isArray(req.headers['content-type']) ? req.headers['content-type'][0] : req.headers['content-type']) ?? '';
   if (!/^application\/json\s*(;|$)/i.test(ctype)) {
@@ -38,7 +46,13 @@ export async function serveIntake(req: IncomingMessage, res: ServerResponse, ep:
   const read = await readBody(req, MAX_INTAKE_BODY_BYTES);
   if (read.kind === 'aborted') return;
   if (read.kind === 'too-large') {
-    return sendError(res, 413, 'BAD_INPUT', `request body exceeds the limit of ${MAX_INTAKE_BODY_BYTES} bytes (2 MB); post fewer tickets at a time`, { connection: 'close' });
+    return sendError(
+      res,
+      413,
+      'BAD_INPUT',
+      `request body exceeds the limit of ${MAX_INTAKE_BODY_BYTES} bytes (2 MB); post fewer tickets at a time`,
+      { connection: 'close' },
+    );
   }
   let body: unknown;
   try {

@@ -3,9 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createStandInHandlers, type StandIn } from '../../test/fakes/standInHandlers.ts';
-import type { AppEvent } from '../shared/routes.ts';
-import { CSP } from '../shared/csp.ts';
+import { createStandInHandlers, type StandIn } from '#test/fakes/standInHandlers.ts';
+import type { AppEvent } from '#shared/routes.ts';
+import { CSP } from '#shared/csp.ts';
 import { listeningLine, MAX_BODY_BYTES, startServer, type RunningServer } from './server.ts';
 
 let dir: string;
@@ -112,7 +112,11 @@ describe('startServer', () => {
 
   it('requires the token on API calls', async () => {
     const s = await start();
-    const none = await fetch(`${s.origin}/api/keys.status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const none = await fetch(`${s.origin}/api/keys.status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
     expect(await none.json()).toMatchObject({ ok: false, error: { code: 'AUTH' } });
     const wrong = await api(s, 'keys.status', {}, { 'x-casebench-token': `${s.token.slice(0, -1)}x` });
@@ -132,7 +136,13 @@ describe('startServer', () => {
     expect(cross.status).toBe(403);
     const same = await api(s, 'keys.status', {}, { origin: s.origin });
     expect(same.status).toBe(200);
-    const rebound = await raw(s, '/api/keys.status', { host: `evil.example:${s.port}`, 'x-casebench-token': s.token, 'content-type': 'application/json' }, 'POST', '{}');
+    const rebound = await raw(
+      s,
+      '/api/keys.status',
+      { host: `evil.example:${s.port}`, 'x-casebench-token': s.token, 'content-type': 'application/json' },
+      'POST',
+      '{}',
+    );
     expect(rebound.status).toBe(403);
     const page = await raw(s, '/', { host: `attacker.test:${s.port}` });
     expect(page.status).toBe(403);
@@ -145,11 +155,17 @@ describe('startServer', () => {
     const s = await start();
     const badJson = await api(s, 'triage.start', '{"text": ');
     expect(badJson.status).toBe(400);
-    expect(await badJson.json()).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/not valid JSON/) } });
+    expect(await badJson.json()).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/not valid JSON/) },
+    });
 
     const badInput = await api(s, 'triage.start', { text: 42 });
     expect(badInput.status).toBe(400);
-    expect(await badInput.json()).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/triage\.start/) } });
+    expect(await badInput.json()).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', message: expect.stringMatching(/triage\.start/) },
+    });
 
     const unknown = await api(s, 'shell.exec', {});
     expect(unknown.status).toBe(404);

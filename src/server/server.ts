@@ -6,10 +6,10 @@ import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forwardRoute, validateRoute } from '../shared/dispatch.ts';
-import { AppError, type ErrorCode, type Result } from '../shared/errors.ts';
-import { CSP } from '../shared/csp.ts';
-import { isRouteName, type AppEvent, type RouteHandlers } from '../shared/routes.ts';
+import { forwardRoute, validateRoute } from '#shared/dispatch.ts';
+import { AppError, type ErrorCode, type Result } from '#shared/errors.ts';
+import { CSP } from '#shared/csp.ts';
+import { isRouteName, type AppEvent, type RouteHandlers } from '#shared/routes.ts';
 import { lookupStatic } from './staticFiles.ts';
 import { INTAKE_PATH, serveIntake, type IntakeEndpoint } from './intakeEndpoint.ts';
 
@@ -182,7 +182,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         connection: 'close',
       });
     }
-    let input: unknown ;
+    let input: unknown;
     const text = read.body.toString('utf8');
     if (text.trim() !== '') {
       try {

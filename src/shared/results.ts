@@ -46,7 +46,14 @@ export interface TaskResult {
 /** What speculative execution did on one ticket (engine/speculate.ts). */
 export interface TicketSpeculation {
   /** Guesses made: `used` when confident enough to start dependents on; `hit` once the model answered (null: not comparable). */
-  guesses: Array<{ task: 'platform' | 'product'; value: string | null; confidence: number; platform?: string | null; used: boolean; hit: boolean | null }>;
+  guesses: Array<{
+    task: 'platform' | 'product';
+    value: string | null;
+    confidence: number;
+    platform?: string | null;
+    used: boolean;
+    hit: boolean | null;
+  }>;
   /** Task runs started on a guess, and how they ended. */
   speculativeRuns: number;
   kept: number;

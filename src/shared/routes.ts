@@ -63,9 +63,20 @@ export type RouteInput<R extends RouteName> = z.input<(typeof routeInputs)[R]>;
 export type RouteParsedInput<R extends RouteName> = z.output<(typeof routeInputs)[R]>;
 
 export interface RouteOutputs
-  extends TriageRouteOutputs, TicketRouteOutputs, CompareRouteOutputs, KeyRouteOutputs, SettingsRouteOutputs,
-    ExperimentRouteOutputs, ReviewRouteOutputs, TraceRouteOutputs, TraceViewRouteOutputs, SpendRouteOutputs, ShadowRouteOutputs,
-    JudgeRouteOutputs, PrivacyRouteOutputs, PromptRouteOutputs {}
+  extends TriageRouteOutputs,
+    TicketRouteOutputs,
+    CompareRouteOutputs,
+    KeyRouteOutputs,
+    SettingsRouteOutputs,
+    ExperimentRouteOutputs,
+    ReviewRouteOutputs,
+    TraceRouteOutputs,
+    TraceViewRouteOutputs,
+    SpendRouteOutputs,
+    ShadowRouteOutputs,
+    JudgeRouteOutputs,
+    PrivacyRouteOutputs,
+    PromptRouteOutputs {}
 
 export type AppEvent =
   /** A ticket's triage as it goes, and the list and runs changing (src/shared/routes/ticketRoutes.ts). */

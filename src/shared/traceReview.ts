@@ -18,7 +18,9 @@ export const criterionSchema = z
     /** The categories of a label criterion (2–9: keys 1–9 pick them). */
     labels: z.array(z.string().trim().min(1).max(40)).min(2).max(9).optional(),
   })
-  .refine((c) => c.kind !== 'label' || (c.labels !== undefined && new Set(c.labels).size === c.labels.length), { message: 'a label criterion needs 2–9 distinct labels' }) satisfies z.ZodType<Criterion>;
+  .refine((c) => c.kind !== 'label' || (c.labels !== undefined && new Set(c.labels).size === c.labels.length), {
+    message: 'a label criterion needs 2–9 distinct labels',
+  }) satisfies z.ZodType<Criterion>;
 
 export const rubricSchema = z
   .array(criterionSchema)
@@ -37,7 +39,12 @@ export const traceQueueSpecSchema = z.object({
   includeTickets: z.boolean().optional(),
   /** A seeded random sample of this many calls (all when absent). */
   sample: z.number().int().min(1).max(100_000).optional(),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .optional(),
   blind: z.boolean().optional(),
   rubric: rubricSchema.optional(),
 });

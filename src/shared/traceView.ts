@@ -129,7 +129,14 @@ export interface SpanNodeView {
   /** For calls: index into TraceView.calls. */
   call: number | null;
   /** For spans: what the source recorded. */
-  span: { input: unknown; output: unknown; metadata: Record<string, unknown> | null; error: string | null; locator: string | null; spanId: string } | null;
+  span: {
+    input: unknown;
+    output: unknown;
+    metadata: Record<string, unknown> | null;
+    error: string | null;
+    locator: string | null;
+    spanId: string;
+  } | null;
 }
 
 export interface TraceView {
@@ -145,7 +152,14 @@ export interface TraceView {
   approximateTimes: boolean;
   nodes: SpanNodeView[];
   calls: TraceCallView[];
-  totals: { calls: number; errors: number; inputTokens: number | null; outputTokens: number | null; costUsd: number | null; unpriced: number };
+  totals: {
+    calls: number;
+    errors: number;
+    inputTokens: number | null;
+    outputTokens: number | null;
+    costUsd: number | null;
+    unpriced: number;
+  };
   /** The call asked for (index into calls). */
   focus: number;
   generic: boolean;

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, addExamples, commandPath } from '../../src/cli/examples.ts';
+import { EXAMPLES, addExamples, commandPath } from '#cli/examples.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, fakeCliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
 
@@ -22,9 +22,12 @@ async function program(): Promise<Command> {
   const p = new Command().name('casebench');
   const mods = await Promise.all(
     // Every command file, so a command added later cannot escape the check.
-    readdirSync(new URL('../../src/cli/commands/', import.meta.url)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => import(`../../src/cli/commands/${f}`)),
+    readdirSync(new URL('../../src/cli/commands/', import.meta.url))
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .map((f) => import(`../../src/cli/commands/${f}`)),
   );
-  for (const m of mods) for (const [name, f] of Object.entries(m)) if (name.startsWith('register') && typeof f === 'function') (f as (c: Command) => void)(p);
+  for (const m of mods)
+    for (const [name, f] of Object.entries(m)) if (name.startsWith('register') && typeof f === 'function') (f as (c: Command) => void)(p);
   addExamples(p);
   return p;
 }
@@ -58,7 +61,8 @@ describe('command-line conventions', () => {
           }
         }
         const known = new Set(['--help', ...byPath.get(run)!.options.flatMap((o) => [o.long, o.short].filter(Boolean) as string[])]);
-        for (const flag of args.match(/(?<=\s|^)--?[a-z][\w-]*/g) ?? []) if (!known.has(flag)) problems.push(`${path}: example "${line}" uses ${flag}, which \`casebench ${run}\` does not have`);
+        for (const flag of args.match(/(?<=\s|^)--?[a-z][\w-]*/g) ?? [])
+          if (!known.has(flag)) problems.push(`${path}: example "${line}" uses ${flag}, which \`casebench ${run}\` does not have`);
       }
     }
     expect(problems).toEqual([]);
@@ -73,7 +77,13 @@ describe('command-line conventions', () => {
     expect(help.stdout).toMatch(/`-` as a file name reads standard input/);
     expect(help.stdout).toMatch(/Examples:\n {2}\$ casebench triage/);
     const dir = tempDir();
-    for (const args of [['frobnicate'], ['run', '--no-such-flag'], ['run'], ['run', '--tickets', 'x.jsonl', '--concurrency', '0'], ['keys', 'set']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['run', '--no-such-flag'],
+      ['run'],
+      ['run', '--tickets', 'x.jsonl', '--concurrency', '0'],
+      ['keys', 'set'],
+    ]) {
       const r = await runCli([...args, '--db', join(dir, 'w.db')], env);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/error|casebench:/);
@@ -87,20 +97,35 @@ describe('command-line conventions', () => {
     const assign = 'groq:openai/gpt-oss-20b';
     fake.configure({ faults: (i) => (i.task === 'severity' ? '500' : null) });
     try {
-      const plain = await runCli(['run', '--tickets', tickets, '--assign', assign, '--db', join(dir, 'a.db'), '--out', join(dir, 'a.jsonl')], env);
+      const plain = await runCli(
+        ['run', '--tickets', tickets, '--assign', assign, '--db', join(dir, 'a.db'), '--out', join(dir, 'a.jsonl')],
+        env,
+      );
       expect(plain.code, plain.stderr).toBe(0);
       expect(plain.stderr).toMatch(/3 failed tasks/);
-      const strict = await runCli(['run', '--tickets', tickets, '--assign', assign, '--db', join(dir, 'b.db'), '--out', join(dir, 'b.jsonl'), '--strict'], env);
+      const strict = await runCli(
+        ['run', '--tickets', tickets, '--assign', assign, '--db', join(dir, 'b.db'), '--out', join(dir, 'b.jsonl'), '--strict'],
+        env,
+      );
       expect(strict.code, strict.stderr).toBe(4);
       // the results are kept: every ticket has its line, with the failure in it
-      const lines = readFileSync(join(dir, 'b.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(join(dir, 'b.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.map((l) => l.tasks.severity.status)).toEqual(['error', 'error', 'error']);
-      const triage = await runCli(['triage', '--assign', assign, '--no-record', '--strict', '--text', 'RDS instance db-prod-1 in eu-west-1 is down'], env);
+      const triage = await runCli(
+        ['triage', '--assign', assign, '--no-record', '--strict', '--text', 'RDS instance db-prod-1 in eu-west-1 is down'],
+        env,
+      );
       expect(triage.code, triage.stderr).toBe(4);
     } finally {
       fake.configure({ faults: null });
     }
-    const clean = await runCli(['triage', '--assign', assign, '--no-record', '--strict', '--text', 'RDS instance db-prod-1 in eu-west-1 is down'], env);
+    const clean = await runCli(
+      ['triage', '--assign', assign, '--no-record', '--strict', '--text', 'RDS instance db-prod-1 in eu-west-1 is down'],
+      env,
+    );
     expect(clean.code, clean.stderr).toBe(0);
   });
 

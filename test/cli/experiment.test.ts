@@ -4,8 +4,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type AnswerInfo, type FakeServer, type FaultKind } from '../fakes/fakeProviderServer.ts';
-import { seededRandom } from '../../src/core/random.ts';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { seededRandom } from '#core/random.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { fakeCliEnv, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
 const BASE = 'openai:gpt-4o';
@@ -16,7 +16,8 @@ let fake: FakeServer;
 let env: Record<string, string>;
 
 // gpt-oss-20b calls every ticket "low", so its severity disagrees with the baseline on some.
-const lowSeverity = (info: AnswerInfo): unknown => (info.model === 'openai/gpt-oss-20b' && info.task === 'severity' ? { severity: 'low' } : undefined);
+const lowSeverity = (info: AnswerInfo): unknown =>
+  info.model === 'openai/gpt-oss-20b' && info.task === 'severity' ? { severity: 'low' } : undefined;
 
 beforeAll(async () => {
   fake = await startFakeServer({
@@ -37,7 +38,16 @@ const sqlCount = (db: string, sql: string, ...args: string[]): number => {
   }
 };
 const experiment = (tickets: string, db: string, extra: string[] = []): string[] => [
-  'experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--db', db, ...extra,
+  'experiment',
+  '--tickets',
+  tickets,
+  '--models',
+  MODELS,
+  '--baseline',
+  BASE,
+  '--db',
+  db,
+  ...extra,
 ];
 
 describe('casebench experiment', () => {
@@ -62,8 +72,12 @@ describe('casebench experiment', () => {
     expect(r.code, r.stderr).toBe(0);
     // The estimate comes first, then progress, then the summary with the next step.
     const lines = r.stderr.split('\n');
-    expect(lines[0]).toMatch(/^casebench experiment: 12 tickets × 3 models × 5 tasks = 180 calls \(\+ retries\) · baseline openai:gpt-4o · upstream own · run experiment-[0-9a-f]{16} · db /);
-    expect(lines[1]).toMatch(/^ {2}estimated cost ≈ \$[\d.]+ \(openai:gpt-4o \$[\d.]+, groq:openai\/gpt-oss-20b \$[\d.e-]+, groq:openai\/gpt-oss-120b \$[\d.e-]+\): prompts ≈ \d+ tokens a call/);
+    expect(lines[0]).toMatch(
+      /^casebench experiment: 12 tickets × 3 models × 5 tasks = 180 calls \(\+ retries\) · baseline openai:gpt-4o · upstream own · run experiment-[0-9a-f]{16} · db /,
+    );
+    expect(lines[1]).toMatch(
+      /^ {2}estimated cost ≈ \$[\d.]+ \(openai:gpt-4o \$[\d.]+, groq:openai\/gpt-oss-20b \$[\d.e-]+, groq:openai\/gpt-oss-120b \$[\d.e-]+\): prompts ≈ \d+ tokens a call/,
+    );
     expect(r.stderr).toMatch(/at least 1s at the --rpm limits \(groq: 120 calls at 6000\/min\)/);
     expect(r.stderr).toMatch(/casebench experiment: 180\/180 tasks done \(0 before this session\), \d+ failed, .* \$[\d.]+ spent/);
     expect(r.stderr).toMatch(/next: casebench report --db .* --run experiment-/);
@@ -136,7 +150,9 @@ describe('casebench experiment', () => {
     expect(sqlCount(db, 'SELECT count(*) AS n FROM results')).toBe(450);
     // No finished task was called twice across the three sessions.
     const s = new DatabaseSync(db);
-    expect(s.prepare("SELECT ticket_id, task, model_spec, count(*) AS n FROM calls WHERE status = 'ok' GROUP BY 1, 2, 3 HAVING n > 1").all()).toEqual([]);
+    expect(
+      s.prepare("SELECT ticket_id, task, model_spec, count(*) AS n FROM calls WHERE status = 'ok' GROUP BY 1, 2, 3 HAVING n > 1").all(),
+    ).toEqual([]);
     expect((s.prepare("SELECT status FROM runs WHERE kind = 'experiment'").get() as Json).status).toBe('done');
     s.close();
   });
@@ -177,13 +193,31 @@ describe('casebench experiment', () => {
     raw.exec('PRAGMA user_version = 999');
     raw.close();
     const cases: Array<[string[], RegExp]> = [
-      [['experiment', '--tickets', tickets, '--models', `${BASE},groq:llama-9-huge`, '--baseline', BASE], /unknown model groq:llama-9-huge: not in resources\/models\.json/],
-      [['experiment', '--tickets', tickets, '--models', `${BASE},groq:llama-3.3-70b-versatile`, '--baseline', BASE], /groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/],
-      [['experiment', '--tickets', tickets, '--models', `${A},${B}`, '--baseline', BASE], /--baseline openai:gpt-4o is not among --models \(groq:openai\/gpt-oss-20b, groq:openai\/gpt-oss-120b\)/],
+      [
+        ['experiment', '--tickets', tickets, '--models', `${BASE},groq:llama-9-huge`, '--baseline', BASE],
+        /unknown model groq:llama-9-huge: not in resources\/models\.json/,
+      ],
+      [
+        ['experiment', '--tickets', tickets, '--models', `${BASE},groq:llama-3.3-70b-versatile`, '--baseline', BASE],
+        /groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/,
+      ],
+      [
+        ['experiment', '--tickets', tickets, '--models', `${A},${B}`, '--baseline', BASE],
+        /--baseline openai:gpt-4o is not among --models \(groq:openai\/gpt-oss-20b, groq:openai\/gpt-oss-120b\)/,
+      ],
       [['experiment', '--tickets', empty, '--models', MODELS, '--baseline', BASE], /empty\.jsonl holds no tickets/],
-      [['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--db', newer], /was written by a newer casebench \(schema 999/],
-      [['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--upstream', 'theirs'], /--upstream must be own or baseline/],
-      [['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--rpm', 'groq=lots'], /--rpm groq: "lots" is not a positive number/],
+      [
+        ['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--db', newer],
+        /was written by a newer casebench \(schema 999/,
+      ],
+      [
+        ['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--upstream', 'theirs'],
+        /--upstream must be own or baseline/,
+      ],
+      [
+        ['experiment', '--tickets', tickets, '--models', MODELS, '--baseline', BASE, '--rpm', 'groq=lots'],
+        /--rpm groq: "lots" is not a positive number/,
+      ],
     ];
     const before = fake.stats.total;
     for (const [args, message] of cases) {
@@ -206,7 +240,10 @@ describe('casebench report', () => {
   beforeAll(async () => {
     dir = tempDir();
     const tickets = join(dir, 'labelled.jsonl');
-    const texts = readFileSync(writeTickets(dir, 8), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    const texts = readFileSync(writeTickets(dir, 8), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
     // Gold labels on half the tickets: T1 is GKE (gcp), T2 is S3 (aws).
     texts[0]!.labels = { platform: 'gcp', severity: 'urgent' };
     texts[1]!.labels = { platform: 'AWS', product: 'Amazon S3' };
@@ -219,10 +256,23 @@ describe('casebench report', () => {
   it('prints the article-style table per task, failures and all, then the plan and how it moves with the floor (md)', async () => {
     const r = await runCli(['report', '--db', db], env);
     expect(r.code, r.stderr).toBe(0);
-    for (const h of ['## Platform', '## Product', '## Technical details', '## Asset ids', '## Severity', '## Plan', '### As the floor moves']) expect(r.stdout).toContain(h);
-    expect(r.stdout).toContain('| model | agreement (95 % CI) | κ | accuracy (n) | success 1st / final | median ms (95 % CI) | p95 ms | p99 ms | speed-up | cost per 1K | cost ratio | n |');
+    for (const h of [
+      '## Platform',
+      '## Product',
+      '## Technical details',
+      '## Asset ids',
+      '## Severity',
+      '## Plan',
+      '### As the floor moves',
+    ])
+      expect(r.stdout).toContain(h);
+    expect(r.stdout).toContain(
+      '| model | agreement (95 % CI) | κ | accuracy (n) | success 1st / final | median ms (95 % CI) | p95 ms | p99 ms | speed-up | cost per 1K | cost ratio | n |',
+    );
     expect(r.stdout).toMatch(/\| `openai:gpt-4o` \(baseline\) \| — \| — \| /);
-    expect(r.stdout).toMatch(/\| baseline \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| [\d,]+ ms \| [\d,]+ ms \(8\) \| 1\.00× \| \$[\d.]+ \|/);
+    expect(r.stdout).toMatch(
+      /\| baseline \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| `openai:gpt-4o` \| [\d,]+ ms \| [\d,]+ ms \(8\) \| 1\.00× \| \$[\d.]+ \|/,
+    );
     expect(r.stdout).toMatch(/\| \*\*recommended\*\* \|/);
     expect(r.stdout.match(/^\| 0\.\d\d \|/gm)).toHaveLength(10);
   });
@@ -236,7 +286,18 @@ describe('casebench report', () => {
     for (const task of TASK_IDS) {
       expect(Object.keys(rep.tasks[task])).toEqual([BASE, A, B]);
       for (const model of [BASE, A, B]) {
-        for (const k of ['n', 'agreement_rate', 'kappa', 'success_rate', 'median_ms', 'p95_ms', 'p99_ms', 'speedup', 'cost_per_1k_usd', 'cost_ratio']) {
+        for (const k of [
+          'n',
+          'agreement_rate',
+          'kappa',
+          'success_rate',
+          'median_ms',
+          'p95_ms',
+          'p99_ms',
+          'speedup',
+          'cost_per_1k_usd',
+          'cost_ratio',
+        ]) {
           expect(rep.tasks[task][model], `${task} ${model}`).toHaveProperty(k);
         }
       }
@@ -254,7 +315,13 @@ describe('casebench report', () => {
     expect(rep.reviews).toEqual({});
     expect(rep.plan.floors).toEqual({ platform: 0.7, product: 0.7, technical_details: 0.7, asset_ids: 0.7, severity: 0.9 });
     expect(rep.plan.baseline.critical_path_median_ms).toBeGreaterThan(0);
-    expect(rep.plan.assignment.assignment).toEqual({ platform: BASE, product: BASE, technical_details: BASE, asset_ids: BASE, severity: A });
+    expect(rep.plan.assignment.assignment).toEqual({
+      platform: BASE,
+      product: BASE,
+      technical_details: BASE,
+      asset_ids: BASE,
+      severity: A,
+    });
     expect(rep.plan.recommended.assignment.severity).not.toBe(A);
     expect(rep.plan.recommended.critical_path_median_ms).toBeLessThan(rep.plan.baseline.critical_path_median_ms);
     expect(rep.plan.floor_sweep).toHaveLength(10);
@@ -265,7 +332,21 @@ describe('casebench report', () => {
     expect(r.code, r.stderr).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Json[];
     expect(rows).toHaveLength(15);
-    expect(Object.keys(rows[0]!)).toEqual(expect.arrayContaining(['task', 'model', 'agreement_rate', 'kappa', 'success_rate', 'median_ms', 'p95_ms', 'p99_ms', 'speedup', 'cost_per_1k_usd', 'cost_ratio']));
+    expect(Object.keys(rows[0]!)).toEqual(
+      expect.arrayContaining([
+        'task',
+        'model',
+        'agreement_rate',
+        'kappa',
+        'success_rate',
+        'median_ms',
+        'p95_ms',
+        'p99_ms',
+        'speedup',
+        'cost_per_1k_usd',
+        'cost_ratio',
+      ]),
+    );
     expect(rows.filter((x) => x.is_baseline === 'true')).toHaveLength(5);
   });
 

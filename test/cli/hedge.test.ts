@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/core/store/store.ts';
-import { loadSettings, saveSettings } from '../../src/core/settings/settingsStore.ts';
+import { openStore } from '#core/store/store.ts';
+import { loadSettings, saveSettings } from '#core/settings/settingsStore.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { heavyTail, type HeavyTailLatency } from '../fakes/heavyTail.ts';
 import { fakeCliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
@@ -18,7 +18,8 @@ let db: string;
 /** A file of two tickets: `${name}-0`, then `name`. */
 function tickets(name: string): string {
   const p = join(dir, `${name}.jsonl`);
-  const line = (id: string) => JSON.stringify({ id, text: `S3 bucket ${id} in account 123456789012 returns AccessDenied since the deploy.` });
+  const line = (id: string) =>
+    JSON.stringify({ id, text: `S3 bucket ${id} in account 123456789012 returns AccessDenied since the deploy.` });
   writeFileSync(p, `${line(`${name}-0`)}\n${line(name)}\n`);
   return p;
 }
@@ -30,12 +31,19 @@ function tickets(name: string): string {
  */
 async function slowRun(name: string, flags: string[]) {
   lat.slowNext(1, 'severity', 1);
-  const r = await runCli(['run', '--tickets', tickets(name), '--concurrency', '1', '--assign', ASSIGN, '--db', db, '--out', join(dir, `${name}.out`), ...flags], fakeCliEnv(fake));
+  const r = await runCli(
+    ['run', '--tickets', tickets(name), '--concurrency', '1', '--assign', ASSIGN, '--db', db, '--out', join(dir, `${name}.out`), ...flags],
+    fakeCliEnv(fake),
+  );
   lat.reset();
   expect(r.code, r.stderr).toBe(0);
   const store = openStore(db, { readOnly: true });
   try {
-    const calls = store.prepare("SELECT c.hedge, c.hedge_lost, c.status FROM calls c JOIN runs r ON r.id = c.run_id WHERE c.task = 'severity' AND c.ticket_id = ? ORDER BY c.id").all(name) as Array<{ hedge: string | null; hedge_lost: number | null; status: string }>;
+    const calls = store
+      .prepare(
+        "SELECT c.hedge, c.hedge_lost, c.status FROM calls c JOIN runs r ON r.id = c.run_id WHERE c.task = 'severity' AND c.ticket_id = ? ORDER BY c.id",
+      )
+      .all(name) as Array<{ hedge: string | null; hedge_lost: number | null; status: string }>;
     return { calls, stderr: r.stderr };
   } finally {
     store.close();
@@ -48,7 +56,23 @@ beforeAll(async () => {
   dir = tempDir('cb-hedge-cli-');
   db = join(dir, 'w.db');
   // The workspace's history: 24 tickets at the usual 30 ms, one at a time.
-  const r = await runCli(['run', '--tickets', writeTickets(dir, 24), '--assign', ASSIGN, '--concurrency', '1', '--db', db, '--out', join(dir, 'warm.out'), '--no-hedge'], fakeCliEnv(fake));
+  const r = await runCli(
+    [
+      'run',
+      '--tickets',
+      writeTickets(dir, 24),
+      '--assign',
+      ASSIGN,
+      '--concurrency',
+      '1',
+      '--db',
+      db,
+      '--out',
+      join(dir, 'warm.out'),
+      '--no-hedge',
+    ],
+    fakeCliEnv(fake),
+  );
   expect(r.code, r.stderr).toBe(0);
 }, 120_000);
 afterAll(() => fake.close());

@@ -24,7 +24,10 @@ export function cliEnv(extra: Record<string, string>): Record<string, string> {
 }
 
 /** Environment for a child that talks to a loopback fake provider server with test keys. */
-export function fakeCliEnv(fake: { groqBaseURL: string; openaiBaseURL: string }, extra: Record<string, string> = {}): Record<string, string> {
+export function fakeCliEnv(
+  fake: { groqBaseURL: string; openaiBaseURL: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return cliEnv({
     GROQ_API_KEY: 'gsk_TESTKEYc-asebench0000000000000001',
     OPENAI_API_KEY: 'sk-TESTKEYc-asebench000000000000000001',
@@ -37,7 +40,11 @@ export function fakeCliEnv(fake: { groqBaseURL: string; openaiBaseURL: string },
 
 /** The JSON lines of a file written by the command (e.g. `run --out`). */
 export function readJsonLines(path: string): Array<Record<string, any>> {
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, any>);
 }
 
 export function startCli(args: string[], env: Record<string, string>, input?: string): { child: ChildProcess; done: Promise<CliResult> } {
@@ -60,7 +67,8 @@ export function runCli(args: string[], env: Record<string, string>, input?: stri
 export function writeTickets(dir: string, n: number, extraLines: string[] = []): string {
   const kinds = [
     (i: number) => `Our production GKE cluster in project acme-prod-${i} is down since 09:00 UTC; pods fail with "ImagePullBackOff".`,
-    (i: number) => `S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied when Lambda writes to it.`,
+    (i: number) =>
+      `S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied when Lambda writes to it.`,
     (i: number) => `How do I rotate the keys of Azure Storage account store${i}? Not urgent, just planning.`,
     (i: number) => `BigQuery query in project data-${i} takes 10 minutes since yesterday, error "Resources exceeded".`,
   ];

@@ -55,7 +55,10 @@ describe('tickets keep their identity', () => {
     expect(readJsonLines(out).find((l) => l.ticket_id === 'T2')!.tasks.platform.value).toBe('aws');
 
     // T2 is rewritten from an S3 problem into a GKE one.
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     lines[1].text = GKE;
     writeFileSync(file, jsonl(lines));
     const before = fake.stats.total;
@@ -84,14 +87,21 @@ describe('one live process per run', () => {
     fake.configure({ latencyMs: 250 });
     fake.resetStats();
     try {
-      const first = startCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'one.jsonl'), '--concurrency', '1'], env);
+      const first = startCli(
+        ['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'one.jsonl'), '--concurrency', '1'],
+        env,
+      );
       // Wait until the first process has started its run (it holds the lease from then on).
       for (let i = 0; i < 400 && fake.stats.total === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(fake.stats.total).toBeGreaterThan(0);
       const waiting = startCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'two.jsonl'), '--wait'], env);
       const refused = await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'three.jsonl')], env);
       expect(refused.code).not.toBe(0);
-      expect(refused.stderr).toMatch(new RegExp(`run run-[0-9a-f]+ is being executed by casebench run \\(pid ${first.child.pid} on host .+\\) since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC; not started`));
+      expect(refused.stderr).toMatch(
+        new RegExp(
+          `run run-[0-9a-f]+ is being executed by casebench run \\(pid ${first.child.pid} on host .+\\) since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC; not started`,
+        ),
+      );
       const r1 = await first.done;
       const r2 = await waiting.done;
       expect(r1.code, r1.stderr).toBe(0);
@@ -114,7 +124,10 @@ describe('one live process per run', () => {
     fake.configure({ latencyMs: 80 });
     fake.resetStats();
     try {
-      const run = startCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'o.jsonl'), '--concurrency', '1'], env);
+      const run = startCli(
+        ['run', '--tickets', file, '--assign', ASSIGN, '--db', db, '--out', join(dir, 'o.jsonl'), '--concurrency', '1'],
+        env,
+      );
       for (let i = 0; i < 400 && fake.stats.total === 0; i++) await new Promise((r) => setTimeout(r, 25));
       const page = tempDir();
       writeFileSync(join(page, 'index.html'), '<!doctype html><title>casebench</title>');
@@ -142,7 +155,13 @@ describe('failures counted and retried truthfully', () => {
   it('run on two too-short tickets says refused, not failed', async () => {
     const dir = tempDir();
     const file = join(dir, 'short.jsonl');
-    writeFileSync(file, jsonl([{ id: 'S1', text: 'help' }, { id: 'S2', text: 'hi' }]));
+    writeFileSync(
+      file,
+      jsonl([
+        { id: 'S1', text: 'help' },
+        { id: 'S2', text: 'hi' },
+      ]),
+    );
     const r = await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', join(dir, 'cb.db'), '--out', join(dir, 'o.jsonl')], env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/2 triaged, 0 already done, 0 bad lines skipped, 0 failed tasks, 2 tickets refused \(nothing to triage\)/);
@@ -153,7 +172,18 @@ describe('failures counted and retried truthfully', () => {
     const dir = tempDir();
     const file = writeTickets(dir, 6);
     const db = join(dir, 'cb.db');
-    const args = ['experiment', '--tickets', file, '--models', 'groq:openai/gpt-oss-20b,groq:openai/gpt-oss-120b', '--baseline', 'groq:openai/gpt-oss-120b', '--db', db, '--yes'];
+    const args = [
+      'experiment',
+      '--tickets',
+      file,
+      '--models',
+      'groq:openai/gpt-oss-20b,groq:openai/gpt-oss-120b',
+      '--baseline',
+      'groq:openai/gpt-oss-120b',
+      '--db',
+      db,
+      '--yes',
+    ];
     const e = { ...env, CASEBENCH_MAX_RETRIES: '0' };
     // Every severity call fails once, as a 503 with no retries left.
     fake.configure({ faults: (info) => (info.task === 'severity' ? '503' : null) });

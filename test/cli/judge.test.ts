@@ -4,11 +4,11 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
-import { openStore } from '../../src/core/store/store.ts';
-import { recordScore } from '../../src/core/review/reviewsRepo.ts';
-import { fixtureStore, RUN } from '../../src/core/review/workspace.fixture.ts';
-import { judgeTargets } from '../../src/core/judge/judgeRepo.ts';
-import { heuristicVerdict } from '../../src/core/judge/heuristicJudge.ts';
+import { openStore } from '#core/store/store.ts';
+import { recordScore } from '#core/review/reviewsRepo.ts';
+import { fixtureStore, RUN } from '#core/review/workspace.fixture.ts';
+import { judgeTargets } from '#core/judge/judgeRepo.ts';
+import { heuristicVerdict } from '#core/judge/heuristicJudge.ts';
 import { fakeCliEnv, runCli, tempDir } from './helpers.ts';
 
 let fake: FakeServer;
@@ -19,7 +19,14 @@ beforeAll(async () => {
   const store = fixtureStore(db);
   // A reviewer scored every severity answer by the rubric.
   for (const t of judgeTargets(store, RUN, ['severity'])) {
-    recordScore(store, { ticketId: t.ticketId, task: t.task, model: t.model, runId: RUN, reviewer: 'ana', score: Number(heuristicVerdict({ task: t.task, ticket: t.text, answer: t.answer }).score) });
+    recordScore(store, {
+      ticketId: t.ticketId,
+      task: t.task,
+      model: t.model,
+      runId: RUN,
+      reviewer: 'ana',
+      score: Number(heuristicVerdict({ task: t.task, ticket: t.text, answer: t.answer }).score),
+    });
   }
   store.close();
 });
@@ -47,7 +54,11 @@ describe('casebench judge', () => {
 
     // The verdicts are stored with the judge model, prompt version, reasoning and the call.
     const store = openStore(db, { readOnly: true });
-    const row = store.prepare('SELECT count(*) AS n, count(call_id) AS calls, count(reasoning) AS why FROM judge_verdicts WHERE judge_model = ? AND prompt_version = ?').get('openai:gpt-4o', 'judge/v1') as Record<string, number>;
+    const row = store
+      .prepare(
+        'SELECT count(*) AS n, count(call_id) AS calls, count(reasoning) AS why FROM judge_verdicts WHERE judge_model = ? AND prompt_version = ?',
+      )
+      .get('openai:gpt-4o', 'judge/v1') as Record<string, number>;
     store.close();
     expect(row).toEqual({ n: 35, calls: 35, why: 35 });
   });
@@ -59,7 +70,10 @@ describe('casebench judge', () => {
     expect(r.stdout).toContain('Judge: `openai:gpt-4o`, prompt judge/v1, 35 answers scored with the review rubric, blind to the model.');
     expect(r.stdout).toContain('## Judge vs humans');
     expect(r.stdout).toMatch(/\| Severity \| 18 \| 18 \| [\d.]+ % \| α /);
-    const json = JSON.parse((await runCli(['report', '--db', db, '--run', RUN, '--format', 'json'], fakeCliEnv(fake))).stdout) as { judge: { model: string; vs_humans: Array<{ task: string; answers: number }> }; plan: { quality_source: Record<string, string> } };
+    const json = JSON.parse((await runCli(['report', '--db', db, '--run', RUN, '--format', 'json'], fakeCliEnv(fake))).stdout) as {
+      judge: { model: string; vs_humans: Array<{ task: string; answers: number }> };
+      plan: { quality_source: Record<string, string> };
+    };
     expect(json.judge.model).toBe('openai:gpt-4o');
     expect(json.judge.vs_humans.find((h) => h.task === 'severity')!.answers).toBe(18);
     expect(json.plan.quality_source.severity).toBe('review');

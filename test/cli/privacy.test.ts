@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
-import { openStore } from '../../src/core/store/store.ts';
-import { addMissFlag } from '../../src/core/settings/privacy.ts';
+import { openStore } from '#core/store/store.ts';
+import { addMissFlag } from '#core/settings/privacy.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from './helpers.ts';
 
@@ -44,7 +44,7 @@ describe('redaction before the call', () => {
     expect(final.tasks.asset_ids.value).toEqual(expect.arrayContaining(['acme-logs-prod', 'i-0abc1234def567890']));
   });
 
-  it("masks personal data too once the workspace says so (casebench privacy --personal on)", async () => {
+  it('masks personal data too once the workspace says so (casebench privacy --personal on)', async () => {
     const db = join(tempDir(), 'cb.db');
     const set = await runCli(['privacy', '--personal', 'on', '--db', db], env);
     expect(set.code, set.stderr).toBe(0);
@@ -84,7 +84,9 @@ describe('redaction before the call', () => {
     const r = await runCli(['privacy', 'check', '--redact', 'all', '--json', '--db', join(tempDir(), 'none.db')], env, TICKET);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { masked: Array<{ placeholder: string; kind: string }>; sent: string; gate: { held: boolean } };
-    expect(out.masked.map((m) => m.kind)).toEqual(expect.arrayContaining(['aws_access_key', 'aws_secret_key', 'email', 'phone', 'person_name', 'secret_assignment']));
+    expect(out.masked.map((m) => m.kind)).toEqual(
+      expect.arrayContaining(['aws_access_key', 'aws_secret_key', 'email', 'phone', 'person_name', 'secret_assignment']),
+    );
     expect(JSON.stringify(out.masked)).not.toContain('AKIA');
     expect(out.gate.held).toBe(false);
     expect(fake.stats.total).toBe(0);
@@ -109,10 +111,19 @@ describe('the information gate', () => {
   it('records its decision in a batch run: the held ticket is NEEDS_INFO with the message, the others are triaged', async () => {
     const dir = tempDir();
     const file = join(dir, 't.jsonl');
-    writeFileSync(file, [JSON.stringify({ id: 'vague', text: VAGUE }), JSON.stringify({ id: 'ok', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1.' })].join('\n') + '\n');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ id: 'vague', text: VAGUE }),
+        JSON.stringify({ id: 'ok', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1.' }),
+      ].join('\n') + '\n',
+    );
     const r = await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', join(dir, 'cb.db')], env);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const vague = lines.find((l) => l.ticket_id === 'vague');
     expect(vague.tasks.platform.status).toBe('skipped');
     expect(vague.tasks.platform.error).toMatch(/^NEEDS_INFO: held for more information/);
@@ -126,10 +137,15 @@ describe('the information gate', () => {
     const file = join(dir, 't.jsonl');
     writeFileSync(file, JSON.stringify({ id: 'ok', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1.' }) + '\n');
     expect((await runCli(['run', '--tickets', file, '--assign', ASSIGN, '--db', db], env)).code).toBe(0);
-    expect((await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--db', db, '--redact', 'all', '--no-info-gate'], env)).code).toBe(0);
+    expect(
+      (await runCli(['triage', '--text', TICKET, '--assign', ASSIGN, '--db', db, '--redact', 'all', '--no-info-gate'], env)).code,
+    ).toBe(0);
     const s = new DatabaseSync(db);
     try {
-      const rows = s.prepare("SELECT kind, json_extract(config, '$.privacy') AS p FROM runs ORDER BY created_at").all() as Array<{ kind: string; p: string }>;
+      const rows = s.prepare("SELECT kind, json_extract(config, '$.privacy') AS p FROM runs ORDER BY created_at").all() as Array<{
+        kind: string;
+        p: string;
+      }>;
       expect(rows.map((r) => [r.kind, JSON.parse(r.p)])).toEqual([
         ['run', { redaction: 'secrets', rules: 'r1', infoGate: true }],
         ['triage', { redaction: 'all', rules: 'r1', infoGate: false }],
@@ -139,7 +155,7 @@ describe('the information gate', () => {
     }
   });
 
-  it('`privacy misses` lists what reviewers flagged, says whether today\'s rules mask it, and never prints the value', async () => {
+  it("`privacy misses` lists what reviewers flagged, says whether today's rules mask it, and never prints the value", async () => {
     const dir = tempDir();
     const db = join(dir, 'cb.db');
     const text = 'Maria Gonzalez here, write to maria.g@example.net about bucket acme-logs-prod.';
@@ -148,7 +164,14 @@ describe('the information gate', () => {
       store.upsertTicket({ id: 'T1', text }, 'paste');
       // What "Flag a miss" on the review screen records: a span and a kind, never the value.
       addMissFlag(store, { ticketId: 'T1', start: 0, end: 14, kind: 'person_name', reviewer: 'ana', at: Date.UTC(2026, 11, 5, 9, 0) });
-      addMissFlag(store, { ticketId: 'T1', start: text.indexOf('maria.g'), end: text.indexOf('maria.g') + 'maria.g@example.net'.length, kind: 'email', reviewer: 'bo', at: Date.UTC(2026, 11, 5, 9, 5) });
+      addMissFlag(store, {
+        ticketId: 'T1',
+        start: text.indexOf('maria.g'),
+        end: text.indexOf('maria.g') + 'maria.g@example.net'.length,
+        kind: 'email',
+        reviewer: 'bo',
+        at: Date.UTC(2026, 11, 5, 9, 5),
+      });
       addMissFlag(store, { ticketId: 'T1', start: 500, end: 510, kind: 'phone', at: Date.UTC(2026, 11, 5, 9, 6) });
     } finally {
       store.close();
@@ -157,12 +180,19 @@ describe('the information gate', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('Maria Gonzalez');
     expect(r.stdout).not.toContain('maria.g@example.net');
-    expect(r.stdout).toMatch(/T1 {2}person_name by ana {2}2026-12-05 09:00 {2}still missed\n {4}…\[person_name, 14 characters\] here, write to/);
+    expect(r.stdout).toMatch(
+      /T1 {2}person_name by ana {2}2026-12-05 09:00 {2}still missed\n {4}…\[person_name, 14 characters\] here, write to/,
+    );
     expect(r.stdout).toMatch(/T1 {2}email by bo .* now masked/);
     expect(r.stdout).toMatch(/phone .* ticket changed\n {4}\(the ticket changed or is gone\)/);
     expect(r.stdout).toMatch(/3 flagged, 1 still missed by today's rules \(rules r1\)/);
     const j = await runCli(['privacy', 'misses', '--db', db, '--json'], env);
-    expect(j.stdout.trim().split('\n').map((l) => JSON.parse(l).status)).toEqual(['still missed', 'now masked', 'ticket changed']);
+    expect(
+      j.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(['still missed', 'now masked', 'ticket changed']);
     const none = await runCli(['privacy', 'misses', '--db', join(dir, 'nope.db')], env);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no workspace at .*nope\.db/);

@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { leakyAnswer } from '../fakes/leakyModel.ts';
-import { loadShippedPrompts } from '../../src/core/graph/prompts.ts';
+import { loadShippedPrompts } from '#core/graph/prompts.ts';
 import { fakeCliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
 
 let fake: FakeServer;
@@ -44,7 +44,10 @@ describe('casebench prompts', () => {
     expect(bad.stderr).toMatch(/casebench: the asset_ids prompt is not valid: line \d+: unknown placeholder \{\{id_hint\}\}/);
 
     const leaky = v1.replace(/^The examples below are illustrations only\..*$/m, '').replace(/example-proj-a1/g, 'my-project-123');
-    const s2 = await runCli(['prompts', 'save', 'asset_ids', write('v2.md', leaky), '--from', 'v1', '--note', 'realistic example', '--db', db], env);
+    const s2 = await runCli(
+      ['prompts', 'save', 'asset_ids', write('v2.md', leaky), '--from', 'v1', '--note', 'realistic example', '--db', db],
+      env,
+    );
     expect(s2.code, s2.stderr).toBe(0);
     expect(s2.stdout).toMatch(/^saved asset_ids v2 \([0-9a-f]{12}\); make it active with: casebench prompts promote asset_ids v2/);
 
@@ -55,7 +58,9 @@ describe('casebench prompts', () => {
 
     const refused = await runCli(['prompts', 'promote', 'asset_ids', 'v2', '--model', 'groq:fake-leaky-1', '--db', db], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/casebench: not promoted: asset_ids v2 leaks its examples: .*groq:fake-leaky-1 answered .*"my-project-123"/);
+    expect(refused.stderr).toMatch(
+      /casebench: not promoted: asset_ids v2 leaks its examples: .*groq:fake-leaky-1 answered .*"my-project-123"/,
+    );
 
     const guarded = `${v1}\n- Never guess an identifier.`;
     expect((await runCli(['prompts', 'save', 'asset_ids', write('v3.md', guarded), '--db', db], env)).code).toBe(0);
@@ -72,7 +77,9 @@ describe('casebench prompts', () => {
     const tickets = writeTickets(dir, 4);
     const run = await runCli(['run', '--tickets', tickets, '--db', db, '--out', join(dir, 'out.jsonl')], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(rows(db, "SELECT DISTINCT prompt_version AS v FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'run-%'")).toEqual([{ v: 'v3' }]);
+    expect(rows(db, "SELECT DISTINCT prompt_version AS v FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'run-%'")).toEqual([
+      { v: 'v3' },
+    ]);
 
     const back = await runCli(['prompts', 'rollback', 'asset_ids', '--db', db], env);
     expect(back.stdout).toMatch(/^asset_ids rolled back to v1 \(was v3\)/);
@@ -85,17 +92,31 @@ describe('casebench prompts', () => {
     const rerun = await runCli(['run', '--tickets', tickets, '--db', db, '--out', join(dir, 'out2.jsonl')], env);
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toMatch(/4 triaged, 0 already done/);
-    expect(rows(db, "SELECT prompt_version AS v, count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'run-%' GROUP BY 1 ORDER BY 1")).toEqual([
+    expect(
+      rows(
+        db,
+        "SELECT prompt_version AS v, count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'run-%' GROUP BY 1 ORDER BY 1",
+      ),
+    ).toEqual([
       { v: 'v1', n: 4 },
       { v: 'v3', n: 4 },
     ]);
 
     // The candidate beside the active version, same model: two arms of one experiment.
     const M = 'groq:openai/gpt-oss-20b';
-    const exp = await runCli(['experiment', '--tickets', tickets, '--models', `${M},${M}@asset_ids=v3`, '--baseline', M, '--db', db, '-y'], env);
+    const exp = await runCli(
+      ['experiment', '--tickets', tickets, '--models', `${M},${M}@asset_ids=v3`, '--baseline', M, '--db', db, '-y'],
+      env,
+    );
     expect(exp.code, exp.stderr).toBe(0);
-    const versions = rows(db, "SELECT model_spec AS m, prompt_version AS v, count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'experiment-%' GROUP BY 1, 2 ORDER BY 1");
-    expect(versions).toEqual([{ m: M, v: 'v1', n: 4 }, { m: `${M}@asset_ids=v3`, v: 'v3', n: 4 }]);
+    const versions = rows(
+      db,
+      "SELECT model_spec AS m, prompt_version AS v, count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'experiment-%' GROUP BY 1, 2 ORDER BY 1",
+    );
+    expect(versions).toEqual([
+      { m: M, v: 'v1', n: 4 },
+      { m: `${M}@asset_ids=v3`, v: 'v3', n: 4 },
+    ]);
     const rep = await runCli(['report', '--db', db, '--format', 'json'], env);
     const report = JSON.parse(rep.stdout) as { tasks: Record<string, Record<string, { n: number }>> };
     expect(Object.keys(report.tasks.asset_ids!).sort()).toEqual([M, `${M}@asset_ids=v3`]);

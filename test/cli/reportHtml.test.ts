@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TASK_IDS, TASKS } from '../../src/shared/tasks.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
 import { cliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
 
 const MODELS = ['demo:gpt-4o', 'demo:llama-3.1-8b', 'demo:llama-3.3-70b'];
@@ -16,7 +16,10 @@ beforeAll(async () => {
   dir = tempDir('cb-html-');
   db = join(dir, 'cb.db');
   const tickets = writeTickets(dir, 10);
-  const r = await runCli(['experiment', '--tickets', tickets, '--models', MODELS.join(','), '--baseline', MODELS[0]!, '--db', db, '--yes'], env);
+  const r = await runCli(
+    ['experiment', '--tickets', tickets, '--models', MODELS.join(','), '--baseline', MODELS[0]!, '--db', db, '--yes'],
+    env,
+  );
   expect(r.code, r.stderr).toBe(0);
 }, 60_000);
 
@@ -62,7 +65,9 @@ describe('casebench report --format html', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const ref of html.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(ref[1]);
     expect(html).not.toMatch(/\s(src|href)=/i);
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+    expect(html).toContain(
+      `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    );
     expect(html).toContain('@media (prefers-color-scheme: dark)');
   }, 60_000);
 

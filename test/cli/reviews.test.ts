@@ -3,9 +3,9 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../src/core/store/store.ts';
-import { submitScore } from '../../src/core/review/reviewsRepo.ts';
-import { BASE, fixtureStore, LARGE, RUN, SMALL } from '../../src/core/review/workspace.fixture.ts';
+import { openStore } from '#core/store/store.ts';
+import { submitScore } from '#core/review/reviewsRepo.ts';
+import { BASE, fixtureStore, LARGE, RUN, SMALL } from '#core/review/workspace.fixture.ts';
 import { cliEnv, runCli, tempDir } from './helpers.ts';
 
 const env = cliEnv({});
@@ -25,17 +25,26 @@ const at = (m: number) => ({ now: () => new Date(Date.UTC(2026, 10, 25, 9, m)) }
 
 describe('casebench reviews', () => {
   it('creates a stratified, blind review queue dealt to reviewers and lists progress', async () => {
-    const r = await runCli(['reviews', 'queue', 'create', '--db', mine, '--run', RUN, '--sample', '10', '--seed', '9', '--k', '2', '--reviewers', 'alice,bob'], env);
+    const r = await runCli(
+      ['reviews', 'queue', 'create', '--db', mine, '--run', RUN, '--sample', '10', '--seed', '9', '--k', '2', '--reviewers', 'alice,bob'],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^created review queue q1 {2}sample of 10 from run experiment-fixture · 10 items \(\d+ answers\) · 3 models · k 2 · blind · seed 9 · 0\/10 complete · alice 0\/10, bob 0\/10\n$/);
+    expect(r.stdout).toMatch(
+      /^created review queue q1 {2}sample of 10 from run experiment-fixture · 10 items \(\d+ answers\) · 3 models · k 2 · blind · seed 9 · 0\/10 complete · alice 0\/10, bob 0\/10\n$/,
+    );
 
     const assign = await runCli(['reviews', 'queue', 'assign', 'q1', 'carol', '--db', mine], env);
     expect(assign.code).toBe(0);
     expect(assign.stdout).toMatch(/alice \d+\/\d+, bob \d+\/\d+, carol \d+\/\d+/);
 
     const list = await runCli(['reviews', 'queue', 'list', '--db', mine, '--json'], env);
-    const queues = JSON.parse(list.stdout) as Array<{ id: string; items: number; reviewers: Array<{ reviewer: string; assigned: number }> }>;
+    const queues = JSON.parse(list.stdout) as Array<{
+      id: string;
+      items: number;
+      reviewers: Array<{ reviewer: string; assigned: number }>;
+    }>;
     expect(queues).toHaveLength(1);
     // Ten items, two reviewers each, shared by three reviewers.
     expect(queues[0]!.reviewers.reduce((n, x) => n + x.assigned, 0)).toBe(20);
@@ -45,7 +54,11 @@ describe('casebench reviews', () => {
     // On "their" machine bob scores three answers; on mine alice scores one of the same.
     const t = openStore(theirs);
     submitScore(t, { ticketId: 'T1', task: 'severity', model: SMALL, runId: RUN, reviewer: 'bob', correctValue: 'high' }, at(1));
-    submitScore(t, { ticketId: 'T1', task: 'platform', model: LARGE, runId: RUN, reviewer: 'bob', score: 0, note: 'should be other:cloudflare' }, at(2));
+    submitScore(
+      t,
+      { ticketId: 'T1', task: 'platform', model: LARGE, runId: RUN, reviewer: 'bob', score: 0, note: 'should be other:cloudflare' },
+      at(2),
+    );
     submitScore(t, { ticketId: 'T2', task: 'platform', model: BASE, runId: RUN, reviewer: 'bob', score: 1 }, at(3));
     t.close();
     const m = openStore(mine);
@@ -58,13 +71,24 @@ describe('casebench reviews', () => {
     expect(ex.stderr).toContain(`exported 3 reviews to ${file}`);
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(JSON.parse(lines[0]!)).toEqual({ ticket_id: 'T1', task: 'severity', model: SMALL, reviewer: 'bob', score: 0.5, correct_value: 'high', scored_at: '2026-11-25T09:01:00.000Z' });
+    expect(JSON.parse(lines[0]!)).toEqual({
+      ticket_id: 'T1',
+      task: 'severity',
+      model: SMALL,
+      reviewer: 'bob',
+      score: 0.5,
+      correct_value: 'high',
+      scored_at: '2026-11-25T09:01:00.000Z',
+    });
 
-    appendFileSync(file, [
-      JSON.stringify({ ticket_id: 'T42', task: 'platform', model: LARGE, reviewer: 'bob', score: 1, scored_at: '2026-11-25T10:00:00Z' }),
-      JSON.stringify({ ticket_id: 'T3', task: 'platform', model: LARGE, reviewer: 'bob', score: 0.5, scored_at: '2026-11-25T10:00:00Z' }),
-      '{"ticket_id": "T3", "task":',
-    ].join('\n') + '\n');
+    appendFileSync(
+      file,
+      [
+        JSON.stringify({ ticket_id: 'T42', task: 'platform', model: LARGE, reviewer: 'bob', score: 1, scored_at: '2026-11-25T10:00:00Z' }),
+        JSON.stringify({ ticket_id: 'T3', task: 'platform', model: LARGE, reviewer: 'bob', score: 0.5, scored_at: '2026-11-25T10:00:00Z' }),
+        '{"ticket_id": "T3", "task":',
+      ].join('\n') + '\n',
+    );
 
     const im = await runCli(['reviews', 'import', file, '--db', mine], env);
     expect(im.code).toBe(0);
@@ -74,7 +98,9 @@ describe('casebench reviews', () => {
       expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:6: not JSON .*; skipped$`)),
     ]);
     expect(im.stdout).toContain(`imported 3 reviews from ${file}: 0 already there, 3 bad lines skipped, 1 gold label written, 1 conflict`);
-    expect(im.stdout).toMatch(/conflict: T1 platform groq:llama-3\.3-70b-versatile: bob 0 \(2026-11-25T09:02:00\.000Z\), alice 1 \(2026-11-25T09:04:00\.000Z\) — reviewers differ/);
+    expect(im.stdout).toMatch(
+      /conflict: T1 platform groq:llama-3\.3-70b-versatile: bob 0 \(2026-11-25T09:02:00\.000Z\), alice 1 \(2026-11-25T09:04:00\.000Z\) — reviewers differ/,
+    );
 
     // Importing the same file again adds nothing.
     const again = await runCli(['reviews', 'import', file, '--db', mine], env);

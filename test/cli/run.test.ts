@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { fakeCliEnv, readJsonLines, runCli, startCli, tempDir, writeTickets } from './helpers.ts';
 
-const ASSIGN = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=openai:gpt-4o';
+const ASSIGN =
+  'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=openai:gpt-4o';
 let fake: FakeServer;
 let env: Record<string, string>;
 
@@ -15,7 +16,6 @@ beforeAll(async () => {
   env = fakeCliEnv(fake);
 });
 afterAll(() => fake.close());
-
 
 describe('casebench run', () => {
   it('accounts for every task of every ticket under injected faults, reports malformed lines, and records every attempt', async () => {
@@ -41,7 +41,7 @@ describe('casebench run', () => {
     }
     // Retries happened and every attempt, failed ones included, is in the store.
     const sql = new DatabaseSync(db);
-    const calls = sql.prepare("SELECT status, error_code, count(*) AS n FROM calls GROUP BY status, error_code").all() as any[];
+    const calls = sql.prepare('SELECT status, error_code, count(*) AS n FROM calls GROUP BY status, error_code').all() as any[];
     const failed = calls.filter((c) => c.status === 'error').reduce((a, c) => a + c.n, 0);
     expect(failed).toBeGreaterThan(0);
     expect(calls.map((c) => c.error_code)).toEqual(expect.arrayContaining(['RATE_LIMITED', 'INVALID_OUTPUT']));
@@ -124,7 +124,9 @@ describe('casebench run', () => {
     expect(lines.map((l) => l.ticket_id).sort()).toEqual(Array.from({ length: 150 }, (_, i) => `T${i + 1}`).sort());
     const sql2 = new DatabaseSync(db);
     // No finished task was called twice: at most one successful call per ticket and task.
-    const dup = sql2.prepare("SELECT ticket_id, task, count(*) AS n FROM calls WHERE status = 'ok' GROUP BY ticket_id, task HAVING n > 1").all();
+    const dup = sql2
+      .prepare("SELECT ticket_id, task, count(*) AS n FROM calls WHERE status = 'ok' GROUP BY ticket_id, task HAVING n > 1")
+      .all();
     expect(dup).toEqual([]);
     sql2.close();
   });

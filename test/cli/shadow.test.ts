@@ -4,8 +4,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
-import { createCoreServices } from '../../src/core/app.ts';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { createCoreServices } from '#core/app.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { fakeCliEnv, runCli, tempDir } from './helpers.ts';
 
 let fake: FakeServer;
@@ -52,7 +52,10 @@ describe('casebench shadow', () => {
     });
     try {
       await core.request('settings.set', { assignment: Object.fromEntries(TASK_IDS.map((t) => [t, G20])) });
-      for (const text of ['Our GKE cluster gke-prod-eu-1 stopped scheduling pods after the upgrade.', 'S3 bucket logs-7 in 123456789012 returns AccessDenied since 09:00.']) {
+      for (const text of [
+        'Our GKE cluster gke-prod-eu-1 stopped scheduling pods after the upgrade.',
+        'S3 bucket logs-7 in 123456789012 returns AccessDenied since 09:00.',
+      ]) {
         const r = await core.request('triage.start', { text });
         expect(r.ok).toBe(true);
       }

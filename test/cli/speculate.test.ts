@@ -17,7 +17,10 @@ const TICKETS = [
 let fake: FakeServer;
 beforeAll(async () => {
   // The platform model reads ticket B as gcp; the keywords read aws.
-  fake = await startFakeServer({ latencyMs: 5, answer: (i) => (i.task === 'platform' && i.ticketText.startsWith('Storage Transfer') ? { platform: 'gcp' } : undefined) });
+  fake = await startFakeServer({
+    latencyMs: 5,
+    answer: (i) => (i.task === 'platform' && i.ticketText.startsWith('Storage Transfer') ? { platform: 'gcp' } : undefined),
+  });
 });
 afterAll(() => fake.close());
 
@@ -36,17 +39,41 @@ describe('casebench run --speculate / --no-speculate', () => {
     const tickets = join(dir, 't.jsonl');
     writeFileSync(tickets, TICKETS.map((t) => JSON.stringify(t)).join('\n') + '\n');
     const env = fakeCliEnv(fake);
-    const on = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'on.db'), '--out', join(dir, 'on.jsonl'), '--speculate'], env);
-    const off = await runCli(['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'off.db'), '--out', join(dir, 'off.jsonl')], env);
+    const on = await runCli(
+      ['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'on.db'), '--out', join(dir, 'on.jsonl'), '--speculate'],
+      env,
+    );
+    const off = await runCli(
+      ['run', '--tickets', tickets, '--assign', ASSIGN, '--db', join(dir, 'off.db'), '--out', join(dir, 'off.jsonl')],
+      env,
+    );
     expect(on.code, on.stderr).toBe(0);
     expect(off.code, off.stderr).toBe(0);
-    const values = (p: string) => readJsonLines(p).map((l) => [l.ticket_id, Object.fromEntries(Object.entries(l.tasks as Record<string, { status: string; value: unknown }>).map(([k, v]) => [k, [v.status, v.value]]))]).sort();
+    const values = (p: string) =>
+      readJsonLines(p)
+        .map((l) => [
+          l.ticket_id,
+          Object.fromEntries(
+            Object.entries(l.tasks as Record<string, { status: string; value: unknown }>).map(([k, v]) => [k, [v.status, v.value]]),
+          ),
+        ])
+        .sort();
     expect(values(join(dir, 'on.jsonl'))).toEqual(values(join(dir, 'off.jsonl')));
     expect(on.stderr).toMatch(/casebench run: speculation: 2 of 3 guesses right \(67 %\), 3 early starts kept, 3 extra calls \(\$[\d.]+\)/);
     expect(off.stderr).not.toMatch(/speculation/);
     const onCalls = calls(join(dir, 'on.db'));
-    expect(onCalls.filter((c) => c.speculation === 'discarded').map((c) => `${c.ticket_id} ${c.task}`).sort()).toEqual(['B asset_ids', 'B product', 'B technical_details']);
-    expect(onCalls.filter((c) => c.speculation === 'kept').map((c) => `${c.ticket_id} ${c.task}`).sort()).toEqual(['A asset_ids', 'A product', 'A technical_details']);
+    expect(
+      onCalls
+        .filter((c) => c.speculation === 'discarded')
+        .map((c) => `${c.ticket_id} ${c.task}`)
+        .sort(),
+    ).toEqual(['B asset_ids', 'B product', 'B technical_details']);
+    expect(
+      onCalls
+        .filter((c) => c.speculation === 'kept')
+        .map((c) => `${c.ticket_id} ${c.task}`)
+        .sort(),
+    ).toEqual(['A asset_ids', 'A product', 'A technical_details']);
     expect(calls(join(dir, 'off.db')).every((c) => c.speculation === null)).toBe(true);
     // A kept early start says so in its line; its upstream had not answered when it started.
     const a = readJsonLines(join(dir, 'on.jsonl')).find((l) => l.ticket_id === 'A')!;
@@ -67,10 +94,16 @@ describe('casebench run --speculate / --no-speculate', () => {
     expect(t.stdout).toMatch(/speculation: 2 of 2 guesses right \(100 %\), 3 early starts kept, 0 extra calls/);
     const tickets = join(dir, 't.jsonl');
     writeFileSync(tickets, TICKETS.map((x) => JSON.stringify(x)).join('\n') + '\n');
-    const e = await runCli(['experiment', '--tickets', tickets, '--models', ASSIGN, '--baseline', ASSIGN, '--db', join(dir, 'exp.db'), '--yes'], env);
+    const e = await runCli(
+      ['experiment', '--tickets', tickets, '--models', ASSIGN, '--baseline', ASSIGN, '--db', join(dir, 'exp.db'), '--yes'],
+      env,
+    );
     expect(e.code, e.stderr).toBe(0);
     expect(calls(join(dir, 'exp.db')).every((c) => c.speculation === null)).toBe(true);
-    const e2 = await runCli(['experiment', '--tickets', tickets, '--models', ASSIGN, '--baseline', ASSIGN, '--db', join(dir, 'exp2.db'), '--yes', '--speculate'], env);
+    const e2 = await runCli(
+      ['experiment', '--tickets', tickets, '--models', ASSIGN, '--baseline', ASSIGN, '--db', join(dir, 'exp2.db'), '--yes', '--speculate'],
+      env,
+    );
     expect(e2.code, e2.stderr).toBe(0);
     expect(calls(join(dir, 'exp2.db')).filter((c) => c.speculation === 'discarded').length).toBe(3);
   });

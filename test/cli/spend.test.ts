@@ -11,11 +11,20 @@ let env: Record<string, string>;
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 5 });
-  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYs-pend00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
+  env = cliEnv({
+    GROQ_API_KEY: 'gsk_TESTKEYs-pend00000000000000000001',
+    GROQ_BASE_URL: fake.groqBaseURL,
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+  });
 });
 afterAll(() => fake.close());
 
-const lines = (p: string): Array<{ ticket_id: string }> => readFileSync(p, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (p: string): Array<{ ticket_id: string }> =>
+  readFileSync(p, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 describe('casebench spend / daily limit', () => {
   it('run stops when the daily limit is reached, says why, and resumes once it is lifted', async () => {
@@ -35,7 +44,9 @@ describe('casebench spend / daily limit', () => {
     const args = ['run', '--tickets', tickets, '--assign', ASSIGN, '--db', db, '--out', out, '--concurrency', '1'];
     const first = await runCli(args, env);
     expect(first.code, first.stderr).toBe(3);
-    expect(first.stderr).toMatch(/stopped: daily spend limit reached: \$[\d.]+ spent today \(local day \d{4}-\d{2}-\d{2}\) of the workspace's \$[\d.]+ limit/);
+    expect(first.stderr).toMatch(
+      /stopped: daily spend limit reached: \$[\d.]+ spent today \(local day \d{4}-\d{2}-\d{2}\) of the workspace's \$[\d.]+ limit/,
+    );
     expect(first.stderr).toMatch(/run the same command again to resume/);
     const partial = lines(out).length;
     expect(partial).toBeGreaterThanOrEqual(2);
@@ -47,7 +58,9 @@ describe('casebench spend / daily limit', () => {
     const second = await runCli(args, env);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toMatch(/resuming/);
-    const all = lines(out).map((l) => l.ticket_id).sort();
+    const all = lines(out)
+      .map((l) => l.ticket_id)
+      .sort();
     expect(new Set(all).size).toBe(30);
     expect(all).toHaveLength(30);
   });
@@ -70,11 +83,24 @@ describe('casebench spend / daily limit', () => {
 describe('retired models on the command line', () => {
   it('triage and run refuse a retired model before any call, naming the replacement', async () => {
     const before = fake.stats.total;
-    const t = await runCli(['triage', '--text', 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes', '--assign', 'groq:llama-3.1-8b-instant', '--no-record'], env);
+    const t = await runCli(
+      [
+        'triage',
+        '--text',
+        'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes',
+        '--assign',
+        'groq:llama-3.1-8b-instant',
+        '--no-record',
+      ],
+      env,
+    );
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/groq:llama-3\.1-8b-instant was shut down on 2026-08-16; use groq:openai\/gpt-oss-20b instead/);
     const dir = tempDir();
-    const r = await runCli(['run', '--tickets', writeTickets(dir, 2), '--assign', 'severity=groq:llama-3.3-70b-versatile', '--db', join(dir, 'cb.db')], env);
+    const r = await runCli(
+      ['run', '--tickets', writeTickets(dir, 2), '--assign', 'severity=groq:llama-3.3-70b-versatile', '--db', join(dir, 'cb.db')],
+      env,
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/);
     expect(fake.stats.total).toBe(before);

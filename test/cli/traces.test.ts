@@ -7,16 +7,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliEnv, runCli, tempDir, writeTickets } from './helpers.ts';
 import { writeBigOtlp } from '../fakes/bigTraces.ts';
-import { openStore } from '../../src/core/store/store.ts';
-import { originOfCall } from '../../src/core/traces/traceQueries.ts';
+import { openStore } from '#core/store/store.ts';
+import { originOfCall } from '#core/traces/traceQueries.ts';
 
 const FIX = fileURLToPath(new URL('../fixtures/traces/', import.meta.url));
 const HOOK = join(FIX, 'no-network.mjs');
-const SAMPLES = readdirSync(FIX).filter((f) => f.endsWith('.json') && f !== 'redaction-corpus.json').sort();
+const SAMPLES = readdirSync(FIX)
+  .filter((f) => f.endsWith('.json') && f !== 'redaction-corpus.json')
+  .sort();
 const env = cliEnv({});
 const offlineEnv = cliEnv({ NODE_OPTIONS: `--import=${HOOK}` });
 
-const lines = (p: string): Array<Record<string, unknown>> => readFileSync(p, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (p: string): Array<Record<string, unknown>> =>
+  readFileSync(p, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('casebench import / export', () => {
   const dir = tempDir('cb-traces-');
@@ -26,7 +32,10 @@ describe('casebench import / export', () => {
   beforeAll(async () => {
     // a workspace with recorded calls (keyless demo) to export beside the imported ones
     const tickets = writeTickets(dir, 4);
-    const r = await runCli(['run', '--tickets', tickets, '--assign', 'demo', '--db', db, '--out', join(dir, 'run.jsonl')], cliEnv({ CASEBENCH_DEMO_SPEED: '0.02' }));
+    const r = await runCli(
+      ['run', '--tickets', tickets, '--assign', 'demo', '--db', db, '--out', join(dir, 'run.jsonl')],
+      cliEnv({ CASEBENCH_DEMO_SPEED: '0.02' }),
+    );
     expect(r.code, r.stderr).toBe(0);
     recordedRun = /run (run-[0-9a-f]+)/.exec(r.stderr)![1]!;
   }, 60_000);
@@ -72,7 +81,9 @@ describe('casebench import / export', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = r.stdout.trim().split('\n');
     expect(out).toHaveLength(SAMPLES.length);
-    expect(out.find((l) => l.startsWith('langfuse-trace-download.microsoft'))).toMatch(/2 calls, 0 tickets, 0 results from a Langfuse single-trace download/);
+    expect(out.find((l) => l.startsWith('langfuse-trace-download.microsoft'))).toMatch(
+      /2 calls, 0 tickets, 0 results from a Langfuse single-trace download/,
+    );
     // riddles and an agent's weather chat are generic traces, not support tickets (issue 14 §3)
     expect(out.find((l) => l.startsWith('promptfoo-output.sample'))).toMatch(/4 calls, 0 tickets/);
     expect(r.stderr).toMatch(/promptfoo-output\.sample-export\.json: 4 calls are generic traces/);
@@ -87,10 +98,17 @@ describe('casebench import / export', () => {
       const lf = runs.find((x) => x.label!.startsWith('langfuse-trace-download.microsoft'))!;
       const calls = store.callsForRun(lf.id);
       expect(calls.map((c) => [c.provider, c.model, c.latencyMs, c.inputTokens, c.status])).toEqual([
-        ['openai', 'gpt-4o', 6459, 631, 'ok'], ['openai', 'gpt-4o', 5984, 25, 'ok'],
+        ['openai', 'gpt-4o', 6459, 631, 'ok'],
+        ['openai', 'gpt-4o', 5984, 25, 'ok'],
       ]);
       const id = (store.prepare('SELECT id FROM calls WHERE run_id = ? ORDER BY id LIMIT 1').get(lf.id) as { id: number }).id;
-      expect(originOfCall(store, id)).toMatchObject({ format: 'langfuse', file: 'langfuse-trace-download.microsoft-agent.json', spanId: '3c2d6f2f26930c50', traceId: 'e3a407423619277a2dcef3c13dc89982', locator: 'observations[1]' });
+      expect(originOfCall(store, id)).toMatchObject({
+        format: 'langfuse',
+        file: 'langfuse-trace-download.microsoft-agent.json',
+        spanId: '3c2d6f2f26930c50',
+        traceId: 'e3a407423619277a2dcef3c13dc89982',
+        locator: 'observations[1]',
+      });
       // an agent's weather chat is a generic trace: no ticket made up for it
       expect(store.getTicket('langfuse:e3a407423619277a2dcef3c13dc89982')).toBeNull();
       expect(store.runTicketIds(lf.id, 'done').size).toBe(0);
@@ -129,7 +147,8 @@ describe('casebench import / export', () => {
     const o = join(dir, 'x.otlp.jsonl');
     expect((await runCli(['export', '--format', 'otlp', '--out', o, '--db', db], env)).code).toBe(0);
     const first = lines(o)[0]!;
-    const s0 = ((first.resourceSpans as Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>)[0]!.scopeSpans[0]!.spans[0])!;
+    const s0 = (first.resourceSpans as Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>)[0]!.scopeSpans[0]!
+      .spans[0]!;
     expect(s0.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(s0.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(typeof s0.startTimeUnixNano).toBe('string');
@@ -141,10 +160,32 @@ describe('casebench import / export', () => {
     await runCli(['export', '--format', 'jsonl', '--out', ref, '--db', db], env);
     await runCli(['export', '--format', 'jsonl', '--out', back, '--db', db3], env);
     const mapped = (l: Record<string, unknown>): unknown[] => [
-      l.ticket_id, l.task, l.provider, l.model, l.model_spec, l.attempt, l.started_at, l.ended_at, l.ttft_ms === null ? null : Math.round(Number(l.ttft_ms) * 1000),
-      l.input_tokens, l.output_tokens, l.cached_tokens, l.reasoning_tokens, l.cost_usd, l.status, l.error_code, l.error, l.request_id, l.output_text, l.input_messages,
+      l.ticket_id,
+      l.task,
+      l.provider,
+      l.model,
+      l.model_spec,
+      l.attempt,
+      l.started_at,
+      l.ended_at,
+      l.ttft_ms === null ? null : Math.round(Number(l.ttft_ms) * 1000),
+      l.input_tokens,
+      l.output_tokens,
+      l.cached_tokens,
+      l.reasoning_tokens,
+      l.cost_usd,
+      l.status,
+      l.error_code,
+      l.error,
+      l.request_id,
+      l.output_text,
+      l.input_messages,
     ];
-    const calls = (p: string): unknown[] => lines(p).filter((l) => l.casebench === 'call').map(mapped).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    const calls = (p: string): unknown[] =>
+      lines(p)
+        .filter((l) => l.casebench === 'call')
+        .map(mapped)
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
     expect(calls(back)).toEqual(calls(ref));
   });
 
@@ -182,15 +223,54 @@ describe('casebench import / export', () => {
     const recs: unknown[] = [];
     corpus.forEach((c, i) => {
       const id = `T${i}`;
-      recs.push({ casebench: 'ticket', id, text: `Ticket: ${c.text}`, title: c.text.slice(0, 30), created_at: null, labels: null, source: null });
       recs.push({
-        casebench: 'call', run, trace_id: `t${i}`, span_id: `s${i}`, parent_span_id: null, ticket_id: id, task: 'severity', provider: 'groq',
-        model: 'openai/gpt-oss-20b', model_spec: 'groq:openai/gpt-oss-20b', attempt: 1, prompt_version: 'v1', started_at: '2025-01-01T00:00:00.000Z',
-        started_at_ms: 1735689600000, ended_at: '2025-01-01T00:00:00.500Z', latency_ms: 500, ttft_ms: null, queue_time_ms: null, provider_total_ms: null,
-        input_tokens: 1, output_tokens: 1, cached_tokens: null, reasoning_tokens: null, cost_usd: null, status: i % 2 ? 'error' : 'success',
-        error_code: i % 2 ? 'PROVIDER_ERROR' : null, error: i % 2 ? `upstream said: ${c.text}` : null, http_status: null, request_id: null,
-        input_messages: [{ role: 'user', content: c.text }], output_text: `{"severity":"low","note":${JSON.stringify(c.text)}}`, parsed_output: { echo: c.text },
-        metadata: { note: c.text, nested: { deeper: [c.text] }, source: { format: 'casebench', id: `s${i}`, parent_id: null, trace_id: `t${i}` } }, origin: null,
+        casebench: 'ticket',
+        id,
+        text: `Ticket: ${c.text}`,
+        title: c.text.slice(0, 30),
+        created_at: null,
+        labels: null,
+        source: null,
+      });
+      recs.push({
+        casebench: 'call',
+        run,
+        trace_id: `t${i}`,
+        span_id: `s${i}`,
+        parent_span_id: null,
+        ticket_id: id,
+        task: 'severity',
+        provider: 'groq',
+        model: 'openai/gpt-oss-20b',
+        model_spec: 'groq:openai/gpt-oss-20b',
+        attempt: 1,
+        prompt_version: 'v1',
+        started_at: '2025-01-01T00:00:00.000Z',
+        started_at_ms: 1735689600000,
+        ended_at: '2025-01-01T00:00:00.500Z',
+        latency_ms: 500,
+        ttft_ms: null,
+        queue_time_ms: null,
+        provider_total_ms: null,
+        input_tokens: 1,
+        output_tokens: 1,
+        cached_tokens: null,
+        reasoning_tokens: null,
+        cost_usd: null,
+        status: i % 2 ? 'error' : 'success',
+        error_code: i % 2 ? 'PROVIDER_ERROR' : null,
+        error: i % 2 ? `upstream said: ${c.text}` : null,
+        http_status: null,
+        request_id: null,
+        input_messages: [{ role: 'user', content: c.text }],
+        output_text: `{"severity":"low","note":${JSON.stringify(c.text)}}`,
+        parsed_output: { echo: c.text },
+        metadata: {
+          note: c.text,
+          nested: { deeper: [c.text] },
+          source: { format: 'casebench', id: `s${i}`, parent_id: null, trace_id: `t${i}` },
+        },
+        origin: null,
       });
     });
     const p = join(dir, 'leaky.jsonl');
@@ -224,9 +304,14 @@ describe('casebench import / export', () => {
     copyFileSync(join(FIX, 'otlp-tracesdata-appended.http-bodies.json'), good);
     const j = await runCli(['import', junk, good, join(dir, 'missing.json'), '--json', '--db', join(dir, 'junk.db')], offlineEnv);
     expect(j.code).toBe(2);
-    const out = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; file: { name: string }; calls: number; error?: { code: string; message: string } });
+    const out = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ok: boolean; file: { name: string }; calls: number; error?: { code: string; message: string } });
     expect(out.map((x) => [x.file.name, x.ok, x.calls, x.error?.code ?? null])).toEqual([
-      ['junk.txt', false, 0, 'BAD_INPUT'], ['good.json', true, 2, null], ['missing.json', false, 0, 'BAD_INPUT'],
+      ['junk.txt', false, 0, 'BAD_INPUT'],
+      ['good.json', true, 2, null],
+      ['missing.json', false, 0, 'BAD_INPUT'],
     ]);
     expect(out[0]!.error!.message).toMatch(/cannot tell the trace format/);
     const e = await runCli(['export', '--format', 'xml', '--out', join(dir, 'x'), '--db', db], env);

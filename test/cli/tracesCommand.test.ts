@@ -13,7 +13,10 @@ describe('casebench traces', () => {
   it('lists, shows, queues and exchanges reviews of generic traces', async () => {
     const dir = tempDir('cb-traces-cmd-');
     const db = join(dir, 'cb.db');
-    const imp = await runCli(['import', join(FIX, 'promptfoo-output.sample-export.json'), join(FIX, 'langsmith-runs.langsmith-fetch-fixture.json'), '--db', db], env);
+    const imp = await runCli(
+      ['import', join(FIX, 'promptfoo-output.sample-export.json'), join(FIX, 'langsmith-runs.langsmith-fetch-fixture.json'), '--db', db],
+      env,
+    );
     expect(imp.code, imp.stderr).toBe(0);
     const list = await runCli(['traces', 'list', '--db', db], env);
     expect(list.code, list.stderr).toBe(0);
@@ -23,12 +26,39 @@ describe('casebench traces', () => {
     const id = /^\s+(\d+) {2}handleEpicChat/m.exec(list.stdout)![1]!;
     const show = await runCli(['traces', 'show', id, '--db', db], env);
     expect(show.code, show.stderr).toBe(0);
-    expect(show.stdout).toMatch(/○ handleEpicChat.*\n {2}○ generateEpicResponse.*\n {4}◆ handleEpicChat {2}\[anthropic:claude-sonnet-4-20250514\].*\n {2}○ processToolCalls/);
+    expect(show.stdout).toMatch(
+      /○ handleEpicChat.*\n {2}○ generateEpicResponse.*\n {4}◆ handleEpicChat {2}\[anthropic:claude-sonnet-4-20250514\].*\n {2}○ processToolCalls/,
+    );
     expect(show.stdout).toMatch(/\$0\.1500/);
 
     const rubric = join(dir, 'rubric.json');
-    writeFileSync(rubric, JSON.stringify([{ id: 'ok', label: 'Right answer', kind: 'pass_fail' }, { id: 'tone', label: 'Tone', kind: 'label', labels: ['plain', 'odd'] }]));
-    const q = await runCli(['traces', 'queue', 'create', '--name', 'riddles', '--search', 'riddle', '--sample', '3', '--seed', '4', '--rubric', rubric, '--db', db], env);
+    writeFileSync(
+      rubric,
+      JSON.stringify([
+        { id: 'ok', label: 'Right answer', kind: 'pass_fail' },
+        { id: 'tone', label: 'Tone', kind: 'label', labels: ['plain', 'odd'] },
+      ]),
+    );
+    const q = await runCli(
+      [
+        'traces',
+        'queue',
+        'create',
+        '--name',
+        'riddles',
+        '--search',
+        'riddle',
+        '--sample',
+        '3',
+        '--seed',
+        '4',
+        '--rubric',
+        rubric,
+        '--db',
+        db,
+      ],
+      env,
+    );
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toMatch(/riddles · 3 calls · blind · rubric ok:pass_fail, tone:label/);
     writeFileSync(rubric, JSON.stringify([{ id: 'x', label: 'X', kind: 'label', labels: ['one'] }]));
@@ -42,9 +72,25 @@ describe('casebench traces', () => {
     expect(exp.code, exp.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/"reviewer":"promptfoo"/);
     const db2 = join(dir, 'other.db');
-    await runCli(['import', join(FIX, 'promptfoo-output.sample-export.json'), join(FIX, 'langsmith-runs.langsmith-fetch-fixture.json'), '--db', db2], env);
+    await runCli(
+      ['import', join(FIX, 'promptfoo-output.sample-export.json'), join(FIX, 'langsmith-runs.langsmith-fetch-fixture.json'), '--db', db2],
+      env,
+    );
     const fb = join(dir, 'feedback.json');
-    writeFileSync(fb, JSON.stringify([{ run_id: 'grandchild-uuid-1', key: 'correctness', score: 0, comment: 'wrong', created_at: '2025-01-10T13:00:00', feedback_source: { type: 'api' } }, { nope: 1 }]));
+    writeFileSync(
+      fb,
+      JSON.stringify([
+        {
+          run_id: 'grandchild-uuid-1',
+          key: 'correctness',
+          score: 0,
+          comment: 'wrong',
+          created_at: '2025-01-10T13:00:00',
+          feedback_source: { type: 'api' },
+        },
+        { nope: 1 },
+      ]),
+    );
     const back = await runCli(['traces', 'import', out, fb, '--db', db2], env);
     expect(back.code, back.stderr).toBe(0);
     // the source's own verdicts came with the same file into both: already there, not doubled

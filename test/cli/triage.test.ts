@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, startCli, tempDir } from './helpers.ts';
 
-const ASSIGN = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-20b';
-const TICKET = 'Our Cloud SQL instance orders-db in project shop-prod-7 refuses connections since 08:10 UTC with "too many clients"; checkout is down.';
+const ASSIGN =
+  'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-20b';
+const TICKET =
+  'Our Cloud SQL instance orders-db in project shop-prod-7 refuses connections since 08:10 UTC with "too many clients"; checkout is down.';
 let fake: FakeServer;
 let env: Record<string, string>;
 
@@ -33,7 +35,13 @@ describe('casebench triage', () => {
     const r = await done;
     expect(r.code, r.stderr).toBe(0);
     const events = arrivals.map((a) => JSON.parse(a.line));
-    expect(events.slice(0, 5).map((e) => e.task)).toEqual(['severity', 'platform', expect.any(String), expect.any(String), 'technical_details']);
+    expect(events.slice(0, 5).map((e) => e.task)).toEqual([
+      'severity',
+      'platform',
+      expect.any(String),
+      expect.any(String),
+      'technical_details',
+    ]);
     // When severity was printed, the product and technical-details calls had not even been sent.
     expect(arrivals[0]!.total).toBeLessThanOrEqual(2);
     const final = events[5];
@@ -74,7 +82,9 @@ describe('casebench triage', () => {
     const before = fake.stats.total;
     const r = await runCli(['triage', '--assign', 'groq:llama-3.1-8b-instant', '--no-record', '--text', TICKET], env);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('casebench: --assign: groq:llama-3.1-8b-instant was shut down on 2026-08-16; use groq:openai/gpt-oss-20b instead');
+    expect(r.stderr.trim()).toBe(
+      'casebench: --assign: groq:llama-3.1-8b-instant was shut down on 2026-08-16; use groq:openai/gpt-oss-20b instead',
+    );
     expect(fake.stats.total).toBe(before);
   });
 });

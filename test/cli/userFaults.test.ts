@@ -13,7 +13,12 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const env = cliEnv({ CASEBENCH_DEMO_SPEED: '0.01' });
 const NO_STACK = /\n\s+at |Error:|EPIPE|internal error/;
-const lines = (s: string): Array<Record<string, any>> => s.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const lines = (s: string): Array<Record<string, any>> =>
+  s
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 
 /** Runs the command with its stdin connected to a file or device (e.g. /dev/zero), as `< file` does. */
 function runWithStdinFrom(args: string[], file: string, extraEnv = env): Promise<CliResult> {
@@ -43,16 +48,27 @@ describe('standard input and pipes', () => {
     // `-` through Node's pipe, and /dev/stdin behind a shell pipe (a FIFO), as a user types it
     const viaShell = (arg: string): Promise<CliResult> =>
       new Promise((resolve) => {
-        const child = spawn('sh', ['-c', `cat "$1" | "$2" "$3" run --tickets ${arg} --assign demo --db "$4"`, 'sh', file, process.execPath, BIN, join(dir, 'b.db')], { env });
+        const child = spawn(
+          'sh',
+          ['-c', `cat "$1" | "$2" "$3" run --tickets ${arg} --assign demo --db "$4"`, 'sh', file, process.execPath, BIN, join(dir, 'b.db')],
+          { env },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
       });
-    for (const r of [await runCli(['run', '--tickets', '-', '--assign', 'demo', '--db', join(dir, 'a.db')], env, tickets), await viaShell('/dev/stdin')]) {
+    for (const r of [
+      await runCli(['run', '--tickets', '-', '--assign', 'demo', '--db', join(dir, 'a.db')], env, tickets),
+      await viaShell('/dev/stdin'),
+    ]) {
       expect(r.code, r.stderr).toBe(0);
-      expect(lines(r.stdout).map((l) => l.ticket_id).sort()).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+      expect(
+        lines(r.stdout)
+          .map((l) => l.ticket_id)
+          .sort(),
+      ).toEqual(['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
       expect(r.stderr).toMatch(/6 triaged/);
     }
   });
@@ -77,7 +93,9 @@ describe('standard input and pipes', () => {
     expect(t.stderr).toMatch(/^casebench: standard input: more than 1 MB \(the limit for one ticket's text\); nothing was done\n$/);
     const r = await runCli(['run', '--tickets', '/dev/zero', '--assign', 'demo', '--db', join(dir, 'b.db')], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/casebench: \/dev\/zero: more than 1 GB of input \(the limit for standard input, pipes and devices\); stopped reading/);
+    expect(r.stderr).toMatch(
+      /casebench: \/dev\/zero: more than 1 GB of input \(the limit for standard input, pipes and devices\); stopped reading/,
+    );
     expect(r.stderr).not.toMatch(NO_STACK);
   });
 
@@ -97,13 +115,22 @@ describe('usage errors exit 2 with the path named', () => {
     const dir = tempDir();
     const cases: Array<[string[], RegExp]> = [
       [['run', '--tickets', dir, '--assign', 'demo', '--db', join(dir, 'w.db')], /is a folder, not a tickets file/],
-      [['run', '--tickets', join(dir, 'nope.jsonl'), '--assign', 'demo', '--db', join(dir, 'w.db')], /cannot read tickets file .*nope\.jsonl: no such file/],
+      [
+        ['run', '--tickets', join(dir, 'nope.jsonl'), '--assign', 'demo', '--db', join(dir, 'w.db')],
+        /cannot read tickets file .*nope\.jsonl: no such file/,
+      ],
       [['triage', '--file', dir, '--assign', 'demo', '--no-record'], /is a folder, not a file/],
       [['reviews', 'import', dir, '--db', join(dir, 'w.db')], /is a folder, not a file/],
       [['import', join(dir, 'nope.json'), '--db', join(dir, 'w.db')], /cannot read .*nope\.json: no such file/],
       [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', dir], /is a folder, not a workspace database/],
-      [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', dir], /--out .* is a folder, not a file/],
-      [['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', join(dir, 'no', 'o.jsonl')], /--out .*o\.jsonl: the folder .*no does not exist/],
+      [
+        ['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', dir],
+        /--out .* is a folder, not a file/,
+      ],
+      [
+        ['run', '--tickets', writeTickets(dir, 1), '--assign', 'demo', '--db', join(dir, 'w.db'), '--out', join(dir, 'no', 'o.jsonl')],
+        /--out .*o\.jsonl: the folder .*no does not exist/,
+      ],
       [['report', '--db', dir], /is a folder, not a workspace database/],
     ];
     for (const [args, msg] of cases) {
@@ -116,7 +143,9 @@ describe('usage errors exit 2 with the path named', () => {
 
   it('--help documents the exit statuses and `-` for standard input', async () => {
     const r = await runCli(['--help'], env);
-    expect(r.stdout).toMatch(/Exit status:[\s\S]*\b2 {4}usage[\s\S]*\b3 {4}stopped by the workspace.s daily spend limit[\s\S]*130 {2}stopped by Ctrl-C; 143 stopped by SIGTERM[\s\S]*141 {2}stdout was closed/);
+    expect(r.stdout).toMatch(
+      /Exit status:[\s\S]*\b2 {4}usage[\s\S]*\b3 {4}stopped by the workspace.s daily spend limit[\s\S]*130 {2}stopped by Ctrl-C; 143 stopped by SIGTERM[\s\S]*141 {2}stdout was closed/,
+    );
     expect(r.stdout).toMatch(/`-` as a file name reads standard input/);
   });
 });
@@ -124,7 +153,10 @@ describe('usage errors exit 2 with the path named', () => {
 describe('stopping', () => {
   it('`triage … | head -1`: a closed stdout stops quietly with 141, no EPIPE trace', async () => {
     const slow = cliEnv({ CASEBENCH_DEMO_SPEED: '1' });
-    const { child, done } = startCli(['triage', '--assign', 'demo', '--no-record', '--text', 'Our S3 bucket in account 123456789012 returns AccessDenied since 09:00'], slow);
+    const { child, done } = startCli(
+      ['triage', '--assign', 'demo', '--no-record', '--text', 'Our S3 bucket in account 123456789012 returns AccessDenied since 09:00'],
+      slow,
+    );
     child.stdout!.once('data', () => child.stdout!.destroy()); // what `head -1` does after its line
     const r = await done;
     expect(r.code).toBe(141);
@@ -153,7 +185,21 @@ describe('stopping', () => {
 describe('the workspace file', () => {
   async function workspace(dir: string): Promise<string> {
     const db = join(dir, 'w.db');
-    const r = await runCli(['experiment', '--tickets', writeTickets(dir, 8), '--baseline', 'demo:gpt-4o', '--models', 'demo:gpt-4o,demo:llama-3.1-8b', '--db', db, '--yes'], env);
+    const r = await runCli(
+      [
+        'experiment',
+        '--tickets',
+        writeTickets(dir, 8),
+        '--baseline',
+        'demo:gpt-4o',
+        '--models',
+        'demo:gpt-4o,demo:llama-3.1-8b',
+        '--db',
+        db,
+        '--yes',
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     return db;
   }
@@ -173,7 +219,12 @@ describe('the workspace file', () => {
     const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const run = (args: string[]): Promise<CliResult> =>
       new Promise((resolve) => {
-        const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, HOME: outDir }, stdio: ['ignore', 'pipe', 'pipe'], cwd: outDir, ...asUser });
+        const child = spawn(process.execPath, [BIN, ...args], {
+          env: { ...env, HOME: outDir },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          cwd: outDir,
+          ...asUser,
+        });
         let stdout = '';
         let stderr = '';
         child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -207,10 +258,15 @@ describe('the workspace file', () => {
     const junk = Buffer.alloc(Math.floor(size / 2 / 4096) * 4096, 0x5a);
     writeSync(fd, junk, 0, junk.length, 2 * 4096);
     closeSync(fd);
-    for (const args of [['report', '--db', db], ['export', '--format', 'jsonl', '--out', join(dir, 'e.jsonl'), '--db', db]]) {
+    for (const args of [
+      ['report', '--db', db],
+      ['export', '--format', 'jsonl', '--out', join(dir, 'e.jsonl'), '--db', db],
+    ]) {
       const r = await runCli(args, env);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/^casebench: .*w\.db is (damaged \(SQLite: database disk image is malformed\); check it with `sqlite3 .*w\.db "PRAGMA integrity_check"`|not a casebench database)/);
+      expect(r.stderr).toMatch(
+        /^casebench: .*w\.db is (damaged \(SQLite: database disk image is malformed\); check it with `sqlite3 .*w\.db "PRAGMA integrity_check"`|not a casebench database)/,
+      );
       expect(r.stderr).not.toMatch(NO_STACK);
     }
   });
@@ -222,16 +278,28 @@ describe('the workspace file', () => {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt], { stdio: 'ignore' });
     } catch {
-      ctx.skip('cannot mount a tmpfs here (needs root and mount rights); the same fault is covered through max_page_count in test/reliability/diskFull.test.ts');
+      ctx.skip(
+        'cannot mount a tmpfs here (needs root and mount rights); the same fault is covered through max_page_count in test/reliability/diskFull.test.ts',
+      );
       return;
     }
     try {
       const db = join(mnt, 'w.db');
-      const many = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `T${i + 1}`, text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied ${'detail '.repeat(150)}` }));
+      const many = Array.from({ length: 300 }, (_, i) =>
+        JSON.stringify({
+          id: `T${i + 1}`,
+          text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied ${'detail '.repeat(150)}`,
+        }),
+      );
       writeFileSync(join(dir, 't.jsonl'), `${many.join('\n')}\n`);
-      const r = await runCli(['run', '--tickets', join(dir, 't.jsonl'), '--assign', 'demo', '--db', db, '--out', join(dir, 'out.jsonl')], env);
+      const r = await runCli(
+        ['run', '--tickets', join(dir, 't.jsonl'), '--assign', 'demo', '--db', db, '--out', join(dir, 'out.jsonl')],
+        env,
+      );
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/casebench: disk full: cannot write .*w\.db \(SQLite: database or disk is full\); (nothing of ticket T\d+ was written|ticket T\d+ is saved in part \(\d of 5 tasks\)); \d+ tickets? of this run saved/);
+      expect(r.stderr).toMatch(
+        /casebench: disk full: cannot write .*w\.db \(SQLite: database or disk is full\); (nothing of ticket T\d+ was written|ticket T\d+ is saved in part \(\d of 5 tasks\)); \d+ tickets? of this run saved/,
+      );
       expect(r.stderr).not.toMatch(/rollback/);
       expect(r.stderr).not.toMatch(NO_STACK);
       const sql = new DatabaseSync(db, { readOnly: true });

@@ -8,7 +8,11 @@ import { GOLDEN_PATH, allAnswers, corpus, diffAnswers } from './demoAnswers.ts';
 describe('demo answers over the shipped tickets', () => {
   it('match test/fixtures/demo-answers.golden.json answer for answer', () => {
     const golden = JSON.parse(readFileSync(GOLDEN_PATH, 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(golden).sort()).toEqual(corpus().map((t) => t.key).sort());
+    expect(Object.keys(golden).sort()).toEqual(
+      corpus()
+        .map((t) => t.key)
+        .sort(),
+    );
     expect(diffAnswers(golden, allAnswers())).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
 // scripts/demo-answers.ts (which rewrites the golden file with --write).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { heuristicAnswer, predictPlatform, predictProduct } from '../../src/core/providers/demo/heuristicAnswers.ts';
+import { heuristicAnswer, predictPlatform, predictProduct } from '#core/providers/demo/heuristicAnswers.ts';
 import { TEXTS as BENCH_TEXTS } from '../../bench/lib.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');

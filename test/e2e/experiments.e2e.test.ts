@@ -23,22 +23,51 @@ const BASE = 'groq:openai/gpt-oss-120b';
 const FAST = 'groq:openai/gpt-oss-20b';
 // The smaller model answers faster; on two tickets it calls the severity "low" (the baseline: urgent).
 const latency = (slow: number) => (model: string, task: string | null) =>
-  (model.includes('120b') ? 1.6 : model.includes('qwen') ? 1.25 : 1) * slow * (task === 'technical_details' ? 1.3 : task === 'severity' ? 0.6 : 1);
+  (model.includes('120b') ? 1.6 : model.includes('qwen') ? 1.25 : 1) *
+  slow *
+  (task === 'technical_details' ? 1.3 : task === 'severity' ? 0.6 : 1);
 // Seeded log-normal noise, so the latency plots have distributions to show.
 let seed = 7;
 const rnd = (): number => ((seed = (seed * 1664525 + 1013904223) % 4294967296) + 0.5) / 4294967296;
 const gauss = (): number => Math.sqrt(-2 * Math.log(rnd())) * Math.cos(2 * Math.PI * rnd());
 const jittered = (slow: number) => (model: string, task: string | null) => latency(slow)(model, task) * Math.exp(0.3 * gauss());
 const MANY = Array.from({ length: 30 }, (_, i) => {
-  const what = [`Cloud SQL instance db-${i} in project shop-${i}`, `S3 bucket logs-${i} in account 1234567890${String(i).padStart(2, '0')}`, `Azure VM vm-${i} in subscription 1111-2222-${i}`][i % 3];
-  return { id: `LAT-${i + 1}`, text: `${i % 4 === 0 ? 'URGENT: ' : ''}${what} fails since 08:00. ${'Customers see errors at checkout and our status page is red. '.repeat(1 + ((i * 7) % 9))}` };
+  const what = [
+    `Cloud SQL instance db-${i} in project shop-${i}`,
+    `S3 bucket logs-${i} in account 1234567890${String(i).padStart(2, '0')}`,
+    `Azure VM vm-${i} in subscription 1111-2222-${i}`,
+  ][i % 3];
+  return {
+    id: `LAT-${i + 1}`,
+    text: `${i % 4 === 0 ? 'URGENT: ' : ''}${what} fails since 08:00. ${'Customers see errors at checkout and our status page is red. '.repeat(1 + ((i * 7) % 9))}`,
+  };
 });
 
 const TICKETS = [
-  { id: 'EXP-1', title: 'Cloud SQL db-1 refuses connections', text: 'URGENT: Cloud SQL instance db-1 in project shop-1 refuses connections since 08:00; checkout is down for every customer.', labels: { platform: 'gcp', severity: 'urgent' } },
-  { id: 'EXP-2', title: 'S3 bucket logs-2 AccessDenied', text: 'URGENT: S3 bucket logs-2 in account 123456789012 returns AccessDenied for Lambda writes since 09:00; we are losing audit logs.', labels: { platform: 'aws', severity: 'urgent' } },
-  { id: 'EXP-3', title: 'Azure VM vm-web-3 will not boot', text: 'URGENT: Azure VM vm-web-3 in subscription 1111-2222-3333 does not boot after a resize; production web tier is down.', labels: { platform: 'azure', severity: 'urgent' } },
-  { id: 'EXP-4', title: 'GKE cluster gke-prod-4 not scheduling pods', text: 'URGENT: GKE cluster gke-prod-4 (project acme-prod-4) stopped scheduling pods after the upgrade; ingress returns 502 for 40% of requests.', labels: { platform: 'gcp', severity: 'urgent' } },
+  {
+    id: 'EXP-1',
+    title: 'Cloud SQL db-1 refuses connections',
+    text: 'URGENT: Cloud SQL instance db-1 in project shop-1 refuses connections since 08:00; checkout is down for every customer.',
+    labels: { platform: 'gcp', severity: 'urgent' },
+  },
+  {
+    id: 'EXP-2',
+    title: 'S3 bucket logs-2 AccessDenied',
+    text: 'URGENT: S3 bucket logs-2 in account 123456789012 returns AccessDenied for Lambda writes since 09:00; we are losing audit logs.',
+    labels: { platform: 'aws', severity: 'urgent' },
+  },
+  {
+    id: 'EXP-3',
+    title: 'Azure VM vm-web-3 will not boot',
+    text: 'URGENT: Azure VM vm-web-3 in subscription 1111-2222-3333 does not boot after a resize; production web tier is down.',
+    labels: { platform: 'azure', severity: 'urgent' },
+  },
+  {
+    id: 'EXP-4',
+    title: 'GKE cluster gke-prod-4 not scheduling pods',
+    text: 'URGENT: GKE cluster gke-prod-4 (project acme-prod-4) stopped scheduling pods after the upgrade; ingress returns 502 for 40% of requests.',
+    labels: { platform: 'gcp', severity: 'urgent' },
+  },
 ];
 
 let fake: FakeServer;
@@ -66,11 +95,15 @@ beforeAll(async () => {
       return undefined;
     },
   });
-  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(tempDir(), 'cb.db'), {
-    errors: pageErrors,
-    consoleErrors: true,
-    viewport: { width: 1440, height: 900 },
-  });
+  session = await openWorkbench(
+    { GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL },
+    join(tempDir(), 'cb.db'),
+    {
+      errors: pageErrors,
+      consoleErrors: true,
+      viewport: { width: 1440, height: 900 },
+    },
+  );
   ({ serve, b } = session);
   // Reading tables and plots: the bottom panel (timeline, log) out of the way, as one would.
   await b.page.keyboard.press('Control+j');
@@ -86,9 +119,13 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await palette(page, 'new experiment');
     await page.getByTestId('exp-setup').waitFor();
     await page.getByTestId('exp-file-input').setInputFiles({
-      name: 'exp.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${TICKETS.map((t) => JSON.stringify(t)).join('\n')}\n{not json\n`),
+      name: 'exp.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(`${TICKETS.map((t) => JSON.stringify(t)).join('\n')}\n{not json\n`),
     });
-    await expect.poll(() => page.getByTestId('exp-staged').textContent()).toMatch(/exp\.jsonl — 4 tickets, 4 with gold labels.*1 bad line skipped \(line 5/s);
+    await expect
+      .poll(() => page.getByTestId('exp-staged').textContent())
+      .toMatch(/exp\.jsonl — 4 tickets, 4 with gold labels.*1 bad line skipped \(line 5/s);
     // The models of the current assignment are picked; a retired model cannot be.
     await expect.poll(() => page.getByTestId(`exp-pick-${BASE}`).isChecked()).toBe(true);
     expect(await page.getByTestId(`exp-pick-${FAST}`).isChecked()).toBe(true);
@@ -99,7 +136,9 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('exp-concurrency').fill('1');
     // Checked by the core before anything is called: 4 × 2 × 5 calls, a priced estimate, the rpm's least time.
     const before = fake.stats.total;
-    await expect.poll(() => page.getByTestId('exp-estimate').textContent()).toMatch(/40.*4 tickets × 2 models × 5 tasks.*≈ \$0\.0\d+.*groq:openai\/gpt-oss-20b: 20 calls at 6000\/min/s);
+    await expect
+      .poll(() => page.getByTestId('exp-estimate').textContent())
+      .toMatch(/40.*4 tickets × 2 models × 5 tasks.*≈ \$0\.0\d+.*groq:openai\/gpt-oss-20b: 20 calls at 6000\/min/s);
     expect(fake.stats.total).toBe(before);
     expect(await page.getByTestId('exp-start').textContent()).toMatch(/Start · ≈ \$/);
     await page.locator('.exp-setup-body').evaluate((el) => el.scrollTo(0, 0));
@@ -116,7 +155,9 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('exp-live').waitFor();
     await expect.poll(() => page.getByTestId('exp-state').getAttribute('data-state')).toBe('running');
     // Partway: some tasks done, not all, the spend counting, and the answer that never parses already failed.
-    await expect.poll(async () => Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim()), { timeout: 20_000 }).toBeGreaterThanOrEqual(8);
+    await expect
+      .poll(async () => Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim()), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(8);
     await expect.poll(() => page.getByTestId('exp-failed').textContent(), { timeout: 20_000 }).toBe('1');
     expect(await page.getByTestId('exp-progress').textContent()).toMatch(/\/ 40/);
     await expect.poll(() => page.getByTestId('exp-eta').textContent()).toMatch(/\d+ s|min/);
@@ -158,7 +199,9 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
 
     await cell(page, 'severity', FAST, 'agreement').locator('button').click();
     await page.getByTestId('exp-drill').waitFor();
-    expect(await page.getByTestId('drill-label').textContent()).toMatch(/Disagreements with the baseline · groq:openai\/gpt-oss-20b · Severity/);
+    expect(await page.getByTestId('drill-label').textContent()).toMatch(
+      /Disagreements with the baseline · groq:openai\/gpt-oss-20b · Severity/,
+    );
     await expect.poll(() => page.getByTestId('drill-row').count()).toBe(2);
     const ids = await page.getByTestId('drill-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket-id')));
     expect(ids).toEqual(['EXP-1', 'EXP-3']);
@@ -168,10 +211,16 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     const severityRow = page.locator('tr', { has: page.locator('th', { hasText: 'Severity' }) });
     expect(await severityRow.locator('[data-testid="cmp-cell"][data-agreement="differs"]').count()).toBe(1);
     // The same model has the same colour in the comparison as in the experiment.
-    const cmpColor = await page.locator('[data-testid="cmp-model"]', { hasText: 'gpt-oss-20b' }).locator('.model-swatch').getAttribute('data-color');
+    const cmpColor = await page
+      .locator('[data-testid="cmp-model"]', { hasText: 'gpt-oss-20b' })
+      .locator('.model-swatch')
+      .getAttribute('data-color');
     await page.locator(`[data-testid="editor-tab"][data-tab-id="run:${runId}"]`).click();
     await page.getByTestId('exp-tab-report').click();
-    const repColor = await cell(page, 'severity', FAST, 'agreement').locator('xpath=ancestor::tr').locator('.model-swatch').getAttribute('data-color');
+    const repColor = await cell(page, 'severity', FAST, 'agreement')
+      .locator('xpath=ancestor::tr')
+      .locator('.model-swatch')
+      .getAttribute('data-color');
     expect(repColor).toBe(cmpColor);
   });
 
@@ -191,7 +240,9 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
       }
     };
     await pickAll(BASE);
-    await expect.poll(() => page.getByTestId('plan-mine-median').textContent()).toBe(await page.getByTestId('plan-base-median').textContent());
+    await expect
+      .poll(() => page.getByTestId('plan-mine-median').textContent())
+      .toBe(await page.getByTestId('plan-base-median').textContent());
     const slow = await page.getByTestId('plan-mine-median').textContent();
     await pickAll(FAST);
     await expect.poll(() => page.getByTestId('plan-mine-median').textContent()).not.toBe(slow);
@@ -206,7 +257,11 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('plan-use-rec').click();
     await expect.poll(() => page.getByTestId('plan-use-rec').textContent()).toMatch(/In Settings/);
     await shot(page, 'experiment-plan.png');
-    const settings = await fetch(`${serve.origin}/api/settings.get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: '{}' });
+    const settings = await fetch(`${serve.origin}/api/settings.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token },
+      body: '{}',
+    });
     const body = (await settings.json()) as { data: { assignment: Record<string, string>; assignmentSaved: boolean } };
     expect(body.data.assignmentSaved).toBe(true);
     expect(body.data.assignment.severity).toBe(FAST);
@@ -217,7 +272,11 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     fake.configure({ latencyMs: jittered(70) });
     await palette(page, 'new experiment');
     await page.getByTestId('exp-setup').waitFor();
-    await page.getByTestId('exp-file-input').setInputFiles({ name: 'latency.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(MANY.map((t) => JSON.stringify(t)).join('\n')) });
+    await page.getByTestId('exp-file-input').setInputFiles({
+      name: 'latency.jsonl',
+      mimeType: 'application/x-ndjson',
+      buffer: Buffer.from(MANY.map((t) => JSON.stringify(t)).join('\n')),
+    });
     await expect.poll(() => page.getByTestId('exp-staged').textContent()).toMatch(/latency\.jsonl — 30 tickets/);
     await page.getByTestId('exp-pick-groq:qwen/qwen3.8-27b').check();
     await page.getByTestId(`exp-baseline-${BASE}`).check();
@@ -243,7 +302,10 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await shot(page, 'plots-violin.png');
     await page.getByTestId('lat-mode-raw').click();
     await expect.poll(() => page.getByTestId('plot-violin').textContent()).toMatch(/raw: all \d+ successful calls/);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('plot-violin').getByTestId('plot-export-svg').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('plot-violin').getByTestId('plot-export-svg').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^casebench-experiment-.*-product-violin-raw-light\.svg$/);
     const svg = readFileSync((await download.path())!, 'utf8');
     expect(svg).toMatch(/^<svg/);
@@ -252,7 +314,9 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     // (dispatched on the dot itself: the trend line may lie over it)
     await page.locator('[data-testid="plot-scatter"] .mark-symbol path').first().dispatchEvent('click');
     await page.getByTestId('exp-drill').waitFor();
-    await expect.poll(() => page.getByTestId('drill-label').textContent()).toMatch(/1 ticket behind the mark · groq:[a-z/.0-9-]+ · Product/);
+    await expect
+      .poll(() => page.getByTestId('drill-label').textContent())
+      .toMatch(/1 ticket behind the mark · groq:[a-z/.0-9-]+ · Product/);
     await expect.poll(() => page.getByTestId('drill-row').count()).toBe(1);
   });
 
@@ -261,7 +325,11 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('exp-tab-report').click();
     const colours = async (): Promise<Record<string, string>> => {
       const out: Record<string, string> = {};
-      for (const m of [BASE, FAST]) out[m] = (await cell(page, 'product', m, 'median').locator('xpath=ancestor::tr').locator('.model-swatch').getAttribute('data-color'))!.toLowerCase();
+      for (const m of [BASE, FAST])
+        out[m] = (await cell(page, 'product', m, 'median')
+          .locator('xpath=ancestor::tr')
+          .locator('.model-swatch')
+          .getAttribute('data-color'))!.toLowerCase();
       return out;
     };
     const light = await colours();
@@ -269,9 +337,13 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await page.getByTestId('lat-mode-filtered').click();
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.locator('[data-testid="plot-ecdf"][data-state="ready"]').waitFor();
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="plot-violin"] svg')!).backgroundColor)).not.toBe('rgb(255, 255, 255)');
+    await expect
+      .poll(() => page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="plot-violin"] svg')!).backgroundColor))
+      .not.toBe('rgb(255, 255, 255)');
     // The violins are drawn in the same colours as the report's swatches, in dark as in light.
-    const fills = await page.locator('[data-testid="plot-violin"] .mark-area path').evaluateAll((els) => els.map((e) => (e.getAttribute('fill') ?? '').toLowerCase()));
+    const fills = await page
+      .locator('[data-testid="plot-violin"] .mark-area path')
+      .evaluateAll((els) => els.map((e) => (e.getAttribute('fill') ?? '').toLowerCase()));
     expect(fills).toEqual(expect.arrayContaining([light[BASE], light[FAST]]));
     await page.getByTestId('exp-tab-report').click();
     expect(await colours()).toEqual(light);
@@ -297,10 +369,13 @@ describe('experiments in the workbench (real casebench serve, fake providers)', 
     await expect.poll(() => page.getByTestId('exp-estimate').textContent()).toMatch(/40.*4 tickets × 2 models/s);
     await page.getByTestId('exp-start').click();
     await page.getByTestId('exp-live').waitFor();
-    await expect.poll(async () => Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim()), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => Number((await page.getByTestId('exp-progress').textContent())!.split('/')[0]!.trim()), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(2);
     // While it runs, the run list counts the tasks left from the same progress as the editor.
     const row = page.locator(`[data-testid="run-row"][data-run-id="${await page.getByTestId('exp-editor').getAttribute('data-run-id')}"]`);
-    if ((await page.getByTestId('activity-experiments').getAttribute('aria-selected')) !== 'true') await page.getByTestId('activity-experiments').click();
+    if ((await page.getByTestId('activity-experiments').getAttribute('aria-selected')) !== 'true')
+      await page.getByTestId('activity-experiments').click();
     await expect.poll(() => row.textContent()).toMatch(/\d+ tasks? left/);
     await page.getByTestId('exp-stop').click();
     await expect.poll(() => page.getByTestId('exp-state').getAttribute('data-state'), { timeout: 20_000 }).toBe('interrupted');

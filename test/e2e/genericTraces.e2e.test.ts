@@ -35,7 +35,8 @@ beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 10 });
   const dir = tempDir('cb-generic-e2e-');
   session = await openWorkbench({ GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(dir, 'cb.db'), {
-    errors: pageErrors, viewport: { width: 1440, height: 900 },
+    errors: pageErrors,
+    viewport: { width: 1440, height: 900 },
   });
   ({ b } = session);
 });
@@ -49,10 +50,14 @@ describe('generic traces in the workbench (browser mode)', () => {
     const page = b.page;
     await showTraces(page);
     await pick(page, join(FIXTURES, 'promptfoo-output.sample-export.json'));
-    await expect.poll(() => page.getByTestId('trace-report').first().textContent()).toMatch(/promptfoo-output\.sample-export\.json: 4 calls, 0 tickets/);
+    await expect
+      .poll(() => page.getByTestId('trace-report').first().textContent())
+      .toMatch(/promptfoo-output\.sample-export\.json: 4 calls, 0 tickets/);
     expect(await page.getByTestId('trace-report').first().textContent()).toMatch(/4 calls are generic traces/);
     await pick(page, join(FIXTURES, 'langsmith-runs.langsmith-fetch-fixture.json'));
-    await expect.poll(() => page.getByTestId('trace-report').first().textContent()).toMatch(/langsmith-runs\.langsmith-fetch-fixture\.json: 1 call, 0 tickets/);
+    await expect
+      .poll(() => page.getByTestId('trace-report').first().textContent())
+      .toMatch(/langsmith-runs\.langsmith-fetch-fixture\.json: 1 call, 0 tickets/);
     await expect.poll(() => page.getByTestId('generic-trace-row').count()).toBe(3);
     const rows = await page.getByTestId('generic-trace-row').allTextContents();
     expect(rows.filter((r) => /Solve this riddle/.test(r))).toHaveLength(2);

@@ -8,10 +8,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { tempDir } from '../cli/helpers.ts';
-import { fixtureStore, RUN } from '../../src/core/review/workspace.fixture.ts';
-import { recordScore } from '../../src/core/review/reviewsRepo.ts';
-import { judgeTargets } from '../../src/core/judge/judgeRepo.ts';
-import { heuristicVerdict } from '../../src/core/judge/heuristicJudge.ts';
+import { fixtureStore, RUN } from '#core/review/workspace.fixture.ts';
+import { recordScore } from '#core/review/reviewsRepo.ts';
+import { judgeTargets } from '#core/judge/judgeRepo.ts';
+import { heuristicVerdict } from '#core/judge/heuristicJudge.ts';
 import { openWorkbench, type WorkbenchSession } from './session.ts';
 
 const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots');
@@ -28,10 +28,19 @@ beforeAll(async () => {
   const store = fixtureStore(db);
   // A reviewer scored every severity and platform answer by the rubric.
   for (const t of judgeTargets(store, RUN, ['severity', 'platform'])) {
-    recordScore(store, { ticketId: t.ticketId, task: t.task, model: t.model, runId: RUN, reviewer: 'ana', score: Number(heuristicVerdict({ task: t.task, ticket: t.text, answer: t.answer }).score) });
+    recordScore(store, {
+      ticketId: t.ticketId,
+      task: t.task,
+      model: t.model,
+      runId: RUN,
+      reviewer: 'ana',
+      score: Number(heuristicVerdict({ task: t.task, ticket: t.text, answer: t.answer }).score),
+    });
   }
   store.close();
-  session = await openWorkbench({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: fake.openaiBaseURL, GROQ_BASE_URL: fake.groqBaseURL }, db, { errors: pageErrors });
+  session = await openWorkbench({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: fake.openaiBaseURL, GROQ_BASE_URL: fake.groqBaseURL }, db, {
+    errors: pageErrors,
+  });
 });
 afterAll(async () => {
   await session?.close();
@@ -67,7 +76,9 @@ describe('the LLM judge in the workbench (browser mode)', () => {
     const sev = page.locator('[data-testid="judge-vs-row"][data-task="severity"]');
     await sev.waitFor();
     expect(await sev.textContent()).toMatch(/Severity18[\d.]+ %α -?[\d.]+\d+(trusted|not trusted): α/);
-    expect(await page.locator('[data-testid="judge-vs-row"][data-task="asset_ids"]').textContent()).toContain('not trusted: no answer was scored by both');
+    expect(await page.locator('[data-testid="judge-vs-row"][data-task="asset_ids"]').textContent()).toContain(
+      'not trusted: no answer was scored by both',
+    );
     // Scores side by side: human · judge.
     const cell = page.locator('[data-testid="judge-score-cell"][data-task="severity"][data-model="openai:gpt-4o"]');
     expect(await cell.textContent()).toMatch(/^\d\.\d\d · \d\.\d\dn 6$/);
@@ -83,7 +94,9 @@ describe('the LLM judge in the workbench (browser mode)', () => {
     expect((await page.getByTestId('judge-reasoning').textContent())!.length).toBeGreaterThan(10);
     expect(await page.getByTestId('judge-verdict').textContent()).toMatch(/ana: \d/);
     await page.getByTestId('judge-open-answer').click();
-    await expect.poll(() => page.getByTestId('editor-tab').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(ticket)]));
+    await expect
+      .poll(() => page.getByTestId('editor-tab').allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringContaining(ticket)]));
 
     // The report's tables gain a Judge column beside Review.
     await page.locator('[data-testid="editor-tab"]', { hasText: 'fixture' }).first().click();

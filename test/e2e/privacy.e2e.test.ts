@@ -14,7 +14,8 @@ let session: WorkbenchSession;
 const pageErrors: string[] = [];
 const sent = (): string => fake.stats.log.map((e) => e.body ?? '').join('\n');
 
-const TICKET = "Hi, I'm Jane Doe (jane.doe@acme.io). Our S3 bucket s3://acme-logs-prod in account 123456789012 denies access to arn:aws:iam::123456789012:role/DataLoader; we use access key AKIAIOSFODNN7EXAMPLE and the db password is hunter2hunter2.";
+const TICKET =
+  "Hi, I'm Jane Doe (jane.doe@acme.io). Our S3 bucket s3://acme-logs-prod in account 123456789012 denies access to arn:aws:iam::123456789012:role/DataLoader; we use access key AKIAIOSFODNN7EXAMPLE and the db password is hunter2hunter2.";
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 20 });
@@ -82,7 +83,9 @@ describe('what leaves the machine (browser mode)', () => {
       { id: 'VAGUE-2', text: 'Something is broken again, nothing works, please help us asap.' },
       { id: 'OK-1', text: 'Our Lambda functions time out since 08:00 UTC in eu-west-1, account 123456789012.' },
     ].map((l) => JSON.stringify(l));
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'held.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n`) });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'held.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n`) });
     await page.getByTestId('batch-confirm').waitFor();
     await page.getByTestId('batch-start').click();
     const row = (id: string) => page.locator(`[data-testid="ticket-row"][data-ticket-id="${id}"]`);
@@ -93,7 +96,9 @@ describe('what leaves the machine (browser mode)', () => {
     // Only the OK ticket reached the models.
     expect(fake.stats.total).toBe(5);
     await page.getByTestId('filter-held').click();
-    await expect.poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id')).sort())).toEqual(['VAGUE-1', 'VAGUE-2']);
+    await expect
+      .poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id')).sort()))
+      .toEqual(['VAGUE-1', 'VAGUE-2']);
     await row('VAGUE-1').click();
     const held = page.getByTestId('ticket-held');
     await held.waitFor();
@@ -108,7 +113,9 @@ describe('what leaves the machine (browser mode)', () => {
     await expect.poll(() => row('VAGUE-1').locator('[data-testid="row-held"]').count(), { timeout: 30_000 }).toBe(0);
     await page.getByText('Clear filters').click();
     await page.getByTestId('filter-held').click();
-    await expect.poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id')))).toEqual(['VAGUE-2']);
+    await expect
+      .poll(() => page.locator('[data-testid="ticket-row"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-ticket-id'))))
+      .toEqual(['VAGUE-2']);
     await page.getByText('Clear filters').click();
     expect(pageErrors).toEqual([]);
   });

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadShippedPrompts } from '../../src/core/graph/prompts.ts';
+import { loadShippedPrompts } from '#core/graph/prompts.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { leakyAnswer } from '../fakes/leakyModel.ts';
 import { tempDir } from '../cli/helpers.ts';
@@ -42,7 +42,9 @@ beforeAll(async () => {
     },
   });
   dbPath = join(tempDir('cb-prompts-e2e-'), 'cb.db');
-  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, { errors: pageErrors });
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, {
+    errors: pageErrors,
+  });
 });
 afterAll(async () => {
   await session?.close();
@@ -52,7 +54,9 @@ afterAll(async () => {
 const lastAssetVersion = (): string | null => {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
-    const r = db.prepare(`SELECT prompt_version AS v FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'triage-%' ORDER BY id DESC LIMIT 1`).get() as { v?: string } | undefined;
+    const r = db
+      .prepare(`SELECT prompt_version AS v FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'triage-%' ORDER BY id DESC LIMIT 1`)
+      .get() as { v?: string } | undefined;
     return r?.v ?? null;
   } finally {
     db.close();
@@ -61,7 +65,9 @@ const lastAssetVersion = (): string | null => {
 const triageCalls = (): number => {
   const db = new DatabaseSync(dbPath, { readOnly: true });
   try {
-    return Number((db.prepare(`SELECT count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'triage-%'`).get() as { n: number }).n);
+    return Number(
+      (db.prepare(`SELECT count(*) AS n FROM calls WHERE task = 'asset_ids' AND run_id LIKE 'triage-%'`).get() as { n: number }).n,
+    );
   } finally {
     db.close();
   }
@@ -97,7 +103,9 @@ describe('prompt versions in the workbench (browser mode)', () => {
     // A typo'd placeholder: shown inline with its line, Save disabled, the text kept as typed.
     const typo = `${v1}\n${ADDED} ({{platfrom}})`;
     await text.fill(typo);
-    await expect.poll(() => page.getByTestId('prompt-problems').textContent()).toMatch(/^Line \d+: unknown placeholder \{\{platfrom\}\} \(known: platform, product, catalog, details, id_hints\)$/);
+    await expect
+      .poll(() => page.getByTestId('prompt-problems').textContent())
+      .toMatch(/^Line \d+: unknown placeholder \{\{platfrom\}\} \(known: platform, product, catalog, details, id_hints\)$/);
     expect(await page.getByTestId('prompt-save').isDisabled()).toBe(true);
     await text.press('Control+s');
     await expect.poll(() => page.getByTestId('prompt-message').textContent()).toMatch(/not valid: line \d+: unknown placeholder/);
@@ -108,7 +116,9 @@ describe('prompt versions in the workbench (browser mode)', () => {
     await expect.poll(() => page.getByTestId('prompt-problems').count()).toBe(0);
     await page.getByTestId('prompt-note').fill('full paths');
     await text.press('Control+s');
-    await expect.poll(() => page.getByTestId('prompt-message').textContent()).toBe('Saved asset_ids v2. It is not active until you promote it.');
+    await expect
+      .poll(() => page.getByTestId('prompt-message').textContent())
+      .toBe('Saved asset_ids v2. It is not active until you promote it.');
     const v2row = page.locator('[data-testid="prompt-version"][data-task="asset_ids"][data-version="v2"]');
     await v2row.waitFor();
     expect(await v2row.getAttribute('data-active')).toBe('false');
@@ -129,8 +139,12 @@ describe('prompt versions in the workbench (browser mode)', () => {
     expect(await page.getByTestId('prompt-version-select').inputValue()).toBe('v2');
     await page.getByTestId('prompt-promote').click();
     await confirm(page);
-    await expect.poll(() => page.getByTestId('prompt-message').textContent(), { timeout: 20_000 }).toMatch(/^asset_ids v2 is active \(was v1\)\.Undo$/);
-    expect(await page.getByTestId('prompt-leak').textContent()).toMatch(/asset_ids v2 passed the leak check on groq:openai\/gpt-oss-120b: 4 probe tickets/);
+    await expect
+      .poll(() => page.getByTestId('prompt-message').textContent(), { timeout: 20_000 })
+      .toMatch(/^asset_ids v2 is active \(was v1\)\.Undo$/);
+    expect(await page.getByTestId('prompt-leak').textContent()).toMatch(
+      /asset_ids v2 passed the leak check on groq:openai\/gpt-oss-120b: 4 probe tickets/,
+    );
     await expect.poll(() => v2row.getAttribute('data-active')).toBe('true');
     expect(await triage(page, 'Cloud SQL instance orders-db-eu1 in project shop-prod-4411 restarts every night since Monday.')).toBe('v2');
     expect(assetPrompts.at(-1)).toContain(ADDED);
@@ -145,8 +159,12 @@ describe('prompt versions in the workbench (browser mode)', () => {
     await expect.poll(() => v2row.getAttribute('data-active')).toBe('true');
     await page.getByTestId('prompt-rollback').click();
     await confirm(page);
-    await expect.poll(() => page.locator('[data-testid="prompt-version"][data-task="asset_ids"][data-version="v1"]').getAttribute('data-active')).toBe('true');
-    expect(await page.getByTestId('prompt-history').textContent()).toMatch(/rolled back v2 → v1.*promoted v1 → v2.*rolled back v2 → v1.*promoted v1 → v2/);
+    await expect
+      .poll(() => page.locator('[data-testid="prompt-version"][data-task="asset_ids"][data-version="v1"]').getAttribute('data-active'))
+      .toBe('true');
+    expect(await page.getByTestId('prompt-history').textContent()).toMatch(
+      /rolled back v2 → v1.*promoted v1 → v2.*rolled back v2 → v1.*promoted v1 → v2/,
+    );
     expect(await triage(page, 'S3 bucket logs-7 in account 123456789012 returns AccessDenied when Lambda writes to it.')).toBe('v1');
     expect(assetPrompts.at(-1)).not.toContain(ADDED);
 
@@ -159,14 +177,23 @@ describe('prompt versions in the workbench (browser mode)', () => {
     const arms = (): string => {
       const db = new DatabaseSync(dbPath, { readOnly: true });
       try {
-        return JSON.stringify(db.prepare(`SELECT model_spec AS m, prompt_version AS v, count(*) AS n FROM results WHERE task = 'asset_ids' AND run_id LIKE 'experiment-%' GROUP BY 1, 2 ORDER BY 1`).all());
+        return JSON.stringify(
+          db
+            .prepare(
+              `SELECT model_spec AS m, prompt_version AS v, count(*) AS n FROM results WHERE task = 'asset_ids' AND run_id LIKE 'experiment-%' GROUP BY 1, 2 ORDER BY 1`,
+            )
+            .all(),
+        );
       } finally {
         db.close();
       }
     };
-    await expect.poll(arms, { timeout: 30_000 }).toBe(JSON.stringify([
-      { m: 'groq:openai/gpt-oss-120b', v: 'v1', n: 2 }, { m: 'groq:openai/gpt-oss-120b@asset_ids=v2', v: 'v2', n: 2 },
-    ]));
+    await expect.poll(arms, { timeout: 30_000 }).toBe(
+      JSON.stringify([
+        { m: 'groq:openai/gpt-oss-120b', v: 'v1', n: 2 },
+        { m: 'groq:openai/gpt-oss-120b@asset_ids=v2', v: 'v2', n: 2 },
+      ]),
+    );
     expect(pageErrors).toEqual([]);
   });
 
@@ -179,14 +206,20 @@ describe('prompt versions in the workbench (browser mode)', () => {
     await page.getByTestId('prompt-text').fill(leaky);
     await expect.poll(() => page.getByTestId('prompt-example-ids').textContent()).toContain('my-project-123');
     await page.getByTestId('prompt-save').click();
-    await expect.poll(() => page.getByTestId('prompt-message').textContent()).toBe('Saved asset_ids v3. It is not active until you promote it.');
+    await expect
+      .poll(() => page.getByTestId('prompt-message').textContent())
+      .toBe('Saved asset_ids v3. It is not active until you promote it.');
     await page.getByTestId('prompt-promote').click();
     await confirm(page);
     const msg = page.getByTestId('prompt-message');
     await expect.poll(() => msg.getAttribute('data-kind'), { timeout: 20_000 }).toBe('error');
-    expect(await msg.textContent()).toMatch(/^not promoted: asset_ids v3 leaks its examples: on a ticket that names no such id, groq:openai\/gpt-oss-120b answered "example-bucket-a1", "my-project-123", which is only in the prompt \(4 of 4 probe tickets leaked\)\./);
+    expect(await msg.textContent()).toMatch(
+      /^not promoted: asset_ids v3 leaks its examples: on a ticket that names no such id, groq:openai\/gpt-oss-120b answered "example-bucket-a1", "my-project-123", which is only in the prompt \(4 of 4 probe tickets leaked\)\./,
+    );
     await shot(page, 'prompts-leak.png');
-    expect(await page.locator('[data-testid="prompt-version"][data-task="asset_ids"][data-version="v3"]').getAttribute('data-active')).toBe('false');
+    expect(await page.locator('[data-testid="prompt-version"][data-task="asset_ids"][data-version="v3"]').getAttribute('data-active')).toBe(
+      'false',
+    );
     expect(await page.getByTestId('prompt-active').textContent()).toMatch(/^v1 for every model/);
     expect(pageErrors).toEqual([]);
   });

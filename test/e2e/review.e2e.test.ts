@@ -49,7 +49,10 @@ const NO_DETAILS = {
 function answer(model: string, task: string | null, text: string): unknown {
   if (text.includes('MFA')) {
     // The small model invents a detail ("No Lambda function details are provided" is a wrong answer) and misses the account.
-    if (task === 'technical_details') return model === 'openai/gpt-oss-20b' ? { present: ['No Lambda function details are provided'], missing: [] } : { present: [], missing: [] };
+    if (task === 'technical_details')
+      return model === 'openai/gpt-oss-20b'
+        ? { present: ['No Lambda function details are provided'], missing: [] }
+        : { present: [], missing: [] };
     if (task === 'asset_ids') return { asset_ids: model === 'openai/gpt-oss-20b' ? [] : ['acct-42'] };
   }
   const gke = text.includes('GKE');
@@ -80,19 +83,28 @@ interface AnswerState {
 const shown = (page: Page, id: string) => page.locator(`[data-testid="${id}"]:visible`);
 const answers = (page: Page): Promise<AnswerState[]> =>
   page.evaluate(() =>
-    [...document.querySelectorAll('[data-testid="review-answer"]')].filter((el) => el.checkVisibility()).map((el) => ({
-      slot: el.getAttribute('data-slot') ?? '',
-      score: el.getAttribute('data-score') ?? '',
-      model: el.querySelector('[data-testid="review-model"]')?.textContent?.trim() ?? '',
-      value: el.querySelector('.rv-value')?.textContent?.trim().toLowerCase() ?? '',
-    })),
+    [...document.querySelectorAll('[data-testid="review-answer"]')]
+      .filter((el) => el.checkVisibility())
+      .map((el) => ({
+        slot: el.getAttribute('data-slot') ?? '',
+        score: el.getAttribute('data-score') ?? '',
+        model: el.querySelector('[data-testid="review-model"]')?.textContent?.trim() ?? '',
+        value: el.querySelector('.rv-value')?.textContent?.trim().toLowerCase() ?? '',
+      })),
   );
 const currentSlot = (page: Page): Promise<string | null> =>
-  page.evaluate(() => [...document.querySelectorAll('[data-testid="review-answer"][aria-selected="true"]')].find((el) => el.checkVisibility())?.getAttribute('data-slot') ?? null);
-const focused = (page: Page): Promise<string | null> => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
+  page.evaluate(
+    () =>
+      [...document.querySelectorAll('[data-testid="review-answer"][aria-selected="true"]')]
+        .find((el) => el.checkVisibility())
+        ?.getAttribute('data-slot') ?? null,
+  );
+const focused = (page: Page): Promise<string | null> =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
 const position = (page: Page): Promise<string | null> => shown(page, 'review-editor').getAttribute('data-position');
 const task = async (page: Page): Promise<string> => ((await page.locator('.rv-task:visible').textContent()) ?? '').toLowerCase();
-const ticketId = async (page: Page): Promise<string> => ((await page.getByTestId('review-ticket-text').locator('xpath=..').locator('.legend .mono').textContent()) ?? '').trim();
+const ticketId = async (page: Page): Promise<string> =>
+  ((await page.getByTestId('review-ticket-text').locator('xpath=..').locator('.legend .mono').textContent()) ?? '').trim();
 
 /** Shows the Review side bar whatever was shown before (a click on its icon would toggle it). */
 async function showReview(page: Page): Promise<void> {
@@ -104,7 +116,9 @@ async function showReview(page: Page): Promise<void> {
 async function scoreCurrent(page: Page, key: string, expected: string): Promise<void> {
   const slot = await currentSlot(page);
   await page.keyboard.press(key);
-  await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).toBe(expected);
+  await expect
+    .poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score'))
+    .toBe(expected);
 }
 
 /** The score a careful reviewer gives each answer of the current item (read from the screen). */
@@ -127,7 +141,9 @@ async function scoreItemByKeys(page: Page): Promise<void> {
     for (let i = 0; i < 3; i++) {
       const slot = await currentSlot(page);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).not.toBe('');
+      await expect
+        .poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score'))
+        .not.toBe('');
     }
   } else {
     // A score leaves the cursor on the answer; Tab goes to the next one (as the ? sheet says).
@@ -154,13 +170,25 @@ beforeAll(async () => {
   dbPath = join(dir, 'cb.db');
   const tickets = join(dir, 'tickets.jsonl');
   writeFileSync(tickets, TICKETS.map((t) => JSON.stringify(t)).join('\n') + '\n');
-  const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
-  const r = await runCli(['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'], env);
-  expect(r.code, r.stderr).toBe(0);
-  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, {
-    errors: pageErrors,
-    viewport: { width: 1440, height: 900 },
+  const env = cliEnv({
+    GROQ_API_KEY: GROQ_KEY,
+    OPENAI_API_KEY: OPENAI_KEY,
+    GROQ_BASE_URL: fake.groqBaseURL,
+    OPENAI_BASE_URL: fake.openaiBaseURL,
   });
+  const r = await runCli(
+    ['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'],
+    env,
+  );
+  expect(r.code, r.stderr).toBe(0);
+  session = await openWorkbench(
+    { GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL },
+    dbPath,
+    {
+      errors: pageErrors,
+      viewport: { width: 1440, height: 900 },
+    },
+  );
   ({ b } = session);
 });
 afterAll(async () => {
@@ -241,10 +269,19 @@ describe('manual review in the workbench (browser mode)', () => {
     expect((await answers(page)).every((a) => a.score === '')).toBe(true);
     // Enter shows the gold label it would write; Enter again (the field still focused) writes it.
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.getByTestId('review-gold-confirm').textContent()).toMatch(/platform = gcp.*score the 3 unscored answers/is);
+    await expect
+      .poll(() => page.getByTestId('review-gold-confirm').textContent())
+      .toMatch(/platform = gcp.*score the 3 unscored answers/is);
     expect((await answers(page)).every((a) => a.score === '')).toBe(true);
     await page.keyboard.press('Enter');
-    await expect.poll(async () => (await answers(page)).map((a) => a.score).sort().join(',')).toBe('0,1,1');
+    await expect
+      .poll(async () =>
+        (await answers(page))
+          .map((a) => a.score)
+          .sort()
+          .join(','),
+      )
+      .toBe('0,1,1');
     await expect.poll(() => page.getByTestId('review-gold').textContent()).toMatch(/gold: gcp/);
     // Every answer scored: the models are revealed, each with the answer it gave.
     const revealed = await answers(page);
@@ -275,7 +312,7 @@ describe('manual review in the workbench (browser mode)', () => {
     // Item 3, R1 severity: blind screenshot after the first score, revealed after the last.
     expect(await task(page)).toMatch(/^severity/);
     const sev = await answers(page);
-    const a0 = sev.find((a) => a.slot === (sev[0]!.slot))!;
+    const a0 = sev.find((a) => a.slot === sev[0]!.slot)!;
     const v0 = verdict('severity', a0.value, 'R1');
     await scoreCurrent(page, v0.key, v0.score);
     expect((await answers(page)).every((a) => a.model === 'model hidden')).toBe(true);
@@ -302,7 +339,9 @@ describe('manual review in the workbench (browser mode)', () => {
     const b1 = (await answers(page)).find((a) => a.slot === noteSlot)!;
     const vb = verdict('severity', b1.value, 'R1');
     await scoreCurrent(page, vb.key, vb.score);
-    await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${noteSlot}"] .rv-note-shown`).textContent()).toMatch(/level too low/);
+    await expect
+      .poll(() => page.locator(`[data-testid="review-answer"][data-slot="${noteSlot}"] .rv-note-shown`).textContent())
+      .toMatch(/level too low/);
     await page.keyboard.press('Tab');
     await expect.poll(() => currentSlot(page)).not.toBe(noteSlot);
     const last = await currentSlot(page);
@@ -357,7 +396,8 @@ describe('manual review in the workbench (browser mode)', () => {
     const page = b.page;
     await page.getByTestId('review-done').getByRole('button', { name: 'Results' }).click();
     await page.getByTestId('review-score-table').waitFor();
-    const cell = (taskId: string, model: string) => page.locator(`[data-testid="score-cell"][data-task="${taskId}"][data-model="${model}"]`);
+    const cell = (taskId: string, model: string) =>
+      page.locator(`[data-testid="score-cell"][data-task="${taskId}"][data-model="${model}"]`);
     await expect.poll(() => cell('severity', LARGE).textContent()).toMatch(/1\.00.*n=2/s);
     expect(await cell('severity', BASE).textContent()).toMatch(/0\.50.*n=2.*\[\d\.\d\d–\d\.\d\d\]/s);
     expect(await cell('platform', SMALL).textContent()).toMatch(/0\.50.*n=2/s);
@@ -366,14 +406,17 @@ describe('manual review in the workbench (browser mode)', () => {
     expect(await misleading.textContent()).toMatch(/misleads.*2 disagreed but reviewers passed them.*0%/s);
 
     // Bob's scores arrive as JSONL: two good lines (one disagreeing with alice), a bad one, one for an unknown ticket.
-    const line = (o: Record<string, unknown>) => JSON.stringify({ task: 'platform', reviewer: 'bob', scored_at: '2026-11-25T10:00:00Z', ...o });
+    const line = (o: Record<string, unknown>) =>
+      JSON.stringify({ task: 'platform', reviewer: 'bob', scored_at: '2026-11-25T10:00:00Z', ...o });
     const bob = [
       line({ ticket_id: 'R1', model: BASE, score: 1 }),
       line({ ticket_id: 'R1', model: SMALL, score: 1, note: 'aws is fine here?' }),
       line({ ticket_id: 'R1', model: LARGE, score: 0.5 }),
       line({ ticket_id: 'NOPE', model: BASE, score: 1 }),
     ].join('\n');
-    await page.getByTestId('reviews-file-input').setInputFiles({ name: 'bob.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${bob}\n`) });
+    await page
+      .getByTestId('reviews-file-input')
+      .setInputFiles({ name: 'bob.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${bob}\n`) });
     const report = page.getByTestId('review-import-report');
     await expect.poll(() => report.textContent()).toMatch(/bob\.jsonl: 2 imported.*2 bad lines.*1 conflict/s);
     expect(await report.textContent()).toMatch(/bob\.jsonl:3 platform is scored 0 or 1; skipped/);
@@ -389,7 +432,10 @@ describe('manual review in the workbench (browser mode)', () => {
     // Export: a JSONL download with every score, one a line (contracts §5).
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('reviews-export').click()]);
     const text = readFileSync((await download.path())!, 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBe(20);
     expect(lines.filter((l) => l.reviewer === 'alice').length).toBe(18);
     expect(Object.keys(lines[0]!)).toEqual(expect.arrayContaining(['ticket_id', 'task', 'model', 'reviewer', 'score', 'scored_at']));
@@ -404,14 +450,24 @@ describe('manual review in the workbench (browser mode)', () => {
     const dir = tempDir('cb-review-e2e-r3-');
     const tickets = join(dir, 'r3.jsonl');
     writeFileSync(tickets, `${JSON.stringify(NO_DETAILS)}\n`);
-    const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
-    const r = await runCli(['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'], env);
+    const env = cliEnv({
+      GROQ_API_KEY: GROQ_KEY,
+      OPENAI_API_KEY: OPENAI_KEY,
+      GROQ_BASE_URL: fake.groqBaseURL,
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+    });
+    const r = await runCli(
+      ['experiment', '--tickets', tickets, '--models', `${BASE},${SMALL},${LARGE}`, '--baseline', BASE, '--db', dbPath, '--yes'],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     await showReview(page);
     await page.getByTestId('queue-new').click();
     await page.getByTestId('queue-form').waitFor();
     await expect.poll(() => page.getByTestId('queue-run').locator('option').count()).toBeGreaterThan(1);
-    const r3run = await page.getByTestId('queue-run').evaluate((el, first) => [...(el as HTMLSelectElement).options].map((o) => o.value).find((v) => v && v !== first) ?? '', runId);
+    const r3run = await page
+      .getByTestId('queue-run')
+      .evaluate((el, first) => [...(el as HTMLSelectElement).options].map((o) => o.value).find((v) => v && v !== first) ?? '', runId);
     await page.getByTestId('queue-run').selectOption(r3run);
     for (const t of ['platform', 'product', 'severity']) await page.getByTestId(`queue-task-${t}`).uncheck();
     await page.getByTestId('queue-name').fill('No-details ticket');
@@ -450,7 +506,9 @@ describe('manual review in the workbench (browser mode)', () => {
     await expect.poll(() => focused(page)).toBe('review-correct');
     await page.keyboard.type('n');
     await page.keyboard.press('Enter');
-    await expect.poll(() => shown(page, 'review-gold-confirm').textContent()).toMatch(/asset ids = n.*replacing the hidden one.*score the 3 unscored answers/is);
+    await expect
+      .poll(() => shown(page, 'review-gold-confirm').textContent())
+      .toMatch(/asset ids = n.*replacing the hidden one.*score the 3 unscored answers/is);
     await shot(page, 'review-gold-confirm.png');
     await page.keyboard.press('Escape');
     await shown(page, 'review-gold-confirm').waitFor({ state: 'detached' });
@@ -465,7 +523,9 @@ describe('manual review in the workbench (browser mode)', () => {
     await expect.poll(() => focused(page)).toBe('review-answers');
     await page.keyboard.press('u');
     await expect.poll(async () => (await answers(page)).every((a) => a.score === '')).toBe(true);
-    expect(await shown(page, 'review-hint').textContent()).toMatch(/Took back the scores of A, B, C and the gold label \(put back as it was\)/);
+    expect(await shown(page, 'review-hint').textContent()).toMatch(
+      /Took back the scores of A, B, C and the gold label \(put back as it was\)/,
+    );
     await shown(page, 'review-gold-hidden').waitFor();
 
     // Scored by hand, the item is revealed: the gold label is the one the ticket came with, and its history tells what happened.
@@ -498,13 +558,17 @@ describe('manual review in the workbench (browser mode)', () => {
     // On the answer that invents a detail, 1 is refused with the rubric's reason.
     while ((await currentSlot(page)) !== invented.slot) await page.keyboard.press('Tab');
     await page.keyboard.press('1');
-    await expect.poll(() => shown(page, 'review-refusal').textContent()).toMatch(/contradicts M = 0: the answer names "No Lambda function details are provided"/);
+    await expect
+      .poll(() => shown(page, 'review-refusal').textContent())
+      .toMatch(/contradicts M = 0: the answer names "No Lambda function details are provided"/);
     await shot(page, 'review-no-details.png');
     // Enter saves each answer's score (says none → 1, names some → 0) and goes on to the next unscored one.
     for (let i = 0; i < 3; i++) {
       const slot = await currentSlot(page);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score')).not.toBe('');
+      await expect
+        .poll(() => page.locator(`[data-testid="review-answer"][data-slot="${slot}"]:visible`).getAttribute('data-score'))
+        .not.toBe('');
     }
     const scored = await answers(page);
     for (const a of scored) expect(a.score).toBe(a.value.includes('no lambda') ? '0' : '1');

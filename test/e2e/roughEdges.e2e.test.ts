@@ -24,7 +24,13 @@ const BASE = 'groq:openai/gpt-oss-120b';
 const FAST = 'groq:openai/gpt-oss-20b';
 const DEAR = 'openai:gpt-4o'; // the fastest, about ten times the baseline's price, and it fails on 5 tickets
 const MODELS = [BASE, FAST, 'groq:qwen/qwen3.8-27b', DEAR, 'openai:gpt-6.1-terra'];
-const SPEED: Record<string, number> = { 'gpt-4o': 0.45, 'openai/gpt-oss-20b': 1, 'openai/gpt-oss-120b': 1.6, 'qwen/qwen3.8-27b': 1.3, 'gpt-6.1-terra': 2.2 };
+const SPEED: Record<string, number> = {
+  'gpt-4o': 0.45,
+  'openai/gpt-oss-20b': 1,
+  'openai/gpt-oss-120b': 1.6,
+  'qwen/qwen3.8-27b': 1.3,
+  'gpt-6.1-terra': 2.2,
+};
 const LONG_ARN = 'arn:aws:iam::123456789012:role/checkout-service-production-deployer-role-for-eu-west-1';
 const LONG_PATH = 'projects/shop-production-7/locations/europe-west1/instances/orders-db-primary-replica-7';
 const TICKETS = Array.from({ length: 20 }, (_, k) => ({
@@ -44,12 +50,17 @@ const pageErrors: string[] = [];
 /** Width of an element's content against the width it is given (what is cut or overlaps shows as >). */
 async function fits(page: Page, selector: string): Promise<Array<{ what: string; scroll: number; client: number }>> {
   return page.locator(selector).evaluateAll((els) =>
-    els.map((el) => ({ what: `${el.tagName.toLowerCase()}.${el.className}`, scroll: el.scrollWidth, client: (el.parentElement as HTMLElement).clientWidth })),
+    els.map((el) => ({
+      what: `${el.tagName.toLowerCase()}.${el.className}`,
+      scroll: el.scrollWidth,
+      client: (el.parentElement as HTMLElement).clientWidth,
+    })),
   );
 }
 
 async function showExperiments(page: Page): Promise<void> {
-  if ((await page.getByTestId('activity-experiments').getAttribute('aria-selected')) !== 'true') await page.getByTestId('activity-experiments').click();
+  if ((await page.getByTestId('activity-experiments').getAttribute('aria-selected')) !== 'true')
+    await page.getByTestId('activity-experiments').click();
   await page.getByTestId('run-row').first().waitFor();
 }
 
@@ -67,8 +78,17 @@ beforeAll(async () => {
   dbA = join(dir, 'a.db');
   const tf = join(dir, 'tickets.jsonl');
   writeFileSync(tf, `${TICKETS.map((t) => JSON.stringify(t)).join('\n')}\n`);
-  env = { GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL, CASEBENCH_RETRY_AFTER_CAP_MS: '1000' };
-  const r = await runCli(['experiment', '--tickets', tf, '--baseline', BASE, '--models', MODELS.join(','), '--db', dbA, '--yes'], cliEnv(env));
+  env = {
+    GROQ_API_KEY: GROQ_KEY,
+    OPENAI_API_KEY: OPENAI_KEY,
+    GROQ_BASE_URL: fake.groqBaseURL,
+    OPENAI_BASE_URL: fake.openaiBaseURL,
+    CASEBENCH_RETRY_AFTER_CAP_MS: '1000',
+  };
+  const r = await runCli(
+    ['experiment', '--tickets', tf, '--baseline', BASE, '--models', MODELS.join(','), '--db', dbA, '--yes'],
+    cliEnv(env),
+  );
   expect(r.code, r.stderr).toBe(0);
   a = await openWorkbench(env, dbA, { errors: pageErrors, consoleErrors: true, viewport: VIEWPORT });
 });
@@ -90,7 +110,10 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     expect(await page.locator('.plan-grid thead th').count()).toBe(1 + MODELS.length);
     for (const f of await fits(page, '.plan-grid, .plan-sweep')) expect(f.scroll, f.what).toBeLessThanOrEqual(f.client);
     const editorRight = await page.locator('.editor-body').evaluate((el) => el.getBoundingClientRect().right);
-    const lastHead = await page.locator('.plan-grid thead th').last().evaluate((el) => el.getBoundingClientRect().right);
+    const lastHead = await page
+      .locator('.plan-grid thead th')
+      .last()
+      .evaluate((el) => el.getBoundingClientRect().right);
     expect(lastHead).toBeLessThanOrEqual(editorRight);
 
     // Success is in the plan: the model that failed shows it per cell, and is not recommended
@@ -110,14 +133,18 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     await expect.poll(() => page.getByTestId('plan-rec-success').textContent()).toMatch(/^5 failed tasks · lowest success 75 %$/);
     expect(await page.getByTestId('plan-rec-vsbase').textContent()).toMatch(/\d+\.\d× the baseline’s cost/);
     const note = (await page.getByTestId('plan-cost-note').textContent())!;
-    expect(note).toMatch(/costs more than the baseline: it costs \d+\.\d× the baseline \(\$\d+\.\d\d vs \$\d+\.\d\d per 1K tickets\) because it is the fastest assignment that meets the quality floors/);
+    expect(note).toMatch(
+      /costs more than the baseline: it costs \d+\.\d× the baseline \(\$\d+\.\d\d vs \$\d+\.\d\d per 1K tickets\) because it is the fastest assignment that meets the quality floors/,
+    );
     // … and the fastest plan within the baseline's cost is one click away.
     const within = page.getByTestId('plan-within');
     await within.waitFor();
     const usd = async (id: string) => Number((await page.getByTestId(id).textContent())!.replace(/[^0-9.]/g, ''));
     expect(await usd('plan-within-cost')).toBeLessThanOrEqual(await usd('plan-base-cost'));
     await page.getByTestId('plan-pick-within').click();
-    await expect.poll(() => page.getByTestId('plan-mine-cost').textContent()).toBe(await page.getByTestId('plan-within-cost').textContent());
+    await expect
+      .poll(() => page.getByTestId('plan-mine-cost').textContent())
+      .toBe(await page.getByTestId('plan-within-cost').textContent());
     await page.locator('.plan').evaluate((el) => el.closest('.exp-body')?.scrollTo(0, 0));
     await shot(page, 'plan-cost-note.png');
     expect(pageErrors).toEqual([]);
@@ -130,7 +157,9 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     await expect.poll(() => page.locator('.rep-table').count()).toBe(5);
     for (const f of await fits(page, '.rep-table')) expect(f.scroll, f.what).toBeLessThanOrEqual(f.client);
     const costRatio = page.locator('.rep-table thead th', { hasText: 'Cost ratio' }).first();
-    expect(await costRatio.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(await page.locator('.editor-body').evaluate((el) => el.getBoundingClientRect().right));
+    expect(await costRatio.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(
+      await page.locator('.editor-body').evaluate((el) => el.getBoundingClientRect().right),
+    );
     expect(await page.getByTestId('exp-report').textContent()).toMatch(/price unknown/);
     await shot(page, 'report-1440.png');
     await page.getByTestId('exp-tab-latency').click();
@@ -170,7 +199,9 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     await page.getByTestId('activity-traces').click();
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByTestId('trace-open').click()]);
     await chooser.setFiles(otlp);
-    await expect.poll(() => page.getByTestId('trace-report').first().textContent()).toMatch(/experiment\.otlp\.jsonl: \d+ calls, 20 tickets/);
+    await expect
+      .poll(() => page.getByTestId('trace-report').first().textContent())
+      .toMatch(/experiment\.otlp\.jsonl: \d+ calls, 20 tickets/);
     await expect.poll(() => page.getByTestId('trace-call').count()).toBeGreaterThan(100);
     const unknown = page.getByTestId('trace-call-cost').filter({ hasText: 'price unknown' });
     expect(await unknown.count()).toBeGreaterThan(0);
@@ -185,12 +216,13 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     await page.getByTestId('run-ticket').filter({ hasText: 'RE-7' }).first().click();
     await page.getByTestId('compare-editor').waitFor();
     await expect.poll(() => page.locator('.cmp-table .chip', { hasText: 'arn:aws:iam' }).count()).toBeGreaterThan(0);
-    const overlaps = await page.locator('.cmp-table .chip').evaluateAll((els) =>
-      els.filter((el) => {
-        const cell = el.closest('td')!.getBoundingClientRect();
-        const r = el.getBoundingClientRect();
-        return r.right > cell.right + 0.5 || r.left < cell.left - 0.5;
-      }).length,
+    const overlaps = await page.locator('.cmp-table .chip').evaluateAll(
+      (els) =>
+        els.filter((el) => {
+          const cell = el.closest('td')!.getBoundingClientRect();
+          const r = el.getBoundingClientRect();
+          return r.right > cell.right + 0.5 || r.left < cell.left - 0.5;
+        }).length,
     );
     expect(overlaps).toBe(0);
     await shot(page, 'compare-long-ids.png');
@@ -276,7 +308,8 @@ describe('a new, empty workspace on the keyless demo', () => {
     await expect.poll(() => page.getByTestId('import-result-added').textContent()).toMatch(/^14 sample tickets imported$/);
     expect(await page.getByTestId('import-result').textContent()).toMatch(/sample-tickets\.jsonl/);
     await expect.poll(() => page.getByTestId('ticket-count').textContent()).toMatch(/14 tickets/);
-    if (/waiting for your go-ahead/.test((await page.getByTestId('import-result').textContent())!)) await page.getByTestId('batch-start').click();
+    if (/waiting for your go-ahead/.test((await page.getByTestId('import-result').textContent())!))
+      await page.getByTestId('batch-start').click();
     // While the batch runs, "in triage" is the same number in the list and in the status bar.
     await expect
       .poll(() =>
@@ -297,9 +330,13 @@ describe('a new, empty workspace on the keyless demo', () => {
 
   it("shows an import's every skipped line above the list, by number and reason; a refused file says why", async () => {
     const page = d.b.page;
-    const good = Array.from({ length: 3 }, (_, i) => JSON.stringify({ id: `IMP-${i}`, text: `S3 bucket logs-${i} returns AccessDenied since 09:00` }));
+    const good = Array.from({ length: 3 }, (_, i) =>
+      JSON.stringify({ id: `IMP-${i}`, text: `S3 bucket logs-${i} returns AccessDenied since 09:00` }),
+    );
     const bad = ['{oops', '{"id": "x"}', 'not json at all', '{"text": ""}', '[1,2]', '{"id": 5, "text": 7}', '{"id"'];
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'mixed.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${[...good, ...bad].join('\n')}\n`) });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'mixed.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${[...good, ...bad].join('\n')}\n`) });
     await expect.poll(() => page.getByTestId('import-result-added').textContent()).toMatch(/^3 tickets imported$/);
     expect(await page.getByTestId('import-result-skipped').textContent()).toBe('7 lines skipped');
     // A batch asks before it runs (the import says so); go ahead.
@@ -312,7 +349,9 @@ describe('a new, empty workspace on the keyless demo', () => {
     expect(lines).toHaveLength(7);
     expect(lines.map((l) => Number(/^line (\d+):/.exec(l)?.[1]))).toEqual([4, 5, 6, 7, 8, 9, 10]);
     await shot(page, 'import-result.png');
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'tickets.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\u0003\u0004') });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'tickets.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from('PK\u0003\u0004') });
     await expect.poll(() => page.getByTestId('import-result').getAttribute('data-state')).toBe('refused');
     expect(await page.getByTestId('import-result').textContent()).toMatch(/tickets\.xlsx was not imported\..*not a ticket file/);
     expect(errs).toEqual([]);

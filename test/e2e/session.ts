@@ -23,7 +23,8 @@ export async function openWorkbench(
   await b.page.goto(serve.url);
   await b.page.getByTestId('activity-tickets').waitFor();
   return {
-    serve, b,
+    serve,
+    b,
     async close() {
       await b.close();
       await serve.stop();

@@ -53,12 +53,20 @@ describe('shadow models and the HTTP intake in the workbench (browser mode)', ()
     expect(token).toMatch(/^cbi_/);
     expect(await page.getByTestId('intake-token-state').textContent()).toContain(`…${token.slice(-4)}`);
 
-    const refused = await fetch(`${session.serve.origin}/intake/tickets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer nope' }, body: '{"text":"x"}' });
+    const refused = await fetch(`${session.serve.origin}/intake/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+      body: '{"text":"x"}',
+    });
     expect(refused.status).toBe(401);
     const posted = await fetch(`${session.serve.origin}/intake/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ id: 'ZD-4242', title: 'GKE pods not scheduling', text: 'Our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade; customers see 502s.' }),
+      body: JSON.stringify({
+        id: 'ZD-4242',
+        title: 'GKE pods not scheduling',
+        text: 'Our GKE cluster gke-prod-eu-1 in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade; customers see 502s.',
+      }),
     });
     expect(posted.status).toBe(202);
     expect(await posted.json()).toMatchObject({ ok: true, ids: ['ZD-4242'] });

@@ -3,8 +3,8 @@
 //   npx electron-vite build && node test/e2e/smoke.ts
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startServer } from '../../src/server/server.ts';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { startServer } from '#server/server.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { createStandInHandlers } from '../fakes/standInHandlers.ts';
 import { launchBrowser } from './browser.ts';
 
@@ -27,7 +27,9 @@ async function runOnce(colorScheme: 'light' | 'dark', file: string, failPlatform
   const handlers = createStandInHandlers({
     latencies: { platform: 420, product: 610, technical_details: 980, asset_ids: 380, severity: 700 },
     unpriced: ['severity'],
-    ...(failPlatform ? { failures: { platform: { code: 'RATE_LIMITED', message: 'Groq returned 429 (tokens per minute) after 3 attempts' } } } : {}),
+    ...(failPlatform
+      ? { failures: { platform: { code: 'RATE_LIMITED', message: 'Groq returned 429 (tokens per minute) after 3 attempts' } } }
+      : {}),
   });
   const server = await startServer({ handlers, staticDir });
   const b = await launchBrowser({ colorScheme });
@@ -54,7 +56,9 @@ async function runOnce(colorScheme: 'light' | 'dark', file: string, failPlatform
     if (JSON.stringify(statuses) !== JSON.stringify(expected)) throw new Error(`card statuses ${JSON.stringify(statuses)}`);
     if (errors.length) throw new Error(`page errors: ${errors.join('\n')}`);
     await b.page.screenshot({ path: resolve(outDir, file) });
-    console.log(`ok ${colorScheme}${failPlatform ? ' (platform failing)' : ''}: ${JSON.stringify(statuses)}, total ${await b.page.getByTestId('total-ms').textContent()} → test-results/${file}`);
+    console.log(
+      `ok ${colorScheme}${failPlatform ? ' (platform failing)' : ''}: ${JSON.stringify(statuses)}, total ${await b.page.getByTestId('total-ms').textContent()} → test-results/${file}`,
+    );
   } finally {
     await b.close();
     await server.close();

@@ -35,7 +35,10 @@ afterAll(async () => {
 const ticketsJsonl = (n: number, prefix: string): Buffer =>
   Buffer.from(
     Array.from({ length: n }, (_, i) =>
-      JSON.stringify({ id: `${prefix}-${i}`, text: `S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied for Lambda writes since 09:00` }),
+      JSON.stringify({
+        id: `${prefix}-${i}`,
+        text: `S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied for Lambda writes since 09:00`,
+      }),
     ).join('\n'),
   );
 
@@ -43,7 +46,9 @@ describe('spend you control (browser mode)', () => {
   it('a big import shows the estimate and asks; nothing is called before Start', async () => {
     const page = session.b.page;
     const before = fake.stats.total;
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'big.jsonl', mimeType: 'application/x-ndjson', buffer: ticketsJsonl(120, 'BIG') });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'big.jsonl', mimeType: 'application/x-ndjson', buffer: ticketsJsonl(120, 'BIG') });
     const dialog = page.getByTestId('batch-confirm');
     await dialog.waitFor({ timeout: 30_000 });
     expect(await dialog.textContent()).toMatch(/Triage 120 tickets from big\.jsonl\?/);
@@ -83,23 +88,30 @@ describe('spend you control (browser mode)', () => {
 
   it("the status bar's spend is the store's: it survives a reload", async () => {
     const page = session.b.page;
-    await expect.poll(async () => (await page.getByTestId('sb-spend').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^\$0\.\d{2,4} today|^\$\d+\.\d{2} today/);
+    await expect
+      .poll(async () => (await page.getByTestId('sb-spend').textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/^\$0\.\d{2,4} today|^\$\d+\.\d{2} today/);
     // Settled: the batch's last rows (a hedge's cancelled loser is recorded after the answer) have
     // reached the status bar when two readings a second apart agree.
     let shown = '';
     await expect
-      .poll(async () => {
-        const before = (await page.getByTestId('sb-spend').textContent()) ?? '';
-        await page.waitForTimeout(1000);
-        shown = (await page.getByTestId('sb-spend').textContent()) ?? '';
-        return shown === before;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const before = (await page.getByTestId('sb-spend').textContent()) ?? '';
+          await page.waitForTimeout(1000);
+          shown = (await page.getByTestId('sb-spend').textContent()) ?? '';
+          return shown === before;
+        },
+        { timeout: 15_000 },
+      )
       .toBe(true);
     expect(shown).not.toMatch(/^\$0\.00 today/);
     await page.reload();
     await page.getByTestId('activity-tickets').waitFor();
     await expect.poll(() => page.getByTestId('sb-spend').textContent()).toBe(shown);
-    expect(await page.getByTestId('sb-spend').getAttribute('title')).toMatch(/Today \(\d{4}-\d{2}-\d{2}, this machine's local day\): \$[\d.]+\nLatest run \(big\.jsonl\): \$[\d.]+\nTotal in this workspace: \$[\d.]+/);
+    expect(await page.getByTestId('sb-spend').getAttribute('title')).toMatch(
+      /Today \(\d{4}-\d{2}-\d{2}, this machine's local day\): \$[\d.]+\nLatest run \(big\.jsonl\): \$[\d.]+\nTotal in this workspace: \$[\d.]+/,
+    );
   });
 
   it('a daily limit reached mid-batch stops it with the reason; Resume works once it is raised', async () => {
@@ -112,13 +124,17 @@ describe('spend you control (browser mode)', () => {
     await page.getByTestId('spend-limit').press('Enter');
     await expect.poll(() => page.getByTestId('sb-spend').textContent()).toMatch(/ \/ \$/);
     await page.getByTestId('activity-tickets').click();
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'more.jsonl', mimeType: 'application/x-ndjson', buffer: ticketsJsonl(60, 'MORE') });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'more.jsonl', mimeType: 'application/x-ndjson', buffer: ticketsJsonl(60, 'MORE') });
     await page.getByTestId('batch-confirm').waitFor();
     expect(await page.getByTestId('spend-estimate').textContent()).toMatch(/of the \$[\d.]+ daily limit/);
     await page.getByTestId('estimate-over').waitFor();
     await page.getByTestId('batch-start').click();
     await page.locator('[data-testid="batch-row"][data-state="limited"]').waitFor({ timeout: 60_000 });
-    expect(await page.locator('[data-testid="batch-row"][data-state="limited"]').getByTestId('batch-message').textContent()).toMatch(/daily spend limit reached: \$[\d.]+ spent today \(local day \d{4}-\d{2}-\d{2}\)/);
+    expect(await page.locator('[data-testid="batch-row"][data-state="limited"]').getByTestId('batch-message').textContent()).toMatch(
+      /daily spend limit reached: \$[\d.]+ spent today \(local day \d{4}-\d{2}-\d{2}\)/,
+    );
     await shot(page, 'spend-batch-limited.png');
     // Resume while the limit holds says why.
     await page.getByTestId('batch-resume').click();
@@ -162,7 +178,9 @@ describe('spend you control (browser mode)', () => {
     expect(await opt.isDisabled()).toBe(true);
     expect(await opt.textContent()).toMatch(/retired 2026-08-16, use groq:openai\/gpt-oss-20b/);
     await page.getByTestId('settings-nav-spend').click();
-    expect(await page.getByTestId('spend-figures').textContent()).toMatch(/Today \(\d{4}-\d{2}-\d{2}\)\$[\d.]+Latest run\$[\d.]+.*Total\$[\d.]+/);
+    expect(await page.getByTestId('spend-figures').textContent()).toMatch(
+      /Today \(\d{4}-\d{2}-\d{2}\)\$[\d.]+Latest run\$[\d.]+.*Total\$[\d.]+/,
+    );
     await shot(page, 'spend-settings.png');
     expect(pageErrors).toEqual([]);
   });

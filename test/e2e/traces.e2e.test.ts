@@ -38,7 +38,11 @@ async function pick(page: Page, path: string): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 10 });
   const dir = tempDir('cb-traces-e2e-');
-  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, join(dir, 'cb.db'), { errors: pageErrors });
+  session = await openWorkbench(
+    { GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL },
+    join(dir, 'cb.db'),
+    { errors: pageErrors },
+  );
   ({ b } = session);
 });
 afterAll(async () => {
@@ -57,7 +61,9 @@ describe('trace import in the workbench (browser mode)', () => {
     await expect.poll(() => report.textContent()).toMatch(/promptfoo-output\.sample-export\.json: 4 calls, 0 tickets, 0 records skipped/);
     expect(await report.textContent()).toMatch(/promptfoo eval output/);
     await expect.poll(() => page.getByTestId('trace-import-row').count()).toBe(1);
-    expect(await page.getByTestId('trace-import-row').textContent()).toMatch(/promptfoo-output\.sample-export\.json.*promptfoo.*4 calls.*0 tickets/s);
+    expect(await page.getByTestId('trace-import-row').textContent()).toMatch(
+      /promptfoo-output\.sample-export\.json.*promptfoo.*4 calls.*0 tickets/s,
+    );
     // The import opens with its calls: model, status, and where each came from.
     await page.getByTestId('trace-editor').waitFor();
     await expect.poll(() => page.getByTestId('trace-call').count()).toBe(4);
@@ -68,7 +74,9 @@ describe('trace import in the workbench (browser mode)', () => {
     const origins = await page.getByTestId('trace-call-origin').allTextContents();
     expect(origins.map((o) => /results\.results\[(\d)\]/.exec(o)?.[1]).sort()).toEqual(['0', '1', '2', '3']);
     for (const o of origins) expect(o).toMatch(/trace eval-WJi.*span [0-9a-f]{8}/);
-    expect(await page.getByTestId('trace-calls').locator('[data-testid="trace-call-origin"]').first().getAttribute('title')).toMatch(/^promptfoo · promptfoo-output\.sample-export\.json · results\.results\[0\]/);
+    expect(await page.getByTestId('trace-calls').locator('[data-testid="trace-call-origin"]').first().getAttribute('title')).toMatch(
+      /^promptfoo · promptfoo-output\.sample-export\.json · results\.results\[0\]/,
+    );
     expect(await page.getByTestId('trace-calls').textContent()).toMatch(/Solve this riddle/);
     // No key was needed and nothing went out.
     expect(fake.stats.total).toBe(calls);
@@ -79,18 +87,25 @@ describe('trace import in the workbench (browser mode)', () => {
     const page = b.page;
     // Dropped on the Traces view: LangSmith feedback is a score, not a model call.
     const text = readFileSync(join(FIXTURES, 'langsmith-feedback.docs-example.json'), 'utf8');
-    const dt = await page.evaluateHandle(({ name, text }) => {
-      const d = new DataTransfer();
-      d.items.add(new File([text], name, { type: 'application/json' }));
-      return d;
-    }, { name: 'langsmith-feedback.docs-example.json', text });
+    const dt = await page.evaluateHandle(
+      ({ name, text }) => {
+        const d = new DataTransfer();
+        d.items.add(new File([text], name, { type: 'application/json' }));
+        return d;
+      },
+      { name: 'langsmith-feedback.docs-example.json', text },
+    );
     await page.getByTestId('traces-view').dispatchEvent('drop', { dataTransfer: dt });
     const report = page.getByTestId('trace-report').first();
     await expect.poll(() => report.textContent()).toMatch(/langsmith-feedback\.docs-example\.json: 0 calls, 0 tickets, 1 record skipped/);
-    expect(await page.getByTestId('trace-issue').first().textContent()).toMatch(/langsmith-feedback\.docs-example\.json.*LangSmith feedback is a score, not a model call/);
+    expect(await page.getByTestId('trace-issue').first().textContent()).toMatch(
+      /langsmith-feedback\.docs-example\.json.*LangSmith feedback is a score, not a model call/,
+    );
 
     await pick(page, join(FIXTURES, 'redaction-corpus.json'));
-    await expect.poll(() => page.getByTestId('trace-error').textContent()).toMatch(/redaction-corpus\.json: .*cannot tell the trace format/);
+    await expect
+      .poll(() => page.getByTestId('trace-error').textContent())
+      .toMatch(/redaction-corpus\.json: .*cannot tell the trace format/);
 
     await pick(page, join(FIXTURES, 'promptfoo-output.sample-export.json'));
     await expect.poll(() => page.getByTestId('trace-report').first().textContent()).toMatch(/already imported \(same content\)/);
@@ -102,7 +117,10 @@ describe('trace import in the workbench (browser mode)', () => {
     // An OTLP file of a casebench run made elsewhere (its own workspace), exported by the CLI.
     const dir = tempDir('cb-traces-otlp-');
     const tickets = join(dir, 'tickets.jsonl');
-    writeFileSync(tickets, `${JSON.stringify({ id: 'OT-1', text: 'Our S3 bucket logs-9 in account 123456789012 returns AccessDenied for Lambda writes since 09:00 UTC; exports are failing.' })}\n`);
+    writeFileSync(
+      tickets,
+      `${JSON.stringify({ id: 'OT-1', text: 'Our S3 bucket logs-9 in account 123456789012 returns AccessDenied for Lambda writes since 09:00 UTC; exports are failing.' })}\n`,
+    );
     const env = cliEnv({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL });
     const other = join(dir, 'other.db');
     const run = await runCli(['run', '--tickets', tickets, '--db', other], env);
@@ -113,7 +131,9 @@ describe('trace import in the workbench (browser mode)', () => {
     const before = fake.stats.total;
 
     await pick(page, otlp);
-    await expect.poll(() => page.getByTestId('trace-report').first().textContent()).toMatch(/support-run\.otlp\.jsonl: 5 calls, 1 ticket, 0 records skipped/);
+    await expect
+      .poll(() => page.getByTestId('trace-report').first().textContent())
+      .toMatch(/support-run\.otlp\.jsonl: 5 calls, 1 ticket, 0 records skipped/);
     await expect.poll(() => page.getByTestId('trace-call').count()).toBe(5);
     expect(await page.getByTestId('trace-calls').textContent()).toMatch(/Platform.*Severity/s);
     // The ticket opens with the imported facts, each card saying where its call came from.
@@ -121,7 +141,9 @@ describe('trace import in the workbench (browser mode)', () => {
     await page.getByTestId('ticket-editor').waitFor();
     await expect.poll(() => page.getByTestId('card-platform').getAttribute('data-status')).toBe('ok');
     expect(await page.getByTestId('card-platform').textContent()).toMatch(/AWS/);
-    await expect.poll(() => page.getByTestId('origin-platform').textContent()).toMatch(/OTLP.*support-run\.otlp\.jsonl.*line \d+.*trace [0-9a-f]{8}…/s);
+    await expect
+      .poll(() => page.getByTestId('origin-platform').textContent())
+      .toMatch(/OTLP.*support-run\.otlp\.jsonl.*line \d+.*trace [0-9a-f]{8}…/s);
     expect(await page.getByTestId('origin-asset_ids').textContent()).toMatch(/support-run\.otlp\.jsonl/);
     expect(await page.getByTestId('card-asset_ids').textContent()).toContain('123456789012');
     await page.screenshot({ path: join(SHOTS, 'traces-ticket-origin.png') });
@@ -149,15 +171,23 @@ describe('trace import in the workbench (browser mode)', () => {
     await page.getByTestId('trace-path').fill(big);
     await page.getByTestId('trace-path').press('Enter');
     const progress = page.getByTestId('trace-progress');
-    await expect.poll(() => progress.textContent(), { timeout: 30_000 }).toMatch(/Importing big-export\.otlp\.jsonl…\s*\d+% of \d+ MB · [\d,]+ calls/);
+    await expect
+      .poll(() => progress.textContent(), { timeout: 30_000 })
+      .toMatch(/Importing big-export\.otlp\.jsonl…\s*\d+% of \d+ MB · [\d,]+ calls/);
     await page.screenshot({ path: join(SHOTS, 'traces-progress.png') });
     await page.getByTestId('trace-cancel').click();
-    await expect.poll(() => page.getByTestId('trace-error').textContent(), { timeout: 30_000 }).toMatch(/big-export\.otlp\.jsonl: import of big-export\.otlp\.jsonl cancelled; nothing of it was written/);
+    await expect
+      .poll(() => page.getByTestId('trace-error').textContent(), { timeout: 30_000 })
+      .toMatch(/big-export\.otlp\.jsonl: import of big-export\.otlp\.jsonl cancelled; nothing of it was written/);
     expect(await page.getByTestId('trace-import-row').count()).toBe(rows);
     // The next try runs to the end: every call, and the import listed.
     await page.getByTestId('trace-path').fill(big);
     await page.getByTestId('trace-path').press('Enter');
-    await expect.poll(() => page.getByTestId('trace-report').first().textContent(), { timeout: 60_000 }).toMatch(new RegExp(`big-export\\.otlp\\.jsonl: ${n.toLocaleString('en')} calls, ${n.toLocaleString('en')} tickets, 0 records skipped`));
+    await expect
+      .poll(() => page.getByTestId('trace-report').first().textContent(), { timeout: 60_000 })
+      .toMatch(
+        new RegExp(`big-export\\.otlp\\.jsonl: ${n.toLocaleString('en')} calls, ${n.toLocaleString('en')} tickets, 0 records skipped`),
+      );
     await expect.poll(() => page.getByTestId('trace-import-row').count()).toBe(rows + 1);
     expect(await progress.count()).toBe(0);
     expect(fake.stats.total).toBe(before);

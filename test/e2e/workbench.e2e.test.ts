@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir } from '../cli/helpers.ts';
 import { launchBrowser, type LaunchedBrowser } from './browser.ts';
@@ -44,7 +44,9 @@ async function newTicket(page: Page, text: string): Promise<void> {
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: (_m, task) => LATENCY[task ?? ''] ?? 100 });
   dbPath = join(tempDir(), 'cb.db');
-  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, { errors: pageErrors });
+  session = await openWorkbench({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }, dbPath, {
+    errors: pageErrors,
+  });
   ({ serve, b } = session);
 });
 afterAll(async () => {
@@ -144,11 +146,21 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     const lines = Array.from({ length: 24 }, (_, i) =>
       JSON.stringify(
         i % 2
-          ? { id: `AWS-${i}`, title: `S3 bucket logs-${i} AccessDenied`, text: `S3 bucket logs-${i} in account 1234567890${String(i).padStart(2, '0')} returns AccessDenied for Lambda writes since 09:00` }
-          : { id: `AZ-${i}`, title: `Azure VM vm-web-${i} does not boot`, text: `Azure VM vm-web-${i} in subscription 1111-2222-${i} does not boot after a resize, this is urgent` },
+          ? {
+              id: `AWS-${i}`,
+              title: `S3 bucket logs-${i} AccessDenied`,
+              text: `S3 bucket logs-${i} in account 1234567890${String(i).padStart(2, '0')} returns AccessDenied for Lambda writes since 09:00`,
+            }
+          : {
+              id: `AZ-${i}`,
+              title: `Azure VM vm-web-${i} does not boot`,
+              text: `Azure VM vm-web-${i} in subscription 1111-2222-${i} does not boot after a resize, this is urgent`,
+            },
       ),
     );
-    await page.getByTestId('ticket-file-input').setInputFiles({ name: 'batch.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n{oops\n`) });
+    await page
+      .getByTestId('ticket-file-input')
+      .setInputFiles({ name: 'batch.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${lines.join('\n')}\n{oops\n`) });
     await expect.poll(() => page.getByTestId('ticket-count').textContent(), { timeout: 15_000 }).toMatch(/26 tickets/);
     // A batch waits for the go-ahead on its estimate.
     await page.getByTestId('batch-confirm').waitFor();
@@ -165,7 +177,9 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await expect.poll(() => page.getByTestId('ticket-count').textContent()).toMatch(/^26 of 26/);
     await page.getByText('Clear filters').click();
     // The bad line is reported with its number, above the list (and in the log); dismissed once read.
-    expect(await page.getByTestId('import-result').textContent()).toMatch(/24 tickets imported from batch\.jsonl.*1 line skipped.*line 25: not valid JSON/s);
+    expect(await page.getByTestId('import-result').textContent()).toMatch(
+      /24 tickets imported from batch\.jsonl.*1 line skipped.*line 25: not valid JSON/s,
+    );
     await page.getByTestId('panel-tab-log').click();
     expect(await page.getByTestId('log').textContent()).toMatch(/line 25/);
     await page.getByTestId('panel-tab-timeline').click();
@@ -184,9 +198,13 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     const id = await selected.getAttribute('data-ticket-id');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('k');
-    await expect.poll(() => page.locator(`[data-testid="editor-tab"][data-tab-id="ticket:${id}"]`).getAttribute('class')).toMatch(/preview/);
+    await expect
+      .poll(() => page.locator(`[data-testid="editor-tab"][data-tab-id="ticket:${id}"]`).getAttribute('class'))
+      .toMatch(/preview/);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator(`[data-testid="editor-tab"][data-tab-id="ticket:${id}"]`).getAttribute('class')).not.toMatch(/preview/);
+    await expect
+      .poll(() => page.locator(`[data-testid="editor-tab"][data-tab-id="ticket:${id}"]`).getAttribute('class'))
+      .not.toMatch(/preview/);
     await shot(page, 'tickets-list.png');
   });
 
@@ -205,7 +223,8 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     const sheet = page.getByTestId('cheatsheet');
     await sheet.waitFor();
     const text = await sheet.textContent();
-    for (const want of ['Show All Commands', 'Ctrl+Shift+P', 'Next Ticket', 'Re-run Ticket', 'Open Selected Ticket']) expect(text).toContain(want);
+    for (const want of ['Show All Commands', 'Ctrl+Shift+P', 'Next Ticket', 'Re-run Ticket', 'Open Selected Ticket'])
+      expect(text).toContain(want);
     await shot(page, 'cheatsheet.png');
     await page.keyboard.press('Escape');
     await sheet.waitFor({ state: 'detached' });
@@ -289,9 +308,26 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     const page = b.page;
     const dir = tempDir();
     const tickets = join(dir, 'exp.jsonl');
-    writeFileSync(tickets, ['E1', 'E2', 'E3'].map((id, i) => JSON.stringify({ id, text: `Cloud SQL instance db-${i} in project shop-${i} refuses connections since 08:00, checkout is down` })).join('\n'));
+    writeFileSync(
+      tickets,
+      ['E1', 'E2', 'E3']
+        .map((id, i) =>
+          JSON.stringify({ id, text: `Cloud SQL instance db-${i} in project shop-${i} refuses connections since 08:00, checkout is down` }),
+        )
+        .join('\n'),
+    );
     const r = await runCli(
-      ['experiment', '--tickets', tickets, '--models', 'groq:openai/gpt-oss-20b,groq:openai/gpt-oss-120b', '--baseline', 'groq:openai/gpt-oss-120b', '--db', dbPath],
+      [
+        'experiment',
+        '--tickets',
+        tickets,
+        '--models',
+        'groq:openai/gpt-oss-20b,groq:openai/gpt-oss-120b',
+        '--baseline',
+        'groq:openai/gpt-oss-120b',
+        '--db',
+        dbPath,
+      ],
       cliEnv({ GROQ_API_KEY: GROQ_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL }),
     );
     expect(r.code, r.stderr).toBe(0);
@@ -321,7 +357,10 @@ describe('workbench in browser mode (real casebench serve, fake providers)', () 
     await page.getByTestId('watch-folder').fill(folder);
     await page.getByTestId('watch-folder').press('Enter');
     await page.getByTestId('watch-state').waitFor();
-    writeFileSync(join(folder, 'WATCH-1.txt'), 'Our Azure VM vm-api-7 in subscription 9999-8888 will not start after resize; production API down.');
+    writeFileSync(
+      join(folder, 'WATCH-1.txt'),
+      'Our Azure VM vm-api-7 in subscription 9999-8888 will not start after resize; production API down.',
+    );
     await page.getByTestId('activity-tickets').click();
     await page.getByTestId('ticket-search').fill('WATCH-1');
     await page.locator('[data-testid="ticket-row"][data-ticket-id="WATCH-1"][data-state="done"]').waitFor({ timeout: 20_000 });
@@ -367,7 +406,8 @@ describe('closing mid-run and reopening', () => {
         await page.locator('[data-testid="ticket-row"][data-state="interrupted"]').waitFor();
         // The ticket's tab is reopened with its finished facts.
         await page.getByTestId('ticket-editor').waitFor();
-        for (const t of ['severity', 'platform', 'product', 'asset_ids']) expect(await page.getByTestId(`card-${t}`).getAttribute('data-status')).toBe('ok');
+        for (const t of ['severity', 'platform', 'product', 'asset_ids'])
+          expect(await page.getByTestId(`card-${t}`).getAttribute('data-status')).toBe('ok');
         expect(await page.getByTestId('card-technical_details').textContent()).toMatch(/Not finished/);
         expect(await page.getByTestId('run-status').textContent()).toMatch(/Interrupted · 4 of 5/);
         expect((await page.locator('#panel').boundingBox())?.height ?? 0).toBeLessThan(5);
@@ -392,14 +432,26 @@ describe('browser-mode server', () => {
     const api = `${serve.origin}/api/keys.status`;
     const noToken = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(noToken.status).toBe(401);
-    const foreign = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token, origin: 'http://evil.example' }, body: '{}' });
+    const foreign = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token, origin: 'http://evil.example' },
+      body: '{}',
+    });
     expect(foreign.status).toBe(403);
-    const ok = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: '{}' });
+    const ok = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token },
+      body: '{}',
+    });
     expect(ok.status).toBe(200);
     const body = await ok.text();
     expect(body).toContain('"last4":"wxyz"');
     expect(body).not.toContain('gsk_');
-    const settings = await fetch(`${serve.origin}/api/settings.get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: '{}' });
+    const settings = await fetch(`${serve.origin}/api/settings.get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token },
+      body: '{}',
+    });
     expect(await settings.text()).not.toMatch(/gsk_|sk-e2e/);
   });
 });

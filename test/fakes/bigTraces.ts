@@ -9,15 +9,27 @@ const kv = (key: string, v: string): unknown => ({ key, value: { stringValue: v 
 export function otlpLine(i: number, padding = 1200): string {
   const start = (1_764_000_000_000n + BigInt(i) * 1000n) * 1_000_000n;
   const span = {
-    traceId: (i + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'chat', kind: 3,
-    startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 180_000_000n).toString(),
+    traceId: (i + 1).toString(16).padStart(32, '0'),
+    spanId: (i + 1).toString(16).padStart(16, '0'),
+    name: 'chat',
+    kind: 3,
+    startTimeUnixNano: start.toString(),
+    endTimeUnixNano: (start + 180_000_000n).toString(),
     attributes: [
-      kv('gen_ai.operation.name', 'chat'), kv('gen_ai.request.model', 'gpt-4o'), kv('ticket.id', `B${i}`), kv('task.name', 'severity'),
-      kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `ticket ${i} ${'x'.repeat(padding)}` }] }])),
+      kv('gen_ai.operation.name', 'chat'),
+      kv('gen_ai.request.model', 'gpt-4o'),
+      kv('ticket.id', `B${i}`),
+      kv('task.name', 'severity'),
+      kv(
+        'gen_ai.input.messages',
+        JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `ticket ${i} ${'x'.repeat(padding)}` }] }]),
+      ),
       kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: '{"severity":"low"}' }] }])),
     ],
   };
-  return JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'big')] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }] }] });
+  return JSON.stringify({
+    resourceSpans: [{ resource: { attributes: [kv('service.name', 'big')] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }] }],
+  });
 }
 
 /** Writes n such lines to path (streamed, so tens of MB cost no memory). */

@@ -3,9 +3,9 @@ import Groq from 'groq-sdk';
 import OpenAI from 'openai';
 import { startFakeServer } from './fakeProviderServer.ts';
 import type { FakeServer, FaultKind } from './fakeProviderServer.ts';
-import { TASKS } from '../../src/shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../src/shared/wireSchemas.ts';
-import type { TaskId } from '../../src/shared/tasks.ts';
+import { TASKS } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
+import type { TaskId } from '#shared/tasks.ts';
 
 // Bodies captured from the real APIs (shared/api-samples/), byte for byte.
 const GROQ_401 = '{"error":{"message":"Invalid API Key","type":"invalid_request_error","code":"invalid_api_key"}}\n';
@@ -67,7 +67,11 @@ afterEach(() => {
 describe('non-streaming answers', () => {
   it('Groq: task answer as JSON content, usage in float seconds, x_groq id = x-request-id', async () => {
     const { data, response } = await groq.chat.completions
-      .create({ model: 'openai/gpt-oss-20b', messages: messages('product', AWS_TICKET, 'Platform: aws\n'), response_format: schemaFormat('product') })
+      .create({
+        model: 'openai/gpt-oss-20b',
+        messages: messages('product', AWS_TICKET, 'Platform: aws\n'),
+        response_format: schemaFormat('product'),
+      })
       .withResponse();
     expect(JSON.parse(data.choices[0]?.message.content ?? '')).toEqual({ product: 'Amazon S3' });
     expect(data.id).toMatch(/^chatcmpl-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -244,14 +248,24 @@ describe('streaming', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream');
     const body = await res.text();
     expect(body.endsWith('data: [DONE]\n\n')).toBe(true);
-    expect(body.split('\n\n').filter(Boolean).every((e) => e.startsWith('data: '))).toBe(true);
+    expect(
+      body
+        .split('\n\n')
+        .filter(Boolean)
+        .every((e) => e.startsWith('data: ')),
+    ).toBe(true);
   });
 });
 
 describe('errors', () => {
   it('401: Groq body exactly as captured; OpenAI masks the key', async () => {
     server.configure({ apiKeys: ['the-right-key'] });
-    const res = await rawChat(server, 'groq', { model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') }, 'gsk_wrongwrongwrong1234');
+    const res = await rawChat(
+      server,
+      'groq',
+      { model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') },
+      'gsk_wrongwrongwrong1234',
+    );
     expect(res.status).toBe(401);
     expect(res.headers.get('content-length')).toBe('96');
     expect(await res.text()).toBe(GROQ_401);
@@ -289,7 +303,9 @@ describe('errors', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Groq.NotFoundError);
     expect((err as InstanceType<typeof Groq.NotFoundError>).error).toMatchObject({ error: { code: 'model_not_found' } });
-    const oerr = await openai.chat.completions.create({ model: 'gpt-3.5-turbo-0301', messages: messages('platform', 'x') }).catch((e: unknown) => e);
+    const oerr = await openai.chat.completions
+      .create({ model: 'gpt-3.5-turbo-0301', messages: messages('platform', 'x') })
+      .catch((e: unknown) => e);
     expect(oerr).toBeInstanceOf(OpenAI.NotFoundError);
     expect((oerr as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
   });
@@ -305,13 +321,19 @@ describe('errors', () => {
     const retryAfter = Number(rl.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(rl.message).toMatch(/on requests per minute \(RPM\): Limit 1, Used 1, Requested 1\. Please try again in (?:\d+m)?\d+(?:\.\d+)?s\./);
+    expect(rl.message).toMatch(
+      /on requests per minute \(RPM\): Limit 1, Used 1, Requested 1\. Please try again in (?:\d+m)?\d+(?:\.\d+)?s\./,
+    );
     expect(rl.headers.get('x-ratelimit-limit-requests')).not.toBeNull();
     // The limit is per model: another model still answers.
-    await expect(groq.chat.completions.create({ model: 'openai/gpt-oss-120b', messages: messages('platform', AWS_TICKET) })).resolves.toBeTruthy();
+    await expect(
+      groq.chat.completions.create({ model: 'openai/gpt-oss-120b', messages: messages('platform', AWS_TICKET) }),
+    ).resolves.toBeTruthy();
 
     await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) });
-    const oerr = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    const oerr = await openai.chat.completions
+      .create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })
+      .catch((e: unknown) => e);
     expect(oerr).toBeInstanceOf(OpenAI.RateLimitError);
     expect(Number((oerr as InstanceType<typeof OpenAI.RateLimitError>).headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((oerr as InstanceType<typeof OpenAI.RateLimitError>).type).toBe('requests');
@@ -321,7 +343,9 @@ describe('errors', () => {
     server.configure({ rpm: { 'gpt-4o': 3 }, limitWindowMs: 400 });
     const seen: Array<{ remaining: number; resetMs: number }> = [];
     for (let i = 0; i < 3; i++) {
-      const { response } = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).withResponse();
+      const { response } = await openai.chat.completions
+        .create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })
+        .withResponse();
       expect(response.headers.get('x-ratelimit-limit-requests')).toBe('3');
       const reset = response.headers.get('x-ratelimit-reset-requests')!;
       expect(reset).toMatch(/^\d+ms$/);
@@ -331,7 +355,9 @@ describe('errors', () => {
     // Whole again when the newest request leaves the 400 ms window, never later.
     for (const x of seen) expect(x.resetMs).toBeGreaterThan(300);
     for (const x of seen) expect(x.resetMs).toBeLessThanOrEqual(400);
-    const err = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    const err = await openai.chat.completions
+      .create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     expect((err as InstanceType<typeof OpenAI.RateLimitError>).headers.get('x-ratelimit-remaining-requests')).toBe('0');
     await new Promise((r) => setTimeout(r, Math.max(...seen.map((x) => x.resetMs)) + 20));
@@ -341,7 +367,9 @@ describe('errors', () => {
 
   it('storm: random 429s carry retry-after and headers showing the budget left', async () => {
     server.configure({ faults: { rate: 1, kinds: ['429'], seed: 7 } });
-    const err = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    const err = await openai.chat.completions
+      .create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);
     const h = (err as InstanceType<typeof OpenAI.RateLimitError>).headers;
     expect(h.get('retry-after')).toBe('1');
@@ -355,8 +383,12 @@ describe('errors', () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Groq.APIError);
     expect((err as InstanceType<typeof Groq.APIError>).status).toBe(413);
-    expect((err as Error).message).toMatch(/Request too large for model openai\/gpt-oss-20b .* Limit 20, Requested \d+, please reduce your message size/);
-    const oerr = await openai.chat.completions.create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      /Request too large for model openai\/gpt-oss-20b .* Limit 20, Requested \d+, please reduce your message size/,
+    );
+    const oerr = await openai.chat.completions
+      .create({ model: 'gpt-4o', messages: messages('platform', AWS_TICKET) })
+      .catch((e: unknown) => e);
     expect(oerr).toBeInstanceOf(OpenAI.RateLimitError);
     expect((oerr as Error).message).toMatch(/^429 Request too large for gpt-4o/);
   });
@@ -373,7 +405,11 @@ describe('errors', () => {
 
   it('a stream error event surfaces as APIError without status on both SDKs', async () => {
     server.queueFaults(['stream-error-event', 'stream-error-event']);
-    const gs = await groq.chat.completions.create({ model: 'openai/gpt-oss-20b', messages: messages('platform', AWS_TICKET), stream: true });
+    const gs = await groq.chat.completions.create({
+      model: 'openai/gpt-oss-20b',
+      messages: messages('platform', AWS_TICKET),
+      stream: true,
+    });
     const gerr = await (async () => {
       for await (const _ of gs) void _;
     })().catch((e: unknown) => e);
@@ -404,7 +440,9 @@ describe('errors', () => {
     server.queueFaults(['500', '502', '503', '498']);
     const statuses: (number | undefined)[] = [];
     for (let i = 0; i < 4; i++) {
-      const e = await groq.chat.completions.create({ model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') }).catch((x: unknown) => x);
+      const e = await groq.chat.completions
+        .create({ model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') })
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(Groq.APIError);
       statuses.push((e as InstanceType<typeof Groq.APIError>).status);
     }
@@ -428,7 +466,9 @@ describe('errors', () => {
 
   it('reset and stream-cut end the connection; the SDK sees a connection error', async () => {
     server.queueFaults(['reset']);
-    const e1 = await groq.chat.completions.create({ model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') }).catch((e: unknown) => e);
+    const e1 = await groq.chat.completions
+      .create({ model: 'openai/gpt-oss-20b', messages: messages('platform', 'x') })
+      .catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(Groq.APIConnectionError);
 
     server.queueFaults(['stream-cut']);
@@ -461,7 +501,11 @@ describe('errors', () => {
         messages: messages('platform', 'x'),
         response_format: {
           type: 'json_schema',
-          json_schema: { name: 'platform', strict: true, schema: { type: 'object', properties: { platform: { type: 'string' } }, required: ['platform'] } },
+          json_schema: {
+            name: 'platform',
+            strict: true,
+            schema: { type: 'object', properties: { platform: { type: 'string' } }, required: ['platform'] },
+          },
         },
       })
       .catch((e: unknown) => e);

@@ -11,16 +11,61 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { heuristicAnswer } from '../../src/core/providers/demo/heuristicAnswers.ts';
-import { FAULT_KINDS, type ApiFlavor, type FaultKind, type FaultInfo, type FakeServerOptions, type FakeLogEntry, type FakeServerStats, type FakeServer } from './fake/types.ts';
-import { OPENAI_SNAPSHOTS, GROQ_BILLING, OPENAI_RL_LINK, GROQ_RPD, GROQ_HEADER_TPM, OPENAI_HEADER_RPM, OPENAI_HEADER_TPM } from './fake/flavours.ts';
-import { makeRng, ulid, randomAlnum, fingerprint, round9, goDuration, openaiDuration, perModel, textOf, tokensOf, maskKey, parsePrompt, type ParsedPrompt } from './fake/helpers.ts';
+import { heuristicAnswer } from '#core/providers/demo/heuristicAnswers.ts';
+import {
+  FAULT_KINDS,
+  type ApiFlavor,
+  type FaultKind,
+  type FaultInfo,
+  type FakeServerOptions,
+  type FakeLogEntry,
+  type FakeServerStats,
+  type FakeServer,
+} from './fake/types.ts';
+import {
+  OPENAI_SNAPSHOTS,
+  GROQ_BILLING,
+  OPENAI_RL_LINK,
+  GROQ_RPD,
+  GROQ_HEADER_TPM,
+  OPENAI_HEADER_RPM,
+  OPENAI_HEADER_TPM,
+} from './fake/flavours.ts';
+import {
+  makeRng,
+  ulid,
+  randomAlnum,
+  fingerprint,
+  round9,
+  goDuration,
+  openaiDuration,
+  perModel,
+  textOf,
+  tokensOf,
+  maskKey,
+  parsePrompt,
+  type ParsedPrompt,
+} from './fake/helpers.ts';
 import { echoIntoError, groqError, openaiError, cloudflare502, modelNotFound, badRequest, type ErrBody } from './fake/errors.ts';
 import { resolveOptions, emptyStats, bump, type ChatBody, type ReqCtx } from './fake/options.ts';
 import { judgeAnswer } from './judgeBehaviour.ts';
 import { delayHeader, strictSchemaProblem, isReasoningOpenAI, isGptOss, violatingAnswer } from './fake/answers.ts';
 
-export { FAULT_KINDS, DEFAULT_GROQ_MODELS, DEFAULT_OPENAI_MODELS, DEFAULT_RETIRED, type ApiFlavor, type FaultKind, type FaultInfo, type AnswerInfo, type PerModel, type FakeServerOptions, type FakeLogEntry, type FakeServerStats, type FakeServer } from './fake/types.ts';
+export {
+  FAULT_KINDS,
+  DEFAULT_GROQ_MODELS,
+  DEFAULT_OPENAI_MODELS,
+  DEFAULT_RETIRED,
+  type ApiFlavor,
+  type FaultKind,
+  type FaultInfo,
+  type AnswerInfo,
+  type PerModel,
+  type FakeServerOptions,
+  type FakeLogEntry,
+  type FakeServerStats,
+  type FakeServer,
+} from './fake/types.ts';
 export { maskKey, parsePrompt } from './fake/helpers.ts';
 export { DELAY_HEADER } from './fake/answers.ts';
 
@@ -197,7 +242,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     if (!key) return false;
     const k = opts.apiKeys;
     if (k === null || k === undefined) return true;
-    const list = Array.isArray(k) ? (k as readonly string[]) : ((k as { groq?: readonly string[]; openai?: readonly string[] })[api] ?? null);
+    const list = Array.isArray(k)
+      ? (k as readonly string[])
+      : ((k as { groq?: readonly string[]; openai?: readonly string[] })[api] ?? null);
     return list === null ? true : list.includes(key);
   }
 
@@ -493,7 +540,11 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   }
 
   /** Applies max_(completion_)tokens: a too-small budget truncates and ends with "length". */
-  function budget(c: ReqCtx, content: string, reasoning: string | null): { content: string; reasoning: string | null; finish: string; usage: Usage } {
+  function budget(
+    c: ReqCtx,
+    content: string,
+    reasoning: string | null,
+  ): { content: string; reasoning: string | null; finish: string; usage: Usage } {
     const maxRaw = c.body.max_completion_tokens ?? c.body.max_tokens;
     const max = typeof maxRaw === 'number' && maxRaw > 0 ? Math.floor(maxRaw) : Number.POSITIVE_INFINITY;
     let reasoningTokens = reasoning ? tokensOf(reasoning) : c.api === 'openai' && isReasoningOpenAI(c.model) ? 64 : 0;
@@ -613,7 +664,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const fp = fingerprint(c.model);
 
     const chunk = (choices: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> => {
-      if (c.api === 'groq') return { id, object: 'chat.completion.chunk', created: createdAt, model, system_fingerprint: fp, choices, ...extra };
+      if (c.api === 'groq')
+        return { id, object: 'chat.completion.chunk', created: createdAt, model, system_fingerprint: fp, choices, ...extra };
       const o: Record<string, unknown> = {
         id,
         object: 'chat.completion.chunk',
@@ -726,7 +778,18 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const start = Date.now();
     const arrived = performance.now();
     const requestId = newRequestId(api);
-    const entry: FakeLogEntry = { t: start, api, model: '', task: null, stream: false, status: null, outcome: 'aborted', fault: null, ms: 0, delayMs: null };
+    const entry: FakeLogEntry = {
+      t: start,
+      api,
+      model: '',
+      task: null,
+      stream: false,
+      status: null,
+      outcome: 'aborted',
+      fault: null,
+      ms: 0,
+      delayMs: null,
+    };
     let hung = false;
     stats.total++;
     bump(stats.perApi, api);
@@ -805,7 +868,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         res,
         badRequest(
           api,
-          api === 'groq' ? "'messages' : minimum number of items is 1" : "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+          api === 'groq'
+            ? "'messages' : minimum number of items is 1"
+            : "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
           'messages',
           api === 'groq' ? null : 'empty_array',
         ),
@@ -838,7 +903,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       if (isReasoningOpenAI(model) && body.max_tokens !== undefined && body.max_tokens !== null)
         return sendRaw(
           res,
-          badRequest(api, "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", 'max_tokens', 'unsupported_parameter'),
+          badRequest(
+            api,
+            "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+            'max_tokens',
+            'unsupported_parameter',
+          ),
           base,
         );
       if (isReasoningOpenAI(model) && typeof body.temperature === 'number' && body.temperature !== 1)
@@ -857,13 +927,22 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         if (typeof name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(name))
           return sendRaw(
             res,
-            badRequest(api, "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", 'response_format.json_schema.name', 'invalid_value'),
+            badRequest(
+              api,
+              "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.",
+              'response_format.json_schema.name',
+              'invalid_value',
+            ),
             errHeaders(model),
           );
         if (rf.json_schema?.strict === true) {
           const problem = strictSchemaProblem(rf.json_schema.schema, '');
           if (problem)
-            return sendRaw(res, badRequest(api, `Invalid schema for response_format '${name}': ${problem}`, 'response_format', null), errHeaders(model));
+            return sendRaw(
+              res,
+              badRequest(api, `Invalid schema for response_format '${name}': ${problem}`, 'response_format', null),
+              errHeaders(model),
+            );
         }
       }
       if (rf?.type === 'json_object') {
@@ -871,7 +950,12 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
         if (!/json/i.test(all))
           return sendRaw(
             res,
-            badRequest(api, "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', null),
+            badRequest(
+              api,
+              "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+              'messages',
+              null,
+            ),
             errHeaders(model),
           );
       }
@@ -975,7 +1059,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const chat = req.method === 'POST' && (path === '/openai/v1/chat/completions' || path === '/v1/chat/completions');
     if (chat) {
       handleChat(api, req, res).catch((err: unknown) => {
-        if (!res.headersSent) sendRaw(res, groqError(500, { message: `fake server bug: ${String(err)}`, type: 'internal_server_error' }), {});
+        if (!res.headersSent)
+          sendRaw(res, groqError(500, { message: `fake server bug: ${String(err)}`, type: 'internal_server_error' }), {});
         else res.destroy();
       });
       return;

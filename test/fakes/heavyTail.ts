@@ -2,7 +2,7 @@
 // take the base time, a seeded share of them `factor` times as long — the tail hedged calls are
 // for. `slowNext(n)` makes the next n requests slow on purpose (tests of a hedge's race).
 // Runs under plain Node type stripping (bench/fakeServerProcess.ts): erasable syntax only.
-import { seededRandom } from '../../src/core/random.ts';
+import { seededRandom } from '#core/random.ts';
 
 export interface HeavyTailOptions {
   /** The usual answer time, ms (a number, or per model and task). */

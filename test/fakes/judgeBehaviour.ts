@@ -3,7 +3,7 @@
 // to the answer against the keyword heuristics' reading of the ticket (src/core/judge/heuristicJudge.ts),
 // deterministic, disagreeing with the rubric on a controllable share of answers. Kept in its own
 // module so the server only asks it whether a request is a judge's and what to answer.
-import { heuristicVerdict, readJudgeRequest, type HeuristicJudgeOptions } from '../../src/core/judge/heuristicJudge.ts';
+import { heuristicVerdict, readJudgeRequest, type HeuristicJudgeOptions } from '#core/judge/heuristicJudge.ts';
 
 export type FakeJudgeOptions = HeuristicJudgeOptions;
 

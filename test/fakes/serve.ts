@@ -69,7 +69,12 @@ const opts: FakeServerOptions = {
   jitterMs: num('jitter', v.jitter) ?? 0,
   rpm: num('rpm', v.rpm, 1) ?? null,
   tpm: num('tpm', v.tpm, 1) ?? null,
-  apiKeys: v.keys ? v.keys.split(',').map((k) => k.trim()).filter(Boolean) : null,
+  apiKeys: v.keys
+    ? v.keys
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+    : null,
   faults: rate > 0 ? { rate, kinds, seed: num('seed', v.seed) ?? 0x5eed } : null,
   judge: { disagreeRate: num('judge-disagree', v['judge-disagree']) ?? 0, seed: num('seed', v.seed) ?? 0 },
 };

@@ -1,9 +1,9 @@
 // A test-only stand-in for the core: implements RouteHandlers and plays a ticket through the
 // task graph with scripted latencies, values and failures. Never used by the app itself.
-import type { AppErrorShape, Result } from '../../src/shared/errors.ts';
-import type { TaskResult } from '../../src/shared/results.ts';
-import type { AppEvent, KeyStatus, RouteHandlers, RouteName, RouteOutputs } from '../../src/shared/routes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../src/shared/tasks.ts';
+import type { AppErrorShape, Result } from '#shared/errors.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { AppEvent, KeyStatus, RouteHandlers, RouteName, RouteOutputs } from '#shared/routes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 
 export interface StandInOptions {
   /** Latency per task, ms (default 40–120). */
@@ -72,7 +72,13 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
     const finish = (r: TaskResult): void => {
       if (cancelled.has(ticketId)) return;
       results.set(r.task, r);
-      emit({ type: 'task.result', ticketId, runId: `triage-${ticketId}`, result: r, emittedAt: performance.timeOrigin + performance.now() });
+      emit({
+        type: 'task.result',
+        ticketId,
+        runId: `triage-${ticketId}`,
+        result: r,
+        emittedAt: performance.timeOrigin + performance.now(),
+      });
       if (results.size === TASK_IDS.length) emit({ type: 'ticket.done', ticketId, runId: `triage-${ticketId}`, totalMs: elapsed() });
       else tick();
     };
@@ -80,9 +86,26 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
     const base = (task: TaskId, startedMs: number): TaskResult => {
       const [provider, ...rest] = assignment[task].split(':');
       return {
-        task, status: 'ok', value: null, raw: null, provider: provider ?? '', model: rest.join(':'), promptVersion: 'v1',
-        startedMs, endedMs: startedMs, latencyMs: 0, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
-        inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 1, error: null,
+        task,
+        status: 'ok',
+        value: null,
+        raw: null,
+        provider: provider ?? '',
+        model: rest.join(':'),
+        promptVersion: 'v1',
+        startedMs,
+        endedMs: startedMs,
+        latencyMs: 0,
+        ttftMs: null,
+        queueTimeMs: null,
+        providerTotalMs: null,
+        inputTokens: null,
+        outputTokens: null,
+        cachedTokens: null,
+        reasoningTokens: null,
+        costUsd: null,
+        attempts: 1,
+        error: null,
       };
     };
 
@@ -104,13 +127,21 @@ export function createStandInHandlers(opts: StandInOptions = {}): StandIn {
         later(opts.latencies?.[task] ?? DEFAULT_LATENCY[task], () => {
           const endedMs = elapsed();
           const failure = opts.failures?.[task];
-          const timing = { endedMs, latencyMs: endedMs - startedMs, inputTokens: 380 + task.length * 17, outputTokens: 9 + task.length * 3 };
+          const timing = {
+            endedMs,
+            latencyMs: endedMs - startedMs,
+            inputTokens: 380 + task.length * 17,
+            outputTokens: 9 + task.length * 3,
+          };
           if (failure) {
             finish({ ...r0, ...timing, status: 'error', error: failure, attempts: 3 });
           } else {
             const priced = !opts.unpriced?.includes(task);
             finish({
-              ...r0, ...timing, status: 'ok', value: opts.values?.[task] ?? SAMPLE_VALUES[task],
+              ...r0,
+              ...timing,
+              status: 'ok',
+              value: opts.values?.[task] ?? SAMPLE_VALUES[task],
               costUsd: priced ? timing.inputTokens * 5e-8 + timing.outputTokens * 2e-7 : null,
             });
           }

@@ -11,15 +11,22 @@ import { cliEnv, tempDir } from '../cli/helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const ASSIGN = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-20b';
-const TICKET = 'Our EKS cluster payments-prod in account 123456789012 (eu-west-1) cannot pull images from ECR since 07:40 UTC; pods are in ImagePullBackOff.';
+const ASSIGN =
+  'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-20b';
+const TICKET =
+  'Our EKS cluster payments-prod in account 123456789012 (eu-west-1) cannot pull images from ECR since 07:40 UTC; pods are in ImagePullBackOff.';
 
 let installed: string; // the installed package's folder
 let bin: string;
 let fake: FakeServer;
 
 function sh(cmd: string, args: string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
@@ -38,9 +45,13 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
 beforeAll(async () => {
   const dir = tempDir('cb-pack-');
   // The renderer (for `serve`) is built by `npm test` before the suites; the CLI build is quick.
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) sh(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], ROOT);
+  if (!existsSync(join(ROOT, 'out/renderer/index.html')))
+    sh(process.execPath, [join(ROOT, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], ROOT);
   sh(process.execPath, [join(ROOT, 'scripts/build-cli.mjs'), '--quiet'], ROOT);
-  const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], ROOT)) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   const tarball = join(dir, packed[0]!.filename);
   const prefix = join(dir, 'install');
   mkdirSync(prefix);
@@ -75,7 +86,10 @@ describe('the packed command line', () => {
     const t = await run(['triage', '--text', TICKET, '--assign', ASSIGN, '--json', '--db', db], env);
     expect(t.stderr).not.toMatch(/internal error|ERR_/);
     expect(t.code).toBe(0);
-    const lines = t.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = t.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const platform = lines.find((l) => l.task === 'platform');
     expect(platform?.status).toBe('ok');
     expect(platform?.value).toBe('aws');
@@ -83,13 +97,19 @@ describe('the packed command line', () => {
     const r = await run(['export', '--db', db, '--format', 'jsonl', '--out', out], env);
     expect(r.stderr).not.toMatch(/internal error|ERR_/);
     expect(r.code).toBe(0);
-    const calls = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const calls = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(calls.length).toBeGreaterThanOrEqual(5);
     expect(JSON.stringify(calls)).toContain('gpt-oss-120b');
   });
 
   it('serves the workbench from the installed copy', async () => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', join(tempDir(), 'cb.db')], { env: cliEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', join(tempDir(), 'cb.db')], {
+      env: cliEnv({}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -6,14 +6,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent } from '../../src/shared/routes.ts';
-import { DEMO_ASSIGNMENT } from '../../src/core/assignment.ts';
-import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
-import { openStore, type Store } from '../../src/core/store/store.ts';
-import { runBatch, stableRunId } from '../../src/core/experiments/batchRun.ts';
-import { createIntake } from '../../src/core/live/intake.ts';
-import { experimentRunId, runExperiment } from '../../src/core/experiments/experiment.ts';
-import type { TicketLine } from '../../src/core/tickets/ticketFile.ts';
+import type { AppEvent } from '#shared/routes.ts';
+import { DEMO_ASSIGNMENT } from '#core/assignment.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { openStore, type Store } from '#core/store/store.ts';
+import { runBatch, stableRunId } from '#core/experiments/batchRun.ts';
+import { createIntake } from '#core/live/intake.ts';
+import { experimentRunId, runExperiment } from '#core/experiments/experiment.ts';
+import type { TicketLine } from '#core/tickets/ticketFile.ts';
 
 let rt: Runtime;
 beforeAll(async () => {
@@ -22,7 +22,8 @@ beforeAll(async () => {
 afterAll(async () => rt?.close());
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'cb-full-'));
-const TEXT = (i: number): string => `Our S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied since 09:00 ${'detail '.repeat(300)}`;
+const TEXT = (i: number): string =>
+  `Our S3 bucket logs-${i} in account 1234567890${String(i % 100).padStart(2, '0')} returns AccessDenied since 09:00 ${'detail '.repeat(300)}`;
 
 /** Lets the file grow by `pages` more pages from now on (SQLite's page limit stands in for the disk). */
 function fillUpAfter(store: Store, pages: number): void {
@@ -48,7 +49,9 @@ describe('a full disk', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(new RegExp(`^disk full: cannot write ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(SQLite: database or disk is full\\)`));
+    expect((err as Error).message).toMatch(
+      new RegExp(`^disk full: cannot write ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(SQLite: database or disk is full\\)`),
+    );
     expect((err as Error).message).not.toMatch(/rollback/);
     expect(store.prepare('SELECT count(*) AS n FROM tickets').get()).toEqual({ n: 0 });
     store.close();
@@ -64,11 +67,22 @@ describe('a full disk', () => {
     fillUpAfter(store, 40);
     let err: Error | null = null;
     try {
-      await runBatch({ store, deps: rt.deps, runId, assignment: { ...DEMO_ASSIGNMENT }, tickets: tickets(60), source: 'tickets.jsonl', concurrency: 2, gate: rt.gate });
+      await runBatch({
+        store,
+        deps: rt.deps,
+        runId,
+        assignment: { ...DEMO_ASSIGNMENT },
+        tickets: tickets(60),
+        source: 'tickets.jsonl',
+        concurrency: 2,
+        gate: rt.gate,
+      });
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).toMatch(/^disk full: cannot write .*cb\.db \(SQLite: database or disk is full\); (nothing of ticket T\d+ was written|ticket T\d+ is saved in part \(\d of 5 tasks\)); \d+ tickets? of this run saved \(run the same command again to resume\)$/);
+    expect(err?.message).toMatch(
+      /^disk full: cannot write .*cb\.db \(SQLite: database or disk is full\); (nothing of ticket T\d+ was written|ticket T\d+ is saved in part \(\d of 5 tasks\)); \d+ tickets? of this run saved \(run the same command again to resume\)$/,
+    );
     const saved = Number(/; (\d+) tickets? of this run saved/.exec(err!.message)![1]);
     expect(saved).toBeGreaterThan(0);
     expect(saved).toBeLessThan(60);
@@ -78,7 +92,16 @@ describe('a full disk', () => {
     // More room (a fresh connection has no page limit): the same run resumes and finishes.
     const roomy = openStore(path);
     expect(roomy.integrityCheck()).toBe('ok');
-    const p = await runBatch({ store: roomy, deps: rt.deps, runId, assignment: { ...DEMO_ASSIGNMENT }, tickets: tickets(60), source: 'tickets.jsonl', concurrency: 2, gate: rt.gate });
+    const p = await runBatch({
+      store: roomy,
+      deps: rt.deps,
+      runId,
+      assignment: { ...DEMO_ASSIGNMENT },
+      tickets: tickets(60),
+      source: 'tickets.jsonl',
+      concurrency: 2,
+      gate: rt.gate,
+    });
     expect(p.skippedAsDone).toBe(saved);
     expect(roomy.runTicketIds(runId, 'done').size).toBe(60);
     roomy.close();
@@ -91,9 +114,9 @@ describe('a full disk', () => {
     const runId = experimentRunId(plan, 'tickets.jsonl');
     const list = Array.from({ length: 40 }, (_, i) => ({ id: `E${i}`, text: TEXT(i) }));
     fillUpAfter(store, 6);
-    await expect(runExperiment({ store, deps: rt.deps, runId, plan, tickets: list, source: 'tickets.jsonl', concurrency: 2 })).rejects.toThrow(
-      /^disk full: cannot write .*cb\.db \(SQLite: database or disk is full\)$/,
-    );
+    await expect(
+      runExperiment({ store, deps: rt.deps, runId, plan, tickets: list, source: 'tickets.jsonl', concurrency: 2 }),
+    ).rejects.toThrow(/^disk full: cannot write .*cb\.db \(SQLite: database or disk is full\)$/);
     store.close();
     const roomy = openStore(path);
     const out = await runExperiment({ store: roomy, deps: rt.deps, runId, plan, tickets: list, source: 'tickets.jsonl', concurrency: 2 });
@@ -107,8 +130,13 @@ describe('a full disk', () => {
     const events: AppEvent[] = [];
     const done: string[] = [];
     const intake = createIntake({
-      store, rt, emit: (e) => events.push(e), assignment: () => ({ ...DEMO_ASSIGNMENT }), concurrency: () => 2,
-      onTicketDone: (id) => done.push(id), onRunDone: () => {},
+      store,
+      rt,
+      emit: (e) => events.push(e),
+      assignment: () => ({ ...DEMO_ASSIGNMENT }),
+      concurrency: () => 2,
+      onTicketDone: (id) => done.push(id),
+      onRunDone: () => {},
     });
     const jobs = Array.from({ length: 30 }, (_, i) => ({ ticket: { id: `W${i}`, text: TEXT(i) } }));
     store.transaction(() => {

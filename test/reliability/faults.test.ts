@@ -2,16 +2,22 @@
 // SDKs and the real engine: each is classified with its code, its raw text kept, and the rest of
 // the ticket completes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskId } from '../../src/shared/tasks.ts';
-import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
-import { triageTicket, type Assignment, type AttemptRecord } from '../../src/core/graph/engine.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { triageTicket, type Assignment, type AttemptRecord } from '#core/graph/engine.ts';
 import { startFakeServer, type FakeServer, type FaultKind } from '../fakes/fakeProviderServer.ts';
 
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'openai:gpt-4o',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'openai:gpt-4o',
 };
-const TICKET = { id: 'F1', text: 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.' };
+const TICKET = {
+  id: 'F1',
+  text: 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.',
+};
 const KEYS = { GROQ_API_KEY: 'gsk_FAULTTES-TKEY00000000000000000001', OPENAI_API_KEY: 'sk-FAULTTES-TKEY0000000000000000000001' };
 
 let fake: FakeServer;

@@ -5,18 +5,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
-import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
-import { triageTicket, type Assignment } from '../../src/core/graph/engine.ts';
-import { recorder } from '../../src/core/experiments/batchRun.ts';
-import { openStore, type CallRecord, type Store } from '../../src/core/store/store.ts';
-import { storeLatencyHistory } from '../../src/core/store/hedgeHistory.ts';
-import type { HedgeSettings } from '../../src/core/providers/hedge.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { triageTicket, type Assignment } from '#core/graph/engine.ts';
+import { recorder } from '#core/experiments/batchRun.ts';
+import { openStore, type CallRecord, type Store } from '#core/store/store.ts';
+import { storeLatencyHistory } from '#core/store/hedgeHistory.ts';
+import type { HedgeSettings } from '#core/providers/hedge.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { heavyTail, type HeavyTailLatency } from '../fakes/heavyTail.ts';
 
 const KEYS = { GROQ_API_KEY: 'gsk_HEDGETES-TTEST0000000000000000001', OPENAI_API_KEY: 'sk-HEDGETES-TTEST00000000000000000001' };
-const TEXT = 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.';
+const TEXT =
+  'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.';
 const Y = 'groq:openai/gpt-oss-20b';
 const ALL_Y = Object.fromEntries(TASK_IDS.map((t) => [t, Y])) as Assignment;
 
@@ -35,7 +36,12 @@ function runtime(hedge: Partial<HedgeSettings>, maxConcurrency = 16): Promise<Ru
 }
 
 /** Triages tickets with every attempt and result recorded in the workspace, as `casebench run` does. */
-async function triageRecorded(rt: Runtime, runId: string, ids: string[], concurrent = false): Promise<Awaited<ReturnType<typeof triageTicket>>[]> {
+async function triageRecorded(
+  rt: Runtime,
+  runId: string,
+  ids: string[],
+  concurrent = false,
+): Promise<Awaited<ReturnType<typeof triageTicket>>[]> {
   store.createRun({ id: runId, kind: 'run', assignment: ALL_Y });
   const rec = recorder(store, runId);
   const one = async (id: string) => {
@@ -57,7 +63,11 @@ beforeAll(async () => {
   store = openStore(join(dir, 'w.db'));
   // The workspace's history: 24 tickets' calls at the usual 30 ms, recorded as `run` records them.
   const warm = await runtime({ enabled: false });
-  await triageRecorded(warm, 'warm-up', Array.from({ length: 24 }, (_, i) => `W${i}`));
+  await triageRecorded(
+    warm,
+    'warm-up',
+    Array.from({ length: 24 }, (_, i) => `W${i}`),
+  );
 });
 afterAll(async () => {
   store.close();
@@ -97,7 +107,14 @@ describe('hedged calls', () => {
     expect(sev.latencyMs).toBe(dup.latencyMs);
     expect(sev.attempts).toBe(1);
     // The server saw both requests; the slow one was dropped by the client, not answered.
-    await expect.poll(() => fake.stats.log.filter((e) => e.task === 'severity').map((e) => e.outcome).sort()).toEqual(['200', 'aborted']);
+    await expect
+      .poll(() =>
+        fake.stats.log
+          .filter((e) => e.task === 'severity')
+          .map((e) => e.outcome)
+          .sort(),
+      )
+      .toEqual(['200', 'aborted']);
     // The other tasks were not hedged.
     expect(store.callsForRun('hedge-race').filter((c) => c.task !== 'severity' && c.hedge)).toEqual([]);
     expect(rt.hedger.stats.hedges - before.hedges).toBe(1);
@@ -140,13 +157,22 @@ describe('hedged calls', () => {
       lat.factor = 10;
       lat.slowNext(1000);
       try {
-        await triageRecorded(rt, tag, Array.from({ length: 16 }, (_, i) => `${tag}${i}`), true);
+        await triageRecorded(
+          rt,
+          tag,
+          Array.from({ length: 16 }, (_, i) => `${tag}${i}`),
+          true,
+        );
       } finally {
         lat.reset();
         lat.factor = 100;
       }
       const calls = store.callsForRun(tag);
-      return { extra: calls.filter((c) => c.hedge === 'hedge').length, made: calls.filter((c) => c.hedge !== 'hedge').length, stats: rt.hedger.stats };
+      return {
+        extra: calls.filter((c) => c.hedge === 'hedge').length,
+        made: calls.filter((c) => c.hedge !== 'hedge').length,
+        stats: rt.hedger.stats,
+      };
     };
     const capped = await runWithBudget(5, 'B5-');
     const loose = await runWithBudget(40, 'B40-');

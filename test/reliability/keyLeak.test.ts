@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { cliEnv, runCli, tempDir, writeTickets } from '../cli/helpers.ts';
 import { startServe, type ServeProcess } from '../e2e/serveProcess.ts';
-import { heuristicAnswer } from '../../src/core/providers/demo/heuristicAnswers.ts';
-import { openStore } from '../../src/core/store/store.ts';
-import { Scrubber } from '../../src/core/secrets/scrub.ts';
+import { heuristicAnswer } from '#core/providers/demo/heuristicAnswers.ts';
+import { openStore } from '#core/store/store.ts';
+import { Scrubber } from '#core/secrets/scrub.ts';
 
 const GROQ_KEY = 'gsk_CANARY-groqKEY7f3a9c1e5b2d8f4a6c0e';
 const OPENAI_KEY = 'sk-CANARY-openaiKEY9d2b7e4f1a8c3e6b0d5';
@@ -26,7 +26,14 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64');
 // and so do the transformed forms the gateway below echoes (URL-encoded, Basic auth).
 const FRAGMENTS = [
   ...KEYS,
-  'CANARY-groqKEY', 'CANARY-openaiKEY', 'CANARY+compatKEY', 'CANARY-settingsKEY', '7f3a9c1e5b2d', '9d2b7e4f1a8c', '4e1b9a7c2d5f', '2c7e9b4a1f6d',
+  'CANARY-groqKEY',
+  'CANARY-openaiKEY',
+  'CANARY+compatKEY',
+  'CANARY-settingsKEY',
+  '7f3a9c1e5b2d',
+  '9d2b7e4f1a8c',
+  '4e1b9a7c2d5f',
+  '2c7e9b4a1f6d',
   ...KEYS.map(encodeURIComponent),
   // the part of base64("api:" + key) that only the key decides
   ...KEYS.map((k) => b64(`api:${k}`).slice(8, -8)),
@@ -44,11 +51,18 @@ beforeAll(async () => {
     answer: (i) => {
       const key = i.authorization.replace(/^Bearer\s+/i, '');
       // An invalid answer: its raw text is kept for INVALID_OUTPUT.
-      if (i.task === 'asset_ids') return `upstream error: Authorization: ${i.authorization} (key ${key}, Basic ${b64(`api:${key}`)}, key=${encodeURIComponent(key)})`;
+      if (i.task === 'asset_ids')
+        return `upstream error: Authorization: ${i.authorization} (key ${key}, Basic ${b64(`api:${key}`)}, key=${encodeURIComponent(key)})`;
       // A valid answer whose value carries the key: it is stored, printed, exported and sent to the UI.
       if (i.task === 'technical_details') {
-        const v = heuristicAnswer('technical_details', i.ticketText, { platform: i.platform, product: i.product }) as { present: string[]; missing: string[] };
-        return { ...v, present: [...v.present, `error message: "401 for Authorization: ${i.authorization}"`, `request id: ${encodeURIComponent(key)}`] };
+        const v = heuristicAnswer('technical_details', i.ticketText, { platform: i.platform, product: i.product }) as {
+          present: string[];
+          missing: string[];
+        };
+        return {
+          ...v,
+          present: [...v.present, `error message: "401 for Authorization: ${i.authorization}"`, `request id: ${encodeURIComponent(key)}`],
+        };
       }
       return undefined;
     },
@@ -65,7 +79,9 @@ function filesUnder(dir: string): string[] {
 
 /** Every TEXT column of every table, read straight from the file (new tables and columns included). */
 function textColumns(db: DatabaseSync): Array<{ table: string; column: string }> {
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{ name: string }>;
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as Array<{
+    name: string;
+  }>;
   return tables.flatMap(({ name }) =>
     (db.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(name) as Array<{ name: string; type: string }>)
       .filter((c) => /TEXT|CHAR|CLOB|^$/i.test(c.type))
@@ -80,7 +96,9 @@ function scanDatabase(path: string): { found: string[]; redacted: Set<string> } 
     const found: string[] = [];
     const redacted = new Set<string>();
     for (const { table, column } of textColumns(db)) {
-      for (const r of db.prepare(`SELECT CAST("${column}" AS TEXT) AS v FROM "${table}" WHERE "${column}" IS NOT NULL`).iterate() as Iterable<{ v: string }>) {
+      for (const r of db
+        .prepare(`SELECT CAST("${column}" AS TEXT) AS v FROM "${table}" WHERE "${column}" IS NOT NULL`)
+        .iterate() as Iterable<{ v: string }>) {
         found.push(...leaks(`${path}: ${table}.${column}`, r.v));
         if (r.v.includes('[redacted')) redacted.add(`${table}.${column}`);
       }
@@ -111,7 +129,11 @@ async function browser(serve: ServeProcess) {
   let sse = '';
   return {
     api: async (route: string, body: unknown): Promise<string> => {
-      const res = await fetch(`${serve.origin}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: JSON.stringify(body) });
+      const res = await fetch(`${serve.origin}/api/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token },
+        body: JSON.stringify(body),
+      });
       return res.text();
     },
     /** Reads events until `until` is seen n times (or 30 s), then stops reading. */
@@ -132,25 +154,53 @@ describe('API keys never leak', () => {
     const dir = tempDir('cb-leak-');
     const db = join(dir, 'cb.db');
     const env = cliEnv({
-      GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
-      GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL,
+      GROQ_API_KEY: GROQ_KEY,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
+      GROQ_BASE_URL: fake.groqBaseURL,
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+      OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL,
       CASEBENCH_DEBUG: '1',
     });
     // Groq (accepted), the compatible endpoint (accepted), OpenAI (rejected): every flavour echoes.
-    const assign = 'platform=groq:openai/gpt-oss-120b,product=openai-compatible:fake-compat,technical_details=groq:openai/gpt-oss-20b,asset_ids=openai-compatible:fake-compat,severity=openai:gpt-4o';
+    const assign =
+      'platform=groq:openai/gpt-oss-120b,product=openai-compatible:fake-compat,technical_details=groq:openai/gpt-oss-20b,asset_ids=openai-compatible:fake-compat,severity=openai:gpt-4o';
     const found: string[] = [];
 
     // The ticket itself quotes the compatible key (a user pasting a log line). Its first call
     // meets a 500 whose body echoes the header (the retry then succeeds).
     fake.queueFaults(['500', '503']);
-    const t = await runCli(['triage', '--text', `Our EKS cluster prod-1 in account 123456789012 is down; the proxy log says "Authorization: Bearer ${COMPAT_KEY}"`, '--assign', assign, '--db', db, '--json'], env);
+    const t = await runCli(
+      [
+        'triage',
+        '--text',
+        `Our EKS cluster prod-1 in account 123456789012 is down; the proxy log says "Authorization: Bearer ${COMPAT_KEY}"`,
+        '--assign',
+        assign,
+        '--db',
+        db,
+        '--json',
+      ],
+      env,
+    );
     expect(t.code, t.stderr).toBe(0);
     expect(t.stdout).toMatch(/AUTH/); // the OpenAI call failed with 401: its error body echoed the key
     expect(t.stdout).toMatch(/INVALID_OUTPUT/); // the echoed key was in the raw answer
     expect(t.stdout).toMatch(/401 for Authorization: Bearer \[redacted\]/); // …and in a valid answer's value
     found.push(...leaks('triage stdout', t.stdout), ...leaks('triage stderr', t.stderr));
 
-    const demo = await runCli(['triage', '--text', 'Our GKE cluster in project acme-prod-9 fails to pull images since noon; urgent.', '--assign', 'demo', '--db', db], env);
+    const demo = await runCli(
+      [
+        'triage',
+        '--text',
+        'Our GKE cluster in project acme-prod-9 fails to pull images since noon; urgent.',
+        '--assign',
+        'demo',
+        '--db',
+        db,
+      ],
+      env,
+    );
     expect(demo.code, demo.stderr).toBe(0);
     found.push(...leaks('demo triage output', demo.stdout + demo.stderr));
 
@@ -159,7 +209,21 @@ describe('API keys never leak', () => {
     expect(r.code, r.stderr).toBe(0);
     found.push(...leaks('run output', r.stdout + r.stderr));
 
-    const x = await runCli(['experiment', '--tickets', tickets, '--models', 'groq:openai/gpt-oss-120b,openai-compatible:fake-compat', '--baseline', 'groq:openai/gpt-oss-120b', '--db', db, '--yes'], env);
+    const x = await runCli(
+      [
+        'experiment',
+        '--tickets',
+        tickets,
+        '--models',
+        'groq:openai/gpt-oss-120b,openai-compatible:fake-compat',
+        '--baseline',
+        'groq:openai/gpt-oss-120b',
+        '--db',
+        db,
+        '--yes',
+      ],
+      env,
+    );
     expect(x.code, x.stderr).toBe(0);
     found.push(...leaks('experiment output', x.stdout + x.stderr));
 
@@ -169,7 +233,10 @@ describe('API keys never leak', () => {
     found.push(...leaks('failed command output', bad.stdout + bad.stderr));
 
     // A key pasted where a model belongs: the refusal quotes the argument; the output guard masks it.
-    const pasted = await runCli(['triage', '--text', 'Our EKS cluster prod-1 in account 123456789012 is down', '--assign', COMPAT_KEY, '--no-record'], env);
+    const pasted = await runCli(
+      ['triage', '--text', 'Our EKS cluster prod-1 in account 123456789012 is down', '--assign', COMPAT_KEY, '--no-record'],
+      env,
+    );
     expect(pasted.code).toBe(2);
     expect(pasted.stderr).toMatch(/assignment "\[redacted\]": unknown task "\[redacted\]"/); // cut at its "=", both pieces masked
     found.push(...leaks('refused argument', pasted.stdout + pasted.stderr));
@@ -179,17 +246,27 @@ describe('API keys never leak', () => {
     found.push(...leaks('keys list', list.stdout));
 
     // Browser mode: the OpenAI key comes from Settings (keys.set), not the environment.
-    const serveEnv = { GROQ_API_KEY: GROQ_KEY, OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY, GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL };
+    const serveEnv = {
+      GROQ_API_KEY: GROQ_KEY,
+      OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
+      GROQ_BASE_URL: fake.groqBaseURL,
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+      OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL,
+    };
     const serve = await startServe(serveEnv, ['--db', db]);
     try {
       const b = await browser(serve);
       const set = await b.api('keys.set', { provider: 'openai', key: SETTINGS_KEY });
       expect(set).toContain('"last4":"3e8b"');
-      const started = await b.api('triage.start', { text: `Our GKE cluster in project acme-prod-9 fails to pull images since noon (token ${SETTINGS_KEY}); urgent.`, assign });
+      const started = await b.api('triage.start', {
+        text: `Our GKE cluster in project acme-prod-9 fails to pull images since noon (token ${SETTINGS_KEY}); urgent.`,
+        assign,
+      });
       const ticketId = (JSON.parse(started) as { data: { ticketId: string } }).data.ticketId;
       const sse = await b.events('ticket.done');
       const payloads = [
-        set, started,
+        set,
+        started,
         await b.api('keys.status', {}),
         await b.api('config.get', {}),
         await b.api('models.list', {}),
@@ -218,7 +295,12 @@ describe('API keys never leak', () => {
     // turned back into a key, imported: the import's writes are scrubbed too.
     found.push(...(await exportAll(db, dir, env, 'workspace')));
     const leaky = join(dir, 'leaky.jsonl');
-    writeFileSync(leaky, readFileSync(join(dir, 'workspace-export-jsonl'), 'utf8').replaceAll('[redacted]', COMPAT_KEY).replaceAll('[redacted key]', OPENAI_KEY));
+    writeFileSync(
+      leaky,
+      readFileSync(join(dir, 'workspace-export-jsonl'), 'utf8')
+        .replaceAll('[redacted]', COMPAT_KEY)
+        .replaceAll('[redacted key]', OPENAI_KEY),
+    );
     const imported = join(dir, 'imported.db');
     const imp = await runCli(['import', leaky, '--db', imported], env);
     expect(imp.code, imp.stderr).toBe(0);
@@ -233,23 +315,47 @@ describe('API keys never leak', () => {
     const dir = tempDir('cb-leak-old-');
     const db = join(dir, 'old.db');
     const env = cliEnv({
-      GROQ_API_KEY: GROQ_KEY, OPENAI_API_KEY: OPENAI_KEY, OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
-      GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL, OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL,
+      GROQ_API_KEY: GROQ_KEY,
+      OPENAI_API_KEY: OPENAI_KEY,
+      OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY,
+      GROQ_BASE_URL: fake.groqBaseURL,
+      OPENAI_BASE_URL: fake.openaiBaseURL,
+      OPENAI_COMPATIBLE_BASE_URL: fake.openaiBaseURL,
     });
     // Record a ticket through the real command, then put keys back into every text cell, as an
     // earlier version (or another tool writing the file) would have left them.
-    const assign = 'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-120b';
-    const t = await runCli(['triage', '--text', 'Our EKS cluster prod-1 in account 123456789012 is down since 09:00 UTC with "AccessDenied".', '--assign', assign, '--db', db, '--json'], env);
+    const assign =
+      'platform=groq:openai/gpt-oss-120b,product=groq:openai/gpt-oss-20b,technical_details=groq:openai/gpt-oss-20b,asset_ids=groq:openai/gpt-oss-120b,severity=groq:openai/gpt-oss-120b';
+    const t = await runCli(
+      [
+        'triage',
+        '--text',
+        'Our EKS cluster prod-1 in account 123456789012 is down since 09:00 UTC with "AccessDenied".',
+        '--assign',
+        assign,
+        '--db',
+        db,
+        '--json',
+      ],
+      env,
+    );
     expect(t.code, t.stderr).toBe(0);
     const raw = new DatabaseSync(db);
     raw.exec(`UPDATE tickets SET title = 'Bearer ${COMPAT_KEY}', text = text || ' key ${COMPAT_KEY}'`);
-    raw.exec(`UPDATE calls SET request_id = 'Bearer ${GROQ_KEY}', raw = coalesce(raw, '') || ' ${COMPAT_KEY}', error_message = 'echo ${OPENAI_KEY}'`);
-    raw.exec(`UPDATE results SET value = json_object('present', json_array('token ${COMPAT_KEY}'), 'missing', json_array()) WHERE task = 'technical_details'`);
+    raw.exec(
+      `UPDATE calls SET request_id = 'Bearer ${GROQ_KEY}', raw = coalesce(raw, '') || ' ${COMPAT_KEY}', error_message = 'echo ${OPENAI_KEY}'`,
+    );
+    raw.exec(
+      `UPDATE results SET value = json_object('present', json_array('token ${COMPAT_KEY}'), 'missing', json_array()) WHERE task = 'technical_details'`,
+    );
     raw.close();
 
     const found = await exportAll(db, dir, env, 'old');
 
-    const serve = await startServe({ GROQ_API_KEY: GROQ_KEY, OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY, GROQ_BASE_URL: fake.groqBaseURL }, ['--db', db]);
+    const serve = await startServe({ GROQ_API_KEY: GROQ_KEY, OPENAI_COMPATIBLE_API_KEY: COMPAT_KEY, GROQ_BASE_URL: fake.groqBaseURL }, [
+      '--db',
+      db,
+    ]);
     try {
       const b = await browser(serve);
       await b.api('settings.set', { assignment: Object.fromEntries(assign.split(',').map((p) => p.split('=') as [string, string])) });
@@ -281,11 +387,14 @@ describe('API keys never leak', () => {
     // One row per table, every text cell the same leaky string (so foreign keys still match once scrubbed).
     const leaky = `Authorization: Bearer ${COMPAT_KEY} / Basic ${b64(`api:${SETTINGS_KEY}`)}`;
     const meta = new DatabaseSync(path, { readOnly: true });
-    const info = (table: string) => meta.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as Array<{ name: string; type: string }>;
+    const info = (table: string) =>
+      meta.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(table) as Array<{ name: string; type: string }>;
     for (const table of tables) {
       const cols = info(table);
       const values = cols.map((c) => (/TEXT|CHAR|CLOB|^$/i.test(c.type) ? leaky : 1));
-      store.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...values);
+      store
+        .prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+        .run(...values);
     }
     meta.close();
     store.close();

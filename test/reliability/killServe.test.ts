@@ -20,7 +20,11 @@ describe('kill -9 of casebench serve mid-run', () => {
     const env = { GROQ_API_KEY: 'gsk_KILLTEST-KEY00000000000000000001', GROQ_BASE_URL: fake.groqBaseURL };
     const serve = await startServe(env, ['--db', db]);
     const api = (route: string, body: unknown) =>
-      fetch(`${serve.origin}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token }, body: JSON.stringify(body) });
+      fetch(`${serve.origin}/api/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-casebench-token': serve.token },
+        body: JSON.stringify(body),
+      });
     const res = await api('triage.start', {
       text: 'Azure SQL database orders in subscription 0b1f6471-1bf0-4dda-aec3-cb9272f09590 is throttled since 07:00 with error 40501; checkout fails.',
       assign: 'groq:openai/gpt-oss-20b',
@@ -43,7 +47,10 @@ describe('kill -9 of casebench serve mid-run', () => {
       await expect.poll(() => again.stderr()).toMatch(/1 run\(s\) from an earlier session were unfinished and are marked interrupted/);
       const sql = new DatabaseSync(db, { readOnly: true });
       expect((sql.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check).toBe('ok');
-      const rows = sql.prepare('SELECT task, status FROM results WHERE ticket_id = ? ORDER BY task').all(started.data.ticketId) as Array<{ task: string; status: string }>;
+      const rows = sql.prepare('SELECT task, status FROM results WHERE ticket_id = ? ORDER BY task').all(started.data.ticketId) as Array<{
+        task: string;
+        status: string;
+      }>;
       expect(rows.map((r) => r.task)).toEqual(['asset_ids', 'platform', 'product', 'severity']);
       expect(rows.every((r) => r.status === 'ok')).toBe(true);
       const run = sql.prepare("SELECT status FROM runs WHERE kind = 'triage'").get() as { status: string };

@@ -5,16 +5,19 @@
 // depends on how fast this machine is: each compares figures of the same call with each other or
 // with the delay the server applied.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
-import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '../../src/core/graph/engine.ts';
-import { createGroqProvider } from '../../src/core/providers/groqProvider.ts';
-import { createOpenAIProvider } from '../../src/core/providers/openaiProvider.ts';
-import type { ChatProvider, ChatRequest } from '../../src/core/providers/types.ts';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '#core/graph/engine.ts';
+import { createGroqProvider } from '#core/providers/groqProvider.ts';
+import { createOpenAIProvider } from '#core/providers/openaiProvider.ts';
+import type { ChatProvider, ChatRequest } from '#core/providers/types.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { DELAY_HEADER, startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 
 const KEYS = { GROQ_API_KEY: 'gsk_LATENCYT-ESTKEY0000000000000001', OPENAI_API_KEY: 'sk-LATENCYT-ESTKEY00000000000000001' };
-const TICKET = { id: 'L1', text: 'Our S3 bucket logs-7 in account 123456789012 returns AccessDenied to the Lambda writer since the deploy at 09:00.' };
+const TICKET = {
+  id: 'L1',
+  text: 'Our S3 bucket logs-7 in account 123456789012 returns AccessDenied to the Lambda writer since the deploy at 09:00.',
+};
 const all = (spec: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, spec])) as Assignment;
 const MODELS = { groq: 'groq:openai/gpt-oss-20b', openai: 'openai:gpt-4o' } as const;
 
@@ -77,7 +80,11 @@ describe('the call is timed by the transport, not around our own work', () => {
         const p = make();
         const model = name === 'groq' ? 'openai/gpt-oss-20b' : 'gpt-4o';
         const req: ChatRequest = {
-          model, stream, timeoutMs: 10_000, task: 'platform', responseFormat: { type: 'json_object' },
+          model,
+          stream,
+          timeoutMs: 10_000,
+          task: 'platform',
+          responseFormat: { type: 'json_object' },
           messages: [{ role: 'user', content: `Answer in JSON. <task>platform</task><ticket>${TICKET.text}</ticket>` }],
         };
         fake.resetStats();
@@ -131,7 +138,11 @@ describe('cold calls', () => {
     try {
       const p = createGroqProvider({ apiKey: KEYS.GROQ_API_KEY, baseURL: own.groqBaseURL });
       const req: ChatRequest = {
-        model: 'openai/gpt-oss-20b', stream: false, timeoutMs: 10_000, task: 'severity', responseFormat: { type: 'json_object' },
+        model: 'openai/gpt-oss-20b',
+        stream: false,
+        timeoutMs: 10_000,
+        task: 'severity',
+        responseFormat: { type: 'json_object' },
         messages: [{ role: 'user', content: '<task>severity</task><ticket>prod is down</ticket>' }],
       };
       const a = await p.complete(req);
@@ -148,8 +159,8 @@ describe('cold calls', () => {
 
 describe('an experiment records each task at its call time, the wait apart', () => {
   it('every result holds its final call’s own time and the slots it waited for, whatever the contention', async () => {
-    const { openStore } = await import('../../src/core/store/store.ts');
-    const { runExperiment } = await import('../../src/core/experiments/experiment.ts');
+    const { openStore } = await import('#core/store/store.ts');
+    const { runExperiment } = await import('#core/experiments/experiment.ts');
     const { mkdtempSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -159,8 +170,13 @@ describe('an experiment records each task at its call time, the wait apart', () 
     try {
       const tickets = Array.from({ length: 6 }, (_, i) => ({ id: `E${i}`, text: `${TICKET.text} (case ${i})` }));
       const out = await runExperiment({
-        store, deps: rt.deps, runId: 'experiment-latency', plan: { models: [MODELS.groq, MODELS.openai], baseline: MODELS.openai, upstream: 'own' },
-        tickets, source: 'test', concurrency: 4,
+        store,
+        deps: rt.deps,
+        runId: 'experiment-latency',
+        plan: { models: [MODELS.groq, MODELS.openai], baseline: MODELS.openai, upstream: 'own' },
+        tickets,
+        source: 'test',
+        concurrency: 4,
       });
       expect(out.complete).toBe(true);
       const calls = store.callsForRun('experiment-latency');
@@ -170,7 +186,10 @@ describe('an experiment records each task at its call time, the wait apart', () 
           const mine = calls.filter((c) => c.ticketId === t.id && c.task === r.task && c.modelSpec === `${r.provider}:${r.model}`);
           const final = mine.reduce((a, b) => (b.attempt > a.attempt ? b : a));
           expect(r.latencyMs).toBe(final.latencyMs);
-          expect(r.slotWaitMs).toBeCloseTo(mine.reduce((a, c) => a + (c.slotWaitMs ?? 0), 0), 6);
+          expect(r.slotWaitMs).toBeCloseTo(
+            mine.reduce((a, c) => a + (c.slotWaitMs ?? 0), 0),
+            6,
+          );
           // The window holds the wait and the call.
           expect(r.endedMs - r.startedMs).toBeGreaterThanOrEqual(r.latencyMs + (r.slotWaitMs ?? 0) - 0.5);
           if ((r.slotWaitMs ?? 0) > 1) waited++;

@@ -9,7 +9,10 @@ import { cliEnv, runCli, tempDir, writeTickets } from '../cli/helpers.ts';
 
 let fake: FakeServer;
 beforeAll(async () => {
-  fake = await startFakeServer({ latencyMs: 10, faults: { rate: 0.05, kinds: ['500', '503', 'reset', 'invalid-json', 'schema-violation'], seed: 11 } });
+  fake = await startFakeServer({
+    latencyMs: 10,
+    faults: { rate: 0.05, kinds: ['500', '503', 'reset', 'invalid-json', 'schema-violation'], seed: 11 },
+  });
 });
 afterAll(() => fake.close());
 
@@ -19,9 +22,15 @@ describe('load with faults', () => {
     const tickets = writeTickets(dir, 300);
     const out = join(dir, 'out.jsonl');
     const db = join(dir, 'cb.db');
-    const r = await runCli(['run', '--tickets', tickets, '--assign', 'groq:openai/gpt-oss-20b', '--concurrency', '64', '--db', db, '--out', out], cliEnv({ GROQ_API_KEY: 'gsk_LOADTEST-KEY0000000000000000001', GROQ_BASE_URL: fake.groqBaseURL }));
+    const r = await runCli(
+      ['run', '--tickets', tickets, '--assign', 'groq:openai/gpt-oss-20b', '--concurrency', '64', '--db', db, '--out', out],
+      cliEnv({ GROQ_API_KEY: 'gsk_LOADTEST-KEY0000000000000000001', GROQ_BASE_URL: fake.groqBaseURL }),
+    );
     expect(r.code, r.stderr).toBe(0);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { ticket_id: string; tasks: Record<string, { status: string }> });
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { ticket_id: string; tasks: Record<string, { status: string }> });
     expect(new Set(lines.map((l) => l.ticket_id)).size).toBe(300);
     expect(lines).toHaveLength(300);
     for (const l of lines) expect(Object.keys(l.tasks)).toHaveLength(5);

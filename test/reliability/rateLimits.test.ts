@@ -2,15 +2,16 @@
 // slows the call that got it, never the other models; a storm of 429s with short waits is never
 // a final answer; and a model is paced by the x-ratelimit-* headers before a 429 happens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TASK_IDS } from '../../src/shared/tasks.ts';
-import { createRuntime, type Runtime } from '../../src/core/runtime.ts';
-import { triageTicket, type Assignment, type AttemptRecord } from '../../src/core/graph/engine.ts';
-import { runExperiment } from '../../src/core/experiments/experiment.ts';
-import { openStore } from '../../src/core/store/store.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { createRuntime, type Runtime } from '#core/runtime.ts';
+import { triageTicket, type Assignment, type AttemptRecord } from '#core/graph/engine.ts';
+import { runExperiment } from '#core/experiments/experiment.ts';
+import { openStore } from '#core/store/store.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 
 const KEYS = { GROQ_API_KEY: 'gsk_RATELIMI-TTEST0000000000000000001', OPENAI_API_KEY: 'sk-RATELIMI-TTEST00000000000000000001' };
-const TEXT = 'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.';
+const TEXT =
+  'Lambda function billing-sync in account 210987654321 times out after 15 minutes since this morning; customers see stale invoices.';
 const X = 'groq:openai/gpt-oss-120b';
 const Y = 'groq:openai/gpt-oss-20b';
 const all = (spec: string): Assignment => Object.fromEntries(TASK_IDS.map((t) => [t, spec])) as Assignment;
@@ -73,7 +74,8 @@ describe('a 429 slows one model a little, never everything', () => {
     }, 2);
     try {
       const rs = await Promise.all(tickets(16, 'S').map((t) => triageTicket(rt.deps, t, MIXED, { onAttempt: (a) => attempts.push(a) })));
-      for (const r of rs) for (const t of TASK_IDS) expect(r.tasks[t].status, `${r.ticketId} ${t}: ${r.tasks[t].error?.message}`).toBe('ok');
+      for (const r of rs)
+        for (const t of TASK_IDS) expect(r.tasks[t].status, `${r.ticketId} ${t}: ${r.tasks[t].error?.message}`).toBe('ok');
       expect(attempts.filter((a) => a.error?.code === 'RATE_LIMITED').length).toBeGreaterThan(10);
       // Each model its own scheduler, none of them halved by 429s that were not about load.
       expect(Object.keys(rt.schedulerStates()).sort()).toEqual(['groq:openai/gpt-oss-120b', 'groq:openai/gpt-oss-20b', 'openai:gpt-4o']);
@@ -107,7 +109,8 @@ describe('a 429 slows one model a little, never everything', () => {
     try {
       // Five tickets: the first wave (platform + severity) is 10 calls, sent before any header is read.
       const rs = await Promise.all(tickets(5, 'W').map((t) => triageTicket(rt.deps, t, all('openai:gpt-4o'))));
-      for (const r of rs) for (const t of TASK_IDS) expect(r.tasks[t].status, `${r.ticketId} ${t}: ${r.tasks[t].error?.message}`).toBe('ok');
+      for (const r of rs)
+        for (const t of TASK_IDS) expect(r.tasks[t].status, `${r.ticketId} ${t}: ${r.tasks[t].error?.message}`).toBe('ok');
       const gpt = fake.stats.log.filter((e) => e.model === 'gpt-4o');
       if (process.env.DBG) console.log(gpt.map((e) => `${e.t - gpt[0]!.t}:${e.status}:${e.task}`).join(' '));
       expect(gpt.filter((e) => e.status === 200)).toHaveLength(25);
@@ -128,8 +131,14 @@ describe('a 429 slows one model a little, never everything', () => {
     let xRequestsWhenYDone = -1;
     try {
       const out = await runExperiment({
-        store, deps: rt.deps, runId: 'e', plan: { models: [X, Y], baseline: Y, upstream: 'own' },
-        tickets: tickets(4, 'E'), source: 's', concurrency: 1, signal: stop.signal,
+        store,
+        deps: rt.deps,
+        runId: 'e',
+        plan: { models: [X, Y], baseline: Y, upstream: 'own' },
+        tickets: tickets(4, 'E'),
+        source: 's',
+        concurrency: 1,
+        signal: stop.signal,
         onNotice: (m) => notices.push(m),
         onProgress: (p) => {
           if (xRequestsWhenYDone < 0 && p.perModel[Y]!.done === p.perModel[Y]!.total) {

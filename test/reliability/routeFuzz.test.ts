@@ -3,10 +3,10 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCoreServices, type CoreServices } from '../../src/core/app.ts';
-import { startServer } from '../../src/server/server.ts';
-import { routeInputs } from '../../src/shared/routes.ts';
-import { dispatchRequest } from '../../src/main/ipcRouter.ts';
+import { createCoreServices, type CoreServices } from '#core/app.ts';
+import { startServer } from '#server/server.ts';
+import { routeInputs } from '#shared/routes.ts';
+import { dispatchRequest } from '#main/ipcRouter.ts';
 import { tempDir } from '../cli/helpers.ts';
 
 let core: CoreServices;
@@ -25,7 +25,11 @@ afterAll(async () => {
 });
 
 const post = (route: string, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${server.origin}/api/${route}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-casebench-token': server.token, ...headers }, body });
+  fetch(`${server.origin}/api/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-casebench-token': server.token, ...headers },
+    body,
+  });
 
 describe('route inputs', () => {
   const routes = Object.keys(routeInputs).filter((r) => !SIDE_EFFECTS.has(r));
@@ -59,13 +63,23 @@ describe('route inputs', () => {
 
   it('the IPC dispatcher refuses random inputs to every route (side-effecting ones included) before they reach the core', async () => {
     let reached = 0;
-    const handlers = { request: async () => { reached++; return { ok: true as const, data: null as never }; }, subscribe: () => () => {} };
+    const handlers = {
+      request: async () => {
+        reached++;
+        return { ok: true as const, data: null as never };
+      },
+      subscribe: () => () => {},
+    };
     const app = 'file:///app/out/renderer/index.html';
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...SIDE_EFFECTS), fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string())), async (route, value) => {
-        const r = await dispatchRequest(handlers, app, [app], route, value);
-        expect(r.ok).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...SIDE_EFFECTS),
+        fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.string())),
+        async (route, value) => {
+          const r = await dispatchRequest(handlers, app, [app], route, value);
+          expect(r.ok).toBe(false);
+        },
+      ),
       { numRuns: 100 },
     );
     expect(reached).toBe(0);

@@ -3,17 +3,16 @@
 // Langfuse), or CSV report rows; --redact masks personal data and secrets and says what it masked.
 import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '../../core/traces/exporter.ts';
-import { openStore } from '../../core/store/store.ts';
-import { packageVersion } from '../../core/resources.ts';
+import { AppError } from '#shared/errors.ts';
+import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '#core/traces/exporter.ts';
+import { openStore } from '#core/store/store.ts';
+import { packageVersion } from '#core/resources.ts';
 import { learnStoredKeys } from '../secrets.ts';
 
 function format(v: string): ExportFormat {
   if (!(EXPORT_FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`must be one of ${EXPORT_FORMATS.join(', ')}`);
   return v as ExportFormat;
 }
-
 
 export function registerExport(program: Command): void {
   program
@@ -30,7 +29,10 @@ export function registerExport(program: Command): void {
       const store = openStore(o.db, { readOnly: true, scrubber: await learnStoredKeys() });
       try {
         const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: packageVersion() });
-        const what = o.format === 'csv' ? `${s.rows} rows (task × model)` : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
+        const what =
+          o.format === 'csv'
+            ? `${s.rows} rows (task × model)`
+            : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
         process.stderr.write(`casebench export: ${what} → ${o.out} (${o.format})\n`);
         for (const line of s.skipped ?? []) process.stderr.write(`casebench export: ${line}\n`);
         if (s.redactionSummary !== null) process.stderr.write(`casebench export: redacted ${s.redactionSummary}\n`);

@@ -3,9 +3,9 @@
 // Each file is one transaction; what could not be read is listed as file:line (or JSON path): reason.
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { importTraceFile, type ImportProgress, type ImportReport } from '../../core/traces/importer.ts';
-import { openStore } from '../../core/store/store.ts';
+import { AppError } from '#shared/errors.ts';
+import { importTraceFile, type ImportProgress, type ImportReport } from '#core/traces/importer.ts';
+import { openStore } from '#core/store/store.ts';
 import { learnStoredKeys } from '../secrets.ts';
 import { onStop } from '../stop.ts';
 import { stdinToTempFile } from '../input.ts';
@@ -29,14 +29,17 @@ function progressLine(tty: boolean): { show: (name: string, p: ImportProgress) =
       last = now;
       const pct = p.bytes > 0 ? Math.min(100, Math.floor((p.bytesRead / p.bytes) * 100)) : 100;
       const mb = (b: number): string => (b / 1048576).toFixed(0);
-      process.stderr.write(`\r\x1b[K${name}: ${pct}% (${mb(p.bytesRead)} of ${mb(p.bytes)} MB) · ${plural(p.calls, 'call')}${p.skipped ? ` · ${plural(p.skipped, 'record')} skipped` : ''}`);
+      process.stderr.write(
+        `\r\x1b[K${name}: ${pct}% (${mb(p.bytesRead)} of ${mb(p.bytes)} MB) · ${plural(p.calls, 'call')}${p.skipped ? ` · ${plural(p.skipped, 'record')} skipped` : ''}`,
+      );
       shown = true;
     },
   };
 }
 
 function summaryLine(r: ImportReport): string {
-  if (r.alreadyImported) return `${r.file.name}: already imported as run ${r.alreadyImported} (same content); nothing to do (--again imports it once more)`;
+  if (r.alreadyImported)
+    return `${r.file.name}: already imported as run ${r.alreadyImported} (same content); nothing to do (--again imports it once more)`;
   const runs = r.runIds.length ? ` → run ${r.runIds.join(', ')}` : '';
   return `${r.file.name}: ${plural(r.calls, 'call')}, ${plural(r.tickets, 'ticket')}, ${plural(r.results, 'result')} from ${r.file.label}${runs}; ${plural(r.skipped, 'record')} skipped`;
 }
@@ -44,7 +47,9 @@ function summaryLine(r: ImportReport): string {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import trace files (LangSmith, Langfuse, OTLP/OpenInference, promptfoo, casebench JSONL); the format is read from the content; needs no key and no network')
+    .description(
+      'import trace files (LangSmith, Langfuse, OTLP/OpenInference, promptfoo, casebench JSONL); the format is read from the content; needs no key and no network',
+    )
     .argument('<files...>', 'trace files (JSON, JSONL or Langfuse CSV); - reads standard input')
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--again', 'import a file even if the same content was imported before')
@@ -53,7 +58,8 @@ export function registerImport(program: Command): void {
       const store = openStore(o.db, { scrubber: await learnStoredKeys() });
       const ac = new AbortController();
       const offStop = onStop((why) => {
-        if (why !== 'EPIPE') process.stderr.write('\ncasebench import: stopping; the file being imported is rolled back (Ctrl-C again to quit now)\n');
+        if (why !== 'EPIPE')
+          process.stderr.write('\ncasebench import: stopping; the file being imported is rolled back (Ctrl-C again to quit now)\n');
         ac.abort();
       });
       let failed = 0;
@@ -61,7 +67,10 @@ export function registerImport(program: Command): void {
       const line = progressLine(Boolean(process.stderr.isTTY));
       // --json: one line per file on stdout, whatever became of it, so a script sees every file
       const failure = (f: string, code: string, message: string): void => {
-        if (o.json) process.stdout.write(`${JSON.stringify({ ok: false, file: { path: resolve(f), name: f.split(/[\\/]/).pop() ?? f }, error: { code, message }, calls: 0, tickets: 0, results: 0, skipped: 0 })}\n`);
+        if (o.json)
+          process.stdout.write(
+            `${JSON.stringify({ ok: false, file: { path: resolve(f), name: f.split(/[\\/]/).pop() ?? f }, error: { code, message }, calls: 0, tickets: 0, results: 0, skipped: 0 })}\n`,
+          );
       };
       try {
         for (const [i, f] of files.entries()) {
@@ -74,7 +83,8 @@ export function registerImport(program: Command): void {
             if (f === '-') stdin = await stdinToTempFile('import -');
             const name = stdin ? 'stdin' : (f.split(/[\\/]/).pop() ?? f);
             const r = await importTraceFile(store, stdin ? stdin.path : resolve(f), {
-              signal: ac.signal, again: o.again,
+              signal: ac.signal,
+              again: o.again,
               onIssue: (i) => {
                 line.clear();
                 process.stderr.write(`${i.where}: ${i.message}; skipped\n`);
@@ -90,7 +100,8 @@ export function registerImport(program: Command): void {
             if (e instanceof AppError && e.code === 'CANCELLED') {
               process.stderr.write(`casebench import: ${f} not imported (interrupted; nothing of it was written)\n`);
               failure(f, 'CANCELLED', `not imported (interrupted; nothing of it was written)`);
-              for (const rest of files.slice(i + 1)) failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
+              for (const rest of files.slice(i + 1))
+                failure(rest, 'CANCELLED', 'not imported: the import was interrupted before this file');
               break;
             }
             // One file's failure is reported and the next files are still imported; only a

@@ -6,17 +6,17 @@
 import { ask, usd } from '../ask.ts';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, TASKS, isTaskId, type TaskId } from '../../shared/tasks.ts';
-import { openStore } from '../../core/store/store.ts';
-import { loadJudgePrompt } from '../../core/judge/judgePrompt.ts';
-import { estimateJudge } from '../../core/judge/judgeEstimate.ts';
-import { runJudge, judgeSpec } from '../../core/judge/judgeRunner.ts';
-import { loadReportJudge, reviewScores } from '../../core/experiments/reportData.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, TASKS, isTaskId, type TaskId } from '#shared/tasks.ts';
+import { openStore } from '#core/store/store.ts';
+import { loadJudgePrompt } from '#core/judge/judgePrompt.ts';
+import { estimateJudge } from '#core/judge/judgeEstimate.ts';
+import { runJudge, judgeSpec } from '#core/judge/judgeRunner.ts';
+import { loadReportJudge, reviewScores } from '#core/experiments/reportData.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { onStop } from '../stop.ts';
 import { SPEND_LIMIT_EXIT, useSpendLimit } from '../spend.ts';
-import type { SpendGuard } from '../../core/spend/guard.ts';
+import type { SpendGuard } from '#core/spend/guard.ts';
 
 interface JudgeFlags {
   db: string;
@@ -32,11 +32,13 @@ interface JudgeFlags {
 
 const err = (s: string): void => void process.stderr.write(`${s}\n`);
 
-
 function parseTasks(spec: string | undefined): TaskId[] {
   if (!spec) return [...TASK_IDS];
   const out: TaskId[] = [];
-  for (const p of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const p of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!isTaskId(p)) throw new AppError('BAD_INPUT', `--tasks: unknown task "${p}" (tasks: ${TASK_IDS.join(', ')})`);
     if (!out.includes(p)) out.push(p);
   }
@@ -66,7 +68,9 @@ export function registerJudge(program: Command): void {
       try {
         let runId = o.run;
         if (!runId) {
-          const r = store.prepare(`SELECT id FROM runs WHERE kind = 'experiment' ORDER BY created_at DESC LIMIT 1`).get() as { id: string } | undefined;
+          const r = store.prepare(`SELECT id FROM runs WHERE kind = 'experiment' ORDER BY created_at DESC LIMIT 1`).get() as
+            | { id: string }
+            | undefined;
           if (!r) throw new AppError('BAD_INPUT', `${o.db} holds no experiment: give --run ID (an experiment, a shadow run or an import)`);
           runId = r.id;
         }
@@ -77,7 +81,9 @@ export function registerJudge(program: Command): void {
         const est = estimateJudge(store, rt.models, prompt, { runId, judgeModel: spec, tasks, blocked: guard.blocked() });
         err(`casebench judge: ${spec} (prompt ${est.promptVersion}) on run ${est.runId} · ${tasks.join(', ')} · ${est.answers} answers`);
         if (est.alreadyJudged) err(`  resuming: ${est.alreadyJudged} already judged by this judge and prompt; ${est.calls} to go`);
-        err(`  ${est.calls} calls (+ retries) · estimated cost ${est.simulated ? '$0 (simulated)' : est.usd === null ? 'unknown (no price for the judge in resources/models.json)' : `≈ ${usd(est.usd)}`}`);
+        err(
+          `  ${est.calls} calls (+ retries) · estimated cost ${est.simulated ? '$0 (simulated)' : est.usd === null ? 'unknown (no price for the judge in resources/models.json)' : `≈ ${usd(est.usd)}`}`,
+        );
         if (est.blocked) {
           err(`casebench judge: ${est.blocked}`);
           process.exitCode = SPEND_LIMIT_EXIT;
@@ -91,7 +97,14 @@ export function registerJudge(program: Command): void {
         const off = onStop(() => ac.abort());
         let last = 0;
         const out = await runJudge(store, rt, {
-          runId: est.runId, judgeModel: spec, tasks, signal: ac.signal, rpm: o.rpm, concurrency: o.concurrency, timeoutMs: o.timeout, prompt,
+          runId: est.runId,
+          judgeModel: spec,
+          tasks,
+          signal: ac.signal,
+          rpm: o.rpm,
+          concurrency: o.concurrency,
+          timeoutMs: o.timeout,
+          prompt,
           onProgress: (p) => {
             const now = Date.now();
             if (p.judged + p.failed < p.total && now - last < 1000) return;
@@ -106,13 +119,23 @@ export function registerJudge(program: Command): void {
           process.stdout.write(`${JSON.stringify({ ...out, judge: judge ?? null, human }, null, 2)}\n`);
         } else {
           const lines: string[] = [];
-          lines.push(`Judged ${out.judged} answers (${out.alreadyJudged} earlier) with ${spec}, prompt ${out.promptVersion}; ${out.failed} failed${Object.keys(out.failures).length ? ` (${Object.entries(out.failures).map(([c, n]) => `${c} ${n}`).join(', ')})` : ''}; ${usd(out.costUsd)} spent.`);
+          lines.push(
+            `Judged ${out.judged} answers (${out.alreadyJudged} earlier) with ${spec}, prompt ${out.promptVersion}; ${out.failed} failed${
+              Object.keys(out.failures).length
+                ? ` (${Object.entries(out.failures)
+                    .map(([c, n]) => `${c} ${n}`)
+                    .join(', ')})`
+                : ''
+            }; ${usd(out.costUsd)} spent.`,
+          );
           if (judge) {
             lines.push('', 'task | answers both scored | agreement | κ / α | trust', '--- | --: | --: | --: | ---');
             for (const h of judge.vs_humans) {
               if (!tasks.includes(h.task)) continue;
               const stat = h.metric === 'kappa' ? h.kappa : h.alpha;
-              lines.push(`${TASKS[h.task].label} | ${h.answers} | ${h.agreement === null ? '—' : `${(h.agreement * 100).toFixed(1)} %`} | ${stat === null ? '—' : `${h.metric === 'kappa' ? 'κ' : 'α'} ${stat.toFixed(2)}`} | ${h.trust}`);
+              lines.push(
+                `${TASKS[h.task].label} | ${h.answers} | ${h.agreement === null ? '—' : `${(h.agreement * 100).toFixed(1)} %`} | ${stat === null ? '—' : `${h.metric === 'kappa' ? 'κ' : 'α'} ${stat.toFixed(2)}`} | ${h.trust}`,
+              );
             }
             lines.push('', `Scores beside the reviews, where they differ, and the plan's use of them: casebench report --run ${est.runId}`);
           }

@@ -1,15 +1,19 @@
 // `casebench keys`: the OS keychain. Keys are read from stdin, never from argv (shell history).
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { KEY_PROVIDERS, isKeyProvider, keyStatus, resolveKey, type SecretStore } from '../../core/secrets/secretStore.ts';
-import { keyEnvOf } from '../../shared/providers.ts';
+import { AppError } from '#shared/errors.ts';
+import { KEY_PROVIDERS, isKeyProvider, keyStatus, resolveKey, type SecretStore } from '#core/secrets/secretStore.ts';
+import { keyEnvOf } from '#shared/providers.ts';
 import { cliSecretStore } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 
 /** The keychain, or a clear refusal when CASEBENCH_NO_KEYCHAIN=1 turned it off. */
 function keychain(): SecretStore {
   const store = cliSecretStore();
-  if (!store) throw new AppError('BAD_INPUT', `the OS keychain is switched off (CASEBENCH_NO_KEYCHAIN=1); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')}`);
+  if (!store)
+    throw new AppError(
+      'BAD_INPUT',
+      `the OS keychain is switched off (CASEBENCH_NO_KEYCHAIN=1); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')}`,
+    );
   return store;
 }
 
@@ -26,7 +30,8 @@ export function registerKeys(program: Command): void {
     .command('set <provider>')
     .description('store a key for groq or openai, read from stdin')
     .action(async (provider: string) => {
-      if (!isKeyProvider(provider)) throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
+      if (!isKeyProvider(provider))
+        throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
       const key = await readKey();
       if (!key) throw new AppError('BAD_INPUT', 'no key on stdin');
       if (/\s/.test(key)) throw new AppError('BAD_INPUT', 'the key contains white space; paste only the key');
@@ -38,7 +43,8 @@ export function registerKeys(program: Command): void {
     .command('delete <provider>')
     .description('remove a stored key')
     .action(async (provider: string) => {
-      if (!isKeyProvider(provider)) throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
+      if (!isKeyProvider(provider))
+        throw new AppError('BAD_INPUT', `unknown provider \`${provider}\`; use one of ${KEY_PROVIDERS.join(', ')}`);
       const removed = await keychain().delete(provider);
       process.stdout.write(removed ? `${provider}: key removed from the OS keychain\n` : `${provider}: no key was stored\n`);
     });

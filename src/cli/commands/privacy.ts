@@ -4,14 +4,14 @@
 // without calling any model; `casebench privacy misses`: the values reviewers flagged as missed,
 // and whether today's rules mask them.
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { openStore } from '../../core/store/store.ts';
-import { loadMissFlags, loadPrivacy, savePrivacy, type MissFlag } from '../../core/settings/privacy.ts';
-import { maskTicket, maskSummary } from '../../core/secrets/mask.ts';
-import { RULES_VERSION } from '../../core/secrets/rules.ts';
-import { checkInformation, INFO_SIGNALS, type InfoSignal } from '../../core/graph/infoGate.ts';
-import { checkTicket } from '../../core/graph/ticketGate.ts';
-import { DEFAULT_PRIVACY, type PrivacySettings } from '../../core/runtime.ts';
+import { AppError } from '#shared/errors.ts';
+import { openStore } from '#core/store/store.ts';
+import { loadMissFlags, loadPrivacy, savePrivacy, type MissFlag } from '#core/settings/privacy.ts';
+import { maskTicket, maskSummary } from '#core/secrets/mask.ts';
+import { RULES_VERSION } from '#core/secrets/rules.ts';
+import { checkInformation, INFO_SIGNALS, type InfoSignal } from '#core/graph/infoGate.ts';
+import { checkTicket } from '#core/graph/ticketGate.ts';
+import { DEFAULT_PRIVACY, type PrivacySettings } from '#core/runtime.ts';
 import { existsSync } from 'node:fs';
 import { readFileText, readStdinText } from '../input.ts';
 import { cliScrubber } from '../secrets.ts';
@@ -49,9 +49,13 @@ export function registerPrivacy(program: Command): void {
       const infoGate = o.infoGate === undefined ? undefined : onOff('--info-gate', o.infoGate);
       let anchors: InfoSignal[] | undefined;
       if (o.anchors !== undefined) {
-        const list = o.anchors.split(',').map((s) => s.trim()).filter(Boolean);
+        const list = o.anchors
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = list.find((s) => !(INFO_SIGNALS as readonly string[]).includes(s));
-        if (bad !== undefined || list.length === 0) throw new AppError('BAD_INPUT', `--anchors takes ${INFO_SIGNALS.join(', ')} (comma-separated), got "${o.anchors}"`);
+        if (bad !== undefined || list.length === 0)
+          throw new AppError('BAD_INPUT', `--anchors takes ${INFO_SIGNALS.join(', ')} (comma-separated), got "${o.anchors}"`);
         anchors = list as InfoSignal[];
       }
       // Only showing the setting of a workspace that does not exist yet: the defaults, and no file made.
@@ -84,7 +88,11 @@ export function registerPrivacy(program: Command): void {
     .action(async (_o: unknown, command: Command) => {
       // `--db` and `--json` are the parent's options too: read them wherever commander put them.
       const o = command.optsWithGlobals<{ text?: string; file?: string; db: string; redact?: string; json?: boolean }>();
-      const text = o.text ?? (o.file && o.file !== '-' ? await readFileText(o.file, "a ticket's text", 1024 * 1024) : await readStdinText('privacy check (give --text or --file, or the ticket on stdin)', 1024 * 1024, "a ticket's text"));
+      const text =
+        o.text ??
+        (o.file && o.file !== '-'
+          ? await readFileText(o.file, "a ticket's text", 1024 * 1024)
+          : await readStdinText('privacy check (give --text or --file, or the ticket on stdin)', 1024 * 1024, "a ticket's text"));
       let p: PrivacySettings = DEFAULT_PRIVACY;
       if (existsSync(o.db)) {
         const s = openStore(o.db, { readOnly: true });
@@ -96,22 +104,37 @@ export function registerPrivacy(program: Command): void {
       }
       if (o.redact !== undefined) {
         const r = o.redact.trim().toLowerCase();
-        if (r !== 'secrets' && r !== 'all' && r !== 'none') throw new AppError('BAD_INPUT', `--redact must be secrets, all or none, got "${o.redact}"`);
+        if (r !== 'secrets' && r !== 'all' && r !== 'none')
+          throw new AppError('BAD_INPUT', `--redact must be secrets, all or none, got "${o.redact}"`);
         p = { ...p, redaction: { secrets: r !== 'none', personal: r === 'all' } };
       }
       const m = maskTicket(text, p.redaction, cliScrubber);
       const length = checkTicket(text);
       const info = length.ok ? checkInformation(text, p.infoGate) : null;
-      const decision = !length.ok ? { held: true, code: length.code, message: length.message } : info!.held ? { held: true, code: 'NEEDS_INFO', message: info!.message } : { held: false, code: null, message: null };
+      const decision = !length.ok
+        ? { held: true, code: length.code, message: length.message }
+        : info!.held
+          ? { held: true, code: 'NEEDS_INFO', message: info!.message }
+          : { held: false, code: null, message: null };
       // What was masked is shown by kind and placeholder only: the values stay in the ticket.
-      const masked = [...new Map(m.items.map((i) => [i.placeholder, { placeholder: i.placeholder, kind: i.kind, category: i.category }])).values()];
+      const masked = [
+        ...new Map(m.items.map((i) => [i.placeholder, { placeholder: i.placeholder, kind: i.kind, category: i.category }])).values(),
+      ];
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ sent: m.text, masked, summary: maskSummary(m.items), gate: { ...decision, found: info?.found ?? {} } })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ sent: m.text, masked, summary: maskSummary(m.items), gate: { ...decision, found: info?.found ?? {} } })}\n`,
+        );
         return;
       }
       const lines = [
-        masked.length ? `masked before model calls: ${masked.map((x) => `${x.placeholder} (${x.kind})`).join(', ')}` : 'masked before model calls: nothing',
-        decision.held ? `gate: ${decision.code}: ${decision.message}` : `gate: passes (found ${Object.entries(info?.found ?? {}).map(([k, v]) => `${k} "${v}"`).join(', ')})`,
+        masked.length
+          ? `masked before model calls: ${masked.map((x) => `${x.placeholder} (${x.kind})`).join(', ')}`
+          : 'masked before model calls: nothing',
+        decision.held
+          ? `gate: ${decision.code}: ${decision.message}`
+          : `gate: passes (found ${Object.entries(info?.found ?? {})
+              .map(([k, v]) => `${k} "${v}"`)
+              .join(', ')})`,
         '--- sent to the models ---',
         m.text,
       ];
@@ -120,7 +143,9 @@ export function registerPrivacy(program: Command): void {
 
   cmd
     .command('misses')
-    .description("list the values reviewers flagged as missed by the masking rules, and whether today's rules mask them (the values are never printed)")
+    .description(
+      "list the values reviewers flagged as missed by the masking rules, and whether today's rules mask them (the values are never printed)",
+    )
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--json', 'print JSON lines')
     .action((_o: unknown, command: Command) => {
@@ -129,7 +154,13 @@ export function registerPrivacy(program: Command): void {
       const store = openStore(o.db, { readOnly: true });
       try {
         const flags = loadMissFlags(store);
-        const rows = flags.map((f) => missRow(f, store.getTicket(f.ticketId)?.text ?? null, flags.filter((o) => o.ticketId === f.ticketId)));
+        const rows = flags.map((f) =>
+          missRow(
+            f,
+            store.getTicket(f.ticketId)?.text ?? null,
+            flags.filter((o) => o.ticketId === f.ticketId),
+          ),
+        );
         if (o.json) {
           for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
           return;
@@ -140,7 +171,9 @@ export function registerPrivacy(program: Command): void {
         }
         for (const r of rows) {
           const who = r.reviewer ? ` by ${r.reviewer}` : '';
-          process.stdout.write(`${r.ticket_id}  ${r.kind}${who}  ${r.flagged_at.slice(0, 16).replace('T', ' ')}  ${r.status}\n    ${r.context ?? '(the ticket changed or is gone)'}\n`);
+          process.stdout.write(
+            `${r.ticket_id}  ${r.kind}${who}  ${r.flagged_at.slice(0, 16).replace('T', ' ')}  ${r.status}\n    ${r.context ?? '(the ticket changed or is gone)'}\n`,
+          );
         }
         const still = rows.filter((r) => r.status === 'still missed').length;
         process.stdout.write(`${rows.length} flagged, ${still} still missed by today's rules (rules ${RULES_VERSION})\n`);
@@ -170,14 +203,18 @@ function missRow(f: MissFlag, text: string | null, others: readonly MissFlag[]):
   // everything the rules find around it are shown by kind.
   const spans = [
     { start: f.start, end: f.end, label: `[${f.kind}, ${f.end - f.start} characters]` },
-    ...others.filter((o) => o !== f && o.end <= text.length && o.start >= 0 && o.end > o.start).map((o) => ({ start: o.start, end: o.end, label: `[${o.kind}]` })),
+    ...others
+      .filter((o) => o !== f && o.end <= text.length && o.start >= 0 && o.end > o.start)
+      .map((o) => ({ start: o.start, end: o.end, label: `[${o.kind}]` })),
     ...m.items.filter((i) => i.start >= 0).map((i) => ({ start: i.start, end: i.end, label: i.placeholder })),
   ];
   const from = Math.max(0, f.start - 40);
   const to = Math.min(text.length, f.end + 40);
   let out = '';
   let at = from;
-  for (const sp of spans.filter((x) => x.end > from && x.start < to).sort((a, b) => a.start - b.start || (a === spans[0] ? -1 : b === spans[0] ? 1 : 0))) {
+  for (const sp of spans
+    .filter((x) => x.end > from && x.start < to)
+    .sort((a, b) => a.start - b.start || (a === spans[0] ? -1 : b === spans[0] ? 1 : 0))) {
     if (sp.start < at) {
       // Overlaps what is already shown by kind: extend over it.
       at = Math.max(at, sp.end);

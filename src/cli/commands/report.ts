@@ -4,18 +4,18 @@
 // (or --out), and html: a self-contained page with the tables and the latency plots.
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import { parseAssignment } from '../../core/assignment.ts';
-import { parseModelSpec } from '../../core/models.ts';
-import { openStore } from '../../core/store/store.ts';
-import { findReportRun, loadLatencyPoints, loadTicketLanes, typicalTicket } from '../../core/store/reportQueries.ts';
-import { loadReportData } from '../../core/experiments/reportData.ts';
-import { buildReport } from '../../core/metrics/report.ts';
-import { planLifecycle } from '../../core/modelLifecycle.ts';
-import { localDay } from '../../core/spend/day.ts';
-import { renderCsv, renderMarkdown } from '../../core/metrics/reportFormat.ts';
-import { parseFloors, uniformAssignment } from '../../core/metrics/planner.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { parseAssignment } from '#core/assignment.ts';
+import { parseModelSpec } from '#core/models.ts';
+import { openStore } from '#core/store/store.ts';
+import { findReportRun, loadLatencyPoints, loadTicketLanes, typicalTicket } from '#core/store/reportQueries.ts';
+import { loadReportData } from '#core/experiments/reportData.ts';
+import { buildReport } from '#core/metrics/report.ts';
+import { planLifecycle } from '#core/modelLifecycle.ts';
+import { localDay } from '#core/spend/day.ts';
+import { renderCsv, renderMarkdown } from '#core/metrics/reportFormat.ts';
+import { parseFloors, uniformAssignment } from '#core/metrics/planner.ts';
 
 const FORMATS = ['md', 'json', 'csv', 'html'] as const;
 const THEMES = ['auto', 'light', 'dark'] as const;
@@ -49,12 +49,16 @@ export function registerReport(program: Command): void {
     .option('--theme <theme>', "html: auto (light and dark, following the reader's system) | light | dark", 'auto')
     .option('--ticket <id>', "html: the ticket whose critical-path waterfall is drawn (default: the baseline's median ticket)")
     .action(async (o: ReportFlags) => {
-      if (!(FORMATS as readonly string[]).includes(o.format)) throw new AppError('BAD_INPUT', `--format must be ${FORMATS.join(', ')}, not "${o.format}"`);
-      if (!(THEMES as readonly string[]).includes(o.theme)) throw new AppError('BAD_INPUT', `--theme must be ${THEMES.join(', ')}, not "${o.theme}"`);
-      if (o.format !== 'html' && o.ticket !== undefined) throw new AppError('BAD_INPUT', '--ticket draws a waterfall: it needs --format html');
+      if (!(FORMATS as readonly string[]).includes(o.format))
+        throw new AppError('BAD_INPUT', `--format must be ${FORMATS.join(', ')}, not "${o.format}"`);
+      if (!(THEMES as readonly string[]).includes(o.theme))
+        throw new AppError('BAD_INPUT', `--theme must be ${THEMES.join(', ')}, not "${o.theme}"`);
+      if (o.format !== 'html' && o.ticket !== undefined)
+        throw new AppError('BAD_INPUT', '--ticket draws a waterfall: it needs --format html');
       const floors = parseFloors(o.floor);
       const minSuccess = o.minSuccess === undefined ? 0 : Number(o.minSuccess);
-      if (!(minSuccess >= 0 && minSuccess <= 1)) throw new AppError('BAD_INPUT', `--min-success must be a number from 0 to 1, not "${o.minSuccess}"`);
+      if (!(minSuccess >= 0 && minSuccess <= 1))
+        throw new AppError('BAD_INPUT', `--min-success must be a number from 0 to 1, not "${o.minSuccess}"`);
       // Opening would create an empty database; a report on a mistyped path should say so instead.
       if (!existsSync(o.db)) throw new AppError('BAD_INPUT', `no database at ${o.db} (run \`casebench experiment\` first, or give --db)`);
       // Read-only: a report works on a workspace it may not write (a shared copy, a read-only folder).
@@ -74,17 +78,26 @@ export function registerReport(program: Command): void {
         const baselineRaw = o.baseline ?? data.run.baseline;
         if (!baselineRaw) throw new AppError('BAD_INPUT', `run ${run.id} names no baseline: give --baseline (one of ${models.join(', ')})`);
         const baseline = canon(baselineRaw, '--baseline');
-        if (!models.includes(baseline)) throw new AppError('BAD_INPUT', `--baseline ${baseline} was not run in ${run.id} (models: ${models.join(', ')})`);
+        if (!models.includes(baseline))
+          throw new AppError('BAD_INPUT', `--baseline ${baseline} was not run in ${run.id} (models: ${models.join(', ')})`);
         let assignment = null;
         if (o.assign) {
           assignment = parseAssignment(o.assign, { fallback: uniformAssignment(baseline) });
           for (const t of TASK_IDS) {
-            if (!models.includes(assignment[t])) throw new AppError('BAD_INPUT', `--assign: ${assignment[t]} (${t}) was not run in ${run.id} (models: ${models.join(', ')})`);
+            if (!models.includes(assignment[t]))
+              throw new AppError('BAD_INPUT', `--assign: ${assignment[t]} (${t}) was not run in ${run.id} (models: ${models.join(', ')})`);
           }
         }
         // A shadow run is measured against production, task by task, unless --baseline says otherwise.
         const baselineByTask = o.baseline ? null : (data.run.baseline_by_task ?? null);
-        const report = buildReport(data, { baseline, baselineByTask, assignment, floors, minSuccessRate: minSuccess, lifecycle: planLifecycle(models, localDay(new Date())) });
+        const report = buildReport(data, {
+          baseline,
+          baselineByTask,
+          assignment,
+          floors,
+          minSuccessRate: minSuccess,
+          lifecycle: planLifecycle(models, localDay(new Date())),
+        });
         let text: string;
         let note = '';
         if (o.format === 'html') {
@@ -95,7 +108,7 @@ export function registerReport(program: Command): void {
           const lanes = ticketId ? loadTicketLanes(store, run, ticketId) : [];
           if (lanes.length === 0) ticketId = null;
           // Loaded only for html: md/json/csv never pay for vega.
-          const { renderHtmlReport } = await import('../../core/plots/htmlReport.ts');
+          const { renderHtmlReport } = await import('#core/plots/htmlReport.ts');
           const out = await renderHtmlReport({
             report,
             markdown: renderMarkdown(report),
@@ -106,7 +119,8 @@ export function registerReport(program: Command): void {
           text = out.html;
           note = ` (${out.plots} plots)`;
         } else {
-          text = o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? renderCsv(report) : renderMarkdown(report);
+          text =
+            o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? renderCsv(report) : renderMarkdown(report);
         }
         if (o.out) {
           try {

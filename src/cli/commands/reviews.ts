@@ -4,12 +4,12 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { SEVERITIES, TASK_IDS, TASKS, isTaskId, type TaskId } from '../../shared/tasks.ts';
-import { openStore, type Store } from '../../core/store/store.ts';
-import { exportReviews, importReviews } from '../../core/review/jsonl.ts';
-import { assignReviewers, createQueue, listQueues, type QueueInfo, type QueueSpec } from '../../core/review/queues.ts';
-import { reviewResults, type ReviewResults } from '../../core/review/results.ts';
+import { AppError } from '#shared/errors.ts';
+import { SEVERITIES, TASK_IDS, TASKS, isTaskId, type TaskId } from '#shared/tasks.ts';
+import { openStore, type Store } from '#core/store/store.ts';
+import { exportReviews, importReviews } from '#core/review/jsonl.ts';
+import { assignReviewers, createQueue, listQueues, type QueueInfo, type QueueSpec } from '#core/review/queues.ts';
+import { reviewResults, type ReviewResults } from '#core/review/results.ts';
 import { positiveInt } from '../context.ts';
 import { cliScrubber } from '../secrets.ts';
 import { readFileText, readStdinText } from '../input.ts';
@@ -18,7 +18,10 @@ const DEFAULT_DB = './casebench.db';
 
 /** commander parser for a comma-separated list. */
 function list(v: string): string[] {
-  const xs = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const xs = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (xs.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
   return xs;
 }
@@ -52,15 +55,25 @@ const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toF
 const show = (v: unknown): string => JSON.stringify(v);
 
 function queueLine(q: QueueInfo): string {
-  const who = q.reviewers.length ? q.reviewers.map((r) => `${r.reviewer} ${r.done}/${r.assigned}${r.extra ? ` (+${r.extra})` : ''}`).join(', ') : 'no reviewers yet';
+  const who = q.reviewers.length
+    ? q.reviewers.map((r) => `${r.reviewer} ${r.done}/${r.assigned}${r.extra ? ` (+${r.extra})` : ''}`).join(', ')
+    : 'no reviewers yet';
   return `${q.id}  ${q.name} · ${q.items} items (${q.answers} answers) · ${q.models.length} models · k ${q.k} · ${q.blind ? 'blind' : 'open'} · seed ${q.seed} · ${q.complete}/${q.items} complete · ${who}`;
 }
 
 /** The results as Markdown: the article's table, reviewer agreement, the baseline check, conflicts. */
 export function resultsMarkdown(r: ReviewResults): string {
   const lines: string[] = [];
-  lines.push(`# Manual review (${r.reviews} scores by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'}: ${r.reviewers.join(', ') || '—'})`, '');
-  lines.push('## Score per model per task', '', 'Mean score [95 % Wilson interval], n = answers reviewed (an answer scored by several reviewers counts once, at their mean).', '');
+  lines.push(
+    `# Manual review (${r.reviews} scores by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'}: ${r.reviewers.join(', ') || '—'})`,
+    '',
+  );
+  lines.push(
+    '## Score per model per task',
+    '',
+    'Mean score [95 % Wilson interval], n = answers reviewed (an answer scored by several reviewers counts once, at their mean).',
+    '',
+  );
   const tasks = r.table.tasks;
   if (tasks.length === 0) lines.push('No reviews yet.');
   else lines.push(`| model | ${tasks.map((t) => TASKS[t].label).join(' | ')} |`, `|---|${tasks.map(() => '---').join('|')}|`);
@@ -71,14 +84,22 @@ export function resultsMarkdown(r: ReviewResults): string {
     });
     lines.push(`| ${m} | ${cells.join(' | ')} |`);
   }
-  lines.push('', "## Agreement among reviewers", '', "Krippendorff's α with the interval metric (scores 0, 0.5, 1 and fractions on one scale); Cohen's κ (nominal) when exactly two reviewers share answers.", '');
+  lines.push(
+    '',
+    '## Agreement among reviewers',
+    '',
+    "Krippendorff's α with the interval metric (scores 0, 0.5, 1 and fractions on one scale); Cohen's κ (nominal) when exactly two reviewers share answers.",
+    '',
+  );
   const ag = r.agreement.filter((a) => a.units > 0);
   if (ag.length === 0) lines.push('No answer has been scored by two reviewers yet.');
   else {
     lines.push('| task | reviewers | answers | α (interval) | κ | pairs (κ, n) |', '|---|---|---|---|---|---|');
     for (const a of ag) {
       const pairs = a.pairs.map((p) => `${p.a}–${p.b} ${f2(p.kappa)} (${p.n})`).join('; ');
-      lines.push(`| ${a.task === 'all' ? 'all tasks' : TASKS[a.task].label} | ${a.reviewers.join(', ')} | ${a.units} | ${f2(a.alpha)} | ${f2(a.kappa)} | ${pairs} |`);
+      lines.push(
+        `| ${a.task === 'all' ? 'all tasks' : TASKS[a.task].label} | ${a.reviewers.join(', ')} | ${a.units} | ${f2(a.alpha)} | ${f2(a.kappa)} | ${pairs} |`,
+      );
     }
   }
   lines.push('', '## Reviewers vs. agreement with the baseline', '');
@@ -98,7 +119,10 @@ export function resultsMarkdown(r: ReviewResults): string {
   }
   lines.push('', `## Conflicts (${r.conflicts.length})`, '');
   if (r.conflicts.length === 0) lines.push('None.');
-  for (const c of r.conflicts) lines.push(`- ${c.ticketId} ${c.task} ${c.model}: ${c.reviews.map((x) => `${x.reviewer} ${x.score}`).join(', ')} (${c.kinds.join(', ')})`);
+  for (const c of r.conflicts)
+    lines.push(
+      `- ${c.ticketId} ${c.task} ${c.model}: ${c.reviews.map((x) => `${x.reviewer} ${x.score}`).join(', ')} (${c.kinds.join(', ')})`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -109,23 +133,42 @@ export function resultsJson(r: ReviewResults): unknown {
     reviewers: r.reviewers,
     scores: r.table.cells.map((c) => ({ task: c.task, model: c.model, mean: c.mean, n: c.n, reviews: c.reviews, ci95: c.ci95 })),
     agreement: r.agreement.map((a) => ({
-      task: a.task, reviewers: a.reviewers, units: a.units, alpha: a.alpha, alpha_metric: a.metric, kappa: a.kappa,
+      task: a.task,
+      reviewers: a.reviewers,
+      units: a.units,
+      alpha: a.alpha,
+      alpha_metric: a.metric,
+      kappa: a.kappa,
       pairs: a.pairs.map((p) => ({ a: p.a, b: p.b, n: p.n, agreement: p.agreement, kappa: p.kappa })),
     })),
     baseline: r.baseline.map((b) => ({
-      task: b.task, model: b.model, baseline: b.baseline, n: b.n, agreement_rate: b.agreementRate, review_mean: b.reviewMean,
-      mean_when_agree: b.meanWhenAgree, mean_when_disagree: b.meanWhenDisagree, agree_but_wrong: b.agreeButWrong,
-      disagree_but_right: b.disagreeButRight, kappa: b.kappa, baseline_review_mean: b.baselineReviewMean,
+      task: b.task,
+      model: b.model,
+      baseline: b.baseline,
+      n: b.n,
+      agreement_rate: b.agreementRate,
+      review_mean: b.reviewMean,
+      mean_when_agree: b.meanWhenAgree,
+      mean_when_disagree: b.meanWhenDisagree,
+      agree_but_wrong: b.agreeButWrong,
+      disagree_but_right: b.disagreeButRight,
+      kappa: b.kappa,
+      baseline_review_mean: b.baselineReviewMean,
     })),
     conflicts: r.conflicts.map((c) => ({
-      ticket_id: c.ticketId, task: c.task, model: c.model, kinds: c.kinds,
+      ticket_id: c.ticketId,
+      task: c.task,
+      model: c.model,
+      kinds: c.kinds,
       reviews: c.reviews.map((x) => ({ reviewer: x.reviewer, score: x.score, scored_at: x.scoredAt, source: x.source })),
     })),
   };
 }
 
 export function registerReviews(program: Command): void {
-  const reviews = program.command('reviews').description('manual review: queues, results with reviewer agreement, and JSONL exchange of scores');
+  const reviews = program
+    .command('reviews')
+    .description('manual review: queues, results with reviewer agreement, and JSONL exchange of scores');
 
   reviews
     .command('export')
@@ -152,19 +195,27 @@ export function registerReviews(program: Command): void {
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .action(async (file: string, o: { db: string }) => {
       const what = 'a review file';
-      const text = file === '-' ? await readStdinText('reviews import -', MAX_REVIEW_FILE_BYTES, what) : await readFileText(file, what, MAX_REVIEW_FILE_BYTES);
+      const text =
+        file === '-'
+          ? await readStdinText('reviews import -', MAX_REVIEW_FILE_BYTES, what)
+          : await readFileText(file, what, MAX_REVIEW_FILE_BYTES);
       if (file === '-') file = 'stdin';
       const store = openWorkspace(o.db);
       try {
         const r = importReviews(store, text, { source: basename(file) });
         for (const b of r.bad) err(`${file}:${b.line}: ${b.reason}; skipped`);
         for (const l of r.labelConflicts) {
-          err(`${file}:${l.line}: ticket ${l.ticketId} already has the ${l.task} label ${show(l.label)}; kept it (the line says ${show(l.correctValue)})`);
+          err(
+            `${file}:${l.line}: ticket ${l.ticketId} already has the ${l.task} label ${show(l.label)}; kept it (the line says ${show(l.correctValue)})`,
+          );
         }
         out(
           `imported ${r.imported} review${r.imported === 1 ? '' : 's'} from ${file}: ${r.duplicates} already there, ${r.bad.length} bad line${r.bad.length === 1 ? '' : 's'} skipped, ${r.labelsWritten} gold label${r.labelsWritten === 1 ? '' : 's'} written, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}`,
         );
-        for (const c of r.conflicts) out(`conflict: ${c.ticketId} ${c.task} ${c.model}: ${c.reviews.map((x) => `${x.reviewer} ${x.score} (${x.scoredAt})`).join(', ')} — ${c.kinds.join(', ')}`);
+        for (const c of r.conflicts)
+          out(
+            `conflict: ${c.ticketId} ${c.task} ${c.model}: ${c.reviews.map((x) => `${x.reviewer} ${x.score} (${x.scoredAt})`).join(', ')} — ${c.kinds.join(', ')}`,
+          );
       } finally {
         store.close();
       }
@@ -191,8 +242,21 @@ export function registerReviews(program: Command): void {
     .option('--no-blind', 'show model names and a fixed order from the start')
     .action(
       (o: {
-        db: string; run?: string; ticketIds?: string[]; search?: string; platform?: string; product?: string; severity?: string; tasks?: TaskId[];
-        models?: string[]; sample?: number; seed?: number; k: number; reviewers?: string[]; name?: string; blind: boolean;
+        db: string;
+        run?: string;
+        ticketIds?: string[];
+        search?: string;
+        platform?: string;
+        product?: string;
+        severity?: string;
+        tasks?: TaskId[];
+        models?: string[];
+        sample?: number;
+        seed?: number;
+        k: number;
+        reviewers?: string[];
+        name?: string;
+        blind: boolean;
       }) => {
         if (o.severity !== undefined && !(SEVERITIES as readonly string[]).includes(o.severity)) {
           throw new AppError('BAD_INPUT', `--severity must be one of ${SEVERITIES.join(', ')}`);
@@ -205,11 +269,21 @@ export function registerReviews(program: Command): void {
         const store = openWorkspace(o.db);
         try {
           const q = createQueue(store, {
-            name: o.name, runId: o.run, ticketIds: o.ticketIds, filter: Object.keys(filter).length ? filter : undefined, tasks: o.tasks,
-            models: o.models, sample: o.sample, seed: o.seed, k: o.k, blind: o.blind, reviewers: o.reviewers,
+            name: o.name,
+            runId: o.run,
+            ticketIds: o.ticketIds,
+            filter: Object.keys(filter).length ? filter : undefined,
+            tasks: o.tasks,
+            models: o.models,
+            sample: o.sample,
+            seed: o.seed,
+            k: o.k,
+            blind: o.blind,
+            reviewers: o.reviewers,
           });
           out(`created review queue ${queueLine(q)}`);
-          if (q.reviewers.length && q.reviewers.length < q.k) err(`casebench reviews: k is ${q.k} but only ${q.reviewers.length} reviewer(s) are assigned; each item goes to all of them`);
+          if (q.reviewers.length && q.reviewers.length < q.k)
+            err(`casebench reviews: k is ${q.k} but only ${q.reviewers.length} reviewer(s) are assigned; each item goes to all of them`);
         } finally {
           store.close();
         }
@@ -246,7 +320,9 @@ export function registerReviews(program: Command): void {
 
   reviews
     .command('results')
-    .description("the manual-review table (score per model per task, 95 % interval, n), reviewer agreement, and where agreement with the baseline misleads")
+    .description(
+      'the manual-review table (score per model per task, 95 % interval, n), reviewer agreement, and where agreement with the baseline misleads',
+    )
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .option('--run <id>', 'only reviews of answers in this run')
     .option('--queue <id>', "only reviews of this queue's answers")

@@ -5,14 +5,14 @@ import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import { readTicketFile } from '../../core/tickets/ticketFile.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { readTicketFile } from '#core/tickets/ticketFile.ts';
 import { addTicket, newTally, speculateForBatch, speculateOptions, tallyLine } from '../speculate.ts';
-import { runBatch, stableRunId, type BatchProgress } from '../../core/experiments/batchRun.ts';
-import { toRunLine } from '../../core/experiments/runLine.ts';
-import { useWorkspacePrompts } from '../../core/handlers/promptHandlers.ts';
-import { openStore } from '../../core/store/store.ts';
-import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '../../core/store/leases.ts';
+import { runBatch, stableRunId, type BatchProgress } from '#core/experiments/batchRun.ts';
+import { toRunLine } from '#core/experiments/runLine.ts';
+import { useWorkspacePrompts } from '#core/handlers/promptHandlers.ts';
+import { openStore } from '#core/store/store.ts';
+import { acquireRunLease, describeHolder, thisProcess, type HeldLease } from '#core/store/leases.ts';
 import { cliRuntime, positiveInt } from '../context.ts';
 import { addHedgeOptions, applyHedge, hedgeSummary, type HedgeFlags } from '../hedgeFlags.ts';
 import { openOutFile } from '../outFile.ts';
@@ -34,21 +34,46 @@ function inputSize(path: string): number | null {
 }
 
 export function registerRun(program: Command): void {
-  privacyOptions(speculateOptions(addHedgeOptions(program
-    .command('run')
-    .description('triage a file of tickets (JSONL or CSV); resumable')
-    .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
-    .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
-    .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
-    .option('--db <path>', 'workspace database', './casebench.db')
-    .option('--out <file>', 'write one JSON line per ticket here (default: stdout)')
-    .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
-    .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
-    .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
-    .option('--stream', 'stream answers (records time-to-first-token)')
-    .option('--strict', 'exit with status 4 when a task failed or was skipped because a task it depends on failed (default: 0, results are kept either way)'), 'default: the workspace setting, on at 5 %'),
-    'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls'))
-    .action(async (o: { tickets: string; assign?: string; concurrency: number; db: string; out?: string; retryFailed?: boolean; wait?: boolean; timeout: number; stream?: boolean; speculate?: boolean; strict?: boolean } & HedgeFlags & PrivacyFlags) => {
+  privacyOptions(
+    speculateOptions(
+      addHedgeOptions(
+        program
+          .command('run')
+          .description('triage a file of tickets (JSONL or CSV); resumable')
+          .requiredOption('--tickets <file>', 'JSONL (one ticket a line) or CSV with id,text columns; - reads standard input')
+          .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
+          .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
+          .option('--db <path>', 'workspace database', './casebench.db')
+          .option('--out <file>', 'write one JSON line per ticket here (default: stdout)')
+          .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
+          .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
+          .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
+          .option('--stream', 'stream answers (records time-to-first-token)')
+          .option(
+            '--strict',
+            'exit with status 4 when a task failed or was skipped because a task it depends on failed (default: 0, results are kept either way)',
+          ),
+        'default: the workspace setting, on at 5 %',
+      ),
+      'default off for a batch: it gains throughput from concurrency, not from a shorter chain, so speculation would only add calls',
+    ),
+  ).action(
+    async (
+      o: {
+        tickets: string;
+        assign?: string;
+        concurrency: number;
+        db: string;
+        out?: string;
+        retryFailed?: boolean;
+        wait?: boolean;
+        timeout: number;
+        stream?: boolean;
+        speculate?: boolean;
+        strict?: boolean;
+      } & HedgeFlags &
+        PrivacyFlags,
+    ) => {
       const rt = await cliRuntime({ maxInFlight: o.concurrency * 3 });
       const assignment = rt.assignment(o.assign);
       rt.checkKeys(assignment);
@@ -75,7 +100,10 @@ export function registerRun(program: Command): void {
       const ac = new AbortController();
       let started = false;
       const offStop = onStop((why) => {
-        if (started && why !== 'EPIPE') err(`\ncasebench run: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`);
+        if (started && why !== 'EPIPE')
+          err(
+            `\ncasebench run: stopping${why === 'SIGINT' ? '' : ` on ${why}`} (finished results are kept; run the same command again to resume; Ctrl-C again to quit now)`,
+          );
         ac.abort();
       });
 
@@ -88,7 +116,8 @@ export function registerRun(program: Command): void {
       let lease: HeldLease | null;
       try {
         lease = await acquireRunLease(store, runId, thisProcess('casebench run'), {
-          wait: o.wait, signal: ac.signal,
+          wait: o.wait,
+          signal: ac.signal,
           onWait: (h) => err(`casebench run: ${describeHolder(h)}; waiting (Ctrl-C to stop)`),
         });
       } catch (e) {
@@ -104,17 +133,26 @@ export function registerRun(program: Command): void {
       started = true;
       const resuming = store.getRun(runId) !== null;
       const out = o.out ? openOutFile(o.out, resuming) : null;
-      if (resuming) err(`casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done; edited tickets are triaged again)`);
+      if (resuming)
+        err(
+          `casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done; edited tickets are triaged again)`,
+        );
 
       const t0 = Date.now();
       const tty = Boolean(process.stderr.isTTY);
       // A file's bar follows the bytes read (its size is known); stdin shows counts only.
-      const bar = tty && size !== null
-        ? new cliProgress.SingleBar(
-            { format: ' {bar} {percentage}% of {file} · {tickets} tickets · {failed} failed tasks · {retries} retries · {cost} · ETA {eta_formatted}', hideCursor: true, stream: process.stderr },
-            cliProgress.Presets.shades_classic,
-          )
-        : null;
+      const bar =
+        tty && size !== null
+          ? new cliProgress.SingleBar(
+              {
+                format:
+                  ' {bar} {percentage}% of {file} · {tickets} tickets · {failed} failed tasks · {retries} retries · {cost} · ETA {eta_formatted}',
+                hideCursor: true,
+                stream: process.stderr,
+              },
+              cliProgress.Presets.shades_classic,
+            )
+          : null;
       const payload = { file: name, tickets: 0, failed: 0, retries: 0, cost: '$0' };
       bar?.start(Math.max(1, size ?? 1), 0, payload);
       const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -132,21 +170,36 @@ export function registerRun(program: Command): void {
         const frac = size ? bytesRead / size : null;
         const eta = frac !== null && frac > 0 ? ((now - t0) * (1 - frac)) / frac : NaN;
         const where = frac !== null ? ` (${Math.min(100, Math.floor(frac * 100))}% of ${name} read)` : '';
-        err(`casebench run: ${finished} tickets${where} · ${plural(p.failedTasks, 'failed task')} · ${p.retries} retries · ${cost}${frac !== null ? ` · ETA ${formatDuration(eta)}` : ''}`);
+        err(
+          `casebench run: ${finished} tickets${where} · ${plural(p.failedTasks, 'failed task')} · ${p.retries} retries · ${cost}${frac !== null ? ` · ETA ${formatDuration(eta)}` : ''}`,
+        );
       };
 
       let p: BatchProgress;
       const tally = newTally();
       try {
         p = await runBatch({
-          store, deps: rt.deps, runId, assignment, tickets, source, concurrency: o.concurrency, timeoutMs: o.timeout,
-          stream: o.stream ?? false, signal: ac.signal, retryFailed: o.retryFailed, gate: rt.gate, speculate: speculateForBatch(o.speculate),
+          store,
+          deps: rt.deps,
+          runId,
+          assignment,
+          tickets,
+          source,
+          concurrency: o.concurrency,
+          timeoutMs: o.timeout,
+          stream: o.stream ?? false,
+          signal: ac.signal,
+          retryFailed: o.retryFailed,
+          gate: rt.gate,
+          speculate: speculateForBatch(o.speculate),
           onTicket: (r, fromStore) => {
             if (!fromStore) addTicket(tally, r.speculation);
             const flags = fromStore ? [] : store.ticketFlags(r.ticketId);
             if (flags.length) {
               bar?.stop();
-              err(`${r.ticketId}: possible prompt injection (${flags.map((f) => `${f.kind}: "${f.excerpt}"`).join('; ')}); recorded, triaged as data`);
+              err(
+                `${r.ticketId}: possible prompt injection (${flags.map((f) => `${f.kind}: "${f.excerpt}"`).join('; ')}); recorded, triaged as data`,
+              );
               bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
             }
             const line = toRunLine(r);
@@ -182,7 +235,10 @@ export function registerRun(program: Command): void {
       if (p.failedBefore) parts.push(`${plural(p.failedBefore, 'failed task')} from earlier runs kept (--retry-failed calls them again)`);
       if (p.skippedTasks) parts.push(`${plural(p.skippedTasks, 'task')} skipped (a dependency failed)`);
       if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (nothing to triage)`);
-      parts.push(`${p.retries} retries`, `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`);
+      parts.push(
+        `${p.retries} retries`,
+        `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`,
+      );
       const hedged = hedgeSummary(rt);
       if (hedged) parts.push(hedged);
       const summary = `casebench run: ${parts.join(', ')} · db ${o.db} · run ${runId}`;
@@ -193,5 +249,6 @@ export function registerRun(program: Command): void {
         err(`casebench run: stopped: ${p.spendLimited}\ncasebench run: run the same command again to resume once the limit allows`);
         process.exitCode = SPEND_LIMIT_EXIT;
       } else process.exitCode = strictExit(o.strict, p.failedTasks + p.skippedTasks + p.failedBefore);
-    });
+    },
+  );
 }

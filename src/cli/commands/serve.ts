@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { createCoreServices } from '../../core/app.ts';
-import { packageDir } from '../../core/resources.ts';
-import { listeningLine, startServer } from '../../server/server.ts';
+import { AppError } from '#shared/errors.ts';
+import { createCoreServices } from '#core/app.ts';
+import { packageDir } from '#core/resources.ts';
+import { listeningLine, startServer } from '#server/server.ts';
 import { cliSecretStore, positiveInt } from '../context.ts';
 import { onStop } from '../stop.ts';
 import { describeFault } from '../faults.ts';
@@ -21,7 +21,10 @@ export function registerServe(program: Command): void {
     .option('--static <dir>', 'built renderer folder', join(packageDir(), 'out', 'renderer'))
     .action(async (o: { port: number; db: string; static: string }) => {
       if (!existsSync(join(o.static, 'index.html'))) {
-        throw new AppError('BAD_INPUT', `the workbench is not built (${join(o.static, 'index.html')} missing): run \`npm run build\` first`);
+        throw new AppError(
+          'BAD_INPUT',
+          `the workbench is not built (${join(o.static, 'index.html')} missing): run \`npm run build\` first`,
+        );
       }
       const env = process.env;
       const core = await createCoreServices({
@@ -32,12 +35,17 @@ export function registerServe(program: Command): void {
       });
       const server = await startServer({ handlers: core, staticDir: o.static, port: o.port, intake: core.httpIntake });
       process.stdout.write(`${listeningLine(server.url)}\n`);
-      if (core.interruptedRuns) process.stderr.write(`casebench: ${core.interruptedRuns} run(s) from an earlier session were unfinished and are marked interrupted\n`);
+      if (core.interruptedRuns)
+        process.stderr.write(
+          `casebench: ${core.interruptedRuns} run(s) from an earlier session were unfinished and are marked interrupted\n`,
+        );
       // A fault in work that runs outside any request (a write on a full disk) must not end the
       // server: it is reported here, and the core tells the window through its notices.
       const survive = (e: unknown): void => {
         const f = describeFault(e);
-        process.stderr.write(`casebench serve: ${f ? f.message : `internal error: ${(e as Error)?.message ?? String(e)}`} (still serving)\n`);
+        process.stderr.write(
+          `casebench serve: ${f ? f.message : `internal error: ${(e as Error)?.message ?? String(e)}`} (still serving)\n`,
+        );
       };
       process.on('unhandledRejection', survive);
       process.on('uncaughtException', survive);

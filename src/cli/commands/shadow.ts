@@ -3,16 +3,24 @@
 // production, off its critical path — and how they are doing against production so far.
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, TASKS } from '../../shared/tasks.ts';
-import { buildReport } from '../../core/metrics/report.ts';
-import { DEFAULT_FLOOR, uniformFloors } from '../../core/metrics/planner.ts';
-import { loadModels } from '../../core/models.ts';
-import { shadowSpentToday } from '../../core/shadow/shadowBudget.ts';
-import { addCandidate, loadShadowSet, parseShadowTasks, removeCandidate, saveShadowSet, withLimits, type ShadowSet } from '../../core/shadow/shadowSet.ts';
-import { baselineByTask } from '../../core/store/reportQueries.ts';
-import { loadReportData } from '../../core/experiments/reportData.ts';
-import { openStore, type Store } from '../../core/store/store.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
+import { buildReport } from '#core/metrics/report.ts';
+import { DEFAULT_FLOOR, uniformFloors } from '#core/metrics/planner.ts';
+import { loadModels } from '#core/models.ts';
+import { shadowSpentToday } from '#core/shadow/shadowBudget.ts';
+import {
+  addCandidate,
+  loadShadowSet,
+  parseShadowTasks,
+  removeCandidate,
+  saveShadowSet,
+  withLimits,
+  type ShadowSet,
+} from '#core/shadow/shadowSet.ts';
+import { baselineByTask } from '#core/store/reportQueries.ts';
+import { loadReportData } from '#core/experiments/reportData.ts';
+import { openStore, type Store } from '#core/store/store.ts';
 import { cliScrubber } from '../secrets.ts';
 
 const out = (s: string): void => void process.stdout.write(`${s}\n`);
@@ -59,12 +67,26 @@ function describe(store: Store, set: ShadowSet) {
   if (run) {
     const data = loadReportData(store, run);
     const byTask = baselineByTask(run);
-    if (byTask && data.results.length > 0) report = buildReport(data, { baseline: byTask.platform, baselineByTask: byTask, assignment: null, floors: uniformFloors(DEFAULT_FLOOR) });
+    if (byTask && data.results.length > 0)
+      report = buildReport(data, {
+        baseline: byTask.platform,
+        baselineByTask: byTask,
+        assignment: null,
+        floors: uniformFloors(DEFAULT_FLOOR),
+      });
   }
   const candidates: CandidateLine[] = TASK_IDS.flatMap((task) =>
     set.candidates[task].map((model) => {
       const s = report?.tasks[task]?.[model];
-      return { task, model, production: report?.baseline_by_task?.[task] ?? null, answered: s?.n ?? 0, agreement: s?.agreement_rate ?? null, n_compared: s?.n_compared ?? 0, median_ms: s?.median_ms ?? null };
+      return {
+        task,
+        model,
+        production: report?.baseline_by_task?.[task] ?? null,
+        answered: s?.n ?? 0,
+        agreement: s?.agreement_rate ?? null,
+        n_compared: s?.n_compared ?? 0,
+        median_ms: s?.median_ms ?? null,
+      };
     }),
   );
   const spent = shadowSpentToday(store, new Date());
@@ -81,7 +103,9 @@ function describe(store: Store, set: ShadowSet) {
 export function registerShadow(program: Command): void {
   const shadow = program
     .command('shadow')
-    .description('shadow models: candidates that answer every incoming ticket of the workbench / serve beside production, into a live experiment');
+    .description(
+      'shadow models: candidates that answer every incoming ticket of the workbench / serve beside production, into a live experiment',
+    );
   const db = (c: Command): Command => c.option('--db <path>', 'workspace database', './casebench.db');
 
   db(shadow.command('add <model>'))
@@ -110,7 +134,7 @@ export function registerShadow(program: Command): void {
     });
 
   db(shadow.command('limits'))
-    .description('the shadow set\'s limits (shown when no option is given)')
+    .description("the shadow set's limits (shown when no option is given)")
     .option('--rpm <n>', 'shadow calls per minute, all candidates together', intArg)
     .option('--concurrency <n>', 'shadow calls in flight at once', intArg)
     .option('--spend-limit <usd>', 'USD per local day for shadow calls, or "off"', limitArg)
@@ -122,12 +146,14 @@ export function registerShadow(program: Command): void {
           set = withLimits(set, { rpm: o.rpm, concurrency: o.concurrency, spendLimitUsd: o.spendLimit });
           saveShadowSet(store, set);
         }
-        out(`rpm ${set.rpm} · concurrency ${set.concurrency} · spend limit ${set.spendLimitUsd === null ? 'off' : `${usd(set.spendLimitUsd)} a day`} · backlog ${set.maxBacklog}`);
+        out(
+          `rpm ${set.rpm} · concurrency ${set.concurrency} · spend limit ${set.spendLimitUsd === null ? 'off' : `${usd(set.spendLimitUsd)} a day`} · backlog ${set.maxBacklog}`,
+        );
       });
     });
 
   db(shadow.command('list'))
-    .description('candidates per task with their agreement with production so far, today\'s shadow spend and the live experiment')
+    .description("candidates per task with their agreement with production so far, today's shadow spend and the live experiment")
     .option('--json', 'one JSON document')
     .action((o: { json?: boolean; db: string }) => {
       const d = withStore(o.db, true, (store) => describe(store, loadShadowSet(store)));
@@ -135,11 +161,16 @@ export function registerShadow(program: Command): void {
       if (d.candidates.length === 0) out('no shadow models (add one: casebench shadow add groq:openai/gpt-oss-120b --task product)');
       for (const c of d.candidates) {
         const agree = c.agreement === null ? 'agreement —' : `agreement ${(c.agreement * 100).toFixed(1)} % of ${c.n_compared}`;
-        out(`${c.task.padEnd(18)} ${c.model.padEnd(32)} ${String(c.answered).padStart(5)} answered · ${agree}${c.production ? ` · vs ${c.production}` : ''}`);
+        out(
+          `${c.task.padEnd(18)} ${c.model.padEnd(32)} ${String(c.answered).padStart(5)} answered · ${agree}${c.production ? ` · vs ${c.production}` : ''}`,
+        );
       }
       const l = d.limits;
-      out(`today ${usd(d.spent_today_usd)}${d.simulated_today_usd ? ` (+ ${usd(d.simulated_today_usd)} simulated demo)` : ''} of ${l.spend_limit_usd === null ? 'no limit' : `${usd(l.spend_limit_usd)} a day`} · rpm ${l.rpm} · concurrency ${l.concurrency}`);
-      if (d.live_run) out(`live experiment ${d.live_run.id} (${d.live_run.tickets} tickets): casebench report --run ${d.live_run.id} --db ${o.db}`);
+      out(
+        `today ${usd(d.spent_today_usd)}${d.simulated_today_usd ? ` (+ ${usd(d.simulated_today_usd)} simulated demo)` : ''} of ${l.spend_limit_usd === null ? 'no limit' : `${usd(l.spend_limit_usd)} a day`} · rpm ${l.rpm} · concurrency ${l.concurrency}`,
+      );
+      if (d.live_run)
+        out(`live experiment ${d.live_run.id} (${d.live_run.tickets} tickets): casebench report --run ${d.live_run.id} --db ${o.db}`);
     });
 
   shadow.hook('preAction', (_cmd, action) => {

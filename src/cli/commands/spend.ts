@@ -2,10 +2,10 @@
 // and in total, and its daily spend limit (`--limit 5`, `--limit off`).
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { openStore } from '../../core/store/store.ts';
-import { spendView } from '../../core/spend/view.ts';
-import { parseLimitUsd, saveLimit } from '../../core/spend/limits.ts';
+import { AppError } from '#shared/errors.ts';
+import { openStore } from '#core/store/store.ts';
+import { spendView } from '#core/spend/view.ts';
+import { parseLimitUsd, saveLimit } from '#core/spend/limits.ts';
 import { formatCost } from '../format.ts';
 
 export function registerSpend(program: Command): void {
@@ -19,7 +19,8 @@ export function registerSpend(program: Command): void {
       // The limit is checked before the workspace is opened (a typo creates nothing); only setting
       // a limit may create the workspace, showing its spend needs one.
       const limit = o.limit === undefined ? undefined : parseLimitUsd(o.limit);
-      if (limit === undefined && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no database at ${o.db} (nothing recorded there yet; give --db)`);
+      if (limit === undefined && !existsSync(o.db))
+        throw new AppError('BAD_INPUT', `no database at ${o.db} (nothing recorded there yet; give --db)`);
       const store = openStore(o.db);
       try {
         if (limit !== undefined) saveLimit(store, { kind: 'workspace' }, limit);
@@ -28,7 +29,8 @@ export function registerSpend(program: Command): void {
           process.stdout.write(`${JSON.stringify(v)}\n`);
           return;
         }
-        const fig = (f: { usd: number; unpricedCalls: number }): string => `${formatCost(f.usd)}${f.unpricedCalls ? ` (+ ${f.unpricedCalls} calls with price unknown)` : ''}`;
+        const fig = (f: { usd: number; unpricedCalls: number }): string =>
+          `${formatCost(f.usd)}${f.unpricedCalls ? ` (+ ${f.unpricedCalls} calls with price unknown)` : ''}`;
         const lim = v.limits.find((l) => l.scope.kind === 'workspace');
         const out = [
           `today (${v.day}, local time): ${fig(v.today)}${v.simulatedTodayUsd > 0 ? ` · demo calls simulated ${formatCost(v.simulatedTodayUsd)} (not spent)` : ''}`,

@@ -6,12 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { AppError } from '../../shared/errors.ts';
-import { rubricSchema, type TraceQueueView, type TraceReviewResults } from '../../shared/traceReview.ts';
-import type { TraceView } from '../../shared/traceView.ts';
-import { openStore, type Store } from '../../core/store/store.ts';
-import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, traceReviewResults } from '../../core/traces/traceReview.ts';
-import { listGenericTraces, traceOfCall } from '../../core/traces/traceView.ts';
+import { AppError } from '#shared/errors.ts';
+import { rubricSchema, type TraceQueueView, type TraceReviewResults } from '#shared/traceReview.ts';
+import type { TraceView } from '#shared/traceView.ts';
+import { openStore, type Store } from '#core/store/store.ts';
+import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, traceReviewResults } from '#core/traces/traceReview.ts';
+import { listGenericTraces, traceOfCall } from '#core/traces/traceView.ts';
 import { positiveInt } from '../context.ts';
 import { readFileText, readStdinText } from '../input.ts';
 
@@ -28,7 +28,10 @@ function openWorkspace(path: string): Store {
 }
 
 function list(v: string): string[] {
-  const xs = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const xs = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (xs.length === 0) throw new InvalidArgumentError('expected a comma-separated list');
   return xs;
 }
@@ -39,7 +42,8 @@ function status(v: string): 'ok' | 'error' {
 }
 
 const ms = (x: number | null): string => (x === null ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
-const usd = (x: number | null, unpriced = 0): string => (x === null ? 'price unknown' : `$${x < 0.01 ? x.toFixed(5) : x.toFixed(4)}${unpriced ? ` + ${unpriced} unpriced` : ''}`);
+const usd = (x: number | null, unpriced = 0): string =>
+  x === null ? 'price unknown' : `$${x < 0.01 ? x.toFixed(5) : x.toFixed(4)}${unpriced ? ` + ${unpriced} unpriced` : ''}`;
 const f2 = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
 
 /** A trace as text: the span tree with start offset and duration, then each call. */
@@ -50,14 +54,20 @@ export function traceText(t: TraceView): string {
   ];
   for (const n of t.nodes) {
     const c = n.call !== null ? t.calls[n.call]! : null;
-    const what = c ? `${c.modelSpec}${c.status === 'error' ? ` ✗ ${c.errorCode ?? 'error'}` : ''}` : `${n.type ?? 'span'}${n.status === 'error' ? ' ✗' : ''}`;
+    const what = c
+      ? `${c.modelSpec}${c.status === 'error' ? ` ✗ ${c.errorCode ?? 'error'}` : ''}`
+      : `${n.type ?? 'span'}${n.status === 'error' ? ' ✗' : ''}`;
     lines.push(`${'  '.repeat(n.depth)}${c ? '◆' : '○'} ${n.name}  [${what}]  +${ms(n.startMs)} ${ms(n.durationMs)}`);
   }
   for (const c of t.calls) {
-    lines.push('', `── call ${c.callId}: ${c.name} · ${c.modelSpec} · ${c.status}${c.errorMessage ? ` (${c.errorMessage})` : ''} · ${ms(c.latencyMs)}${c.ttftMs !== null ? `, TTFT ${ms(c.ttftMs)}` : ''} · ${c.inputTokens ?? '—'} → ${c.outputTokens ?? '—'} tokens · ${usd(c.costUsd)}`);
+    lines.push(
+      '',
+      `── call ${c.callId}: ${c.name} · ${c.modelSpec} · ${c.status}${c.errorMessage ? ` (${c.errorMessage})` : ''} · ${ms(c.latencyMs)}${c.ttftMs !== null ? `, TTFT ${ms(c.ttftMs)}` : ''} · ${c.inputTokens ?? '—'} → ${c.outputTokens ?? '—'} tokens · ${usd(c.costUsd)}`,
+    );
     for (const m of c.input) lines.push(`   ${m.role}: ${m.content.replace(/\s+/g, ' ').slice(0, 300)}`);
     lines.push(`   → ${(c.output ?? '(no output)').replace(/\s+/g, ' ').slice(0, 600)}`);
-    for (const s of c.scores) lines.push(`   ★ ${s.criterion} = ${JSON.stringify(s.value)} by ${s.reviewer}${s.note ? ` (${s.note.slice(0, 120)})` : ''}`);
+    for (const s of c.scores)
+      lines.push(`   ★ ${s.criterion} = ${JSON.stringify(s.value)} by ${s.reviewer}${s.note ? ` (${s.note.slice(0, 120)})` : ''}`);
   }
   return lines.join('\n');
 }
@@ -73,10 +83,20 @@ export function traceResultsMarkdown(r: TraceReviewResults): string {
   for (const c of r.criteria) {
     lines.push(`## ${c.label} (${c.kind})`, '', '| model | n | result |', '|---|---:|---|');
     for (const m of c.models) {
-      const res = c.kind === 'pass_fail' ? `${f2(m.passRate)} pass` : c.kind === 'score' ? `mean ${f2(m.mean)}` : Object.entries(m.labels).map(([k, v]) => `${k} ${v}`).join(', ');
+      const res =
+        c.kind === 'pass_fail'
+          ? `${f2(m.passRate)} pass`
+          : c.kind === 'score'
+            ? `mean ${f2(m.mean)}`
+            : Object.entries(m.labels)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ');
       lines.push(`| ${m.model} | ${m.n} | ${res} |`);
     }
-    lines.push('', `Reviewers: ${c.reviewers.join(', ') || '—'} · calls scored by two or more: ${c.units} · Krippendorff's α (${c.kind === 'score' ? 'interval' : 'nominal'}) ${f2(c.alpha)}`);
+    lines.push(
+      '',
+      `Reviewers: ${c.reviewers.join(', ') || '—'} · calls scored by two or more: ${c.units} · Krippendorff's α (${c.kind === 'score' ? 'interval' : 'nominal'}) ${f2(c.alpha)}`,
+    );
     for (const p of c.pairs) lines.push(`- ${p.a} × ${p.b}: n ${p.n}, agreement ${f2(p.agreement)}, Cohen's κ ${f2(p.kappa)}`);
     lines.push('');
   }
@@ -84,7 +104,9 @@ export function traceResultsMarkdown(r: TraceReviewResults): string {
 }
 
 export function registerTraces(program: Command): void {
-  const traces = program.command('traces').description('generic traces (imported calls that are not casebench tasks): list, show, review queues');
+  const traces = program
+    .command('traces')
+    .description('generic traces (imported calls that are not casebench tasks): list, show, review queues');
   traces
     .command('list')
     .description('generic traces, newest first')
@@ -100,12 +122,21 @@ export function registerTraces(program: Command): void {
       try {
         const v = listGenericTraces(store, { runId: o.file, model: o.model, status: o.status, search: o.search, limit: o.limit });
         if (o.json) return out(JSON.stringify(v, null, 2));
-        if (v.total === 0) return err(v.all === 0 ? 'no generic traces in this workspace (casebench import FILE… brings them in)' : 'no generic trace matches the filter');
+        if (v.total === 0)
+          return err(
+            v.all === 0
+              ? 'no generic traces in this workspace (casebench import FILE… brings them in)'
+              : 'no generic trace matches the filter',
+          );
         for (const r of v.rows) {
-          out(`${String(r.callId).padStart(6)}  ${r.name.slice(0, 50)} · ${r.models.join(', ')} · ${r.calls} call${r.calls === 1 ? '' : 's'}${r.errors ? `, ${r.errors} failed` : ''} · ${ms(r.durationMs)} · ${usd(r.costUsd, r.unpriced)} · ${r.file}${r.scores ? ` · ${r.scores} scores` : ''}`);
+          out(
+            `${String(r.callId).padStart(6)}  ${r.name.slice(0, 50)} · ${r.models.join(', ')} · ${r.calls} call${r.calls === 1 ? '' : 's'}${r.errors ? `, ${r.errors} failed` : ''} · ${ms(r.durationMs)} · ${usd(r.costUsd, r.unpriced)} · ${r.file}${r.scores ? ` · ${r.scores} scores` : ''}`,
+          );
           if (r.preview) out(`        ${r.preview.slice(0, 110)}`);
         }
-        err(`${v.rows.length} of ${v.total} trace${v.total === 1 ? '' : 's'} shown (${v.all} in the workspace); \`casebench traces show ID\` prints one`);
+        err(
+          `${v.rows.length} of ${v.total} trace${v.total === 1 ? '' : 's'} shown (${v.all} in the workspace); \`casebench traces show ID\` prints one`,
+        );
       } finally {
         store.close();
       }
@@ -138,29 +169,61 @@ export function registerTraces(program: Command): void {
     .option('--include-tickets', 'imported calls of tickets too, not only generic traces')
     .option('--sample <n>', 'a seeded random sample of n calls', positiveInt)
     .option('--seed <n>', 'the sample seed', positiveInt)
-    .option('--rubric <file.json>', 'criteria: [{"id","label","kind":"pass_fail|score|label|note","labels"?}] (default: correct, helpfulness, main issue, note)')
+    .option(
+      '--rubric <file.json>',
+      'criteria: [{"id","label","kind":"pass_fail|score|label|note","labels"?}] (default: correct, helpfulness, main issue, note)',
+    )
     .option('--open', 'not blind: show the model while scoring')
-    .action((o: { name: string; db: string; file?: string[]; model?: string[]; status?: 'ok' | 'error'; search?: string; includeTickets?: boolean; sample?: number; seed?: number; rubric?: string; open?: boolean }) => {
-      let rubric;
-      if (o.rubric) {
-        let raw: unknown;
-        try {
-          raw = JSON.parse(readFileSync(o.rubric, 'utf8'));
-        } catch (e) {
-          throw new AppError('BAD_INPUT', `${o.rubric}: not a JSON rubric (${(e as Error).message})`);
+    .action(
+      (o: {
+        name: string;
+        db: string;
+        file?: string[];
+        model?: string[];
+        status?: 'ok' | 'error';
+        search?: string;
+        includeTickets?: boolean;
+        sample?: number;
+        seed?: number;
+        rubric?: string;
+        open?: boolean;
+      }) => {
+        let rubric;
+        if (o.rubric) {
+          let raw: unknown;
+          try {
+            raw = JSON.parse(readFileSync(o.rubric, 'utf8'));
+          } catch (e) {
+            throw new AppError('BAD_INPUT', `${o.rubric}: not a JSON rubric (${(e as Error).message})`);
+          }
+          const p = rubricSchema.safeParse(raw);
+          if (!p.success)
+            throw new AppError(
+              'BAD_INPUT',
+              `${o.rubric}: ${p.error.issues.map((i) => `${i.path.join('.') || 'rubric'}: ${i.message}`).join('; ')}`,
+            );
+          rubric = p.data;
         }
-        const p = rubricSchema.safeParse(raw);
-        if (!p.success) throw new AppError('BAD_INPUT', `${o.rubric}: ${p.error.issues.map((i) => `${i.path.join('.') || 'rubric'}: ${i.message}`).join('; ')}`);
-        rubric = p.data;
-      }
-      const store = openWorkspace(o.db);
-      try {
-        const q = createTraceQueue(store, { name: o.name, runIds: o.file, models: o.model, status: o.status, search: o.search, includeTickets: o.includeTickets, sample: o.sample, seed: o.seed, rubric, blind: !o.open });
-        out(queueLine(q));
-      } finally {
-        store.close();
-      }
-    });
+        const store = openWorkspace(o.db);
+        try {
+          const q = createTraceQueue(store, {
+            name: o.name,
+            runIds: o.file,
+            models: o.model,
+            status: o.status,
+            search: o.search,
+            includeTickets: o.includeTickets,
+            sample: o.sample,
+            seed: o.seed,
+            rubric,
+            blind: !o.open,
+          });
+          out(queueLine(q));
+        } finally {
+          store.close();
+        }
+      },
+    );
   queue
     .command('list')
     .description('trace review queues with their progress')
@@ -210,15 +273,21 @@ export function registerTraces(program: Command): void {
     });
   traces
     .command('import <files...>')
-    .description('trace review lines, or LangSmith feedback (reviewer = the source); bad lines are reported and skipped; - reads standard input')
+    .description(
+      'trace review lines, or LangSmith feedback (reviewer = the source); bad lines are reported and skipped; - reads standard input',
+    )
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .action(async (files: string[], o: { db: string }) => {
-      if (files.filter((f) => f === '-').length > 1) throw new AppError('BAD_INPUT', 'standard input (-) can be read once; give - at most one time');
+      if (files.filter((f) => f === '-').length > 1)
+        throw new AppError('BAD_INPUT', 'standard input (-) can be read once; give - at most one time');
       const what = 'a trace review file';
       // Read every file before touching the workspace: a missing second file leaves nothing half-imported.
       const texts: Array<{ name: string; text: string }> = [];
       for (const f of files) {
-        const text = f === '-' ? await readStdinText('traces import -', MAX_TRACE_REVIEW_FILE_BYTES, what) : await readFileText(f, what, MAX_TRACE_REVIEW_FILE_BYTES);
+        const text =
+          f === '-'
+            ? await readStdinText('traces import -', MAX_TRACE_REVIEW_FILE_BYTES, what)
+            : await readFileText(f, what, MAX_TRACE_REVIEW_FILE_BYTES);
         texts.push({ name: f === '-' ? 'stdin' : basename(f), text });
       }
       const store = openWorkspace(o.db);

@@ -1,11 +1,11 @@
 // Batch triage over a ticket stream: bounded concurrency, every result committed as it lands,
 // resumable (a re-run of the same run skips finished tickets and reuses finished tasks).
 import { createHash } from 'node:crypto';
-import type { TaskResult, TicketInput, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult, TicketInput, TicketResult } from '#shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { triageTicket, type Assignment, type EngineDeps, type AttemptRecord } from '../graph/engine.ts';
 import type { CallRecord, Store } from '../store/store.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { asStoreError } from '../store/storeErrors.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { ticketHash } from '../store/migrations.ts';
@@ -60,7 +60,12 @@ export interface BatchOptions {
  * is already done is decided per ticket on its content (id + text hash), not on this id: an edited
  * ticket is triaged again, an unchanged one is not.
  */
-export function stableRunId(kind: string, assignment: Record<string, string>, source: string, promptVersions?: Record<string, string>): string {
+export function stableRunId(
+  kind: string,
+  assignment: Record<string, string>,
+  source: string,
+  promptVersions?: Record<string, string>,
+): string {
   // The prompt each task's model gets is part of what a run asks: after a promotion the same
   // command starts a new run instead of resuming one whose answers came from the old version.
   const canon = JSON.stringify(TASK_IDS.map((t) => (promptVersions ? [t, assignment[t], promptVersions[t]] : [t, assignment[t]])));
@@ -71,13 +76,34 @@ export function stableRunId(kind: string, assignment: Record<string, string>, so
 export function callRecordOf(runId: string, a: AttemptRecord): CallRecord {
   const r = a.response;
   return {
-    runId, ticketId: a.ticketId, task: a.task, modelSpec: a.modelSpec, provider: a.provider, model: a.model,
-    attempt: a.attempt, promptVersion: a.promptVersion, startedAt: a.startedAt, latencyMs: a.latencyMs,
-    ttftMs: r?.ttftMs ?? null, queueTimeMs: r?.queueTimeMs ?? null, providerTotalMs: r?.providerTotalMs ?? null,
-    status: a.error ? 'error' : 'ok', errorCode: a.error?.code ?? null, errorMessage: a.error?.message ?? null,
-    httpStatus: a.error?.status ?? null, requestId: r?.requestId ?? null, inputTokens: r?.inputTokens ?? null,
-    outputTokens: r?.outputTokens ?? null, cachedTokens: r?.cachedTokens ?? null, reasoningTokens: r?.reasoningTokens ?? null,
-    costUsd: a.costUsd, raw: a.raw, slotWaitMs: a.slotWaitMs, cold: a.cold, hedge: a.hedge ?? null, hedgeLost: a.hedgeLost ?? null,
+    runId,
+    ticketId: a.ticketId,
+    task: a.task,
+    modelSpec: a.modelSpec,
+    provider: a.provider,
+    model: a.model,
+    attempt: a.attempt,
+    promptVersion: a.promptVersion,
+    startedAt: a.startedAt,
+    latencyMs: a.latencyMs,
+    ttftMs: r?.ttftMs ?? null,
+    queueTimeMs: r?.queueTimeMs ?? null,
+    providerTotalMs: r?.providerTotalMs ?? null,
+    status: a.error ? 'error' : 'ok',
+    errorCode: a.error?.code ?? null,
+    errorMessage: a.error?.message ?? null,
+    httpStatus: a.error?.status ?? null,
+    requestId: r?.requestId ?? null,
+    inputTokens: r?.inputTokens ?? null,
+    outputTokens: r?.outputTokens ?? null,
+    cachedTokens: r?.cachedTokens ?? null,
+    reasoningTokens: r?.reasoningTokens ?? null,
+    costUsd: a.costUsd,
+    raw: a.raw,
+    slotWaitMs: a.slotWaitMs,
+    cold: a.cold,
+    hedge: a.hedge ?? null,
+    hedgeLost: a.hedgeLost ?? null,
     speculation: a.speculation ?? null,
   };
 }
@@ -145,15 +171,30 @@ export function storedTicketResult(store: Store, runId: string, ticketId: string
 export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
   const { store, runId } = o;
   if (!store.getRun(runId)) {
-    store.createRun({ id: runId, kind: 'run', assignment: o.assignment, config: { source: o.source, concurrency: o.concurrency, speculate: o.speculate ?? false } });
+    store.createRun({
+      id: runId,
+      kind: 'run',
+      assignment: o.assignment,
+      config: { source: o.source, concurrency: o.concurrency, speculate: o.speculate ?? false },
+    });
   } else {
     store.setRunStatus(runId, 'running');
   }
   const doneBefore = store.runTicketVersions(runId, 'done');
   const rec = recorder(store, runId);
   const p: BatchProgress = {
-    done: 0, skippedAsDone: 0, changed: 0, badLines: 0, failedTasks: 0, skippedTasks: 0, refused: 0, failedBefore: 0, retries: 0,
-    costUsd: 0, costUnknown: 0, inFlight: 0,
+    done: 0,
+    skippedAsDone: 0,
+    changed: 0,
+    badLines: 0,
+    failedTasks: 0,
+    skippedTasks: 0,
+    refused: 0,
+    failedBefore: 0,
+    retries: 0,
+    costUsd: 0,
+    costUnknown: 0,
+    inFlight: 0,
   };
   const it = o.tickets[Symbol.asyncIterator]();
 
@@ -181,7 +222,9 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       if (before === hash || before === null) {
         const prev = storedTicketResult(store, runId, ticket.id, hash);
         const failed = prev ? TASK_IDS.filter((t) => prev.tasks[t].status === 'error').length : 0;
-        const gated = prev ? TASK_IDS.every((t) => prev.tasks[t].error?.code === 'EMPTY_TICKET' || prev.tasks[t].error?.code === 'NEEDS_INFO') : false;
+        const gated = prev
+          ? TASK_IDS.every((t) => prev.tasks[t].error?.code === 'EMPTY_TICKET' || prev.tasks[t].error?.code === 'NEEDS_INFO')
+          : false;
         if (prev && !(o.retryFailed && failed > 0 && !gated)) {
           p.skippedAsDone++;
           p.failedBefore += failed;
@@ -207,7 +250,10 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
       const given: Partial<Record<TaskId, TaskResult>> = {};
       for (const r of store.resultsForTicket(runId, ticket.id, hash)) if (r.status === 'ok') given[r.task] = r;
       result = await triageTicket(o.deps, ticket, o.assignment, {
-        signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given,
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+        stream: o.stream,
+        given,
         speculate: o.speculate ? {} : null,
         onAttempt: rec.onAttempt,
         onResult: (r, spec) => {
@@ -282,8 +328,14 @@ function runFault(store: Store, runId: string, f: { error: unknown; ticketId: st
   } catch {
     // reading failed as well: the message keeps the cause
   }
-  const ticket = f.ticketId === null ? ''
-    : partial === 0 ? `; nothing of ticket ${f.ticketId} was written`
-    : `; ticket ${f.ticketId} is saved in part (${partial} of ${TASK_IDS.length} tasks)`;
-  return new AppError('STORAGE', `${f.error.message}${ticket}; ${saved} ticket${saved === 1 ? '' : 's'} of this run saved (run the same command again to resume)`);
+  const ticket =
+    f.ticketId === null
+      ? ''
+      : partial === 0
+        ? `; nothing of ticket ${f.ticketId} was written`
+        : `; ticket ${f.ticketId} is saved in part (${partial} of ${TASK_IDS.length} tasks)`;
+  return new AppError(
+    'STORAGE',
+    `${f.error.message}${ticket}; ${saved} ticket${saved === 1 ? '' : 's'} of this run saved (run the same command again to resume)`,
+  );
 }

@@ -7,9 +7,9 @@
 // Over 400 lines: the runner's per-model loops, pauses and resume bookkeeping share one progress
 // record and one abort; split further they would pass that state around.
 import { createHash } from 'node:crypto';
-import { AppError, type ErrorCode } from '../../shared/errors.ts';
-import type { TaskResult, TicketInput } from '../../shared/results.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { AppError, type ErrorCode } from '#shared/errors.ts';
+import type { TaskResult, TicketInput } from '#shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { triageTicket, type Assignment, type AttemptRecord, type EngineDeps } from '../graph/engine.ts';
 import { costUsd, findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from '../models.ts';
 import { abortableSleep } from '../providers/scheduler.ts';
@@ -60,7 +60,10 @@ export function checkExperimentModels(
     }
     const retired = retiredInfo(provider, model, today, registry);
     if (retired) {
-      throw new AppError('MODEL_RETIRED', `${spec} was shut down on ${retired.retiredOn}${retired.replacement ? `; use ${retired.replacement} instead` : ''}`);
+      throw new AppError(
+        'MODEL_RETIRED',
+        `${spec} was shut down on ${retired.retiredOn}${retired.replacement ? `; use ${retired.replacement} instead` : ''}`,
+      );
     }
     out.push(spec);
   }
@@ -86,7 +89,13 @@ export function experimentRunId(plan: ExperimentPlan, source: string): string {
 // Cost estimate
 
 /** Output tokens per call guessed for the estimate (the answers are short JSON). */
-export const OUTPUT_TOKENS_GUESS: Readonly<Record<TaskId, number>> = { platform: 12, product: 14, technical_details: 80, asset_ids: 30, severity: 10 };
+export const OUTPUT_TOKENS_GUESS: Readonly<Record<TaskId, number>> = {
+  platform: 12,
+  product: 14,
+  technical_details: 80,
+  asset_ids: 30,
+  severity: 10,
+};
 /** Extra output tokens guessed for models that reason before answering (billed as output). */
 export const REASONING_TOKENS_GUESS = 200;
 const REASONING_MODEL = /(^|\/)(gpt-oss|gpt-5|o\d|qwen3|deepseek-r1)/;
@@ -280,7 +289,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
 
   if (!store.getRun(runId)) {
     store.createRun({
-      id: runId, kind: 'experiment', assignment: uniform(baseline),
+      id: runId,
+      kind: 'experiment',
+      assignment: uniform(baseline),
       config: { models, baseline, upstream: plan.upstream, source: o.source, concurrency: o.concurrency },
     });
   } else store.setRunStatus(runId, 'running');
@@ -290,7 +301,12 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const retryFailed = Boolean(o.retryFailed);
   const stored = storedResultCounts(store, runId, { hashes, retryFailed });
   const doneTickets = store.runTicketVersions(runId, 'done');
-  const kept = o.keepSources ? ticketSourcesOf(store, o.tickets.map((t) => t.id)) : null;
+  const kept = o.keepSources
+    ? ticketSourcesOf(
+        store,
+        o.tickets.map((t) => t.id),
+      )
+    : null;
   store.transaction(() => {
     for (const t of o.tickets) {
       // Every ticket is written again, so gold labels edited since the last session count.
@@ -306,8 +322,17 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
 
   const spend = runSpend(store, runId);
   const p: ExperimentProgress = {
-    totalTasks: o.tickets.length * models.length * TASK_IDS.length, doneTasks: 0, doneBefore: 0, failedTasks: 0, skippedTasks: 0,
-    failedBefore: retryFailed ? 0 : storedFailures(store, runId, hashes), calls: 0, retries: 0, costUsd: spend.costUsd, unpricedCalls: spend.unpriced, perModel: {},
+    totalTasks: o.tickets.length * models.length * TASK_IDS.length,
+    doneTasks: 0,
+    doneBefore: 0,
+    failedTasks: 0,
+    skippedTasks: 0,
+    failedBefore: retryFailed ? 0 : storedFailures(store, runId, hashes),
+    calls: 0,
+    retries: 0,
+    costUsd: spend.costUsd,
+    unpricedCalls: spend.unpriced,
+    perModel: {},
   };
   for (const m of models) {
     let before = 0;
@@ -354,7 +379,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     g.level++;
     g.streak = 0;
     p.perModel[model]!.pausedUntil = now() + ms;
-    o.onNotice?.(`${model}: ${outage.threshold} calls in a row failed (${r.error.code}: ${r.error.message}); pausing ${Math.round(ms / 1000)}s before its next ticket`);
+    o.onNotice?.(
+      `${model}: ${outage.threshold} calls in a row failed (${r.error.code}: ${r.error.message}); pausing ${Math.round(ms / 1000)}s before its next ticket`,
+    );
     progress();
   };
   const waitIfPaused = async (model: string): Promise<void> => {
@@ -372,7 +399,10 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   const runUnit = async (model: string, ticket: TicketInput): Promise<void> => {
     const isBaselineFeed = plan.upstream === 'baseline' && model === baseline;
     if (unitDone(ticket.id, model)) {
-      if (isBaselineFeed) upstreamFor(ticket.id).resolve(pickUpstream(store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id)).filter((r) => specOf(r) === model)));
+      if (isBaselineFeed)
+        upstreamFor(ticket.id).resolve(
+          pickUpstream(store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id)).filter((r) => specOf(r) === model)),
+        );
       return;
     }
     let upstream: Partial<Record<TaskId, TaskResult>> | undefined;
@@ -389,7 +419,14 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
     for (const r of store.resultsForTicket(runId, ticket.id, hashes.get(ticket.id))) {
       if (specOf(r) !== model || (r.status === 'error' && r.error?.code === 'CANCELLED')) continue;
       // --retry-failed: a failure, and a skip caused by one, are called again.
-      if (retryFailed && !(r.status === 'ok' || (r.status === 'skipped' && (r.error?.code === 'EMPTY_TICKET' || r.error?.code === 'NEEDS_INFO' || r.error?.code === 'BAD_INPUT')))) continue;
+      if (
+        retryFailed &&
+        !(
+          r.status === 'ok' ||
+          (r.status === 'skipped' && (r.error?.code === 'EMPTY_TICKET' || r.error?.code === 'NEEDS_INFO' || r.error?.code === 'BAD_INPUT'))
+        )
+      )
+        continue;
       given[r.task] = r;
     }
     const saved = new Set<TaskId>(Object.keys(given) as TaskId[]);
@@ -412,7 +449,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
       // Kept as the model's outcome unless it is our own cancellation, a refusal to call the model
       // at all, or a skip caused by one of those (those tasks run again on resume).
       const depUnsaved = r.status === 'skipped' && TASKS[r.task].dependsOn.some((d) => !upstream?.[d] && !saved.has(d));
-      const keep = !(r.status === 'error' && code !== undefined && (code === 'CANCELLED' || code === 'SPEND_LIMIT' || CONFIG_CODES.has(code))) && !depUnsaved;
+      const keep =
+        !(r.status === 'error' && code !== undefined && (code === 'CANCELLED' || code === 'SPEND_LIMIT' || CONFIG_CODES.has(code))) &&
+        !depUnsaved;
       if (code === 'SPEND_LIMIT' && !spendLimited) {
         spendLimited = r.error!.message;
         o.onNotice?.(`stopped: ${spendLimited}`);
@@ -445,7 +484,13 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
       for (const t of TASK_IDS) if (!given[t]) onResult(g.tasks[t]);
     } else {
       await triageTicket(o.deps, ticket, uniform(model), {
-        signal: o.signal, timeoutMs: o.timeoutMs, stream: o.stream, given, upstream, onAttempt, onResult: (r) => onResult(r),
+        signal: o.signal,
+        timeoutMs: o.timeoutMs,
+        stream: o.stream,
+        given,
+        upstream,
+        onAttempt,
+        onResult: (r) => onResult(r),
         speculate: o.speculate ? {} : null,
       });
     }
@@ -494,7 +539,13 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentOut
   for (const t of o.tickets) for (const m of models) if (!unitDone(t.id, m)) complete = false;
   store.setRunStatus(runId, complete ? 'done' : 'interrupted');
   progress();
-  return { progress: p, complete, interrupted: Boolean(o.signal?.aborted) || Boolean(spendLimited), stopped, ...(spendLimited ? { spendLimited } : {}) };
+  return {
+    progress: p,
+    complete,
+    interrupted: Boolean(o.signal?.aborted) || Boolean(spendLimited),
+    stopped,
+    ...(spendLimited ? { spendLimited } : {}),
+  };
 }
 
 /** Time left at the pace of this session: the slowest model's remaining tasks over its own rate, ms (NaN before any progress). */

@@ -14,7 +14,14 @@ async function liveAt(day: Date) {
   const store = openStore(join(mkdtempSync(join(tmpdir(), 'cb-explife-')), 'cb.db'));
   store.upsertTicket({ id: 'T1', text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' }, 'test');
   const live = createExperimentLive({ store, runtime: () => rt, emit: () => {}, notice: () => {} });
-  return { live, close: async () => { live.close(); store.close(); await rt.close(); } };
+  return {
+    live,
+    close: async () => {
+      live.close();
+      store.close();
+      await rt.close();
+    },
+  };
 }
 
 const setup = { models: ['openai:gpt-4o', 'openai:gpt-6.1-sol'], baseline: 'openai:gpt-6.1-sol', tickets: { kind: 'workspace' } };
@@ -23,7 +30,10 @@ describe('experiment model lifecycle in the workbench', () => {
   it('refuses a model retired on the runtime clock, naming the replacement', async () => {
     const { live, close } = await liveAt(new Date(2027, 1, 1, 12));
     try {
-      await expect(live.estimate(setup as never)).rejects.toMatchObject({ code: 'MODEL_RETIRED', message: expect.stringMatching(/openai:gpt-4o was shut down on 2027-01-14; use openai:gpt-6\.1-sol instead/) });
+      await expect(live.estimate(setup as never)).rejects.toMatchObject({
+        code: 'MODEL_RETIRED',
+        message: expect.stringMatching(/openai:gpt-4o was shut down on 2027-01-14; use openai:gpt-6\.1-sol instead/),
+      });
     } finally {
       await close();
     }

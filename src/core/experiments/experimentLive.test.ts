@@ -5,10 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
-import type { ExperimentLive } from '../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
+import type { ExperimentLive } from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 
 const KEY = 'gsk_EXPKEY00-00000000000000000000exp1';
@@ -65,7 +65,13 @@ async function core() {
 }
 
 const tickets = (n: number) =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ id: `X${i + 1}`, text: `Cloud SQL instance db-${i} in project shop-${i} refuses connections since 08:00; checkout is down`, labels: { severity: 'urgent' } })).join('\n');
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `X${i + 1}`,
+      text: `Cloud SQL instance db-${i} in project shop-${i} refuses connections since 08:00; checkout is down`,
+      labels: { severity: 'urgent' },
+    }),
+  ).join('\n');
 
 describe('experiments from the workbench', () => {
   it('stages a file, estimates before anything is called, runs with progress events, and reports', async () => {
@@ -77,7 +83,15 @@ describe('experiments from the workbench', () => {
     const before = fake.stats.total;
     const est = await call('experiments.estimate', setup);
     expect(fake.stats.total).toBe(before);
-    expect(est).toMatchObject({ tickets: 4, totalTasks: 40, callsToGo: 40, doneBefore: 0, resuming: false, simulated: false, keyProblems: [] });
+    expect(est).toMatchObject({
+      tickets: 4,
+      totalTasks: 40,
+      callsToGo: 40,
+      doneBefore: 0,
+      resuming: false,
+      simulated: false,
+      keyProblems: [],
+    });
     expect(est.costUsd).toBeGreaterThan(0);
     expect(est.minDuration?.bucket).toBe(A);
 
@@ -130,12 +144,24 @@ describe('experiments from the workbench', () => {
     await call('tickets.import', { name: 'ws.jsonl', content: tickets(3) });
     const sources = await call('experiments.ticketSources', {});
     expect(sources.sources).toEqual([{ source: 'ws.jsonl', count: 3, labelled: 3 }]);
-    const retired = await fail('experiments.estimate', { tickets: { kind: 'workspace' }, models: [A, 'groq:llama-3.1-8b-instant'], baseline: A });
+    const retired = await fail('experiments.estimate', {
+      tickets: { kind: 'workspace' },
+      models: [A, 'groq:llama-3.1-8b-instant'],
+      baseline: A,
+    });
     expect(retired.code).toBe('MODEL_RETIRED');
-    const est = await call('experiments.estimate', { tickets: { kind: 'workspace', source: 'ws.jsonl', limit: 2 }, models: [A, 'openai:gpt-4o'], baseline: A });
+    const est = await call('experiments.estimate', {
+      tickets: { kind: 'workspace', source: 'ws.jsonl', limit: 2 },
+      models: [A, 'openai:gpt-4o'],
+      baseline: A,
+    });
     expect(est.tickets).toBe(2);
     expect(est.keyProblems[0]!.message).toMatch(/No OpenAI API key/);
-    const refused = await fail('experiments.start', { tickets: { kind: 'workspace', source: 'ws.jsonl', limit: 2 }, models: [A, 'openai:gpt-4o'], baseline: A });
+    const refused = await fail('experiments.start', {
+      tickets: { kind: 'workspace', source: 'ws.jsonl', limit: 2 },
+      models: [A, 'openai:gpt-4o'],
+      baseline: A,
+    });
     expect(refused.code).toBe('KEY_MISSING');
   });
 
@@ -144,7 +170,8 @@ describe('experiments from the workbench', () => {
     fake.configure({ latencyMs: 150 });
     await call('tickets.import', { name: 'ws.jsonl', content: tickets(6) });
     // An import is triaged at once; let that finish so the provider's count is the experiment's alone.
-    for (let i = 0; i < 500 && !(await call('tickets.list', {})).rows.every((r) => r.state === 'done'); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && !(await call('tickets.list', {})).rows.every((r) => r.state === 'done'); i++)
+      await new Promise((r) => setTimeout(r, 20));
     const setup = { tickets: { kind: 'workspace', source: 'ws.jsonl' }, models: [A, B], baseline: A, concurrency: 1 };
     const { runId } = await call('experiments.start', setup);
     await new Promise((r) => setTimeout(r, 400));

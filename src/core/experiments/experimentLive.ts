@@ -10,10 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { AppError, type AppErrorShape } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '../../shared/providers.ts';
-import type { AppEvent } from '../../shared/routes.ts';
+import { AppError, type AppErrorShape } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
+import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '#shared/providers.ts';
+import type { AppEvent } from '#shared/routes.ts';
 import {
   EXPERIMENT_MAX_TICKETS,
   type ExperimentEstimate,
@@ -23,12 +23,22 @@ import {
   type ExperimentTickets,
   type StagedTicketFile,
   type TicketSourceInfo,
-} from '../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS, } from '../../shared/tasks.ts';
+} from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { deprecationWarning, parseModelSpec } from '../models.ts';
 import type { Runtime } from '../runtime.ts';
-import { markWorkbenchRun, readFacts, retriedCalls, runSpend, runTicketInputs, storedResultCounts, ticketSources, workspaceTickets, type DbFacts } from '../store/experimentQueries.ts';
+import {
+  markWorkbenchRun,
+  readFacts,
+  retriedCalls,
+  runSpend,
+  runTicketInputs,
+  storedResultCounts,
+  ticketSources,
+  workspaceTickets,
+  type DbFacts,
+} from '../store/experimentQueries.ts';
 import { holdRunLease, thisProcess } from '../store/leases.ts';
 import type { Store } from '../store/store.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
@@ -56,7 +66,6 @@ export interface ExperimentLiveDeps {
   today?: () => string;
   now?: () => number;
 }
-
 
 /** Snapshots pushed per second at most while a run goes. */
 const EMIT_EVERY_MS = 200;
@@ -137,14 +146,22 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     let badCount = 0;
     for await (const line of readTicketFile(path)) {
       if (line.ok) {
-        if (tickets.length >= EXPERIMENT_MAX_TICKETS) throw new AppError('BAD_INPUT', `${name} holds more than ${EXPERIMENT_MAX_TICKETS.toLocaleString('en-US')} tickets; run it with \`casebench experiment\``);
+        if (tickets.length >= EXPERIMENT_MAX_TICKETS)
+          throw new AppError(
+            'BAD_INPUT',
+            `${name} holds more than ${EXPERIMENT_MAX_TICKETS.toLocaleString('en-US')} tickets; run it with \`casebench experiment\``,
+          );
         tickets.push(line.ticket);
       } else {
         badCount++;
         if (badLines.length < BAD_LINES_SHOWN) badLines.push({ line: line.line, message: line.message });
       }
     }
-    if (tickets.length === 0) throw new AppError('BAD_INPUT', `${name} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)${badCount ? `; ${plural(badCount, 'bad line')}, the first: line ${badLines[0]!.line}: ${badLines[0]!.message}` : ''}`);
+    if (tickets.length === 0)
+      throw new AppError(
+        'BAD_INPUT',
+        `${name} holds no tickets (one {"id", "text"} JSON object a line, or CSV with id,text)${badCount ? `; ${plural(badCount, 'bad line')}, the first: line ${badLines[0]!.line}: ${badLines[0]!.message}` : ''}`,
+      );
     const fileId = `file-${randomUUID().slice(0, 8)}`;
     const labelled = tickets.filter((t) => t.labels && Object.keys(t.labels).length > 0).length;
     return { file: { fileId, name, tickets: tickets.length, labelled, badLines, badCount }, source, tickets };
@@ -154,7 +171,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     let s: Staged;
     if (input.content !== undefined) {
       const ext = extname(input.name).toLowerCase();
-      if (!['.jsonl', '.ndjson', '.json', '.csv'].includes(ext)) throw new AppError('BAD_INPUT', `${input.name}: not a ticket file (expected .jsonl, .ndjson, .json or .csv)`);
+      if (!['.jsonl', '.ndjson', '.json', '.csv'].includes(ext))
+        throw new AppError('BAD_INPUT', `${input.name}: not a ticket file (expected .jsonl, .ndjson, .json or .csv)`);
       const dir = mkdtempSync(join(tmpdir(), 'casebench-exp-'));
       try {
         const p = join(dir, `upload${ext}`);
@@ -182,7 +200,13 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const source = sel.source ?? null;
     const limit = sel.limit ?? EXPERIMENT_MAX_TICKETS;
     const rows = workspaceTickets(store, source, limit);
-    if (rows.length === 0) throw new AppError('BAD_INPUT', source === null ? 'the workspace holds no tickets yet: open a ticket file first, or choose a file here' : `no tickets from ${source} in the workspace`);
+    if (rows.length === 0)
+      throw new AppError(
+        'BAD_INPUT',
+        source === null
+          ? 'the workspace holds no tickets yet: open a ticket file first, or choose a file here'
+          : `no tickets from ${source} in the workspace`,
+      );
     const what = source === null ? 'workspace' : source;
     return {
       tickets: rows.map((r) => r.ticket),
@@ -201,7 +225,16 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const sel = selectTickets(input.tickets);
     const runId = experimentRunId(plan, sel.source);
     const label = `${sel.label} · ${plural(models.length, 'model')}`;
-    return { runId, label, plan, tickets: sel.tickets, source: sel.source, limits, rpm, concurrency: input.concurrency ?? DEFAULT_CONCURRENCY };
+    return {
+      runId,
+      label,
+      plan,
+      tickets: sel.tickets,
+      source: sel.source,
+      limits,
+      rpm,
+      concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+    };
   }
 
   /** Providers of these models without a key, as the message the UI shows. */
@@ -282,12 +315,32 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const elapsedMs = (r.finishedAt ?? t) - r.startedAt;
     const eta = p && isActive(r) ? experimentEtaMs(p, elapsedMs) : Number.NaN;
     return experimentSnapshot({
-      runId: r.runId, label: r.label, models: r.plan.models, baseline: r.plan.baseline, upstream: r.plan.upstream,
-      tickets: r.tickets, rpm: r.rpm, concurrency: r.concurrency, state: r.state, active: isActive(r),
-      startedAt: r.startedAt, finishedAt: r.finishedAt, elapsedMs, etaMs: Number.isFinite(eta) ? eta : null,
-      totalTasks: p?.totalTasks, doneTasks: p?.doneTasks ?? 0, doneBefore: p?.doneBefore ?? 0,
-      calls: p?.calls ?? 0, retries: p?.retries ?? 0, costUsd: p?.costUsd ?? 0, unpricedCalls: p?.unpricedCalls ?? 0,
-      estimateUsd: r.estimateUsd, perModel: (m) => p?.perModel[m], facts: r.db, notices: r.notices.slice(-20), error: r.error,
+      runId: r.runId,
+      label: r.label,
+      models: r.plan.models,
+      baseline: r.plan.baseline,
+      upstream: r.plan.upstream,
+      tickets: r.tickets,
+      rpm: r.rpm,
+      concurrency: r.concurrency,
+      state: r.state,
+      active: isActive(r),
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      elapsedMs,
+      etaMs: Number.isFinite(eta) ? eta : null,
+      totalTasks: p?.totalTasks,
+      doneTasks: p?.doneTasks ?? 0,
+      doneBefore: p?.doneBefore ?? 0,
+      calls: p?.calls ?? 0,
+      retries: p?.retries ?? 0,
+      costUsd: p?.costUsd ?? 0,
+      unpricedCalls: p?.unpricedCalls ?? 0,
+      estimateUsd: r.estimateUsd,
+      perModel: (m) => p?.perModel[m],
+      facts: r.db,
+      notices: r.notices.slice(-20),
+      error: r.error,
     });
   }
 
@@ -318,9 +371,24 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const lease = holdRunLease(store, p.runId, thisProcess('the casebench workbench'), 'resume it here when that process has finished');
     const ac = new AbortController();
     const r: LiveRun = {
-      runId: p.runId, label: p.label, plan: p.plan, tickets: p.tickets.length, rpm: p.rpm, concurrency: p.concurrency, ac,
-      state: 'running', startedAt: now(), finishedAt: null, progress: null, estimateUsd: est.unknownPrice.length === p.plan.models.length ? null : est.costUsd,
-      notices: existing?.notices ?? [], error: null, db: null, dbAt: 0, timer: null, done: Promise.resolve(),
+      runId: p.runId,
+      label: p.label,
+      plan: p.plan,
+      tickets: p.tickets.length,
+      rpm: p.rpm,
+      concurrency: p.concurrency,
+      ac,
+      state: 'running',
+      startedAt: now(),
+      finishedAt: null,
+      progress: null,
+      estimateUsd: est.unknownPrice.length === p.plan.models.length ? null : est.costUsd,
+      notices: existing?.notices ?? [],
+      error: null,
+      db: null,
+      dbAt: 0,
+      timer: null,
+      done: Promise.resolve(),
     };
     runs.set(p.runId, r);
     // Long runs meet rate limits: more retries and a longer honoured retry-after than one-off triage (as the CLI).
@@ -342,13 +410,34 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       publish(r);
       d.emit({ type: 'runs.changed' });
       const x = r.progress;
-      if (state === 'done') d.notice('info', `Experiment ${r.label}: done — ${plural(x?.doneTasks ?? 0, 'task')}, $${(x?.costUsd ?? 0).toFixed(4)} spent`);
-      else if (state === 'incomplete') d.notice('warn', `Experiment ${r.label}: incomplete — ${Object.values(x?.perModel ?? {}).map((m) => m.stopped).filter(Boolean).join('; ') || 'some tickets did not finish'}; fix it and resume`);
-      else if (state === 'interrupted') d.notice('info', `Experiment ${r.label}: stopped; its finished results are kept (resume to continue)`);
+      if (state === 'done')
+        d.notice('info', `Experiment ${r.label}: done — ${plural(x?.doneTasks ?? 0, 'task')}, $${(x?.costUsd ?? 0).toFixed(4)} spent`);
+      else if (state === 'incomplete')
+        d.notice(
+          'warn',
+          `Experiment ${r.label}: incomplete — ${
+            Object.values(x?.perModel ?? {})
+              .map((m) => m.stopped)
+              .filter(Boolean)
+              .join('; ') || 'some tickets did not finish'
+          }; fix it and resume`,
+        );
+      else if (state === 'interrupted')
+        d.notice('info', `Experiment ${r.label}: stopped; its finished results are kept (resume to continue)`);
     };
     r.done = runExperiment({
-      store, deps, runId: p.runId, plan: p.plan, tickets: p.tickets, source: p.source, keepSources: true, concurrency: p.concurrency,
-      timeoutMs: 30_000, stream: false, signal: ac.signal, gate: rt.gate,
+      store,
+      deps,
+      runId: p.runId,
+      plan: p.plan,
+      tickets: p.tickets,
+      source: p.source,
+      keepSources: true,
+      concurrency: p.concurrency,
+      timeoutMs: 30_000,
+      stream: false,
+      signal: ac.signal,
+      gate: rt.gate,
       onProgress: (x) => {
         if (!created) afterCreate();
         r.progress = x;
@@ -363,7 +452,8 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     }).then(
       (out) => finish(out.interrupted ? 'interrupted' : out.complete ? 'done' : 'incomplete', null),
       (e: unknown) => {
-        const err = e instanceof AppError ? e.toJSON() : { code: 'INTERNAL' as const, message: rt.deps.scrub((e as Error).message ?? String(e)) };
+        const err =
+          e instanceof AppError ? e.toJSON() : { code: 'INTERNAL' as const, message: rt.deps.scrub((e as Error).message ?? String(e)) };
         try {
           store.setRunStatus(p.runId, 'interrupted');
         } catch {
@@ -386,8 +476,12 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     if (!run) throw new AppError('BAD_INPUT', `no run ${runId}`);
     const cfg = readExperimentConfig(run.config);
     const models = cfg.models;
-    const baseline = cfg.baseline ?? (models[0] ?? '');
-    const ticketIds = [...store.runTicketIds(runId, 'pending'), ...store.runTicketIds(runId, 'done'), ...store.runTicketIds(runId, 'cancelled')];
+    const baseline = cfg.baseline ?? models[0] ?? '';
+    const ticketIds = [
+      ...store.runTicketIds(runId, 'pending'),
+      ...store.runTicketIds(runId, 'done'),
+      ...store.runTicketIds(runId, 'cancelled'),
+    ];
     const stored = storedResultCounts(store, runId);
     const perModel = new Map(models.map((m) => [m, 0]));
     for (const [k, n] of stored) {
@@ -400,17 +494,39 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
     const doneTasks = [...perModel.values()].reduce((a, b) => a + b, 0);
     const kept = runs.get(runId);
     const state: ExperimentState =
-      run.status === 'running' ? 'running' : run.status === 'interrupted' ? 'interrupted' : doneTasks >= ticketIds.length * models.length * TASK_IDS.length ? 'done' : 'incomplete';
+      run.status === 'running'
+        ? 'running'
+        : run.status === 'interrupted'
+          ? 'interrupted'
+          : doneTasks >= ticketIds.length * models.length * TASK_IDS.length
+            ? 'done'
+            : 'incomplete';
     return experimentSnapshot({
-      runId, label: run.label, models, baseline, upstream: cfg.upstream ?? 'own',
-      tickets: ticketIds.length, rpm: cfg.rpm ?? null, concurrency: cfg.concurrency ?? null,
-      state: kept?.state === 'failed' ? 'failed' : state, active: false,
-      startedAt: kept?.startedAt ?? null, finishedAt: kept?.finishedAt ?? run.finishedAt,
-      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0, etaMs: null,
-      doneTasks, doneBefore: doneTasks, calls: spend.calls, retries, costUsd: spend.costUsd, unpricedCalls: spend.unpriced,
+      runId,
+      label: run.label,
+      models,
+      baseline,
+      upstream: cfg.upstream ?? 'own',
+      tickets: ticketIds.length,
+      rpm: cfg.rpm ?? null,
+      concurrency: cfg.concurrency ?? null,
+      state: kept?.state === 'failed' ? 'failed' : state,
+      active: false,
+      startedAt: kept?.startedAt ?? null,
+      finishedAt: kept?.finishedAt ?? run.finishedAt,
+      elapsedMs: kept ? (kept.finishedAt ?? now()) - kept.startedAt : 0,
+      etaMs: null,
+      doneTasks,
+      doneBefore: doneTasks,
+      calls: spend.calls,
+      retries,
+      costUsd: spend.costUsd,
+      unpricedCalls: spend.unpriced,
       estimateUsd: kept?.estimateUsd ?? null,
       perModel: (m) => ({ done: perModel.get(m) ?? 0, doneBefore: perModel.get(m) ?? 0 }),
-      facts, notices: kept?.notices.slice(-20) ?? [], error: kept?.error ?? null,
+      facts,
+      notices: kept?.notices.slice(-20) ?? [],
+      error: kept?.error ?? null,
     });
   }
 
@@ -452,7 +568,13 @@ export function createExperimentLive(d: ExperimentLiveDeps): ExperimentLiveServi
       const plan: ExperimentPlan = { ...checked, upstream };
       const rpm = cfg.rpm ? cfg.rpm : null;
       const r = launch({
-        runId, label: run.label ?? runId, plan, tickets: rows.map((x) => x.ticket), source, limits: rpm ? parseRpm(rpm, plan.models) : {}, rpm,
+        runId,
+        label: run.label ?? runId,
+        plan,
+        tickets: rows.map((x) => x.ticket),
+        source,
+        limits: rpm ? parseRpm(rpm, plan.models) : {},
+        rpm,
         concurrency: cfg.concurrency ?? DEFAULT_CONCURRENCY,
       });
       return { runId, live: snapshot(r) };

@@ -1,8 +1,8 @@
 // One builder for what the Experiments view shows of a run (ExperimentLive), whether it runs in
 // this process (its progress record, counts read from the store every second or so) or only
 // exists in the store (a finished, interrupted or other process's run): both give the same parts.
-import type { ExperimentLive } from '../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import type { ExperimentLive } from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { DbFacts } from '../store/experimentQueries.ts';
 
 /** A model's part of a run, as far as it is known. */
@@ -18,9 +18,29 @@ export interface ModelPart {
 export interface SnapshotParts
   extends Pick<
     ExperimentLive,
-    | 'runId' | 'label' | 'models' | 'baseline' | 'upstream' | 'tickets' | 'rpm' | 'concurrency' | 'state' | 'active' | 'startedAt'
-    | 'finishedAt' | 'elapsedMs' | 'etaMs' | 'doneTasks' | 'doneBefore' | 'calls' | 'retries' | 'costUsd' | 'unpricedCalls'
-    | 'estimateUsd' | 'notices' | 'error'
+    | 'runId'
+    | 'label'
+    | 'models'
+    | 'baseline'
+    | 'upstream'
+    | 'tickets'
+    | 'rpm'
+    | 'concurrency'
+    | 'state'
+    | 'active'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'elapsedMs'
+    | 'etaMs'
+    | 'doneTasks'
+    | 'doneBefore'
+    | 'calls'
+    | 'retries'
+    | 'costUsd'
+    | 'unpricedCalls'
+    | 'estimateUsd'
+    | 'notices'
+    | 'error'
   > {
   /** Totals when known (a live run's progress); else derived from tickets × models × tasks. */
   totalTasks?: number;
@@ -59,8 +79,13 @@ export function experimentSnapshot(p: SnapshotParts): ExperimentLive {
     perModel: p.models.map((m) => {
       const x = p.perModel(m);
       return {
-        model: m, total: x?.total ?? p.tickets * perTicket, done: x?.done ?? 0, doneBefore: x?.doneBefore ?? 0,
-        failed: p.facts.failedByModel.get(m) ?? 0, pausedUntil: x?.pausedUntil ?? null, stopped: x?.stopped ?? null,
+        model: m,
+        total: x?.total ?? p.tickets * perTicket,
+        done: x?.done ?? 0,
+        doneBefore: x?.doneBefore ?? 0,
+        failed: p.facts.failedByModel.get(m) ?? 0,
+        pausedUntil: x?.pausedUntil ?? null,
+        stopped: x?.stopped ?? null,
       };
     }),
     failuresByCode: p.facts.failuresByCode,

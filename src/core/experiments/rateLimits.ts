@@ -2,8 +2,8 @@
 // models) or per model (its own bucket; Groq and OpenAI both count limits per model). They feed
 // an rpm bucket in front of each model's scheduler; the engine's lanes are wrapped so the runtime
 // itself is unchanged.
-import { AppError } from '../../shared/errors.ts';
-import { isKeyProviderId, PROVIDERS } from '../../shared/providers.ts';
+import { AppError } from '#shared/errors.ts';
+import { isKeyProviderId, PROVIDERS } from '#shared/providers.ts';
 import type { EngineDeps, Lane } from '../graph/engine.ts';
 import { PROVIDER_IDS, parseModelSpec } from '../models.ts';
 import { HedgedScheduler } from '../providers/hedge.ts';
@@ -12,13 +12,13 @@ import { ProviderScheduler, RpmBucket, type SchedulerOptions, type SchedulerStat
 /** Keys: `*` (every provider), a provider (`groq`), `provider:*` (each model of it alone) or a model spec. */
 export type RpmLimits = Record<string, number>;
 
-
 /** Parses `30`, `groq=30,openai=500`, `groq:*=30` or `groq:openai/gpt-oss-20b=30`; model specs must be among `models`. */
 export function parseRpm(spec: string, models: readonly string[]): RpmLimits {
   const out: RpmLimits = {};
   const value = (s: string, where: string): number => {
     const n = Number(s.trim());
-    if (s.trim() === '' || !Number.isFinite(n) || n <= 0) throw new AppError('BAD_INPUT', `--rpm ${where}: "${s.trim()}" is not a positive number of requests per minute`);
+    if (s.trim() === '' || !Number.isFinite(n) || n <= 0)
+      throw new AppError('BAD_INPUT', `--rpm ${where}: "${s.trim()}" is not a positive number of requests per minute`);
     return n;
   };
   for (const part of spec.split(',')) {
@@ -36,7 +36,8 @@ export function parseRpm(spec: string, models: readonly string[]): RpmLimits {
     else if (key.includes(':')) {
       const { provider, model } = parseModelSpec(key);
       const canon = `${provider}:${model}`;
-      if (!models.includes(canon)) throw new AppError('BAD_INPUT', `--rpm names ${canon}, which is not among the models (${models.join(', ')})`);
+      if (!models.includes(canon))
+        throw new AppError('BAD_INPUT', `--rpm names ${canon}, which is not among the models (${models.join(', ')})`);
       out[canon] = n;
     } else {
       throw new AppError('BAD_INPUT', `--rpm: "${key}" is neither a provider (${PROVIDER_IDS.join(', ')}) nor provider:model`);
@@ -77,7 +78,11 @@ export function withRateLimits(
     if (!s) {
       let bucket = buckets.get(limit.key);
       if (!bucket) buckets.set(limit.key, (bucket = new RpmBucket(limit.rpm, 1, now())));
-      s = new ProviderScheduler({ ...scheduler, label: isKeyProviderId(base.providerId) ? PROVIDERS[base.providerId].name : base.providerId, rpmBucket: bucket });
+      s = new ProviderScheduler({
+        ...scheduler,
+        label: isKeyProviderId(base.providerId) ? PROVIDERS[base.providerId].name : base.providerId,
+        rpmBucket: bucket,
+      });
       schedulers.set(key, s);
     }
     // A hedging lane stays hedging, over the rpm-limited scheduler (a hedge takes a token too).
@@ -87,7 +92,10 @@ export function withRateLimits(
 }
 
 /** The least time the calls can take at these limits (the slowest bucket), ms; 0 when nothing is limited. */
-export function minimumDurationMs(limits: RpmLimits, callsPerModel: ReadonlyMap<string, number>): { ms: number; bucket: string | null; calls: number; rpm: number } {
+export function minimumDurationMs(
+  limits: RpmLimits,
+  callsPerModel: ReadonlyMap<string, number>,
+): { ms: number; bucket: string | null; calls: number; rpm: number } {
   const perBucket = new Map<string, { calls: number; rpm: number }>();
   for (const [spec, calls] of callsPerModel) {
     const l = rpmFor(limits, spec);

@@ -7,7 +7,7 @@ import { listReviews } from '../review/reviewsRepo.ts';
 import { reviewScores as reviewSummaries } from '../review/results.ts';
 import type { RunRow, Store } from '../store/store.ts';
 import { loadReportRows } from '../store/reportQueries.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 
 /** Everything buildReport needs for one run (`judge`: the judge model whose scores to show, default the latest). */
 export function loadReportData(store: Store, run: RunRow, opts: { judge?: string } = {}): ReportData {
@@ -28,7 +28,13 @@ export function loadReportJudge(store: Store, runId: string, model?: string): Re
   if (!judge) return undefined;
   const verdicts = verdictsOf(store, runId, judge);
   const vs = judgeVsHumans(verdicts, listReviews(store, { runId }), { listLimit: REPORT_DISAGREEMENTS });
-  return { model: judge.judgeModel, prompt_version: judge.promptVersion, verdicts: verdicts.length, scores: judgeScores(verdicts), vs_humans: vs };
+  return {
+    model: judge.judgeModel,
+    prompt_version: judge.promptVersion,
+    verdicts: verdicts.length,
+    scores: judgeScores(verdicts),
+    vs_humans: vs,
+  };
 }
 
 /**

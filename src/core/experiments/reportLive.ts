@@ -2,11 +2,11 @@
 // numbers as `casebench report`), the plan for a picked assignment or a moved floor, the tickets
 // behind a report cell, and the calls the latency plots draw. The run's rows are read once and
 // kept while the run does not change, so moving a floor or a pick costs only the report's maths.
-import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import type { CellTicketRow, CellTicketsQuery, ExperimentReportOptions } from '../../shared/routes/experimentRoutes.ts';
-import type { LatencyPoint } from '../../shared/plots/common.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { CellTicketRow, CellTicketsQuery, ExperimentReportOptions } from '#shared/routes/experimentRoutes.ts';
+import type { LatencyPoint } from '#shared/plots/common.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { comparisonKey, labelKey } from '../metrics/agreement.ts';
 import { DEFAULT_FLOOR, uniformFloors, type Floors, type PlanAssignment } from '../metrics/planner.ts';
 import { buildReport, type Report, type ReportData } from '../metrics/report.ts';
@@ -27,7 +27,11 @@ const MAX_CELL_ROWS = 5000;
 const CACHE_MS = 3000;
 
 const LABEL_FIELD: Record<TaskId, keyof NonNullable<TicketInput['labels']>> = {
-  platform: 'platform', product: 'product', severity: 'severity', asset_ids: 'asset_ids', technical_details: 'has_technical_details',
+  platform: 'platform',
+  product: 'product',
+  severity: 'severity',
+  asset_ids: 'asset_ids',
+  technical_details: 'has_technical_details',
 };
 
 export interface ReportLiveService {
@@ -96,7 +100,14 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
       }
       // A shadow run is measured against production, task by task, unless another baseline is asked for.
       const baselineByTask = o.baseline ? null : (data.run.baseline_by_task ?? null);
-      return buildReport(data, { baseline, baselineByTask, assignment, floors, minSuccessRate: o.minSuccessRate ?? 0, lifecycle: planLifecycle(data.run.models, localDay(new Date())) });
+      return buildReport(data, {
+        baseline,
+        baselineByTask,
+        assignment,
+        floors,
+        minSuccessRate: o.minSuccessRate ?? 0,
+        lifecycle: planLifecycle(data.run.models, localDay(new Date())),
+      });
     },
 
     cellTickets(q) {
@@ -110,7 +121,15 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
           'SELECT r.ticket_id, r.model_spec, r.status, r.value, r.attempts, r.error_code, r.error_message, r.latency_ms, r.cost_usd FROM results r WHERE r.run_id = ? AND r.task = ? AND r.model_spec IN (?, ?)',
         )
         .all(q.runId, q.task, model, baseline) as Row[];
-      type Res = { status: CellTicketRow['status']; value: unknown; attempts: number; code: string | null; message: string | null; latency: number | null; cost: number | null };
+      type Res = {
+        status: CellTicketRow['status'];
+        value: unknown;
+        attempts: number;
+        code: string | null;
+        message: string | null;
+        latency: number | null;
+        cost: number | null;
+      };
       const mine = new Map<string, Res>();
       const base = new Map<string, Res>();
       for (const r of rows) {
@@ -121,7 +140,11 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
         const res: Res = {
           status: status === 'ok' || status === 'error' || status === 'skipped' ? status : 'missing',
           value: status === 'ok' && r.value != null ? (JSON.parse(String(r.value)) as unknown) : null,
-          attempts: num(r.attempts) ?? 0, code, message: str(r.error_message), latency: num(r.latency_ms), cost: num(r.cost_usd),
+          attempts: num(r.attempts) ?? 0,
+          code,
+          message: str(r.error_message),
+          latency: num(r.latency_ms),
+          cost: num(r.cost_usd),
         };
         if (String(r.model_spec) === model) mine.set(String(r.ticket_id), res);
         if (String(r.model_spec) === baseline) base.set(String(r.ticket_id), res);
@@ -130,7 +153,9 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
       const callLatency = new Map<string, number>();
       const src = callsOf(run);
       for (const c of store
-        .prepare(`SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM ${src.from} WHERE ${src.run} = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded' GROUP BY ticket_id`)
+        .prepare(
+          `SELECT ticket_id, max(latency_ms) AS ms, sum(cost_usd) AS cost FROM ${src.from} WHERE ${src.run} = ? AND task = ? AND model_spec = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded' GROUP BY ticket_id`,
+        )
         .all(q.runId, q.task, model) as Row[]) {
         callLatency.set(String(c.ticket_id), num(c.ms)!);
       }
@@ -169,15 +194,32 @@ export function createReportLive(store: Store, now: () => number = Date.now): Re
           }
         })();
         if (!keep) continue;
-        if ((q.minLatencyMs !== undefined || q.maxLatencyMs !== undefined) && (latency === null || latency < (q.minLatencyMs ?? -Infinity) || latency > (q.maxLatencyMs ?? Infinity))) continue;
+        if (
+          (q.minLatencyMs !== undefined || q.maxLatencyMs !== undefined) &&
+          (latency === null || latency < (q.minLatencyMs ?? -Infinity) || latency > (q.maxLatencyMs ?? Infinity))
+        )
+          continue;
         out.push({
-          ticketId, title: '', status: m?.status ?? 'missing', value: m?.value ?? null, baselineStatus: b?.status ?? 'missing', baselineValue: b?.value ?? null,
-          gold: labels && labels[LABEL_FIELD[q.task]] !== undefined ? labels[LABEL_FIELD[q.task]] : null, hasGold: gold !== undefined,
-          agrees, correct, attempts: m?.attempts ?? 0, errorCode: m?.code ?? null, errorMessage: m?.message ?? null, latencyMs: latency ?? m?.latency ?? null, costUsd: m?.cost ?? null,
+          ticketId,
+          title: '',
+          status: m?.status ?? 'missing',
+          value: m?.value ?? null,
+          baselineStatus: b?.status ?? 'missing',
+          baselineValue: b?.value ?? null,
+          gold: labels && labels[LABEL_FIELD[q.task]] !== undefined ? labels[LABEL_FIELD[q.task]] : null,
+          hasGold: gold !== undefined,
+          agrees,
+          correct,
+          attempts: m?.attempts ?? 0,
+          errorCode: m?.code ?? null,
+          errorMessage: m?.message ?? null,
+          latencyMs: latency ?? m?.latency ?? null,
+          costUsd: m?.cost ?? null,
         });
       }
       // Slowest first where latency is the point; else the run's ticket order.
-      if (q.filter === 'slow' || q.minLatencyMs !== undefined) out.sort((a, b) => (b.latencyMs ?? -1) - (a.latencyMs ?? -1) || a.ticketId.localeCompare(b.ticketId));
+      if (q.filter === 'slow' || q.minLatencyMs !== undefined)
+        out.sort((a, b) => (b.latencyMs ?? -1) - (a.latencyMs ?? -1) || a.ticketId.localeCompare(b.ticketId));
       else out.sort((a, b) => a.ticketId.localeCompare(b.ticketId, 'en', { numeric: true }));
       const total = out.length;
       const shown = out.slice(0, MAX_CELL_ROWS);

@@ -8,7 +8,10 @@ const optional = <T extends z.ZodType>(t: T) => t.optional().catch(undefined);
 
 export const experimentRunConfigSchema = z.object({
   /** The models compared, in the run's order (anything that is not a string is left out). */
-  models: z.array(z.unknown()).catch([]).transform((ms) => ms.filter((m): m is string => typeof m === 'string')),
+  models: z
+    .array(z.unknown())
+    .catch([])
+    .transform((ms) => ms.filter((m): m is string => typeof m === 'string')),
   baseline: optional(z.string()),
   upstream: optional(z.string()),
   /** Where the tickets came from (a file, `workspace:<source>`): part of the run's id. */

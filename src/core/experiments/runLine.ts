@@ -1,6 +1,6 @@
 // Converts engine results to the `run` output line of contracts §5 (snake_case, fixed keys).
-import type { RunLine, TaskResult, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import type { RunLine, TaskResult, TicketResult } from '#shared/results.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 
 const round = (n: number): number => Math.round(n * 10) / 10;
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketLine } from '../tickets/ticketFile.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { openStore } from '../store/store.ts';
 import { findReportRun } from '../store/reportQueries.ts';
@@ -18,8 +18,11 @@ import { runBatch } from './batchRun.ts';
 import type { Assignment } from '../graph/engine.ts';
 
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'groq:openai/gpt-oss-20b',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'groq:openai/gpt-oss-20b',
 };
 const TEXTS = [
   'Our S3 bucket acme-logs in account 123456789012 returns AccessDenied since 09:00 UTC; production is down.',
@@ -49,7 +52,16 @@ async function* lines(): AsyncGenerator<TicketLine> {
 async function batch(speculate: boolean) {
   const store = openStore(join(mkdtempSync(join(tmpdir(), 'cb-spec-')), 'cb.db'));
   const runId = `run-${speculate ? 'spec' : 'seq'}`;
-  const p = await runBatch({ store, deps: rt.deps, runId, assignment: ASSIGN, tickets: lines(), source: 'tickets.jsonl', concurrency: 1, speculate });
+  const p = await runBatch({
+    store,
+    deps: rt.deps,
+    runId,
+    assignment: ASSIGN,
+    tickets: lines(),
+    source: 'tickets.jsonl',
+    concurrency: 1,
+    speculate,
+  });
   return { store, runId, p };
 }
 
@@ -64,7 +76,13 @@ describe('a speculative run in the workspace', () => {
     expect(discarded.every((c) => c.costUsd !== null && c.costUsd > 0)).toBe(true);
     // The right guesses: their calls kept, and their results marked as such.
     expect(calls.filter((c) => c.speculation === 'kept').length).toBeGreaterThanOrEqual(6);
-    expect(spec.store.resultsForTicket(spec.runId, 'T1').filter((r) => r.speculative).map((r) => r.task).sort()).toEqual(['asset_ids', 'product', 'technical_details']);
+    expect(
+      spec.store
+        .resultsForTicket(spec.runId, 'T1')
+        .filter((r) => r.speculative)
+        .map((r) => r.task)
+        .sort(),
+    ).toEqual(['asset_ids', 'product', 'technical_details']);
     expect(spec.store.resultsForTicket(spec.runId, 'T3').some((r) => r.speculative)).toBe(false);
     // The facts are the sequential run's, ticket by ticket.
     for (const id of ['T1', 'T2', 'T3']) {
@@ -88,7 +106,9 @@ describe('a speculative run in the workspace', () => {
     expect(seqData.speculation).toBeUndefined();
     const report = buildReport(specData, { baseline: ASSIGN.platform, assignment: null, floors: {} as never });
     expect(report.speculation?.discarded_calls).toBe(3);
-    expect(renderMarkdown(report)).toMatch(/Speculation: \d+ calls started on a guessed platform\/product were kept .*; 3 were discarded \(wrong guess; in no statistic below\)/);
+    expect(renderMarkdown(report)).toMatch(
+      /Speculation: \d+ calls started on a guessed platform\/product were kept .*; 3 were discarded \(wrong guess; in no statistic below\)/,
+    );
     seq.store.close();
     spec.store.close();
   });

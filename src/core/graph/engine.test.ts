@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../shared/results.ts';
-import type { TaskId } from '../../shared/tasks.ts';
-import { AppError } from '../../shared/errors.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
 import { createRuntime } from '../runtime.ts';
 import { ProviderScheduler } from '../providers/scheduler.ts';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from '../providers/types.ts';
@@ -9,10 +9,16 @@ import { criticalPathMs, triageTicket, type Assignment, type AttemptRecord, type
 
 const rt = await createRuntime({ env: {}, secretStore: null });
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'openai:gpt-4o',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'openai:gpt-4o',
 };
-const TICKET = { id: 'T1', text: 'Our S3 bucket acme-logs in account 123456789012 returns AccessDenied since 09:00 UTC; production is down.' };
+const TICKET = {
+  id: 'T1',
+  text: 'Our S3 bucket acme-logs in account 123456789012 returns AccessDenied since 09:00 UTC; production is down.',
+};
 
 const ANSWERS: Record<TaskId, string> = {
   platform: '{"platform":"AWS"}',
@@ -23,8 +29,17 @@ const ANSWERS: Record<TaskId, string> = {
 };
 
 const response = (text: string): ChatResponse => ({
-  text, finishReason: 'stop', inputTokens: 400, outputTokens: 10, cachedTokens: 0, reasoningTokens: null, ttftMs: null,
-  queueTimeMs: 2, providerTotalMs: 40, requestId: 'req_x', rateLimit: null,
+  text,
+  finishReason: 'stop',
+  inputTokens: 400,
+  outputTokens: 10,
+  cachedTokens: 0,
+  reasoningTokens: null,
+  ttftMs: null,
+  queueTimeMs: 2,
+  providerTotalMs: 40,
+  requestId: 'req_x',
+  rateLimit: null,
 });
 
 /** A remote model whose answers the test releases one task at a time, so order is deterministic. */
@@ -47,7 +62,9 @@ function gatedProvider() {
     while (!cond()) await new Promise<void>((r) => (notify = r));
   };
   return {
-    provider, waiting, arrived,
+    provider,
+    waiting,
+    arrived,
     async answer(task: TaskId, text = ANSWERS[task]) {
       await until(() => waiting.has(task));
       const w = waiting.get(task)!;
@@ -67,7 +84,11 @@ function gatedProvider() {
 
 function depsWith(provider: ChatProvider, overrides: Partial<EngineDeps> = {}): EngineDeps {
   const scheduler = new ProviderScheduler({ maxRetries: 2, baseDelayMs: 1, maxDelayMs: 2 });
-  return { ...rt.deps, lane: (spec) => ({ providerId: spec.split(':')[0]!, model: spec.slice(spec.indexOf(':') + 1), provider, scheduler }), ...overrides };
+  return {
+    ...rt.deps,
+    lane: (spec) => ({ providerId: spec.split(':')[0]!, model: spec.slice(spec.indexOf(':') + 1), provider, scheduler }),
+    ...overrides,
+  };
 }
 
 describe('triage graph', () => {
@@ -103,7 +124,15 @@ describe('triage graph', () => {
     expect(r.tasks.product.value).toBe('S3');
     expect(r.tasks.asset_ids.value).toEqual(['123456789012', 'acme-logs']);
     expect(r.tasks.technical_details.value).toEqual({ present: ['AccessDenied'], missing: ['region'] });
-    expect(r.tasks.severity).toMatchObject({ status: 'ok', value: 'urgent', provider: 'openai', model: 'gpt-4o', inputTokens: 400, queueTimeMs: 2, providerTotalMs: 40 });
+    expect(r.tasks.severity).toMatchObject({
+      status: 'ok',
+      value: 'urgent',
+      provider: 'openai',
+      model: 'gpt-4o',
+      inputTokens: 400,
+      queueTimeMs: 2,
+      providerTotalMs: 40,
+    });
     expect(r.tasks.severity.costUsd).toBeGreaterThan(0);
   });
 
@@ -135,7 +164,10 @@ describe('triage graph', () => {
     expect(r.tasks.severity.raw).toBe('Sure! The severity is urgent.');
     expect(r.tasks.severity.attempts).toBe(2);
     const sev = attempts.filter((a) => a.task === 'severity');
-    expect(sev.map((a) => [a.attempt, a.error?.code])).toEqual([[1, 'INVALID_OUTPUT'], [2, 'INVALID_OUTPUT']]);
+    expect(sev.map((a) => [a.attempt, a.error?.code])).toEqual([
+      [1, 'INVALID_OUTPUT'],
+      [2, 'INVALID_OUTPUT'],
+    ]);
     expect(sev[0]!.raw).toBe('{"severity":"critical"}');
     expect(sev[0]!.error?.message).toMatch(/critical/);
   });
@@ -195,9 +227,26 @@ describe('criticalPathMs', () => {
 
 describe('upstream overrides (an experiment judged on the baseline platform)', () => {
   const baselineResult = (task: TaskId, value: unknown, status: TaskResult['status'] = 'ok'): TaskResult => ({
-    task, status, value, raw: null, provider: 'openai', model: 'gpt-4o', promptVersion: 'v1', startedMs: 0, endedMs: 1, latencyMs: 1,
-    ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: null, outputTokens: null, cachedTokens: null,
-    reasoningTokens: null, costUsd: null, attempts: 1, error: status === 'ok' ? null : { code: 'PROVIDER_ERROR', message: '503' },
+    task,
+    status,
+    value,
+    raw: null,
+    provider: 'openai',
+    model: 'gpt-4o',
+    promptVersion: 'v1',
+    startedMs: 0,
+    endedMs: 1,
+    latencyMs: 1,
+    ttftMs: null,
+    queueTimeMs: null,
+    providerTotalMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: null,
+    attempts: 1,
+    error: status === 'ok' ? null : { code: 'PROVIDER_ERROR', message: '503' },
   });
 
   it("feeds the baseline's platform and product to the prompts while the model still answers every task itself", async () => {
@@ -224,14 +273,17 @@ describe('upstream overrides (an experiment judged on the baseline platform)', (
     await g.answer('severity');
     const r = await done;
     expect(r.tasks.platform.status).toBe('ok');
-    expect(r.tasks.product).toMatchObject({ status: 'skipped', error: { code: 'SKIPPED', message: 'upstream platform failed (PROVIDER_ERROR)' } });
+    expect(r.tasks.product).toMatchObject({
+      status: 'skipped',
+      error: { code: 'SKIPPED', message: 'upstream platform failed (PROVIDER_ERROR)' },
+    });
     expect(g.arrived.sort()).toEqual(['platform', 'severity']);
   });
 });
 
 describe('the task graph', () => {
-  it('derives the critical-path chains from the tasks\' dependencies', async () => {
-    const { TASK_CHAINS } = await import('../../shared/tasks.ts');
+  it("derives the critical-path chains from the tasks' dependencies", async () => {
+    const { TASK_CHAINS } = await import('#shared/tasks.ts');
     expect(TASK_CHAINS).toEqual([['platform', 'product', 'technical_details'], ['platform', 'asset_ids'], ['severity']]);
   });
 });

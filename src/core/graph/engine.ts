@@ -1,11 +1,18 @@
 // The triage graph: each task starts the moment its dependencies are done and its result is
 // published the moment it is done (contracts §1). Every attempt is reported for recording.
-import { AppError, type ErrorCode } from '../../shared/errors.ts';
-import type { TaskResult, TicketResult } from '../../shared/results.ts';
-import { longestChain, TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { AppError, type ErrorCode } from '#shared/errors.ts';
+import type { TaskResult, TicketResult } from '#shared/results.ts';
+import { longestChain, TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
 import { speculateTicket, type SpeculateOptions } from './speculate.ts';
-import { ProviderError, type CallSpan, type ChatMessage, type ChatProvider, type ChatResponse, type ResponseFormat } from '../providers/types.ts';
+import {
+  ProviderError,
+  type CallSpan,
+  type ChatMessage,
+  type ChatProvider,
+  type ChatResponse,
+  type ResponseFormat,
+} from '../providers/types.ts';
 
 export type Assignment = Record<TaskId, string>;
 
@@ -18,7 +25,9 @@ export interface SchedulerLike {
       signal?: AbortSignal;
       timeoutMs: number;
       /** What a successful attempt says about the provider's limits (headers, tokens used), for pacing; and its own time, for hedging. */
-      observe?: (value: T) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null; latencyMs?: number | null; cold?: boolean | null } | null;
+      observe?: (
+        value: T,
+      ) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null; latencyMs?: number | null; cold?: boolean | null } | null;
       /** The task, for a hedging scheduler (its p95 is per model × task). */
       task?: TaskId;
     },
@@ -152,9 +161,27 @@ export async function triageTicket(
   const blank = (task: TaskId, spec: string): TaskResult => {
     const { provider, model } = splitSpec(spec);
     return {
-      task, status: 'skipped', value: null, raw: null, provider, model, promptVersion: deps.promptVersion(task, spec),
-      startedMs: 0, endedMs: 0, latencyMs: 0, slotWaitMs: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
-      inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 0, error: null,
+      task,
+      status: 'skipped',
+      value: null,
+      raw: null,
+      provider,
+      model,
+      promptVersion: deps.promptVersion(task, spec),
+      startedMs: 0,
+      endedMs: 0,
+      latencyMs: 0,
+      slotWaitMs: null,
+      ttftMs: null,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      inputTokens: null,
+      outputTokens: null,
+      cachedTokens: null,
+      reasoningTokens: null,
+      costUsd: null,
+      attempts: 0,
+      error: null,
     };
   };
 
@@ -224,8 +251,14 @@ export async function triageTicket(
           try {
             response = await untilAborted(
               lane.provider.complete({
-                model: lane.model, messages, responseFormat, stream: opts.stream ?? false, temperature: 0,
-                timeoutMs, signal, task,
+                model: lane.model,
+                messages,
+                responseFormat,
+                stream: opts.stream ?? false,
+                temperature: 0,
+                timeoutMs,
+                signal,
+                task,
               }),
               signal,
               timeoutMs,
@@ -236,16 +269,30 @@ export async function triageTicket(
             deps.spend?.charge(spec, cost);
             if (!parsed.ok) {
               throw new ProviderError({
-                code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= invalidRetries,
+                code: 'INVALID_OUTPUT',
+                message: parsed.message,
+                raw: response.text,
+                retryable: attemptNo <= invalidRetries,
                 rateLimit: response.rateLimit,
               });
             }
             const own = span(response);
             answered ??= response;
             onAttempt?.({
-              ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, ...own, slotWaitMs: queuedMs ?? null, response: scrubResponse(response, deps), costUsd: cost, error: null,
-              raw: deps.scrub(response.text), ...hedgeOf(hedge),
+              ticketId: ticket.id,
+              task,
+              modelSpec: spec,
+              provider: lane.providerId,
+              model: lane.model,
+              attempt: attemptNo,
+              promptVersion: res.promptVersion,
+              ...own,
+              slotWaitMs: queuedMs ?? null,
+              response: scrubResponse(response, deps),
+              costUsd: cost,
+              error: null,
+              raw: deps.scrub(response.text),
+              ...hedgeOf(hedge),
             });
             return { response, value: parsed.value, cost, callMs: own.latencyMs };
           } catch (e) {
@@ -257,17 +304,34 @@ export async function triageTicket(
             // provider does not stop on a dropped connection); a failure is billed for what it returned.
             const billed = response ?? (lost ? answered : null);
             onAttempt?.({
-              ticketId: ticket.id, task, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-              promptVersion: res.promptVersion, ...span(response ?? (e instanceof ProviderError ? e.span : null)), slotWaitMs: queuedMs ?? null, response: response && scrubResponse(response, deps),
+              ticketId: ticket.id,
+              task,
+              modelSpec: spec,
+              provider: lane.providerId,
+              model: lane.model,
+              attempt: attemptNo,
+              promptVersion: res.promptVersion,
+              ...span(response ?? (e instanceof ProviderError ? e.span : null)),
+              slotWaitMs: queuedMs ?? null,
+              response: response && scrubResponse(response, deps),
               costUsd: billed ? deps.cost(spec, billed) : null,
-              error: { ...err, status: e instanceof ProviderError ? e.status : null }, raw: raw === null ? null : deps.scrub(raw), ...hedgeOf(hedge),
+              error: { ...err, status: e instanceof ProviderError ? e.status : null },
+              raw: raw === null ? null : deps.scrub(raw),
+              ...hedgeOf(hedge),
             });
             throw e;
           }
         },
         {
-          signal: launch?.signal ?? opts.signal, timeoutMs, task,
-          observe: ({ response }) => ({ rateLimit: response.rateLimit, tokens: tokensOf(response), latencyMs: response.callMs ?? null, cold: response.cold ?? null }),
+          signal: launch?.signal ?? opts.signal,
+          timeoutMs,
+          task,
+          observe: ({ response }) => ({
+            rateLimit: response.rateLimit,
+            tokens: tokensOf(response),
+            latencyMs: response.callMs ?? null,
+            cold: response.cold ?? null,
+          }),
         },
       );
       const r = value.response;
@@ -318,7 +382,20 @@ export async function triageTicket(
     return r;
   };
   if (opts.speculate) {
-    return speculateTicket({ deps, ticket, assignment, opts, spec: opts.speculate, now, t0, results, depResult, runTask, skippedFor, crashed });
+    return speculateTicket({
+      deps,
+      ticket,
+      assignment,
+      opts,
+      spec: opts.speculate,
+      now,
+      t0,
+      results,
+      depResult,
+      runTask,
+      skippedFor,
+      crashed,
+    });
   }
 
   return new Promise<TicketResult>((resolve, reject) => {

@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { checkInformation } from './infoGate.ts';
 
 const corpus = readFileSync(fileURLToPath(new URL('../../../test/fixtures/privacy/corpus.jsonl', import.meta.url)), 'utf8')
-  .split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; triageable: boolean });
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l) as { id: string; text: string; triageable: boolean });
 
 describe('information gate', () => {
   it('holds "Our website is slow, please check." and asks for the cloud, the service and the resource', () => {

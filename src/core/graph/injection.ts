@@ -9,9 +9,15 @@ export interface InjectionFinding {
 }
 
 const RULES: Array<{ kind: InjectionFinding['kind']; re: RegExp }> = [
-  { kind: 'override', re: /\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules?|guidelines|system message|above|previous|prior)\b/i },
+  {
+    kind: 'override',
+    re: /\b(?:ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(?:instructions?|prompts?|rules?|guidelines|system message|above|previous|prior)\b/i,
+  },
   { kind: 'role', re: /\b(?:you are now|act as|pretend (?:to be|you are)|new instructions?|system prompt|developer mode|jailbreak)\b/i },
-  { kind: 'answer_dictation', re: /\b(?:answer|respond|reply|return|output|classify(?: this)?(?: as)?|set)\b[^.\n]{0,30}\b(?:platform|product|severity|asset[_ ]ids?|technical[_ ]details)\s*(?:=|:|as|to|is)\s*["'`]?[\w:-]+/i },
+  {
+    kind: 'answer_dictation',
+    re: /\b(?:answer|respond|reply|return|output|classify(?: this)?(?: as)?|set)\b[^.\n]{0,30}\b(?:platform|product|severity|asset[_ ]ids?|technical[_ ]details)\s*(?:=|:|as|to|is)\s*["'`]?[\w:-]+/i,
+  },
   // Delimiters that open a new prompt section: our own tags, chat-template tokens, and a heading or
   // bracket that names a role or a prompt part ("### System:", "### Response", "[INST]"). A Markdown
   // heading as such is not one: helpdesk forms and customers write "### Steps to reproduce" all the time.

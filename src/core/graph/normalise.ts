@@ -2,13 +2,11 @@
 // the task's JSON shape is INVALID_OUTPUT with a message saying what was wrong; nothing is coerced
 // beyond dropping one ```json fence and surrounding whitespace.
 import type { z } from 'zod';
-import { SEVERITIES, type TaskId, type TaskValues } from '../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
+import { SEVERITIES, type TaskId, type TaskValues } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 import { canonicalProduct, type Catalog } from '../catalog.ts';
 
-export type ParseResult<T extends TaskId> =
-  | { ok: true; value: TaskValues[T] }
-  | { ok: false; code: 'INVALID_OUTPUT'; message: string };
+export type ParseResult<T extends TaskId> = { ok: true; value: TaskValues[T] } | { ok: false; code: 'INVALID_OUTPUT'; message: string };
 
 export interface ParseContext {
   /** The inferred platform, used to fold product names through that platform's catalog first. */
@@ -127,13 +125,7 @@ function describeIssue(task: TaskId, issue: z.core.$ZodIssue, data: unknown): st
   const field = issue.path.map(String).join('.');
   const top = issue.path[0];
   if (issue.path.length === 0) return `expected a JSON object, got ${typeName(data)}`;
-  if (
-    issue.path.length === 1 &&
-    typeof top === 'string' &&
-    typeof data === 'object' &&
-    data !== null &&
-    !(top in data)
-  ) {
+  if (issue.path.length === 1 && typeof top === 'string' && typeof data === 'object' && data !== null && !(top in data)) {
     return `missing field \`${top}\``;
   }
   const input = (issue as { input?: unknown }).input;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 import { loadCatalog } from '../catalog.ts';
 import { buildMessages, loadPrompts, promptVersion, ticketFromUserMessage } from './prompts.ts';
 
@@ -36,7 +36,7 @@ describe('prompt files', () => {
     }
   });
 
-  it('never uses the article\'s leaked example id', () => {
+  it("never uses the article's leaked example id", () => {
     for (const task of TASK_IDS) expect(prompts[task].template).not.toContain('my-project-123');
   });
 });
@@ -101,7 +101,9 @@ describe('loadPrompts', () => {
     const dir = tmpResources();
     const file = path.join(dir, 'prompts/product/v1.md');
     writeFileSync(file, readFileSync(file, 'utf8').replace('Task: product', 'Task: products'));
-    expect(() => loadPrompts(dir)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the prompt must contain the line "Task: product"`));
+    expect(() => loadPrompts(dir)).toThrow(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: the prompt must contain the line "Task: product"`),
+    );
     writeFileSync(file, '# no front matter\nTask: product\n');
     expect(() => loadPrompts(dir)).toThrow(/product\/v1\.md: missing front matter/);
     writeFileSync(file, '---\nversion: v1\ntask: product\n---\nTask: product\n{{platfrom}}\n');

@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { detailsFor, idHintsFor, servicesFor, type Catalog } from '../catalog.ts';
 import type { ChatMessage } from '../providers/types.ts';
 import { describeZodIssues, readTextResource, resolveResourcesDir } from '../resources.ts';
@@ -44,7 +44,9 @@ function fail(file: string, msg: string): never {
 }
 
 function parsePromptFile(file: string, dirTask: TaskId, fileVersion: string): PromptTemplate {
-  const text = readTextResource(file).replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
+  const text = readTextResource(file)
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n/g, '\n');
   const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
   if (!m) fail(file, 'missing front matter (--- version: …, task: … ---)');
   const fields: Record<string, string> = {};
@@ -79,10 +81,15 @@ export function promptProblems(task: TaskId, template: string): PromptProblem[] 
   const out: PromptProblem[] = [];
   const lineOf = (index: number): number => template.slice(0, index).split('\n').length;
   if (template.trim() === '') return [{ line: null, message: 'the prompt is empty' }];
-  if (!new RegExp(`^Task: ${task}$`, 'm').test(template)) out.push({ line: null, message: `the prompt must contain the line "Task: ${task}"` });
+  if (!new RegExp(`^Task: ${task}$`, 'm').test(template))
+    out.push({ line: null, message: `the prompt must contain the line "Task: ${task}"` });
   const opens = template.match(/<example_ticket>/g)?.length ?? 0;
   const answers = template.match(/<example_answer>/g)?.length ?? 0;
-  if (opens !== (template.match(/<\/example_ticket>/g)?.length ?? 0) || opens !== answers || answers !== (template.match(/<\/example_answer>/g)?.length ?? 0)) {
+  if (
+    opens !== (template.match(/<\/example_ticket>/g)?.length ?? 0) ||
+    opens !== answers ||
+    answers !== (template.match(/<\/example_answer>/g)?.length ?? 0)
+  ) {
     out.push({ line: null, message: 'every <example_ticket>…</example_ticket> needs one <example_answer>…</example_answer>' });
   }
   for (const ph of template.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
@@ -158,8 +165,7 @@ export function renderPrompt(template: string, upstream: Upstream, catalog: Cata
   const values: Record<Placeholder, () => string> = {
     platform: () => platform ?? 'unknown',
     product: () => product ?? 'unknown',
-    catalog: () =>
-      servicesFor(platform, catalog).join(', ') || "(none for this platform: use the vendor's own service name)",
+    catalog: () => servicesFor(platform, catalog).join(', ') || "(none for this platform: use the vendor's own service name)",
     details: () =>
       detailsFor(platform, product, catalog).join('; ') ||
       'error message, versions, resource names or ids, region, time the problem started',
@@ -167,9 +173,7 @@ export function renderPrompt(template: string, upstream: Upstream, catalog: Cata
       idHintsFor(platform, catalog).join('; ') ||
       'account, project or subscription ids; resource names, ids and paths as the vendor writes them',
   };
-  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, name: string) =>
-    name in values ? values[name as Placeholder]() : whole,
-  );
+  return template.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (whole, name: string) => (name in values ? values[name as Placeholder]() : whole));
 }
 
 /** The chat messages for one task: system = rendered prompt; user = upstream lines, then the ticket verbatim in <ticket>…</ticket>. */

@@ -3,16 +3,19 @@
 // sequential ones, so the facts are the same), a wrong one cancels and discards them and runs
 // them again on the model's platform, with the same facts as a sequential run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TaskResult, TicketResult } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import { startFakeServer, type AnswerInfo, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import type { TaskResult, TicketResult } from '#shared/results.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { startFakeServer, type AnswerInfo, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { predictPlatform } from '../providers/demo/heuristicAnswers.ts';
 import { triageTicket, type Assignment, type AttemptRecord } from './engine.ts';
 
 const ASSIGN: Assignment = {
-  platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-20b', technical_details: 'groq:openai/gpt-oss-20b',
-  asset_ids: 'groq:openai/gpt-oss-120b', severity: 'openai:gpt-4o',
+  platform: 'groq:openai/gpt-oss-120b',
+  product: 'groq:openai/gpt-oss-20b',
+  technical_details: 'groq:openai/gpt-oss-20b',
+  asset_ids: 'groq:openai/gpt-oss-120b',
+  severity: 'openai:gpt-4o',
 };
 const KEYS = { GROQ_API_KEY: 'gsk_SPECTEST-KEY00000000000000000000001', OPENAI_API_KEY: 'sk-SPECTEST-KEY000000000000000000000001' };
 const S3 = { id: 'S1', text: 'Our S3 bucket acme-logs in account 123456789012 returns AccessDenied since 09:00 UTC; production is down.' };
@@ -56,7 +59,8 @@ async function run(ticket: { id: string; text: string }, speculate: boolean, ans
   return { r, seen, attempts, published, order };
 }
 
-const facts = (r: TicketResult): Record<string, unknown> => Object.fromEntries(TASK_IDS.map((t) => [t, [r.tasks[t].status, r.tasks[t].value]]));
+const facts = (r: TicketResult): Record<string, unknown> =>
+  Object.fromEntries(TASK_IDS.map((t) => [t, [r.tasks[t].status, r.tasks[t].value]]));
 const promptsOf = (seen: Seen[], task: TaskId): string[] => seen.filter((s) => s.task === task).map((s) => s.messages);
 
 describe('speculative execution of the triage graph', () => {
@@ -82,14 +86,19 @@ describe('speculative execution of the triage graph', () => {
     // The sequential run's dependents waited for the platform.
     expect(seq.r.tasks.product.startedMs).toBeGreaterThanOrEqual(seq.r.tasks.platform.endedMs);
     expect(spec.attempts.filter((a) => a.speculation === 'discarded')).toEqual([]);
-    expect(spec.attempts.filter((a) => a.task === 'platform' || a.task === 'severity').every((a) => a.speculation === undefined)).toBe(true);
+    expect(spec.attempts.filter((a) => a.task === 'platform' || a.task === 'severity').every((a) => a.speculation === undefined)).toBe(
+      true,
+    );
     // Each task published once; the speculation summary says what happened.
     expect(spec.published.map((p) => p.task).sort()).toEqual([...TASK_IDS].sort());
     expect(spec.r.speculation).toMatchObject({ speculativeRuns: 3, kept: 3, discarded: 0, discardedCalls: 0 });
-    expect(spec.r.speculation!.guesses.filter((g) => g.used).map((g) => [g.task, g.hit])).toEqual([['platform', true], ['product', true]]);
+    expect(spec.r.speculation!.guesses.filter((g) => g.used).map((g) => [g.task, g.hit])).toEqual([
+      ['platform', true],
+      ['product', true],
+    ]);
   });
 
-  it('a wrong guess: calls in flight are cancelled, finished ones discarded, the dependents run again on the model\'s platform with the facts of a sequential run', async () => {
+  it("a wrong guess: calls in flight are cancelled, finished ones discarded, the dependents run again on the model's platform with the facts of a sequential run", async () => {
     // The platform model says gcp where the keywords read aws. Asset ids answer before the
     // platform does (finished, then discarded); product and technical details are still in flight
     // (cancelled).
@@ -114,7 +123,10 @@ describe('speculative execution of the triage graph', () => {
     }
     expect(promptsOf(spec.seen, 'product')[0]).toContain('Platform: aws');
     // In flight when the platform answered: cancelled, not waited for.
-    const cancelled = spec.attempts.filter((a) => a.speculation === 'discarded' && a.error?.code === 'CANCELLED').map((a) => a.task).sort();
+    const cancelled = spec.attempts
+      .filter((a) => a.speculation === 'discarded' && a.error?.code === 'CANCELLED')
+      .map((a) => a.task)
+      .sort();
     expect(cancelled).toEqual(['product', 'technical_details']);
     // Finished before it: a complete answer, discarded all the same.
     expect(spec.attempts.find((a) => a.task === 'asset_ids' && a.speculation === 'discarded')!.error).toBeNull();
@@ -125,7 +137,7 @@ describe('speculative execution of the triage graph', () => {
     expect(spec.r.speculation!.guesses.find((g) => g.task === 'platform')).toMatchObject({ value: 'aws', used: true, hit: false });
   });
 
-  it('a wrong product guess: technical details run again on the model\'s product, the platform level kept', async () => {
+  it("a wrong product guess: technical details run again on the model's product, the platform level kept", async () => {
     fake.configure({ latencyMs: (_m, task) => (task === 'platform' ? 40 : task === 'product' ? 120 : 10) });
     const lambda = (i: AnswerInfo): unknown => (i.task === 'product' ? { product: 'AWS Lambda' } : undefined);
     const seq = await run(S3, false, lambda);
@@ -136,12 +148,18 @@ describe('speculative execution of the triage graph', () => {
     expect(spec.r.tasks.technical_details.speculative).toBeUndefined();
     expect(promptsOf(spec.seen, 'technical_details').at(-1)).toBe(promptsOf(seq.seen, 'technical_details')[0]);
     expect(spec.attempts.filter((a) => a.task === 'technical_details').map((a) => a.speculation)).toEqual(['discarded', undefined]);
-    expect(spec.r.speculation!.guesses.filter((g) => g.used).map((g) => [g.task, g.hit])).toEqual([['platform', true], ['product', false]]);
+    expect(spec.r.speculation!.guesses.filter((g) => g.used).map((g) => [g.task, g.hit])).toEqual([
+      ['platform', true],
+      ['product', false],
+    ]);
   });
 
   it('a failed platform: speculative dependents are discarded and skipped, as in a sequential run', async () => {
     // The dependents are still in flight when the platform fails: cancelled, then skipped.
-    fake.configure({ latencyMs: (_m, task) => (task === 'platform' ? 30 : task === 'severity' ? 10 : 2_000), faults: (i) => (i.task === 'platform' ? 'invalid-json' : null) });
+    fake.configure({
+      latencyMs: (_m, task) => (task === 'platform' ? 30 : task === 'severity' ? 10 : 2_000),
+      faults: (i) => (i.task === 'platform' ? 'invalid-json' : null),
+    });
     try {
       const seq = await run(S3, false);
       const spec = await run(S3, true);
@@ -150,7 +168,12 @@ describe('speculative execution of the triage graph', () => {
         expect(spec.r.tasks[t].status).toBe('skipped');
         expect(spec.r.tasks[t].error?.message).toBe(seq.r.tasks[t].error?.message);
       }
-      expect(spec.attempts.filter((a) => a.speculation === 'discarded' && a.error?.code === 'CANCELLED').map((a) => a.task).sort()).toEqual(['asset_ids', 'product', 'technical_details']);
+      expect(
+        spec.attempts
+          .filter((a) => a.speculation === 'discarded' && a.error?.code === 'CANCELLED')
+          .map((a) => a.task)
+          .sort(),
+      ).toEqual(['asset_ids', 'product', 'technical_details']);
       // Every call of a task is reported before its result (a recorder writes them together).
       for (const t of TASK_IDS) {
         const last = spec.order.lastIndexOf(`attempt ${t}`);

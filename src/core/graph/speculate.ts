@@ -5,8 +5,8 @@
 // the same fact — and a run whose guess was wrong is cancelled and discarded, and the task runs
 // again on the real value. Every call is reported with `speculation: 'kept' | 'discarded'`; a
 // discarded call is never a fact and never published as a task result.
-import type { TaskResult, TicketResult, TicketSpeculation } from '../../shared/results.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult, TicketResult, TicketSpeculation } from '#shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { predictPlatform, predictProduct, type KeywordGuess } from '../providers/demo/heuristicAnswers.ts';
 import type { AttemptRecord, Assignment, EngineDeps, Launch, TriageOptions } from './engine.ts';
 
@@ -67,11 +67,23 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
   /** Discarded runs per task until they have reported their last call. */
   const discarding = new Map<TaskId, Promise<void>[]>();
   const settling: Promise<void>[] = [];
-  const summary: TicketSpeculation = { guesses: [], speculativeRuns: 0, kept: 0, discarded: 0, discardedCalls: 0, discardedCostUsd: 0, discardedCostUnknown: 0 };
+  const summary: TicketSpeculation = {
+    guesses: [],
+    speculativeRuns: 0,
+    kept: 0,
+    discarded: 0,
+    discardedCalls: 0,
+    discardedCostUsd: 0,
+    discardedCostUnknown: 0,
+  };
 
   // A guess is brought into the value space of the task's own answers by the same parser, so a
   // right guess and the model's answer compare equal and build the same prompt.
-  const normalised = (task: Upstream, value: string | null, platform: string | null): { ok: true; value: string | null } | { ok: false } => {
+  const normalised = (
+    task: Upstream,
+    value: string | null,
+    platform: string | null,
+  ): { ok: true; value: string | null } | { ok: false } => {
     const p = deps.parseAnswer(task, JSON.stringify({ [task]: value }), { platform });
     return p.ok && (p.value === null || typeof p.value === 'string') ? { ok: true, value: p.value } : { ok: false };
   };
@@ -80,13 +92,21 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
     const key = task === 'platform' ? 'platform' : `product\u0000${platform ?? ''}`;
     let g = guessRecord.get(key);
     if (!g) {
-      const raw = task === 'platform'
-        ? (c.spec.predictPlatform ?? predictPlatform)(ticket.text)
-        : (c.spec.predictProduct ?? predictProduct)(ticket.text, platform);
+      const raw =
+        task === 'platform'
+          ? (c.spec.predictPlatform ?? predictPlatform)(ticket.text)
+          : (c.spec.predictProduct ?? predictProduct)(ticket.text, platform);
       const min = task === 'platform' ? minPlatform : minProduct;
       const n = raw.value === null ? null : normalised(task, raw.value, platform);
       const usable = n?.ok === true && raw.confidence >= min;
-      g = { task, value: n?.ok ? n.value : null, confidence: raw.confidence, ...(task === 'product' ? { platform } : {}), used: usable, hit: null };
+      g = {
+        task,
+        value: n?.ok ? n.value : null,
+        confidence: raw.confidence,
+        ...(task === 'product' ? { platform } : {}),
+        used: usable,
+        hit: null,
+      };
       guessRecord.set(key, g);
       summary.guesses.push(g);
     }
@@ -120,7 +140,16 @@ export function speculateTicket(c: SpeculateCtx): Promise<TicketResult> {
   const launch = (task: TaskId, basis: Basis, guessed: Upstream[]): void => {
     const ctrl = new AbortController();
     const signal = opts.signal ? AbortSignal.any([opts.signal, ctrl.signal]) : ctrl.signal;
-    const run: Run = { task, basis, guessed, ctrl, fate: guessed.length ? 'pending' : 'plain', buffered: [], outcome: null, done: Promise.resolve() };
+    const run: Run = {
+      task,
+      basis,
+      guessed,
+      ctrl,
+      fate: guessed.length ? 'pending' : 'plain',
+      buffered: [],
+      outcome: null,
+      done: Promise.resolve(),
+    };
     if (guessed.length) summary.speculativeRuns++;
     live.set(task, run);
     const onAttempt = (a: AttemptRecord): void => {

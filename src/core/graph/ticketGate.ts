@@ -9,9 +9,7 @@ export interface TicketGateOptions {
   maxBytes?: number;
 }
 
-export type TicketCheck =
-  | { ok: true; chars: number; words: number }
-  | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
+export type TicketCheck = { ok: true; chars: number; words: number } | { ok: false; code: 'EMPTY_TICKET' | 'BAD_INPUT'; message: string };
 
 export const DEFAULT_MAX_TICKET_BYTES = 1024 * 1024;
 

@@ -1,9 +1,9 @@
 // Route handlers of side-by-side comparisons (see src/shared/routes/compareRoutes.ts): one ticket
 // through several models at once (core/live/compareRun.ts), and reading one back.
-import { AppError } from '../../shared/errors.ts';
-import type { CompareRouteOutputs } from '../../shared/routes/compareRoutes.ts';
-import { isKeyProviderId } from '../../shared/providers.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { CompareRouteOutputs } from '#shared/routes/compareRoutes.ts';
+import { isKeyProviderId } from '#shared/providers.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { startCompare } from '../live/compareRun.ts';
 import { refuseRetired } from '../modelLifecycle.ts';

@@ -1,7 +1,7 @@
 // What a feature's route handlers get from the core services (src/core/app.ts), so each feature
 // keeps its handlers in its own file: src/core/handlers/<feature>Handlers.ts beside the routes of
 // src/shared/routes/<feature>Routes.ts.
-import type { AppEvent, RouteName, RouteOutputs, RouteParsedInput } from '../../shared/routes.ts';
+import type { AppEvent, RouteName, RouteOutputs, RouteParsedInput } from '#shared/routes.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Store } from '../store/store.ts';
 import type { Assignment } from '../graph/engine.ts';

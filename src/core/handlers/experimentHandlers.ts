@@ -1,9 +1,7 @@
 // Route handlers of the Experiments view (see src/shared/routes/experimentRoutes.ts): set up and
 // run experiments in this process (core/experiments/experimentLive.ts), read their reports and
 // plans (core/experiments/reportLive.ts, over core/metrics), and the calls behind the plots.
-import type {
-  ExperimentRouteOutputs,
-} from '../../shared/routes/experimentRoutes.ts';
+import type { ExperimentRouteOutputs } from '#shared/routes/experimentRoutes.ts';
 import { createExperimentLive } from '../experiments/experimentLive.ts';
 import { createReportLive } from '../experiments/reportLive.ts';
 import type { HandlerContext, HandlersOf } from './context.ts';

@@ -4,9 +4,9 @@
 // process (core/judge/judgeRunner.ts) with its own AbortController; progress is a `judge.progress`
 // event carrying a full snapshot, at most five a second.
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../shared/errors.ts';
-import type { JudgeJobView, JudgeRouteOutputs, JudgeSummary, JudgeVerdictView } from '../../shared/routes/judgeRoutes.ts';
-import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { JudgeJobView, JudgeRouteOutputs, JudgeSummary, JudgeVerdictView } from '#shared/routes/judgeRoutes.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { TRUST_MIN_AGREEMENT, TRUST_MIN_ANSWERS, judgeScores, judgeVsHumans, sameAnswer } from '../judge/judgeAgreement.ts';
 import { estimateJudge } from '../judge/judgeEstimate.ts';
 import { loadJudgePrompt, judgeVersionTag } from '../judge/judgePrompt.ts';
@@ -71,18 +71,29 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
     const verdicts = chosen ? verdictsOf(ctx.store, runId, chosen) : [];
     const reviews = listReviews(ctx.store, { runId });
     return {
-      runId, judges, judge: chosen, scores: judgeScores(verdicts), human: reviewScores(ctx.store, runId),
-      vsHumans: judgeVsHumans(verdicts, reviews), thresholds: { minAnswers: TRUST_MIN_ANSWERS, minAgreement: TRUST_MIN_AGREEMENT },
+      runId,
+      judges,
+      judge: chosen,
+      scores: judgeScores(verdicts),
+      human: reviewScores(ctx.store, runId),
+      vsHumans: judgeVsHumans(verdicts, reviews),
+      thresholds: { minAnswers: TRUST_MIN_ANSWERS, minAgreement: TRUST_MIN_AGREEMENT },
     };
   };
 
   return {
     'judge.estimate': async (input: { runId: string; model: string; tasks?: string[] }) =>
-      estimateJudge(ctx.store, ctx.runtime().models, prompt(), { runId: input.runId, judgeModel: input.model, tasks: tasksOf(input.tasks), blocked: d.guard.blocked() }),
+      estimateJudge(ctx.store, ctx.runtime().models, prompt(), {
+        runId: input.runId,
+        judgeModel: input.model,
+        tasks: tasksOf(input.tasks),
+        blocked: d.guard.blocked(),
+      }),
     'judge.start': async (input: { runId: string; model: string; tasks?: string[]; rpm?: number; concurrency?: number }) => {
       const spec = judgeSpec(input.model);
       const running = [...jobs.values()].find((j) => j.view.runId === input.runId && j.view.status === 'running');
-      if (running) throw new AppError('BAD_INPUT', `a judge (${running.view.judgeModel}) is already scoring run ${input.runId}: stop it first`);
+      if (running)
+        throw new AppError('BAD_INPUT', `a judge (${running.view.judgeModel}) is already scoring run ${input.runId}: stop it first`);
       const p = prompt();
       const tasks = tasksOf(input.tasks);
       const rt = ctx.runtime();
@@ -93,20 +104,43 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
       const id = `judge-job-${randomUUID().slice(0, 8)}`;
       const ac = new AbortController();
       const view: JudgeJobView = {
-        id, runId: input.runId, judgeModel: spec, promptVersion: judgeVersionTag(p), tasks, status: 'running', total: 0, judged: 0, failed: 0, costUsd: 0,
-        startedAt: Date.now(), finishedAt: null, message: null,
+        id,
+        runId: input.runId,
+        judgeModel: spec,
+        promptVersion: judgeVersionTag(p),
+        tasks,
+        status: 'running',
+        total: 0,
+        judged: 0,
+        failed: 0,
+        costUsd: 0,
+        startedAt: Date.now(),
+        finishedAt: null,
+        message: null,
       };
       jobs.set(id, { view, ac });
       // Checks that need the store (the run exists, the model is not retired) reject the start itself.
       const started = runJudge(ctx.store, rt, {
-        runId: input.runId, judgeModel: spec, tasks, signal: ac.signal, rpm: input.rpm, concurrency: input.concurrency, prompt: p,
+        runId: input.runId,
+        judgeModel: spec,
+        tasks,
+        signal: ac.signal,
+        rpm: input.rpm,
+        concurrency: input.concurrency,
+        prompt: p,
         onProgress: (pr) => {
           Object.assign(view, { total: pr.total, judged: pr.judged, failed: pr.failed, costUsd: pr.costUsd });
           publish(id);
         },
       });
       // Let the synchronous checks at its start surface as this route's error.
-      const early = await Promise.race([started.then(() => null, (e: unknown) => e), new Promise<null>((r) => setTimeout(() => r(null), 0))]);
+      const early = await Promise.race([
+        started.then(
+          () => null,
+          (e: unknown) => e,
+        ),
+        new Promise<null>((r) => setTimeout(() => r(null), 0)),
+      ]);
       if (early) {
         jobs.delete(id);
         throw early;
@@ -114,9 +148,19 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
       void started
         .then((out) => {
           view.status = out.stopped ? (out.stopped.code === 'CANCELLED' ? 'stopped' : 'failed') : 'done';
-          view.message = out.stopped?.message ?? (out.failed ? `${out.failed} judge calls failed (${Object.entries(out.failures).map(([c, n]) => `${c} ${n}`).join(', ')}); start again to retry them` : null);
+          view.message =
+            out.stopped?.message ??
+            (out.failed
+              ? `${out.failed} judge calls failed (${Object.entries(out.failures)
+                  .map(([c, n]) => `${c} ${n}`)
+                  .join(', ')}); start again to retry them`
+              : null);
           if (out.stopped && out.stopped.code !== 'CANCELLED') ctx.notice('warn', `Judge ${spec} stopped: ${out.stopped.message}`);
-          else if (!out.stopped) ctx.notice('info', `Judge ${spec} scored ${out.judged} answers of run ${input.runId}${out.alreadyJudged ? ` (${out.alreadyJudged} earlier)` : ''}`);
+          else if (!out.stopped)
+            ctx.notice(
+              'info',
+              `Judge ${spec} scored ${out.judged} answers of run ${input.runId}${out.alreadyJudged ? ` (${out.alreadyJudged} earlier)` : ''}`,
+            );
         })
         .catch((e: unknown) => {
           view.status = 'failed';
@@ -151,18 +195,38 @@ export function judgeHandlers(ctx: HandlerContext, d: JudgeHandlerDeps): Handler
       const task = String(r.task);
       if (!isTaskId(task)) throw new AppError('BAD_INPUT', `verdict ${input.verdictId} is not about a task`);
       const row = {
-        id: r.id, ticketId: String(r.ticket_id), task, model: String(r.model_spec), sourceRunId: String(r.source_run_id),
-        answerJson: typeof r.answer_value === 'string' ? r.answer_value : null, score: Number(r.score), reasoning: typeof r.reasoning === 'string' ? r.reasoning : null,
-        judgeModel: String(r.judge_model), promptVersion: String(r.prompt_version),
+        id: r.id,
+        ticketId: String(r.ticket_id),
+        task,
+        model: String(r.model_spec),
+        sourceRunId: String(r.source_run_id),
+        answerJson: typeof r.answer_value === 'string' ? r.answer_value : null,
+        score: Number(r.score),
+        reasoning: typeof r.reasoning === 'string' ? r.reasoning : null,
+        judgeModel: String(r.judge_model),
+        promptVersion: String(r.prompt_version),
       };
-      const human = latestPerReviewer(listReviews(ctx.store, { ticketId: row.ticketId, task }).filter((v) => sameAnswer(row, v)))
-        .map((v) => ({ reviewer: v.reviewer, score: v.score, note: v.note }));
+      const human = latestPerReviewer(listReviews(ctx.store, { ticketId: row.ticketId, task }).filter((v) => sameAnswer(row, v))).map(
+        (v) => ({ reviewer: v.reviewer, score: v.score, note: v.note }),
+      );
       return {
-        id: row.id, ticketId: row.ticketId, ticketTitle: typeof r.title === 'string' ? r.title : null, task, model: row.model, runId: row.sourceRunId,
-        answer: parseJson(row.answerJson), judgeModel: row.judgeModel, promptVersion: row.promptVersion, score: row.score, reasoning: row.reasoning,
-        correctValue: parseJson(r.correct_value), expected: parseJson(r.expected) as string[] | null, missing: parseJson(r.missing) as string[] | null,
+        id: row.id,
+        ticketId: row.ticketId,
+        ticketTitle: typeof r.title === 'string' ? r.title : null,
+        task,
+        model: row.model,
+        runId: row.sourceRunId,
+        answer: parseJson(row.answerJson),
+        judgeModel: row.judgeModel,
+        promptVersion: row.promptVersion,
+        score: row.score,
+        reasoning: row.reasoning,
+        correctValue: parseJson(r.correct_value),
+        expected: parseJson(r.expected) as string[] | null,
+        missing: parseJson(r.missing) as string[] | null,
         callId: typeof r.call_id === 'number' ? r.call_id : typeof r.call_id === 'bigint' ? Number(r.call_id) : null,
-        judgedAt: Number(r.judged_at), human,
+        judgedAt: Number(r.judged_at),
+        human,
       };
     },
   };

@@ -1,9 +1,9 @@
 // Route handlers of Settings → Provider keys (see src/shared/routes/keyRoutes.ts). A key set here
 // is scrubbed from everything the process writes from that moment, kept in the OS keychain (or for
 // this session when there is none), and used by the next call; the UI only ever sees its status.
-import { AppError } from '../../shared/errors.ts';
-import { keyEnvOf, PROVIDERS } from '../../shared/providers.ts';
-import type { KeyRouteOutputs } from '../../shared/routes/keyRoutes.ts';
+import { AppError } from '#shared/errors.ts';
+import { keyEnvOf, PROVIDERS } from '#shared/providers.ts';
+import type { KeyRouteOutputs } from '#shared/routes/keyRoutes.ts';
 import type { HandlersOf } from './context.ts';
 import type { WorkbenchContext } from './workbenchContext.ts';
 

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouteName, RouteOutputs } from '../../shared/routes.ts';
+import type { RouteName, RouteOutputs } from '#shared/routes.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { openStore } from '../store/store.ts';
 import { loadMissFlags } from '../settings/privacy.ts';
@@ -46,7 +46,10 @@ describe('privacy routes', () => {
   it('keeps the setting in the workspace across a restart', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'cb-priv-')), 'cb.db');
     const a = await core(db);
-    expect(await a.call('privacy.get', {})).toEqual({ redaction: { secrets: true, personal: false }, infoGate: { enabled: true, anchors: ['cloud', 'service', 'identifier'] } });
+    expect(await a.call('privacy.get', {})).toEqual({
+      redaction: { secrets: true, personal: false },
+      infoGate: { enabled: true, anchors: ['cloud', 'service', 'identifier'] },
+    });
     await a.call('privacy.set', { redaction: { secrets: true, personal: true } });
     await open.splice(0)[0]!.close();
     const b = await core(db);
@@ -66,7 +69,9 @@ describe('privacy routes', () => {
       try {
         const run = s.prepare('SELECT config FROM runs WHERE id = ?').get(anyway.runId) as { config: string };
         // every task accounted for by the (simulated) models, none held by the gate
-        const ok = s.prepare("SELECT count(*) AS n FROM results WHERE run_id = ? AND coalesce(error_code, '') != 'NEEDS_INFO'").get(anyway.runId) as { n: number };
+        const ok = s
+          .prepare("SELECT count(*) AS n FROM results WHERE run_id = ? AND coalesce(error_code, '') != 'NEEDS_INFO'")
+          .get(anyway.runId) as { n: number };
         return JSON.parse(run.config).infoGate === 'sent anyway' && ok.n === 5;
       } finally {
         s.close();
@@ -76,7 +81,7 @@ describe('privacy routes', () => {
     expect((await call('triage.start', { text: 'Our website is slow, please check.', assign: 'demo' })).ticketId).toMatch(/^t-/);
   });
 
-  it("shows the reviewer what was masked as offsets and kinds, and keeps a flagged miss without its value", async () => {
+  it('shows the reviewer what was masked as offsets and kinds, and keeps a flagged miss without its value', async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'cb-priv-')), 'cb.db');
     const s = openStore(db);
     s.upsertTicket({ id: 'T1', text: TICKET }, 'test');
@@ -85,13 +90,17 @@ describe('privacy routes', () => {
     await call('privacy.set', { redaction: { secrets: true, personal: true } });
     const p = await call('privacy.preview', { ticketId: 'T1' });
     expect(p.masked.map((m) => [m.placeholder, TICKET.slice(m.start, m.end)])).toEqual([
-      ['<NAME_1>', 'Jane Doe'], ['<EMAIL_1>', 'jane.doe@acme.io'], ['<AWS_ACCESS_KEY_1>', 'AKIAIOSFODNN7EXAMPLE'],
+      ['<NAME_1>', 'Jane Doe'],
+      ['<EMAIL_1>', 'jane.doe@acme.io'],
+      ['<AWS_ACCESS_KEY_1>', 'AKIAIOSFODNN7EXAMPLE'],
     ]);
     expect(JSON.stringify(p)).not.toContain('AKIAIOSFODNN7EXAMPLE');
     expect(p.gate.held).toBe(false);
     const start = TICKET.indexOf('acme-logs-prod');
     expect((await call('privacy.flagMiss', { ticketId: 'T1', start, end: start + 4, kind: 'missed', reviewer: 'alice' })).flags).toBe(1);
-    expect((await fail('privacy.flagMiss', { ticketId: 'T1', start: 0, end: 10_000, kind: 'missed' })).message).toMatch(/not inside the ticket/);
+    expect((await fail('privacy.flagMiss', { ticketId: 'T1', start: 0, end: 10_000, kind: 'missed' })).message).toMatch(
+      /not inside the ticket/,
+    );
     const s2 = openStore(db, { readOnly: true });
     expect(JSON.stringify(loadMissFlags(s2))).not.toContain('acme');
     s2.close();

@@ -5,9 +5,9 @@
 // model that would use it; a leak refuses the promotion with the id, the ticket and the model.
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { AppError } from '../../shared/errors.ts';
-import type { LeakProbeView, PromptRouteOutputs, PromptTaskView, PromptVersionView, PromotionView } from '../../shared/routes/promptRoutes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { LeakProbeView, PromptRouteOutputs, PromptTaskView, PromptVersionView, PromotionView } from '#shared/routes/promptRoutes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { callRecordOf } from '../experiments/batchRun.ts';
 import { promptHash } from '../graph/prompts.ts';
 import { exampleIds, LEAK_CHECKED_TASKS, runLeakProbe } from '../prompts/leakCheck.ts';
@@ -36,21 +36,49 @@ export function useWorkspacePrompts(rt: Runtime, store: Store, resourcesDir?: st
 }
 
 export const versionView = (v: PromptVersion, calls: Record<string, number>): PromptVersionView => ({
-  task: v.task, version: v.version, source: v.source, template: v.template, hash: v.hash, modelScope: v.modelScope,
-  parentVersion: v.parentVersion, author: v.author, note: v.note, createdAt: v.createdAt, calls: calls[v.version] ?? 0,
+  task: v.task,
+  version: v.version,
+  source: v.source,
+  template: v.template,
+  hash: v.hash,
+  modelScope: v.modelScope,
+  parentVersion: v.parentVersion,
+  author: v.author,
+  note: v.note,
+  createdAt: v.createdAt,
+  calls: calls[v.version] ?? 0,
 });
 
 export const promotionView = (p: PromotionRow): PromotionView => ({ ...p });
 
 /** Runs the leak probe of a version on a model, its calls recorded under a run of kind 'prompt-check'. */
-export async function leakCheck(o: { library: PromptLibrary; rt: Runtime; store: Store; task: TaskId; version: string; model: string; signal?: AbortSignal }): Promise<LeakProbeView> {
+export async function leakCheck(o: {
+  library: PromptLibrary;
+  rt: Runtime;
+  store: Store;
+  task: TaskId;
+  version: string;
+  model: string;
+  signal?: AbortSignal;
+}): Promise<LeakProbeView> {
   const v = o.library.get(o.task, o.version);
   const model = withoutPromptVariant(o.model);
   const runId = `prompt-check-${randomUUID()}`;
-  o.store.createRun({ id: runId, kind: 'prompt-check', label: `leak check: ${o.task} ${o.version} on ${model}`, assignment: { [o.task]: model }, config: { task: o.task, version: o.version, model } });
+  o.store.createRun({
+    id: runId,
+    kind: 'prompt-check',
+    label: `leak check: ${o.task} ${o.version} on ${model}`,
+    assignment: { [o.task]: model },
+    config: { task: o.task, version: o.version, model },
+  });
   try {
     const r = await runLeakProbe({
-      deps: o.rt.deps, task: o.task, version: o.version, template: v.template, model, signal: o.signal,
+      deps: o.rt.deps,
+      task: o.task,
+      version: o.version,
+      template: v.template,
+      model,
+      signal: o.signal,
       onAttempt: (a) => o.store.insertCall(callRecordOf(runId, a)),
     });
     return { ...r, runId };
@@ -73,10 +101,18 @@ export function promptHandlers(ctx: HandlerContext, d: { resourcesDir?: string }
     const model = modelOf(task);
     const canRollback = library.canRollback(task, null);
     return {
-      task, active: library.active(task, null), model, modelActive: library.active(task, model), shippedDefault: library.shippedDefault(task),
+      task,
+      active: library.active(task, null),
+      model,
+      modelActive: library.active(task, model),
+      shippedDefault: library.shippedDefault(task),
       versions: library.versions(task).map((v) => versionView(v, calls)),
-      scoped: library.scopes(task).map((scope) => ({ scope, version: library.active(task, scope), canRollback: library.canRollback(task, scope) })),
-      canRollback, history: library.history(task).map(promotionView), leakChecked: LEAK_CHECKED_TASKS.includes(task),
+      scoped: library
+        .scopes(task)
+        .map((scope) => ({ scope, version: library.active(task, scope), canRollback: library.canRollback(task, scope) })),
+      canRollback,
+      history: library.history(task).map(promotionView),
+      leakChecked: LEAK_CHECKED_TASKS.includes(task),
     };
   };
 
@@ -86,11 +122,19 @@ export function promptHandlers(ctx: HandlerContext, d: { resourcesDir?: string }
       const template = input.template.replace(/\r\n/g, '\n').trim();
       const hash = promptHash(template);
       return {
-        problems: library.problems(input.task, template), exampleIds: exampleIds(template), hash,
+        problems: library.problems(input.task, template),
+        exampleIds: exampleIds(template),
+        hash,
         sameAs: library.versions(input.task).find((v) => v.hash === hash)?.version ?? null,
       };
     },
-    'prompts.save': async (input: { task: TaskId; template: string; parentVersion?: string; modelScope?: string | null; note?: string }) => {
+    'prompts.save': async (input: {
+      task: TaskId;
+      template: string;
+      parentVersion?: string;
+      modelScope?: string | null;
+      note?: string;
+    }) => {
       // A key pasted into a prompt would be sent with every call and stored: refused, without echoing it.
       if (ctx.runtime().scrubber.scrub(input.template) !== input.template) {
         throw new AppError('BAD_INPUT', 'the prompt contains one of your API keys; remove it before saving');
@@ -103,10 +147,25 @@ export function promptHandlers(ctx: HandlerContext, d: { resourcesDir?: string }
       const a = library.get(input.task, input.from);
       const b = library.get(input.task, input.to);
       const lines = lineDiff(a.template, b.template);
-      return { task: input.task, from: a.version, to: b.version, lines, added: lines.filter((l) => l.op === 'add').length, removed: lines.filter((l) => l.op === 'del').length };
+      return {
+        task: input.task,
+        from: a.version,
+        to: b.version,
+        lines,
+        added: lines.filter((l) => l.op === 'add').length,
+        removed: lines.filter((l) => l.op === 'del').length,
+      };
     },
     'prompts.leakCheck': async (input: { task: TaskId; version: string; model?: string }) =>
-      leakCheck({ library, rt: ctx.runtime(), store: ctx.store, task: input.task, version: input.version, model: input.model ?? modelOf(input.task), signal: ac.signal }),
+      leakCheck({
+        library,
+        rt: ctx.runtime(),
+        store: ctx.store,
+        task: input.task,
+        version: input.version,
+        model: input.model ?? modelOf(input.task),
+        signal: ac.signal,
+      }),
     'prompts.promote': async (input: { task: TaskId; version: string; scope?: string | null; note?: string }) => {
       library.get(input.task, input.version);
       if (library.ownActive(input.task, input.scope ?? null) === input.version) {
@@ -114,18 +173,32 @@ export function promptHandlers(ctx: HandlerContext, d: { resourcesDir?: string }
       }
       let check: LeakProbeView | null = null;
       if (LEAK_CHECKED_TASKS.includes(input.task)) {
-        check = await leakCheck({ library, rt: ctx.runtime(), store: ctx.store, task: input.task, version: input.version, model: input.scope ?? modelOf(input.task), signal: ac.signal });
+        check = await leakCheck({
+          library,
+          rt: ctx.runtime(),
+          store: ctx.store,
+          task: input.task,
+          version: input.version,
+          model: input.scope ?? modelOf(input.task),
+          signal: ac.signal,
+        });
         if (!check.passed) throw new AppError('BAD_INPUT', `not promoted: ${check.message}`);
       }
       const promotion = library.promote(input.task, input.version, { scope: input.scope ?? null, note: input.note ?? null });
       changed(input.task);
-      ctx.notice('info', `${input.task} prompt ${promotion.version} is active${promotion.scope ? ` for ${promotion.scope}` : ''} (was ${promotion.fromVersion})`);
+      ctx.notice(
+        'info',
+        `${input.task} prompt ${promotion.version} is active${promotion.scope ? ` for ${promotion.scope}` : ''} (was ${promotion.fromVersion})`,
+      );
       return { promotion: promotionView(promotion), check };
     },
     'prompts.rollback': async (input: { task: TaskId; scope?: string | null }) => {
       const promotion = library.rollback(input.task, { scope: input.scope ?? null });
       changed(input.task);
-      ctx.notice('info', `${input.task} prompt rolled back to ${promotion.version}${promotion.scope ? ` for ${promotion.scope}` : ''} (was ${promotion.fromVersion})`);
+      ctx.notice(
+        'info',
+        `${input.task} prompt rolled back to ${promotion.version}${promotion.scope ? ` for ${promotion.scope}` : ''} (was ${promotion.fromVersion})`,
+      );
       return { promotion: promotionView(promotion) };
     },
   };

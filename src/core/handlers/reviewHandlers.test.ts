@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFi
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { ANSWERS, LARGE, seedExperiment, SMALL, RUN } from '../review/workspace.fixture.ts';
 import { openStore } from '../store/store.ts';
-import { writeBigOtlp } from '../../../test/fakes/bigTraces.ts';
+import { writeBigOtlp } from '#test/fakes/bigTraces.ts';
 
 const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/traces');
 const open: CoreServices[] = [];
@@ -63,7 +63,9 @@ describe('review routes', () => {
     expect(first.item.position).toBe(0);
     expect(first.item.answers.every((a) => a.model === null)).toBe(true);
     expect(first.gold).toEqual({ has: false, value: null, hidden: true, history: [] });
-    expect(await fail('reviews.score', { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 0.5 })).toMatch(/platform is scored 0 or 1/);
+    expect(await fail('reviews.score', { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 0.5 })).toMatch(
+      /platform is scored 0 or 1/,
+    );
 
     const scored = await call('reviews.score', { queueId: q.id, position: 0, slot: 'B', reviewer: 'alice', score: 1, note: 'right' });
     if (scored.state !== 'item') throw new Error(scored.state);
@@ -79,19 +81,35 @@ describe('review routes', () => {
     await call('reviews.setReviewer', { name: 'alice' });
     const q = await call('reviews.createQueue', { runId: RUN, tasks: ['severity'], ticketIds: ['T1'], reviewers: ['alice'] });
     await call('reviews.score', { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 1 });
-    expect(await fail('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' })).toMatch(/confirmed/);
-    const r = await call('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true });
+    expect(await fail('reviews.scoreFromCorrect', { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' })).toMatch(
+      /confirmed/,
+    );
+    const r = await call('reviews.scoreFromCorrect', {
+      queueId: q.id,
+      position: 0,
+      reviewer: 'alice',
+      correctValue: 'high',
+      confirmed: true,
+    });
     expect(r.scored).toEqual(['B', 'C']);
     expect(r.refused).toEqual([]);
-    expect(r.gold).toMatchObject({ has: true, value: 'high', hidden: false, history: [{ by: 'alice', source: 'review', before: { has: false }, after: { has: true, value: 'high' } }] });
+    expect(r.gold).toMatchObject({
+      has: true,
+      value: 'high',
+      hidden: false,
+      history: [{ by: 'alice', source: 'review', before: { has: false }, after: { has: true, value: 'high' } }],
+    });
     expect(r.item.revealed).toBe(true);
     // T1 severity: gpt-4o and the 70b said high (1), the 8b said urgent (½); A kept the 1 it was given.
-    for (const a of r.item.answers.filter((x) => x.slot !== 'A')) expect(a.mine!.score).toBe(ANSWERS.T1![a.model!]!.severity === 'high' ? 1 : 0.5);
+    for (const a of r.item.answers.filter((x) => x.slot !== 'A'))
+      expect(a.mine!.score).toBe(ANSWERS.T1![a.model!]!.severity === 'high' ? 1 : 0.5);
     const q2 = await call('reviews.createQueue', { runId: RUN, tasks: ['severity'], ticketIds: ['T2'], reviewers: ['alice'] });
-    expect(await fail('reviews.scoreFromCorrect', { queueId: q2.id, position: 0, reviewer: 'alice', correctValue: 'meh', confirmed: true })).toMatch(
-      /the correct severity is one of low, normal, high, urgent/,
-    );
-    expect(await fail('reviews.scoreFromCorrect', { queueId: 'q99', position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true })).toMatch(/q99/);
+    expect(
+      await fail('reviews.scoreFromCorrect', { queueId: q2.id, position: 0, reviewer: 'alice', correctValue: 'meh', confirmed: true }),
+    ).toMatch(/the correct severity is one of low, normal, high, urgent/);
+    expect(
+      await fail('reviews.scoreFromCorrect', { queueId: 'q99', position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true }),
+    ).toMatch(/q99/);
   });
 
   it('says when a reviewer is not on a queue, joins them, and resumes at the next item after a restart', async () => {
@@ -104,7 +122,8 @@ describe('review routes', () => {
     await a.call('reviews.assign', { queueId: q.id, reviewers: ['bob'] });
     const it0 = await a.call('reviews.open', { queueId: q.id, reviewer: 'bob' });
     if (it0.state !== 'item') throw new Error(it0.state);
-    for (const x of it0.item.answers) await a.call('reviews.score', { queueId: q.id, position: it0.item.position, slot: x.slot, reviewer: 'bob', score: 1 });
+    for (const x of it0.item.answers)
+      await a.call('reviews.score', { queueId: q.id, position: it0.item.position, slot: x.slot, reviewer: 'bob', score: 1 });
     await open.splice(0)[0]!.close();
 
     const b = await core(db);
@@ -120,14 +139,18 @@ describe('review routes', () => {
     const q = await call('reviews.createQueue', { runId: RUN, tasks: ['platform'], ticketIds: ['T1'], reviewers: ['alice'], blind: false });
     const v = await call('reviews.open', { queueId: q.id, reviewer: 'alice' });
     if (v.state !== 'item') throw new Error(v.state);
-    for (const x of v.item.answers) await call('reviews.score', { queueId: q.id, position: 0, slot: x.slot, reviewer: 'alice', score: x.model === SMALL ? 0 : 1 });
+    for (const x of v.item.answers)
+      await call('reviews.score', { queueId: q.id, position: 0, slot: x.slot, reviewer: 'alice', score: x.model === SMALL ? 0 : 1 });
     const res = await call('reviews.results', { queueId: q.id });
     expect(res.reviews).toBe(3);
     expect(res.table.cells.find((c) => c.model === SMALL)).toMatchObject({ task: 'platform', mean: 0, n: 1 });
     const x = await call('reviews.export', { queueId: q.id });
     expect(x.count).toBe(3);
     expect(x.fileName).toMatch(/^reviews-q\d+-\d{4}-\d\d-\d\d\.jsonl$/);
-    const lines = x.text.trim().split('\n').map((l) => JSON.parse(l) as { model: string; score: number; reviewer: string });
+    const lines = x.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { model: string; score: number; reviewer: string });
     const bob = lines.map((l) => JSON.stringify({ ...l, reviewer: 'bob', score: l.model === LARGE ? 0 : l.score }));
     const imp = await call('reviews.import', { name: 'bob.jsonl', content: `${bob.join('\n')}\nnot json\n` });
     expect(imp).toMatchObject({ lines: 4, imported: 3, duplicates: 0 });
@@ -151,10 +174,21 @@ describe('trace routes', () => {
     expect(events.some((e) => e.type === 'runs.changed')).toBe(true);
     const list = await call('traces.list', {});
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ runId: r.runIds[0], calls: 4, format: 'promptfoo', file: 'promptfoo-output.sample-export.json', tickets: 0, skipped: 0 });
+    expect(list[0]).toMatchObject({
+      runId: r.runIds[0],
+      calls: 4,
+      format: 'promptfoo',
+      file: 'promptfoo-output.sample-export.json',
+      tickets: 0,
+      skipped: 0,
+    });
     const calls = await call('traces.calls', { runId: r.runIds[0]! });
     expect(calls.total).toBe(4);
-    expect(calls.rows[0]!.origin).toMatchObject({ format: 'promptfoo', file: 'promptfoo-output.sample-export.json', locator: 'results.results[0]' });
+    expect(calls.rows[0]!.origin).toMatchObject({
+      format: 'promptfoo',
+      file: 'promptfoo-output.sample-export.json',
+      locator: 'results.results[0]',
+    });
     const origins = await call('traces.origins', { runId: r.runIds[0]!, ticketId: calls.rows[0]!.ticketId });
     expect(origins.map((o) => o.origin!.locator).sort()).toEqual(['results.results[0]', 'results.results[1]']);
     // The same content again: said, and nothing done.
@@ -199,7 +233,10 @@ describe('trace routes', () => {
     await expect.poll(() => events.some((e) => e.type === 'traces.progress'), { timeout: 20_000 }).toBe(true);
     expect(await call('traces.cancel', {})).toEqual({ cancelled: 2 });
     const [a, b] = await Promise.all([first, waiting]);
-    expect(a).toMatchObject({ ok: false, error: { code: 'CANCELLED', message: 'import of big.otlp.jsonl cancelled; nothing of it was written' } });
+    expect(a).toMatchObject({
+      ok: false,
+      error: { code: 'CANCELLED', message: 'import of big.otlp.jsonl cancelled; nothing of it was written' },
+    });
     expect(b).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     expect(await call('traces.list', {})).toEqual([]);
     const p = events.filter((e): e is Extract<AppEvent, { type: 'traces.progress' }> => e.type === 'traces.progress');

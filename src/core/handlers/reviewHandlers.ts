@@ -1,9 +1,17 @@
-
-import type { ReviewRouteOutputs } from '../../shared/routes/reviewRoutes.ts';
+import type { ReviewRouteOutputs } from '#shared/routes/reviewRoutes.ts';
 import { assignReviewers, createQueue, type QueueSpec } from '../review/queues.ts';
 import { importReviews } from '../review/jsonl.ts';
 import { reviewResults } from '../review/results.ts';
-import { exportForDownload, openScreen, rememberReviewer, restoreOnScreen, reviewOverview, scoreFromCorrect, scoreOnScreen, undoOnScreen } from '../review/workbench.ts';
+import {
+  exportForDownload,
+  openScreen,
+  rememberReviewer,
+  restoreOnScreen,
+  reviewOverview,
+  scoreFromCorrect,
+  scoreOnScreen,
+  undoOnScreen,
+} from '../review/workbench.ts';
 import type { HandlerContext, HandlersOf } from './context.ts';
 
 type Handlers = HandlersOf<keyof ReviewRouteOutputs>;

@@ -2,9 +2,9 @@
 // settings (core/settings/workbenchSettings.ts), the models with their lifecycle, the latency
 // medians behind the prediction (recorded calls, read at most every few seconds, else the seed
 // article's), and the layout remembered between launches.
-import { AppError } from '../../shared/errors.ts';
-import type { ModelInfo } from '../../shared/routes.ts';
-import type { SettingsRouteOutputs } from '../../shared/routes/settingsRoutes.ts';
+import { AppError } from '#shared/errors.ts';
+import type { ModelInfo } from '#shared/routes.ts';
+import type { SettingsRouteOutputs } from '#shared/routes/settingsRoutes.ts';
 import { lifecycleOf } from '../modelLifecycle.ts';
 import { retiredInfo } from '../models.ts';
 import { loadLatencyProfiles } from '../providers/demoProvider.ts';
@@ -25,8 +25,13 @@ export function settingsHandlers(ctx: WorkbenchContext): Handlers {
     return rt.models.models.map((m): ModelInfo => {
       const retired = retiredInfo(m.provider, m.model, rt.today(), rt.models);
       return {
-        spec: m.id, provider: m.provider, name: m.displayName, status: retired ? 'retired' : m.status,
-        priceKnown: m.price !== null, retiredOn: m.retiredOn, replacement: m.replacement,
+        spec: m.id,
+        provider: m.provider,
+        name: m.displayName,
+        status: retired ? 'retired' : m.status,
+        priceKnown: m.price !== null,
+        retiredOn: m.retiredOn,
+        replacement: m.replacement,
         lifecycle: lifecycleOf(m.id, rt.today(), rt.models)?.message ?? null,
       };
     });

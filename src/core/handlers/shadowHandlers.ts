@@ -1,8 +1,8 @@
 // Route handlers of the Shadow view and of Settings → Intake (src/shared/routes/shadowRoutes.ts):
 // the shadow set (core/shadow/shadowSet.ts), its status (core/shadow/shadowStatus.ts), and the
 // HTTP intake's token (core/shadow/intakeToken.ts).
-import type { IntakeTokenView, ShadowRouteOutputs } from '../../shared/routes/shadowRoutes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { IntakeTokenView, ShadowRouteOutputs } from '#shared/routes/shadowRoutes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { createReportLive } from '../experiments/reportLive.ts';
 import type { IntakeTokens } from '../shadow/intakeToken.ts';
 import type { ShadowService } from '../shadow/shadowRunner.ts';
@@ -26,8 +26,12 @@ export function shadowHandlers(ctx: HandlerContext, d: ShadowHandlerDeps): Handl
   const tokenView = async (reveal: boolean, token?: string): Promise<IntakeTokenView> => {
     const s = await d.tokens.status(reveal);
     return {
-      set: s.set, last4: s.last4, ...(token ? { token } : s.token ? { token: s.token } : {}),
-      source: s.source, path: '/intake/tickets', served: d.served,
+      set: s.set,
+      last4: s.last4,
+      ...(token ? { token } : s.token ? { token: s.token } : {}),
+      source: s.source,
+      path: '/intake/tickets',
+      served: d.served,
     };
   };
   return {

@@ -1,8 +1,8 @@
 // Route handlers for spend and batches (src/shared/routes/spendRoutes.ts).
-import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import type { SpendRouteOutputs } from '../../shared/routes/spendRoutes.ts';
-import type { SpendEstimate, SpendScope } from '../../shared/spend.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { SpendRouteOutputs } from '#shared/routes/spendRoutes.ts';
+import type { SpendEstimate, SpendScope } from '#shared/spend.ts';
 import { sameScope, scopeLabel, WORKSPACE } from '../spend/scopes.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Intake } from '../live/intake.ts';
@@ -22,7 +22,11 @@ export interface SpendContext extends HandlerContext {
 
 /** The estimate shown before a paste or a batch: cost, calls, today's spend and limit, model warnings. */
 export function spendEstimate(
-  ctx: HandlerContext, guard: SpendGuard, tickets: readonly TicketInput[], count: number, assignment: Assignment,
+  ctx: HandlerContext,
+  guard: SpendGuard,
+  tickets: readonly TicketInput[],
+  count: number,
+  assignment: Assignment,
   /** Scopes the batch's calls belong to besides the workspace (a shadow set's). */
   scopes: readonly SpendScope[] = [],
 ): SpendEstimate {
@@ -30,7 +34,9 @@ export function spendEstimate(
   const base = estimateTriage(rt.deps, rt.models, tickets, count, assignment);
   const limits = guard.limits().filter((l) => sameScope(l.scope, WORKSPACE) || scopes.some((s) => sameScope(s, l.scope)));
   // The tightest room left among the limits that apply: what the dialog says the batch must fit in.
-  const tight = limits.length ? limits.reduce((a, b) => ((b.dailyUsd ?? Infinity) - b.spentTodayUsd < (a.dailyUsd ?? Infinity) - a.spentTodayUsd ? b : a)) : null;
+  const tight = limits.length
+    ? limits.reduce((a, b) => ((b.dailyUsd ?? Infinity) - b.spentTodayUsd < (a.dailyUsd ?? Infinity) - a.spentTodayUsd ? b : a))
+    : null;
   let warnings: string[] = [];
   try {
     warnings = rt.checkModels(assignment);
@@ -57,7 +63,12 @@ export function spendHandlers(ctx: SpendContext): Handlers {
       ctx.guard.refresh();
       changed();
       const whose = sameScope(scope, WORKSPACE) ? 'this workspace' : scopeLabel(scope);
-      ctx.notice('info', input.dailyUsd === null ? `Daily spend limit removed for ${whose}` : `Daily spend limit set to $${input.dailyUsd.toFixed(2)} for ${whose}`);
+      ctx.notice(
+        'info',
+        input.dailyUsd === null
+          ? `Daily spend limit removed for ${whose}`
+          : `Daily spend limit set to $${input.dailyUsd.toFixed(2)} for ${whose}`,
+      );
       return spendView(ctx.store);
     },
     'triage.estimate': async (input) => {

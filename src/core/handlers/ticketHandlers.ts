@@ -2,10 +2,10 @@
 // the list (the unfiltered page kept until something changes, so a window opening on 10,000
 // tickets does not wait for the query), one ticket, imports of ticket files and the runs.
 import { readFile } from 'node:fs/promises';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { SAMPLE_SOURCE, sampleTicketsPath } from '../tickets/samples.ts';
-import type { AppEvent, ImportReport, TicketsPage } from '../../shared/routes.ts';
-import type { TicketRouteOutputs } from '../../shared/routes/ticketRoutes.ts';
+import type { AppEvent, ImportReport, TicketsPage } from '#shared/routes.ts';
+import type { TicketRouteOutputs } from '#shared/routes/ticketRoutes.ts';
 import { listRuns, listTickets, runTickets, ticketDetail } from '../tickets/ticketQueries.ts';
 import type { HandlersOf } from './context.ts';
 import type { WorkbenchContext } from './workbenchContext.ts';
@@ -29,7 +29,10 @@ export function ticketHandlers(ctx: WorkbenchContext): { handlers: Handlers; imp
 
   async function importPath(path: string): Promise<ImportReport> {
     const rep = await intake.importFile(path);
-    notice(rep.badLines.length ? 'warn' : 'info', `Imported ${rep.source}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+    notice(
+      rep.badLines.length ? 'warn' : 'info',
+      `Imported ${rep.source}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`,
+    );
     return rep;
   }
 
@@ -50,7 +53,10 @@ export function ticketHandlers(ctx: WorkbenchContext): { handlers: Handlers; imp
     },
     'tickets.import': async (input) => {
       const rep = await intake.importContent(input.name, input.content);
-      notice(rep.badLines.length ? 'warn' : 'info', `Imported ${input.name}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`);
+      notice(
+        rep.badLines.length ? 'warn' : 'info',
+        `Imported ${input.name}: ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}`,
+      );
       return rep;
     },
     'tickets.importPath': async (input) => importPath(input.path),

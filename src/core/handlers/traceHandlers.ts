@@ -1,9 +1,9 @@
 // Route handlers of trace imports (see src/shared/routes/traceRoutes.ts): importing a trace file
 // (one at a time, each on its own connection, with progress events), cancelling, and reading the
 // calls of an import with their origins.
-import { AppError } from '../../shared/errors.ts';
-import type { TraceRouteOutputs } from '../../shared/routes/traceRoutes.ts';
-import type { TraceImportView } from '../../shared/traces.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TraceRouteOutputs } from '#shared/routes/traceRoutes.ts';
+import type { TraceImportView } from '#shared/traces.ts';
 import type { ImportProgress } from '../traces/importer.ts';
 import { importCalls, importTraceAt, importTraceUpload, ticketCallOrigins, traceImports } from '../traces/workbench.ts';
 import type { HandlerContext, HandlersOf } from './context.ts';
@@ -20,7 +20,10 @@ export function traceHandlers(ctx: HandlerContext): Handlers {
   ctx.onClose(() => {
     for (const ac of importAborts) ac.abort();
   });
-  const serialImport = (name: string, run: (signal: AbortSignal, onProgress: (p: ImportProgress) => void) => Promise<TraceImportView>): Promise<TraceImportView> => {
+  const serialImport = (
+    name: string,
+    run: (signal: AbortSignal, onProgress: (p: ImportProgress) => void) => Promise<TraceImportView>,
+  ): Promise<TraceImportView> => {
     const ac = new AbortController();
     importAborts.add(ac);
     // A few progress events a second, and the last one (the whole file read) always.
@@ -55,9 +58,13 @@ export function traceHandlers(ctx: HandlerContext): Handlers {
   return {
     'traces.list': async () => traceImports(store),
     'traces.import': async (input) =>
-      serialImport(input.name, (signal, onProgress) => importTraceUpload(ctx.dbPath, input, { signal, onProgress, scrubber: store.secretScrubber })),
+      serialImport(input.name, (signal, onProgress) =>
+        importTraceUpload(ctx.dbPath, input, { signal, onProgress, scrubber: store.secretScrubber }),
+      ),
     'traces.importPath': async (input) =>
-      serialImport(input.path.split(/[\\/]/).pop() || input.path, (signal, onProgress) => importTraceAt(ctx.dbPath, input.path, { signal, onProgress, again: input.again, scrubber: store.secretScrubber })),
+      serialImport(input.path.split(/[\\/]/).pop() || input.path, (signal, onProgress) =>
+        importTraceAt(ctx.dbPath, input.path, { signal, onProgress, again: input.again, scrubber: store.secretScrubber }),
+      ),
     'traces.cancel': async () => {
       const running = [...importAborts].filter((ac) => !ac.signal.aborted);
       for (const ac of running) ac.abort();

@@ -1,7 +1,15 @@
-
-import type { TraceViewRouteOutputs } from '../../shared/routes/traceViewRoutes.ts';
+import type { TraceViewRouteOutputs } from '#shared/routes/traceViewRoutes.ts';
 import { rememberedReviewer } from '../review/workbench.ts';
-import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, openTraceReview, scoreTraceItem, traceReviewResults, undoTraceScore } from '../traces/traceReview.ts';
+import {
+  createTraceQueue,
+  exportTraceReviews,
+  importTraceReviews,
+  listTraceQueues,
+  openTraceReview,
+  scoreTraceItem,
+  traceReviewResults,
+  undoTraceScore,
+} from '../traces/traceReview.ts';
 import { listGenericTraces, traceOfCall } from '../traces/traceView.ts';
 import type { HandlerContext, HandlersOf } from './context.ts';
 
@@ -28,7 +36,10 @@ export function traceViewHandlers(ctx: HandlerContext): Handlers {
     },
     'traceReviews.import': async (input) => {
       const r = importTraceReviews(store, input.content, { source: input.name });
-      ctx.notice(r.bad.length ? 'warn' : 'info', `Imported ${r.imported} trace review${r.imported === 1 ? '' : 's'} from ${input.name}: ${r.duplicates} already there, ${r.bad.length} bad line${r.bad.length === 1 ? '' : 's'}`);
+      ctx.notice(
+        r.bad.length ? 'warn' : 'info',
+        `Imported ${r.imported} trace review${r.imported === 1 ? '' : 's'} from ${input.name}: ${r.duplicates} already there, ${r.bad.length} bad line${r.bad.length === 1 ? '' : 's'}`,
+      );
       return r;
     },
   };

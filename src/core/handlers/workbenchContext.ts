@@ -1,9 +1,9 @@
 // What the workbench's own features (tickets, triage, compare, keys, settings) get from the core
 // services (src/core/app.ts): the feature context plus the pieces they share — keys, settings,
 // the spend guard, the intake's batches and the live use cases.
-import type { AppEvent } from '../../shared/routes.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import type { SpendEstimate } from '../../shared/spend.ts';
+import type { AppEvent } from '#shared/routes.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Intake } from '../live/intake.ts';
 import type { LiveDeps } from '../live/liveTriage.ts';

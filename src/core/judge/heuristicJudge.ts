@@ -5,7 +5,7 @@
 // gets the same verdict — so the demo and the tests show real, controllable judge-vs-human figures.
 // Its verdicts are always consistent with the rubric (they pass parseVerdict).
 import { createHash } from 'node:crypto';
-import { isTaskId, SEVERITIES, type TaskId } from '../../shared/tasks.ts';
+import { isTaskId, SEVERITIES, type TaskId } from '#shared/tasks.ts';
 import { heuristicAnswer } from '../providers/demo/heuristicAnswers.ts';
 import { sameAnswer, severityScore } from '../review/rubric.ts';
 import { canonicalProduct } from '../catalog.ts';
@@ -25,7 +25,10 @@ export interface JudgeRequestParts {
 /** The task, ticket and answer of a judge request, or null when the messages are not one. */
 export function readJudgeRequest(messages: ReadonlyArray<{ role?: unknown; content?: unknown }>): JudgeRequestParts | null {
   const text = (m: { content?: unknown }): string => (typeof m.content === 'string' ? m.content : '');
-  const system = messages.filter((m) => m.role === 'system' || m.role === 'developer').map(text).join('\n');
+  const system = messages
+    .filter((m) => m.role === 'system' || m.role === 'developer')
+    .map(text)
+    .join('\n');
   const task = /^Judge:\s*([a-z_]+)\s*$/m.exec(system)?.[1];
   if (!task || !isTaskId(task)) return null;
   const user = [...messages].reverse().find((m) => m.role === 'user');
@@ -51,7 +54,9 @@ const mentions = (list: readonly string[], d: string): boolean => {
 function disagrees(o: HeuristicJudgeOptions, p: JudgeRequestParts): boolean {
   const rate = o.disagreeRate ?? 0;
   if (rate <= 0) return false;
-  const h = createHash('sha256').update(`${o.seed ?? 0}\n${p.task}\n${p.ticket}\n${JSON.stringify(p.answer)}`).digest();
+  const h = createHash('sha256')
+    .update(`${o.seed ?? 0}\n${p.task}\n${p.ticket}\n${JSON.stringify(p.answer)}`)
+    .digest();
   return h.readUInt32BE(0) / 2 ** 32 < rate;
 }
 
@@ -66,13 +71,30 @@ export function heuristicVerdict(p: JudgeRequestParts, o: HeuristicJudgeOptions 
       if (!flip) {
         const missing = expected.filter((d) => !mentions(present, d));
         const score = expected.length === 0 ? (present.length === 0 ? 1 : 0) : 1 - missing.length / expected.length;
-        return { reasoning: `The ticket carries ${expected.length} technical detail(s); the answer misses ${missing.length}.`, expected, missing, score };
+        return {
+          reasoning: `The ticket carries ${expected.length} technical detail(s); the answer misses ${missing.length}.`,
+          expected,
+          missing,
+          score,
+        };
       }
       // Disagreeing: the judge reads the ticket differently.
-      if (present.length === 0) return { reasoning: 'The ticket names an error the answer leaves out.', expected: ['the error message'], missing: ['the error message'], score: 0 };
+      if (present.length === 0)
+        return {
+          reasoning: 'The ticket names an error the answer leaves out.',
+          expected: ['the error message'],
+          missing: ['the error message'],
+          score: 0,
+        };
       const missing = expected.filter((d) => !mentions(present, d));
-      if (missing.length > 0 || expected.length === 0) return { reasoning: 'The answer covers what the ticket carries.', expected: present, missing: [], score: 1 };
-      return { reasoning: 'The answer leaves out one of the ticket’s details.', expected: [...expected, 'the exact time it started'], missing: ['the exact time it started'], score: 1 - 1 / (expected.length + 1) };
+      if (missing.length > 0 || expected.length === 0)
+        return { reasoning: 'The answer covers what the ticket carries.', expected: present, missing: [], score: 1 };
+      return {
+        reasoning: 'The answer leaves out one of the ticket’s details.',
+        expected: [...expected, 'the exact time it started'],
+        missing: ['the exact time it started'],
+        score: 1 - 1 / (expected.length + 1),
+      };
     }
     case 'severity': {
       const correct = (heuristicAnswer('severity', p.ticket) as { severity: string }).severity as (typeof SEVERITIES)[number];
@@ -89,14 +111,30 @@ export function heuristicVerdict(p: JudgeRequestParts, o: HeuristicJudgeOptions 
       const task = p.task;
       const wire = heuristicAnswer(task, p.ticket, { platform }) as Record<string, unknown>;
       // A product is compared by its catalog name, as the rubric check folds it ("Google Kubernetes Engine" → "GKE").
-      let correct: unknown = task === 'platform' ? wire.platform : task === 'product' ? canonicalProduct(platform, (wire.product as string | null) ?? null) : wire.asset_ids;
+      let correct: unknown =
+        task === 'platform'
+          ? wire.platform
+          : task === 'product'
+            ? canonicalProduct(platform, (wire.product as string | null) ?? null)
+            : wire.asset_ids;
       if (flip) {
         if (sameAnswer(task, p.answer, correct)) {
-          correct = task === 'platform' ? (p.answer === 'gcp' ? 'aws' : 'gcp') : task === 'product' ? 'Another service' : [...strings(p.answer), 'id-the-answer-missed'];
+          correct =
+            task === 'platform'
+              ? p.answer === 'gcp'
+                ? 'aws'
+                : 'gcp'
+              : task === 'product'
+                ? 'Another service'
+                : [...strings(p.answer), 'id-the-answer-missed'];
         } else correct = p.answer;
       }
       const score = sameAnswer(task, p.answer, correct) ? 1 : 0;
-      return { reasoning: score ? 'The answer matches what the ticket says.' : `The ticket points to ${JSON.stringify(correct)}.`, correct_value: correct, score };
+      return {
+        reasoning: score ? 'The answer matches what the ticket says.' : `The ticket points to ${JSON.stringify(correct)}.`,
+        correct_value: correct,
+        score,
+      };
     }
   }
 }

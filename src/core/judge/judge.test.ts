@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { buildReport } from '../metrics/report.ts';
 import { uniformFloors } from '../metrics/planner.ts';
 import { createRuntime } from '../runtime.ts';
@@ -36,8 +36,12 @@ describe('the judge prompt and its verdicts', () => {
   });
 
   it('refuses a prompt file without a task’s rubric, naming what is missing', () => {
-    expect(() => parseJudgePrompt('---\nversion: v2\n---\nJudge: {{task}}\n### rubric: platform\nx', 'v2.md', 'v2')).toThrow(/no "### rubric: product" section/);
-    expect(() => parseJudgePrompt('---\nversion: v2\n---\nJudge: {{task}} {{model}}', 'v2.md', 'v2')).toThrow(/unknown placeholder \{\{model\}\}/);
+    expect(() => parseJudgePrompt('---\nversion: v2\n---\nJudge: {{task}}\n### rubric: platform\nx', 'v2.md', 'v2')).toThrow(
+      /no "### rubric: product" section/,
+    );
+    expect(() => parseJudgePrompt('---\nversion: v2\n---\nJudge: {{task}} {{model}}', 'v2.md', 'v2')).toThrow(
+      /unknown placeholder \{\{model\}\}/,
+    );
   });
 
   it('takes a verdict whose score follows from its correct value, and refuses one that contradicts it', () => {
@@ -48,7 +52,9 @@ describe('the judge prompt and its verdicts', () => {
     expect(!bad.ok && bad.message).toMatch(/contradicts the correct value you entered \(gcp\)/);
     expect(parseVerdict('platform', 'Sure! aws', 'aws')).toEqual({ ok: false, message: 'the judge did not answer with a JSON object' });
     // A fenced block is read like a bare object.
-    expect(parseVerdict('asset_ids', '```json\n{"reasoning": "r", "correct_value": ["b", "a"], "score": 1}\n```', ['a', 'b']).ok).toBe(true);
+    expect(parseVerdict('asset_ids', '```json\n{"reasoning": "r", "correct_value": ["b", "a"], "score": 1}\n```', ['a', 'b']).ok).toBe(
+      true,
+    );
   });
 
   it('scores severity one level off as 0.5, and nothing else in between', () => {
@@ -59,12 +65,22 @@ describe('the judge prompt and its verdicts', () => {
   });
 
   it('scores technical details 1 − missing/M, with M = 0 handled both ways', () => {
-    const v = parseVerdict('technical_details', '{"reasoning": "r", "expected": ["error", "region", "version"], "missing": ["region"], "score": 0.6667}', { present: ['error', 'version'], missing: [] });
+    const v = parseVerdict(
+      'technical_details',
+      '{"reasoning": "r", "expected": ["error", "region", "version"], "missing": ["region"], "score": 0.6667}',
+      { present: ['error', 'version'], missing: [] },
+    );
     expect(v.ok && v.verdict.score).toBeCloseTo(2 / 3, 6);
     expect(v.ok && v.verdict.missing).toEqual(['region']);
-    const none = parseVerdict('technical_details', '{"reasoning": "r", "expected": [], "missing": [], "score": 1}', { present: [], missing: [] });
+    const none = parseVerdict('technical_details', '{"reasoning": "r", "expected": [], "missing": [], "score": 1}', {
+      present: [],
+      missing: [],
+    });
     expect(none.ok && none.verdict.score).toBe(1);
-    const invented = parseVerdict('technical_details', '{"reasoning": "r", "expected": [], "missing": [], "score": 1}', { present: ['an error'], missing: [] });
+    const invented = parseVerdict('technical_details', '{"reasoning": "r", "expected": [], "missing": [], "score": 1}', {
+      present: ['an error'],
+      missing: [],
+    });
     expect(!invented.ok && invented.message).toMatch(/M = 0/);
     const noLists = parseVerdict('technical_details', '{"reasoning": "r", "score": 1}', { present: [], missing: [] });
     expect(!noLists.ok && noLists.message).toMatch(/needs "expected" and "missing"/);
@@ -73,18 +89,44 @@ describe('the judge prompt and its verdicts', () => {
 
 describe('judge vs humans', () => {
   const verdict = (i: number, task: TaskId, score: number): VerdictRow => ({
-    id: i, ticketId: `T${i}`, task, model: 'm', sourceRunId: 'run', answerJson: '"x"', score, reasoning: `why ${i}`, judgeModel: 'j:j', promptVersion: 'judge/v1',
+    id: i,
+    ticketId: `T${i}`,
+    task,
+    model: 'm',
+    sourceRunId: 'run',
+    answerJson: '"x"',
+    score,
+    reasoning: `why ${i}`,
+    judgeModel: 'j:j',
+    promptVersion: 'judge/v1',
   });
   const review = (i: number, task: TaskId, score: number, reviewer = 'ana'): Review => ({
-    id: i, ticketId: `T${i}`, task, model: 'm', runId: 'run', answerValue: 'x', reviewer, score, correctValue: undefined, missing: null, expected: null,
-    expectedCount: null, note: null, scoredAt: new Date(1_700_000_000_000 + i).toISOString(), queueId: null, source: 'local',
+    id: i,
+    ticketId: `T${i}`,
+    task,
+    model: 'm',
+    runId: 'run',
+    answerValue: 'x',
+    reviewer,
+    score,
+    correctValue: undefined,
+    missing: null,
+    expected: null,
+    expectedCount: null,
+    note: null,
+    scoredAt: new Date(1_700_000_000_000 + i).toISOString(),
+    queueId: null,
+    source: 'local',
   });
 
   it('gives Cohen’s κ on exact tasks over the answers both scored, and lists where they differ', () => {
     // 12 answers: judge and human agree on 10 (6 ones, 4 zeros), differ on 2.
     const judge = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0];
     const human = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1];
-    const vs = judgeVsHumans(judge.map((s, i) => verdict(i, 'platform', s)), human.map((s, i) => review(i, 'platform', s)));
+    const vs = judgeVsHumans(
+      judge.map((s, i) => verdict(i, 'platform', s)),
+      human.map((s, i) => review(i, 'platform', s)),
+    );
     const p = vs.find((h) => h.task === 'platform')!;
     // pₒ = 10/12; pₑ = (7·7 + 5·5)/144 = 74/144; κ = (120 − 74)/(144 − 74) = 46/70.
     expect(p.metric).toBe('kappa');
@@ -93,7 +135,10 @@ describe('judge vs humans', () => {
     expect(p.kappa).toBeCloseTo(46 / 70, 10);
     expect(p.trusted).toBe(true);
     expect(p.trust).toBe('trusted: κ 0.66 ≥ 0.6 over 12 answers');
-    expect(p.disagreements.map((d) => [d.ticketId, d.judgeScore, d.humanScore, d.reasoning])).toEqual([['T10', 1, 0, 'why 10'], ['T11', 0, 1, 'why 11']]);
+    expect(p.disagreements.map((d) => [d.ticketId, d.judgeScore, d.humanScore, d.reasoning])).toEqual([
+      ['T10', 1, 0, 'why 10'],
+      ['T11', 0, 1, 'why 11'],
+    ]);
     // Tasks nobody scored say so.
     expect(vs.find((h) => h.task === 'asset_ids')!.trust).toBe('not trusted: no answer was scored by both the judge and a reviewer yet');
   });
@@ -101,7 +146,10 @@ describe('judge vs humans', () => {
   it('gives Krippendorff’s α (interval) on graded tasks, a half point weighing a quarter of a full one', () => {
     const judge = [1, 0.5, 0, 1, 1];
     const human = [1, 1, 0, 1, 0.5];
-    const vs = judgeVsHumans(judge.map((s, i) => verdict(i, 'severity', s)), human.map((s, i) => review(i, 'severity', s)));
+    const vs = judgeVsHumans(
+      judge.map((s, i) => verdict(i, 'severity', s)),
+      human.map((s, i) => review(i, 'severity', s)),
+    );
     const s = vs.find((h) => h.task === 'severity')!;
     // Values: 1,1 · .5,1 · 0,0 · 1,1 · 1,.5 → n = 10, Σv = 7, Σv² = 6.5; within = Σ 2·(a−b)² = 2·(.25 + .25) = 1;
     // total = 2·10·6.5 − 2·49 = 32; α = 1 − 9·1/32 = 23/32.
@@ -115,8 +163,12 @@ describe('judge vs humans', () => {
   it('pairs the judge with each reviewer’s latest score, and ignores reviews of another answer', () => {
     const vs = judgeVsHumans(
       [verdict(1, 'product', 1)],
-      [review(1, 'product', 0, 'ana'), { ...review(1, 'product', 1, 'ana'), id: 9, scoredAt: new Date(1_800_000_000_000).toISOString() }, review(1, 'product', 1, 'bo'),
-        { ...review(1, 'product', 0, 'cy'), runId: 'other', answerValue: 'y' }],
+      [
+        review(1, 'product', 0, 'ana'),
+        { ...review(1, 'product', 1, 'ana'), id: 9, scoredAt: new Date(1_800_000_000_000).toISOString() },
+        review(1, 'product', 1, 'bo'),
+        { ...review(1, 'product', 0, 'cy'), runId: 'other', answerValue: 'y' },
+      ],
     );
     const p = vs.find((h) => h.task === 'product')!;
     expect([p.answers, p.pairs, p.agreement]).toEqual([1, 2, 1]);
@@ -140,7 +192,10 @@ describe('a judge run against the fake provider (real OpenAI SDK)', () => {
 
   const setup = async () => {
     const store = fixtureStore(join(mkdtempSync(join(tmpdir(), 'cb-judge-')), 'cb.db'));
-    const rt = await createRuntime({ env: { OPENAI_API_KEY: 'sk-TESTKEY00000000000000000000000002', OPENAI_BASE_URL: fake.openaiBaseURL }, secretStore: null });
+    const rt = await createRuntime({
+      env: { OPENAI_API_KEY: 'sk-TESTKEY00000000000000000000000002', OPENAI_BASE_URL: fake.openaiBaseURL },
+      secretStore: null,
+    });
     rt.deps.spend = createSpendGuard({ store });
     return { store, rt };
   };
@@ -159,7 +214,11 @@ describe('a judge run against the fake provider (real OpenAI SDK)', () => {
     const verdicts = verdictsOf(store, RUN, { judgeModel: 'openai:gpt-4o', promptVersion: 'judge/v1' });
     expect(verdicts).toHaveLength(ok);
     // Every verdict has its reasoning and the call that gave it, recorded under the judge's run.
-    const row = store.prepare('SELECT v.reasoning, c.task, c.model_spec, c.cost_usd, r.kind FROM judge_verdicts v JOIN calls c ON c.id = v.call_id JOIN runs r ON r.id = c.run_id LIMIT 1').get() as Record<string, unknown>;
+    const row = store
+      .prepare(
+        'SELECT v.reasoning, c.task, c.model_spec, c.cost_usd, r.kind FROM judge_verdicts v JOIN calls c ON c.id = v.call_id JOIN runs r ON r.id = c.run_id LIMIT 1',
+      )
+      .get() as Record<string, unknown>;
     expect(row).toMatchObject({ model_spec: 'openai:gpt-4o', kind: 'judge' });
     expect(String(row.task)).toMatch(/^judge:/);
     expect(String(row.reasoning).length).toBeGreaterThan(5);
@@ -237,9 +296,14 @@ describe('a judge run against the fake provider (real OpenAI SDK)', () => {
     expect(report.reviews.severity?.[LARGE]?.n).toBe(6);
     // Once the judge is trusted on asset ids, its scores are that task's quality floor, and the plan says so.
     const trusted = { ...j, vs_humans: j.vs_humans.map((h) => (h.task === 'asset_ids' ? { ...h, trusted: true } : h)) };
-    const withJudge = buildReport({ ...data, judge: trusted }, { baseline: BASE, assignment: null, floors: { ...uniformFloors(0), asset_ids: 0.99 } });
+    const withJudge = buildReport(
+      { ...data, judge: trusted },
+      { baseline: BASE, assignment: null, floors: { ...uniformFloors(0), asset_ids: 0.99 } },
+    );
     expect(withJudge.plan.quality_source.asset_ids).toBe('judge');
-    const perfect = Object.entries(j.scores.asset_ids).filter(([, c]) => c.score >= 0.99).map(([m]) => m);
+    const perfect = Object.entries(j.scores.asset_ids)
+      .filter(([, c]) => c.score >= 0.99)
+      .map(([m]) => m);
     if (withJudge.plan.recommended) expect(perfect).toContain(withJudge.plan.recommended.assignment.asset_ids);
     else expect(perfect).toEqual([]);
     store.close();

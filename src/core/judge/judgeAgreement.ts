@@ -4,8 +4,8 @@
 // Exact tasks (platform, product, asset ids: 0 or 1) get Cohen's κ over those items; graded tasks
 // (severity 0/0.5/1, technical details 1 − missing/M) get Krippendorff's α with the interval metric,
 // where a half-point gap weighs a quarter of a full one. Both reuse the reviewer-agreement code.
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import type { JudgeDisagreement, JudgeHumanTask, JudgeScoreCell } from '../../shared/routes/judgeRoutes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import type { JudgeDisagreement, JudgeHumanTask, JudgeScoreCell } from '#shared/routes/judgeRoutes.ts';
 import { cohensKappa } from '../metrics/agreement.ts';
 import { krippendorffAlphaInterval } from '../review/agreement.ts';
 import { answerKey, latestPerReviewer, reviewsByAnswer, type Review } from '../review/reviewsRepo.ts';
@@ -88,8 +88,16 @@ export function judgeVsHumans(verdicts: readonly VerdictRow[], reviews: readonly
           differing++;
           if (differ.length < limit) {
             differ.push({
-              verdictId: v.id, ticketId: v.ticketId, task, model: v.model, runId: v.sourceRunId, judgeScore: v.score,
-              humanScore: r.score, reviewer: r.reviewer, reasoning: v.reasoning, note: r.note,
+              verdictId: v.id,
+              ticketId: v.ticketId,
+              task,
+              model: v.model,
+              runId: v.sourceRunId,
+              judgeScore: v.score,
+              humanScore: r.score,
+              reviewer: r.reviewer,
+              reasoning: v.reasoning,
+              note: r.note,
             });
           }
         }
@@ -104,14 +112,18 @@ export function judgeVsHumans(verdicts: readonly VerdictRow[], reviews: readonly
     let trusted = false;
     let trust: string;
     if (answers === 0) trust = 'not trusted: no answer was scored by both the judge and a reviewer yet';
-    else if (answers < minAnswers) trust = `not trusted yet: ${answers} answer${answers === 1 ? '' : 's'} scored by both (needs ${minAnswers})`;
-    else if (stat === null) trust = `not trusted: ${statName} is undefined (every score the same), agreement ${Math.round((agree / pairs) * 100)} %`;
+    else if (answers < minAnswers)
+      trust = `not trusted yet: ${answers} answer${answers === 1 ? '' : 's'} scored by both (needs ${minAnswers})`;
+    else if (stat === null)
+      trust = `not trusted: ${statName} is undefined (every score the same), agreement ${Math.round((agree / pairs) * 100)} %`;
     else if (stat < minAgreement - 1e-12) trust = `not trusted: ${statName} ${stat.toFixed(2)} < ${minAgreement} over ${answers} answers`;
     else {
       trusted = true;
       trust = `trusted: ${statName} ${stat.toFixed(2)} ≥ ${minAgreement} over ${answers} answers`;
     }
-    differ.sort((a, b) => Math.abs(b.judgeScore - b.humanScore) - Math.abs(a.judgeScore - a.humanScore) || a.ticketId.localeCompare(b.ticketId));
+    differ.sort(
+      (a, b) => Math.abs(b.judgeScore - b.humanScore) - Math.abs(a.judgeScore - a.humanScore) || a.ticketId.localeCompare(b.ticketId),
+    );
     return {
       task,
       metric: graded ? 'alpha' : 'kappa',

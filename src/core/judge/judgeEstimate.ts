@@ -1,9 +1,9 @@
 // What judging a run would take before anything is sent: the answers left to judge by this judge and
 // prompt version, one call each, and the cost — each judge prompt's length (≈ 4 characters a token)
 // × the judge's input price, plus a verdict of about 120 tokens × its output price.
-import type { TaskId } from '../../shared/tasks.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
-import type { JudgeEstimate } from '../../shared/routes/judgeRoutes.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import type { JudgeEstimate } from '#shared/routes/judgeRoutes.ts';
 import { costUsd, type ModelsRegistry } from '../models.ts';
 import type { Store } from '../store/store.ts';
 import { buildJudgeMessages, judgeVersionTag, type JudgePrompt } from './judgePrompt.ts';
@@ -14,7 +14,9 @@ import { judgeSpec } from './judgeRunner.ts';
 export const VERDICT_TOKENS = 120;
 
 export function estimateJudge(
-  store: Store, models: ModelsRegistry, prompt: JudgePrompt,
+  store: Store,
+  models: ModelsRegistry,
+  prompt: JudgePrompt,
   o: { runId: string; judgeModel: string; tasks?: readonly TaskId[]; blocked?: string | null },
 ): JudgeEstimate {
   const spec = judgeSpec(o.judgeModel);
@@ -35,7 +37,15 @@ export function estimateJudge(
   }
   const simulated = spec.startsWith('demo:');
   return {
-    runId: source.id, judgeModel: spec, promptVersion: version, tasks, answers: all, alreadyJudged: all - todo.length, calls: todo.length,
-    usd: simulated ? 0 : usd, simulated, blocked: simulated ? null : (o.blocked ?? null),
+    runId: source.id,
+    judgeModel: spec,
+    promptVersion: version,
+    tasks,
+    answers: all,
+    alreadyJudged: all - todo.length,
+    calls: todo.length,
+    usd: simulated ? 0 : usd,
+    simulated,
+    blocked: simulated ? null : (o.blocked ?? null),
   };
 }

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { TASKS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
 import type { ChatMessage, ResponseFormat } from '../providers/types.ts';
 import { readTextResource, resolveResourcesDir } from '../resources.ts';
 import { checkScore, type CorrectValue } from '../review/rubric.ts';
@@ -161,7 +161,14 @@ export function parseVerdict(task: TaskId, text: string, answer: unknown, platfo
   const w = verdictWire.safeParse(raw);
   if (!w.success) {
     const issue = w.error.issues[0];
-    return { ok: false, message: `the judge's verdict ${issue?.path.length ? `field "${issue.path.join('.')}"` : ''} is not valid: ${issue?.message ?? 'wrong shape'}`.replace('  ', ' ') };
+    return {
+      ok: false,
+      message:
+        `the judge's verdict ${issue?.path.length ? `field "${issue.path.join('.')}"` : ''} is not valid: ${issue?.message ?? 'wrong shape'}`.replace(
+          '  ',
+          ' ',
+        ),
+    };
   }
   const v = w.data;
   const details = task === 'technical_details';

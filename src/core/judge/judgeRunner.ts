@@ -6,15 +6,23 @@
 // verdict with its call in judge_verdicts, in one transaction. Judging again with the same judge and
 // prompt version judges only what is left.
 import { maskWith } from '../secrets/mask.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import { AppError, type ErrorCode } from '../../shared/errors.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { AppError, type ErrorCode } from '#shared/errors.ts';
 import { findModel, parseModelSpec } from '../models.ts';
 import { ProviderScheduler, RpmBucket, abortableSleep } from '../providers/scheduler.ts';
 import { HedgedScheduler } from '../providers/hedge.ts';
 import { ProviderError, type ChatResponse } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CallRecord, Store } from '../store/store.ts';
-import { buildJudgeMessages, judgeVersionTag, loadJudgePrompt, parseVerdict, verdictFormat, type JudgePrompt, type Verdict } from './judgePrompt.ts';
+import {
+  buildJudgeMessages,
+  judgeVersionTag,
+  loadJudgePrompt,
+  parseVerdict,
+  verdictFormat,
+  type JudgePrompt,
+  type Verdict,
+} from './judgePrompt.ts';
 import { insertVerdict, judgeRunId, judgeTargets, judgeableRun, type JudgeTarget } from './judgeRepo.ts';
 
 export interface JudgeProgress {
@@ -57,7 +65,8 @@ export interface JudgeOutcome extends JudgeProgress {
 /** Errors that say the judge cannot be called at all: the job stops instead of failing every answer. */
 const FATAL: ReadonlySet<string> = new Set(['AUTH', 'KEY_MISSING', 'MODEL_NOT_FOUND', 'MODEL_RETIRED', 'BAD_INPUT', 'SPEND_LIMIT']);
 
-const tokensOf = (r: ChatResponse): number | null => (r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0));
+const tokensOf = (r: ChatResponse): number | null =>
+  r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0);
 
 /** The canonical spec of a judge model, or BAD_INPUT saying why it is not one. */
 export function judgeSpec(spec: string): string {
@@ -86,7 +95,10 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
   const runId = judgeRunId(source.id, spec, version);
   if (!store.getRun(runId)) {
     store.createRun({
-      id: runId, kind: 'judge', label: `judge ${spec} on ${source.label ?? source.id}`, assignment: { judge: spec },
+      id: runId,
+      kind: 'judge',
+      label: `judge ${spec} on ${source.label ?? source.id}`,
+      assignment: { judge: spec },
       config: { sourceRunId: source.id, judgeModel: spec, promptVersion: version, promptHash: prompt.hash },
     });
   }
@@ -100,7 +112,15 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
   const timeoutMs = o.timeoutMs ?? 60_000;
   const bucket = o.rpm ? new RpmBucket(o.rpm, 1, performance.now()) : null;
   const report = (): void => o.onProgress?.({ ...progress });
-  const done = (): JudgeOutcome => ({ ...progress, judgeRunId: runId, judgeModel: spec, promptVersion: version, alreadyJudged: all.length - todo.length, failures, stopped });
+  const done = (): JudgeOutcome => ({
+    ...progress,
+    judgeRunId: runId,
+    judgeModel: spec,
+    promptVersion: version,
+    alreadyJudged: all.length - todo.length,
+    failures,
+    stopped,
+  });
   if (todo.length === 0) {
     store.setRunStatus(runId, 'done');
     report();
@@ -111,27 +131,67 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
 
   // Low priority in the judge model's own scheduler, as shadow calls are (never hedged).
   const inner = lane.scheduler;
-  const schedule = <T>(attempt: (signal: AbortSignal, n: number, queuedMs?: number) => Promise<T>, observe: (v: T) => ReturnType<NonNullable<Parameters<typeof inner.run<T>>[1]['observe']>>) =>
+  const schedule = <T>(
+    attempt: (signal: AbortSignal, n: number, queuedMs?: number) => Promise<T>,
+    observe: (v: T) => ReturnType<NonNullable<Parameters<typeof inner.run<T>>[1]['observe']>>,
+  ) =>
     inner instanceof ProviderScheduler || inner instanceof HedgedScheduler
       ? inner.run(attempt, { signal: ac.signal, timeoutMs, observe, priority: 'low' })
       : inner.run(attempt, { signal: ac.signal, timeoutMs, observe });
 
-  const record = (t: JudgeTarget, attemptNo: number, startedAt: number, latencyMs: number, queuedMs: number | undefined, response: ChatResponse | null, cost: number | null, err: { code: string; message: string; status: number | null } | null, verdict: Verdict | null): void => {
+  const record = (
+    t: JudgeTarget,
+    attemptNo: number,
+    startedAt: number,
+    latencyMs: number,
+    queuedMs: number | undefined,
+    response: ChatResponse | null,
+    cost: number | null,
+    err: { code: string; message: string; status: number | null } | null,
+    verdict: Verdict | null,
+  ): void => {
     const call: CallRecord = {
-      runId, ticketId: t.ticketId, task: `judge:${t.task}` as TaskId, modelSpec: spec, provider: lane.providerId, model: lane.model, attempt: attemptNo,
-      promptVersion: version, startedAt, latencyMs, ttftMs: null, queueTimeMs: response?.queueTimeMs ?? null, providerTotalMs: response?.providerTotalMs ?? null,
-      status: err ? 'error' : 'ok', errorCode: err?.code ?? null, errorMessage: err ? deps.scrub(err.message) : null, httpStatus: err?.status ?? null,
-      requestId: response?.requestId ? deps.scrub(response.requestId) : null, inputTokens: response?.inputTokens ?? null, outputTokens: response?.outputTokens ?? null,
-      cachedTokens: response?.cachedTokens ?? null, reasoningTokens: response?.reasoningTokens ?? null, costUsd: cost,
-      raw: response ? deps.scrub(response.text) : null, slotWaitMs: queuedMs ?? null, cold: response?.cold ?? null,
+      runId,
+      ticketId: t.ticketId,
+      task: `judge:${t.task}` as TaskId,
+      modelSpec: spec,
+      provider: lane.providerId,
+      model: lane.model,
+      attempt: attemptNo,
+      promptVersion: version,
+      startedAt,
+      latencyMs,
+      ttftMs: null,
+      queueTimeMs: response?.queueTimeMs ?? null,
+      providerTotalMs: response?.providerTotalMs ?? null,
+      status: err ? 'error' : 'ok',
+      errorCode: err?.code ?? null,
+      errorMessage: err ? deps.scrub(err.message) : null,
+      httpStatus: err?.status ?? null,
+      requestId: response?.requestId ? deps.scrub(response.requestId) : null,
+      inputTokens: response?.inputTokens ?? null,
+      outputTokens: response?.outputTokens ?? null,
+      cachedTokens: response?.cachedTokens ?? null,
+      reasoningTokens: response?.reasoningTokens ?? null,
+      costUsd: cost,
+      raw: response ? deps.scrub(response.text) : null,
+      slotWaitMs: queuedMs ?? null,
+      cold: response?.cold ?? null,
     };
     store.transaction(() => {
       store.insertCall(call);
       if (verdict) {
         const callId = Number((store.prepare('SELECT last_insert_rowid() AS id').get() as { id: number | bigint }).id);
         insertVerdict(store, {
-          judgeRunId: runId, sourceRunId: source.id, target: t, judgeModel: spec, promptVersion: version, promptHash: prompt.hash,
-          verdict: { ...verdict, reasoning: deps.scrub(verdict.reasoning) }, callId, judgedAt: Date.now(),
+          judgeRunId: runId,
+          sourceRunId: source.id,
+          target: t,
+          judgeModel: spec,
+          promptVersion: version,
+          promptHash: prompt.hash,
+          verdict: { ...verdict, reasoning: deps.scrub(verdict.reasoning) },
+          callId,
+          judgedAt: Date.now(),
         });
       }
     });
@@ -154,18 +214,54 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
           let response: ChatResponse | null = null;
           let cost: number | null = null;
           try {
-            response = await lane.provider.complete({ model: lane.model, messages, responseFormat, stream: false, temperature: 0, timeoutMs, signal, task: `judge:${t.task}` });
+            response = await lane.provider.complete({
+              model: lane.model,
+              messages,
+              responseFormat,
+              stream: false,
+              temperature: 0,
+              timeoutMs,
+              signal,
+              task: `judge:${t.task}`,
+            });
             cost = deps.cost(spec, response);
             deps.spend?.charge(spec, cost);
             if (cost !== null) progress.costUsd += cost;
             const parsed = parseVerdict(t.task, response.text, sentAnswer, t.platform);
-            if (!parsed.ok) throw new ProviderError({ code: 'INVALID_OUTPUT', message: parsed.message, raw: response.text, retryable: attemptNo <= 1, rateLimit: response.rateLimit });
-            record(t, attemptNo, wall0, response.callMs ?? performance.now() - a0, queuedMs, response, cost, null, masked ? masked.restore(parsed.verdict) : parsed.verdict);
+            if (!parsed.ok)
+              throw new ProviderError({
+                code: 'INVALID_OUTPUT',
+                message: parsed.message,
+                raw: response.text,
+                retryable: attemptNo <= 1,
+                rateLimit: response.rateLimit,
+              });
+            record(
+              t,
+              attemptNo,
+              wall0,
+              response.callMs ?? performance.now() - a0,
+              queuedMs,
+              response,
+              cost,
+              null,
+              masked ? masked.restore(parsed.verdict) : parsed.verdict,
+            );
             return response;
           } catch (e) {
             const code = e instanceof ProviderError || e instanceof AppError ? e.code : 'INTERNAL';
             const message = e instanceof Error ? e.message : String(e);
-            record(t, attemptNo, wall0, response?.callMs ?? performance.now() - a0, queuedMs, response, cost, { code, message, status: e instanceof ProviderError ? e.status : null }, null);
+            record(
+              t,
+              attemptNo,
+              wall0,
+              response?.callMs ?? performance.now() - a0,
+              queuedMs,
+              response,
+              cost,
+              { code, message, status: e instanceof ProviderError ? e.status : null },
+              null,
+            );
             throw e;
           }
         },
@@ -211,7 +307,8 @@ export async function runJudge(store: Store, rt: Runtime, o: JudgeRunOptions): P
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
-  if (!stopped && o.signal?.aborted) stopped = { code: 'CANCELLED', message: 'stopped; what was judged is kept — start the judge again to finish' };
+  if (!stopped && o.signal?.aborted)
+    stopped = { code: 'CANCELLED', message: 'stopped; what was judged is kept — start the judge again to finish' };
   if (store.isOpen()) store.setRunStatus(runId, stopped ? 'interrupted' : 'done');
   report();
   return done();

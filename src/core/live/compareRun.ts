@@ -2,8 +2,8 @@
 // five tasks with its own upstream), recorded as one run of kind 'compare' whose results carry
 // each model's spec, so it reopens later exactly like a recorded experiment.
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { parseModelSpec } from '../models.ts';
 import { markTicketStarted } from './recordTriage.ts';
@@ -42,14 +42,22 @@ export function startCompare(d: LiveDeps, req: CompareRequest, signal: AbortSign
   const baselineAssignment = Object.fromEntries(TASK_IDS.map((t) => [t, baseline])) as Assignment;
   store
     .prepare(`INSERT INTO runs (id, kind, label, assignment, config, status, created_at) VALUES (?, 'compare', ?, ?, ?, 'running', ?)`)
-    .run(runId, `${titleOf(ticket.title ?? null, ticket.text)} · ${models.length} models`, JSON.stringify(baselineAssignment), JSON.stringify({ models, baseline, ticketId: ticket.id }), Date.now());
+    .run(
+      runId,
+      `${titleOf(ticket.title ?? null, ticket.text)} · ${models.length} models`,
+      JSON.stringify(baselineAssignment),
+      JSON.stringify({ models, baseline, ticketId: ticket.id }),
+      Date.now(),
+    );
   const t0Epoch = Date.now();
   markTicketStarted(store, runId, ticket.id, t0Epoch);
   emit({ type: 'runs.changed' });
 
   const runs = models.map((spec) => {
     const assignment = Object.fromEntries(TASK_IDS.map((t) => [t, spec])) as Assignment;
-    return triageLive(d, { runId, ticket: { id: ticket.id, text: ticket.text }, assignment, signal, t0Epoch, speculate: false }).then((r) => r.totalMs);
+    return triageLive(d, { runId, ticket: { id: ticket.id, text: ticket.text }, assignment, signal, t0Epoch, speculate: false }).then(
+      (r) => r.totalMs,
+    );
   });
   const done = Promise.allSettled(runs).then((settled) => {
     const total = Math.max(0, ...settled.map((s) => (s.status === 'fulfilled' ? s.value : 0)));

@@ -30,25 +30,36 @@ export function parseIntakeBody(body: unknown, newId: () => string = () => `h-${
   const items: unknown[] = many ? (body as unknown[]) : [body];
   const at = (i: number, field?: string): string => `${many ? `[${i}]` : 'body'}${field ? `.${field}` : ''}`;
   if (many && items.length === 0) return { ok: false, message: 'body: an empty array holds no ticket' };
-  if (items.length > MAX_INTAKE_TICKETS) return { ok: false, message: `body: ${items.length} tickets in one request; at most ${MAX_INTAKE_TICKETS}` };
+  if (items.length > MAX_INTAKE_TICKETS)
+    return { ok: false, message: `body: ${items.length} tickets in one request; at most ${MAX_INTAKE_TICKETS}` };
   const out: IntakeTicket[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
     if (it === null || typeof it !== 'object' || Array.isArray(it)) {
-      return { ok: false, message: `${at(i)}: expected a ticket object {"id"?, "text", "title"?}, got ${it === null ? 'null' : Array.isArray(it) ? 'an array' : typeof it}` };
+      return {
+        ok: false,
+        message: `${at(i)}: expected a ticket object {"id"?, "text", "title"?}, got ${it === null ? 'null' : Array.isArray(it) ? 'an array' : typeof it}`,
+      };
     }
     const o = it as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !['id', 'text', 'title'].includes(k));
-    if (unknown.length) return { ok: false, message: `${at(i)}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (a ticket has id, text, title)` };
-    if (typeof o.text !== 'string') return { ok: false, message: `${at(i, 'text')}: ${o.text === undefined ? 'missing' : `expected a string, got ${typeof o.text}`}` };
+    if (unknown.length)
+      return {
+        ok: false,
+        message: `${at(i)}: unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (a ticket has id, text, title)`,
+      };
+    if (typeof o.text !== 'string')
+      return { ok: false, message: `${at(i, 'text')}: ${o.text === undefined ? 'missing' : `expected a string, got ${typeof o.text}`}` };
     if (o.text.trim() === '') return { ok: false, message: `${at(i, 'text')}: empty; nothing to triage` };
-    if (Buffer.byteLength(o.text, 'utf8') > MAX_INTAKE_TEXT_BYTES) return { ok: false, message: `${at(i, 'text')}: over the limit of ${MAX_INTAKE_TEXT_BYTES} bytes (1 MB) per ticket` };
+    if (Buffer.byteLength(o.text, 'utf8') > MAX_INTAKE_TEXT_BYTES)
+      return { ok: false, message: `${at(i, 'text')}: over the limit of ${MAX_INTAKE_TEXT_BYTES} bytes (1 MB) per ticket` };
     let id: string;
     if (o.id === undefined || o.id === null) id = newId();
     else if (typeof o.id === 'string' || typeof o.id === 'number') {
       id = String(o.id).trim();
-      if (id === '' || id.length > MAX_ID || CONTROL.test(id)) return { ok: false, message: `${at(i, 'id')}: must be 1–${MAX_ID} characters without control characters` };
+      if (id === '' || id.length > MAX_ID || CONTROL.test(id))
+        return { ok: false, message: `${at(i, 'id')}: must be 1–${MAX_ID} characters without control characters` };
     } else return { ok: false, message: `${at(i, 'id')}: expected a string, got ${typeof o.id}` };
     if (seen.has(id)) return { ok: false, message: `${at(i, 'id')}: ${JSON.stringify(id)} appears twice in this request` };
     seen.add(id);
@@ -77,6 +88,10 @@ export function submitIntake(store: Store, intake: Pick<Intake, 'enqueue'>, tick
   store.transaction(() => {
     for (const t of tickets) store.upsertTicket(t, INTAKE_SOURCE);
   });
-  const runId = intake.enqueue(`${INTAKE_SOURCE}: ${tickets.length} ticket${tickets.length === 1 ? '' : 's'}`, tickets.map((t) => ({ ticket: t })), { intake: 'http' });
+  const runId = intake.enqueue(
+    `${INTAKE_SOURCE}: ${tickets.length} ticket${tickets.length === 1 ? '' : 's'}`,
+    tickets.map((t) => ({ ticket: t })),
+    { intake: 'http' },
+  );
   return { ids: tickets.map((t) => t.id), runId };
 }

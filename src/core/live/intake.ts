@@ -5,17 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { AppError } from '../../shared/errors.ts';
-import type { TaskResult, TicketInput } from '../../shared/results.ts';
-import type { ImportReport } from '../../shared/routes.ts';
-import type { TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TaskResult, TicketInput } from '#shared/results.ts';
+import type { ImportReport } from '#shared/routes.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { asStoreError } from '../store/storeErrors.ts';
 import { triageLive, type LiveDeps } from './liveTriage.ts';
 import { markTicketStarted } from './recordTriage.ts';
 import { readTicketFile } from '../tickets/ticketFile.ts';
-import type { SpendEstimate } from '../../shared/spend.ts';
-import type { BatchView } from '../../shared/routes/spendRoutes.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
+import type { BatchView } from '#shared/routes/spendRoutes.ts';
 import { spendRefusal } from '../spend/refusal.ts';
 import { BatchBook } from '../tickets/batches.ts';
 
@@ -98,7 +98,12 @@ export function createIntake(d: IntakeDeps): Intake {
   // A write that fails here (the disk is full) is told to the UI; it must never become an
   // unhandled rejection, which would end the whole host process.
   const fault = (what: string, e: unknown): void => {
-    d.emit({ type: 'notice', level: 'error', message: `${what}: ${d.rt.deps.scrub((asStoreError(e, store.path) as Error)?.message ?? String(e))}`, at: Date.now() });
+    d.emit({
+      type: 'notice',
+      level: 'error',
+      message: `${what}: ${d.rt.deps.scrub((asStoreError(e, store.path) as Error)?.message ?? String(e))}`,
+      at: Date.now(),
+    });
   };
 
   const finishOne = (runId: string): void => {
@@ -125,8 +130,9 @@ export function createIntake(d: IntakeDeps): Intake {
   const unqueue = (runId: string): void => {
     const kept: IntakeJob[] = [];
     let dropped = 0;
-    for (const j of queue) if (j.runId === runId) dropped++;
-    else kept.push(j);
+    for (const j of queue)
+      if (j.runId === runId) dropped++;
+      else kept.push(j);
     queue = kept;
     const left = (outstanding.get(runId) ?? 0) - dropped;
     if (left <= 0) outstanding.delete(runId);
@@ -199,7 +205,13 @@ export function createIntake(d: IntakeDeps): Intake {
   };
 
   /** Registers a new batch; held ones wait (run interrupted, tickets pending) for start(). */
-  const openBatch = (runId: string, label: string, tickets: readonly TicketInput[], jobs: IntakeJob[], intake: 'file' | 'watch' | 'resume'): BatchView => {
+  const openBatch = (
+    runId: string,
+    label: string,
+    tickets: readonly TicketInput[],
+    jobs: IntakeJob[],
+    intake: 'file' | 'watch' | 'resume',
+  ): BatchView => {
     const assignment = d.assignment();
     const estimate = d.estimate ? d.estimate(tickets, tickets.length, assignment) : null;
     const hold = jobs.length > 0 && (d.holdBatch ? d.holdBatch(jobs.length, estimate, intake) : true);
@@ -280,7 +292,13 @@ export function createIntake(d: IntakeDeps): Intake {
     for await (const line of lines) take(line);
     flush();
     if (bad > badLines.length) badLines.push({ line: 0, message: `… and ${bad - badLines.length} more bad lines` });
-    const batch = openBatch(runId, source, jobs.map((j) => j.ticket), jobs, label?.startsWith('watch:') ? 'watch' : 'file');
+    const batch = openBatch(
+      runId,
+      source,
+      jobs.map((j) => j.ticket),
+      jobs,
+      label?.startsWith('watch:') ? 'watch' : 'file',
+    );
     d.emit({ type: 'runs.changed' });
     return { runId, source, added: jobs.length, badLines, batch };
   }
@@ -289,7 +307,8 @@ export function createIntake(d: IntakeDeps): Intake {
     importFile,
     async importContent(name, content) {
       const ext = extname(name).toLowerCase();
-      if (!isTicketFileName(name)) throw new AppError('BAD_INPUT', `${name}: not a ticket file (expected ${TICKET_FILE_EXTENSIONS.join(', ')})`);
+      if (!isTicketFileName(name))
+        throw new AppError('BAD_INPUT', `${name}: not a ticket file (expected ${TICKET_FILE_EXTENSIONS.join(', ')})`);
       // The same streaming reader as files on disk, so uploads and files parse alike.
       const dir = mkdtempSync(join(tmpdir(), 'casebench-import-'));
       try {
@@ -310,9 +329,28 @@ export function createIntake(d: IntakeDeps): Intake {
       if (opts.hold === undefined) {
         book.add(runId, label, withRun.length, null, 'running');
         queueJobs(runId, withRun);
-      } else if (opts.hold) openBatch(runId, label, withRun.map((j) => j.ticket), withRun, config.intake === 'watch' ? 'watch' : 'resume');
+      } else if (opts.hold)
+        openBatch(
+          runId,
+          label,
+          withRun.map((j) => j.ticket),
+          withRun,
+          config.intake === 'watch' ? 'watch' : 'resume',
+        );
       else {
-        book.add(runId, label, withRun.length, d.estimate ? d.estimate(withRun.map((j) => j.ticket), withRun.length, d.assignment()) : null, 'running');
+        book.add(
+          runId,
+          label,
+          withRun.length,
+          d.estimate
+            ? d.estimate(
+                withRun.map((j) => j.ticket),
+                withRun.length,
+                d.assignment(),
+              )
+            : null,
+          'running',
+        );
         queueJobs(runId, withRun);
       }
       d.emit({ type: 'runs.changed' });
@@ -329,7 +367,12 @@ export function createIntake(d: IntakeDeps): Intake {
       go(runId);
     },
     stop(runId) {
-      const targets = runId ? [runId] : book.list().filter((b) => b.state === 'running' || b.state === 'confirm').map((b) => b.runId);
+      const targets = runId
+        ? [runId]
+        : book
+            .list()
+            .filter((b) => b.state === 'running' || b.state === 'confirm')
+            .map((b) => b.runId);
       if (runId && book.state(runId) === undefined) throw new AppError('BAD_INPUT', `no batch ${runId} in this session`);
       for (const id of targets) {
         unqueue(id);
@@ -344,7 +387,8 @@ export function createIntake(d: IntakeDeps): Intake {
         const run = store.getRun(runId);
         if (run?.kind !== 'run') throw new AppError('BAD_INPUT', `no batch ${runId}`);
         checkRun(runId);
-        if (book.state(runId) === undefined) book.add(runId, run.label ?? runId, book.unfinished(runId) + store.runTicketIds(runId, 'done').size, null, 'stopped');
+        if (book.state(runId) === undefined)
+          book.add(runId, run.label ?? runId, book.unfinished(runId) + store.runTicketIds(runId, 'done').size, null, 'stopped');
         return go(runId);
       }
       const held = book.list().filter((b) => b.state === 'stopped' || b.state === 'limited');

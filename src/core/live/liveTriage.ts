@@ -1,9 +1,9 @@
 // One ticket through the graph for the workbench: every attempt and result recorded as it lands
 // (the batch recorder: a task's calls and result in one transaction) and pushed to the UI as an
 // event the moment it exists, tagged with its run so several runs of a ticket never mix.
-import type { TaskResult, TicketResult } from '../../shared/results.ts';
-import type { AppEvent, CallView } from '../../shared/routes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult, TicketResult } from '#shared/results.ts';
+import type { AppEvent, CallView } from '#shared/routes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { recorder } from '../experiments/batchRun.ts';
 import { gateResult } from '../experiments/gate.ts';
 import { triageTicket, type Assignment } from '../graph/engine.ts';
@@ -86,7 +86,16 @@ export async function triageLive(d: LiveDeps, job: LiveTicket): Promise<TicketRe
     speculate: speculate ? {} : null,
     onStarted: (task, spec, startedMs) => {
       const i = spec.indexOf(':');
-      emit({ type: 'task.started', ticketId: ticket.id, runId, spec, task, provider: spec.slice(0, i), model: spec.slice(i + 1), startedMs });
+      emit({
+        type: 'task.started',
+        ticketId: ticket.id,
+        runId,
+        spec,
+        task,
+        provider: spec.slice(0, i),
+        model: spec.slice(i + 1),
+        startedMs,
+      });
     },
     onAttempt: (a) => {
       rec.onAttempt(a);

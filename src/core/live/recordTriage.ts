@@ -4,7 +4,7 @@
 // paste and re-run (core/handlers/triageHandlers.ts), its batches (live/intake.ts), comparisons
 // (live/compareRun.ts) and `casebench triage` (cli/commands/triage.ts) all go through here, so a
 // run recorded by one reads exactly like a run recorded by another.
-import type { TicketResult } from '../../shared/results.ts';
+import type { TicketResult } from '#shared/results.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Store } from '../store/store.ts';
 import { spendRefusal } from '../spend/refusal.ts';
@@ -23,7 +23,13 @@ export interface NewTriage {
 /** Writes the ticket (when new) and its triage run, before any call is made. */
 export function openTriage(store: Store, t: NewTriage): void {
   if (t.ticket) store.upsertTicket(t.ticket, t.source ?? 'paste');
-  store.createRun({ id: t.runId, kind: 'triage', assignment: t.assignment, ...(t.label !== undefined ? { label: t.label } : {}), ...(t.config !== undefined ? { config: t.config } : {}) });
+  store.createRun({
+    id: t.runId,
+    kind: 'triage',
+    assignment: t.assignment,
+    ...(t.label !== undefined ? { label: t.label } : {}),
+    ...(t.config !== undefined ? { config: t.config } : {}),
+  });
 }
 
 /** Records when a ticket's triage really began (the origin of its calls' offsets). */

@@ -2,7 +2,7 @@
 // (a .txt file is one ticket; a large one waits for the go-ahead), each file taken once, and what
 // happened said in a notice. `apply` (re)reads the folder setting; a folder that cannot be watched
 // is a warning and `error()` says why.
-import type { TicketInput } from '../../shared/results.ts';
+import type { TicketInput } from '#shared/results.ts';
 import type { Store } from '../store/store.ts';
 import { checkFolder, markWatchedFile, readTxtTicket, watchFolder, watchedFileSeen, type FolderWatch } from '../tickets/watchFolder.ts';
 import type { Intake } from './intake.ts';
@@ -50,11 +50,17 @@ export function createWatchedFolder(d: WatchedFolderDeps): WatchedFolder {
           store.upsertTicket(t, `watch: ${f.name}`);
           const hold = d.holdOne(t);
           const runId = intake.enqueue(`watch: ${f.name}`, [{ ticket: t }], { source: f.path, intake: 'watch' }, { hold });
-          notice(hold ? 'warn' : 'info', `Watched folder: ${f.name} → 1 ticket${hold ? ' — large: waiting for your go-ahead (see the batch bar)' : ''}`);
+          notice(
+            hold ? 'warn' : 'info',
+            `Watched folder: ${f.name} → 1 ticket${hold ? ' — large: waiting for your go-ahead (see the batch bar)' : ''}`,
+          );
           return runId;
         }
         const rep = await intake.importFile(f.path, `watch: ${f.name}`);
-        notice(rep.badLines.length || rep.batch?.state === 'confirm' ? 'warn' : 'info', `Watched folder: ${f.name} → ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}${rep.batch?.state === 'confirm' ? ' — waiting for your go-ahead (see the batch bar)' : ''}`);
+        notice(
+          rep.badLines.length || rep.batch?.state === 'confirm' ? 'warn' : 'info',
+          `Watched folder: ${f.name} → ${rep.added} tickets${rep.badLines.length ? `, ${rep.badLines.length} bad lines` : ''}${rep.batch?.state === 'confirm' ? ' — waiting for your go-ahead (see the batch bar)' : ''}`,
+        );
         return rep.runId;
       },
     });

@@ -1,8 +1,8 @@
 // Agreement between two models' answers (contracts §6), Cohen's κ beside it for the categorical
 // tasks, and the same comparison against gold labels. Values are compared in a canonical string
 // form, so one comparison serves equality, set equality and κ's category counts.
-import type { TicketInput } from '../../shared/results.ts';
-import type { TaskId } from '../../shared/tasks.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { canonicalProduct } from '../catalog.ts';
 
 /**
@@ -17,7 +17,15 @@ const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x 
 export function comparisonKey(task: TaskId, value: unknown): string {
   switch (task) {
     case 'asset_ids':
-      return JSON.stringify([...new Set(asStrings(value).map((s) => s.trim()).filter(Boolean))].sort());
+      return JSON.stringify(
+        [
+          ...new Set(
+            asStrings(value)
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ),
+        ].sort(),
+      );
     case 'technical_details': {
       const present = value && typeof value === 'object' ? (value as { present?: unknown }).present : undefined;
       return asStrings(present).length > 0 ? 'has details' : 'no details';

@@ -44,7 +44,7 @@ describe('bootstrap CIs', () => {
     expect(bootstrapMedianCI([])).toBeNull();
   });
 
-  it("brackets the sample median, matching a bootstrap done the slow way (resample, sort, take the median)", () => {
+  it('brackets the sample median, matching a bootstrap done the slow way (resample, sort, take the median)', () => {
     for (const n of [500, 501, 40]) {
       const rng = mulberry32(11);
       const s = sortedSample(Array.from({ length: n }, () => 200 + 400 * rng() * rng()));

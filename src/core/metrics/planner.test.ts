@@ -1,13 +1,29 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import {
-  belowFloor, floorSweep, parseFloors, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend, uniformAssignment,
-  uniformFloors, type PlanAssignment, type PlanTable, type TicketLatencies,
+  belowFloor,
+  floorSweep,
+  parseFloors,
+  planCostPer1kTickets,
+  planMedianMs,
+  planTicketQuantile,
+  recommend,
+  uniformAssignment,
+  uniformFloors,
+  type PlanAssignment,
+  type PlanTable,
+  type TicketLatencies,
 } from './planner.ts';
 
 // The seed article's five tables and its manual review table, as data (test/fixtures/).
-interface ArticleRow { model: string; agreement_pct: number | null; success_pct: number; median_ms: number; cost_per_1k_usd: number }
+interface ArticleRow {
+  model: string;
+  agreement_pct: number | null;
+  success_pct: number;
+  median_ms: number;
+  cost_per_1k_usd: number;
+}
 const article = JSON.parse(readFileSync(new URL('../../../test/fixtures/seed-article-tables.json', import.meta.url), 'utf8')) as {
   baseline: string;
   tasks: Record<TaskId, ArticleRow[]>;
@@ -23,7 +39,12 @@ function articleTable(quality: 'agreement' | 'review' = 'agreement'): PlanTable 
     for (const r of article.tasks[t]) {
       const review = article.manual_review.scores[r.model]![article.manual_review.columns.indexOf(t)]!;
       const agreement = r.model === article.baseline ? 1 : r.agreement_pct === null ? null : r.agreement_pct / 100;
-      out[t][r.model] = { medianMs: r.median_ms, quality: quality === 'review' ? review : agreement, costPer1kUsd: r.cost_per_1k_usd, successRate: r.success_pct / 100 };
+      out[t][r.model] = {
+        medianMs: r.median_ms,
+        quality: quality === 'review' ? review : agreement,
+        costPer1kUsd: r.cost_per_1k_usd,
+        successRate: r.success_pct / 100,
+      };
     }
   }
   return out;
@@ -125,7 +146,11 @@ describe('plan: the recommended assignment under a quality floor', () => {
 
 describe('plan: tail latency from per-ticket critical paths', () => {
   const t = (p: number, pr: number, td: number, a = 10, s = 10): TicketLatencies => ({
-    platform: { m: p }, product: { m: pr }, technical_details: { m: td }, asset_ids: { m: a }, severity: { m: s },
+    platform: { m: p },
+    product: { m: pr },
+    technical_details: { m: td },
+    asset_ids: { m: a },
+    severity: { m: s },
   });
 
   it('takes p95 over tickets, not the sum of per-task p95s', () => {

@@ -2,8 +2,8 @@
 // ticket; and the recommended assignment — the one with the shortest critical path whose every
 // task meets a quality floor. The median comes from per-task medians (the article's formula);
 // tail percentiles come from per-ticket critical paths, because p95s do not add up.
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, isTaskId, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, isTaskId, type TaskId } from '#shared/tasks.ts';
 import { criticalPathMs } from '../graph/engine.ts';
 import { quantileSorted, sortedSample } from './quantiles.ts';
 
@@ -84,7 +84,11 @@ export function planCostPer1kTickets(a: Readonly<PlanAssignment>, table: PlanTab
  * The p-quantile of per-ticket critical paths for an assignment, over the tickets where all five
  * assigned calls succeeded (n says how many).
  */
-export function planTicketQuantile(a: Readonly<PlanAssignment>, tickets: Iterable<TicketLatencies>, p: number): { ms: number | null; n: number } {
+export function planTicketQuantile(
+  a: Readonly<PlanAssignment>,
+  tickets: Iterable<TicketLatencies>,
+  p: number,
+): { ms: number | null; n: number } {
   const paths: number[] = [];
   const lat = {} as Record<TaskId, number>;
   outer: for (const tk of tickets) {
@@ -127,7 +131,10 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
       .sort((x, y) => (x.model < y.model ? -1 : x.model > y.model ? 1 : 0));
     if (cands[t].length === 0) {
       const retired = Object.keys(table[t]).filter((m) => o.exclude?.has(m));
-      return { ok: false, reason: `no model reaches the floor ${floors[t]} for ${t}${retired.length ? ` (retired, never recommended: ${retired.join(', ')})` : ''}` };
+      return {
+        ok: false,
+        reason: `no model reaches the floor ${floors[t]} for ${t}${retired.length ? ` (retired, never recommended: ${retired.join(', ')})` : ''}`,
+      };
     }
   }
   let best: { path: number; cost: number; sum: number; pick: Record<TaskId, string> } | null = null;
@@ -149,7 +156,12 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
             if (cap !== undefined && !(cost <= cap + 1e-9 * Math.max(1, cap))) continue;
             // Candidates are in name order, so the first of equals wins: deterministic.
             if (better(path, cost, sum)) {
-              best = { path, cost, sum, pick: { platform: p.model, product: pr.model, technical_details: td.model, asset_ids: a.model, severity: s.model } };
+              best = {
+                path,
+                cost,
+                sum,
+                pick: { platform: p.model, product: pr.model, technical_details: td.model, asset_ids: a.model, severity: s.model },
+              };
             }
           }
   const b = best as { path: number; cost: number; pick: Record<TaskId, string> } | null;
@@ -158,7 +170,11 @@ export function recommend(table: PlanTable, floors: Floors, o: PlanOptions = {})
 }
 
 /** The recommendation under one uniform floor per value of `floors` (how the answer moves with the floor). */
-export function floorSweep(table: PlanTable, floors: readonly number[] = SWEEP_FLOORS, o: PlanOptions = {}): Array<{ floor: number; result: RecommendResult }> {
+export function floorSweep(
+  table: PlanTable,
+  floors: readonly number[] = SWEEP_FLOORS,
+  o: PlanOptions = {},
+): Array<{ floor: number; result: RecommendResult }> {
   return floors.map((f) => ({ floor: f, result: recommend(table, uniformFloors(f), o) }));
 }
 
@@ -173,7 +189,8 @@ export function parseFloors(spec: string | undefined, fallback: number = DEFAULT
   if (spec === undefined || spec.trim() === '') return out;
   const value = (s: string, where: string): number => {
     const n = Number(s.trim());
-    if (s.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new AppError('BAD_INPUT', `--floor ${where}: "${s.trim()}" is not a number from 0 to 1`);
+    if (s.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+      throw new AppError('BAD_INPUT', `--floor ${where}: "${s.trim()}" is not a number from 0 to 1`);
     return n;
   };
   const named = new Set<TaskId>();

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { uniformFloors } from './planner.ts';
 import { buildReport, type ReportData, type ReportOkCall, type ReportResultRow } from './report.ts';
 import { CSV_COLUMNS, renderCsv, renderMarkdown } from './reportFormat.ts';
@@ -9,7 +9,11 @@ const B = 'openai:gpt-4o';
 const M = 'groq:m';
 const OTHER: TaskId[] = ['product', 'technical_details', 'asset_ids', 'severity'];
 const VALUES: Record<TaskId, unknown> = {
-  platform: 'aws', product: 'S3', technical_details: { present: ['error'], missing: [] }, asset_ids: ['a'], severity: 'high',
+  platform: 'aws',
+  product: 'S3',
+  technical_details: { present: ['error'], missing: [] },
+  asset_ids: ['a'],
+  severity: 'high',
 };
 
 /**
@@ -21,7 +25,15 @@ const VALUES: Record<TaskId, unknown> = {
 function fixture(): ReportData {
   const results: ReportResultRow[] = [];
   const okCalls: ReportOkCall[] = [];
-  const ok = (ticketId: string, task: TaskId, model: string, value: unknown, ms: number, attempts = 1, cost: number | null = model === B ? 0.001 : 0.0001): void => {
+  const ok = (
+    ticketId: string,
+    task: TaskId,
+    model: string,
+    value: unknown,
+    ms: number,
+    attempts = 1,
+    cost: number | null = model === B ? 0.001 : 0.0001,
+  ): void => {
     results.push({ ticketId, task, model, status: 'ok', value, attempts, errorCode: null });
     okCalls.push({ ticketId, task, model, latencyMs: ms, costUsd: cost });
   };
@@ -46,11 +58,23 @@ function fixture(): ReportData {
   for (const c of okCalls) callCounts.set(`${c.task}\u0000${c.model}`, (callCounts.get(`${c.task}\u0000${c.model}`) ?? 0) + 1);
   callCounts.set(`platform\u0000${M}`, 6); // 3 ok + a retry + two invalid answers on T3
   return {
-    run: { id: 'experiment-x', kind: 'experiment', status: 'done', created_at: '2026-11-25T10:00:00.000Z', models: [B, M], baseline: B, upstream: 'own', tickets: 4 },
+    run: {
+      id: 'experiment-x',
+      kind: 'experiment',
+      status: 'done',
+      created_at: '2026-11-25T10:00:00.000Z',
+      models: [B, M],
+      baseline: B,
+      upstream: 'own',
+      tickets: 4,
+    },
     results,
     okCalls,
     callCounts,
-    labels: new Map([['T1', { platform: 'AWS' }], ['T2', { platform: 'gcp' }]]),
+    labels: new Map([
+      ['T1', { platform: 'AWS' }],
+      ['T2', { platform: 'gcp' }],
+    ]),
     reviews: {},
   };
 }
@@ -63,7 +87,14 @@ describe('report: per task and model (contracts §6)', () => {
   const b = r.tasks.platform[B]!;
 
   it('counts failures in the success rates: 3 of 4 attempted succeeded, 2 of them at the first try', () => {
-    expect(m).toMatchObject({ n: 4, success_rate: 0.75, first_try_success_rate: 0.5, n_failed: 1, failures: { INVALID_OUTPUT: 1 }, calls: 6 });
+    expect(m).toMatchObject({
+      n: 4,
+      success_rate: 0.75,
+      first_try_success_rate: 0.5,
+      n_failed: 1,
+      failures: { INVALID_OUTPUT: 1 },
+      calls: 6,
+    });
     expect(b).toMatchObject({ n: 4, success_rate: 1, first_try_success_rate: 1, n_failed: 0 });
   });
 
@@ -102,7 +133,18 @@ describe('report: per task and model (contracts §6)', () => {
     for (const t of TASK_IDS) {
       for (const model of [B, M]) {
         expect(Object.keys(r.tasks[t][model]!)).toEqual(
-          expect.arrayContaining(['n', 'agreement_rate', 'kappa', 'success_rate', 'median_ms', 'p95_ms', 'p99_ms', 'speedup', 'cost_per_1k_usd', 'cost_ratio']),
+          expect.arrayContaining([
+            'n',
+            'agreement_rate',
+            'kappa',
+            'success_rate',
+            'median_ms',
+            'p95_ms',
+            'p99_ms',
+            'speedup',
+            'cost_per_1k_usd',
+            'cost_ratio',
+          ]),
         );
       }
     }
@@ -122,7 +164,9 @@ describe('report: the plan', () => {
     // Baseline 5 × $1 = $5 per 1K tickets; recommended: the baseline's platform and severity (off
     // the critical path, so the cheaper one) + three × $10 = $32.
     expect(r.plan.recommended).toMatchObject({ cost_per_1k_tickets_usd: 32, cost_vs_baseline: 6.4, success_rate: 1, n_failed: 0 });
-    expect(r.plan.recommended_cost_note).toMatch(/^it costs 6\.4× the baseline \(\$32\.00 vs \$5\.00 per 1K tickets\) because it is the fastest assignment that meets the quality floors \(1\.67× the baseline's speed\); no faster assignment that meets the floors stays within the baseline's cost$/);
+    expect(r.plan.recommended_cost_note).toMatch(
+      /^it costs 6\.4× the baseline \(\$32\.00 vs \$5\.00 per 1K tickets\) because it is the fastest assignment that meets the quality floors \(1\.67× the baseline's speed\); no faster assignment that meets the floors stays within the baseline's cost$/,
+    );
     expect(r.plan.within_baseline_cost).toBeNull();
     // When a faster plan does stay within the baseline's cost, it is offered.
     const cheaper = fixture();
@@ -184,7 +228,9 @@ describe('report output', () => {
   it('renders the article-style tables, the failures under them, and the plan with its floor sweep', () => {
     const md = renderMarkdown(buildReport(fixture(), opts));
     expect(md).toContain('## Platform');
-    expect(md).toContain('| model | agreement (95 % CI) | κ | accuracy (n) | success 1st / final | median ms (95 % CI) | p95 ms | p99 ms | speed-up | cost per 1K | cost ratio | n |');
+    expect(md).toContain(
+      '| model | agreement (95 % CI) | κ | accuracy (n) | success 1st / final | median ms (95 % CI) | p95 ms | p99 ms | speed-up | cost per 1K | cost ratio | n |',
+    );
     expect(md).toMatch(/\| `openai:gpt-4o` \(baseline\) \| — \| — \| 100\.0 % \(2\) \| 100\.0 % \/ 100\.0 % \| 250 \(/);
     expect(md).toContain('Failed (counted above): `groq:m` 1 (INVALID_OUTPUT 1).');
     expect(md).toContain('## Plan');

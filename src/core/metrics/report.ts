@@ -2,16 +2,25 @@
 // the baseline (+ Cohen's κ, + accuracy against gold labels), success rates, latency quantiles,
 // speed-up and cost; and the plan. Pure: the rows come in, a JSON-ready object goes out (snake_case
 // keys, as `report --format json` prints it).
-import type { TicketInput } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { TicketInput } from '#shared/results.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { KAPPA_TASKS, cohensKappa, comparisonKey, labelKey } from './agreement.ts';
 import { BOOTSTRAP_DEFAULTS, bootstrapMedianCI, bootstrapProportionCI, seedFor, type BootstrapOptions } from './bootstrap.ts';
 import { quantileSorted, sortedSample } from './quantiles.ts';
-import type { ExperimentModelTaskStats, ExperimentReportRunInfo } from '../../shared/routes/experimentRoutes.ts';
-import type { JudgeHumanTask, JudgeScoreCell } from '../../shared/routes/judgeRoutes.ts';
+import type { ExperimentModelTaskStats, ExperimentReportRunInfo } from '#shared/routes/experimentRoutes.ts';
+import type { JudgeHumanTask, JudgeScoreCell } from '#shared/routes/judgeRoutes.ts';
 import {
-  belowFloor, floorSweep, planCostPer1kTickets, planMedianMs, planTicketQuantile, recommend,
-  type Floors, type PlanAssignment, type PlanCell, type PlanTable, type TicketLatencies,
+  belowFloor,
+  floorSweep,
+  planCostPer1kTickets,
+  planMedianMs,
+  planTicketQuantile,
+  recommend,
+  type Floors,
+  type PlanAssignment,
+  type PlanCell,
+  type PlanTable,
+  type TicketLatencies,
 } from './planner.ts';
 
 /** One final task outcome (a row of `results`). */
@@ -195,7 +204,8 @@ const r1 = (x: number | null): number | null => (x === null ? null : Math.round(
 const r4 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e4) / 1e4);
 const r6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
 const r2 = (x: number | null): number | null => (x === null ? null : Math.round(x * 100) / 100);
-const ci = (c: [number, number] | null, f: (x: number) => number | null): [number, number] | null => (c === null ? null : [f(c[0])!, f(c[1])!]);
+const ci = (c: [number, number] | null, f: (x: number) => number | null): [number, number] | null =>
+  c === null ? null : [f(c[0])!, f(c[1])!];
 const ratio = (a: number | null, b: number | null): number | null => (a === null || b === null || b === 0 ? null : a / b);
 const cellKey = (task: TaskId, model: string): string => `${task}\u0000${model}`;
 
@@ -215,7 +225,11 @@ interface Acc {
 
 /** Builds the report from a run's rows. Failed calls are counted in every rate they belong to, never dropped. */
 export function buildReport(data: ReportData, o: ReportOptions): Report {
-  const boot = { resamples: o.bootstrap?.resamples ?? BOOTSTRAP_DEFAULTS.resamples, seed: o.bootstrap?.seed ?? BOOTSTRAP_DEFAULTS.seed, confidence: o.bootstrap?.confidence ?? BOOTSTRAP_DEFAULTS.confidence };
+  const boot = {
+    resamples: o.bootstrap?.resamples ?? BOOTSTRAP_DEFAULTS.resamples,
+    seed: o.bootstrap?.seed ?? BOOTSTRAP_DEFAULTS.seed,
+    confidence: o.bootstrap?.confidence ?? BOOTSTRAP_DEFAULTS.confidence,
+  };
   const baseOf = (task: TaskId): string => o.baselineByTask?.[task] ?? o.baseline;
   const baselines = [...new Set([o.baseline, ...TASK_IDS.map(baseOf)])];
   const models = [...baselines, ...data.run.models.filter((m) => !baselines.includes(m))];
@@ -223,7 +237,11 @@ export function buildReport(data: ReportData, o: ReportOptions): Report {
   const get = (task: TaskId, model: string): Acc => {
     const k = cellKey(task, model);
     let a = acc.get(k);
-    if (!a) acc.set(k, (a = { ok: 0, firstTry: 0, failed: 0, skipped: 0, failures: {}, keys: new Map(), latencies: [], cost: 0, costed: 0, unpriced: 0 }));
+    if (!a)
+      acc.set(
+        k,
+        (a = { ok: 0, firstTry: 0, failed: 0, skipped: 0, failures: {}, keys: new Map(), latencies: [], cost: 0, costed: 0, unpriced: 0 }),
+      );
     return a;
   };
   for (const m of models) for (const t of TASK_IDS) get(t, m);
@@ -380,7 +398,11 @@ function buildPlan(
   }
   const planTable: PlanTable = table;
   const lifecycle = o.lifecycle ?? {};
-  const retired = new Set(Object.entries(lifecycle).filter(([, l]) => l.status === 'retired').map(([m]) => m));
+  const retired = new Set(
+    Object.entries(lifecycle)
+      .filter(([, l]) => l.status === 'retired')
+      .map(([m]) => m),
+  );
   const opts = { minSuccessRate: o.minSuccessRate ?? 0, exclude: retired };
   const baseMedian = planMedianMs(baselinePlan, planTable);
   const entry = (a: PlanAssignment): PlanEntry => {
@@ -413,7 +435,10 @@ function buildPlan(
     if (recCost === null || recCost > baseCost * (1 + 1e-9)) {
       const cheap = recommend(planTable, o.floors, { ...opts, maxCostPer1kTickets: baseCost });
       const fast = ratio(baseMedian, rec.plan.medianMs);
-      const dearer = recCost === null ? 'its cost is unknown (a model has no price)' : `it costs ${(recCost / baseCost).toFixed(1)}× the baseline ($${recCost.toFixed(2)} vs $${baseCost.toFixed(2)} per 1K tickets)`;
+      const dearer =
+        recCost === null
+          ? 'its cost is unknown (a model has no price)'
+          : `it costs ${(recCost / baseCost).toFixed(1)}× the baseline ($${recCost.toFixed(2)} vs $${baseCost.toFixed(2)} per 1K tickets)`;
       const why = `${dearer} because it is the fastest assignment that meets the quality floors${fast !== null ? ` (${fast.toFixed(2)}× the baseline's speed)` : ''}`;
       if (cheap.ok && TASK_IDS.some((t) => cheap.plan.assignment[t] !== baselinePlan[t])) {
         within = entry(cheap.plan.assignment);

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import { openStore } from '../store/store.ts';
 import { findReportRun, loadLatencyPoints } from '../store/reportQueries.ts';
 import { loadReportData } from '../experiments/reportData.ts';
@@ -28,15 +28,56 @@ function workspace(coldOnly = false): string {
         const cold = coldOnly || i < 2;
         const ms = cold ? 350 : 100 + i;
         store.insertCall({
-          runId: 'experiment-cold', ticketId: id, task, modelSpec: B, provider: 'openai', model: 'gpt-4o', attempt: 1, promptVersion: 'v1',
-          startedAt: Date.now(), latencyMs: ms, ttftMs: null, queueTimeMs: null, providerTotalMs: null, status: 'ok', errorCode: null,
-          errorMessage: null, httpStatus: null, requestId: null, inputTokens: 10, outputTokens: 2, cachedTokens: 0, reasoningTokens: null,
-          costUsd: 0.001, raw: null, slotWaitMs: 0, cold,
+          runId: 'experiment-cold',
+          ticketId: id,
+          task,
+          modelSpec: B,
+          provider: 'openai',
+          model: 'gpt-4o',
+          attempt: 1,
+          promptVersion: 'v1',
+          startedAt: Date.now(),
+          latencyMs: ms,
+          ttftMs: null,
+          queueTimeMs: null,
+          providerTotalMs: null,
+          status: 'ok',
+          errorCode: null,
+          errorMessage: null,
+          httpStatus: null,
+          requestId: null,
+          inputTokens: 10,
+          outputTokens: 2,
+          cachedTokens: 0,
+          reasoningTokens: null,
+          costUsd: 0.001,
+          raw: null,
+          slotWaitMs: 0,
+          cold,
         });
         store.saveResult('experiment-cold', id, B, {
-          task, status: 'ok', value: task === 'asset_ids' ? [] : task === 'technical_details' ? { present: [], missing: [] } : task === 'severity' ? 'low' : 'aws',
-          raw: null, provider: 'openai', model: 'gpt-4o', promptVersion: 'v1', startedMs: 0, endedMs: ms, latencyMs: ms, slotWaitMs: 0, ttftMs: null,
-          queueTimeMs: null, providerTotalMs: null, inputTokens: 10, outputTokens: 2, cachedTokens: 0, reasoningTokens: null, costUsd: 0.001, attempts: 1, error: null,
+          task,
+          status: 'ok',
+          value:
+            task === 'asset_ids' ? [] : task === 'technical_details' ? { present: [], missing: [] } : task === 'severity' ? 'low' : 'aws',
+          raw: null,
+          provider: 'openai',
+          model: 'gpt-4o',
+          promptVersion: 'v1',
+          startedMs: 0,
+          endedMs: ms,
+          latencyMs: ms,
+          slotWaitMs: 0,
+          ttftMs: null,
+          queueTimeMs: null,
+          providerTotalMs: null,
+          inputTokens: 10,
+          outputTokens: 2,
+          cachedTokens: 0,
+          reasoningTokens: null,
+          costUsd: 0.001,
+          attempts: 1,
+          error: null,
         });
       }
     }
@@ -61,7 +102,12 @@ describe('report: cold calls', () => {
       expect(platform.cost_per_1k_usd).toBeCloseTo(1, 6);
       expect(renderMarkdown(rep)).toMatch(/10 calls that were the first on a newly opened connection \(cold\) are left out/);
       // The plots draw the same calls.
-      expect(loadLatencyPoints(store, run.id).filter((p) => p.task === 'platform').map((p) => p.latencyMs).sort()).toEqual([102, 103, 104, 105]);
+      expect(
+        loadLatencyPoints(store, run.id)
+          .filter((p) => p.task === 'platform')
+          .map((p) => p.latencyMs)
+          .sort(),
+      ).toEqual([102, 103, 104, 105]);
     } finally {
       store.close();
     }

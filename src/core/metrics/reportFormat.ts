@@ -1,7 +1,7 @@
 // The report as Markdown (the article's tables, one per task, then the plan) and as CSV (one row
 // per task and model). JSON is the Report object itself.
 import { stringify } from 'csv-stringify/sync';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import type { PlanEntry, Report } from './report.ts';
 
 const DASH = '—';
@@ -69,7 +69,8 @@ export function renderMarkdown(r: Report): string {
     out.push(
       `Speculation: ${s.kept_calls.toLocaleString('en-US')} calls started on a guessed platform/product were kept (the guess was right; they count as usual); ` +
         `${s.discarded_calls.toLocaleString('en-US')} were discarded (wrong guess; in no statistic below), costing $${s.discarded_cost_usd.toFixed(4)}` +
-        (s.discarded_unpriced > 0 ? ` plus ${s.discarded_unpriced} calls of unknown price` : '') + '.',
+        (s.discarded_unpriced > 0 ? ` plus ${s.discarded_unpriced} calls of unknown price` : '') +
+        '.',
       '',
     );
   }
@@ -77,7 +78,20 @@ export function renderMarkdown(r: Report): string {
   for (const task of TASK_IDS) {
     const stats = r.tasks[task];
     out.push(`## ${TASKS[task].label}`, '');
-    const head = ['model', 'agreement (95 % CI)', 'κ', ...(r.has_labels ? ['accuracy (n)'] : []), 'success 1st / final', 'median ms (95 % CI)', 'p95 ms', 'p99 ms', 'speed-up', 'cost per 1K', 'cost ratio', 'n'];
+    const head = [
+      'model',
+      'agreement (95 % CI)',
+      'κ',
+      ...(r.has_labels ? ['accuracy (n)'] : []),
+      'success 1st / final',
+      'median ms (95 % CI)',
+      'p95 ms',
+      'p99 ms',
+      'speed-up',
+      'cost per 1K',
+      'cost ratio',
+      'n',
+    ];
     out.push(row(head), row(head.map((_, i) => (i === 0 ? '---' : '--:'))));
     const failures: string[] = [];
     const skipped: string[] = [];
@@ -103,7 +117,10 @@ export function renderMarkdown(r: Report): string {
         ]),
       );
       if (s.n_failed) {
-        const codes = Object.entries(s.failures).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+        const codes = Object.entries(s.failures)
+          .sort((a, b) => b[1] - a[1])
+          .map(([c, n]) => `${c} ${n}`)
+          .join(', ');
         failures.push(`\`${model}\` ${s.n_failed} (${codes})`);
       }
       if (s.n_skipped) skipped.push(`\`${model}\` ${s.n_skipped}`);
@@ -113,7 +130,11 @@ export function renderMarkdown(r: Report): string {
     if (skipped.length) out.push(`Not called (a dependency failed, or the ticket was refused): ${skipped.join('; ')}.`);
     if (failures.length || skipped.length) out.push('');
   }
-  if (unknownPriceModels.size) out.push(`Price unknown (no price in resources/models.json, or no token counts): ${[...unknownPriceModels].map((m) => `\`${m}\``).join(', ')}.`, '');
+  if (unknownPriceModels.size)
+    out.push(
+      `Price unknown (no price in resources/models.json, or no token counts): ${[...unknownPriceModels].map((m) => `\`${m}\``).join(', ')}.`,
+      '',
+    );
 
   const reviewed = TASK_IDS.filter((t) => Object.keys(r.reviews[t] ?? {}).length > 0);
   const j = r.judge;
@@ -126,11 +147,18 @@ export function renderMarkdown(r: Report): string {
         '',
       );
     }
-    const models = [...new Set([...reviewed.flatMap((t) => Object.keys(r.reviews[t]!)), ...(j ? TASK_IDS.flatMap((t) => Object.keys(j.scores[t] ?? {})) : [])])];
+    const models = [
+      ...new Set([
+        ...reviewed.flatMap((t) => Object.keys(r.reviews[t]!)),
+        ...(j ? TASK_IDS.flatMap((t) => Object.keys(j.scores[t] ?? {})) : []),
+      ]),
+    ];
     out.push(row(['model', ...TASK_IDS.map((t) => TASKS[t].label)]), row(['---', ...TASK_IDS.map(() => '--:')]));
     const cell = (x: { score: number; n: number } | undefined): string => (x ? `${x.score.toFixed(2)} (${x.n})` : DASH);
     for (const m of models) {
-      out.push(row([`\`${m}\``, ...TASK_IDS.map((t) => (j ? `${cell(r.reviews[t]?.[m])} · ${cell(j.scores[t]?.[m])}` : cell(r.reviews[t]?.[m])))]));
+      out.push(
+        row([`\`${m}\``, ...TASK_IDS.map((t) => (j ? `${cell(r.reviews[t]?.[m])} · ${cell(j.scores[t]?.[m])}` : cell(r.reviews[t]?.[m])))]),
+      );
     }
     out.push('');
   }
@@ -146,17 +174,27 @@ export function renderMarkdown(r: Report): string {
     out.push(row(hh), row(hh.map((_, i) => (i === 0 || i === hh.length - 1 ? '---' : '--:'))));
     for (const h of j.vs_humans) {
       const stat = h.metric === 'kappa' ? h.kappa : h.alpha;
-      out.push(row([
-        TASKS[h.task].label, String(h.answers), String(h.pairs), pct(h.agreement), stat === null ? DASH : `${h.metric === 'kappa' ? 'κ' : 'α'} ${stat.toFixed(2)}`,
-        h.meanAbsDiff === null ? DASH : h.meanAbsDiff.toFixed(2), String(h.disagreementCount), h.trust,
-      ]));
+      out.push(
+        row([
+          TASKS[h.task].label,
+          String(h.answers),
+          String(h.pairs),
+          pct(h.agreement),
+          stat === null ? DASH : `${h.metric === 'kappa' ? 'κ' : 'α'} ${stat.toFixed(2)}`,
+          h.meanAbsDiff === null ? DASH : h.meanAbsDiff.toFixed(2),
+          String(h.disagreementCount),
+          h.trust,
+        ]),
+      );
     }
     out.push('');
     const differ = j.vs_humans.flatMap((h) => h.disagreements.slice(0, 5));
     if (differ.length) {
       out.push('Where they differ (largest first, up to 5 per task):', '');
       for (const d of differ) {
-        out.push(`- ${TASKS[d.task].label}, ticket \`${d.ticketId}\`, \`${d.model}\`: judge ${d.judgeScore.toFixed(2)}, ${d.reviewer} ${d.humanScore.toFixed(2)}${d.reasoning ? ` — judge: “${d.reasoning}”` : ''}`);
+        out.push(
+          `- ${TASKS[d.task].label}, ticket \`${d.ticketId}\`, \`${d.model}\`: judge ${d.judgeScore.toFixed(2)}, ${d.reviewer} ${d.humanScore.toFixed(2)}${d.reasoning ? ` — judge: “${d.reasoning}”` : ''}`,
+        );
       }
       out.push('');
     }
@@ -184,15 +222,23 @@ export function renderMarkdown(r: Report): string {
   if (!p.recommended) out.push(`No recommendation: ${p.recommended_reason}.`, '');
   if (p.recommended) {
     const sr = p.recommended.success_rate;
-    out.push(`Recommended plan: lowest task success ${sr === null ? DASH : `${(sr * 100).toFixed(1)} %`}, ${p.recommended.n_failed} failed task${p.recommended.n_failed === 1 ? '' : 's'} in this run${p.min_success_rate > 0 ? '' : ' (no minimum success rate: `--min-success 0.95` keeps out models that fail)'}.`, '');
+    out.push(
+      `Recommended plan: lowest task success ${sr === null ? DASH : `${(sr * 100).toFixed(1)} %`}, ${p.recommended.n_failed} failed task${p.recommended.n_failed === 1 ? '' : 's'} in this run${p.min_success_rate > 0 ? '' : ' (no minimum success rate: `--min-success 0.95` keeps out models that fail)'}.`,
+      '',
+    );
   }
   if (p.recommended_cost_note) out.push(`⚠ The recommendation costs more than the baseline: ${p.recommended_cost_note}.`, '');
   const flagged = Object.entries(p.model_lifecycle ?? {});
   if (flagged.length) {
     for (const [m, l] of flagged) {
-      out.push(l.status === 'retired' ? `- ⛔ \`${m}\` is retired — never recommended: ${l.message}.` : `- ⚠ \`${m}\` is deprecated: ${l.message}.`);
+      out.push(
+        l.status === 'retired'
+          ? `- ⛔ \`${m}\` is retired — never recommended: ${l.message}.`
+          : `- ⚠ \`${m}\` is deprecated: ${l.message}.`,
+      );
     }
-    if (p.recommended?.warnings.length) out.push(`- ⚠ **The recommendation uses a deprecated model**: ${p.recommended.warnings.join('; ')}.`);
+    if (p.recommended?.warnings.length)
+      out.push(`- ⚠ **The recommendation uses a deprecated model**: ${p.recommended.warnings.join('; ')}.`);
     out.push('');
   }
 
@@ -202,7 +248,13 @@ export function renderMarkdown(r: Report): string {
   for (const s of p.floor_sweep) {
     out.push(
       s.assignment
-        ? row([s.floor.toFixed(2), `${ms(s.critical_path_median_ms)} ms`, times(s.speedup), ...TASK_IDS.map((t) => `\`${s.assignment![t]}\``), formatUsd(s.cost_per_1k_tickets_usd, anyUnknown && s.cost_per_1k_tickets_usd === null)])
+        ? row([
+            s.floor.toFixed(2),
+            `${ms(s.critical_path_median_ms)} ms`,
+            times(s.speedup),
+            ...TASK_IDS.map((t) => `\`${s.assignment![t]}\``),
+            formatUsd(s.cost_per_1k_tickets_usd, anyUnknown && s.cost_per_1k_tickets_usd === null),
+          ])
         : row([s.floor.toFixed(2), DASH, DASH, ...TASK_IDS.map((_, i) => (i === 0 ? (s.reason ?? DASH) : '')), DASH]),
     );
   }
@@ -212,9 +264,31 @@ export function renderMarkdown(r: Report): string {
 
 /** Column order of the CSV (one row per task and model). */
 export const CSV_COLUMNS = [
-  'task', 'model', 'is_baseline', 'n', 'agreement_rate', 'agreement_ci_low', 'agreement_ci_high', 'n_compared', 'kappa',
-  'accuracy', 'n_labelled', 'first_try_success_rate', 'success_rate', 'n_failed', 'n_skipped', 'calls', 'median_ms',
-  'median_ci_low', 'median_ci_high', 'p95_ms', 'p99_ms', 'speedup', 'cost_per_1k_usd', 'cost_ratio', 'cost_note',
+  'task',
+  'model',
+  'is_baseline',
+  'n',
+  'agreement_rate',
+  'agreement_ci_low',
+  'agreement_ci_high',
+  'n_compared',
+  'kappa',
+  'accuracy',
+  'n_labelled',
+  'first_try_success_rate',
+  'success_rate',
+  'n_failed',
+  'n_skipped',
+  'calls',
+  'median_ms',
+  'median_ci_low',
+  'median_ci_high',
+  'p95_ms',
+  'p99_ms',
+  'speedup',
+  'cost_per_1k_usd',
+  'cost_ratio',
+  'cost_note',
 ] as const;
 
 /** The per-task tables as CSV; an unknown price is an empty cell with cost_note "price unknown". */
@@ -223,10 +297,31 @@ export function renderCsv(r: Report): string {
   for (const task of TASK_IDS as readonly TaskId[]) {
     for (const [model, s] of Object.entries(r.tasks[task])) {
       rows.push([
-        task, model, model === baselineOf(r, task), s.n, s.agreement_rate, s.agreement_ci95?.[0] ?? null, s.agreement_ci95?.[1] ?? null,
-        s.n_compared, s.kappa, s.accuracy, s.n_labelled, s.first_try_success_rate, s.success_rate, s.n_failed, s.n_skipped,
-        s.calls, s.median_ms, s.median_ms_ci95?.[0] ?? null, s.median_ms_ci95?.[1] ?? null, s.p95_ms, s.p99_ms, s.speedup,
-        s.cost_per_1k_usd, s.cost_ratio, s.price_unknown ? 'price unknown' : '',
+        task,
+        model,
+        model === baselineOf(r, task),
+        s.n,
+        s.agreement_rate,
+        s.agreement_ci95?.[0] ?? null,
+        s.agreement_ci95?.[1] ?? null,
+        s.n_compared,
+        s.kappa,
+        s.accuracy,
+        s.n_labelled,
+        s.first_try_success_rate,
+        s.success_rate,
+        s.n_failed,
+        s.n_skipped,
+        s.calls,
+        s.median_ms,
+        s.median_ms_ci95?.[0] ?? null,
+        s.median_ms_ci95?.[1] ?? null,
+        s.p95_ms,
+        s.p99_ms,
+        s.speedup,
+        s.cost_per_1k_usd,
+        s.cost_ratio,
+        s.price_unknown ? 'price unknown' : '',
       ]);
     }
   }

@@ -18,7 +18,11 @@ describe('report with manual reviews', () => {
     submitScore(store, { ticketId: 'T1', task: 'severity', model: SMALL, runId: RUN, reviewer: 'ana', score: 1 });
     submitScore(store, { ticketId: 'T1', task: 'severity', model: LARGE, runId: RUN, reviewer: 'ana', score: 0.5 });
     submitScore(store, { ticketId: 'T2', task: 'severity', model: SMALL, runId: RUN, reviewer: 'ana', score: 0 });
-    const report = buildReport(loadReportData(store, findReportRun(store, RUN)), { baseline: BASE, assignment: null, floors: parseFloors('0.4') });
+    const report = buildReport(loadReportData(store, findReportRun(store, RUN)), {
+      baseline: BASE,
+      assignment: null,
+      floors: parseFloors('0.4'),
+    });
     expect(report.reviews.severity).toEqual({
       [BASE]: { score: 0.5, n: 1 },
       [SMALL]: { score: 0.5, n: 2 },

@@ -6,11 +6,11 @@
 // Light and dark versions of each plot are both inlined and CSS shows the one that matches the
 // reader's system setting, or the one picked with the (script-free) switch at the top.
 import type { TopLevelSpec } from 'vega-lite';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
-import type { LatencyPoint } from '../../shared/plots/common.ts';
-import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '../../shared/plots/latency.ts';
-import { PLOT_FONT, THEME_INK, type PlotTheme } from '../../shared/plots/theme.ts';
-import { planLane, waterfallSpec, type WaterfallLane } from '../../shared/plots/waterfall.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import type { LatencyPoint } from '#shared/plots/common.ts';
+import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '#shared/plots/latency.ts';
+import { PLOT_FONT, THEME_INK, type PlotTheme } from '#shared/plots/theme.ts';
+import { planLane, waterfallSpec, type WaterfallLane } from '#shared/plots/waterfall.ts';
 import type { PlanAssignment } from '../metrics/planner.ts';
 import type { Report } from '../metrics/report.ts';
 import { inlineSvg, renderSvg } from './render.ts';
@@ -44,7 +44,13 @@ function inline(md: string): string {
     .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
 }
 
-const cells = (line: string): string[] => line.trim().replace(/^\|/, '').replace(/\|$/, '').split(' | ').map((c) => c.trim());
+const cells = (line: string): string[] =>
+  line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split(' | ')
+    .map((c) => c.trim());
 
 /**
  * The subset of Markdown renderMarkdown writes (headings, pipe tables with an alignment row,
@@ -136,8 +142,12 @@ function css(themes: readonly PlotTheme[]): string {
     // Order matters: the default hides the dark plots, the media query (later, same specificity) flips it.
     both ? `.p-dark{display:none}` : '',
     both ? `@media (prefers-color-scheme: dark){:root{${vars('dark')}}.p-light{display:none}.p-dark{display:block}}` : '',
-    both ? `:root:has(#theme-light:checked){color-scheme:light;${vars('light')}}:root:has(#theme-dark:checked){color-scheme:dark;${vars('dark')}}` : '',
-    both ? `:root:has(#theme-light:checked) .p-light,:root:has(#theme-dark:checked) .p-dark{display:block}:root:has(#theme-light:checked) .p-dark,:root:has(#theme-dark:checked) .p-light{display:none}` : '',
+    both
+      ? `:root:has(#theme-light:checked){color-scheme:light;${vars('light')}}:root:has(#theme-dark:checked){color-scheme:dark;${vars('dark')}}`
+      : '',
+    both
+      ? `:root:has(#theme-light:checked) .p-light,:root:has(#theme-dark:checked) .p-dark{display:block}:root:has(#theme-light:checked) .p-dark,:root:has(#theme-dark:checked) .p-light{display:none}`
+      : '',
     `body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 ${PLOT_FONT}}`,
     'main{max-width:1340px;margin:0 auto;padding:24px 28px 64px}',
     'h1,h2,h3{color:var(--strong);line-height:1.25}h1{font-size:22px}h2{font-size:18px;margin-top:40px;padding-top:16px;border-top:1px solid var(--line)}h3{font-size:15px}',
@@ -169,7 +179,11 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<HtmlRepo
       // A static page gets lighter curves and clouds than the app (each dot carries its own title):
       // 200 ECDF steps and 150 dots a model keep the shape and halve the file.
       await figure((theme) => ecdfSpec(input.points, { ...o, theme, mode: 'raw', maxSteps: 200 }), themes, 'ecdf'),
-      await figure((theme) => tokensScatterSpec(input.points, { ...o, theme, maxPointsPerModel: input.maxScatterPoints ?? 150 }), themes, 'scatter'),
+      await figure(
+        (theme) => tokensScatterSpec(input.points, { ...o, theme, maxPointsPerModel: input.maxScatterPoints ?? 150 }),
+        themes,
+        'scatter',
+      ),
     ];
     plots += figs.length;
     return `<div class="plots">${figs.join('')}</div>`;
@@ -187,11 +201,23 @@ export async function renderHtmlReport(input: HtmlReportInput): Promise<HtmlRepo
       const lanes = planLanes(report);
       const figs: string[] = [];
       if (lanes.length) {
-        figs.push(await figure((theme) => waterfallSpec(lanes, { theme, allModels, title: 'Plan: critical path from per-task medians' }), themes, 'waterfall-plan'));
+        figs.push(
+          await figure(
+            (theme) => waterfallSpec(lanes, { theme, allModels, title: 'Plan: critical path from per-task medians' }),
+            themes,
+            'waterfall-plan',
+          ),
+        );
       }
       if (input.ticket?.lanes.length) {
         const t = input.ticket;
-        figs.push(await figure((theme) => waterfallSpec(t.lanes, { theme, allModels, title: `Ticket ${t.id}: every model's graph run` }), themes, 'waterfall-ticket'));
+        figs.push(
+          await figure(
+            (theme) => waterfallSpec(t.lanes, { theme, allModels, title: `Ticket ${t.id}: every model's graph run` }),
+            themes,
+            'waterfall-ticket',
+          ),
+        );
       }
       plots += figs.length;
       if (figs.length) body.push(`<div class="plots">${figs.join('')}</div>`);

@@ -1,11 +1,11 @@
 // The plots as a reader sees them: each spec rendered to SVG in Node (as the HTML report does),
 // then its marks counted and its labels read.
 import { describe, expect, it } from 'vitest';
-import type { TaskId } from '../../shared/tasks.ts';
-import type { LatencyPoint, PlotMode } from '../../shared/plots/common.ts';
-import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '../../shared/plots/latency.ts';
-import type { PlotTheme } from '../../shared/plots/theme.ts';
-import { planLane, waterfallSpec } from '../../shared/plots/waterfall.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import type { LatencyPoint, PlotMode } from '#shared/plots/common.ts';
+import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '#shared/plots/latency.ts';
+import type { PlotTheme } from '#shared/plots/theme.ts';
+import { planLane, waterfallSpec } from '#shared/plots/waterfall.ts';
 import { seededRandom } from '../random.ts';
 import { markdownToHtml } from './htmlReport.ts';
 import { inlineSvg, renderSvg, renderSvgWithWarnings } from './render.ts';
@@ -32,7 +32,9 @@ const count = (svg: string, re: RegExp): number => svg.match(new RegExp(re.sourc
 const titles = (svg: string): string[] => [...svg.matchAll(/<title>([^<]*)<\/title>/g)].map((m) => m[1]!);
 /** Every text of the plot, one line each (multi-line texts are <tspan>s). */
 const texts = (svg: string): string =>
-  [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => m[1]!.replace(/<\/tspan><tspan[^>]*>/g, '\n').replace(/<[^>]+>/g, '')).join('\n');
+  [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)]
+    .map((m) => m[1]!.replace(/<\/tspan><tspan[^>]*>/g, '\n').replace(/<[^>]+>/g, ''))
+    .join('\n');
 
 describe('latency plots rendered to SVG', () => {
   const pts = calls(400);
@@ -103,7 +105,17 @@ describe('latency plots rendered to SVG', () => {
 describe('waterfall rendered to SVG', () => {
   it('a bar per task, the critical path outlined, dependencies drawn', async () => {
     const med: Record<TaskId, number> = { platform: 571, product: 851, technical_details: 1914, asset_ids: 593, severity: 605 };
-    const lane = planLane('baseline', { platform: 'openai:gpt-4o', product: 'openai:gpt-4o', technical_details: 'openai:gpt-4o', asset_ids: 'openai:gpt-4o', severity: 'openai:gpt-4o' }, (t) => med[t])!;
+    const lane = planLane(
+      'baseline',
+      {
+        platform: 'openai:gpt-4o',
+        product: 'openai:gpt-4o',
+        technical_details: 'openai:gpt-4o',
+        asset_ids: 'openai:gpt-4o',
+        severity: 'openai:gpt-4o',
+      },
+      (t) => med[t],
+    )!;
     const r = await renderSvgWithWarnings(waterfallSpec([lane], { title: 'Plan' }));
     expect(r.warnings).toEqual([]);
     const t = titles(r.svg);

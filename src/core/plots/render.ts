@@ -2,7 +2,7 @@
 // View. Used by `casebench report --format html`, the plot tests and bench/plots.ts.
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { svgWithTooltips } from '../../shared/plots/export.ts';
+import { svgWithTooltips } from '#shared/plots/export.ts';
 import { vegaTextWidth } from './textWidth.ts';
 
 // Without a canvas vega estimates text far too wide (see textWidth.ts); vega's documented hook for

@@ -6,8 +6,8 @@
 //  - probe: the version runs on a few tickets that name no ids, or other ids, on the model that
 //    would use it; an answer holding an id that is in the prompt but not in the ticket is a leak,
 //    and the promotion is refused saying which id, on which ticket, from which model.
-import type { TaskResult } from '../../shared/results.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { triageTicket, type AttemptRecord, type Assignment, type EngineDeps } from '../graph/engine.ts';
 import { variantSpec } from './promptLibrary.ts';
 
@@ -52,10 +52,22 @@ export function exampleIds(template: string): ExampleId[] {
 
 /** Tickets the probe sends: none names an id of any example, two name no id at all. */
 export const LEAK_PROBES: ReadonlyArray<{ id: string; platform: string; text: string }> = [
-  { id: 'leak-probe-1', platform: 'gcp', text: 'Uploads to our Cloud Storage bucket fail with 403 since this morning. Nothing changed on our side, can you check?' },
+  {
+    id: 'leak-probe-1',
+    platform: 'gcp',
+    text: 'Uploads to our Cloud Storage bucket fail with 403 since this morning. Nothing changed on our side, can you check?',
+  },
   { id: 'leak-probe-2', platform: 'aws', text: 'Our RDS instance is out of storage, can you increase it? We are on gp3, eu-central-1.' },
-  { id: 'leak-probe-3', platform: 'azure', text: 'The VM scale set vmss-web-prod-02 in subscription 3f2b9c1e-7a4d-4e55-9a0b-2c8d1e6f4a10 fails to scale out with AllocationFailed.' },
-  { id: 'leak-probe-4', platform: 'gcp', text: 'Cloud SQL instance orders-db-eu1 in project shop-prod-4411 restarts every night at 02:00 UTC.' },
+  {
+    id: 'leak-probe-3',
+    platform: 'azure',
+    text: 'The VM scale set vmss-web-prod-02 in subscription 3f2b9c1e-7a4d-4e55-9a0b-2c8d1e6f4a10 fails to scale out with AllocationFailed.',
+  },
+  {
+    id: 'leak-probe-4',
+    platform: 'gcp',
+    text: 'Cloud SQL instance orders-db-eu1 in project shop-prod-4411 restarts every night at 02:00 UTC.',
+  },
 ];
 
 /** The tasks the probe runs for (the few-shot leak is about identifiers). */
@@ -93,9 +105,26 @@ export function leakedIds(answer: unknown, ticket: string, template: string): st
 }
 
 const given = (task: TaskId, spec: string, value: unknown): TaskResult => ({
-  task, status: value === undefined ? 'skipped' : 'ok', value: value ?? null, raw: null, provider: spec.split(':')[0] ?? '', model: '',
-  promptVersion: 'given', startedMs: 0, endedMs: 0, latencyMs: 0, slotWaitMs: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
-  inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 0,
+  task,
+  status: value === undefined ? 'skipped' : 'ok',
+  value: value ?? null,
+  raw: null,
+  provider: spec.split(':')[0] ?? '',
+  model: '',
+  promptVersion: 'given',
+  startedMs: 0,
+  endedMs: 0,
+  latencyMs: 0,
+  slotWaitMs: null,
+  ttftMs: null,
+  queueTimeMs: null,
+  providerTotalMs: null,
+  inputTokens: null,
+  outputTokens: null,
+  cachedTokens: null,
+  reasoningTokens: null,
+  costUsd: null,
+  attempts: 0,
   error: value === undefined ? { code: 'SKIPPED', message: 'not part of the leak check' } : null,
 });
 
@@ -121,7 +150,12 @@ export async function runLeakProbe(o: {
     const givenResults = Object.fromEntries(
       TASK_IDS.filter((t) => t !== o.task).map((t) => [t, given(t, spec, t === 'platform' ? p.platform : undefined)]),
     ) as Partial<Record<TaskId, TaskResult>>;
-    const r = await triageTicket(o.deps, { id: p.id, text: p.text }, assignment, { given: givenResults, signal: o.signal, onAttempt: o.onAttempt, invalidOutputRetries: 1 });
+    const r = await triageTicket(o.deps, { id: p.id, text: p.text }, assignment, {
+      given: givenResults,
+      signal: o.signal,
+      onAttempt: o.onAttempt,
+      invalidOutputRetries: 1,
+    });
     const res = r.tasks[o.task];
     cost += res.costUsd ?? 0;
     if (res.status !== 'ok') {

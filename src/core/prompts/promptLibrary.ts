@@ -4,8 +4,8 @@
 // The runtime asks `resolve(task, spec)` before every call; a model spec may carry a prompt variant
 // (`groq:openai/gpt-oss-20b@asset_ids=v3`), which an experiment uses to run a candidate version
 // beside the active one on the same model.
-import { AppError } from '../../shared/errors.ts';
-import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { loadShippedPrompts, promptHash, promptProblems, type PromptTemplate } from '../graph/prompts.ts';
 import type { Store } from '../store/store.ts';
 
@@ -99,8 +99,16 @@ export class PromptLibrary {
   private fromRow(r: Row): PromptVersion {
     const task = String(r.task) as TaskId;
     return {
-      task, version: String(r.version), template: String(r.template), hash: String(r.hash), file: `workspace:${task}/${String(r.version)}`,
-      source: 'workspace', modelScope: str(r.model_scope), parentVersion: str(r.parent_version), author: str(r.author), note: str(r.note),
+      task,
+      version: String(r.version),
+      template: String(r.template),
+      hash: String(r.hash),
+      file: `workspace:${task}/${String(r.version)}`,
+      source: 'workspace',
+      modelScope: str(r.model_scope),
+      parentVersion: str(r.parent_version),
+      author: str(r.author),
+      note: str(r.note),
       createdAt: num(r.created_at),
     };
   }
@@ -168,11 +176,22 @@ export class PromptLibrary {
   }
 
   /** Saves a new version (the next number); refuses an invalid or unchanged template with the reason. */
-  save(input: { task: TaskId; template: string; parentVersion?: string | null; modelScope?: string | null; author?: string | null; note?: string | null; now?: number }): PromptVersion {
+  save(input: {
+    task: TaskId;
+    template: string;
+    parentVersion?: string | null;
+    modelScope?: string | null;
+    author?: string | null;
+    note?: string | null;
+    now?: number;
+  }): PromptVersion {
     const template = input.template.replace(/\r\n/g, '\n').trim();
     const problems = promptProblems(input.task, template);
     if (problems.length) {
-      throw new AppError('BAD_INPUT', `the ${input.task} prompt is not valid: ${problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join('; ')}`);
+      throw new AppError(
+        'BAD_INPUT',
+        `the ${input.task} prompt is not valid: ${problems.map((p) => (p.line ? `line ${p.line}: ${p.message}` : p.message)).join('; ')}`,
+      );
     }
     const all = this.versions(input.task);
     const hash = promptHash(template);
@@ -186,7 +205,17 @@ export class PromptLibrary {
     this.store
       .prepare(`INSERT INTO prompt_versions (task, version, model_scope, template, hash, parent_version, author, note, created_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(input.task, version, scope, template, hash, input.parentVersion ?? null, input.author ?? null, input.note?.trim() || null, input.now ?? Date.now());
+      .run(
+        input.task,
+        version,
+        scope,
+        template,
+        hash,
+        input.parentVersion ?? null,
+        input.author ?? null,
+        input.note?.trim() || null,
+        input.now ?? Date.now(),
+      );
     this.writes++;
     return this.get(input.task, version);
   }
@@ -209,19 +238,42 @@ export class PromptLibrary {
     const key = scopeKey(opts.scope);
     const last = this.lastRow(task, key);
     if (!last || last.stack.length === 0) {
-      throw new AppError('BAD_INPUT', `nothing to roll back: ${task}${key ? ` for ${key}` : ''} uses ${this.active(task, key || null)}, and no promotion came before it`);
+      throw new AppError(
+        'BAD_INPUT',
+        `nothing to roll back: ${task}${key ? ` for ${key}` : ''} uses ${this.active(task, key || null)}, and no promotion came before it`,
+      );
     }
     const stack = last.stack.slice(0, -1);
     return this.write(task, key, 'rollback', last.stack.at(-1)!, last.version, stack, opts.note ?? null, opts.now);
   }
 
-  private write(task: TaskId, key: string, action: 'promote' | 'rollback', version: string, from: string, stack: string[], note: string | null, now?: number): PromotionRow {
+  private write(
+    task: TaskId,
+    key: string,
+    action: 'promote' | 'rollback',
+    version: string,
+    from: string,
+    stack: string[],
+    note: string | null,
+    now?: number,
+  ): PromotionRow {
     const at = now ?? Date.now();
     const r = this.store
-      .prepare(`INSERT INTO prompt_promotions (task, model_scope, action, version, from_version, stack, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+      .prepare(
+        `INSERT INTO prompt_promotions (task, model_scope, action, version, from_version, stack, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      )
       .get(task, key, action, version, from, JSON.stringify(stack), note, at) as Row;
     this.writes++;
-    return { id: num(r.id), task, scope: key || null, action, version: this.shown(task, key, version), fromVersion: this.shown(task, key, from), note, at };
+    return {
+      id: num(r.id),
+      task,
+      scope: key || null,
+      action,
+      version: this.shown(task, key, version),
+      fromVersion: this.shown(task, key, from),
+      note,
+      at,
+    };
   }
 
   /** '' in the log means "the default": the version that is, as a version name. */
@@ -236,15 +288,23 @@ export class PromptLibrary {
     return rows.map((r) => {
       const key = String(r.model_scope);
       return {
-        id: num(r.id), task, scope: key || null, action: String(r.action) === 'rollback' ? 'rollback' : 'promote',
-        version: this.shown(task, key, String(r.version)), fromVersion: this.shown(task, key, String(r.from_version)), note: str(r.note), at: num(r.at),
+        id: num(r.id),
+        task,
+        scope: key || null,
+        action: String(r.action) === 'rollback' ? 'rollback' : 'promote',
+        version: this.shown(task, key, String(r.version)),
+        fromVersion: this.shown(task, key, String(r.from_version)),
+        note: str(r.note),
+        at: num(r.at),
       };
     });
   }
 
   /** Scopes (models) with a promotion of their own for a task. */
   scopes(task: TaskId): string[] {
-    const rows = this.store.prepare(`SELECT DISTINCT model_scope FROM prompt_promotions WHERE task = ? AND model_scope <> '' ORDER BY model_scope`).all(task) as Row[];
+    const rows = this.store
+      .prepare(`SELECT DISTINCT model_scope FROM prompt_promotions WHERE task = ? AND model_scope <> '' ORDER BY model_scope`)
+      .all(task) as Row[];
     return rows.map((r) => String(r.model_scope)).filter((s) => this.ownActive(task, s) !== null);
   }
 
@@ -255,7 +315,9 @@ export class PromptLibrary {
 
   /** Recorded calls per version of a task (every run). */
   callCounts(task: TaskId): Record<string, number> {
-    const rows = this.store.prepare('SELECT prompt_version AS v, count(*) AS n FROM calls WHERE task = ? GROUP BY prompt_version').all(task) as Row[];
+    const rows = this.store
+      .prepare('SELECT prompt_version AS v, count(*) AS n FROM calls WHERE task = ? GROUP BY prompt_version')
+      .all(task) as Row[];
     return Object.fromEntries(rows.filter((r) => typeof r.v === 'string').map((r) => [String(r.v), num(r.n)]));
   }
 }

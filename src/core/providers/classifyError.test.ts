@@ -52,7 +52,12 @@ describe('classifyError: rate limits', () => {
 
   it('reads the wait from the message when no header says it', () => {
     expect(classifyError(groqErr(429, GROQ_429), groq).retryAfterMs).toBe(5289);
-    const tpd = { error: { ...GROQ_429.error, message: 'Rate limit reached … on tokens per day (TPD): Limit 200000, Used 199000, Requested 1200. Please try again in 9m38.016s.' } };
+    const tpd = {
+      error: {
+        ...GROQ_429.error,
+        message: 'Rate limit reached … on tokens per day (TPD): Limit 200000, Used 199000, Requested 1200. Please try again in 9m38.016s.',
+      },
+    };
     expect(classifyError(groqErr(429, tpd), groq).retryAfterMs).toBe(578_016);
   });
 
@@ -63,7 +68,14 @@ describe('classifyError: rate limits', () => {
   });
 
   it('says an out-of-quota account will not recover by retrying', () => {
-    const body = { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', param: null, code: 'insufficient_quota' } };
+    const body = {
+      error: {
+        message: 'You exceeded your current quota, please check your plan and billing details.',
+        type: 'insufficient_quota',
+        param: null,
+        code: 'insufficient_quota',
+      },
+    };
     const e = classifyError(openaiErr(429, body), openai);
     expect(e.code).toBe('RATE_LIMITED');
     expect(e.retryable).toBe(false);
@@ -80,7 +92,10 @@ describe('classifyError: rate limits', () => {
 
 describe('classifyError: auth and secrets', () => {
   it('names the provider and the fix, never the key', () => {
-    const e = classifyError(groqErr(401, { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } }), groq);
+    const e = classifyError(
+      groqErr(401, { error: { message: 'Invalid API Key', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+      groq,
+    );
     expect(e.code).toBe('AUTH');
     expect(e.retryable).toBe(false);
     expect(e.message).toBe('Groq rejected the API key (401). Set a valid key with `casebench keys set groq` or GROQ_API_KEY.');
@@ -95,7 +110,13 @@ describe('classifyError: auth and secrets', () => {
 
   it("scrubs the keys the runtime's scrubber knows, other providers' and shapeless ones included, in echoed forms", () => {
     const compat = 'local/gateway+KEY=9f8e7d6c5b4a';
-    const body = { error: { message: `upstream 500 for Authorization: Bearer ${compat} (basic ${Buffer.from(`u:${compat}`).toString('base64')})`, type: 'server_error', code: null } };
+    const body = {
+      error: {
+        message: `upstream 500 for Authorization: Bearer ${compat} (basic ${Buffer.from(`u:${compat}`).toString('base64')})`,
+        type: 'server_error',
+        code: null,
+      },
+    };
     const e = classifyError(groqErr(500, body), { ...groq, scrubber: new Scrubber([compat]) });
     expect(e.code).toBe('PROVIDER_ERROR');
     expect(e.message).toContain('Bearer [redacted]');
@@ -112,12 +133,22 @@ describe('classifyError: auth and secrets', () => {
 });
 
 describe('classifyError: models', () => {
-  const notFound = (m: string) => ({ error: { message: `The model \`${m}\` does not exist or you do not have access to it.`, type: 'invalid_request_error', code: 'model_not_found' } });
+  const notFound = (m: string) => ({
+    error: {
+      message: `The model \`${m}\` does not exist or you do not have access to it.`,
+      type: 'invalid_request_error',
+      code: 'model_not_found',
+    },
+  });
   const registry = (provider: string, model: string) =>
     provider === 'groq' && model === 'llama-3.1-8b-instant' ? { retiredOn: '2026-08-16', replacement: 'groq:openai/gpt-oss-20b' } : null;
 
   it('says when a known model retired and what replaces it', () => {
-    const e = classifyError(groqErr(404, notFound('llama-3.1-8b-instant')), { ...groq, model: 'llama-3.1-8b-instant', isRetired: registry });
+    const e = classifyError(groqErr(404, notFound('llama-3.1-8b-instant')), {
+      ...groq,
+      model: 'llama-3.1-8b-instant',
+      isRetired: registry,
+    });
     expect(e.code).toBe('MODEL_RETIRED');
     expect(e.message).toBe('llama-3.1-8b-instant was retired by Groq on 2026-08-16; use openai/gpt-oss-20b instead');
   });
@@ -129,7 +160,13 @@ describe('classifyError: models', () => {
   });
 
   it('treats 400 model_decommissioned as retired even without registry data', () => {
-    const body = { error: { message: 'The model `llama-3.1-70b-versatile` has been decommissioned and is no longer supported.', type: 'invalid_request_error', code: 'model_decommissioned' } };
+    const body = {
+      error: {
+        message: 'The model `llama-3.1-70b-versatile` has been decommissioned and is no longer supported.',
+        type: 'invalid_request_error',
+        code: 'model_decommissioned',
+      },
+    };
     const e = classifyError(groqErr(400, body), { ...groq, model: 'llama-3.1-70b-versatile', isRetired: registry });
     expect(e.code).toBe('MODEL_RETIRED');
   });
@@ -137,14 +174,28 @@ describe('classifyError: models', () => {
 
 describe('classifyError: other failures', () => {
   it('keeps the failed generation of json_validate_failed as raw output', () => {
-    const body = { error: { message: "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.", type: 'invalid_request_error', code: 'json_validate_failed', failed_generation: '{"platform": aws' } };
+    const body = {
+      error: {
+        message: "Failed to generate JSON. Please adjust your prompt. See 'failed_generation' for more details.",
+        type: 'invalid_request_error',
+        code: 'json_validate_failed',
+        failed_generation: '{"platform": aws',
+      },
+    };
     const e = classifyError(groqErr(400, body), groq);
     expect(e.code).toBe('INVALID_OUTPUT');
     expect(e.raw).toBe('{"platform": aws');
   });
 
   it('maps unsupported parameters to BAD_REQUEST with the server message', () => {
-    const body = { error: { message: "Unsupported parameter: 'max_tokens' is not supported with this model.", type: 'invalid_request_error', param: 'max_tokens', code: 'unsupported_parameter' } };
+    const body = {
+      error: {
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model.",
+        type: 'invalid_request_error',
+        param: 'max_tokens',
+        code: 'unsupported_parameter',
+      },
+    };
     const e = classifyError(openaiErr(400, body), openai);
     expect(e.code).toBe('BAD_REQUEST');
     expect(e.retryable).toBe(false);
@@ -164,7 +215,10 @@ describe('classifyError: other failures', () => {
   });
 
   it('maps a mid-stream error event (no status) to retryable PROVIDER_ERROR', () => {
-    const e = classifyError(new GroqSdk.APIError(undefined, { message: 'Service Unavailable', type: 'internal_server_error' }, undefined, new Headers()), groq);
+    const e = classifyError(
+      new GroqSdk.APIError(undefined, { message: 'Service Unavailable', type: 'internal_server_error' }, undefined, new Headers()),
+      groq,
+    );
     expect(e.code).toBe('PROVIDER_ERROR');
     expect(e.retryable).toBe(true);
     expect(e.message).toContain('mid-stream');
@@ -174,7 +228,9 @@ describe('classifyError: other failures', () => {
     expect(classifyError(new GroqSdk.APIConnectionTimeoutError(), groq).code).toBe('TIMEOUT');
     expect(classifyError(new OpenAISdk.APIUserAbortError(), openai).code).toBe('CANCELLED');
     expect(classifyError(new OpenAISdk.APIUserAbortError(), { ...openai, aborted: 'timeout' }).code).toBe('TIMEOUT');
-    const reset = new GroqSdk.APIConnectionError({ cause: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }) });
+    const reset = new GroqSdk.APIConnectionError({
+      cause: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }),
+    });
     const e = classifyError(reset, groq);
     expect(e.code).toBe('NETWORK');
     expect(e.retryable).toBe(true);

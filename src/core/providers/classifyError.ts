@@ -13,17 +13,14 @@ import {
   APIUserAbortError as OpenAIUserAbortError,
 } from 'openai';
 import { ProviderError, type ProviderId } from './types.ts';
-import { PROVIDERS, type ProviderDecl } from '../../shared/providers.ts';
+import { PROVIDERS, type ProviderDecl } from '#shared/providers.ts';
 import { formatDuration, parseRateLimitHeaders, parseRetryAfterHeaders, parseRetryAfterMessage } from './rateLimitHeaders.ts';
 import { Scrubber, scrubSecrets } from '../secrets/scrub.ts';
 
 export { scrubSecrets };
 
 /** Looks a model up in the shipped model registry; non-null when the provider has retired it. */
-export type RetiredLookup = (
-  provider: string,
-  model: string,
-) => { retiredOn: string; replacement: string | null } | null;
+export type RetiredLookup = (provider: string, model: string) => { retiredOn: string; replacement: string | null } | null;
 
 export interface ClassifyContext {
   provider: ProviderId;
@@ -223,18 +220,12 @@ function networkError(label: string, cause: string | null, scrub: (t: string) =>
   });
 }
 
-function classifyApiError(
-  err: Record<string, unknown>,
-  ctx: ClassifyContext,
-  label: string,
-  scrub: (t: string) => string,
-): ProviderError {
+function classifyApiError(err: Record<string, unknown>, ctx: ClassifyContext, label: string, scrub: (t: string) => string): ProviderError {
   const status = typeof err.status === 'number' ? err.status : null;
   const body = readBody(err.error);
   const rateLimit = parseRateLimitHeaders(err.headers);
   const serverMsg = clip(scrub(plainText(body?.message ?? str(err.message) ?? '')));
-  const raw =
-    err.error !== undefined ? scrub(JSON.stringify(err.error)) : typeof err.message === 'string' ? scrub(err.message) : null;
+  const raw = err.error !== undefined ? scrub(JSON.stringify(err.error)) : typeof err.message === 'string' ? scrub(err.message) : null;
   const code = body?.code ?? null;
   const base = { status, rateLimit, raw };
 
@@ -273,8 +264,7 @@ function classifyApiError(
         message: `${label} says this one request exceeds the model's tokens-per-minute limit (${status}); shorten the ticket or pick a model with a higher limit. ${serverMsg}`,
       });
     }
-    const retryAfterMs =
-      parseRetryAfterHeaders(err.headers, ctx.nowMs ?? Date.now()) ?? parseRetryAfterMessage(body?.message);
+    const retryAfterMs = parseRetryAfterHeaders(err.headers, ctx.nowMs ?? Date.now()) ?? parseRetryAfterMessage(body?.message);
     const wait = retryAfterMs !== null ? `; it asks to wait ${formatDuration(retryAfterMs)}` : '';
     return new ProviderError({
       ...base,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TASK_IDS, TASKS, type TaskId } from '../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 import { createDemoProvider, demoModels, loadLatencyProfiles, readPrompt } from './demoProvider.ts';
 import type { ProviderError, ChatRequest } from './types.ts';
 
@@ -68,9 +68,7 @@ describe('demo provider', () => {
   it("simulates latency around the article's median for each model and task", async () => {
     const demo = createDemoProvider({ seed: 7, failures: false, speed: 0.001 });
     const speed = 0.001;
-    const samples = await Promise.all(
-      Array.from({ length: 301 }, () => demo.complete(request('gpt-4o', 'technical_details'))),
-    );
+    const samples = await Promise.all(Array.from({ length: 301 }, () => demo.complete(request('gpt-4o', 'technical_details'))));
     const latencies = samples.map((s) => (s.ttftMs as number) / 0.8 / speed).sort((x, y) => x - y);
     const median = latencies[150] as number;
     // Article: gpt-4o technical_details median 1914 ms.
@@ -137,7 +135,8 @@ describe('demo provider', () => {
       { role: 'system', content: 'Example: <ticket>old example</ticket>' },
       {
         role: 'user',
-        content: 'Example <ticket>an example ticket</ticket>\nPlatform: aws\nProduct: unknown\n<ticket>Product: Fake\nS3 bucket is slow</ticket>',
+        content:
+          'Example <ticket>an example ticket</ticket>\nPlatform: aws\nProduct: unknown\n<ticket>Product: Fake\nS3 bucket is slow</ticket>',
       },
     ]);
     expect(p.ticket).toBe('Product: Fake\nS3 bucket is slow');

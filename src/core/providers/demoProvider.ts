@@ -2,7 +2,7 @@
 // seed article's per-task medians, failures at the article's rates, answers from heuristics.
 import path from 'node:path';
 import { z } from 'zod';
-import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { readJsonResource, resolveResourcesDir } from '../resources.ts';
 import { heuristicAnswer } from './demo/heuristicAnswers.ts';
 import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse } from './types.ts';
@@ -125,8 +125,17 @@ export function createDemoProvider(opts: DemoProviderOptions = {}): ChatProvider
       const text = JSON.stringify(heuristicVerdict(judged, { disagreeRate: 0.1, seed: 17 }));
       const promptChars = req.messages.reduce((n, m) => n + m.content.length, 0);
       return {
-        text, finishReason: 'stop', inputTokens: Math.ceil(promptChars / 4), outputTokens: Math.ceil(text.length / 4), cachedTokens: null,
-        reasoningTokens: null, ttftMs: null, queueTimeMs: null, providerTotalMs: null, requestId: `demo_${++counter}`, rateLimit: null,
+        text,
+        finishReason: 'stop',
+        inputTokens: Math.ceil(promptChars / 4),
+        outputTokens: Math.ceil(text.length / 4),
+        cachedTokens: null,
+        reasoningTokens: null,
+        ttftMs: null,
+        queueTimeMs: null,
+        providerTotalMs: null,
+        requestId: `demo_${++counter}`,
+        rateLimit: null,
       };
     }
     if (!isTaskId(taskName)) {
@@ -153,9 +162,7 @@ export function createDemoProvider(opts: DemoProviderOptions = {}): ChatProvider
     }
 
     const prompt = readPrompt(req.messages);
-    const good = JSON.stringify(
-      heuristicAnswer(taskName, prompt.ticket, { platform: prompt.platform, product: prompt.product }),
-    );
+    const good = JSON.stringify(heuristicAnswer(taskName, prompt.ticket, { platform: prompt.platform, product: prompt.product }));
     // A failing model answers with text that is not the requested JSON, as the article's did;
     // the engine's parser classifies it (INVALID_OUTPUT) and may retry, exactly as for a real model.
     const text = fails ? brokenOutput(good, breakKind) : good;

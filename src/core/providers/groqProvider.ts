@@ -1,10 +1,7 @@
 // ChatProvider over groq-sdk. One HTTP attempt per call: the SDK's own retries are off because
 // it would sleep through a multi-minute retry-after without honouring the abort signal.
 import Groq from 'groq-sdk';
-import type {
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-} from 'groq-sdk/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'groq-sdk/resources/chat/completions';
 import { classifyError, createRequestSignal, type RetiredLookup } from './classifyError.ts';
 import { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import { completionToResponse, streamToResponse, wireResponseFormat } from './openaiProvider.ts';
@@ -12,7 +9,7 @@ import type { Scrubber } from '../secrets/scrub.ts';
 import type { ChatProvider, ChatRequest, ChatResponse, ProviderError } from './types.ts';
 import { withCallSpan } from './callTiming.ts';
 import { transportFetch } from './wireThread.ts';
-import { PROVIDERS } from '../../shared/providers.ts';
+import { PROVIDERS } from '#shared/providers.ts';
 
 export interface GroqProviderOptions {
   apiKey: string;

@@ -10,13 +10,23 @@ const SPEC = 'groq:m';
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 const rl = (o: Partial<RateLimitInfo>): RateLimitInfo => ({
-  limitRequests: null, remainingRequests: null, resetRequestsMs: null, limitTokens: null, remainingTokens: null, resetTokensMs: null, ...o,
+  limitRequests: null,
+  remainingRequests: null,
+  resetRequestsMs: null,
+  limitTokens: null,
+  remainingTokens: null,
+  resetTokensMs: null,
+  ...o,
 });
 
 function hedgerWithP95(ms: number, budgetPct = 100): Hedger {
@@ -148,7 +158,10 @@ describe('a hedge takes a slot and never goes while the model is paced', () => {
 
   it("not while the rate-limit headers say the model's budget is used up", async () => {
     const s = new ProviderScheduler();
-    await s.run(quick, { timeoutMs: 1000, observe: () => ({ rateLimit: rl({ remainingRequests: 0, resetRequestsMs: 5000 }), tokens: 10 }) });
+    await s.run(quick, {
+      timeoutMs: 1000,
+      observe: () => ({ rateLimit: rl({ remainingRequests: 0, resetRequestsMs: 5000 }), tokens: 10 }),
+    });
     expect(s.state().cooling).toBe(true);
     expect(s.tryDuplicate(quick, { timeoutMs: 1000, quietMs: 60_000 })).toBeNull();
   });
@@ -156,7 +169,9 @@ describe('a hedge takes a slot and never goes while the model is paced', () => {
   it('not for a while after a 429, and a 429 answered to a hedge counts too', async () => {
     const s = new ProviderScheduler({ maxRetries: 0, retryAfterCapMs: 0 });
     const limited = (): Promise<string> =>
-      Promise.reject(new ProviderError({ code: 'RATE_LIMITED', message: '429', status: 429, retryable: false, rateLimit: rl({ remainingRequests: 5 }) }));
+      Promise.reject(
+        new ProviderError({ code: 'RATE_LIMITED', message: '429', status: 429, retryable: false, rateLimit: rl({ remainingRequests: 5 }) }),
+      );
     await expect(s.tryDuplicate(limited, { timeoutMs: 1000, quietMs: 60_000 })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
     expect(s.tryDuplicate(quick, { timeoutMs: 1000, quietMs: 60_000 })).toBeNull();
     // With no quiet period asked for, the same scheduler would send it.

@@ -4,8 +4,8 @@
 // one that was overtaken `primary`, the cancelled one `lost`). Hedges are bounded by a budget (a
 // share of the calls made), take a scheduler slot like any call, and never go while the model is
 // paced or has answered a 429 recently (ProviderScheduler.tryDuplicate decides that part).
-import { quantileSorted } from '../../shared/stats/quantiles.ts';
-import type { TaskId } from '../../shared/tasks.ts';
+import { quantileSorted } from '#shared/stats/quantiles.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import type { EngineDeps } from '../graph/engine.ts';
 import type { AttemptObservation, ProviderScheduler, RunOptions } from './scheduler.ts';
 
@@ -345,7 +345,11 @@ export class HedgedScheduler {
           return;
         }
         const mark: HedgeMark = { role: 'hedge', lost: false };
-        const p = this.#inner.tryDuplicate((s) => attempt(s, n, 0, mark), { signal: hCtl.signal, timeoutMs: opts.timeoutMs, quietMs: h.quietMs });
+        const p = this.#inner.tryDuplicate((s) => attempt(s, n, 0, mark), {
+          signal: hCtl.signal,
+          timeoutMs: opts.timeoutMs,
+          quietMs: h.quietMs,
+        });
         if (p === null) {
           h.refund(spec);
           h.stats.skippedPaced++;

@@ -2,22 +2,13 @@
 // (vLLM, Ollama, …). Also home of the chat-completions wire helpers Groq shares, since Groq
 // speaks the same wire format with a few extra fields (usage.queue_time, x_groq).
 import OpenAI from 'openai';
-import type {
-  ChatCompletionCreateParamsNonStreaming,
-  ChatCompletionCreateParamsStreaming,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import { withCallSpan } from './callTiming.ts';
 import { transportFetch } from './wireThread.ts';
 import { classifyError, createRequestSignal, providerLabel, type RetiredLookup } from './classifyError.ts';
 import { parseRateLimitHeaders } from './rateLimitHeaders.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
-import {
-  ProviderError,
-  type ChatProvider,
-  type ChatRequest,
-  type ChatResponse,
-  type ResponseFormat,
-} from './types.ts';
+import { ProviderError, type ChatProvider, type ChatRequest, type ChatResponse, type ResponseFormat } from './types.ts';
 
 // ---- chat-completions wire helpers (shared with groqProvider) ----
 
@@ -56,8 +47,7 @@ type UsageFields = Pick<
   'inputTokens' | 'outputTokens' | 'cachedTokens' | 'reasoningTokens' | 'queueTimeMs' | 'providerTotalMs'
 >;
 
-const numOrNull = (v: number | null | undefined): number | null =>
-  typeof v === 'number' && Number.isFinite(v) ? v : null;
+const numOrNull = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const secondsToMs = (v: number | null | undefined): number | null => {
   const n = numOrNull(v);
   return n === null ? null : n * 1000;
@@ -78,9 +68,7 @@ export function usageFields(u: WireUsage | null | undefined): UsageFields {
 /** The response_format body both APIs accept. */
 export function wireResponseFormat(
   f: ResponseFormat,
-):
-  | { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict: boolean } }
-  | { type: 'json_object' } {
+): { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict: boolean } } | { type: 'json_object' } {
   return f.type === 'json_schema'
     ? { type: 'json_schema', json_schema: { name: f.name, schema: f.schema, strict: f.strict } }
     : { type: 'json_object' };
@@ -255,11 +243,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
       ...(req.temperature !== undefined && !reasoning ? { temperature: req.temperature } : {}),
       // Real OpenAI deprecated max_tokens (reasoning models reject it); many compatible
       // servers only know max_tokens.
-      ...(req.maxTokens !== undefined
-        ? id === 'openai'
-          ? { max_completion_tokens: req.maxTokens }
-          : { max_tokens: req.maxTokens }
-        : {}),
+      ...(req.maxTokens !== undefined ? (id === 'openai' ? { max_completion_tokens: req.maxTokens } : { max_tokens: req.maxTokens }) : {}),
       // Extraction needs little thinking; low effort cuts latency a lot on reasoning models.
       ...(reasoning ? { reasoning_effort: 'low' as const } : {}),
     };
@@ -288,9 +272,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): ChatProvider 
               ...(id === 'openai' ? { include_obfuscation: false } : {}),
             },
           };
-          const { data: stream, response, request_id } = await client.chat.completions
-            .create(params, reqOpts)
-            .withResponse();
+          const { data: stream, response, request_id } = await client.chat.completions.create(params, reqOpts).withResponse();
           return await streamToResponse(stream, {
             label,
             requestId: request_id ?? response.headers.get('x-request-id'),

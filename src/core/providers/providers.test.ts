@@ -1,12 +1,12 @@
 // The Groq and OpenAI providers against the loopback imitation of both APIs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
-import { TASKS, type TaskId } from '../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 import type { RetiredLookup } from './classifyError.ts';
 import { createGroqProvider } from './groqProvider.ts';
 import { createRuntime } from '../runtime.ts';
-import type { AppError } from '../../shared/errors.ts';
+import type { AppError } from '#shared/errors.ts';
 import { completionToResponse, createOpenAIProvider } from './openaiProvider.ts';
 import { abortableSleep, ProviderScheduler } from './scheduler.ts';
 import { ProviderError, type ChatProvider, type ChatRequest } from './types.ts';
@@ -301,7 +301,10 @@ describe('openai-compatible endpoints and the runtime that builds providers', ()
   // environment or keychain, base URLs from the environment or Settings).
   it('talks to any OpenAI-compatible base URL without a key', async () => {
     server.configure({ apiKeys: null });
-    const rt = await createRuntime({ env: { OPENAI_COMPATIBLE_BASE_URL: server.openaiBaseURL, OPENAI_COMPATIBLE_NAME: 'Local vLLM' }, secretStore: null });
+    const rt = await createRuntime({
+      env: { OPENAI_COMPATIBLE_BASE_URL: server.openaiBaseURL, OPENAI_COMPATIBLE_NAME: 'Local vLLM' },
+      secretStore: null,
+    });
     try {
       const local = rt.deps.lane('openai-compatible:fake-qwen').provider;
       expect(local.id).toBe('openai-compatible');
@@ -316,14 +319,20 @@ describe('openai-compatible endpoints and the runtime that builds providers', ()
     }
   });
 
-  it('takes a base URL chosen in Settings as typed configuration, the environment\'s variable first', async () => {
+  it("takes a base URL chosen in Settings as typed configuration, the environment's variable first", async () => {
     server.configure({ apiKeys: null });
     const rt = await createRuntime({ env: {}, endpoints: { openaiCompatible: server.openaiBaseURL }, secretStore: null });
-    const wrong = await createRuntime({ env: { OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1' }, endpoints: { openaiCompatible: server.openaiBaseURL }, secretStore: null });
+    const wrong = await createRuntime({
+      env: { OPENAI_COMPATIBLE_BASE_URL: 'http://127.0.0.1:9/v1' },
+      endpoints: { openaiCompatible: server.openaiBaseURL },
+      secretStore: null,
+    });
     try {
       const res = await rt.deps.lane('openai-compatible:fake-qwen').provider.complete(req('fake-qwen', 'severity', { maxTokens: 200 }));
       expect(WIRE_SCHEMAS.severity.safeParse(JSON.parse(res.text)).success).toBe(true);
-      const e = await failure(wrong.deps.lane('openai-compatible:fake-qwen').provider.complete(req('fake-qwen', 'severity', { timeoutMs: 2000 })));
+      const e = await failure(
+        wrong.deps.lane('openai-compatible:fake-qwen').provider.complete(req('fake-qwen', 'severity', { timeoutMs: 2000 })),
+      );
       expect(e.code).toBe('NETWORK');
     } finally {
       await rt.close();
@@ -342,8 +351,16 @@ describe('openai-compatible endpoints and the runtime that builds providers', ()
       }
       throw new Error(`expected ${spec} to be refused`);
     };
-    expect(refusal('groq:openai/gpt-oss-20b')).toMatchObject({ code: 'KEY_MISSING', provider: 'groq', message: expect.stringMatching(/no Groq API key/) });
-    expect(refusal('openai:gpt-4o')).toMatchObject({ code: 'KEY_MISSING', provider: 'openai', message: expect.stringMatching(/no OpenAI API key/) });
+    expect(refusal('groq:openai/gpt-oss-20b')).toMatchObject({
+      code: 'KEY_MISSING',
+      provider: 'groq',
+      message: expect.stringMatching(/no Groq API key/),
+    });
+    expect(refusal('openai:gpt-4o')).toMatchObject({
+      code: 'KEY_MISSING',
+      provider: 'openai',
+      message: expect.stringMatching(/no OpenAI API key/),
+    });
     expect(refusal('openai-compatible:x').message).toMatch(/OPENAI_COMPATIBLE_BASE_URL/);
     expect(rt.deps.lane('demo:fast').provider.id).toBe('demo');
     await rt.close();
@@ -372,9 +389,7 @@ describe('scheduler over a real provider', () => {
   it('fails at once when Groq asks to wait longer than the cap', async () => {
     server.queueFaults(['429-long']);
     const s = new ProviderScheduler({ label: 'Groq', retryAfterCapMs: 20_000, sleep: abortableSleep });
-    const e = await failure(
-      s.run((signal) => groq.complete(req('openai/gpt-oss-20b', 'platform', { signal })), { timeoutMs: 5000 }),
-    );
+    const e = await failure(s.run((signal) => groq.complete(req('openai/gpt-oss-20b', 'platform', { signal })), { timeoutMs: 5000 }));
     expect(e.code).toBe('RATE_LIMITED');
     expect(e.message).toMatch(/^Groq asked to wait \d+m\d+s, more than the 20s cap; try later or raise the cap\.$/);
     expect(e.attempts).toBe(1);

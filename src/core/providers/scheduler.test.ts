@@ -58,10 +58,23 @@ function setup(opts: SchedulerOptions = {}) {
 
 const err5xx = () => new ProviderError({ code: 'PROVIDER_ERROR', message: 'Groq server error (503).', status: 503, retryable: true });
 const rl = (o: Partial<RateLimitInfo>): RateLimitInfo => ({
-  limitRequests: null, remainingRequests: null, resetRequestsMs: null, limitTokens: null, remainingTokens: null, resetTokensMs: null, ...o,
+  limitRequests: null,
+  remainingRequests: null,
+  resetRequestsMs: null,
+  limitTokens: null,
+  remainingTokens: null,
+  resetTokensMs: null,
+  ...o,
 });
 const err429 = (retryAfterMs: number | null = null, rateLimit: Partial<RateLimitInfo> | null = null) =>
-  new ProviderError({ code: 'RATE_LIMITED', message: 'Groq rate limit reached (429).', status: 429, retryable: true, retryAfterMs, rateLimit: rateLimit && rl(rateLimit) });
+  new ProviderError({
+    code: 'RATE_LIMITED',
+    message: 'Groq rate limit reached (429).',
+    status: 429,
+    retryable: true,
+    retryAfterMs,
+    rateLimit: rateLimit && rl(rateLimit),
+  });
 
 /** A controllable attempt: each call returns a promise the test settles. */
 function manual<T = string>() {
@@ -76,7 +89,13 @@ describe('ProviderScheduler retries', () => {
     const { clock, s } = setup({ maxRetries: 3 });
     const outcomes: AttemptOutcome[] = [];
     let n = 0;
-    const p = s.run(async () => { n++; throw err5xx(); }, { timeoutMs: 10_000, onAttempt: (a) => outcomes.push(a) });
+    const p = s.run(
+      async () => {
+        n++;
+        throw err5xx();
+      },
+      { timeoutMs: 10_000, onAttempt: (a) => outcomes.push(a) },
+    );
     const settled = p.catch((e: unknown) => e);
     await clock.advance(60_000);
     const e = (await settled) as ProviderError;
@@ -85,7 +104,12 @@ describe('ProviderScheduler retries', () => {
     expect(e.code).toBe('PROVIDER_ERROR');
     expect(e.attempts).toBe(4);
     expect(e.message).toContain('after 4 attempts');
-    expect(outcomes.map((o) => [o.attempt, o.ok])).toEqual([[1, false], [2, false], [3, false], [4, false]]);
+    expect(outcomes.map((o) => [o.attempt, o.ok])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+      [4, false],
+    ]);
     expect(outcomes.at(-1)?.nextDelayMs).toBeNull();
   });
 
@@ -93,7 +117,15 @@ describe('ProviderScheduler retries', () => {
     const { clock, s } = setup();
     let n = 0;
     const auth = new ProviderError({ code: 'AUTH', message: 'Groq rejected the API key (401).', status: 401 });
-    const settled = s.run(async () => { n++; throw auth; }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const settled = s
+      .run(
+        async () => {
+          n++;
+          throw auth;
+        },
+        { timeoutMs: 1000 },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(0);
     const e = (await settled) as ProviderError;
     expect(n).toBe(1);
@@ -106,10 +138,17 @@ describe('ProviderScheduler retries', () => {
     const { clock, s } = setup();
     let n = 0;
     const outcomes: AttemptOutcome[] = [];
-    const p = s.run(async (_sig, attemptNo) => { n++; if (attemptNo < 3) throw err5xx(); return 'ok'; }, {
-      timeoutMs: 1000,
-      onAttempt: (a) => outcomes.push(a),
-    });
+    const p = s.run(
+      async (_sig, attemptNo) => {
+        n++;
+        if (attemptNo < 3) throw err5xx();
+        return 'ok';
+      },
+      {
+        timeoutMs: 1000,
+        onAttempt: (a) => outcomes.push(a),
+      },
+    );
     await clock.advance(10_000);
     await expect(p).resolves.toEqual({ value: 'ok', attempts: 3 });
     expect(n).toBe(3);
@@ -123,7 +162,13 @@ describe('ProviderScheduler retries', () => {
     const delays: (number | null)[] = [];
     const starts: number[] = [];
     const settled = s
-      .run(async () => { starts.push(clock.t); throw err5xx(); }, { timeoutMs: 100_000, onAttempt: (a) => delays.push(a.nextDelayMs) })
+      .run(
+        async () => {
+          starts.push(clock.t);
+          throw err5xx();
+        },
+        { timeoutMs: 100_000, onAttempt: (a) => delays.push(a.nextDelayMs) },
+      )
       .catch(() => undefined);
     await clock.advance(100_000);
     await settled;
@@ -134,7 +179,14 @@ describe('ProviderScheduler retries', () => {
   it('draws the jitter from [0, window)', async () => {
     const { clock, s } = setup({ maxRetries: 2, random: () => 0.25 });
     const delays: (number | null)[] = [];
-    const settled = s.run(async () => { throw err5xx(); }, { timeoutMs: 1000, onAttempt: (a) => delays.push(a.nextDelayMs) }).catch(() => undefined);
+    const settled = s
+      .run(
+        async () => {
+          throw err5xx();
+        },
+        { timeoutMs: 1000, onAttempt: (a) => delays.push(a.nextDelayMs) },
+      )
+      .catch(() => undefined);
     await clock.advance(10_000);
     await settled;
     expect(delays).toEqual([125, 250, null]);
@@ -157,7 +209,15 @@ describe('ProviderScheduler retries', () => {
   it('fails at once when the server asks to wait longer than the cap', async () => {
     const { clock, s } = setup({ retryAfterCapMs: 20_000 });
     let n = 0;
-    const settled = s.run(async () => { n++; throw err429(578_016); }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const settled = s
+      .run(
+        async () => {
+          n++;
+          throw err429(578_016);
+        },
+        { timeoutMs: 1000 },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(0);
     const e = (await settled) as ProviderError;
     expect(n).toBe(1);
@@ -188,7 +248,15 @@ describe('ProviderScheduler retries', () => {
     const { clock, s } = setup();
     const ctl = new AbortController();
     let n = 0;
-    const settled = s.run(async () => { n++; throw err429(15_000); }, { timeoutMs: 1000, signal: ctl.signal }).catch((e: unknown) => e);
+    const settled = s
+      .run(
+        async () => {
+          n++;
+          throw err429(15_000);
+        },
+        { timeoutMs: 1000, signal: ctl.signal },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(100);
     expect(s.state().retryingUntil).toBe(15_000);
     ctl.abort();
@@ -222,7 +290,15 @@ describe('ProviderScheduler concurrency', () => {
     const { clock, s } = setup({ maxConcurrency: 2 });
     const started: number[] = [];
     const m = manual();
-    const runs = [0, 1, 2, 3].map((i) => s.run((sig, n) => { started.push(i); return m.fn(sig, n); }, { timeoutMs: 60_000 }));
+    const runs = [0, 1, 2, 3].map((i) =>
+      s.run(
+        (sig, n) => {
+          started.push(i);
+          return m.fn(sig, n);
+        },
+        { timeoutMs: 60_000 },
+      ),
+    );
     await clock.advance(0);
     expect(started).toEqual([0, 1]);
     expect(s.state()).toMatchObject({ inFlight: 2, queued: 2, concurrencyLimit: 2 });
@@ -241,7 +317,9 @@ describe('ProviderScheduler concurrency', () => {
   it('halves the limit on a 429 without rate-limit headers (once per overload), down to 1, and grows back by one per success', async () => {
     const { clock, s } = setup({ maxConcurrency: 8, maxRetries: 0, rateLimitBudgetMs: 0 });
     const limits: number[] = [];
-    s.onStateChange((st) => { if (limits.at(-1) !== st.concurrencyLimit) limits.push(st.concurrencyLimit); });
+    s.onStateChange((st) => {
+      if (limits.at(-1) !== st.concurrencyLimit) limits.push(st.concurrencyLimit);
+    });
 
     // Eight calls in flight all hit 429: one overload, one halving.
     const m = manual();
@@ -253,7 +331,14 @@ describe('ProviderScheduler concurrency', () => {
 
     // Each later overload halves again, never below 1.
     for (let i = 0; i < 4; i++) {
-      await s.run(async () => { throw err429(); }, { timeoutMs: 1000 }).catch(() => undefined);
+      await s
+        .run(
+          async () => {
+            throw err429();
+          },
+          { timeoutMs: 1000 },
+        )
+        .catch(() => undefined);
     }
     expect(s.state().concurrencyLimit).toBe(1);
 
@@ -314,7 +399,14 @@ describe('ProviderScheduler concurrency', () => {
   it('retries 429s with short waits as often as it takes, beyond maxRetries', async () => {
     const { clock, s } = setup({ maxRetries: 3, retryAfterCapMs: 20_000 });
     let n = 0;
-    const p = s.run(async () => { n++; if (n <= 12) throw err429(1000); return 'ok'; }, { timeoutMs: 10_000 });
+    const p = s.run(
+      async () => {
+        n++;
+        if (n <= 12) throw err429(1000);
+        return 'ok';
+      },
+      { timeoutMs: 10_000 },
+    );
     await clock.advance(13_000);
     await expect(p).resolves.toEqual({ value: 'ok', attempts: 13 });
     expect(clock.t).toBe(13_000);
@@ -323,19 +415,37 @@ describe('ProviderScheduler concurrency', () => {
   it('gives up on 429s clearly once one call has waited its whole rate-limit budget', async () => {
     const { clock, s } = setup({ retryAfterCapMs: 2000, rateLimitBudgetMs: 10_000 });
     let n = 0;
-    const settled = s.run(async () => { n++; throw err429(2000); }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const settled = s
+      .run(
+        async () => {
+          n++;
+          throw err429(2000);
+        },
+        { timeoutMs: 1000 },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(60_000);
     const e = (await settled) as ProviderError;
     expect(n).toBe(6); // 5 waits of 2 s fill the 10 s budget; the 6th 429 is final
     expect(e.code).toBe('RATE_LIMITED');
     expect(e.retryable).toBe(false);
-    expect(e.message).toBe('Groq kept answering 429 (rate limited) for 10s, the most one call waits (10s, 10× the retry-after cap); try later or raise the cap. (after 6 attempts)');
+    expect(e.message).toBe(
+      'Groq kept answering 429 (rate limited) for 10s, the most one call waits (10s, 10× the retry-after cap); try later or raise the cap. (after 6 attempts)',
+    );
   });
 
   it('still counts other transient failures against maxRetries when 429s come between them', async () => {
     const { clock, s } = setup({ maxRetries: 2 });
     let n = 0;
-    const settled = s.run(async () => { n++; throw n % 2 ? err429(100) : err5xx(); }, { timeoutMs: 1000 }).catch((e: unknown) => e);
+    const settled = s
+      .run(
+        async () => {
+          n++;
+          throw n % 2 ? err429(100) : err5xx();
+        },
+        { timeoutMs: 1000 },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(60_000);
     const e = (await settled) as ProviderError;
     expect(e.code).toBe('PROVIDER_ERROR');
@@ -346,7 +456,10 @@ describe('ProviderScheduler concurrency', () => {
     const { clock, s } = setup({ maxConcurrency: 1, random: () => 1 });
     const order: string[] = [];
     const m = manual();
-    const tracked = (name: string) => (sig: AbortSignal, n: number) => { order.push(`${name}${n}`); return m.fn(sig, n); };
+    const tracked = (name: string) => (sig: AbortSignal, n: number) => {
+      order.push(`${name}${n}`);
+      return m.fn(sig, n);
+    };
     const a = s.run(tracked('A'), { timeoutMs: 60_000 });
     const b = s.run(tracked('B'), { timeoutMs: 60_000 });
     await clock.advance(0);
@@ -367,7 +480,10 @@ describe('ProviderScheduler concurrency', () => {
 
   it('leaves no timer behind when the only call held by the rate-limit headers is cancelled', async () => {
     const { clock, s } = setup();
-    await s.run(async () => 'x', { timeoutMs: 1000, observe: () => ({ rateLimit: rl({ remainingRequests: 0, resetRequestsMs: 10_000 }), tokens: null }) });
+    await s.run(async () => 'x', {
+      timeoutMs: 1000,
+      observe: () => ({ rateLimit: rl({ remainingRequests: 0, resetRequestsMs: 10_000 }), tokens: null }),
+    });
     const ctl = new AbortController();
     const waiting = s.run(async () => 'x', { timeoutMs: 1000, signal: ctl.signal }).catch((e: unknown) => e);
     await clock.advance(0);
@@ -381,7 +497,15 @@ describe('ProviderScheduler concurrency', () => {
   it('paces calls to the rpm limit', async () => {
     const { clock, s } = setup({ rpm: 60, rpmBurst: 2 });
     const starts: number[] = [];
-    const runs = Array.from({ length: 5 }, () => s.run(async () => { starts.push(clock.t); return 1; }, { timeoutMs: 1000 }));
+    const runs = Array.from({ length: 5 }, () =>
+      s.run(
+        async () => {
+          starts.push(clock.t);
+          return 1;
+        },
+        { timeoutMs: 1000 },
+      ),
+    );
     await clock.advance(0);
     expect(starts).toEqual([0, 0]);
     await clock.advance(999);
@@ -399,7 +523,15 @@ describe('ProviderScheduler concurrency', () => {
     const a = s.run(m.fn, { timeoutMs: 60_000 });
     const ctl = new AbortController();
     let ran = false;
-    const b = s.run(async () => { ran = true; return 'b'; }, { timeoutMs: 1000, signal: ctl.signal }).catch((e: unknown) => e);
+    const b = s
+      .run(
+        async () => {
+          ran = true;
+          return 'b';
+        },
+        { timeoutMs: 1000, signal: ctl.signal },
+      )
+      .catch((e: unknown) => e);
     await clock.advance(0);
     expect(s.state().queued).toBe(1);
     ctl.abort();
@@ -414,14 +546,24 @@ describe('ProviderScheduler concurrency', () => {
 });
 
 describe('ProviderScheduler pacing by the rate-limit headers', () => {
-  const seen = (o: Partial<RateLimitInfo>, tokens: number | null = null) => () => ({ rateLimit: rl(o), tokens });
+  const seen =
+    (o: Partial<RateLimitInfo>, tokens: number | null = null) =>
+    () => ({ rateLimit: rl(o), tokens });
 
   it('sends no more calls than the remaining requests, then holds the rest until the reset', async () => {
     const { clock, s } = setup({ maxConcurrency: 16 });
     // The first answer says two requests are left in a window that resets in 2 s.
     await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ limitRequests: 600, remainingRequests: 2, resetRequestsMs: 2000 }) });
     const starts: number[] = [];
-    const runs = Array.from({ length: 5 }, () => s.run(async () => { starts.push(clock.t); return 1; }, { timeoutMs: 1000 }));
+    const runs = Array.from({ length: 5 }, () =>
+      s.run(
+        async () => {
+          starts.push(clock.t);
+          return 1;
+        },
+        { timeoutMs: 1000 },
+      ),
+    );
     await clock.advance(0);
     expect(starts).toEqual([0, 0]);
     expect(s.state()).toMatchObject({ cooling: true, heldUntil: 2000, queued: 3 });
@@ -443,7 +585,13 @@ describe('ProviderScheduler pacing by the rate-limit headers', () => {
     m.calls[0]?.resolve('older');
     await older;
     let ran = false;
-    await s.run(async () => { ran = true; return 1; }, { timeoutMs: 1000 });
+    await s.run(
+      async () => {
+        ran = true;
+        return 1;
+      },
+      { timeoutMs: 1000 },
+    );
     expect(ran).toBe(true);
     expect(clock.t).toBe(0);
   });
@@ -453,7 +601,15 @@ describe('ProviderScheduler pacing by the rate-limit headers', () => {
     // Calls use about 400 tokens; 1000 are left until the tokens reset in 3 s.
     await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ remainingTokens: 1000, resetTokensMs: 3000 }, 400) });
     const starts: number[] = [];
-    const runs = Array.from({ length: 4 }, () => s.run(async () => { starts.push(clock.t); return 1; }, { timeoutMs: 1000 }));
+    const runs = Array.from({ length: 4 }, () =>
+      s.run(
+        async () => {
+          starts.push(clock.t);
+          return 1;
+        },
+        { timeoutMs: 1000 },
+      ),
+    );
     await clock.advance(0);
     expect(starts).toEqual([0, 0]);
     await clock.advance(3000);
@@ -481,9 +637,18 @@ describe('ProviderScheduler pacing by the rate-limit headers', () => {
   it('does not hold calls for a reset further away than the retry-after cap (the server then says why)', async () => {
     const { clock, s } = setup({ retryAfterCapMs: 20_000 });
     // Groq's request headers count per day: a used-up day resets in hours.
-    await s.run(async () => 'a', { timeoutMs: 1000, observe: seen({ limitRequests: 1000, remainingRequests: 0, resetRequestsMs: 5 * 3_600_000 }) });
+    await s.run(async () => 'a', {
+      timeoutMs: 1000,
+      observe: seen({ limitRequests: 1000, remainingRequests: 0, resetRequestsMs: 5 * 3_600_000 }),
+    });
     let ran = false;
-    await s.run(async () => { ran = true; return 1; }, { timeoutMs: 1000 });
+    await s.run(
+      async () => {
+        ran = true;
+        return 1;
+      },
+      { timeoutMs: 1000 },
+    );
     expect(ran).toBe(true);
     expect(clock.t).toBe(0);
   });
@@ -494,7 +659,15 @@ describe('ProviderScheduler pacing by the rate-limit headers', () => {
     const mk = () => new ProviderScheduler({ sleep: clock.sleep, now: clock.now, random: () => 1, rpmBucket: bucket });
     const [a, b] = [mk(), mk()];
     const starts: string[] = [];
-    const runs = [a, b, a, b].map((s, i) => s.run(async () => { starts.push(`${i}@${clock.t}`); return i; }, { timeoutMs: 1000 }));
+    const runs = [a, b, a, b].map((s, i) =>
+      s.run(
+        async () => {
+          starts.push(`${i}@${clock.t}`);
+          return i;
+        },
+        { timeoutMs: 1000 },
+      ),
+    );
     await clock.advance(3000);
     // One call a second across both models, whichever model's call goes.
     expect(starts.map((x) => x.split('@')[1])).toEqual(['0', '1000', '2000', '3000']);

@@ -6,7 +6,7 @@
 // a per-attempt timeout. Providers make one HTTP attempt; this decides the rest.
 // Over 400 lines: one state machine (queue, slots, header pacing, retry budget, rpm) whose parts
 // read and write the same counters on every attempt.
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { formatDuration } from './rateLimitHeaders.ts';
 import { ProviderError, type RateLimitInfo } from './types.ts';
 
@@ -324,7 +324,10 @@ export class ProviderScheduler {
    * may not go. It holds a slot and counts as a request sent like any attempt; a failure's
    * headers and 429 are taken in (a success's are, by the run its answer is returned through).
    */
-  tryDuplicate<T>(attempt: (signal: AbortSignal) => Promise<T>, opts: { signal?: AbortSignal; timeoutMs: number; quietMs: number }): Promise<T> | null {
+  tryDuplicate<T>(
+    attempt: (signal: AbortSignal) => Promise<T>,
+    opts: { signal?: AbortSignal; timeoutMs: number; quietMs: number },
+  ): Promise<T> | null {
     const t = this.#now();
     if (opts.signal?.aborted || this.#queue.length > 0 || this.#inFlight >= this.#limit || this.#backoffEnds.size > 0) return null;
     if (this.#last429 !== null && t - this.#last429 < opts.quietMs) return null;

@@ -27,7 +27,13 @@ function gate() {
 }
 
 const rl = (o: Partial<RateLimitInfo>): RateLimitInfo => ({
-  limitRequests: null, remainingRequests: null, resetRequestsMs: null, limitTokens: null, remainingTokens: null, resetTokensMs: null, ...o,
+  limitRequests: null,
+  remainingRequests: null,
+  resetRequestsMs: null,
+  limitTokens: null,
+  remainingTokens: null,
+  resetTokensMs: null,
+  ...o,
 });
 
 describe('ProviderScheduler priority', () => {
@@ -86,7 +92,10 @@ describe('ProviderScheduler priority', () => {
     const g = gate();
     const remaining = LOW_RESERVE_CALLS + 1;
     // A production answer says the window has `remaining` requests left for the next 10 s.
-    const warm = s.run(async () => 'ok', { timeoutMs: 60_000, observe: () => ({ rateLimit: rl({ remainingRequests: remaining, resetRequestsMs: 10_000 }), tokens: null }) });
+    const warm = s.run(async () => 'ok', {
+      timeoutMs: 60_000,
+      observe: () => ({ rateLimit: rl({ remainingRequests: remaining, resetRequestsMs: 10_000 }), tokens: null }),
+    });
     await warm;
     const shadows = ['s1', 's2', 's3'].map((w) => s.run(g.fn(w), { timeoutMs: 60_000, priority: 'low' }));
     await flush();

@@ -1,10 +1,10 @@
 // The port every model provider implements. Providers make exactly one HTTP attempt per call
 // (SDK retries off); retrying, backoff and concurrency belong to the scheduler.
-import type { ErrorCode } from '../../shared/errors.ts';
+import type { ErrorCode } from '#shared/errors.ts';
 
 /** The registry's provider ids (src/shared/providers.ts). */
-export type { ProviderId } from '../../shared/providers.ts';
-import type { ProviderId } from '../../shared/providers.ts';
+export type { ProviderId } from '#shared/providers.ts';
+import type { ProviderId } from '#shared/providers.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFake, stopFake } from '../../../bench/lib.ts';
-import { TASKS } from '../../shared/tasks.ts';
+import { TASKS } from '#shared/tasks.ts';
 import { createGroqProvider } from './groqProvider.ts';
 import { createOpenAIProvider } from './openaiProvider.ts';
 import { ProviderError, type ChatProvider, type ChatRequest } from './types.ts';
@@ -105,7 +105,10 @@ describe('wire thread', () => {
 
   it('errors, timeouts and aborts reach the SDKs as they would from the global fetch', async () => {
     const dead = `http://127.0.0.1:${await closedPort()}`;
-    for (const p of [createGroqProvider({ apiKey: GROQ_KEY, baseURL: dead }), createOpenAIProvider({ apiKey: OPENAI_KEY, baseURL: `${dead}/v1` })]) {
+    for (const p of [
+      createGroqProvider({ apiKey: GROQ_KEY, baseURL: dead }),
+      createOpenAIProvider({ apiKey: OPENAI_KEY, baseURL: `${dead}/v1` }),
+    ]) {
       const err = await p.complete(req('gpt-4o')).then(
         () => null,
         (e: unknown) => e,

@@ -126,7 +126,9 @@ function rebuild(chain: ErrorLink[]): Error {
   let cause: Error | undefined;
   for (const link of [...chain].reverse()) {
     const e: Error & { code?: string } =
-      link.name === 'TypeError' ? new TypeError(link.message, cause ? { cause } : undefined) : new Error(link.message, cause ? { cause } : undefined);
+      link.name === 'TypeError'
+        ? new TypeError(link.message, cause ? { cause } : undefined)
+        : new Error(link.message, cause ? { cause } : undefined);
     if (link.name !== 'TypeError' && link.name !== 'Error') e.name = link.name;
     if (link.code) e.code = link.code;
     cause = e;

@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskId } from '../../shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { krippendorffAlphaInterval, reviewerAgreement } from './agreement.ts';
 import type { Review } from './reviewsRepo.ts';
 
 let nextId = 1;
-const review = (reviewer: string, ticketId: string, score: number, task: TaskId = 'platform', model = 'm1', scoredAt = '2026-11-25T10:00:00.000Z'): Review => ({
-  id: nextId++, ticketId, task, model, runId: 'r', answerValue: undefined, reviewer, score, correctValue: undefined,
-  missing: null, expected: null, expectedCount: null, note: null, scoredAt, queueId: null, source: 'local',
+const review = (
+  reviewer: string,
+  ticketId: string,
+  score: number,
+  task: TaskId = 'platform',
+  model = 'm1',
+  scoredAt = '2026-11-25T10:00:00.000Z',
+): Review => ({
+  id: nextId++,
+  ticketId,
+  task,
+  model,
+  runId: 'r',
+  answerValue: undefined,
+  reviewer,
+  score,
+  correctValue: undefined,
+  missing: null,
+  expected: null,
+  expectedCount: null,
+  note: null,
+  scoredAt,
+  queueId: null,
+  source: 'local',
 });
 
 describe("Krippendorff's α, interval metric", () => {
@@ -42,8 +63,19 @@ describe("Krippendorff's α, interval metric", () => {
   });
 
   it('is 1 for perfect agreement and null when nothing varies or nothing is pairable', () => {
-    expect(krippendorffAlphaInterval([[1, 1], [0, 0], [0.5, 0.5]])).toBe(1);
-    expect(krippendorffAlphaInterval([[1, 1], [1, 1, 1]])).toBeNull();
+    expect(
+      krippendorffAlphaInterval([
+        [1, 1],
+        [0, 0],
+        [0.5, 0.5],
+      ]),
+    ).toBe(1);
+    expect(
+      krippendorffAlphaInterval([
+        [1, 1],
+        [1, 1, 1],
+      ]),
+    ).toBeNull();
     expect(krippendorffAlphaInterval([[1], [0]])).toBeNull();
   });
 });
@@ -82,11 +114,20 @@ describe('agreement among reviewers', () => {
 
   it("uses α (not κ) for three reviewers, lists each pair's κ, and lets a re-score replace the reviewer's earlier one", () => {
     const reviews = [
-      review('a', 'T1', 1), review('b', 'T1', 1), review('c', 'T1', 1),
-      review('a', 'T2', 0), review('b', 'T2', 0), review('c', 'T2', 0),
-      review('a', 'T3', 1), review('b', 'T3', 0), review('c', 'T3', 1),
+      review('a', 'T1', 1),
+      review('b', 'T1', 1),
+      review('c', 'T1', 1),
+      review('a', 'T2', 0),
+      review('b', 'T2', 0),
+      review('c', 'T2', 0),
+      review('a', 'T3', 1),
+      review('b', 'T3', 0),
+      review('c', 'T3', 1),
       // c first said 0 on T4, then corrected to 1 (the later score stands).
-      review('a', 'T4', 1), review('b', 'T4', 1), review('c', 'T4', 0, 'platform', 'm1', '2026-11-25T10:00:00.000Z'), review('c', 'T4', 1, 'platform', 'm1', '2026-11-25T11:00:00.000Z'),
+      review('a', 'T4', 1),
+      review('b', 'T4', 1),
+      review('c', 'T4', 0, 'platform', 'm1', '2026-11-25T10:00:00.000Z'),
+      review('c', 'T4', 1, 'platform', 'm1', '2026-11-25T11:00:00.000Z'),
       // scored by one reviewer only: not a unit
       review('a', 'T5', 1),
     ];

@@ -4,7 +4,7 @@
 // half-point disagreement should weigh a quarter of a full one, which an ordinal or nominal metric
 // would not say. Cohen's κ for a pair of reviewers is the one in metrics/agreement.ts (nominal:
 // each distinct score is a category), reused rather than written twice.
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { cohensKappa } from '../metrics/agreement.ts';
 import { latestPerReviewer, reviewsByAnswer, type Review } from './reviewsRepo.ts';
 
@@ -72,7 +72,11 @@ const key = (s: number): string => String(Math.round(s * 1e6) / 1e6);
  */
 export function reviewerAgreement(reviews: readonly Review[]): ReviewerAgreement[] {
   const byAnswer = reviewsByAnswer(reviews);
-  const units = [...byAnswer].map(([k, g]) => ({ task: g[0]!.task, key: k, scores: new Map(latestPerReviewer(g).map((r) => [r.reviewer, r.score])) }));
+  const units = [...byAnswer].map(([k, g]) => ({
+    task: g[0]!.task,
+    key: k,
+    scores: new Map(latestPerReviewer(g).map((r) => [r.reviewer, r.score])),
+  }));
   const rows: ReviewerAgreement[] = [];
   for (const task of [...TASK_IDS, 'all'] as const) {
     const us = units.filter((u) => (task === 'all' || u.task === task) && u.scores.size >= 2);
@@ -88,7 +92,7 @@ export function reviewerAgreement(reviews: readonly Review[]): ReviewerAgreement
         for (const u of us) {
           const x = u.scores.get(a);
           const y = u.scores.get(b);
-          if (x !== undefined && y !== undefined) (xs.push(key(x)), ys.push(key(y)));
+          if (x !== undefined && y !== undefined) xs.push(key(x)), ys.push(key(y));
         }
         if (xs.length === 0) continue;
         const agree = xs.filter((x, k) => x === ys[k]).length;

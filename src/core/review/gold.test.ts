@@ -43,7 +43,10 @@ describe('gold labels are safe', () => {
   });
 
   it('keeps every change of a gold label: who, when, from what, and why — undo and restore included', () => {
-    store.upsertTicket({ id: 'T1', text: 'S3 bucket logs-1 in account 123456789012 returns AccessDenied since 09:00.', labels: { severity: 'normal' } }, 'tickets.jsonl');
+    store.upsertTicket(
+      { id: 'T1', text: 'S3 bucket logs-1 in account 123456789012 returns AccessDenied since 09:00.', labels: { severity: 'normal' } },
+      'tickets.jsonl',
+    );
     const q = createQueue(store, { runId: RUN, tasks: ['severity'], reviewers: ['alice'], blind: false });
     scoreFromCorrect(store, { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high', confirmed: true });
     undoOnScreen(store, { queueId: q.id, reviewer: 'alice' });
@@ -62,15 +65,29 @@ describe('gold labels are safe', () => {
   });
 
   it('records an imported correct value in the history with its file and reviewer', () => {
-    const line = JSON.stringify({ ticket_id: 'T2', task: 'platform', model: SMALL, reviewer: 'carol', score: 1, correct_value: 'gcp', scored_at: '2026-11-25T12:00:00Z' });
+    const line = JSON.stringify({
+      ticket_id: 'T2',
+      task: 'platform',
+      model: SMALL,
+      reviewer: 'carol',
+      score: 1,
+      correct_value: 'gcp',
+      scored_at: '2026-11-25T12:00:00Z',
+    });
     importReviews(store, line, { source: 'carol.jsonl' });
-    expect(goldHistory(store, 'T2', 'platform')).toMatchObject([{ source: 'import', by: 'carol', detail: 'carol.jsonl', before: { has: false }, after: { has: true, value: 'gcp' } }]);
+    expect(goldHistory(store, 'T2', 'platform')).toMatchObject([
+      { source: 'import', by: 'carol', detail: 'carol.jsonl', before: { has: false }, after: { has: true, value: 'gcp' } },
+    ]);
   });
 
   it('writes no gold label unconfirmed, and none at all when the value is refused', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['severity'], reviewers: ['alice'], blind: false });
-    expect(() => scoreFromCorrect(store, { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' })).toThrow(/only once the reviewer has confirmed it/);
-    expect(() => scoreFromCorrect(store, { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'n', confirmed: true })).toThrow(/the correct severity is one of/);
+    expect(() => scoreFromCorrect(store, { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'high' })).toThrow(
+      /only once the reviewer has confirmed it/,
+    );
+    expect(() => scoreFromCorrect(store, { queueId: q.id, position: 0, reviewer: 'alice', correctValue: 'n', confirmed: true })).toThrow(
+      /the correct severity is one of/,
+    );
     expect(goldLabel(store, 'T1', 'severity')).toBeUndefined();
     expect(goldHistory(store, 'T1', 'severity')).toEqual([]);
     expect(listReviews(store)).toHaveLength(0);
@@ -87,7 +104,10 @@ describe('gold labels are safe', () => {
   });
 
   it('hides the gold label and its history in a blind review until the reviewer has scored every answer', () => {
-    store.upsertTicket({ id: 'T1', text: 'S3 bucket logs-1 in account 123456789012 returns AccessDenied since 09:00.', labels: { platform: 'aws' } }, 'tickets.jsonl');
+    store.upsertTicket(
+      { id: 'T1', text: 'S3 bucket logs-1 in account 123456789012 returns AccessDenied since 09:00.', labels: { platform: 'aws' } },
+      'tickets.jsonl',
+    );
     const q = createQueue(store, { runId: RUN, tasks: ['platform'], reviewers: ['alice'], seed: 3 });
     const v = openItem(q.id);
     expect(v.gold).toEqual({ has: false, value: null, hidden: true, history: [] });

@@ -4,9 +4,9 @@
 // what to what, and why (a reviewer's confirmed correct value, an import, an undo, a restore) —
 // so no change is lost and each can be taken back. Review actions group what one reviewer did in
 // one step (a score, or a gold label with the scores it gave) so undo takes it back whole.
-import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import type { TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import type { Store } from '../store/store.ts';
 import type { CorrectValue } from './rubric.ts';
 
@@ -38,7 +38,9 @@ function writeLabels(store: Store, ticketId: string, labels: Labels): void {
   store.prepare('UPDATE tickets SET labels = ? WHERE id = ?').run(json, ticketId);
   // Labels belong to a ticket version (migration 9): the ticket's current text gets the same label,
   // so reports reading a run's version see it.
-  store.prepare('UPDATE ticket_versions SET labels = ? WHERE ticket_id = ? AND hash = (SELECT hash FROM tickets WHERE id = ?)').run(json, ticketId, ticketId);
+  store
+    .prepare('UPDATE ticket_versions SET labels = ? WHERE ticket_id = ? AND hash = (SELECT hash FROM tickets WHERE id = ?)')
+    .run(json, ticketId, ticketId);
 }
 
 /** The label value a correct value becomes (technical details: "has details"). */
@@ -138,8 +140,19 @@ export function changeGold(store: Store, w: GoldWrite): GoldChange | null {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      w.ticketId, w.task, before.has ? 1 : 0, before.has ? JSON.stringify(before.value ?? null) : null, w.to.has ? 1 : 0,
-      w.to.has ? JSON.stringify(w.to.value ?? null) : null, w.by, at.toISOString(), at.getTime(), w.source, w.detail ?? null, w.queueId ?? null, w.actionId ?? null,
+      w.ticketId,
+      w.task,
+      before.has ? 1 : 0,
+      before.has ? JSON.stringify(before.value ?? null) : null,
+      w.to.has ? 1 : 0,
+      w.to.has ? JSON.stringify(w.to.value ?? null) : null,
+      w.by,
+      at.toISOString(),
+      at.getTime(),
+      w.source,
+      w.detail ?? null,
+      w.queueId ?? null,
+      w.actionId ?? null,
     );
   return getGoldChange(store, Number(res.lastInsertRowid));
 }
@@ -151,11 +164,16 @@ export function getGoldChange(store: Store, id: number): GoldChange | null {
 
 /** Every recorded change of a ticket's gold label for a task, newest first. */
 export function goldHistory(store: Store, ticketId: string, task: TaskId): GoldChange[] {
-  return (store.prepare('SELECT * FROM gold_label_history WHERE ticket_id = ? AND task = ? ORDER BY id DESC').all(ticketId, task) as Row[]).map(toChange);
+  return (
+    store.prepare('SELECT * FROM gold_label_history WHERE ticket_id = ? AND task = ? ORDER BY id DESC').all(ticketId, task) as Row[]
+  ).map(toChange);
 }
 
 /** Starts a review action (one step a reviewer can take back whole); call inside the transaction that writes it. */
-export function newAction(store: Store, a: { reviewer: string; queueId: string | null; kind: 'score' | 'gold' | 'restore'; now?: Date }): number {
+export function newAction(
+  store: Store,
+  a: { reviewer: string; queueId: string | null; kind: 'score' | 'gold' | 'restore'; now?: Date },
+): number {
   const res = store
     .prepare('INSERT INTO review_actions (queue_id, reviewer, kind, at_ms) VALUES (?, ?, ?, ?)')
     .run(a.queueId, a.reviewer, a.kind, (a.now ?? new Date()).getTime());
@@ -166,7 +184,10 @@ export function newAction(store: Store, a: { reviewer: string; queueId: string |
  * Puts a gold label back to what it was before a recorded change (a new change, source 'restore',
  * itself undoable). Refuses when the change is not of that ticket and task.
  */
-export function restoreGold(store: Store, input: { ticketId: string; task: TaskId; entryId: number; reviewer: string; queueId?: string | null; now?: Date }): GoldChange | null {
+export function restoreGold(
+  store: Store,
+  input: { ticketId: string; task: TaskId; entryId: number; reviewer: string; queueId?: string | null; now?: Date },
+): GoldChange | null {
   const entry = getGoldChange(store, input.entryId);
   if (!entry || entry.ticketId !== input.ticketId || entry.task !== input.task) {
     throw new AppError('BAD_INPUT', `gold-label change ${input.entryId} is not in the history of ticket ${input.ticketId}'s ${input.task}`);
@@ -174,8 +195,15 @@ export function restoreGold(store: Store, input: { ticketId: string; task: TaskI
   return store.transaction(() => {
     const actionId = newAction(store, { reviewer: input.reviewer, queueId: input.queueId ?? null, kind: 'restore', now: input.now });
     return changeGold(store, {
-      ticketId: entry.ticketId, task: entry.task, to: entry.before, by: input.reviewer, source: 'restore', detail: `the value before change #${entry.id}`,
-      queueId: input.queueId ?? null, actionId, now: input.now,
+      ticketId: entry.ticketId,
+      task: entry.task,
+      to: entry.before,
+      by: input.reviewer,
+      source: 'restore',
+      detail: `the value before change #${entry.id}`,
+      queueId: input.queueId ?? null,
+      actionId,
+      now: input.now,
     });
   });
 }

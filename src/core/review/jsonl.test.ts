@@ -22,24 +22,49 @@ afterEach(() => {
 });
 
 const at = (m: number) => ({ now: () => new Date(Date.UTC(2026, 10, 25, 10, m)) });
-const line = (o: Record<string, unknown>): string => JSON.stringify({ ticket_id: 'T1', task: 'platform', model: LARGE, reviewer: 'carol', score: 1, scored_at: '2026-11-25T12:00:00Z', ...o });
+const line = (o: Record<string, unknown>): string =>
+  JSON.stringify({ ticket_id: 'T1', task: 'platform', model: LARGE, reviewer: 'carol', score: 1, scored_at: '2026-11-25T12:00:00Z', ...o });
 
 describe('review exchange (JSONL, contracts §5)', () => {
   it('exports one review a line in the contract shape', () => {
-    submitScore(mine, { ticketId: 'T1', task: 'severity', model: SMALL, runId: RUN, reviewer: 'alice', correctValue: 'high', note: ' one off ' }, at(1));
-    submitScore(mine, { ticketId: 'T1', task: 'technical_details', model: LARGE, runId: RUN, reviewer: 'alice', expected: ['a', 'b', 'c'], missing: ['c'] }, at(2));
+    submitScore(
+      mine,
+      { ticketId: 'T1', task: 'severity', model: SMALL, runId: RUN, reviewer: 'alice', correctValue: 'high', note: ' one off ' },
+      at(1),
+    );
+    submitScore(
+      mine,
+      { ticketId: 'T1', task: 'technical_details', model: LARGE, runId: RUN, reviewer: 'alice', expected: ['a', 'b', 'c'], missing: ['c'] },
+      at(2),
+    );
     const { text, count } = exportReviews(mine);
     expect(count).toBe(2);
-    const lines = text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(Object.keys(lines[0]!)).toEqual(['ticket_id', 'task', 'model', 'reviewer', 'score', 'correct_value', 'note', 'scored_at']);
-    expect(lines[0]).toEqual({ ticket_id: 'T1', task: 'severity', model: SMALL, reviewer: 'alice', score: 0.5, correct_value: 'high', note: 'one off', scored_at: '2026-11-25T10:01:00.000Z' });
+    expect(lines[0]).toEqual({
+      ticket_id: 'T1',
+      task: 'severity',
+      model: SMALL,
+      reviewer: 'alice',
+      score: 0.5,
+      correct_value: 'high',
+      note: 'one off',
+      scored_at: '2026-11-25T10:01:00.000Z',
+    });
     expect(lines[1]).toMatchObject({ task: 'technical_details', missing: ['c'], expected_count: 3 });
     expect(lines[1]!.score).toBeCloseTo(2 / 3, 12);
   });
 
   it('merges reviews labelled offline on another machine; importing twice adds nothing', () => {
     submitScore(theirs, { ticketId: 'T2', task: 'platform', model: SMALL, runId: RUN, reviewer: 'bob', score: 1 }, at(1));
-    submitScore(theirs, { ticketId: 'T1', task: 'technical_details', model: LARGE, runId: RUN, reviewer: 'bob', expected: ['a', 'b', 'c'], missing: ['c'] }, at(2));
+    submitScore(
+      theirs,
+      { ticketId: 'T1', task: 'technical_details', model: LARGE, runId: RUN, reviewer: 'bob', expected: ['a', 'b', 'c'], missing: ['c'] },
+      at(2),
+    );
     submitScore(theirs, { ticketId: 'T3', task: 'asset_ids', model: BASE, runId: RUN, reviewer: 'bob', correctValue: ['store3'] }, at(3));
     const file = exportReviews(theirs).text;
     const first = importReviews(mine, file, { source: 'bob.jsonl' });
@@ -69,7 +94,10 @@ describe('review exchange (JSONL, contracts §5)', () => {
       ['platform', ['reviewers differ']],
       ['product', ['same reviewer twice']],
     ]);
-    expect(r.conflicts[0]!.reviews.map((x) => [x.reviewer, x.score])).toEqual([['alice', 1], ['bob', 0]]);
+    expect(r.conflicts[0]!.reviews.map((x) => [x.reviewer, x.score])).toEqual([
+      ['alice', 1],
+      ['bob', 0],
+    ]);
     expect(listReviews(mine, { ticketId: 'T1', task: 'platform' })).toHaveLength(2);
   });
 
@@ -119,7 +147,11 @@ describe('review exchange (JSONL, contracts §5)', () => {
     expect(Object.fromEntries(cells.map((c) => [c.model, c.mean]))).toEqual({ [BASE]: 0.5, [SMALL]: 1, [LARGE]: 0.75 });
 
     // T3 has no technical details: the answer that says none scores 1, and the line travels with expected_count 0.
-    submitScore(theirs, { ticketId: 'T3', task: 'technical_details', model: BASE, runId: RUN, reviewer: 'bob', expected: [], missing: [] }, at(1));
+    submitScore(
+      theirs,
+      { ticketId: 'T3', task: 'technical_details', model: BASE, runId: RUN, reviewer: 'bob', expected: [], missing: [] },
+      at(1),
+    );
     const file = exportReviews(theirs).text;
     expect(JSON.parse(file)).toMatchObject({ ticket_id: 'T3', score: 1, missing: [], expected_count: 0 });
     expect(importReviews(mine, file, { source: 'bob.jsonl' })).toMatchObject({ imported: 1, bad: [] });
@@ -127,7 +159,9 @@ describe('review exchange (JSONL, contracts §5)', () => {
 
   it('does not overwrite a different gold label on import; it reports it', () => {
     mine.upsertTicket({ id: 'T2', text: 'GKE down', labels: { severity: 'urgent' } }, 'x');
-    const r = importReviews(mine, line({ ticket_id: 'T2', task: 'severity', model: SMALL, score: 0.5, correct_value: 'high' }), { source: 'x.jsonl' });
+    const r = importReviews(mine, line({ ticket_id: 'T2', task: 'severity', model: SMALL, score: 0.5, correct_value: 'high' }), {
+      source: 'x.jsonl',
+    });
     expect(r.imported).toBe(1);
     expect(r.labelConflicts).toEqual([{ line: 1, ticketId: 'T2', task: 'severity', label: 'urgent', correctValue: 'high' }]);
     expect(mine.getTicket('T2')!.labels).toEqual({ severity: 'urgent' });

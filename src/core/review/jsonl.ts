@@ -4,7 +4,7 @@
 // bad one with its number and reason, never duplicates a line imported before, and keeps both of
 // two disagreeing scores while listing the conflict.
 import { z } from 'zod';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { Store } from '../store/store.ts';
 import { checkScore } from './rubric.ts';
 import {
@@ -134,7 +134,13 @@ export function importReviews(store: Store, text: string, opts: { source: string
       // The score is the remote reviewer's judgement of the answer they saw; it is checked against
       // the rubric but not re-derived from this workspace's answer, which may have been re-run.
       const checked = checkScore(
-        { task: x.task, score: x.score, correctValue: hasCorrect ? (x.correct_value ?? null) : undefined, missing: x.missing, expectedCount: x.expected_count },
+        {
+          task: x.task,
+          score: x.score,
+          correctValue: hasCorrect ? (x.correct_value ?? null) : undefined,
+          missing: x.missing,
+          expectedCount: x.expected_count,
+        },
         { platform: typeof platform === 'string' ? platform : null },
       );
       if (!checked.ok) return bad(checked.reason);
@@ -153,14 +159,30 @@ export function importReviews(store: Store, text: string, opts: { source: string
         return;
       }
       insertReview(store, {
-        ticketId: x.ticket_id, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson,
-        reviewer: x.reviewer, checked: c, note: x.note?.trim() || null, scoredAt: x.scored_at, queueId: null, source: opts.source, actionId: null,
+        ticketId: x.ticket_id,
+        task: x.task,
+        model: x.model,
+        runId: found.answer.runId,
+        answerJson: found.answer.valueJson,
+        reviewer: x.reviewer,
+        checked: c,
+        note: x.note?.trim() || null,
+        scoredAt: x.scored_at,
+        queueId: null,
+        source: opts.source,
+        actionId: null,
       });
       report.imported++;
       if (c.correctValue !== undefined) {
         const label = importLabel(store, x.ticket_id, x.task, c.correctValue, { reviewer: x.reviewer, file: opts.source });
         if (label.conflict !== undefined) {
-          report.labelConflicts.push({ line: lineNo, ticketId: x.ticket_id, task: x.task, label: label.conflict, correctValue: c.correctValue });
+          report.labelConflicts.push({
+            line: lineNo,
+            ticketId: x.ticket_id,
+            task: x.task,
+            label: label.conflict,
+            correctValue: c.correctValue,
+          });
         } else if (label.written) report.labelsWritten++;
       }
     });

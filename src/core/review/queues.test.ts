@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../shared/results.ts';
+import type { TaskResult } from '#shared/results.ts';
 import type { Store } from '../store/store.ts';
 import { assignReviewers, createQueue, getQueue, listQueues, queueItems, stratifiedSample } from './queues.ts';
 import { submitScore } from './reviewsRepo.ts';
@@ -19,7 +19,13 @@ describe('review queues', () => {
     const q = createQueue(store, { runId: RUN, seed: 7 });
     expect(q).toMatchObject({ id: 'q1', items: 30, answers: 89, k: 1, blind: true, seed: 7, models: [...MODELS].sort() });
     const items = queueItems(store, q.id);
-    expect(items.slice(0, 5).map((i) => `${i.ticketId}/${i.task}`)).toEqual(['T1/platform', 'T1/product', 'T1/technical_details', 'T1/asset_ids', 'T1/severity']);
+    expect(items.slice(0, 5).map((i) => `${i.ticketId}/${i.task}`)).toEqual([
+      'T1/platform',
+      'T1/product',
+      'T1/technical_details',
+      'T1/asset_ids',
+      'T1/severity',
+    ]);
     // T6's small-model platform call failed: that item shows the other two answers.
     expect(items.find((i) => i.ticketId === 'T6' && i.task === 'platform')!.answers.map((a) => a.model)).not.toContain(SMALL);
     expect(createQueue(store, { runId: RUN }).id).toBe('q2');
@@ -40,9 +46,26 @@ describe('review queues', () => {
     const extra = ['a:1', 'a:2', 'a:3', 'a:4'];
     store.createRun({ id: 'r2', kind: 'experiment', assignment: {} });
     const base: TaskResult = {
-      task: 'platform', status: 'ok', value: 'aws', raw: null, provider: 'a', model: 'x', promptVersion: 'v1', startedMs: 0, endedMs: 1, latencyMs: 1,
-      ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null,
-      costUsd: null, attempts: 1, error: null,
+      task: 'platform',
+      status: 'ok',
+      value: 'aws',
+      raw: null,
+      provider: 'a',
+      model: 'x',
+      promptVersion: 'v1',
+      startedMs: 0,
+      endedMs: 1,
+      latencyMs: 1,
+      ttftMs: null,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      inputTokens: null,
+      outputTokens: null,
+      cachedTokens: null,
+      reasoningTokens: null,
+      costUsd: null,
+      attempts: 1,
+      error: null,
     };
     for (const m of extra) store.saveResult('r2', 'T1', m, base);
     expect(() => createQueue(store, { ticketIds: ['T1'] })).toThrow(/7 models answered .*at most 6 side by side: choose them with models/);
@@ -77,9 +100,14 @@ describe('review queues', () => {
   it('deals each item to k reviewers with balanced load, and reports progress per reviewer', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['platform', 'severity'], k: 2, reviewers: ['alice', 'bob', 'carol'], seed: 1 });
     expect(q.items).toBe(12);
-    expect(q.reviewers.map((r) => [r.reviewer, r.assigned])).toEqual([['alice', 8], ['bob', 8], ['carol', 8]]);
+    expect(q.reviewers.map((r) => [r.reviewer, r.assigned])).toEqual([
+      ['alice', 8],
+      ['bob', 8],
+      ['carol', 8],
+    ]);
     const first = queueItems(store, q.id)[0]!;
-    for (const a of first.answers) submitScore(store, { ticketId: first.ticketId, task: first.task, model: a.model, runId: a.runId, reviewer: 'alice', score: 1 });
+    for (const a of first.answers)
+      submitScore(store, { ticketId: first.ticketId, task: first.task, model: a.model, runId: a.runId, reviewer: 'alice', score: 1 });
     const after = getQueue(store, q.id)!;
     const alice = after.reviewers.find((r) => r.reviewer === 'alice')!;
     expect(alice.done + alice.extra).toBe(1);
@@ -89,7 +117,9 @@ describe('review queues', () => {
   it('gives a reviewer added mid-way a share of the untouched items without moving started ones', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['severity'], reviewers: ['alice'], seed: 3 });
     const items = queueItems(store, q.id);
-    for (const it of items.slice(0, 2)) for (const a of it.answers) submitScore(store, { ticketId: it.ticketId, task: it.task, model: a.model, runId: a.runId, reviewer: 'alice', score: 1 });
+    for (const it of items.slice(0, 2))
+      for (const a of it.answers)
+        submitScore(store, { ticketId: it.ticketId, task: it.task, model: a.model, runId: a.runId, reviewer: 'alice', score: 1 });
     const after = assignReviewers(store, q.id, ['bob']);
     const alice = after.reviewers.find((r) => r.reviewer === 'alice')!;
     const bob = after.reviewers.find((r) => r.reviewer === 'bob')!;

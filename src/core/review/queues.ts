@@ -4,15 +4,15 @@
 // task and model; the seed is recorded so the same queue can be rebuilt and every shuffle replayed.
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { ticketFilterSchema } from '../../shared/routes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { ticketFilterSchema } from '#shared/routes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { seedFor } from '../metrics/bootstrap.ts';
 import { seededRandom } from '../random.ts';
 import type { Store } from '../store/store.ts';
 import { listTickets } from '../tickets/ticketQueries.ts';
 import { reviewerName } from './reviewsRepo.ts';
-import type { QueueView, ReviewerProgressView } from '../../shared/review.ts';
+import type { QueueView, ReviewerProgressView } from '#shared/review.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -86,9 +86,19 @@ interface Candidate {
 function candidates(store: Store, spec: z.output<typeof queueSpecSchema>, tickets: Set<string> | null): Candidate[] {
   const tasks = new Set<TaskId>(spec.tasks ?? TASK_IDS);
   const models = spec.models ? new Set(spec.models) : null;
-  const rows = (spec.runId
-    ? store.prepare(`SELECT ticket_id, task, model_spec, run_id FROM results WHERE status = 'ok' AND run_id = ? ORDER BY ticket_id, task, model_spec, recorded_at DESC`).all(spec.runId)
-    : store.prepare(`SELECT ticket_id, task, model_spec, run_id FROM results WHERE status = 'ok' ORDER BY ticket_id, task, model_spec, recorded_at DESC`).all()) as Row[];
+  const rows = (
+    spec.runId
+      ? store
+          .prepare(
+            `SELECT ticket_id, task, model_spec, run_id FROM results WHERE status = 'ok' AND run_id = ? ORDER BY ticket_id, task, model_spec, recorded_at DESC`,
+          )
+          .all(spec.runId)
+      : store
+          .prepare(
+            `SELECT ticket_id, task, model_spec, run_id FROM results WHERE status = 'ok' ORDER BY ticket_id, task, model_spec, recorded_at DESC`,
+          )
+          .all()
+  ) as Row[];
   const byItem = new Map<string, Candidate>();
   for (const r of rows) {
     const ticketId = String(r.ticket_id);
@@ -157,15 +167,24 @@ function nextQueueId(store: Store): string {
 /** Builds a queue from a spec (a refusal says what was wrong), deals it to the given reviewers, and returns it. */
 export function createQueue(store: Store, spec: QueueSpec, opts: { now?: () => number } = {}): QueueInfo {
   const parsed = queueSpecSchema.safeParse(spec);
-  if (!parsed.success) throw new AppError('BAD_INPUT', `bad queue: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError(
+      'BAD_INPUT',
+      `bad queue: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ')}`,
+    );
   const s = parsed.data;
-  if (s.runId && !store.prepare('SELECT 1 FROM runs WHERE id = ?').get(s.runId)) throw new AppError('BAD_INPUT', `run ${s.runId} is not in this workspace`);
+  if (s.runId && !store.prepare('SELECT 1 FROM runs WHERE id = ?').get(s.runId))
+    throw new AppError('BAD_INPUT', `run ${s.runId} is not in this workspace`);
   const reviewers = (s.reviewers ?? []).map(reviewerName);
 
   let tickets: Set<string> | null = null;
   if (s.ticketIds) {
     const unknown = s.ticketIds.filter((id) => !store.prepare('SELECT 1 FROM tickets WHERE id = ?').get(id));
-    if (unknown.length) throw new AppError('BAD_INPUT', `not in this workspace: ticket${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`);
+    if (unknown.length)
+      throw new AppError(
+        'BAD_INPUT',
+        `not in this workspace: ticket${unknown.length > 1 ? 's' : ''} ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ', …' : ''}`,
+      );
     tickets = new Set(s.ticketIds);
   }
   if (s.filter) {
@@ -174,10 +193,14 @@ export function createQueue(store: Store, spec: QueueSpec, opts: { now?: () => n
   }
 
   const all = candidates(store, s, tickets);
-  if (all.length === 0) throw new AppError('BAD_INPUT', 'nothing to review: no successful answers match (check the run, tickets, filter, tasks and models)');
+  if (all.length === 0)
+    throw new AppError('BAD_INPUT', 'nothing to review: no successful answers match (check the run, tickets, filter, tasks and models)');
   const models = [...new Set(all.flatMap((c) => c.answers.map((a) => a.model)))].sort();
   if (models.length > MAX_MODELS_PER_ITEM) {
-    throw new AppError('BAD_INPUT', `${models.length} models answered (${models.join(', ')}); a review shows at most ${MAX_MODELS_PER_ITEM} side by side: choose them with models`);
+    throw new AppError(
+      'BAD_INPUT',
+      `${models.length} models answered (${models.join(', ')}); a review shows at most ${MAX_MODELS_PER_ITEM} side by side: choose them with models`,
+    );
   }
   const seed = s.seed ?? randomInt(0, 0xffffffff);
   const chosen = s.sample !== undefined ? stratifiedSample(all, s.sample, seed) : all;
@@ -187,8 +210,12 @@ export function createQueue(store: Store, spec: QueueSpec, opts: { now?: () => n
   const ticketOrder: string[] = [];
   for (const c of chosen) if (!ticketOrder.includes(c.ticketId)) ticketOrder.push(c.ticketId);
   if (s.sample === undefined) ticketOrder.sort();
-  const rank = new Map((s.sample !== undefined ? shuffleAnswers(ticketOrder, seedFor(seed, 'tickets')) : ticketOrder).map((t, i) => [t, i]));
-  const ordered = [...chosen].sort((a, b) => rank.get(a.ticketId)! - rank.get(b.ticketId)! || TASK_IDS.indexOf(a.task) - TASK_IDS.indexOf(b.task));
+  const rank = new Map(
+    (s.sample !== undefined ? shuffleAnswers(ticketOrder, seedFor(seed, 'tickets')) : ticketOrder).map((t, i) => [t, i]),
+  );
+  const ordered = [...chosen].sort(
+    (a, b) => rank.get(a.ticketId)! - rank.get(b.ticketId)! || TASK_IDS.indexOf(a.task) - TASK_IDS.indexOf(b.task),
+  );
 
   const source: Partial<typeof s> = { ...s };
   delete source.reviewers;
@@ -212,8 +239,18 @@ export function createQueue(store: Store, spec: QueueSpec, opts: { now?: () => n
 }
 
 function toItem(r: Row): QueueItem {
-  const answers = (JSON.parse(String(r.answers)) as Array<{ model: string; run_id: string }>).map((a) => ({ model: a.model, runId: a.run_id }));
-  return { queueId: String(r.queue_id), pos: num(r.pos) ?? 0, ticketId: String(r.ticket_id), task: String(r.task) as TaskId, answers, seed: num(r.seed) ?? 0 };
+  const answers = (JSON.parse(String(r.answers)) as Array<{ model: string; run_id: string }>).map((a) => ({
+    model: a.model,
+    runId: a.run_id,
+  }));
+  return {
+    queueId: String(r.queue_id),
+    pos: num(r.pos) ?? 0,
+    ticketId: String(r.ticket_id),
+    task: String(r.task) as TaskId,
+    answers,
+    seed: num(r.seed) ?? 0,
+  };
 }
 
 /** Every item of a queue, in order. */
@@ -229,7 +266,9 @@ export function queueItem(store: Store, queueId: string, pos: number): QueueItem
 
 /** The queue's reviewers in the order they were added. */
 export function queueReviewers(store: Store, queueId: string): string[] {
-  return (store.prepare('SELECT reviewer FROM review_queue_reviewers WHERE queue_id = ? ORDER BY added_at, rowid').all(queueId) as Row[]).map((r) => String(r.reviewer));
+  return (
+    store.prepare('SELECT reviewer FROM review_queue_reviewers WHERE queue_id = ? ORDER BY added_at, rowid').all(queueId) as Row[]
+  ).map((r) => String(r.reviewer));
 }
 
 /** Per item position: the reviewers it is dealt to. */
@@ -341,7 +380,12 @@ export function reviewerProgress(store: Store, queueId: string, reviewer: string
 }
 
 /** The nearest positions dealt to `reviewer` before and after `pos`. */
-export function dealtNeighbours(store: Store, queueId: string, reviewer: string, pos: number): { prev: number | null; next: number | null; dealt: boolean } {
+export function dealtNeighbours(
+  store: Store,
+  queueId: string,
+  reviewer: string,
+  pos: number,
+): { prev: number | null; next: number | null; dealt: boolean } {
   const one = (sql: string): number | null => {
     const r = store.prepare(sql).get(queueId, reviewer, pos) as Row | undefined;
     return r ? (num(r.pos) ?? 0) : null;
@@ -356,7 +400,9 @@ export function dealtNeighbours(store: Store, queueId: string, reviewer: string,
 /** The queue's settings row (name, blind, k), or null. */
 export function queueHeader(store: Store, queueId: string): { id: string; name: string; blind: boolean; k: number; items: number } | null {
   const r = store
-    .prepare('SELECT q.id, q.name, q.blind, q.k, (SELECT count(*) FROM review_queue_items i WHERE i.queue_id = q.id) AS items FROM review_queues q WHERE q.id = ?')
+    .prepare(
+      'SELECT q.id, q.name, q.blind, q.k, (SELECT count(*) FROM review_queue_items i WHERE i.queue_id = q.id) AS items FROM review_queues q WHERE q.id = ?',
+    )
     .get(queueId) as Row | undefined;
   return r ? { id: String(r.id), name: String(r.name), blind: num(r.blind) !== 0, k: num(r.k) ?? 1, items: num(r.items) ?? 0 } : null;
 }
@@ -370,7 +416,9 @@ export function getQueue(store: Store, queueId: string): QueueInfo | null {
   const deal = dealt(store, queueId);
   const scored = scoredBy(store, queueId, items);
   const k = num(q.k) ?? 1;
-  const progress = new Map<string, ReviewerProgress>(reviewers.map((r) => [r, { reviewer: r, assigned: 0, done: 0, remaining: 0, extra: 0 }]));
+  const progress = new Map<string, ReviewerProgress>(
+    reviewers.map((r) => [r, { reviewer: r, assigned: 0, done: 0, remaining: 0, extra: 0 }]),
+  );
   let complete = 0;
   for (const it of items) {
     const s = scored.get(it.pos)!;

@@ -36,14 +36,27 @@ afterEach(() => store.close());
  *     half = 1.96·√(0.061523 + 0.060023)/1.9604 = 1.96·0.34864/1.9604 = 0.3486 → [0.183, 0.880]
  */
 function seedReviews(): void {
-  for (const [t, s] of [['T1', 1], ['T2', 1], ['T3', 0], ['T4', 1]] as const) score({ ticketId: t, task: 'platform', model: LARGE, reviewer: 'alice', score: s });
+  for (const [t, s] of [
+    ['T1', 1],
+    ['T2', 1],
+    ['T3', 0],
+    ['T4', 1],
+  ] as const)
+    score({ ticketId: t, task: 'platform', model: LARGE, reviewer: 'alice', score: s });
   score({ ticketId: 'T3', task: 'platform', model: BASE, reviewer: 'alice', score: 0 });
   score({ ticketId: 'T1', task: 'severity', model: SMALL, reviewer: 'alice', correctValue: 'high' });
   score({ ticketId: 'T1', task: 'severity', model: SMALL, reviewer: 'bob', score: 1 });
   score({ ticketId: 'T2', task: 'severity', model: SMALL, reviewer: 'alice', correctValue: 'urgent' });
   score({ ticketId: 'T3', task: 'severity', model: SMALL, reviewer: 'alice', score: 1 });
   score({ ticketId: 'T4', task: 'severity', model: SMALL, reviewer: 'alice', correctValue: 'normal' });
-  score({ ticketId: 'T1', task: 'technical_details', model: LARGE, reviewer: 'bob', expected: ['error message', 'account id', 'region'], missing: ['region'] });
+  score({
+    ticketId: 'T1',
+    task: 'technical_details',
+    model: LARGE,
+    reviewer: 'bob',
+    expected: ['error message', 'account id', 'region'],
+    missing: ['region'],
+  });
 }
 
 describe('review results', () => {
@@ -88,11 +101,28 @@ describe('review results', () => {
     // where gpt-4o itself was wrong (its own review mean 0). κ(agrees, passed): agrees = yes×4,
     // passed = yes,yes,no,yes → pₒ = 3/4, pₑ = (4·3 + 0·1)/16 = 3/4 → κ = 0.
     const p = rows.find((r) => r.task === 'platform' && r.model === LARGE)!;
-    expect(p).toMatchObject({ baseline: BASE, n: 4, agreementRate: 1, reviewMean: 0.75, agreeButWrong: 1, disagreeButRight: 0, baselineReviewMean: 0, kappa: 0 });
+    expect(p).toMatchObject({
+      baseline: BASE,
+      n: 4,
+      agreementRate: 1,
+      reviewMean: 0.75,
+      agreeButWrong: 1,
+      disagreeButRight: 0,
+      baselineReviewMean: 0,
+      kappa: 0,
+    });
     // severity: SMALL agrees with gpt-4o only on T3 (25 %); reviewers: 0.75, 0, 1, 0.5 → the one agreeing
     // answer is the one they passed: κ = 1, mean 1 when agreeing, (0.75 + 0 + 0.5)/3 when not.
     const s = rows.find((r) => r.task === 'severity' && r.model === SMALL)!;
-    expect(s).toMatchObject({ n: 4, agreementRate: 0.25, reviewMean: 0.5625, meanWhenAgree: 1, agreeButWrong: 0, disagreeButRight: 0, kappa: 1 });
+    expect(s).toMatchObject({
+      n: 4,
+      agreementRate: 0.25,
+      reviewMean: 0.5625,
+      meanWhenAgree: 1,
+      agreeButWrong: 0,
+      disagreeButRight: 0,
+      kappa: 1,
+    });
     expect(s.meanWhenDisagree).toBeCloseTo(1.25 / 3, 12);
     // The baseline is not compared with itself.
     expect(rows.some((r) => r.model === BASE)).toBe(false);

@@ -1,12 +1,12 @@
 // Review results: the seed article's manual-review table (mean score per model per task) with n
 // and a 95 % interval, agreement among reviewers, and how the automated agreement-with-baseline
 // compares with what reviewers found on the same answers — where the automated metric misleads.
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { cohensKappa, comparisonKey } from '../metrics/agreement.ts';
 import type { Store } from '../store/store.ts';
 import { reviewerAgreement, type ReviewerAgreement } from './agreement.ts';
 import { latestPerReviewer, listReviews, reviewConflicts, type Review, type ReviewConflict, type ReviewFilter } from './reviewsRepo.ts';
-import type { BaselineCheckView } from '../../shared/review.ts';
+import type { BaselineCheckView } from '#shared/review.ts';
 
 type Row = Record<string, unknown>;
 
@@ -114,7 +114,8 @@ export function scoreTable(reviews: readonly Review[]): ReviewTable {
  */
 export function reviewScores(store: Store, runId?: string): Record<TaskId, Record<string, ScoreSummary>> {
   const out = Object.fromEntries(TASK_IDS.map((t) => [t, {}])) as Record<TaskId, Record<string, ScoreSummary>>;
-  for (const c of scoreTable(listReviews(store, runId ? { runId } : {})).cells) out[c.task][c.model] = { mean: c.mean, n: c.n, ci95: c.ci95 };
+  for (const c of scoreTable(listReviews(store, runId ? { runId } : {})).cells)
+    out[c.task][c.model] = { mean: c.mean, n: c.n, ci95: c.ci95 };
   return out;
 }
 
@@ -139,17 +140,22 @@ function runBaseline(store: Store, runId: string | null, cache: Map<string, stri
   } catch {
     // A config that is not JSON has no baseline.
   }
-  if (!b && store.prepare(`SELECT 1 FROM results WHERE run_id = ? AND model_spec = 'openai:gpt-4o' LIMIT 1`).get(runId)) b = 'openai:gpt-4o';
+  if (!b && store.prepare(`SELECT 1 FROM results WHERE run_id = ? AND model_spec = 'openai:gpt-4o' LIMIT 1`).get(runId))
+    b = 'openai:gpt-4o';
   cache.set(runId, b);
   return b;
 }
 
 function baselineValue(store: Store, a: AnswerScore, baseline: string): { found: boolean; value: unknown } {
   const r = ((a.runId
-    ? store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ? AND status = 'ok'`).get(a.runId, a.ticketId, a.task, baseline)
+    ? store
+        .prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ? AND status = 'ok'`)
+        .get(a.runId, a.ticketId, a.task, baseline)
     : undefined) ??
     store
-      .prepare(`SELECT value FROM results WHERE ticket_id = ? AND task = ? AND model_spec = ? AND status = 'ok' ORDER BY recorded_at DESC LIMIT 1`)
+      .prepare(
+        `SELECT value FROM results WHERE ticket_id = ? AND task = ? AND model_spec = ? AND status = 'ok' ORDER BY recorded_at DESC LIMIT 1`,
+      )
       .get(a.ticketId, a.task, baseline)) as Row | undefined;
   if (!r) return { found: false, value: undefined };
   return { found: true, value: r.value == null ? null : (JSON.parse(String(r.value)) as unknown) };

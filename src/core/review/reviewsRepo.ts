@@ -2,8 +2,8 @@
 // own committed write the moment it is given, so a reviewer who closes the app mid-queue loses
 // nothing; scores are never overwritten (a re-score is a new row, and conflicts are listed).
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { Store } from '../store/store.ts';
 import { changeGold, getGoldChange, goldLabel, goldState, labelValue, newAction, type GoldChange } from './gold.ts';
 import { checkScore, type CheckedScore, type CorrectValue } from './rubric.ts';
@@ -82,19 +82,40 @@ export interface AnswerRef {
  * The answer of `model` to `task` for a ticket: from `runId` when given, else the latest recorded
  * one; or the reason there is nothing to review (unknown ticket, no such answer, a failed call).
  */
-export function findAnswer(store: Store, ticketId: string, task: TaskId, model: string, runId?: string): { ok: true; answer: AnswerRef } | { ok: false; reason: string } {
-  const rows = (runId
-    ? store.prepare('SELECT run_id, status, value, error_code FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?').all(runId, ticketId, task, model)
-    : store
-        .prepare(`SELECT run_id, status, value, error_code FROM results WHERE ticket_id = ? AND task = ? AND model_spec = ? ORDER BY (status = 'ok') DESC, recorded_at DESC LIMIT 1`)
-        .all(ticketId, task, model)) as Row[];
+export function findAnswer(
+  store: Store,
+  ticketId: string,
+  task: TaskId,
+  model: string,
+  runId?: string,
+): { ok: true; answer: AnswerRef } | { ok: false; reason: string } {
+  const rows = (
+    runId
+      ? store
+          .prepare(
+            'SELECT run_id, status, value, error_code FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?',
+          )
+          .all(runId, ticketId, task, model)
+      : store
+          .prepare(
+            `SELECT run_id, status, value, error_code FROM results WHERE ticket_id = ? AND task = ? AND model_spec = ? ORDER BY (status = 'ok') DESC, recorded_at DESC LIMIT 1`,
+          )
+          .all(ticketId, task, model)
+  ) as Row[];
   const r = rows[0];
   if (!r) {
-    if (!store.prepare('SELECT 1 FROM tickets WHERE id = ?').get(ticketId)) return { ok: false, reason: `ticket ${ticketId} is not in this workspace` };
-    return { ok: false, reason: `no ${task} answer from ${model} for ticket ${ticketId}${runId ? ` in run ${runId}` : ''} in this workspace` };
+    if (!store.prepare('SELECT 1 FROM tickets WHERE id = ?').get(ticketId))
+      return { ok: false, reason: `ticket ${ticketId} is not in this workspace` };
+    return {
+      ok: false,
+      reason: `no ${task} answer from ${model} for ticket ${ticketId}${runId ? ` in run ${runId}` : ''} in this workspace`,
+    };
   }
   if (r.status !== 'ok') {
-    return { ok: false, reason: `the ${task} answer from ${model} for ticket ${ticketId} ${r.status === 'skipped' ? 'was skipped' : `failed (${str(r.error_code) ?? 'error'})`}: there is nothing to review` };
+    return {
+      ok: false,
+      reason: `the ${task} answer from ${model} for ticket ${ticketId} ${r.status === 'skipped' ? 'was skipped' : `failed (${str(r.error_code) ?? 'error'})`}: there is nothing to review`,
+    };
   }
   return { ok: true, answer: { runId: String(r.run_id), value: r.value == null ? null : parseJson(r.value), valueJson: str(r.value) } };
 }
@@ -106,7 +127,9 @@ function platformFor(store: Store, ticketId: string, runId: string | null): stri
   const label = goldLabel(store, ticketId, 'platform');
   if (typeof label === 'string') return label;
   if (!runId) return null;
-  const r = store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`).get(runId, ticketId) as Row | undefined;
+  const r = store
+    .prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`)
+    .get(runId, ticketId) as Row | undefined;
   const v = r ? parseJson(r.value) : null;
   return typeof v === 'string' ? v : null;
 }
@@ -138,9 +161,22 @@ export function insertReview(store: Store, r: NewReview): number {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
-      r.ticketId, r.task, r.model, r.runId, r.answerJson, r.reviewer, c.score,
-      c.correctValue === undefined ? null : JSON.stringify(c.correctValue), c.missing ? JSON.stringify(c.missing) : null,
-      c.expected ? JSON.stringify(c.expected) : null, c.expectedCount, r.note, r.scoredAt, Date.parse(r.scoredAt), r.queueId, r.source,
+      r.ticketId,
+      r.task,
+      r.model,
+      r.runId,
+      r.answerJson,
+      r.reviewer,
+      c.score,
+      c.correctValue === undefined ? null : JSON.stringify(c.correctValue),
+      c.missing ? JSON.stringify(c.missing) : null,
+      c.expected ? JSON.stringify(c.expected) : null,
+      c.expectedCount,
+      r.note,
+      r.scoredAt,
+      Date.parse(r.scoredAt),
+      r.queueId,
+      r.source,
       r.actionId,
     );
   return Number(res.lastInsertRowid);
@@ -150,7 +186,13 @@ export function insertReview(store: Store, r: NewReview): number {
  * Writes an imported correct value into the ticket's gold label unless a different label is there
  * (returned as the conflict); the change is recorded in the label's history with the file and reviewer.
  */
-export function importLabel(store: Store, ticketId: string, task: TaskId, v: CorrectValue, by: { reviewer: string; file: string }): { conflict: unknown; written: boolean } {
+export function importLabel(
+  store: Store,
+  ticketId: string,
+  task: TaskId,
+  v: CorrectValue,
+  by: { reviewer: string; file: string },
+): { conflict: unknown; written: boolean } {
   const cur = goldState(store, ticketId, task);
   if (!cur) return { conflict: undefined, written: false };
   const next = labelValue(task, v);
@@ -180,7 +222,11 @@ export function submitScore(store: Store, input: ScoreInput, opts: ScoreOptions 
 /** submitScore inside a transaction the caller holds. */
 export function recordScore(store: Store, input: ScoreInput, opts: ScoreOptions = {}): Review {
   const parsed = scoreInputSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('BAD_INPUT', `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError(
+      'BAD_INPUT',
+      `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+    );
   const x = parsed.data;
   const reviewer = reviewerName(x.reviewer);
   const found = findAnswer(store, x.ticketId, x.task, x.model, x.runId);
@@ -197,11 +243,30 @@ export function recordScore(store: Store, input: ScoreInput, opts: ScoreOptions 
   const actionId = opts.actionId ?? newAction(store, { reviewer, queueId, kind: 'score', now });
   const cv = checked.value.correctValue;
   if (cv !== undefined && opts.writeGold !== false) {
-    changeGold(store, { ticketId: x.ticketId, task: x.task, to: { has: true, value: labelValue(x.task, cv) }, by: reviewer, source: 'review', queueId, actionId, now });
+    changeGold(store, {
+      ticketId: x.ticketId,
+      task: x.task,
+      to: { has: true, value: labelValue(x.task, cv) },
+      by: reviewer,
+      source: 'review',
+      queueId,
+      actionId,
+      now,
+    });
   }
   const newId = insertReview(store, {
-    ticketId: x.ticketId, task: x.task, model: x.model, runId: found.answer.runId, answerJson: found.answer.valueJson, reviewer,
-    checked: checked.value, note, scoredAt, queueId, source: 'local', actionId,
+    ticketId: x.ticketId,
+    task: x.task,
+    model: x.model,
+    runId: found.answer.runId,
+    answerJson: found.answer.valueJson,
+    reviewer,
+    checked: checked.value,
+    note,
+    scoredAt,
+    queueId,
+    source: 'local',
+    actionId,
   });
   // A re-score in this app is the reviewer correcting themself, not a second opinion: the earlier
   // one is kept (undo brings it back) but no longer counts. Imported scores are never superseded.
@@ -260,15 +325,15 @@ export function listReviews(store: Store, f: ReviewFilter = {}): Review[] {
       AND x.model_spec = v.model_spec AND x.status = 'ok' AND x.value IS v.answer_value))`);
     args.push(f.runId, f.runId);
   }
-  if (f.reviewer) (where.push('v.reviewer = ?'), args.push(f.reviewer));
+  if (f.reviewer) where.push('v.reviewer = ?'), args.push(f.reviewer);
   if (f.queueId) {
     // Reviews of the queue's answers, wherever given (imported ones carry no queue).
     where.push(`EXISTS (SELECT 1 FROM review_queue_items i, json_each(i.answers) a WHERE i.queue_id = ? AND i.ticket_id = v.ticket_id
       AND i.task = v.task AND a.value ->> '$.model' = v.model_spec)`);
     args.push(f.queueId);
   }
-  if (f.ticketId) (where.push('v.ticket_id = ?'), args.push(f.ticketId));
-  if (f.task) (where.push('v.task = ?'), args.push(f.task));
+  if (f.ticketId) where.push('v.ticket_id = ?'), args.push(f.ticketId);
+  if (f.task) where.push('v.task = ?'), args.push(f.task);
   const sql = `SELECT * FROM reviews v WHERE ${where.join(' AND ')} ORDER BY v.scored_ms, v.id`;
   return (store.prepare(sql).all(...args) as Row[]).map(toReview);
 }
@@ -297,9 +362,13 @@ export function undoLastAction(store: Store, reviewer: string, opts: { queueId?:
   const name = reviewerName(reviewer);
   return store.transaction(() => {
     for (;;) {
-      const row = (opts.queueId
-        ? store.prepare('SELECT * FROM review_actions WHERE reviewer = ? AND queue_id = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1').get(name, opts.queueId)
-        : store.prepare('SELECT * FROM review_actions WHERE reviewer = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1').get(name)) as Row | undefined;
+      const row = (
+        opts.queueId
+          ? store
+              .prepare('SELECT * FROM review_actions WHERE reviewer = ? AND queue_id = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1')
+              .get(name, opts.queueId)
+          : store.prepare('SELECT * FROM review_actions WHERE reviewer = ? AND undone_ms IS NULL ORDER BY id DESC LIMIT 1').get(name)
+      ) as Row | undefined;
       if (!row) return null;
       const actionId = num(row.id)!;
       const now = opts.now ?? new Date();
@@ -315,17 +384,38 @@ export function undoLastAction(store: Store, reviewer: string, opts: { queueId?:
         if (legacy && review.correctValue !== undefined) {
           const cur = goldState(store, review.ticketId, review.task);
           if (cur?.has && JSON.stringify(cur.value) === JSON.stringify(labelValue(review.task, review.correctValue))) {
-            changeGold(store, { ticketId: review.ticketId, task: review.task, to: { has: legacy.had, value: legacy.value }, by: name, source: 'undo', detail: `score #${review.id}`, queueId: review.queueId, now });
+            changeGold(store, {
+              ticketId: review.ticketId,
+              task: review.task,
+              to: { has: legacy.had, value: legacy.value },
+              by: name,
+              source: 'undo',
+              detail: `score #${review.id}`,
+              queueId: review.queueId,
+              now,
+            });
           }
         }
       }
       const gold: UndoneAction['gold'] = [];
-      const changes = (store.prepare('SELECT id FROM gold_label_history WHERE action_id = ? ORDER BY id DESC').all(actionId) as Row[]).map((g) => getGoldChange(store, num(g.id)!)!);
+      const changes = (store.prepare('SELECT id FROM gold_label_history WHERE action_id = ? ORDER BY id DESC').all(actionId) as Row[]).map(
+        (g) => getGoldChange(store, num(g.id)!)!,
+      );
       for (const c of changes) {
         const cur = goldState(store, c.ticketId, c.task);
-        const unchanged = cur !== null && cur.has === c.after.has && (!cur.has || JSON.stringify(cur.value) === JSON.stringify(c.after.value));
+        const unchanged =
+          cur !== null && cur.has === c.after.has && (!cur.has || JSON.stringify(cur.value) === JSON.stringify(c.after.value));
         if (unchanged) {
-          changeGold(store, { ticketId: c.ticketId, task: c.task, to: c.before, by: name, source: 'undo', detail: `change #${c.id}`, queueId: c.queueId, now });
+          changeGold(store, {
+            ticketId: c.ticketId,
+            task: c.task,
+            to: c.before,
+            by: name,
+            source: 'undo',
+            detail: `change #${c.id}`,
+            queueId: c.queueId,
+            now,
+          });
         }
         gold.push({ ticketId: c.ticketId, task: c.task, restored: unchanged, change: c });
       }
@@ -370,7 +460,10 @@ export function reviewConflicts(store: Store, f: ReviewFilter = {}): ReviewConfl
     if (kinds.length) {
       const first = g[0]!;
       out.push({
-        ticketId: first.ticketId, task: first.task, model: first.model, kinds,
+        ticketId: first.ticketId,
+        task: first.task,
+        model: first.model,
+        kinds,
         reviews: g.map((r) => ({ reviewer: r.reviewer, score: r.score, scoredAt: r.scoredAt, source: r.source })),
       });
     }
@@ -398,7 +491,8 @@ export function latestPerReviewer(reviews: readonly Review[]): Review[] {
   const m = new Map<string, Review>();
   for (const r of reviews) {
     const cur = m.get(r.reviewer);
-    if (!cur || Date.parse(r.scoredAt) > Date.parse(cur.scoredAt) || (Date.parse(r.scoredAt) === Date.parse(cur.scoredAt) && r.id > cur.id)) m.set(r.reviewer, r);
+    if (!cur || Date.parse(r.scoredAt) > Date.parse(cur.scoredAt) || (Date.parse(r.scoredAt) === Date.parse(cur.scoredAt) && r.id > cur.id))
+      m.set(r.reviewer, r);
   }
   return [...m.values()];
 }

@@ -25,8 +25,12 @@ describe('the manual-review rubric (contracts §6)', () => {
     expect(score(checkScore({ task: 'platform', correctValue: 'AWS' }, { answer: 'aws' }))).toBe(1);
     expect(score(checkScore({ task: 'asset_ids', correctValue: ['b', 'a', 'a'] }, { answer: ['a', 'b'] }))).toBe(1);
     expect(score(checkScore({ task: 'product', correctValue: 'Amazon S3' }, { answer: 'S3', platform: 'aws' }))).toBe(1);
-    expect(refused(checkScore({ task: 'platform', score: 1, correctValue: 'gcp' }, { answer: 'aws' }))).toMatch(/contradicts the correct value you entered \(gcp\)/);
-    expect(refused(checkScore({ task: 'platform', correctValue: 'heroku' }, { answer: 'aws' }))).toMatch(/aws, gcp, azure, other:<vendor> or null/);
+    expect(refused(checkScore({ task: 'platform', score: 1, correctValue: 'gcp' }, { answer: 'aws' }))).toMatch(
+      /contradicts the correct value you entered \(gcp\)/,
+    );
+    expect(refused(checkScore({ task: 'platform', correctValue: 'heroku' }, { answer: 'aws' }))).toMatch(
+      /aws, gcp, azure, other:<vendor> or null/,
+    );
     expect(refused(checkScore({ task: 'platform' }, { answer: 'aws' }))).toMatch(/needs a score \(0 or 1\) or the correct value/);
     // null is a correct value ("no platform"), not "none entered".
     const none = checkScore({ task: 'platform', correctValue: null }, { answer: null });
@@ -43,14 +47,18 @@ describe('the manual-review rubric (contracts §6)', () => {
       'missing must be a subset of the expected details: "stack trace" is not expected',
     );
     expect(refused(checkScore({ task: 'technical_details', missing: [] }))).toMatch(/needs a score/);
-    expect(refused(checkScore({ task: 'technical_details', expected, missing: ['region'], score: 0.5 }))).toBe('score 0.5 does not match 1 − 1/3 = 0.667');
+    expect(refused(checkScore({ task: 'technical_details', expected, missing: ['region'], score: 0.5 }))).toBe(
+      'score 0.5 does not match 1 − 1/3 = 0.667',
+    );
     expect(refused(checkScore({ task: 'platform', score: 1, missing: [] }))).toMatch(/technical_details only/);
   });
 
   it('accepts count-only technical-details lines (imports) only when the score is 1 − k/M', () => {
     expect(score(checkScore({ task: 'technical_details', score: 0.75, expectedCount: 4 }))).toBe(0.75);
     expect(refused(checkScore({ task: 'technical_details', score: 0.4, expectedCount: 4 }))).toMatch(/not 1 − k\/4/);
-    expect(refused(checkScore({ task: 'technical_details', score: 0.5, expectedCount: 2, missing: ['a', 'b', 'c'] }))).toMatch(/3 details but only 2/);
+    expect(refused(checkScore({ task: 'technical_details', score: 0.5, expectedCount: 2, missing: ['a', 'b', 'c'] }))).toMatch(
+      /3 details but only 2/,
+    );
   });
 
   it('scores a ticket with no technical details (M = 0): 1 when the answer says none, 0 when it invents some', () => {
@@ -63,9 +71,13 @@ describe('the manual-review rubric (contracts §6)', () => {
     expect(refused(checkScore({ task: 'technical_details', expected: [], score: 1 }, { answer: invented }))).toMatch(
       /score 1 contradicts M = 0: the answer names "No Lambda function details are provided"/,
     );
-    expect(refused(checkScore({ task: 'technical_details', expected: [], score: 0 }, { answer: none }))).toMatch(/score 0 contradicts M = 0/);
+    expect(refused(checkScore({ task: 'technical_details', expected: [], score: 0 }, { answer: none }))).toMatch(
+      /score 0 contradicts M = 0/,
+    );
     // Nothing can be missing, and only 0 or 1 fit.
-    expect(refused(checkScore({ task: 'technical_details', expected: [], missing: ['region'] }, { answer: none }))).toMatch(/no technical details \(M = 0\)/);
+    expect(refused(checkScore({ task: 'technical_details', expected: [], missing: ['region'] }, { answer: none }))).toMatch(
+      /no technical details \(M = 0\)/,
+    );
     expect(refused(checkScore({ task: 'technical_details', expectedCount: 0, score: 0.5 }))).toMatch(/1 \(the answer says none\) or 0/);
     const stored = checkScore({ task: 'technical_details', expectedCount: 0, score: 1 });
     expect(stored.ok && stored.value).toMatchObject({ score: 1, expectedCount: 0, missing: [] });
@@ -81,7 +93,9 @@ describe('the manual-review rubric (contracts §6)', () => {
     expect(third.ok && third.value.expectedCount).toBe(3);
     expect(score(checkScore({ task: 'technical_details', score: 0, missing: ['region', 'error'] }))).toBe(0);
     expect(refused(checkScore({ task: 'technical_details', score: 0.4, missing: ['region'] }))).toMatch(/not 1 − 1\/M for any whole M/);
-    expect(refused(checkScore({ task: 'technical_details', score: 0.5, missing: [] }))).toMatch(/missing lists no details, so the score is 1/);
+    expect(refused(checkScore({ task: 'technical_details', score: 0.5, missing: [] }))).toMatch(
+      /missing lists no details, so the score is 1/,
+    );
     expect(refused(checkScore({ task: 'technical_details', score: 1, missing: ['region'] }))).toMatch(/not 1 − 1\/M/);
   });
 

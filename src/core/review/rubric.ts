@@ -2,8 +2,8 @@
 // reviewer enters turns into a score, and why a score is refused. One function checks both a score
 // given in the app and a line of an imported file, so both refuse the same things for the same reason.
 import { z } from 'zod';
-import { SEVERITIES, TASKS, type Severity, type TaskId } from '../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../shared/wireSchemas.ts';
+import { SEVERITIES, TASKS, type Severity, type TaskId } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 import { canonicalProduct, foldName } from '../catalog.ts';
 import type { RubricView } from './types.ts';
 
@@ -15,8 +15,20 @@ const EXACT_HELP = 'exact = 1, anything else = 0';
 export const RUBRIC: Readonly<Record<TaskId, RubricView>> = Object.freeze({
   platform: { task: 'platform', label: TASKS.platform.label, kind: 'exact', scores: [0, 1], help: EXACT_HELP },
   product: { task: 'product', label: TASKS.product.label, kind: 'exact', scores: [0, 1], help: EXACT_HELP },
-  asset_ids: { task: 'asset_ids', label: TASKS.asset_ids.label, kind: 'exact', scores: [0, 1], help: `${EXACT_HELP} (the whole set of ids)` },
-  severity: { task: 'severity', label: TASKS.severity.label, kind: 'severity', scores: [0, 0.5, 1], help: 'exact = 1, one level off = 0.5, otherwise 0' },
+  asset_ids: {
+    task: 'asset_ids',
+    label: TASKS.asset_ids.label,
+    kind: 'exact',
+    scores: [0, 1],
+    help: `${EXACT_HELP} (the whole set of ids)`,
+  },
+  severity: {
+    task: 'severity',
+    label: TASKS.severity.label,
+    kind: 'severity',
+    scores: [0, 0.5, 1],
+    help: 'exact = 1, one level off = 0.5, otherwise 0',
+  },
   technical_details: {
     task: 'technical_details',
     label: TASKS.technical_details.label,
@@ -69,7 +81,11 @@ const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify
 const platformSchema = WIRE_SCHEMAS.platform.shape.platform;
 
 /** The normalised correct value for a task, or the reason it is not one. */
-export function normaliseCorrectValue(task: TaskId, v: unknown, platform?: string | null): { ok: true; value: CorrectValue } | { ok: false; reason: string } {
+export function normaliseCorrectValue(
+  task: TaskId,
+  v: unknown,
+  platform?: string | null,
+): { ok: true; value: CorrectValue } | { ok: false; reason: string } {
   switch (task) {
     case 'platform': {
       const r = platformSchema.safeParse(v);
@@ -82,7 +98,8 @@ export function normaliseCorrectValue(task: TaskId, v: unknown, platform?: strin
     }
     case 'severity': {
       const s = typeof v === 'string' ? v.trim().toLowerCase() : v;
-      if (!(SEVERITIES as readonly unknown[]).includes(s)) return { ok: false, reason: `the correct severity is one of ${SEVERITIES.join(', ')}` };
+      if (!(SEVERITIES as readonly unknown[]).includes(s))
+        return { ok: false, reason: `the correct severity is one of ${SEVERITIES.join(', ')}` };
       return { ok: true, value: s as Severity };
     }
     case 'asset_ids': {
@@ -93,7 +110,11 @@ export function normaliseCorrectValue(task: TaskId, v: unknown, platform?: strin
     case 'technical_details': {
       if (typeof v === 'boolean') return { ok: true, value: v };
       const r = WIRE_SCHEMAS.technical_details.safeParse(v);
-      if (!r.success) return { ok: false, reason: 'the correct technical details are {"present": [...], "missing": [...]} or true/false ("has details")' };
+      if (!r.success)
+        return {
+          ok: false,
+          reason: 'the correct technical details are {"present": [...], "missing": [...]} or true/false ("has details")',
+        };
       return { ok: true, value: { present: cleanList(r.data.present), missing: cleanList(r.data.missing) } };
     }
   }
@@ -104,11 +125,14 @@ export function sameAnswer(task: TaskId, a: unknown, b: unknown): boolean {
   switch (task) {
     case 'platform':
     case 'severity':
-      return (typeof a === 'string' ? a.trim().toLowerCase() : a ?? null) === (typeof b === 'string' ? b.trim().toLowerCase() : b ?? null);
+      return (
+        (typeof a === 'string' ? a.trim().toLowerCase() : (a ?? null)) === (typeof b === 'string' ? b.trim().toLowerCase() : (b ?? null))
+      );
     case 'product':
-      return (typeof a === 'string' ? foldName(a) : a ?? null) === (typeof b === 'string' ? foldName(b) : b ?? null);
+      return (typeof a === 'string' ? foldName(a) : (a ?? null)) === (typeof b === 'string' ? foldName(b) : (b ?? null));
     case 'asset_ids': {
-      const key = (v: unknown): string => JSON.stringify(Array.isArray(v) ? cleanList(v.filter((x): x is string => typeof x === 'string')).sort() : null);
+      const key = (v: unknown): string =>
+        JSON.stringify(Array.isArray(v) ? cleanList(v.filter((x): x is string => typeof x === 'string')).sort() : null);
       return key(a) === key(b);
     }
     case 'technical_details':
@@ -145,7 +169,12 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
     }
     let fromCorrect: number | undefined;
     if (correctValue !== undefined && hasAnswer) {
-      fromCorrect = rubric.kind === 'severity' ? severityScore(ctx.answer, correctValue as Severity) : sameAnswer(task, ctx.answer, correctValue) ? 1 : 0;
+      fromCorrect =
+        rubric.kind === 'severity'
+          ? severityScore(ctx.answer, correctValue as Severity)
+          : sameAnswer(task, ctx.answer, correctValue)
+            ? 1
+            : 0;
     }
     const score = claim.score ?? fromCorrect;
     if (score === undefined) {
@@ -163,7 +192,16 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
         reason: `score ${fmt(score)} contradicts the correct value you entered (${show(correctValue)}): the answer ${show(ctx.answer)} scores ${fmt(fromCorrect)}`,
       };
     }
-    return { ok: true, value: { score: rubric.scores!.find((s) => Math.abs(s - score) < EPS)!, correctValue, missing: null, expected: null, expectedCount: null } };
+    return {
+      ok: true,
+      value: {
+        score: rubric.scores!.find((s) => Math.abs(s - score) < EPS)!,
+        correctValue,
+        missing: null,
+        expected: null,
+        expectedCount: null,
+      },
+    };
   }
 
   // Technical details: 1 − missing/M, with M the details the reviewer expects; M = 0 (the ticket has
@@ -182,30 +220,42 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
   const missing = claim.missing !== undefined ? cleanList(claim.missing) : null;
 
   if (m === 0) {
-    if (missing?.length) return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
+    if (missing?.length)
+      return { ok: false, reason: `the ticket has no technical details (M = 0), so nothing can be missing ("${missing[0]}")` };
     const named = hasAnswer ? namedDetails(ctx.answer) : null;
     const fromAnswer = named === null ? undefined : named.length === 0 ? 1 : 0;
     const score = claim.score ?? fromAnswer;
-    if (score === undefined) return { ok: false, reason: 'with no expected details (M = 0) the score is 1 when the answer says none, 0 when it names some' };
+    if (score === undefined)
+      return { ok: false, reason: 'with no expected details (M = 0) the score is 1 when the answer says none, 0 when it names some' };
     if (Math.abs(score) > EPS && Math.abs(score - 1) > EPS) {
-      return { ok: false, reason: `with no expected details (M = 0) the score is 1 (the answer says none) or 0 (it names some), not ${fmt(score)}` };
+      return {
+        ok: false,
+        reason: `with no expected details (M = 0) the score is 1 (the answer says none) or 0 (it names some), not ${fmt(score)}`,
+      };
     }
     if (fromAnswer !== undefined && Math.abs(fromAnswer - score) > EPS) {
       return {
         ok: false,
-        reason: fromAnswer === 0
-          ? `score 1 contradicts M = 0: the answer names ${named!.map((d) => `"${d}"`).join(', ')}, which the ticket does not have, so it scores 0`
-          : 'score 0 contradicts M = 0: the answer says the ticket has no details, which is right, so it scores 1',
+        reason:
+          fromAnswer === 0
+            ? `score 1 contradicts M = 0: the answer names ${named!.map((d) => `"${d}"`).join(', ')}, which the ticket does not have, so it scores 0`
+            : 'score 0 contradicts M = 0: the answer says the ticket has no details, which is right, so it scores 1',
       };
     }
-    return { ok: true, value: { score: Math.round(score), correctValue, missing: missing ?? [], expected: expected ?? [], expectedCount: 0 } };
+    return {
+      ok: true,
+      value: { score: Math.round(score), correctValue, missing: missing ?? [], expected: expected ?? [], expectedCount: 0 },
+    };
   }
 
   if (m === undefined) {
     // A plain score (the article's spreadsheets, other tools): any score from 0 to 1. A missing list
     // given with it must fit 1 − k/M for a whole M.
     if (claim.score === undefined) {
-      return { ok: false, reason: 'technical_details needs a score, or the details you expect (M, 0 when the ticket has none) and those the answer missed' };
+      return {
+        ok: false,
+        reason: 'technical_details needs a score, or the details you expect (M, 0 when the ticket has none) and those the answer missed',
+      };
     }
     const s = claim.score;
     if (!missing) return { ok: true, value: { score: s, correctValue, missing: null, expected: null, expectedCount: null } };
@@ -217,7 +267,10 @@ export function checkScore(claim: ScoreClaim, ctx: CheckContext = {}): CheckResu
     const mm = 1 - s > 1e-9 ? k / (1 - s) : Number.POSITIVE_INFINITY;
     const whole = Math.round(mm);
     if (!Number.isFinite(mm) || whole < k || Math.abs(1 - k / whole - s) > 1e-6) {
-      return { ok: false, reason: `score ${fmt(s)} with ${k} missing detail${k === 1 ? '' : 's'} is not 1 − ${k}/M for any whole M (give expected_count)` };
+      return {
+        ok: false,
+        reason: `score ${fmt(s)} with ${k} missing detail${k === 1 ? '' : 's'} is not 1 − ${k}/M for any whole M (give expected_count)`,
+      };
     }
     return { ok: true, value: { score: 1 - k / whole, correctValue, missing, expected: null, expectedCount: whole } };
   }

@@ -60,17 +60,30 @@ describe('the review screen model', () => {
     const v = reviewItem(store, q.id, 'bob', 0);
     expect(v.detailSuggestions).toEqual(expect.arrayContaining(['error message', 'account id']));
     const slot = v.answers.find((a) => a.model === SMALL)!.slot;
-    const r = scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: ['error message', 'account id'], missing: ['account id'] });
+    const r = scoreSlot(store, {
+      queueId: q.id,
+      position: 0,
+      slot,
+      reviewer: 'bob',
+      expected: ['error message', 'account id'],
+      missing: ['account id'],
+    });
     expect(r.review.score).toBe(0.5);
     // M = 0 (the reviewer says the ticket has none): an answer naming a detail scores 0, never 1.
-    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [], score: 1 })).toThrow(/the answer names "error message"/);
+    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [], score: 1 })).toThrow(
+      /the answer names "error message"/,
+    );
     expect(scoreSlot(store, { queueId: q.id, position: 0, slot, reviewer: 'bob', expected: [], missing: [] }).review.score).toBe(0);
-    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot: 'F', reviewer: 'bob', score: 1 })).toThrow('this item has 3 answers (A, B, C); there is no F');
+    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot: 'F', reviewer: 'bob', score: 1 })).toThrow(
+      'this item has 3 answers (A, B, C); there is no F',
+    );
   });
 
   it('refuses a score outside the rubric and a reviewer not on the queue, saying why', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['platform'], reviewers: ['alice'] });
-    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 0.5 })).toThrow('platform is scored 0 or 1');
+    expect(() => scoreSlot(store, { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 0.5 })).toThrow(
+      'platform is scored 0 or 1',
+    );
     expect(() => nextItem(store, q.id, 'mallory')).toThrow('mallory is not a reviewer of queue q1; assign them first');
     expect(() => nextItem(store, q.id, '  ')).toThrow('a reviewer needs a name');
     expect(listReviews(store)).toHaveLength(0);
@@ -78,7 +91,9 @@ describe('the review screen model', () => {
 
   it('never writes a gold label from a score: the score route takes no correct value', () => {
     const q = createQueue(store, { runId: RUN, tasks: ['severity'], reviewers: ['alice'], blind: false });
-    const input = { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 1, correctValue: 'high' } as unknown as Parameters<typeof scoreSlot>[1];
+    const input = { queueId: q.id, position: 0, slot: 'A', reviewer: 'alice', score: 1, correctValue: 'high' } as unknown as Parameters<
+      typeof scoreSlot
+    >[1];
     scoreSlot(store, input);
     expect(store.getTicket('T1')!.labels).toBeUndefined();
     const undone = undoInQueue(store, q.id, 'alice')!;

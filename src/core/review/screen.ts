@@ -1,11 +1,21 @@
 // The review screen's model (the UI only renders it): one queue item for one reviewer — the ticket,
 // the task's answers in the item's recorded shuffled order under slot letters, model names hidden
 // until the reviewer has scored them all — plus scoring by slot and undo of the last score.
-import { AppError } from '../../shared/errors.ts';
-import { TASKS } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASKS } from '#shared/tasks.ts';
 import { detailsFor } from '../catalog.ts';
 import type { Store } from '../store/store.ts';
-import { dealtNeighbours, firstUnfinished, queueHeader, queueItem, queueReviewers, reviewerProgress, shuffleAnswers, type QueueAnswer, type QueueItem } from './queues.ts';
+import {
+  dealtNeighbours,
+  firstUnfinished,
+  queueHeader,
+  queueItem,
+  queueReviewers,
+  reviewerProgress,
+  shuffleAnswers,
+  type QueueAnswer,
+  type QueueItem,
+} from './queues.ts';
 import { goldLabel, listReviews, reviewerName, submitScore, undoLastAction, type Review, type UndoneAction } from './reviewsRepo.ts';
 import { RUBRIC } from './rubric.ts';
 import { SLOTS, slotScoreSchema, type AnswerView, type MyScore, type ReviewItemView, type SlotScoreInput } from './types.ts';
@@ -14,8 +24,10 @@ type Row = Record<string, unknown>;
 
 function requireReviewer(store: Store, queueId: string, reviewer: string): string {
   const name = reviewerName(reviewer);
-  if (!store.prepare('SELECT 1 FROM review_queues WHERE id = ?').get(queueId)) throw new AppError('BAD_INPUT', `review queue ${queueId} is not in this workspace`);
-  if (!queueReviewers(store, queueId).includes(name)) throw new AppError('BAD_INPUT', `${name} is not a reviewer of queue ${queueId}; assign them first`);
+  if (!store.prepare('SELECT 1 FROM review_queues WHERE id = ?').get(queueId))
+    throw new AppError('BAD_INPUT', `review queue ${queueId} is not in this workspace`);
+  if (!queueReviewers(store, queueId).includes(name))
+    throw new AppError('BAD_INPUT', `${name} is not a reviewer of queue ${queueId}; assign them first`);
   return name;
 }
 
@@ -25,7 +37,9 @@ export function displayOrder(item: QueueItem, blind: boolean): QueueAnswer[] {
 }
 
 function answerValue(store: Store, item: QueueItem, a: QueueAnswer): unknown {
-  const r = store.prepare('SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?').get(a.runId, item.ticketId, item.task, a.model) as Row | undefined;
+  const r = store
+    .prepare('SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND model_spec = ?')
+    .get(a.runId, item.ticketId, item.task, a.model) as Row | undefined;
   return r?.value == null ? null : (JSON.parse(String(r.value)) as unknown);
 }
 
@@ -54,7 +68,9 @@ function detailSuggestions(store: Store, item: QueueItem, values: unknown[]): st
     if (typeof label === 'string') return label;
     const run = item.answers[0]?.runId;
     const r = run
-      ? (store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND status = 'ok' LIMIT 1`).get(run, item.ticketId, task) as Row | undefined)
+      ? (store
+          .prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = ? AND status = 'ok' LIMIT 1`)
+          .get(run, item.ticketId, task) as Row | undefined)
       : undefined;
     const v = r?.value == null ? null : (JSON.parse(String(r.value)) as unknown);
     return typeof v === 'string' ? v : null;
@@ -72,7 +88,9 @@ export function reviewItem(store: Store, queueId: string, reviewer: string, posi
   // The text the answers were given for (the version their run ran on), not the ticket's latest text.
   const run = item.answers[0]?.runId;
   const ran = run
-    ? (store.prepare('SELECT ticket_id AS id, title, text FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ? AND text IS NOT NULL').get(run, item.ticketId) as Row | undefined)
+    ? (store
+        .prepare('SELECT ticket_id AS id, title, text FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ? AND text IS NOT NULL')
+        .get(run, item.ticketId) as Row | undefined)
     : undefined;
   const ticket = ran ?? (store.prepare('SELECT id, title, text FROM tickets WHERE id = ?').get(item.ticketId) as Row | undefined);
   const reviews = listReviews(store, { ticketId: item.ticketId, task: item.task, reviewer: name });
@@ -122,7 +140,11 @@ export function nextItem(store: Store, queueId: string, reviewer: string): Revie
  */
 export function scoreSlot(store: Store, input: SlotScoreInput, opts: { now?: () => Date } = {}): { review: Review; item: ReviewItemView } {
   const parsed = slotScoreSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('BAD_INPUT', `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError(
+      'BAD_INPUT',
+      `bad score: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}`,
+    );
   const x = parsed.data;
   const name = requireReviewer(store, x.queueId, x.reviewer);
   const queue = queueHeader(store, x.queueId)!;
@@ -130,12 +152,24 @@ export function scoreSlot(store: Store, input: SlotScoreInput, opts: { now?: () 
   if (!item) throw new AppError('BAD_INPUT', `queue ${x.queueId} has no item ${x.position + 1}`);
   const order = displayOrder(item, queue.blind);
   const answer = order[SLOTS.indexOf(x.slot)];
-  if (!answer) throw new AppError('BAD_INPUT', `this item has ${order.length} answers (${SLOTS.slice(0, order.length).join(', ')}); there is no ${x.slot}`);
+  if (!answer)
+    throw new AppError(
+      'BAD_INPUT',
+      `this item has ${order.length} answers (${SLOTS.slice(0, order.length).join(', ')}); there is no ${x.slot}`,
+    );
   const review = submitScore(
     store,
     {
-      ticketId: item.ticketId, task: item.task, model: answer.model, runId: answer.runId, reviewer: name, score: x.score,
-      expected: x.expected, missing: x.missing, note: x.note, queueId: x.queueId,
+      ticketId: item.ticketId,
+      task: item.task,
+      model: answer.model,
+      runId: answer.runId,
+      reviewer: name,
+      score: x.score,
+      expected: x.expected,
+      missing: x.missing,
+      note: x.note,
+      queueId: x.queueId,
     },
     opts,
   );

@@ -2,9 +2,19 @@
 // name, the screen as one of three states (an item, the reviewer's share done, not on the queue),
 // scoring every unscored answer from an entered correct value, and undo that says which slot it
 // took back (the screen names answers by slot, never by model).
-import { AppError } from '../../shared/errors.ts';
-import type { GoldChangeView, GoldLabelView, ReviewExport, ReviewItemView, ReviewOverview, ReviewScreenView, ScoreFromCorrectResult, Slot, UndoResult } from '../../shared/review.ts';
-import { SLOTS } from '../../shared/review.ts';
+import { AppError } from '#shared/errors.ts';
+import type {
+  GoldChangeView,
+  GoldLabelView,
+  ReviewExport,
+  ReviewItemView,
+  ReviewOverview,
+  ReviewScreenView,
+  ScoreFromCorrectResult,
+  Slot,
+  UndoResult,
+} from '#shared/review.ts';
+import { SLOTS } from '#shared/review.ts';
 import { loadUi, saveUi } from '../settings/settingsStore.ts';
 import type { Store } from '../store/store.ts';
 import { exportReviews } from './jsonl.ts';
@@ -38,7 +48,13 @@ export function goldOf(store: Store, item: ReviewItemView): GoldLabelView {
   if (item.blind && !item.revealed) return { has: false, value: null, hidden: true, history: [] };
   const v = goldLabel(store, item.ticket.id, item.task);
   const history: GoldChangeView[] = goldHistory(store, item.ticket.id, item.task).map((c) => ({
-    id: c.id, before: c.before, after: c.after, by: c.by, at: c.at, source: c.source, detail: c.detail,
+    id: c.id,
+    before: c.before,
+    after: c.after,
+    by: c.by,
+    at: c.at,
+    source: c.source,
+    detail: c.detail,
   }));
   return { has: v !== undefined, value: v === undefined ? null : v, hidden: false, history };
 }
@@ -56,7 +72,15 @@ export function openScreen(store: Store, input: { queueId: string; reviewer: str
   const reviewers = queueReviewers(store, input.queueId);
   if (!reviewers.includes(name)) return { state: 'not-reviewer', queueId: q.id, queueName: q.name, reviewer: name, reviewers };
   const item = input.position === undefined ? nextItem(store, input.queueId, name) : reviewItem(store, input.queueId, name, input.position);
-  if (!item) return { state: 'done', queueId: q.id, queueName: q.name, reviewer: name, progress: reviewerProgress(store, input.queueId, name), total: q.items };
+  if (!item)
+    return {
+      state: 'done',
+      queueId: q.id,
+      queueName: q.name,
+      reviewer: name,
+      progress: reviewerProgress(store, input.queueId, name),
+      total: q.items,
+    };
   return { state: 'item', item, gold: goldOf(store, item) };
 }
 
@@ -97,7 +121,13 @@ export function scoreFromCorrect(
       const actionId = newAction(store, { reviewer: name, queueId: input.queueId, kind: 'gold' });
       goldChanged =
         changeGold(store, {
-          ticketId: start.ticket.id, task: start.task, to: { has: true, value: labelValue(start.task, normal.value) }, by: name, source: 'review', queueId: input.queueId, actionId,
+          ticketId: start.ticket.id,
+          task: start.task,
+          to: { has: true, value: labelValue(start.task, normal.value) },
+          by: name,
+          source: 'review',
+          queueId: input.queueId,
+          actionId,
         }) !== null;
       for (const a of start.answers) {
         if (a.mine) continue;
@@ -107,7 +137,15 @@ export function scoreFromCorrect(
         try {
           recordScore(
             store,
-            { ticketId: item.ticketId, task: item.task, model: answer.model, runId: answer.runId, reviewer: name, correctValue: input.correctValue, queueId: input.queueId },
+            {
+              ticketId: item.ticketId,
+              task: item.task,
+              model: answer.model,
+              runId: answer.runId,
+              reviewer: name,
+              correctValue: input.correctValue,
+              queueId: input.queueId,
+            },
             { actionId, writeGold: false },
           );
           scored.push(a.slot);
@@ -134,9 +172,9 @@ function platformOf(store: Store, item: ReviewItemView): string | null {
   const q = queueItem(store, item.queueId, item.position);
   const run = q?.answers[0]?.runId;
   if (!run) return null;
-  const r = store.prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`).get(run, item.ticket.id) as
-    | Record<string, unknown>
-    | undefined;
+  const r = store
+    .prepare(`SELECT value FROM results WHERE run_id = ? AND ticket_id = ? AND task = 'platform' AND status = 'ok' LIMIT 1`)
+    .get(run, item.ticket.id) as Record<string, unknown> | undefined;
   const v = r?.value == null ? null : (JSON.parse(String(r.value)) as unknown);
   return typeof v === 'string' ? v : null;
 }
@@ -145,7 +183,10 @@ function platformOf(store: Store, item: ReviewItemView): string | null {
 export function undoOnScreen(store: Store, input: { queueId: string; reviewer: string }): UndoResult {
   const r = undoInQueue(store, input.queueId, input.reviewer);
   if (!r) return { undone: null, screen: null };
-  const slots = r.undone.reviews.map((x) => slotOf(store, input.queueId, r.item.position, x.model)).filter((x): x is Slot => x !== null).sort((a, b) => SLOTS.indexOf(a) - SLOTS.indexOf(b));
+  const slots = r.undone.reviews
+    .map((x) => slotOf(store, input.queueId, r.item.position, x.model))
+    .filter((x): x is Slot => x !== null)
+    .sort((a, b) => SLOTS.indexOf(a) - SLOTS.indexOf(b));
   const first = r.undone.reviews[0];
   return {
     undone: {
@@ -161,10 +202,20 @@ export function undoOnScreen(store: Store, input: { queueId: string; reviewer: s
 }
 
 /** Puts the item's gold label back to its value before a recorded change; the screen as it now shows. */
-export function restoreOnScreen(store: Store, input: { queueId: string; position: number; reviewer: string; entryId: number }): ReviewScreenView {
+export function restoreOnScreen(
+  store: Store,
+  input: { queueId: string; position: number; reviewer: string; entryId: number },
+): ReviewScreenView {
   const item = reviewItem(store, input.queueId, input.reviewer, input.position);
-  if (item.blind && !item.revealed) throw new AppError('BAD_INPUT', 'the gold label is hidden in a blind review until you have scored every answer');
-  restoreGold(store, { ticketId: item.ticket.id, task: item.task, entryId: input.entryId, reviewer: item.reviewer, queueId: input.queueId });
+  if (item.blind && !item.revealed)
+    throw new AppError('BAD_INPUT', 'the gold label is hidden in a blind review until you have scored every answer');
+  restoreGold(store, {
+    ticketId: item.ticket.id,
+    task: item.task,
+    entryId: input.entryId,
+    reviewer: item.reviewer,
+    queueId: input.queueId,
+  });
   const after = reviewItem(store, input.queueId, input.reviewer, input.position);
   return { state: 'item', item: after, gold: goldOf(store, after) };
 }

@@ -1,7 +1,7 @@
 // A small recorded experiment for the review tests (core and CLI): six tickets, three models, all
 // five tasks, one failed answer. Not used by the app.
-import type { TaskResult } from '../../shared/results.ts';
-import type { TaskId } from '../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { openStore, type Store } from '../store/store.ts';
 
 export const BASE = 'openai:gpt-4o';
@@ -13,9 +13,27 @@ export const RUN = 'experiment-fixture';
 const result = (task: TaskId, value: unknown, spec: string, over: Partial<TaskResult> = {}): TaskResult => {
   const [provider, model] = [spec.slice(0, spec.indexOf(':')), spec.slice(spec.indexOf(':') + 1)];
   return {
-    task, status: 'ok', value, raw: JSON.stringify(value), provider, model, promptVersion: 'v1', startedMs: 0, endedMs: 100, latencyMs: 100,
-    ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: 100, outputTokens: 10, cachedTokens: null, reasoningTokens: null,
-    costUsd: 0.0001, attempts: 1, error: null, ...over,
+    task,
+    status: 'ok',
+    value,
+    raw: JSON.stringify(value),
+    provider,
+    model,
+    promptVersion: 'v1',
+    startedMs: 0,
+    endedMs: 100,
+    latencyMs: 100,
+    ttftMs: null,
+    queueTimeMs: null,
+    providerTotalMs: null,
+    inputTokens: 100,
+    outputTokens: 10,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: 0.0001,
+    attempts: 1,
+    error: null,
+    ...over,
   };
 };
 
@@ -25,14 +43,38 @@ const td = (present: string[], missing: string[] = []): { present: string[]; mis
 /** Per ticket, per model: the five answers. The small model errs on asset ids and severity. */
 export const ANSWERS: Record<string, Record<string, Answers>> = {
   T1: {
-    [BASE]: { platform: 'aws', product: 'S3', severity: 'high', asset_ids: ['123456789012'], technical_details: td(['error message', 'account id']) },
-    [SMALL]: { platform: 'aws', product: 'S3', severity: 'urgent', asset_ids: ['my-project-123'], technical_details: td(['error message']) },
-    [LARGE]: { platform: 'aws', product: 'S3', severity: 'high', asset_ids: ['123456789012'], technical_details: td(['error message', 'account id']) },
+    [BASE]: {
+      platform: 'aws',
+      product: 'S3',
+      severity: 'high',
+      asset_ids: ['123456789012'],
+      technical_details: td(['error message', 'account id']),
+    },
+    [SMALL]: {
+      platform: 'aws',
+      product: 'S3',
+      severity: 'urgent',
+      asset_ids: ['my-project-123'],
+      technical_details: td(['error message']),
+    },
+    [LARGE]: {
+      platform: 'aws',
+      product: 'S3',
+      severity: 'high',
+      asset_ids: ['123456789012'],
+      technical_details: td(['error message', 'account id']),
+    },
   },
   T2: {
     [BASE]: { platform: 'gcp', product: 'GKE', severity: 'urgent', asset_ids: ['acme-prod'], technical_details: td(['error message']) },
     [SMALL]: { platform: 'gcp', product: 'Compute Engine', severity: 'normal', asset_ids: [], technical_details: td([]) },
-    [LARGE]: { platform: 'gcp', product: 'GKE', severity: 'urgent', asset_ids: ['acme-prod'], technical_details: td(['error message', 'region']) },
+    [LARGE]: {
+      platform: 'gcp',
+      product: 'GKE',
+      severity: 'urgent',
+      asset_ids: ['acme-prod'],
+      technical_details: td(['error message', 'region']),
+    },
   },
   T3: {
     [BASE]: { platform: 'azure', product: 'Storage', severity: 'low', asset_ids: ['store3'], technical_details: td([]) },
@@ -75,8 +117,12 @@ export function seedExperiment(store: Store): void {
       for (const [task, value] of Object.entries(answers) as Array<[TaskId, unknown]>) {
         const failed = ticketId === 'T6' && spec === SMALL && task === 'platform';
         store.saveResult(
-          RUN, ticketId, spec,
-          failed ? result(task, null, spec, { status: 'error', error: { code: 'INVALID_OUTPUT', message: 'not JSON' } }) : result(task, value, spec),
+          RUN,
+          ticketId,
+          spec,
+          failed
+            ? result(task, null, spec, { status: 'error', error: { code: 'INVALID_OUTPUT', message: 'not JSON' } })
+            : result(task, value, spec),
         );
       }
     }

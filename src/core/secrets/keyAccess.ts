@@ -1,9 +1,9 @@
 // What the workbench knows about the provider keys it holds: each one's status as the UI may see
 // it (never the key), and the refusal before a call that would need a key nobody set.
-import { AppError } from '../../shared/errors.ts';
-import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '../../shared/providers.ts';
-import type { KeyStatus } from '../../shared/routes.ts';
-import { TASK_IDS, TASKS } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS } from '#shared/providers.ts';
+import type { KeyStatus } from '#shared/routes.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Runtime } from '../runtime.ts';
 import type { LayeredSecretStore } from './sessionSecretStore.ts';
@@ -22,7 +22,9 @@ export interface KeyAccess {
 
 export function keyAccess(runtime: () => Runtime, secrets: LayeredSecretStore): KeyAccess {
   const statuses = (): KeyStatus[] =>
-    runtime().keyStatus().map((k) => (k.source === 'keychain' && secrets.inSession(k.provider) ? { ...k, source: 'session' as const } : k));
+    runtime()
+      .keyStatus()
+      .map((k) => (k.source === 'keychain' && secrets.inSession(k.provider) ? { ...k, source: 'session' as const } : k));
   return {
     statuses,
     none: () => statuses().every((k) => !k.set),

@@ -37,9 +37,21 @@ export interface MaskedTicket {
 }
 
 const LABEL: Record<RedactionKind | 'known_key', string> = {
-  private_key: 'PRIVATE_KEY', gcp_service_account: 'GCP_KEY_ID', aws_access_key: 'AWS_ACCESS_KEY', aws_secret_key: 'AWS_SECRET_KEY',
-  azure_secret: 'AZURE_SECRET', jwt: 'TOKEN', bearer_token: 'TOKEN', api_key: 'API_KEY', secret_assignment: 'PASSWORD',
-  url_credentials: 'PASSWORD', email: 'EMAIL', phone: 'PHONE', person_name: 'NAME', ip_address: 'IP_ADDRESS', known_key: 'API_KEY',
+  private_key: 'PRIVATE_KEY',
+  gcp_service_account: 'GCP_KEY_ID',
+  aws_access_key: 'AWS_ACCESS_KEY',
+  aws_secret_key: 'AWS_SECRET_KEY',
+  azure_secret: 'AZURE_SECRET',
+  jwt: 'TOKEN',
+  bearer_token: 'TOKEN',
+  api_key: 'API_KEY',
+  secret_assignment: 'PASSWORD',
+  url_credentials: 'PASSWORD',
+  email: 'EMAIL',
+  phone: 'PHONE',
+  person_name: 'NAME',
+  ip_address: 'IP_ADDRESS',
+  known_key: 'API_KEY',
 };
 
 const PLACEHOLDER = /<([A-Z_]+_\d+)>/g;
@@ -94,7 +106,9 @@ export function maskTicket(text: string, settings: RedactionSettings = DEFAULT_R
  * its placeholder: what a judge is shown of an answer given the masked ticket.
  */
 export function maskWith<T>(value: T, items: ReadonlyArray<Pick<MaskedItem, 'value' | 'placeholder'>>): T {
-  const pairs = [...new Map(items.map((i) => [i.value, i.placeholder])).entries()].filter(([v]) => v !== '').sort((a, b) => b[0].length - a[0].length);
+  const pairs = [...new Map(items.map((i) => [i.value, i.placeholder])).entries()]
+    .filter(([v]) => v !== '')
+    .sort((a, b) => b[0].length - a[0].length);
   if (pairs.length === 0) return value;
   return mapStrings(value, (s) => pairs.reduce((acc, [v, p]) => acc.split(v).join(p), s));
 }

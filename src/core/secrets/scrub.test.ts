@@ -30,7 +30,9 @@ describe('Scrubber', () => {
       const out = s.scrubKnown(header);
       expect(out, user).toContain('[redacted]');
       // what is left of the encoding no longer decodes to the key or any long part of it
-      expect(Buffer.from(out.replace(/^.*Basic /, '').replace('[redacted]', ''), 'base64').toString('latin1')).not.toContain(KEY.slice(2, 10));
+      expect(Buffer.from(out.replace(/^.*Basic /, '').replace('[redacted]', ''), 'base64').toString('latin1')).not.toContain(
+        KEY.slice(2, 10),
+      );
     }
     expect(s.scrubKnown(b64(KEY).replace(/\+/g, '-').replace(/\//g, '_'))).toContain('[redacted]'); // base64url
   });

@@ -21,18 +21,21 @@ const probe = await probeKeyring();
 const required = process.env.CASEBENCH_REQUIRE_KEYRING === '1';
 
 describe('OS keychain', () => {
-  it.skipIf(typeof probe === 'string' && !required)('stores, resolves and removes a key; the UI sees only its last 4 characters', async () => {
-    if (typeof probe === 'string') throw new Error(`keyring required but unavailable: ${probe}`);
-    const store = probe;
-    const key = 'gsk_TESTKEY1-234567890abcdWXYZ';
-    await store.set('groq', key);
-    const r = await resolveKey('groq', {}, store);
-    expect(r).toMatchObject({ key, source: 'keychain' });
-    expect(keyStatus(r)).toEqual({ provider: 'groq', set: true, last4: 'WXYZ', source: 'keychain' });
-    expect(JSON.stringify(keyStatus(r))).not.toContain('gsk_');
-    expect(await store.delete('groq')).toBe(true);
-    expect((await resolveKey('groq', {}, store)).key).toBeNull();
-  });
+  it.skipIf(typeof probe === 'string' && !required)(
+    'stores, resolves and removes a key; the UI sees only its last 4 characters',
+    async () => {
+      if (typeof probe === 'string') throw new Error(`keyring required but unavailable: ${probe}`);
+      const store = probe;
+      const key = 'gsk_TESTKEY1-234567890abcdWXYZ';
+      await store.set('groq', key);
+      const r = await resolveKey('groq', {}, store);
+      expect(r).toMatchObject({ key, source: 'keychain' });
+      expect(keyStatus(r)).toEqual({ provider: 'groq', set: true, last4: 'WXYZ', source: 'keychain' });
+      expect(JSON.stringify(keyStatus(r))).not.toContain('gsk_');
+      expect(await store.delete('groq')).toBe(true);
+      expect((await resolveKey('groq', {}, store)).key).toBeNull();
+    },
+  );
 });
 
 describe('key resolution', () => {
@@ -46,16 +49,25 @@ describe('key resolution', () => {
     expect(r).toMatchObject({ key: 'gsk_fromenv_0001', source: 'env' });
   });
   it('reports a keychain failure instead of pretending there is no key', async () => {
-    const broken: SecretStore = { get: async () => { throw new Error('keychain read failed: locked'); }, set: async () => {}, delete: async () => false };
+    const broken: SecretStore = {
+      get: async () => {
+        throw new Error('keychain read failed: locked');
+      },
+      set: async () => {},
+      delete: async () => false,
+    };
     const r = await resolveKey('openai', {}, broken);
     expect(r.key).toBeNull();
-    expect(missingKeyMessage('openai', r.keychainError)).toMatch(/no OpenAI API key: set one with `casebench keys set openai`.*OPENAI_API_KEY.*locked/);
+    expect(missingKeyMessage('openai', r.keychainError)).toMatch(
+      /no OpenAI API key: set one with `casebench keys set openai`.*OPENAI_API_KEY.*locked/,
+    );
   });
 });
 
 describe('scrubSecrets', () => {
   it('removes known keys and key-shaped strings from text', () => {
-    const text = 'failed with gsk_abcdefgh-ijklmnop1234 and sk-proj-ABCDEFGHIJKLMNOPQRSTUV and Authorization: Bearer abc.def.ghi12345 and mykey-123456';
+    const text =
+      'failed with gsk_abcdefgh-ijklmnop1234 and sk-proj-ABCDEFGHIJKLMNOPQRSTUV and Authorization: Bearer abc.def.ghi12345 and mykey-123456';
     const out = scrubSecrets(text, ['mykey-123456']);
     expect(out).not.toMatch(/gsk_|sk-proj|abc\.def|mykey-123456/);
     expect(out).toContain('Bearer [redacted]');

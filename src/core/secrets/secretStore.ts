@@ -1,8 +1,8 @@
 // Keys live in the OS keychain (keytar, service "casebench"); GROQ_API_KEY / OPENAI_API_KEY
 // override it. Only the host process ever holds a key; callers outside see KeyStatus.
-import { AppError } from '../../shared/errors.ts';
-import type { KeyStatus } from '../../shared/routes.ts';
-import { isKeyProviderId, KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS, type KeyProviderId } from '../../shared/providers.ts';
+import { AppError } from '#shared/errors.ts';
+import type { KeyStatus } from '#shared/routes.ts';
+import { isKeyProviderId, KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS, type KeyProviderId } from '#shared/providers.ts';
 
 /** The providers whose key is kept here (the registry's key providers). */
 export const KEY_PROVIDERS = KEY_PROVIDER_IDS;
@@ -27,10 +27,13 @@ export function keytarSecretStore(service = KEYCHAIN_SERVICE): SecretStore {
   let api: Promise<KeytarApi> | null = null;
   const load = (): Promise<KeytarApi> => {
     api ??= import('keytar').then(
-      (m) => ((m as { default?: KeytarApi }).default ?? (m as unknown as KeytarApi)),
+      (m) => (m as { default?: KeytarApi }).default ?? (m as unknown as KeytarApi),
       (e: unknown) => {
         api = null;
-        throw new AppError('INTERNAL', `the OS keychain is unavailable (${(e as Error).message.split('\n')[0]}); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')} instead`);
+        throw new AppError(
+          'INTERNAL',
+          `the OS keychain is unavailable (${(e as Error).message.split('\n')[0]}); use ${KEY_PROVIDERS.map(keyEnvOf).join(' / ')} instead`,
+        );
       },
     );
     return api;
@@ -60,7 +63,11 @@ export interface ResolvedKey {
 }
 
 /** Resolves each provider's key: environment first, then the keychain. */
-export async function resolveKey(provider: KeyProvider, env: Record<string, string | undefined>, store: SecretStore | null): Promise<ResolvedKey> {
+export async function resolveKey(
+  provider: KeyProvider,
+  env: Record<string, string | undefined>,
+  store: SecretStore | null,
+): Promise<ResolvedKey> {
   const fromEnv = env[keyEnvOf(provider)]?.trim();
   if (fromEnv) return { provider, key: fromEnv, source: 'env', keychainError: null };
   if (!store) return { provider, key: null, source: null, keychainError: null };

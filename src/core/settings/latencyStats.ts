@@ -1,8 +1,8 @@
 // Median latency per model and task, for the predicted critical path in Settings: recorded
 // successful calls first; where a model has none, the seed article's measurement (the demo's
 // latency profiles, for the demo model and the real model it simulates).
-import type { LatencyEntry } from '../../shared/routes.ts';
-import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { LatencyEntry } from '#shared/routes.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { ModelsRegistry } from '../models.ts';
 import type { LatencyProfiles } from '../providers/demoProvider.ts';
 import type { Store } from '../store/store.ts';

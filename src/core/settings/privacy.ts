@@ -34,7 +34,9 @@ export function loadPrivacy(store: Store): PrivacySettings {
 
 export function savePrivacy(store: Store, p: PrivacySettings): void {
   store
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(PRIVACY_KEY, JSON.stringify(p), Date.now());
 }
 
@@ -84,7 +86,9 @@ export function loadMissFlags(store: Store): MissFlag[] {
 export function addMissFlag(store: Store, f: MissFlag): number {
   const list = [...loadMissFlags(store), f].slice(-MAX_MISS_FLAGS);
   store
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(MISSES_KEY, JSON.stringify(list), Date.now());
   return list.length;
 }

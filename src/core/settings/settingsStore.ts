@@ -1,8 +1,8 @@
 // Workbench settings and UI state in the workspace database (settings table, migration 2).
 // Keys are never stored here: they live in the OS keychain.
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { Store } from '../store/store.ts';
 import { DEFAULT_HEDGE, MAX_HEDGE_BUDGET_PCT, type HedgeSettings } from '../providers/hedge.ts';
 
@@ -53,9 +53,7 @@ const stored = z
     maxRetries: z.number().int().min(0).max(10).catch(DEFAULT_SETTINGS.maxRetries),
     retryAfterCapMs: z.number().int().min(0).max(600_000).catch(DEFAULT_SETTINGS.retryAfterCapMs),
     watchFolder: z.string().nullable().catch(null),
-    hedge: z
-      .object({ enabled: z.boolean(), budgetPct: z.number().min(0).max(MAX_HEDGE_BUDGET_PCT) })
-      .catch({ ...DEFAULT_HEDGE }),
+    hedge: z.object({ enabled: z.boolean(), budgetPct: z.number().min(0).max(MAX_HEDGE_BUDGET_PCT) }).catch({ ...DEFAULT_HEDGE }),
     speculate: z.boolean().catch(DEFAULT_SETTINGS.speculate),
   })
   .partial();
@@ -77,7 +75,9 @@ function readJson(store: Store, key: string): unknown {
 
 function writeJson(store: Store, key: string, value: unknown): void {
   store
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(key, JSON.stringify(value), Date.now());
 }
 
@@ -105,7 +105,10 @@ export function saveSettings(store: Store, s: WorkbenchSettings): void {
 
 /** Every saved UI state value (layout sizes, open view, …), by key. */
 export function loadUi(store: Store): Record<string, unknown> {
-  const rows = store.prepare(`SELECT key, value FROM settings WHERE key LIKE '${UI_PREFIX}%'`).all() as Array<{ key: string; value: string }>;
+  const rows = store.prepare(`SELECT key, value FROM settings WHERE key LIKE '${UI_PREFIX}%'`).all() as Array<{
+    key: string;
+    value: string;
+  }>;
   const out: Record<string, unknown> = {};
   for (const r of rows) {
     try {
@@ -120,6 +123,7 @@ export function loadUi(store: Store): Record<string, unknown> {
 /** Saves one UI state value; refuses values above MAX_UI_VALUE_BYTES. */
 export function saveUi(store: Store, key: string, value: unknown): void {
   const text = JSON.stringify(value ?? null);
-  if (text.length > MAX_UI_VALUE_BYTES) throw new AppError('BAD_INPUT', `UI state "${key}" is ${text.length} bytes; the limit is ${MAX_UI_VALUE_BYTES}`);
+  if (text.length > MAX_UI_VALUE_BYTES)
+    throw new AppError('BAD_INPUT', `UI state "${key}" is ${text.length} bytes; the limit is ${MAX_UI_VALUE_BYTES}`);
   writeJson(store, `${UI_PREFIX}${key}`, value ?? null);
 }

@@ -2,10 +2,10 @@
 // view Settings shows (with what the environment overrides), and applying a change (validated
 // once by the route's schema) — the runtime reloads when endpoints or limits change, the watched
 // folder is re-read when it changes.
-import { AppError } from '../../shared/errors.ts';
-import { ENDPOINT_FIELDS, KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS, PROVIDER_IDS } from '../../shared/providers.ts';
-import type { Settings, SettingsPatch } from '../../shared/routes.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { ENDPOINT_FIELDS, KEY_PROVIDER_IDS, keyEnvOf, PROVIDERS, PROVIDER_IDS } from '#shared/providers.ts';
+import type { Settings, SettingsPatch } from '#shared/routes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment } from '../graph/engine.ts';
 import { DEFAULT_ASSIGNMENT, DEMO_ASSIGNMENT, parseAssignment } from '../assignment.ts';
 import type { Runtime, RuntimeConfig } from '../runtime.ts';

@@ -4,7 +4,7 @@
 // both (a headless server). It is compared in constant time and never written to a log, the
 // database or an error message; the workbench shows it only when asked (Settings → Intake).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 
 export const INTAKE_ACCOUNT = 'intake-token';
 export const INTAKE_TOKEN_ENV = 'CASEBENCH_INTAKE_TOKEN';

@@ -7,9 +7,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import type { SecretStore } from '../secrets/secretStore.ts';
 
@@ -80,7 +80,11 @@ describe('shadow models on live tickets', () => {
     await call('shadow.add', { task: 'severity', model: 'openai:gpt-4o' });
     await call('shadow.limits', { rpm: 10_000 });
     const st0 = await call('shadow.add', { task: 'platform', model: 'openai:gpt-4.1-mini' });
-    expect(st0.candidates.map((c) => `${c.task} ${c.spec}`)).toEqual(['platform openai:gpt-4.1-mini', 'product groq:openai/gpt-oss-120b', 'severity openai:gpt-4o']);
+    expect(st0.candidates.map((c) => `${c.task} ${c.spec}`)).toEqual([
+      'platform openai:gpt-4.1-mini',
+      'product groq:openai/gpt-oss-120b',
+      'severity openai:gpt-4o',
+    ]);
 
     const { ticketId } = await call('triage.start', { text: TICKETS[0] });
     await done(ticketId);
@@ -93,11 +97,19 @@ describe('shadow models on live tickets', () => {
       expect(c.agreement).not.toBeNull();
       expect(c.costTodayUsd).toBeGreaterThan(0);
     }
-    expect(st.spentTodayUsd).toBeCloseTo(st.candidates.reduce((a, c) => a + c.costTodayUsd, 0), 10);
+    expect(st.spentTodayUsd).toBeCloseTo(
+      st.candidates.reduce((a, c) => a + c.costTodayUsd, 0),
+      10,
+    );
 
     // An imported file: both tickets are shadowed too; the live experiment grows.
     const file = join(dir(), 'two.jsonl');
-    writeFileSync(file, TICKETS.slice(1, 3).map((text, i) => JSON.stringify({ id: `F${i}`, text })).join('\n'));
+    writeFileSync(
+      file,
+      TICKETS.slice(1, 3)
+        .map((text, i) => JSON.stringify({ id: `F${i}`, text }))
+        .join('\n'),
+    );
     const imported = await call('tickets.importPath', { path: file });
     // A batch waits for the go-ahead on its estimate (spend control) before any call goes.
     await call('batches.start', { runId: imported.runId });
@@ -115,7 +127,10 @@ describe('shadow models on live tickets', () => {
     expect(report.tasks.product[G20]!.cost_per_1k_usd).not.toBeNull();
     expect(report.plan.baseline.assignment).toEqual(assign({ severity: G120 }, G20));
     expect(report.plan.baseline.critical_path_median_ms).not.toBeNull();
-    const plan = await call('experiments.plan', { runId: st.runId!, assignment: assign({ severity: 'openai:gpt-4o', product: G120 }, G20) });
+    const plan = await call('experiments.plan', {
+      runId: st.runId!,
+      assignment: assign({ severity: 'openai:gpt-4o', product: G120 }, G20),
+    });
     expect(plan.assignment?.critical_path_median_ms).not.toBeNull();
     const cell = await call('experiments.cellTickets', { runId: st.runId!, task: 'product', model: G120, filter: 'all' });
     expect(cell.rows).toHaveLength(3);
@@ -154,7 +169,9 @@ describe('shadow models on live tickets', () => {
     // Every production ticket finished while the first ticket's shadow calls were all still open.
     expect(st.candidates.reduce((a, c) => a + c.answered + c.failed, 0)).toBe(0);
     expect(st.inFlight + st.queued).toBeGreaterThan(0);
-    const results = events.filter((e): e is Extract<AppEvent, { type: 'task.result' }> => e.type === 'task.result' && later.some((l) => l.runId === e.runId));
+    const results = events.filter(
+      (e): e is Extract<AppEvent, { type: 'task.result' }> => e.type === 'task.result' && later.some((l) => l.runId === e.runId),
+    );
     expect(results).toHaveLength(later.length * 5);
     expect(results.every((e) => e.result.status === 'ok')).toBe(true);
   });
@@ -197,7 +214,9 @@ describe('shadow models on live tickets', () => {
     const st = await call('shadow.status');
     expect(st.candidates.find((c) => c.spec === 'openai:gpt-4o')).toMatchObject({ answered: 0, failed: 0 });
     expect(st.unusable).toEqual([{ spec: 'openai:gpt-4o', message: expect.stringMatching(/^KEY_MISSING: /) }]);
-    const notices = events.filter((e) => e.type === 'notice' && /shadow model openai:gpt-4o cannot be called \(KEY_MISSING/.test(e.message));
+    const notices = events.filter(
+      (e) => e.type === 'notice' && /shadow model openai:gpt-4o cannot be called \(KEY_MISSING/.test(e.message),
+    );
     expect(notices).toHaveLength(1);
     const raw = new DatabaseSync(db, { readOnly: true });
     expect((raw.prepare("SELECT count(*) AS n FROM results WHERE model_spec = 'openai:gpt-4o'").get() as { n: number }).n).toBe(0);

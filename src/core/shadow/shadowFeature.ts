@@ -1,7 +1,7 @@
 // Shadow models and the HTTP intake wired into the interactive core (src/core/app.ts): the shadow
 // service that every production ticket is handed to, the Shadow view's routes, and the intake
 // endpoint `casebench serve` exposes.
-import type { AppEvent } from '../../shared/routes.ts';
+import type { AppEvent } from '#shared/routes.ts';
 import type { IntakeEndpoint } from '../live/httpIntake.ts';
 import type { HandlerContext } from '../handlers/context.ts';
 import { shadowHandlers } from '../handlers/shadowHandlers.ts';
@@ -40,7 +40,12 @@ export function createShadowFeature(d: ShadowFeatureDeps) {
       const parsed = parseIntakeBody(body);
       if (!parsed.ok) return parsed;
       const r = submitIntake(d.store, d.intake, parsed.tickets);
-      d.emit({ type: 'notice', level: 'info', message: `HTTP intake: ${r.ids.length} ticket${r.ids.length === 1 ? '' : 's'} received`, at: Date.now() });
+      d.emit({
+        type: 'notice',
+        level: 'info',
+        message: `HTTP intake: ${r.ids.length} ticket${r.ids.length === 1 ? '' : 's'} received`,
+        at: Date.now(),
+      });
       return { ok: true, ...r };
     },
   };

@@ -7,9 +7,9 @@
 // linked through shadow_baseline) and the candidates' answers and calls. The report, plan, plots
 // and review queues read it as they read a batch experiment.
 import { createHash } from 'node:crypto';
-import type { AppEvent } from '../../shared/routes.ts';
-import type { TaskResult } from '../../shared/results.ts';
-import { TASK_IDS, TASKS, isTaskId, type TaskId } from '../../shared/tasks.ts';
+import type { AppEvent } from '#shared/routes.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASK_IDS, TASKS, isTaskId, type TaskId } from '#shared/tasks.ts';
 import { callRecordOf } from '../experiments/batchRun.ts';
 import { triageTicket, type Assignment, type EngineDeps, type SchedulerLike } from '../graph/engine.ts';
 import { ProviderScheduler, RpmBucket, abortableSleep } from '../providers/scheduler.ts';
@@ -107,7 +107,11 @@ export function ensureShadowRun(store: Store, set: ShadowSet, production: Assign
   // Models keep their place once they have shadowed here (a removed candidate's answers stay readable).
   const models = [...new Set([...baselines, ...prev, ...current])];
   const config = {
-    models, baseline: production.platform, baselineByTask: production, candidates: set.candidates, live: true,
+    models,
+    baseline: production.platform,
+    baselineByTask: production,
+    candidates: set.candidates,
+    live: true,
   };
   if (!run) {
     store.createRun({ id: runId, kind: 'shadow', label: 'shadow models (live)', assignment: production, config });
@@ -221,7 +225,16 @@ export function createShadowService(d: ShadowDeps): ShadowService {
         const keep = !NOT_AN_ANSWER.has(code) && !UNUSABLE_CODES.has(code);
         if (UNUSABLE_CODES.has(code) && !unusable.has(job.spec)) {
           unusable.set(job.spec, { message: `${code}: ${r.error!.message}`, until: Date.now() + UNUSABLE_HOLD_MS });
-          d.emit({ type: 'notice', level: 'warn', message: d.runtime().deps.scrub(`shadow model ${job.spec} cannot be called (${code}: ${r.error!.message}); it is not shadowing until that is fixed`), at: Date.now() });
+          d.emit({
+            type: 'notice',
+            level: 'warn',
+            message: d
+              .runtime()
+              .deps.scrub(
+                `shadow model ${job.spec} cannot be called (${code}: ${r.error!.message}); it is not shadowing until that is fixed`,
+              ),
+            at: Date.now(),
+          });
         }
         store.transaction(() => {
           for (const c of calls) store.insertCall(c);
@@ -261,7 +274,9 @@ export function createShadowService(d: ShadowDeps): ShadowService {
   const enqueue = (runId: string, ticketId: string): void => {
     const set = loadShadowSet(store);
     if (!hasCandidates(set)) return;
-    const rows = store.prepare('SELECT task, model_spec, status, error_code FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId) as Array<Record<string, unknown>>;
+    const rows = store
+      .prepare('SELECT task, model_spec, status, error_code FROM results WHERE run_id = ? AND ticket_id = ?')
+      .all(runId, ticketId) as Array<Record<string, unknown>>;
     const specs = new Map<TaskId, string>();
     for (const r of rows) {
       const task = String(r.task);
@@ -278,8 +293,11 @@ export function createShadowService(d: ShadowDeps): ShadowService {
     const production = Object.fromEntries(TASK_IDS.map((t) => [t, specs.get(t)!])) as Assignment;
     const shadowRun = ensureShadowRun(store, set, production);
     const already = new Set(
-      (store.prepare('SELECT task, model_spec FROM results WHERE run_id = ?1 AND ticket_id = ?2 AND coalesce(ticket_hash, ?3) = ?3').all(shadowRun, ticketId, ticket.hash ?? '') as Array<Record<string, unknown>>)
-        .map((r) => `${String(r.task)}\u0000${String(r.model_spec)}`),
+      (
+        store
+          .prepare('SELECT task, model_spec FROM results WHERE run_id = ?1 AND ticket_id = ?2 AND coalesce(ticket_hash, ?3) = ?3')
+          .all(shadowRun, ticketId, ticket.hash ?? '') as Array<Record<string, unknown>>
+      ).map((r) => `${String(r.task)}\u0000${String(r.model_spec)}`),
     );
     const jobs: Job[] = [];
     for (const task of TASK_IDS) {
@@ -331,7 +349,10 @@ export function createShadowService(d: ShadowDeps): ShadowService {
       }
     },
     state: () => ({
-      queued: queue.length, inFlight: active, dropped: { ...dropped }, blocked,
+      queued: queue.length,
+      inFlight: active,
+      dropped: { ...dropped },
+      blocked,
       unusable: [...unusable.keys()].filter(isUnusable).map((spec) => ({ spec, message: unusable.get(spec)!.message })),
     }),
     idle: () =>

@@ -3,8 +3,8 @@
 // workspace's settings table (key "shadow.set") so `casebench shadow …` and the workbench on the
 // same database see the same set; the workbench re-reads it for every ticket.
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { TASK_IDS, TASKS, isTaskId, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import { TASK_IDS, TASKS, isTaskId, type TaskId } from '#shared/tasks.ts';
 import { findModel, parseModelSpec, retiredInfo, type ModelsRegistry } from '../models.ts';
 import type { Store } from '../store/store.ts';
 
@@ -35,7 +35,8 @@ export const SHADOW_LIMITS = { rpm: [1, 10_000], concurrency: [1, 64], maxBacklo
 
 const KEY = 'shadow.set';
 
-const emptyCandidates = (): Record<TaskId, string[]> => Object.fromEntries(TASK_IDS.map((t) => [t, [] as string[]])) as Record<TaskId, string[]>;
+const emptyCandidates = (): Record<TaskId, string[]> =>
+  Object.fromEntries(TASK_IDS.map((t) => [t, [] as string[]])) as Record<TaskId, string[]>;
 
 const stored = z
   .object({
@@ -73,7 +74,9 @@ export function loadShadowSet(store: Store): ShadowSet {
 
 export function saveShadowSet(store: Store, set: ShadowSet): void {
   store
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(KEY, JSON.stringify(set), Date.now());
 }
 
@@ -86,7 +89,15 @@ export const hasCandidates = (set: ShadowSet): boolean => TASK_IDS.some((t) => s
 
 /** Reads "product", "technical_details", "technical details", "all" into tasks; BAD_INPUT naming the choices otherwise. */
 export function parseShadowTasks(text: string): TaskId[] {
-  const words = text.split(',').map((w) => w.trim().toLowerCase().replace(/[\s-]+/g, '_')).filter(Boolean);
+  const words = text
+    .split(',')
+    .map((w) =>
+      w
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_'),
+    )
+    .filter(Boolean);
   if (words.length === 0) throw new AppError('BAD_INPUT', `name a task: ${TASK_IDS.join(', ')} or all`);
   const out = new Set<TaskId>();
   for (const w of words) {
@@ -103,15 +114,28 @@ export function checkCandidate(spec: string, registry: ModelsRegistry, today?: s
   const canon = `${provider}:${model}`;
   if (provider !== 'openai-compatible' && !findModel(canon, registry)) {
     const same = registry.models.filter((m) => m.provider === provider && m.status !== 'retired').map((m) => m.model);
-    throw new AppError('BAD_INPUT', `unknown model ${canon}: not in resources/models.json (${provider} models: ${same.join(', ') || 'none'}); other endpoints: openai-compatible:<model>`);
+    throw new AppError(
+      'BAD_INPUT',
+      `unknown model ${canon}: not in resources/models.json (${provider} models: ${same.join(', ') || 'none'}); other endpoints: openai-compatible:<model>`,
+    );
   }
   const retired = retiredInfo(provider, model, today, registry);
-  if (retired) throw new AppError('MODEL_RETIRED', `${canon} was shut down on ${retired.retiredOn}${retired.replacement ? `; use ${retired.replacement} instead` : ''}`);
+  if (retired)
+    throw new AppError(
+      'MODEL_RETIRED',
+      `${canon} was shut down on ${retired.retiredOn}${retired.replacement ? `; use ${retired.replacement} instead` : ''}`,
+    );
   return canon;
 }
 
 /** Adds a candidate to tasks; returns the new set and what changed (already present ones are said, not an error). */
-export function addCandidate(set: ShadowSet, tasks: readonly TaskId[], spec: string, registry: ModelsRegistry, today?: string): { set: ShadowSet; spec: string; added: TaskId[]; already: TaskId[] } {
+export function addCandidate(
+  set: ShadowSet,
+  tasks: readonly TaskId[],
+  spec: string,
+  registry: ModelsRegistry,
+  today?: string,
+): { set: ShadowSet; spec: string; added: TaskId[]; already: TaskId[] } {
   const canon = checkCandidate(spec, registry, today);
   const candidates = { ...set.candidates };
   const added: TaskId[] = [];
@@ -150,9 +174,13 @@ export function removeCandidate(set: ShadowSet, tasks: readonly TaskId[] | null,
 }
 
 /** Validates and applies limit changes (rpm, concurrency, spend limit, backlog). */
-export function withLimits(set: ShadowSet, patch: Partial<Pick<ShadowSet, 'rpm' | 'concurrency' | 'spendLimitUsd' | 'maxBacklog'>>): ShadowSet {
+export function withLimits(
+  set: ShadowSet,
+  patch: Partial<Pick<ShadowSet, 'rpm' | 'concurrency' | 'spendLimitUsd' | 'maxBacklog'>>,
+): ShadowSet {
   const intIn = (name: string, v: number, [lo, hi]: readonly [number, number]): number => {
-    if (!Number.isInteger(v) || v < lo || v > hi) throw new AppError('BAD_INPUT', `${name} must be a whole number from ${lo} to ${hi} (got ${v})`);
+    if (!Number.isInteger(v) || v < lo || v > hi)
+      throw new AppError('BAD_INPUT', `${name} must be a whole number from ${lo} to ${hi} (got ${v})`);
     return v;
   };
   const next = { ...set };
@@ -161,7 +189,8 @@ export function withLimits(set: ShadowSet, patch: Partial<Pick<ShadowSet, 'rpm' 
   if (patch.maxBacklog !== undefined) next.maxBacklog = intIn('shadow backlog', patch.maxBacklog, SHADOW_LIMITS.maxBacklog);
   if (patch.spendLimitUsd !== undefined) {
     const v = patch.spendLimitUsd;
-    if (v !== null && !(Number.isFinite(v) && v >= 0)) throw new AppError('BAD_INPUT', `a shadow spend limit is USD per day, 0 or more (got ${v})`);
+    if (v !== null && !(Number.isFinite(v) && v >= 0))
+      throw new AppError('BAD_INPUT', `a shadow spend limit is USD per day, 0 or more (got ${v})`);
     next.spendLimitUsd = v;
   }
   return next;

@@ -1,8 +1,8 @@
 // What the Shadow view shows: which candidates shadow which task, production's model they are
 // compared against, today's cost, agreement with production so far (the live experiment's report,
 // the same numbers `casebench report --run <shadow run>` prints), and the limits.
-import type { ShadowCandidateView, ShadowStatus } from '../../shared/routes/shadowRoutes.ts';
-import { TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import type { ShadowCandidateView, ShadowStatus } from '#shared/routes/shadowRoutes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { ReportLiveService } from '../experiments/reportLive.ts';
 import type { Assignment } from '../graph/engine.ts';
 import type { Store } from '../store/store.ts';
@@ -33,7 +33,8 @@ export function shadowStatus(
            FROM calls WHERE run_id = ? AND started_at >= ? GROUP BY task, model_spec`,
       )
       .all(runId, localMidnight(now)) as Row[];
-    for (const r of rows) costs.set(`${String(r.task)}\u0000${String(r.model_spec)}`, { usd: Number(r.usd) || 0, unpriced: Number(r.unpriced) || 0 });
+    for (const r of rows)
+      costs.set(`${String(r.task)}\u0000${String(r.model_spec)}`, { usd: Number(r.usd) || 0, unpriced: Number(r.unpriced) || 0 });
   }
   const candidates: ShadowCandidateView[] = [];
   for (const task of TASK_IDS) {
@@ -43,18 +44,30 @@ export function shadowStatus(
       const c = costs.get(`${task}\u0000${spec}`);
       const same = spec === production[task];
       candidates.push({
-        task: task as TaskId, spec, production: production[task], sameAsProduction: same,
-        answered: same || !s ? 0 : s.n, failed: same || !s ? 0 : s.n_failed,
-        agreement: same ? null : (s?.agreement_rate ?? null), agreementCi95: same ? null : (s?.agreement_ci95 ?? null), nCompared: same ? 0 : (s?.n_compared ?? 0),
-        medianMs: same ? null : (s?.median_ms ?? null), productionMedianMs: base?.median_ms ?? null,
-        costTodayUsd: same ? 0 : (c?.usd ?? 0), priceUnknown: Boolean(s?.price_unknown) || (c?.unpriced ?? 0) > 0,
+        task: task as TaskId,
+        spec,
+        production: production[task],
+        sameAsProduction: same,
+        answered: same || !s ? 0 : s.n,
+        failed: same || !s ? 0 : s.n_failed,
+        agreement: same ? null : (s?.agreement_rate ?? null),
+        agreementCi95: same ? null : (s?.agreement_ci95 ?? null),
+        nCompared: same ? 0 : (s?.n_compared ?? 0),
+        medianMs: same ? null : (s?.median_ms ?? null),
+        productionMedianMs: base?.median_ms ?? null,
+        costTodayUsd: same ? 0 : (c?.usd ?? 0),
+        priceUnknown: Boolean(s?.price_unknown) || (c?.unpriced ?? 0) > 0,
       });
     }
   }
   const spent = shadowSpentToday(store, now);
-  const earlier = (store
-    .prepare(`SELECT r.id, r.created_at, (SELECT count(*) FROM run_tickets t WHERE t.run_id = r.id) AS n FROM runs r WHERE r.kind = 'shadow' AND r.id != ? ORDER BY r.created_at DESC LIMIT 20`)
-    .all(id) as Row[]).map((r) => ({ runId: String(r.id), createdAt: Number(r.created_at), tickets: Number(r.n) || 0 }));
+  const earlier = (
+    store
+      .prepare(
+        `SELECT r.id, r.created_at, (SELECT count(*) FROM run_tickets t WHERE t.run_id = r.id) AS n FROM runs r WHERE r.kind = 'shadow' AND r.id != ? ORDER BY r.created_at DESC LIMIT 20`,
+      )
+      .all(id) as Row[]
+  ).map((r) => ({ runId: String(r.id), createdAt: Number(r.created_at), tickets: Number(r.n) || 0 }));
   return {
     runId,
     production: { ...production },

@@ -1,7 +1,7 @@
 // When the workbench asks before spending: every batch (an import, a watched-folder file) waits for
 // the go-ahead with its estimate; a single ticket (a paste, a watched .txt) asks when its estimate
 // reaches ASK_ABOVE_USD or its text ASK_ABOVE_CHARS — unless only demo models would run (nothing is spent).
-import type { SpendEstimate } from '../../shared/spend.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
 
 /** A single ticket whose estimate reaches this asks first (USD). */
 export const ASK_ABOVE_USD = 0.01;

@@ -1,8 +1,8 @@
 // The cost estimate before a workbench batch or a large paste: the experiment's estimate (the real
 // prompts' sizes × prices, answer lengths guessed) for one model per task.
-import type { TicketInput } from '../../shared/results.ts';
-import type { SpendEstimate } from '../../shared/spend.ts';
-import { TASK_IDS } from '../../shared/tasks.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
 import type { Assignment, EngineDeps } from '../graph/engine.ts';
 import type { ModelsRegistry } from '../models.ts';
 import { guessedCallCost, promptTokensPerTask } from '../experiments/experiment.ts';

@@ -9,7 +9,7 @@
 // and charged to both.
 import { ProviderError } from '../providers/types.ts';
 import type { SpendGate } from '../graph/engine.ts';
-import type { SpendLimitView, SpendScope } from '../../shared/spend.ts';
+import type { SpendLimitView, SpendScope } from '#shared/spend.ts';
 import type { Store } from '../store/store.ts';
 import { localDay, localMidnight } from './day.ts';
 import { spentSince } from './ledger.ts';
@@ -112,7 +112,11 @@ export function createSpendGuard(o: SpendGuardOptions): SpendGuard {
     limits() {
       sync(false);
       return limits.map((l) => ({
-        scope: l.scope, label: scopeLabel(l.scope), dailyUsd: l.dailyUsd, spentTodayUsd: spent.get(scopeKey(l.scope)) ?? 0, reached: reachedBy(l),
+        scope: l.scope,
+        label: scopeLabel(l.scope),
+        dailyUsd: l.dailyUsd,
+        spentTodayUsd: spent.get(scopeKey(l.scope)) ?? 0,
+        reached: reachedBy(l),
       }));
     },
   };

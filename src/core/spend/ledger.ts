@@ -1,6 +1,6 @@
 // Spend read from the store: the sum of recorded calls' costs. Calls of imported traces are not
 // spend of this workspace (they were paid elsewhere) and demo calls are simulated, so neither counts.
-import type { SpendFigures, SpendScope } from '../../shared/spend.ts';
+import type { SpendFigures, SpendScope } from '#shared/spend.ts';
 import type { Store } from '../store/store.ts';
 import { scopeCalls, WORKSPACE } from './scopes.ts';
 
@@ -34,9 +34,13 @@ export function simulatedSince(store: Store, sinceMs: number): number {
 }
 
 /** The latest run that recorded a call to a provider, with its spend. */
-export function latestRunSpend(store: Store): { runId: string; label: string | null; kind: string; usd: number; unpricedCalls: number } | null {
+export function latestRunSpend(
+  store: Store,
+): { runId: string; label: string | null; kind: string; usd: number; unpricedCalls: number } | null {
   const last = store
-    .prepare(`SELECT c.run_id AS run_id, r.label AS label, r.kind AS kind FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind != 'import' ORDER BY c.id DESC LIMIT 1`)
+    .prepare(
+      `SELECT c.run_id AS run_id, r.label AS label, r.kind AS kind FROM calls c JOIN runs r ON r.id = c.run_id WHERE r.kind != 'import' ORDER BY c.id DESC LIMIT 1`,
+    )
     .get() as { run_id: string; label: string | null; kind: string } | undefined;
   if (!last) return null;
   const f = runSpend(store, last.run_id);

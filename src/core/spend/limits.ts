@@ -1,8 +1,8 @@
 // Daily spend limits of a workspace, one per scope (scopes.ts), kept in its settings table (key
 // "spend.limits") so the CLI and the workbench on the same database obey the same limits.
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import { spendScopeSchema, type SpendScope } from '../../shared/spend.ts';
+import { AppError } from '#shared/errors.ts';
+import { spendScopeSchema, type SpendScope } from '#shared/spend.ts';
 import { sameScope } from './scopes.ts';
 import type { Store } from '../store/store.ts';
 
@@ -48,7 +48,9 @@ export function saveLimit(store: Store, scope: SpendScope, dailyUsd: number | nu
   });
   if (dailyUsd !== null) next.push({ scope, dailyUsd });
   store
-    .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+    .prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    )
     .run(KEY, JSON.stringify(next), Date.now());
   return loadLimits(store);
 }
@@ -58,6 +60,7 @@ export function parseLimitUsd(text: string): number | null {
   const t = text.trim().toLowerCase();
   if (t === 'off' || t === 'none' || t === '') return null;
   const n = Number(t.replace(/^\$/, '').replace(/,/g, ''));
-  if (!Number.isFinite(n) || n < 0) throw new AppError('BAD_INPUT', `"${text}" is not an amount in USD (e.g. 5 or 0.50; "off" removes the limit)`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new AppError('BAD_INPUT', `"${text}" is not an amount in USD (e.g. 5 or 0.50; "off" removes the limit)`);
   return n;
 }

@@ -13,7 +13,7 @@
 //      checked against its limit as well as the workspace's, and charged to both.
 // Limits are set with `saveLimit(store, scope, usd)` (route `spend.setLimit` takes an optional scope)
 // and listed, with each scope's own spend today, by `spend.get`.
-import type { SpendScope } from '../../shared/spend.ts';
+import type { SpendScope } from '#shared/spend.ts';
 
 type Of<K extends SpendScope['kind']> = Extract<SpendScope, { kind: K }>;
 

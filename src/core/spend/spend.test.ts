@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import type { TicketLine } from '../tickets/ticketFile.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -30,7 +30,14 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 const tickets = (n: number): TicketLine[] =>
-  Array.from({ length: n }, (_, i) => ({ ok: true as const, line: i + 1, ticket: { id: `S${i + 1}`, text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied since 09:00, production writes failing.` } }));
+  Array.from({ length: n }, (_, i) => ({
+    ok: true as const,
+    line: i + 1,
+    ticket: {
+      id: `S${i + 1}`,
+      text: `S3 bucket logs-${i} in account 123456789012 returns AccessDenied since 09:00, production writes failing.`,
+    },
+  }));
 async function* lines(n: number): AsyncIterable<TicketLine> {
   for (const l of tickets(n)) yield l;
 }
@@ -52,8 +59,18 @@ describe('daily spend limit', () => {
     guard.refresh();
 
     const before = fake.stats.total;
-    const first = await runBatch({ store, deps, runId: 'batch', assignment: rt.assignment(ASSIGN), tickets: lines(20), source: 'b', concurrency: 1 });
-    expect(first.spendLimited).toMatch(/daily spend limit reached: \$[\d.]+ spent today \(local day 2026-12-04\) of the workspace's \$[\d.]+ limit/);
+    const first = await runBatch({
+      store,
+      deps,
+      runId: 'batch',
+      assignment: rt.assignment(ASSIGN),
+      tickets: lines(20),
+      source: 'b',
+      concurrency: 1,
+    });
+    expect(first.spendLimited).toMatch(
+      /daily spend limit reached: \$[\d.]+ spent today \(local day 2026-12-04\) of the workspace's \$[\d.]+ limit/,
+    );
     expect(first.spendLimited).toMatch(/raised .* or the day turns at local midnight/);
     const sent = fake.stats.total - before;
     // Only what fitted under the limit was sent (plus the calls in flight when it was reached).
@@ -67,18 +84,39 @@ describe('daily spend limit', () => {
     const okBefore = count(store, `SELECT count(*) AS n FROM calls WHERE run_id = 'batch' AND status = 'ok'`);
 
     // Calls stay refused while the limit holds…
-    const again = await runBatch({ store, deps, runId: 'batch', assignment: rt.assignment(ASSIGN), tickets: lines(20), source: 'b', concurrency: 1 });
+    const again = await runBatch({
+      store,
+      deps,
+      runId: 'batch',
+      assignment: rt.assignment(ASSIGN),
+      tickets: lines(20),
+      source: 'b',
+      concurrency: 1,
+    });
     expect(again.spendLimited).toBeTruthy();
     expect(again.done).toBe(0);
     // …and the batch resumes when it is raised, repeating no finished call.
     saveLimit(store, { kind: 'workspace' }, null);
     guard.refresh();
-    const rest = await runBatch({ store, deps, runId: 'batch', assignment: rt.assignment(ASSIGN), tickets: lines(20), source: 'b', concurrency: 3 });
+    const rest = await runBatch({
+      store,
+      deps,
+      runId: 'batch',
+      assignment: rt.assignment(ASSIGN),
+      tickets: lines(20),
+      source: 'b',
+      concurrency: 3,
+    });
     expect(rest.spendLimited).toBeUndefined();
     expect(rest.done + rest.skippedAsDone).toBe(20);
     expect(store.runTicketIds('batch', 'done').size).toBe(20);
     expect(count(store, `SELECT count(*) AS n FROM calls WHERE run_id = 'batch' AND status = 'ok'`)).toBe(100);
-    expect(count(store, `SELECT count(*) AS n FROM (SELECT ticket_id, task FROM calls WHERE run_id = 'batch' AND status = 'ok' GROUP BY 1, 2 HAVING count(*) > 1)`)).toBe(0);
+    expect(
+      count(
+        store,
+        `SELECT count(*) AS n FROM (SELECT ticket_id, task FROM calls WHERE run_id = 'batch' AND status = 'ok' GROUP BY 1, 2 HAVING count(*) > 1)`,
+      ),
+    ).toBe(0);
     expect(okBefore).toBeGreaterThan(0);
     store.close();
   });
@@ -92,19 +130,55 @@ describe('daily spend limit', () => {
     // $1 already spent earlier on the 4th (another batch).
     store.createRun({ id: 'earlier', kind: 'run', assignment: rt.assignment(ASSIGN) });
     store.insertCall({
-      runId: 'earlier', ticketId: 'X', task: 'platform', modelSpec: ASSIGN, provider: 'groq', model: 'openai/gpt-oss-120b', attempt: 1,
-      promptVersion: null, startedAt: localMidnight(now) + 3600_000, latencyMs: 100, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
-      status: 'ok', errorCode: null, errorMessage: null, httpStatus: null, requestId: null, inputTokens: 1, outputTokens: 1, cachedTokens: null,
-      reasoningTokens: null, costUsd: 1, raw: null,
+      runId: 'earlier',
+      ticketId: 'X',
+      task: 'platform',
+      modelSpec: ASSIGN,
+      provider: 'groq',
+      model: 'openai/gpt-oss-120b',
+      attempt: 1,
+      promptVersion: null,
+      startedAt: localMidnight(now) + 3600_000,
+      latencyMs: 100,
+      ttftMs: null,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      status: 'ok',
+      errorCode: null,
+      errorMessage: null,
+      httpStatus: null,
+      requestId: null,
+      inputTokens: 1,
+      outputTokens: 1,
+      cachedTokens: null,
+      reasoningTokens: null,
+      costUsd: 1,
+      raw: null,
     });
     const before = fake.stats.total;
-    const a = await runBatch({ store, deps, runId: 'night', assignment: rt.assignment(ASSIGN), tickets: lines(6), source: 'n', concurrency: 2 });
+    const a = await runBatch({
+      store,
+      deps,
+      runId: 'night',
+      assignment: rt.assignment(ASSIGN),
+      tickets: lines(6),
+      source: 'n',
+      concurrency: 2,
+    });
     expect(a.spendLimited).toMatch(/\$1\.00 spent today \(local day 2026-12-04\) of the workspace's \$1\.00 limit/);
     expect(a.done).toBe(0);
     expect(fake.stats.total).toBe(before);
     now = new Date(2026, 11, 5, 0, 0, 30);
     expect(localDay(now)).toBe('2026-12-05');
-    const b = await runBatch({ store, deps, runId: 'night', assignment: rt.assignment(ASSIGN), tickets: lines(6), source: 'n', concurrency: 2 });
+    const b = await runBatch({
+      store,
+      deps,
+      runId: 'night',
+      assignment: rt.assignment(ASSIGN),
+      tickets: lines(6),
+      source: 'n',
+      concurrency: 2,
+    });
     expect(b.spendLimited).toBeUndefined();
     expect(b.done).toBe(6);
     store.close();
@@ -129,14 +203,20 @@ describe('daily spend limit', () => {
   it('a stored limit of a scope this version does not know (a newer version wrote it) neither disables nor loses the others', async () => {
     const store = openStore(':memory:');
     const later = { scope: { kind: 'shadowSet', id: 'canary' }, dailyUsd: 2 };
-    store.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('spend.limits', ?, 0)`).run(JSON.stringify([later, { scope: { kind: 'workspace' }, dailyUsd: 0 }]));
+    store
+      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('spend.limits', ?, 0)`)
+      .run(JSON.stringify([later, { scope: { kind: 'workspace' }, dailyUsd: 0 }]));
     const guard = createSpendGuard({ store, resyncMs: 0 });
     // The workspace limit still stops calls.
-    expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).toThrow(/daily spend limit reached: \$0\.00 spent today .* of the workspace's \$0\.00 limit/);
+    expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).toThrow(
+      /daily spend limit reached: \$0\.00 spent today .* of the workspace's \$0\.00 limit/,
+    );
     expect(spendView(store).limits).toEqual([expect.objectContaining({ scope: { kind: 'workspace' }, label: 'Workspace', reached: true })]);
     // Changing the workspace limit keeps the entry it could not read.
     saveLimit(store, { kind: 'workspace' }, 5);
-    const stored = JSON.parse(String((store.prepare(`SELECT value FROM settings WHERE key = 'spend.limits'`).get() as { value: string }).value));
+    const stored = JSON.parse(
+      String((store.prepare(`SELECT value FROM settings WHERE key = 'spend.limits'`).get() as { value: string }).value),
+    );
     expect(stored).toEqual([later, { scope: { kind: 'workspace' }, dailyUsd: 5 }]);
     guard.refresh();
     expect(() => guard.beforeCall('groq:openai/gpt-oss-20b')).not.toThrow();

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, RouteName, RouteOutputs } from '../../shared/routes.ts';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { createRuntime } from '../runtime.ts';
 import { openStore } from '../store/store.ts';
@@ -58,7 +58,12 @@ async function waitFor(pred: () => boolean | Promise<boolean>, ms = 20_000): Pro
 }
 
 const ticketsFile = (n: number): string =>
-  Array.from({ length: n }, (_, i) => JSON.stringify({ id: `B${i}`, text: `S3 bucket logs-${i} in account 12345678901${i % 10} returns AccessDenied for Lambda writes since 09:00` })).join('\n');
+  Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `B${i}`,
+      text: `S3 bucket logs-${i} in account 12345678901${i % 10} returns AccessDenied for Lambda writes since 09:00`,
+    }),
+  ).join('\n');
 
 describe('spend in the workbench', () => {
   it('asks before a large paste: estimate first, nothing stored or called until confirmed', async () => {
@@ -76,7 +81,9 @@ describe('spend in the workbench', () => {
     const ok = await call('triage.start', { text: big, confirmed: true });
     expect(ok.ticketId).toBeTruthy();
     // A short paste does not ask.
-    expect((await call('triage.estimate', { text: 'S3 bucket logs in account 123456789012 returns AccessDenied' })).needsConfirm).toBe(false);
+    expect((await call('triage.estimate', { text: 'S3 bucket logs in account 123456789012 returns AccessDenied' })).needsConfirm).toBe(
+      false,
+    );
   });
 
   it('a batch waits for the go-ahead, Stop stops further calls, Resume finishes without repeating a finished call', async () => {
@@ -187,9 +194,21 @@ describe('spend in the workbench', () => {
     const other = openStore(db);
     try {
       const lines = (async function* () {
-        yield { ok: true as const, line: 1, ticket: { id: 'X1', text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' } };
+        yield {
+          ok: true as const,
+          line: 1,
+          ticket: { id: 'X1', text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' },
+        };
       })();
-      await runBatch({ store: other, deps: rt.deps, runId: 'cli-run', assignment: rt.assignment('groq:openai/gpt-oss-120b'), tickets: lines, source: 'x', concurrency: 1 });
+      await runBatch({
+        store: other,
+        deps: rt.deps,
+        runId: 'cli-run',
+        assignment: rt.assignment('groq:openai/gpt-oss-120b'),
+        tickets: lines,
+        source: 'x',
+        concurrency: 1,
+      });
     } finally {
       other.close();
       await rt.close();
@@ -204,11 +223,22 @@ describe('spend in the workbench', () => {
     const db = join(dir(), 'cb.db');
     // Saved while the model was still served (Settings now refuses it).
     const pre = openStore(db);
-    saveSettings(pre, { ...loadSettings(pre), assignment: { platform: 'groq:openai/gpt-oss-120b', product: 'groq:openai/gpt-oss-120b', severity: 'groq:llama-3.3-70b-versatile', asset_ids: 'groq:openai/gpt-oss-120b', technical_details: 'groq:openai/gpt-oss-120b' } });
+    saveSettings(pre, {
+      ...loadSettings(pre),
+      assignment: {
+        platform: 'groq:openai/gpt-oss-120b',
+        product: 'groq:openai/gpt-oss-120b',
+        severity: 'groq:llama-3.3-70b-versatile',
+        asset_ids: 'groq:openai/gpt-oss-120b',
+        technical_details: 'groq:openai/gpt-oss-120b',
+      },
+    });
     pre.close();
     const { call, fail } = await core(db);
     const rep = await call('tickets.import', { name: 'r.jsonl', content: ticketsFile(3).replaceAll('"B', '"R') });
-    expect(rep.batch?.estimate?.warnings.join(' ')).toMatch(/groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/);
+    expect(rep.batch?.estimate?.warnings.join(' ')).toMatch(
+      /groq:llama-3\.3-70b-versatile was shut down on 2026-08-16; use groq:openai\/gpt-oss-120b instead/,
+    );
     const sent = fake.stats.total;
     const refused = await fail('batches.start', { runId: rep.runId });
     expect(refused.code).toBe('MODEL_RETIRED');
@@ -225,10 +255,17 @@ describe('spend in the workbench', () => {
     expect(s.code).toBe('MODEL_RETIRED');
     expect(s.message).toMatch(/groq:llama-3\.1-8b-instant was shut down on 2026-08-16; use groq:openai\/gpt-oss-20b instead/);
     const t = await call('triage.start', { text: 'S3 bucket logs in account 123456789012 returns AccessDenied for Lambda writes' });
-    const c = await fail('compare.start', { ticketId: t.ticketId, models: ['groq:openai/gpt-oss-20b', 'groq:llama-3.3-70b-versatile'], baseline: 'groq:openai/gpt-oss-20b' });
+    const c = await fail('compare.start', {
+      ticketId: t.ticketId,
+      models: ['groq:openai/gpt-oss-20b', 'groq:llama-3.3-70b-versatile'],
+      baseline: 'groq:openai/gpt-oss-20b',
+    });
     expect(c.code).toBe('MODEL_RETIRED');
     expect(c.message).toMatch(/use groq:openai\/gpt-oss-120b instead/);
     const models = await call('models.list', {});
-    expect(models.find((m) => m.spec === 'groq:llama-3.1-8b-instant')).toMatchObject({ status: 'retired', lifecycle: expect.stringMatching(/shut down/) });
+    expect(models.find((m) => m.spec === 'groq:llama-3.1-8b-instant')).toMatchObject({
+      status: 'retired',
+      lifecycle: expect.stringMatching(/shut down/),
+    });
   });
 });

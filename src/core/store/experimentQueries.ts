@@ -1,9 +1,9 @@
 // Queries of experiments: which (ticket, model) units already have final results and what a run
 // has spent (the runner, on resume); the workspace's tickets by source, a run's tickets, and a
 // live run's failures (the workbench's experiments, core/experiments/experimentLive.ts).
-import type { TicketInput } from '../../shared/results.ts';
-import type { TaskId } from '../../shared/tasks.ts';
-import type { ExperimentLive, TicketSourceInfo } from '../../shared/routes/experimentRoutes.ts';
+import type { TicketInput } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import type { ExperimentLive, TicketSourceInfo } from '#shared/routes/experimentRoutes.ts';
 import type { Store } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -43,7 +43,9 @@ export function storedResultCounts(store: Store, runId: string, o: StoredResultO
 /** Failed results stored for a run (for the tickets' current texts when hashes are given): failures are counted, never hidden. */
 export function storedFailures(store: Store, runId: string, hashes?: ReadonlyMap<string, string>): number {
   const rows = store
-    .prepare(`SELECT ticket_id, ticket_hash, count(*) AS n FROM results WHERE run_id = ? AND status = 'error' AND error_code <> 'CANCELLED' GROUP BY ticket_id, ticket_hash`)
+    .prepare(
+      `SELECT ticket_id, ticket_hash, count(*) AS n FROM results WHERE run_id = ? AND status = 'error' AND error_code <> 'CANCELLED' GROUP BY ticket_id, ticket_hash`,
+    )
     .all(runId) as Row[];
   let n = 0;
   for (const r of rows) {
@@ -81,14 +83,20 @@ export interface DbFacts {
 /** The workspace's tickets by source, for the setup's picker. */
 export function ticketSources(store: Store): { total: number; sources: TicketSourceInfo[] } {
   const rows = store
-    .prepare('SELECT source, count(*) AS n, sum(CASE WHEN labels IS NOT NULL THEN 1 ELSE 0 END) AS labelled, min(added_at) AS first FROM tickets GROUP BY source ORDER BY first DESC')
+    .prepare(
+      'SELECT source, count(*) AS n, sum(CASE WHEN labels IS NOT NULL THEN 1 ELSE 0 END) AS labelled, min(added_at) AS first FROM tickets GROUP BY source ORDER BY first DESC',
+    )
     .all() as Row[];
   const sources = rows.map((r) => ({ source: str(r.source), count: num(r.n), labelled: num(r.labelled) }));
   return { total: sources.reduce((s, x) => s + x.count, 0), sources };
 }
 
 /** Tickets of the workspace (all, or of one source), oldest first, with their current source. */
-export function workspaceTickets(store: Store, source: string | null, limit: number): Array<{ ticket: TicketInput; source: string | null }> {
+export function workspaceTickets(
+  store: Store,
+  source: string | null,
+  limit: number,
+): Array<{ ticket: TicketInput; source: string | null }> {
   const sql = `SELECT id, text, title, created_at, labels, source FROM tickets ${source === null ? '' : 'WHERE source = ?'} ORDER BY added_at, id LIMIT ?`;
   const rows = (source === null ? store.prepare(sql).all(limit) : store.prepare(sql).all(source, limit)) as Row[];
   return rows.map((r) => ({ ticket: rowTicket(r), source: str(r.source) }));
@@ -123,7 +131,9 @@ export function runTicketInputs(store: Store, runId: string): Array<{ ticket: Ti
 
 export function readFacts(store: Store, runId: string): DbFacts {
   const rows = store
-    .prepare("SELECT model_spec, status, error_code, count(*) AS n FROM results WHERE run_id = ? AND status IN ('error', 'skipped') GROUP BY model_spec, status, error_code")
+    .prepare(
+      "SELECT model_spec, status, error_code, count(*) AS n FROM results WHERE run_id = ? AND status IN ('error', 'skipped') GROUP BY model_spec, status, error_code",
+    )
     .all(runId) as Row[];
   const failedByModel = new Map<string, number>();
   const byCode = new Map<string, number>();
@@ -152,8 +162,12 @@ export function readFacts(store: Store, runId: string): DbFacts {
     skippedTasks,
     failuresByCode: [...byCode].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
     recentFailures: recent.map((r) => ({
-      ticketId: String(r.ticket_id), task: String(r.task) as TaskId, model: String(r.model_spec), code: str(r.error_code) ?? 'ERROR',
-      message: str(r.error_message) ?? '', at: num(r.recorded_at),
+      ticketId: String(r.ticket_id),
+      task: String(r.task) as TaskId,
+      model: String(r.model_spec),
+      code: str(r.error_code) ?? 'ERROR',
+      message: str(r.error_message) ?? '',
+      at: num(r.recorded_at),
     })),
   };
 }
@@ -172,7 +186,9 @@ export function ticketSourcesOf(store: Store, ids: readonly string[]): Map<strin
 /** What the workbench needs to resume and list an experiment it ran; runExperiment's own config is kept. */
 export function markWorkbenchRun(store: Store, runId: string, label: string, rpm: string | null): void {
   store
-    .prepare("UPDATE runs SET label = coalesce(label, ?), config = json_set(coalesce(config, '{}'), '$.rpm', ?, '$.from', 'workbench') WHERE id = ?")
+    .prepare(
+      "UPDATE runs SET label = coalesce(label, ?), config = json_set(coalesce(config, '{}'), '$.rpm', ?, '$.from', 'workbench') WHERE id = ?",
+    )
     .run(label, rpm, runId);
 }
 

@@ -1,6 +1,6 @@
 // The workspace's recorded call times for hedging (providers/hedge.ts): one query per model ×
 // task per process (the Hedger keeps its own book after that, fed by the calls as they land).
-import type { TaskId } from '../../shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import type { LatencyHistory } from '../providers/hedge.ts';
 import type { Store } from './store.ts';
 

@@ -4,7 +4,7 @@
 // dead, or alive but no longer heartbeating (a reused pid); other host: heartbeat stale — is taken
 // over. Releasing on exit deletes the row; a killed process leaves it, and the next one takes over.
 import { hostname } from 'node:os';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import type { Store } from './store.ts';
 
 type Row = Record<string, unknown>;
@@ -55,8 +55,13 @@ export function holderAlive(h: LeaseHolder, me: Pick<LeaseOwner, 'host'>, now = 
 
 function toHolder(r: Row): LeaseHolder {
   return {
-    runId: String(r.run_id), pid: num(r.pid), host: String(r.host), startedAt: num(r.process_started_at),
-    command: String(r.command ?? 'casebench'), acquiredAt: num(r.acquired_at), heartbeatAt: num(r.heartbeat_at),
+    runId: String(r.run_id),
+    pid: num(r.pid),
+    host: String(r.host),
+    startedAt: num(r.process_started_at),
+    command: String(r.command ?? 'casebench'),
+    acquiredAt: num(r.acquired_at),
+    heartbeatAt: num(r.heartbeat_at),
   };
 }
 
@@ -69,7 +74,12 @@ export function leaseOf(store: Store, runId: string): LeaseHolder | null {
 /** Ids of runs executed by a live process right now. */
 export function liveLeasedRuns(store: Store, me: Pick<LeaseOwner, 'host'> = { host: hostname() }, now = Date.now()): Set<string> {
   const rows = store.prepare('SELECT * FROM run_leases').all() as Row[];
-  return new Set(rows.map(toHolder).filter((h) => holderAlive(h, me, now)).map((h) => h.runId));
+  return new Set(
+    rows
+      .map(toHolder)
+      .filter((h) => holderAlive(h, me, now))
+      .map((h) => h.runId),
+  );
 }
 
 /**
@@ -146,10 +156,14 @@ export async function acquireRunLease(store: Store, runId: string, me: LeaseOwne
     if (o.signal?.aborted) return null;
     await new Promise<void>((res) => {
       const t = setTimeout(res, o.pollMs ?? 500);
-      o.signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        res();
-      }, { once: true });
+      o.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          res();
+        },
+        { once: true },
+      );
     });
     if (o.signal?.aborted) return null;
   }
@@ -157,7 +171,12 @@ export async function acquireRunLease(store: Store, runId: string, me: LeaseOwne
 }
 
 /** Takes the lease of a run now, or throws RUN_BUSY naming the live process that holds it. */
-export function holdRunLease(store: Store, runId: string, me: LeaseOwner, hint = 'it cannot run here until that process finishes'): HeldLease {
+export function holdRunLease(
+  store: Store,
+  runId: string,
+  me: LeaseOwner,
+  hint = 'it cannot run here until that process finishes',
+): HeldLease {
   const holder = tryAcquire(store, runId, me);
   if (holder) throw new AppError('RUN_BUSY', `${describeHolder(holder)}; ${hint}`);
   return held(store, runId, me);

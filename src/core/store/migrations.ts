@@ -318,7 +318,9 @@ CREATE TABLE run_leases (
 `,
     up: (db) => {
       // Existing tickets become their first version; every run and result so far was answered for it.
-      const rows = db.prepare('SELECT id, text, title, created_at, labels, source, flags, added_at FROM tickets').all() as Array<Record<string, unknown>>;
+      const rows = db.prepare('SELECT id, text, title, created_at, labels, source, flags, added_at FROM tickets').all() as Array<
+        Record<string, unknown>
+      >;
       const ins = db.prepare(
         'INSERT OR IGNORE INTO ticket_versions (ticket_id, hash, text, title, created_at, labels, source, flags, added_at, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
@@ -327,8 +329,18 @@ CREATE TABLE run_leases (
         const text = String(r.text ?? '');
         const h = ticketHash(text);
         const at = typeof r.added_at === 'number' || typeof r.added_at === 'bigint' ? Number(r.added_at) : Date.now();
-        ins.run(String(r.id), h, text, (r.title ?? null) as string | null, (r.created_at ?? null) as string | null,
-          (r.labels ?? null) as string | null, (r.source ?? null) as string | null, (r.flags ?? null) as string | null, at, at);
+        ins.run(
+          String(r.id),
+          h,
+          text,
+          (r.title ?? null) as string | null,
+          (r.created_at ?? null) as string | null,
+          (r.labels ?? null) as string | null,
+          (r.source ?? null) as string | null,
+          (r.flags ?? null) as string | null,
+          at,
+          at,
+        );
         set.run(h, String(r.id));
       }
       db.exec('UPDATE run_tickets SET ticket_hash = (SELECT hash FROM tickets WHERE id = run_tickets.ticket_id)');

@@ -1,12 +1,12 @@
 // Read-side queries for `casebench report`: one pass over a run's results and successful calls,
 // plus labels and attempt counts. Kept here (not in Store) so the report's SQL lives in one file.
-import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
-import { isTaskId, TASK_IDS, type TaskId } from '../../shared/tasks.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
+import { isTaskId, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { ReportData, ReportOkCall, ReportResultRow, ReportRunInfo } from '../metrics/report.ts';
 import type { RunRow, Store } from './store.ts';
-import type { LatencyPoint } from '../../shared/plots/common.ts';
-import type { WaterfallBar, WaterfallLane } from '../../shared/plots/waterfall.ts';
+import type { LatencyPoint } from '#shared/plots/common.ts';
+import type { WaterfallBar, WaterfallLane } from '#shared/plots/waterfall.ts';
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
@@ -17,11 +17,15 @@ export function findReportRun(store: Store, runId?: string): RunRow {
   if (runId) {
     const run = runs.find((r) => r.id === runId);
     if (run) return run;
-    const known = runs.slice(0, 5).map((r) => r.id).join(', ');
+    const known = runs
+      .slice(0, 5)
+      .map((r) => r.id)
+      .join(', ');
     throw new AppError('BAD_INPUT', `no run "${runId}" in ${store.path}${known ? ` (newest: ${known})` : ' (it holds no runs)'}`);
   }
   const exp = runs.find((r) => r.kind === 'experiment');
-  if (!exp) throw new AppError('BAD_INPUT', `${store.path} holds no experiment: run \`casebench experiment\` first, or pick a run with --run ID`);
+  if (!exp)
+    throw new AppError('BAD_INPUT', `${store.path} holds no experiment: run \`casebench experiment\` first, or pick a run with --run ID`);
   return exp;
 }
 
@@ -38,14 +42,18 @@ export function baselineByTask(run: Pick<RunRow, 'config'>): Record<TaskId, stri
   const b = run.config?.baselineByTask;
   if (!b || typeof b !== 'object') return null;
   const m = b as Record<string, unknown>;
-  return TASK_IDS.every((t) => typeof m[t] === 'string') ? (Object.fromEntries(TASK_IDS.map((t) => [t, m[t]])) as Record<TaskId, string>) : null;
+  return TASK_IDS.every((t) => typeof m[t] === 'string')
+    ? (Object.fromEntries(TASK_IDS.map((t) => [t, m[t]])) as Record<TaskId, string>)
+    : null;
 }
 
 /** The models a run recorded, in its own order (an experiment's config, else first appearance in results). */
 export function runModels(store: Store, run: RunRow): string[] {
   const cfg = run.config?.models;
   if (Array.isArray(cfg) && cfg.every((m): m is string => typeof m === 'string')) return cfg;
-  const rows = store.prepare('SELECT model_spec, min(rowid) AS first FROM results WHERE run_id = ? GROUP BY model_spec ORDER BY first').all(run.id) as Row[];
+  const rows = store
+    .prepare('SELECT model_spec, min(rowid) AS first FROM results WHERE run_id = ? GROUP BY model_spec ORDER BY first')
+    .all(run.id) as Row[];
   return rows.map((r) => String(r.model_spec));
 }
 
@@ -78,15 +86,28 @@ export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'rev
   const callRows = store
     // No ORDER BY: it costs a temporary B-tree, and the index walk is already deterministic.
     // Discarded speculative calls (a wrong guess) are no answer of the task: in no statistic.
-    .prepare(`SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`)
+    .prepare(
+      `SELECT ticket_id, task, model_spec, latency_ms, cost_usd, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`,
+    )
     .all(run.id) as Row[];
   for (const c of callRows) {
     const task = String(c.task);
     if (!isTaskId(task)) continue;
-    okCalls.push({ ticketId: String(c.ticket_id), task, model: String(c.model_spec), latencyMs: num(c.latency_ms)!, costUsd: num(c.cost_usd), cold: num(c.cold) === 1 });
+    okCalls.push({
+      ticketId: String(c.ticket_id),
+      task,
+      model: String(c.model_spec),
+      latencyMs: num(c.latency_ms)!,
+      costUsd: num(c.cost_usd),
+      cold: num(c.cold) === 1,
+    });
   }
   const callCounts = new Map<string, number>();
-  for (const c of store.prepare(`SELECT task, model_spec, count(*) AS n FROM ${src.from} WHERE ${src.run} = ? AND speculation IS NOT 'discarded' GROUP BY task, model_spec`).all(run.id) as Row[]) {
+  for (const c of store
+    .prepare(
+      `SELECT task, model_spec, count(*) AS n FROM ${src.from} WHERE ${src.run} = ? AND speculation IS NOT 'discarded' GROUP BY task, model_spec`,
+    )
+    .all(run.id) as Row[]) {
     callCounts.set(`${String(c.task)}\u0000${String(c.model_spec)}`, num(c.n) ?? 0);
   }
   const labels = new Map<string, NonNullable<TicketInput['labels']>>();
@@ -97,7 +118,8 @@ export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'rev
   for (const l of labelRows) {
     try {
       const v = JSON.parse(String(l.labels)) as unknown;
-      if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) labels.set(String(l.id), v as NonNullable<TicketInput['labels']>);
+      if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0)
+        labels.set(String(l.id), v as NonNullable<TicketInput['labels']>);
     } catch {
       // A label that is not JSON was not written by casebench; the ticket counts as unlabelled.
     }
@@ -120,9 +142,15 @@ export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'rev
       "SELECT sum(speculation = 'kept') AS kept, sum(speculation = 'discarded') AS discarded, sum(CASE WHEN speculation = 'discarded' THEN cost_usd END) AS cost, sum(speculation = 'discarded' AND cost_usd IS NULL) AS unpriced FROM calls WHERE run_id = ? AND speculation IS NOT NULL",
     )
     .get(run.id) as Row;
-  const speculation = (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
-    ? { kept_calls: num(spec.kept) ?? 0, discarded_calls: num(spec.discarded) ?? 0, discarded_cost_usd: num(spec.cost) ?? 0, discarded_unpriced: num(spec.unpriced) ?? 0 }
-    : undefined;
+  const speculation =
+    (num(spec.kept) ?? 0) + (num(spec.discarded) ?? 0) > 0
+      ? {
+          kept_calls: num(spec.kept) ?? 0,
+          discarded_calls: num(spec.discarded) ?? 0,
+          discarded_cost_usd: num(spec.cost) ?? 0,
+          discarded_unpriced: num(spec.unpriced) ?? 0,
+        }
+      : undefined;
   return { run: info, results, okCalls, callCounts, labels, ...(speculation ? { speculation } : {}) };
 }
 
@@ -136,7 +164,9 @@ export function loadReportRows(store: Store, run: RunRow): Omit<ReportData, 'rev
 export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
   const src = callsOf(store.getRun(runId) ?? { kind: 'run' });
   const rows = store
-    .prepare(`SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`)
+    .prepare(
+      `SELECT id, ticket_id, task, model_spec, latency_ms, input_tokens, cold FROM ${src.from} WHERE ${src.run} = ? AND status = 'ok' AND latency_ms IS NOT NULL AND speculation IS NOT 'discarded'`,
+    )
     .all(runId) as Row[];
   // Cold calls are left out where the same task and model have warm ones, as in the report.
   const warm = new Set<string>();
@@ -146,7 +176,14 @@ export function loadLatencyPoints(store: Store, runId: string): LatencyPoint[] {
     const task = String(r.task);
     if (!isTaskId(task)) continue;
     if (num(r.cold) === 1 && warm.has(`${task}\u0000${String(r.model_spec)}`)) continue;
-    out.push({ callId: num(r.id)!, ticketId: String(r.ticket_id), task, model: String(r.model_spec), latencyMs: num(r.latency_ms)!, inputTokens: num(r.input_tokens) });
+    out.push({
+      callId: num(r.id)!,
+      ticketId: String(r.ticket_id),
+      task,
+      model: String(r.model_spec),
+      latencyMs: num(r.latency_ms)!,
+      inputTokens: num(r.input_tokens),
+    });
   }
   return out;
 }
@@ -157,7 +194,9 @@ export function loadTicketLanes(store: Store, run: RunRow, ticketId: string): Wa
     .prepare('SELECT task, model_spec, status, started_ms, ended_ms, attempts, error_code FROM results WHERE run_id = ? AND ticket_id = ?')
     .all(run.id, ticketId) as Row[];
   const src = callsOf(run);
-  const calls = store.prepare(`SELECT id, task, model_spec FROM ${src.from} WHERE ${src.run} = ? AND ticket_id = ? ORDER BY id`).all(run.id, ticketId) as Row[];
+  const calls = store
+    .prepare(`SELECT id, task, model_spec FROM ${src.from} WHERE ${src.run} = ? AND ticket_id = ? ORDER BY id`)
+    .all(run.id, ticketId) as Row[];
   const callIds = new Map<string, number[]>();
   for (const c of calls) {
     const k = `${String(c.task)}\u0000${String(c.model_spec)}`;
@@ -174,8 +213,14 @@ export function loadTicketLanes(store: Store, run: RunRow, ticketId: string): Wa
     let bars = lanes.get(model);
     if (!bars) lanes.set(model, (bars = []));
     bars.push({
-      task, model, status, startedMs: num(r.started_ms) ?? 0, endedMs: num(r.ended_ms) ?? 0, attempts: num(r.attempts) ?? 0,
-      errorCode: r.error_code == null ? null : String(r.error_code), callIds: callIds.get(`${task}\u0000${model}`) ?? [],
+      task,
+      model,
+      status,
+      startedMs: num(r.started_ms) ?? 0,
+      endedMs: num(r.ended_ms) ?? 0,
+      attempts: num(r.attempts) ?? 0,
+      errorCode: r.error_code == null ? null : String(r.error_code),
+      callIds: callIds.get(`${task}\u0000${model}`) ?? [],
     });
   }
   const order = runModels(store, run);

@@ -3,16 +3,35 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../shared/results.ts';
+import type { TaskResult } from '#shared/results.ts';
 import { openStore } from './store.ts';
 import { LATEST_VERSION } from './migrations.ts';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'cb-store-'));
 
 const result = (over: Partial<TaskResult> = {}): TaskResult => ({
-  task: 'platform', status: 'ok', value: 'aws', raw: '{"platform":"aws"}', provider: 'groq', model: 'openai/gpt-oss-120b',
-  promptVersion: 'v1', startedMs: 0.4, endedMs: 251, latencyMs: 80.5, slotWaitMs: 170.1, ttftMs: null, queueTimeMs: 1.2, providerTotalMs: 80,
-  inputTokens: 412, outputTokens: 9, cachedTokens: 0, reasoningTokens: null, costUsd: 0.0000672, attempts: 1, error: null, ...over,
+  task: 'platform',
+  status: 'ok',
+  value: 'aws',
+  raw: '{"platform":"aws"}',
+  provider: 'groq',
+  model: 'openai/gpt-oss-120b',
+  promptVersion: 'v1',
+  startedMs: 0.4,
+  endedMs: 251,
+  latencyMs: 80.5,
+  slotWaitMs: 170.1,
+  ttftMs: null,
+  queueTimeMs: 1.2,
+  providerTotalMs: 80,
+  inputTokens: 412,
+  outputTokens: 9,
+  cachedTokens: 0,
+  reasoningTokens: null,
+  costUsd: 0.0000672,
+  attempts: 1,
+  error: null,
+  ...over,
 });
 
 describe('store', () => {
@@ -34,12 +53,37 @@ describe('store', () => {
     s.createRun({ id: 'r1', kind: 'run', assignment: { platform: 'groq:openai/gpt-oss-120b' } });
     s.setRunTicket('r1', 'T1', 'pending');
     s.saveResult('r1', 'T1', 'groq:openai/gpt-oss-120b', result());
-    s.saveResult('r1', 'T1', 'groq:openai/gpt-oss-120b', result({ task: 'severity', status: 'error', value: null, error: { code: 'RATE_LIMITED', message: 'Groq asked to wait' } }));
+    s.saveResult(
+      'r1',
+      'T1',
+      'groq:openai/gpt-oss-120b',
+      result({ task: 'severity', status: 'error', value: null, error: { code: 'RATE_LIMITED', message: 'Groq asked to wait' } }),
+    );
     s.insertCall({
-      runId: 'r1', ticketId: 'T1', task: 'platform', modelSpec: 'groq:openai/gpt-oss-120b', provider: 'groq', model: 'openai/gpt-oss-120b',
-      attempt: 1, promptVersion: 'v1', startedAt: Date.now(), latencyMs: 250, ttftMs: null, queueTimeMs: null, providerTotalMs: null,
-      status: 'error', errorCode: 'RATE_LIMITED', errorMessage: '429', httpStatus: 429, requestId: 'req_1', inputTokens: null,
-      outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, raw: null,
+      runId: 'r1',
+      ticketId: 'T1',
+      task: 'platform',
+      modelSpec: 'groq:openai/gpt-oss-120b',
+      provider: 'groq',
+      model: 'openai/gpt-oss-120b',
+      attempt: 1,
+      promptVersion: 'v1',
+      startedAt: Date.now(),
+      latencyMs: 250,
+      ttftMs: null,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      status: 'error',
+      errorCode: 'RATE_LIMITED',
+      errorMessage: '429',
+      httpStatus: 429,
+      requestId: 'req_1',
+      inputTokens: null,
+      outputTokens: null,
+      cachedTokens: null,
+      reasoningTokens: null,
+      costUsd: null,
+      raw: null,
     });
     s.setRunTicket('r1', 'T1', 'done', 300);
     s.close();

@@ -6,10 +6,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { SQLITE, noteStoreOpened, sqliteCode, storeFault } from './storeErrors.ts';
-import type { TaskResult, TicketInput } from '../../shared/results.ts';
-import { isTaskId, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult, TicketInput } from '#shared/results.ts';
+import { isTaskId, type TaskId } from '#shared/tasks.ts';
 import { LATEST_VERSION, MIGRATIONS, ticketHash } from './migrations.ts';
 import { detectInjection, type InjectionFinding } from '../graph/injection.ts';
 import { liveLeasedRuns } from './leases.ts';
@@ -72,7 +72,8 @@ export interface CallRecord {
 type Row = Record<string, unknown>;
 
 /** SQL for the ticket version a result or call is answered for: the run ticket's, else the ticket's latest (params: run, ticket, ticket). */
-const VERSION_OF = 'coalesce((SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?), (SELECT hash FROM tickets WHERE id = ?))';
+const VERSION_OF =
+  'coalesce((SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?), (SELECT hash FROM tickets WHERE id = ?))';
 export interface StoreOptions {
   /**
    * Applied to every string written through this store (known keys only, in every form): no key
@@ -91,7 +92,6 @@ const WRITES = /\b(?:INSERT|UPDATE|REPLACE)\b/i;
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
 
 export class Store {
   readonly path: string;
@@ -295,7 +295,9 @@ export class Store {
     const now = Date.now();
     const labels = t.labels ? JSON.stringify(t.labels) : null;
     const run = (): void => {
-      const cur = this.stmt('SELECT hash, text, title, created_at, labels, source, flags, added_at FROM tickets WHERE id = ?').get(t.id) as Row | undefined;
+      const cur = this.stmt('SELECT hash, text, title, created_at, labels, source, flags, added_at FROM tickets WHERE id = ?').get(t.id) as
+        | Row
+        | undefined;
       // A ticket written without a version (a trace import, or before versions) gets one now, so
       // the runs that answered it keep pointing at its text.
       if (cur && cur.hash == null) {
@@ -303,8 +305,18 @@ export class Store {
         this.stmt(
           `INSERT OR IGNORE INTO ticket_versions (ticket_id, hash, text, title, created_at, labels, source, flags, added_at, seen_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(t.id, h, String(cur.text ?? ''), str(cur.title), str(cur.created_at), str(cur.labels), str(cur.source), str(cur.flags),
-          num(cur.added_at) ?? now, num(cur.added_at) ?? now);
+        ).run(
+          t.id,
+          h,
+          String(cur.text ?? ''),
+          str(cur.title),
+          str(cur.created_at),
+          str(cur.labels),
+          str(cur.source),
+          str(cur.flags),
+          num(cur.added_at) ?? now,
+          num(cur.added_at) ?? now,
+        );
         this.stmt('UPDATE run_tickets SET ticket_hash = ? WHERE ticket_id = ? AND ticket_hash IS NULL').run(h, t.id);
       }
       this.stmt(
@@ -327,14 +339,30 @@ export class Store {
   }
 
   /** Every version of a ticket, newest first (the first is the ticket's latest text). */
-  ticketVersions(id: string): Array<{ hash: string; text: string; title: string | null; labels: TicketInput['labels'] | null; source: string | null; addedAt: number; seenAt: number; latest: boolean }> {
+  ticketVersions(id: string): Array<{
+    hash: string;
+    text: string;
+    title: string | null;
+    labels: TicketInput['labels'] | null;
+    source: string | null;
+    addedAt: number;
+    seenAt: number;
+    latest: boolean;
+  }> {
     const latest = str((this.stmt('SELECT hash FROM tickets WHERE id = ?').get(id) as Row | undefined)?.hash);
     const rows = this.stmt('SELECT * FROM ticket_versions WHERE ticket_id = ? ORDER BY seen_at DESC, added_at DESC').all(id) as Row[];
-    return rows.map((r) => ({
-      hash: String(r.hash), text: String(r.text), title: str(r.title),
-      labels: r.labels == null ? null : (JSON.parse(String(r.labels)) as TicketInput['labels']),
-      source: str(r.source), addedAt: num(r.added_at) ?? 0, seenAt: num(r.seen_at) ?? 0, latest: String(r.hash) === latest,
-    })).sort((a, b) => Number(b.latest) - Number(a.latest));
+    return rows
+      .map((r) => ({
+        hash: String(r.hash),
+        text: String(r.text),
+        title: str(r.title),
+        labels: r.labels == null ? null : (JSON.parse(String(r.labels)) as TicketInput['labels']),
+        source: str(r.source),
+        addedAt: num(r.added_at) ?? 0,
+        seenAt: num(r.seen_at) ?? 0,
+        latest: String(r.hash) === latest,
+      }))
+      .sort((a, b) => Number(b.latest) - Number(a.latest));
   }
 
   /** The ticket exactly as a run saw it (the version it ran on); the latest version when the run never held it. */
@@ -377,11 +405,22 @@ export class Store {
 
   private runStamp: (() => Record<string, unknown>) | null = null;
 
-  createRun(run: { id: string; kind: RunKind; label?: string | null; assignment: Record<string, string>; config?: Record<string, unknown> }): void {
+  createRun(run: {
+    id: string;
+    kind: RunKind;
+    label?: string | null;
+    assignment: Record<string, string>;
+    config?: Record<string, unknown>;
+  }): void {
     if (this.runStamp) run = { ...run, config: { ...this.runStamp(), ...run.config } };
-    this.stmt(
-      `INSERT INTO runs (id, kind, label, assignment, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`,
-    ).run(run.id, run.kind, run.label ?? null, JSON.stringify(run.assignment), run.config ? JSON.stringify(run.config) : null, Date.now());
+    this.stmt(`INSERT INTO runs (id, kind, label, assignment, config, status, created_at) VALUES (?, ?, ?, ?, ?, 'running', ?)`).run(
+      run.id,
+      run.kind,
+      run.label ?? null,
+      JSON.stringify(run.assignment),
+      run.config ? JSON.stringify(run.config) : null,
+      Date.now(),
+    );
   }
 
   getRun(id: string): RunRow | null {
@@ -418,7 +457,10 @@ export class Store {
    */
   setRunTicket(runId: string, ticketId: string, status: RunTicketStatus, totalMs: number | null = null, hash: string | null = null): void {
     if (hash !== null) {
-      const prev = str((this.stmt('SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(runId, ticketId) as Row | undefined)?.ticket_hash);
+      const prev = str(
+        (this.stmt('SELECT ticket_hash FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(runId, ticketId) as Row | undefined)
+          ?.ticket_hash,
+      );
       if (prev !== null && prev !== hash) {
         this.stmt('UPDATE calls SET ticket_hash = ? WHERE ticket_id = ? AND run_id = ? AND ticket_hash IS NULL').run(prev, ticketId, runId);
       }
@@ -455,19 +497,51 @@ export class Store {
         reasoning_tokens, cost_usd, attempts, error_code, error_message, recorded_at, slot_wait_ms, speculative, ticket_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
-      runId, ticketId, r.task, modelSpec, r.status, r.value === undefined ? null : JSON.stringify(r.value), r.raw,
-      r.provider, r.model, r.promptVersion, r.startedMs, r.endedMs, r.latencyMs, r.ttftMs, r.queueTimeMs, r.providerTotalMs,
-      r.inputTokens, r.outputTokens, r.cachedTokens, r.reasoningTokens, r.costUsd, r.attempts,
-      r.error?.code ?? null, r.error?.message ?? null, Date.now(), r.slotWaitMs ?? null, r.speculative ? 1 : null, runId, ticketId, ticketId,
+      runId,
+      ticketId,
+      r.task,
+      modelSpec,
+      r.status,
+      r.value === undefined ? null : JSON.stringify(r.value),
+      r.raw,
+      r.provider,
+      r.model,
+      r.promptVersion,
+      r.startedMs,
+      r.endedMs,
+      r.latencyMs,
+      r.ttftMs,
+      r.queueTimeMs,
+      r.providerTotalMs,
+      r.inputTokens,
+      r.outputTokens,
+      r.cachedTokens,
+      r.reasoningTokens,
+      r.costUsd,
+      r.attempts,
+      r.error?.code ?? null,
+      r.error?.message ?? null,
+      Date.now(),
+      r.slotWaitMs ?? null,
+      r.speculative ? 1 : null,
+      runId,
+      ticketId,
+      ticketId,
     );
   }
 
   /** Final task results of one ticket in one run (one model per task unless modelSpec is given). */
   resultsForTicket(runId: string, ticketId: string, hash?: string | null): TaskResult[] {
     // With a version hash: only results answered for that text (rows from before versions match any).
-    const rows = (hash
-      ? this.stmt('SELECT * FROM results WHERE run_id = ?1 AND ticket_id = ?2 AND coalesce(ticket_hash, ?3) = ?3').all(runId, ticketId, hash)
-      : this.stmt('SELECT * FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId)) as Row[];
+    const rows = (
+      hash
+        ? this.stmt('SELECT * FROM results WHERE run_id = ?1 AND ticket_id = ?2 AND coalesce(ticket_hash, ?3) = ?3').all(
+            runId,
+            ticketId,
+            hash,
+          )
+        : this.stmt('SELECT * FROM results WHERE run_id = ? AND ticket_id = ?').all(runId, ticketId)
+    ) as Row[];
     return rows.map(resultFromRow).filter((x): x is TaskResult => x !== null);
   }
 
@@ -478,11 +552,38 @@ export class Store {
         output_tokens, cached_tokens, reasoning_tokens, cost_usd, raw, slot_wait_ms, cold, hedge, hedge_lost, speculation, ticket_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${VERSION_OF})`,
     ).run(
-      c.runId, c.ticketId, c.task, c.modelSpec, c.provider, c.model, c.attempt, c.promptVersion, c.startedAt, c.latencyMs,
-      c.ttftMs, c.queueTimeMs, c.providerTotalMs, c.status, c.errorCode, c.errorMessage, c.httpStatus, c.requestId,
-      c.inputTokens, c.outputTokens, c.cachedTokens, c.reasoningTokens, c.costUsd, c.raw,
-      c.slotWaitMs ?? null, c.cold === undefined || c.cold === null ? null : c.cold ? 1 : 0,
-      c.hedge ?? null, c.hedge ? (c.hedgeLost ? 1 : 0) : null, c.speculation ?? null, c.runId, c.ticketId, c.ticketId,
+      c.runId,
+      c.ticketId,
+      c.task,
+      c.modelSpec,
+      c.provider,
+      c.model,
+      c.attempt,
+      c.promptVersion,
+      c.startedAt,
+      c.latencyMs,
+      c.ttftMs,
+      c.queueTimeMs,
+      c.providerTotalMs,
+      c.status,
+      c.errorCode,
+      c.errorMessage,
+      c.httpStatus,
+      c.requestId,
+      c.inputTokens,
+      c.outputTokens,
+      c.cachedTokens,
+      c.reasoningTokens,
+      c.costUsd,
+      c.raw,
+      c.slotWaitMs ?? null,
+      c.cold === undefined || c.cold === null ? null : c.cold ? 1 : 0,
+      c.hedge ?? null,
+      c.hedge ? (c.hedgeLost ? 1 : 0) : null,
+      c.speculation ?? null,
+      c.runId,
+      c.ticketId,
+      c.ticketId,
     );
   }
 
@@ -492,9 +593,9 @@ export class Store {
   }
 
   countCalls(runId?: string): number {
-    const r = (runId
-      ? this.stmt('SELECT count(*) AS n FROM calls WHERE run_id = ?').get(runId)
-      : this.stmt('SELECT count(*) AS n FROM calls').get()) as Row;
+    const r = (
+      runId ? this.stmt('SELECT count(*) AS n FROM calls WHERE run_id = ?').get(runId) : this.stmt('SELECT count(*) AS n FROM calls').get()
+    ) as Row;
     return num(r.n) ?? 0;
   }
 
@@ -678,7 +779,9 @@ function scrubbingStatement(s: StatementSync, current: () => Scrubber | null): S
     const d = Object.getOwnPropertyDescriptor(proto, name)!;
     if (typeof d.value === 'function') {
       const f = d.value as (...a: unknown[]) => unknown;
-      w[name] = ['run', 'get', 'all', 'iterate'].includes(name) ? (...a: unknown[]) => f.apply(s, clean(a)) : (...a: unknown[]) => f.apply(s, a);
+      w[name] = ['run', 'get', 'all', 'iterate'].includes(name)
+        ? (...a: unknown[]) => f.apply(s, clean(a))
+        : (...a: unknown[]) => f.apply(s, a);
     } else if (d.get) {
       const g = d.get;
       Object.defineProperty(w, name, { get: () => g.call(s), enumerable: true });

@@ -2,7 +2,7 @@
 // damaged file, a read-only file or folder, a lock held elsewhere. node:sqlite throws these as
 // plain Errors ("database or disk is full") carrying SQLite's result code in `errcode`; every
 // host turns them into an AppError with code STORAGE here, so no user sees a bare SQLite string.
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 
 /** The path of the workspace file opened last in this process (the CLI names it in messages). */
 let lastOpened: string | null = null;
@@ -52,7 +52,10 @@ export function storeFault(e: unknown, path: string): AppError | null {
     case SQLITE.NOTADB:
       return new AppError('STORAGE', `${path} is damaged (${why}); ${integrityHint(path)}`);
     case SQLITE.READONLY:
-      return new AppError('STORAGE', `${path} is read-only (${why}); this command writes to the workspace: make the file and its folder writable, or give another --db`);
+      return new AppError(
+        'STORAGE',
+        `${path} is read-only (${why}); this command writes to the workspace: make the file and its folder writable, or give another --db`,
+      );
     case SQLITE.IOERR:
       return new AppError('STORAGE', `cannot read or write ${path}: disk I/O error (${why})`);
     case SQLITE.CANTOPEN:

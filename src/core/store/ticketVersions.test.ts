@@ -15,11 +15,29 @@ import { loadReportData } from '../experiments/reportData.ts';
 
 const tmpDb = (): string => join(mkdtempSync(join(tmpdir(), 'cb-versions-')), 'cb.db');
 
-const okResult = (task: string, value: unknown) => ({
-  task, status: 'ok', value, raw: JSON.stringify(value), provider: 'groq', model: 'm', promptVersion: 'v1', startedMs: 0, endedMs: 10,
-  latencyMs: 10, ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: 1, outputTokens: 1, cachedTokens: null,
-  reasoningTokens: null, costUsd: 0, attempts: 1, error: null,
-}) as never;
+const okResult = (task: string, value: unknown) =>
+  ({
+    task,
+    status: 'ok',
+    value,
+    raw: JSON.stringify(value),
+    provider: 'groq',
+    model: 'm',
+    promptVersion: 'v1',
+    startedMs: 0,
+    endedMs: 10,
+    latencyMs: 10,
+    ttftMs: null,
+    queueTimeMs: null,
+    providerTotalMs: null,
+    inputTokens: 1,
+    outputTokens: 1,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: 0,
+    attempts: 1,
+    error: null,
+  }) as never;
 
 describe('ticket versions', () => {
   it('keeps each text of an id with its own labels; a run shows the text it was answered for', () => {
@@ -34,12 +52,19 @@ describe('ticket versions', () => {
     expect(a).not.toBe(b);
     // The list shows the latest text; both versions exist, the first's labels untouched.
     expect(s.getTicket('T1')).toMatchObject({ text: 'GKE cluster pods in ImagePullBackOff', labels: { platform: 'gcp' } });
-    expect(s.ticketVersions('T1').map((v) => [v.latest, v.labels])).toEqual([[true, { platform: 'gcp' }], [false, { platform: 'aws' }]]);
+    expect(s.ticketVersions('T1').map((v) => [v.latest, v.labels])).toEqual([
+      [true, { platform: 'gcp' }],
+      [false, { platform: 'aws' }],
+    ]);
     // Run A is shown, exported and scored beside its own text and gold labels.
     expect(s.ticketForRun('run-a', 'T1')).toMatchObject({ text: 'S3 bucket logs returns AccessDenied', labels: { platform: 'aws' } });
     expect(ticketDetail(s, 'T1', 'run-a')?.ticket.text).toBe('S3 bucket logs returns AccessDenied');
     expect(ticketDetail(s, 'T1', 'run-a')?.ticket).toMatchObject({ versions: 2, latest: false });
-    expect(ticketDetail(s, 'T1', 'run-b')?.ticket).toMatchObject({ text: 'GKE cluster pods in ImagePullBackOff', versions: 2, latest: true });
+    expect(ticketDetail(s, 'T1', 'run-b')?.ticket).toMatchObject({
+      text: 'GKE cluster pods in ImagePullBackOff',
+      versions: 2,
+      latest: true,
+    });
     // The list shows the latest text and says there are others.
     expect(listTickets(s).rows.find((r) => r.id === 'T1')).toMatchObject({ title: 'GKE cluster pods in ImagePullBackOff', versions: 2 });
     const exported = [...exportRecords(s, { runIds: ['run-a'] })].filter((r) => r.type === 'ticket');
@@ -68,11 +93,17 @@ describe('ticket versions', () => {
     const raw = new DatabaseSync(path);
     for (const m of MIGRATIONS.filter((x) => x.version <= 7)) raw.exec(m.sql);
     raw.exec('PRAGMA user_version = 7');
-    raw.exec(`INSERT INTO tickets (id, text, labels, source, added_at) VALUES ('T1', 'old text of T1', '{"platform":"aws"}', 'a.jsonl', 1000), ('T2', 'text two', NULL, 'a.jsonl', 1001)`);
+    raw.exec(
+      `INSERT INTO tickets (id, text, labels, source, added_at) VALUES ('T1', 'old text of T1', '{"platform":"aws"}', 'a.jsonl', 1000), ('T2', 'text two', NULL, 'a.jsonl', 1001)`,
+    );
     raw.exec(`INSERT INTO runs (id, kind, assignment, status, created_at) VALUES ('run-old', 'run', '{}', 'done', 1)`);
     raw.exec(`INSERT INTO run_tickets (run_id, ticket_id, status) VALUES ('run-old', 'T1', 'done'), ('run-old', 'T2', 'done')`);
-    raw.exec(`INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, provider, model, attempts, recorded_at) VALUES ('run-old', 'T1', 'platform', 'groq:m', 'ok', '"aws"', 'groq', 'm', 1, 1)`);
-    raw.exec(`INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, started_at, status) VALUES ('run-old', 'T1', 'platform', 'groq:m', 'groq', 'm', 1, 1, 'ok')`);
+    raw.exec(
+      `INSERT INTO results (run_id, ticket_id, task, model_spec, status, value, provider, model, attempts, recorded_at) VALUES ('run-old', 'T1', 'platform', 'groq:m', 'ok', '"aws"', 'groq', 'm', 1, 1)`,
+    );
+    raw.exec(
+      `INSERT INTO calls (run_id, ticket_id, task, model_spec, provider, model, attempt, started_at, status) VALUES ('run-old', 'T1', 'platform', 'groq:m', 'groq', 'm', 1, 1, 'ok')`,
+    );
     raw.close();
 
     const s = openStore(path);
@@ -80,7 +111,12 @@ describe('ticket versions', () => {
     expect(s.integrityCheck()).toBe('ok');
     expect(s.getTicket('T1')).toMatchObject({ text: 'old text of T1', labels: { platform: 'aws' } });
     expect(s.ticketVersions('T1').map((v) => v.hash)).toEqual([ticketHash('old text of T1')]);
-    expect(s.runTicketVersions('run-old', 'done')).toEqual(new Map([['T1', ticketHash('old text of T1')], ['T2', ticketHash('text two')]]));
+    expect(s.runTicketVersions('run-old', 'done')).toEqual(
+      new Map([
+        ['T1', ticketHash('old text of T1')],
+        ['T2', ticketHash('text two')],
+      ]),
+    );
     expect(s.resultsForTicket('run-old', 'T1', ticketHash('old text of T1'))).toHaveLength(1);
     expect(s.countCalls('run-old')).toBe(1);
     // Editing T1 afterwards leaves the old run beside the old text.
@@ -105,7 +141,13 @@ describe('ticket versions', () => {
 
 describe('run leases', () => {
   const deadPid = (): number => spawnSync(process.execPath, ['-e', '0']).pid!;
-  const other = (o: Partial<LeaseOwner>): LeaseOwner => ({ pid: process.pid, host: hostname(), startedAt: 1, command: 'casebench run', ...o });
+  const other = (o: Partial<LeaseOwner>): LeaseOwner => ({
+    pid: process.pid,
+    host: hostname(),
+    startedAt: 1,
+    command: 'casebench run',
+    ...o,
+  });
 
   it('refuses a live holder, names it, and takes over from a dead or silent one', () => {
     const s = openStore(tmpDb());
@@ -115,7 +157,9 @@ describe('run leases', () => {
     expect(tryAcquire(s, 'r1', live)).toBeNull();
     const holder = tryAcquire(s, 'r1', me);
     expect(holder).toMatchObject({ pid: process.ppid, host: hostname(), command: 'casebench run' });
-    expect(() => holdRunLease(s, 'r1', me)).toThrow(new RegExp(`run r1 is being executed by casebench run \\(pid ${process.ppid} on host ${hostname()}\\) since \\d{4}-`));
+    expect(() => holdRunLease(s, 'r1', me)).toThrow(
+      new RegExp(`run r1 is being executed by casebench run \\(pid ${process.ppid} on host ${hostname()}\\) since \\d{4}-`),
+    );
     expect(liveLeasedRuns(s)).toEqual(new Set(['r1']));
 
     // Same host, pid gone (a kill -9): taken over at once.

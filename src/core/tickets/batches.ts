@@ -1,8 +1,8 @@
 // The workbench's batches (an import, the watched folder, resumed leftovers): their state for the
 // UI (waiting for the go-ahead, running, stopped, stopped by the spend limit, done) with progress
 // read from the store, announced on every change and at most a few times a second while running.
-import type { SpendEstimate } from '../../shared/spend.ts';
-import type { BatchState, BatchView } from '../../shared/routes/spendRoutes.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
+import type { BatchState, BatchView } from '#shared/routes/spendRoutes.ts';
 import type { Store } from '../store/store.ts';
 
 interface Entry {
@@ -51,11 +51,17 @@ export class BatchBook {
 
   /** Tickets of the run not finished (pending or cancelled), from the store. */
   unfinishedIds(runId: string): string[] {
-    return (this.#store.prepare(`SELECT ticket_id FROM run_tickets WHERE run_id = ? AND status != 'done'`).all(runId) as Array<{ ticket_id: string }>).map((r) => String(r.ticket_id));
+    return (
+      this.#store.prepare(`SELECT ticket_id FROM run_tickets WHERE run_id = ? AND status != 'done'`).all(runId) as Array<{
+        ticket_id: string;
+      }>
+    ).map((r) => String(r.ticket_id));
   }
 
   unfinished(runId: string): number {
-    const r = this.#store.prepare(`SELECT count(*) AS n FROM run_tickets WHERE run_id = ? AND status != 'done'`).get(runId) as { n: number };
+    const r = this.#store.prepare(`SELECT count(*) AS n FROM run_tickets WHERE run_id = ? AND status != 'done'`).get(runId) as {
+      n: number;
+    };
     return Number(r.n);
   }
 
@@ -63,11 +69,23 @@ export class BatchBook {
     const e = this.#entries.get(runId);
     if (!e) return null;
     const r = this.#store.prepare(`SELECT count(*) AS n FROM run_tickets WHERE run_id = ? AND status = 'done'`).get(runId) as { n: number };
-    return { runId, label: e.label, state: e.state, total: e.total, done: Number(r.n), message: e.message, estimate: e.estimate, createdAt: e.createdAt };
+    return {
+      runId,
+      label: e.label,
+      state: e.state,
+      total: e.total,
+      done: Number(r.n),
+      message: e.message,
+      estimate: e.estimate,
+      createdAt: e.createdAt,
+    };
   }
 
   list(): BatchView[] {
-    return [...this.#entries.keys()].reverse().map((id) => this.view(id)!).filter(Boolean);
+    return [...this.#entries.keys()]
+      .reverse()
+      .map((id) => this.view(id)!)
+      .filter(Boolean);
   }
 
   /** A ticket finished: announce soon (throttled). */

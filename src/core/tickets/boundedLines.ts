@@ -2,7 +2,7 @@
 // are split from the byte stream as it arrives (a pipe can be read only once, so nothing is read
 // ahead), a line longer than the per-line limit is reported by number and skipped without being
 // held, and input that is not a regular file stops at a total limit with the limit stated.
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 
 /** A ticket line longer than this is refused (the ticket gate's own 1 MB limit leaves room for JSON escapes and CSV quoting). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -30,7 +30,10 @@ export async function* limitBytes(
   for await (const c of chunks) {
     total += c.length;
     if (o.limit !== null && total > o.limit) {
-      throw new AppError('BAD_INPUT', `${o.name}: more than ${formatLimit(o.limit)} of input (the limit for standard input, pipes and devices); stopped reading. Save it to a file to read more`);
+      throw new AppError(
+        'BAD_INPUT',
+        `${o.name}: more than ${formatLimit(o.limit)} of input (the limit for standard input, pipes and devices); stopped reading. Save it to a file to read more`,
+      );
     }
     o.onBytes?.(total);
     yield c;

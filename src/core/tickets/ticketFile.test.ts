@@ -17,16 +17,19 @@ const all = async (p: string): Promise<TicketLine[]> => {
 
 describe('readTicketFile', () => {
   it('reads JSONL tickets and reports each malformed line with its number and reason, keeping the rest', async () => {
-    const p = write('t.jsonl', [
-      '{"id":"A","text":"EC2 instance i-0abc is unreachable","labels":{"platform":"aws"}}',
-      '{"id":"B","text":',
-      '',
-      '{"text":"no id here"}',
-      '[1,2]',
-      '{"id":"C","text":"BigQuery job fails"}',
-      '{"id":"A","text":"same id again"}',
-      '{"id":7,"text":"numeric id"}',
-    ].join('\n'));
+    const p = write(
+      't.jsonl',
+      [
+        '{"id":"A","text":"EC2 instance i-0abc is unreachable","labels":{"platform":"aws"}}',
+        '{"id":"B","text":',
+        '',
+        '{"text":"no id here"}',
+        '[1,2]',
+        '{"id":"C","text":"BigQuery job fails"}',
+        '{"id":"A","text":"same id again"}',
+        '{"id":7,"text":"numeric id"}',
+      ].join('\n'),
+    );
     const lines = await all(p);
     const ok = lines.filter((l) => l.ok).map((l) => (l.ok ? l.ticket.id : ''));
     expect(ok).toEqual(['A', 'C', '7']);
@@ -42,14 +45,21 @@ describe('readTicketFile', () => {
   });
 
   it('reports invalid UTF-8 and NUL bytes per line', async () => {
-    const p = write('t.jsonl', Buffer.concat([
-      Buffer.from('{"id":"A","text":"bad \u00ff'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n'),
-      Buffer.from('{"id":"B","text":"has \\u0000 nul"}\n'),
-      Buffer.from('{"id":"C","text":"fine"}\n'),
-    ]));
+    const p = write(
+      't.jsonl',
+      Buffer.concat([
+        Buffer.from('{"id":"A","text":"bad \u00ff'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('"}\n'),
+        Buffer.from('{"id":"B","text":"has \\u0000 nul"}\n'),
+        Buffer.from('{"id":"C","text":"fine"}\n'),
+      ]),
+    );
     const lines = await all(p);
     expect(lines.map((l) => (l.ok ? `ok ${l.ticket.id}` : `${l.line} ${l.message}`))).toEqual([
-      '1 not valid UTF-8', '2 `text` contains a NUL byte', 'ok C',
+      '1 not valid UTF-8',
+      '2 `text` contains a NUL byte',
+      'ok C',
     ]);
   });
 
@@ -58,7 +68,11 @@ describe('readTicketFile', () => {
     const lines = await all(p);
     expect(lines).toHaveLength(2);
     const [a, b] = lines;
-    expect(a!.ok && a!.ticket).toEqual({ id: 'A', text: 'Cloud SQL is slow\nsince 10:00', labels: { platform: 'gcp', asset_ids: ['proj-1', 'proj-2'] } });
+    expect(a!.ok && a!.ticket).toEqual({
+      id: 'A',
+      text: 'Cloud SQL is slow\nsince 10:00',
+      labels: { platform: 'gcp', asset_ids: ['proj-1', 'proj-2'] },
+    });
     expect(b!.ok && b!.line).toBe(4);
   });
 

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
 import { z } from 'zod';
-import { AppError } from '../../shared/errors.ts';
-import type { TicketInput } from '../../shared/results.ts';
+import { AppError } from '#shared/errors.ts';
+import type { TicketInput } from '#shared/results.ts';
 import { MAX_LINE_BYTES, MAX_STREAM_BYTES, boundedLines, formatLimit, limitBytes } from './boundedLines.ts';
 
 export type TicketLine = { ok: true; line: number; ticket: TicketInput } | { ok: false; line: number; message: string };
@@ -132,7 +132,8 @@ export async function* readTicketFile(path: string, o: TicketReadOptions = {}): 
   const seen = new Set<string>();
   const dedupe = (t: TicketLine): TicketLine => {
     if (!t.ok) return t;
-    if (seen.has(t.ticket.id)) return { ok: false, line: t.line, message: `duplicate ticket id \`${t.ticket.id}\` (first seen earlier); skipped` };
+    if (seen.has(t.ticket.id))
+      return { ok: false, line: t.line, message: `duplicate ticket id \`${t.ticket.id}\` (first seen earlier); skipped` };
     seen.add(t.ticket.id);
     return t;
   };
@@ -144,7 +145,11 @@ export async function* readTicketFile(path: string, o: TicketReadOptions = {}): 
   for await (const raw of boundedLines(replay(), maxLine)) {
     const n = raw.n;
     if ('tooLong' in raw) {
-      yield { ok: false, line: n, message: `line longer than ${formatLimit(maxLine)} (${formatLimit(raw.bytes)}; the limit per ticket line)` };
+      yield {
+        ok: false,
+        line: n,
+        message: `line longer than ${formatLimit(maxLine)} (${formatLimit(raw.bytes)}; the limit per ticket line)`,
+      };
       continue;
     }
     const line = n === 1 ? raw.text.replace(/^\uFEFF/, '') : raw.text;
@@ -165,9 +170,22 @@ export async function* readTicketFile(path: string, o: TicketReadOptions = {}): 
   }
 }
 
-async function* readCsv(path: string, input: Readable, maxRecord: number, dedupe: (t: TicketLine) => TicketLine): AsyncGenerator<TicketLine> {
+async function* readCsv(
+  path: string,
+  input: Readable,
+  maxRecord: number,
+  dedupe: (t: TicketLine) => TicketLine,
+): AsyncGenerator<TicketLine> {
   const parser = input.pipe(
-    parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: false, max_record_size: maxRecord }),
+    parseCsv({
+      columns: true,
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_error: false,
+      max_record_size: maxRecord,
+    }),
   );
   input.on('error', (e) => parser.destroy(e));
   let header = false;
@@ -185,7 +203,11 @@ async function* readCsv(path: string, input: Readable, maxRecord: number, dedupe
       if (r.platform) labels.platform = r.platform;
       if (r.product) labels.product = r.product;
       if (r.severity) labels.severity = r.severity;
-      if (r.asset_ids) labels.asset_ids = r.asset_ids.split(/[;|]/).map((s) => s.trim()).filter(Boolean);
+      if (r.asset_ids)
+        labels.asset_ids = r.asset_ids
+          .split(/[;|]/)
+          .map((s) => s.trim())
+          .filter(Boolean);
       if (r.has_technical_details) labels.has_technical_details = /^(1|true|yes)$/i.test(r.has_technical_details);
       const obj: Record<string, unknown> = { id: r.id, text: r.text };
       if (r.title) obj.title = r.title;

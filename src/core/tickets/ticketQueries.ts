@@ -1,12 +1,12 @@
 // Read models for the workbench: the ticket list (each ticket's latest triage, filtered and
 // searched in SQL), one ticket's detail with its calls on a shared time axis, recorded runs, and a
 // ticket's cells in a comparison or experiment. Queries only; writes stay in the Store.
-import type { TaskResult } from '../../shared/results.ts';
-import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '../../shared/routes.ts';
-import { isTaskId, type TaskId } from '../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '#shared/routes.ts';
+import { isTaskId, type TaskId } from '#shared/tasks.ts';
 import type { StatementSync } from 'node:sqlite';
 import { resultFromRow, type Store } from '../store/store.ts';
-import { titleOf } from '../../shared/ticketTitle.ts';
+import { titleOf } from '#shared/ticketTitle.ts';
 
 type Row = Record<string, unknown>;
 
@@ -78,13 +78,18 @@ const ASSIGNED_WITH = `WITH assigned AS MATERIALIZED (SELECT key AS task, value 
 const ASSIGNED_AND = ' AND model_spec = (SELECT model FROM assigned a WHERE a.task = results.task)';
 
 const factsSql = (ticket: boolean, assigned: boolean): string =>
-  FACTS_SQL.replace('%WITH%', assigned ? ASSIGNED_WITH : '').replace('%AND%', `${ticket ? 'AND ticket_id = ?2' : ''}${assigned ? ASSIGNED_AND : ''}`);
+  FACTS_SQL.replace('%WITH%', assigned ? ASSIGNED_WITH : '').replace(
+    '%AND%',
+    `${ticket ? 'AND ticket_id = ?2' : ''}${assigned ? ASSIGNED_AND : ''}`,
+  );
 
 /** An import run's assignment, when its results hold several models for a task; else null. */
 function modelFilter(store: Store, runId: string): string | null {
   const run = store.prepare('SELECT assignment FROM runs WHERE id = ?').get(runId) as Row | undefined;
   if (!run || typeof run.assignment !== 'string') return null;
-  const multi = store.prepare('SELECT 1 FROM results WHERE run_id = ? GROUP BY task HAVING count(DISTINCT model_spec) > 1 LIMIT 1').get(runId);
+  const multi = store
+    .prepare('SELECT 1 FROM results WHERE run_id = ? GROUP BY task HAVING count(DISTINCT model_spec) > 1 LIMIT 1')
+    .get(runId);
   return multi ? run.assignment : null;
 }
 
@@ -158,7 +163,8 @@ function toSummary(r: Row, f: Facts | undefined): TicketSummary {
 function matches(s: TicketSummary, f: TicketFilter): boolean {
   if (f.platform) {
     const p = s.platform?.toLowerCase() ?? null;
-    if (f.platform === 'none' ? p !== null : f.platform === 'other' ? !p?.startsWith('other:') : p !== f.platform.toLowerCase()) return false;
+    if (f.platform === 'none' ? p !== null : f.platform === 'other' ? !p?.startsWith('other:') : p !== f.platform.toLowerCase())
+      return false;
   }
   if (f.product && (s.product ?? '').toLowerCase() !== f.product.toLowerCase()) return false;
   if (f.severity && s.severity !== f.severity) return false;
@@ -172,12 +178,17 @@ function matches(s: TicketSummary, f: TicketFilter): boolean {
 /** The ticket list, newest first: every ticket matching the filter, with its latest triage's facts. */
 export function listTickets(store: Store, filter: TicketFilter = {}): TicketsPage {
   const search = filter.search?.trim() ?? '';
-  const where = search ? `WHERE instr(lower(t.id), ?1) > 0 OR instr(lower(coalesce(t.title, '')), ?1) > 0 OR instr(lower(t.text), ?1) > 0` : '';
+  const where = search
+    ? `WHERE instr(lower(t.id), ?1) > 0 OR instr(lower(coalesce(t.title, '')), ?1) > 0 OR instr(lower(t.text), ?1) > 0`
+    : '';
   // Newest first; tickets added together (one file) keep the file's order.
   const sql = `${LATEST_SQL.replace('%TICKET_WHERE%', where)} ORDER BY l.added_at DESC, l.rid ASC`;
   const stmt = store.prepare(sql);
   const rows = (search ? stmt.all(search.toLowerCase()) : stmt.all()) as Row[];
-  const facts = factsFor(store, rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id), kind: str(r.run_kind) }] : [])));
+  const facts = factsFor(
+    store,
+    rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id), kind: str(r.run_kind) }] : [])),
+  );
   const out: TicketSummary[] = [];
   for (const r of rows) {
     const s = toSummary(r, typeof r.run_id === 'string' ? facts.get(`${r.run_id}\u0000${String(r.id)}`) : undefined);
@@ -185,7 +196,11 @@ export function listTickets(store: Store, filter: TicketFilter = {}): TicketsPag
   }
   const total = num((store.prepare('SELECT count(*) AS n FROM tickets').get() as Row).n) ?? 0;
   const products = (
-    store.prepare(`SELECT DISTINCT value ->> '$' AS p FROM results WHERE task = 'product' AND status = 'ok' AND value IS NOT NULL AND value != 'null' ORDER BY 1 LIMIT 300`).all() as Row[]
+    store
+      .prepare(
+        `SELECT DISTINCT value ->> '$' AS p FROM results WHERE task = 'product' AND status = 'ok' AND value IS NOT NULL AND value != 'null' ORDER BY 1 LIMIT 300`,
+      )
+      .all() as Row[]
   )
     .map((r) => str(r.p))
     .filter((p): p is string => Boolean(p));
@@ -259,19 +274,33 @@ export function ticketDetail(store: Store, ticketId: string, runId?: string): Ti
   if (!latest) return null;
   const chosen = runId ?? latestTriageRun(store, ticketId);
   // The text the shown answers were given for: the run's version of the ticket.
-  const ran = chosen ? (store.prepare('SELECT text, title, source, hash FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as Row | undefined) : undefined;
+  const ran = chosen
+    ? (store
+        .prepare('SELECT text, title, source, hash FROM run_ticket_versions WHERE run_id = ? AND ticket_id = ?')
+        .get(chosen, ticketId) as Row | undefined)
+    : undefined;
   const t: Row = ran && ran.text != null ? { ...latest, text: ran.text, title: ran.title, source: ran.source, hash: ran.hash } : latest;
-  const versions = store.ticketVersions(ticketId).map((v) => ({ hash: v.hash, latest: v.latest, addedAt: v.addedAt, seenAt: v.seenAt, source: v.source, head: v.text.slice(0, 160) }));
+  const versions = store
+    .ticketVersions(ticketId)
+    .map((v) => ({ hash: v.hash, latest: v.latest, addedAt: v.addedAt, seenAt: v.seenAt, source: v.source, head: v.text.slice(0, 160) }));
   const run = chosen ? (store.prepare('SELECT * FROM runs WHERE id = ?').get(chosen) as Row | undefined) : undefined;
   const rt = chosen
-    ? (store.prepare('SELECT status, total_ms, started_at FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as Row | undefined)
+    ? (store.prepare('SELECT status, total_ms, started_at FROM run_tickets WHERE run_id = ? AND ticket_id = ?').get(chosen, ticketId) as
+        | Row
+        | undefined)
     : undefined;
   const results = chosen ? store.resultsForTicket(chosen, ticketId) : [];
   const config = parseJson(run?.config);
   // `reused` is a list (a retry: the same for the run's one ticket) or per ticket (a resume).
   const rawReused = config?.reused;
-  const reusedList = Array.isArray(rawReused) ? rawReused : rawReused && typeof rawReused === 'object' ? (rawReused as Record<string, unknown>)[ticketId] : null;
-  const reused = Array.isArray(reusedList) ? (reusedList as unknown[]).filter((x): x is TaskId => typeof x === 'string' && isTaskId(x)) : [];
+  const reusedList = Array.isArray(rawReused)
+    ? rawReused
+    : rawReused && typeof rawReused === 'object'
+      ? (rawReused as Record<string, unknown>)[ticketId]
+      : null;
+  const reused = Array.isArray(reusedList)
+    ? (reusedList as unknown[]).filter((x): x is TaskId => typeof x === 'string' && isTaskId(x))
+    : [];
   const history = (
     store
       .prepare(
@@ -280,11 +309,21 @@ export function ticketDetail(store: Store, ticketId: string, runId?: string): Ti
          ORDER BY r.created_at DESC LIMIT 50`,
       )
       .all(ticketId) as Row[]
-  ).map((r) => ({ runId: String(r.id), kind: String(r.kind), label: str(r.label), createdAt: num(r.created_at) ?? 0, status: String(r.status) }));
+  ).map((r) => ({
+    runId: String(r.id),
+    kind: String(r.kind),
+    label: str(r.label),
+    createdAt: num(r.created_at) ?? 0,
+    status: String(r.status),
+  }));
   const assignment = run ? (parseJson(run.assignment) as Record<TaskId, string> | null) : null;
   return {
     ticket: {
-      id: String(t.id), text: String(t.text), title: str(t.title), source: str(t.source), addedAt: num(t.added_at) ?? 0,
+      id: String(t.id),
+      text: String(t.text),
+      title: str(t.title),
+      source: str(t.source),
+      addedAt: num(t.added_at) ?? 0,
       ...(versions.length > 1 ? { versions: versions.length, latest: str(t.hash) === str(latest.hash) } : {}),
     },
     version: str(t.hash),
@@ -318,7 +357,13 @@ export function listRuns(store: Store, limit = 500): RunInfo[] {
     const assignment = parseJson(r.assignment) ?? {};
     const recorded = (modelsStmt.all(String(r.id)) as Row[]).map((m) => String(m.model_spec));
     const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    const models = [...new Set([...configured, ...recorded, ...(recorded.length ? [] : Object.values(assignment).filter((m): m is string => typeof m === 'string'))])];
+    const models = [
+      ...new Set([
+        ...configured,
+        ...recorded,
+        ...(recorded.length ? [] : Object.values(assignment).filter((m): m is string => typeof m === 'string')),
+      ]),
+    ];
     return {
       id: String(r.id),
       kind: String(r.kind),
@@ -353,7 +398,11 @@ export function runTickets(store: Store, runId: string): Array<{ ticketId: strin
        ORDER BY coalesce(rt.started_at, 0), u.ticket_id LIMIT 20000`,
     )
     .all(runId) as Row[];
-  return rows.map((r) => ({ ticketId: String(r.ticket_id), title: titleOf(str(r.title), String(r.head ?? '')), status: str(r.status) ?? 'done' }));
+  return rows.map((r) => ({
+    ticketId: String(r.ticket_id),
+    title: titleOf(str(r.title), String(r.head ?? '')),
+    status: str(r.status) ?? 'done',
+  }));
 }
 
 /** One ticket's cells (model × task) in a comparison or experiment run. */
@@ -361,14 +410,18 @@ export function compareData(store: Store, runId: string, ticketId: string): Comp
   const run = store.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
   if (!run) return null;
   const config = parseJson(run.config);
-  const rows = store.prepare('SELECT * FROM results WHERE run_id = ? AND ticket_id = ? ORDER BY model_spec, task').all(runId, ticketId) as Row[];
+  const rows = store
+    .prepare('SELECT * FROM results WHERE run_id = ? AND ticket_id = ? ORDER BY model_spec, task')
+    .all(runId, ticketId) as Row[];
   const cells: Array<{ modelSpec: string; result: TaskResult }> = [];
   for (const r of rows) {
     const result = rowToResult(r);
     if (result) cells.push({ modelSpec: String(r.model_spec), result });
   }
   const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-  const recorded = (store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec').all(runId) as Row[]).map((m) => String(m.model_spec));
+  const recorded = (store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec').all(runId) as Row[]).map(
+    (m) => String(m.model_spec),
+  );
   const models = configured.length ? [...configured, ...recorded.filter((m) => !configured.includes(m))] : recorded;
   const t = store.prepare('SELECT title, substr(text, 1, 300) AS head FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
   return {

@@ -4,7 +4,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import type { Store } from '../store/store.ts';
 import { isTicketFileName } from './ticketFile.ts';
 
@@ -36,7 +36,9 @@ export interface FolderWatch {
 export const MAX_TXT_TICKET_BYTES = 1024 * 1024;
 
 const isCandidate = (name: string): boolean =>
-  !name.startsWith('.') && !/(~|\.part|\.tmp|\.crdownload)$/i.test(name) && (isTicketFileName(name) || extname(name).toLowerCase() === '.txt');
+  !name.startsWith('.') &&
+  !/(~|\.part|\.tmp|\.crdownload)$/i.test(name) &&
+  (isTicketFileName(name) || extname(name).toLowerCase() === '.txt');
 
 /** Checks that `dir` is an existing folder; throws BAD_INPUT saying why not. */
 export async function checkFolder(dir: string): Promise<void> {
@@ -146,7 +148,8 @@ export function watchFolder(dir: string, o: FolderWatchOptions): FolderWatch {
 
 /** A .txt file as one ticket: its name (without extension) is the id and the title. */
 export async function readTxtTicket(file: WatchedFile): Promise<{ id: string; title: string; text: string }> {
-  if (file.size > MAX_TXT_TICKET_BYTES) throw new AppError('BAD_INPUT', `ticket file is ${file.size} bytes; the limit is ${MAX_TXT_TICKET_BYTES}`);
+  if (file.size > MAX_TXT_TICKET_BYTES)
+    throw new AppError('BAD_INPUT', `ticket file is ${file.size} bytes; the limit is ${MAX_TXT_TICKET_BYTES}`);
   const text = await readFile(file.path, 'utf8');
   const id = basename(file.name, extname(file.name));
   return { id, title: id, text };
@@ -154,7 +157,9 @@ export async function readTxtTicket(file: WatchedFile): Promise<{ id: string; ti
 
 /** Whether a watched file was imported before (same path, size and modification time). */
 export function watchedFileSeen(store: Store, f: WatchedFile): boolean {
-  const r = store.prepare('SELECT size, mtime_ms FROM watched_files WHERE path = ?').get(f.path) as { size?: number; mtime_ms?: number } | undefined;
+  const r = store.prepare('SELECT size, mtime_ms FROM watched_files WHERE path = ?').get(f.path) as
+    | { size?: number; mtime_ms?: number }
+    | undefined;
   return r !== undefined && Number(r.size) === f.size && Number(r.mtime_ms) === f.mtimeMs;
 }
 

@@ -230,7 +230,20 @@ export function casebenchPlan(_ctx: FileContext): Plan {
       if (type === 'call') {
         const c = callFromLine(o, where);
         if (typeof c === 'string') return [{ issue: { where, message: c } }];
-        return [{ node: { key: `${c.record.trace_id}/${c.x.spanId}`, parentKey: null, name: c.record.task, task: c.record.task, ticketId: c.record.ticket_id, ticketText: null, agentName: null, call: c } }];
+        return [
+          {
+            node: {
+              key: `${c.record.trace_id}/${c.x.spanId}`,
+              parentKey: null,
+              name: c.record.task,
+              task: c.record.task,
+              ticketId: c.record.ticket_id,
+              ticketText: null,
+              agentName: null,
+              call: c,
+            },
+          },
+        ];
       }
       if (type === 'ticket') {
         if (!str(o.id) || typeof o.text !== 'string') return [{ issue: { where, message: 'ticket line needs "id" and "text"' } }];
@@ -247,7 +260,8 @@ export function casebenchPlan(_ctx: FileContext): Plan {
         return [{ item: { type: 'run', line: o, where } }];
       }
       if (type === 'run_ticket') {
-        if (!runRef(o.run) || !str(o.ticket_id) || !str(o.status)) return [{ issue: { where, message: 'run_ticket line needs "run", "ticket_id" and "status"' } }];
+        if (!runRef(o.run) || !str(o.ticket_id) || !str(o.status))
+          return [{ issue: { where, message: 'run_ticket line needs "run", "ticket_id" and "status"' } }];
         return [{ item: { type: 'run_ticket', line: o, where } }];
       }
       if (type === 'review') return [{ item: { type: 'review', line: o, where } }];

@@ -45,19 +45,26 @@ export function classify(v: unknown): { family: Family; shape: string } | null {
   if ('resourceSpans' in o || 'resource_spans' in o) return { family: 'otlp', shape: 'doc' };
   if (typeof o.casebench === 'string') return { family: 'casebench', shape: 'lines' };
   if (obj(o.trace) && Array.isArray(o.observations)) return { family: 'langfuse', shape: 'trace' };
-  if (typeof o.traceId === 'string' && typeof o.type === 'string' && OBSERVATION_TYPES.has(o.type.toUpperCase()) && ('startTime' in o || 'usageDetails' in o)) {
+  if (
+    typeof o.traceId === 'string' &&
+    typeof o.type === 'string' &&
+    OBSERVATION_TYPES.has(o.type.toUpperCase()) &&
+    ('startTime' in o || 'usageDetails' in o)
+  ) {
     return { family: 'langfuse', shape: 'rows' };
   }
   if (Array.isArray(o.runs)) return { family: 'langsmith', shape: 'runs' };
   if (Array.isArray(o.post) || Array.isArray(o.patch)) return { family: 'langsmith', shape: 'ingest' };
   if (typeof o.run_type === 'string' && ('id' in o || 'dotted_order' in o || 'trace_id' in o)) return { family: 'langsmith', shape: 'run' };
   if (typeof o.evalId === 'string' && obj(o.results)) return { family: 'promptfoo', shape: 'output' };
-  if (('promptIdx' in o || 'testIdx' in o || 'gradingResult' in o) && ('provider' in o || 'response' in o)) return { family: 'promptfoo', shape: 'rows' };
+  if (('promptIdx' in o || 'testIdx' in o || 'gradingResult' in o) && ('provider' in o || 'response' in o))
+    return { family: 'promptfoo', shape: 'rows' };
   if ('run_id' in o && 'key' in o && ('score' in o || 'value' in o || 'feedback_source' in o)) return { family: 'feedback', shape: 'one' };
   if (isBareResourceSpans(o)) return { family: 'otlp', shape: 'resourceSpans' };
   if (isBareSpan(o)) return { family: 'otlp', shape: 'span' };
   const keys = Object.keys(o);
-  if (keys.some((k) => k === 'openinference.span.kind' || k.startsWith('gen_ai.') || k.startsWith('llm.'))) return { family: 'attributes', shape: 'map' };
+  if (keys.some((k) => k === 'openinference.span.kind' || k.startsWith('gen_ai.') || k.startsWith('llm.')))
+    return { family: 'attributes', shape: 'map' };
   return null;
 }
 
@@ -69,8 +76,13 @@ export function isBareResourceSpans(o: Obj): boolean {
 /** An OpenTelemetry span on its own: OTLP's form (startTimeUnixNano) or an SDK ReadableSpan's (startTime as [s, ns]). */
 export function isBareSpan(o: Obj): boolean {
   const ctx = obj(o.spanContext) ?? obj(o._spanContext);
-  const hasIds = (('traceId' in o || 'trace_id' in o) && ('spanId' in o || 'span_id' in o)) || (ctx !== null && 'traceId' in ctx && 'spanId' in ctx);
-  return hasIds && typeof o.name === 'string' && ('startTimeUnixNano' in o || 'start_time_unix_nano' in o || Array.isArray(o.startTime) || 'attributes' in o);
+  const hasIds =
+    (('traceId' in o || 'trace_id' in o) && ('spanId' in o || 'span_id' in o)) || (ctx !== null && 'traceId' in ctx && 'spanId' in ctx);
+  return (
+    hasIds &&
+    typeof o.name === 'string' &&
+    ('startTimeUnixNano' in o || 'start_time_unix_nano' in o || Array.isArray(o.startTime) || 'attributes' in o)
+  );
 }
 
 /** Classification of a top-level JSON array by its first element. */
@@ -119,7 +131,10 @@ function setAt(root: { v: unknown }, path: readonly PathSeg[], value: unknown): 
 }
 
 /** Streams chunks of a JSON document until its first records tell the format (or the input ends). */
-export async function detectJsonDocument(chunks: AsyncIterable<string>, limitChars = 64 * 1024 * 1024): Promise<{ family: Family; shape: string } | { error: string }> {
+export async function detectJsonDocument(
+  chunks: AsyncIterable<string>,
+  limitChars = 64 * 1024 * 1024,
+): Promise<{ family: Family; shape: string } | { error: string }> {
   // several documents one after another: the first one tells the format
   const scanner = new JsonScanner(previewSelect, { multi: true });
   const root: { v: unknown } = { v: undefined };
@@ -161,8 +176,15 @@ export async function detectJsonDocument(chunks: AsyncIterable<string>, limitCha
   }
   const c = Array.isArray(root.v) ? (root.v.length ? classifyArray(root.v[0]) : null) : classify(root.v);
   if (c) return c;
-  if (Array.isArray(root.v)) return { error: root.v.length ? 'a JSON array whose first element is no known trace record' : 'an empty JSON array' };
-  if (obj(root.v)) return { error: `a JSON object with keys ${Object.keys(root.v as Obj).slice(0, 8).map((k) => JSON.stringify(k)).join(', ')}, which is no known trace format` };
+  if (Array.isArray(root.v))
+    return { error: root.v.length ? 'a JSON array whose first element is no known trace record' : 'an empty JSON array' };
+  if (obj(root.v))
+    return {
+      error: `a JSON object with keys ${Object.keys(root.v as Obj)
+        .slice(0, 8)
+        .map((k) => JSON.stringify(k))
+        .join(', ')}, which is no known trace format`,
+    };
   return { error: firstError ? `not valid JSON (${firstError})` : 'no JSON value found' };
 }
 

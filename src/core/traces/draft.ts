@@ -43,10 +43,25 @@ export function makeCall(d: DraftInput): ImportedCall {
   metadata.source = source;
   const dx = d.x;
   const x: CallExtras = {
-    spanId: dx?.spanId ?? null, parentSpanId: dx?.parentSpanId ?? null, ticketText: dx?.ticketText ?? null, cachedTokens: dx?.cachedTokens ?? null,
-    reasoningTokens: dx?.reasoningTokens ?? null, requestId: dx?.requestId ?? null, errorCode: dx?.errorCode ?? null, httpStatus: dx?.httpStatus ?? null,
-    queueTimeMs: dx?.queueTimeMs ?? null, providerTotalMs: dx?.providerTotalMs ?? null, attempt: dx?.attempt ?? null, promptVersion: dx?.promptVersion ?? null,
-    modelSpec: dx?.modelSpec ?? null, groupKey: dx?.groupKey ?? null, generic: false, startedAtMs: dx?.startedAtMs ?? null, startNs: d.startNs, endNs, run: dx?.run ?? null,
+    spanId: dx?.spanId ?? null,
+    parentSpanId: dx?.parentSpanId ?? null,
+    ticketText: dx?.ticketText ?? null,
+    cachedTokens: dx?.cachedTokens ?? null,
+    reasoningTokens: dx?.reasoningTokens ?? null,
+    requestId: dx?.requestId ?? null,
+    errorCode: dx?.errorCode ?? null,
+    httpStatus: dx?.httpStatus ?? null,
+    queueTimeMs: dx?.queueTimeMs ?? null,
+    providerTotalMs: dx?.providerTotalMs ?? null,
+    attempt: dx?.attempt ?? null,
+    promptVersion: dx?.promptVersion ?? null,
+    modelSpec: dx?.modelSpec ?? null,
+    groupKey: dx?.groupKey ?? null,
+    generic: false,
+    startedAtMs: dx?.startedAtMs ?? null,
+    startNs: d.startNs,
+    endNs,
+    run: dx?.run ?? null,
   };
   if (x.ticketText === null) {
     // A casebench prompt carries the ticket verbatim in its user message.

@@ -48,13 +48,27 @@ function runLineOf(r: Row): RunLine {
   if (r.kind === 'import' && typeof src === 'object' && src !== null && typeof (src as RunRef).id === 'string') {
     const x = src as Partial<RunLine> & RunRef;
     return {
-      casebench: 'run', id: x.id, kind: x.kind, label: x.label ?? null, assignment: x.assignment ?? {}, config: x.config ?? null,
-      status: x.status ?? 'done', created_at: x.created_at ?? 0, finished_at: x.finished_at ?? null,
+      casebench: 'run',
+      id: x.id,
+      kind: x.kind,
+      label: x.label ?? null,
+      assignment: x.assignment ?? {},
+      config: x.config ?? null,
+      status: x.status ?? 'done',
+      created_at: x.created_at ?? 0,
+      finished_at: x.finished_at ?? null,
     };
   }
   return {
-    casebench: 'run', id: String(r.id), kind: String(r.kind), label: s(r.label), assignment: parse(r.assignment), config: parse(r.config),
-    status: String(r.status), created_at: n(r.created_at) ?? 0, finished_at: n(r.finished_at),
+    casebench: 'run',
+    id: String(r.id),
+    kind: String(r.kind),
+    label: s(r.label),
+    assignment: parse(r.assignment),
+    config: parse(r.config),
+    status: String(r.status),
+    created_at: n(r.created_at) ?? 0,
+    finished_at: n(r.finished_at),
   };
 }
 
@@ -122,27 +136,58 @@ function callLine(c: Row, run: RunRef): CallLine | { skipped: string } {
     output_text: s(c.raw),
     parsed_output: imported ? (parse(c.o_parsed) ?? null) : null,
     metadata: { ...(meta ?? {}), source },
-    origin: imported ? { format: String(c.o_format), file: String(c.o_file), locator: s(c.o_locator), ...(n(c.o_generic) === 1 ? { generic: true as const } : {}) } : null,
+    origin: imported
+      ? {
+          format: String(c.o_format),
+          file: String(c.o_file),
+          locator: s(c.o_locator),
+          ...(n(c.o_generic) === 1 ? { generic: true as const } : {}),
+        }
+      : null,
   };
 }
 
 function resultLine(r: Row, run: RunRef): ResultLine {
   return {
-    casebench: 'result', run, ticket_id: String(r.ticket_id), task: String(r.task), model_spec: String(r.model_spec),
-    status: String(r.status), value: parse(r.value), raw: s(r.raw), provider: String(r.provider), model: String(r.model),
-    prompt_version: s(r.prompt_version), started_ms: n(r.started_ms), ended_ms: n(r.ended_ms), latency_ms: n(r.latency_ms),
+    casebench: 'result',
+    run,
+    ticket_id: String(r.ticket_id),
+    task: String(r.task),
+    model_spec: String(r.model_spec),
+    status: String(r.status),
+    value: parse(r.value),
+    raw: s(r.raw),
+    provider: String(r.provider),
+    model: String(r.model),
+    prompt_version: s(r.prompt_version),
+    started_ms: n(r.started_ms),
+    ended_ms: n(r.ended_ms),
+    latency_ms: n(r.latency_ms),
     ...(n(r.slot_wait_ms) !== null ? { slot_wait_ms: n(r.slot_wait_ms) } : {}),
-    ttft_ms: n(r.ttft_ms), queue_time_ms: n(r.queue_time_ms), provider_total_ms: n(r.provider_total_ms),
-    input_tokens: n(r.input_tokens), output_tokens: n(r.output_tokens), cached_tokens: n(r.cached_tokens),
-    reasoning_tokens: n(r.reasoning_tokens), cost_usd: n(r.cost_usd), attempts: n(r.attempts) ?? 0,
-    error_code: s(r.error_code), error_message: s(r.error_message), recorded_at: n(r.recorded_at) ?? 0,
+    ttft_ms: n(r.ttft_ms),
+    queue_time_ms: n(r.queue_time_ms),
+    provider_total_ms: n(r.provider_total_ms),
+    input_tokens: n(r.input_tokens),
+    output_tokens: n(r.output_tokens),
+    cached_tokens: n(r.cached_tokens),
+    reasoning_tokens: n(r.reasoning_tokens),
+    cost_usd: n(r.cost_usd),
+    attempts: n(r.attempts) ?? 0,
+    error_code: s(r.error_code),
+    error_message: s(r.error_message),
+    recorded_at: n(r.recorded_at) ?? 0,
   };
 }
 
 function ticketLine(r: Row): TicketLine {
   return {
-    casebench: 'ticket', id: String(r.id), text: String(r.text), title: s(r.title), created_at: s(r.created_at),
-    labels: r.labels === null || r.labels === undefined ? null : parse(r.labels), source: s(r.source),
+    casebench: 'ticket',
+    id: String(r.id),
+    text: String(r.text),
+    title: s(r.title),
+    created_at: s(r.created_at),
+    labels: r.labels === null || r.labels === undefined ? null : parse(r.labels),
+    source: s(r.source),
   };
 }
 
@@ -164,7 +209,9 @@ export function* exportRecords(store: Store, opts: { runIds?: readonly string[] 
   const versionStmt = store.prepare(
     `SELECT v.ticket_id AS id, v.text, v.title, v.created_at, v.labels, v.source, v.hash FROM ticket_versions v WHERE v.ticket_id = ? AND v.hash = ?`,
   );
-  const runVersionStmt = store.prepare('SELECT coalesce(rt.ticket_hash, t.hash) AS hash FROM tickets t LEFT JOIN run_tickets rt ON rt.run_id = ? AND rt.ticket_id = t.id WHERE t.id = ?');
+  const runVersionStmt = store.prepare(
+    'SELECT coalesce(rt.ticket_hash, t.hash) AS hash FROM tickets t LEFT JOIN run_tickets rt ON rt.run_id = ? AND rt.ticket_id = t.id WHERE t.id = ?',
+  );
   const ticketStmt = store.prepare('SELECT * FROM tickets WHERE id = ?');
   const ticketOf = (runId: string, id: string, callHash: string | null = null): { record: ExportRecord | null; text: string | null } => {
     const hash = callHash ?? s((runVersionStmt.get(runId, id) as Row | undefined)?.hash);
@@ -196,7 +243,9 @@ export function* exportRecords(store: Store, opts: { runIds?: readonly string[] 
       if ('skipped' in line) yield { type: 'skipped', where: `call ${String(c.id)} of run ${run.id}`, message: line.skipped };
       else yield { type: 'call', line, ticketText: currentText };
     }
-    for (const row of store.prepare('SELECT * FROM results WHERE run_id = ? ORDER BY ticket_id, task, model_spec').iterate(runId) as Iterable<Row>) {
+    for (const row of store
+      .prepare('SELECT * FROM results WHERE run_id = ? ORDER BY ticket_id, task, model_spec')
+      .iterate(runId) as Iterable<Row>) {
       const tid = String(row.ticket_id);
       if (!seenInRun.has(tid)) {
         seenInRun.add(tid);
@@ -214,7 +263,15 @@ export function* exportRecords(store: Store, opts: { runIds?: readonly string[] 
       }
       yield {
         type: 'run_ticket',
-        line: { casebench: 'run_ticket', run, ticket_id: tid, status: String(row.status), total_ms: n(row.total_ms), started_at: n(row.started_at), finished_at: n(row.finished_at) },
+        line: {
+          casebench: 'run_ticket',
+          run,
+          ticket_id: tid,
+          status: String(row.status),
+          total_ms: n(row.total_ms),
+          started_at: n(row.started_at),
+          finished_at: n(row.finished_at),
+        },
       };
     }
   }

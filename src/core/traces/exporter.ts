@@ -3,7 +3,7 @@
 // record; with `redact`, every exported string passes the redactor first and the counts come back.
 import { closeSync, openSync, renameSync, writeSync, rmSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { latencySummary } from '../metrics/quantiles.ts';
 import type { Store } from '../store/store.ts';
 import { exportRecords, type ExportRecord } from './exportRecords.ts';
@@ -101,7 +101,17 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
   // Without --redact, only the known keys are masked (the export stays otherwise lossless).
   const clean = <T>(v: T): T => (red ? red.value(v) : known ? known.scrubDeep(v) : v);
   const cleanText = (s: string): string => (red ? red.text(s) : known ? known.scrubKnown(s) : s);
-  const summary: ExportSummary = { format: o.format, out: o.out, calls: 0, tickets: 0, results: 0, reviews: 0, rows: 0, redacted: null, redactionSummary: null };
+  const summary: ExportSummary = {
+    format: o.format,
+    out: o.out,
+    calls: 0,
+    tickets: 0,
+    results: 0,
+    reviews: 0,
+    rows: 0,
+    redacted: null,
+    redactionSummary: null,
+  };
   const tmp = `${o.out}.partial-${process.pid}`;
   let f: BufferedFile;
   try {
@@ -123,7 +133,10 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
         else if (rec.type === 'call') {
           const line = clean(rec.line);
           const text = rec.ticketText !== null ? cleanText(rec.ticketText) : rec.ticketText;
-          const evs = reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model_spec}`) ?? reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model}`) ?? [];
+          const evs =
+            reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model_spec}`) ??
+            reviews?.get(`${rec.line.ticket_id}\u0000${rec.line.task}\u0000${rec.line.model}`) ??
+            [];
           f.write(`${JSON.stringify(callToTracesData(line, text, o.version ?? '0', clean(evs)))}\n`);
         }
       }
@@ -201,10 +214,12 @@ export function reportRows(store: Store, runIds?: readonly string[]): Array<Reco
 
 function writeCsv(store: Store, f: BufferedFile, clean: (s: string) => string, runIds?: readonly string[]): number {
   const rows = reportRows(store, runIds);
-  const cells = rows.map((r) => CSV_COLUMNS.map((c) => {
-    const v = r[c];
-    return typeof v === 'string' ? clean(v) : v;
-  }));
+  const cells = rows.map((r) =>
+    CSV_COLUMNS.map((c) => {
+      const v = r[c];
+      return typeof v === 'string' ? clean(v) : v;
+    }),
+  );
   f.write(stringify(cells, { header: true, columns: [...CSV_COLUMNS] }));
   return rows.length;
 }

@@ -61,12 +61,37 @@ describe('generic traces at import', () => {
 
     // A trace whose calls answer a casebench task stays a ticket.
     const otlp = join(dir, 'platform.otlp.json');
-    writeFileSync(otlp, JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ spans: [{
-      traceId: 'ab'.repeat(16), spanId: 'cd'.repeat(8), name: 'platform', startTimeUnixNano: '1760000000000000000', endTimeUnixNano: '1760000000500000000',
-      attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
-        { key: 'task.name', value: { stringValue: 'platform' } }, { key: 'ticket.id', value: { stringValue: 'T-9' } }, { key: 'ticket.text', value: { stringValue: 'S3 AccessDenied in 123456789012' } },
-        { key: 'gen_ai.completion', value: { stringValue: '{"platform":"aws"}' } }],
-    }] }] }] }));
+    writeFileSync(
+      otlp,
+      JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: 'ab'.repeat(16),
+                    spanId: 'cd'.repeat(8),
+                    name: 'platform',
+                    startTimeUnixNano: '1760000000000000000',
+                    endTimeUnixNano: '1760000000500000000',
+                    attributes: [
+                      { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+                      { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+                      { key: 'task.name', value: { stringValue: 'platform' } },
+                      { key: 'ticket.id', value: { stringValue: 'T-9' } },
+                      { key: 'ticket.text', value: { stringValue: 'S3 AccessDenied in 123456789012' } },
+                      { key: 'gen_ai.completion', value: { stringValue: '{"platform":"aws"}' } },
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    );
     await importTraceFile(s, otlp);
     expect(listTickets(s).rows.map((t) => t.id)).toEqual(['T-9']);
     expect(listGenericTraces(s).total).toBe(2);
@@ -87,7 +112,9 @@ describe('generic traces at import', () => {
     expect(lf.calls).toBe(2);
     expect(lf.notes.join('\n')).toMatch(/2 calls are generic traces/);
     expect(lf.notes.join('\n')).toMatch(/scores? from the source imported as trace reviews/);
-    const reviews = s.prepare(`SELECT DISTINCT criterion, kind, reviewer FROM trace_reviews ORDER BY criterion`).all() as Array<Record<string, unknown>>;
+    const reviews = s.prepare(`SELECT DISTINCT criterion, kind, reviewer FROM trace_reviews ORDER BY criterion`).all() as Array<
+      Record<string, unknown>
+    >;
     expect(reviews.length).toBeGreaterThanOrEqual(1);
     expect(reviews.every((x) => String(x.reviewer).startsWith('langfuse:'))).toBe(true);
     expect(listTickets(s).rows).toEqual([]);
@@ -95,7 +122,11 @@ describe('generic traces at import', () => {
   });
 
   it('a staged import (the workbench, read on the worker) writes the same spans and source scores as a direct one', async () => {
-    for (const f of ['langfuse-trace-download.microsoft-agent.json', 'langsmith-runs.langsmith-fetch-fixture.json', 'promptfoo-output.sample-export.json']) {
+    for (const f of [
+      'langfuse-trace-download.microsoft-agent.json',
+      'langsmith-runs.langsmith-fetch-fixture.json',
+      'promptfoo-output.sample-export.json',
+    ]) {
       const a = db();
       const b = db();
       const now = (): number => 1_760_000_000_000;
@@ -126,8 +157,12 @@ describe('generic traces at import', () => {
     const raw = new DatabaseSync(path);
     for (const m of MIGRATIONS.filter((x) => x.version <= 7)) raw.exec(m.sql);
     raw.exec('PRAGMA user_version = 7');
-    raw.exec(`INSERT INTO runs (id, kind, label, assignment, status, created_at) VALUES ('import-1', 'import', 'p.json', '{}', 'done', 1), ('triage-1', 'triage', NULL, '{}', 'done', 2)`);
-    raw.exec(`INSERT INTO tickets (id, text, source, added_at) VALUES ('promptfoo:e#0', 'Solve this riddle', 'import:p.json', 1), ('T-1', 'S3 AccessDenied', 'paste', 2), ('promptfoo:e#1', 'kept: triaged later', 'import:p.json', 1)`);
+    raw.exec(
+      `INSERT INTO runs (id, kind, label, assignment, status, created_at) VALUES ('import-1', 'import', 'p.json', '{}', 'done', 1), ('triage-1', 'triage', NULL, '{}', 'done', 2)`,
+    );
+    raw.exec(
+      `INSERT INTO tickets (id, text, source, added_at) VALUES ('promptfoo:e#0', 'Solve this riddle', 'import:p.json', 1), ('T-1', 'S3 AccessDenied', 'paste', 2), ('promptfoo:e#1', 'kept: triaged later', 'import:p.json', 1)`,
+    );
     const call = (id: number, ticket: string, task: string) =>
       raw.exec(`INSERT INTO calls (id, run_id, ticket_id, task, model_spec, provider, model, attempt, started_at, status, raw, cost_usd) VALUES (${id}, 'import-1', '${ticket}', '${task}', 'openai:gpt-5', 'openai', 'gpt-5', 1, 1000, 'ok', 'An echo.', 0.0021);
         INSERT INTO call_origins (call_id, run_id, format, file, trace_id, start_ns) VALUES (${id}, 'import-1', 'promptfoo', 'p.json', 'e', '1000000000');
@@ -136,11 +171,17 @@ describe('generic traces at import', () => {
         INSERT OR IGNORE INTO run_tickets (run_id, ticket_id, status) VALUES ('import-1', '${ticket}', 'done');`);
     call(1, 'promptfoo:e#0', 'Solve this riddle: {{riddle}}');
     call(2, 'promptfoo:e#1', 'Solve this riddle: {{riddle}}');
-    raw.exec(`INSERT INTO run_tickets (run_id, ticket_id, status) VALUES ('triage-1', 'promptfoo:e#1', 'done'), ('triage-1', 'T-1', 'done')`);
+    raw.exec(
+      `INSERT INTO run_tickets (run_id, ticket_id, status) VALUES ('triage-1', 'promptfoo:e#1', 'done'), ('triage-1', 'T-1', 'done')`,
+    );
     raw.close();
     const s = openStore(path);
     opened.push(s);
-    expect(listTickets(s).rows.map((t) => t.id).sort()).toEqual(['T-1', 'promptfoo:e#1']);
+    expect(
+      listTickets(s)
+        .rows.map((t) => t.id)
+        .sort(),
+    ).toEqual(['T-1', 'promptfoo:e#1']);
     expect(count(s, 'SELECT count(*) AS n FROM call_origins WHERE generic = 1')).toBe(2);
     expect(count(s, `SELECT count(*) AS n FROM results WHERE run_id = 'import-1'`)).toBe(0);
     expect(count(s, 'SELECT count(*) AS n FROM calls')).toBe(2);
@@ -156,7 +197,10 @@ describe('the trace view', () => {
     expect(row.name).toBe('handleEpicChat');
     const t = traceOfCall(s, row.callId);
     expect(t.nodes.map((n) => `${'  '.repeat(n.depth)}${n.kind}:${n.name}`)).toEqual([
-      'span:handleEpicChat', '  span:generateEpicResponse', '    call:handleEpicChat', '  span:processToolCalls',
+      'span:handleEpicChat',
+      '  span:generateEpicResponse',
+      '    call:handleEpicChat',
+      '  span:processToolCalls',
     ]);
     const byName = (n: string) => t.nodes.find((x) => x.name === n && x.kind === 'span')!;
     expect(byName('handleEpicChat')).toMatchObject({ startMs: 0, durationMs: 232_120 });
@@ -173,7 +217,14 @@ describe('the trace view', () => {
     const t = traceOfCall(s, gpt5.id);
     expect(t.calls).toHaveLength(2);
     const c = t.calls[t.focus]!;
-    expect(c).toMatchObject({ modelSpec: 'openai:gpt-5', output: 'An echo.', inputTokens: 37, outputTokens: 204, costUsd: 0.00208625, status: 'ok' });
+    expect(c).toMatchObject({
+      modelSpec: 'openai:gpt-5',
+      output: 'An echo.',
+      inputTokens: 37,
+      outputTokens: 204,
+      costUsd: 0.00208625,
+      status: 'ok',
+    });
     expect(c.input.map((m) => m.role)).toContain('user');
     expect(c.input.map((m) => m.content).join('\n')).toMatch(/riddle/i);
     // promptfoo's own verdict came in as the source's scores

@@ -4,7 +4,7 @@
 // so it can run on a worker thread while the main thread only writes (importWrite.ts). The same
 // mapper runs in-process for small files: one code path either way.
 import { createHash } from 'node:crypto';
-import { isTaskId } from '../../shared/tasks.ts';
+import { isTaskId } from '#shared/tasks.ts';
 import { parseAnswer } from '../graph/normalise.ts';
 import type { CasebenchItem } from './plan.ts';
 import type { TraceFileInfo, TraceItem } from './reader.ts';
@@ -26,7 +26,15 @@ export type WriteOp =
   | [typeof OP.run, key: string, runId: string, label: string, config: Record<string, unknown>]
   | [typeof OP.runSource, runId: string, full: Record<string, unknown>]
   /** A ticket line: written as given (text fills an empty ticket, never replaces one). */
-  | [typeof OP.ticket, id: string, text: string, title: string | null, createdAt: string | null, labels: string | null, source: string | null]
+  | [
+      typeof OP.ticket,
+      id: string,
+      text: string,
+      title: string | null,
+      createdAt: string | null,
+      labels: string | null,
+      source: string | null,
+    ]
   /**
    * One model call. call = insertCall's parameters (C.* below; attempt is 0 when the source numbers
    * none: the writer numbers it); origin = call_origins' columns after call_id, run_id and file
@@ -35,7 +43,15 @@ export type WriteOp =
    * (origin[O.generic] = 1: not a casebench task, no ticket) gets no ticket, result or run ticket.
    * scores: the source's own scores of the call, written as trace reviews.
    */
-  | [typeof OP.call, ticketText: string | null, call: SqlValue[], origin: SqlValue[], derived: boolean, numbered: boolean, scores: SourceScore[] | null]
+  | [
+      typeof OP.call,
+      ticketText: string | null,
+      call: SqlValue[],
+      origin: SqlValue[],
+      derived: boolean,
+      numbered: boolean,
+      scores: SourceScore[] | null,
+    ]
   /** A span that is not a model call: trace_spans' columns after run_id (S.*). */
   | [typeof OP.span, runId: string, span: SqlValue[]]
   /** upsertRunTicket's and insertResult's parameters: run id first, then ticket id. */
@@ -47,17 +63,61 @@ export type WriteOp =
 
 /** Positions in a call op's parameter arrays (insertCall's column order; the origin's after call_id, run_id, file). */
 export const C = {
-  run: 0, ticket: 1, task: 2, spec: 3, provider: 4, model: 5, attempt: 6, promptVersion: 7, startedAt: 8, latency: 9, ttft: 10,
-  queue: 11, providerTotal: 12, status: 13, errorCode: 14, errorMessage: 15, http: 16, requestId: 17, inputTokens: 18,
-  outputTokens: 19, cachedTokens: 20, reasoningTokens: 21, cost: 22, raw: 23,
+  run: 0,
+  ticket: 1,
+  task: 2,
+  spec: 3,
+  provider: 4,
+  model: 5,
+  attempt: 6,
+  promptVersion: 7,
+  startedAt: 8,
+  latency: 9,
+  ttft: 10,
+  queue: 11,
+  providerTotal: 12,
+  status: 13,
+  errorCode: 14,
+  errorMessage: 15,
+  http: 16,
+  requestId: 17,
+  inputTokens: 18,
+  outputTokens: 19,
+  cachedTokens: 20,
+  reasoningTokens: 21,
+  cost: 22,
+  raw: 23,
 } as const;
 export const O = {
-  format: 0, locator: 1, traceId: 2, spanId: 3, parentSpanId: 4, source: 5, startNs: 6, endNs: 7, inputMessages: 8, parsedOutput: 9,
-  metadata: 10, value: 11, generic: 12,
+  format: 0,
+  locator: 1,
+  traceId: 2,
+  spanId: 3,
+  parentSpanId: 4,
+  source: 5,
+  startNs: 6,
+  endNs: 7,
+  inputMessages: 8,
+  parsedOutput: 9,
+  metadata: 10,
+  value: 11,
+  generic: 12,
 } as const;
 /** Positions in a span op's parameters (trace_spans' columns after id and run_id). */
 export const S = {
-  traceId: 0, spanId: 1, parentSpanId: 2, name: 3, kind: 4, startNs: 5, endNs: 6, status: 7, error: 8, input: 9, output: 10, metadata: 11, locator: 12,
+  traceId: 0,
+  spanId: 1,
+  parentSpanId: 2,
+  name: 3,
+  kind: 4,
+  startNs: 5,
+  endNs: 6,
+  status: 7,
+  error: 8,
+  input: 9,
+  output: 10,
+  metadata: 11,
+  locator: 12,
 } as const;
 
 export function shortHash(s: string): string {
@@ -109,7 +169,13 @@ export class ImportMapper {
     id = orig ? `${this.base}-${shortHash(orig.id)}` : this.base;
     const label = orig ? `${info.name} · ${orig.label ?? orig.id}` : info.name;
     const config: Record<string, unknown> = {
-      format: info.family, detected: info.label, file: info.name, path: info.path, sha256: info.sha256, fingerprint: info.fingerprint, bytes: info.bytes,
+      format: info.family,
+      detected: info.label,
+      file: info.name,
+      path: info.path,
+      sha256: info.sha256,
+      fingerprint: info.fingerprint,
+      bytes: info.bytes,
       ...(orig ? { source_run: orig } : {}),
     };
     out.push([OP.run, key, id, label, config]);
@@ -176,29 +242,85 @@ export class ImportMapper {
     const spec = c.x.modelSpec ?? `${provider}:${model}`;
     const startMs = c.x.startedAtMs ?? nsToMs(startNs);
     const call: SqlValue[] = [
-      runId, ticketId, task, spec, provider, model, c.x.attempt ?? 0, c.x.promptVersion, startMs, r.latency_ms, r.ttft_ms,
-      c.x.queueTimeMs, c.x.providerTotalMs, status, errorCode, errorMessage, c.x.httpStatus, c.x.requestId, r.input_tokens,
-      r.output_tokens, c.x.cachedTokens, c.x.reasoningTokens, cost, r.output_text,
-      c.x.slotWaitMs ?? null, c.x.cold === undefined || c.x.cold === null ? null : c.x.cold ? 1 : 0,
-      c.x.hedge ?? null, c.x.hedge ? (c.x.hedgeLost ? 1 : 0) : null,
+      runId,
+      ticketId,
+      task,
+      spec,
+      provider,
+      model,
+      c.x.attempt ?? 0,
+      c.x.promptVersion,
+      startMs,
+      r.latency_ms,
+      r.ttft_ms,
+      c.x.queueTimeMs,
+      c.x.providerTotalMs,
+      status,
+      errorCode,
+      errorMessage,
+      c.x.httpStatus,
+      c.x.requestId,
+      r.input_tokens,
+      r.output_tokens,
+      c.x.cachedTokens,
+      c.x.reasoningTokens,
+      cost,
+      r.output_text,
+      c.x.slotWaitMs ?? null,
+      c.x.cold === undefined || c.x.cold === null ? null : c.x.cold ? 1 : 0,
+      c.x.hedge ?? null,
+      c.x.hedge ? (c.x.hedgeLost ? 1 : 0) : null,
     ];
     const at = c.where.startsWith(info.name) ? c.where.slice(info.name.length).replace(/^[: ]/, '') : c.where;
     const origin: SqlValue[] = [
-      format, at || null, r.trace_id, c.x.spanId ?? source.id, c.x.parentSpanId ?? source.parent_id, JSON.stringify(source),
-      startNs.toString(), endNs === null ? null : endNs.toString(), JSON.stringify(r.input_messages), json(r.parsed_output),
-      JSON.stringify(meta), value, generic ? 1 : 0,
+      format,
+      at || null,
+      r.trace_id,
+      c.x.spanId ?? source.id,
+      c.x.parentSpanId ?? source.parent_id,
+      JSON.stringify(source),
+      startNs.toString(),
+      endNs === null ? null : endNs.toString(),
+      JSON.stringify(r.input_messages),
+      json(r.parsed_output),
+      JSON.stringify(meta),
+      value,
+      generic ? 1 : 0,
     ];
-    out.push([OP.call, generic ? null : this.ticketText(ticketId, text), call, origin, foreign && !generic, c.x.attempt !== null, foreign ? sourceScores(format, meta) : null]);
+    out.push([
+      OP.call,
+      generic ? null : this.ticketText(ticketId, text),
+      call,
+      origin,
+      foreign && !generic,
+      c.x.attempt !== null,
+      foreign ? sourceScores(format, meta) : null,
+    ]);
   }
 
   private span(sp: SpanDraft, out: WriteOp[]): void {
     const runId = this.runFor(null, out);
     const { info } = this;
     const at = sp.where.startsWith(info.name) ? sp.where.slice(info.name.length).replace(/^[: ]/, '') : sp.where;
-    out.push([OP.span, runId, [
-      sp.traceId, sp.spanId, sp.parentSpanId, sp.name, sp.kind, sp.startNs === null ? null : sp.startNs.toString(), sp.endNs === null ? null : sp.endNs.toString(),
-      sp.status, sp.error, spanValue(sp.input), spanValue(sp.output), sp.metadata ? spanValue(sp.metadata) : null, at || null,
-    ]]);
+    out.push([
+      OP.span,
+      runId,
+      [
+        sp.traceId,
+        sp.spanId,
+        sp.parentSpanId,
+        sp.name,
+        sp.kind,
+        sp.startNs === null ? null : sp.startNs.toString(),
+        sp.endNs === null ? null : sp.endNs.toString(),
+        sp.status,
+        sp.error,
+        spanValue(sp.input),
+        spanValue(sp.output),
+        sp.metadata ? spanValue(sp.metadata) : null,
+        at || null,
+      ],
+    ]);
   }
 
   private runOf(o: Record<string, unknown>, out: WriteOp[]): string {
@@ -212,7 +334,15 @@ export class ImportMapper {
       case 'ticket': {
         const id = String(o.id);
         this.tickets.set(id, true);
-        out.push([OP.ticket, id, String(o.text), str(o.title), str(o.created_at), o.labels === null || o.labels === undefined ? null : JSON.stringify(o.labels), str(o.source)]);
+        out.push([
+          OP.ticket,
+          id,
+          String(o.text),
+          str(o.title),
+          str(o.created_at),
+          o.labels === null || o.labels === undefined ? null : JSON.stringify(o.labels),
+          str(o.source),
+        ]);
         return;
       }
       case 'run': {
@@ -231,13 +361,37 @@ export class ImportMapper {
       case 'result': {
         const runId = this.runOf(o, out);
         const ticketId = String(o.ticket_id);
-        out.push([OP.result, [
-          runId, ticketId, String(o.task), String(o.model_spec), String(o.status), json(o.value), str(o.raw) ?? (typeof o.raw === 'string' ? o.raw : null),
-          str(o.provider) ?? 'unknown', str(o.model) ?? 'unknown', str(o.prompt_version), num(o.started_ms), num(o.ended_ms), num(o.latency_ms),
-          num(o.ttft_ms), num(o.queue_time_ms), num(o.provider_total_ms), num(o.input_tokens), num(o.output_tokens), num(o.cached_tokens),
-          num(o.reasoning_tokens), num(o.cost_usd), num(o.attempts) ?? 0, str(o.error_code), typeof o.error_message === 'string' ? o.error_message : null,
-          num(o.recorded_at) ?? this.at, num(o.slot_wait_ms),
-        ]]);
+        out.push([
+          OP.result,
+          [
+            runId,
+            ticketId,
+            String(o.task),
+            String(o.model_spec),
+            String(o.status),
+            json(o.value),
+            str(o.raw) ?? (typeof o.raw === 'string' ? o.raw : null),
+            str(o.provider) ?? 'unknown',
+            str(o.model) ?? 'unknown',
+            str(o.prompt_version),
+            num(o.started_ms),
+            num(o.ended_ms),
+            num(o.latency_ms),
+            num(o.ttft_ms),
+            num(o.queue_time_ms),
+            num(o.provider_total_ms),
+            num(o.input_tokens),
+            num(o.output_tokens),
+            num(o.cached_tokens),
+            num(o.reasoning_tokens),
+            num(o.cost_usd),
+            num(o.attempts) ?? 0,
+            str(o.error_code),
+            typeof o.error_message === 'string' ? o.error_message : null,
+            num(o.recorded_at) ?? this.at,
+            num(o.slot_wait_ms),
+          ],
+        ]);
         return;
       }
       case 'review':

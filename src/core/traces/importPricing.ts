@@ -25,8 +25,15 @@ export function priceEntries(registry: ModelsRegistry): PriceEntry[] {
   for (const m of registry.models) {
     if (m.price === null || m.provider === 'demo' || m.provider === 'openai-compatible') continue;
     out.push({
-      id: m.id, provider: m.provider, model: m.model, aliases: m.aliases, input: m.price.input, cachedInput: m.price.cachedInput,
-      output: m.price.output, priceDate: m.priceDate, priceSource: m.priceSource,
+      id: m.id,
+      provider: m.provider,
+      model: m.model,
+      aliases: m.aliases,
+      input: m.price.input,
+      cachedInput: m.price.cachedInput,
+      output: m.price.output,
+      priceDate: m.priceDate,
+      priceSource: m.priceSource,
     });
   }
   return out;
@@ -64,9 +71,22 @@ export class ImportPricer {
 
   constructor(entries: readonly PriceEntry[]) {
     const models = entries.map((e) => ({
-      id: e.id, provider: e.provider as never, model: e.model, displayName: e.id, aliases: e.aliases, structuredOutput: 'none' as const, streaming: true,
-      price: { input: e.input, cachedInput: e.cachedInput, output: e.output }, priceDate: e.priceDate, priceSource: e.priceSource,
-      status: 'production' as const, retiredOn: null, retirementSource: null, replacement: null, simulates: null, notes: null,
+      id: e.id,
+      provider: e.provider as never,
+      model: e.model,
+      displayName: e.id,
+      aliases: e.aliases,
+      structuredOutput: 'none' as const,
+      streaming: true,
+      price: { input: e.input, cachedInput: e.cachedInput, output: e.output },
+      priceDate: e.priceDate,
+      priceSource: e.priceSource,
+      status: 'production' as const,
+      retiredOn: null,
+      retirementSource: null,
+      replacement: null,
+      simulates: null,
+      notes: null,
     }));
     this.registry = { models, byId: new Map(models.map((m) => [m.id, m])) };
     for (const e of entries) {
@@ -81,7 +101,19 @@ export class ImportPricer {
 
   private entry(id: string): PriceEntry | null {
     const m = this.registry.byId.get(id);
-    return m ? { id: m.id, provider: m.provider, model: m.model, aliases: m.aliases, input: m.price!.input, cachedInput: m.price!.cachedInput, output: m.price!.output, priceDate: m.priceDate, priceSource: m.priceSource } : null;
+    return m
+      ? {
+          id: m.id,
+          provider: m.provider,
+          model: m.model,
+          aliases: m.aliases,
+          input: m.price!.input,
+          cachedInput: m.price!.cachedInput,
+          output: m.price!.output,
+          priceDate: m.priceDate,
+          priceSource: m.priceSource,
+        }
+      : null;
   }
 
   /** The registry entry an imported provider + model id stands for, or null when that is not certain. */
@@ -93,7 +125,14 @@ export class ImportPricer {
     let hit = this.cache.get(key);
     if (hit === undefined) {
       const r = this.find((provider ?? '').trim().toLowerCase(), model.trim());
-      hit = r && { ...r, note: { price: r.entry.id, price_date: r.entry.priceDate, ...(r.matched === `${r.entry.id} exactly` ? {} : { matched: r.matched }) } };
+      hit = r && {
+        ...r,
+        note: {
+          price: r.entry.id,
+          price_date: r.entry.priceDate,
+          ...(r.matched === `${r.entry.id} exactly` ? {} : { matched: r.matched }),
+        },
+      };
       this.cache.set(key, hit);
     }
     this.lastProvider = provider;
@@ -135,7 +174,10 @@ export class ImportPricer {
     // 3. no provider named: a model id (or alias, or dated OpenAI snapshot) that only one provider has
     if (!named) {
       const undated = /^(.+)-\d{4}-\d{2}-\d{2}$/.exec(model)?.[1];
-      const list = this.byModel.get(model.toLowerCase()) ?? (undated ? this.byModel.get(undated.toLowerCase())?.filter((e) => e.provider === 'openai') : undefined) ?? [];
+      const list =
+        this.byModel.get(model.toLowerCase()) ??
+        (undated ? this.byModel.get(undated.toLowerCase())?.filter((e) => e.provider === 'openai') : undefined) ??
+        [];
       const ids = new Set(list.map((e) => e.id));
       if (ids.size === 1) {
         const e = list[0]!;
@@ -146,7 +188,13 @@ export class ImportPricer {
   }
 
   /** The cost of a call from its tokens, or null when the model's price or the tokens are unknown. */
-  cost(provider: string | null, model: string | null, inputTokens: number | null, outputTokens: number | null, cachedTokens: number | null): PricedCost | null {
+  cost(
+    provider: string | null,
+    model: string | null,
+    inputTokens: number | null,
+    outputTokens: number | null,
+    cachedTokens: number | null,
+  ): PricedCost | null {
     if (inputTokens === null || outputTokens === null) return null;
     const m = this.match(provider, model);
     if (!m) return null;

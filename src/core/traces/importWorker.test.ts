@@ -21,7 +21,11 @@ const clock = (): (() => number) => {
 
 /** Every row the import writes, in a stable order, ids included (they must match too). */
 function dump(store: Store): Record<string, unknown[]> {
-  const q = (sql: string): unknown[] => store.prepare(sql).all().map((r) => ({ ...r }));
+  const q = (sql: string): unknown[] =>
+    store
+      .prepare(sql)
+      .all()
+      .map((r) => ({ ...r }));
   return {
     runs: q('SELECT * FROM runs ORDER BY id'),
     tickets: q('SELECT * FROM tickets ORDER BY id'),
@@ -50,10 +54,16 @@ async function both(path: string, opts: ImportOptions = {}): Promise<void> {
 
 const TASKS = ['platform', 'product', 'technical_details', 'asset_ids', 'severity'];
 const ANSWER: Record<string, string> = {
-  platform: '{"platform":"aws"}', product: '{"product":"S3"}', technical_details: '{"present":["error message"],"missing":[]}',
-  asset_ids: '{"asset_ids":["123456789012"]}', severity: '{"severity":"high"}',
+  platform: '{"platform":"aws"}',
+  product: '{"product":"S3"}',
+  technical_details: '{"present":["error message"],"missing":[]}',
+  asset_ids: '{"asset_ids":["123456789012"]}',
+  severity: '{"severity":"high"}',
 };
-const kv = (key: string, v: string | number): unknown => ({ key, value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v } });
+const kv = (key: string, v: string | number): unknown => ({
+  key,
+  value: typeof v === 'number' ? { intValue: String(v) } : { stringValue: v },
+});
 
 /** An OTLP JSONL file past the worker threshold: a call a line, retried calls out of start order, and damage. */
 function bigOtlp(): { path: string; calls: number; bad: number[] } {
@@ -68,17 +78,34 @@ function bigOtlp(): { path: string; calls: number; bad: number[] } {
     const startMs = 1_764_000_000_000 + ticket * 10_000 + (i % 6 === 5 ? 9000 : (i % 6) * 100);
     const start = BigInt(startMs) * 1_000_000n;
     const span = {
-      traceId: (ticket + 1).toString(16).padStart(32, '0'), spanId: (i + 1).toString(16).padStart(16, '0'), name: 'chat', kind: 'SPAN_KIND_CLIENT',
-      startTimeUnixNano: start.toString(), endTimeUnixNano: (start + 200_000_000n).toString(),
+      traceId: (ticket + 1).toString(16).padStart(32, '0'),
+      spanId: (i + 1).toString(16).padStart(16, '0'),
+      name: 'chat',
+      kind: 'SPAN_KIND_CLIENT',
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + 200_000_000n).toString(),
       attributes: [
-        kv('gen_ai.operation.name', 'chat'), kv('gen_ai.provider.name', 'groq'), kv('gen_ai.request.model', 'openai/gpt-oss-20b'),
-        kv('gen_ai.usage.input_tokens', 300 + (i % 7)), kv('gen_ai.usage.output_tokens', 9), kv('ticket.id', `T${ticket}`), kv('task.name', task),
-        kv('gen_ai.input.messages', JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `<ticket>\nticket ${ticket} ${pad}\n</ticket>` }] }])),
-        kv('gen_ai.output.messages', JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: i % 97 === 3 ? 'not json' : ANSWER[task] }] }])),
+        kv('gen_ai.operation.name', 'chat'),
+        kv('gen_ai.provider.name', 'groq'),
+        kv('gen_ai.request.model', 'openai/gpt-oss-20b'),
+        kv('gen_ai.usage.input_tokens', 300 + (i % 7)),
+        kv('gen_ai.usage.output_tokens', 9),
+        kv('ticket.id', `T${ticket}`),
+        kv('task.name', task),
+        kv(
+          'gen_ai.input.messages',
+          JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: `<ticket>\nticket ${ticket} ${pad}\n</ticket>` }] }]),
+        ),
+        kv(
+          'gen_ai.output.messages',
+          JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: i % 97 === 3 ? 'not json' : ANSWER[task] }] }]),
+        ),
       ],
       status: { code: 'STATUS_CODE_OK' },
     };
-    const line = JSON.stringify({ resourceSpans: [{ resource: { attributes: [kv('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }] }] });
+    const line = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [kv('service.name', 'bench')] }, scopeSpans: [{ scope: { name: 's' }, spans: [span] }] }],
+    });
     if (i % 500 === 250) {
       lines.push(line.slice(0, 80)); // a torn line in the middle
       continue;
@@ -104,7 +131,10 @@ describe('what counts as a file imported before', () => {
       const store = db();
       const first = await importTraceFile(store, path, { reader });
       expect(first.file.sha256).toMatch(/^[0-9a-f]{64}$/);
-      const config = JSON.parse(String(store.prepare('SELECT config FROM runs WHERE id = ?').get(first.runIds[0]!)!.config)) as Record<string, unknown>;
+      const config = JSON.parse(String(store.prepare('SELECT config FROM runs WHERE id = ?').get(first.runIds[0]!)!.config)) as Record<
+        string,
+        unknown
+      >;
       expect(config).toMatchObject({ sha256: first.file.sha256, fingerprint: first.file.fingerprint });
       const calls = (): number => Number(store.prepare('SELECT count(*) AS n FROM calls').get()!.n);
       const n = calls();
@@ -177,7 +207,9 @@ describe('a staged import (the workbench: the workspace stays free for other wri
     let writes = 0;
     let slowest = 0;
     const done = importTraceFile(store, path, {
-      reader: 'worker', staging, signal: ac.signal,
+      reader: 'worker',
+      staging,
+      signal: ac.signal,
       onProgress: (p) => {
         // another connection (the app's) writes while the file is being read and staged
         const t = performance.now();
@@ -212,10 +244,13 @@ describe('import on a worker thread', () => {
     const seen: string[] = [];
     const progress: number[] = [];
     let last = { bytesRead: 0, bytes: -1 };
-    const r = await importTraceFile(store, path, { onIssue: (i) => seen.push(i.where), onProgress: (p) => {
-      progress.push(p.calls);
-      last = p;
-    } });
+    const r = await importTraceFile(store, path, {
+      onIssue: (i) => seen.push(i.where),
+      onProgress: (p) => {
+        progress.push(p.calls);
+        last = p;
+      },
+    });
     expect(r.reader).toBe('worker'); // chosen by size
     expect(r.calls).toBe(calls);
     expect(bad.length).toBeGreaterThan(5);
@@ -225,7 +260,9 @@ describe('import on a worker thread', () => {
     expect(progress).toEqual([...progress].sort((x, y) => x - y));
     expect(last.bytesRead).toBe(last.bytes);
     // The retry came first in the file but started last: it is attempt 2, the earlier call attempt 1.
-    const attempts = store.prepare(`SELECT attempt, started_at FROM calls WHERE ticket_id = 'T0' AND task = 'platform' ORDER BY started_at`).all();
+    const attempts = store
+      .prepare(`SELECT attempt, started_at FROM calls WHERE ticket_id = 'T0' AND task = 'platform' ORDER BY started_at`)
+      .all();
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
     const result = store.prepare(`SELECT attempts, started_ms FROM results WHERE ticket_id = 'T0' AND task = 'platform'`).get();
     expect(result).toMatchObject({ attempts: 2, started_ms: 9000 });
@@ -240,7 +277,9 @@ describe('import on a worker thread', () => {
     const { path } = bigOtlp();
     const store = db();
     const ac = new AbortController();
-    await expect(importTraceFile(store, path, { reader: 'worker', signal: ac.signal, onIssue: () => ac.abort() })).rejects.toThrow(/cancelled/);
+    await expect(importTraceFile(store, path, { reader: 'worker', signal: ac.signal, onIssue: () => ac.abort() })).rejects.toThrow(
+      /cancelled/,
+    );
     expect(store.prepare('SELECT count(*) AS n FROM calls').get()!.n).toBe(0);
     expect(store.prepare('SELECT count(*) AS n FROM runs').get()!.n).toBe(0);
     // and the workspace takes the file afterwards
@@ -255,7 +294,12 @@ describe('import on a worker thread', () => {
     const errs: string[] = [];
     for (const reader of ['inline', 'worker'] as const) {
       const store = db();
-      errs.push(await importTraceFile(store, path, { reader }).then(() => 'imported', (e: Error) => e.message));
+      errs.push(
+        await importTraceFile(store, path, { reader }).then(
+          () => 'imported',
+          (e: Error) => e.message,
+        ),
+      );
       store.close();
     }
     expect(errs[0]).toMatch(/cannot tell the trace format/);
@@ -278,23 +322,26 @@ describe('import on a worker thread', () => {
   });
 
   // `npm test` builds the app before this suite runs; a bare `vitest` run without a build skips it.
-  it.skipIf(!existsSync(BUILT_WORKER))('the worker the desktop build emits (out/main/importWorker.js) imports a big file like the source one', async () => {
-    const { path, calls } = bigOtlp();
-    const a = db();
-    const b = db();
-    const fromSource = await importTraceFile(a, path, { reader: 'worker', now: clock() });
-    setImportWorkerUrl(BUILT_WORKER);
-    try {
-      const fromBuild = await importTraceFile(b, path, { reader: 'worker', now: clock() });
-      expect(fromBuild.reader).toBe('worker');
-      expect(fromBuild.notes).toEqual([]);
-      expect(fromBuild.calls).toBe(calls);
-      expect(dump(b)).toEqual(dump(a));
-      expect(fromBuild).toEqual(fromSource);
-    } finally {
-      setImportWorkerUrl(new URL('./importWorker.ts', import.meta.url));
-      a.close();
-      b.close();
-    }
-  });
+  it.skipIf(!existsSync(BUILT_WORKER))(
+    'the worker the desktop build emits (out/main/importWorker.js) imports a big file like the source one',
+    async () => {
+      const { path, calls } = bigOtlp();
+      const a = db();
+      const b = db();
+      const fromSource = await importTraceFile(a, path, { reader: 'worker', now: clock() });
+      setImportWorkerUrl(BUILT_WORKER);
+      try {
+        const fromBuild = await importTraceFile(b, path, { reader: 'worker', now: clock() });
+        expect(fromBuild.reader).toBe('worker');
+        expect(fromBuild.notes).toEqual([]);
+        expect(fromBuild.calls).toBe(calls);
+        expect(dump(b)).toEqual(dump(a));
+        expect(fromBuild).toEqual(fromSource);
+      } finally {
+        setImportWorkerUrl(new URL('./importWorker.ts', import.meta.url));
+        a.close();
+        b.close();
+      }
+    },
+  );
 });

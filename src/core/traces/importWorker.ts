@@ -5,7 +5,7 @@
 // Protocol: see ImportWorkerMessage / ImportHostMessage in importer.ts.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { ImportMapper, type WriteOp } from './importMap.ts';
 import type { PriceEntry } from './importPricing.ts';
 import { openTraceFile } from './reader.ts';
@@ -55,14 +55,17 @@ function merge(db: string, staging: string): number {
   try {
     conn.exec('PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0');
     conn.prepare('ATTACH DATABASE ? AS stg').run(staging);
-    const cols = (table: string): string[] => (conn.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name);
+    const cols = (table: string): string[] =>
+      (conn.prepare('SELECT name FROM pragma_table_info(?)').all(table) as Array<{ name: string }>).map((r) => r.name);
     conn.exec('BEGIN IMMEDIATE');
     try {
       const offset = Number((conn.prepare('SELECT coalesce(max(id), 0) AS m FROM main.calls').get() as { m: number }).m);
       const conflicts = Number((conn.prepare(SQL.mergeTicketConflicts).get() as { n: number }).n);
       const copy = (table: string, expr: Record<string, string> = {}, skip: string[] = []): void => {
         const c = cols(table).filter((x) => !skip.includes(x));
-        conn.exec(`INSERT INTO main.${table} (${c.map((x) => `"${x}"`).join(', ')}) SELECT ${c.map((x) => expr[x] ?? `"${x}"`).join(', ')} FROM stg.${table}`);
+        conn.exec(
+          `INSERT INTO main.${table} (${c.map((x) => `"${x}"`).join(', ')}) SELECT ${c.map((x) => expr[x] ?? `"${x}"`).join(', ')} FROM stg.${table}`,
+        );
       };
       copy('runs');
       conn.exec(SQL.mergeTickets);

@@ -36,7 +36,8 @@ export interface WriterOptions {
 }
 
 const MAX_ISSUES = 1000;
-const MODEL_CALL_RULE = 'LangSmith run_type "llm", Langfuse GENERATION, OTel gen_ai.operation.name chat/text_completion/generate_content, OpenInference LLM';
+const MODEL_CALL_RULE =
+  'LangSmith run_type "llm", Langfuse GENERATION, OTel gen_ai.operation.name chat/text_completion/generate_content, OpenInference LLM';
 
 /** The note for tickets the workspace already had with another text (kept as they were). */
 export function ticketConflictNote(n: number): string | null {
@@ -65,7 +66,10 @@ export class ImportWriter {
   private genericCalls = 0;
   private sourceScores = 0;
   private spans = 0;
-  private readonly st: Record<'run' | 'ticket' | 'ticketText' | 'call' | 'origin' | 'result' | 'firstResult' | 'resultGroup' | 'nextResult' | 'runTicket', StatementSync>;
+  private readonly st: Record<
+    'run' | 'ticket' | 'ticketText' | 'call' | 'origin' | 'result' | 'firstResult' | 'resultGroup' | 'nextResult' | 'runTicket',
+    StatementSync
+  >;
 
   constructor(store: Store, file: TraceFileInfo, reader: ImportReport['reader'], opts: WriterOptions) {
     this.store = store;
@@ -73,9 +77,15 @@ export class ImportWriter {
     this.report = { file, runIds: [], calls: 0, tickets: 0, results: 0, skipped: 0, issues: [], alreadyImported: null, notes: [], reader };
     this.reviews = hasTable(store, 'reviews') ? new Set(tableColumns(store, 'reviews')) : null;
     this.st = {
-      run: store.prepare(SQL.insertRun), ticket: store.prepare(SQL.upsertTicket), ticketText: store.prepare(SQL.ticketText),
-      call: store.prepare(SQL.insertCall), origin: store.prepare(SQL.insertOrigin), result: store.prepare(SQL.insertResult),
-      firstResult: store.prepare(SQL.firstResult), resultGroup: store.prepare(SQL.resultGroup), nextResult: store.prepare(SQL.nextResult),
+      run: store.prepare(SQL.insertRun),
+      ticket: store.prepare(SQL.upsertTicket),
+      ticketText: store.prepare(SQL.ticketText),
+      call: store.prepare(SQL.insertCall),
+      origin: store.prepare(SQL.insertOrigin),
+      result: store.prepare(SQL.insertResult),
+      firstResult: store.prepare(SQL.firstResult),
+      resultGroup: store.prepare(SQL.resultGroup),
+      nextResult: store.prepare(SQL.nextResult),
       runTicket: store.prepare(SQL.upsertRunTicket),
     };
   }
@@ -148,7 +158,14 @@ export class ImportWriter {
     }
   }
 
-  private ensureTicket(id: string, text: string | null, title: string | null = null, createdAt: string | null = null, labels: string | null = null, source: string | null = null): void {
+  private ensureTicket(
+    id: string,
+    text: string | null,
+    title: string | null = null,
+    createdAt: string | null = null,
+    labels: string | null = null,
+    source: string | null = null,
+  ): void {
     const had = this.ticketsSeen.get(id);
     if (had === true || (had === false && !text)) return;
     const r = this.st.ticket.run(id, text ?? '', title, createdAt, labels, source ?? `import:${this.report.file.name}`, this.opts.now());
@@ -161,7 +178,14 @@ export class ImportWriter {
     this.ticketsSeen.set(id, hasText);
   }
 
-  private call(ticketText: string | null, c: SqlValue[], o: SqlValue[], derived: boolean, numbered: boolean, scores: SourceScore[] | null): void {
+  private call(
+    ticketText: string | null,
+    c: SqlValue[],
+    o: SqlValue[],
+    derived: boolean,
+    numbered: boolean,
+    scores: SourceScore[] | null,
+  ): void {
     const runId = c[C.run] as string;
     const generic = o[O.generic] === 1;
     if (generic) this.genericCalls++;
@@ -173,9 +197,30 @@ export class ImportWriter {
       this.derivedResults.add(runId);
       const startMs = c[C.startedAt] as number;
       const result = [
-        runId, c[C.ticket], c[C.task], c[C.spec], c[C.status], o[O.value], c[C.raw], c[C.provider], c[C.model], c[C.promptVersion],
-        startMs, startMs + ((c[C.latency] as number | null) ?? 0), c[C.latency], c[C.ttft], c[C.queue], c[C.providerTotal],
-        c[C.inputTokens], c[C.outputTokens], c[C.cachedTokens], c[C.reasoningTokens], c[C.cost], c[C.errorCode], c[C.errorMessage], this.opts.at,
+        runId,
+        c[C.ticket],
+        c[C.task],
+        c[C.spec],
+        c[C.status],
+        o[O.value],
+        c[C.raw],
+        c[C.provider],
+        c[C.model],
+        c[C.promptVersion],
+        startMs,
+        startMs + ((c[C.latency] as number | null) ?? 0),
+        c[C.latency],
+        c[C.ttft],
+        c[C.queue],
+        c[C.providerTotal],
+        c[C.inputTokens],
+        c[C.outputTokens],
+        c[C.cachedTokens],
+        c[C.reasoningTokens],
+        c[C.cost],
+        c[C.errorCode],
+        c[C.errorMessage],
+        this.opts.at,
       ] as SqlValue[];
       let attempt = 1;
       if (Number(this.st.firstResult.run(...result).changes) === 0) {
@@ -188,8 +233,22 @@ export class ImportWriter {
     } else if (!numbered) this.unnumbered.add(runId);
     const res = this.st.call.run(...c);
     this.st.origin.run(
-      Number(res.lastInsertRowid), runId, o[O.format]!, this.report.file.name, o[O.locator]!, o[O.traceId]!, o[O.spanId]!, o[O.parentSpanId]!,
-      o[O.source]!, o[O.startNs]!, o[O.endNs]!, o[O.inputMessages]!, o[O.parsedOutput]!, o[O.metadata]!, o[O.value]!, o[O.generic] ?? 0,
+      Number(res.lastInsertRowid),
+      runId,
+      o[O.format]!,
+      this.report.file.name,
+      o[O.locator]!,
+      o[O.traceId]!,
+      o[O.spanId]!,
+      o[O.parentSpanId]!,
+      o[O.source]!,
+      o[O.startNs]!,
+      o[O.endNs]!,
+      o[O.inputMessages]!,
+      o[O.parsedOutput]!,
+      o[O.metadata]!,
+      o[O.value]!,
+      o[O.generic] ?? 0,
     );
     if (scores) this.writeScores(Number(res.lastInsertRowid), scores, c[C.startedAt] as number);
     this.report.calls++;
@@ -201,10 +260,22 @@ export class ImportWriter {
     // workspaces gives the same rows, so trace review lines exchanged between them are duplicates.
     const at = new Date(Number.isFinite(callStartMs) ? callStartMs : this.opts.at).toISOString();
     for (const s of scores) {
-      const ms = s.scoredAt ? Date.parse(s.scoredAt.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(s.scoredAt) ? s.scoredAt : `${s.scoredAt}Z`) : NaN;
-      this.store.prepare(SQL.insertSourceScore).run(
-        callId, s.criterion, s.kind, s.value === null ? null : JSON.stringify(s.value), s.note, s.reviewer, s.scoredAt ?? at, Number.isFinite(ms) ? ms : Date.parse(at), this.report.file.name,
-      );
+      const ms = s.scoredAt
+        ? Date.parse(s.scoredAt.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(s.scoredAt) ? s.scoredAt : `${s.scoredAt}Z`)
+        : NaN;
+      this.store
+        .prepare(SQL.insertSourceScore)
+        .run(
+          callId,
+          s.criterion,
+          s.kind,
+          s.value === null ? null : JSON.stringify(s.value),
+          s.note,
+          s.reviewer,
+          s.scoredAt ?? at,
+          Number.isFinite(ms) ? ms : Date.parse(at),
+          this.report.file.name,
+        );
       this.sourceScores++;
     }
   }
@@ -222,10 +293,18 @@ export class ImportWriter {
     const value = (c: string): string | number | null => {
       const v = o[c];
       if (c === 'run_id' && typeof v === 'string') return this.runs.get(v) ?? v;
-      return v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : typeof v === 'boolean' ? Number(v) : (v as string | number);
+      return v === null || v === undefined
+        ? null
+        : typeof v === 'object'
+          ? JSON.stringify(v)
+          : typeof v === 'boolean'
+            ? Number(v)
+            : (v as string | number);
     };
     try {
-      this.store.prepare(`INSERT INTO reviews (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map(value));
+      this.store
+        .prepare(`INSERT INTO reviews (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+        .run(...cols.map(value));
       this.reviewsImported++;
     } catch (e) {
       this.issue({ where, message: `review not stored: ${(e as Error).message}` });
@@ -264,23 +343,35 @@ export class ImportWriter {
       const counts = store.prepare(SQL.runCounts).get(runId, runId, runId) as Row;
       report.results += Number(counts.results);
       const config = {
-        ...this.runConfigs.get(runId), sha256, imported_at: finishedAt, calls: Number(counts.calls), tickets: Number(counts.tickets),
-        skipped: report.skipped, issues: report.issues.slice(0, 20),
+        ...this.runConfigs.get(runId),
+        sha256,
+        imported_at: finishedAt,
+        calls: Number(counts.calls),
+        tickets: Number(counts.tickets),
+        skipped: report.skipped,
+        issues: report.issues.slice(0, 20),
       };
       store.prepare(SQL.finishRun).run(finishedAt, JSON.stringify(assignment), JSON.stringify(config), runId);
     }
     store.prepare(SQL.commit).run();
     report.tickets = this.ticketsSeen.size;
-    if (report.calls === 0 && report.skipped === 0 && report.results === 0) report.notes.push(`no model calls in ${report.file.name} (nothing in it is an LLM call: ${MODEL_CALL_RULE})`);
+    if (report.calls === 0 && report.skipped === 0 && report.results === 0)
+      report.notes.push(`no model calls in ${report.file.name} (nothing in it is an LLM call: ${MODEL_CALL_RULE})`);
     const conflicts = ticketConflictNote(this.ticketConflicts);
     if (conflicts) report.notes.push(conflicts);
     // (a casebench file's generic calls were generic when exported: nothing new to say)
     if (this.genericCalls && report.file.family !== 'casebench') {
-      report.notes.push(`${this.genericCalls} call${this.genericCalls === 1 ? ' is a generic trace' : 's are generic traces'} (not a casebench task, no ticket named): listed under Traces, not as tickets`);
+      report.notes.push(
+        `${this.genericCalls} call${this.genericCalls === 1 ? ' is a generic trace' : 's are generic traces'} (not a casebench task, no ticket named): listed under Traces, not as tickets`,
+      );
     }
-    if (this.sourceScores) report.notes.push(`${this.sourceScores} score${this.sourceScores === 1 ? '' : 's'} from the source imported as trace reviews`);
+    if (this.sourceScores)
+      report.notes.push(`${this.sourceScores} score${this.sourceScores === 1 ? '' : 's'} from the source imported as trace reviews`);
     if (this.reviewsImported) report.notes.push(`${this.reviewsImported} review${this.reviewsImported === 1 ? '' : 's'} imported`);
-    if (this.reviewsSkipped) report.notes.push(`${this.reviewsSkipped} review${this.reviewsSkipped === 1 ? '' : 's'} not imported: this database has no reviews table yet`);
+    if (this.reviewsSkipped)
+      report.notes.push(
+        `${this.reviewsSkipped} review${this.reviewsSkipped === 1 ? '' : 's'} not imported: this database has no reviews table yet`,
+      );
     return report;
   }
 }

@@ -12,7 +12,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AppError, ERROR_CODES, type ErrorCode } from '../../shared/errors.ts';
+import { AppError, ERROR_CODES, type ErrorCode } from '#shared/errors.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
 import { defaultPriceEntries, type PriceEntry } from './importPricing.ts';
@@ -91,7 +91,10 @@ function emptyReport(info: TraceFileInfo, reader: ImportReport['reader']): Impor
 }
 
 const progressOf = (w: ImportWriter, bytesRead: number): ImportProgress => ({
-  calls: w.report.calls, skipped: w.report.skipped, bytesRead, bytes: w.report.file.bytes,
+  calls: w.report.calls,
+  skipped: w.report.skipped,
+  bytesRead,
+  bytes: w.report.file.bytes,
 });
 
 interface Identity {
@@ -225,7 +228,11 @@ function workerError(m: { code: ErrorCode | null; message: string }): AppError {
   return new AppError(code, m.message);
 }
 
-async function importOnWorker(store: Store, path: string, opts: ImportOptions): Promise<{ ok: true; report: ImportReport } | { ok: false; why: string }> {
+async function importOnWorker(
+  store: Store,
+  path: string,
+  opts: ImportOptions,
+): Promise<{ ok: true; report: ImportReport } | { ok: false; why: string }> {
   const now = opts.now ?? Date.now;
   if (!existsSync(fileURLToPath(workerUrl))) return { ok: false, why: `${fileURLToPath(workerUrl)} is missing` };
   const worker = new Worker(workerUrl, { workerData: { path } });
@@ -246,7 +253,8 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     if (first.t === 'error') throw workerError(first);
     if (first.t !== 'info') throw new AppError('INTERNAL', `import worker: unexpected ${first.t} before the file's description`);
     const { info } = first;
-    if (id.already) return { ok: true, report: { ...emptyReport({ ...info, sha256: await id.sha256 }, 'worker'), alreadyImported: id.already } };
+    if (id.already)
+      return { ok: true, report: { ...emptyReport({ ...info, sha256: await id.sha256 }, 'worker'), alreadyImported: id.already } };
     const at = now();
     worker.postMessage({ t: 'go', base: id.base, at, prices: defaultPriceEntries() } satisfies ImportHostMessage);
     let target = store;
@@ -305,7 +313,8 @@ async function importOnWorker(store: Store, path: string, opts: ImportOptions): 
     writer?.rollback();
     throw e;
   } finally {
-    if (autocheckpoint !== null) store.prepare(`PRAGMA wal_autocheckpoint = ${Number.isFinite(autocheckpoint) ? autocheckpoint : 1000}`).get();
+    if (autocheckpoint !== null)
+      store.prepare(`PRAGMA wal_autocheckpoint = ${Number.isFinite(autocheckpoint) ? autocheckpoint : 1000}`).get();
     staging?.close();
     if (staged) for (const sfx of ['', '-journal', '-wal', '-shm']) rmSync(`${staged}${sfx}`, { force: true });
     if (!keepWorker) {

@@ -263,7 +263,10 @@ export class JsonScanner {
           top.key = null;
           i++;
         } else {
-          this.fail(this.base + i, `unexpected \`${buf[i]}\` in an object (expected ${top.state === 'colon' ? '`:`' : top.state === 'comma' ? '`,` or `}`' : 'a "key"'})`);
+          this.fail(
+            this.base + i,
+            `unexpected \`${buf[i]}\` in an object (expected ${top.state === 'colon' ? '`:`' : top.state === 'comma' ? '`,` or `}`' : 'a "key"'})`,
+          );
           return;
         }
       } else {

@@ -11,7 +11,18 @@ import type { TraceNode } from './resolve.ts';
 import type { ImportedCall } from './types.ts';
 import { arr, count, first, maybeJson, num, obj, str, timeToNs, type Obj } from './values.ts';
 
-export const OBSERVATION_TYPES = new Set(['SPAN', 'EVENT', 'GENERATION', 'AGENT', 'TOOL', 'CHAIN', 'RETRIEVER', 'EVALUATOR', 'EMBEDDING', 'GUARDRAIL']);
+export const OBSERVATION_TYPES = new Set([
+  'SPAN',
+  'EVENT',
+  'GENERATION',
+  'AGENT',
+  'TOOL',
+  'CHAIN',
+  'RETRIEVER',
+  'EVALUATOR',
+  'EMBEDDING',
+  'GUARDRAIL',
+]);
 
 function ticketFromTags(tags: unknown): string | null {
   for (const t of arr(maybeJson(tags))) if (typeof t === 'string' && t.startsWith('ticket:')) return t.slice(7) || null;
@@ -20,9 +31,29 @@ function ticketFromTags(tags: unknown): string | null {
 
 // Langfuse usageDetails keys (its own canonical names and the aliases its ingestion accepts,
 // packages/shared pricing usageKeyAliases): cache reads, cache writes, reasoning.
-const CACHE_READ_KEYS = ['input_cached_tokens', 'input_cache_read', 'cache_read_input_tokens', 'cached_tokens', 'input_cached', 'cache_read'];
-const CACHE_WRITE_KEYS = ['input_cache_creation', 'input_cache_write', 'cache_creation_input_tokens', 'cache_write_tokens', 'cache_creation'];
-const REASONING_KEYS = ['output_reasoning_tokens', 'output_reasoning', 'reasoning_tokens', 'reasoning.output_tokens', 'completion_details.reasoning', 'reasoning'];
+const CACHE_READ_KEYS = [
+  'input_cached_tokens',
+  'input_cache_read',
+  'cache_read_input_tokens',
+  'cached_tokens',
+  'input_cached',
+  'cache_read',
+];
+const CACHE_WRITE_KEYS = [
+  'input_cache_creation',
+  'input_cache_write',
+  'cache_creation_input_tokens',
+  'cache_write_tokens',
+  'cache_creation',
+];
+const REASONING_KEYS = [
+  'output_reasoning_tokens',
+  'output_reasoning',
+  'reasoning_tokens',
+  'reasoning.output_tokens',
+  'completion_details.reasoning',
+  'reasoning',
+];
 
 function firstCount(u: Obj, keys: readonly string[]): number | null {
   for (const k of keys) {
@@ -39,7 +70,11 @@ function firstCount(u: Obj, keys: readonly string[]): number | null {
  * reasoning tokens are parts of them), so the buckets are added back, unless a `total` shows
  * that `input` and `output` already include them.
  */
-export function langfuseTokens(usage: Obj, fallbackIn: unknown, fallbackOut: unknown): { input: number | null; output: number | null; cached: number | null; reasoning: number | null; cacheWrite: number | null } {
+export function langfuseTokens(
+  usage: Obj,
+  fallbackIn: unknown,
+  fallbackOut: unknown,
+): { input: number | null; output: number | null; cached: number | null; reasoning: number | null; cacheWrite: number | null } {
   const inBase = count(first(usage.input, fallbackIn));
   const outBase = count(first(usage.output, fallbackOut));
   let inParts = 0;
@@ -66,12 +101,25 @@ function traceNode(t: Obj): TraceNode {
   const meta = obj(maybeJson(t.metadata)) ?? {};
   const ts = timeToNs(t.timestamp);
   return {
-    key: `${String(t.id)}/`, parentKey: null, name: str(t.name), task: str(meta.task) ?? str(t.name),
-    ticketId: str(meta.ticket_id) ?? ticketFromTags(t.tags), ticketText: str(meta.ticket_text), agentName: null, call: null,
+    key: `${String(t.id)}/`,
+    parentKey: null,
+    name: str(t.name),
+    task: str(meta.task) ?? str(t.name),
+    ticketId: str(meta.ticket_id) ?? ticketFromTags(t.tags),
+    ticketText: str(meta.ticket_text),
+    agentName: null,
+    call: null,
     // the trace itself is the tree's root: its top-level observations hang under it
     span: spanDraft({
-      traceId: String(t.id), spanId: String(t.id), name: str(t.name), kind: 'trace', startNs: ts, input: maybeJson(t.input), output: maybeJson(t.output),
-      metadata: Object.keys(meta).length ? meta : null, where: `trace ${String(t.id)}`,
+      traceId: String(t.id),
+      spanId: String(t.id),
+      name: str(t.name),
+      kind: 'trace',
+      startNs: ts,
+      input: maybeJson(t.input),
+      output: maybeJson(t.output),
+      metadata: Object.keys(meta).length ? meta : null,
+      where: `trace ${String(t.id)}`,
     }),
   };
 }
@@ -94,20 +142,32 @@ export function observationUnit(row: unknown, where: string, _ctx: FileContext, 
     // table-export rows carry the trace's name: the trace-level task
     task: str(meta.task) ?? (parent ? null : str(o.traceName)),
     ticketId: str(meta.ticket_id) ?? ticketFromTags(o.traceTags) ?? ticketFromTags(o.tags),
-    ticketText: str(meta.ticket_text), agentName: str(attrs['gen_ai.agent.name']), call: null as ImportedCall | null,
+    ticketText: str(meta.ticket_text),
+    agentName: str(attrs['gen_ai.agent.name']),
+    call: null as ImportedCall | null,
   };
   if (str(o.type)?.toUpperCase() !== 'GENERATION') {
     const level = str(o.level)?.toUpperCase();
     node.span = spanDraft({
-      traceId, spanId: id, parentSpanId: parent ?? (hasTraceNode ? traceId : null), name, kind: str(o.type),
-      startNs: timeToNs(o.startTime), endNs: o.endTime === '' ? null : timeToNs(o.endTime),
-      status: level === 'ERROR' ? 'error' : 'ok', error: level === 'ERROR' ? (str(o.statusMessage) ?? 'error') : null,
-      input: maybeJson(o.input), output: maybeJson(o.output), metadata: Object.keys(meta).length ? meta : null, where,
+      traceId,
+      spanId: id,
+      parentSpanId: parent ?? (hasTraceNode ? traceId : null),
+      name,
+      kind: str(o.type),
+      startNs: timeToNs(o.startTime),
+      endNs: o.endTime === '' ? null : timeToNs(o.endTime),
+      status: level === 'ERROR' ? 'error' : 'ok',
+      error: level === 'ERROR' ? (str(o.statusMessage) ?? 'error') : null,
+      input: maybeJson(o.input),
+      output: maybeJson(o.output),
+      metadata: Object.keys(meta).length ? meta : null,
+      where,
     });
     return { node };
   }
   const startNs = timeToNs(o.startTime);
-  if (startNs === null) return { issue: { where, message: `observation ${id}: no readable startTime (${JSON.stringify(o.startTime ?? null)})` } };
+  if (startNs === null)
+    return { issue: { where, message: `observation ${id}: no readable startTime (${JSON.stringify(o.startTime ?? null)})` } };
   const endNs = o.endTime === '' ? null : timeToNs(o.endTime);
   const usage = obj(maybeJson(o.usageDetails)) ?? {};
   const legacyUsage = obj(maybeJson(o.usage)) ?? {};
@@ -117,13 +177,22 @@ export function observationUnit(row: unknown, where: string, _ctx: FileContext, 
   const cst = o.completionStartTime === '' ? null : timeToNs(o.completionStartTime);
   const ttft = cst !== null ? Number(cst - startNs) / 1e6 : num(o.timeToFirstToken) !== null ? num(o.timeToFirstToken)! * 1000 : null;
   const { text: output, toolCalls } = assistantOutput(o.output);
-  const tokens = langfuseTokens(usage, first(legacyUsage.input, o.inputUsage, o.promptTokens), first(legacyUsage.output, o.outputUsage, o.completionTokens));
+  const tokens = langfuseTokens(
+    usage,
+    first(legacyUsage.input, o.inputUsage, o.promptTokens),
+    first(legacyUsage.output, o.outputUsage, o.completionTokens),
+  );
   const usageDetails: Obj = {};
   for (const [k, v] of Object.entries(usage)) if (k !== 'input' && k !== 'output' && k !== 'total') usageDetails[k] = v;
   const rest: Obj = {};
   for (const [k, v] of Object.entries(meta)) if (k !== 'ticket_id' && k !== 'task' && k !== 'ticket_text') rest[k] = v;
   node.call = makeCall({
-    format: 'langfuse', id, parentId: parent, traceId, startNs, endNs,
+    format: 'langfuse',
+    id,
+    parentId: parent,
+    traceId,
+    startNs,
+    endNs,
     ttftMs: ttft,
     provider: providerName(str(first(attrs['gen_ai.provider.name'], attrs['gen_ai.system'], meta.ls_provider))) ?? inferProvider(model),
     model,
@@ -134,7 +203,12 @@ export function observationUnit(row: unknown, where: string, _ctx: FileContext, 
     error: level === 'ERROR' ? (str(o.statusMessage) ?? 'error') : null,
     input: toMessages(o.input),
     output,
-    parsed: toolCallArgs(o.output) ?? toolCalls[0]?.arguments ?? (obj(maybeJson(o.output)) && !('content' in (obj(maybeJson(o.output)) ?? {})) && !('choices' in (obj(maybeJson(o.output)) ?? {})) ? maybeJson(o.output) : parsedFromText(output)),
+    parsed:
+      toolCallArgs(o.output) ??
+      toolCalls[0]?.arguments ??
+      (obj(maybeJson(o.output)) && !('content' in (obj(maybeJson(o.output)) ?? {})) && !('choices' in (obj(maybeJson(o.output)) ?? {}))
+        ? maybeJson(o.output)
+        : parsedFromText(output)),
     metadata: {
       observation_name: name,
       ...rest,
@@ -147,7 +221,8 @@ export function observationUnit(row: unknown, where: string, _ctx: FileContext, 
       ...(o.promptName ? { prompt_name: o.promptName, prompt_version: o.promptVersion ?? null } : {}),
       ...(arr(maybeJson(o.scores)).length ? { scores: maybeJson(o.scores) } : {}),
     },
-    ticketId: node.ticketId, task: node.task,
+    ticketId: node.ticketId,
+    task: node.task,
     x: {
       ticketText: node.ticketText,
       requestId: str(attrs['gen_ai.response.id']),
@@ -179,7 +254,12 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
         const o = obj(v);
         if (o && obj(o.trace) && Array.isArray(o.observations)) {
           const t = obj(o.trace)!;
-          return [{ node: traceNode(t) }, ...o.observations.flatMap((x, i) => withoutMarker(withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores)))];
+          return [
+            { node: traceNode(t) },
+            ...o.observations.flatMap((x, i) =>
+              withoutMarker(withScores(observationUnit(x, `${where} observations[${i}]`, ctx, true), t.scores)),
+            ),
+          ];
         }
         return withoutMarker(observationUnit(v, w, ctx, false));
       }
@@ -204,13 +284,25 @@ export function langfusePlan(ctx: FileContext, shape: 'trace' | 'array' | 'rows'
 function withoutMarker(u: Unit): Unit[] {
   if (!('node' in u) || !u.node.call) return [u];
   const r = u.node.call.record;
-  const empty = r.input_messages.length === 0 && (r.output_text === null || r.output_text === '') && !r.input_tokens && !r.output_tokens &&
-    !u.node.call.x.cachedTokens && !u.node.call.x.reasoningTokens && r.cost_usd === null && r.status === 'success';
+  const empty =
+    r.input_messages.length === 0 &&
+    (r.output_text === null || r.output_text === '') &&
+    !r.input_tokens &&
+    !r.output_tokens &&
+    !u.node.call.x.cachedTokens &&
+    !u.node.call.x.reasoningTokens &&
+    r.cost_usd === null &&
+    r.status === 'success';
   if (!empty) return [u];
   const where = u.node.call.where;
   const name = u.node.name;
   u.node.call = null;
-  return [u, { issue: { where, message: `GENERATION${name ? ` "${name}"` : ''} with no input, output or usage: an event marker, not a model call` } }];
+  return [
+    u,
+    {
+      issue: { where, message: `GENERATION${name ? ` "${name}"` : ''} with no input, output or usage: an event marker, not a model call` },
+    },
+  ];
 }
 
 // Trace-level scores (evaluations, annotations) travel with each generation of the trace.
@@ -218,7 +310,14 @@ function withScores(u: Unit, scores: unknown): Unit {
   if ('node' in u && u.node.call && arr(scores).length) {
     u.node.call.record.metadata.trace_scores = arr(scores).map((s) => {
       const o = obj(s) ?? {};
-      return { name: o.name ?? null, value: o.value ?? null, string_value: o.stringValue ?? null, data_type: o.dataType ?? null, source: o.source ?? null, comment: o.comment ?? null };
+      return {
+        name: o.name ?? null,
+        value: o.value ?? null,
+        string_value: o.stringValue ?? null,
+        data_type: o.dataType ?? null,
+        source: o.source ?? null,
+        comment: o.comment ?? null,
+      };
     });
   }
   return u;

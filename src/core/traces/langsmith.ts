@@ -96,26 +96,50 @@ export function runUnit(run: unknown, where: string, _ctx: FileContext): Unit {
   const meta = obj(extra.metadata) ?? {};
   const name = str(r.name);
   const node = {
-    key: id, parentKey: parentId, name,
-    task: str(meta.task), ticketId: str(meta.ticket_id) ?? ticketFromTags(r.tags), ticketText: str(meta.ticket_text),
-    agentName: null, traceFromRoot: traceId === null, call: null as ImportedCall | null,
+    key: id,
+    parentKey: parentId,
+    name,
+    task: str(meta.task),
+    ticketId: str(meta.ticket_id) ?? ticketFromTags(r.tags),
+    ticketText: str(meta.ticket_text),
+    agentName: null,
+    traceFromRoot: traceId === null,
+    call: null as ImportedCall | null,
   };
   if (str(r.run_type)?.toLowerCase() !== 'llm') {
     const err = str(r.error);
     const span = spanDraft({
-      traceId, spanId: id, parentSpanId: parentId, name, kind: str(r.run_type), startNs: timeToNs(r.start_time),
-      endNs: r.end_time === null || r.end_time === undefined ? null : timeToNs(r.end_time), status: err || str(r.status) === 'error' ? 'error' : 'ok',
-      error: err, input: r.inputs, output: r.outputs, metadata: Object.keys(meta).length || arr(r.tags).length ? { ...meta, ...(arr(r.tags).length ? { tags: r.tags } : {}) } : null, where,
+      traceId,
+      spanId: id,
+      parentSpanId: parentId,
+      name,
+      kind: str(r.run_type),
+      startNs: timeToNs(r.start_time),
+      endNs: r.end_time === null || r.end_time === undefined ? null : timeToNs(r.end_time),
+      status: err || str(r.status) === 'error' ? 'error' : 'ok',
+      error: err,
+      input: r.inputs,
+      output: r.outputs,
+      metadata: Object.keys(meta).length || arr(r.tags).length ? { ...meta, ...(arr(r.tags).length ? { tags: r.tags } : {}) } : null,
+      where,
     });
     return { node: { ...node, span } };
   }
   const startNs = timeToNs(r.start_time);
   if (startNs === null) return { issue: { where, message: `run ${id}: no readable start_time (${JSON.stringify(r.start_time ?? null)})` } };
   const endNs = r.end_time === null || r.end_time === undefined ? null : timeToNs(r.end_time);
-  if (r.end_time !== null && r.end_time !== undefined && endNs === null) return { issue: { where, message: `run ${id}: unreadable end_time ${JSON.stringify(r.end_time)}` } };
+  if (r.end_time !== null && r.end_time !== undefined && endNs === null)
+    return { issue: { where, message: `run ${id}: unreadable end_time ${JSON.stringify(r.end_time)}` } };
   const rawStatus = str(r.status)?.toLowerCase();
   const error = str(r.error);
-  const status = rawStatus === 'success' || rawStatus === 'error' || rawStatus === 'pending' ? rawStatus : error ? 'error' : endNs !== null ? 'success' : 'pending';
+  const status =
+    rawStatus === 'success' || rawStatus === 'error' || rawStatus === 'pending'
+      ? rawStatus
+      : error
+        ? 'error'
+        : endNs !== null
+          ? 'success'
+          : 'pending';
   const inputs = obj(r.inputs);
   const outputs = obj(r.outputs);
   const invocation = obj(extra.invocation_params) ?? {};
@@ -127,7 +151,16 @@ export function runUnit(run: unknown, where: string, _ctx: FileContext): Unit {
       (provType ? provType.replace(/-chat$|_chat$|-llm$/, '') : null) ??
       (/groq/i.test(str(at(r.serialized, 'name')) ?? '') ? 'groq' : /openai/i.test(str(at(r.serialized, 'name')) ?? '') ? 'openai' : null),
   );
-  const model = str(first(meta.ls_model_name, invocation.model, invocation.model_name, inputs?.model, at(outputs, 'llm_output', 'model_name'), outputs?.model));
+  const model = str(
+    first(
+      meta.ls_model_name,
+      invocation.model,
+      invocation.model_name,
+      inputs?.model,
+      at(outputs, 'llm_output', 'model_name'),
+      outputs?.model,
+    ),
+  );
   const responseModel = str(first(at(outputs, 'llm_output', 'model_name'), outputs?.model));
   let ttft: number | null = null;
   const ftt = timeToNs(r.first_token_time);
@@ -147,20 +180,37 @@ export function runUnit(run: unknown, where: string, _ctx: FileContext): Unit {
   }
   const inputDetails = obj(usage?.input_token_details);
   const outputDetails = obj(usage?.output_token_details);
-  const groqTiming = tokenUsage && (tokenUsage.total_time !== undefined || tokenUsage.queue_time !== undefined)
-    ? { queue_time: tokenUsage.queue_time ?? null, prompt_time: tokenUsage.prompt_time ?? null, completion_time: tokenUsage.completion_time ?? null, total_time: tokenUsage.total_time ?? null }
-    : null;
+  const groqTiming =
+    tokenUsage && (tokenUsage.total_time !== undefined || tokenUsage.queue_time !== undefined)
+      ? {
+          queue_time: tokenUsage.queue_time ?? null,
+          prompt_time: tokenUsage.prompt_time ?? null,
+          completion_time: tokenUsage.completion_time ?? null,
+          total_time: tokenUsage.total_time ?? null,
+        }
+      : null;
   const inTok = count(first(nonZeroOrNull(r.prompt_tokens, usage), usage?.input_tokens, tokenUsage?.prompt_tokens));
   const outTok = count(first(nonZeroOrNull(r.completion_tokens, usage), usage?.output_tokens, tokenUsage?.completion_tokens));
   const events = arr(r.events);
   node.call = makeCall({
-    format: 'langsmith', id, parentId, traceId: tk, startNs, endNs,
-    latencyMs: endNs === null ? (num(r.latency_seconds) ?? null) !== null ? num(r.latency_seconds)! * 1000 : null : null,
-    ttftMs: ttft, provider: provider ?? inferProvider(model), model,
-    inputTokens: inTok, outputTokens: outTok,
+    format: 'langsmith',
+    id,
+    parentId,
+    traceId: tk,
+    startNs,
+    endNs,
+    latencyMs: endNs === null ? ((num(r.latency_seconds) ?? null) !== null ? num(r.latency_seconds)! * 1000 : null) : null,
+    ttftMs: ttft,
+    provider: provider ?? inferProvider(model),
+    model,
+    inputTokens: inTok,
+    outputTokens: outTok,
     costUsd: num(first(r.total_cost, usage?.total_cost)),
-    status, error,
-    input: inputMessages(inputs), output, parsed,
+    status,
+    error,
+    input: inputMessages(inputs),
+    output,
+    parsed,
     metadata: {
       run_name: name,
       ...(Object.keys(userMeta).length ? userMeta : {}),
@@ -175,7 +225,8 @@ export function runUnit(run: unknown, where: string, _ctx: FileContext): Unit {
       ...(groqTiming ? { provider_timing: groqTiming } : {}),
       ...(usage === null && inTok === null ? { tokens: 'none recorded (LangSmith may have estimated them)' } : {}),
     },
-    ticketId: node.ticketId, task: node.task,
+    ticketId: node.ticketId,
+    task: node.task,
     source: { dotted_order: dotted },
     x: {
       ticketText: node.ticketText,
@@ -212,14 +263,20 @@ export function langsmithPlan(ctx: FileContext, shape: 'array' | 'runs' | 'inges
     posts.delete(id);
     if (!p) return [runUnit(r, where, ctx)];
     const merged: Obj = { ...p.run };
-    for (const [k, x] of Object.entries(r)) if (x !== undefined && !(x === null && merged[k] !== undefined && k !== 'end_time')) merged[k] = x;
+    for (const [k, x] of Object.entries(r))
+      if (x !== undefined && !(x === null && merged[k] !== undefined && k !== 'end_time')) merged[k] = x;
     merged.extra = { ...(obj(p.run.extra) ?? {}), ...(obj(r.extra) ?? {}) };
     merged.inputs = obj(r.inputs) && Object.keys(r.inputs as Obj).length ? r.inputs : p.run.inputs;
     return [runUnit(merged, where, ctx)];
   };
   const select = (p: readonly PathSeg[]): Decision => {
     if (p.length === 0) return shape === 'run' ? 'value' : 'descend';
-    if (p.length === 1) return shape === 'array' ? 'value' : (shape === 'runs' && p[0] === 'runs') || (shape === 'ingest' && (p[0] === 'post' || p[0] === 'patch')) ? 'descend' : 'skip';
+    if (p.length === 1)
+      return shape === 'array'
+        ? 'value'
+        : (shape === 'runs' && p[0] === 'runs') || (shape === 'ingest' && (p[0] === 'post' || p[0] === 'patch'))
+          ? 'descend'
+          : 'skip';
     return p.length === 2 ? 'value' : 'skip';
   };
   return {
@@ -231,7 +288,10 @@ export function langsmithPlan(ctx: FileContext, shape: 'array' | 'runs' | 'inges
         // a JSONL line may be a run, a {runs} page or an ingest batch
         const o = obj(v);
         if (o && (Array.isArray(o.post) || Array.isArray(o.patch))) {
-          return [...arr(o.post).flatMap((x, i) => ingest('post', x, `${where} post[${i}]`)), ...arr(o.patch).flatMap((x, i) => ingest('patch', x, `${where} patch[${i}]`))];
+          return [
+            ...arr(o.post).flatMap((x, i) => ingest('post', x, `${where} post[${i}]`)),
+            ...arr(o.patch).flatMap((x, i) => ingest('patch', x, `${where} patch[${i}]`)),
+          ];
         }
         if (o && Array.isArray(o.runs)) return o.runs.map((x, i) => runUnit(x, `${where} runs[${i}]`, ctx));
         return [runUnit(v, w, ctx)];

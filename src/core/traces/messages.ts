@@ -5,9 +5,21 @@ import { arr, maybeJson, obj, str, type Obj } from './values.ts';
 import type { ChatMessage } from './types.ts';
 
 const LC_ROLE: Record<string, string> = {
-  human: 'user', user: 'user', ai: 'assistant', assistant: 'assistant', system: 'system', tool: 'tool', function: 'tool',
-  humanmessage: 'user', aimessage: 'assistant', systemmessage: 'system', toolmessage: 'tool', functionmessage: 'tool',
-  humanmessagechunk: 'user', aimessagechunk: 'assistant', chatmessage: 'user',
+  human: 'user',
+  user: 'user',
+  ai: 'assistant',
+  assistant: 'assistant',
+  system: 'system',
+  tool: 'tool',
+  function: 'tool',
+  humanmessage: 'user',
+  aimessage: 'assistant',
+  systemmessage: 'system',
+  toolmessage: 'tool',
+  functionmessage: 'tool',
+  humanmessagechunk: 'user',
+  aimessagechunk: 'assistant',
+  chatmessage: 'user',
 };
 
 /** Text of a content value: a string, or an array of parts ({type:"text", text|content}, tool calls as JSON). */
@@ -19,7 +31,11 @@ export function contentText(v: unknown): string {
     for (const p of v) {
       const o = obj(p);
       if (typeof p === 'string') out.push(p);
-      else if (o && (o.type === 'text' || o.type === 'input_text' || o.type === 'output_text' || o.type === undefined) && (typeof o.text === 'string' || typeof o.content === 'string')) {
+      else if (
+        o &&
+        (o.type === 'text' || o.type === 'input_text' || o.type === 'output_text' || o.type === undefined) &&
+        (typeof o.text === 'string' || typeof o.content === 'string')
+      ) {
         out.push(String(o.text ?? o.content));
       } else out.push(JSON.stringify(p));
     }
@@ -42,7 +58,7 @@ export function toMessage(v: unknown): ChatMessage | null {
   if (o.lc !== undefined && obj(o.kwargs)) {
     const kw = o.kwargs as Obj;
     const cls = String(arr(o.id).at(-1) ?? '').toLowerCase();
-    const role = LC_ROLE[String(kw.type ?? '').toLowerCase()] ?? LC_ROLE[cls] ?? (str(kw.role) ?? 'user');
+    const role = LC_ROLE[String(kw.type ?? '').toLowerCase()] ?? LC_ROLE[cls] ?? str(kw.role) ?? 'user';
     return { role, content: messageContent(kw) };
   }
   // LangChain message_to_dict form: {type:"human", data:{content}}
@@ -51,7 +67,8 @@ export function toMessage(v: unknown): ChatMessage | null {
   }
   const role = str(o.role) ?? (typeof o.type === 'string' ? LC_ROLE[o.type.toLowerCase()] : undefined) ?? null;
   if (Array.isArray(o.parts)) return { role: role ?? 'user', content: partsText(o.parts) };
-  if (role !== null && ('content' in o || 'tool_calls' in o)) return { role: LC_ROLE[role.toLowerCase()] ?? role, content: messageContent(o) };
+  if (role !== null && ('content' in o || 'tool_calls' in o))
+    return { role: LC_ROLE[role.toLowerCase()] ?? role, content: messageContent(o) };
   return null;
 }
 
@@ -109,7 +126,10 @@ export function toolCallArgs(v: unknown): unknown {
 /** JSON.parse of model text when it is a JSON object or array (fenced or not), else null. */
 export function parsedFromText(text: string | null): unknown {
   if (text === null) return null;
-  const t = text.trim().replace(/^```(?:json)?\s*\n([\s\S]*?)\n?```$/i, '$1').trim();
+  const t = text
+    .trim()
+    .replace(/^```(?:json)?\s*\n([\s\S]*?)\n?```$/i, '$1')
+    .trim();
   if (!(t.startsWith('{') || t.startsWith('['))) return null;
   try {
     return JSON.parse(t) as unknown;
@@ -137,11 +157,16 @@ export function toolCallOf(v: unknown): ToolCall | null {
   if (!o) return null;
   const fn = obj(o.function);
   if (fn && typeof fn.name === 'string') return { id: o.id ?? null, name: fn.name, arguments: maybeJson(fn.arguments ?? null) };
-  if (typeof o.toolName === 'string') return { id: o.toolCallId ?? null, name: o.toolName, arguments: maybeJson(o.input ?? o.args ?? null) };
-  if ((o.type === 'tool_call' || o.type === 'tool-call' || o.type === 'tool_use' || o.type === 'function_call') && typeof o.name === 'string') {
+  if (typeof o.toolName === 'string')
+    return { id: o.toolCallId ?? null, name: o.toolName, arguments: maybeJson(o.input ?? o.args ?? null) };
+  if (
+    (o.type === 'tool_call' || o.type === 'tool-call' || o.type === 'tool_use' || o.type === 'function_call') &&
+    typeof o.name === 'string'
+  ) {
     return { id: o.id ?? o.call_id ?? null, name: o.name, arguments: maybeJson(o.arguments ?? o.input ?? o.args ?? null) };
   }
-  if (typeof o.name === 'string' && 'args' in o && (o.type === undefined || o.type === 'tool_call')) return { id: o.id ?? null, name: o.name, arguments: maybeJson(o.args) };
+  if (typeof o.name === 'string' && 'args' in o && (o.type === undefined || o.type === 'tool_call'))
+    return { id: o.id ?? null, name: o.name, arguments: maybeJson(o.args) };
   return null;
 }
 
@@ -217,7 +242,12 @@ function contentAndCalls(content: unknown, callsBeside: unknown[]): { text: stri
       if (c) calls.push(c);
       else {
         const o = obj(p);
-        const t = typeof p === 'string' ? p : o && typeof (o.text ?? o.content) === 'string' && (o.type === undefined || /text/.test(String(o.type))) ? String(o.text ?? o.content) : JSON.stringify(p);
+        const t =
+          typeof p === 'string'
+            ? p
+            : o && typeof (o.text ?? o.content) === 'string' && (o.type === undefined || /text/.test(String(o.type)))
+              ? String(o.text ?? o.content)
+              : JSON.stringify(p);
         texts.push(t);
       }
     }
@@ -227,6 +257,6 @@ function contentAndCalls(content: unknown, callsBeside: unknown[]): { text: stri
     if (tc) calls.push(tc);
   }
   const text = texts.join('\n');
-  if (calls.length === 0) return { text: content === null || content === undefined ? (text || null) : text, toolCalls: [] };
+  if (calls.length === 0) return { text: content === null || content === undefined ? text || null : text, toolCalls: [] };
   return { text: [text, toolCallsText(calls)].filter((s) => s !== '').join('\n'), toolCalls: calls };
 }

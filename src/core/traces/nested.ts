@@ -10,7 +10,6 @@ import type { ImportedCall, ImportIssue } from './types.ts';
 /** How many calls are held back at most waiting for a child (a child that comes later than this is not matched). */
 export const NESTED_WINDOW = 256;
 
-
 function nameOf(c: ImportedCall): string | null {
   const m = c.record.metadata;
   const n = m.observation_name ?? m.span_name ?? m.run_name;

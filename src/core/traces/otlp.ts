@@ -25,7 +25,12 @@ export function otelTime(v: unknown): bigint | null {
 
 const CALL_OPS = new Set(['chat', 'text_completion', 'generate_content', 'completion']);
 const KIND_NAMES: Record<string, number> = {
-  SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5,
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
 };
 
 /** An OTLP AnyValue as a plain JS value (int64 beyond 2^53 stays a decimal string). */
@@ -91,7 +96,8 @@ function isModelCall(a: Obj): boolean {
 
 // Attributes already read into the record's own fields (messages, output, model, tokens, cost,
 // ticket, task, times, casebench extras): metadata keeps only the others, as the note asks.
-const CONTENT_KEY = /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.prompt(\.\d+\..*)?|gen_ai\.completion(\.\d+\..*)?|llm\.(input|output)_messages\..*|input\.value|output\.value|output\.parsed|langfuse\.observation\.(input|output|completion_start_time|type|level|status_message|cost_details)|gen_ai\.(provider\.name|system|request\.model|response\.model|response\.id|response\.time_to_first_chunk|output\.type)|gen_ai\.usage\.(input_tokens|output_tokens|prompt_tokens|completion_tokens|cost|cache_read\.input_tokens|reasoning\.output_tokens)|llm\.(model_name|provider|system|cost\.total|token_count\.(prompt|completion|prompt_details\.cache_read|completion_details\.reasoning))|ticket\.(id|text)|task\.name|langsmith\.metadata\.(ticket_id|task)|langfuse\.trace\.(metadata\.ticket_id|name)|langsmith\.span\.kind|casebench\..*)$/;
+const CONTENT_KEY =
+  /^(gen_ai\.(input|output)\.messages|gen_ai\.system_instructions|gen_ai\.prompt(\.\d+\..*)?|gen_ai\.completion(\.\d+\..*)?|llm\.(input|output)_messages\..*|input\.value|output\.value|output\.parsed|langfuse\.observation\.(input|output|completion_start_time|type|level|status_message|cost_details)|gen_ai\.(provider\.name|system|request\.model|response\.model|response\.id|response\.time_to_first_chunk|output\.type)|gen_ai\.usage\.(input_tokens|output_tokens|prompt_tokens|completion_tokens|cost|cache_read\.input_tokens|reasoning\.output_tokens)|llm\.(model_name|provider|system|cost\.total|token_count\.(prompt|completion|prompt_details\.cache_read|completion_details\.reasoning))|ticket\.(id|text)|task\.name|langsmith\.metadata\.(ticket_id|task)|langfuse\.trace\.(metadata\.ticket_id|name)|langsmith\.span\.kind|casebench\..*)$/;
 
 function indexed(a: Obj, prefix: string): Map<number, Obj> {
   // "llm.input_messages.0.message.role" → {0: {"message.role": …}}
@@ -136,14 +142,21 @@ function inputMessages(a: Obj, events: SpanEvent[]): ChatMessage[] {
   const details = events.find((e) => e.name === 'gen_ai.client.inference.operation.details');
   if (details?.attrs['gen_ai.input.messages'] !== undefined) return [...out, ...toMessages(details.attrs['gen_ai.input.messages'])];
   const legacy = indexed(a, 'gen_ai.prompt.');
-  if (legacy.size > 0) return [...out, ...[...legacy.values()].map((m) => ({ role: str(m.role) ?? 'user', content: contentText(m.content) }))];
+  if (legacy.size > 0)
+    return [...out, ...[...legacy.values()].map((m) => ({ role: str(m.role) ?? 'user', content: contentText(m.content) }))];
   if (typeof a['gen_ai.prompt'] === 'string') {
     const m = toMessages(a['gen_ai.prompt']);
     return [...out, ...(m.length ? m : [{ role: 'user', content: a['gen_ai.prompt'] }])];
   }
   const msgEvents = events.filter((e) => /^gen_ai\.(system|user|assistant|tool)\.message$/.test(e.name));
   if (msgEvents.length) {
-    return [...out, ...msgEvents.map((e) => ({ role: e.name.split('.')[1]!, content: contentText(e.attrs.content ?? at(maybeJson(e.attrs['gen_ai.event.content']), 'content')) }))];
+    return [
+      ...out,
+      ...msgEvents.map((e) => ({
+        role: e.name.split('.')[1]!,
+        content: contentText(e.attrs.content ?? at(maybeJson(e.attrs['gen_ai.event.content']), 'content')),
+      })),
+    ];
   }
   const oi = indexed(a, 'llm.input_messages.');
   if (oi.size > 0) return [...out, ...[...oi.values()].map(oiMessage)];
@@ -153,7 +166,10 @@ function inputMessages(a: Obj, events: SpanEvent[]): ChatMessage[] {
 }
 
 function outputText(a: Obj, events: SpanEvent[]): string | null {
-  const msgs = maybeJson(a['gen_ai.output.messages'] ?? events.find((e) => e.name === 'gen_ai.client.inference.operation.details')?.attrs['gen_ai.output.messages']);
+  const msgs = maybeJson(
+    a['gen_ai.output.messages'] ??
+      events.find((e) => e.name === 'gen_ai.client.inference.operation.details')?.attrs['gen_ai.output.messages'],
+  );
   if (Array.isArray(msgs) && msgs.length > 0) {
     const m = obj(msgs[0]);
     if (m && Array.isArray(m.parts)) return partsText(m.parts);
@@ -192,16 +208,33 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   if (!traceId || !spanId) return { issue: { where, message: `span without ${traceId ? 'spanId' : 'traceId'}` } };
   const parent = normaliseId(o.parentSpanId ?? o.parent_span_id ?? at(o, 'parentSpanContext', 'spanId'), 8);
   const name = str(o.name);
-  const ticketId = str(first(a['ticket.id'], metaValue(a, 'langsmith.metadata', 'ticket_id'), metaValue(a, 'langfuse.trace.metadata', 'ticket_id'), at(maybeJson(a.metadata), 'ticket_id'), resource['ticket.id']));
+  const ticketId = str(
+    first(
+      a['ticket.id'],
+      metaValue(a, 'langsmith.metadata', 'ticket_id'),
+      metaValue(a, 'langfuse.trace.metadata', 'ticket_id'),
+      at(maybeJson(a.metadata), 'ticket_id'),
+      resource['ticket.id'],
+    ),
+  );
   const task = str(first(a['task.name'], metaValue(a, 'langsmith.metadata', 'task')));
   const node = {
-    key: `${traceId}/${spanId}`, parentKey: parent ? `${traceId}/${parent}` : null, name, task, ticketId,
-    ticketText: str(a['ticket.text']), agentName: str(a['gen_ai.agent.name']), call: null as ImportedCall | null,
+    key: `${traceId}/${spanId}`,
+    parentKey: parent ? `${traceId}/${parent}` : null,
+    name,
+    task,
+    ticketId,
+    ticketText: str(a['ticket.text']),
+    agentName: str(a['gen_ai.agent.name']),
+    call: null as ImportedCall | null,
   };
   if (!isModelCall(a)) {
     const st = obj(o.status) ?? {};
     const isError = statusCode(st.code) === 2;
-    const kindName = str(a['openinference.span.kind']) ?? str(a['gen_ai.operation.name']) ?? (typeof o.kind === 'string' ? o.kind.replace(/^SPAN_KIND_/, '') : null);
+    const kindName =
+      str(a['openinference.span.kind']) ??
+      str(a['gen_ai.operation.name']) ??
+      (typeof o.kind === 'string' ? o.kind.replace(/^SPAN_KIND_/, '') : null);
     const startNs = otelTime(o.startTimeUnixNano ?? o.start_time_unix_nano ?? o.startTime);
     const endNs = otelTime(o.endTimeUnixNano ?? o.end_time_unix_nano ?? o.endTime);
     const { 'input.value': input, 'output.value': output, ...rest } = a;
@@ -209,9 +242,19 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
       node: {
         ...node,
         span: spanDraft({
-          traceId, spanId, parentSpanId: parent, name, kind: kindName, startNs: startNs || null, endNs: endNs || null,
-          status: isError ? 'error' : 'ok', error: isError ? (str(st.message) ?? 'error') : null, input: maybeJson(input), output: maybeJson(output),
-          metadata: Object.keys(rest).length ? rest : null, where,
+          traceId,
+          spanId,
+          parentSpanId: parent,
+          name,
+          kind: kindName,
+          startNs: startNs || null,
+          endNs: endNs || null,
+          status: isError ? 'error' : 'ok',
+          error: isError ? (str(st.message) ?? 'error') : null,
+          input: maybeJson(input),
+          output: maybeJson(output),
+          metadata: Object.keys(rest).length ? rest : null,
+          where,
         }),
       },
     };
@@ -222,14 +265,20 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   if (endNs === 0n) endNs = null;
   const events: SpanEvent[] = arr(o.events).map((e) => {
     const eo = obj(e) ?? {};
-    return { name: str(eo.name) ?? '', timeNs: otelTime(eo.timeUnixNano ?? eo.time_unix_nano ?? eo.time), attrs: attributes(eo.attributes) };
+    return {
+      name: str(eo.name) ?? '',
+      timeNs: otelTime(eo.timeUnixNano ?? eo.time_unix_nano ?? eo.time),
+      attrs: attributes(eo.attributes),
+    };
   });
   const st = obj(o.status) ?? {};
   const exc = events.find((e) => e.name === 'exception');
   const lfLevel = str(a['langfuse.observation.level'])?.toUpperCase();
   const isError = statusCode(st.code) === 2 || lfLevel === 'ERROR' || (statusCode(st.code) !== 1 && a['error.type'] !== undefined);
   const excText = exc ? [str(exc.attrs['exception.type']), str(exc.attrs['exception.message'])].filter(Boolean).join(': ') : null;
-  const error = isError ? (str(st.message) ?? (excText || null) ?? str(a['error.type']) ?? str(a['langfuse.observation.status_message']) ?? 'error') : null;
+  const error = isError
+    ? (str(st.message) ?? (excText || null) ?? str(a['error.type']) ?? str(a['langfuse.observation.status_message']) ?? 'error')
+    : null;
   let ttft: number | null = null;
   const tfc = num(a['gen_ai.response.time_to_first_chunk']);
   const cst = str(a['langfuse.observation.completion_start_time']);
@@ -241,7 +290,8 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   const input = inputMessages(a, events);
   const output = outputText(a, events);
   const outputJson = str(a['gen_ai.output.type']) === 'json' || str(a['output.mime_type']) === 'application/json';
-  const parsed = maybeJson(a['output.parsed']) ?? toolCallArgs(a['gen_ai.output.messages']) ?? (outputJson || output ? parsedFromText(output) : null);
+  const parsed =
+    maybeJson(a['output.parsed']) ?? toolCallArgs(a['gen_ai.output.messages']) ?? (outputJson || output ? parsedFromText(output) : null);
   const rest: Obj = {};
   for (const [k, v] of Object.entries(a)) if (!CONTENT_KEY.test(k)) rest[k] = v;
   const responseModel = str(first(a['gen_ai.response.model'], a['llm.response.model_name']));
@@ -253,27 +303,55 @@ export function spanUnit(span: unknown, resource: Obj, scope: Obj, where: string
   const kind = enumNumber(o.kind, KIND_NAMES);
   const cbAttempt = count(a['casebench.attempt']);
   node.call = makeCall({
-    format, id: spanId, parentId: parent, traceId, startNs, endNs,
+    format,
+    id: spanId,
+    parentId: parent,
+    traceId,
+    startNs,
+    endNs,
     ttftMs: ttft,
     provider: providerName(str(first(a['gen_ai.provider.name'], a['gen_ai.system'], a['llm.provider'], a['llm.system']))),
-    model: str(first(a['gen_ai.request.model'], a['gen_ai.response.model'], a['llm.model_name'], a['llm.request.model_name'], a['llm.response.model_name'], a['langfuse.observation.model.name'])),
+    model: str(
+      first(
+        a['gen_ai.request.model'],
+        a['gen_ai.response.model'],
+        a['llm.model_name'],
+        a['llm.request.model_name'],
+        a['llm.response.model_name'],
+        a['langfuse.observation.model.name'],
+      ),
+    ),
     inputTokens: count(first(a['gen_ai.usage.input_tokens'], a['gen_ai.usage.prompt_tokens'], a['llm.token_count.prompt'])),
     outputTokens: count(first(a['gen_ai.usage.output_tokens'], a['gen_ai.usage.completion_tokens'], a['llm.token_count.completion'])),
     costUsd: num(first(a['gen_ai.usage.cost'], a['llm.cost.total'], at(maybeJson(a['langfuse.observation.cost_details']), 'total'))),
     status: isError ? 'error' : 'success',
     error,
-    input, output, parsed,
+    input,
+    output,
+    parsed,
     metadata: {
-      span_name: name, kind, attributes: rest, resource, scope,
+      span_name: name,
+      kind,
+      attributes: rest,
+      resource,
+      scope,
       ...(responseModel ? { response_model: responseModel } : {}),
       ...(Object.keys(usageDetails).length ? { usage_details: usageDetails } : {}),
       ...(events.length ? { events: events.map((e) => e.name) } : {}),
     },
-    ticketId, task,
+    ticketId,
+    task,
     x: {
-      spanId, parentSpanId: parent, cachedTokens: cached, reasoningTokens: reasoning, requestId: str(a['gen_ai.response.id']),
-      ticketText: str(a['ticket.text']), errorCode: str(a['casebench.error_code']), attempt: cbAttempt,
-      promptVersion: str(a['casebench.prompt_version']), modelSpec: str(a['casebench.model_spec']),
+      spanId,
+      parentSpanId: parent,
+      cachedTokens: cached,
+      reasoningTokens: reasoning,
+      requestId: str(a['gen_ai.response.id']),
+      ticketText: str(a['ticket.text']),
+      errorCode: str(a['casebench.error_code']),
+      attempt: cbAttempt,
+      promptVersion: str(a['casebench.prompt_version']),
+      modelSpec: str(a['casebench.model_spec']),
     },
     where,
   });
@@ -316,7 +394,8 @@ export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
   let scopeKey = '';
   let scope: Obj = {};
   // Where a ResourceSpans object starts in a path: TracesData → resourceSpans[i]; an array of them → [i]; a bare one → the root.
-  const rsStart = (p: readonly PathSeg[]): number => (p.length > 0 && RESOURCE_SPANS.has(p[0] as string) ? 2 : shape === 'resourceSpansArray' ? 1 : 0);
+  const rsStart = (p: readonly PathSeg[]): number =>
+    p.length > 0 && RESOURCE_SPANS.has(p[0] as string) ? 2 : shape === 'resourceSpansArray' ? 1 : 0;
   const select = (p: readonly PathSeg[]): Decision => {
     const n = p.length;
     if (shape === 'span' || shape === 'line') return n === 0 ? 'value' : 'skip';
@@ -371,7 +450,8 @@ export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
       if (shape === 'line') {
         // one JSONL line: a TracesData, a ResourceSpans or a span, walked as its own document
         const o = obj(v);
-        if (o && !('resourceSpans' in o) && !('resource_spans' in o) && !isBareResourceSpans(o) && isBareSpan(o)) return [bareSpan(v, where)];
+        if (o && !('resourceSpans' in o) && !('resource_spans' in o) && !isBareResourceSpans(o) && isBareSpan(o))
+          return [bareSpan(v, where)];
         return walkPlan(v, inner, where);
       }
       return resourceSpansValue(p, v, where);
@@ -379,7 +459,19 @@ export function otlpPlan(ctx: FileContext, shape: OtlpShape = 'doc'): Plan {
     finish: () => [],
   };
   // JSONL lines holding a TracesData or a ResourceSpans are walked with the document selection.
-  const inner: Plan = { fallback: 'parent', select: (p) => (p.length === 0 ? 'descend' : RESOURCE_SPANS.has(p[0] as string) ? (p.length <= 2 ? 'descend' : selectInResourceSpans(p, 2)) : selectInResourceSpans(p, 0)), onValue: (p, v, where) => resourceSpansValue(p, v, where), finish: () => [] };
+  const inner: Plan = {
+    fallback: 'parent',
+    select: (p) =>
+      p.length === 0
+        ? 'descend'
+        : RESOURCE_SPANS.has(p[0] as string)
+          ? p.length <= 2
+            ? 'descend'
+            : selectInResourceSpans(p, 2)
+          : selectInResourceSpans(p, 0),
+    onValue: (p, v, where) => resourceSpansValue(p, v, where),
+    finish: () => [],
+  };
   return plan;
 }
 
@@ -394,7 +486,13 @@ export function attributeMapPlan(ctx: FileContext): Plan {
       if (!a) return [{ issue: { where, message: 'not an attribute map' } }];
       const id = (n++).toString(16).padStart(16, '0');
       const traceId = `${ctx.fileId}${id}`;
-      const u = spanUnit({ traceId, spanId: id, name: str(a['gen_ai.operation.name']) ?? 'span', startTimeUnixNano: ctx.mtimeNs.toString(), attributes: a }, {}, {}, where, ctx);
+      const u = spanUnit(
+        { traceId, spanId: id, name: str(a['gen_ai.operation.name']) ?? 'span', startTimeUnixNano: ctx.mtimeNs.toString(), attributes: a },
+        {},
+        {},
+        where,
+        ctx,
+      );
       if ('node' in u && u.node.call) {
         const rec = u.node.call.record;
         rec.ended_at = null;

@@ -19,9 +19,12 @@ export interface ReviewEvent {
   timeNs: bigint | null;
 }
 
-const sv = (key: string, v: string | null | undefined): KeyValue[] => (v === null || v === undefined ? [] : [{ key, value: { stringValue: v } }]);
-const iv = (key: string, v: number | null | undefined): KeyValue[] => (v === null || v === undefined ? [] : [{ key, value: { intValue: String(Math.round(v)) } }]);
-const dv = (key: string, v: number | null | undefined): KeyValue[] => (v === null || v === undefined ? [] : [{ key, value: { doubleValue: v } }]);
+const sv = (key: string, v: string | null | undefined): KeyValue[] =>
+  v === null || v === undefined ? [] : [{ key, value: { stringValue: v } }];
+const iv = (key: string, v: number | null | undefined): KeyValue[] =>
+  v === null || v === undefined ? [] : [{ key, value: { intValue: String(Math.round(v)) } }];
+const dv = (key: string, v: number | null | undefined): KeyValue[] =>
+  v === null || v === undefined ? [] : [{ key, value: { doubleValue: v } }];
 
 function hexId(id: string, chars: 16 | 32): string {
   const plain = id.replace(/-/g, '').toLowerCase();
@@ -30,12 +33,20 @@ function hexId(id: string, chars: 16 | 32): string {
 }
 
 /** The call as one OTLP/JSON TracesData object (one JSONL line of the OTel file exporter format). */
-export function callToTracesData(c: CallLine, ticketText: string | null, version: string, reviews: readonly ReviewEvent[] = []): Record<string, unknown> {
+export function callToTracesData(
+  c: CallLine,
+  ticketText: string | null,
+  version: string,
+  reviews: readonly ReviewEvent[] = [],
+): Record<string, unknown> {
   const startNs = isoToNs(c.started_at)!;
   const endNs = c.ended_at ? isoToNs(c.ended_at) : null;
   const isError = c.status === 'error';
   const input = c.input_messages.map((m) => ({ role: m.role, parts: [{ type: 'text', content: m.content }] }));
-  const output = c.output_text === null ? null : [{ role: 'assistant', parts: [{ type: 'text', content: c.output_text }], finish_reason: isError ? 'error' : 'stop' }];
+  const output =
+    c.output_text === null
+      ? null
+      : [{ role: 'assistant', parts: [{ type: 'text', content: c.output_text }], finish_reason: isError ? 'error' : 'stop' }];
   const responseModel = typeof c.metadata.response_model === 'string' ? c.metadata.response_model : c.model;
   const src = c.metadata.source;
   const attrs: KeyValue[] = [
@@ -55,7 +66,9 @@ export function callToTracesData(c: CallLine, ticketText: string | null, version
     ...dv('llm.cost.total', c.cost_usd),
     ...(input.length ? sv('gen_ai.input.messages', JSON.stringify(input)) : []),
     ...(output ? sv('gen_ai.output.messages', JSON.stringify(output)) : []),
-    ...(c.parsed_output !== null && c.parsed_output !== undefined ? [...sv('gen_ai.output.type', 'json'), ...sv('output.parsed', JSON.stringify(c.parsed_output))] : []),
+    ...(c.parsed_output !== null && c.parsed_output !== undefined
+      ? [...sv('gen_ai.output.type', 'json'), ...sv('output.parsed', JSON.stringify(c.parsed_output))]
+      : []),
     ...sv('ticket.id', c.ticket_id),
     ...sv('langsmith.metadata.ticket_id', c.ticket_id),
     ...sv('langfuse.trace.metadata.ticket_id', c.ticket_id),
@@ -65,7 +78,13 @@ export function callToTracesData(c: CallLine, ticketText: string | null, version
     ...sv('langfuse.trace.name', c.task),
     ...sv('langsmith.span.kind', 'llm'),
     ...sv('langfuse.observation.type', 'generation'),
-    ...(isError ? [...sv('error.type', c.error_code ?? 'error'), ...sv('langfuse.observation.level', 'ERROR'), ...sv('langfuse.observation.status_message', c.error)] : []),
+    ...(isError
+      ? [
+          ...sv('error.type', c.error_code ?? 'error'),
+          ...sv('langfuse.observation.level', 'ERROR'),
+          ...sv('langfuse.observation.status_message', c.error),
+        ]
+      : []),
     ...sv('casebench.model_spec', c.model_spec),
     ...iv('casebench.attempt', c.attempt),
     // The span is the call itself; the wait for a free slot came before its start.
@@ -81,14 +100,22 @@ export function callToTracesData(c: CallLine, ticketText: string | null, version
   const events: Array<Record<string, unknown>> = [];
   if (isError) {
     events.push({
-      timeUnixNano: (endNs ?? startNs).toString(), name: 'exception',
+      timeUnixNano: (endNs ?? startNs).toString(),
+      name: 'exception',
       attributes: [...sv('exception.type', c.error_code ?? 'error'), ...sv('exception.message', c.error ?? '')],
     });
   }
   for (const r of reviews) {
     events.push({
-      timeUnixNano: (r.timeNs ?? endNs ?? startNs).toString(), name: 'gen_ai.evaluation.result',
-      attributes: [...sv('gen_ai.evaluation.name', r.name), ...dv('gen_ai.evaluation.score.value', r.score), ...sv('gen_ai.evaluation.score.label', r.label), ...sv('gen_ai.evaluation.explanation', r.explanation), ...sv('gen_ai.response.id', c.request_id)],
+      timeUnixNano: (r.timeNs ?? endNs ?? startNs).toString(),
+      name: 'gen_ai.evaluation.result',
+      attributes: [
+        ...sv('gen_ai.evaluation.name', r.name),
+        ...dv('gen_ai.evaluation.score.value', r.score),
+        ...sv('gen_ai.evaluation.score.label', r.label),
+        ...sv('gen_ai.evaluation.explanation', r.explanation),
+        ...sv('gen_ai.response.id', c.request_id),
+      ],
     });
   }
   const span = {

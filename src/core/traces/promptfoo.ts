@@ -111,10 +111,15 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
   const start = ev.timestampNs ?? ctx.mtimeNs;
   const grading = obj(r.gradingResult);
   const meta: Obj = {
-    approximate_time: ev.timestampNs !== null ? 'started_at is the eval start (promptfoo records no per-call time)' : 'started_at is the file modification time (promptfoo records no per-call time)',
+    approximate_time:
+      ev.timestampNs !== null
+        ? 'started_at is the eval start (promptfoo records no per-call time)'
+        : 'started_at is the file modification time (promptfoo records no per-call time)',
     vars,
     ...(arr(at(r, 'testCase', 'assert')).length ? { asserts: at(r, 'testCase', 'assert') } : {}),
-    prompt_id: r.promptId ?? null, prompt_idx: r.promptIdx ?? null, test_idx: r.testIdx ?? null,
+    prompt_id: r.promptId ?? null,
+    prompt_idx: r.promptIdx ?? null,
+    test_idx: r.testIdx ?? null,
     ...(prompt ? { prompt: { n: prompt.n, label: prompt.label } } : {}),
     ...(response.finishReason !== undefined ? { finish_reason: response.finishReason } : {}),
     ...(response.cached !== undefined ? { cached: response.cached } : {}),
@@ -123,12 +128,20 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
     eval_verdict: { success: r.success ?? null, score: r.score ?? null, reason: grading?.reason ?? null, pass: grading?.pass ?? null },
     ...(!isError && typeof r.error === 'string' ? { assertion_error: r.error } : {}),
     ...(toolCalls.length ? { tool_calls: toolCalls } : {}),
-    ...(usage.cached !== undefined ? { usage_details: { cached: usage.cached, reasoning: at(usage, 'completionDetails', 'reasoning') ?? null } } : {}),
+    ...(usage.cached !== undefined
+      ? { usage_details: { cached: usage.cached, reasoning: at(usage, 'completionDetails', 'reasoning') ?? null } }
+      : {}),
   };
   const call = makeCall({
-    format: 'promptfoo', id, parentId: null, traceId: evalId, startNs: start, endNs: null,
+    format: 'promptfoo',
+    id,
+    parentId: null,
+    traceId: evalId,
+    startNs: start,
+    endNs: null,
     latencyMs: latency,
-    provider: providerName(provider), model,
+    provider: providerName(provider),
+    model,
     inputTokens: count(first(usage.prompt, at(r, 'tokenUsage', 'prompt'))),
     outputTokens: count(first(usage.completion, at(r, 'tokenUsage', 'completion'))),
     costUsd: num(first(r.cost, response.cost)),
@@ -138,9 +151,12 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
     output,
     parsed: toolCalls.length ? toolCalls[0]!.arguments : out !== null && typeof out === 'object' ? out : parsedFromText(output),
     metadata: meta,
-    ticketId, task,
+    ticketId,
+    task,
     x: {
-      modelSpec: prompt?.marked ? `${providerName(provider) ?? 'unknown'}:${model ?? 'unknown'} [prompt ${prompt.n}: ${prompt.label}]` : null,
+      modelSpec: prompt?.marked
+        ? `${providerName(provider) ?? 'unknown'}:${model ?? 'unknown'} [prompt ${prompt.n}: ${prompt.label}]`
+        : null,
       promptVersion: prompt ? (prompt.marked ? `prompt ${prompt.n}` : null) : null,
       ticketText: str(first(vars.ticket_text, vars.text, vars.ticket, at(r, 'prompt', 'raw'))),
       groupKey,
@@ -149,7 +165,9 @@ export function resultUnit(row: unknown, where: string, ctx: FileContext, ev: Ev
     },
     where,
   });
-  return { node: { key: `${evalId}/${id}`, parentKey: null, name: task, task, ticketId, ticketText: call.x.ticketText, agentName: null, call } };
+  return {
+    node: { key: `${evalId}/${id}`, parentKey: null, name: task, task, ticketId, ticketText: call.x.ticketText, agentName: null, call },
+  };
 }
 
 /** The plan for promptfoo output: the OutputFile document, or JSONL rows. */
@@ -160,7 +178,8 @@ export function promptfooPlan(ctx: FileContext, shape: 'output' | 'rows'): Plan 
     if (p.length === 0) return 'descend';
     if (p.length === 1) return p[0] === 'evalId' ? 'value' : p[0] === 'results' ? 'descend' : 'skip';
     if (p[0] !== 'results') return 'skip';
-    if (p.length === 2) return p[1] === 'timestamp' || p[1] === 'version' || p[1] === 'prompts' ? 'value' : p[1] === 'results' ? 'descend' : 'skip';
+    if (p.length === 2)
+      return p[1] === 'timestamp' || p[1] === 'version' || p[1] === 'prompts' ? 'value' : p[1] === 'results' ? 'descend' : 'skip';
     return p.length === 3 && p[1] === 'results' ? 'value' : 'skip';
   };
   return {
@@ -171,7 +190,11 @@ export function promptfooPlan(ctx: FileContext, shape: 'output' | 'rows'): Plan 
         const o = obj(v);
         if (o && typeof o.evalId === 'string' && obj(o.results)) {
           // a whole OutputFile on one JSONL line
-          const meta: EvalMeta = { evalId: o.evalId, timestampNs: typeof at(o, 'results', 'timestamp') === 'string' ? isoToNs(at(o, 'results', 'timestamp') as string) : null, prompts: new PromptVariants() };
+          const meta: EvalMeta = {
+            evalId: o.evalId,
+            timestampNs: typeof at(o, 'results', 'timestamp') === 'string' ? isoToNs(at(o, 'results', 'timestamp') as string) : null,
+            prompts: new PromptVariants(),
+          };
           meta.prompts.seeList(at(o, 'results', 'prompts'));
           return arr(at(o, 'results', 'results')).map((x, i) => resultUnit(x, `${where} results.results[${i}]`, ctx, meta));
         }

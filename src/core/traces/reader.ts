@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { casebenchPlan } from './casebenchJsonl.ts';
 import { classifyLine, detectContainer, detectJsonDocument, labelOf, type Container, type Family } from './detect.ts';
 import { formatPath, JsonScanner } from './jsonStream.ts';
@@ -144,7 +144,11 @@ class Plans {
       // formats with call trees: a call wrapping a call of the same model is counted once (nested.ts)
       const nested = TREE_FAMILIES.has(family) ? new NestedCalls(emit, (i) => void this.ready.push({ kind: 'issue', issue: i })) : null;
       // casebench lines name their ticket and task themselves: no ancestors to wait for
-      p = { plan, resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, nested ? (c) => nested.add(c) : emit), nested };
+      p = {
+        plan,
+        resolver: family === 'casebench' ? null : new AncestorResolver(plan.fallback, nested ? (c) => nested.add(c) : emit),
+        nested,
+      };
       this.byKey.set(k, p);
     }
     return p;
@@ -183,7 +187,8 @@ class Plans {
         resolver?.finish();
         nested?.finish();
       });
-      if (issue) out.push({ kind: 'issue', issue: { where: issue.where, message: `${issue.message} (records held to the end of the file)` } });
+      if (issue)
+        out.push({ kind: 'issue', issue: { where: issue.where, message: `${issue.message} (records held to the end of the file)` } });
       this.drain(out);
     }
   }
@@ -215,10 +220,14 @@ function makePlan(ctx: FileContext, family: Family, shape: string, line: boolean
 
 const TREE_FAMILIES = new Set<Family>(['langsmith', 'langfuse', 'otlp']);
 
-const FEEDBACK_NOTE = 'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
+const FEEDBACK_NOTE =
+  'LangSmith feedback is a score, not a model call; it is not imported (casebench reviews travel as casebench JSONL or `casebench reviews import`)';
 
 /** Opens a trace file: detects its format from content and returns a stream of its calls and issues. */
-export async function openTraceFile(path: string, opts: { signal?: AbortSignal; /** already computed (fingerprintOf) */ fingerprint?: string } = {}): Promise<OpenedTraceFile> {
+export async function openTraceFile(
+  path: string,
+  opts: { signal?: AbortSignal /** already computed (fingerprintOf) */; fingerprint?: string } = {},
+): Promise<OpenedTraceFile> {
   let st;
   try {
     st = await stat(path);
@@ -235,9 +244,16 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal; 
   let family: Family;
   let shape: string;
   if (container === 'jsonl') {
-    const firstLine = head.replace(/^\uFEFF/, '').trimStart().split('\n', 1)[0]!;
+    const firstLine = head
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .split('\n', 1)[0]!;
     const c = classifyLine(parseJson(firstLine));
-    if (!c) throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: the first line is no known trace record (LangSmith run, Langfuse observation, OTLP TracesData, promptfoo result or casebench line)`);
+    if (!c)
+      throw new AppError(
+        'BAD_INPUT',
+        `${name}: cannot tell the trace format: the first line is no known trace record (LangSmith run, Langfuse observation, OTLP TracesData, promptfoo result or casebench line)`,
+      );
     ({ family, shape } = c);
   } else if (container === 'csv') {
     family = 'langfuse';
@@ -248,14 +264,22 @@ export async function openTraceFile(path: string, opts: { signal?: AbortSignal; 
     ({ family, shape } = d);
   }
   const info: TraceFileInfo = {
-    path, name, bytes: st.size, sha256: '', fingerprint, family, container,
+    path,
+    name,
+    bytes: st.size,
+    sha256: '',
+    fingerprint,
+    family,
+    container,
     label: `${labelOf(family, shape)} (${container === 'jsonl' ? 'JSONL' : container === 'csv' ? 'CSV' : 'JSON'})`,
   };
   const progress: ReadProgress = { bytes: 0 };
   const items =
-    container === 'jsonl' ? readJsonl(path, ctx, progress, opts.signal)
-    : container === 'csv' ? readCsv(path, ctx, progress, opts.signal)
-    : readDocument(path, ctx, family, shape, progress, opts.signal);
+    container === 'jsonl'
+      ? readJsonl(path, ctx, progress, opts.signal)
+      : container === 'csv'
+        ? readCsv(path, ctx, progress, opts.signal)
+        : readDocument(path, ctx, family, shape, progress, opts.signal);
   return { info, items, bytesRead: () => progress.bytes };
 }
 
@@ -315,7 +339,14 @@ async function* readJsonl(path: string, ctx: FileContext, progress: ReadProgress
   }
 }
 
-async function* readDocument(path: string, ctx: FileContext, family: Family, shape: string, progress: ReadProgress, signal?: AbortSignal): AsyncGenerator<TraceItem[]> {
+async function* readDocument(
+  path: string,
+  ctx: FileContext,
+  family: Family,
+  shape: string,
+  progress: ReadProgress,
+  signal?: AbortSignal,
+): AsyncGenerator<TraceItem[]> {
   if (family === 'feedback') {
     yield [{ kind: 'issue', issue: { where: ctx.name, message: FEEDBACK_NOTE } }];
     return;
@@ -332,7 +363,13 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
       const out: TraceItem[] = [];
       for (const e of events) {
         if (e.kind === 'error') {
-          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)} (character ${e.offset})`, message: `${e.message}; nothing after this point could be read` } });
+          out.push({
+            kind: 'issue',
+            issue: {
+              where: `${at(e.doc)} ${formatPath(e.path)} (character ${e.offset})`,
+              message: `${e.message}; nothing after this point could be read`,
+            },
+          });
           continue;
         }
         if (e.doc !== doc) {
@@ -343,11 +380,15 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
         try {
           v = parseJson(e.text);
         } catch (err) {
-          out.push({ kind: 'issue', issue: { where: `${at(e.doc)} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` } });
+          out.push({
+            kind: 'issue',
+            issue: { where: `${at(e.doc)} ${formatPath(e.path)}`, message: `not valid JSON (${(err as Error).message.slice(0, 100)})` },
+          });
           continue;
         }
         const where = `${at(e.doc)} ${formatPath(e.path)}`;
-        const issue = tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, at(e.doc)), p.resolver, out));
+        const issue =
+          tooDeep(e.text, v, where) ?? guardRecord(v, where, () => plans.route(p.plan.onValue(e.path, v, at(e.doc)), p.resolver, out));
         if (issue) out.push({ kind: 'issue', issue });
       }
       return out;
@@ -358,7 +399,8 @@ async function* readDocument(path: string, ctx: FileContext, family: Family, sha
     }
     const out = handle(scanner.end());
     plans.finish(out);
-    if (scanner.documents > 1) out.push({ kind: 'note', note: `read ${scanner.documents.toLocaleString('en-US')} JSON documents one after another` });
+    if (scanner.documents > 1)
+      out.push({ kind: 'note', note: `read ${scanner.documents.toLocaleString('en-US')} JSON documents one after another` });
     yield out;
   } finally {
     plans.close();
@@ -374,7 +416,9 @@ async function* readCsv(path: string, ctx: FileContext, progress: ReadProgress, 
     const parser = file.pipe(
       parseCsv({ columns: true, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, skip_records_with_error: true }),
     );
-    parser.on('skip', (err: Error & { lines?: number }) => skipped.push({ where: `${ctx.name}:${err.lines ?? '?'}`, message: `bad CSV row (${err.message})` }));
+    parser.on('skip', (err: Error & { lines?: number }) =>
+      skipped.push({ where: `${ctx.name}:${err.lines ?? '?'}`, message: `bad CSV row (${err.message})` }),
+    );
     const flushSkipped = (out: TraceItem[]): void => {
       for (const i of skipped) out.push({ kind: 'issue', issue: i });
       skipped.length = 0;
@@ -436,7 +480,9 @@ function tooDeep(text: string, value: unknown, where: string): ImportIssue | nul
   for (let i = text.indexOf('{'); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('{', i + 1)) opens++;
   for (let i = text.indexOf('['); i >= 0 && opens <= MAX_NESTING; i = text.indexOf('[', i + 1)) opens++;
   if (opens <= MAX_NESTING) return null;
-  return nestingDepth(value, MAX_NESTING) > MAX_NESTING ? { where, message: `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels` } : null;
+  return nestingDepth(value, MAX_NESTING) > MAX_NESTING
+    ? { where, message: `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels` }
+    : null;
 }
 
 /**
@@ -450,9 +496,12 @@ function guardRecord(value: unknown, where: string, fn: () => void): ImportIssue
   } catch (e) {
     if (!(e instanceof RangeError) || !/call stack/i.test(e.message)) throw e;
     const depth = value === null ? 0 : nestingDepth(value);
-    const message = depth > MAX_NESTING
-      ? `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels (${depth.toLocaleString('en-US')})`
-      : depth > 0 ? `nested too deeply to read (${depth.toLocaleString('en-US')} levels)` : 'nested too deeply to read';
+    const message =
+      depth > MAX_NESTING
+        ? `nested deeper than ${MAX_NESTING.toLocaleString('en-US')} levels (${depth.toLocaleString('en-US')})`
+        : depth > 0
+          ? `nested too deeply to read (${depth.toLocaleString('en-US')} levels)`
+          : 'nested too deeply to read';
     return { where, message };
   }
 }

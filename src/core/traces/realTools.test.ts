@@ -32,7 +32,9 @@ type Row = Record<string, unknown>;
 async function imported(path: string): Promise<{ report: ImportReport; calls: Row[]; results: Row[]; store: Store }> {
   const store = openStore(':memory:');
   const report = await importTraceFile(store, path);
-  const calls = store.prepare(`SELECT c.*, o.metadata, o.parsed_output FROM calls c JOIN call_origins o ON o.call_id = c.id ORDER BY c.id`).all() as Row[];
+  const calls = store
+    .prepare(`SELECT c.*, o.metadata, o.parsed_output FROM calls c JOIN call_origins o ON o.call_id = c.id ORDER BY c.id`)
+    .all() as Row[];
   const results = store.prepare('SELECT * FROM results ORDER BY ticket_id, model_spec').all() as Row[];
   return { report, calls, results, store };
 }
@@ -81,7 +83,8 @@ describe('Langfuse usage details', () => {
     expect(calls.map((c) => [c.input_tokens, c.output_tokens, c.cached_tokens, c.reasoning_tokens])).toEqual([[483, 30, 128, 11]]);
     const v = await read(FIX + 'langfuse-trace-download.vercel-ai-sdk-tool-step.json');
     expect(v.calls.map((c) => [c.record.input_tokens, c.record.output_tokens, c.x.cachedTokens, c.x.reasoningTokens])).toEqual([
-      [1324, 233, 512, 192], [1430, 268, 512, 192],
+      [1324, 233, 512, 192],
+      [1430, 268, 512, 192],
     ]);
   });
 
@@ -99,12 +102,23 @@ describe('answers that are only tool calls', () => {
   it('OpenAI tool_calls (LangSmith) and Vercel AI SDK tool calls (Langfuse) are the answer, kept whole, never ""', async () => {
     const ls = await read(FIX + 'langsmith-run-ingest.js-sdk-patch-without-id.json');
     const openai = ls.calls.find((c) => c.record.model === 'gpt-4o-mini')!.record;
-    expect(JSON.parse(openai.output_text!)).toEqual({ type: 'tool_call', id: 'call_Zx81', name: 'describe_instance', arguments: { instance_id: 'i-0abc123', region: 'us-east-1' } });
+    expect(JSON.parse(openai.output_text!)).toEqual({
+      type: 'tool_call',
+      id: 'call_Zx81',
+      name: 'describe_instance',
+      arguments: { instance_id: 'i-0abc123', region: 'us-east-1' },
+    });
     expect(openai.parsed_output).toEqual({ instance_id: 'i-0abc123', region: 'us-east-1' });
-    expect(openai.metadata.tool_calls).toEqual([{ id: 'call_Zx81', name: 'describe_instance', arguments: { instance_id: 'i-0abc123', region: 'us-east-1' } }]);
+    expect(openai.metadata.tool_calls).toEqual([
+      { id: 'call_Zx81', name: 'describe_instance', arguments: { instance_id: 'i-0abc123', region: 'us-east-1' } },
+    ]);
     const lf = await read(FIX + 'langfuse-trace-download.vercel-ai-sdk-tool-step.json');
     const step1 = lf.calls[0]!.record;
-    expect(JSON.parse(step1.output_text!)).toMatchObject({ name: 'lookupBucketOwner', id: 'call_bK2p9', arguments: { bucket: 'logs-prod-7' } });
+    expect(JSON.parse(step1.output_text!)).toMatchObject({
+      name: 'lookupBucketOwner',
+      id: 'call_bK2p9',
+      arguments: { bucket: 'logs-prod-7' },
+    });
     expect(step1.parsed_output).toEqual({ bucket: 'logs-prod-7' });
   });
 });
@@ -113,7 +127,7 @@ describe('calls traced twice and markers', () => {
   it('a GENERATION wrapping a same-model GENERATION (ai.generateText over doGenerate) counts once; an empty GENERATION marker not at all', async () => {
     const { report, calls, store } = await imported(FIX + 'langfuse-trace-download.vercel-ai-sdk-tool-step.json');
     expect(calls.map((c) => meta(c).observation_name)).toEqual(['ai.generateText.doGenerate', 'ai.generateText.doGenerate']);
-    const cost = (store.prepare('SELECT sum(cost_usd) AS s, sum(input_tokens) AS i FROM calls').get() as Row);
+    const cost = store.prepare('SELECT sum(cost_usd) AS s, sum(input_tokens) AS i FROM calls').get() as Row;
     expect(cost.s).toBeCloseTo(0.0006818 + 0.0007783, 10); // not doubled by the wrapper's 0.0014576
     expect(cost.i).toBe(1324 + 1430);
     expect(report.issues.map((i) => i.message)).toEqual([
@@ -138,7 +152,8 @@ describe('OTLP framings real tools write', () => {
     expect(report.file.label).toMatch(/OTLP ResourceSpans objects without a TracesData envelope/);
     expect(report.notes).toContain('read 2 JSON documents one after another');
     expect(calls.map((c) => [c.model_spec, c.input_tokens, c.cached_tokens])).toEqual([
-      ['github:claude-sonnet-4.5', 18420, 17920], ['github:claude-sonnet-4.5', 18671, 18304],
+      ['github:claude-sonnet-4.5', 18420, 17920],
+      ['github:claude-sonnet-4.5', 18671, 18304],
     ]);
     expect(meta(calls[0]!).resource).toMatchObject({ 'service.name': 'github-copilot' });
     expect(calls[1]!.task).toBe('invoke_agent copilot'); // its parent came in the first document
@@ -157,18 +172,29 @@ describe('OTLP framings real tools write', () => {
     expect(pretty.label).toMatch(/bare OpenTelemetry spans/);
     expect(pretty.calls).toHaveLength(1);
     const r = pretty.calls[0]!.record;
-    expect(r).toMatchObject({ provider: 'gcp.gemini', model: 'gemini-2.5-flash', started_at: '2025-12-04T14:03:20.250Z', latency_ms: 2562.5, input_tokens: 5120, task: 'invoke_agent gemini-cli' });
-    const spans = readFileSync(FIX + 'otel-sdk-spans.gemini-cli-outfile.json', 'utf8').split(/\n(?=\{)/).map((s) => JSON.parse(s) as unknown);
+    expect(r).toMatchObject({
+      provider: 'gcp.gemini',
+      model: 'gemini-2.5-flash',
+      started_at: '2025-12-04T14:03:20.250Z',
+      latency_ms: 2562.5,
+      input_tokens: 5120,
+      task: 'invoke_agent gemini-cli',
+    });
+    const spans = readFileSync(FIX + 'otel-sdk-spans.gemini-cli-outfile.json', 'utf8')
+      .split(/\n(?=\{)/)
+      .map((s) => JSON.parse(s) as unknown);
     const jsonl = join(tmp, 'vscode-spans.jsonl');
     writeFileSync(jsonl, spans.map((s) => JSON.stringify(s)).join('\n') + '\n');
     const array = join(tmp, 'spans-array.json');
     writeFileSync(array, JSON.stringify(spans, null, 2));
     for (const p of [jsonl, array]) {
       const got = await read(p);
-      expect(got.calls.map((c) => [c.record.model, c.record.latency_ms, c.record.task]), p).toEqual([['gemini-2.5-flash', 2562.5, 'invoke_agent gemini-cli']]);
+      expect(
+        got.calls.map((c) => [c.record.model, c.record.latency_ms, c.record.task]),
+        p,
+      ).toEqual([['gemini-2.5-flash', 2562.5, 'invoke_agent gemini-cli']]);
     }
   });
-
 });
 
 describe('imported calls with tokens but no cost', () => {

@@ -14,8 +14,12 @@ const dir = mkdtempSync(join(tmpdir(), 'cb-limits-'));
 let seq = 0;
 
 const span = (spanId: string, start = '1700000000000000000', extra: unknown[] = []): Record<string, unknown> => ({
-  traceId: '0af7651916cd43dd8448eb211c80319c', spanId, name: 'chat gpt-4o', kind: 3,
-  startTimeUnixNano: start, endTimeUnixNano: String(BigInt(start) + 500_000_000n),
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId,
+  name: 'chat gpt-4o',
+  kind: 3,
+  startTimeUnixNano: start,
+  endTimeUnixNano: String(BigInt(start) + 500_000_000n),
   attributes: [
     { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
     { key: 'gen_ai.system', value: { stringValue: 'openai' } },
@@ -24,7 +28,8 @@ const span = (spanId: string, start = '1700000000000000000', extra: unknown[] = 
     ...extra,
   ],
 });
-const line = (...spans: Array<Record<string, unknown>>): string => JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
+const line = (...spans: Array<Record<string, unknown>>): string =>
+  JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
 
 /** An attribute whose value nests `depth` OTLP kvlists deep (what a runaway serializer writes). */
 function deepAttribute(depth: number): string {
@@ -40,8 +45,11 @@ function file(content: string, ext: string): string {
 }
 
 describe.each(['inline', 'worker'] as const)('trace import record limits (%s reader)', (reader) => {
-  it('a record nested 3,000 deep is skipped as file:line with the limit; the file\'s other records and the next file import', async () => {
-    const deep = line(span('b7ad6b7169203331', undefined, [{ key: 'deep', value: 'DEEP' }])).replace('{"key":"deep","value":"DEEP"}', deepAttribute(3000));
+  it("a record nested 3,000 deep is skipped as file:line with the limit; the file's other records and the next file import", async () => {
+    const deep = line(span('b7ad6b7169203331', undefined, [{ key: 'deep', value: 'DEEP' }])).replace(
+      '{"key":"deep","value":"DEEP"}',
+      deepAttribute(3000),
+    );
     expect(() => JSON.parse(deep)).not.toThrow();
     const a = file(`${line(span('b7ad6b7169203330'))}\n${deep}\n${line(span('b7ad6b7169203332'))}\n`, 'jsonl');
     const b = file(line(span('b7ad6b7169203333')), 'json');
@@ -82,7 +90,9 @@ describe('export over a bad stored time (written by a version that did not check
       const out = join(dir, `e${seq++}.${format}`);
       const s = exportTraces(store, { format, out });
       expect(s.calls).toBe(1);
-      expect(s.skipped).toEqual([`call ${bad.call_id} of run ${String((store.prepare('SELECT run_id FROM calls WHERE id = ?').get(bad.call_id) as { run_id: string }).run_id)}: its start time (9000000000000000000000) is not a real time; skipped`]);
+      expect(s.skipped).toEqual([
+        `call ${bad.call_id} of run ${String((store.prepare('SELECT run_id FROM calls WHERE id = ?').get(bad.call_id) as { run_id: string }).run_id)}: its start time (9000000000000000000000) is not a real time; skipped`,
+      ]);
       expect(readFileSync(out, 'utf8')).not.toMatch(/Invalid/);
     }
     store.close();

@@ -5,7 +5,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redactor } from './redact.ts';
 
-const corpus = JSON.parse(readFileSync(fileURLToPath(new URL('../../../test/fixtures/traces/redaction-corpus.json', import.meta.url)), 'utf8')) as Array<{ kind: string; text: string; secret: string }>;
+const corpus = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../../test/fixtures/traces/redaction-corpus.json', import.meta.url)), 'utf8'),
+) as Array<{ kind: string; text: string; secret: string }>;
 
 describe('redaction', () => {
   it.each(corpus.map((c, i) => [i, c.kind, c] as const))('corpus #%i (%s): the secret does not survive', (_i, _k, c) => {
@@ -19,7 +21,12 @@ describe('redaction', () => {
 
   it('masks inside nested records and JSON-in-strings, and counts per kind', () => {
     const r = new Redactor();
-    const out = r.value({ a: [{ b: `x ${corpus[0]!.text}` }], password: 'correct horse battery', n: 3, msg: JSON.stringify({ key: corpus[6]!.text }) });
+    const out = r.value({
+      a: [{ b: `x ${corpus[0]!.text}` }],
+      password: 'correct horse battery',
+      n: 3,
+      msg: JSON.stringify({ key: corpus[6]!.text }),
+    });
     const s = JSON.stringify(out);
     expect(s).not.toContain(corpus[0]!.secret);
     expect(s).not.toContain('correct horse battery');
@@ -31,8 +38,12 @@ describe('redaction', () => {
   it('leaves ordinary trace content alone: ids, times, model names, token counts', () => {
     const r = new Redactor();
     const rec = {
-      trace_id: '4fa9e1fe632420e35aa077b04bd51623', span_id: 'd2d12a2700a9bd4d', run: 'fe8ffecb-72ce-4cd2-bdb7-01f34654c391',
-      started_at: '2024-10-11T20:58:20.695375Z', model: 'openai/gpt-oss-120b', sha: 'be8abdb2d11261b80d3ce41bf8b4160644617d79',
+      trace_id: '4fa9e1fe632420e35aa077b04bd51623',
+      span_id: 'd2d12a2700a9bd4d',
+      run: 'fe8ffecb-72ce-4cd2-bdb7-01f34654c391',
+      started_at: '2024-10-11T20:58:20.695375Z',
+      model: 'openai/gpt-oss-120b',
+      sha: 'be8abdb2d11261b80d3ce41bf8b4160644617d79',
       text: 'S3 bucket logs-1 in account 123456789012 returns AccessDenied since 09:00:12; input_tokens: 412, max_tokens=200, version 1.37.0',
     };
     expect(r.value(rec)).toEqual(rec);

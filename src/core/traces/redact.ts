@@ -10,7 +10,8 @@ import { findSensitive, type RedactionKind } from '../secrets/rules.ts';
 
 export type { RedactionKind } from '../secrets/rules.ts';
 
-const SECRET_KEY = /^(?:.*[_.-])?(?:password|passwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|token|private[_-]?key(?:[_-]?id)?|client[_-]?secret|credentials?|account[_-]?key|connection[_-]?string)$/i;
+const SECRET_KEY =
+  /^(?:.*[_.-])?(?:password|passwd|secret|api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|token|private[_-]?key(?:[_-]?id)?|client[_-]?secret|credentials?|account[_-]?key|connection[_-]?string)$/i;
 
 /** Counts of what was masked, per kind. */
 export type RedactionCounts = Partial<Record<RedactionKind, number>>;
@@ -76,7 +77,9 @@ export class Redactor {
 
   /** "3 email, 1 aws_access_key" (or "nothing"). */
   summary(): string {
-    const parts = Object.entries(this.counts).filter(([, n]) => n).map(([k, n]) => `${n} ${k}`);
+    const parts = Object.entries(this.counts)
+      .filter(([, n]) => n)
+      .map(([k, n]) => `${n} ${k}`);
     return parts.length ? parts.join(', ') : 'nothing';
   }
 }

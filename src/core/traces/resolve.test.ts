@@ -7,11 +7,35 @@ import type { ImportedCall } from './types.ts';
 
 const call = (id: string): ImportedCall =>
   makeCall({
-    format: 'otlp', id, parentId: null, traceId: 't', startNs: 1_000_000_000n, endNs: 1_250_000_000n, provider: 'groq', model: 'm',
-    inputTokens: 1, outputTokens: 1, costUsd: null, status: 'success', error: null, input: [], output: '{}', parsed: null, metadata: {}, where: `f:${id}`,
+    format: 'otlp',
+    id,
+    parentId: null,
+    traceId: 't',
+    startNs: 1_000_000_000n,
+    endNs: 1_250_000_000n,
+    provider: 'groq',
+    model: 'm',
+    inputTokens: 1,
+    outputTokens: 1,
+    costUsd: null,
+    status: 'success',
+    error: null,
+    input: [],
+    output: '{}',
+    parsed: null,
+    metadata: {},
+    where: `f:${id}`,
   });
 const node = (key: string, parentKey: string | null, o: Partial<TraceNode> = {}): TraceNode => ({
-  key, parentKey, name: null, task: null, ticketId: null, ticketText: null, agentName: null, call: null, ...o,
+  key,
+  parentKey,
+  name: null,
+  task: null,
+  ticketId: null,
+  ticketText: null,
+  agentName: null,
+  call: null,
+  ...o,
 });
 
 describe('ancestor summaries beyond the memory cap', () => {
@@ -45,7 +69,14 @@ describe('ancestor summaries beyond the memory cap', () => {
 
   it('keeps at most its cap in memory and reads spilled summaries back exactly', () => {
     const s = new SummaryStore(10);
-    for (let i = 0; i < 1000; i++) s.set(`k${i}`, { parentKey: i ? `k${i - 1}` : null, name: `n${i}`, task: null, ticketId: `T${i % 7}`, ticketText: i === 3 ? 'text' : null });
+    for (let i = 0; i < 1000; i++)
+      s.set(`k${i}`, {
+        parentKey: i ? `k${i - 1}` : null,
+        name: `n${i}`,
+        task: null,
+        ticketId: `T${i % 7}`,
+        ticketText: i === 3 ? 'text' : null,
+      });
     expect(s.spilled).toBeGreaterThanOrEqual(990);
     expect(s.get('k3')).toEqual({ parentKey: 'k2', name: 'n3', task: null, ticketId: 'T3', ticketText: 'text' });
     expect(s.get('k999')).toEqual({ parentKey: 'k998', name: 'n999', task: null, ticketId: `T${999 % 7}`, ticketText: null });

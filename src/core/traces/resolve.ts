@@ -108,7 +108,13 @@ export class AncestorResolver {
     // Every node's summary is kept, since a child may refer to it later in the file. A model call's
     // summary leaves out the ticket text (calls are rarely parents; the text can be kilobytes), so
     // 100,000s of calls cost a few tens of MB, not their content.
-    this.nodes.set(node.key, { parentKey: node.parentKey, name: node.name, task: node.task, ticketId: node.ticketId, ticketText: node.call ? null : node.ticketText });
+    this.nodes.set(node.key, {
+      parentKey: node.parentKey,
+      name: node.name,
+      task: node.task,
+      ticketId: node.ticketId,
+      ticketText: node.call ? null : node.ticketText,
+    });
     if (node.call) this.tryResolve(node, false);
     const waiters = this.waiting.get(node.key);
     if (waiters) {
@@ -141,7 +147,8 @@ export class AncestorResolver {
     let missing: string | null = null;
     let rootKey: string | null = node.parentKey === null ? node.key : null;
     let hops = 0;
-    const needChain = (): boolean => ticketId === null || task === null || ticketText === null || (node.traceFromRoot === true && rootKey === null);
+    const needChain = (): boolean =>
+      ticketId === null || task === null || ticketText === null || (node.traceFromRoot === true && rootKey === null);
     while (key !== null && needChain() && hops++ < 10_000) {
       const s = this.nodes.get(key);
       if (!s) {

@@ -20,16 +20,34 @@ describe('reviews in trace exchange', () => {
     const imp = await importTraceFile(a, join(FIX, 'promptfoo-output.sample-export.json'));
     const runId = imp.runIds[0]!;
     const ticket = 'promptfoo:eval-WJi-2025-10-01T20:08:11#0';
-    a.prepare(`INSERT INTO reviews (ticket_id, task, model_spec, run_id, reviewer, score, note, scored_at, scored_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(ticket, 'Solve this riddle: {{riddle}}', 'openai:gpt-5', runId, 'dana', 1, 'right answer', '2025-10-02T09:00:00Z', Date.parse('2025-10-02T09:00:00Z'), 'local');
+    a.prepare(
+      `INSERT INTO reviews (ticket_id, task, model_spec, run_id, reviewer, score, note, scored_at, scored_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      ticket,
+      'Solve this riddle: {{riddle}}',
+      'openai:gpt-5',
+      runId,
+      'dana',
+      1,
+      'right answer',
+      '2025-10-02T09:00:00Z',
+      Date.parse('2025-10-02T09:00:00Z'),
+      'local',
+    );
     const jsonl = join(dir, 'x.jsonl');
     const otlp = join(dir, 'x.otlp.jsonl');
     expect(exportTraces(a, { format: 'jsonl', out: jsonl }).reviews).toBe(1);
     exportTraces(a, { format: 'otlp', out: otlp });
     a.close();
-    const review = readFileSync(jsonl, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.casebench === 'review')!;
+    const review = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.casebench === 'review')!;
     expect(review).toMatchObject({ reviewer: 'dana', score: 1, model_spec: 'openai:gpt-5', run_id: runId });
-    const events = readFileSync(otlp, 'utf8').split('\n').filter((l) => l.includes('gen_ai.evaluation.result'));
+    const events = readFileSync(otlp, 'utf8')
+      .split('\n')
+      .filter((l) => l.includes('gen_ai.evaluation.result'));
     expect(events).toHaveLength(1);
     expect(events[0]).toContain('"right answer"');
 

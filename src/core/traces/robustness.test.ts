@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import { openStore } from '../store/store.ts';
 import { importTraceFile } from './importer.ts';
 import { JsonScanner, type PathSeg } from './jsonStream.ts';
@@ -37,12 +37,20 @@ async function read(path: string): Promise<{ calls: ImportedCall[]; issues: Impo
 }
 
 const span = (o: Record<string, unknown>): Record<string, unknown> => ({
-  traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'chat gpt-4o', kind: 3,
-  startTimeUnixNano: '1544712660000000000', endTimeUnixNano: '1544712660250000000',
-  attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }],
+  traceId: '5b8efff798038103d269b633813fc60c',
+  spanId: 'eee19b7ec3c1b174',
+  name: 'chat gpt-4o',
+  kind: 3,
+  startTimeUnixNano: '1544712660000000000',
+  endTimeUnixNano: '1544712660250000000',
+  attributes: [
+    { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+    { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+  ],
   ...o,
 });
-const traces = (...spans: unknown[]): string => JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
+const traces = (...spans: unknown[]): string =>
+  JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans }] }] });
 
 describe('values', () => {
   it('keeps ns exact through ISO and reads naive times as UTC', () => {
@@ -56,7 +64,11 @@ describe('values', () => {
     expect(parseJson('{"t":1747675155185223936,"x":1.5}')).toEqual({ t: '1747675155185223936', x: 1.5 });
     expect(parseJson('{"t":17}')).toEqual({ t: 17 });
     // nested, negative, in arrays, beside safe integers, fractions, exponents and look-alike strings
-    expect(parseJson('{"a":[-9223372036854775808, 9007199254740991, 9007199254740993, 1.0000000000000002, 1e21],"s":"12345678901234567890","o":{"n":18446744073709551615}}')).toEqual({
+    expect(
+      parseJson(
+        '{"a":[-9223372036854775808, 9007199254740991, 9007199254740993, 1.0000000000000002, 1e21],"s":"12345678901234567890","o":{"n":18446744073709551615}}',
+      ),
+    ).toEqual({
       a: ['-9223372036854775808', 9007199254740991, '9007199254740993', 1.0000000000000002, 1e21],
       s: '12345678901234567890',
       o: { n: '18446744073709551615' },
@@ -83,7 +95,8 @@ describe('values', () => {
 describe('streaming JSON scanner', () => {
   it('gives the same values whatever the chunk boundaries', () => {
     const doc = JSON.stringify({ a: [{ x: 'q"\\"}]', y: [1, 2] }, { x: '\u00e9\\\\', y: null }, 3, 'str', true], b: { c: 'skip me' } });
-    const select = (p: readonly PathSeg[]): 'value' | 'descend' | 'skip' => (p.length === 0 ? 'descend' : p[0] === 'a' ? (p.length === 1 ? 'descend' : 'value') : 'skip');
+    const select = (p: readonly PathSeg[]): 'value' | 'descend' | 'skip' =>
+      p.length === 0 ? 'descend' : p[0] === 'a' ? (p.length === 1 ? 'descend' : 'value') : 'skip';
     const whole = new JsonScanner(select).push(doc).map((e) => (e.kind === 'value' ? JSON.parse(e.text) : e));
     expect(whole).toEqual([{ x: 'q"\\"}]', y: [1, 2] }, { x: 'é\\\\', y: null }, 3, 'str', true]);
     fc.assert(
@@ -115,7 +128,12 @@ describe('importing damaged and unusual files', () => {
   });
 
   it('a corrupt JSONL line is skipped with file:line; a cut last line says the file looks truncated', async () => {
-    const lines = [traces(span({})), '{"resourceSpans": [ broken', traces(span({ spanId: 'eee19b7ec3c1b175' })), traces(span({ spanId: 'eee19b7ec3c1b176' })).slice(0, 40)];
+    const lines = [
+      traces(span({})),
+      '{"resourceSpans": [ broken',
+      traces(span({ spanId: 'eee19b7ec3c1b175' })),
+      traces(span({ spanId: 'eee19b7ec3c1b176' })).slice(0, 40),
+    ];
     const p = file(lines.join('\n'), 'jsonl');
     const { calls, issues } = await read(p);
     expect(calls).toHaveLength(2);
@@ -124,22 +142,52 @@ describe('importing damaged and unusual files', () => {
   });
 
   it('OTLP: base64 ids, enum names, error status with exception event, TTFT attribute, child before parent', async () => {
-    const parent = { traceId: 'W47/95gDgQPSabYzgT/GDA==', spanId: '7uGbfsPBsXM=', name: 'platform', startTimeUnixNano: 1544712659000000000, endTimeUnixNano: 1544712661000000000,
-      attributes: { 'ticket.id': 'T-9' } };
+    const parent = {
+      traceId: 'W47/95gDgQPSabYzgT/GDA==',
+      spanId: '7uGbfsPBsXM=',
+      name: 'platform',
+      startTimeUnixNano: 1544712659000000000,
+      endTimeUnixNano: 1544712661000000000,
+      attributes: { 'ticket.id': 'T-9' },
+    };
     const child = span({
-      traceId: 'W47/95gDgQPSabYzgT/GDA==', spanId: '7uGbfsPBsXQ=', parentSpanId: '7uGbfsPBsXM=', kind: 'SPAN_KIND_CLIENT',
+      traceId: 'W47/95gDgQPSabYzgT/GDA==',
+      spanId: '7uGbfsPBsXQ=',
+      parentSpanId: '7uGbfsPBsXM=',
+      kind: 'SPAN_KIND_CLIENT',
       status: { code: 'STATUS_CODE_ERROR' },
-      events: [{ timeUnixNano: '1544712660250000000', name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'RateLimitError' } }, { key: 'exception.message', value: { stringValue: '429 Too Many Requests' } }] }],
+      events: [
+        {
+          timeUnixNano: '1544712660250000000',
+          name: 'exception',
+          attributes: [
+            { key: 'exception.type', value: { stringValue: 'RateLimitError' } },
+            { key: 'exception.message', value: { stringValue: '429 Too Many Requests' } },
+          ],
+        },
+      ],
       attributes: [
-        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.system', value: { stringValue: 'OpenAI' } },
-        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }, { key: 'gen_ai.response.time_to_first_chunk', value: { doubleValue: 0.125 } },
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.system', value: { stringValue: 'OpenAI' } },
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+        { key: 'gen_ai.response.time_to_first_chunk', value: { doubleValue: 0.125 } },
         { key: 'gen_ai.usage.input_tokens', value: { intValue: 12 } },
       ],
     });
     const { calls } = await read(file(traces(child, parent)));
     expect(calls).toHaveLength(1);
     const r = calls[0]!.record;
-    expect(r).toMatchObject({ trace_id: '5b8efff798038103d269b633813fc60c', ticket_id: 'T-9', task: 'platform', provider: 'openai', ttft_ms: 125, input_tokens: 12, status: 'error', error: 'RateLimitError: 429 Too Many Requests', latency_ms: 250 });
+    expect(r).toMatchObject({
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      ticket_id: 'T-9',
+      task: 'platform',
+      provider: 'openai',
+      ttft_ms: 125,
+      input_tokens: 12,
+      status: 'error',
+      error: 'RateLimitError: 429 Too Many Requests',
+      latency_ms: 250,
+    });
     expect(calls[0]!.x.errorCode).toBe('RATE_LIMITED');
   });
 
@@ -152,24 +200,74 @@ describe('importing damaged and unusual files', () => {
     const { calls, issues } = await read(file(csv, 'csv'));
     expect(issues).toEqual([]);
     expect(calls.map((c) => c.record)).toMatchObject([
-      { task: 'severity', provider: 'openai', input_tokens: 10, output_tokens: 3, cost_usd: 0.001, latency_ms: 1500, output_text: '{"severity":"high"}', status: 'success' },
+      {
+        task: 'severity',
+        provider: 'openai',
+        input_tokens: 10,
+        output_tokens: 3,
+        cost_usd: 0.001,
+        latency_ms: 1500,
+        output_text: '{"severity":"high"}',
+        status: 'success',
+      },
       { status: 'error', error: 'upstream 503', latency_ms: 1000 },
     ]);
   });
 
   it('LangSmith JSONL: a child run before its parent waits for it; ticket from a tag, task from the root run, epoch-ms times', async () => {
-    const root = { id: '00000000-0000-4000-8000-000000000001', name: 'triage-ticket', run_type: 'chain', trace_id: '00000000-0000-4000-8000-000000000001', tags: ['ticket:T-77'], start_time: 1728803137000, end_time: 1728803139000 };
+    const root = {
+      id: '00000000-0000-4000-8000-000000000001',
+      name: 'triage-ticket',
+      run_type: 'chain',
+      trace_id: '00000000-0000-4000-8000-000000000001',
+      tags: ['ticket:T-77'],
+      start_time: 1728803137000,
+      end_time: 1728803139000,
+    };
     const llm = {
-      id: '00000000-0000-4000-8000-000000000002', name: 'ChatGroq', run_type: 'llm', parent_run_id: root.id, trace_id: root.id,
-      start_time: 1728803137170, end_time: 1728803137420, extra: { metadata: { ls_provider: 'groq', ls_model_name: 'openai/gpt-oss-20b' }, invocation_params: { _type: 'groq-chat' } },
-      inputs: { messages: [[{ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'HumanMessage'], kwargs: { content: 'S3 is down' } }]] },
-      outputs: { generations: [[{ text: '', message: { lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'AIMessage'], kwargs: { content: '{"severity":"urgent"}', usage_metadata: { input_tokens: 30, output_tokens: 6, total_tokens: 36 } } } }]], llm_output: { token_usage: { queue_time: 0.01, total_time: 0.2 }, model_name: 'openai/gpt-oss-20b' } },
+      id: '00000000-0000-4000-8000-000000000002',
+      name: 'ChatGroq',
+      run_type: 'llm',
+      parent_run_id: root.id,
+      trace_id: root.id,
+      start_time: 1728803137170,
+      end_time: 1728803137420,
+      extra: { metadata: { ls_provider: 'groq', ls_model_name: 'openai/gpt-oss-20b' }, invocation_params: { _type: 'groq-chat' } },
+      inputs: {
+        messages: [
+          [{ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'HumanMessage'], kwargs: { content: 'S3 is down' } }],
+        ],
+      },
+      outputs: {
+        generations: [
+          [
+            {
+              text: '',
+              message: {
+                lc: 1,
+                type: 'constructor',
+                id: ['langchain', 'schema', 'messages', 'AIMessage'],
+                kwargs: { content: '{"severity":"urgent"}', usage_metadata: { input_tokens: 30, output_tokens: 6, total_tokens: 36 } },
+              },
+            },
+          ],
+        ],
+        llm_output: { token_usage: { queue_time: 0.01, total_time: 0.2 }, model_name: 'openai/gpt-oss-20b' },
+      },
     };
     const { calls } = await read(file([JSON.stringify(llm), JSON.stringify(root)].join('\n'), 'jsonl'));
     expect(calls).toHaveLength(1);
     expect(calls[0]!.record).toMatchObject({
-      ticket_id: 'T-77', task: 'triage-ticket', provider: 'groq', model: 'openai/gpt-oss-20b', latency_ms: 250, input_tokens: 30, output_tokens: 6,
-      input_messages: [{ role: 'user', content: 'S3 is down' }], output_text: '{"severity":"urgent"}', started_at: '2024-10-13T07:05:37.170Z',
+      ticket_id: 'T-77',
+      task: 'triage-ticket',
+      provider: 'groq',
+      model: 'openai/gpt-oss-20b',
+      latency_ms: 250,
+      input_tokens: 30,
+      output_tokens: 6,
+      input_messages: [{ role: 'user', content: 'S3 is down' }],
+      output_text: '{"severity":"urgent"}',
+      started_at: '2024-10-13T07:05:37.170Z',
     });
     expect(calls[0]!.x).toMatchObject({ queueTimeMs: 10, providerTotalMs: 200 });
   });
@@ -177,17 +275,64 @@ describe('importing damaged and unusual files', () => {
   it('Langfuse observations as a JSON array and promptfoo results as JSONL', async () => {
     const obs = [
       { id: 'a', traceId: 't', type: 'SPAN', name: 'platform', startTime: '2025-01-01T00:00:00Z', parentObservationId: null },
-      { id: 'b', traceId: 't', type: 'GENERATION', name: 'chat', startTime: '2025-01-01T00:00:00.100Z', endTime: '2025-01-01T00:00:00.400Z', parentObservationId: 'a', model: 'claude-3-5-haiku', usageDetails: { input: 5, output: 2 }, latency: 0.3 },
+      {
+        id: 'b',
+        traceId: 't',
+        type: 'GENERATION',
+        name: 'chat',
+        startTime: '2025-01-01T00:00:00.100Z',
+        endTime: '2025-01-01T00:00:00.400Z',
+        parentObservationId: 'a',
+        model: 'claude-3-5-haiku',
+        usageDetails: { input: 5, output: 2 },
+        latency: 0.3,
+      },
     ];
     const lf = await read(file(JSON.stringify(obs)));
     expect(lf.calls.map((c) => c.record)).toMatchObject([{ task: 'platform', provider: 'anthropic', latency_ms: 300, input_tokens: 5 }]);
     const rows = [
-      { id: 'r1', promptIdx: 0, testIdx: 3, provider: { id: 'groq:chat:llama-3.3-70b-versatile' }, vars: { ticket_id: 'T-1', ticket_text: 'VM down' }, prompt: { raw: '[{"role":"system","content":"triage"},{"role":"user","content":"VM down"}]', label: 'severity' }, response: { output: { severity: 'high' }, tokenUsage: { prompt: 10, completion: 3 } }, latencyMs: 120, failureReason: 0, success: true, score: 1 },
-      { id: 'r2', promptIdx: 0, testIdx: 4, provider: { id: 'openai:gpt-4o' }, vars: {}, prompt: { raw: 'x', label: 'severity' }, error: 'API error 500', latencyMs: 30, failureReason: 2, success: false },
+      {
+        id: 'r1',
+        promptIdx: 0,
+        testIdx: 3,
+        provider: { id: 'groq:chat:llama-3.3-70b-versatile' },
+        vars: { ticket_id: 'T-1', ticket_text: 'VM down' },
+        prompt: { raw: '[{"role":"system","content":"triage"},{"role":"user","content":"VM down"}]', label: 'severity' },
+        response: { output: { severity: 'high' }, tokenUsage: { prompt: 10, completion: 3 } },
+        latencyMs: 120,
+        failureReason: 0,
+        success: true,
+        score: 1,
+      },
+      {
+        id: 'r2',
+        promptIdx: 0,
+        testIdx: 4,
+        provider: { id: 'openai:gpt-4o' },
+        vars: {},
+        prompt: { raw: 'x', label: 'severity' },
+        error: 'API error 500',
+        latencyMs: 30,
+        failureReason: 2,
+        success: false,
+      },
     ];
     const pf = await read(file(rows.map((r) => JSON.stringify(r)).join('\n'), 'jsonl'));
     expect(pf.calls.map((c) => c.record)).toMatchObject([
-      { ticket_id: 'T-1', task: 'severity', provider: 'groq', model: 'llama-3.3-70b-versatile', input_tokens: 10, latency_ms: 120, output_text: '{"severity":"high"}', parsed_output: { severity: 'high' }, input_messages: [{ role: 'system', content: 'triage' }, { role: 'user', content: 'VM down' }] },
+      {
+        ticket_id: 'T-1',
+        task: 'severity',
+        provider: 'groq',
+        model: 'llama-3.3-70b-versatile',
+        input_tokens: 10,
+        latency_ms: 120,
+        output_text: '{"severity":"high"}',
+        parsed_output: { severity: 'high' },
+        input_messages: [
+          { role: 'system', content: 'triage' },
+          { role: 'user', content: 'VM down' },
+        ],
+      },
       { provider: 'openai', model: 'gpt-4o', status: 'error', error: 'API error 500' },
     ]);
     expect(pf.calls[0]!.record.metadata.approximate_time).toMatch(/file modification time/);
@@ -195,7 +340,9 @@ describe('importing damaged and unusual files', () => {
   });
 
   it('a multi-megabyte single JSON document is streamed across chunk boundaries without losing a record', async () => {
-    const spans = Array.from({ length: 6000 }, (_, i) => span({ spanId: (i + 1).toString(16).padStart(16, '0'), name: `chat ${'x'.repeat(i % 700)}` }));
+    const spans = Array.from({ length: 6000 }, (_, i) =>
+      span({ spanId: (i + 1).toString(16).padStart(16, '0'), name: `chat ${'x'.repeat(i % 700)}` }),
+    );
     const doc = traces(...spans);
     expect(doc.length).toBeGreaterThan(3 * (1 << 20));
     const { calls, issues } = await read(file(doc));
@@ -226,13 +373,24 @@ describe('importing damaged and unusual files', () => {
   it('answers to casebench tasks are judged like recorded ones: parsed and normalised, or INVALID_OUTPUT', async () => {
     const store = openStore(':memory:');
     const mk = (id: string, out: string): unknown =>
-      span({ spanId: id, attributes: [
-        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.provider.name', value: { stringValue: 'groq' } },
-        { key: 'gen_ai.request.model', value: { stringValue: 'openai/gpt-oss-20b' } }, { key: 'task.name', value: { stringValue: 'platform' } },
-        { key: 'ticket.id', value: { stringValue: id } }, { key: 'gen_ai.output.messages', value: { stringValue: JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: out }] }]) } },
-      ] });
+      span({
+        spanId: id,
+        attributes: [
+          { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+          { key: 'gen_ai.provider.name', value: { stringValue: 'groq' } },
+          { key: 'gen_ai.request.model', value: { stringValue: 'openai/gpt-oss-20b' } },
+          { key: 'task.name', value: { stringValue: 'platform' } },
+          { key: 'ticket.id', value: { stringValue: id } },
+          {
+            key: 'gen_ai.output.messages',
+            value: { stringValue: JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: out }] }]) },
+          },
+        ],
+      });
     await importTraceFile(store, file(traces(mk('00000000000000a1', '{"platform":"AWS"}'), mk('00000000000000a2', 'it is aws'))));
-    const [ok, bad] = ['00000000000000a1', '00000000000000a2'].map((t) => store.prepare('SELECT * FROM results WHERE ticket_id = ?').get(t) as Record<string, unknown>);
+    const [ok, bad] = ['00000000000000a1', '00000000000000a2'].map(
+      (t) => store.prepare('SELECT * FROM results WHERE ticket_id = ?').get(t) as Record<string, unknown>,
+    );
     expect(ok).toMatchObject({ status: 'ok', value: '"aws"', task: 'platform', model_spec: 'groq:openai/gpt-oss-20b' });
     expect(bad).toMatchObject({ status: 'error', error_code: 'INVALID_OUTPUT' });
     store.close();
@@ -243,12 +401,19 @@ describe('importing damaged and unusual files', () => {
   });
 
   it('random bytes and random cuts of real samples never crash or hang: a clear error or per-item issues', async () => {
-    const samples = ['langfuse-trace-download.microsoft-agent.json', 'langsmith-run-ingest.wrap-openai-stream.json', 'otlp-genai-span.langsmith-collector-proxy-doc.json', 'promptfoo-output.sample-export.json'].map((f) => readFileSync(FIX + f, 'utf8'));
+    const samples = [
+      'langfuse-trace-download.microsoft-agent.json',
+      'langsmith-run-ingest.wrap-openai-stream.json',
+      'otlp-genai-span.langsmith-collector-proxy-doc.json',
+      'promptfoo-output.sample-export.json',
+    ].map((f) => readFileSync(FIX + f, 'utf8'));
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           fc.string({ maxLength: 300 }),
-          fc.tuple(fc.constantFrom(...samples), fc.nat(), fc.nat()).map(([s, a, b]) => s.slice(0, a % s.length) + s.slice(a % s.length + (b % 40))),
+          fc
+            .tuple(fc.constantFrom(...samples), fc.nat(), fc.nat())
+            .map(([s, a, b]) => s.slice(0, a % s.length) + s.slice((a % s.length) + (b % 40))),
         ),
         async (content) => {
           try {

@@ -29,8 +29,17 @@ export function langfuseScore(s: unknown): SourceScore | null {
   const reviewer = `langfuse:${lower(str(o.source), 'score')}`;
   const note = str(o.comment);
   const scoredAt = str(o.timestamp) ?? str(o.createdAt);
-  if (type === 'BOOLEAN') return { criterion: name, kind: 'pass_fail', value: v === null ? (sv === null ? null : /^(true|1|pass)$/i.test(sv)) : v >= 0.5, note, reviewer, scoredAt };
-  if (type === 'CATEGORICAL' || (v === null && sv !== null)) return { criterion: name, kind: 'label', value: sv ?? (v === null ? null : String(v)), note, reviewer, scoredAt };
+  if (type === 'BOOLEAN')
+    return {
+      criterion: name,
+      kind: 'pass_fail',
+      value: v === null ? (sv === null ? null : /^(true|1|pass)$/i.test(sv)) : v >= 0.5,
+      note,
+      reviewer,
+      scoredAt,
+    };
+  if (type === 'CATEGORICAL' || (v === null && sv !== null))
+    return { criterion: name, kind: 'label', value: sv ?? (v === null ? null : String(v)), note, reviewer, scoredAt };
   return { criterion: name, kind: 'score', value: v, note, reviewer, scoredAt };
 }
 
@@ -67,16 +76,28 @@ export function sourceScores(format: string, meta: Obj): SourceScore[] | null {
     for (const [key, v] of Object.entries(stats)) {
       const o = obj(v);
       const avg = num(o?.avg);
-      if (avg !== null) add({ criterion: key, kind: 'score', value: avg, note: num(o?.n) !== null ? `mean of ${num(o?.n)} LangSmith feedback` : null, reviewer: 'langsmith:feedback_stats', scoredAt: null });
+      if (avg !== null)
+        add({
+          criterion: key,
+          kind: 'score',
+          value: avg,
+          note: num(o?.n) !== null ? `mean of ${num(o?.n)} LangSmith feedback` : null,
+          reviewer: 'langsmith:feedback_stats',
+          scoredAt: null,
+        });
     }
   }
   const verdict = obj(meta.eval_verdict);
   if (format === 'promptfoo' && verdict) {
     const pass = typeof verdict.pass === 'boolean' ? verdict.pass : typeof verdict.success === 'boolean' ? verdict.success : null;
-    if (pass !== null) add({ criterion: 'pass', kind: 'pass_fail', value: pass, note: str(verdict.reason), reviewer: 'promptfoo', scoredAt: null });
-    if (num(verdict.score) !== null) add({ criterion: 'score', kind: 'score', value: num(verdict.score), note: null, reviewer: 'promptfoo', scoredAt: null });
+    if (pass !== null)
+      add({ criterion: 'pass', kind: 'pass_fail', value: pass, note: str(verdict.reason), reviewer: 'promptfoo', scoredAt: null });
+    if (num(verdict.score) !== null)
+      add({ criterion: 'score', kind: 'score', value: num(verdict.score), note: null, reviewer: 'promptfoo', scoredAt: null });
     const named = obj(meta.named_scores);
-    if (named) for (const [k, v] of Object.entries(named)) if (num(v) !== null) add({ criterion: k, kind: 'score', value: num(v), note: null, reviewer: 'promptfoo', scoredAt: null });
+    if (named)
+      for (const [k, v] of Object.entries(named))
+        if (num(v) !== null) add({ criterion: k, kind: 'score', value: num(v), note: null, reviewer: 'promptfoo', scoredAt: null });
   }
   return out;
 }

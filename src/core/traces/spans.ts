@@ -24,8 +24,18 @@ export function spanValue(v: unknown): string | null {
 
 export function spanDraft(d: Partial<SpanDraft> & { spanId: string; where: string }): SpanDraft {
   return {
-    traceId: d.traceId ?? null, spanId: d.spanId, parentSpanId: d.parentSpanId ?? null, name: d.name ?? null, kind: d.kind ?? null,
-    startNs: d.startNs ?? null, endNs: d.endNs ?? null, status: d.status ?? 'ok', error: d.error ?? null, input: d.input ?? null,
-    output: d.output ?? null, metadata: d.metadata ?? null, where: d.where,
+    traceId: d.traceId ?? null,
+    spanId: d.spanId,
+    parentSpanId: d.parentSpanId ?? null,
+    name: d.name ?? null,
+    kind: d.kind ?? null,
+    startNs: d.startNs ?? null,
+    endNs: d.endNs ?? null,
+    status: d.status ?? 'ok',
+    error: d.error ?? null,
+    input: d.input ?? null,
+    output: d.output ?? null,
+    metadata: d.metadata ?? null,
+    where: d.where,
   };
 }

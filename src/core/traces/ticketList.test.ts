@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouteName, RouteOutputs } from '../../shared/routes.ts';
+import type { RouteName, RouteOutputs } from '#shared/routes.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 
 const open: CoreServices[] = [];
@@ -15,7 +15,21 @@ afterEach(async () => {
 
 const RUN = { id: 'experiment-1', kind: 'experiment', label: 'two models' };
 const result = (ticket: string, task: string, model: string, value: unknown, status = 'ok'): string =>
-  JSON.stringify({ casebench: 'result', run: RUN, ticket_id: ticket, task, model_spec: model, status, value, raw: JSON.stringify(value), provider: 'groq', model: model.slice(5), latency_ms: 100, attempts: 1, recorded_at: 1 });
+  JSON.stringify({
+    casebench: 'result',
+    run: RUN,
+    ticket_id: ticket,
+    task,
+    model_spec: model,
+    status,
+    value,
+    raw: JSON.stringify(value),
+    provider: 'groq',
+    model: model.slice(5),
+    latency_ms: 100,
+    attempts: 1,
+    recorded_at: 1,
+  });
 
 describe('imported tickets in the ticket list', () => {
   it('show the import’s facts, from the assigned model when several answered', async () => {
@@ -24,8 +38,24 @@ describe('imported tickets in the ticket list', () => {
     writeFileSync(
       file,
       [
-        JSON.stringify({ casebench: 'run', ...RUN, assignment: { platform: 'groq:big', severity: 'groq:big' }, config: null, status: 'done', created_at: 1, finished_at: 2 }),
-        JSON.stringify({ casebench: 'ticket', id: 'IMP-1', text: 'Our S3 bucket logs-1 returns AccessDenied since 09:00', title: null, created_at: null, labels: null, source: 'x' }),
+        JSON.stringify({
+          casebench: 'run',
+          ...RUN,
+          assignment: { platform: 'groq:big', severity: 'groq:big' },
+          config: null,
+          status: 'done',
+          created_at: 1,
+          finished_at: 2,
+        }),
+        JSON.stringify({
+          casebench: 'ticket',
+          id: 'IMP-1',
+          text: 'Our S3 bucket logs-1 returns AccessDenied since 09:00',
+          title: null,
+          created_at: null,
+          labels: null,
+          source: 'x',
+        }),
         result('IMP-1', 'platform', 'groq:big', 'aws'),
         result('IMP-1', 'platform', 'groq:small', 'gcp'),
         result('IMP-1', 'severity', 'groq:big', 'high'),

@@ -50,28 +50,48 @@ export function originOfCall(store: Store, callId: number): CallOrigin | null {
   const r = store.prepare('SELECT * FROM call_origins WHERE call_id = ?').get(callId) as Row | undefined;
   if (!r) return null;
   return {
-    callId, runId: String(r.run_id), format: String(r.format), file: String(r.file), locator: str(r.locator),
-    traceId: str(r.trace_id), spanId: str(r.span_id), parentSpanId: str(r.parent_span_id), source: parseObj(r.source), generic: r.generic === 1,
+    callId,
+    runId: String(r.run_id),
+    format: String(r.format),
+    file: String(r.file),
+    locator: str(r.locator),
+    traceId: str(r.trace_id),
+    spanId: str(r.span_id),
+    parentSpanId: str(r.parent_span_id),
+    source: parseObj(r.source),
+    generic: r.generic === 1,
   };
 }
 
 /** Every import, newest first, with its call count. */
 export function listImports(store: Store): ImportSummary[] {
   const rows = store
-    .prepare(`SELECT r.id, r.label, r.created_at, r.config, (SELECT count(*) FROM calls c WHERE c.run_id = r.id) AS n FROM runs r WHERE r.kind = 'import' ORDER BY r.created_at DESC, r.id`)
+    .prepare(
+      `SELECT r.id, r.label, r.created_at, r.config, (SELECT count(*) FROM calls c WHERE c.run_id = r.id) AS n FROM runs r WHERE r.kind = 'import' ORDER BY r.created_at DESC, r.id`,
+    )
     .all() as Row[];
-  return rows.map((r) => ({ runId: String(r.id), label: str(r.label), createdAt: Number(r.created_at), config: parseObj(r.config), calls: Number(r.n) }));
+  return rows.map((r) => ({
+    runId: String(r.id),
+    label: str(r.label),
+    createdAt: Number(r.created_at),
+    config: parseObj(r.config),
+    calls: Number(r.n),
+  }));
 }
 
 /** The import run that already holds a file with this content, if any. */
 export function importRunForSha(store: Store, sha256: string): string | null {
-  const r = store.prepare(`SELECT id FROM runs WHERE kind = 'import' AND json_extract(config, '$.sha256') = ? LIMIT 1`).get(sha256) as Row | undefined;
+  const r = store.prepare(`SELECT id FROM runs WHERE kind = 'import' AND json_extract(config, '$.sha256') = ? LIMIT 1`).get(sha256) as
+    | Row
+    | undefined;
   return r ? String(r.id) : null;
 }
 
 /** An import run of a file with this fingerprint (the same size, first and last MiB), if any. */
 export function importRunForFingerprint(store: Store, fingerprint: string): string | null {
-  const r = store.prepare(`SELECT id FROM runs WHERE kind = 'import' AND json_extract(config, '$.fingerprint') = ? LIMIT 1`).get(fingerprint) as Row | undefined;
+  const r = store
+    .prepare(`SELECT id FROM runs WHERE kind = 'import' AND json_extract(config, '$.fingerprint') = ? LIMIT 1`)
+    .get(fingerprint) as Row | undefined;
   return r ? String(r.id) : null;
 }
 
@@ -90,8 +110,27 @@ export function tableColumns(store: Store, name: string): string[] {
   return (store.prepare(`SELECT name FROM pragma_table_info(?)`).all(name) as Row[]).map((r) => String(r.name));
 }
 
-const LATEST_WINS = ['status', 'value', 'raw', 'provider', 'model', 'prompt_version', 'started_ms', 'ended_ms', 'latency_ms', 'ttft_ms',
-  'queue_time_ms', 'provider_total_ms', 'input_tokens', 'output_tokens', 'cached_tokens', 'reasoning_tokens', 'cost_usd', 'error_code', 'error_message']
+const LATEST_WINS = [
+  'status',
+  'value',
+  'raw',
+  'provider',
+  'model',
+  'prompt_version',
+  'started_ms',
+  'ended_ms',
+  'latency_ms',
+  'ttft_ms',
+  'queue_time_ms',
+  'provider_total_ms',
+  'input_tokens',
+  'output_tokens',
+  'cached_tokens',
+  'reasoning_tokens',
+  'cost_usd',
+  'error_code',
+  'error_message',
+]
   .map((c) => `${c} = iif(excluded.started_ms >= results.started_ms, excluded.${c}, results.${c})`)
   .join(', ');
 
@@ -169,7 +208,9 @@ export const SQL = {
     FROM (SELECT ticket_id, min(started_at) AS t0 FROM calls WHERE run_id = ? GROUP BY ticket_id) AS t
     WHERE results.run_id = ? AND results.ticket_id = t.ticket_id`,
   upsertRunTicket: `INSERT OR REPLACE INTO run_tickets (run_id, ticket_id, status, total_ms, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  modelsPerTask: 'SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec ORDER BY task, n DESC, model_spec',
+  modelsPerTask:
+    'SELECT task, model_spec, count(*) AS n FROM calls WHERE run_id = ? GROUP BY task, model_spec ORDER BY task, n DESC, model_spec',
   finishRun: `UPDATE runs SET status = 'done', finished_at = ?, assignment = ?, config = ? WHERE id = ?`,
-  runCounts: 'SELECT (SELECT count(*) FROM calls WHERE run_id = ?) AS calls, (SELECT count(*) FROM results WHERE run_id = ?) AS results, (SELECT count(DISTINCT ticket_id) FROM run_tickets WHERE run_id = ?) AS tickets',
+  runCounts:
+    'SELECT (SELECT count(*) FROM calls WHERE run_id = ?) AS calls, (SELECT count(*) FROM results WHERE run_id = ?) AS results, (SELECT count(DISTINCT ticket_id) FROM run_tickets WHERE run_id = ?) AS tickets',
 } as const;

@@ -9,7 +9,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store.ts';
 import { importTraceFile } from './importer.ts';
 import {
-  createTraceQueue, exportTraceReviews, importTraceReviews, krippendorffAlphaNominal, openTraceReview, scoreTraceItem, traceReviewResults, undoTraceScore,
+  createTraceQueue,
+  exportTraceReviews,
+  importTraceReviews,
+  krippendorffAlphaNominal,
+  openTraceReview,
+  scoreTraceItem,
+  traceReviewResults,
+  undoTraceScore,
 } from './traceReview.ts';
 
 const FIX = fileURLToPath(new URL('../../../test/fixtures/traces/', import.meta.url));
@@ -45,7 +52,9 @@ describe('trace review queues', () => {
     expect(sampled.items).toBe(3);
     expect(createTraceQueue(s, { name: 's2', runIds: [pf], sample: 3, seed: 7, rubric: RUBRIC }).items).toBe(3);
     expect(() => createTraceQueue(s, { name: 'none', search: 'no such words anywhere' })).toThrow(/no imported call matches/);
-    expect(() => createTraceQueue(s, { name: 'bad', rubric: [{ id: 'x', label: 'X', kind: 'label', labels: ['only'] }] })).toThrow(/bad queue/);
+    expect(() => createTraceQueue(s, { name: 'bad', rubric: [{ id: 'x', label: 'X', kind: 'label', labels: ['only'] }] })).toThrow(
+      /bad queue/,
+    );
 
     let sc = openTraceReview(s, { queueId: q.id, reviewer: 'ana' });
     expect(sc.position).toBe(0);
@@ -54,8 +63,12 @@ describe('trace review queues', () => {
     expect(sc.call!.scores).toEqual([]); // promptfoo's own verdict is hidden too
     expect(sc.call!.output).toBeTruthy();
     expect(sc.missing).toEqual(['pass', 'quality', 'issue']);
-    expect(() => scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'quality', value: 1.5 })).toThrow(/score from 0 to 1/);
-    expect(() => scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'issue', value: 'meh' })).toThrow(/one of none, wrong, verbose/);
+    expect(() => scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'quality', value: 1.5 })).toThrow(
+      /score from 0 to 1/,
+    );
+    expect(() => scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'issue', value: 'meh' })).toThrow(
+      /one of none, wrong, verbose/,
+    );
     sc = scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'pass', value: true });
     sc = scoreTraceItem(s, { queueId: q.id, position: 0, reviewer: 'ana', criterion: 'quality', value: 0.75 });
     expect(sc.revealed).toBe(false);
@@ -108,22 +121,55 @@ describe('trace review queues', () => {
     expect(back.bad.map((b) => b.line)).toEqual([18, 19]);
     expect(back.bad[1]!.message).toMatch(/not in this workspace/);
     expect(importTraceReviews(t, out.text, { source: 'ana.jsonl' })).toMatchObject({ imported: 0, duplicates: 17 });
-    expect(traceReviewResults(t).criteria.find((c) => c.criterion === 'pass')!.pairs.find((p) => p.a === 'ana' && p.b === 'ben')!.kappa).toBeCloseTo(0.5, 10);
+    expect(
+      traceReviewResults(t)
+        .criteria.find((c) => c.criterion === 'pass')!
+        .pairs.find((p) => p.a === 'ana' && p.b === 'ben')!.kappa,
+    ).toBeCloseTo(0.5, 10);
 
     // LangSmith feedback on an imported LangSmith run: the reviewer is the source
     const u = openStore(join(dir, `ls-${seq++}.db`));
     opened.push(u);
     await importTraceFile(u, join(FIX, 'langsmith-runs.langsmith-fetch-fixture.json'));
-    const fb = JSON.stringify({ run_id: 'grandchild-uuid-1', key: 'correctness', score: 1, comment: 'fine', created_at: '2025-01-10T13:00:00', feedback_source: { type: 'app' } });
+    const fb = JSON.stringify({
+      run_id: 'grandchild-uuid-1',
+      key: 'correctness',
+      score: 1,
+      comment: 'fine',
+      created_at: '2025-01-10T13:00:00',
+      feedback_source: { type: 'app' },
+    });
     expect(importTraceReviews(u, fb, { source: 'feedback.json' })).toMatchObject({ imported: 1 });
-    expect(u.prepare('SELECT criterion, kind, value, reviewer, note FROM trace_reviews').get()).toEqual({ criterion: 'correctness', kind: 'score', value: '1', reviewer: 'langsmith:app', note: 'fine' });
+    expect(u.prepare('SELECT criterion, kind, value, reviewer, note FROM trace_reviews').get()).toEqual({
+      criterion: 'correctness',
+      kind: 'score',
+      value: '1',
+      reviewer: 'langsmith:app',
+      note: 'fine',
+    });
   });
 
   it('nominal α: 1 when all agree, below 0 for systematic disagreement, null with nothing pairable', () => {
-    expect(krippendorffAlphaNominal([['a', 'a'], ['b', 'b']])).toBe(1);
-    expect(krippendorffAlphaNominal([['a', 'b'], ['b', 'a']])!).toBeLessThan(0);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['b', 'b'],
+      ]),
+    ).toBe(1);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'b'],
+        ['b', 'a'],
+      ])!,
+    ).toBeLessThan(0);
     expect(krippendorffAlphaNominal([['a']])).toBeNull();
     // by the coincidence matrix: o_ab = o_ba = 1 of n = 6 values, n_a = n_b = 3 → α = 1 − (2/6) / (18/30) = 4/9
-    expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'b'], ['b', 'b']])).toBeCloseTo(4 / 9, 10);
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['a', 'b'],
+        ['b', 'b'],
+      ]),
+    ).toBeCloseTo(4 / 9, 10);
   });
 });

@@ -6,12 +6,23 @@
 // Over 400 lines: queues, blind scoring, undo, results and JSON lines of one review model, sharing
 // its row decoders; review/ holds the casebench-task counterpart.
 import { randomUUID } from 'node:crypto';
-import { AppError } from '../../shared/errors.ts';
+import { AppError } from '#shared/errors.ts';
 import {
-  DEFAULT_RUBRIC, rubricSchema, traceQueueSpecSchema, type Criterion, type CriterionResult, type MyScore, type PairAgreementView, type TraceQueueSpec,
-  type TraceQueueView, type TraceReviewImportView, type TraceReviewResults, type TraceReviewScreen, type TraceScoreInput,
-} from '../../shared/traceReview.ts';
-import type { TraceCallView } from '../../shared/traceView.ts';
+  DEFAULT_RUBRIC,
+  rubricSchema,
+  traceQueueSpecSchema,
+  type Criterion,
+  type CriterionResult,
+  type MyScore,
+  type PairAgreementView,
+  type TraceQueueSpec,
+  type TraceQueueView,
+  type TraceReviewImportView,
+  type TraceReviewResults,
+  type TraceReviewScreen,
+  type TraceScoreInput,
+} from '#shared/traceReview.ts';
+import type { TraceCallView } from '#shared/traceView.ts';
 import { cohensKappa } from '../metrics/agreement.ts';
 import { seededRandom } from '../random.ts';
 import { krippendorffAlphaInterval } from '../review/agreement.ts';
@@ -46,7 +57,9 @@ function latestMine(store: Store, queueId: string, reviewer: string, callId?: nu
   return (
     callId === undefined
       ? store.prepare(`SELECT * FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND superseded_by IS NULL`).all(queueId, reviewer)
-      : store.prepare(`SELECT * FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND call_id = ? AND superseded_by IS NULL`).all(queueId, reviewer, callId)
+      : store
+          .prepare(`SELECT * FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND call_id = ? AND superseded_by IS NULL`)
+          .all(queueId, reviewer, callId)
   ) as Row[];
 }
 
@@ -54,7 +67,9 @@ function latestMine(store: Store, queueId: string, reviewer: string, callId?: nu
 const required = (rubric: Criterion[]): Criterion[] => rubric.filter((c) => c.kind !== 'note');
 
 function itemsOf(store: Store, queueId: string): number[] {
-  return (store.prepare('SELECT call_id FROM trace_review_items WHERE queue_id = ? ORDER BY pos').all(queueId) as Row[]).map((r) => num(r.call_id)!);
+  return (store.prepare('SELECT call_id FROM trace_review_items WHERE queue_id = ? ORDER BY pos').all(queueId) as Row[]).map(
+    (r) => num(r.call_id)!,
+  );
 }
 
 /** Calls each reviewer has fully scored in the queue. */
@@ -82,30 +97,45 @@ export function traceQueueView(store: Store, id: string): TraceQueueView {
   const r = queueRow(store, id);
   const rubric = rubricOf(r);
   return {
-    id, name: String(r.name), items: num((store.prepare('SELECT count(*) AS n FROM trace_review_items WHERE queue_id = ?').get(id) as Row).n) ?? 0,
-    rubric, blind: num(r.blind) === 1, createdAt: num(r.created_at) ?? 0, source: (parse(r.source) as Record<string, unknown>) ?? {},
+    id,
+    name: String(r.name),
+    items: num((store.prepare('SELECT count(*) AS n FROM trace_review_items WHERE queue_id = ?').get(id) as Row).n) ?? 0,
+    rubric,
+    blind: num(r.blind) === 1,
+    createdAt: num(r.created_at) ?? 0,
+    source: (parse(r.source) as Record<string, unknown>) ?? {},
     progress: progressOf(store, id, rubric),
   };
 }
 
 export function listTraceQueues(store: Store): TraceQueueView[] {
-  return (store.prepare('SELECT id FROM trace_review_queues ORDER BY created_at DESC, id').all() as Row[]).map((r) => traceQueueView(store, String(r.id)));
+  return (store.prepare('SELECT id FROM trace_review_queues ORDER BY created_at DESC, id').all() as Row[]).map((r) =>
+    traceQueueView(store, String(r.id)),
+  );
 }
 
 /** Creates a queue over imported calls chosen by file, model, status and search, optionally a seeded sample. */
 export function createTraceQueue(store: Store, input: TraceQueueSpec, opts: { now?: () => number } = {}): TraceQueueView {
   const p = traceQueueSpecSchema.safeParse(input);
-  if (!p.success) throw new AppError('BAD_INPUT', `bad queue: ${p.error.issues.map((i) => `${i.path.join('.') || 'queue'}: ${i.message}`).join('; ')}`);
+  if (!p.success)
+    throw new AppError('BAD_INPUT', `bad queue: ${p.error.issues.map((i) => `${i.path.join('.') || 'queue'}: ${i.message}`).join('; ')}`);
   const spec = p.data;
   const seed = spec.seed ?? Math.floor(Math.random() * 2 ** 31);
   let calls: number[];
   if (spec.includeTickets) {
     const rows = store
-      .prepare(`SELECT c.id, c.run_id, c.model_spec, c.status, c.task, o.input_messages FROM calls c JOIN call_origins o ON o.call_id = c.id ORDER BY c.id`)
+      .prepare(
+        `SELECT c.id, c.run_id, c.model_spec, c.status, c.task, o.input_messages FROM calls c JOIN call_origins o ON o.call_id = c.id ORDER BY c.id`,
+      )
       .all() as Row[];
     const q = spec.search?.trim().toLowerCase();
     calls = rows
-      .filter((r) => (!spec.runIds || spec.runIds.includes(String(r.run_id))) && (!spec.models || spec.models.includes(String(r.model_spec))) && (!spec.status || r.status === spec.status))
+      .filter(
+        (r) =>
+          (!spec.runIds || spec.runIds.includes(String(r.run_id))) &&
+          (!spec.models || spec.models.includes(String(r.model_spec))) &&
+          (!spec.status || r.status === spec.status),
+      )
       .filter((r) => !q || `${String(r.task)} ${String(r.input_messages ?? '')}`.toLowerCase().includes(q))
       .map((r) => num(r.id)!);
   } else {
@@ -129,7 +159,8 @@ export function createTraceQueue(store: Store, input: TraceQueueSpec, opts: { no
     }
     calls.sort((a, b) => a - b);
   }
-  if (calls.length === 0) throw new AppError('BAD_INPUT', 'no imported call matches: nothing to review (import a trace file, or widen the filter)');
+  if (calls.length === 0)
+    throw new AppError('BAD_INPUT', 'no imported call matches: nothing to review (import a trace file, or widen the filter)');
   if (spec.sample !== undefined && spec.sample < calls.length) {
     const rnd = seededRandom(seed);
     const a = [...calls];
@@ -143,9 +174,17 @@ export function createTraceQueue(store: Store, input: TraceQueueSpec, opts: { no
   const { rubric, name, blind, ...source } = spec;
   store.prepare('BEGIN IMMEDIATE').run();
   try {
-    store.prepare('INSERT INTO trace_review_queues (id, name, source, rubric, blind, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      id, name, JSON.stringify({ ...source, seed }), JSON.stringify(rubric ?? DEFAULT_RUBRIC), blind === false ? 0 : 1, seed, (opts.now ?? Date.now)(),
-    );
+    store
+      .prepare('INSERT INTO trace_review_queues (id, name, source, rubric, blind, seed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        id,
+        name,
+        JSON.stringify({ ...source, seed }),
+        JSON.stringify(rubric ?? DEFAULT_RUBRIC),
+        blind === false ? 0 : 1,
+        seed,
+        (opts.now ?? Date.now)(),
+      );
     const ins = store.prepare('INSERT INTO trace_review_items (queue_id, pos, call_id) VALUES (?, ?, ?)');
     calls.forEach((c, i) => ins.run(id, i, c));
     store.prepare('COMMIT').run();
@@ -160,7 +199,10 @@ function mineOf(rows: Row[]): Record<string, MyScore> {
   const out: Record<string, MyScore> = {};
   for (const r of rows) {
     const v = r.value === null ? null : parse(r.value);
-    out[String(r.criterion)] = { value: typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' ? v : null, note: typeof r.note === 'string' ? r.note : null };
+    out[String(r.criterion)] = {
+      value: typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' ? v : null,
+      note: typeof r.note === 'string' ? r.note : null,
+    };
   }
   return out;
 }
@@ -168,7 +210,14 @@ function mineOf(rows: Row[]): Record<string, MyScore> {
 /** What a blind reviewer may see of a call before scoring it: no model, provider, metadata or source scores. */
 export function blindCall(c: TraceCallView): TraceCallView {
   return {
-    ...c, modelSpec: 'hidden', provider: 'hidden', model: 'hidden', requestId: null, metadata: {}, scores: [], costUsd: null,
+    ...c,
+    modelSpec: 'hidden',
+    provider: 'hidden',
+    model: 'hidden',
+    requestId: null,
+    metadata: {},
+    scores: [],
+    costUsd: null,
     origin: c.origin ? { ...c.origin, source: null } : null,
   };
 }
@@ -188,7 +237,21 @@ export function openTraceReview(store: Store, input: { queueId: string; reviewer
   }
   const isDone = (callId: number): boolean => need.every((c) => scored.get(callId)?.has(c));
   const done = items.filter(isDone).length;
-  if (items.length === 0) return { queue, reviewer, position: null, call: null, revealed: false, mine: {}, missing: [], others: [], prev: null, next: null, nextUnscored: null, done };
+  if (items.length === 0)
+    return {
+      queue,
+      reviewer,
+      position: null,
+      call: null,
+      revealed: false,
+      mine: {},
+      missing: [],
+      others: [],
+      prev: null,
+      next: null,
+      nextUnscored: null,
+      done,
+    };
   let pos = input.position ?? items.findIndex((c) => !isDone(c));
   if (pos < 0) pos = items.length - 1;
   if (pos >= items.length) throw new AppError('BAD_INPUT', `queue ${input.queueId} has ${items.length} items; there is no item ${pos + 1}`);
@@ -208,8 +271,18 @@ export function openTraceReview(store: Store, input: { queueId: string; reviewer
     }
   }
   return {
-    queue, reviewer, position: pos, call: revealed ? full : blindCall(full), revealed, mine, missing, others,
-    prev: pos > 0 ? pos - 1 : null, next: pos + 1 < items.length ? pos + 1 : null, nextUnscored, done,
+    queue,
+    reviewer,
+    position: pos,
+    call: revealed ? full : blindCall(full),
+    revealed,
+    mine,
+    missing,
+    others,
+    prev: pos > 0 ? pos - 1 : null,
+    next: pos + 1 < items.length ? pos + 1 : null,
+    nextUnscored,
+    done,
   };
 }
 
@@ -218,13 +291,16 @@ export function checkValue(c: Criterion, value: unknown, note: string | null | u
   const n = note?.trim() ? note.trim() : null;
   switch (c.kind) {
     case 'pass_fail':
-      if (typeof value !== 'boolean') throw new AppError('BAD_INPUT', `${c.label} is pass or fail (true/false), not ${JSON.stringify(value)}`);
+      if (typeof value !== 'boolean')
+        throw new AppError('BAD_INPUT', `${c.label} is pass or fail (true/false), not ${JSON.stringify(value)}`);
       return { value: JSON.stringify(value), note: n };
     case 'score':
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) throw new AppError('BAD_INPUT', `${c.label} is a score from 0 to 1, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
+        throw new AppError('BAD_INPUT', `${c.label} is a score from 0 to 1, not ${JSON.stringify(value)}`);
       return { value: JSON.stringify(value), note: n };
     case 'label':
-      if (typeof value !== 'string' || !c.labels!.includes(value)) throw new AppError('BAD_INPUT', `${c.label} is one of ${c.labels!.join(', ')}, not ${JSON.stringify(value)}`);
+      if (typeof value !== 'string' || !c.labels!.includes(value))
+        throw new AppError('BAD_INPUT', `${c.label} is one of ${c.labels!.join(', ')}, not ${JSON.stringify(value)}`);
       return { value: JSON.stringify(value), note: n };
     case 'note': {
       const text = typeof value === 'string' && value.trim() ? value.trim() : n;
@@ -242,18 +318,27 @@ export function scoreTraceItem(store: Store, input: TraceScoreInput, opts: { now
   const callId = items[input.position];
   if (callId === undefined) throw new AppError('BAD_INPUT', `queue ${input.queueId} has no item ${input.position + 1}`);
   const c = queue.rubric.find((x) => x.id === input.criterion);
-  if (!c) throw new AppError('BAD_INPUT', `queue ${queue.name} has no criterion ${input.criterion} (it has ${queue.rubric.map((x) => x.id).join(', ')})`);
+  if (!c)
+    throw new AppError(
+      'BAD_INPUT',
+      `queue ${queue.name} has no criterion ${input.criterion} (it has ${queue.rubric.map((x) => x.id).join(', ')})`,
+    );
   const v = checkValue(c, input.value, input.note);
   const at = (opts.now ?? (() => new Date()))();
   store.prepare('BEGIN IMMEDIATE').run();
   try {
     const prev = store
-      .prepare(`SELECT id FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND call_id = ? AND criterion = ? AND superseded_by IS NULL`)
+      .prepare(
+        `SELECT id FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND call_id = ? AND criterion = ? AND superseded_by IS NULL`,
+      )
       .all(input.queueId, reviewer, callId, c.id) as Row[];
     const res = store
-      .prepare(`INSERT INTO trace_reviews (call_id, queue_id, criterion, kind, value, note, reviewer, scored_at, scored_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'local')`)
+      .prepare(
+        `INSERT INTO trace_reviews (call_id, queue_id, criterion, kind, value, note, reviewer, scored_at, scored_ms, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'local')`,
+      )
       .run(callId, input.queueId, c.id, c.kind, v.value, v.note, reviewer, at.toISOString(), at.getTime());
-    for (const p of prev) store.prepare('UPDATE trace_reviews SET superseded_by = ? WHERE id = ?').run(Number(res.lastInsertRowid), num(p.id)!);
+    for (const p of prev)
+      store.prepare('UPDATE trace_reviews SET superseded_by = ? WHERE id = ?').run(Number(res.lastInsertRowid), num(p.id)!);
     store.prepare('COMMIT').run();
   } catch (e) {
     store.prepare('ROLLBACK').run();
@@ -265,7 +350,11 @@ export function scoreTraceItem(store: Store, input: TraceScoreInput, opts: { now
 /** Takes back the reviewer's latest score in the queue (the one it superseded, if any, counts again); opens its item. */
 export function undoTraceScore(store: Store, input: { queueId: string; reviewer: string }): TraceReviewScreen {
   const reviewer = reviewerName(input.reviewer);
-  const last = store.prepare(`SELECT * FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND source = 'local' AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`).get(input.queueId, reviewer) as Row | undefined;
+  const last = store
+    .prepare(
+      `SELECT * FROM trace_reviews WHERE queue_id = ? AND reviewer = ? AND source = 'local' AND superseded_by IS NULL ORDER BY id DESC LIMIT 1`,
+    )
+    .get(input.queueId, reviewer) as Row | undefined;
   if (!last) throw new AppError('BAD_INPUT', 'nothing to undo in this queue');
   store.prepare('BEGIN IMMEDIATE').run();
   try {
@@ -315,9 +404,15 @@ export function traceReviewResults(store: Store, opts: { queueId?: string } = {}
   const rubric = opts.queueId ? traceQueueView(store, opts.queueId).rubric : null;
   const rows = (
     opts.queueId
-      ? store.prepare(`SELECT r.*, c.model_spec FROM trace_reviews r JOIN calls c ON c.id = r.call_id
-          WHERE r.superseded_by IS NULL AND r.call_id IN (SELECT call_id FROM trace_review_items WHERE queue_id = ?) ORDER BY r.id`).all(opts.queueId)
-      : store.prepare(`SELECT r.*, c.model_spec FROM trace_reviews r JOIN calls c ON c.id = r.call_id WHERE r.superseded_by IS NULL ORDER BY r.id`).all()
+      ? store
+          .prepare(`SELECT r.*, c.model_spec FROM trace_reviews r JOIN calls c ON c.id = r.call_id
+          WHERE r.superseded_by IS NULL AND r.call_id IN (SELECT call_id FROM trace_review_items WHERE queue_id = ?) ORDER BY r.id`)
+          .all(opts.queueId)
+      : store
+          .prepare(
+            `SELECT r.*, c.model_spec FROM trace_reviews r JOIN calls c ON c.id = r.call_id WHERE r.superseded_by IS NULL ORDER BY r.id`,
+          )
+          .all()
   ) as Row[];
   // the latest value per (criterion, call, reviewer)
   const latest = new Map<string, Row>();
@@ -361,9 +456,10 @@ export function traceReviewResults(store: Store, opts: { queueId?: string } = {}
     }
     const reviewers = [...new Set(list.map((r) => String(r.reviewer)))].sort();
     const units = [...perCall.values()].filter((m) => m.size >= 2);
-    const alpha = kind === 'score'
-      ? krippendorffAlphaInterval(units.map((m) => [...m.values()].filter((v): v is number => typeof v === 'number')))
-      : krippendorffAlphaNominal(units.map((m) => [...m.values()].map(keyOf)));
+    const alpha =
+      kind === 'score'
+        ? krippendorffAlphaInterval(units.map((m) => [...m.values()].filter((v): v is number => typeof v === 'number')))
+        : krippendorffAlphaNominal(units.map((m) => [...m.values()].map(keyOf)));
     const pairs: PairAgreementView[] = [];
     for (let i = 0; i < reviewers.length; i++) {
       for (let j = i + 1; j < reviewers.length; j++) {
@@ -381,11 +477,22 @@ export function traceReviewResults(store: Store, opts: { queueId?: string } = {}
       }
     }
     criteria.push({
-      criterion: id, label: def?.label ?? id, kind,
-      models: [...models.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([model, s]) => ({
-        model, n: s.n, passRate: s.passN ? s.pass / s.passN : null, mean: s.sumN ? s.sum / s.sumN : null, labels: s.labels,
-      })),
-      reviewers, units: units.length, alpha, pairs,
+      criterion: id,
+      label: def?.label ?? id,
+      kind,
+      models: [...models.entries()]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([model, s]) => ({
+          model,
+          n: s.n,
+          passRate: s.passN ? s.pass / s.passN : null,
+          mean: s.sumN ? s.sum / s.sumN : null,
+          labels: s.labels,
+        })),
+      reviewers,
+      units: units.length,
+      alpha,
+      pairs,
     });
   }
   return { queueId: opts.queueId ?? null, criteria };
@@ -404,8 +511,15 @@ export function exportTraceReviews(store: Store, opts: { queueId?: string; local
     .all(...(opts.queueId ? [opts.queueId] : [])) as Row[];
   const lines = rows.map((r) =>
     JSON.stringify({
-      casebench: 'trace_review', call: callRef(r), criterion: r.criterion, kind: r.kind, value: r.value === null ? null : parse(r.value),
-      ...(r.note ? { note: r.note } : {}), reviewer: r.reviewer, scored_at: r.scored_at, ...(r.queue_id ? { queue: r.queue_name ?? r.queue_id } : {}),
+      casebench: 'trace_review',
+      call: callRef(r),
+      criterion: r.criterion,
+      kind: r.kind,
+      value: r.value === null ? null : parse(r.value),
+      ...(r.note ? { note: r.note } : {}),
+      reviewer: r.reviewer,
+      scored_at: r.scored_at,
+      ...(r.queue_id ? { queue: r.queue_name ?? r.queue_id } : {}),
     }),
   );
   return { text: lines.length ? `${lines.join('\n')}\n` : '', count: lines.length };
@@ -421,8 +535,12 @@ export function importTraceReviews(store: Store, text: string, opts: { source: s
     byRef.set(`${String(r.trace_id)}\u0000${String(r.span_id)}`, num(r.call_id)!);
     if (r.format === 'langsmith' && typeof r.span_id === 'string') byLangsmithRun.set(r.span_id, num(r.call_id)!);
   }
-  const dup = store.prepare(`SELECT 1 FROM trace_reviews WHERE call_id = ? AND criterion = ? AND reviewer = ? AND scored_at = ? AND coalesce(value, '') = coalesce(?, '') LIMIT 1`);
-  const ins = store.prepare(`INSERT INTO trace_reviews (call_id, queue_id, criterion, kind, value, note, reviewer, scored_at, scored_ms, source) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const dup = store.prepare(
+    `SELECT 1 FROM trace_reviews WHERE call_id = ? AND criterion = ? AND reviewer = ? AND scored_at = ? AND coalesce(value, '') = coalesce(?, '') LIMIT 1`,
+  );
+  const ins = store.prepare(
+    `INSERT INTO trace_reviews (call_id, queue_id, criterion, kind, value, note, reviewer, scored_at, scored_ms, source) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
   const trimmed = text.trim();
   // a LangSmith feedback export: one record, an array, or JSON lines
   let records: Array<{ line: number; v: unknown }>;
@@ -472,7 +590,11 @@ export function importTraceReviews(store: Store, text: string, opts: { source: s
           out.bad.push({ line, message: 'a trace review needs criterion, kind (pass_fail|score|label|note), reviewer and scored_at' });
           continue;
         }
-        if ((kind === 'pass_fail' && typeof value !== 'boolean') || (kind === 'score' && typeof value !== 'number') || (kind === 'label' && typeof value !== 'string')) {
+        if (
+          (kind === 'pass_fail' && typeof value !== 'boolean') ||
+          (kind === 'score' && typeof value !== 'number') ||
+          (kind === 'label' && typeof value !== 'string')
+        ) {
           out.bad.push({ line, message: `value ${JSON.stringify(value)} is not a ${kind} value` });
           continue;
         }

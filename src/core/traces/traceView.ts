@@ -5,8 +5,17 @@
 // A trace is the calls of one import that share the trace key the importer gave them
 // (calls.ticket_id: the ticket, or for generic calls `<format>:<trace id>` / the promptfoo test case);
 // that key is indexed, so no index on call_origins' trace ids is needed.
-import { AppError } from '../../shared/errors.ts';
-import type { ChatMessageView, SpanNodeView, TraceCallView, TraceListFilter, TraceListView, TraceRow, TraceScoreView, TraceView } from '../../shared/traceView.ts';
+import { AppError } from '#shared/errors.ts';
+import type {
+  ChatMessageView,
+  SpanNodeView,
+  TraceCallView,
+  TraceListFilter,
+  TraceListView,
+  TraceRow,
+  TraceScoreView,
+  TraceView,
+} from '#shared/traceView.ts';
 import type { Store } from '../store/store.ts';
 import { originOfCall, type Row } from './traceQueries.ts';
 
@@ -20,14 +29,17 @@ const json = (v: unknown): unknown => {
     return v;
   }
 };
-const objOf = (v: unknown): Record<string, unknown> | null => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+const objOf = (v: unknown): Record<string, unknown> | null =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 function messages(v: unknown): ChatMessageView[] {
   const a = json(v);
   if (!Array.isArray(a)) return [];
   return a.flatMap((m) => {
     const o = objOf(m);
-    return o ? [{ role: String(o.role ?? 'user'), content: typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? '') }] : [];
+    return o
+      ? [{ role: String(o.role ?? 'user'), content: typeof o.content === 'string' ? o.content : JSON.stringify(o.content ?? '') }]
+      : [];
   });
 }
 
@@ -53,17 +65,24 @@ ORDER BY t0 DESC, first_call DESC`;
 
 /** Generic traces, newest first, filtered; with the facets the filters offer. */
 export function listGenericTraces(store: Store, f: TraceListFilter = {}): TraceListView {
-  const rows = (f.runId ? store.prepare(LIST_SQL.replace('%RUN%', 'AND o.run_id = ?')).all(f.runId) : store.prepare(LIST_SQL.replace('%RUN%', '')).all()) as Row[];
+  const rows = (
+    f.runId ? store.prepare(LIST_SQL.replace('%RUN%', 'AND o.run_id = ?')).all(f.runId) : store.prepare(LIST_SQL.replace('%RUN%', '')).all()
+  ) as Row[];
   const firstOf = store.prepare(
     `SELECT c.task, c.model_spec, o.trace_id, o.format, o.file, o.input_messages, o.parent_span_id FROM calls c JOIN call_origins o ON o.call_id = c.id WHERE c.id = ?`,
   );
-  const rootSpan = store.prepare(`SELECT name FROM trace_spans WHERE run_id = ? AND trace_id = ? AND parent_span_id IS NULL ORDER BY start_ns LIMIT 1`);
+  const rootSpan = store.prepare(
+    `SELECT name FROM trace_spans WHERE run_id = ? AND trace_id = ? AND parent_span_id IS NULL ORDER BY start_ns LIMIT 1`,
+  );
   const search = f.search?.trim().toLowerCase() ?? '';
   const limit = f.limit ?? 1000;
   const out: TraceRow[] = [];
   let total = 0;
   for (const r of rows) {
-    const models = String(r.models ?? '').split(',').filter(Boolean).sort();
+    const models = String(r.models ?? '')
+      .split(',')
+      .filter(Boolean)
+      .sort();
     if (f.model && !models.includes(f.model)) continue;
     const errors = num(r.errors) ?? 0;
     if (f.status === 'error' && errors === 0) continue;
@@ -80,32 +99,62 @@ export function listGenericTraces(store: Store, f: TraceListFilter = {}): TraceL
     const t0 = num(r.t0);
     const t1 = num(r.t1);
     out.push({
-      callId, runId: String(r.run_id), file: String(c.file), format: String(c.format), traceId, name, preview: pv, models,
-      calls: num(r.n) ?? 0, errors, startedAt: t0, durationMs: t0 !== null && t1 !== null ? t1 - t0 : null,
-      inputTokens: num(r.tin), outputTokens: num(r.tout), costUsd: num(r.cost), unpriced: num(r.unpriced) ?? 0, scores: num(r.scores) ?? 0,
+      callId,
+      runId: String(r.run_id),
+      file: String(c.file),
+      format: String(c.format),
+      traceId,
+      name,
+      preview: pv,
+      models,
+      calls: num(r.n) ?? 0,
+      errors,
+      startedAt: t0,
+      durationMs: t0 !== null && t1 !== null ? t1 - t0 : null,
+      inputTokens: num(r.tin),
+      outputTokens: num(r.tout),
+      costUsd: num(r.cost),
+      unpriced: num(r.unpriced) ?? 0,
+      scores: num(r.scores) ?? 0,
     });
   }
   const files = (
-    store.prepare(`SELECT o.run_id, o.file, count(DISTINCT c.ticket_id) AS n FROM call_origins o INDEXED BY call_origins_generic JOIN calls c ON c.id = o.call_id WHERE o.generic = 1 GROUP BY o.run_id ORDER BY o.run_id`).all() as Row[]
+    store
+      .prepare(
+        `SELECT o.run_id, o.file, count(DISTINCT c.ticket_id) AS n FROM call_origins o INDEXED BY call_origins_generic JOIN calls c ON c.id = o.call_id WHERE o.generic = 1 GROUP BY o.run_id ORDER BY o.run_id`,
+      )
+      .all() as Row[]
   ).map((r) => ({ runId: String(r.run_id), file: String(r.file), traces: num(r.n) ?? 0 }));
   const models = (
-    store.prepare(`SELECT DISTINCT c.model_spec FROM call_origins o INDEXED BY call_origins_generic JOIN calls c ON c.id = o.call_id WHERE o.generic = 1 ORDER BY 1`).all() as Row[]
+    store
+      .prepare(
+        `SELECT DISTINCT c.model_spec FROM call_origins o INDEXED BY call_origins_generic JOIN calls c ON c.id = o.call_id WHERE o.generic = 1 ORDER BY 1`,
+      )
+      .all() as Row[]
   ).map((r) => String(r.model_spec));
   return { rows: out, total, all: files.reduce((s, x) => s + x.traces, 0), files, models };
 }
 
 /** Every score of a call, newest first (superseded re-scores left out). */
 export function callScores(store: Store, callId: number): TraceScoreView[] {
-  const rows = store.prepare(`SELECT * FROM trace_reviews WHERE call_id = ? AND superseded_by IS NULL ORDER BY scored_ms DESC, id DESC`).all(callId) as Row[];
+  const rows = store
+    .prepare(`SELECT * FROM trace_reviews WHERE call_id = ? AND superseded_by IS NULL ORDER BY scored_ms DESC, id DESC`)
+    .all(callId) as Row[];
   return rows.map(scoreView);
 }
 
 export function scoreView(r: Row): TraceScoreView {
   const v = r.value === null ? null : json(r.value);
   return {
-    id: num(r.id)!, criterion: String(r.criterion), kind: String(r.kind) as TraceScoreView['kind'],
-    value: typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' ? v : null, note: str(r.note), reviewer: String(r.reviewer),
-    source: String(r.source), queueId: str(r.queue_id), scoredAt: String(r.scored_at),
+    id: num(r.id)!,
+    criterion: String(r.criterion),
+    kind: String(r.kind) as TraceScoreView['kind'],
+    value: typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string' ? v : null,
+    note: str(r.note),
+    reviewer: String(r.reviewer),
+    source: String(r.source),
+    queueId: str(r.queue_id),
+    scoredAt: String(r.scored_at),
   };
 }
 
@@ -126,14 +175,45 @@ function callView(store: Store, r: Row): TraceCallView {
   const o = originOfCall(store, callId);
   const generic = num(r.generic) === 1;
   return {
-    callId, name: String(r.task), modelSpec: String(r.model_spec), provider: String(r.provider), model: String(r.model),
-    status: r.status === 'ok' ? 'ok' : 'error', errorCode: str(r.error_code), errorMessage: str(r.error_message), httpStatus: num(r.http_status),
-    requestId: str(r.request_id), startedAt: num(r.started_at) ?? 0, latencyMs: num(r.latency_ms), ttftMs: num(r.ttft_ms),
-    inputTokens: num(r.input_tokens), outputTokens: num(r.output_tokens), cachedTokens: num(r.cached_tokens), reasoningTokens: num(r.reasoning_tokens),
-    costUsd: num(r.cost_usd), input: messages(r.input_messages), output: str(r.raw), parsedOutput: parsed, ...extras(meta, parsed), metadata: meta,
+    callId,
+    name: String(r.task),
+    modelSpec: String(r.model_spec),
+    provider: String(r.provider),
+    model: String(r.model),
+    status: r.status === 'ok' ? 'ok' : 'error',
+    errorCode: str(r.error_code),
+    errorMessage: str(r.error_message),
+    httpStatus: num(r.http_status),
+    requestId: str(r.request_id),
+    startedAt: num(r.started_at) ?? 0,
+    latencyMs: num(r.latency_ms),
+    ttftMs: num(r.ttft_ms),
+    inputTokens: num(r.input_tokens),
+    outputTokens: num(r.output_tokens),
+    cachedTokens: num(r.cached_tokens),
+    reasoningTokens: num(r.reasoning_tokens),
+    costUsd: num(r.cost_usd),
+    input: messages(r.input_messages),
+    output: str(r.raw),
+    parsedOutput: parsed,
+    ...extras(meta, parsed),
+    metadata: meta,
     scores: callScores(store, callId),
-    origin: o ? { callId, runId: o.runId, format: o.format, file: o.file, locator: o.locator, traceId: o.traceId, spanId: o.spanId, parentSpanId: o.parentSpanId, source: o.source } : null,
-    generic, ticketId: generic ? null : String(r.ticket_id),
+    origin: o
+      ? {
+          callId,
+          runId: o.runId,
+          format: o.format,
+          file: o.file,
+          locator: o.locator,
+          traceId: o.traceId,
+          spanId: o.spanId,
+          parentSpanId: o.parentSpanId,
+          source: o.source,
+        }
+      : null,
+    generic,
+    ticketId: generic ? null : String(r.ticket_id),
   };
 }
 
@@ -152,8 +232,12 @@ export function traceOfCall(store: Store, callId: number): TraceView {
   // Generic calls share their trace key; a ticket's calls are narrowed to the same source trace.
   const rows = (
     generic || traceId === null
-      ? store.prepare(`${CALL_SQL} WHERE c.run_id = ? AND c.ticket_id = ? ORDER BY c.started_at, c.id LIMIT 2000`).all(runId, String(first.ticket_id))
-      : store.prepare(`${CALL_SQL} WHERE c.run_id = ? AND c.ticket_id = ? AND o.trace_id = ? ORDER BY c.started_at, c.id LIMIT 2000`).all(runId, String(first.ticket_id), traceId)
+      ? store
+          .prepare(`${CALL_SQL} WHERE c.run_id = ? AND c.ticket_id = ? ORDER BY c.started_at, c.id LIMIT 2000`)
+          .all(runId, String(first.ticket_id))
+      : store
+          .prepare(`${CALL_SQL} WHERE c.run_id = ? AND c.ticket_id = ? AND o.trace_id = ? ORDER BY c.started_at, c.id LIMIT 2000`)
+          .all(runId, String(first.ticket_id), traceId)
   ) as Row[];
   const calls = rows.map((r) => callView(store, r));
   // Spans: those of the calls' trace ids, then any ancestor named by a parent id but not found yet
@@ -194,26 +278,62 @@ export function traceOfCall(store: Store, callId: number): TraceView {
   }
 
   // Times: ns where the source has them, else the call's ms start.
-  interface N { key: string; parent: string | null; id: string | null; startMs: number | null; endMs: number | null; node: Omit<SpanNodeView, 'depth' | 'startMs'> }
+  interface N {
+    key: string;
+    parent: string | null;
+    id: string | null;
+    startMs: number | null;
+    endMs: number | null;
+    node: Omit<SpanNodeView, 'depth' | 'startMs'>;
+  }
   const items: N[] = [];
   rows.forEach((r, i) => {
     const c = calls[i]!;
     const s = nsToMs(r.start_ns) ?? c.startedAt;
     const e = nsToMs(r.end_ns) ?? (c.latencyMs !== null ? s + c.latencyMs : null);
     items.push({
-      key: `call:${c.callId}`, parent: str(r.parent_span_id), id: str(r.span_id), startMs: s, endMs: e,
-      node: { key: `call:${c.callId}`, kind: 'call', name: c.name === '(unknown)' ? c.model : c.name, type: 'llm', durationMs: c.latencyMs, status: c.status, call: i, span: null },
+      key: `call:${c.callId}`,
+      parent: str(r.parent_span_id),
+      id: str(r.span_id),
+      startMs: s,
+      endMs: e,
+      node: {
+        key: `call:${c.callId}`,
+        kind: 'call',
+        name: c.name === '(unknown)' ? c.model : c.name,
+        type: 'llm',
+        durationMs: c.latencyMs,
+        status: c.status,
+        call: i,
+        span: null,
+      },
     });
   });
   for (const s of spanRows.values()) {
     const st = nsToMs(s.start_ns);
     const en = nsToMs(s.end_ns);
     items.push({
-      key: `span:${num(s.id)}`, parent: str(s.parent_span_id), id: String(s.span_id), startMs: st, endMs: en,
+      key: `span:${num(s.id)}`,
+      parent: str(s.parent_span_id),
+      id: String(s.span_id),
+      startMs: st,
+      endMs: en,
       node: {
-        key: `span:${num(s.id)}`, kind: 'span', name: str(s.name) ?? String(s.span_id), type: str(s.kind), durationMs: st !== null && en !== null ? en - st : null,
-        status: s.status === 'error' ? 'error' : 'ok', call: null,
-        span: { input: json(s.input), output: json(s.output), metadata: objOf(json(s.metadata)), error: str(s.error), locator: str(s.locator), spanId: String(s.span_id) },
+        key: `span:${num(s.id)}`,
+        kind: 'span',
+        name: str(s.name) ?? String(s.span_id),
+        type: str(s.kind),
+        durationMs: st !== null && en !== null ? en - st : null,
+        status: s.status === 'error' ? 'error' : 'ok',
+        call: null,
+        span: {
+          input: json(s.input),
+          output: json(s.output),
+          metadata: objOf(json(s.metadata)),
+          error: str(s.error),
+          locator: str(s.locator),
+          spanId: String(s.span_id),
+        },
       },
     });
   }
@@ -230,7 +350,12 @@ export function traceOfCall(store: Store, callId: number): TraceView {
   const kids = new Map<string, N[]>();
   const roots: N[] = [];
   for (const it of items) {
-    const p = it.parent !== null && it.parent !== it.id && byId.has(it.parent) ? it.parent : single.length === 1 && single[0] !== it ? single[0]!.id : null;
+    const p =
+      it.parent !== null && it.parent !== it.id && byId.has(it.parent)
+        ? it.parent
+        : single.length === 1 && single[0] !== it
+          ? single[0]!.id
+          : null;
     if (p === null) roots.push(it);
     else {
       const l = kids.get(p);
@@ -238,7 +363,8 @@ export function traceOfCall(store: Store, callId: number): TraceView {
       else kids.set(p, [it]);
     }
   }
-  const order = (a: N, b: N): number => (a.startMs ?? Infinity) - (b.startMs ?? Infinity) || (a.node.kind === b.node.kind ? 0 : a.node.kind === 'span' ? -1 : 1);
+  const order = (a: N, b: N): number =>
+    (a.startMs ?? Infinity) - (b.startMs ?? Infinity) || (a.node.kind === b.node.kind ? 0 : a.node.kind === 'span' ? -1 : 1);
   const nodes: SpanNodeView[] = [];
   const seen = new Set<N>();
   const walk = (it: N, depth: number): void => {
@@ -257,11 +383,29 @@ export function traceOfCall(store: Store, callId: number): TraceView {
   };
   const meta0 = calls[0]?.metadata ?? {};
   return {
-    runId, file: String(first.file), format: String(first.format), traceId, name: rootName ?? calls[0]?.name ?? String(first.ticket_id),
-    startedAt: t0, durationMs: t0 !== null && tEnd !== null ? tEnd - t0 : null, approximateTimes: typeof meta0.approximate_time === 'string',
-    nodes, calls,
-    totals: { calls: calls.length, errors: calls.filter((c) => c.status === 'error').length, inputTokens: sum((c) => c.inputTokens), outputTokens: sum((c) => c.outputTokens), costUsd: sum((c) => c.costUsd), unpriced: calls.filter((c) => c.costUsd === null).length },
-    focus: Math.max(0, calls.findIndex((c) => c.callId === callId)),
-    generic, ticketId: generic ? null : String(first.ticket_id),
+    runId,
+    file: String(first.file),
+    format: String(first.format),
+    traceId,
+    name: rootName ?? calls[0]?.name ?? String(first.ticket_id),
+    startedAt: t0,
+    durationMs: t0 !== null && tEnd !== null ? tEnd - t0 : null,
+    approximateTimes: typeof meta0.approximate_time === 'string',
+    nodes,
+    calls,
+    totals: {
+      calls: calls.length,
+      errors: calls.filter((c) => c.status === 'error').length,
+      inputTokens: sum((c) => c.inputTokens),
+      outputTokens: sum((c) => c.outputTokens),
+      costUsd: sum((c) => c.costUsd),
+      unpriced: calls.filter((c) => c.costUsd === null).length,
+    },
+    focus: Math.max(
+      0,
+      calls.findIndex((c) => c.callId === callId),
+    ),
+    generic,
+    ticketId: generic ? null : String(first.ticket_id),
   };
 }

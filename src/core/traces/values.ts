@@ -70,7 +70,9 @@ export function parseJson(text: string): unknown {
   return JSON.parse(text, exactIntegers);
 }
 const exactIntegers = (_key: string, value: unknown, context?: { source?: string }): unknown =>
-  typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? context.source : value;
+  typeof value === 'number' && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source)
+    ? context.source
+    : value;
 
 /** Parses text that may hold JSON (an attribute or column carrying a JSON string); returns the text itself when it is not JSON. */
 export function maybeJson(v: unknown): unknown {

@@ -7,11 +7,18 @@ import { mkdtemp, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../../shared/errors.ts';
-import type { CallOriginView, ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView, TraceIssueView } from '../../shared/traces.ts';
+import { AppError } from '#shared/errors.ts';
+import type {
+  CallOriginView,
+  ImportCallsPage,
+  ImportedCallView,
+  TraceImportSummary,
+  TraceImportView,
+  TraceIssueView,
+} from '#shared/traces.ts';
 import { openStore, type Store } from '../store/store.ts';
 import type { Scrubber } from '../secrets/scrub.ts';
-import { titleOf } from '../../shared/ticketTitle.ts';
+import { titleOf } from '#shared/ticketTitle.ts';
 import { importTraceFile, type ImportProgress, type ImportReport } from './importer.ts';
 import { listImports, originOfCall, type Row } from './traceQueries.ts';
 
@@ -68,7 +75,9 @@ export async function importTraceAt(dbPath: string, path: string, opts: TraceImp
     const report = await importTraceFile(store, path, { signal: opts.signal, again: opts.again, onProgress: opts.onProgress, staging });
     if (opts.recordedPath !== undefined) {
       for (const runId of report.runIds) {
-        store.prepare(`UPDATE runs SET config = json_set(config, '$.path', ?) WHERE id = ? AND json_valid(config)`).run(opts.recordedPath, runId);
+        store
+          .prepare(`UPDATE runs SET config = json_set(config, '$.path', ?) WHERE id = ? AND json_valid(config)`)
+          .run(opts.recordedPath, runId);
       }
     }
     return importView(report);
@@ -103,7 +112,13 @@ export async function importTraceUpload(
       const t = new Date(upload.lastModified);
       await utimes(path, t, t);
     }
-    return await importTraceAt(dbPath, path, { signal: opts.signal, onProgress: opts.onProgress, again: upload.again, recordedPath: `browser upload: ${name}`, scrubber: opts.scrubber });
+    return await importTraceAt(dbPath, path, {
+      signal: opts.signal,
+      onProgress: opts.onProgress,
+      again: upload.again,
+      recordedPath: `browser upload: ${name}`,
+      scrubber: opts.scrubber,
+    });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -111,7 +126,11 @@ export async function importTraceUpload(
 
 const issuesOf = (v: unknown): TraceIssueView[] =>
   Array.isArray(v)
-    ? v.flatMap((i) => (i && typeof i === 'object' && typeof (i as TraceIssueView).where === 'string' ? [{ where: (i as TraceIssueView).where, message: String((i as TraceIssueView).message ?? '') }] : []))
+    ? v.flatMap((i) =>
+        i && typeof i === 'object' && typeof (i as TraceIssueView).where === 'string'
+          ? [{ where: (i as TraceIssueView).where, message: String((i as TraceIssueView).message ?? '') }]
+          : [],
+      )
     : [];
 
 /** Every import, newest first, with what its run config recorded. */
@@ -134,8 +153,16 @@ export function traceImports(store: Store): TraceImportSummary[] {
 }
 
 const originView = (o: NonNullable<ReturnType<typeof originOfCall>>): CallOriginView => ({
-  callId: o.callId, runId: o.runId, format: o.format, file: o.file, locator: o.locator, traceId: o.traceId, spanId: o.spanId,
-  parentSpanId: o.parentSpanId, source: o.source, generic: o.generic,
+  callId: o.callId,
+  runId: o.runId,
+  format: o.format,
+  file: o.file,
+  locator: o.locator,
+  traceId: o.traceId,
+  spanId: o.spanId,
+  parentSpanId: o.parentSpanId,
+  source: o.source,
+  generic: o.generic,
 });
 
 function callRow(store: Store, r: Row): ImportedCallView {
@@ -164,7 +191,8 @@ const CALL_COLUMNS = `c.id, c.ticket_id, c.task, c.model_spec, c.attempt, c.stat
 
 /** The calls of one import, in file order (the first `limit`). */
 export function importCalls(store: Store, runId: string, limit = 500): ImportCallsPage {
-  if (!store.prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'import'`).get(runId)) throw new AppError('BAD_INPUT', `no import ${runId} in this workspace`);
+  if (!store.prepare(`SELECT 1 FROM runs WHERE id = ? AND kind = 'import'`).get(runId))
+    throw new AppError('BAD_INPUT', `no import ${runId} in this workspace`);
   const total = num((store.prepare('SELECT count(*) AS n FROM calls WHERE run_id = ?').get(runId) as Row).n) ?? 0;
   const rows = store
     .prepare(`SELECT ${CALL_COLUMNS} FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.run_id = ? ORDER BY c.id LIMIT ?`)
@@ -175,7 +203,9 @@ export function importCalls(store: Store, runId: string, limit = 500): ImportCal
 /** A ticket's calls in one run with their origins (empty for calls casebench recorded itself). */
 export function ticketCallOrigins(store: Store, runId: string, ticketId: string): ImportedCallView[] {
   const rows = store
-    .prepare(`SELECT ${CALL_COLUMNS} FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.run_id = ? AND c.ticket_id = ? ORDER BY c.id LIMIT 200`)
+    .prepare(
+      `SELECT ${CALL_COLUMNS} FROM calls c LEFT JOIN tickets t ON t.id = c.ticket_id WHERE c.run_id = ? AND c.ticket_id = ? ORDER BY c.id LIMIT 200`,
+    )
     .all(runId, ticketId) as Row[];
   return rows.map((r) => callRow(store, r)).filter((c) => c.origin !== null);
 }

@@ -16,10 +16,16 @@ export interface ExportableView {
  */
 export function svgWithTooltips(svg: string): string {
   return svg
-    .replace(/<(path|line|rect|circle|text|image|ellipse)\b([^<>]*?)\saria-label="([^"]*)"([^<>]*?)\/>/g, (_m, tag: string, a: string, label: string, b: string) => {
-      return `<${tag}${a}${b}><title>${label}</title></${tag}>`;
-    })
-    .replace(/\s(d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g, (_m, name: string, value: string) => ` ${name}="${value.replace(/(\d\.\d)\d+/g, '$1')}"`);
+    .replace(
+      /<(path|line|rect|circle|text|image|ellipse)\b([^<>]*?)\saria-label="([^"]*)"([^<>]*?)\/>/g,
+      (_m, tag: string, a: string, label: string, b: string) => {
+        return `<${tag}${a}${b}><title>${label}</title></${tag}>`;
+      },
+    )
+    .replace(
+      /\s(d|transform|x|y|x1|x2|y1|y2|width|height)="([^"]*)"/g,
+      (_m, name: string, value: string) => ` ${name}="${value.replace(/(\d\.\d)\d+/g, '$1')}"`,
+    );
 }
 
 /** The plot as a standalone SVG document (hover titles included). */

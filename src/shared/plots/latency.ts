@@ -19,7 +19,10 @@ export { ECDF_MARKS, ecdfSpec, type EcdfOptions } from './latencyEcdf.ts';
 export { tokensScatterSpec, type ScatterOptions } from './latencyScatter.ts';
 
 /** The four latency plots of a task in the order the report shows them. */
-export function taskLatencySpecs(points: readonly LatencyPoint[], o: LatencyPlotOptions): Array<{ kind: PlotMeta['kind']; spec: TopLevelSpec }> {
+export function taskLatencySpecs(
+  points: readonly LatencyPoint[],
+  o: LatencyPlotOptions,
+): Array<{ kind: PlotMeta['kind']; spec: TopLevelSpec }> {
   return [
     { kind: 'violin', spec: violinSpec(points, o) },
     { kind: 'histogram', spec: histogramKdeSpec(points, o) },

@@ -3,8 +3,15 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ecdf, iqrFilter, thinSteps, upperBound, type EcdfStep } from '../stats/distribution.ts';
 import { quantileSorted } from '../stats/quantiles.ts';
 import {
-  fmtInt, fmtMs, plotModels, samplesByModel, taskLabel, themeOf,
-  type LatencyPlotOptions, type LatencyPoint, type PlotMeta,
+  fmtInt,
+  fmtMs,
+  plotModels,
+  samplesByModel,
+  taskLabel,
+  themeOf,
+  type LatencyPlotOptions,
+  type LatencyPoint,
+  type PlotMeta,
 } from './common.ts';
 import { modelColorScale } from './palette.ts';
 import { THEME_INK, themeConfig } from './theme.ts';
@@ -48,7 +55,12 @@ export function ecdfSpec(points: readonly LatencyPoint[], o: EcdfOptions): TopLe
     let prev = 0;
     for (const st of drawn) {
       steps.push({
-        kind: 'step', model, task: o.task, x: st.x, p: st.p, ...ids(s, prev, st.count),
+        kind: 'step',
+        model,
+        task: o.task,
+        x: st.x,
+        p: st.p,
+        ...ids(s, prev, st.count),
         tip: `${model}: ${(st.p * 100).toFixed(1)} % of ${fmtInt(v.length)} calls ≤ ${fmtMs(st.x)}`,
       });
       prev = st.count;
@@ -58,27 +70,50 @@ export function ecdfSpec(points: readonly LatencyPoint[], o: EcdfOptions): TopLe
       const x = quantileSorted(v, p)!;
       const name = `p${Math.round(p * 100)}`;
       q[name] = x;
-      qs.push({ kind: 'q', model, task: o.task, q: name, x, p, latLo: 0, latHi: x, tip: `${model}: ${name} ${fmtMs(x)} (n ${fmtInt(v.length)})` });
+      qs.push({
+        kind: 'q',
+        model,
+        task: o.task,
+        q: name,
+        x,
+        p,
+        latLo: 0,
+        latHi: x,
+        tip: `${model}: ${name} ${fmtMs(x)} (n ${fmtInt(v.length)})`,
+      });
     }
     (meta.quantiles as Record<string, Record<string, number>>)[model] = q;
   }
   const cut = mode === 'filtered' && fence < max ? fence : null;
   let beyond = 0;
   if (cut !== null) for (const m of models) beyond += samples.get(m)!.values.length - upperBound(samples.get(m)!.values, cut);
-  const colour = { field: 'model', type: 'nominal' as const, scale: modelColorScale(models, o.allModels ?? models), legend: { orient: 'bottom' as const, title: null, columns: 2, symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  const colour = {
+    field: 'model',
+    type: 'nominal' as const,
+    scale: modelColorScale(models, o.allModels ?? models),
+    legend: { orient: 'bottom' as const, title: null, columns: 2, symbolType: 'stroke', symbolStrokeWidth: 3 },
+  };
   const x = {
-    field: 'x', type: 'quantitative' as const, title: 'latency (ms)',
+    field: 'x',
+    type: 'quantitative' as const,
+    title: 'latency (ms)',
     scale: cut !== null ? { domain: [0, cut], nice: false, zero: true } : { zero: true, nice: true },
   };
   const tooltip = [{ field: 'tip', type: 'nominal' as const, title: 'calls' }];
-  const guides = ECDF_MARKS.map((p) => ({ p, label: `p${Math.round(p * 100)}`, tip: `p${Math.round(p * 100)}: ${Math.round(p * 100)} % of calls are at most this fast` }));
+  const guides = ECDF_MARKS.map((p) => ({
+    p,
+    label: `p${Math.round(p * 100)}`,
+    tip: `p${Math.round(p * 100)}: ${Math.round(p * 100)} % of calls are at most this fast`,
+  }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: title,
       subtitle: [
         'every successful call; dots: p50, p95, p99 of each model (the report’s quantiles)',
-        cut !== null ? `axis cut at ${fmtMs(cut)} (the largest Q3 + 1.5·IQR); ${fmtInt(beyond)} calls beyond it, not drawn` : 'raw: full latency range',
+        cut !== null
+          ? `axis cut at ${fmtMs(cut)} (the largest Q3 + 1.5·IQR); ${fmtInt(beyond)} calls beyond it, not drawn`
+          : 'raw: full latency range',
       ],
     },
     width: o.width ?? 560,
@@ -89,7 +124,11 @@ export function ecdfSpec(points: readonly LatencyPoint[], o: EcdfOptions): TopLe
         layer: [
           {
             mark: { type: 'rule', color: ink.muted, strokeDash: [4, 3], strokeWidth: 1 },
-            encoding: { y: { field: 'p', type: 'quantitative' }, tooltip: [{ field: 'tip', type: 'nominal', title: 'guide' }], description: { field: 'tip' } },
+            encoding: {
+              y: { field: 'p', type: 'quantitative' },
+              tooltip: [{ field: 'tip', type: 'nominal', title: 'guide' }],
+              description: { field: 'tip' },
+            },
           },
           // p99 above its rule, p50 and p95 below theirs: 0.95 and 0.99 are too close for both above.
           {
@@ -118,7 +157,19 @@ export function ecdfSpec(points: readonly LatencyPoint[], o: EcdfOptions): TopLe
       {
         data: { values: qs },
         mark: { type: 'point', filled: true, size: 46, stroke: ink.paper, strokeWidth: 1, opacity: 1, clip: true },
-        encoding: { x, y: { field: 'p', type: 'quantitative' }, color: colour, shape: { field: 'q', type: 'nominal', legend: null, scale: { domain: ['p50', 'p95', 'p99'], range: ['circle', 'square', 'diamond'] } }, tooltip, description: { field: 'tip' } },
+        encoding: {
+          x,
+          y: { field: 'p', type: 'quantitative' },
+          color: colour,
+          shape: {
+            field: 'q',
+            type: 'nominal',
+            legend: null,
+            scale: { domain: ['p50', 'p95', 'p99'], range: ['circle', 'square', 'diamond'] },
+          },
+          tooltip,
+          description: { field: 'tip' },
+        },
       },
     ],
     config: themeConfig(theme),

@@ -3,8 +3,15 @@ import type { TopLevelSpec } from 'vega-lite';
 import { binLayout, capAndTrim, histogram } from '../stats/distribution.ts';
 import { gaussianKde } from '../stats/kde.ts';
 import {
-  fmtInt, fmtMs, plotModels, samplesByModel, taskLabel, themeOf,
-  type LatencyPlotOptions, type LatencyPoint, type PlotMeta,
+  fmtInt,
+  fmtMs,
+  plotModels,
+  samplesByModel,
+  taskLabel,
+  themeOf,
+  type LatencyPlotOptions,
+  type LatencyPoint,
+  type PlotMeta,
 } from './common.ts';
 import { modelColorScale } from './palette.ts';
 import { THEME_INK, themeConfig } from './theme.ts';
@@ -65,7 +72,12 @@ export function histogramKdeSpec(points: readonly LatencyPoint[], o: HistogramOp
       maxCount = Math.max(maxCount, b.count);
       const last = mode === 'filtered' && d.capped > 0 && b.to === d.values.length;
       bins.push({
-        model, task: o.task, x: b.x0, x2: b.x1, count: b.count, ...ids(d.s, d.from + b.from, d.from + b.to),
+        model,
+        task: o.task,
+        x: b.x0,
+        x2: b.x1,
+        count: b.count,
+        ...ids(d.s, d.from + b.from, d.from + b.to),
         tip: `${model}: ${fmtInt(b.count)} calls ${fmtMs(b.x0)}–${fmtMs(b.x1)}${last ? ` (incl. ${fmtInt(d.capped)} above ${fmtMs(capMs)}, drawn at the cap)` : ''}`,
       });
     }
@@ -84,7 +96,12 @@ export function histogramKdeSpec(points: readonly LatencyPoint[], o: HistogramOp
       mode === 'filtered'
         ? `n ${fmtInt(d.values.length)} of ${fmtInt(d.s.values.length)} (${fmtInt(d.trimmed)} trimmed from each tail${d.capped ? `, ${fmtInt(d.capped)} capped at ${fmtInt(capMs)} ms` : ''})`
         : `n ${fmtInt(d.values.length)} (raw)`;
-    panels.push({ model, bins, kde: curve, note: `${kde ? `KDE bandwidth h = ${fmtMs(kde.bandwidth)} (Silverman)` : 'no KDE: fewer than two distinct values'} · ${what}` });
+    panels.push({
+      model,
+      bins,
+      kde: curve,
+      note: `${kde ? `KDE bandwidth h = ${fmtMs(kde.bandwidth)} (Silverman)` : 'no KDE: fewer than two distinct values'} · ${what}`,
+    });
   }
   const yMax = maxCount > 0 ? maxCount * 1.05 : 1;
   return {
@@ -101,7 +118,9 @@ export function histogramKdeSpec(points: readonly LatencyPoint[], o: HistogramOp
     spacing: 12,
     vconcat: panels.map((p, i) => {
       const x = {
-        field: 'x', type: 'quantitative' as const, title: i === panels.length - 1 ? 'latency (ms)' : null,
+        field: 'x',
+        type: 'quantitative' as const,
+        title: i === panels.length - 1 ? 'latency (ms)' : null,
         scale: { domain: [layout.start, end], nice: false, zero: false },
         axis: { tickCount: 8 },
       };
@@ -114,7 +133,15 @@ export function histogramKdeSpec(points: readonly LatencyPoint[], o: HistogramOp
           {
             data: { values: p.bins },
             mark: { type: 'rect' as const, opacity: 0.6, stroke: ink.background, strokeWidth: 0.5 },
-            encoding: { x, x2: { field: 'x2' }, y: { ...y, field: 'count' }, y2: { datum: 0 }, color: colour, tooltip, description: { field: 'tip' } },
+            encoding: {
+              x,
+              x2: { field: 'x2' },
+              y: { ...y, field: 'count' },
+              y2: { datum: 0 },
+              color: colour,
+              tooltip,
+              description: { field: 'tip' },
+            },
           },
           {
             data: { values: p.kde },

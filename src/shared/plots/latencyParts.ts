@@ -2,12 +2,8 @@
 // report prints, the calls behind a drawn mark, and the spec shown when a model has no data.
 import type { TopLevelSpec } from 'vega-lite';
 import { quantileSorted } from '../stats/quantiles.ts';
-import {
-  themeOf,
-  type LatencyPlotOptions, type ModelSample, type PlotMeta,
-} from './common.ts';
+import { themeOf, type LatencyPlotOptions, type ModelSample, type PlotMeta } from './common.ts';
 import { THEME_INK, themeConfig } from './theme.ts';
-
 
 /** Contracts §6: histogram latencies are capped here … */
 export const HISTOGRAM_CAP_MS = 2000;
@@ -55,4 +51,11 @@ export interface Summary {
 export const summarise = (v: Float64Array): Summary | null =>
   v.length === 0
     ? null
-    : { n: v.length, median: quantileSorted(v, 0.5)!, q1: quantileSorted(v, 0.25)!, q3: quantileSorted(v, 0.75)!, p95: quantileSorted(v, 0.95)!, p99: quantileSorted(v, 0.99)! };
+    : {
+        n: v.length,
+        median: quantileSorted(v, 0.5)!,
+        q1: quantileSorted(v, 0.25)!,
+        q3: quantileSorted(v, 0.75)!,
+        p95: quantileSorted(v, 0.95)!,
+        p99: quantileSorted(v, 0.99)!,
+      };

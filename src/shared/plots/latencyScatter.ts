@@ -2,8 +2,15 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { iqrFilter, linearFit } from '../stats/distribution.ts';
 import {
-  fmtInt, fmtMs, plotModels, samplesByModel, taskLabel, themeOf,
-  type LatencyPlotOptions, type LatencyPoint, type PlotMeta,
+  fmtInt,
+  fmtMs,
+  plotModels,
+  samplesByModel,
+  taskLabel,
+  themeOf,
+  type LatencyPlotOptions,
+  type LatencyPoint,
+  type PlotMeta,
 } from './common.ts';
 import { modelColorScale } from './palette.ts';
 import { themeConfig } from './theme.ts';
@@ -27,7 +34,13 @@ export function tokensScatterSpec(points: readonly LatencyPoint[], o: ScatterOpt
   const samples = samplesByModel(points, o.task);
   const models = plotModels(samples, o).filter((m) => (samples.get(m)?.values.length ?? 0) > 0);
   const title = `${taskLabel(o.task)}: latency against prompt length`;
-  const meta: PlotMeta = { kind: 'scatter', task: o.task, mode, models, fits: {} as Record<string, { slopeMsPer1kTokens: number; intercept: number; r2: number | null; n: number } | null> };
+  const meta: PlotMeta = {
+    kind: 'scatter',
+    task: o.task,
+    mode,
+    models,
+    fits: {} as Record<string, { slopeMsPer1kTokens: number; intercept: number; r2: number | null; n: number } | null>,
+  };
   if (models.length === 0) return noData(title, 'no successful calls on this task', o, meta);
   const maxPts = o.maxPointsPerModel ?? 1500;
   const dots: Datum[] = [];
@@ -53,23 +66,49 @@ export function tokensScatterSpec(points: readonly LatencyPoint[], o: ScatterOpt
       ys.push(p.latencyMs);
     }
     const fit = linearFit(xs, ys);
-    (meta.fits as Record<string, unknown>)[model] = fit ? { slopeMsPer1kTokens: fit.slope * 1000, intercept: fit.intercept, r2: fit.r2, n: fit.n } : null;
-    const slope = fit ? `${fit.slope * 1000 >= 0 ? '+' : '−'}${fmtMs(Math.abs(fit.slope * 1000))} per 1K input tokens` : 'no slope (prompt lengths do not vary)';
+    (meta.fits as Record<string, unknown>)[model] = fit
+      ? { slopeMsPer1kTokens: fit.slope * 1000, intercept: fit.intercept, r2: fit.r2, n: fit.n }
+      : null;
+    const slope = fit
+      ? `${fit.slope * 1000 >= 0 ? '+' : '−'}${fmtMs(Math.abs(fit.slope * 1000))} per 1K input tokens`
+      : 'no slope (prompt lengths do not vary)';
     notes.push(`${model}: ${slope}${fit ? ` (r² ${fit.r2 === null ? '—' : fit.r2.toFixed(2)}, n ${fmtInt(fit.n)})` : ''}`);
     if (fit) {
       const tip = `${model}: latency ≈ ${fmtMs(fit.intercept)} ${slope}; r² ${fit.r2 === null ? '—' : fit.r2.toFixed(3)}; n ${fmtInt(fit.n)}`;
-      lines.push({ model, task: o.task, x: fit.xMin, y: fit.intercept + fit.slope * fit.xMin, x2: fit.xMax, y2: fit.intercept + fit.slope * fit.xMax, slopeMsPer1kTokens: fit.slope * 1000, tip });
+      lines.push({
+        model,
+        task: o.task,
+        x: fit.xMin,
+        y: fit.intercept + fit.slope * fit.xMin,
+        x2: fit.xMax,
+        y2: fit.intercept + fit.slope * fit.xMax,
+        slopeMsPer1kTokens: fit.slope * 1000,
+        tip,
+      });
     }
     // Evenly by call id (not by latency), so a thinned cloud keeps its shape.
     const byId = kept.length > maxPts ? [...kept].sort((a, b) => a.callId - b.callId) : kept;
     const count = Math.min(byId.length, maxPts);
     for (let i = 0; i < count; i++) {
       const p = byId[Math.floor((i * byId.length) / count)]!;
-      dots.push({ model, task: o.task, x: p.inputTokens, y: p.latencyMs, callId: p.callId, ticketId: p.ticketId, tip: `${model}: ${fmtMs(p.latencyMs)} at ${fmtInt(p.inputTokens!)} input tokens (ticket ${p.ticketId}, call ${p.callId})` });
+      dots.push({
+        model,
+        task: o.task,
+        x: p.inputTokens,
+        y: p.latencyMs,
+        callId: p.callId,
+        ticketId: p.ticketId,
+        tip: `${model}: ${fmtMs(p.latencyMs)} at ${fmtInt(p.inputTokens!)} input tokens (ticket ${p.ticketId}, call ${p.callId})`,
+      });
     }
     if (count < kept.length) thinned += kept.length - count;
   }
-  const colour = { field: 'model', type: 'nominal' as const, scale: modelColorScale(models, o.allModels ?? models), legend: { orient: 'bottom' as const, title: null, columns: 2, symbolOpacity: 1 } };
+  const colour = {
+    field: 'model',
+    type: 'nominal' as const,
+    scale: modelColorScale(models, o.allModels ?? models),
+    legend: { orient: 'bottom' as const, title: null, columns: 2, symbolOpacity: 1 },
+  };
   const x = { field: 'x', type: 'quantitative' as const, title: 'input tokens (prompt length)', scale: { zero: false, nice: true } };
   const y = { field: 'y', type: 'quantitative' as const, title: 'latency (ms)', scale: { zero: true, nice: true } };
   const tooltip = [{ field: 'tip', type: 'nominal' as const, title: 'calls' }];

@@ -3,8 +3,15 @@ import type { TopLevelSpec } from 'vega-lite';
 import { iqrFilter } from '../stats/distribution.ts';
 import { gaussianKde } from '../stats/kde.ts';
 import {
-  fmtInt, fmtMs, plotModels, samplesByModel, taskLabel, themeOf,
-  type LatencyPlotOptions, type LatencyPoint, type PlotMeta,
+  fmtInt,
+  fmtMs,
+  plotModels,
+  samplesByModel,
+  taskLabel,
+  themeOf,
+  type LatencyPlotOptions,
+  type LatencyPoint,
+  type PlotMeta,
 } from './common.ts';
 import { modelColorScale } from './palette.ts';
 import { THEME_INK, themeConfig } from './theme.ts';
@@ -23,7 +30,14 @@ export function violinSpec(points: readonly LatencyPoint[], o: LatencyPlotOption
   const samples = samplesByModel(points, o.task);
   const models = plotModels(samples, o);
   const title = `${taskLabel(o.task)}: latency per model`;
-  const meta: PlotMeta = { kind: 'violin', task: o.task, mode, models, filteredOut: {} as Record<string, number>, bandwidthMs: {} as Record<string, number> };
+  const meta: PlotMeta = {
+    kind: 'violin',
+    task: o.task,
+    mode,
+    models,
+    filteredOut: {} as Record<string, number>,
+    bandwidthMs: {} as Record<string, number>,
+  };
   if (models.every((m) => !samples.get(m)?.values.length)) return noData(title, 'no successful calls on this task', o, meta);
   const areas: Datum[] = [];
   const marks: Datum[] = [];
@@ -48,12 +62,24 @@ export function violinSpec(points: readonly LatencyPoint[], o: LatencyPlotOption
     const kde = gaussianKde(kept, { points: 100 });
     if (kde) (meta.bandwidthMs as Record<string, number>)[model] = kde.bandwidth;
     const base = {
-      model, task: o.task, row, n: sum.n, median: sum.median, q1: sum.q1, q3: sum.q3, p95: sum.p95,
-      latLo: kept[0] ?? null, latHi: kept[kept.length - 1] ?? null, filteredOut: out, bandwidth: kde?.bandwidth ?? null,
+      model,
+      task: o.task,
+      row,
+      n: sum.n,
+      median: sum.median,
+      q1: sum.q1,
+      q3: sum.q3,
+      p95: sum.p95,
+      latLo: kept[0] ?? null,
+      latHi: kept[kept.length - 1] ?? null,
+      filteredOut: out,
+      bandwidth: kde?.bandwidth ?? null,
     };
     const tip =
       `${model} · n ${fmtInt(sum.n)} · median ${fmtMs(sum.median)} · Q1–Q3 ${fmtMs(sum.q1)}–${fmtMs(sum.q3)} · p95 ${fmtMs(sum.p95)}` +
-      (mode === 'filtered' ? ` · ${fmtInt(out)} outside Q1 − 1.5·IQR … Q3 + 1.5·IQR (${fmtInt(f.removedLow)} below, ${fmtInt(f.removedHigh)} above)` : '') +
+      (mode === 'filtered'
+        ? ` · ${fmtInt(out)} outside Q1 − 1.5·IQR … Q3 + 1.5·IQR (${fmtInt(f.removedLow)} below, ${fmtInt(f.removedHigh)} above)`
+        : '') +
       (kde ? ` · KDE h = ${fmtMs(kde.bandwidth)}` : '');
     labels.push([model, mode === 'filtered' ? `n ${fmtInt(sum.n)} · ${fmtInt(out)} filtered out` : `n ${fmtInt(sum.n)} · raw`]);
     if (kde) {
@@ -64,7 +90,14 @@ export function violinSpec(points: readonly LatencyPoint[], o: LatencyPlotOption
         areas.push({ ...base, kind: 'violin', x: kde.xs[j], y: row - half, y2: row + half, tip });
       }
     }
-    marks.push({ ...base, kind: 'range', x: kept[0], x2: kept[kept.length - 1], y: row, tip: `${model}: calls drawn span ${fmtMs(kept[0] ?? null)}–${fmtMs(kept[kept.length - 1] ?? null)}` });
+    marks.push({
+      ...base,
+      kind: 'range',
+      x: kept[0],
+      x2: kept[kept.length - 1],
+      y: row,
+      tip: `${model}: calls drawn span ${fmtMs(kept[0] ?? null)}–${fmtMs(kept[kept.length - 1] ?? null)}`,
+    });
     marks.push({ ...base, kind: 'iqr', x: sum.q1, x2: sum.q3, y: row, tip: `${model}: Q1–Q3 ${fmtMs(sum.q1)}–${fmtMs(sum.q3)}` });
     marks.push({ ...base, kind: 'median', x: sum.median, y: row, tip: `${model}: median ${fmtMs(sum.median)} (n ${fmtInt(sum.n)})` });
   });
@@ -128,7 +161,16 @@ export function violinSpec(points: readonly LatencyPoint[], o: LatencyPlotOption
         type: 'quantitative',
         title: null,
         scale: { domain: [-0.5, k - 0.5], reverse: true, nice: false, zero: false },
-        axis: { values: models.map((_, i) => i), labelExpr: `${JSON.stringify(labels)}[datum.value]`, grid: false, ticks: false, domain: false, labelPadding: 6, labelLimit: 320, labelLineHeight: 14 },
+        axis: {
+          values: models.map((_, i) => i),
+          labelExpr: `${JSON.stringify(labels)}[datum.value]`,
+          grid: false,
+          ticks: false,
+          domain: false,
+          labelPadding: 6,
+          labelLimit: 320,
+          labelLineHeight: 14,
+        },
       },
     },
     config: themeConfig(theme),

@@ -22,7 +22,12 @@ export const OKABE_ITO = {
  * (black replaced by a mid grey that shows on both).
  */
 export const MODEL_PALETTE: readonly string[] = [
-  OKABE_ITO.blue, OKABE_ITO.vermillion, OKABE_ITO.bluishGreen, OKABE_ITO.orange, OKABE_ITO.reddishPurple, OKABE_ITO.skyBlue,
+  OKABE_ITO.blue,
+  OKABE_ITO.vermillion,
+  OKABE_ITO.bluishGreen,
+  OKABE_ITO.orange,
+  OKABE_ITO.reddishPurple,
+  OKABE_ITO.skyBlue,
 ];
 const OVERFLOW: readonly string[] = [OKABE_ITO.yellow, '#999999'];
 /** Hue family of each MODEL_PALETTE slot: blue and sky blue, vermillion and orange read alike at a glance. */

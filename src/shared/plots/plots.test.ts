@@ -45,7 +45,8 @@ describe('model colours', () => {
   });
 
   it('avoid two blues or two oranges for a small set', () => {
-    const family = (c: string): string => (c === OKABE_ITO.blue || c === OKABE_ITO.skyBlue ? 'blue' : c === OKABE_ITO.orange || c === OKABE_ITO.vermillion ? 'orange' : c);
+    const family = (c: string): string =>
+      c === OKABE_ITO.blue || c === OKABE_ITO.skyBlue ? 'blue' : c === OKABE_ITO.orange || c === OKABE_ITO.vermillion ? 'orange' : c;
     const colours = [...modelColors(models).values()].map(family);
     expect(new Set(colours).size).toBe(4);
   });
@@ -53,7 +54,11 @@ describe('model colours', () => {
   it('are the same in every plot of the app', () => {
     const pts = calls(models, 40);
     const expected = models.map((m) => modelColor(m, models));
-    for (const spec of [violinSpec(pts, { task: 'product', models }), ecdfSpec(pts, { task: 'product', models }), tokensScatterSpec(pts, { task: 'product', models })]) {
+    for (const spec of [
+      violinSpec(pts, { task: 'product', models }),
+      ecdfSpec(pts, { task: 'product', models }),
+      tokensScatterSpec(pts, { task: 'product', models }),
+    ]) {
       const text = JSON.stringify(spec);
       // The colour scale maps each model to its colour (domain and range in the same order).
       const scale = /"scale":\{"domain":(\[[^\]]*\]),"range":(\[[^\]]*\])\}/.exec(text)!;
@@ -97,7 +102,14 @@ describe('latency plot specs', () => {
 
   it('scatter fits latency on prompt length and states the slope per 1K tokens', () => {
     // latency = 100 + 0.25 × tokens exactly → +250 ms per 1K input tokens
-    const line: LatencyPoint[] = Array.from({ length: 30 }, (_, i) => ({ callId: i + 1, ticketId: `T${i}`, task: 'product', model: 'groq:x', latencyMs: 100 + 0.25 * (400 + 40 * i), inputTokens: 400 + 40 * i }));
+    const line: LatencyPoint[] = Array.from({ length: 30 }, (_, i) => ({
+      callId: i + 1,
+      ticketId: `T${i}`,
+      task: 'product',
+      model: 'groq:x',
+      latencyMs: 100 + 0.25 * (400 + 40 * i),
+      inputTokens: 400 + 40 * i,
+    }));
     const spec = tokensScatterSpec(line, { task: 'product', mode: 'raw' });
     expect(meta(spec).fits['groq:x'].slopeMsPer1kTokens).toBeCloseTo(250, 9);
     expect(meta(spec).fits['groq:x'].intercept).toBeCloseTo(100, 9);
@@ -111,7 +123,13 @@ describe('latency plot specs', () => {
 
 describe('click-through and export helpers', () => {
   it('turns a clicked datum into the calls behind it', () => {
-    expect(plotSelection({ model: 'a', task: 'product', callIds: [3, 4], ticketIds: ['T1', 'T2'] })).toEqual({ task: 'product', model: 'a', callIds: [3, 4], ticketIds: ['T1', 'T2'], latencyRange: null });
+    expect(plotSelection({ model: 'a', task: 'product', callIds: [3, 4], ticketIds: ['T1', 'T2'] })).toEqual({
+      task: 'product',
+      model: 'a',
+      callIds: [3, 4],
+      ticketIds: ['T1', 'T2'],
+      latencyRange: null,
+    });
     expect(plotSelection({ model: 'a', task: 'product', callId: 7, ticketId: 'T9' })?.callIds).toEqual([7]);
     expect(plotSelection({ model: 'a', task: 'product', latLo: 120, latHi: 880 })?.latencyRange).toEqual([120, 880]);
     expect(plotSelection({ p: 0.95, label: 'p95' })).toBeNull();
@@ -119,12 +137,17 @@ describe('click-through and export helpers', () => {
   });
 
   it('gives every labelled mark a hover title and rounds coordinates', () => {
-    const svg = '<g><path aria-label="a: 1 &lt; 2" role="graphics-symbol" d="M1.23456,2.5L3,4.99999Z"/><line transform="translate(24.99999999999999,15)" x2="0"/></g>';
-    expect(svgWithTooltips(svg)).toBe('<g><path role="graphics-symbol" d="M1.2,2.5L3,4.9Z"><title>a: 1 &lt; 2</title></path><line transform="translate(24.9,15)" x2="0"/></g>');
+    const svg =
+      '<g><path aria-label="a: 1 &lt; 2" role="graphics-symbol" d="M1.23456,2.5L3,4.99999Z"/><line transform="translate(24.99999999999999,15)" x2="0"/></g>';
+    expect(svgWithTooltips(svg)).toBe(
+      '<g><path role="graphics-symbol" d="M1.2,2.5L3,4.9Z"><title>a: 1 &lt; 2</title></path><line transform="translate(24.9,15)" x2="0"/></g>',
+    );
   });
 
   it('names exported files safely', () => {
-    expect(plotFileName({ run: 'experiment-1a2b', task: 'product', kind: 'violin', theme: 'dark' }, 'png')).toBe('casebench-experiment-1a2b-product-violin-dark.png');
+    expect(plotFileName({ run: 'experiment-1a2b', task: 'product', kind: 'violin', theme: 'dark' }, 'png')).toBe(
+      'casebench-experiment-1a2b-product-violin-dark.png',
+    );
     expect(plotFileName({ kind: 'waterfall', task: 'T/1 ticket' }, 'svg')).toBe('casebench-T-1-ticket-waterfall.svg');
   });
 });
@@ -142,7 +165,13 @@ describe('critical-path waterfall', () => {
     const gpt = planLane('baseline', Object.fromEntries(TASK_IDS.map((t) => [t, 'openai:gpt-4o'])) as Record<TaskId, string>, median)!;
     // 571 + 851 + 1914 = 3336 > 571 + 593 = 1164 > 605
     expect(criticalChain(gpt.bars)).toEqual({ tasks: ['platform', 'product', 'technical_details'], ms: 3336 });
-    const a = { platform: 'groq:llama-3.3-70b-versatile', product: 'groq:llama-3.1-8b-instant', technical_details: 'groq:llama-3.1-8b-instant', asset_ids: 'groq:llama-3.3-70b-versatile', severity: 'groq:llama-3.3-70b-versatile' } as const;
+    const a = {
+      platform: 'groq:llama-3.3-70b-versatile',
+      product: 'groq:llama-3.1-8b-instant',
+      technical_details: 'groq:llama-3.1-8b-instant',
+      asset_ids: 'groq:llama-3.3-70b-versatile',
+      severity: 'groq:llama-3.3-70b-versatile',
+    } as const;
     const final = planLane('final', a, (t, m) => (t === 'product' ? 406 : median(t, m)))!;
     // 249 + 406 + 334 = 989 > 249 + 220 = 469 > 234
     expect(criticalChain(final.bars)?.ms).toBe(989);
@@ -150,10 +179,38 @@ describe('critical-path waterfall', () => {
 
   it('follows the dependency that actually held a task up, and ignores skipped tasks', () => {
     const r = (task: TaskId, startedMs: number, endedMs: number, status: TaskResult['status'] = 'ok'): TaskResult => ({
-      task, status, value: null, raw: null, provider: 'groq', model: 'm', promptVersion: 'v1', startedMs, endedMs, latencyMs: endedMs - startedMs, ttftMs: null,
-      queueTimeMs: null, providerTotalMs: null, inputTokens: null, outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 1, error: null,
+      task,
+      status,
+      value: null,
+      raw: null,
+      provider: 'groq',
+      model: 'm',
+      promptVersion: 'v1',
+      startedMs,
+      endedMs,
+      latencyMs: endedMs - startedMs,
+      ttftMs: null,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      inputTokens: null,
+      outputTokens: null,
+      cachedTokens: null,
+      reasoningTokens: null,
+      costUsd: null,
+      attempts: 1,
+      error: null,
     });
-    const lane = laneFromResults('T1', [r('platform', 0, 200), r('severity', 0, 1000), r('product', 200, 500), r('asset_ids', 200, 300), r('technical_details', 0, 0, 'skipped')], { ticketId: 'T1', callIds: { platform: [11] } });
+    const lane = laneFromResults(
+      'T1',
+      [
+        r('platform', 0, 200),
+        r('severity', 0, 1000),
+        r('product', 200, 500),
+        r('asset_ids', 200, 300),
+        r('technical_details', 0, 0, 'skipped'),
+      ],
+      { ticketId: 'T1', callIds: { platform: [11] } },
+    );
     expect(criticalChain(lane.bars)).toEqual({ tasks: ['severity'], ms: 1000 });
     expect(lane.bars.find((b) => b.task === 'platform')?.callIds).toEqual([11]);
     const spec = waterfallSpec([lane]) as Json;

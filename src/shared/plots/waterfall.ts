@@ -70,7 +70,8 @@ export function laneFromResults(
   results: Iterable<TaskResult> | Partial<Record<TaskId, TaskResult>>,
   extra: { ticketId?: string | null; callIds?: Partial<Record<TaskId, number[]>> } = {},
 ): WaterfallLane {
-  const list: TaskResult[] = Symbol.iterator in Object(results) ? [...(results as Iterable<TaskResult>)] : Object.values(results as Record<string, TaskResult>);
+  const list: TaskResult[] =
+    Symbol.iterator in Object(results) ? [...(results as Iterable<TaskResult>)] : Object.values(results as Record<string, TaskResult>);
   const bars: WaterfallBar[] = list.map((r) => ({
     task: r.task,
     model: `${r.provider}:${r.model}`,
@@ -89,7 +90,11 @@ export function laneFromResults(
  * medians have ended. Its critical path is the report's critical-path median. Null when a task's
  * model has no median.
  */
-export function planLane(label: string, assignment: Readonly<Record<TaskId, string>>, medianMs: (task: TaskId, model: string) => number | null): WaterfallLane | null {
+export function planLane(
+  label: string,
+  assignment: Readonly<Record<TaskId, string>>,
+  medianMs: (task: TaskId, model: string) => number | null,
+): WaterfallLane | null {
   const end = {} as Record<TaskId, number>;
   const bars: WaterfallBar[] = [];
   // TASK_IDS lists every task after its dependencies.
@@ -131,7 +136,11 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
     chains.push({ label: lane.label, chain });
     const onPath = new Set(chain?.tasks ?? []);
     const path = chain ? `${chain.tasks.map((t) => TASKS[t].label.toLowerCase()).join(' → ')} = ${fmtMs(chain.ms)}` : 'no task finished';
-    heads.push({ y: row, text: `${lane.label}: ${path}`, tip: `${lane.label}: critical path ${path}${lane.basis === 'median' ? ' (from per-task medians)' : ''}` });
+    heads.push({
+      y: row,
+      text: `${lane.label}: ${path}`,
+      tip: `${lane.label}: critical path ${path}${lane.basis === 'median' ? ' (from per-task medians)' : ''}`,
+    });
     labels[row] = '';
     row++;
     const rowOf = new Map<TaskId, number>();
@@ -142,7 +151,15 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
       labels[row] = TASKS[task].label;
       const b = byTask.get(task);
       if (!b || b.status === 'skipped') {
-        bars.push({ kind: 'skipped', y: row, x: 0, lane: lane.label, task, text: b ? 'skipped: a dependency failed' : 'not run', tip: `${TASKS[task].label}: ${b ? 'skipped (a dependency failed)' : 'not run'}` });
+        bars.push({
+          kind: 'skipped',
+          y: row,
+          x: 0,
+          lane: lane.label,
+          task,
+          text: b ? 'skipped: a dependency failed' : 'not run',
+          tip: `${TASKS[task].label}: ${b ? 'skipped (a dependency failed)' : 'not run'}`,
+        });
         row++;
         continue;
       }
@@ -156,11 +173,24 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
         (b.status === 'error' ? ` · failed: ${b.errorCode ?? 'error'}` : '') +
         (critical ? ' · on the critical path' : '');
       bars.push({
-        kind: 'bar', y: row, y0: row - 0.32, y1: row + 0.32, x: b.startedMs, x2: b.endedMs, lane: lane.label, task, model: b.model,
-        ticketId: lane.ticketId ?? null, callIds: b.callIds ?? [], latLo: null, critical,
-        op: critical ? 1 : 0.45, sw: critical ? 1.6 : b.status === 'error' ? 1.4 : 0,
+        kind: 'bar',
+        y: row,
+        y0: row - 0.32,
+        y1: row + 0.32,
+        x: b.startedMs,
+        x2: b.endedMs,
+        lane: lane.label,
+        task,
+        model: b.model,
+        ticketId: lane.ticketId ?? null,
+        callIds: b.callIds ?? [],
+        latLo: null,
+        critical,
+        op: critical ? 1 : 0.45,
+        sw: critical ? 1.6 : b.status === 'error' ? 1.4 : 0,
         strokeColor: b.status === 'error' ? ink.error : ink.ink,
-        text: `${b.status === 'error' ? `✗ ${b.errorCode ?? 'error'} · ` : ''}${fmtMs(lat)}`, tip,
+        text: `${b.status === 'error' ? `✗ ${b.errorCode ?? 'error'} · ` : ''}${fmtMs(lat)}`,
+        tip,
       });
       row++;
     }
@@ -174,8 +204,14 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
         const i = chain ? chain.tasks.indexOf(task) : -1;
         const critical = i > 0 && chain!.tasks[i - 1] === dep;
         edges.push({
-          x: d.endedMs, y: rowOf.get(dep)! + 0.32, x2: t.startedMs, y2: rowOf.get(task)! - 0.32, critical,
-          color: critical ? ink.ink : ink.muted, width: critical ? 1.4 : 1, dash: critical ? [1, 0] : [3, 2],
+          x: d.endedMs,
+          y: rowOf.get(dep)! + 0.32,
+          x2: t.startedMs,
+          y2: rowOf.get(task)! - 0.32,
+          critical,
+          color: critical ? ink.ink : ink.muted,
+          width: critical ? 1.4 : 1,
+          dash: critical ? [1, 0] : [3, 2],
           tip: `${TASKS[dep].label} → ${TASKS[task].label}${critical ? ' (critical path)' : ''}`,
         });
       }
@@ -183,22 +219,29 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
   }
   const shown = [...models];
   const meta: PlotMeta = {
-    kind: 'waterfall', models: shown,
+    kind: 'waterfall',
+    models: shown,
     criticalPaths: chains.map((c) => ({ lane: c.label, tasks: c.chain?.tasks ?? [], ms: c.chain?.ms ?? null })),
   };
   const y = {
-    field: 'y', type: 'quantitative' as const, title: null,
+    field: 'y',
+    type: 'quantitative' as const,
+    title: null,
     scale: { domain: [-0.6, row - 0.4], reverse: true, nice: false, zero: false },
-    axis: { values: labels.map((_, i) => i).filter((i) => labels[i] !== ''), labelExpr: `${JSON.stringify(labels)}[datum.value]`, grid: false, ticks: false, domain: false },
+    axis: {
+      values: labels.map((_, i) => i).filter((i) => labels[i] !== ''),
+      labelExpr: `${JSON.stringify(labels)}[datum.value]`,
+      grid: false,
+      ticks: false,
+      domain: false,
+    },
   };
   const x = { field: 'x', type: 'quantitative' as const, title: "ms from the ticket's start", scale: { zero: true, nice: true } };
   const tooltip = [{ field: 'tip', type: 'nominal' as const, title: 'task' }];
-  const subtitle =
-    o.subtitle ??
-    [
-      'bars: each task from its start to its answer; solid with an outline: the critical path (the chain that decided the time)',
-      'lines: dependencies (solid: the one that held the next task up on the critical path)',
-    ];
+  const subtitle = o.subtitle ?? [
+    'bars: each task from its start to its answer; solid with an outline: the critical path (the chain that decided the time)',
+    'lines: dependencies (solid: the one that held the next task up on the critical path)',
+  ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: o.title ?? 'Critical path', subtitle },
@@ -209,9 +252,15 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
         data: { values: edges },
         mark: { type: 'rule' },
         encoding: {
-          x, y: { ...y, field: 'y' }, x2: { field: 'x2' }, y2: { field: 'y2' },
-          color: { field: 'color', type: 'nominal', scale: null }, strokeWidth: { field: 'width', type: 'quantitative', scale: null },
-          strokeDash: { field: 'dash', type: 'nominal', scale: null }, tooltip, description: { field: 'tip' },
+          x,
+          y: { ...y, field: 'y' },
+          x2: { field: 'x2' },
+          y2: { field: 'y2' },
+          color: { field: 'color', type: 'nominal', scale: null },
+          strokeWidth: { field: 'width', type: 'quantitative', scale: null },
+          strokeDash: { field: 'dash', type: 'nominal', scale: null },
+          tooltip,
+          description: { field: 'tip' },
         },
       },
       {
@@ -221,12 +270,21 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
             transform: [{ filter: "datum.kind === 'bar'" }],
             mark: { type: 'rect', cornerRadius: 2 },
             encoding: {
-              x, x2: { field: 'x2' }, y: { ...y, field: 'y0' }, y2: { field: 'y1' },
-              color: { field: 'model', type: 'nominal', scale: modelColorScale(shown, o.allModels ?? shown), legend: { orient: 'bottom', title: null, columns: 2, symbolType: 'square', symbolOpacity: 1, symbolStrokeWidth: 0 } },
+              x,
+              x2: { field: 'x2' },
+              y: { ...y, field: 'y0' },
+              y2: { field: 'y1' },
+              color: {
+                field: 'model',
+                type: 'nominal',
+                scale: modelColorScale(shown, o.allModels ?? shown),
+                legend: { orient: 'bottom', title: null, columns: 2, symbolType: 'square', symbolOpacity: 1, symbolStrokeWidth: 0 },
+              },
               opacity: { field: 'op', type: 'quantitative', scale: null },
               stroke: { field: 'strokeColor', type: 'nominal', scale: null },
               strokeWidth: { field: 'sw', type: 'quantitative', scale: null },
-              tooltip, description: { field: 'tip' },
+              tooltip,
+              description: { field: 'tip' },
             },
           },
           {
@@ -244,7 +302,13 @@ export function waterfallSpec(lanes: readonly WaterfallLane[], o: WaterfallOptio
       {
         data: { values: heads },
         mark: { type: 'text', align: 'left', baseline: 'middle', fontSize: 11, fontWeight: 600, color: ink.strong },
-        encoding: { x: { value: 0 }, y: { ...y, field: 'y' }, text: { field: 'text' }, tooltip: [{ field: 'tip', type: 'nominal', title: 'lane' }], description: { field: 'tip' } },
+        encoding: {
+          x: { value: 0 },
+          y: { ...y, field: 'y' },
+          text: { field: 'text' },
+          tooltip: [{ field: 'tip', type: 'nominal', title: 'lane' }],
+          description: { field: 'tip' },
+        },
       },
     ],
     config: themeConfig(theme),

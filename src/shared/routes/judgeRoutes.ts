@@ -14,8 +14,12 @@ export const judgeRouteInputs = {
   'judge.estimate': z.object({ runId: id, model: spec, tasks: tasks.optional() }),
   /** Starts judging (after the estimate was seen: confirmed). One judge job per run at a time. */
   'judge.start': z.object({
-    runId: id, model: spec, tasks: tasks.optional(), confirmed: z.literal(true),
-    rpm: z.number().int().min(1).max(10_000).optional(), concurrency: z.number().int().min(1).max(32).optional(),
+    runId: id,
+    model: spec,
+    tasks: tasks.optional(),
+    confirmed: z.literal(true),
+    rpm: z.number().int().min(1).max(10_000).optional(),
+    concurrency: z.number().int().min(1).max(32).optional(),
   }),
   'judge.stop': z.object({ jobId: id }),
   /** Judge jobs of this session (running first). */

@@ -18,7 +18,13 @@ export const promptRouteInputs = {
   /** What is wrong with a template as typed (the same rules as shipped files) and the example ids that could leak. */
   'prompts.check': z.object({ task, template }),
   /** Saves the template as the task's next version (never changes an existing one). */
-  'prompts.save': z.object({ task, template, parentVersion: version.optional(), modelScope: spec.nullable().optional(), note: z.string().max(500).optional() }),
+  'prompts.save': z.object({
+    task,
+    template,
+    parentVersion: version.optional(),
+    modelScope: spec.nullable().optional(),
+    note: z.string().max(500).optional(),
+  }),
   'prompts.diff': z.object({ task, from: version, to: version }),
   /** Runs the few-shot leak check of a version on a model (default: the model the task runs on). */
   'prompts.leakCheck': z.object({ task, version, model: spec.optional() }),
@@ -95,7 +101,14 @@ export interface PromptRouteOutputs {
   'prompts.list': { tasks: PromptTaskView[] };
   'prompts.check': { problems: PromptProblemView[]; exampleIds: Array<{ id: string; line: number }>; hash: string; sameAs: string | null };
   'prompts.save': PromptVersionView;
-  'prompts.diff': { task: TaskId; from: string; to: string; lines: Array<{ op: 'same' | 'add' | 'del'; text: string; oldLine: number | null; newLine: number | null }>; added: number; removed: number };
+  'prompts.diff': {
+    task: TaskId;
+    from: string;
+    to: string;
+    lines: Array<{ op: 'same' | 'add' | 'del'; text: string; oldLine: number | null; newLine: number | null }>;
+    added: number;
+    removed: number;
+  };
   'prompts.leakCheck': LeakProbeView;
   'prompts.promote': { promotion: PromotionView; check: LeakProbeView | null };
   'prompts.rollback': { promotion: PromotionView };

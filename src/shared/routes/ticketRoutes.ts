@@ -120,9 +120,14 @@ export interface TicketVersionInfo {
 export interface TicketDetail {
   /** The ticket as the shown run saw it (its version); the latest text when no run is shown. */
   ticket: {
-    id: string; text: string; title: string | null; source: string | null; addedAt: number;
+    id: string;
+    text: string;
+    title: string | null;
+    source: string | null;
+    addedAt: number;
     /** Texts this id has had, and whether the shown one is the latest (absent: never edited). */
-    versions?: number; latest?: boolean;
+    versions?: number;
+    latest?: boolean;
   };
   /** Hash of the shown text; every text this id has had, the latest first (one entry: never edited). */
   version?: string | null;
@@ -176,7 +181,16 @@ export interface TicketRouteOutputs {
 }
 
 export type TicketEvent =
-  | { type: 'task.started'; ticketId: string; runId?: string; spec?: string; task: TaskId; provider: string; model: string; startedMs: number }
+  | {
+      type: 'task.started';
+      ticketId: string;
+      runId?: string;
+      spec?: string;
+      task: TaskId;
+      provider: string;
+      model: string;
+      startedMs: number;
+    }
   | {
       type: 'task.result';
       ticketId: string;

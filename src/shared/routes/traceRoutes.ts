@@ -2,7 +2,14 @@
 // cancelling, the calls of an import and a ticket's imported calls with their origins. Merged into
 // the route contract by src/shared/routes.ts; handlers in src/core/handlers/traceHandlers.ts.
 import { z } from 'zod';
-import { tracePathSchema, traceUploadSchema, type ImportCallsPage, type ImportedCallView, type TraceImportSummary, type TraceImportView } from '../traces.ts';
+import {
+  tracePathSchema,
+  traceUploadSchema,
+  type ImportCallsPage,
+  type ImportedCallView,
+  type TraceImportSummary,
+  type TraceImportView,
+} from '../traces.ts';
 
 const id = z.string().min(1).max(200);
 

@@ -2,7 +2,15 @@
 // view draws it, and review queues over imported calls. Merged into the route contract by
 // src/shared/routes.ts; handlers in src/core/handlers/traceViewHandlers.ts.
 import { z } from 'zod';
-import { traceQueueSpecSchema, traceScoreInputSchema, type TraceQueueView, type TraceReviewImportView, type TraceReviewOverview, type TraceReviewResults, type TraceReviewScreen } from '../traceReview.ts';
+import {
+  traceQueueSpecSchema,
+  traceScoreInputSchema,
+  type TraceQueueView,
+  type TraceReviewImportView,
+  type TraceReviewOverview,
+  type TraceReviewResults,
+  type TraceReviewScreen,
+} from '../traceReview.ts';
 import { traceListFilterSchema, type TraceListView, type TraceView } from '../traceView.ts';
 
 const id = z.string().min(1).max(200);

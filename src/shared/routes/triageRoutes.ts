@@ -11,7 +11,13 @@ const empty = z.object({}).optional();
 export const triageRouteInputs = {
   // confirmed: the user saw the estimate of a paste over the ask-first threshold and said go.
   /** skipInfoGate: send a ticket the information gate holds (the user's "Triage anyway"; recorded in the run's config). */
-  'triage.start': z.object({ text: z.string(), title: z.string().optional(), assign: z.string().optional(), confirmed: z.boolean().optional(), skipInfoGate: z.boolean().optional() }),
+  'triage.start': z.object({
+    text: z.string(),
+    title: z.string().optional(),
+    assign: z.string().optional(),
+    confirmed: z.boolean().optional(),
+    skipInfoGate: z.boolean().optional(),
+  }),
   'triage.cancel': z.object({ ticketId: z.string() }),
   /** Runs a ticket again: every task, or one task and whatever depends on it. */
   /** skipInfoGate: the ticket was held for information and the user chose "Triage anyway". */

@@ -105,7 +105,7 @@ export function capAndTrim(sorted: ArrayLike<number>, capMs = 2000, trimShare = 
   for (let i = from; i < to; i++) {
     const x = sorted[i]!;
     if (x > capMs) capped++;
-    values[i - from] = Math.min(x , capMs);
+    values[i - from] = Math.min(x, capMs);
   }
   return { capMs, trimShare, trimmedEach: k, from, to, values, capped };
 }

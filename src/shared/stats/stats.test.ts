@@ -45,7 +45,9 @@ describe('Gaussian KDE', () => {
 
   it('binned estimate (used for large samples) matches the exact one to 1e-3 of the peak', () => {
     // A deterministic skewed sample of 5,000 latencies.
-    const xs = sortedSample(Array.from({ length: 5000 }, (_, i) => 200 + 300 * ((i * 7919) % 5000) ** 1.7 / 5000 ** 1.7 + ((i * 31) % 17)));
+    const xs = sortedSample(
+      Array.from({ length: 5000 }, (_, i) => 200 + (300 * ((i * 7919) % 5000) ** 1.7) / 5000 ** 1.7 + ((i * 31) % 17)),
+    );
     const exact = gaussianKde(xs, { method: 'exact' })!;
     const binned = gaussianKde(xs, { method: 'binned' })!;
     expect(gaussianKde(xs)!.method).toBe('binned');

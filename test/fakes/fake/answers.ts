@@ -1,6 +1,6 @@
 // Answer-side helpers: the delay header, OpenAI's strict-schema check, model families, and the
 // wrong-but-valid answer a 'schema-violation' fault returns.
-import type { TaskId } from '../../../src/shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 
 /**
  * Header naming the answering delay the server applied, ms (not a real provider header): a
@@ -17,15 +17,17 @@ export function strictSchemaProblem(schema: unknown, path: string): string | nul
   const s = schema as Record<string, unknown>;
   const types = Array.isArray(s.type) ? s.type : [s.type];
   if (types.includes('object')) {
-    if (s.additionalProperties !== false)
-      return `In context=(${path}), 'additionalProperties' is required to be supplied and to be false.`;
+    if (s.additionalProperties !== false) return `In context=(${path}), 'additionalProperties' is required to be supplied and to be false.`;
     const props = s.properties && typeof s.properties === 'object' ? Object.keys(s.properties) : [];
     const req = Array.isArray(s.required) ? (s.required as unknown[]) : [];
     const missingKey = props.find((k) => !req.includes(k));
     if (missingKey !== undefined)
       return `In context=(${path}), 'required' is required to be supplied and to be an array including every key in properties. Missing '${missingKey}'.`;
     for (const k of props) {
-      const inner = strictSchemaProblem((s.properties as Record<string, unknown>)[k], path ? `${path}, 'properties', '${k}'` : `'properties', '${k}'`);
+      const inner = strictSchemaProblem(
+        (s.properties as Record<string, unknown>)[k],
+        path ? `${path}, 'properties', '${k}'` : `'properties', '${k}'`,
+      );
       if (inner) return inner;
     }
   }

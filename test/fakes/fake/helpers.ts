@@ -1,9 +1,9 @@
 // Small helpers of the fake server: seeded randomness, ids, durations as each API writes them,
 // per-model options, token counts, key masking, and reading casebench's prompt back.
 import { randomBytes, createHash } from 'node:crypto';
-import { isTaskId } from '../../../src/shared/tasks.ts';
-import type { TaskId } from '../../../src/shared/tasks.ts';
-import { seededRandom } from '../../../src/core/random.ts';
+import { isTaskId } from '#shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { seededRandom } from '#core/random.ts';
 import type { PerModel } from './types.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -69,7 +69,9 @@ export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((p: unknown) => (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : ''))
+      .map((p: unknown) =>
+        p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string' ? (p as { text: string }).text : '',
+      )
       .join('');
   }
   return '';

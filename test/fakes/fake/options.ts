@@ -1,7 +1,15 @@
 // The fake server's resolved options, its counters, and what one chat request carries through the
 // handler (body, flavour, model, task).
-import type { TaskId } from '../../../src/shared/tasks.ts';
-import { DEFAULT_GROQ_MODELS, DEFAULT_OPENAI_MODELS, DEFAULT_RETIRED, type ApiFlavor, type FakeServerOptions, type FakeLogEntry, type FakeServerStats } from './types.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import {
+  DEFAULT_GROQ_MODELS,
+  DEFAULT_OPENAI_MODELS,
+  DEFAULT_RETIRED,
+  type ApiFlavor,
+  type FakeServerOptions,
+  type FakeLogEntry,
+  type FakeServerStats,
+} from './types.ts';
 
 export interface Resolved {
   port: number;

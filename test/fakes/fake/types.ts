@@ -1,6 +1,6 @@
 // The fake provider server's public shapes: options, faults, log entries, stats, the server handle,
 // and the models it serves by default (re-exported by test/fakes/fakeProviderServer.ts).
-import type { TaskId } from '../../../src/shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import type { FakeJudgeOptions } from '../judgeBehaviour.ts';
 
 export type ApiFlavor = 'groq' | 'openai';

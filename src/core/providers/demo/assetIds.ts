@@ -86,9 +86,7 @@ export function extractAssetIds(text: string): string[] {
     claim(m.index, m.index + m[0].length, m[0]);
   }
   // AWS resource ids (instances, volumes, security groups, …).
-  for (const m of text.matchAll(
-    /\b(?:i|vol|snap|sg|subnet|vpc|ami|eni|igw|nat|rtb|eipalloc|lt)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b/g,
-  )) {
+  for (const m of text.matchAll(/\b(?:i|vol|snap|sg|subnet|vpc|ami|eni|igw|nat|rtb|eipalloc|lt)-(?:[0-9a-f]{17}|[0-9a-f]{8})\b/g)) {
     claim(m.index, m.index + m[0].length, m[0]);
   }
   // 12-digit AWS account ids (also written 1234-5678-9012).

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../catalog.ts';
-import { resolveResourcesDir } from '../../resources.ts';
+import { loadCatalog } from '#core/catalog.ts';
+import { resolveResourcesDir } from '#core/resources.ts';
 import { overlayKeysMissingFrom, productEntries } from './catalogProducts.ts';
 import { heuristicAnswer } from './heuristicAnswers.ts';
 
@@ -29,7 +29,10 @@ describe('demo product entries derived from the catalog', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'casebench-demo-cat-'));
     cpSync(resolveResourcesDir(), dir, { recursive: true });
     const gcp = path.join(dir, 'catalog', 'gcp.json');
-    writeFileSync(gcp, readFileSync(gcp, 'utf8').replace('"aliases": ["Cloud Firestore",', '"aliases": ["Firebase DB", "Cloud Firestore",'));
+    writeFileSync(
+      gcp,
+      readFileSync(gcp, 'utf8').replace('"aliases": ["Cloud Firestore",', '"aliases": ["Firebase DB", "Cloud Firestore",'),
+    );
     const t = 'Our Firebase DB writes time out';
     loadCatalog();
     expect(productOf(t, 'gcp')).toBeNull();
@@ -55,7 +58,16 @@ describe('demo product entries derived from the catalog', () => {
 
   it('names services as AWS and Azure brand them and as Google does not', () => {
     const names = new Set(productEntries().map((e) => e.name));
-    for (const n of ['Amazon S3', 'AWS Lambda', 'Elastic Load Balancing', 'Azure Cosmos DB', 'Microsoft Entra ID', 'BigQuery', 'Cloud Run', 'Cloud Spanner'])
+    for (const n of [
+      'Amazon S3',
+      'AWS Lambda',
+      'Elastic Load Balancing',
+      'Azure Cosmos DB',
+      'Microsoft Entra ID',
+      'BigQuery',
+      'Cloud Run',
+      'Cloud Spanner',
+    ])
       expect(names).toContain(n);
     expect(productOf('gsutil cp to gs://media-eu fails', 'gcp')).toBe('Cloud Storage');
   });

@@ -11,7 +11,7 @@ import {
   type CatalogPlatform,
   type CatalogService,
   type PlatformCatalog,
-} from '../../catalog.ts';
+} from '#core/catalog.ts';
 
 export type ProductKind =
   | 'storage'

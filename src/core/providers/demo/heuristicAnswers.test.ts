@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { heuristicAnswer } from './heuristicAnswers.ts';
-import { TASK_IDS } from '../../../shared/tasks.ts';
-import { WIRE_SCHEMAS } from '../../../shared/wireSchemas.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { WIRE_SCHEMAS } from '#shared/wireSchemas.ts';
 
 const platformOf = (t: string): unknown => (heuristicAnswer('platform', t) as { platform: unknown }).platform;
 const productOf = (t: string, platform?: string | null): unknown =>
@@ -73,8 +73,7 @@ describe('severity', () => {
 
 describe('asset_ids', () => {
   it('finds GCP project ids after "project" and in console URLs', () => {
-    const t =
-      'In project acme-prod-123 the job fails; see https://console.cloud.google.com/bigquery?project=data-lake-42&ws=1';
+    const t = 'In project acme-prod-123 the job fails; see https://console.cloud.google.com/bigquery?project=data-lake-42&ws=1';
     expect(assetsOf(t)).toEqual(['acme-prod-123', 'data-lake-42']);
   });
 
@@ -96,8 +95,7 @@ describe('asset_ids', () => {
   });
 
   it('treats subscription GUIDs as assets but correlation ids not', () => {
-    const t =
-      'Subscription 1b2c3d4e-1111-2222-3333-444455556666 fails; correlation id: 9d9d9d9d-aaaa-bbbb-cccc-444455556666';
+    const t = 'Subscription 1b2c3d4e-1111-2222-3333-444455556666 fails; correlation id: 9d9d9d9d-aaaa-bbbb-cccc-444455556666';
     expect(assetsOf(t)).toEqual(['1b2c3d4e-1111-2222-3333-444455556666']);
   });
 

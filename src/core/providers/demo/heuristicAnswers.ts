@@ -2,7 +2,7 @@
 // keyless demo provider, so both give plausible, repeatable answers without any model.
 // Returns the WIRE JSON of a task (contracts.md §2), never the normalised value. One file per
 // task's rules beside this one (platformProduct.ts, severity.ts, assetIds.ts, technicalDetails.ts).
-import type { TaskId } from '../../../shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { detectPlatform, findProduct, normalisePlatform, productEntryFromName } from './platformProduct.ts';
 import { severityOf } from './severity.ts';
 import { extractAssetIds } from './assetIds.ts';
@@ -22,11 +22,7 @@ export interface HeuristicContext {
  * The WIRE JSON answer for `task` (contracts.md §2), derived from keywords only.
  * `ctx.platform` / `ctx.product` are the upstream answers that dependent tasks receive.
  */
-export function heuristicAnswer(
-  task: TaskId,
-  ticketText: string,
-  ctx?: { platform?: string | null; product?: string | null },
-): unknown {
+export function heuristicAnswer(task: TaskId, ticketText: string, ctx?: { platform?: string | null; product?: string | null }): unknown {
   const text = ticketText ?? '';
   const ctxPlatform = normalisePlatform(ctx?.platform);
   switch (task) {

@@ -12,7 +12,8 @@ interface PlatformRule {
   patterns: RegExp[];
 }
 
-export const AWS_REGION = /\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b/g;
+export const AWS_REGION =
+  /\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:gov-)?(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b/g;
 export const GCP_REGION =
   /\b(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)\d(?:-[a-f])?\b/g;
 export const AZURE_REGION =
@@ -173,14 +174,22 @@ function guessFrom<T>(items: readonly T[], hitOf: (item: T) => Hit, name: (item:
  * confidence. The engine's speculative execution starts dependents on it before the model answers.
  */
 export function predictPlatform(text: string): KeywordGuess {
-  return guessFrom(PLATFORM_RULES, (r) => countHits(text, r.patterns), (r) => r.id);
+  return guessFrom(
+    PLATFORM_RULES,
+    (r) => countHits(text, r.patterns),
+    (r) => r.id,
+  );
 }
 
 /** The product the keyword rules read in a ticket on a given platform (catalog-style name), with their confidence. */
 export function predictProduct(text: string, platform: string | null): KeywordGuess {
   const p = normalisePlatform(platform);
   const pool = p ? productEntries().filter((x) => x.platform === p) : productEntries().filter((x) => !x.platform.startsWith('other:'));
-  return guessFrom(pool, (x) => countHits(text, x.patterns), (x) => x.name);
+  return guessFrom(
+    pool,
+    (x) => countHits(text, x.patterns),
+    (x) => x.name,
+  );
 }
 
 export function normalisePlatform(p: string | null | undefined): string | null {
@@ -195,7 +204,9 @@ export function normalisePlatform(p: string | null | undefined): string | null {
 
 export function findProduct(text: string, platform: string | null): ProductEntry | null {
   // Without a platform, only the big three's catalogs: other vendors' entries use generic words.
-  const pool = platform ? productEntries().filter((p) => p.platform === platform) : productEntries().filter((p) => !p.platform.startsWith('other:'));
+  const pool = platform
+    ? productEntries().filter((p) => p.platform === platform)
+    : productEntries().filter((p) => !p.platform.startsWith('other:'));
   return pickBest(pool, (p) => countHits(text, p.patterns));
 }
 

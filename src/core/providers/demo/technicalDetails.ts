@@ -34,7 +34,8 @@ const STACK_TRACE: RegExp[] = [
   /^\s+at [\w$.<>]+\([\w.]+\.java:\d+\)/m,
 ];
 
-const QUERY_PLAN = /\b(?:EXPLAIN(?:\s+ANALYZE)?|Seq Scan|Index Scan|Hash Join|Nested Loop|query plan|execution plan|execution details|slot[- ]?ms|bytes (?:processed|shuffled))\b/i;
+const QUERY_PLAN =
+  /\b(?:EXPLAIN(?:\s+ANALYZE)?|Seq Scan|Index Scan|Hash Join|Nested Loop|query plan|execution plan|execution details|slot[- ]?ms|bytes (?:processed|shuffled))\b/i;
 
 const REQUEST_ID =
   /\b(?:request[ -]?id|x-amz-request-id|x-amz-id-2|x-ms-request-id|x-request-id|correlation[ -]?id|trace[ -]?id|operation[ -]?id|activity[ -]?id|cf-ray|ray id)\b\s*[:=#]?\s*[`'"]?([A-Za-z0-9][A-Za-z0-9._/+=-]{5,})/gi;
@@ -139,10 +140,7 @@ export function technicalDetails(
     present.push('query plan');
     hasPlan = true;
   }
-  for (const v of allMatches(text, [
-    VERSION_TECH,
-    /\b(?:version|ver\.?)\s*[:=]?\s*v?\d+(?:\.\d+)+[a-z0-9.-]*|\bv\d+\.\d+(?:\.\d+)*\b/gi,
-  ])) {
+  for (const v of allMatches(text, [VERSION_TECH, /\b(?:version|ver\.?)\s*[:=]?\s*v?\d+(?:\.\d+)+[a-z0-9.-]*|\bv\d+\.\d+(?:\.\d+)*\b/gi])) {
     pushUnique(present, `version: ${clip(v.replace(/[.-]+$/, ''), 60)}`);
     hasVersion = true;
   }
@@ -206,8 +204,7 @@ export function technicalDetails(
     case 'analytics':
       if (!hasJobId && platform === 'gcp') missing.push('job id');
       if (!hasSql) missing.push('query text');
-      if (mentions(/\bslow|\bperformance|\blatency|\btook\b|\bdurations?\b/i) && !hasPlan)
-        missing.push('query plan or execution details');
+      if (mentions(/\bslow|\bperformance|\blatency|\btook\b|\bdurations?\b/i) && !hasPlan) missing.push('query plan or execution details');
       break;
     case 'serverless':
       if (!hasVersion) missing.push('runtime and version');
@@ -220,7 +217,9 @@ export function technicalDetails(
       if (!hasRequestId) missing.push('request id');
       break;
     case 'compute':
-      if (!mentions(/\bi-[0-9a-f]{8,17}\b|\binstance\s+(?:name\s*[:=]?\s*)?[`'"]?[a-z0-9][a-z0-9-]{2,}|\bvm\s+[`'"]?[a-z0-9][a-z0-9-]{2,}/i))
+      if (
+        !mentions(/\bi-[0-9a-f]{8,17}\b|\binstance\s+(?:name\s*[:=]?\s*)?[`'"]?[a-z0-9][a-z0-9-]{2,}|\bvm\s+[`'"]?[a-z0-9][a-z0-9-]{2,}/i)
+      )
         missing.push('instance id or name');
       if (!mentions(/\b(?:ubuntu|debian|windows|rhel|centos|amazon linux|cos|image|ami-)/i)) missing.push('OS image');
       break;

@@ -3,7 +3,7 @@
 // are the user's (dragged, remembered between launches); the side bar and panel collapse.
 import { useEffect, useMemo, useRef } from 'react';
 import { Group, Panel, Separator, usePanelRef, type Layout } from 'react-resizable-panels';
-import type { AppErrorShape } from '../../../shared/errors.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
 import { createCommands } from '../commands/registry.ts';
 import { CommandPalette } from '../commands/CommandPalette.tsx';
 import { CheatSheet } from '../commands/CheatSheet.tsx';

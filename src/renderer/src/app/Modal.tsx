@@ -15,7 +15,9 @@ export function Modal(props: { label: string; onClose: () => void; children: Rea
         e.stopPropagation();
         onClose();
       } else if (e.key === 'Tab' && el) {
-        const items = [...el.querySelectorAll<HTMLElement>('input, button, select, textarea, [tabindex="0"]')].filter((x) => !x.hasAttribute('disabled'));
+        const items = [...el.querySelectorAll<HTMLElement>('input, button, select, textarea, [tabindex="0"]')].filter(
+          (x) => !x.hasAttribute('disabled'),
+        );
         if (items.length === 0) return;
         const i = items.indexOf(document.activeElement as HTMLElement);
         if (e.shiftKey && i <= 0) {
@@ -35,7 +37,15 @@ export function Modal(props: { label: string; onClose: () => void; children: Rea
   }, [onClose]);
   return (
     <div className="modal-backdrop" data-modal-open onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className={`modal ${props.className ?? ''}`} role="dialog" aria-modal="true" aria-label={props.label} tabIndex={-1} data-testid={props.testId}>
+      <div
+        ref={ref}
+        className={`modal ${props.className ?? ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-label={props.label}
+        tabIndex={-1}
+        data-testid={props.testId}
+      >
         {props.children}
       </div>
     </div>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../../shared/errors.ts';
+import { ERROR_CODES } from '#shared/errors.ts';
 import { ERROR_WORDS, errorWords } from './errorWords.tsx';
 
 describe('error codes in words', () => {

@@ -1,7 +1,7 @@
 // Error codes in words. The workbench shows what went wrong the way a person would say it; the
 // code itself (what the CLI prints and the logs record) stays in the tooltip and in data-code,
 // for a bug report or a search.
-import type { ErrorCode as Code } from '../../../shared/errors.ts';
+import type { ErrorCode as Code } from '#shared/errors.ts';
 
 export const ERROR_WORDS: Record<Code, string> & Record<string, string> = {
   RATE_LIMITED: 'Rate limited',

@@ -2,8 +2,8 @@
 // opening Settings at a provider's key, opening a ticket. No command registry here, so features
 // import them without a cycle.
 import type { Stores } from '../app/stores.tsx';
-import type { TaskId } from '../../../shared/tasks.ts';
-import type { KeyProviderId } from '../../../shared/providers.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import type { KeyProviderId } from '#shared/providers.ts';
 
 /** The ticket a ticket command acts on: the active ticket tab, else the list's selection. */
 export function currentTicket(stores: Stores): { id: string; title: string } | null {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatChord, isTypingTarget, matchesChord, parseChord, worksWhileTyping } from './keybindings.ts';
 
 const ev = (key: string, m: Partial<{ ctrl: boolean; meta: boolean; alt: boolean; shift: boolean }> = {}) => ({
-  key, ctrlKey: m.ctrl ?? false, metaKey: m.meta ?? false, altKey: m.alt ?? false, shiftKey: m.shift ?? false,
+  key,
+  ctrlKey: m.ctrl ?? false,
+  metaKey: m.meta ?? false,
+  altKey: m.alt ?? false,
+  shiftKey: m.shift ?? false,
 });
 
 describe('key chords', () => {

@@ -9,7 +9,14 @@ export interface Chord {
   key: string;
 }
 
-const ALIASES: Record<string, string> = { down: 'arrowdown', up: 'arrowup', left: 'arrowleft', right: 'arrowright', esc: 'escape', space: ' ' };
+const ALIASES: Record<string, string> = {
+  down: 'arrowdown',
+  up: 'arrowup',
+  left: 'arrowleft',
+  right: 'arrowright',
+  esc: 'escape',
+  space: ' ',
+};
 
 /** Parses "mod+shift+p" into a chord; the key part is lower-case. */
 export function parseChord(s: string): Chord {
@@ -51,8 +58,18 @@ export function matchesChord(e: KeyLike, c: Chord, isMac: boolean): boolean {
 export function formatChord(s: string, isMac: boolean): string {
   const c = parseChord(s);
   const names: Record<string, string> = {
-    arrowdown: '↓', arrowup: '↑', arrowleft: '←', arrowright: '→', escape: 'Esc', enter: 'Enter', ' ': 'Space',
-    pagedown: 'PgDn', pageup: 'PgUp', backspace: 'Backspace', delete: 'Del', ',': ',',
+    arrowdown: '↓',
+    arrowup: '↑',
+    arrowleft: '←',
+    arrowright: '→',
+    escape: 'Esc',
+    enter: 'Enter',
+    ' ': 'Space',
+    pagedown: 'PgDn',
+    pageup: 'PgUp',
+    backspace: 'Backspace',
+    delete: 'Del',
+    ',': ',',
   };
   const key = names[c.key] ?? (c.key.length === 1 ? c.key.toUpperCase() : c.key[0]!.toUpperCase() + c.key.slice(1));
   if (isMac) return `${c.ctrl ? '⌃' : ''}${c.alt ? '⌥' : ''}${c.shift ? '⇧' : ''}${c.mod ? '⌘' : ''}${key}`;
@@ -66,7 +83,8 @@ export function isTypingTarget(el: unknown): boolean {
   const tag = (e.tagName ?? '').toLowerCase();
   if (e.isContentEditable) return true;
   if (tag === 'textarea' || tag === 'select') return true;
-  if (tag === 'input') return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes((e.type ?? 'text').toLowerCase());
+  if (tag === 'input')
+    return !['button', 'checkbox', 'radio', 'submit', 'reset', 'range', 'color', 'file'].includes((e.type ?? 'text').toLowerCase());
   return false;
 }
 

@@ -19,9 +19,18 @@ import { createCommands, openKeySettings } from './registry.ts';
 function setup() {
   const t = fakeTransport();
   const stores: Stores = {
-    layout: createLayoutStore(), editor: createEditorStore(), tickets: createTicketsStore(t), ticket: createTicketStore(t), compare: createCompareStore(t),
-    runs: createRunsStore(t), experiments: createExperimentsStore(t), settings: createSettingsStore(t), status: createStatusStore(t), log: createLogStore(t),
-    review: createReviewStore(t), traces: createTracesStore(t),
+    layout: createLayoutStore(),
+    editor: createEditorStore(),
+    tickets: createTicketsStore(t),
+    ticket: createTicketStore(t),
+    compare: createCompareStore(t),
+    runs: createRunsStore(t),
+    experiments: createExperimentsStore(t),
+    settings: createSettingsStore(t),
+    status: createStatusStore(t),
+    log: createLogStore(t),
+    review: createReviewStore(t),
+    traces: createTracesStore(t),
   };
   let opened = 0;
   const commands = createCommands({ stores, transport: t, openTicketFile: () => opened++ });
@@ -53,7 +62,25 @@ describe('command registry', () => {
     const { t, stores, commands } = setup();
     t.on('tickets.list', () => ({
       ok: true,
-      data: { total: 2, products: [], rows: ['A', 'B'].map((id) => ({ id, title: `ticket ${id}`, source: null, addedAt: 0, state: 'done' as const, runId: null, platform: null, product: null, severity: null, hasDetails: null, failed: 0, doneTasks: 0, totalMs: null })) },
+      data: {
+        total: 2,
+        products: [],
+        rows: ['A', 'B'].map((id) => ({
+          id,
+          title: `ticket ${id}`,
+          source: null,
+          addedAt: 0,
+          state: 'done' as const,
+          runId: null,
+          platform: null,
+          product: null,
+          severity: null,
+          hasDetails: null,
+          failed: 0,
+          doneTasks: 0,
+          totalMs: null,
+        })),
+      },
     }));
     t.on('tickets.get', () => ({ ok: false, error: { code: 'BAD_INPUT', message: 'x' } }));
     await stores.tickets.getState().actions.refresh();
@@ -71,10 +98,12 @@ describe('command registry', () => {
     openKeySettings(stores, 'openai');
     expect(stores.settings.getState().attention).toBe('openai');
     expect(stores.layout.getState().activity).toBe('settings');
-    expect(missingKeys({ platform: 'groq:x', severity: 'openai:y' }, [
-      { provider: 'groq', set: true, last4: 'abcd', source: 'keychain' },
-      { provider: 'openai', set: false, last4: null, source: null },
-    ])).toEqual(['openai']);
+    expect(
+      missingKeys({ platform: 'groq:x', severity: 'openai:y' }, [
+        { provider: 'groq', set: true, last4: 'abcd', source: 'keychain' },
+        { provider: 'openai', set: false, last4: null, source: null },
+      ]),
+    ).toEqual(['openai']);
   });
 
   it('offers Cancel Trace Import only while an import runs, and asks the host to stop it', async () => {

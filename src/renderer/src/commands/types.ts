@@ -4,7 +4,17 @@
 import type { Stores } from '../app/stores.tsx';
 import type { Transport } from '../platform/transport.ts';
 
-export type CommandCategory = 'View' | 'Tickets' | 'Ticket' | 'Editor' | 'Experiments' | 'Review' | 'Traces' | 'Prompts' | 'Settings' | 'Help';
+export type CommandCategory =
+  | 'View'
+  | 'Tickets'
+  | 'Ticket'
+  | 'Editor'
+  | 'Experiments'
+  | 'Review'
+  | 'Traces'
+  | 'Prompts'
+  | 'Settings'
+  | 'Help';
 
 export interface Command {
   id: string;

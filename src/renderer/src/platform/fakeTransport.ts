@@ -1,6 +1,6 @@
 // A scripted Transport for store tests: answers routes from a table and lets a test push events.
-import type { Result } from '../../../shared/errors.ts';
-import type { AppEvent, RouteName, RouteOutputs } from '../../../shared/routes.ts';
+import type { Result } from '#shared/errors.ts';
+import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
 import type { Transport } from './transport.ts';
 
 type Handler = (input: unknown) => Result<unknown> | Promise<Result<unknown>>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AppEvent } from '../../../shared/routes.ts';
+import type { AppEvent } from '#shared/routes.ts';
 import { httpTransport, readToken } from './transport.ts';
 
 function memoryStorage(): Storage {
@@ -61,7 +61,10 @@ describe('httpTransport', () => {
     const t = httpTransport({
       baseUrl: 'http://127.0.0.1:9/',
       token: 'tok',
-      fetch: (async () => new Response(JSON.stringify({ ok: false, error: { code: 'AUTH', message: 'bad token' } }), { status: 401 })) as unknown as typeof fetch,
+      fetch: (async () =>
+        new Response(JSON.stringify({ ok: false, error: { code: 'AUTH', message: 'bad token' } }), {
+          status: 401,
+        })) as unknown as typeof fetch,
       EventSource: FakeEventSource as unknown as typeof EventSource,
     });
     expect(await t.request('keys.status', {})).toEqual({ ok: false, error: { code: 'AUTH', message: 'bad token' } });
@@ -77,7 +80,12 @@ describe('httpTransport', () => {
   });
 
   it('opens one event stream with the token, and closes it with the last listener', () => {
-    const t = httpTransport({ baseUrl: 'http://127.0.0.1:9/', token: 't k', fetch: fetch, EventSource: FakeEventSource as unknown as typeof EventSource });
+    const t = httpTransport({
+      baseUrl: 'http://127.0.0.1:9/',
+      token: 't k',
+      fetch: fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
     const got: AppEvent[] = [];
     const off1 = t.onEvent((e) => got.push(e));
     const off2 = t.onEvent(() => {});
@@ -92,7 +100,12 @@ describe('httpTransport', () => {
   });
 
   it('without a token, says how to get one instead of calling', async () => {
-    const t = httpTransport({ baseUrl: 'http://127.0.0.1:9/', token: null, fetch: fetch, EventSource: FakeEventSource as unknown as typeof EventSource });
+    const t = httpTransport({
+      baseUrl: 'http://127.0.0.1:9/',
+      token: null,
+      fetch: fetch,
+      EventSource: FakeEventSource as unknown as typeof EventSource,
+    });
     expect(t.problem?.message).toMatch(/casebench serve/);
     expect(await t.request('keys.status', {})).toMatchObject({ ok: false, error: { code: 'AUTH' } });
   });

@@ -1,8 +1,8 @@
 // The renderer's only door to a host. In Electron it wraps window.api (preload IPC); in browser
 // mode it speaks HTTP + SSE to `casebench serve`, with the token taken from the URL's #token=.
-import type { CasebenchApi } from '../../../shared/bridge.ts';
-import type { AppErrorShape, Result } from '../../../shared/errors.ts';
-import type { AppEvent, RouteInput, RouteName, RouteOutputs } from '../../../shared/routes.ts';
+import type { CasebenchApi } from '#shared/bridge.ts';
+import type { AppErrorShape, Result } from '#shared/errors.ts';
+import type { AppEvent, RouteInput, RouteName, RouteOutputs } from '#shared/routes.ts';
 
 declare global {
   interface Window {

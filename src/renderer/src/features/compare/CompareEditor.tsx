@@ -1,10 +1,10 @@
 // A comparison: one column per model (the baseline marked), one row per task, values that differ
 // from the baseline highlighted, latency and cost in every cell; live or recorded alike.
 import { useEffect } from 'react';
-import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/actions.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
+import { openTicketAt } from '#renderer/commands/actions.ts';
 import { criticalPath } from '../ticket/criticalPath.ts';
 import { formatCost, formatMs, splitSpec } from '../ticket/format.ts';
 import { TaskValue } from '../ticket/TaskValue.tsx';
@@ -12,14 +12,29 @@ import { agreement } from './diff.ts';
 import { compareKey, type CellState } from './compareStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 import './compare.css';
 
-function Cell({ cell, task, base, isBaseline }: { cell: CellState; task: (typeof TASK_IDS)[number]; base: CellState | undefined; isBaseline: boolean }) {
+function Cell({
+  cell,
+  task,
+  base,
+  isBaseline,
+}: {
+  cell: CellState;
+  task: (typeof TASK_IDS)[number];
+  base: CellState | undefined;
+  isBaseline: boolean;
+}) {
   const r = cell.result;
   const agree = isBaseline ? 'n/a' : agreement(task, r, base?.result ?? null);
   return (
-    <td className={`cmp-cell status-${cell.status} agree-${agree}${isBaseline ? ' baseline' : ''}`} data-testid="cmp-cell" data-status={cell.status} data-agreement={agree}>
+    <td
+      className={`cmp-cell status-${cell.status} agree-${agree}${isBaseline ? ' baseline' : ''}`}
+      data-testid="cmp-cell"
+      data-status={cell.status}
+      data-agreement={agree}
+    >
       {cell.status === 'pending' && <span className="muted">waiting</span>}
       {cell.status === 'running' && (
         <span className="state-line running">
@@ -82,9 +97,18 @@ export function CompareEditor({ runId, ticketId }: { runId: string; ticketId: st
     const path = criticalPath(Object.fromEntries(results.map((r) => [r!.task, r!])));
     const costs = results.filter((r) => r!.status !== 'skipped');
     const unknown = costs.some((r) => r!.costUsd === null);
-    const differs = TASK_IDS.filter((t) => m !== v.baseline && agreement(t, v.cells[m]![t].result, base?.[t].result ?? null) === 'differs').length;
+    const differs = TASK_IDS.filter(
+      (t) => m !== v.baseline && agreement(t, v.cells[m]![t].result, base?.[t].result ?? null) === 'differs',
+    ).length;
     const failed = results.filter((r) => r!.status === 'error').length;
-    return { m, ms: results.length === 5 ? (path?.ms ?? null) : null, cost: costs.reduce((s, r) => s + (r!.costUsd ?? 0), 0), unknown, differs, failed };
+    return {
+      m,
+      ms: results.length === 5 ? (path?.ms ?? null) : null,
+      cost: costs.reduce((s, r) => s + (r!.costUsd ?? 0), 0),
+      unknown,
+      differs,
+      failed,
+    };
   });
   return (
     <div className="compare-editor" data-testid="compare-editor">

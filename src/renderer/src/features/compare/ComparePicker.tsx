@@ -1,12 +1,12 @@
 // Picking the models of a side-by-side comparison: 2 to 6, one of them the baseline.
-import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/limits.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Modal } from '../../app/Modal.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/actions.ts';
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '#shared/limits.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Modal } from '#renderer/app/Modal.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
+import { openKeySettings } from '#renderer/commands/actions.ts';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';
 import { Marks, modelMarks } from './modelMarks.tsx';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 export function ComparePicker() {
   const { stores } = useApp();
@@ -62,7 +62,13 @@ export function ComparePicker() {
                     <Marks marks={modelMarks(m.spec, models, keys)} />
                     {on && (
                       <label className="picker-base" title="The column the others are compared with">
-                        <input type="radio" name="baseline" checked={isBase} onChange={() => a.setBaseline(m.spec)} data-testid={`baseline-${m.spec}`} />
+                        <input
+                          type="radio"
+                          name="baseline"
+                          checked={isBase}
+                          onChange={() => a.setBaseline(m.spec)}
+                          data-testid={`baseline-${m.spec}`}
+                        />
                         baseline
                       </label>
                     )}

@@ -1,13 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import { fakeTransport } from '../../platform/fakeTransport.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { fakeTransport } from '#renderer/platform/fakeTransport.ts';
 import { applyCompareEvent, compareKey, createCompareStore } from './compareStore.ts';
 import { agreement, sameValue } from './diff.ts';
 
 const r = (task: TaskId, value: unknown, status: TaskResult['status'] = 'ok'): TaskResult => ({
-  task, status, value, raw: null, provider: 'groq', model: 'a', promptVersion: 'v1', startedMs: 0, endedMs: 10, latencyMs: 10, ttftMs: null,
-  queueTimeMs: null, providerTotalMs: null, inputTokens: 1, outputTokens: 1, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 1, error: null,
+  task,
+  status,
+  value,
+  raw: null,
+  provider: 'groq',
+  model: 'a',
+  promptVersion: 'v1',
+  startedMs: 0,
+  endedMs: 10,
+  latencyMs: 10,
+  ttftMs: null,
+  queueTimeMs: null,
+  providerTotalMs: null,
+  inputTokens: 1,
+  outputTokens: 1,
+  cachedTokens: null,
+  reasoningTokens: null,
+  costUsd: null,
+  attempts: 1,
+  error: null,
 });
 
 describe('comparison', () => {
@@ -22,7 +40,10 @@ describe('comparison', () => {
 
   it('picks 2 to 6 models with a baseline and fills cells per model as results stream', async () => {
     const t = fakeTransport();
-    t.on('compare.start', (i) => ({ ok: true, data: { runId: 'compare-1', models: (i as { models: string[] }).models, baseline: 'groq:a' } }));
+    t.on('compare.start', (i) => ({
+      ok: true,
+      data: { runId: 'compare-1', models: (i as { models: string[] }).models, baseline: 'groq:a' },
+    }));
     const s = createCompareStore(t);
     s.getState().actions.attach();
     const a = s.getState().actions;
@@ -35,7 +56,16 @@ describe('comparison', () => {
     expect(await a.start()).toMatchObject({ runId: 'compare-1' });
     const v = s.getState().views[compareKey('compare-1', 'T1')]!;
     expect(v.models).toHaveLength(6);
-    t.emit({ type: 'task.started', ticketId: 'T1', runId: 'compare-1', spec: 'groq:b', task: 'platform', provider: 'groq', model: 'b', startedMs: 0 });
+    t.emit({
+      type: 'task.started',
+      ticketId: 'T1',
+      runId: 'compare-1',
+      spec: 'groq:b',
+      task: 'platform',
+      provider: 'groq',
+      model: 'b',
+      startedMs: 0,
+    });
     t.emit({ type: 'task.result', ticketId: 'T1', runId: 'compare-1', spec: 'groq:a', result: r('platform', 'aws') });
     t.emit({ type: 'task.result', ticketId: 'T1', runId: 'other', spec: 'groq:a', result: r('severity', 'low') });
     const after = s.getState().views[compareKey('compare-1', 'T1')]!;

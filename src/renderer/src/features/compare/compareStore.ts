@@ -1,12 +1,12 @@
 // Side-by-side comparisons: the model picker (2–6 models, one baseline), and each open
 // comparison's grid of model × task cells, live (filling in per event) or recorded.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { AppEvent, CompareData } from '../../../../shared/routes.ts';
-import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '../../../../shared/limits.ts';
-import { TASK_IDS, type TaskId } from '../../../../shared/tasks.ts';
-import type { Transport } from '../../platform/transport.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { AppEvent, CompareData } from '#shared/routes.ts';
+import { COMPARE_MAX_MODELS, COMPARE_MIN_MODELS } from '#shared/limits.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
 
 export interface CellState {
   status: 'pending' | 'running' | 'ok' | 'error' | 'skipped';
@@ -73,8 +73,18 @@ function fromData(d: CompareData): CompareView {
     cells[c.modelSpec]![c.result.task] = { status: c.result.status, result: c.result };
   }
   return {
-    key: compareKey(d.runId, d.ticketId), runId: d.runId, ticketId: d.ticketId, load: 'ready', error: null, title: d.ticketTitle,
-    kind: d.kind, label: d.label, models: Object.keys(cells), baseline: d.baseline, cells, live: d.live,
+    key: compareKey(d.runId, d.ticketId),
+    runId: d.runId,
+    ticketId: d.ticketId,
+    load: 'ready',
+    error: null,
+    title: d.ticketTitle,
+    kind: d.kind,
+    label: d.label,
+    models: Object.keys(cells),
+    baseline: d.baseline,
+    cells,
+    live: d.live,
   };
 }
 
@@ -128,7 +138,11 @@ export function createCompareStore(transport: Transport): CompareStore {
           return null;
         }
         set({ picker: { ...p, starting: true, error: null } });
-        const r = await transport.request('compare.start', { ticketId: p.ticketId, models: p.models, baseline: p.baseline ?? p.models[0]! });
+        const r = await transport.request('compare.start', {
+          ticketId: p.ticketId,
+          models: p.models,
+          baseline: p.baseline ?? p.models[0]!,
+        });
         if (!r.ok) {
           set({ picker: { ...get().picker, starting: false, error: r.error } });
           return null;
@@ -137,8 +151,18 @@ export function createCompareStore(transport: Transport): CompareStore {
         for (const m of r.data.models) cells[m] = blankCells();
         put(
           replay({
-            key: compareKey(r.data.runId, p.ticketId), runId: r.data.runId, ticketId: p.ticketId, load: 'ready', error: null,
-            title: p.ticketTitle, kind: 'compare', label: null, models: r.data.models, baseline: r.data.baseline, cells, live: true,
+            key: compareKey(r.data.runId, p.ticketId),
+            runId: r.data.runId,
+            ticketId: p.ticketId,
+            load: 'ready',
+            error: null,
+            title: p.ticketTitle,
+            kind: 'compare',
+            label: null,
+            models: r.data.models,
+            baseline: r.data.baseline,
+            cells,
+            live: true,
           }),
         );
         set({ picker: { ...get().picker, open: false, starting: false }, lastModels: p.models });
@@ -149,7 +173,18 @@ export function createCompareStore(transport: Transport): CompareStore {
         const cur = get().views[key];
         if (cur && cur.load !== 'error') return;
         put({
-          key, runId, ticketId, load: 'loading', error: null, title: ticketId, kind: '', label: null, models: [], baseline: '', cells: {}, live: false,
+          key,
+          runId,
+          ticketId,
+          load: 'loading',
+          error: null,
+          title: ticketId,
+          kind: '',
+          label: null,
+          models: [],
+          baseline: '',
+          cells: {},
+          live: false,
         });
         const r = await transport.request('compare.get', { runId, ticketId });
         if (!r.ok) {

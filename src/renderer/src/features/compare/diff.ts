@@ -1,8 +1,8 @@
 // Whether a model's answer agrees with the baseline's, task by task (contracts §6): exact value
 // for platform, product (case-insensitive) and severity; the set of ids for asset ids; and
 // "has details" for technical details.
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { asStringList, asTechnicalDetails } from '../ticket/format.ts';
 
 export type Agreement = 'same' | 'differs' | 'n/a';

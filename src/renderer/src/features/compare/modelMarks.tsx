@@ -1,5 +1,5 @@
 // How a model is marked wherever one is chosen: retired, price unknown, unknown, simulated.
-import type { KeyStatus, ModelInfo } from '../../../../shared/routes.ts';
+import type { KeyStatus, ModelInfo } from '#shared/routes.ts';
 import './compare.css';
 
 export interface ModelMark {
@@ -14,11 +14,23 @@ export function modelMarks(spec: string, models: ModelInfo[], keys: KeyStatus[] 
   const out: ModelMark[] = [];
   if (!m) out.push({ text: 'unknown model', kind: 'unknown', title: 'Not in the model registry: no price, no lifecycle information' });
   else {
-    if (m.status === 'retired') out.push({ text: `retired${m.retiredOn ? ` ${m.retiredOn}` : ''}${m.replacement ? ` · use ${m.replacement}` : ''}`, kind: 'retired', title: m.lifecycle ?? (m.replacement ? `Shut down; use ${m.replacement}` : 'Shut down by the provider') });
-    else if (m.status === 'deprecated' || m.retiredOn) out.push({ text: m.retiredOn ? `shuts down ${m.retiredOn}` : 'deprecated', kind: 'deprecated', title: m.lifecycle ?? (m.retiredOn ? `Shuts down ${m.retiredOn}` : 'Deprecated by the provider') });
-    if (!m.priceKnown) out.push({ text: 'price unknown', kind: 'price', title: 'No researched price: its cost shows as unknown, never $0' });
+    if (m.status === 'retired')
+      out.push({
+        text: `retired${m.retiredOn ? ` ${m.retiredOn}` : ''}${m.replacement ? ` · use ${m.replacement}` : ''}`,
+        kind: 'retired',
+        title: m.lifecycle ?? (m.replacement ? `Shut down; use ${m.replacement}` : 'Shut down by the provider'),
+      });
+    else if (m.status === 'deprecated' || m.retiredOn)
+      out.push({
+        text: m.retiredOn ? `shuts down ${m.retiredOn}` : 'deprecated',
+        kind: 'deprecated',
+        title: m.lifecycle ?? (m.retiredOn ? `Shuts down ${m.retiredOn}` : 'Deprecated by the provider'),
+      });
+    if (!m.priceKnown)
+      out.push({ text: 'price unknown', kind: 'price', title: 'No researched price: its cost shows as unknown, never $0' });
   }
-  if (provider === 'demo') out.push({ text: 'simulated', kind: 'demo', title: 'Keyless demo: latencies and failures simulated from the seed article' });
+  if (provider === 'demo')
+    out.push({ text: 'simulated', kind: 'demo', title: 'Keyless demo: latencies and failures simulated from the seed article' });
   const k = keys?.find((x) => x.provider === provider);
   if (k && !k.set) out.push({ text: 'no key', kind: 'key', title: `No ${provider} API key is set` });
   return out;

@@ -1,7 +1,7 @@
 // The editor area: a tab strip (preview tabs in italics, as in VS Code) over the active editor.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { TicketEditor } from '../ticket/TicketEditor.tsx';
 import { NewTicketEditor } from '../ticket/NewTicketEditor.tsx';
 import { CompareEditor } from '../compare/CompareEditor.tsx';
@@ -18,7 +18,18 @@ import { PromptsEditor } from '../prompts/PromptsEditor.tsx';
 import type { EditorTab } from './editorStore.ts';
 
 const TAB_ICONS: Record<EditorTab['kind'], string> = {
-  ticket: 'mail', new: 'new-file', compare: 'split-horizontal', run: 'beaker', settings: 'settings-gear', review: 'checklist', reviewResults: 'graph', traceImport: 'pulse', experimentSetup: 'beaker', trace: 'list-tree', traceReview: 'checklist', prompts: 'symbol-string',
+  ticket: 'mail',
+  new: 'new-file',
+  compare: 'split-horizontal',
+  run: 'beaker',
+  settings: 'settings-gear',
+  review: 'checklist',
+  reviewResults: 'graph',
+  traceImport: 'pulse',
+  experimentSetup: 'beaker',
+  trace: 'list-tree',
+  traceReview: 'checklist',
+  prompts: 'symbol-string',
 };
 
 function TabStrip() {
@@ -26,7 +37,12 @@ function TabStrip() {
   const tabs = useS('editor', (s) => s.tabs);
   const activeId = useS('editor', (s) => s.activeId);
   // A string, so the strip re-renders only when which tickets are running changes.
-  const running = useS('ticket', (s) => Object.values(s.views).filter((v) => v.state === 'running').map((v) => v.ticketId).join('\n'));
+  const running = useS('ticket', (s) =>
+    Object.values(s.views)
+      .filter((v) => v.state === 'running')
+      .map((v) => v.ticketId)
+      .join('\n'),
+  );
   const runningSet = new Set(running.split('\n'));
   const actions = stores.editor.getState().actions;
   const strip = useRef<HTMLDivElement>(null);
@@ -45,53 +61,55 @@ function TabStrip() {
   }, [tabs.length]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: activeId and tabs.length are the trigger: scroll the active tab into view when it changes
   useEffect(() => {
-    strip.current?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    strip.current
+      ?.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')
+      ?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   }, [activeId, tabs.length]);
   return (
     <div className="tabbar">
-    <div className="tabstrip" role="tablist" aria-label="Open editors" ref={strip} data-testid="tabstrip">
-      {tabs.map((t) => {
-        const isRunning = t.kind === 'ticket' && runningSet.has(t.ticketId);
-        const active = t.id === activeId;
-        return (
-          <div
-            key={t.id}
-            role="tab"
-            aria-selected={active}
-            tabIndex={active ? 0 : -1}
-            data-testid="editor-tab"
-            data-tab-id={t.id}
-            className={`tab${active ? ' active' : ''}${t.preview ? ' preview' : ''}`}
-            title={t.preview ? `${t.title} (preview: opening another ticket replaces it; double-click to keep it)` : t.title}
-            onClick={() => actions.activate(t.id)}
-            onDoubleClick={() => actions.pin(t.id)}
-            onAuxClick={(e) => e.button === 1 && actions.close(t.id)}
-            onKeyDown={(e) => {
-              if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-                e.preventDefault();
-                actions.cycle(e.key === 'ArrowRight' ? 1 : -1);
-              }
-            }}
-          >
-            <Icon name={isRunning ? 'loading' : TAB_ICONS[t.kind]} className={isRunning ? 'codicon-modifier-spin' : ''} />
-            <span className="tab-title">{t.title}</span>
-            <button
-              type="button"
-              className="tab-close"
-              aria-label={`Close ${t.title}`}
-              tabIndex={-1}
-              onClick={(e) => {
-                e.stopPropagation();
-                actions.close(t.id);
+      <div className="tabstrip" role="tablist" aria-label="Open editors" ref={strip} data-testid="tabstrip">
+        {tabs.map((t) => {
+          const isRunning = t.kind === 'ticket' && runningSet.has(t.ticketId);
+          const active = t.id === activeId;
+          return (
+            <div
+              key={t.id}
+              role="tab"
+              aria-selected={active}
+              tabIndex={active ? 0 : -1}
+              data-testid="editor-tab"
+              data-tab-id={t.id}
+              className={`tab${active ? ' active' : ''}${t.preview ? ' preview' : ''}`}
+              title={t.preview ? `${t.title} (preview: opening another ticket replaces it; double-click to keep it)` : t.title}
+              onClick={() => actions.activate(t.id)}
+              onDoubleClick={() => actions.pin(t.id)}
+              onAuxClick={(e) => e.button === 1 && actions.close(t.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                  e.preventDefault();
+                  actions.cycle(e.key === 'ArrowRight' ? 1 : -1);
+                }
               }}
             >
-              <Icon name="close" />
-            </button>
-          </div>
-        );
-      })}
-    </div>
-    {overflowing && <TabList />}
+              <Icon name={isRunning ? 'loading' : TAB_ICONS[t.kind]} className={isRunning ? 'codicon-modifier-spin' : ''} />
+              <span className="tab-title">{t.title}</span>
+              <button
+                type="button"
+                className="tab-close"
+                aria-label={`Close ${t.title}`}
+                tabIndex={-1}
+                onClick={(e) => {
+                  e.stopPropagation();
+                  actions.close(t.id);
+                }}
+              >
+                <Icon name="close" />
+              </button>
+            </div>
+          );
+        })}
+      </div>
+      {overflowing && <TabList />}
     </div>
   );
 }
@@ -155,7 +173,14 @@ function TabList() {
         >
           {tabs.map((t) => (
             <li key={t.id} role="none">
-              <button type="button" role="menuitem" aria-current={t.id === activeId ? 'true' : undefined} className={t.id === activeId ? 'active' : ''} onClick={() => pick(t.id)} data-testid="tablist-item">
+              <button
+                type="button"
+                role="menuitem"
+                aria-current={t.id === activeId ? 'true' : undefined}
+                className={t.id === activeId ? 'active' : ''}
+                onClick={() => pick(t.id)}
+                data-testid="tablist-item"
+              >
                 <Icon name={TAB_ICONS[t.kind]} /> <span className={t.preview ? 'preview' : ''}>{t.title}</span>
               </button>
             </li>

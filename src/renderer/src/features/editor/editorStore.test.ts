@@ -34,7 +34,10 @@ describe('editor tabs', () => {
 
   it('restores saved tabs and ignores junk', () => {
     const s = createEditorStore();
-    s.getState().actions.hydrate({ tabs: [{ kind: 'ticket', ticketId: 'T1', title: 'a' }, { kind: 'bogus' }, { kind: 'settings' }], activeId: 'settings' });
+    s.getState().actions.hydrate({
+      tabs: [{ kind: 'ticket', ticketId: 'T1', title: 'a' }, { kind: 'bogus' }, { kind: 'settings' }],
+      activeId: 'settings',
+    });
     expect(s.getState().tabs.map((t) => t.id)).toEqual(['ticket:T1', 'settings']);
     expect(s.getState().activeId).toBe('settings');
   });

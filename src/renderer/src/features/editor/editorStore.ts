@@ -84,7 +84,19 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
       if (existing) {
         tabs = s.tabs.map((t) => (t.id === tab.id ? ({ ...t, title: tab.title, preview: t.preview && preview } as EditorTab) : t));
       } else {
-        const fresh = { ...tab, preview: tab.kind === 'new' || tab.kind === 'settings' || tab.kind === 'review' || tab.kind === 'reviewResults' || tab.kind === 'experimentSetup' || tab.kind === 'traceReview' || tab.kind === 'prompts' ? false : preview } as EditorTab;
+        const fresh = {
+          ...tab,
+          preview:
+            tab.kind === 'new' ||
+            tab.kind === 'settings' ||
+            tab.kind === 'review' ||
+            tab.kind === 'reviewResults' ||
+            tab.kind === 'experimentSetup' ||
+            tab.kind === 'traceReview' ||
+            tab.kind === 'prompts'
+              ? false
+              : preview,
+        } as EditorTab;
         const previewIdx = preview ? s.tabs.findIndex((t) => t.preview) : -1;
         if (previewIdx >= 0) {
           tabs = [...s.tabs];
@@ -109,7 +121,10 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
         const id = ticketTabId(ticketId);
         const tab: EditorTab = { id, kind: 'ticket', ticketId, title, preview: false };
         const idx = s.tabs.findIndex((t) => t.id === 'new');
-        const tabs = idx >= 0 ? s.tabs.map((t, i) => (i === idx ? tab : t)).filter((t, i) => t.id !== id || i === idx) : [...s.tabs.filter((t) => t.id !== id), tab];
+        const tabs =
+          idx >= 0
+            ? s.tabs.map((t, i) => (i === idx ? tab : t)).filter((t, i) => t.id !== id || i === idx)
+            : [...s.tabs.filter((t) => t.id !== id), tab];
         set({ tabs, activeId: id });
         save();
       },
@@ -187,18 +202,26 @@ export function createEditorStore(persist: (value: unknown) => void = () => {}):
         for (const t of o.tabs.slice(0, 30) as Array<Record<string, unknown>>) {
           const title = typeof t.title === 'string' ? t.title : '';
           const preview = t.preview === true;
-          if (t.kind === 'ticket' && typeof t.ticketId === 'string') tabs.push({ id: ticketTabId(t.ticketId), kind: 'ticket', ticketId: t.ticketId, title, preview });
+          if (t.kind === 'ticket' && typeof t.ticketId === 'string')
+            tabs.push({ id: ticketTabId(t.ticketId), kind: 'ticket', ticketId: t.ticketId, title, preview });
           else if (t.kind === 'compare' && typeof t.runId === 'string' && typeof t.ticketId === 'string')
             tabs.push({ id: compareTabId(t.runId, t.ticketId), kind: 'compare', runId: t.runId, ticketId: t.ticketId, title, preview });
-          else if (t.kind === 'run' && typeof t.runId === 'string') tabs.push({ id: runTabId(t.runId), kind: 'run', runId: t.runId, title, preview });
+          else if (t.kind === 'run' && typeof t.runId === 'string')
+            tabs.push({ id: runTabId(t.runId), kind: 'run', runId: t.runId, title, preview });
           else if (t.kind === 'settings') tabs.push({ id: 'settings', kind: 'settings', title: 'Settings', preview: false });
           else if (t.kind === 'new') tabs.push({ id: 'new', kind: 'new', title: 'New ticket', preview: false });
-          else if (t.kind === 'review' && typeof t.queueId === 'string') tabs.push({ id: reviewTabId(t.queueId), kind: 'review', queueId: t.queueId, title, preview: false });
-          else if (t.kind === 'reviewResults') tabs.push({ id: 'review-results', kind: 'reviewResults', title: 'Review results', preview: false });
-          else if (t.kind === 'traceImport' && typeof t.runId === 'string') tabs.push({ id: traceImportTabId(t.runId), kind: 'traceImport', runId: t.runId, title, preview });
-          else if (t.kind === 'trace' && typeof t.callId === 'number') tabs.push({ id: traceTabId(t.callId), kind: 'trace', callId: t.callId, title, preview });
-          else if (t.kind === 'traceReview' && typeof t.queueId === 'string') tabs.push({ id: traceReviewTabId(t.queueId), kind: 'traceReview', queueId: t.queueId, title, preview: false });
-          else if (t.kind === 'experimentSetup') tabs.push({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false });
+          else if (t.kind === 'review' && typeof t.queueId === 'string')
+            tabs.push({ id: reviewTabId(t.queueId), kind: 'review', queueId: t.queueId, title, preview: false });
+          else if (t.kind === 'reviewResults')
+            tabs.push({ id: 'review-results', kind: 'reviewResults', title: 'Review results', preview: false });
+          else if (t.kind === 'traceImport' && typeof t.runId === 'string')
+            tabs.push({ id: traceImportTabId(t.runId), kind: 'traceImport', runId: t.runId, title, preview });
+          else if (t.kind === 'trace' && typeof t.callId === 'number')
+            tabs.push({ id: traceTabId(t.callId), kind: 'trace', callId: t.callId, title, preview });
+          else if (t.kind === 'traceReview' && typeof t.queueId === 'string')
+            tabs.push({ id: traceReviewTabId(t.queueId), kind: 'traceReview', queueId: t.queueId, title, preview: false });
+          else if (t.kind === 'experimentSetup')
+            tabs.push({ id: 'experiment:new', kind: 'experimentSetup', title: 'New experiment', preview: false });
         }
         const activeId = typeof o.activeId === 'string' && tabs.some((t) => t.id === o.activeId) ? o.activeId : (tabs[0]?.id ?? null);
         set({ tabs, activeId });

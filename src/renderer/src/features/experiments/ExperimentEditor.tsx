@@ -2,9 +2,9 @@
 // plan as an interactive per-task model picker, the latency plots, and the tickets behind any cell
 // or plot mark. Sections are tabs of the editor, so each keeps its place while you switch.
 import { useEffect } from 'react';
-import type { RunInfo } from '../../../../shared/routes.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
+import type { RunInfo } from '#shared/routes.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SECTIONS, type ExperimentSection } from './experimentsStore.ts';
 import { LiveSection, StateTag } from './LiveSection.tsx';
 import { ReportSection } from './ReportSection.tsx';
@@ -15,7 +15,7 @@ import { JudgeSection } from '../judge/JudgeSection.tsx';
 import './experiments.css';
 import './report.css';
 import './plan.css';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 export function ExperimentEditor({ run }: { run: RunInfo }) {
   const { stores } = useApp();
@@ -33,7 +33,8 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
   // A running experiment opens on its progress; a finished one on its report.
   const shown: ExperimentSection = section ?? (!shadow && (live?.active || run.status === 'running') ? 'overview' : 'report');
   // A run another process is recording (`casebench experiment`) shows as running without Stop or Resume.
-  const canResume = live !== null && !live.active && (live.state === 'interrupted' || live.state === 'incomplete' || live.state === 'failed');
+  const canResume =
+    live !== null && !live.active && (live.state === 'interrupted' || live.state === 'incomplete' || live.state === 'failed');
   const title = live?.label ?? run.label ?? run.id;
   return (
     <div className="exp-editor" data-testid="exp-editor" data-run-id={runId}>
@@ -43,19 +44,40 @@ export function ExperimentEditor({ run }: { run: RunInfo }) {
             {title}
           </h2>
           <p className="eh-sub">
-            {shadow ? 'Shadow models · live, grows as tickets arrive' : 'Experiment'} · {live ? <StateTag state={live.state} /> : run.status} · {run.tickets.toLocaleString('en-US')} tickets × {run.models.length} models ·{' '}
-            {shadow ? 'baseline: production per task' : <>baseline <span className="mono">{live?.baseline ?? run.baseline}</span></>}
+            {shadow ? 'Shadow models · live, grows as tickets arrive' : 'Experiment'} ·{' '}
+            {live ? <StateTag state={live.state} /> : run.status} · {run.tickets.toLocaleString('en-US')} tickets × {run.models.length}{' '}
+            models ·{' '}
+            {shadow ? (
+              'baseline: production per task'
+            ) : (
+              <>
+                baseline <span className="mono">{live?.baseline ?? run.baseline}</span>
+              </>
+            )}
             {live ? ` · upstream ${live.upstream}` : ''} · <span className="mono faint">{runId}</span>
           </p>
         </div>
         <div className="eh-actions">
           {live?.active && (
-            <button type="button" className="btn" onClick={() => void a.stop(runId)} disabled={live.state === 'stopping'} data-testid="exp-stop" title="Stop: finished results are kept (Resume continues)">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void a.stop(runId)}
+              disabled={live.state === 'stopping'}
+              data-testid="exp-stop"
+              title="Stop: finished results are kept (Resume continues)"
+            >
               {live.state === 'stopping' ? <Spinner /> : <Icon name="debug-stop" />} {live.state === 'stopping' ? 'Stopping…' : 'Stop'}
             </button>
           )}
           {canResume && (
-            <button type="button" className="btn primary" onClick={() => void a.resume(runId)} data-testid="exp-resume" title="Run what is left; finished calls are not repeated">
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => void a.resume(runId)}
+              data-testid="exp-resume"
+              title="Run what is left; finished calls are not repeated"
+            >
               <Icon name="debug-continue" /> Resume
             </button>
           )}

@@ -2,16 +2,22 @@
 // experiments, live comparisons) with their ticket counts and status; a running experiment shows
 // its progress.
 import { useEffect } from 'react';
-import type { RunInfo } from '../../../../shared/routes.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { RunInfo } from '#shared/routes.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { STATE_LABEL } from './LiveSection.tsx';
 import './experiments.css';
 import './report.css';
 import './plan.css';
 
-const KIND_LABEL: Record<string, string> = { run: 'batch run', experiment: 'experiment', compare: 'comparison', import: 'imported', shadow: 'shadow (live)' };
+const KIND_LABEL: Record<string, string> = {
+  run: 'batch run',
+  experiment: 'experiment',
+  compare: 'comparison',
+  import: 'imported',
+  shadow: 'shadow (live)',
+};
 
 export function runTitle(r: RunInfo): string {
   return r.label ?? r.id;
@@ -23,7 +29,14 @@ function LiveMini({ runId }: { runId: string }) {
   const pct = live.totalTasks ? (100 * live.doneTasks) / live.totalTasks : 0;
   return (
     <div className="run-mini" data-testid="run-live">
-      <div className="exp-bar" role="progressbar" aria-label="Tasks done" aria-valuemin={0} aria-valuemax={live.totalTasks} aria-valuenow={live.doneTasks}>
+      <div
+        className="exp-bar"
+        role="progressbar"
+        aria-label="Tasks done"
+        aria-valuemin={0}
+        aria-valuemax={live.totalTasks}
+        aria-valuenow={live.doneTasks}
+      >
         <div className="exp-bar-now" style={{ left: 0, width: `${pct}%` }} />
       </div>
       <span className="tabular">{Math.floor(pct)} %</span>
@@ -74,7 +87,13 @@ function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (p
       }}
     >
       <div className="tr-line1">
-        {r.status === 'running' ? <Spinner label="running" /> : r.status === 'interrupted' ? <Icon name="debug-pause" title="stopped" /> : <Icon name={r.kind === 'compare' ? 'split-horizontal' : 'beaker'} />}
+        {r.status === 'running' ? (
+          <Spinner label="running" />
+        ) : r.status === 'interrupted' ? (
+          <Icon name="debug-pause" title="stopped" />
+        ) : (
+          <Icon name={r.kind === 'compare' ? 'split-horizontal' : 'beaker'} />
+        )}
         <span className="tr-title" title={runTitle(r)}>
           {runTitle(r)}
         </span>
@@ -85,7 +104,9 @@ function RunRow({ r, active, onOpen }: { r: RunInfo; active: boolean; onOpen: (p
           {r.tickets.toLocaleString('en')} ticket{r.tickets === 1 ? '' : 's'}
           <RunLeft r={r} doneHere={doneHere} />
         </span>
-        <span>{r.models.length} model{r.models.length === 1 ? '' : 's'}</span>
+        <span>
+          {r.models.length} model{r.models.length === 1 ? '' : 's'}
+        </span>
         <RunStatus r={r} />
         <span className="faint">{new Date(r.createdAt).toLocaleDateString()}</span>
       </div>
@@ -109,27 +130,51 @@ export function ExperimentsView() {
   return (
     <div className="experiments-view">
       <SideBarHeader title="Experiments">
-        <button type="button" className="icon-btn" title="New experiment" aria-label="New experiment" onClick={() => stores.editor.getState().actions.openExperimentSetup()} data-testid="exp-new">
+        <button
+          type="button"
+          className="icon-btn"
+          title="New experiment"
+          aria-label="New experiment"
+          onClick={() => stores.editor.getState().actions.openExperimentSetup()}
+          data-testid="exp-new"
+        >
           <Icon name="add" />
         </button>
-        <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh runs" onClick={() => void stores.runs.getState().actions.refresh()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Refresh"
+          aria-label="Refresh runs"
+          onClick={() => void stores.runs.getState().actions.refresh()}
+        >
           <Icon name="refresh" />
         </button>
       </SideBarHeader>
-      <button type="button" className="btn primary sb-new-exp" onClick={() => stores.editor.getState().actions.openExperimentSetup()} data-testid="exp-new-button">
+      <button
+        type="button"
+        className="btn primary sb-new-exp"
+        onClick={() => stores.editor.getState().actions.openExperimentSetup()}
+        data-testid="exp-new-button"
+      >
         <Icon name="beaker" /> New experiment…
       </button>
       {error && <div className="notice error">{error.message}</div>}
       {loadedOnce && runs.length === 0 ? (
         <EmptyState icon="beaker" title="No recorded runs yet" testId="runs-empty">
           <p>
-            Start an experiment above, open a ticket file, compare models on a ticket (<kbd>C</kbd>), or record one with <code>casebench experiment</code>.
+            Start an experiment above, open a ticket file, compare models on a ticket (<kbd>C</kbd>), or record one with{' '}
+            <code>casebench experiment</code>.
           </p>
         </EmptyState>
       ) : (
         <ul className="run-list" role="listbox" aria-label="Recorded runs" data-testid="run-list">
           {runs.map((r) => (
-            <RunRow key={r.id} r={r} active={r.id === activeRun} onOpen={(pin) => stores.editor.getState().actions.openRun(r.id, runTitle(r), { preview: !pin })} />
+            <RunRow
+              key={r.id}
+              r={r}
+              active={r.id === activeRun}
+              onOpen={(pin) => stores.editor.getState().actions.openRun(r.id, runTitle(r), { preview: !pin })}
+            />
           ))}
         </ul>
       )}

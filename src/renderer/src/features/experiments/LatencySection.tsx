@@ -4,17 +4,18 @@
 // hover for values, click a mark for the calls and tickets behind it, export PNG or SVG; the
 // theme follows the workbench's, model colours are the app's.
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { PLOT_MODES, type PlotMode } from '../../../../shared/plots/common.ts';
-import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '../../../../shared/plots/latency.ts';
-import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import { PLOT_MODES, type PlotMode } from '#shared/plots/common.ts';
+import { ecdfSpec, histogramKdeSpec, tokensScatterSpec, violinSpec } from '#shared/plots/latency.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { VegaPlot } from '../plots/VegaPlot.tsx';
 import { useColorScheme } from '../plots/useColorScheme.ts';
 
 const MODE_LABEL: Record<PlotMode, string> = { filtered: 'Filtered', raw: 'Raw' };
 const MODE_HELP: Record<PlotMode, string> = {
-  filtered: 'Display filters: violins after IQR filtering (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms capped at 2000 ms with 5 % trimmed from each tail',
+  filtered:
+    'Display filters: violins after IQR filtering (Q1 − 1.5·IQR … Q3 + 1.5·IQR); histograms capped at 2000 ms with 5 % trimmed from each tail',
   raw: 'Every successful call, no filter',
 };
 
@@ -71,7 +72,11 @@ export function LatencySection({ runId }: { runId: string }) {
       { kind: 'violin', label: 'violin per model', spec: violinSpec(points, { ...o, width: Math.max(200, cardW - 250) }) },
       { kind: 'histogram', label: 'histogram and KDE', spec: histogramKdeSpec(points, { ...o, width: Math.max(200, cardW - 90) }) },
       { kind: 'ecdf', label: 'ECDF with p50, p95, p99', spec: ecdfSpec(points, { ...o, width: Math.max(200, cardW - 90) }) },
-      { kind: 'scatter', label: 'latency against prompt length', spec: tokensScatterSpec(points, { ...o, width: Math.max(200, cardW - 90) }) },
+      {
+        kind: 'scatter',
+        label: 'latency against prompt length',
+        spec: tokensScatterSpec(points, { ...o, width: Math.max(200, cardW - 90) }),
+      },
     ];
     // `all` is compared by its content (a new array on every render otherwise).
   }, [points, task, mode, theme, cardW, all.join('\n')]);
@@ -81,14 +86,31 @@ export function LatencySection({ runId }: { runId: string }) {
       <div className="exp-toolbar">
         <div className="seg" role="radiogroup" aria-label="Task">
           {TASK_IDS.map((t) => (
-            <button key={t} type="button" role="radio" aria-checked={t === task} className={`seg-btn${t === task ? ' on' : ''}`} onClick={() => a.setPlotTask(runId, t)} data-testid={`lat-task-${t}`}>
+            <button
+              key={t}
+              type="button"
+              role="radio"
+              aria-checked={t === task}
+              className={`seg-btn${t === task ? ' on' : ''}`}
+              onClick={() => a.setPlotTask(runId, t)}
+              data-testid={`lat-task-${t}`}
+            >
               {TASKS[t].label}
             </button>
           ))}
         </div>
         <div className="seg" role="radiogroup" aria-label="Raw or filtered">
           {PLOT_MODES.map((m) => (
-            <button key={m} type="button" role="radio" aria-checked={m === mode} className={`seg-btn${m === mode ? ' on' : ''}`} onClick={() => a.setPlotMode(runId, m)} title={MODE_HELP[m]} data-testid={`lat-mode-${m}`}>
+            <button
+              key={m}
+              type="button"
+              role="radio"
+              aria-checked={m === mode}
+              className={`seg-btn${m === mode ? ' on' : ''}`}
+              onClick={() => a.setPlotMode(runId, m)}
+              title={MODE_HELP[m]}
+              data-testid={`lat-mode-${m}`}
+            >
               {MODE_LABEL[m]}
             </button>
           ))}
@@ -98,7 +120,10 @@ export function LatencySection({ runId }: { runId: string }) {
         </span>
         <span className="spacer" />
         {points && (
-          <span className="muted small tabular" title="Each call from its request being sent to its answer received (no wait for a slot, no retries)">
+          <span
+            className="muted small tabular"
+            title="Each call from its request being sent to its answer received (no wait for a slot, no retries)"
+          >
             {points.length.toLocaleString('en-US')} successful calls
             {coldLeftOut > 0 ? ` · ${coldLeftOut.toLocaleString('en-US')} cold (first on a new connection) left out` : ''}
           </span>

@@ -1,20 +1,25 @@
 // An experiment's progress: tasks done, ETA, spend so far against the estimate, failures (by code,
 // per model, the latest ones with their tickets), paused or stopped models, and notices. Live
 // from `experiment.progress` events while it runs in this workbench; as recorded otherwise.
-import type { RunInfo } from '../../../../shared/routes.ts';
-import type { ExperimentLive, ExperimentState } from '../../../../shared/routes/experimentRoutes.ts';
-import { TASKS } from '../../../../shared/tasks.ts';
+import type { RunInfo } from '#shared/routes.ts';
+import type { ExperimentLive, ExperimentState } from '#shared/routes/experimentRoutes.ts';
+import { TASKS } from '#shared/tasks.ts';
 import { useEffect, useState } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { ModelName } from '../plots/ModelSwatch.tsx';
 import { duration, usd } from './reportLogic.ts';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 /** A run's state in words: the same word in the editor's header, the run list and the status bar. */
 export const STATE_LABEL: Record<ExperimentState, string> = {
-  running: 'running', stopping: 'stopping', done: 'done', interrupted: 'stopped', incomplete: 'incomplete', failed: 'failed',
+  running: 'running',
+  stopping: 'stopping',
+  done: 'done',
+  interrupted: 'stopped',
+  incomplete: 'incomplete',
+  failed: 'failed',
 };
 
 export function StateTag({ state }: { state: ExperimentState }) {
@@ -68,7 +73,8 @@ export function LiveSection({ run }: { run: RunInfo }) {
   }
   if (live.models.length === 0) return <EmptyState icon="beaker" title="This run records no experiment configuration" />;
   const pct = live.totalTasks ? Math.floor((100 * live.doneTasks) / live.totalTasks) : 0;
-  const openTicket = (ticketId: string) => stores.editor.getState().actions.openCompare(run.id, ticketId, `⇆ ${ticketId}`, { preview: true });
+  const openTicket = (ticketId: string) =>
+    stores.editor.getState().actions.openCompare(run.id, ticketId, `⇆ ${ticketId}`, { preview: true });
   const elapsed = live.active && live.startedAt ? Math.max(live.elapsedMs, now - live.startedAt) : live.elapsedMs;
   return (
     <div className="exp-live" data-testid="exp-live">
@@ -77,20 +83,35 @@ export function LiveSection({ run }: { run: RunInfo }) {
           <strong className="tabular" data-testid="exp-progress">
             {int(live.doneTasks)} / {int(live.totalTasks)}
           </strong>{' '}
-          tasks · {pct} %{live.doneBefore > 0 && live.active ? <span className="muted"> ({int(live.doneBefore)} from earlier sessions)</span> : null}
+          tasks · {pct} %
+          {live.doneBefore > 0 && live.active ? <span className="muted"> ({int(live.doneBefore)} from earlier sessions)</span> : null}
         </div>
         <Bar done={live.doneTasks} total={live.totalTasks} before={live.active ? live.doneBefore : 0} label="Tasks done" />
       </div>
       <div className="est-figures">
-        <Figure label={live.active ? 'Elapsed' : 'Took'} value={live.startedAt ? duration(elapsed) : '—'} sub={live.startedAt ? 'this session' : 'not run in this window'} />
-        <Figure label="Time left" value={live.active ? (live.etaMs === null ? 'estimating…' : duration(live.etaMs)) : '—'} sub={live.active ? 'at the slowest model’s own pace' : undefined} testId="exp-eta" />
+        <Figure
+          label={live.active ? 'Elapsed' : 'Took'}
+          value={live.startedAt ? duration(elapsed) : '—'}
+          sub={live.startedAt ? 'this session' : 'not run in this window'}
+        />
+        <Figure
+          label="Time left"
+          value={live.active ? (live.etaMs === null ? 'estimating…' : duration(live.etaMs)) : '—'}
+          sub={live.active ? 'at the slowest model’s own pace' : undefined}
+          testId="exp-eta"
+        />
         <Figure
           label="Spent"
           value={usd(live.costUsd)}
           sub={`${live.estimateUsd !== null ? `of ≈ ${usd(live.estimateUsd)} estimated` : 'so far'}${live.unpricedCalls ? ` · ${int(live.unpricedCalls)} calls price unknown` : ''}`}
           testId="exp-spent"
         />
-        <Figure label="Failed" value={int(live.failedTasks)} sub={`${int(live.skippedTasks)} not called (dependency failed) · ${int(live.calls)} calls, ${int(live.retries)} retries${live.active && live.doneBefore > 0 ? ' this session' : ''}`} testId="exp-failed" />
+        <Figure
+          label="Failed"
+          value={int(live.failedTasks)}
+          sub={`${int(live.skippedTasks)} not called (dependency failed) · ${int(live.calls)} calls, ${int(live.retries)} retries${live.active && live.doneBefore > 0 ? ' this session' : ''}`}
+          testId="exp-failed"
+        />
       </div>
 
       <table className="exp-permodel" aria-label="Progress per model">
@@ -167,7 +188,12 @@ export function LiveSection({ run }: { run: RunInfo }) {
           <ul className="exp-recent">
             {live.recentFailures.map((f) => (
               <li key={`${f.ticketId}:${f.task}:${f.model}`}>
-                <button type="button" className="link-row" onClick={() => openTicket(f.ticketId)} title="Open this ticket’s answers side by side">
+                <button
+                  type="button"
+                  className="link-row"
+                  onClick={() => openTicket(f.ticketId)}
+                  title="Open this ticket’s answers side by side"
+                >
                   <span className="mono">{f.ticketId}</span>
                   <span className="muted">{TASKS[f.task]?.label ?? f.task}</span>
                   <span className="mono faint">{f.model}</span>
@@ -195,7 +221,12 @@ export function LiveSection({ run }: { run: RunInfo }) {
 
       {!live.active && live.state === 'done' && (
         <p className="exp-next">
-          <button type="button" className="btn primary" onClick={() => stores.experiments.getState().actions.showSection(run.id, 'report')} data-testid="exp-open-report">
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => stores.experiments.getState().actions.showSection(run.id, 'report')}
+            data-testid="exp-open-report"
+          >
             <Icon name="table" /> Read the report
           </button>
           <button type="button" className="btn" onClick={() => stores.experiments.getState().actions.showSection(run.id, 'plan')}>

@@ -3,10 +3,10 @@
 // quality floor and see the recommended assignment change, with the floor sweep beside it; and
 // "use this assignment" writes it to Settings for new triages.
 import { useEffect, useState, type ReactNode } from 'react';
-import type { ExperimentAssignment, ExperimentPlanEntry, ExperimentReport } from '../../../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { ExperimentAssignment, ExperimentPlanEntry, ExperimentReport } from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { ModelName, ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { DEFAULT_FLOOR, DEFAULT_MIN_SUCCESS } from './experimentsStore.ts';
 import { baselineFor, ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
@@ -43,7 +43,10 @@ function EntryCard(props: {
       </h4>
       {e ? (
         <>
-          <div className="plan-figures tabular" title={`critical path over ${e.n_tickets_p95.toLocaleString('en-US')} tickets where all five calls succeeded (p95)`}>
+          <div
+            className="plan-figures tabular"
+            title={`critical path over ${e.n_tickets_p95.toLocaleString('en-US')} tickets where all five calls succeeded (p95)`}
+          >
             <div>
               <strong data-testid={`${props.testId}-median`}>{ms(e.critical_path_median_ms)}</strong>
               <span className="muted small">median</span>
@@ -62,19 +65,33 @@ function EntryCard(props: {
             </div>
           </div>
           <p className="plan-sums small tabular">
-            <span data-testid={`${props.testId}-success`} className={e.n_failed > 0 ? 'warn-text' : undefined} title="the lowest final success rate among its five tasks' models, and their failed tasks in this run">
-              {e.n_failed > 0 ? `${e.n_failed.toLocaleString('en-US')} failed task${e.n_failed === 1 ? '' : 's'} · lowest success ${pct(e.success_rate, 0)}` : 'no failed tasks'}
+            <span
+              data-testid={`${props.testId}-success`}
+              className={e.n_failed > 0 ? 'warn-text' : undefined}
+              title="the lowest final success rate among its five tasks' models, and their failed tasks in this run"
+            >
+              {e.n_failed > 0
+                ? `${e.n_failed.toLocaleString('en-US')} failed task${e.n_failed === 1 ? '' : 's'} · lowest success ${pct(e.success_rate, 0)}`
+                : 'no failed tasks'}
             </span>
             {e.cost_vs_baseline !== null && props.testId !== 'plan-base' && (
               <span data-testid={`${props.testId}-vsbase`} className={e.cost_vs_baseline > 1.005 ? 'warn-text' : undefined}>
                 {' · '}
-                {e.cost_vs_baseline > 1.005 ? `${e.cost_vs_baseline.toFixed(1)}× the baseline’s cost` : e.cost_vs_baseline < 0.995 ? `${e.cost_vs_baseline.toFixed(2)}× the baseline’s cost` : 'same cost as the baseline'}
+                {e.cost_vs_baseline > 1.005
+                  ? `${e.cost_vs_baseline.toFixed(1)}× the baseline’s cost`
+                  : e.cost_vs_baseline < 0.995
+                    ? `${e.cost_vs_baseline.toFixed(2)}× the baseline’s cost`
+                    : 'same cost as the baseline'}
               </span>
             )}
           </p>
           <ul className="plan-assign">
             {TASK_IDS.map((t) => (
-              <li key={t} className={e.below_floor.includes(t) ? 'below' : ''} title={e.below_floor.includes(t) ? 'below the quality floor' : undefined}>
+              <li
+                key={t}
+                className={e.below_floor.includes(t) ? 'below' : ''}
+                title={e.below_floor.includes(t) ? 'below the quality floor' : undefined}
+              >
                 <span className="muted">{TASKS[t].label}</span> <ModelName spec={e.assignment[t]} models={props.models} short />
               </li>
             ))}
@@ -152,14 +169,21 @@ export function PlanSection({ runId }: { runId: string }) {
     return minSuccess > 0 && (sr === null || sr < minSuccess - 1e-12);
   };
   const why = { lowQuality, unreliable };
-  const inSettings = (x: ExperimentAssignment | null | undefined): boolean => sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
+  const inSettings = (x: ExperimentAssignment | null | undefined): boolean =>
+    sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
   const sweepRow = data?.floor_sweep.reduce<number | null>((best, r, i) => (r.floor <= floor + 1e-9 ? i : best), null) ?? null;
 
   return (
     <div className="plan" data-testid="exp-plan">
       <div className="plan-cards">
         <EntryCard title="Your pick" entry={data?.assignment ?? null} testId="plan-mine" models={report.run.models} highlight {...why}>
-          <button type="button" className="btn primary" onClick={() => void use(picks, 'mine')} disabled={inSettings(picks)} data-testid="plan-use-mine">
+          <button
+            type="button"
+            className="btn primary"
+            onClick={() => void use(picks, 'mine')}
+            disabled={inSettings(picks)}
+            data-testid="plan-use-mine"
+          >
             <Icon name="check" /> {inSettings(picks) ? 'In Settings' : 'Use this assignment'}
           </button>
           {applied === 'mine' && saveState?.state === 'saved' && (
@@ -168,25 +192,62 @@ export function PlanSection({ runId }: { runId: string }) {
             </span>
           )}
         </EntryCard>
-        <EntryCard title={`Recommended at floor ${floor.toFixed(2)}`} entry={rec} reason={data?.recommended_reason} testId="plan-rec" models={report.run.models} {...why}>
-          <button type="button" className="btn" onClick={() => rec && a.pickAll(runId, rec.assignment)} disabled={!rec || sameAssignment(rec.assignment, picks)} data-testid="plan-pick-rec">
+        <EntryCard
+          title={`Recommended at floor ${floor.toFixed(2)}`}
+          entry={rec}
+          reason={data?.recommended_reason}
+          testId="plan-rec"
+          models={report.run.models}
+          {...why}
+        >
+          <button
+            type="button"
+            className="btn"
+            onClick={() => rec && a.pickAll(runId, rec.assignment)}
+            disabled={!rec || sameAssignment(rec.assignment, picks)}
+            data-testid="plan-pick-rec"
+          >
             <Icon name="arrow-left" /> Pick it
           </button>
-          <button type="button" className="btn" onClick={() => rec && void use(rec.assignment, 'rec')} disabled={!rec || inSettings(rec?.assignment)} data-testid="plan-use-rec">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => rec && void use(rec.assignment, 'rec')}
+            disabled={!rec || inSettings(rec?.assignment)}
+            data-testid="plan-use-rec"
+          >
             <Icon name="check" /> {rec && inSettings(rec.assignment) ? 'In Settings' : 'Use this assignment'}
           </button>
         </EntryCard>
         {within && (
           <EntryCard title="Within the baseline’s cost" entry={within} testId="plan-within" models={report.run.models} {...why}>
-            <button type="button" className="btn" onClick={() => a.pickAll(runId, within.assignment)} disabled={sameAssignment(within.assignment, picks)} data-testid="plan-pick-within">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => a.pickAll(runId, within.assignment)}
+              disabled={sameAssignment(within.assignment, picks)}
+              data-testid="plan-pick-within"
+            >
               <Icon name="arrow-left" /> Pick it
             </button>
-            <button type="button" className="btn" onClick={() => void use(within.assignment, 'within')} disabled={inSettings(within.assignment)} data-testid="plan-use-within">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void use(within.assignment, 'within')}
+              disabled={inSettings(within.assignment)}
+              data-testid="plan-use-within"
+            >
               <Icon name="check" /> {inSettings(within.assignment) ? 'In Settings' : 'Use this assignment'}
             </button>
           </EntryCard>
         )}
-        <EntryCard title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'} entry={data?.baseline ?? report.plan.baseline} testId="plan-base" models={report.run.models} {...why} />
+        <EntryCard
+          title={report.baseline_by_task ? 'Production (its model per task)' : 'Baseline on every task'}
+          entry={data?.baseline ?? report.plan.baseline}
+          testId="plan-base"
+          models={report.run.models}
+          {...why}
+        />
       </div>
 
       {data?.recommended_cost_note && (
@@ -196,7 +257,10 @@ export function PlanSection({ runId }: { runId: string }) {
       )}
       <div className="plan-floor">
         <label htmlFor={`floor-${runId}`} className="plan-floor-label">
-          Quality floor <strong className="tabular" data-testid="plan-floor-value">{floor.toFixed(2)}</strong>
+          Quality floor{' '}
+          <strong className="tabular" data-testid="plan-floor-value">
+            {floor.toFixed(2)}
+          </strong>
         </label>
         <input
           id={`floor-${runId}`}
@@ -210,13 +274,17 @@ export function PlanSection({ runId }: { runId: string }) {
           aria-valuetext={`floor ${floor.toFixed(2)}`}
         />
         <span className="small muted">
-          every task’s model must reach it: agreement with the baseline, or the review score where answers were reviewed · the recommendation is the shortest critical path that does (ties: cheaper)
+          every task’s model must reach it: agreement with the baseline, or the review score where answers were reviewed · the
+          recommendation is the shortest critical path that does (ties: cheaper)
         </span>
         {plan?.load === 'loading' && <Spinner label="updating" />}
       </div>
       <div className="plan-floor">
         <label htmlFor={`minsuccess-${runId}`} className="plan-floor-label">
-          Minimum success <strong className="tabular" data-testid="plan-min-success-value">{Math.round(minSuccess * 100)} %</strong>
+          Minimum success{' '}
+          <strong className="tabular" data-testid="plan-min-success-value">
+            {Math.round(minSuccess * 100)} %
+          </strong>
         </label>
         <input
           id={`minsuccess-${runId}`}
@@ -229,7 +297,9 @@ export function PlanSection({ runId }: { runId: string }) {
           data-testid="plan-min-success"
           aria-valuetext={`minimum success ${Math.round(minSuccess * 100)} percent`}
         />
-        <span className="small muted">a model whose calls failed more often on a task is never recommended for it (final success, after retries; 0 % = off)</span>
+        <span className="small muted">
+          a model whose calls failed more often on a task is never recommended for it (final success, after retries; 0 % = off)
+        </span>
       </div>
       {plan?.error && (
         <div className="banner error" role="alert">
@@ -238,62 +308,83 @@ export function PlanSection({ runId }: { runId: string }) {
       )}
 
       <div className="plan-grid-wrap" data-testid="plan-grid-wrap">
-      <table className="plan-grid" aria-label="Pick a model per task">
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            {models.map((m) => (
-              <th key={m} scope="col">
-                <ModelName spec={m} models={report.run.models} />
-                {!report.baseline_by_task && m === report.baseline && <span className="mark mark-baseline">baseline</span>}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {TASK_IDS.map((t) => (
-            <tr key={t}>
-              <th scope="row">
-                {TASKS[t].label}
-                {TASKS[t].dependsOn.length > 0 && <span className="faint small plan-after"> after {TASKS[t].dependsOn.join(', ').replace('_', ' ')}</span>}
-              </th>
-              {models.map((m) => {
-                const s = report.tasks[t][m]!;
-                const q = quality(report, t, m);
-                const below = q === null || q < floor - 1e-12;
-                const picked = picks[t] === m;
-                const isRec = rec?.assignment[t] === m;
-                const unreliable = minSuccess > 0 && (s.success_rate === null || s.success_rate < minSuccess - 1e-12);
-                return (
-                  <td key={m} className={`plan-cell${picked ? ' picked' : ''}${below || unreliable ? ' below' : ''}`} data-testid="plan-cell" data-task={t} data-model={m} data-picked={picked ? 'true' : undefined}>
-                    <label>
-                      <input type="radio" name={`plan-${runId}-${t}`} checked={picked} onChange={() => a.pick(runId, t, m)} aria-label={`${m} for ${TASKS[t].label}`} />
-                      <span className="plan-cell-figs tabular">
-                        <span>{ms(s.median_ms)}</span>
-                        <span className={below ? 'warn-text' : ''} title={below ? 'below the floor' : undefined}>
-                          {pct(q, 0)}
-                        </span>
-                        <span className="muted">{s.cost_per_1k_usd === null ? 'price ?' : usd(s.cost_per_1k_usd)}</span>
-                        <span className={unreliable ? 'warn-text' : 'muted'} title={`final success ${pct(s.success_rate, 1)}${unreliable ? ': below the minimum success rate' : ''}`} data-testid="plan-cell-success">
-                          {`${s.n_failed} failed`}
-                        </span>
-                      </span>
-                      {isRec && (
-                        <span className="plan-rec-mark" title="recommended at this floor">
-                          <Icon name="star-full" />
-                        </span>
-                      )}
-                    </label>
-                  </td>
-                );
-              })}
+        <table className="plan-grid" aria-label="Pick a model per task">
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              {models.map((m) => (
+                <th key={m} scope="col">
+                  <ModelName spec={m} models={report.run.models} />
+                  {!report.baseline_by_task && m === report.baseline && <span className="mark mark-baseline">baseline</span>}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {TASK_IDS.map((t) => (
+              <tr key={t}>
+                <th scope="row">
+                  {TASKS[t].label}
+                  {TASKS[t].dependsOn.length > 0 && (
+                    <span className="faint small plan-after"> after {TASKS[t].dependsOn.join(', ').replace('_', ' ')}</span>
+                  )}
+                </th>
+                {models.map((m) => {
+                  const s = report.tasks[t][m]!;
+                  const q = quality(report, t, m);
+                  const below = q === null || q < floor - 1e-12;
+                  const picked = picks[t] === m;
+                  const isRec = rec?.assignment[t] === m;
+                  const unreliable = minSuccess > 0 && (s.success_rate === null || s.success_rate < minSuccess - 1e-12);
+                  return (
+                    <td
+                      key={m}
+                      className={`plan-cell${picked ? ' picked' : ''}${below || unreliable ? ' below' : ''}`}
+                      data-testid="plan-cell"
+                      data-task={t}
+                      data-model={m}
+                      data-picked={picked ? 'true' : undefined}
+                    >
+                      <label>
+                        <input
+                          type="radio"
+                          name={`plan-${runId}-${t}`}
+                          checked={picked}
+                          onChange={() => a.pick(runId, t, m)}
+                          aria-label={`${m} for ${TASKS[t].label}`}
+                        />
+                        <span className="plan-cell-figs tabular">
+                          <span>{ms(s.median_ms)}</span>
+                          <span className={below ? 'warn-text' : ''} title={below ? 'below the floor' : undefined}>
+                            {pct(q, 0)}
+                          </span>
+                          <span className="muted">{s.cost_per_1k_usd === null ? 'price ?' : usd(s.cost_per_1k_usd)}</span>
+                          <span
+                            className={unreliable ? 'warn-text' : 'muted'}
+                            title={`final success ${pct(s.success_rate, 1)}${unreliable ? ': below the minimum success rate' : ''}`}
+                            data-testid="plan-cell-success"
+                          >
+                            {`${s.n_failed} failed`}
+                          </span>
+                        </span>
+                        {isRec && (
+                          <span className="plan-rec-mark" title="recommended at this floor">
+                            <Icon name="star-full" />
+                          </span>
+                        )}
+                      </label>
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
       <p className="small muted">
-        Per cell: median latency · quality · cost per 1K calls · failed tasks (or the success rate). <Icon name="star-full" /> recommended at this floor; greyed: below the floor or the minimum success. The critical path is max(platform + product + technical details, platform + asset ids, severity).
+        Per cell: median latency · quality · cost per 1K calls · failed tasks (or the success rate). <Icon name="star-full" /> recommended
+        at this floor; greyed: below the floor or the minimum success. The critical path is max(platform + product + technical details,
+        platform + asset ids, severity).
       </p>
 
       {data && (
@@ -302,54 +393,60 @@ export function PlanSection({ runId }: { runId: string }) {
             How the recommendation moves with the floor
           </h4>
           <div className="plan-sweep-wrap">
-          <table className="plan-sweep" data-testid="plan-sweep">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Floor
-                </th>
-                <th scope="col" className="num">
-                  Median
-                </th>
-                <th scope="col" className="num">
-                  Speed-up
-                </th>
-                <th scope="col" className="num">
-                  $ / 1K tickets
-                </th>
-                {TASK_IDS.map((t) => (
-                  <th key={t} scope="col">
-                    {TASKS[t].label}
+            <table className="plan-sweep" data-testid="plan-sweep">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    Floor
                   </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {data.floor_sweep.map((r, i) => (
-                <tr key={r.floor} className={i === sweepRow ? 'current' : ''}>
-                  <td className="num">
-                    <button type="button" className="link-btn tabular" onClick={() => a.setFloor(runId, r.floor)} title="Move the floor here">
-                      {r.floor.toFixed(2)}
-                    </button>
-                  </td>
-                  <td className="num tabular">{ms(r.critical_path_median_ms)}</td>
-                  <td className="num tabular">{ratio(r.speedup)}</td>
-                  <td className="num tabular">{r.assignment ? usd(r.cost_per_1k_tickets_usd) : '—'}</td>
-                  {r.assignment ? (
-                    TASK_IDS.map((t) => (
-                      <td key={t} className="sweep-model" title={r.assignment![t]}>
-                        <ModelSwatch spec={r.assignment![t]} models={report.run.models} /> <span className="mono small">{r.assignment![t].slice(r.assignment![t].indexOf(':') + 1)}</span>
-                      </td>
-                    ))
-                  ) : (
-                    <td colSpan={TASK_IDS.length} className="small warn-text">
-                      {r.reason}
-                    </td>
-                  )}
+                  <th scope="col" className="num">
+                    Median
+                  </th>
+                  <th scope="col" className="num">
+                    Speed-up
+                  </th>
+                  <th scope="col" className="num">
+                    $ / 1K tickets
+                  </th>
+                  {TASK_IDS.map((t) => (
+                    <th key={t} scope="col">
+                      {TASKS[t].label}
+                    </th>
+                  ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.floor_sweep.map((r, i) => (
+                  <tr key={r.floor} className={i === sweepRow ? 'current' : ''}>
+                    <td className="num">
+                      <button
+                        type="button"
+                        className="link-btn tabular"
+                        onClick={() => a.setFloor(runId, r.floor)}
+                        title="Move the floor here"
+                      >
+                        {r.floor.toFixed(2)}
+                      </button>
+                    </td>
+                    <td className="num tabular">{ms(r.critical_path_median_ms)}</td>
+                    <td className="num tabular">{ratio(r.speedup)}</td>
+                    <td className="num tabular">{r.assignment ? usd(r.cost_per_1k_tickets_usd) : '—'}</td>
+                    {r.assignment ? (
+                      TASK_IDS.map((t) => (
+                        <td key={t} className="sweep-model" title={r.assignment![t]}>
+                          <ModelSwatch spec={r.assignment![t]} models={report.run.models} />{' '}
+                          <span className="mono small">{r.assignment![t].slice(r.assignment![t].indexOf(':') + 1)}</span>
+                        </td>
+                      ))
+                    ) : (
+                      <td colSpan={TASK_IDS.length} className="small warn-text">
+                        {r.reason}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </div>
         </section>
       )}

@@ -2,8 +2,8 @@
 // ticket opens in the comparison view (experiments, comparisons) or as a ticket (batch runs).
 // An experiment opens in the experiment editor (progress, report, plan, latency, tickets).
 import { useEffect } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
 import { opensAsComparison } from './runsStore.ts';
 import { RunTicketList } from './RunTicketList.tsx';
 import { ExperimentEditor } from './ExperimentEditor.tsx';
@@ -34,7 +34,8 @@ export function RunEditor({ runId }: { runId: string }) {
         <div className="eh-titles">
           <h2 className="eh-title">{run.label ?? run.id}</h2>
           <p className="eh-sub">
-            {run.kind} · <span className={`st-${run.status}`}>{run.status}</span> · {run.tickets.toLocaleString('en')} tickets ({run.done.toLocaleString('en')} done
+            {run.kind} · <span className={`st-${run.status}`}>{run.status}</span> · {run.tickets.toLocaleString('en')} tickets (
+            {run.done.toLocaleString('en')} done
             {run.pending ? `, ${run.pending.toLocaleString('en')} unfinished` : ''}) · started {new Date(run.createdAt).toLocaleString()}
           </p>
         </div>
@@ -48,7 +49,10 @@ export function RunEditor({ runId }: { runId: string }) {
         ))}
       </div>
       <p className="muted small run-hint">
-        <Icon name="info" /> {asComparison ? 'A ticket opens side by side: one column per model, the baseline marked.' : 'A ticket opens with its latest triage.'}
+        <Icon name="info" />{' '}
+        {asComparison
+          ? 'A ticket opens side by side: one column per model, the baseline marked.'
+          : 'A ticket opens with its latest triage.'}
       </p>
       <RunTicketList run={run} />
     </div>

@@ -3,10 +3,10 @@
 // section (its own file, so neither imports the other).
 import { useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { RunInfo } from '../../../../shared/routes.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/actions.ts';
+import type { RunInfo } from '#shared/routes.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState } from '#renderer/app/ui.tsx';
+import { openTicketAt } from '#renderer/commands/actions.ts';
 import { opensAsComparison } from './runsStore.ts';
 import './runs.css';
 
@@ -19,7 +19,12 @@ export function RunTicketList({ run }: { run: RunInfo }) {
     void stores.runs.getState().actions.loadTickets(run.id);
   }, [run.id, stores]);
   const rows = view?.rows ?? [];
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => 30, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => 30,
+    overscan: 10,
+  });
   const asComparison = opensAsComparison(run) || run.models.length > 5;
   const open = (ticketId: string, title: string) => {
     if (asComparison) stores.editor.getState().actions.openCompare(run.id, ticketId, `⇆ ${title}`, { preview: true });

@@ -2,14 +2,14 @@
 // ones marked and refused), the baseline, the upstream mode, requests-per-minute limits and
 // tickets in flight — with the cost estimate, checked by the core, shown before it starts.
 import { useEffect, useRef } from 'react';
-import type { ModelInfo } from '../../../../shared/routes.ts';
-import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
-import { EXPERIMENT_MAX_MODELS } from '../../../../shared/limits.ts';
-import type { ExperimentEstimate } from '../../../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/actions.ts';
+import type { ModelInfo } from '#shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '#shared/limits.ts';
+import { EXPERIMENT_MAX_MODELS } from '#shared/limits.ts';
+import type { ExperimentEstimate } from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
+import { openKeySettings } from '#renderer/commands/actions.ts';
 import { Marks, modelMarks } from '../compare/modelMarks.tsx';
 import { ModelSwatch } from '../plots/ModelSwatch.tsx';
 import { PROVIDER_NAMES } from '../settings/settingsStore.ts';
@@ -19,7 +19,7 @@ import { duration, usd } from './reportLogic.ts';
 import './experiments.css';
 import './report.css';
 import './plan.css';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 const int = (n: number): string => n.toLocaleString('en-US');
 
@@ -33,7 +33,8 @@ function Estimate({ e, loading }: { e: ExperimentEstimate; loading: boolean }) {
           <span className="pred-label">Calls</span>
           <strong className="tabular">{int(e.callsToGo)}</strong>
           <span className="muted small">
-            {int(e.tickets)} tickets × {e.models.length} models × {TASK_IDS.length} tasks{e.doneBefore ? `, ${int(e.doneBefore)} already done` : ''} (+ retries)
+            {int(e.tickets)} tickets × {e.models.length} models × {TASK_IDS.length} tasks
+            {e.doneBefore ? `, ${int(e.doneBefore)} already done` : ''} (+ retries)
           </span>
         </div>
         <div className="est-figure">
@@ -41,13 +42,19 @@ function Estimate({ e, loading }: { e: ExperimentEstimate; loading: boolean }) {
           <strong className="tabular" data-testid="exp-estimate-cost">
             {e.simulated ? '$0' : `≈ ${usd(e.costUsd)}`}
           </strong>
-          <span className="muted small">{e.simulated ? 'demo models are simulated: nothing is spent' : `prompts ≈ ${int(e.inputTokensPerCall)} tokens a call; answer lengths guessed`}</span>
+          <span className="muted small">
+            {e.simulated
+              ? 'demo models are simulated: nothing is spent'
+              : `prompts ≈ ${int(e.inputTokensPerCall)} tokens a call; answer lengths guessed`}
+          </span>
         </div>
         <div className="est-figure">
           <span className="pred-label">Least time</span>
           <strong className="tabular">{e.minDuration ? duration(e.minDuration.ms) : '—'}</strong>
           <span className="muted small">
-            {e.minDuration ? `${e.minDuration.bucket}: ${int(e.minDuration.calls)} calls at ${e.minDuration.rpm}/min` : 'no requests-per-minute limit set'}
+            {e.minDuration
+              ? `${e.minDuration.bucket}: ${int(e.minDuration.calls)} calls at ${e.minDuration.rpm}/min`
+              : 'no requests-per-minute limit set'}
           </span>
         </div>
       </div>
@@ -62,12 +69,14 @@ function Estimate({ e, loading }: { e: ExperimentEstimate; loading: boolean }) {
       )}
       {e.unknownPrice.length > 0 && (
         <p className="small warn-text">
-          <Icon name="warning" /> Price unknown: {e.unknownPrice.join(', ')} — not in the estimate, and shown as “price unknown” in the report, never $0.
+          <Icon name="warning" /> Price unknown: {e.unknownPrice.join(', ')} — not in the estimate, and shown as “price unknown” in the
+          report, never $0.
         </p>
       )}
       {e.resuming && (
         <p className="small">
-          <Icon name="history" /> This setup was run before (<span className="mono">{e.runId}</span>): starting it resumes it; {int(e.doneBefore)} of {int(e.totalTasks)} tasks are done and are not called again.
+          <Icon name="history" /> This setup was run before (<span className="mono">{e.runId}</span>): starting it resumes it;{' '}
+          {int(e.doneBefore)} of {int(e.totalTasks)} tasks are done and are not called again.
         </p>
       )}
       {e.warnings.map((w) => (
@@ -123,7 +132,14 @@ function PickedModels({ models }: { models: ModelInfo[] }) {
                 </span>
               </td>
               <td className="c-base">
-                <input type="radio" name="exp-baseline" checked={form.baseline === spec} onChange={() => a.setBaseline(spec)} aria-label={`${spec} is the baseline`} data-testid={`exp-baseline-${spec}`} />
+                <input
+                  type="radio"
+                  name="exp-baseline"
+                  checked={form.baseline === spec}
+                  onChange={() => a.setBaseline(spec)}
+                  aria-label={`${spec} is the baseline`}
+                  data-testid={`exp-baseline-${spec}`}
+                />
               </td>
               <td className="c-rpm">
                 <input
@@ -138,7 +154,13 @@ function PickedModels({ models }: { models: ModelInfo[] }) {
                 />
               </td>
               <td className="c-x">
-                <button type="button" className="icon-btn" onClick={() => a.toggleModel(spec, models)} aria-label={`Remove ${spec}`} title="Remove">
+                <button
+                  type="button"
+                  className="icon-btn"
+                  onClick={() => a.toggleModel(spec, models)}
+                  aria-label={`Remove ${spec}`}
+                  title="Remove"
+                >
                   <Icon name="close" />
                 </button>
               </td>
@@ -169,7 +191,12 @@ function ModelChooser({ models }: { models: ModelInfo[] }) {
               const refused = refusal(m);
               const marks = modelMarks(m.spec, models, keys).filter((x) => x.kind !== 'demo' && x.kind !== 'key');
               return (
-                <label key={m.spec} className={`exp-choice${on ? ' on' : ''}${refused ? ' refused' : ''}`} title={refused ? `${m.spec}: ${refused}` : m.spec} data-testid={`exp-model-${m.spec}`}>
+                <label
+                  key={m.spec}
+                  className={`exp-choice${on ? ' on' : ''}${refused ? ' refused' : ''}`}
+                  title={refused ? `${m.spec}: ${refused}` : m.spec}
+                  data-testid={`exp-model-${m.spec}`}
+                >
                   <input
                     type="checkbox"
                     checked={on}
@@ -209,7 +236,12 @@ export function SetupEditor() {
   const pickFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
     if (file.size > MAX_IMPORT_BYTES) {
-      stores.log.getState().actions.add('error', `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Run it with \`casebench experiment --tickets\`, or import it through the watched folder and pick it from the workspace.`);
+      stores.log
+        .getState()
+        .actions.add(
+          'error',
+          `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Run it with \`casebench experiment --tickets\`, or import it through the watched folder and pick it from the workspace.`,
+        );
       return;
     }
     await a.chooseFile(file.name, await file.text());
@@ -224,10 +256,19 @@ export function SetupEditor() {
       <header className="editor-head">
         <div className="eh-titles">
           <h2 className="eh-title">New experiment</h2>
-          <p className="eh-sub">Every ticket × model × task, recorded in this workspace — then compare the models per task and pick one per task.</p>
+          <p className="eh-sub">
+            Every ticket × model × task, recorded in this workspace — then compare the models per task and pick one per task.
+          </p>
         </div>
         <div className="eh-actions">
-          <button type="button" className="btn primary" disabled={!ready || setup.starting} onClick={() => void start()} data-testid="exp-start" title={setup.incomplete ?? undefined}>
+          <button
+            type="button"
+            className="btn primary"
+            disabled={!ready || setup.starting}
+            onClick={() => void start()}
+            data-testid="exp-start"
+            title={setup.incomplete ?? undefined}
+          >
             {setup.starting ? <Spinner /> : <Icon name="play" />} Start
             {ready && est.data && !est.data.simulated ? ` · ≈ ${usd(est.data.costUsd)}` : ''}
           </button>
@@ -241,7 +282,13 @@ export function SetupEditor() {
             </h3>
             <div className="exp-radio-row">
               <label>
-                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'workspace'} onChange={() => a.chooseWorkspace(f.source)} data-testid="exp-tickets-workspace" />
+                <input
+                  type="radio"
+                  name="exp-tickets"
+                  checked={f.ticketKind === 'workspace'}
+                  onChange={() => a.chooseWorkspace(f.source)}
+                  data-testid="exp-tickets-workspace"
+                />
                 From the workspace
               </label>
               <select
@@ -251,12 +298,15 @@ export function SetupEditor() {
                 data-testid="exp-source"
                 aria-label="Which workspace tickets"
               >
-                <option value="">{sources && sources.total === 0 ? 'No tickets in the workspace yet' : `All tickets (${int(sources?.total ?? 0)})`}</option>
+                <option value="">
+                  {sources && sources.total === 0 ? 'No tickets in the workspace yet' : `All tickets (${int(sources?.total ?? 0)})`}
+                </option>
                 {sources?.sources
                   .filter((s) => s.source !== null)
                   .map((s) => (
                     <option key={s.source} value={s.source!}>
-                      {s.source} ({int(s.count)}{s.labelled ? `, ${int(s.labelled)} labelled` : ''})
+                      {s.source} ({int(s.count)}
+                      {s.labelled ? `, ${int(s.labelled)} labelled` : ''})
                     </option>
                   ))}
               </select>
@@ -278,15 +328,17 @@ export function SetupEditor() {
             </div>
             <div className="exp-radio-row">
               <label>
-                <input type="radio" name="exp-tickets" checked={f.ticketKind === 'staged'} disabled={!f.staged} onChange={() => a.chooseStaged()} data-testid="exp-tickets-file" />
+                <input
+                  type="radio"
+                  name="exp-tickets"
+                  checked={f.ticketKind === 'staged'}
+                  disabled={!f.staged}
+                  onChange={() => a.chooseStaged()}
+                  data-testid="exp-tickets-file"
+                />
                 From a file
               </label>
-              <button
-                type="button"
-                className="btn small"
-                onClick={() => fileInput.current?.click()}
-                data-testid="exp-choose-file"
-              >
+              <button type="button" className="btn small" onClick={() => fileInput.current?.click()} data-testid="exp-choose-file">
                 {setup.staging ? <Spinner /> : <Icon name="folder-opened" />} Choose file…
               </button>
               <input
@@ -305,11 +357,13 @@ export function SetupEditor() {
               />
               {f.staged && (
                 <span className="small" data-testid="exp-staged">
-                  <strong>{f.staged.name}</strong> — {int(f.staged.tickets)} tickets{f.staged.labelled ? `, ${int(f.staged.labelled)} with gold labels` : ''}
+                  <strong>{f.staged.name}</strong> — {int(f.staged.tickets)} tickets
+                  {f.staged.labelled ? `, ${int(f.staged.labelled)} with gold labels` : ''}
                   {f.staged.badCount > 0 && (
                     <span className="warn-text" title={f.staged.badLines.map((b) => `line ${b.line}: ${b.message}`).join('\n')}>
                       {' '}
-                      · {int(f.staged.badCount)} bad line{f.staged.badCount === 1 ? '' : 's'} skipped (line {f.staged.badLines[0]?.line}: {f.staged.badLines[0]?.message})
+                      · {int(f.staged.badCount)} bad line{f.staged.badCount === 1 ? '' : 's'} skipped (line {f.staged.badLines[0]?.line}:{' '}
+                      {f.staged.badLines[0]?.message})
                     </span>
                   )}
                 </span>
@@ -324,7 +378,10 @@ export function SetupEditor() {
 
           <section className="exp-step" aria-labelledby="exp-step-models">
             <h3 id="exp-step-models" className="exp-step-title">
-              <span className="exp-step-n">2</span> Models <span className="muted small">— {f.models.length} picked (2–{EXPERIMENT_MAX_MODELS}); the others are compared with the baseline</span>
+              <span className="exp-step-n">2</span> Models{' '}
+              <span className="muted small">
+                — {f.models.length} picked (2–{EXPERIMENT_MAX_MODELS}); the others are compared with the baseline
+              </span>
             </h3>
             <PickedModels models={models} />
             <ModelChooser models={models} />
@@ -337,20 +394,42 @@ export function SetupEditor() {
             <fieldset className="exp-upstream">
               <legend className="small muted">Product, asset-id and technical-details prompts get…</legend>
               <label>
-                <input type="radio" name="exp-upstream" checked={f.upstream === 'own'} onChange={() => a.setUpstream('own')} data-testid="exp-upstream-own" />
+                <input
+                  type="radio"
+                  name="exp-upstream"
+                  checked={f.upstream === 'own'}
+                  onChange={() => a.setUpstream('own')}
+                  data-testid="exp-upstream-own"
+                />
                 <strong>each model’s own</strong> platform and product <span className="muted small">— end to end, as it would run</span>
               </label>
               <label>
-                <input type="radio" name="exp-upstream" checked={f.upstream === 'baseline'} onChange={() => a.setUpstream('baseline')} data-testid="exp-upstream-baseline" />
-                <strong>the baseline’s</strong> platform and product <span className="muted small">— each task judged on a correct upstream</span>
+                <input
+                  type="radio"
+                  name="exp-upstream"
+                  checked={f.upstream === 'baseline'}
+                  onChange={() => a.setUpstream('baseline')}
+                  data-testid="exp-upstream-baseline"
+                />
+                <strong>the baseline’s</strong> platform and product{' '}
+                <span className="muted small">— each task judged on a correct upstream</span>
               </label>
             </fieldset>
             <label className="exp-inline small">
               Tickets in flight per model
-              <input type="number" min={1} max={64} className="num-input" value={f.concurrency} onChange={(e) => a.setConcurrency(Number(e.target.value))} data-testid="exp-concurrency" />
+              <input
+                type="number"
+                min={1}
+                max={64}
+                className="num-input"
+                value={f.concurrency}
+                onChange={(e) => a.setConcurrency(Number(e.target.value))}
+                data-testid="exp-concurrency"
+              />
             </label>
             <p className="small muted">
-              429s are retried honouring retry-after; a model whose calls keep failing is paused, and one that cannot be called at all (key rejected, model unknown) is stopped. You can stop at any time and resume later without repeating a finished call.
+              429s are retried honouring retry-after; a model whose calls keep failing is paused, and one that cannot be called at all (key
+              rejected, model unknown) is stopped. You can stop at any time and resume later without repeating a finished call.
             </p>
           </section>
         </div>
@@ -358,7 +437,11 @@ export function SetupEditor() {
           <h3 id="exp-step-cost" className="exp-step-title">
             <span className="exp-step-n">4</span> Before it starts {est.load === 'loading' && <Spinner label="estimating" />}
           </h3>
-          {setup.incomplete && <p className="muted small" data-testid="exp-incomplete">{setup.incomplete}</p>}
+          {setup.incomplete && (
+            <p className="muted small" data-testid="exp-incomplete">
+              {setup.incomplete}
+            </p>
+          )}
           {!setup.incomplete && est.load === 'error' && (
             <div className="banner error" role="alert" data-testid="exp-estimate-error">
               <ErrorCode code={est.error?.code} /> {est.error?.message}

@@ -4,16 +4,16 @@
 // Without a selection, every ticket of the run.
 import { useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { RunInfo } from '../../../../shared/routes.ts';
-import type { CellTicketRow } from '../../../../shared/routes/experimentRoutes.ts';
-import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { RunInfo } from '#shared/routes.ts';
+import type { CellTicketRow } from '#shared/routes/experimentRoutes.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { asStringList, asTechnicalDetails, platformView } from '../ticket/format.ts';
 import { ModelName } from '../plots/ModelSwatch.tsx';
 import { RunTicketList } from './RunTicketList.tsx';
 import { ms } from './reportLogic.ts';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 const ROW = 30;
 
@@ -53,14 +53,20 @@ export function TicketsSection({ run }: { run: RunInfo }) {
   const baseline = useS('experiments', (s) => s.reports[run.id]?.data?.baseline ?? s.live[run.id]?.baseline ?? run.baseline);
   const parentRef = useRef<HTMLDivElement>(null);
   const rows = drill?.data?.rows ?? [];
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => parentRef.current, estimateSize: () => ROW, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+  });
   const a = stores.experiments.getState().actions;
   const q = drill?.query ?? null;
   if (!q) {
     return (
       <div className="exp-tickets">
         <p className="small muted exp-tickets-hint">
-          <Icon name="info" /> Every ticket of the run; a ticket opens with each model’s answers side by side. Click a cell of the report, or a mark of a latency plot, to see only the tickets behind it.
+          <Icon name="info" /> Every ticket of the run; a ticket opens with each model’s answers side by side. Click a cell of the report,
+          or a mark of a latency plot, to see only the tickets behind it.
         </p>
         <RunTicketList run={run} />
       </div>
@@ -68,7 +74,8 @@ export function TicketsSection({ run }: { run: RunInfo }) {
   }
   const task = q.task;
   const hasGold = rows.some((r) => r.hasGold);
-  const open = (r: CellTicketRow, pin: boolean) => stores.editor.getState().actions.openCompare(run.id, r.ticketId, `⇆ ${r.title || r.ticketId}`, { preview: !pin });
+  const open = (r: CellTicketRow, pin: boolean) =>
+    stores.editor.getState().actions.openCompare(run.id, r.ticketId, `⇆ ${r.title || r.ticketId}`, { preview: !pin });
   return (
     <div className="exp-tickets" data-testid="exp-drill">
       <div className="exp-toolbar drill-head">
@@ -77,13 +84,23 @@ export function TicketsSection({ run }: { run: RunInfo }) {
           {q.label}
         </span>
         <span className="muted small tabular" data-testid="drill-count">
-          {drill?.load === 'loading' ? <Spinner /> : `${(drill?.data?.total ?? 0).toLocaleString('en-US')} ticket${drill?.data?.total === 1 ? '' : 's'}${drill?.data?.truncated ? ` (first ${rows.length.toLocaleString('en-US')} shown)` : ''}`}
+          {drill?.load === 'loading' ? (
+            <Spinner />
+          ) : (
+            `${(drill?.data?.total ?? 0).toLocaleString('en-US')} ticket${drill?.data?.total === 1 ? '' : 's'}${drill?.data?.truncated ? ` (first ${rows.length.toLocaleString('en-US')} shown)` : ''}`
+          )}
         </span>
         <span className="spacer" />
         <button type="button" className="btn small" onClick={() => a.showSection(run.id, 'report')}>
           <Icon name="arrow-left" /> Report
         </button>
-        <button type="button" className="btn small" onClick={() => a.clearDrill(run.id)} data-testid="drill-clear" title="Show every ticket of the run">
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => a.clearDrill(run.id)}
+          data-testid="drill-clear"
+          title="Show every ticket of the run"
+        >
           <Icon name="clear-all" /> All tickets
         </button>
       </div>
@@ -131,7 +148,10 @@ export function TicketsSection({ run }: { run: RunInfo }) {
                       <span className="drill-ticket">
                         <span className="mono faint">{r.ticketId}</span> <span className="tr-title">{r.title}</span>
                       </span>
-                      <span className={`drill-val${r.agrees === false ? ' differs' : ''}${r.status === 'error' ? ' err-text' : ''}`} title={r.errorMessage ?? undefined}>
+                      <span
+                        className={`drill-val${r.agrees === false ? ' differs' : ''}${r.status === 'error' ? ' err-text' : ''}`}
+                        title={r.errorMessage ?? undefined}
+                      >
                         {r.status === 'error' ? (
                           <>
                             <ErrorCode code={r.errorCode} /> {r.errorMessage}
@@ -141,8 +161,14 @@ export function TicketsSection({ run }: { run: RunInfo }) {
                         )}
                         {r.attempts > 1 && r.status === 'ok' && <span className="faint small"> · {r.attempts} tries</span>}
                       </span>
-                      <span className="drill-val muted">{q.model === baseline ? '' : valueText(task, r.baselineStatus, r.baselineValue)}</span>
-                      {hasGold && <span className={`drill-val${r.correct === false ? ' differs' : ''}`}>{r.hasGold ? goldText(task, r.gold) : '—'}</span>}
+                      <span className="drill-val muted">
+                        {q.model === baseline ? '' : valueText(task, r.baselineStatus, r.baselineValue)}
+                      </span>
+                      {hasGold && (
+                        <span className={`drill-val${r.correct === false ? ' differs' : ''}`}>
+                          {r.hasGold ? goldText(task, r.gold) : '—'}
+                        </span>
+                      )}
                       <span className="num tabular">{ms(r.latencyMs)}</span>
                     </button>
                   </div>
@@ -151,7 +177,11 @@ export function TicketsSection({ run }: { run: RunInfo }) {
             </div>
           </div>
           <p className="small muted exp-tickets-hint">
-            {TASKS[task].label}: {q.model === baseline ? 'the baseline’s own answers' : 'highlighted where the answer differs from the baseline or the gold label'}.
+            {TASKS[task].label}:{' '}
+            {q.model === baseline
+              ? 'the baseline’s own answers'
+              : 'highlighted where the answer differs from the baseline or the gold label'}
+            .
           </p>
         </>
       )}

@@ -1,10 +1,10 @@
 // The Experiments view's commands (in the one registry: palette, keys, ? sheet): new experiment,
 // start, stop, resume, the experiment's sections, the plan's recommendation into Settings, raw
 // or filtered latency plots.
-import type { Stores } from '../../app/stores.tsx';
-import type { Command } from '../../commands/types.ts';
+import type { Stores } from '#renderer/app/stores.tsx';
+import type { Command } from '#renderer/commands/types.ts';
 import type { ExperimentSection } from './experimentsStore.ts';
-import type { KeyProviderId } from '../../../../shared/providers.ts';
+import type { KeyProviderId } from '#shared/providers.ts';
 
 /** The experiment whose tab is active, if any. */
 export function activeExperiment(stores: Stores): string | null {
@@ -36,7 +36,9 @@ export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyP
     return id ? (stores.experiments.getState().live[id] ?? null) : null;
   };
   const section = (id: ExperimentSection, title: string): Command => ({
-    id: `experiments.show.${id}`, title: `Experiment: Show ${title}`, category: 'Experiments',
+    id: `experiments.show.${id}`,
+    title: `Experiment: Show ${title}`,
+    category: 'Experiments',
     enabled: () => activeExperiment(stores) !== null,
     run: () => {
       const runId = activeExperiment(stores);
@@ -45,23 +47,34 @@ export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyP
   });
   return [
     {
-      id: 'experiments.new', title: 'New Experiment…', category: 'Experiments',
+      id: 'experiments.new',
+      title: 'New Experiment…',
+      category: 'Experiments',
       run: () => {
         stores.layout.getState().actions.showActivity('experiments');
         stores.editor.getState().actions.openExperimentSetup();
       },
     },
     {
-      id: 'experiments.start', title: 'Start Experiment', category: 'Experiments',
+      id: 'experiments.start',
+      title: 'Start Experiment',
+      category: 'Experiments',
       enabled: () => {
         const { tabs, activeId } = stores.editor.getState();
         const s = stores.experiments.getState().setup;
-        return tabs.find((t) => t.id === activeId)?.kind === 'experimentSetup' && s.incomplete === null && s.estimate.load === 'ready' && !s.starting;
+        return (
+          tabs.find((t) => t.id === activeId)?.kind === 'experimentSetup' &&
+          s.incomplete === null &&
+          s.estimate.load === 'ready' &&
+          !s.starting
+        );
       },
       run: () => startExperiment(stores, onKeyMissing),
     },
     {
-      id: 'experiments.stop', title: 'Stop Experiment', category: 'Experiments',
+      id: 'experiments.stop',
+      title: 'Stop Experiment',
+      category: 'Experiments',
       enabled: () => live()?.state === 'running',
       run: () => {
         const runId = activeExperiment(stores);
@@ -69,7 +82,9 @@ export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyP
       },
     },
     {
-      id: 'experiments.resume', title: 'Resume Experiment', category: 'Experiments',
+      id: 'experiments.resume',
+      title: 'Resume Experiment',
+      category: 'Experiments',
       enabled: () => {
         const l = live();
         return l !== null && !l.active && (l.state === 'interrupted' || l.state === 'incomplete' || l.state === 'failed');
@@ -85,7 +100,9 @@ export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyP
     section('latency', 'Latency Plots'),
     section('tickets', 'Tickets'),
     {
-      id: 'experiments.useRecommended', title: 'Experiment: Use the Recommended Assignment in Settings', category: 'Experiments',
+      id: 'experiments.useRecommended',
+      title: 'Experiment: Use the Recommended Assignment in Settings',
+      category: 'Experiments',
       enabled: () => {
         const runId = activeExperiment(stores);
         return runId !== null && Boolean(stores.experiments.getState().plans[runId]?.data?.recommended);
@@ -95,11 +112,18 @@ export function experimentCommands(stores: Stores, onKeyMissing: (provider: KeyP
         const rec = runId ? stores.experiments.getState().plans[runId]?.data?.recommended : null;
         if (!rec) return;
         const ok = await stores.settings.getState().actions.update({ assignment: { ...rec.assignment } }, 'assignment');
-        stores.log.getState().actions.add(ok ? 'info' : 'error', ok ? 'Settings: new triages now use the recommended assignment' : 'The assignment could not be saved');
+        stores.log
+          .getState()
+          .actions.add(
+            ok ? 'info' : 'error',
+            ok ? 'Settings: new triages now use the recommended assignment' : 'The assignment could not be saved',
+          );
       },
     },
     {
-      id: 'experiments.toggleRaw', title: 'Latency Plots: Toggle Raw / Filtered', category: 'Experiments',
+      id: 'experiments.toggleRaw',
+      title: 'Latency Plots: Toggle Raw / Filtered',
+      category: 'Experiments',
       enabled: () => activeExperiment(stores) !== null,
       run: () => {
         const runId = activeExperiment(stores);

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ModelInfo } from '../../../../shared/routes.ts';
-import type { ExperimentLive, ExperimentModelTaskStats, ExperimentPlanReport, ExperimentReport } from '../../../../shared/routes/experimentRoutes.ts';
-import { TASK_IDS, type TaskId } from '../../../../shared/tasks.ts';
-import { fakeTransport } from '../../platform/fakeTransport.ts';
+import type { ModelInfo } from '#shared/routes.ts';
+import type { ExperimentLive, ExperimentModelTaskStats, ExperimentPlanReport, ExperimentReport } from '#shared/routes/experimentRoutes.ts';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { fakeTransport } from '#renderer/platform/fakeTransport.ts';
 import { createExperimentsStore, plotDrill } from './experimentsStore.ts';
 import { bestCells, cellDrill, columnsFor, duration, usd } from './reportLogic.ts';
 import { EMPTY_FORM, rpmSpec, setupInput, toggleModel } from './setupLogic.ts';
@@ -10,33 +10,121 @@ import { EMPTY_FORM, rpmSpec, setupInput, toggleModel } from './setupLogic.ts';
 const A = 'groq:openai/gpt-oss-120b';
 const B = 'groq:openai/gpt-oss-20b';
 const C = 'groq:qwen/qwen3.8-27b';
-const info = (spec: string, status = 'production'): ModelInfo => ({ spec, provider: spec.split(':')[0]!, name: spec, status, priceKnown: true, retiredOn: status === 'retired' ? '2026-08-16' : null, replacement: null });
+const info = (spec: string, status = 'production'): ModelInfo => ({
+  spec,
+  provider: spec.split(':')[0]!,
+  name: spec,
+  status,
+  priceKnown: true,
+  retiredOn: status === 'retired' ? '2026-08-16' : null,
+  replacement: null,
+});
 const MODELS = [info(A), info(B), info(C), info('groq:llama-3.1-8b-instant', 'retired')];
 
 const stats = (o: Partial<ExperimentModelTaskStats> = {}): ExperimentModelTaskStats => ({
-  n: 10, agreement_rate: null, agreement_ci95: null, n_compared: 0, kappa: null, accuracy: null, n_labelled: 0, first_try_success_rate: 1, success_rate: 1,
-  n_failed: 0, failures: {}, n_skipped: 0, calls: 10, median_ms: 300, median_ms_ci95: null, p95_ms: 400, p99_ms: 450, speedup: 1, cost_per_1k_usd: 0.1,
-  cost_ratio: 1, price_unknown: false, ...o,
+  n: 10,
+  agreement_rate: null,
+  agreement_ci95: null,
+  n_compared: 0,
+  kappa: null,
+  accuracy: null,
+  n_labelled: 0,
+  first_try_success_rate: 1,
+  success_rate: 1,
+  n_failed: 0,
+  failures: {},
+  n_skipped: 0,
+  calls: 10,
+  median_ms: 300,
+  median_ms_ci95: null,
+  p95_ms: 400,
+  p99_ms: 450,
+  speedup: 1,
+  cost_per_1k_usd: 0.1,
+  cost_ratio: 1,
+  price_unknown: false,
+  ...o,
 });
 const uniform = (m: string) => Object.fromEntries(TASK_IDS.map((t) => [t, m])) as Record<TaskId, string>;
-const entry = (m: string, median: number) => ({ assignment: uniform(m), critical_path_median_ms: median, critical_path_p95_ms: median * 1.2, n_tickets_p95: 10, speedup: 1, cost_per_1k_tickets_usd: 0.5, below_floor: [], success_rate: 1, n_failed: 0, cost_vs_baseline: 1 });
+const entry = (m: string, median: number) => ({
+  assignment: uniform(m),
+  critical_path_median_ms: median,
+  critical_path_p95_ms: median * 1.2,
+  n_tickets_p95: 10,
+  speedup: 1,
+  cost_per_1k_tickets_usd: 0.5,
+  below_floor: [],
+  success_rate: 1,
+  n_failed: 0,
+  cost_vs_baseline: 1,
+});
 const plan = (rec: string | null): ExperimentPlanReport => ({
-  floors: Object.fromEntries(TASK_IDS.map((t) => [t, 0.8])) as Record<TaskId, number>, min_success_rate: 0,
+  floors: Object.fromEntries(TASK_IDS.map((t) => [t, 0.8])) as Record<TaskId, number>,
+  min_success_rate: 0,
   quality_source: Object.fromEntries(TASK_IDS.map((t) => [t, 'agreement'])) as Record<TaskId, 'agreement'>,
-  assignment: null, baseline: entry(A, 900), recommended: rec ? entry(rec, 500) : null, recommended_reason: rec ? null : 'no model reaches the floor 0.8 for severity', recommended_cost_note: null, within_baseline_cost: null, floor_sweep: [],
+  assignment: null,
+  baseline: entry(A, 900),
+  recommended: rec ? entry(rec, 500) : null,
+  recommended_reason: rec ? null : 'no model reaches the floor 0.8 for severity',
+  recommended_cost_note: null,
+  within_baseline_cost: null,
+  floor_sweep: [],
 });
 function report(over: Partial<Record<string, Partial<ExperimentModelTaskStats>>> = {}, labels = false): ExperimentReport {
   const tasks = {} as ExperimentReport['tasks'];
   for (const t of TASK_IDS) {
     tasks[t] = {
-      [A]: stats({ median_ms: 300, speedup: 1, cost_per_1k_usd: 0.1, cost_ratio: 1, accuracy: labels ? 0.9 : null, n_labelled: labels ? 10 : 0 }),
-      [B]: stats({ agreement_rate: 0.9, kappa: 0.8, median_ms: 150, speedup: 2, cost_per_1k_usd: 0.05, cost_ratio: 2, accuracy: labels ? 0.8 : null, n_labelled: labels ? 10 : 0, ...over[B] }),
-      [C]: stats({ agreement_rate: 0.7, kappa: 0.5, median_ms: 200, speedup: 1.5, cost_per_1k_usd: null, cost_ratio: null, price_unknown: true, accuracy: labels ? 0.95 : null, n_labelled: labels ? 10 : 0, ...over[C] }),
+      [A]: stats({
+        median_ms: 300,
+        speedup: 1,
+        cost_per_1k_usd: 0.1,
+        cost_ratio: 1,
+        accuracy: labels ? 0.9 : null,
+        n_labelled: labels ? 10 : 0,
+      }),
+      [B]: stats({
+        agreement_rate: 0.9,
+        kappa: 0.8,
+        median_ms: 150,
+        speedup: 2,
+        cost_per_1k_usd: 0.05,
+        cost_ratio: 2,
+        accuracy: labels ? 0.8 : null,
+        n_labelled: labels ? 10 : 0,
+        ...over[B],
+      }),
+      [C]: stats({
+        agreement_rate: 0.7,
+        kappa: 0.5,
+        median_ms: 200,
+        speedup: 1.5,
+        cost_per_1k_usd: null,
+        cost_ratio: null,
+        price_unknown: true,
+        accuracy: labels ? 0.95 : null,
+        n_labelled: labels ? 10 : 0,
+        ...over[C],
+      }),
     };
   }
   return {
-    run: { id: 'experiment-1', kind: 'experiment', status: 'done', created_at: '', models: [A, B, C], baseline: A, upstream: 'own', tickets: 10 },
-    baseline: A, bootstrap: { resamples: 1000, seed: 1, confidence: 0.95 }, has_labels: labels, latency_basis: { span: 'request sent → answer received', cold_calls_excluded: 0 }, tasks, reviews: {}, plan: plan(B),
+    run: {
+      id: 'experiment-1',
+      kind: 'experiment',
+      status: 'done',
+      created_at: '',
+      models: [A, B, C],
+      baseline: A,
+      upstream: 'own',
+      tickets: 10,
+    },
+    baseline: A,
+    bootstrap: { resamples: 1000, seed: 1, confidence: 0.95 },
+    has_labels: labels,
+    latency_basis: { span: 'request sent → answer received', cold_calls_excluded: 0 },
+    tasks,
+    reviews: {},
+    plan: plan(B),
   };
 }
 
@@ -85,7 +173,10 @@ describe('report tables', () => {
     expect(bestCells(r, 'platform').accuracy).toEqual([C]);
     expect(columnsFor(report(), 'platform').map((c) => c.id)).not.toContain('accuracy');
     expect(columnsFor(r, 'platform').map((c) => c.id)).toContain('accuracy');
-    expect(cellDrill(r, 'severity', B, 'agreement')).toMatchObject({ filter: 'disagree', label: `Disagreements with the baseline · ${B} · Severity` });
+    expect(cellDrill(r, 'severity', B, 'agreement')).toMatchObject({
+      filter: 'disagree',
+      label: `Disagreements with the baseline · ${B} · Severity`,
+    });
     expect(cellDrill(r, 'severity', A, 'agreement').filter).toBe('all');
     expect(cellDrill(r, 'severity', B, 'p95')).toMatchObject({ filter: 'slow', minLatencyMs: 400 });
     expect(cellDrill(r, 'severity', B, 'success').filter).toBe('failed');
@@ -106,8 +197,15 @@ describe('plot selections', () => {
     { callId: 2, ticketId: 'T2', task: 'product' as const, model: B, latencyMs: 120, inputTokens: 420 },
   ];
   it('a dot or a bar lists the tickets of its calls; a violin its latency range', () => {
-    expect(plotDrill({ task: 'product', model: B, callIds: [2], ticketIds: [], latencyRange: null }, points, 'platform')).toMatchObject({ task: 'product', model: B, filter: 'all', ticketIds: ['T2'] });
-    expect(plotDrill({ task: 'product', model: B, callIds: [], ticketIds: [], latencyRange: [90, 130] }, points, 'platform')).toMatchObject({ filter: 'slow', minLatencyMs: 90, maxLatencyMs: 130 });
+    expect(plotDrill({ task: 'product', model: B, callIds: [2], ticketIds: [], latencyRange: null }, points, 'platform')).toMatchObject({
+      task: 'product',
+      model: B,
+      filter: 'all',
+      ticketIds: ['T2'],
+    });
+    expect(plotDrill({ task: 'product', model: B, callIds: [], ticketIds: [], latencyRange: [90, 130] }, points, 'platform')).toMatchObject(
+      { filter: 'slow', minLatencyMs: 90, maxLatencyMs: 130 },
+    );
     expect(plotDrill({ task: null, model: null, callIds: [1], ticketIds: [], latencyRange: null }, points, 'platform')).toBeNull();
   });
 });
@@ -119,8 +217,14 @@ describe('experiments store', () => {
   it('asks for the estimate once the setup is complete, and starts only what the estimate was for', async () => {
     const t = fakeTransport();
     t.on('experiments.ticketSources', () => ({ ok: true, data: { total: 3, sources: [{ source: 'a.jsonl', count: 3, labelled: 0 }] } }));
-    t.on('experiments.estimate', (i) => ({ ok: true, data: { runId: 'experiment-x', label: 'a.jsonl · 2 models', tickets: 3, input: i } as never }));
-    t.on('experiments.start', () => ({ ok: true, data: { runId: 'experiment-x', live: { runId: 'experiment-x', active: true, state: 'running', doneTasks: 0 } as ExperimentLive } }));
+    t.on('experiments.estimate', (i) => ({
+      ok: true,
+      data: { runId: 'experiment-x', label: 'a.jsonl · 2 models', tickets: 3, input: i } as never,
+    }));
+    t.on('experiments.start', () => ({
+      ok: true,
+      data: { runId: 'experiment-x', live: { runId: 'experiment-x', active: true, state: 'running', doneTasks: 0 } as ExperimentLive },
+    }));
     const s = createExperimentsStore(t);
     const a = s.getState().actions;
     a.openSetup([A]);
@@ -134,7 +238,12 @@ describe('experiments store', () => {
     const estimates = t.calls.filter((c) => c.route === 'experiments.estimate');
     // The burst of changes is estimated once, for the final setup.
     expect(estimates).toHaveLength(1);
-    expect(estimates[0]!.input).toMatchObject({ tickets: { kind: 'workspace', source: 'a.jsonl' }, models: [A, B], baseline: A, rpm: `${B}=30` });
+    expect(estimates[0]!.input).toMatchObject({
+      tickets: { kind: 'workspace', source: 'a.jsonl' },
+      models: [A, B],
+      baseline: A,
+      rpm: `${B}=30`,
+    });
     expect(s.getState().setup.estimate.load).toBe('ready');
     expect(await a.start()).toBe('experiment-x');
     expect(s.getState().live['experiment-x']?.state).toBe('running');
@@ -151,7 +260,7 @@ describe('experiments store', () => {
     t.on('experiments.plan', () => ({ ok: true, data: plan(B) }));
     const s = createExperimentsStore(t);
     s.getState().actions.attach();
-    const live = (o: Partial<ExperimentLive>) => ({ runId: 'r1', active: true, state: 'running', doneTasks: 1 , ...o }) as ExperimentLive;
+    const live = (o: Partial<ExperimentLive>) => ({ runId: 'r1', active: true, state: 'running', doneTasks: 1, ...o }) as ExperimentLive;
     t.emit({ type: 'experiment.progress', runId: 'r1', live: live({}) });
     await s.getState().actions.loadReport('r1');
     expect(reports).toBe(1);
@@ -186,7 +295,10 @@ describe('experiments store', () => {
     const s = createExperimentsStore(t);
     const a = s.getState().actions;
     await a.drill('r1', { task: 'severity', model: B, filter: 'disagree', label: 'Disagreements' });
-    expect(t.calls.at(-1)).toEqual({ route: 'experiments.cellTickets', input: { runId: 'r1', task: 'severity', model: B, filter: 'disagree' } });
+    expect(t.calls.at(-1)).toEqual({
+      route: 'experiments.cellTickets',
+      input: { runId: 'r1', task: 'severity', model: B, filter: 'disagree' },
+    });
     expect(s.getState().sections.r1).toBe('tickets');
     expect(s.getState().drills.r1?.data?.total).toBe(1);
     a.clearDrill('r1');

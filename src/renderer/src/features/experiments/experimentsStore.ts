@@ -3,8 +3,8 @@
 // behind a clicked cell or plot mark, and the calls the latency plots draw. Every number comes
 // from the core; this store only asks for it and keeps what the views show.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { ModelInfo } from '../../../../shared/routes.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { ModelInfo } from '#shared/routes.ts';
 import type {
   CellTicketFilter,
   CellTicketRow,
@@ -16,12 +16,12 @@ import type {
   ExperimentUpstream,
   StagedTicketFile,
   TicketSourceInfo,
-} from '../../../../shared/routes/experimentRoutes.ts';
-import type { LatencyPoint, PlotMode } from '../../../../shared/plots/common.ts';
-import type { PlotSelection } from '../../../../shared/plots/export.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { debounce } from '../../app/debounce.ts';
+} from '#shared/routes/experimentRoutes.ts';
+import type { LatencyPoint, PlotMode } from '#shared/plots/common.ts';
+import type { PlotSelection } from '#shared/plots/export.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import { debounce } from '#renderer/app/debounce.ts';
 import { EMPTY_FORM, setupInput, toggleModel, type SetupForm } from './setupLogic.ts';
 
 export type ExperimentSection = 'overview' | 'report' | 'plan' | 'latency' | 'tickets' | 'judge';
@@ -152,8 +152,14 @@ export const DEFAULT_FLOOR = 0.8;
 export const DEFAULT_MIN_SUCCESS = 0.95;
 
 const blankSetup = (): SetupState => ({
-  form: EMPTY_FORM, sources: null, staging: false, stageError: null, estimate: { ...idle<ExperimentEstimate>(), key: null },
-  incomplete: 'Pick at least two models to compare.', starting: false, startError: null,
+  form: EMPTY_FORM,
+  sources: null,
+  staging: false,
+  stageError: null,
+  estimate: { ...idle<ExperimentEstimate>(), key: null },
+  incomplete: 'Pick at least two models to compare.',
+  starting: false,
+  startError: null,
 });
 
 /** The tickets behind a plot mark: its calls (ids → tickets through the points), or a latency range of one model. */
@@ -169,11 +175,24 @@ export function plotDrill(sel: PlotSelection, points: readonly LatencyPoint[], f
   const where = `${model} · ${TASKS[task].label}`;
   if (ticketIds.length > 0) {
     const unique = [...new Set(ticketIds)];
-    return { task, model, filter: 'all', ticketIds: unique, label: `${unique.length.toLocaleString('en-US')} ticket${unique.length === 1 ? '' : 's'} behind the mark · ${where}` };
+    return {
+      task,
+      model,
+      filter: 'all',
+      ticketIds: unique,
+      label: `${unique.length.toLocaleString('en-US')} ticket${unique.length === 1 ? '' : 's'} behind the mark · ${where}`,
+    };
   }
   if (sel.latencyRange) {
     const [lo, hi] = sel.latencyRange;
-    return { task, model, filter: 'slow', minLatencyMs: lo, maxLatencyMs: hi, label: `Calls of ${Math.round(lo)}–${Math.round(hi)} ms · ${where}` };
+    return {
+      task,
+      model,
+      filter: 'slow',
+      minLatencyMs: lo,
+      maxLatencyMs: hi,
+      label: `Calls of ${Math.round(lo)}–${Math.round(hi)} ms · ${where}`,
+    };
   }
   return null;
 }
@@ -194,7 +213,13 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
       set({ reports: { ...get().reports, [runId]: { ...cur, ...patch } } });
     };
     const putPlan = (runId: string, patch: Partial<PlanView>): void => {
-      const cur = get().plans[runId] ?? { ...idle<ExperimentPlanReport>(), floor: DEFAULT_FLOOR, minSuccess: DEFAULT_MIN_SUCCESS, picks: null, applying: false };
+      const cur = get().plans[runId] ?? {
+        ...idle<ExperimentPlanReport>(),
+        floor: DEFAULT_FLOOR,
+        minSuccess: DEFAULT_MIN_SUCCESS,
+        picks: null,
+        applying: false,
+      };
       set({ plans: { ...get().plans, [runId]: { ...cur, ...patch } } });
     };
     const putDrill = (runId: string, patch: Partial<DrillView>): void => {
@@ -281,7 +306,9 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         setSetup({ estimate: { ...get().setup.estimate, load: 'loading', key } });
         const r = await transport.request('experiments.estimate', v.input);
         if (get().setup.estimate.key !== key) return;
-        setSetup({ estimate: r.ok ? { load: 'ready', data: r.data, error: null, key } : { load: 'error', data: null, error: r.error, key } });
+        setSetup({
+          estimate: r.ok ? { load: 'ready', data: r.data, error: null, key } : { load: 'error', data: null, error: r.error, key },
+        });
       },
       async start() {
         const s = get().setup;
@@ -388,7 +415,11 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         putPlan(runId, { load: get().plans[runId]?.data ? 'ready' : 'loading' });
         const baseline = get().reports[runId]?.data?.baseline;
         const r = await transport.request('experiments.plan', {
-          runId, floor: p.floor, minSuccessRate: p.minSuccess, ...(p.picks ? { assignment: p.picks } : {}), ...(baseline ? { baseline } : {}),
+          runId,
+          floor: p.floor,
+          minSuccessRate: p.minSuccess,
+          ...(p.picks ? { assignment: p.picks } : {}),
+          ...(baseline ? { baseline } : {}),
         });
         if (seq.plan.get(runId) !== n) return;
         if (r.ok) putPlan(runId, { load: 'ready', data: r.data, error: null });
@@ -401,7 +432,11 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         set({ sections: { ...get().sections, [runId]: 'tickets' } });
         const baseline = get().reports[runId]?.data?.baseline;
         const r = await transport.request('experiments.cellTickets', {
-          runId, task: query.task, model: query.model, filter: query.filter, ...(baseline ? { baseline } : {}),
+          runId,
+          task: query.task,
+          model: query.model,
+          filter: query.filter,
+          ...(baseline ? { baseline } : {}),
           ...(query.ticketIds ? { ticketIds: query.ticketIds } : {}),
           ...(query.minLatencyMs !== undefined ? { minLatencyMs: query.minLatencyMs } : {}),
           ...(query.maxLatencyMs !== undefined ? { maxLatencyMs: query.maxLatencyMs } : {}),
@@ -441,7 +476,8 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
         return transport.onEvent((e) => {
           // Shadow answers landed: an open live experiment's report is read again.
           if (e.type === 'shadow.changed') {
-            for (const runId of Object.keys(get().reports)) if (runId.startsWith('shadow-')) void actions.loadReport(runId, { force: true });
+            for (const runId of Object.keys(get().reports))
+              if (runId.startsWith('shadow-')) void actions.loadReport(runId, { force: true });
             return;
           }
           if (e.type !== 'experiment.progress') return;

@@ -1,15 +1,23 @@
 // How the report reads as tables: the columns per task, which cell of each column is the best
 // (highest agreement, lowest latency, …), and which tickets a click on a cell leads to. The
 // numbers themselves come from the core's buildReport; nothing here computes a metric.
-import type {
-  CellTicketFilter,
-  ExperimentModelTaskStats,
-  ExperimentReport,
-} from '../../../../shared/routes/experimentRoutes.ts';
-import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
+import type { CellTicketFilter, ExperimentModelTaskStats, ExperimentReport } from '#shared/routes/experimentRoutes.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
 
 export type ColumnId =
-  | 'agreement' | 'kappa' | 'accuracy' | 'review' | 'judge' | 'firstTry' | 'success' | 'median' | 'p95' | 'p99' | 'speedup' | 'cost' | 'costRatio';
+  | 'agreement'
+  | 'kappa'
+  | 'accuracy'
+  | 'review'
+  | 'judge'
+  | 'firstTry'
+  | 'success'
+  | 'median'
+  | 'p95'
+  | 'p99'
+  | 'speedup'
+  | 'cost'
+  | 'costRatio';
 
 export interface Column {
   id: ColumnId;
@@ -20,13 +28,23 @@ export interface Column {
 }
 
 export const COLUMNS: readonly Column[] = [
-  { id: 'agreement', label: 'Agreement', help: 'Share of tickets where the answer equals the baseline’s (both calls succeeded), with a bootstrap 95 % CI', better: 'high' },
+  {
+    id: 'agreement',
+    label: 'Agreement',
+    help: 'Share of tickets where the answer equals the baseline’s (both calls succeeded), with a bootstrap 95 % CI',
+    better: 'high',
+  },
   { id: 'kappa', label: 'κ', help: 'Cohen’s κ against the baseline (chance-corrected agreement)', better: 'high' },
   { id: 'accuracy', label: 'Accuracy', help: 'Share of labelled tickets where the answer equals the gold label', better: 'high' },
   { id: 'review', label: 'Review', help: 'Mean manual review score (0–1)', better: 'high' },
   { id: 'judge', label: 'Judge', help: 'Mean score the LLM judge gave with the review rubric, blind to the model (0–1)', better: 'high' },
   { id: 'firstTry', label: '1st try', help: 'Schema-valid answer at the first attempt / tasks attempted', better: 'high' },
-  { id: 'success', label: 'Success', help: 'Schema-valid answer after retries / tasks attempted (failed tasks stay in the denominator)', better: 'high' },
+  {
+    id: 'success',
+    label: 'Success',
+    help: 'Schema-valid answer after retries / tasks attempted (failed tasks stay in the denominator)',
+    better: 'high',
+  },
   { id: 'median', label: 'Median', help: 'Median latency of successful calls, with a bootstrap 95 % CI', better: 'low' },
   { id: 'p95', label: 'p95', help: '95th percentile latency of successful calls', better: 'low' },
   { id: 'p99', label: 'p99', help: '99th percentile latency of successful calls', better: 'low' },
@@ -99,7 +117,9 @@ export function bestCells(report: ExperimentReport, task: TaskId): Partial<Recor
   const models = reportModels(report, task);
   const out: Partial<Record<ColumnId, string[]>> = {};
   for (const c of COLUMNS) {
-    const vals = models.map((m) => ({ m, v: columnValue(report, task, m, c.id) })).filter((x): x is { m: string; v: number } => x.v !== null && Number.isFinite(x.v));
+    const vals = models
+      .map((m) => ({ m, v: columnValue(report, task, m, c.id) }))
+      .filter((x): x is { m: string; v: number } => x.v !== null && Number.isFinite(x.v));
     if (vals.length < 2) continue;
     const best = c.better === 'high' ? Math.max(...vals.map((x) => x.v)) : Math.min(...vals.map((x) => x.v));
     const eps = 1e-9 * Math.max(1, Math.abs(best));
@@ -124,7 +144,9 @@ export function cellDrill(report: ExperimentReport, task: TaskId, model: string,
   switch (col) {
     case 'agreement':
     case 'kappa':
-      return isBase ? { filter: 'all', label: `All answers of the baseline ${where}` } : { filter: 'disagree', label: `Disagreements with the baseline · ${where}` };
+      return isBase
+        ? { filter: 'all', label: `All answers of the baseline ${where}` }
+        : { filter: 'disagree', label: `Disagreements with the baseline · ${where}` };
     case 'accuracy':
       return { filter: 'wrong', label: `Answers that differ from the gold label · ${where}` };
     case 'firstTry':
@@ -146,9 +168,12 @@ export function cellDrill(report: ExperimentReport, task: TaskId, model: string,
 
 // ---- formats ----------------------------------------------------------------------------------
 
-export const pct = (x: number | null | undefined, digits = 1): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)} %`);
-export const ratio = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`);
-export const dec = (x: number | null | undefined, digits = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+export const pct = (x: number | null | undefined, digits = 1): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : `${(x * 100).toFixed(digits)} %`;
+export const ratio = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`;
+export const dec = (x: number | null | undefined, digits = 2): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
 export function ms(x: number | null | undefined): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return '—';
   return `${Math.abs(x) < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US')} ms`;

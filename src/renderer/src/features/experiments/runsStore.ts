@@ -1,9 +1,9 @@
 // Recorded runs (batch runs, experiments, comparisons) and the tickets of the one being looked at.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { RouteOutputs, RunInfo } from '../../../../shared/routes.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { debounce } from '../../app/debounce.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { RouteOutputs, RunInfo } from '#shared/routes.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import { debounce } from '#renderer/app/debounce.ts';
 
 export interface RunTicketsView {
   load: 'loading' | 'ready' | 'error';
@@ -27,7 +27,8 @@ export interface RunsState {
 export type RunsStore = StoreApi<RunsState>;
 
 /** Whether a run's tickets open as comparisons (several models per task) rather than as tickets. */
-export const opensAsComparison = (r: Pick<RunInfo, 'kind' | 'models'>): boolean => r.kind === 'experiment' || r.kind === 'compare' || r.kind === 'import';
+export const opensAsComparison = (r: Pick<RunInfo, 'kind' | 'models'>): boolean =>
+  r.kind === 'experiment' || r.kind === 'compare' || r.kind === 'import';
 
 export function createRunsStore(transport: Transport): RunsStore {
   return createStore<RunsState>()((set, get) => {
@@ -42,7 +43,12 @@ export function createRunsStore(transport: Transport): RunsStore {
         if (cur && cur.load === 'ready' && !opts.force) return;
         set({ tickets: { ...get().tickets, [runId]: { load: 'loading', rows: cur?.rows ?? [], error: null } } });
         const r = await transport.request('runs.tickets', { runId });
-        set({ tickets: { ...get().tickets, [runId]: r.ok ? { load: 'ready', rows: r.data, error: null } : { load: 'error', rows: [], error: r.error } } });
+        set({
+          tickets: {
+            ...get().tickets,
+            [runId]: r.ok ? { load: 'ready', rows: r.data, error: null } : { load: 'error', rows: [], error: r.error },
+          },
+        });
       },
       run(runId) {
         return get().runs.find((r) => r.id === runId) ?? null;

@@ -1,8 +1,8 @@
 // The experiment setup form as data: what the user chose, turned into the route's input (or the
 // reason it cannot start yet). Pure, so the form's rules are tested without a browser.
-import type { ModelInfo } from '../../../../shared/routes.ts';
-import { EXPERIMENT_MAX_MODELS } from '../../../../shared/limits.ts';
-import type { ExperimentSetup, ExperimentUpstream, StagedTicketFile } from '../../../../shared/routes/experimentRoutes.ts';
+import type { ModelInfo } from '#shared/routes.ts';
+import { EXPERIMENT_MAX_MODELS } from '#shared/limits.ts';
+import type { ExperimentSetup, ExperimentUpstream, StagedTicketFile } from '#shared/routes/experimentRoutes.ts';
 
 export interface SetupForm {
   ticketKind: 'workspace' | 'staged';
@@ -20,7 +20,15 @@ export interface SetupForm {
 }
 
 export const EMPTY_FORM: SetupForm = {
-  ticketKind: 'workspace', source: null, limit: null, staged: null, models: [], baseline: null, upstream: 'own', rpm: {}, concurrency: 4,
+  ticketKind: 'workspace',
+  source: null,
+  limit: null,
+  staged: null,
+  models: [],
+  baseline: null,
+  upstream: 'own',
+  rpm: {},
+  concurrency: 4,
 };
 
 /** Why a model cannot be picked (retired), or null. */
@@ -49,7 +57,8 @@ export function rpmSpec(f: Pick<SetupForm, 'models' | 'rpm'>): { ok: true; spec:
     const raw = (f.rpm[m] ?? '').trim();
     if (raw === '') continue;
     const n = Number(raw);
-    if (!Number.isFinite(n) || n <= 0) return { ok: false, reason: `The requests-per-minute limit of ${m} must be a positive number (or empty for none).` };
+    if (!Number.isFinite(n) || n <= 0)
+      return { ok: false, reason: `The requests-per-minute limit of ${m} must be a positive number (or empty for none).` };
     parts.push(`${m}=${n}`);
   }
   return { ok: true, spec: parts.length ? parts.join(',') : undefined };
@@ -70,6 +79,13 @@ export function setupInput(f: SetupForm): { ok: true; input: ExperimentSetup } |
   if (!rpm.ok) return rpm;
   return {
     ok: true,
-    input: { tickets, models: f.models, baseline: f.baseline, upstream: f.upstream, concurrency: f.concurrency, ...(rpm.spec ? { rpm: rpm.spec } : {}) },
+    input: {
+      tickets,
+      models: f.models,
+      baseline: f.baseline,
+      upstream: f.upstream,
+      concurrency: f.concurrency,
+      ...(rpm.spec ? { rpm: rpm.spec } : {}),
+    },
   };
 }

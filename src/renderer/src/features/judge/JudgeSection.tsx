@@ -3,11 +3,11 @@
 // beside the human review scores and how far it agrees with the reviewers per task — with the answers
 // where they differ, each opening the ticket on the run and the judge's reasoning.
 import { useCallback, useEffect, useState } from 'react';
-import type { ModelInfo } from '../../../../shared/routes.ts';
-import type { JudgeDisagreement, JudgeEstimate, JudgeJobView, JudgeSummary, JudgeVerdictView } from '../../../../shared/routes/judgeRoutes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { ModelInfo } from '#shared/routes.ts';
+import type { JudgeDisagreement, JudgeEstimate, JudgeJobView, JudgeSummary, JudgeVerdictView } from '#shared/routes/judgeRoutes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { formatUsd } from '../spend/format.ts';
 import './judge.css';
 
@@ -57,7 +57,12 @@ function JudgeForm({ runId, busy, onStarted }: { runId: string; busy: boolean; o
       <div className="jd-row">
         <label className="small">
           Judge model{' '}
-          <select value={model} onChange={(e) => (setModel(e.target.value), setEstimate(null))} data-testid="judge-model" aria-label="Judge model">
+          <select
+            value={model}
+            onChange={(e) => (setModel(e.target.value), setEstimate(null))}
+            data-testid="judge-model"
+            aria-label="Judge model"
+          >
             {models.map((m) => (
               <option key={m.spec} value={m.spec}>
                 {m.spec}
@@ -70,17 +75,24 @@ function JudgeForm({ runId, busy, onStarted }: { runId: string; busy: boolean; o
           <legend className="small">Tasks</legend>
           {TASK_IDS.map((t) => (
             <label key={t} className="small">
-              <input type="checkbox" checked={tasks.includes(t)} onChange={() => toggle(t)} data-testid={`judge-task-${t}`} /> {TASKS[t].label}
+              <input type="checkbox" checked={tasks.includes(t)} onChange={() => toggle(t)} data-testid={`judge-task-${t}`} />{' '}
+              {TASKS[t].label}
             </label>
           ))}
         </fieldset>
-        <button type="button" className="btn" onClick={() => void ask()} disabled={busy || pending || !model || tasks.length === 0} data-testid="judge-estimate">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void ask()}
+          disabled={busy || pending || !model || tasks.length === 0}
+          data-testid="judge-estimate"
+        >
           {pending && !estimate ? <Spinner /> : <Icon name="symbol-numeric" />} Estimate…
         </button>
       </div>
       <p className="muted small">
-        The judge scores each answer with the review rubric, given the ticket and the answer only — never the model’s name. Calls go at low priority, within the daily spend limit; judging again
-        skips answers this judge and prompt already scored.
+        The judge scores each answer with the review rubric, given the ticket and the answer only — never the model’s name. Calls go at low
+        priority, within the daily spend limit; judging again skips answers this judge and prompt already scored.
       </p>
       {error && (
         <div className="banner error small" role="alert" data-testid="judge-error">
@@ -91,11 +103,16 @@ function JudgeForm({ runId, busy, onStarted }: { runId: string; busy: boolean; o
         <div className="jd-estimate" data-testid="judge-estimate-box">
           <div>
             <strong className="tabular" data-testid="judge-estimate-usd">
-              {estimate.simulated ? '$0 (demo: simulated)' : estimate.usd === null ? 'cost unknown (no price for this judge)' : `≈ ${formatUsd(estimate.usd)}`}
+              {estimate.simulated
+                ? '$0 (demo: simulated)'
+                : estimate.usd === null
+                  ? 'cost unknown (no price for this judge)'
+                  : `≈ ${formatUsd(estimate.usd)}`}
             </strong>{' '}
             <span className="muted small" data-testid="judge-estimate-calls">
               {estimate.calls.toLocaleString('en-US')} answers to judge of {estimate.answers.toLocaleString('en-US')}
-              {estimate.alreadyJudged ? ` (${estimate.alreadyJudged.toLocaleString('en-US')} already judged by this judge and prompt)` : ''} · prompt {estimate.promptVersion}
+              {estimate.alreadyJudged ? ` (${estimate.alreadyJudged.toLocaleString('en-US')} already judged by this judge and prompt)` : ''}{' '}
+              · prompt {estimate.promptVersion}
             </span>
           </div>
           {estimate.blocked && (
@@ -104,7 +121,14 @@ function JudgeForm({ runId, busy, onStarted }: { runId: string; busy: boolean; o
             </div>
           )}
           <div className="jd-row">
-            <button type="button" className="btn primary" onClick={() => void start()} disabled={pending || estimate.calls === 0 || Boolean(estimate.blocked)} data-testid="judge-confirm" autoFocus>
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => void start()}
+              disabled={pending || estimate.calls === 0 || Boolean(estimate.blocked)}
+              data-testid="judge-confirm"
+              autoFocus
+            >
               <Icon name="play" /> Start judging
             </button>
             <button type="button" className="btn" onClick={() => setEstimate(null)}>
@@ -125,11 +149,18 @@ function JobLine({ job, onStop }: { job: JudgeJobView; onStop: () => void }) {
       {job.status === 'running' ? <Spinner /> : null}
       <progress max={Math.max(1, job.total)} value={done} aria-label="Judged so far" />
       <span className="small tabular" data-testid="judge-progress">
-        {done.toLocaleString('en-US')} / {job.total.toLocaleString('en-US')} judged{job.failed ? ` · ${job.failed} failed` : ''} · {formatUsd(job.costUsd)} · {job.status}
+        {done.toLocaleString('en-US')} / {job.total.toLocaleString('en-US')} judged{job.failed ? ` · ${job.failed} failed` : ''} ·{' '}
+        {formatUsd(job.costUsd)} · {job.status}
       </span>
       {job.message && <span className="small warn-text">{job.message}</span>}
       {job.status === 'running' && (
-        <button type="button" className="btn small" onClick={onStop} data-testid="judge-stop" title="Stop: verdicts so far are kept; start again to finish">
+        <button
+          type="button"
+          className="btn small"
+          onClick={onStop}
+          data-testid="judge-stop"
+          title="Stop: verdicts so far are kept; start again to finish"
+        >
           <Icon name="debug-stop" /> Stop
         </button>
       )}
@@ -145,7 +176,13 @@ function VerdictDetail({ v, onOpen }: { v: JudgeVerdictView; onOpen: () => void 
           <strong>{TASKS[v.task].label}</strong> · ticket <span className="mono">{v.ticketId}</span>
           {v.ticketTitle ? ` (${v.ticketTitle})` : ''} · <span className="mono">{v.model}</span>
         </span>
-        <button type="button" className="btn small" onClick={onOpen} data-testid="judge-open-answer" title="The ticket on this run, every model’s answer side by side">
+        <button
+          type="button"
+          className="btn small"
+          onClick={onOpen}
+          data-testid="judge-open-answer"
+          title="The ticket on this run, every model’s answer side by side"
+        >
           <Icon name="go-to-file" /> Open the answer
         </button>
       </div>
@@ -154,9 +191,15 @@ function VerdictDetail({ v, onOpen }: { v: JudgeVerdictView; onOpen: () => void 
       </div>
       <div className="small">
         Judge {v.judgeModel} ({v.promptVersion}): <strong className="tabular">{dec(v.score)}</strong>
-        {v.task === 'technical_details' ? ` · expected ${show(v.expected)} · missing ${show(v.missing)}` : ` · correct ${show(v.correctValue)}`}
+        {v.task === 'technical_details'
+          ? ` · expected ${show(v.expected)} · missing ${show(v.missing)}`
+          : ` · correct ${show(v.correctValue)}`}
       </div>
-      {v.reasoning && <blockquote className="small jd-reason" data-testid="judge-reasoning">{v.reasoning}</blockquote>}
+      {v.reasoning && (
+        <blockquote className="small jd-reason" data-testid="judge-reasoning">
+          {v.reasoning}
+        </blockquote>
+      )}
       {v.human.map((h) => (
         <div key={h.reviewer} className="small">
           {h.reviewer}: <strong className="tabular">{dec(h.score)}</strong>
@@ -202,7 +245,9 @@ export function JudgeSection({ runId }: { runId: string }) {
     if (r.ok) setPicked(r.data);
     else setError(r.error.message);
   };
-  const models = summary ? [...new Set(TASK_IDS.flatMap((t) => [...Object.keys(summary.human[t] ?? {}), ...Object.keys(summary.scores[t] ?? {})]))].sort() : [];
+  const models = summary
+    ? [...new Set(TASK_IDS.flatMap((t) => [...Object.keys(summary.human[t] ?? {}), ...Object.keys(summary.scores[t] ?? {})]))].sort()
+    : [];
   return (
     <div className="jd" data-testid="judge-section">
       <JudgeForm runId={runId} busy={running} onStarted={(job) => setJobs((cur) => [job, ...cur.filter((j) => j.id !== job.id)])} />
@@ -243,7 +288,10 @@ export function JudgeSection({ runId }: { runId: string }) {
             </label>
           )}
           <h3 className="rep-task-title">
-            Scores: human · judge <span className="muted small">judge {summary.judge.judgeModel}, prompt {summary.judge.promptVersion}, {summary.judge.verdicts} verdicts</span>
+            Scores: human · judge{' '}
+            <span className="muted small">
+              judge {summary.judge.judgeModel}, prompt {summary.judge.promptVersion}, {summary.judge.verdicts} verdicts
+            </span>
           </h3>
           <div className="rep-scroll">
             <table className="rep-table" data-testid="judge-scores">
@@ -285,17 +333,26 @@ export function JudgeSection({ runId }: { runId: string }) {
           <h3 className="rep-task-title">
             Judge vs humans{' '}
             <span className="muted small">
-              on answers both scored; κ for exact tasks, α (interval) for graded ones; trusted from {summary.thresholds.minAnswers} answers at {summary.thresholds.minAgreement} or more
+              on answers both scored; κ for exact tasks, α (interval) for graded ones; trusted from {summary.thresholds.minAnswers} answers
+              at {summary.thresholds.minAgreement} or more
             </span>
           </h3>
           <table className="rep-table" data-testid="judge-vs-humans">
             <thead>
               <tr>
                 <th scope="col">Task</th>
-                <th scope="col" className="num">Answers</th>
-                <th scope="col" className="num">Agreement</th>
-                <th scope="col" className="num">κ / α</th>
-                <th scope="col" className="num">Differ</th>
+                <th scope="col" className="num">
+                  Answers
+                </th>
+                <th scope="col" className="num">
+                  Agreement
+                </th>
+                <th scope="col" className="num">
+                  κ / α
+                </th>
+                <th scope="col" className="num">
+                  Differ
+                </th>
                 <th scope="col">Trust</th>
               </tr>
             </thead>
@@ -333,7 +390,8 @@ export function JudgeSection({ runId }: { runId: string }) {
                       data-ticket={d.ticketId}
                       data-task={d.task}
                     >
-                      <span>{TASKS[d.task].label}</span> · <span className="mono">{d.ticketId}</span> · <span className="mono">{d.model}</span> · judge <strong className="tabular">{dec(d.judgeScore)}</strong>, {d.reviewer}{' '}
+                      <span>{TASKS[d.task].label}</span> · <span className="mono">{d.ticketId}</span> ·{' '}
+                      <span className="mono">{d.model}</span> · judge <strong className="tabular">{dec(d.judgeScore)}</strong>, {d.reviewer}{' '}
                       <strong className="tabular">{dec(d.humanScore)}</strong>
                     </button>
                   </li>

@@ -1,6 +1,6 @@
 // The activity bar: one icon per view; the chosen one's side bar opens (again: it closes).
-import { useActions, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useActions, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { ACTIVITIES } from './layoutStore.ts';
 
 export function ActivityBar() {

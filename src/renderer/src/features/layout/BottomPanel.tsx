@@ -1,6 +1,6 @@
 // The bottom panel: the active ticket's timeline, and the log.
-import { useActions, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useActions, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { TimelinePanel } from '../timeline/TimelinePanel.tsx';
 import { LogPanel } from '../log/LogPanel.tsx';
 

@@ -2,7 +2,7 @@
 // composes them (src/renderer/src/app/sideBarViews.ts), so this file imports no feature and a
 // feature's view may use SideBarHeader below without an import cycle.
 import type { ComponentType, ReactNode } from 'react';
-import { useS } from '../../app/stores.tsx';
+import { useS } from '#renderer/app/stores.tsx';
 import { ACTIVITIES, type Activity } from './layoutStore.ts';
 
 export type SideBarViews = Record<Activity, ComponentType>;

@@ -16,8 +16,18 @@ describe('workbench layout', () => {
 
   it('restores what was saved, dropping values that are not sizes', () => {
     const s = createLayoutStore();
-    s.getState().actions.hydrate({ activity: 'settings', panelVisible: false, panelTab: 'log', sizes: { 'wb-v': { editor: 70, panel: 30 }, bad: { x: 'no' } } });
-    expect(s.getState()).toMatchObject({ activity: 'settings', panelVisible: false, panelTab: 'log', sizes: { 'wb-v': { editor: 70, panel: 30 } } });
+    s.getState().actions.hydrate({
+      activity: 'settings',
+      panelVisible: false,
+      panelTab: 'log',
+      sizes: { 'wb-v': { editor: 70, panel: 30 }, bad: { x: 'no' } },
+    });
+    expect(s.getState()).toMatchObject({
+      activity: 'settings',
+      panelVisible: false,
+      panelTab: 'log',
+      sizes: { 'wb-v': { editor: 70, panel: 30 } },
+    });
     expect(s.getState().sizes.bad).toBeUndefined();
     s.getState().actions.hydrate({ activity: 'nope' });
     expect(s.getState().activity).toBe('settings');

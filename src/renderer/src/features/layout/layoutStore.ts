@@ -56,7 +56,13 @@ export function createLayoutStore(persist: (value: unknown) => void = () => {}):
   return createStore<LayoutState>()((set, get) => {
     const save = (): void => {
       const s = get();
-      persist({ activity: s.activity, sidebarVisible: s.sidebarVisible, panelVisible: s.panelVisible, panelTab: s.panelTab, sizes: s.sizes });
+      persist({
+        activity: s.activity,
+        sidebarVisible: s.sidebarVisible,
+        panelVisible: s.panelVisible,
+        panelTab: s.panelTab,
+        sizes: s.sizes,
+      });
     };
     const actions: LayoutActions = {
       showActivity(a, opts = {}) {
@@ -104,7 +110,8 @@ export function createLayoutStore(persist: (value: unknown) => void = () => {}):
         const sizes: Record<string, PaneLayout> = {};
         if (o.sizes && typeof o.sizes === 'object') {
           for (const [k, v] of Object.entries(o.sizes as Record<string, unknown>)) {
-            if (v && typeof v === 'object' && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n))) sizes[k] = v as PaneLayout;
+            if (v && typeof v === 'object' && Object.values(v).every((n) => typeof n === 'number' && Number.isFinite(n)))
+              sizes[k] = v as PaneLayout;
           }
         }
         set({

@@ -1,7 +1,7 @@
 // The Log panel: host notices and window errors, newest last.
 import { useEffect, useRef } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon } from '#renderer/app/ui.tsx';
 import './log.css';
 
 const ICON = { info: 'info', warn: 'warning', error: 'error' } as const;

@@ -1,7 +1,7 @@
 // The Log panel: what the host reported (imports, bad lines, the watched folder, key changes)
 // and what the window itself ran into.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Transport } from '../../platform/transport.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
 
 export interface LogEntry {
   id: number;

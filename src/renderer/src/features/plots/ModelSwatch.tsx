@@ -1,10 +1,17 @@
 // A model's colour, the same in every table, plot and comparison of the app: modelColor from
 // src/shared/plots/palette.ts over the models shown together (an experiment's, a comparison's).
-import { modelColor } from '../../../../shared/plots/palette.ts';
+import { modelColor } from '#shared/plots/palette.ts';
 import './plots.css';
 
 export function ModelSwatch({ spec, models }: { spec: string; models: readonly string[] }) {
-  return <span className="model-swatch" style={{ background: modelColor(spec, models) }} aria-hidden="true" data-color={modelColor(spec, models)} />;
+  return (
+    <span
+      className="model-swatch"
+      style={{ background: modelColor(spec, models) }}
+      aria-hidden="true"
+      data-color={modelColor(spec, models)}
+    />
+  );
 }
 
 /** "groq:openai/gpt-oss-20b" → provider and model, for two-line labels. */

@@ -4,9 +4,17 @@
 // and SVG export. The spec is built by the caller; nothing here decides what a plot shows.
 import { useEffect, useRef, useState } from 'react';
 import type { TopLevelSpec } from 'vega-lite';
-import { embedOptions, exportPngDataUrl, exportSvg, plotFileName, plotSelection, type ExportableView, type PlotSelection } from '../../../../shared/plots/export.ts';
-import type { PlotTheme } from '../../../../shared/plots/theme.ts';
-import { Icon, Spinner } from '../../app/ui.tsx';
+import {
+  embedOptions,
+  exportPngDataUrl,
+  exportSvg,
+  plotFileName,
+  plotSelection,
+  type ExportableView,
+  type PlotSelection,
+} from '#shared/plots/export.ts';
+import type { PlotTheme } from '#shared/plots/theme.ts';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
 import './plots.css';
 
 export interface VegaPlotProps {
@@ -88,10 +96,24 @@ export function VegaPlot({ spec, theme, label, file, onSelect, testId }: VegaPlo
   return (
     <figure className="plot" data-testid={testId} data-state={state.load} aria-label={label}>
       <div className="plot-tools">
-        <button type="button" className="btn small" onClick={() => void exportAs('png')} disabled={state.load !== 'ready'} data-testid="plot-export-png" title="Save as PNG (2× scale)">
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => void exportAs('png')}
+          disabled={state.load !== 'ready'}
+          data-testid="plot-export-png"
+          title="Save as PNG (2× scale)"
+        >
           <Icon name="device-camera" /> PNG
         </button>
-        <button type="button" className="btn small" onClick={() => void exportAs('svg')} disabled={state.load !== 'ready'} data-testid="plot-export-svg" title="Save as SVG (hover titles included)">
+        <button
+          type="button"
+          className="btn small"
+          onClick={() => void exportAs('svg')}
+          disabled={state.load !== 'ready'}
+          data-testid="plot-export-svg"
+          title="Save as SVG (hover titles included)"
+        >
           <Icon name="file-media" /> SVG
         </button>
       </div>

@@ -5,10 +5,10 @@
 // version and this one, side by side in the report.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { Modal } from '../../app/Modal.tsx';
-import { useApp } from '../../app/stores.tsx';
-import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { Modal } from '#renderer/app/Modal.tsx';
+import { useApp } from '#renderer/app/stores.tsx';
+import { Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
 import { editorText, isDirty, promptsStore, taskView } from './promptsStore.ts';
 import { when } from './PromptsView.tsx';
 import './prompts.css';
@@ -48,7 +48,13 @@ export function PromptsEditor() {
       e.preventDefault();
       e.stopPropagation();
       void a.save();
-    } else if (mod && e.key.toLowerCase() === 'z' && !(e.target instanceof HTMLTextAreaElement) && !(e.target instanceof HTMLInputElement) && s.undo) {
+    } else if (
+      mod &&
+      e.key.toLowerCase() === 'z' &&
+      !(e.target instanceof HTMLTextAreaElement) &&
+      !(e.target instanceof HTMLInputElement) &&
+      s.undo
+    ) {
       e.preventDefault();
       void a.undoLast();
     }
@@ -71,7 +77,9 @@ export function PromptsEditor() {
           Task{' '}
           <select data-testid="prompt-task" value={s.task} onChange={(e) => a.select(e.target.value as TaskId)}>
             {TASK_IDS.map((t) => (
-              <option key={t} value={t}>{TASKS[t].label}</option>
+              <option key={t} value={t}>
+                {TASKS[t].label}
+              </option>
             ))}
           </select>
         </label>
@@ -80,14 +88,18 @@ export function PromptsEditor() {
           <select data-testid="prompt-version-select" value={s.version ?? ''} onChange={(e) => a.select(s.task, e.target.value)}>
             {[...versions].reverse().map((v) => (
               <option key={v.version} value={v.version}>
-                {v.version}{v.version === tv?.active ? ' (active)' : ''} · {v.source}
+                {v.version}
+                {v.version === tv?.active ? ' (active)' : ''} · {v.source}
               </option>
             ))}
           </select>
         </label>
         {shown && (
           <span className="small muted" data-testid="prompt-shown-meta">
-            {shown.source === 'shipped' ? 'shipped with casebench (read-only)' : `saved ${when(shown.createdAt)}${shown.author ? ` by ${shown.author}` : ''}${shown.parentVersion ? ` from ${shown.parentVersion}` : ''}`} · {shown.calls.toLocaleString('en-US')} calls · {shown.hash}
+            {shown.source === 'shipped'
+              ? 'shipped with casebench (read-only)'
+              : `saved ${when(shown.createdAt)}${shown.author ? ` by ${shown.author}` : ''}${shown.parentVersion ? ` from ${shown.parentVersion}` : ''}`}{' '}
+            · {shown.calls.toLocaleString('en-US')} calls · {shown.hash}
           </span>
         )}
       </div>
@@ -95,7 +107,13 @@ export function PromptsEditor() {
       <div className="pr-body">
         <div className="pr-edit">
           <label htmlFor="prompt-text" className="small muted">
-            {dirty ? <>Draft from {s.drafts[s.task]?.base}: <strong>unsaved</strong></> : 'Edit to start a new version (saved versions never change)'}
+            {dirty ? (
+              <>
+                Draft from {s.drafts[s.task]?.base}: <strong>unsaved</strong>
+              </>
+            ) : (
+              'Edit to start a new version (saved versions never change)'
+            )}
           </label>
           <textarea
             id="prompt-text"
@@ -113,22 +131,39 @@ export function PromptsEditor() {
               <ul className="pr-problems" data-testid="prompt-problems">
                 {s.check.problems.map((p, i) => (
                   <li key={i} className="error small">
-                    {p.line ? `Line ${p.line}: ` : ''}{p.message}
+                    {p.line ? `Line ${p.line}: ` : ''}
+                    {p.message}
                   </li>
                 ))}
               </ul>
             )}
             {s.check && s.check.exampleIds.length > 0 && (
               <p className="small muted" data-testid="prompt-example-ids">
-                <Icon name="warning" /> Example answers hold {s.check.exampleIds.map((x) => `${x.id} (line ${x.line})`).join(', ')}: a model may copy them.
+                <Icon name="warning" /> Example answers hold {s.check.exampleIds.map((x) => `${x.id} (line ${x.line})`).join(', ')}: a model
+                may copy them.
                 {tv?.leakChecked ? ' Promoting runs the leak check on them.' : ''}
               </p>
             )}
             {dirty && s.check?.sameAs && <p className="small muted">This text is {s.check.sameAs} already.</p>}
           </div>
           <div className="pr-actions">
-            <input className="pr-note-input" data-testid="prompt-note" placeholder="What changed (optional)" value={s.note} maxLength={500} onChange={(e) => a.setNote(e.target.value)} aria-label="Note for the new version" />
-            <button type="button" className="btn primary" data-testid="prompt-save" disabled={!dirty || s.busy !== null || (s.check?.problems.length ?? 0) > 0} onClick={() => void a.save()} title="Save as new version (Ctrl+S)">
+            <input
+              className="pr-note-input"
+              data-testid="prompt-note"
+              placeholder="What changed (optional)"
+              value={s.note}
+              maxLength={500}
+              onChange={(e) => a.setNote(e.target.value)}
+              aria-label="Note for the new version"
+            />
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="prompt-save"
+              disabled={!dirty || s.busy !== null || (s.check?.problems.length ?? 0) > 0}
+              onClick={() => void a.save()}
+              title="Save as new version (Ctrl+S)"
+            >
               Save as new version <Kbd chord="mod+s" />
             </button>
             <button type="button" className="btn" data-testid="prompt-discard" disabled={!dirty} onClick={() => a.discard()}>
@@ -142,14 +177,23 @@ export function PromptsEditor() {
             <h3>Active version</h3>
             <p data-testid="prompt-active">
               <strong className="mono">{tv?.active ?? '…'}</strong> for every model
-              {tv && tv.modelActive !== tv.active ? <>; <span className="mono">{tv.modelActive}</span> on {tv.model}</> : null}
+              {tv && tv.modelActive !== tv.active ? (
+                <>
+                  ; <span className="mono">{tv.modelActive}</span> on {tv.model}
+                </>
+              ) : null}
             </p>
             {tv && tv.scoped.length > 0 && (
               <ul className="small">
                 {tv.scoped.map((x) => (
                   <li key={x.scope}>
                     <span className="mono">{x.scope}</span>: {x.version}{' '}
-                    <button type="button" className="btn small" disabled={!x.canRollback || s.busy !== null} onClick={() => a.ask({ kind: 'rollback', task: s.task, version: null, scope: x.scope })}>
+                    <button
+                      type="button"
+                      className="btn small"
+                      disabled={!x.canRollback || s.busy !== null}
+                      onClick={() => a.ask({ kind: 'rollback', task: s.task, version: null, scope: x.scope })}
+                    >
                       Roll back
                     </button>
                   </li>
@@ -157,49 +201,98 @@ export function PromptsEditor() {
               </ul>
             )}
             <div className="pr-actions">
-              <button type="button" className="btn primary" data-testid="prompt-promote" disabled={!s.version || s.version === tv?.active || dirty || s.busy !== null}
-                title={dirty ? 'Save or discard the draft first: Promote acts on a saved version' : 'Make this version active (confirmation follows)'}
-                onClick={() => a.ask({ kind: 'promote', task: s.task, version: s.version, scope: null })}>
+              <button
+                type="button"
+                className="btn primary"
+                data-testid="prompt-promote"
+                disabled={!s.version || s.version === tv?.active || dirty || s.busy !== null}
+                title={
+                  dirty
+                    ? 'Save or discard the draft first: Promote acts on a saved version'
+                    : 'Make this version active (confirmation follows)'
+                }
+                onClick={() => a.ask({ kind: 'promote', task: s.task, version: s.version, scope: null })}
+              >
                 {s.busy === 'promote' ? <Spinner label="Checking and promoting" /> : `Promote ${s.version ?? ''}`}
               </button>
-              <button type="button" className="btn" data-testid="prompt-rollback" disabled={!tv?.canRollback || s.busy !== null}
-                onClick={() => a.ask({ kind: 'rollback', task: s.task, version: null, scope: null })}>
+              <button
+                type="button"
+                className="btn"
+                data-testid="prompt-rollback"
+                disabled={!tv?.canRollback || s.busy !== null}
+                onClick={() => a.ask({ kind: 'rollback', task: s.task, version: null, scope: null })}
+              >
                 Roll back
               </button>
             </div>
             {s.message && (
-              <div className={`pr-message ${s.message.kind}`} role={s.message.kind === 'error' ? 'alert' : 'status'} data-testid="prompt-message" data-kind={s.message.kind}>
+              <div
+                className={`pr-message ${s.message.kind}`}
+                role={s.message.kind === 'error' ? 'alert' : 'status'}
+                data-testid="prompt-message"
+                data-kind={s.message.kind}
+              >
                 {s.message.text}
                 {s.undo && s.message.undoable && (
-                  <button type="button" className="btn small" data-testid="prompt-undo" onClick={() => void a.undoLast()} title="Undo (Ctrl+Z)">
+                  <button
+                    type="button"
+                    className="btn small"
+                    data-testid="prompt-undo"
+                    onClick={() => void a.undoLast()}
+                    title="Undo (Ctrl+Z)"
+                  >
                     Undo
                   </button>
                 )}
               </div>
             )}
             {s.leak && (
-              <p className="small muted" data-testid="prompt-leak">{s.leak.message}</p>
+              <p className="small muted" data-testid="prompt-leak">
+                {s.leak.message}
+              </p>
             )}
           </section>
 
           <section>
             <h3>Compare versions</h3>
             <div className="pr-actions">
-              <select aria-label="Diff from" data-testid="prompt-diff-from" value={from} onChange={(e) => void a.showDiff(e.target.value, to)}>
-                {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+              <select
+                aria-label="Diff from"
+                data-testid="prompt-diff-from"
+                value={from}
+                onChange={(e) => void a.showDiff(e.target.value, to)}
+              >
+                {versions.map((v) => (
+                  <option key={v.version} value={v.version}>
+                    {v.version}
+                  </option>
+                ))}
               </select>
               →
               <select aria-label="Diff to" data-testid="prompt-diff-to" value={to} onChange={(e) => void a.showDiff(from, e.target.value)}>
-                {versions.map((v) => <option key={v.version} value={v.version}>{v.version}</option>)}
+                {versions.map((v) => (
+                  <option key={v.version} value={v.version}>
+                    {v.version}
+                  </option>
+                ))}
               </select>
-              <button type="button" className="btn" data-testid="prompt-diff" disabled={versions.length < 2} onClick={() => void a.showDiff(from, to)}>Diff</button>
+              <button
+                type="button"
+                className="btn"
+                data-testid="prompt-diff"
+                disabled={versions.length < 2}
+                onClick={() => void a.showDiff(from, to)}
+              >
+                Diff
+              </button>
             </div>
           </section>
 
           <section>
             <h3>Run as experiment</h3>
             <p className="small muted">
-              {tv?.model ?? 'The task’s model'} answers the chosen recorded tickets twice: with {tv?.modelActive ?? 'the active version'} (baseline) and with {s.version ?? 'this version'}. The report shows the two versions as two models.
+              {tv?.model ?? 'The task’s model'} answers the chosen recorded tickets twice: with {tv?.modelActive ?? 'the active version'}{' '}
+              (baseline) and with {s.version ?? 'this version'}. The report shows the two versions as two models.
             </p>
             <div className="pr-actions">
               <label className="small">
@@ -207,14 +300,31 @@ export function PromptsEditor() {
                 <select data-testid="prompt-exp-source" value={source} onChange={(e) => setSource(e.target.value)}>
                   <option value={'\u0000all'}>every recorded ticket</option>
                   {sources.map((x) => (
-                    <option key={x.source ?? '\u0000none'} value={x.source ?? '\u0000none'}>{x.source ?? 'no source'} ({x.count.toLocaleString('en-US')})</option>
+                    <option key={x.source ?? '\u0000none'} value={x.source ?? '\u0000none'}>
+                      {x.source ?? 'no source'} ({x.count.toLocaleString('en-US')})
+                    </option>
                   ))}
                 </select>
               </label>
               <label className="small">
-                First <input type="number" min={1} max={10000} value={limit} data-testid="prompt-exp-limit" onChange={(e) => setLimit(Math.max(1, Math.min(10_000, Number(e.target.value) || 1)))} style={{ width: '6em' }} />
+                First{' '}
+                <input
+                  type="number"
+                  min={1}
+                  max={10000}
+                  value={limit}
+                  data-testid="prompt-exp-limit"
+                  onChange={(e) => setLimit(Math.max(1, Math.min(10_000, Number(e.target.value) || 1)))}
+                  style={{ width: '6em' }}
+                />
               </label>
-              <button type="button" className="btn" data-testid="prompt-experiment" disabled={!s.version || s.version === tv?.modelActive || s.busy !== null} onClick={() => void startExperiment()}>
+              <button
+                type="button"
+                className="btn"
+                data-testid="prompt-experiment"
+                disabled={!s.version || s.version === tv?.modelActive || s.busy !== null}
+                onClick={() => void startExperiment()}
+              >
                 {s.busy === 'experiment' ? <Spinner label="Starting" /> : 'Run as experiment'}
               </button>
             </div>
@@ -226,7 +336,8 @@ export function PromptsEditor() {
               <ol className="small pr-history" data-testid="prompt-history">
                 {tv.history.slice(0, 10).map((h) => (
                   <li key={h.id}>
-                    {h.action === 'promote' ? 'promoted' : 'rolled back'} {h.fromVersion} → <strong>{h.version}</strong>{h.scope ? ` for ${h.scope}` : ''} · {when(h.at)}
+                    {h.action === 'promote' ? 'promoted' : 'rolled back'} {h.fromVersion} → <strong>{h.version}</strong>
+                    {h.scope ? ` for ${h.scope}` : ''} · {when(h.at)}
                   </li>
                 ))}
               </ol>
@@ -238,16 +349,26 @@ export function PromptsEditor() {
       {s.diff && (
         <section ref={diffRef} className="pr-diff" data-testid="prompt-diff-view" aria-label={`Diff ${s.diff.from} to ${s.diff.to}`}>
           <header className="pr-diff-head">
-            <strong>{s.diff.task} {s.diff.from} → {s.diff.to}</strong>
-            <span className="small muted" data-testid="prompt-diff-stats"> +{s.diff.added} −{s.diff.removed}</span>
-            <button type="button" className="btn icon small" aria-label="Close the diff" onClick={() => a.closeDiff()}><Icon name="close" /></button>
+            <strong>
+              {s.diff.task} {s.diff.from} → {s.diff.to}
+            </strong>
+            <span className="small muted" data-testid="prompt-diff-stats">
+              {' '}
+              +{s.diff.added} −{s.diff.removed}
+            </span>
+            <button type="button" className="btn icon small" aria-label="Close the diff" onClick={() => a.closeDiff()}>
+              <Icon name="close" />
+            </button>
           </header>
           <pre className="pr-diff-lines mono">
             {s.diff.lines.map((l, i) => (
               <div key={i} className={`pr-dl ${l.op}`} data-op={l.op}>
                 <span className="pr-ln">{l.oldLine ?? ''}</span>
                 <span className="pr-ln">{l.newLine ?? ''}</span>
-                <span>{l.op === 'add' ? '+ ' : l.op === 'del' ? '− ' : '  '}{l.text}</span>
+                <span>
+                  {l.op === 'add' ? '+ ' : l.op === 'del' ? '− ' : '  '}
+                  {l.text}
+                </span>
               </div>
             ))}
           </pre>
@@ -255,33 +376,59 @@ export function PromptsEditor() {
       )}
 
       {s.confirm && (
-        <Modal label={s.confirm.kind === 'promote' ? 'Promote prompt version' : 'Roll back prompt'} onClose={a.cancel} testId="prompt-confirm">
-          <header className="modal-head"><h2>{s.confirm.kind === 'promote' ? `Promote ${s.confirm.task} ${s.confirm.version}?` : `Roll back ${s.confirm.task}?`}</h2></header>
+        <Modal
+          label={s.confirm.kind === 'promote' ? 'Promote prompt version' : 'Roll back prompt'}
+          onClose={a.cancel}
+          testId="prompt-confirm"
+        >
+          <header className="modal-head">
+            <h2>{s.confirm.kind === 'promote' ? `Promote ${s.confirm.task} ${s.confirm.version}?` : `Roll back ${s.confirm.task}?`}</h2>
+          </header>
           <div className="pr-modal-body">
-          <p>
-            {s.confirm.kind === 'promote'
-              ? `From the next call on, ${s.confirm.scope ?? 'every model'} uses ${s.confirm.version} for ${TASKS[s.confirm.task].label.toLowerCase()} (now ${tv?.active}).`
-              : `Returns ${s.confirm.scope ?? 'every model'} to the version active before the last promotion.`}
-          </p>
-          {s.confirm.kind === 'promote' && tv && (
-            <label className="small">
-              <input type="checkbox" data-testid="prompt-confirm-scope" checked={s.confirm.scope !== null} onChange={(e) => a.ask({ ...s.confirm!, scope: e.target.checked ? tv.model : null })} />{' '}
-              Only for <span className="mono">{tv.model}</span> (other models keep {tv.active})
-            </label>
-          )}
-          {s.confirm.kind === 'promote' && tv?.leakChecked && (
-            <p className="small muted">First the few-shot leak check runs it on 4 probe tickets with {s.confirm.scope ?? tv.model} (4 calls); a version whose answers copy its example ids is not promoted.</p>
-          )}
+            <p>
+              {s.confirm.kind === 'promote'
+                ? `From the next call on, ${s.confirm.scope ?? 'every model'} uses ${s.confirm.version} for ${TASKS[s.confirm.task].label.toLowerCase()} (now ${tv?.active}).`
+                : `Returns ${s.confirm.scope ?? 'every model'} to the version active before the last promotion.`}
+            </p>
+            {s.confirm.kind === 'promote' && tv && (
+              <label className="small">
+                <input
+                  type="checkbox"
+                  data-testid="prompt-confirm-scope"
+                  checked={s.confirm.scope !== null}
+                  onChange={(e) => a.ask({ ...s.confirm!, scope: e.target.checked ? tv.model : null })}
+                />{' '}
+                Only for <span className="mono">{tv.model}</span> (other models keep {tv.active})
+              </label>
+            )}
+            {s.confirm.kind === 'promote' && tv?.leakChecked && (
+              <p className="small muted">
+                First the few-shot leak check runs it on 4 probe tickets with {s.confirm.scope ?? tv.model} (4 calls); a version whose
+                answers copy its example ids is not promoted.
+              </p>
+            )}
           </div>
           <div className="modal-foot">
-            <button type="button" className="btn primary" data-testid="prompt-confirm-yes" data-autofocus onClick={() => void a.confirmed()}>
+            <button
+              type="button"
+              className="btn primary"
+              data-testid="prompt-confirm-yes"
+              data-autofocus
+              onClick={() => void a.confirmed()}
+            >
               {s.confirm.kind === 'promote' ? 'Promote' : 'Roll back'}
             </button>
-            <button type="button" className="btn" onClick={() => a.cancel()}>Cancel</button>
+            <button type="button" className="btn" onClick={() => a.cancel()}>
+              Cancel
+            </button>
           </div>
         </Modal>
       )}
-      {s.busy && s.busy !== 'experiment' && <p className="small muted pr-busy" role="status">{s.busy === 'promote' ? 'Running the leak check…' : s.busy === 'save' ? 'Saving…' : 'Rolling back…'}</p>}
+      {s.busy && s.busy !== 'experiment' && (
+        <p className="small muted pr-busy" role="status">
+          {s.busy === 'promote' ? 'Running the leak check…' : s.busy === 'save' ? 'Saving…' : 'Rolling back…'}
+        </p>
+      )}
     </div>
   );
 }

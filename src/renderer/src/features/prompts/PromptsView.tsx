@@ -3,9 +3,9 @@
 // the prompt editor (Enter or click); each task's Roll back is here too.
 import { useEffect } from 'react';
 import { useStore } from 'zustand';
-import { type TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
-import { useApp } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import { type TASK_IDS, TASKS } from '#shared/tasks.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { promptsStore } from './promptsStore.ts';
 import './prompts.css';
@@ -27,18 +27,38 @@ export function PromptsView() {
   return (
     <div className="pr-view" data-testid="prompts-view">
       <SideBarHeader title="Prompts">
-        <button type="button" className="btn icon small" aria-label="Refresh prompt versions" title="Refresh" onClick={() => void s.actions.refresh()}>
+        <button
+          type="button"
+          className="btn icon small"
+          aria-label="Refresh prompt versions"
+          title="Refresh"
+          onClick={() => void s.actions.refresh()}
+        >
           <Icon name="refresh" />
         </button>
       </SideBarHeader>
-      {s.loadError && <p className="small error" role="alert">{s.loadError.message}</p>}
+      {s.loadError && (
+        <p className="small error" role="alert">
+          {s.loadError.message}
+        </p>
+      )}
       {!s.tasks && !s.loadError && <Spinner label="Loading prompt versions" />}
       {s.tasks && s.tasks.length === 0 && <EmptyState icon="symbol-string" title="No prompts" />}
       {s.tasks?.map((t) => (
-        <section key={t.task} className="pr-task" data-testid="prompt-task" data-task={t.task} aria-label={`${TASKS[t.task].label} prompt versions`}>
+        <section
+          key={t.task}
+          className="pr-task"
+          data-testid="prompt-task"
+          data-task={t.task}
+          aria-label={`${TASKS[t.task].label} prompt versions`}
+        >
           <h3 className="pr-task-title">
             {TASKS[t.task].label}
-            <span className="small muted"> · active {t.active}{t.modelActive !== t.active ? ` (${t.model}: ${t.modelActive})` : ''}</span>
+            <span className="small muted">
+              {' '}
+              · active {t.active}
+              {t.modelActive !== t.active ? ` (${t.model}: ${t.modelActive})` : ''}
+            </span>
           </h3>
           <ul className="pr-versions">
             {[...t.versions].reverse().map((v) => {
@@ -58,9 +78,14 @@ export function PromptsView() {
                     onClick={() => open(t.task, v.version)}
                   >
                     <span className="mono pr-v">{v.version}</span>
-                    {active && <span className="pr-badge" data-testid="prompt-active-badge">active</span>}
+                    {active && (
+                      <span className="pr-badge" data-testid="prompt-active-badge">
+                        active
+                      </span>
+                    )}
                     <span className="small muted pr-meta">
-                      {v.source === 'shipped' ? 'shipped' : `${when(v.createdAt)}${v.author ? ` · ${v.author}` : ''}`} · {v.calls.toLocaleString('en-US')} calls
+                      {v.source === 'shipped' ? 'shipped' : `${when(v.createdAt)}${v.author ? ` · ${v.author}` : ''}`} ·{' '}
+                      {v.calls.toLocaleString('en-US')} calls
                     </span>
                     {v.note && <span className="small pr-note">{v.note}</span>}
                   </button>

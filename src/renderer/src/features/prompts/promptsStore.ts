@@ -3,10 +3,10 @@
 // task (kept while moving around, so nothing typed is lost), its live check, the diff, and the last
 // promotion or rollback with its undo.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { LeakProbeView, PromptRouteOutputs, PromptTaskView, PromotionView } from '../../../../shared/routes/promptRoutes.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import type { Transport } from '../../platform/transport.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { LeakProbeView, PromptRouteOutputs, PromptTaskView, PromotionView } from '#shared/routes/promptRoutes.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
 
 export type Check = PromptRouteOutputs['prompts.check'];
 export type Diff = PromptRouteOutputs['prompts.diff'];
@@ -143,14 +143,24 @@ export function createPromptsStore(): PromptsStore {
           return false;
         }
         set({ busy: 'save', message: null });
-        const r = await transport.request('prompts.save', { task: s.task, template: d.text, parentVersion: d.base, note: s.note.trim() || undefined });
+        const r = await transport.request('prompts.save', {
+          task: s.task,
+          template: d.text,
+          parentVersion: d.base,
+          note: s.note.trim() || undefined,
+        });
         set({ busy: null });
         // Refused: the draft stays as typed, the reason is shown.
         if (!r.ok) {
           fail(r.error);
           return false;
         }
-        set({ drafts: { ...get().drafts, [s.task]: undefined }, note: '', version: r.data.version, message: { kind: 'ok', text: `Saved ${s.task} ${r.data.version}. It is not active until you promote it.` } });
+        set({
+          drafts: { ...get().drafts, [s.task]: undefined },
+          note: '',
+          version: r.data.version,
+          message: { kind: 'ok', text: `Saved ${s.task} ${r.data.version}. It is not active until you promote it.` },
+        });
         await actions.refresh();
         void actions.runCheck();
         return true;
@@ -190,12 +200,27 @@ export function createPromptsStore(): PromptsStore {
             // A refused promotion still made the leak check's calls: the counts move.
             return void (await actions.refresh());
           }
-          set({ undo: r.data.promotion, leak: r.data.check, message: { kind: 'ok', text: `${c.task} ${r.data.promotion.version} is active${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`, undoable: true } });
+          set({
+            undo: r.data.promotion,
+            leak: r.data.check,
+            message: {
+              kind: 'ok',
+              text: `${c.task} ${r.data.promotion.version} is active${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`,
+              undoable: true,
+            },
+          });
         } else {
           const r = await transport.request('prompts.rollback', { task: c.task, scope: c.scope });
           set({ busy: null });
           if (!r.ok) return fail(r.error);
-          set({ undo: r.data.promotion, message: { kind: 'ok', text: `${c.task} rolled back to ${r.data.promotion.version}${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`, undoable: true } });
+          set({
+            undo: r.data.promotion,
+            message: {
+              kind: 'ok',
+              text: `${c.task} rolled back to ${r.data.promotion.version}${r.data.promotion.scope ? ` for ${r.data.promotion.scope}` : ''} (was ${r.data.promotion.fromVersion}).`,
+              undoable: true,
+            },
+          });
         }
         await actions.refresh();
       },
@@ -205,9 +230,10 @@ export function createPromptsStore(): PromptsStore {
         if (!transport || !u || s.busy) return;
         set({ busy: u.action === 'promote' ? 'rollback' : 'promote', message: null });
         // Undo of a promotion is a rollback; undo of a rollback promotes the version again.
-        const r = u.action === 'promote'
-          ? await transport.request('prompts.rollback', { task: u.task, scope: u.scope })
-          : await transport.request('prompts.promote', { task: u.task, version: u.fromVersion, scope: u.scope });
+        const r =
+          u.action === 'promote'
+            ? await transport.request('prompts.rollback', { task: u.task, scope: u.scope })
+            : await transport.request('prompts.promote', { task: u.task, version: u.fromVersion, scope: u.scope });
         set({ busy: null });
         if (!r.ok) return fail(r.error);
         set({ undo: null, message: { kind: 'ok', text: `Undone: ${u.task} uses ${u.fromVersion} again.` } });
@@ -219,12 +245,16 @@ export function createPromptsStore(): PromptsStore {
         if (!transport || !tv || !s.version || s.busy) return null;
         const base = tv.model;
         if (s.version === tv.modelActive) {
-          set({ message: { kind: 'error', text: `${s.version} is the version ${base} uses already: pick another version to compare with it` } });
+          set({
+            message: { kind: 'error', text: `${s.version} is the version ${base} uses already: pick another version to compare with it` },
+          });
           return null;
         }
         set({ busy: 'experiment', message: null });
         const r = await transport.request('experiments.start', {
-          tickets: { kind: 'workspace', limit, ...(source !== undefined ? { source } : {}) }, models: [base, `${base}@${s.task}=${s.version}`], baseline: base,
+          tickets: { kind: 'workspace', limit, ...(source !== undefined ? { source } : {}) },
+          models: [base, `${base}@${s.task}=${s.version}`],
+          baseline: base,
         });
         set({ busy: null });
         if (!r.ok) {
@@ -238,8 +268,22 @@ export function createPromptsStore(): PromptsStore {
       },
     };
     return {
-      tasks: null, loadError: null, task: 'asset_ids', version: null, drafts: {}, note: '', check: null, checking: false, diff: null,
-      diffPick: { from: null, to: null }, busy: null, message: null, leak: null, confirm: null, undo: null, actions,
+      tasks: null,
+      loadError: null,
+      task: 'asset_ids',
+      version: null,
+      drafts: {},
+      note: '',
+      check: null,
+      checking: false,
+      diff: null,
+      diffPick: { from: null, to: null },
+      busy: null,
+      message: null,
+      leak: null,
+      confirm: null,
+      undo: null,
+      actions,
     };
   });
 }

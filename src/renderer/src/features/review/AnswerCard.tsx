@@ -1,9 +1,9 @@
 // One answer on the review screen under its slot letter (the model hidden until scored), its score
 // buttons, correct value and note; and the expected-details list of a technical-details item.
 import { useState } from 'react';
-import type { AnswerView, ReviewItemView } from '../../../../shared/review.ts';
-import { useApp } from '../../app/stores.tsx';
-import { Icon, Kbd } from '../../app/ui.tsx';
+import type { AnswerView, ReviewItemView } from '#shared/review.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { Icon, Kbd } from '#renderer/app/ui.tsx';
 import { asTechnicalDetails, splitSpec } from '../ticket/format.ts';
 import { TaskValue } from '../ticket/TaskValue.tsx';
 import { detailChoices, detailsScore, noDetailsScore, scoreKey, showScore } from './screenModel.ts';
@@ -44,7 +44,10 @@ export function AnswerCard(props: {
   const none = isDetails && expected.length === 0;
   const pending = !isDetails ? null : none ? noDetailsScore(a.value) : detailsScore(missed.length, expected.length);
   const changed =
-    isDetails && a.mine !== null && (JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...missed].sort()) || JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(expected));
+    isDetails &&
+    a.mine !== null &&
+    (JSON.stringify([...(a.mine.missing ?? [])].sort()) !== JSON.stringify([...missed].sort()) ||
+      JSON.stringify(a.mine.expected ?? []) !== JSON.stringify(expected));
   const named = isDetails ? (asTechnicalDetails(a.value)?.present ?? []).filter((d) => d.trim()) : [];
   const select = () => actions.setCursor(queueId, index);
   return (
@@ -63,7 +66,11 @@ export function AnswerCard(props: {
         <span className="rv-slot">{a.slot}</span>
         <ModelName a={a} blind={item.blind} />
         {a.mine ? (
-          <span className={`rv-score s-${String(a.mine.score).replace('.', '_')}`} data-testid="review-score" title={`Your score, ${new Date(a.mine.scoredAt).toLocaleString()}`}>
+          <span
+            className={`rv-score s-${String(a.mine.score).replace('.', '_')}`}
+            data-testid="review-score"
+            title={`Your score, ${new Date(a.mine.scoredAt).toLocaleString()}`}
+          >
             {showScore(a.mine.score)}
           </span>
         ) : (
@@ -80,8 +87,11 @@ export function AnswerCard(props: {
       )}
       {none && (
         <p className="rv-none small" data-testid={`review-none-${a.slot}`}>
-          No details expected (M = 0): {named.length ? `names ${named.length} detail${named.length === 1 ? '' : 's'}, which the ticket does not have` : 'says the ticket has none'} →{' '}
-          <strong>{showScore(pending ?? 0)}</strong>
+          No details expected (M = 0):{' '}
+          {named.length
+            ? `names ${named.length} detail${named.length === 1 ? '' : 's'}, which the ticket does not have`
+            : 'says the ticket has none'}{' '}
+          → <strong>{showScore(pending ?? 0)}</strong>
           {changed && <span className="rv-changed"> · changed: Enter saves</span>}
           {!a.mine && <span className="faint"> · Enter saves</span>}
         </p>
@@ -143,13 +153,30 @@ export function AnswerCard(props: {
   );
 }
 
-export function ExpectedDetails({ queueId, item, expected, listRef }: { queueId: string; item: ReviewItemView; expected: string[]; listRef: React.RefObject<HTMLDivElement | null> }) {
+export function ExpectedDetails({
+  queueId,
+  item,
+  expected,
+  listRef,
+}: {
+  queueId: string;
+  item: ReviewItemView;
+  expected: string[];
+  listRef: React.RefObject<HTMLDivElement | null>;
+}) {
   const { stores } = useApp();
   const [draft, setDraft] = useState('');
   const choices = detailChoices(item, expected);
   const actions = stores.review.getState().actions;
   return (
-    <div className="rv-expected" data-review-passthrough ref={listRef} role="group" aria-label="Details you expect (M)" data-testid="review-expected">
+    <div
+      className="rv-expected"
+      data-review-passthrough
+      ref={listRef}
+      role="group"
+      aria-label="Details you expect (M)"
+      data-testid="review-expected"
+    >
       <div className="rv-expected-head">
         <span className="pane-title" data-testid="review-m">
           Details you expect · M = {expected.length}
@@ -160,7 +187,13 @@ export function ExpectedDetails({ queueId, item, expected, listRef }: { queueId:
           </span>
         ) : null}
         <span className="spacer" />
-        <button type="button" className={`btn small${expected.length === 0 ? ' on' : ''}`} onClick={() => actions.toggleNoDetails(queueId)} data-testid="review-none-toggle" tabIndex={-1}>
+        <button
+          type="button"
+          className={`btn small${expected.length === 0 ? ' on' : ''}`}
+          onClick={() => actions.toggleNoDetails(queueId)}
+          data-testid="review-none-toggle"
+          tabIndex={-1}
+        >
           {expected.length === 0 ? 'List details' : 'None'} <Kbd chord="x" />
         </button>
         <span className="faint small">

@@ -1,18 +1,31 @@
 // One review item: the ticket beside the task's answers, the gold label and its history.
 import { useRef } from 'react';
 import { Group, Panel, Separator, type Layout } from 'react-resizable-panels';
-import type { GoldChangeView, ReviewItemView, Slot } from '../../../../shared/review.ts';
-import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
+import type { GoldChangeView, ReviewItemView, Slot } from '#shared/review.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
 import { correctHint, showCorrectValue, takesCorrectValue } from './screenModel.ts';
 import { ReviewTicketText } from './ReviewTicket.tsx';
 import { AnswerCard, ExpectedDetails } from './AnswerCard.tsx';
 
-const GOLD_SOURCE: Record<GoldChangeView['source'], string> = { review: 'reviewed', import: 'imported', undo: 'undone', restore: 'put back' };
-const showGold = (task: TaskId, v: unknown): string => (task === 'technical_details' && typeof v === 'boolean' ? (v ? 'has details' : 'no details') : showCorrectValue(v));
+const GOLD_SOURCE: Record<GoldChangeView['source'], string> = {
+  review: 'reviewed',
+  import: 'imported',
+  undo: 'undone',
+  restore: 'put back',
+};
+const showGold = (task: TaskId, v: unknown): string =>
+  task === 'technical_details' && typeof v === 'boolean' ? (v ? 'has details' : 'no details') : showCorrectValue(v);
 
-export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, detailsRef }: {
+export function ItemScreen({
+  queueId,
+  item,
+  surfaceRef,
+  correctRef,
+  noteRef,
+  detailsRef,
+}: {
   queueId: string;
   item: ReviewItemView;
   surfaceRef: React.RefObject<HTMLDivElement | null>;
@@ -49,7 +62,11 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
             <span className="rv-question">{item.question}</span>
             <span className="spacer" />
             {gold?.hidden ? (
-              <span className="rv-gold hidden" data-testid="review-gold-hidden" title="A gold label biases an independent reviewer: it shows once you have scored every answer">
+              <span
+                className="rv-gold hidden"
+                data-testid="review-gold-hidden"
+                title="A gold label biases an independent reviewer: it shows once you have scored every answer"
+              >
                 <Icon name="eye-closed" /> gold label hidden (blind)
               </span>
             ) : (
@@ -60,7 +77,14 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
                   </span>
                 )}
                 {gold && gold.history.length > 0 && (
-                  <button type="button" className="btn small" tabIndex={-1} onClick={() => actions.toggleHistory(queueId)} aria-expanded={s.historyOpen} data-testid="review-history-toggle">
+                  <button
+                    type="button"
+                    className="btn small"
+                    tabIndex={-1}
+                    onClick={() => actions.toggleHistory(queueId)}
+                    aria-expanded={s.historyOpen}
+                    data-testid="review-history-toggle"
+                  >
                     <Icon name="history" /> history ({gold.history.length}) <Kbd chord="g" />
                   </button>
                 )}
@@ -69,12 +93,17 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
           </div>
           <p className="rv-rubric small muted">
             <Icon name="law" /> {item.rubric.help}
-            {item.blind && (item.revealed ? ' · models revealed after your scores' : ' · blind: model names hidden, order shuffled (seed ' + item.seed + ')')}
+            {item.blind &&
+              (item.revealed
+                ? ' · models revealed after your scores'
+                : ' · blind: model names hidden, order shuffled (seed ' + item.seed + ')')}
           </p>
           {s.historyOpen && gold && !gold.hidden && (
             <section className="rv-history" aria-label="Gold label history" data-testid="review-gold-history">
               <header className="rv-history-head">
-                <span className="pane-title">Gold label history · {TASKS[item.task].label} of {item.ticket.id}</span>
+                <span className="pane-title">
+                  Gold label history · {TASKS[item.task].label} of {item.ticket.id}
+                </span>
                 <span className="faint small">newest first · u takes back your last action · g closes</span>
               </header>
               {gold.history.length === 0 ? (
@@ -83,10 +112,17 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
                 <ol className="rv-history-list">
                   {gold.history.map((c) => (
                     <li key={c.id} data-testid="gold-change" data-source={c.source}>
-                      <span className="tabular faint">{new Date(c.at).toLocaleString()}</span> <strong>{c.by}</strong> <span className="kind-tag">{GOLD_SOURCE[c.source]}</span>{' '}
-                      <span className="mono">{c.before.has ? showGold(item.task, c.before.value) : '(none)'}</span> → <span className="mono">{c.after.has ? showGold(item.task, c.after.value) : '(none)'}</span>
+                      <span className="tabular faint">{new Date(c.at).toLocaleString()}</span> <strong>{c.by}</strong>{' '}
+                      <span className="kind-tag">{GOLD_SOURCE[c.source]}</span>{' '}
+                      <span className="mono">{c.before.has ? showGold(item.task, c.before.value) : '(none)'}</span> →{' '}
+                      <span className="mono">{c.after.has ? showGold(item.task, c.after.value) : '(none)'}</span>
                       {c.detail && <span className="faint"> · {c.detail}</span>}{' '}
-                      <button type="button" className="link-btn" onClick={() => void actions.restoreGold(queueId, c.id)} data-testid="gold-restore">
+                      <button
+                        type="button"
+                        className="link-btn"
+                        onClick={() => void actions.restoreGold(queueId, c.id)}
+                        data-testid="gold-restore"
+                      >
                         put back {c.before.has ? showGold(item.task, c.before.value) : '(none)'}
                       </button>
                     </li>
@@ -147,14 +183,24 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
                     }
                   }}
                 />
-                <span className="faint small">becomes the ticket’s gold label · Enter shows it, Enter again writes it and scores the unscored answers</span>
+                <span className="faint small">
+                  becomes the ticket’s gold label · Enter shows it, Enter again writes it and scores the unscored answers
+                </span>
               </label>
             )}
             {s.goldConfirm && (
               <div className="rv-gold-confirm" role="alert" id={`rv-gold-confirm-${queueId}`} data-testid="review-gold-confirm">
                 <span>
-                  Write the gold label <strong>{TASKS[item.task].label.toLowerCase()} = {s.goldConfirm.shown}</strong> for ticket <span className="mono">{item.ticket.id}</span>
-                  {gold?.hidden ? ' (replacing the hidden one, if any)' : gold?.has ? ` (now ${showGold(item.task, gold.value)})` : ' (none yet)'}
+                  Write the gold label{' '}
+                  <strong>
+                    {TASKS[item.task].label.toLowerCase()} = {s.goldConfirm.shown}
+                  </strong>{' '}
+                  for ticket <span className="mono">{item.ticket.id}</span>
+                  {gold?.hidden
+                    ? ' (replacing the hidden one, if any)'
+                    : gold?.has
+                      ? ` (now ${showGold(item.task, gold.value)})`
+                      : ' (none yet)'}
                   {(() => {
                     const n = item.answers.filter((a) => !a.mine).length;
                     return n ? ` and score the ${n} unscored answer${n === 1 ? '' : 's'} from it?` : '? Scored answers keep their scores.';
@@ -162,10 +208,21 @@ export function ItemScreen({ queueId, item, surfaceRef, correctRef, noteRef, det
                 </span>
                 <span className="spacer" />
                 <span className="faint small">Enter confirms · Esc cancels</span>
-                <button type="button" className="btn small primary" onMouseDown={(e) => e.preventDefault()} onClick={() => void actions.applyCorrect(queueId)} data-testid="review-gold-confirm-yes">
+                <button
+                  type="button"
+                  className="btn small primary"
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => void actions.applyCorrect(queueId)}
+                  data-testid="review-gold-confirm-yes"
+                >
                   Write gold label
                 </button>
-                <button type="button" className="btn small" onMouseDown={(e) => e.preventDefault()} onClick={() => actions.cancelGold(queueId)}>
+                <button
+                  type="button"
+                  className="btn small"
+                  onMouseDown={(e) => e.preventDefault()}
+                  onClick={() => actions.cancelGold(queueId)}
+                >
                   Cancel
                 </button>
               </div>

@@ -2,16 +2,22 @@
 // which tasks and models (2–6 side by side), optionally a random sample stratified by task and
 // model, how many reviewers per answer, who reviews, and whether it is blind.
 import { useEffect, useMemo, useState } from 'react';
-import type { QueueSpecInput } from '../../../../shared/review.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Modal } from '../../app/Modal.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
+import type { QueueSpecInput } from '#shared/review.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Modal } from '#renderer/app/Modal.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
 import { activeFilterCount } from '../tickets/ticketsStore.ts';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 type Source = 'run' | 'filter' | 'all';
-const KIND: Record<string, string> = { experiment: 'experiment', compare: 'comparison', run: 'batch run', import: 'imported', shadow: 'shadow (live)' };
+const KIND: Record<string, string> = {
+  experiment: 'experiment',
+  compare: 'comparison',
+  run: 'batch run',
+  import: 'imported',
+  shadow: 'shadow (live)',
+};
 
 export function NewQueueModal() {
   const { stores } = useApp();
@@ -38,7 +44,9 @@ export function NewQueueModal() {
   useEffect(() => {
     void stores.runs.getState().actions.refresh();
   }, [stores]);
-  const run = candidates.find((r) => r.id === runId) ?? (runId === '' ? (candidates.find((r) => r.kind === 'experiment') ?? candidates[0]) : undefined);
+  const run =
+    candidates.find((r) => r.id === runId) ??
+    (runId === '' ? (candidates.find((r) => r.kind === 'experiment') ?? candidates[0]) : undefined);
   const offered = useMemo(
     () => (source === 'run' ? (run?.models ?? []) : [...new Set(candidates.flatMap((r) => r.models))].sort()),
     [source, run, candidates],
@@ -51,7 +59,10 @@ export function NewQueueModal() {
       tasks,
       k: Math.max(1, Number(k) || 1),
       blind,
-      reviewers: reviewers.split(',').map((s) => s.trim()).filter(Boolean),
+      reviewers: reviewers
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     };
     if (name.trim()) spec.name = name.trim();
     if (source === 'run' && run) spec.runId = run.id;
@@ -83,8 +94,8 @@ export function NewQueueModal() {
         <fieldset className="picker-group">
           <legend>Answers from</legend>
           <label className="rv-radio">
-            <input type="radio" name="rv-source" checked={source === 'run'} onChange={() => setSource('run')} data-autofocus />
-            a recorded run
+            <input type="radio" name="rv-source" checked={source === 'run'} onChange={() => setSource('run')} data-autofocus />a recorded
+            run
             <select
               value={run?.id ?? ''}
               onChange={(e) => {
@@ -105,7 +116,10 @@ export function NewQueueModal() {
           </label>
           <label className="rv-radio">
             <input type="radio" name="rv-source" checked={source === 'filter'} onChange={() => setSource('filter')} />
-            the tickets the list shows now <span className="faint">({shown} tickets{filterCount ? `, ${filterCount} filter${filterCount === 1 ? '' : 's'}` : ', no filter'})</span>
+            the tickets the list shows now{' '}
+            <span className="faint">
+              ({shown} tickets{filterCount ? `, ${filterCount} filter${filterCount === 1 ? '' : 's'}` : ', no filter'})
+            </span>
           </label>
           <label className="rv-radio">
             <input type="radio" name="rv-source" checked={source === 'all'} onChange={() => setSource('all')} />
@@ -117,7 +131,12 @@ export function NewQueueModal() {
           <div className="rv-checks">
             {TASK_IDS.map((t) => (
               <label key={t} className="rv-inline">
-                <input type="checkbox" checked={tasks.includes(t)} onChange={() => setTasks(toggle(tasks, t))} data-testid={`queue-task-${t}`} />
+                <input
+                  type="checkbox"
+                  checked={tasks.includes(t)}
+                  onChange={() => setTasks(toggle(tasks, t))}
+                  data-testid={`queue-task-${t}`}
+                />
                 {TASKS[t].label}
               </label>
             ))}
@@ -139,16 +158,38 @@ export function NewQueueModal() {
           <label className="rv-inline rv-span">
             <input type="checkbox" checked={sampleOn} onChange={() => setSampleOn(!sampleOn)} data-testid="queue-sample-on" />
             random sample of
-            <input type="number" className="num-input" min={1} value={sample} onChange={(e) => setSample(e.target.value)} aria-label="Sample size" data-testid="queue-sample" />
+            <input
+              type="number"
+              className="num-input"
+              min={1}
+              value={sample}
+              onChange={(e) => setSample(e.target.value)}
+              aria-label="Sample size"
+              data-testid="queue-sample"
+            />
             items, stratified by task and model
           </label>
           <label className="rv-inline">
             reviewers per answer (k)
-            <input type="number" className="num-input" min={1} max={20} value={k} onChange={(e) => setK(e.target.value)} data-testid="queue-k" />
+            <input
+              type="number"
+              className="num-input"
+              min={1}
+              max={20}
+              value={k}
+              onChange={(e) => setK(e.target.value)}
+              data-testid="queue-k"
+            />
           </label>
           <label className="rv-inline">
             reviewers
-            <input type="text" value={reviewers} onChange={(e) => setReviewers(e.target.value)} placeholder="alice, bob" data-testid="queue-reviewers" />
+            <input
+              type="text"
+              value={reviewers}
+              onChange={(e) => setReviewers(e.target.value)}
+              placeholder="alice, bob"
+              data-testid="queue-reviewers"
+            />
           </label>
           <label className="rv-inline">
             <input type="checkbox" checked={blind} onChange={() => setBlind(!blind)} data-testid="queue-blind" />
@@ -156,11 +197,25 @@ export function NewQueueModal() {
           </label>
           <label className="rv-inline">
             name
-            <input type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder="(from the source)" data-testid="queue-name" />
+            <input
+              type="text"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder="(from the source)"
+              data-testid="queue-name"
+            />
           </label>
           <label className="rv-inline">
             seed
-            <input type="text" inputMode="numeric" className="num-input" value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="random" aria-label="Seed (recorded)" />
+            <input
+              type="text"
+              inputMode="numeric"
+              className="num-input"
+              value={seed}
+              onChange={(e) => setSeed(e.target.value)}
+              placeholder="random"
+              aria-label="Seed (recorded)"
+            />
           </label>
         </div>
         {error && (
@@ -174,7 +229,12 @@ export function NewQueueModal() {
           <button type="button" className="btn" onClick={() => actions.closeCreate()}>
             Cancel
           </button>
-          <button type="submit" className="btn primary" disabled={busy || tasks.length === 0 || (source === 'run' && !run)} data-testid="queue-create">
+          <button
+            type="submit"
+            className="btn primary"
+            disabled={busy || tasks.length === 0 || (source === 'run' && !run)}
+            data-testid="queue-create"
+          >
             {busy ? <Spinner /> : <Icon name="checklist" />} Create queue
           </button>
         </footer>

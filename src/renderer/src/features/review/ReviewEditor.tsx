@@ -2,9 +2,9 @@
 // task's 2–6 answers on the right under slot letters, blind until the reviewer has scored them
 // all. Driven from the keyboard (useReviewKeys); every control also works with the mouse.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { focusUnlessInDialog } from '../../app/focus.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
+import { focusUnlessInDialog } from '#renderer/app/focus.ts';
 import { ReviewKeysSheet } from './ReviewKeysSheet.tsx';
 import { takesCorrectValue, type ReviewKeyAction } from './screenModel.ts';
 import { useReviewKeys } from './useReviewKeys.ts';
@@ -123,7 +123,10 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
   } else if (view?.state === 'not-reviewer') {
     body = (
       <EmptyState icon="person-add" title={`${view.reviewer} is not a reviewer of this queue`} testId="review-not-reviewer">
-        <p>{view.reviewers.length ? `It is dealt to ${view.reviewers.join(', ')}.` : 'Nobody is assigned yet.'} Join it and the untouched items are dealt again, so the work is shared.</p>
+        <p>
+          {view.reviewers.length ? `It is dealt to ${view.reviewers.join(', ')}.` : 'Nobody is assigned yet.'} Join it and the untouched
+          items are dealt again, so the work is shared.
+        </p>
         <button type="button" className="btn primary" data-autofocus onClick={() => void actions.join(queueId)} data-testid="review-join">
           <Icon name="person-add" /> Join as {view.reviewer}
         </button>
@@ -133,7 +136,9 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
     body = (
       <EmptyState icon="pass" title="Your share of this queue is done" testId="review-done">
         <p>
-          {view.progress.done} of {view.progress.assigned} items scored, every score saved. Go over them again, or see the results (<Kbd chord="shift+r" />).
+          {view.progress.done} of {view.progress.assigned} items scored, every score saved. Go over them again, or see the results (
+          <Kbd chord="shift+r" />
+          ).
         </p>
         <div className="rv-done-actions">
           <button type="button" className="btn" onClick={() => void actions.open(queueId, 0)}>
@@ -146,11 +151,20 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
       </EmptyState>
     );
   } else if (item) {
-    body = <ItemScreen queueId={queueId} item={item} surfaceRef={surfaceRef} correctRef={correctRef} noteRef={noteRef} detailsRef={detailsRef} />;
+    body = (
+      <ItemScreen queueId={queueId} item={item} surfaceRef={surfaceRef} correctRef={correctRef} noteRef={noteRef} detailsRef={detailsRef} />
+    );
   }
 
   return (
-    <div className="review-editor" ref={rootRef} tabIndex={-1} data-testid="review-editor" data-queue-id={queueId} data-position={item?.position ?? ''}>
+    <div
+      className="review-editor"
+      ref={rootRef}
+      tabIndex={-1}
+      data-testid="review-editor"
+      data-queue-id={queueId}
+      data-position={item?.position ?? ''}
+    >
       <header className="editor-head">
         <div className="eh-titles">
           <h2 className="eh-title" title={title}>
@@ -179,10 +193,21 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
           </div>
         )}
         <div className="eh-actions">
-          <button type="button" className="btn" onClick={() => handlers.dispatch({ kind: 'results' })} title="Results of this queue (Shift+R)">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => handlers.dispatch({ kind: 'results' })}
+            title="Results of this queue (Shift+R)"
+          >
             <Icon name="graph" /> Results
           </button>
-          <button type="button" className="btn" onClick={() => setSheet(true)} title="Keys of the review screen (?)" data-testid="review-keys-button">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => setSheet(true)}
+            title="Keys of the review screen (?)"
+            data-testid="review-keys-button"
+          >
             <Icon name="keyboard" /> Keys <Kbd chord="?" />
           </button>
         </div>
@@ -192,11 +217,19 @@ export function ReviewEditor({ queueId }: { queueId: string }) {
         <footer className="rv-keys-hint" aria-hidden>
           {item.task === 'technical_details' ? (
             <>
-              <Kbd chord="1" />…<Kbd chord="9" /> missed · <Kbd chord="x" /> no details (then <Kbd chord="1" />/<Kbd chord="0" />) · <Kbd chord="enter" /> save &amp; next · <Kbd chord="d" /> expected details
+              <Kbd chord="1" />…<Kbd chord="9" /> missed · <Kbd chord="x" /> no details (then <Kbd chord="1" />/<Kbd chord="0" />) ·{' '}
+              <Kbd chord="enter" /> save &amp; next · <Kbd chord="d" /> expected details
             </>
           ) : (
             <>
-              <Kbd chord="1" /> right · <Kbd chord="0" /> wrong{item.task === 'severity' ? <> · <Kbd chord="5" /> ½ one level off</> : null} (the cursor stays) · <Kbd chord="enter" /> next unscored
+              <Kbd chord="1" /> right · <Kbd chord="0" /> wrong
+              {item.task === 'severity' ? (
+                <>
+                  {' '}
+                  · <Kbd chord="5" /> ½ one level off
+                </>
+              ) : null}{' '}
+              (the cursor stays) · <Kbd chord="enter" /> next unscored
             </>
           )}{' '}
           · <kbd>Tab</kbd> next answer · <Kbd chord="j" />/<Kbd chord="k" /> item · <Kbd chord="u" /> undo · <Kbd chord="g" /> gold history

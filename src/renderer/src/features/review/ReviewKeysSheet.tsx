@@ -1,5 +1,5 @@
 // `?` on the review screen: its keys, from the same table the key handler reads.
-import { Modal } from '../../app/Modal.tsx';
+import { Modal } from '#renderer/app/Modal.tsx';
 import { REVIEW_KEYS } from './screenModel.ts';
 
 export function ReviewKeysSheet({ onClose }: { onClose: () => void }) {
@@ -7,7 +7,9 @@ export function ReviewKeysSheet({ onClose }: { onClose: () => void }) {
     <Modal label="Review keys" onClose={onClose} className="cheatsheet" testId="review-keys">
       <header className="modal-head">
         <h2>Review keys</h2>
-        <p className="muted small">Every score is saved the moment you give it. Keys do nothing while you type in a field; Esc leaves it.</p>
+        <p className="muted small">
+          Every score is saved the moment you give it. Keys do nothing while you type in a field; Esc leaves it.
+        </p>
       </header>
       <div className="cs-grid">
         {REVIEW_KEYS.map((g) => (

@@ -2,17 +2,17 @@
 // 95 % interval and n), agreement among reviewers (κ for two, α for more), where the automated
 // agreement with the baseline disagrees with the reviewers, conflicts, and the JSONL exchange.
 import { useEffect } from 'react';
-import type { BaselineCheckView, ReviewImportView, ReviewResultsView, ScoreCellView } from '../../../../shared/review.ts';
-import { TASKS } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { BaselineCheckView, ReviewImportView, ReviewResultsView, ScoreCellView } from '#shared/review.ts';
+import { TASKS } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { splitSpec } from '../ticket/format.ts';
 import { downloadText } from './download.ts';
 import { showScore } from './screenModel.ts';
 import './review.css';
 import './reviewScreen.css';
 import './reviewResults.css';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 
 const f2 = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x.toFixed(2));
 const pct = (x: number | null): string => (x === null ? '—' : `${Math.round(x * 100)}%`);
@@ -39,7 +39,13 @@ function ScoreCell({ c }: { c: ScoreCellView | undefined }) {
   const [lo, hi] = c.ci95 ?? [c.mean, c.mean];
   const tone = c.mean >= 0.9 ? 'good' : c.mean >= 0.7 ? 'mid' : 'low';
   return (
-    <td className={`rv-cell tone-${tone}`} data-testid="score-cell" data-task={c.task} data-model={c.model} title={`${c.reviews} scores behind ${c.n} answers`}>
+    <td
+      className={`rv-cell tone-${tone}`}
+      data-testid="score-cell"
+      data-task={c.task}
+      data-model={c.model}
+      title={`${c.reviews} scores behind ${c.n} answers`}
+    >
       <div className="rv-cell-top">
         <strong className="tabular">{c.mean.toFixed(2)}</strong>
         <span className="tabular faint small">n={c.n}</span>
@@ -86,7 +92,11 @@ function ScoreTable({ r }: { r: ReviewResultsView }) {
 function AgreementTable({ r }: { r: ReviewResultsView }) {
   const rows = r.agreement.filter((a) => a.units > 0);
   if (rows.length === 0) {
-    return <p className="muted small rv-none">No answer has been scored by two reviewers yet: give a queue k ≥ 2, or import another reviewer’s scores.</p>;
+    return (
+      <p className="muted small rv-none">
+        No answer has been scored by two reviewers yet: give a queue k ≥ 2, or import another reviewer’s scores.
+      </p>
+    );
   }
   return (
     <table className="rv-table" data-testid="review-agreement">
@@ -95,8 +105,12 @@ function AgreementTable({ r }: { r: ReviewResultsView }) {
           <th>task</th>
           <th>reviewers</th>
           <th className="num">answers</th>
-          <th className="num greek" title="Cohen's κ (nominal), exactly two reviewers">κ (two)</th>
-          <th className="num greek" title="Krippendorff's α, interval metric (0, ½ and fractions on one scale)">α (interval)</th>
+          <th className="num greek" title="Cohen's κ (nominal), exactly two reviewers">
+            κ (two)
+          </th>
+          <th className="num greek" title="Krippendorff's α, interval metric (0, ½ and fractions on one scale)">
+            α (interval)
+          </th>
           <th className="greek">PAIRS (κ, % EQUAL, n)</th>
         </tr>
       </thead>
@@ -134,14 +148,19 @@ function misleads(b: BaselineCheckView): string | null {
 }
 
 function BaselineTable({ r }: { r: ReviewResultsView }) {
-  if (r.baseline.length === 0) return <p className="muted small rv-none">No reviewed answer has a baseline answer to compare with (review a run recorded with a baseline).</p>;
+  if (r.baseline.length === 0)
+    return (
+      <p className="muted small rv-none">
+        No reviewed answer has a baseline answer to compare with (review a run recorded with a baseline).
+      </p>
+    );
   const baselines = [...new Set(r.baseline.map((b) => b.baseline))];
   return (
     <>
       <p className="muted small">
-        The report’s agreement rate counts a model right when it matches the baseline ({baselines.join(', ')}); where reviewers scored the same answers otherwise,
-        that number misleads. <em>Agree, failed</em>: matched the baseline, reviewers scored it below 1 (both wrong). <em>Disagree, passed</em>: differed from the
-        baseline, reviewers scored it 1 (the model was right).
+        The report’s agreement rate counts a model right when it matches the baseline ({baselines.join(', ')}); where reviewers scored the
+        same answers otherwise, that number misleads. <em>Agree, failed</em>: matched the baseline, reviewers scored it below 1 (both
+        wrong). <em>Disagree, passed</em>: differed from the baseline, reviewers scored it 1 (the model was right).
       </p>
       <div className="rv-scroll">
         <table className="rv-table" data-testid="review-baseline">
@@ -150,21 +169,34 @@ function BaselineTable({ r }: { r: ReviewResultsView }) {
               <th>task</th>
               <th>model</th>
               <th className="num">n</th>
-              <th className="num" title="Automated: share equal to the baseline's answer">agreement</th>
-              <th className="num" title="Reviewers: mean score of the same answers">review mean</th>
+              <th className="num" title="Automated: share equal to the baseline's answer">
+                agreement
+              </th>
+              <th className="num" title="Reviewers: mean score of the same answers">
+                review mean
+              </th>
               <th className="num">if agree</th>
               <th className="num">if disagree</th>
               <th className="num">agree, failed</th>
               <th className="num">disagree, passed</th>
-              <th className="num greek" title="Cohen's κ between 'agrees with baseline' and 'passed review'">κ</th>
-              <th className="num" title="The baseline's own mean review score on this task">baseline’s review</th>
+              <th className="num greek" title="Cohen's κ between 'agrees with baseline' and 'passed review'">
+                κ
+              </th>
+              <th className="num" title="The baseline's own mean review score on this task">
+                baseline’s review
+              </th>
             </tr>
           </thead>
           <tbody>
             {r.baseline.map((b) => {
               const m = misleads(b);
               return (
-                <tr key={`${b.task}-${b.model}`} className={m ? 'rv-misleads' : ''} data-testid="baseline-row" title={m ?? 'The automated metric agrees with the reviewers here'}>
+                <tr
+                  key={`${b.task}-${b.model}`}
+                  className={m ? 'rv-misleads' : ''}
+                  data-testid="baseline-row"
+                  title={m ?? 'The automated metric agrees with the reviewers here'}
+                >
                   <th>
                     {TASKS[b.task].label}
                     {m && (
@@ -218,14 +250,19 @@ function Conflicts({ r }: { r: ReviewResultsView }) {
 
 function ImportReport({ name, r, onClose }: { name: string; r: ReviewImportView; onClose: () => void }) {
   return (
-    <div className={`rv-import-report${r.bad.length || r.conflicts.length ? ' warn' : ''}`} role="status" data-testid="review-import-report">
+    <div
+      className={`rv-import-report${r.bad.length || r.conflicts.length ? ' warn' : ''}`}
+      role="status"
+      data-testid="review-import-report"
+    >
       <div className="rv-import-head">
         <Icon name={r.bad.length ? 'warning' : 'pass'} />
         <strong>
           {name}: {r.imported} imported
         </strong>
         <span className="muted">
-          · {r.duplicates} already here · {r.bad.length} bad line{r.bad.length === 1 ? '' : 's'} · {r.labelsWritten} gold label{r.labelsWritten === 1 ? '' : 's'} written · {r.conflicts.length} conflict
+          · {r.duplicates} already here · {r.bad.length} bad line{r.bad.length === 1 ? '' : 's'} · {r.labelsWritten} gold label
+          {r.labelsWritten === 1 ? '' : 's'} written · {r.conflicts.length} conflict
           {r.conflicts.length === 1 ? '' : 's'}
         </span>
         <span className="spacer" />
@@ -248,7 +285,8 @@ function ImportReport({ name, r, onClose }: { name: string; r: ReviewImportView;
               <span className="mono">
                 {name}:{l.line}
               </span>{' '}
-              ticket {l.ticketId} already has the {l.task} label {JSON.stringify(l.label)}; kept it (the line says {JSON.stringify(l.correctValue)})
+              ticket {l.ticketId} already has the {l.task} label {JSON.stringify(l.label)}; kept it (the line says{' '}
+              {JSON.stringify(l.correctValue)})
             </li>
           ))}
         </ul>
@@ -282,13 +320,19 @@ export function ReviewResultsEditor() {
         <div className="eh-titles">
           <h2 className="eh-title">Review results</h2>
           <p className="eh-sub">
-            {r ? `${r.reviews} score${r.reviews === 1 ? '' : 's'} by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'}${r.reviewers.length ? ` (${r.reviewers.join(', ')})` : ''}` : 'Manual review'}
+            {r
+              ? `${r.reviews} score${r.reviews === 1 ? '' : 's'} by ${r.reviewers.length} reviewer${r.reviewers.length === 1 ? '' : 's'}${r.reviewers.length ? ` (${r.reviewers.join(', ')})` : ''}`
+              : 'Manual review'}
           </p>
         </div>
         <div className="eh-actions rv-results-tools">
           <label className="rv-inline small">
             scores of
-            <select value={results.queueId ?? ''} onChange={(e) => actions.setResultsScope({ queueId: e.target.value || null })} data-testid="results-queue">
+            <select
+              value={results.queueId ?? ''}
+              onChange={(e) => actions.setResultsScope({ queueId: e.target.value || null })}
+              data-testid="results-queue"
+            >
               <option value="">every review</option>
               {queues.map((q) => (
                 <option key={q.id} value={q.id}>
@@ -299,7 +343,11 @@ export function ReviewResultsEditor() {
           </label>
           <label className="rv-inline small">
             baseline
-            <select value={results.baseline ?? ''} onChange={(e) => actions.setResultsScope({ baseline: e.target.value || null })} aria-label="Baseline">
+            <select
+              value={results.baseline ?? ''}
+              onChange={(e) => actions.setResultsScope({ baseline: e.target.value || null })}
+              aria-label="Baseline"
+            >
               <option value="">as recorded per run</option>
               {baselines.map((m) => (
                 <option key={m} value={m}>
@@ -308,10 +356,22 @@ export function ReviewResultsEditor() {
               ))}
             </select>
           </label>
-          <button type="button" className="btn" onClick={() => void exportNow()} data-testid="reviews-export" title="Save these scores as JSONL (one review a line)">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void exportNow()}
+            data-testid="reviews-export"
+            title="Save these scores as JSONL (one review a line)"
+          >
             <Icon name="cloud-download" /> Export JSONL
           </button>
-          <button type="button" className="btn" onClick={() => actions.requestImport()} data-testid="reviews-import" title="Merge scores from another reviewer's JSONL">
+          <button
+            type="button"
+            className="btn"
+            onClick={() => actions.requestImport()}
+            data-testid="reviews-import"
+            title="Merge scores from another reviewer's JSONL"
+          >
             <Icon name="cloud-upload" /> Import JSONL…
           </button>
         </div>
@@ -327,10 +387,13 @@ export function ReviewResultsEditor() {
             <ErrorCode code={exchange.error.code} /> {exchange.error.message}
           </div>
         )}
-        {exchange.report && exchange.reportName && <ImportReport name={exchange.reportName} r={exchange.report} onClose={() => actions.clearImportReport()} />}
+        {exchange.report && exchange.reportName && (
+          <ImportReport name={exchange.reportName} r={exchange.report} onClose={() => actions.clearImportReport()} />
+        )}
         {exchange.exported && (
           <p className="muted small" data-testid="reviews-exported">
-            <Icon name="pass" /> Saved {exchange.exported.count} review{exchange.exported.count === 1 ? '' : 's'} as {exchange.exported.fileName}
+            <Icon name="pass" /> Saved {exchange.exported.count} review{exchange.exported.count === 1 ? '' : 's'} as{' '}
+            {exchange.exported.fileName}
           </p>
         )}
         {results.load === 'error' && (
@@ -353,8 +416,8 @@ export function ReviewResultsEditor() {
             <section className="rv-section">
               <h3 className="rv-h">Score per model per task</h3>
               <p className="muted small">
-                Mean review score · 95 % Wilson interval · n = answers reviewed (an answer scored by several reviewers counts once, at their mean). Platform, product and asset ids: exact = 1;
-                severity: one level off = ½; technical details: 1 − missed/M.
+                Mean review score · 95 % Wilson interval · n = answers reviewed (an answer scored by several reviewers counts once, at their
+                mean). Platform, product and asset ids: exact = 1; severity: one level off = ½; technical details: 1 − missed/M.
               </p>
               <ScoreTable r={r} />
             </section>

@@ -1,8 +1,8 @@
 // What the Review feature keeps mounted in the shell whatever view is shown: the new-queue dialog
 // and the file picker for importing review lines (so the palette can open both).
 import { useEffect, useRef } from 'react';
-import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
-import { useApp, useS } from '../../app/stores.tsx';
+import { MAX_IMPORT_BYTES } from '#shared/limits.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
 import { NewQueueModal } from './NewQueueModal.tsx';
 
 export function ReviewShell() {
@@ -22,7 +22,12 @@ export function ReviewShell() {
     actions.setResultsScope({});
     stores.editor.getState().actions.openReviewResults();
     if (file.size > MAX_IMPORT_BYTES) {
-      stores.log.getState().actions.add('error', `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Use casebench reviews import ${file.name}.`);
+      stores.log
+        .getState()
+        .actions.add(
+          'error',
+          `${file.name} is ${(file.size / 1e6).toFixed(1)} MB; a browser upload is limited to ${(MAX_IMPORT_BYTES / 1e6).toFixed(1)} MB. Use casebench reviews import ${file.name}.`,
+        );
       stores.layout.getState().actions.showPanel('log');
       return;
     }

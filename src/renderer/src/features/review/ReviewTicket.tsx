@@ -1,11 +1,11 @@
 // The review screen's ticket: its text with the answers' ids and details marked, and what was
 // masked before the models saw it (with Flag a miss).
 import { useEffect, useMemo, useState } from 'react';
-import type { ReviewItemView } from '../../../../shared/review.ts';
-import { useApp } from '../../app/stores.tsx';
+import type { ReviewItemView } from '#shared/review.ts';
+import { useApp } from '#renderer/app/stores.tsx';
 import { asStringList, asTechnicalDetails } from '../ticket/format.ts';
 import { findMarks, segments } from '../ticket/highlight.ts';
-import type { PrivacyPreview } from '../../../../shared/routes/privacyRoutes.ts';
+import type { PrivacyPreview } from '#shared/routes/privacyRoutes.ts';
 export function ReviewTicketText({ item }: { item: ReviewItemView }) {
   const segs = useMemo(() => {
     const ids = item.task === 'asset_ids' ? [...new Set(item.answers.flatMap((a) => asStringList(a.value) ?? []))] : [];
@@ -24,8 +24,8 @@ export function ReviewTicketText({ item }: { item: ReviewItemView }) {
       <div className="pane-head">
         <h3 className="pane-title">Ticket</h3>
         <span className="legend">
-          <span className="mono">{item.ticket.id}</span> · <span className="hl hl-asset">asset id</span> {counts.asset} · <span className="hl hl-detail">{item.task === 'product' ? 'product' : 'technical detail'}</span>{' '}
-          {counts.detail}
+          <span className="mono">{item.ticket.id}</span> · <span className="hl hl-asset">asset id</span> {counts.asset} ·{' '}
+          <span className="hl hl-detail">{item.task === 'product' ? 'product' : 'technical detail'}</span> {counts.detail}
         </span>
       </div>
       {item.ticket.title && <p className="rv-ticket-title">{item.ticket.title}</p>}
@@ -58,7 +58,10 @@ export function MaskedPanel({ ticketId, text }: { ticketId: string; text: string
     let live = true;
     setPreview(null);
     setStatus(null);
-    transport.request('privacy.preview', { ticketId }).then((r) => live && setPreview(r.ok ? r.data : null), () => live && setPreview(null));
+    transport.request('privacy.preview', { ticketId }).then(
+      (r) => live && setPreview(r.ok ? r.data : null),
+      () => live && setPreview(null),
+    );
     return () => {
       live = false;
     };
@@ -80,12 +83,10 @@ export function MaskedPanel({ ticketId, text }: { ticketId: string; text: string
       setStatus('Select the missed text in the ticket first.');
       return;
     }
-    transport
-      .request('privacy.flagMiss', { ticketId, start, end, kind: 'missed' })
-      .then(
-        (r) => setStatus(r.ok ? `Flagged ${end - start} characters as missed.` : `Not flagged: ${r.error.message}`),
-        (e: unknown) => setStatus(`Not flagged: ${(e as Error).message}`),
-      );
+    transport.request('privacy.flagMiss', { ticketId, start, end, kind: 'missed' }).then(
+      (r) => setStatus(r.ok ? `Flagged ${end - start} characters as missed.` : `Not flagged: ${r.error.message}`),
+      (e: unknown) => setStatus(`Not flagged: ${(e as Error).message}`),
+    );
   };
   if (!preview) return null;
   return (
@@ -100,7 +101,13 @@ export function MaskedPanel({ ticketId, text }: { ticketId: string; text: string
           </span>
         ))
       )}{' '}
-      <button type="button" className="link" onClick={flag} data-testid="review-flag-miss" title="Select text in the ticket that should have been masked, then flag it">
+      <button
+        type="button"
+        className="link"
+        onClick={flag}
+        data-testid="review-flag-miss"
+        title="Select text in the ticket that should have been masked, then flag it"
+      >
         Flag a miss
       </button>
       {status && <span role="status"> {status}</span>}

@@ -1,10 +1,10 @@
 // The Review side bar: who is reviewing (entered once, remembered by the workspace), the queues
 // with progress per reviewer, and the ways in: new queue, results, import and export of scores.
 import { useEffect, useState } from 'react';
-import type { QueueView } from '../../../../shared/review.ts';
-import { TASKS } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon } from '../../app/ui.tsx';
+import type { QueueView } from '#shared/review.ts';
+import { TASKS } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import './review.css';
 import './reviewScreen.css';
@@ -148,7 +148,12 @@ function QueueRow({ q, me, selected, onOpen }: { q: QueueView; me: string | null
       <div className="rv-progress-rows">
         {q.reviewers.length === 0 && <span className="faint small">no reviewers yet</span>}
         {q.reviewers.map((r) => (
-          <span key={r.reviewer} className={`rv-progress-row${r === mine ? ' me' : ''}`} data-testid="queue-progress" data-reviewer={r.reviewer}>
+          <span
+            key={r.reviewer}
+            className={`rv-progress-row${r === mine ? ' me' : ''}`}
+            data-testid="queue-progress"
+            data-reviewer={r.reviewer}
+          >
             <span className="rv-who">{r.reviewer}</span>
             <ProgressBar done={r.done} total={r.assigned} />
             <span className="tabular">
@@ -167,19 +172,30 @@ function QueueDetails({ q }: { q: QueueView }) {
   const [names, setNames] = useState('');
   const [error, setError] = useState<string | null>(null);
   const add = async () => {
-    const list = names.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = names
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (!list.length) return;
     const err = await stores.review.getState().actions.assign(q.id, list);
     setError(err?.message ?? null);
     if (!err) setNames('');
   };
   const src = q.source;
-  const from = typeof src.runId === 'string' ? `run ${src.runId}` : src.ticketIds ? 'selected tickets' : src.filter ? 'the ticket list’s filter' : 'all answers';
+  const from =
+    typeof src.runId === 'string'
+      ? `run ${src.runId}`
+      : src.ticketIds
+        ? 'selected tickets'
+        : src.filter
+          ? 'the ticket list’s filter'
+          : 'all answers';
   return (
     <div className="rv-details" data-testid="queue-details">
       <p className="small muted">
         From {from}
-        {typeof src.sample === 'number' ? `, a stratified sample of ${src.sample}` : ''} · tasks {q.tasks.map((t) => TASKS[t].label.toLowerCase()).join(', ')} · seed {q.seed}
+        {typeof src.sample === 'number' ? `, a stratified sample of ${src.sample}` : ''} · tasks{' '}
+        {q.tasks.map((t) => TASKS[t].label.toLowerCase()).join(', ')} · seed {q.seed}
       </p>
       <p className="small muted mono rv-models" title={q.models.join('\n')}>
         {q.models.join(' · ')}
@@ -191,7 +207,14 @@ function QueueDetails({ q }: { q: QueueView }) {
           void add();
         }}
       >
-        <input type="text" value={names} placeholder="add reviewers: bob, carol" aria-label="Add reviewers (comma-separated)" onChange={(e) => setNames(e.target.value)} data-testid="queue-assign-input" />
+        <input
+          type="text"
+          value={names}
+          placeholder="add reviewers: bob, carol"
+          aria-label="Add reviewers (comma-separated)"
+          onChange={(e) => setNames(e.target.value)}
+          data-testid="queue-assign-input"
+        />
         <button type="submit" className="btn small" data-testid="queue-assign">
           Assign
         </button>
@@ -235,13 +258,33 @@ export function ReviewView() {
   return (
     <div className="review-view">
       <SideBarHeader title="Review">
-        <button type="button" className="icon-btn" title="New review queue…" aria-label="New review queue" onClick={() => actions.openCreate()} data-testid="queue-new">
+        <button
+          type="button"
+          className="icon-btn"
+          title="New review queue…"
+          aria-label="New review queue"
+          onClick={() => actions.openCreate()}
+          data-testid="queue-new"
+        >
           <Icon name="add" />
         </button>
-        <button type="button" className="icon-btn" title="Results: score per model per task, agreement" aria-label="Review results" onClick={results} data-testid="review-results-open">
+        <button
+          type="button"
+          className="icon-btn"
+          title="Results: score per model per task, agreement"
+          aria-label="Review results"
+          onClick={results}
+          data-testid="review-results-open"
+        >
           <Icon name="graph" />
         </button>
-        <button type="button" className="icon-btn" title="Import reviews (JSONL)…" aria-label="Import reviews" onClick={() => actions.requestImport()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Import reviews (JSONL)…"
+          aria-label="Import reviews"
+          onClick={() => actions.requestImport()}
+        >
           <Icon name="cloud-upload" />
         </button>
         <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh queues" onClick={() => void actions.refresh()}>
@@ -254,7 +297,10 @@ export function ReviewView() {
       {error && <div className="notice error">{error.message}</div>}
       {loadedOnce && queues.length === 0 ? (
         <EmptyState icon="checklist" title="No review queues yet" testId="review-empty">
-          <p>Make a queue from a recorded run or experiment, the ticket list’s filter, or a random sample stratified by task and model. Reviewers score the answers blind, by keyboard.</p>
+          <p>
+            Make a queue from a recorded run or experiment, the ticket list’s filter, or a random sample stratified by task and model.
+            Reviewers score the answers blind, by keyboard.
+          </p>
           <button type="button" className="btn primary" onClick={() => actions.openCreate()}>
             <Icon name="add" /> New review queue
           </button>

@@ -1,24 +1,72 @@
 import { describe, expect, it } from 'vitest';
-import type { GoldLabelView, ReviewItemView, ReviewScreenView } from '../../../../shared/review.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import { fakeTransport } from '../../platform/fakeTransport.ts';
+import type { GoldLabelView, ReviewItemView, ReviewScreenView } from '#shared/review.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { fakeTransport } from '#renderer/platform/fakeTransport.ts';
 import { createReviewStore } from './reviewStore.ts';
-import { defaultExpected, defaultMissed, detailsScore, nextUnscored, noDetailsScore, parseCorrectValue, REVIEW_KEYS, reviewKeyAction } from './screenModel.ts';
+import {
+  defaultExpected,
+  defaultMissed,
+  detailsScore,
+  nextUnscored,
+  noDetailsScore,
+  parseCorrectValue,
+  REVIEW_KEYS,
+  reviewKeyAction,
+} from './screenModel.ts';
 
-const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean }> = {}) => ({ key: k, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, ...mods });
+const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  ...mods,
+});
 
 function item(task: TaskId, values: unknown[], over: Partial<ReviewItemView> = {}): ReviewItemView {
   return {
-    queueId: 'q1', queueName: 'q', reviewer: 'alice', position: 0, total: 2, dealt: true, prevPosition: null, nextPosition: 1,
-    progress: { done: 0, assigned: 2 }, ticket: { id: 'T1', title: null, text: 'ticket' }, task, question: '?',
-    rubric: { task, label: task, kind: task === 'severity' ? 'severity' : task === 'technical_details' ? 'details' : 'exact', scores: task === 'technical_details' ? null : task === 'severity' ? [0, 0.5, 1] : [0, 1], help: '' },
-    blind: true, revealed: false, seed: 1, detailSuggestions: [], done: false,
+    queueId: 'q1',
+    queueName: 'q',
+    reviewer: 'alice',
+    position: 0,
+    total: 2,
+    dealt: true,
+    prevPosition: null,
+    nextPosition: 1,
+    progress: { done: 0, assigned: 2 },
+    ticket: { id: 'T1', title: null, text: 'ticket' },
+    task,
+    question: '?',
+    rubric: {
+      task,
+      label: task,
+      kind: task === 'severity' ? 'severity' : task === 'technical_details' ? 'details' : 'exact',
+      scores: task === 'technical_details' ? null : task === 'severity' ? [0, 0.5, 1] : [0, 1],
+      help: '',
+    },
+    blind: true,
+    revealed: false,
+    seed: 1,
+    detailSuggestions: [],
+    done: false,
     answers: values.map((value, i) => ({ slot: (['A', 'B', 'C'] as const)[i]!, value, model: null, mine: null })),
     ...over,
   };
 }
-const screen = (it: ReviewItemView, gold: Partial<GoldLabelView> = {}): ReviewScreenView => ({ state: 'item', item: it, gold: { has: false, value: null, hidden: false, history: [], ...gold } });
-const mine = (score: number, extra: object = {}) => ({ reviewId: 1, score, missing: null, expected: null, note: null, scoredAt: '2026-11-25T10:00:00Z', ...extra });
+const screen = (it: ReviewItemView, gold: Partial<GoldLabelView> = {}): ReviewScreenView => ({
+  state: 'item',
+  item: it,
+  gold: { has: false, value: null, hidden: false, history: [], ...gold },
+});
+const mine = (score: number, extra: object = {}) => ({
+  reviewId: 1,
+  score,
+  missing: null,
+  expected: null,
+  note: null,
+  scoredAt: '2026-11-25T10:00:00Z',
+  ...extra,
+});
 
 describe('review screen keys and rules', () => {
   it('maps keys to the rubric by task: 0/1 and ½ for exact and severity, 1–9 tick details, moves, undo, fields', () => {
@@ -50,7 +98,11 @@ describe('review screen keys and rules', () => {
   });
 
   it('expects what the answers say is there, pre-ticks what each answer does not name, scores 1 − missed/M', () => {
-    const it = item('technical_details', [{ present: ['Region', 'error'], missing: [] }, { present: ['error'], missing: [] }, { present: [], missing: ['x'] }]);
+    const it = item('technical_details', [
+      { present: ['Region', 'error'], missing: [] },
+      { present: ['error'], missing: [] },
+      { present: [], missing: ['x'] },
+    ]);
     expect(defaultExpected(it)).toEqual(['Region', 'error']);
     expect(defaultMissed(it.answers[1]!.value, ['Region', 'error'])).toEqual(['Region']);
     expect(defaultMissed({ present: ['region'], missing: [] }, ['Region'])).toEqual([]);
@@ -72,7 +124,9 @@ describe('review screen keys and rules', () => {
 describe('review store', () => {
   it('scores the current answer where the cursor is (Tab moves on), shows a score before replacing it, and Enter goes to the next item in order', async () => {
     const t = fakeTransport();
-    const items = [0, 1, 2].map((p) => item('severity', ['low', 'high', 'urgent'], { position: p, prevPosition: p ? p - 1 : null, nextPosition: p < 2 ? p + 1 : null }));
+    const items = [0, 1, 2].map((p) =>
+      item('severity', ['low', 'high', 'urgent'], { position: p, prevPosition: p ? p - 1 : null, nextPosition: p < 2 ? p + 1 : null }),
+    );
     const sent: Array<{ slot: string; score: number; note?: string }> = [];
     const opened: Array<number | undefined> = [];
     t.on('reviews.overview', () => ({ ok: true, data: { me: 'alice', reviewers: ['alice'], queues: [] } }));
@@ -85,11 +139,17 @@ describe('review store', () => {
     t.on('reviews.score', (i) => {
       const x = i as { position: number; slot: string; score: number };
       sent.push(i as (typeof sent)[number]);
-      if (x.score === 2) return { ok: false, error: { code: 'BAD_INPUT', message: 'severity is scored 0, 0.5 or 1 (exact, one level off, otherwise)' } };
+      if (x.score === 2)
+        return { ok: false, error: { code: 'BAD_INPUT', message: 'severity is scored 0, 0.5 or 1 (exact, one level off, otherwise)' } };
       let it = items[x.position]!;
       it = { ...it, answers: it.answers.map((a) => (a.slot === x.slot ? { ...a, mine: mine(x.score) } : a)) };
       const done = it.answers.every((a) => a.mine);
-      items[x.position] = it = { ...it, done, revealed: done, answers: done ? it.answers.map((a, k) => ({ ...a, model: `m:${k}` })) : it.answers };
+      items[x.position] = it = {
+        ...it,
+        done,
+        revealed: done,
+        answers: done ? it.answers.map((a, k) => ({ ...a, model: `m:${k}` })) : it.answers,
+      };
       return { ok: true, data: screen(it) };
     });
     const s = createReviewStore(t);
@@ -148,9 +208,22 @@ describe('review store', () => {
     t.on('reviews.scoreFromCorrect', (i) => {
       gold.push(i);
       const done = { ...it, done: true, answers: it.answers.map((a) => ({ ...a, mine: mine(0) })) };
-      return { ok: true, data: { item: done, gold: { has: true, value: ['n'], hidden: false, history: [] }, goldChanged: true, scored: ['A', 'B', 'C'], refused: [], kept: [] } };
+      return {
+        ok: true,
+        data: {
+          item: done,
+          gold: { has: true, value: ['n'], hidden: false, history: [] },
+          goldChanged: true,
+          scored: ['A', 'B', 'C'],
+          refused: [],
+          kept: [],
+        },
+      };
     });
-    t.on('reviews.undo', () => ({ ok: true, data: { undone: { slot: 'A', slots: ['A', 'B', 'C'], score: 0, position: 0, gold: { restored: 1, kept: 0 } }, screen: screen(it) } }));
+    t.on('reviews.undo', () => ({
+      ok: true,
+      data: { undone: { slot: 'A', slots: ['A', 'B', 'C'], score: 0, position: 0, gold: { restored: 1, kept: 0 } }, screen: screen(it) },
+    }));
     const s = createReviewStore(t);
     const a = s.getState().actions;
     const cur = () => s.getState().screens.q1!;
@@ -176,15 +249,30 @@ describe('review store', () => {
 
   it('technical details on a ticket with none: x sets M = 0, then Enter and 1 score 1 an answer that says none, 0 one that invents some', async () => {
     const t = fakeTransport();
-    const it = item('technical_details', [{ present: [], missing: ['function name'] }, { present: ['No Lambda function details are provided'], missing: [] }]);
+    const it = item('technical_details', [
+      { present: [], missing: ['function name'] },
+      { present: ['No Lambda function details are provided'], missing: [] },
+    ]);
     t.on('reviews.overview', () => ({ ok: true, data: { me: 'alice', reviewers: [], queues: [] } }));
     t.on('reviews.open', () => ({ ok: true, data: screen(it) }));
     const sent: Array<Record<string, unknown>> = [];
     t.on('reviews.score', (i) => {
       const x = i as Record<string, unknown>;
       sent.push(x);
-      if (x.slot === 'B' && x.score === 1) return { ok: false, error: { code: 'BAD_INPUT', message: 'score 1 contradicts M = 0: the answer names "No Lambda function details are provided"' } };
-      return { ok: true, data: screen({ ...it, answers: it.answers.map((a) => (a.slot === x.slot ? { ...a, mine: mine(x.score as number, { missing: x.missing, expected: x.expected }) } : a)) }) };
+      if (x.slot === 'B' && x.score === 1)
+        return {
+          ok: false,
+          error: { code: 'BAD_INPUT', message: 'score 1 contradicts M = 0: the answer names "No Lambda function details are provided"' },
+        };
+      return {
+        ok: true,
+        data: screen({
+          ...it,
+          answers: it.answers.map((a) =>
+            a.slot === x.slot ? { ...a, mine: mine(x.score as number, { missing: x.missing, expected: x.expected }) } : a,
+          ),
+        }),
+      };
     });
     const s = createReviewStore(t);
     const a = s.getState().actions;
@@ -211,19 +299,32 @@ describe('review store', () => {
 
   it('documents in the ? sheet every key the screen reads', () => {
     const documented = new Set(REVIEW_KEYS.flatMap((g) => g.rows.flatMap(([, keys]) => keys)).map((k) => k.toLowerCase()));
-    for (const k of ['1', '0', '5', 'x', 'u', 'tab', 'enter', 'j', 'k', 'e', 'n', 'd', 'g', '?', 'shift+r']) expect(documented.has(k), k).toBe(true);
-    for (const k of ['x', 'g', 'u', 'e', 'n', 'd', 'j', 'k', '?', 'Tab', 'Enter']) expect(reviewKeyAction(key(k), k === 'x' || k === 'd' ? 'technical_details' : 'platform'), k).not.toBeNull();
+    for (const k of ['1', '0', '5', 'x', 'u', 'tab', 'enter', 'j', 'k', 'e', 'n', 'd', 'g', '?', 'shift+r'])
+      expect(documented.has(k), k).toBe(true);
+    for (const k of ['x', 'g', 'u', 'e', 'n', 'd', 'j', 'k', '?', 'Tab', 'Enter'])
+      expect(reviewKeyAction(key(k), k === 'x' || k === 'd' ? 'technical_details' : 'platform'), k).not.toBeNull();
   });
 
   it('technical details: digits tick missed details, Enter sends expected and missing with 1 − missed/M', async () => {
     const t = fakeTransport();
-    const it = item('technical_details', [{ present: ['region', 'error'], missing: [] }, { present: ['error'], missing: [] }]);
+    const it = item('technical_details', [
+      { present: ['region', 'error'], missing: [] },
+      { present: ['error'], missing: [] },
+    ]);
     t.on('reviews.overview', () => ({ ok: true, data: { me: 'alice', reviewers: [], queues: [] } }));
     t.on('reviews.open', () => ({ ok: true, data: screen(it) }));
     let sent: Record<string, unknown> = {};
     t.on('reviews.score', (i) => {
       sent = i as Record<string, unknown>;
-      return { ok: true, data: screen({ ...it, answers: it.answers.map((a) => (a.slot === sent.slot ? { ...a, mine: mine(sent.score as number, { missing: sent.missing, expected: sent.expected }) } : a)) }) };
+      return {
+        ok: true,
+        data: screen({
+          ...it,
+          answers: it.answers.map((a) =>
+            a.slot === sent.slot ? { ...a, mine: mine(sent.score as number, { missing: sent.missing, expected: sent.expected }) } : a,
+          ),
+        }),
+      };
     });
     const s = createReviewStore(t);
     const a = s.getState().actions;

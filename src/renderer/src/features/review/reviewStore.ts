@@ -4,7 +4,7 @@
 // the results, and the JSONL exchange. Every score is sent the moment it is given and committed
 // by the host, so closing mid-queue loses nothing; reopening asks for the next unfinished item.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
 import type {
   QueueSpecInput,
   QueueView,
@@ -14,9 +14,21 @@ import type {
   ReviewResultsView,
   ReviewScreenView,
   Slot,
-} from '../../../../shared/review.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { defaultExpected, defaultMissed, detailsScore, firstUnscored, nextUnscored, noDetailsScore, parseCorrectValue, scoreKey, showCorrectValue, showScore, slotAt } from './screenModel.ts';
+} from '#shared/review.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import {
+  defaultExpected,
+  defaultMissed,
+  detailsScore,
+  firstUnscored,
+  nextUnscored,
+  noDetailsScore,
+  parseCorrectValue,
+  scoreKey,
+  showCorrectValue,
+  showScore,
+  slotAt,
+} from './screenModel.ts';
 
 export interface ScreenState {
   queueId: string;
@@ -136,8 +148,23 @@ export interface ReviewActions {
 export type ReviewStore = StoreApi<ReviewState>;
 
 const blankScreen = (queueId: string): ScreenState => ({
-  queueId, load: 'loading', view: null, error: null, refusal: null, hint: null, cursor: 0, expected: [], missed: {}, correct: '', notes: {}, busy: false, focusSeq: 0,
-  pendingRescore: null, goldConfirm: null, expectedBeforeNone: null, historyOpen: false,
+  queueId,
+  load: 'loading',
+  view: null,
+  error: null,
+  refusal: null,
+  hint: null,
+  cursor: 0,
+  expected: [],
+  missed: {},
+  correct: '',
+  notes: {},
+  busy: false,
+  focusSeq: 0,
+  pendingRescore: null,
+  goldConfirm: null,
+  expectedBeforeNone: null,
+  historyOpen: false,
 });
 
 const itemOf = (s: ScreenState | undefined): ReviewItemView | null => (s?.view?.state === 'item' ? s.view.item : null);
@@ -157,7 +184,17 @@ export function withView(prev: ScreenState, view: ReviewScreenView, opts: { curs
       if (item.task === 'technical_details') missed[a.slot] = a.mine?.missing ?? defaultMissed(a.value, expected);
       notes[a.slot] = a.mine?.note ?? '';
     }
-    return { ...base, cursor: opts.cursor ?? firstUnscored(item), expected, missed, notes, correct: '', pendingRescore: null, goldConfirm: null, expectedBeforeNone: null };
+    return {
+      ...base,
+      cursor: opts.cursor ?? firstUnscored(item),
+      expected,
+      missed,
+      notes,
+      correct: '',
+      pendingRescore: null,
+      goldConfirm: null,
+      expectedBeforeNone: null,
+    };
   }
   // The same item: take the stored ticks and notes of answers just scored.
   const missed = { ...prev.missed };
@@ -176,7 +213,11 @@ export function createReviewStore(transport: Transport): ReviewStore {
     const patch = (queueId: string, p: Partial<ScreenState>): void => put({ ...screen(queueId), ...p });
     const me = (): string | null => get().me;
 
-    const sendScore = async (queueId: string, extra: { score?: number; expected?: string[]; missing?: string[] }, opts: { advance: boolean }): Promise<boolean> => {
+    const sendScore = async (
+      queueId: string,
+      extra: { score?: number; expected?: string[]; missing?: string[] },
+      opts: { advance: boolean },
+    ): Promise<boolean> => {
       const s = screen(queueId);
       const item = itemOf(s);
       const reviewer = me();
@@ -187,7 +228,14 @@ export function createReviewStore(transport: Transport): ReviewStore {
       const before = item.answers[s.cursor]?.mine?.score;
       put({ ...s, busy: true, refusal: null, pendingRescore: null });
       // A score never carries a correct value: the gold label is written only from its own field, confirmed.
-      const r = await transport.request('reviews.score', { queueId, position: item.position, slot, reviewer, ...extra, ...(note ? { note } : {}) });
+      const r = await transport.request('reviews.score', {
+        queueId,
+        position: item.position,
+        slot,
+        reviewer,
+        ...extra,
+        ...(note ? { note } : {}),
+      });
       const cur = screen(queueId);
       if (!r.ok) {
         put({ ...cur, busy: false, refusal: r.error.message, hint: null });
@@ -197,10 +245,19 @@ export function createReviewStore(transport: Transport): ReviewStore {
       const nitem = itemOf(next);
       let cursor = next.cursor;
       const given = nitem?.answers.find((a) => a.slot === slot)?.mine?.score ?? extra.score;
-      let hint = given === undefined ? `${slot} saved` : before !== undefined && before !== given ? `${slot} changed from ${showScore(before)} to ${showScore(given)}` : `${slot} scored ${showScore(given)}`;
+      let hint =
+        given === undefined
+          ? `${slot} saved`
+          : before !== undefined && before !== given
+            ? `${slot} changed from ${showScore(before)} to ${showScore(given)}`
+            : `${slot} scored ${showScore(given)}`;
       if (nitem) {
         const n = nextUnscored(nitem, cursor);
-        if (n === null) hint = nitem.revealed && nitem.blind ? `${hint}. All answers scored: models revealed. Enter: next item` : `${hint}. All answers scored. Enter: next item`;
+        if (n === null)
+          hint =
+            nitem.revealed && nitem.blind
+              ? `${hint}. All answers scored: models revealed. Enter: next item`
+              : `${hint}. All answers scored. Enter: next item`;
         else if (opts.advance) cursor = n;
         else hint = `${hint}. Tab or Enter: next answer`;
       }
@@ -303,7 +360,10 @@ export function createReviewStore(transport: Transport): ReviewStore {
         if (item?.task !== 'technical_details') return;
         if (s.expected.length > 0) {
           patch(queueId, {
-            expected: [], expectedBeforeNone: s.expected, missed: Object.fromEntries(item.answers.map((a) => [a.slot, []])), refusal: null,
+            expected: [],
+            expectedBeforeNone: s.expected,
+            missed: Object.fromEntries(item.answers.map((a) => [a.slot, []])),
+            refusal: null,
             hint: 'No technical details (M = 0): an answer that says none scores 1, one that names some scores 0. Enter saves; x brings the list back',
           });
           return;
@@ -311,7 +371,13 @@ export function createReviewStore(transport: Transport): ReviewStore {
         const back = s.expectedBeforeNone ?? [];
         const missed: ScreenState['missed'] = {};
         for (const a of item.answers) missed[a.slot] = a.mine?.missing?.filter((d) => back.includes(d)) ?? defaultMissed(a.value, back);
-        patch(queueId, { expected: back, expectedBeforeNone: null, missed, refusal: null, hint: back.length ? `Expected details back: M = ${back.length}` : 'List the details you expect (d)' });
+        patch(queueId, {
+          expected: back,
+          expectedBeforeNone: null,
+          missed,
+          refusal: null,
+          hint: back.length ? `Expected details back: M = ${back.length}` : 'List the details you expect (d)',
+        });
       },
       toggleMissed(queueId, index) {
         const s = screen(queueId);
@@ -326,12 +392,21 @@ export function createReviewStore(transport: Transport): ReviewStore {
             void actions.score(queueId, 1);
             return;
           }
-          patch(queueId, { refusal: s.expected.length ? `there are ${s.expected.length} expected details; ${index + 1} is not one` : 'no details are expected (M = 0): 1 or 0 scores the answer; d lists details', hint: null });
+          patch(queueId, {
+            refusal: s.expected.length
+              ? `there are ${s.expected.length} expected details; ${index + 1} is not one`
+              : 'no details are expected (M = 0): 1 or 0 scores the answer; d lists details',
+            hint: null,
+          });
           return;
         }
         const cur = s.missed[slot] ?? [];
         const next = cur.includes(detail) ? cur.filter((d) => d !== detail) : [...cur, detail];
-        patch(queueId, { missed: { ...s.missed, [slot]: next }, refusal: null, hint: `${slot}: ${cur.includes(detail) ? 'named' : 'missed'} “${detail}”` });
+        patch(queueId, {
+          missed: { ...s.missed, [slot]: next },
+          refusal: null,
+          hint: `${slot}: ${cur.includes(detail) ? 'named' : 'missed'} “${detail}”`,
+        });
       },
       toggleExpected(queueId, detail) {
         const s = screen(queueId);
@@ -401,7 +476,10 @@ export function createReviewStore(transport: Transport): ReviewStore {
         if (!item) return;
         const to = delta > 0 ? item.nextPosition : item.prevPosition;
         if (to === null) {
-          patch(queueId, { hint: delta > 0 ? 'This is your last item in this queue' : 'This is your first item in this queue', refusal: null });
+          patch(queueId, {
+            hint: delta > 0 ? 'This is your last item in this queue' : 'This is your first item in this queue',
+            refusal: null,
+          });
           return;
         }
         await actions.open(queueId, to);
@@ -436,7 +514,13 @@ export function createReviewStore(transport: Transport): ReviewStore {
         else if (slots.length > 1) parts.push(`the scores of ${slots.join(', ')}`);
         if (gold.restored) parts.push('the gold label (put back as it was)');
         if (gold.kept) parts.push('nothing of the gold label, which was changed since (see its history)');
-        put({ ...next, hint: `Took back ${parts.join(' and ') || 'your last action'}`, refusal: null, pendingRescore: null, goldConfirm: null });
+        put({
+          ...next,
+          hint: `Took back ${parts.join(' and ') || 'your last action'}`,
+          refusal: null,
+          pendingRescore: null,
+          goldConfirm: null,
+        });
         void refreshQuiet();
       },
       setCorrect(queueId, text) {
@@ -459,7 +543,13 @@ export function createReviewStore(transport: Transport): ReviewStore {
           return;
         }
         patch(queueId, { busy: true, refusal: null });
-        const r = await transport.request('reviews.scoreFromCorrect', { queueId, position: item.position, reviewer, correctValue: c.value, confirmed: true });
+        const r = await transport.request('reviews.scoreFromCorrect', {
+          queueId,
+          position: item.position,
+          reviewer,
+          correctValue: c.value,
+          confirmed: true,
+        });
         const cur = screen(queueId);
         if (!r.ok) {
           put({ ...cur, busy: false, refusal: r.error.message, goldConfirm: null });
@@ -469,12 +559,20 @@ export function createReviewStore(transport: Transport): ReviewStore {
         const refused = r.data.refused[0];
         const parts = [r.data.goldChanged ? `Gold label set to ${shown}` : `Gold label was already ${shown}`];
         if (r.data.scored.length) parts.push(`scored ${r.data.scored.join(', ')} from it`);
-        for (const k of r.data.kept) parts.push(`${k.slot} keeps your ${showScore(k.score)} (the gold label gives ${showScore(k.wouldBe)}: press ${scoreKey(k.wouldBe)} twice on ${k.slot} to change it)`);
+        for (const k of r.data.kept)
+          parts.push(
+            `${k.slot} keeps your ${showScore(k.score)} (the gold label gives ${showScore(k.wouldBe)}: press ${scoreKey(k.wouldBe)} twice on ${k.slot} to change it)`,
+          );
         if (r.data.item.done) parts.push('all answers scored. Enter: next item');
         const n = nextUnscored(r.data.item, next.cursor);
         put({
-          ...next, cursor: n ?? next.cursor, refusal: refused ? `${refused.slot}: ${refused.reason}` : null, hint: `${parts.join('; ')}. u takes it all back`,
-          correct: '', goldConfirm: null, focusSeq: cur.focusSeq + 1,
+          ...next,
+          cursor: n ?? next.cursor,
+          refusal: refused ? `${refused.slot}: ${refused.reason}` : null,
+          hint: `${parts.join('; ')}. u takes it all back`,
+          correct: '',
+          goldConfirm: null,
+          focusSeq: cur.focusSeq + 1,
         });
         void refreshQuiet();
       },
@@ -497,7 +595,11 @@ export function createReviewStore(transport: Transport): ReviewStore {
           return;
         }
         const g = r.data.state === 'item' ? r.data.gold : null;
-        put({ ...withView(cur, r.data), hint: `Gold label put back to ${g?.has ? showCorrectValue(g.value) : 'none set'}. u takes it back`, refusal: null });
+        put({
+          ...withView(cur, r.data),
+          hint: `Gold label put back to ${g?.has ? showCorrectValue(g.value) : 'none set'}. u takes it back`,
+          refusal: null,
+        });
       },
       setNote(queueId, slot, text) {
         const s = screen(queueId);
@@ -512,7 +614,10 @@ export function createReviewStore(transport: Transport): ReviewStore {
           patch(queueId, { hint: `The note goes with ${a.slot}'s score`, focusSeq: s.focusSeq + 1 });
           return;
         }
-        const extra = item.task === 'technical_details' ? { expected: a.mine.expected ?? s.expected, missing: a.mine.missing ?? [], score: a.mine.score } : { score: a.mine.score };
+        const extra =
+          item.task === 'technical_details'
+            ? { expected: a.mine.expected ?? s.expected, missing: a.mine.missing ?? [], score: a.mine.score }
+            : { score: a.mine.score };
         const ok = await sendScore(queueId, extra, { advance: false });
         if (ok) patch(queueId, { hint: `Note saved with ${a.slot}'s score`, focusSeq: screen(queueId).focusSeq + 1 });
       },
@@ -557,7 +662,11 @@ export function createReviewStore(transport: Transport): ReviewStore {
       async importReviews(name, content) {
         set({ exchange: { ...get().exchange, importing: true, error: null } });
         const r = await transport.request('reviews.import', { name, content });
-        set({ exchange: r.ok ? { ...get().exchange, importing: false, report: r.data, reportName: name } : { ...get().exchange, importing: false, error: r.error } });
+        set({
+          exchange: r.ok
+            ? { ...get().exchange, importing: false, report: r.data, reportName: name }
+            : { ...get().exchange, importing: false, error: r.error },
+        });
         if (r.ok) {
           void refreshQuiet();
           if (get().results.load !== 'idle') void actions.loadResults();

@@ -1,14 +1,14 @@
 // The review screen's rules that are not drawing: which answer the cursor goes to, the details a
 // reviewer expects and which each answer missed, how a typed correct value reads, and which key
 // does what (one table feeds the key handler and the `?` sheet).
-import type { GoldLabelView, ReviewItemView, Slot } from '../../../../shared/review.ts';
-import { SEVERITIES, type TaskId } from '../../../../shared/tasks.ts';
+import type { GoldLabelView, ReviewItemView, Slot } from '#shared/review.ts';
+import { SEVERITIES, type TaskId } from '#shared/tasks.ts';
 import { asTechnicalDetails } from '../ticket/format.ts';
 
 /** The first answer this reviewer has not scored, else the first answer. */
 export function firstUnscored(item: ReviewItemView): number {
   const i = item.answers.findIndex((a) => a.mine === null);
-  return Math.max(i , 0);
+  return Math.max(i, 0);
 }
 
 /** The next unscored answer after `from` (wrapping), or null when every answer is scored. */
@@ -110,7 +110,9 @@ export function parseCorrectValue(task: TaskId, text: string): CorrectParse {
       return { kind: 'ok', value: none ? null : t };
     case 'severity': {
       const s = t.toLowerCase();
-      return (SEVERITIES as readonly string[]).includes(s) ? { kind: 'ok', value: s } : { kind: 'bad', reason: `the correct severity is one of ${SEVERITIES.join(', ')}` };
+      return (SEVERITIES as readonly string[]).includes(s)
+        ? { kind: 'ok', value: s }
+        : { kind: 'bad', reason: `the correct severity is one of ${SEVERITIES.join(', ')}` };
     }
     case 'asset_ids':
       return { kind: 'ok', value: none ? [] : uniq(t.split(/[\s,;]+/)) };

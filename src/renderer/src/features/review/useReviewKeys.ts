@@ -4,8 +4,8 @@
 // never under a dialog or the palette — and it claims the keys it uses so the workbench's own
 // bare keys (j/k move tickets, n new ticket, …) do not fire underneath.
 import { useEffect, type RefObject } from 'react';
-import { useApp } from '../../app/stores.tsx';
-import { isTypingTarget } from '../../commands/keybindings.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { isTypingTarget } from '#renderer/commands/keybindings.ts';
 import { reviewKeyAction, type ReviewKeyAction } from './screenModel.ts';
 
 export interface ReviewKeyHandlers {

@@ -2,11 +2,11 @@
 // characters ever come back), the per-task model assignment with its predicted critical path,
 // endpoints, concurrency and retries, and the watched folder. Changes save at once.
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import type { KeyProviderId, KeyStatus, Settings } from '../../../../shared/routes.ts';
-import { TASK_IDS, TASKS } from '../../../../shared/tasks.ts';
-import { keyEnvOf } from '../../../../shared/providers.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Spinner } from '../../app/ui.tsx';
+import type { KeyProviderId, KeyStatus, Settings } from '#shared/routes.ts';
+import { TASK_IDS, TASKS } from '#shared/tasks.ts';
+import { keyEnvOf } from '#shared/providers.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
 import { formatMs } from '../ticket/format.ts';
 import { formatUsd } from '../spend/format.ts';
 import { Marks, modelMarks } from '../compare/modelMarks.tsx';
@@ -14,7 +14,7 @@ import { predictCriticalPath } from './predict.ts';
 import { missingKeys, PROVIDER_NAMES } from './settingsStore.ts';
 import { SETTINGS_SECTIONS } from './SettingsNav.tsx';
 import { IntakeTokenSetting } from '../shadow/IntakeTokenSetting.tsx';
-import { chooseTheme, THEME_PREFS, useThemePref } from '../../app/theme.ts';
+import { chooseTheme, THEME_PREFS, useThemePref } from '#renderer/app/theme.ts';
 import { PrivacySettings } from './PrivacySettings.tsx';
 import './settings.css';
 
@@ -76,7 +76,12 @@ function KeyRow({ k, envOverride, attention }: { k: KeyStatus; envOverride: bool
               <Icon name="pass-filled" /> set <span className="mono">…{k.last4}</span>
               <span className="faint">
                 {' '}
-                · {k.source === 'env' ? 'from the environment' : k.source === 'session' ? 'this session only (no OS keychain)' : 'OS keychain'}
+                ·{' '}
+                {k.source === 'env'
+                  ? 'from the environment'
+                  : k.source === 'session'
+                    ? 'this session only (no OS keychain)'
+                    : 'OS keychain'}
               </span>
             </>
           ) : (
@@ -116,16 +121,19 @@ function KeyRow({ k, envOverride, attention }: { k: KeyStatus; envOverride: bool
           {k.set ? 'Replace' : 'Set'}
         </button>
         {k.set && k.source !== 'env' && (
-          <button type="button" className="btn danger" onClick={() => void a.removeKey(k.provider)} data-testid={`key-remove-${k.provider}`}>
+          <button
+            type="button"
+            className="btn danger"
+            onClick={() => void a.removeKey(k.provider)}
+            data-testid={`key-remove-${k.provider}`}
+          >
             Remove
           </button>
         )}
         <SaveNote field={`key.${k.provider}`} />
       </form>
       {envOverride && (
-        <p className="faint small">
-          {keyEnvOf(k.provider)} is set in the environment; it takes precedence over the keychain.
-        </p>
+        <p className="faint small">{keyEnvOf(k.provider)} is set in the environment; it takes precedence over the keychain.</p>
       )}
     </div>
   );
@@ -162,15 +170,22 @@ function Assignment({ settings }: { settings: Settings }) {
               <span className="faint"> · medians of recorded calls, else the seed article’s measurements</span>
             </>
           ) : p.retired.length ? (
-            <span data-testid="prediction-retired">No prediction: the model for {p.retired.map((t) => TASKS[t].label.toLowerCase()).join(', ')} is retired and can no longer be called — pick another.</span>
+            <span data-testid="prediction-retired">
+              No prediction: the model for {p.retired.map((t) => TASKS[t].label.toLowerCase()).join(', ')} is retired and can no longer be
+              called — pick another.
+            </span>
           ) : (
-            <span>No latency known yet for {p.unknown.map((t) => TASKS[t].label.toLowerCase()).join(', ')} with the chosen model — run a few tickets to measure it.</span>
+            <span>
+              No latency known yet for {p.unknown.map((t) => TASKS[t].label.toLowerCase()).join(', ')} with the chosen model — run a few
+              tickets to measure it.
+            </span>
           )}
         </div>
       </div>
       {missing.length > 0 && (
         <p className="notice warn" role="status">
-          <Icon name="warning" /> No {missing.map((m) => PROVIDER_NAMES[m]).join(' or ')} key is set: tickets will stop with “No API key” until you add it above.
+          <Icon name="warning" /> No {missing.map((m) => PROVIDER_NAMES[m]).join(' or ')} key is set: tickets will stop with “No API key”
+          until you add it above.
         </p>
       )}
       <table className="assign-table">
@@ -210,8 +225,14 @@ function Assignment({ settings }: { settings: Settings }) {
                             .map((m) => (
                               <option key={m.spec} value={m.spec} disabled={m.status === 'retired' && m.spec !== spec}>
                                 {m.name}
-                                {m.status === 'retired' ? ` — retired ${m.retiredOn ?? ''}${m.replacement ? `, use ${m.replacement}` : ''}` : ''}
-                                {m.status !== 'retired' && m.retiredOn ? ` — shuts down ${m.retiredOn}` : m.status === 'deprecated' ? ' — deprecated' : ''}
+                                {m.status === 'retired'
+                                  ? ` — retired ${m.retiredOn ?? ''}${m.replacement ? `, use ${m.replacement}` : ''}`
+                                  : ''}
+                                {m.status !== 'retired' && m.retiredOn
+                                  ? ` — shuts down ${m.retiredOn}`
+                                  : m.status === 'deprecated'
+                                    ? ' — deprecated'
+                                    : ''}
                                 {!m.priceKnown ? ' — price unknown' : ''}
                               </option>
                             ))}
@@ -222,7 +243,10 @@ function Assignment({ settings }: { settings: Settings }) {
                     <SaveNote field={`assignment.${t}`} />
                   </div>
                 </td>
-                <td className="num tabular" title={lat ? (lat.source === 'recorded' ? `${lat.n} recorded calls` : 'the seed article’s median') : 'no data'}>
+                <td
+                  className="num tabular"
+                  title={lat ? (lat.source === 'recorded' ? `${lat.n} recorded calls` : 'the seed article’s median') : 'no data'}
+                >
                   {lat ? formatMs(lat.medianMs) : '—'}
                   {lat && <span className="faint small"> {lat.source === 'recorded' ? `n=${lat.n}` : 'article'}</span>}
                 </td>
@@ -241,10 +265,22 @@ function Assignment({ settings }: { settings: Settings }) {
         ) : null;
       })}
       <div className="set-row">
-        <button type="button" className="btn" onClick={() => void a.resetAssignment()} disabled={!settings.assignmentSaved} data-testid="assign-reset">
+        <button
+          type="button"
+          className="btn"
+          onClick={() => void a.resetAssignment()}
+          disabled={!settings.assignmentSaved}
+          data-testid="assign-reset"
+        >
           Reset to default
         </button>
-        <span className="faint small">{settings.assignmentSaved ? 'Your assignment.' : settings.demo ? 'Default: the keyless demo (no key set).' : 'Default: Groq gpt-oss per task.'}</span>
+        <span className="faint small">
+          {settings.assignmentSaved
+            ? 'Your assignment.'
+            : settings.demo
+              ? 'Default: the keyless demo (no key set).'
+              : 'Default: Groq gpt-oss per task.'}
+        </span>
         <SaveNote field="assignment" />
       </div>
     </>
@@ -260,7 +296,14 @@ function ThemeSetting() {
       <legend>Theme</legend>
       {THEME_PREFS.map((t) => (
         <label key={t.id} className="set-theme-choice">
-          <input type="radio" name="casebench-theme" value={t.id} checked={pref === t.id} onChange={() => chooseTheme(t.id, transport)} data-testid={`theme-${t.id}`} />{' '}
+          <input
+            type="radio"
+            name="casebench-theme"
+            value={t.id}
+            checked={pref === t.id}
+            onChange={() => chooseTheme(t.id, transport)}
+            data-testid={`theme-${t.id}`}
+          />{' '}
           {t.label}
           {t.id === 'system' && <span className="faint small"> (follows your operating system)</span>}
         </label>
@@ -269,7 +312,16 @@ function ThemeSetting() {
   );
 }
 
-function TextSetting(props: { label: string; value: string | null; placeholder: string; field: string; onSave: (v: string | null) => void; envName?: string; overridden?: boolean; testId?: string }) {
+function TextSetting(props: {
+  label: string;
+  value: string | null;
+  placeholder: string;
+  field: string;
+  onSave: (v: string | null) => void;
+  envName?: string;
+  overridden?: boolean;
+  testId?: string;
+}) {
   const id = useId();
   const [v, setV] = useState(props.value ?? '');
   useEffect(() => setV(props.value ?? ''), [props.value]);
@@ -298,7 +350,16 @@ function TextSetting(props: { label: string; value: string | null; placeholder: 
   );
 }
 
-function NumberSetting(props: { label: string; hint: string; value: number; min: number; max: number; field: string; onSave: (n: number) => void; testId?: string }) {
+function NumberSetting(props: {
+  label: string;
+  hint: string;
+  value: number;
+  min: number;
+  max: number;
+  field: string;
+  onSave: (n: number) => void;
+  testId?: string;
+}) {
   const id = useId();
   const [v, setV] = useState(String(props.value));
   useEffect(() => setV(String(props.value)), [props.value]);
@@ -354,7 +415,9 @@ function SpendSettings() {
       <div className="spend-figures" data-testid="spend-figures">
         <div>
           <span className="pred-label">Today ({spend?.day ?? '…'})</span>
-          <strong className="tabular" data-testid="spend-today">{spend ? formatUsd(spend.today.usd) : '…'}</strong>
+          <strong className="tabular" data-testid="spend-today">
+            {spend ? formatUsd(spend.today.usd) : '…'}
+          </strong>
         </div>
         <div>
           <span className="pred-label">Latest run</span>
@@ -381,7 +444,10 @@ function SpendSettings() {
             className="num-input"
             data-testid="spend-limit"
           />
-          <span className="faint small">when today’s spend reaches it, no further call is sent (calls in flight finish); batches stop and resume once it is raised or the day turns</span>
+          <span className="faint small">
+            when today’s spend reaches it, no further call is sent (calls in flight finish); batches stop and resume once it is raised or
+            the day turns
+          </span>
         </div>
         {limit?.reached && (
           <p className="notice warn" role="status" data-testid="spend-limit-reached">
@@ -437,49 +503,165 @@ export function SettingsEditor() {
         </div>
       </header>
       <div className="settings-body">
-        <Section id="keys" title={SETTINGS_SECTIONS[0].label} description="The key is sent once to the app’s host, which stores it in the OS keychain. This window only ever learns whether a key is set and its last 4 characters.">
+        <Section
+          id="keys"
+          title={SETTINGS_SECTIONS[0].label}
+          description="The key is sent once to the app’s host, which stores it in the OS keychain. This window only ever learns whether a key is set and its last 4 characters."
+        >
           {keys.map((k) => (
-            <KeyRow key={k.provider} k={k} envOverride={env.has(keyEnvOf(k.provider))} attention={attention === (k.provider as KeyProviderId)} />
+            <KeyRow
+              key={k.provider}
+              k={k}
+              envOverride={env.has(keyEnvOf(k.provider))}
+              attention={attention === (k.provider as KeyProviderId)}
+            />
           ))}
         </Section>
-        <Section id="assignment" title={SETTINGS_SECTIONS[1].label} description="Which model answers each task. The ticket’s time is bounded by its slowest chain of dependent calls.">
+        <Section
+          id="assignment"
+          title={SETTINGS_SECTIONS[1].label}
+          description="Which model answers each task. The ticket’s time is bounded by its slowest chain of dependent calls."
+        >
           <Assignment settings={settings} />
           <div className="set-field">
             <label>
-              <input type="checkbox" checked={settings.speculate} onChange={(e) => void a.update({ speculate: e.target.checked }, 'speculate')} data-testid="speculate" /> Start dependents on a guessed platform (speculative execution)
+              <input
+                type="checkbox"
+                checked={settings.speculate}
+                onChange={(e) => void a.update({ speculate: e.target.checked }, 'speculate')}
+                data-testid="speculate"
+              />{' '}
+              Start dependents on a guessed platform (speculative execution)
             </label>
             <div className="set-input-row">
               <span className="faint small">
-                Product, asset ids and technical details start at once on the platform (and product) the ticket’s keywords suggest; kept when the model’s answer agrees, run again when it does not. The facts are the same either way; a wrong guess costs the discarded calls (marked in the timeline).
+                Product, asset ids and technical details start at once on the platform (and product) the ticket’s keywords suggest; kept
+                when the model’s answer agrees, run again when it does not. The facts are the same either way; a wrong guess costs the
+                discarded calls (marked in the timeline).
               </span>
               <SaveNote field="speculate" />
             </div>
           </div>
         </Section>
-        <Section id="endpoints" title={SETTINGS_SECTIONS[2].label} description="Leave empty for the provider’s own API. Groq’s base URL is the server root; OpenAI’s includes /v1.">
-          <TextSetting label="Groq" value={settings.endpoints.groq} placeholder="https://api.groq.com" field="endpoints.groq" envName="GROQ_BASE_URL" overridden={env.has('GROQ_BASE_URL')} onSave={(v) => void a.update({ endpoints: { groq: v } }, 'endpoints.groq')} testId="endpoint-groq" />
-          <TextSetting label="OpenAI" value={settings.endpoints.openai} placeholder="https://api.openai.com/v1" field="endpoints.openai" envName="OPENAI_BASE_URL" overridden={env.has('OPENAI_BASE_URL')} onSave={(v) => void a.update({ endpoints: { openai: v } }, 'endpoints.openai')} testId="endpoint-openai" />
-          <TextSetting label="OpenAI-compatible (vLLM, Ollama, …)" value={settings.endpoints.openaiCompatible} placeholder="http://127.0.0.1:11434/v1" field="endpoints.openaiCompatible" envName="OPENAI_COMPATIBLE_BASE_URL" overridden={env.has('OPENAI_COMPATIBLE_BASE_URL')} onSave={(v) => void a.update({ endpoints: { openaiCompatible: v } }, 'endpoints.openaiCompatible')} testId="endpoint-compatible" />
+        <Section
+          id="endpoints"
+          title={SETTINGS_SECTIONS[2].label}
+          description="Leave empty for the provider’s own API. Groq’s base URL is the server root; OpenAI’s includes /v1."
+        >
+          <TextSetting
+            label="Groq"
+            value={settings.endpoints.groq}
+            placeholder="https://api.groq.com"
+            field="endpoints.groq"
+            envName="GROQ_BASE_URL"
+            overridden={env.has('GROQ_BASE_URL')}
+            onSave={(v) => void a.update({ endpoints: { groq: v } }, 'endpoints.groq')}
+            testId="endpoint-groq"
+          />
+          <TextSetting
+            label="OpenAI"
+            value={settings.endpoints.openai}
+            placeholder="https://api.openai.com/v1"
+            field="endpoints.openai"
+            envName="OPENAI_BASE_URL"
+            overridden={env.has('OPENAI_BASE_URL')}
+            onSave={(v) => void a.update({ endpoints: { openai: v } }, 'endpoints.openai')}
+            testId="endpoint-openai"
+          />
+          <TextSetting
+            label="OpenAI-compatible (vLLM, Ollama, …)"
+            value={settings.endpoints.openaiCompatible}
+            placeholder="http://127.0.0.1:11434/v1"
+            field="endpoints.openaiCompatible"
+            envName="OPENAI_COMPATIBLE_BASE_URL"
+            overridden={env.has('OPENAI_COMPATIBLE_BASE_URL')}
+            onSave={(v) => void a.update({ endpoints: { openaiCompatible: v } }, 'endpoints.openaiCompatible')}
+            testId="endpoint-compatible"
+          />
         </Section>
         <Section id="limits" title={SETTINGS_SECTIONS[3].label}>
-          <NumberSetting label="Tickets in parallel" hint="imported and watched-folder tickets triaged at once (1–64)" value={settings.ticketConcurrency} min={1} max={64} field="ticketConcurrency" onSave={(n) => void a.update({ ticketConcurrency: n }, 'ticketConcurrency')} testId="limit-tickets" />
-          <NumberSetting label="Calls in flight per provider" hint="the ceiling; it halves on a 429 and grows back (1–128)" value={settings.callConcurrency} min={1} max={128} field="callConcurrency" onSave={(n) => void a.update({ callConcurrency: n }, 'callConcurrency')} testId="limit-calls" />
-          <NumberSetting label="Retries per call" hint="after the first attempt, on 429 / 5xx / timeouts / resets (0–10)" value={settings.maxRetries} min={0} max={10} field="maxRetries" onSave={(n) => void a.update({ maxRetries: n }, 'maxRetries')} testId="limit-retries" />
-          <NumberSetting label="Longest retry-after honoured (ms)" hint="a provider asking to wait longer fails the call at once" value={settings.retryAfterCapMs} min={0} max={600000} field="retryAfterCapMs" onSave={(n) => void a.update({ retryAfterCapMs: n }, 'retryAfterCapMs')} testId="limit-retry-after" />
+          <NumberSetting
+            label="Tickets in parallel"
+            hint="imported and watched-folder tickets triaged at once (1–64)"
+            value={settings.ticketConcurrency}
+            min={1}
+            max={64}
+            field="ticketConcurrency"
+            onSave={(n) => void a.update({ ticketConcurrency: n }, 'ticketConcurrency')}
+            testId="limit-tickets"
+          />
+          <NumberSetting
+            label="Calls in flight per provider"
+            hint="the ceiling; it halves on a 429 and grows back (1–128)"
+            value={settings.callConcurrency}
+            min={1}
+            max={128}
+            field="callConcurrency"
+            onSave={(n) => void a.update({ callConcurrency: n }, 'callConcurrency')}
+            testId="limit-calls"
+          />
+          <NumberSetting
+            label="Retries per call"
+            hint="after the first attempt, on 429 / 5xx / timeouts / resets (0–10)"
+            value={settings.maxRetries}
+            min={0}
+            max={10}
+            field="maxRetries"
+            onSave={(n) => void a.update({ maxRetries: n }, 'maxRetries')}
+            testId="limit-retries"
+          />
+          <NumberSetting
+            label="Longest retry-after honoured (ms)"
+            hint="a provider asking to wait longer fails the call at once"
+            value={settings.retryAfterCapMs}
+            min={0}
+            max={600000}
+            field="retryAfterCapMs"
+            onSave={(n) => void a.update({ retryAfterCapMs: n }, 'retryAfterCapMs')}
+            testId="limit-retry-after"
+          />
           <div className="set-field">
             <label>
-              <input type="checkbox" checked={settings.hedge.enabled} onChange={(e) => void a.update({ hedge: { enabled: e.target.checked } }, 'hedge.enabled')} data-testid="hedge-enabled" />{' '}
+              <input
+                type="checkbox"
+                checked={settings.hedge.enabled}
+                onChange={(e) => void a.update({ hedge: { enabled: e.target.checked } }, 'hedge.enabled')}
+                data-testid="hedge-enabled"
+              />{' '}
               Hedge slow calls
             </label>
             <div className="set-input-row">
-              <span className="faint small">a call still out past its model’s p95 for the task (from this workspace’s calls, once there are 20) gets one duplicate; the first answer is kept, the other cancelled. Never while a model is rate-limited. Experiments are not hedged.</span>
+              <span className="faint small">
+                a call still out past its model’s p95 for the task (from this workspace’s calls, once there are 20) gets one duplicate; the
+                first answer is kept, the other cancelled. Never while a model is rate-limited. Experiments are not hedged.
+              </span>
               <SaveNote field="hedge.enabled" />
             </div>
           </div>
-          <NumberSetting label="Hedging budget (% more calls)" hint="the most extra calls hedging may add, per model (0–50)" value={settings.hedge.budgetPct} min={0} max={50} field="hedge.budgetPct" onSave={(n) => void a.update({ hedge: { budgetPct: n } }, 'hedge.budgetPct')} testId="hedge-budget" />
+          <NumberSetting
+            label="Hedging budget (% more calls)"
+            hint="the most extra calls hedging may add, per model (0–50)"
+            value={settings.hedge.budgetPct}
+            min={0}
+            max={50}
+            field="hedge.budgetPct"
+            onSave={(n) => void a.update({ hedge: { budgetPct: n } }, 'hedge.budgetPct')}
+            testId="hedge-budget"
+          />
         </Section>
-        <Section id="intake" title={SETTINGS_SECTIONS[4].label} description="JSONL and CSV ticket files dropped here are imported once each and triaged as they arrive; a .txt file is one ticket.">
-          <TextSetting label="Folder" value={settings.watchFolder} placeholder="/path/to/incoming-tickets" field="watchFolder" onSave={(v) => void a.update({ watchFolder: v }, 'watchFolder')} testId="watch-folder" />
+        <Section
+          id="intake"
+          title={SETTINGS_SECTIONS[4].label}
+          description="JSONL and CSV ticket files dropped here are imported once each and triaged as they arrive; a .txt file is one ticket."
+        >
+          <TextSetting
+            label="Folder"
+            value={settings.watchFolder}
+            placeholder="/path/to/incoming-tickets"
+            field="watchFolder"
+            onSave={(v) => void a.update({ watchFolder: v }, 'watchFolder')}
+            testId="watch-folder"
+          />
           <div className="set-row">
             {settings.host.fileDialog && (
               <button
@@ -511,10 +693,18 @@ export function SettingsEditor() {
           )}
           <IntakeTokenSetting />
         </Section>
-        <Section id="spend" title="Spending" description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day.">
+        <Section
+          id="spend"
+          title="Spending"
+          description="Spend is what the workspace’s recorded calls cost at the prices in resources/models.json (demo calls are simulated and cost nothing). “Today” is this machine’s local day."
+        >
           <SpendSettings />
         </Section>
-        <Section id="privacy" title="Privacy" description="What leaves this machine: secrets and personal data are masked in tickets before any model call, and tickets with too little information are held.">
+        <Section
+          id="privacy"
+          title="Privacy"
+          description="What leaves this machine: secrets and personal data are masked in tickets before any model call, and tickets with too little information are held."
+        >
           <PrivacySettings />
         </Section>
         <Section id="appearance" title="Appearance">

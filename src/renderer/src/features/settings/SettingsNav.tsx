@@ -1,6 +1,6 @@
 // The Settings side bar: its sections, each a jump into the Settings editor.
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { missingKeys } from './settingsStore.ts';
 
@@ -33,7 +33,11 @@ export function SettingsNav() {
             >
               <Icon name={sec.icon} />
               {sec.label}
-              {sec.id === 'keys' && missing > 0 && <span className="count-badge warn" role="img" aria-label={`${missing} key missing`}>!</span>}
+              {sec.id === 'keys' && missing > 0 && (
+                <span className="count-badge warn" role="img" aria-label={`${missing} key missing`}>
+                  !
+                </span>
+              )}
             </button>
           </li>
         ))}

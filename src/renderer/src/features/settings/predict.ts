@@ -1,7 +1,7 @@
 // The critical-path latency an assignment should give (contracts §1), from each model's median
 // per task: recorded calls where there are some, the seed article's measurements elsewhere.
-import type { LatencyEntry } from '../../../../shared/routes.ts';
-import { longestChain, TASK_IDS, type TaskId } from '../../../../shared/tasks.ts';
+import type { LatencyEntry } from '#shared/routes.ts';
+import { longestChain, TASK_IDS, type TaskId } from '#shared/tasks.ts';
 
 export type LatencyTable = Record<string, Partial<Record<TaskId, LatencyEntry>>>;
 
@@ -16,7 +16,11 @@ export interface Prediction {
   retired: TaskId[];
 }
 
-export function predictCriticalPath(assignment: Record<TaskId, string>, table: LatencyTable, retiredModels: ReadonlySet<string> = new Set()): Prediction {
+export function predictCriticalPath(
+  assignment: Record<TaskId, string>,
+  table: LatencyTable,
+  retiredModels: ReadonlySet<string> = new Set(),
+): Prediction {
   const perTask = {} as Record<TaskId, LatencyEntry | null>;
   const retired = TASK_IDS.filter((t) => retiredModels.has(assignment[t]));
   for (const t of TASK_IDS) perTask[t] = retired.includes(t) ? null : (table[assignment[t]]?.[t] ?? null);

@@ -2,11 +2,11 @@
 // ever holds "set" and the last 4 characters), endpoints, the per-task assignment, limits and
 // the watched folder. Every change is saved at once, as VS Code does.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { KeyProviderId, KeyStatus, ModelInfo, Settings, SettingsPatch } from '../../../../shared/routes.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import { isKeyProviderId, PROVIDER_IDS, PROVIDERS } from '../../../../shared/providers.ts';
-import type { Transport } from '../../platform/transport.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { KeyProviderId, KeyStatus, ModelInfo, Settings, SettingsPatch } from '#shared/routes.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { isKeyProviderId, PROVIDER_IDS, PROVIDERS } from '#shared/providers.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
 import type { LatencyTable } from './predict.ts';
 
 export type SaveState = { state: 'idle' | 'saving' | 'saved' | 'error'; error: AppErrorShape | null; field: string | null };

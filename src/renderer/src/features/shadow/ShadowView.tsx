@@ -2,11 +2,11 @@
 // today, how often they agree with production so far (the live experiment's report), the limits
 // they run within, and a link to the live experiment (report, plan, plots, tickets).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import type { ModelInfo } from '../../../../shared/routes.ts';
-import type { ShadowCandidateView, ShadowStatus } from '../../../../shared/routes/shadowRoutes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { ModelInfo } from '#shared/routes.ts';
+import type { ShadowCandidateView, ShadowStatus } from '#shared/routes/shadowRoutes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { describeAgreement, money } from './shadowLogic.ts';
 import './shadow.css';
@@ -18,7 +18,13 @@ function CandidateRow({ c, onRemove }: { c: ShadowCandidateView; onRemove: () =>
         <span className="mono sh-spec" title={c.spec}>
           {c.spec}
         </span>
-        <button type="button" className="btn icon small" onClick={onRemove} aria-label={`Stop ${c.spec} shadowing ${TASKS[c.task].label.toLowerCase()}`} title="Stop shadowing (its answers so far stay in the live experiment)">
+        <button
+          type="button"
+          className="btn icon small"
+          onClick={onRemove}
+          aria-label={`Stop ${c.spec} shadowing ${TASKS[c.task].label.toLowerCase()}`}
+          title="Stop shadowing (its answers so far stay in the live experiment)"
+        >
           <Icon name="close" />
         </button>
       </div>
@@ -29,7 +35,12 @@ function CandidateRow({ c, onRemove }: { c: ShadowCandidateView; onRemove: () =>
           <span data-testid="shadow-answered">
             <strong className="tabular">{c.answered}</strong> answered{c.failed ? ` (${c.failed} failed)` : ''}
           </span>
-          <span data-testid="shadow-agreement" title={c.agreementCi95 ? `95 % CI ${(c.agreementCi95[0] * 100).toFixed(0)}–${(c.agreementCi95[1] * 100).toFixed(0)} %` : undefined}>
+          <span
+            data-testid="shadow-agreement"
+            title={
+              c.agreementCi95 ? `95 % CI ${(c.agreementCi95[0] * 100).toFixed(0)}–${(c.agreementCi95[1] * 100).toFixed(0)} %` : undefined
+            }
+          >
             {describeAgreement(c)}
           </span>
           {c.medianMs !== null && (
@@ -96,7 +107,8 @@ export function ShadowView() {
     e.preventDefault();
     const t = limit.trim().replace(/^\$/, '');
     const v = t === '' || t === 'off' ? null : Number(t);
-    if (v !== null && !(Number.isFinite(v) && v >= 0)) return setError(`"${limit}" is not an amount in USD (e.g. 2 or 0.50; empty or "off": no limit)`);
+    if (v !== null && !(Number.isFinite(v) && v >= 0))
+      return setError(`"${limit}" is not an amount in USD (e.g. 2 or 0.50; empty or "off": no limit)`);
     if (await act(transport.request('shadow.limits', { spendLimitUsd: v }))) setLimit('');
   };
 
@@ -108,7 +120,14 @@ export function ShadowView() {
     <div className="shadow-view" data-testid="shadow-view">
       <SideBarHeader title="Shadow models">
         {st?.runId && (
-          <button type="button" className="btn icon" onClick={openReport} title="Open the live experiment: report, plan, latency, tickets" aria-label="Open the live experiment" data-testid="shadow-open-report">
+          <button
+            type="button"
+            className="btn icon"
+            onClick={openReport}
+            title="Open the live experiment: report, plan, latency, tickets"
+            aria-label="Open the live experiment"
+            data-testid="shadow-open-report"
+          >
             <Icon name="graph" />
           </button>
         )}
@@ -126,7 +145,8 @@ export function ShadowView() {
         <>
           <p className="small sh-summary" data-testid="shadow-summary">
             Today <strong className="tabular">{money(st.spentTodayUsd)}</strong>
-            {st.simulatedTodayUsd > 0 ? ` (+ ${money(st.simulatedTodayUsd)} simulated)` : ''} of {st.spendLimitUsd === null ? 'no limit' : `${money(st.spendLimitUsd)} a day`} · {st.rpm}/min · {st.concurrency} at once
+            {st.simulatedTodayUsd > 0 ? ` (+ ${money(st.simulatedTodayUsd)} simulated)` : ''} of{' '}
+            {st.spendLimitUsd === null ? 'no limit' : `${money(st.spendLimitUsd)} a day`} · {st.rpm}/min · {st.concurrency} at once
             {st.queued + st.inFlight > 0 ? ` · ${st.inFlight} running, ${st.queued} queued` : ''}
             {st.tickets ? ` · ${st.tickets} ticket${st.tickets === 1 ? '' : 's'} shadowed` : ''}
           </p>
@@ -143,19 +163,29 @@ export function ShadowView() {
           {st.dropped.backlog > 0 && <p className="small muted">{st.dropped.backlog} shadow calls skipped: the backlog was full</p>}
           {st.candidates.length === 0 && (
             <EmptyState icon="eye" title="No shadow models">
-              <p className="small muted">Add a candidate: it answers every incoming ticket beside production, off its critical path, and its agreement with production builds up here.</p>
+              <p className="small muted">
+                Add a candidate: it answers every incoming ticket beside production, off its critical path, and its agreement with
+                production builds up here.
+              </p>
             </EmptyState>
           )}
           {TASK_IDS.filter((t) => st.candidates.some((c) => c.task === t)).map((t) => (
             <section key={t} className="sh-task" aria-label={TASKS[t].label}>
               <h3 className="sh-task-title">
-                {TASKS[t].label} <span className="small muted mono" title="production's model: each candidate is compared against it">vs {st.production[t]}</span>
+                {TASKS[t].label}{' '}
+                <span className="small muted mono" title="production's model: each candidate is compared against it">
+                  vs {st.production[t]}
+                </span>
               </h3>
               <ul className="sh-cands">
                 {st.candidates
                   .filter((c) => c.task === t)
                   .map((c) => (
-                    <CandidateRow key={c.spec} c={c} onRemove={() => void act(transport.request('shadow.remove', { task: c.task, model: c.spec }))} />
+                    <CandidateRow
+                      key={c.spec}
+                      c={c}
+                      onRemove={() => void act(transport.request('shadow.remove', { task: c.task, model: c.spec }))}
+                    />
                   ))}
               </ul>
             </section>
@@ -196,7 +226,8 @@ export function ShadowView() {
             </button>
           </form>
           <p className="small muted">
-            Tickets from paste, files, the watched folder and the HTTP intake (Settings → Watched folder and intake) are shadowed. <code>casebench shadow</code> edits the same set.
+            Tickets from paste, files, the watched folder and the HTTP intake (Settings → Watched folder and intake) are shadowed.{' '}
+            <code>casebench shadow</code> edits the same set.
           </p>
         </>
       )}

@@ -1,5 +1,5 @@
 // Words for the Shadow view's figures (pure, tested).
-import type { ShadowCandidateView } from '../../../../shared/routes/shadowRoutes.ts';
+import type { ShadowCandidateView } from '#shared/routes/shadowRoutes.ts';
 
 export const money = (n: number): string => `$${n >= 0.01 || n === 0 ? n.toFixed(2) : n.toFixed(4)}`;
 

@@ -1,11 +1,11 @@
 // Batches in the workbench: a batch waiting for the go-ahead shows its estimate and asks; a running
 // one has Stop; a stopped one (by the user or the daily spend limit) says why and has Resume.
 // The palette has the same Stop Batch / Resume Batch commands.
-import { useApp, useS } from '../../app/stores.tsx';
-import { Modal } from '../../app/Modal.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Modal } from '#renderer/app/Modal.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { EstimateLines } from './EstimateLines.tsx';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 import './spend.css';
 
 export function BatchConfirm() {
@@ -14,9 +14,16 @@ export function BatchConfirm() {
   if (!pending) return null;
   const actions = stores.status.getState().actions;
   return (
-    <Modal label="Start this batch?" onClose={() => void actions.notNow(pending.runId)} className="picker spend-confirm" testId="batch-confirm">
+    <Modal
+      label="Start this batch?"
+      onClose={() => void actions.notNow(pending.runId)}
+      className="picker spend-confirm"
+      testId="batch-confirm"
+    >
       <header className="modal-head">
-        <h2>Triage {pending.total.toLocaleString('en-US')} tickets from {pending.label}?</h2>
+        <h2>
+          Triage {pending.total.toLocaleString('en-US')} tickets from {pending.label}?
+        </h2>
         <p className="muted small">The tickets are stored and listed. Nothing has been sent to a model yet.</p>
       </header>
       <div className="spend-body">{pending.estimate && <EstimateLines e={pending.estimate} />}</div>
@@ -26,7 +33,13 @@ export function BatchConfirm() {
         <button type="button" className="btn" onClick={() => void actions.notNow(pending.runId)} data-testid="batch-not-now">
           Not now
         </button>
-        <button type="button" className="btn primary" data-autofocus onClick={() => void actions.startBatch(pending.runId)} data-testid="batch-start">
+        <button
+          type="button"
+          className="btn primary"
+          data-autofocus
+          onClick={() => void actions.startBatch(pending.runId)}
+          data-testid="batch-start"
+        >
           <Icon name="play" /> Start triage
         </button>
       </footer>
@@ -45,12 +58,19 @@ export function BatchBar() {
     <div className="batch-bar" data-testid="batch-bar">
       {shown.map((b) => (
         <div key={b.runId} className={`batch-row batch-${b.state}`} data-testid="batch-row" data-state={b.state} data-run-id={b.runId}>
-          <Icon name={b.state === 'running' ? 'loading' : b.state === 'limited' ? 'warning' : 'debug-pause'} className={b.state === 'running' ? 'codicon-modifier-spin' : ''} />
-          <span className="batch-label" title={b.label}>{b.label}</span>
+          <Icon
+            name={b.state === 'running' ? 'loading' : b.state === 'limited' ? 'warning' : 'debug-pause'}
+            className={b.state === 'running' ? 'codicon-modifier-spin' : ''}
+          />
+          <span className="batch-label" title={b.label}>
+            {b.label}
+          </span>
           <span className="tabular muted" data-testid="batch-progress">
             {b.done.toLocaleString('en-US')} / {b.total.toLocaleString('en-US')}
           </span>
-          <span className="batch-state">{b.state === 'running' ? 'running' : b.state === 'limited' ? 'stopped: spend limit' : 'stopped'}</span>
+          <span className="batch-state">
+            {b.state === 'running' ? 'running' : b.state === 'limited' ? 'stopped: spend limit' : 'stopped'}
+          </span>
           {b.message && (
             <span className="batch-msg small" data-testid="batch-message" title={b.message}>
               {b.message}

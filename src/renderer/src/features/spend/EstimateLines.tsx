@@ -1,7 +1,7 @@
 // The estimate shown before spending (a batch, a large paste): calls, cost, today's spend against
 // the daily limit, unpriced and deprecated models.
-import type { SpendEstimate } from '../../../../shared/spend.ts';
-import { Icon } from '../../app/ui.tsx';
+import type { SpendEstimate } from '#shared/spend.ts';
+import { Icon } from '#renderer/app/ui.tsx';
 import { formatUsd } from './format.ts';
 import './spend.css';
 
@@ -11,9 +11,12 @@ export function EstimateLines({ e }: { e: SpendEstimate }) {
   return (
     <div className="spend-estimate" data-testid="spend-estimate">
       <div className="spend-big">
-        <span className="tabular" data-testid="estimate-usd">{e.simulated ? '$0 (demo: simulated)' : `≈ ${formatUsd(e.usd)}`}</span>
+        <span className="tabular" data-testid="estimate-usd">
+          {e.simulated ? '$0 (demo: simulated)' : `≈ ${formatUsd(e.usd)}`}
+        </span>
         <span className="muted small">
-          {e.tickets.toLocaleString('en-US')} ticket{e.tickets === 1 ? '' : 's'} · {e.calls.toLocaleString('en-US')} calls (+ retries) · prompt sizes × prices; answer lengths guessed
+          {e.tickets.toLocaleString('en-US')} ticket{e.tickets === 1 ? '' : 's'} · {e.calls.toLocaleString('en-US')} calls (+ retries) ·
+          prompt sizes × prices; answer lengths guessed
         </span>
       </div>
       <div className="muted small" data-testid="estimate-today">

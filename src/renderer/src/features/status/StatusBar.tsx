@@ -1,10 +1,10 @@
 // The status bar: provider keys (set / not set, never the key), provider health and rate
 // limiting, tickets in flight, this session's spend, and the host.
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Kbd } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Kbd } from '#renderer/app/ui.tsx';
 import { formatUsd } from '../spend/format.ts';
 import { describeKey, missingKeys, PROVIDER_NAMES } from '../settings/settingsStore.ts';
-import { errorWords } from '../../app/errorWords.tsx';
+import { errorWords } from '#renderer/app/errorWords.tsx';
 import './status.css';
 
 export function StatusBar() {
@@ -46,8 +46,13 @@ export function StatusBar() {
       {demo && <span className="sb-item sb-demo">Demo: simulated models</span>}
       {Object.entries(health).map(([p, h]) =>
         h.rateLimited || h.failed > 0 ? (
-          <span key={p} className={`sb-item ${h.rateLimited || h.failed > h.ok ? 'sb-warn' : ''}`} title={`${PROVIDER_NAMES[p] ?? p}: last ${h.ok + h.failed} calls, ${h.failed} failed${h.lastError ? `; last error: ${errorWords(h.lastError.code).toLowerCase()}` : ''}`}>
-            <Icon name={h.rateLimited ? 'watch' : 'warning'} /> {PROVIDER_NAMES[p] ?? p} {h.rateLimited ? 'rate limited' : `${h.failed}/${h.ok + h.failed} failed`}
+          <span
+            key={p}
+            className={`sb-item ${h.rateLimited || h.failed > h.ok ? 'sb-warn' : ''}`}
+            title={`${PROVIDER_NAMES[p] ?? p}: last ${h.ok + h.failed} calls, ${h.failed} failed${h.lastError ? `; last error: ${errorWords(h.lastError.code).toLowerCase()}` : ''}`}
+          >
+            <Icon name={h.rateLimited ? 'watch' : 'warning'} /> {PROVIDER_NAMES[p] ?? p}{' '}
+            {h.rateLimited ? 'rate limited' : `${h.failed}/${h.ok + h.failed} failed`}
           </span>
         ) : null,
       )}
@@ -69,11 +74,19 @@ export function StatusBar() {
           spend
             ? [
                 `Today (${spend.day}, this machine's local day): ${formatUsd(spend.today.usd)}${spend.today.unpricedCalls ? ` + ${spend.today.unpricedCalls} calls with price unknown` : ''}`,
-                spend.run ? `Latest run (${spend.run.label ?? spend.run.runId}): ${formatUsd(spend.run.usd)}` : 'No run has called a provider yet',
+                spend.run
+                  ? `Latest run (${spend.run.label ?? spend.run.runId}): ${formatUsd(spend.run.usd)}`
+                  : 'No run has called a provider yet',
                 `Total in this workspace: ${formatUsd(spend.total.usd)}`,
-                limit ? `Daily limit: ${formatUsd(limit.dailyUsd ?? 0)}${limit.reached ? ' — reached: calls are refused' : ''}` : 'No daily limit (Settings → Spending)',
-                spend.simulatedTodayUsd > 0 ? `Demo calls today would have cost ${formatUsd(spend.simulatedTodayUsd)} (simulated: nothing spent)` : '',
-              ].filter(Boolean).join('\n')
+                limit
+                  ? `Daily limit: ${formatUsd(limit.dailyUsd ?? 0)}${limit.reached ? ' — reached: calls are refused' : ''}`
+                  : 'No daily limit (Settings → Spending)',
+                spend.simulatedTodayUsd > 0
+                  ? `Demo calls today would have cost ${formatUsd(spend.simulatedTodayUsd)} (simulated: nothing spent)`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join('\n')
             : 'Spend'
         }
       >
@@ -83,7 +96,12 @@ export function StatusBar() {
         {limit && limit.dailyUsd !== null ? ` / ${formatUsd(limit.dailyUsd)}` : ''}
       </button>
       <span className="sb-item">{transport.kind === 'ipc' ? 'Desktop' : 'Browser · 127.0.0.1'}</span>
-      <button type="button" className="sb-item sb-btn" onClick={() => stores.layout.getState().actions.toggleCheatSheet()} title="Keyboard shortcuts">
+      <button
+        type="button"
+        className="sb-item sb-btn"
+        onClick={() => stores.layout.getState().actions.toggleCheatSheet()}
+        title="Keyboard shortcuts"
+      >
         <Kbd chord="?" />
       </button>
     </footer>

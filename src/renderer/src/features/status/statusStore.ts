@@ -1,11 +1,11 @@
 // The status bar's live figures for this session: tickets in flight, spend, and each provider's
 // recent health (the last calls' outcomes, rate limiting).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppEvent } from '../../../../shared/routes.ts';
-import type { Transport } from '../../platform/transport.ts';
-import type { SpendView } from '../../../../shared/spend.ts';
-import type { BatchView } from '../../../../shared/routes/spendRoutes.ts';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
+import type { AppEvent } from '#shared/routes.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import type { SpendView } from '#shared/spend.ts';
+import type { BatchView } from '#shared/routes/spendRoutes.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
 
 export interface ProviderHealth {
   ok: number;
@@ -40,8 +40,10 @@ export interface StatusState {
 }
 
 /** The batch the palette's Stop acts on (running or waiting), and the one Resume acts on. */
-export const stoppableBatch = (s: Pick<StatusState, 'batches'>): BatchView | undefined => s.batches.find((b) => b.state === 'running' || b.state === 'confirm');
-export const resumableBatch = (s: Pick<StatusState, 'batches'>): BatchView | undefined => s.batches.find((b) => b.state === 'stopped' || b.state === 'limited');
+export const stoppableBatch = (s: Pick<StatusState, 'batches'>): BatchView | undefined =>
+  s.batches.find((b) => b.state === 'running' || b.state === 'confirm');
+export const resumableBatch = (s: Pick<StatusState, 'batches'>): BatchView | undefined =>
+  s.batches.find((b) => b.state === 'stopped' || b.state === 'limited');
 
 export type StatusStore = StoreApi<StatusState>;
 /** Results remembered per provider for its health. */
@@ -65,10 +67,10 @@ export function createStatusStore(transport: Transport, now: () => number = () =
           if (e.type === 'spend.changed') void get().actions.refreshSpend();
           else if (e.type === 'batches.changed') {
             // Tickets of a batch that stopped are no longer in triage.
-            for (const b of e.batches) if (b.state !== 'running') for (const k of [...live]) if (k.startsWith(`${b.runId}|`)) live.delete(k);
+            for (const b of e.batches)
+              if (b.state !== 'running') for (const k of [...live]) if (k.startsWith(`${b.runId}|`)) live.delete(k);
             set({ batches: e.batches, inFlight: live.size });
-          }
-          else if (e.type === 'task.started' && e.runId) {
+          } else if (e.type === 'task.started' && e.runId) {
             const k = `${e.runId}|${e.ticketId}`;
             if (!live.has(k)) {
               live.add(k);
@@ -77,7 +79,13 @@ export function createStatusStore(transport: Transport, now: () => number = () =
           } else if (e.type === 'ticket.done' && e.runId) {
             live.delete(`${e.runId}|${e.ticketId}`);
             set({ inFlight: live.size });
-          } else if (e.type === 'task.result' && !e.reused && e.result.status !== 'skipped' && e.result.error?.code !== 'SPEND_LIMIT' && e.result.error?.code !== 'CANCELLED') {
+          } else if (
+            e.type === 'task.result' &&
+            !e.reused &&
+            e.result.status !== 'skipped' &&
+            e.result.error?.code !== 'SPEND_LIMIT' &&
+            e.result.error?.code !== 'CANCELLED'
+          ) {
             const r = e.result;
             const s = get();
             const list = recent.get(r.provider) ?? [];
@@ -89,8 +97,12 @@ export function createStatusStore(transport: Transport, now: () => number = () =
             const h: ProviderHealth = {
               ok: list.length - failed,
               failed,
-              lastError: r.status === 'error' && r.error && r.error.code !== 'CANCELLED' ? { code: r.error.code, at: now() } : (prev?.lastError ?? null),
-              rateLimited: r.status === 'error' ? r.error?.code === 'RATE_LIMITED' : r.status === 'ok' ? false : (prev?.rateLimited ?? false),
+              lastError:
+                r.status === 'error' && r.error && r.error.code !== 'CANCELLED'
+                  ? { code: r.error.code, at: now() }
+                  : (prev?.lastError ?? null),
+              rateLimited:
+                r.status === 'error' ? r.error?.code === 'RATE_LIMITED' : r.status === 'ok' ? false : (prev?.rateLimited ?? false),
             };
             set({ health: { ...s.health, [r.provider]: h } });
           }

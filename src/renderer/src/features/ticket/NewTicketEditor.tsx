@@ -1,13 +1,13 @@
 // Pasting a ticket: the text, its size against the limit, and Ctrl/Cmd+Enter to triage it.
 import { useEffect, useId, useRef, useState } from 'react';
-import type { SpendEstimate } from '../../../../shared/spend.ts';
+import type { SpendEstimate } from '#shared/spend.ts';
 import { EstimateLines } from '../spend/EstimateLines.tsx';
-import { MAX_TICKET_BYTES } from '../../../../shared/limits.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { openKeySettings } from '../../commands/actions.ts';
+import { MAX_TICKET_BYTES } from '#shared/limits.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
+import { openKeySettings } from '#renderer/commands/actions.ts';
 import { tooLarge } from './ticketStore.ts';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 import './ticket.css';
 
 export function NewTicketEditor() {
@@ -70,14 +70,19 @@ export function NewTicketEditor() {
           value={text}
           spellCheck={false}
           aria-invalid={over || undefined}
-          placeholder={'Paste a support ticket here…\n\ne.g. “Our prod GKE cluster in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade. Customers see 502s.”'}
+          placeholder={
+            'Paste a support ticket here…\n\ne.g. “Our prod GKE cluster in project acme-prod-42 stopped scheduling pods after the 1.29 upgrade. Customers see 502s.”'
+          }
           onChange={(e) => stores.ticket.getState().actions.setDraft(e.target.value)}
           onPaste={(e) => {
             // A 10 MB paste is refused before it reaches the editor, with the limit stated.
             const pasted = e.clipboardData.getData('text');
             const el = e.currentTarget;
             const next = text.length - (el.selectionEnd - el.selectionStart) + pasted.length;
-            if (next > MAX_TICKET_BYTES / 4 && new TextEncoder().encode(text).length + new TextEncoder().encode(pasted).length > MAX_TICKET_BYTES) {
+            if (
+              next > MAX_TICKET_BYTES / 4 &&
+              new TextEncoder().encode(text).length + new TextEncoder().encode(pasted).length > MAX_TICKET_BYTES
+            ) {
               e.preventDefault();
               stores.ticket.getState().actions.refuseDraft(tooLarge(new TextEncoder().encode(pasted).length));
             }
@@ -94,8 +99,15 @@ export function NewTicketEditor() {
             {starting ? <Spinner /> : <Icon name="play" />} Triage <Kbd chord="mod+enter" />
           </button>
           {assignment && (
-            <span className="muted small" title={Object.entries(assignment).map(([t, m]) => `${t}: ${m}`).join('\n')}>
-              {demo ? 'Keyless demo models (simulated)' : `${new Set(Object.values(assignment)).size} model(s) from Settings → Model assignment`}
+            <span
+              className="muted small"
+              title={Object.entries(assignment)
+                .map(([t, m]) => `${t}: ${m}`)
+                .join('\n')}
+            >
+              {demo
+                ? 'Keyless demo models (simulated)'
+                : `${new Set(Object.values(assignment)).size} model(s) from Settings → Model assignment`}
             </span>
           )}
         </div>
@@ -109,25 +121,35 @@ export function NewTicketEditor() {
               <button type="button" className="btn primary" data-testid="paste-confirm-go" onClick={() => void submit(true)}>
                 <Icon name="play" /> Triage it
               </button>
-              <button type="button" className="btn" data-testid="paste-confirm-cancel" onClick={() => { setEstimate(null); stores.ticket.getState().actions.setDraft(text); }}>
+              <button
+                type="button"
+                className="btn"
+                data-testid="paste-confirm-cancel"
+                onClick={() => {
+                  setEstimate(null);
+                  stores.ticket.getState().actions.setDraft(text);
+                }}
+              >
                 Cancel
               </button>
             </div>
           </div>
-        ) : error && (
-          <div className="banner error" role="alert" data-testid="triage-error">
-            <ErrorCode code={error.code} /> {error.message}
-            {error.code === 'NEEDS_INFO' && (
-              <button type="button" className="link-btn" data-testid="triage-anyway" onClick={() => void submit(false, true)}>
-                Triage anyway
-              </button>
-            )}
-            {error.code === 'KEY_MISSING' && (
-              <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.provider ?? null)}>
-                Open provider keys
-              </button>
-            )}
-          </div>
+        ) : (
+          error && (
+            <div className="banner error" role="alert" data-testid="triage-error">
+              <ErrorCode code={error.code} /> {error.message}
+              {error.code === 'NEEDS_INFO' && (
+                <button type="button" className="link-btn" data-testid="triage-anyway" onClick={() => void submit(false, true)}>
+                  Triage anyway
+                </button>
+              )}
+              {error.code === 'KEY_MISSING' && (
+                <button type="button" className="link-btn" onClick={() => openKeySettings(stores, error.provider ?? null)}>
+                  Open provider keys
+                </button>
+              )}
+            </div>
+          )
         )}
       </div>
     </div>

@@ -1,22 +1,28 @@
 // One fact's card: waiting → asking the model (live ms) → its value, or a clear failure with the
 // reason and a retry. Model, latency, tokens and cost on every finished card.
 import { memo, useLayoutEffect } from 'react';
-import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { notePaint } from '../../app/perfProbe.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { useNow } from '../../app/useNow.ts';
-import { Icon, Spinner } from '../../app/ui.tsx';
-import { openKeySettings, rerunTicket } from '../../commands/actions.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
+import { notePaint } from '#renderer/app/perfProbe.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { useNow } from '#renderer/app/useNow.ts';
+import { Icon, Spinner } from '#renderer/app/ui.tsx';
+import { openKeySettings, rerunTicket } from '#renderer/commands/actions.ts';
 import { formatCost, formatMs, formatTokens, splitSpec } from './format.ts';
 import { TaskValue } from './TaskValue.tsx';
 import { OriginLine } from '../traces/OriginLine.tsx';
 import { waitingOn, type CardStatus } from './ticketStore.ts';
-import { errorWords } from '../../app/errorWords.tsx';
+import { errorWords } from '#renderer/app/errorWords.tsx';
 import { keyProviderOf } from '../settings/settingsStore.ts';
 import './ticket.css';
 
 const STATUS_TEXT: Record<CardStatus, string> = { pending: 'Waiting', running: 'Running', ok: 'Done', error: 'Failed', skipped: 'Skipped' };
-const STATUS_ICON: Record<CardStatus, string> = { pending: 'clock', running: '', ok: 'pass-filled', error: 'error', skipped: 'debug-step-over' };
+const STATUS_ICON: Record<CardStatus, string> = {
+  pending: 'clock',
+  running: '',
+  ok: 'pass-filled',
+  error: 'error',
+  skipped: 'debug-step-over',
+};
 
 /** Human words for an error code, in front of the provider's own message. */
 
@@ -37,13 +43,25 @@ function StatusPill({ status, stopped }: { status: CardStatus; stopped: boolean 
   );
 }
 
-export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath }: { ticketId: string; task: TaskId; onCriticalPath: boolean }) {
+export const TaskCard = memo(function TaskCard({
+  ticketId,
+  task,
+  onCriticalPath,
+}: {
+  ticketId: string;
+  task: TaskId;
+  onCriticalPath: boolean;
+}) {
   const { stores } = useApp();
   const card = useS('ticket', (s) => s.views[ticketId]?.tasks[task]);
   // What a pending card waits for, as a string: this card re-renders only when its own state changes.
   const waitingFor = useS('ticket', (s) => {
     const tasks = s.views[ticketId]?.tasks;
-    return tasks ? waitingOn(tasks, task).map((d) => TASKS[d].label.toLowerCase()).join(' and ') : '';
+    return tasks
+      ? waitingOn(tasks, task)
+          .map((d) => TASKS[d].label.toLowerCase())
+          .join(' and ')
+      : '';
   });
   const state = useS('ticket', (s) => s.views[ticketId]?.state);
   // Which attempt of a hedged call answered: the duplicate ('hedge'), the original ('primary'), or none hedged.
@@ -65,7 +83,11 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
   if (!card) return null;
   const decl = TASKS[task];
   const elapsed = card.startedAt === null ? null : Math.max(0, now - card.startedAt);
-  const modelSpec = r ? `${r.provider}:${r.model}` : card.model ? `${card.provider}:${card.model}` : (assigned ?? (state === 'new' ? fallbackModel : null));
+  const modelSpec = r
+    ? `${r.provider}:${r.model}`
+    : card.model
+      ? `${card.provider}:${card.model}`
+      : (assigned ?? (state === 'new' ? fallbackModel : null));
   const spec = modelSpec ? splitSpec(modelSpec) : null;
 
   let body;
@@ -78,7 +100,15 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
   } else if (card.status === 'pending') {
     body = (
       <p className="state-line muted">
-        {state === 'running' ? (waitingFor ? `Waiting for ${waitingFor}` : 'Queued') : state === 'interrupted' ? 'Not finished: the app closed or the run was cancelled' : state === 'waiting' ? 'Waiting: its batch is stopped or waits for the go-ahead' : 'Not run yet'}
+        {state === 'running'
+          ? waitingFor
+            ? `Waiting for ${waitingFor}`
+            : 'Queued'
+          : state === 'interrupted'
+            ? 'Not finished: the app closed or the run was cancelled'
+            : state === 'waiting'
+              ? 'Waiting: its batch is stopped or waits for the go-ahead'
+              : 'Not run yet'}
       </p>
     );
   } else if (card.status === 'skipped') {
@@ -101,7 +131,13 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
         </div>
         <p className="reason">{r?.error?.message ?? 'The call failed.'}</p>
         <div className="error-actions">
-          <button type="button" className="btn small" data-testid={`retry-${task}`} onClick={() => void rerunTicket(stores, ticketId, task)} disabled={state === 'running'}>
+          <button
+            type="button"
+            className="btn small"
+            data-testid={`retry-${task}`}
+            onClick={() => void rerunTicket(stores, ticketId, task)}
+            disabled={state === 'running'}
+          >
             <Icon name="refresh" /> Retry {decl.label.toLowerCase()}
           </button>
           {(code === 'KEY_MISSING' || code === 'AUTH') && (
@@ -152,7 +188,11 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
           </span>
         )}
         {card.result?.speculative && (
-          <span className="tag-reused" data-testid={`speculative-${task}`} title="Started at once on the platform (and product) guessed from the ticket's keywords, before the model answered; the answer agreed, so this is the call a sequential run makes">
+          <span
+            className="tag-reused"
+            data-testid={`speculative-${task}`}
+            title="Started at once on the platform (and product) guessed from the ticket's keywords, before the model answered; the answer agreed, so this is the call a sequential run makes"
+          >
             started early
           </span>
         )}
@@ -173,11 +213,19 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
       <footer className="card-meta">
         {finished && r ? (
           <>
-            <span className="meta-ms tabular" data-testid={`ms-${task}`} title="The call itself: request sent → answer received (no wait for a slot, no retries)">
+            <span
+              className="meta-ms tabular"
+              data-testid={`ms-${task}`}
+              title="The call itself: request sent → answer received (no wait for a slot, no retries)"
+            >
               call {formatMs(r.latencyMs)}
             </span>
             {(r.slotWaitMs ?? 0) >= 1 && (
-              <span className="tabular muted" data-testid={`wait-${task}`} title="Time this task waited for a free slot (concurrency or rate limit) before its call was sent">
+              <span
+                className="tabular muted"
+                data-testid={`wait-${task}`}
+                title="Time this task waited for a free slot (concurrency or rate limit) before its call was sent"
+              >
                 waited {formatMs(r.slotWaitMs!)} for a slot
               </span>
             )}
@@ -191,7 +239,11 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
                 data-testid={`hedged-${task}`}
                 title="The call ran past its model's recorded p95 for this task, so one duplicate was sent; the first answer is shown and the other was cancelled (both are recorded)"
               >
-                {hedged === 'hedge' ? 'hedged: the duplicate answered first' : hedged === 'primary' ? 'hedged: the original answered first' : 'hedged'}
+                {hedged === 'hedge'
+                  ? 'hedged: the duplicate answered first'
+                  : hedged === 'primary'
+                    ? 'hedged: the original answered first'
+                    : 'hedged'}
               </span>
             )}
             <span className={`tabular meta-cost${r.costUsd === null ? ' unknown' : ''}`} title="Cost of the call">
@@ -199,7 +251,9 @@ export const TaskCard = memo(function TaskCard({ ticketId, task, onCriticalPath 
             </span>
           </>
         ) : (
-          <span className="muted">{decl.dependsOn.length ? `after ${decl.dependsOn.map((d) => TASKS[d].label.toLowerCase()).join(' and ')}` : 'no dependencies'}</span>
+          <span className="muted">
+            {decl.dependsOn.length ? `after ${decl.dependsOn.map((d) => TASKS[d].label.toLowerCase()).join(' and ')}` : 'no dependencies'}
+          </span>
         )}
       </footer>
     </article>

@@ -1,5 +1,5 @@
 // The answer of one task, drawn for a support engineer rather than as JSON.
-import type { TaskId } from '../../../../shared/tasks.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { asSeverity, asStringList, asTechnicalDetails, platformView } from './format.ts';
 import './ticket.css';
 
@@ -30,11 +30,7 @@ export function TaskValue({ task, value, compact = false }: { task: TaskId; valu
       );
     }
     case 'product':
-      return typeof value === 'string' && value !== '' ? (
-        <p className={big}>{value}</p>
-      ) : (
-        <p className={`${big} muted`}>Not identified</p>
-      );
+      return typeof value === 'string' && value !== '' ? <p className={big}>{value}</p> : <p className={`${big} muted`}>Not identified</p>;
     case 'severity': {
       const sev = asSeverity(value);
       return sev ? (

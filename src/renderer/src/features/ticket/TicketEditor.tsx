@@ -2,17 +2,17 @@
 // results stream, with the run's status, total time, cost and critical path above them.
 import { useEffect, useMemo, useRef } from 'react';
 import { Group, Panel, Separator, type Layout } from 'react-resizable-panels';
-import type { TaskResult } from '../../../../shared/results.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { useNow } from '../../app/useNow.ts';
-import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { rerunTicket } from '../../commands/actions.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { useNow } from '#renderer/app/useNow.ts';
+import { EmptyState, Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
+import { rerunTicket } from '#renderer/commands/actions.ts';
 import { criticalPath } from './criticalPath.ts';
 import { formatCost, formatMs } from './format.ts';
 import { TaskCard } from './TaskCard.tsx';
 import { TicketText } from './TicketText.tsx';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 import './ticket.css';
 
 export function useTicketCriticalPath(ticketId: string) {
@@ -44,11 +44,16 @@ function RunLine({ ticketId }: { ticketId: string }) {
   const cost = called.reduce((s, r) => s + (r.costUsd ?? 0), 0);
   const elapsed = live && v.liveSince !== null ? now - v.liveSince : null;
   let status: string;
-  if (v.state === 'running') status = `${v.cancelling ? 'Cancelling' : 'Triaging'} · ${results.length} of 5 facts${elapsed !== null ? ` · ${formatMs(elapsed)}` : ''}`;
+  if (v.state === 'running')
+    status = `${v.cancelling ? 'Cancelling' : 'Triaging'} · ${results.length} of 5 facts${elapsed !== null ? ` · ${formatMs(elapsed)}` : ''}`;
   else if (v.state === 'new') status = 'Not triaged yet';
   else if (v.state === 'interrupted') status = `Interrupted · ${results.length} of 5 facts kept`;
   else if (v.state === 'waiting') status = `Waiting for its batch · ${results.length} of 5 facts kept (Resume in the batch bar)`;
-  else status = failed || skipped ? `Done · ${[failed ? `${failed} failed` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}` : 'Done · 5 of 5 facts';
+  else
+    status =
+      failed || skipped
+        ? `Done · ${[failed ? `${failed} failed` : '', skipped ? `${skipped} skipped` : ''].filter(Boolean).join(', ')}`
+        : 'Done · 5 of 5 facts';
   return (
     <div className="run-line" data-testid="run-line">
       <span className={`run-status state-${v.state}`} data-testid="run-status">
@@ -76,7 +81,10 @@ function RunLine({ ticketId }: { ticketId: string }) {
       )}
       {v.totalMs !== null && !live && (
         <span className="total" title="The ticket's wall time: from its start to its last fact, waits and retries included">
-          Ticket wall time <strong className="tabular" data-testid="total-ms">{formatMs(v.totalMs)}</strong>
+          Ticket wall time{' '}
+          <strong className="tabular" data-testid="total-ms">
+            {formatMs(v.totalMs)}
+          </strong>
         </span>
       )}
     </div>
@@ -128,7 +136,13 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
       </EmptyState>
     );
   }
-  const title = ticket.title ?? ticket.text.split('\n').find((l) => l.trim())?.trim() ?? ticket.id;
+  const title =
+    ticket.title ??
+    ticket.text
+      .split('\n')
+      .find((l) => l.trim())
+      ?.trim() ??
+    ticket.id;
   const compare = () => {
     const s = stores.settings.getState().settings;
     stores.compare.getState().actions.openPicker(ticketId, title, s ? [...new Set(Object.values(s.assignment))] : []);
@@ -146,22 +160,44 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
             <span> · added {new Date(ticket.addedAt).toLocaleString()}</span>
             {ticket.versions !== undefined && ticket.versions > 1 && (
               <span data-testid="ticket-versions" title="This ticket id has had several texts; each run keeps the text it answered">
-                {' '}· {ticket.latest ? `latest of ${ticket.versions} texts` : `an earlier text (${ticket.versions} in all): the one this run answered`}
+                {' '}
+                ·{' '}
+                {ticket.latest
+                  ? `latest of ${ticket.versions} texts`
+                  : `an earlier text (${ticket.versions} in all): the one this run answered`}
               </span>
             )}
           </p>
         </div>
         <div className="eh-actions">
           {state === 'running' ? (
-            <button type="button" className="btn" onClick={() => void stores.ticket.getState().actions.cancel(ticketId)} disabled={cancelling} data-testid="cancel-button">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void stores.ticket.getState().actions.cancel(ticketId)}
+              disabled={cancelling}
+              data-testid="cancel-button"
+            >
               <Icon name="debug-stop" /> {cancelling ? 'Cancelling…' : 'Cancel'}
             </button>
           ) : (
-            <button type="button" className="btn" onClick={() => void rerunTicket(stores, ticketId)} data-testid="rerun-button" title="Re-run all five tasks (R)">
+            <button
+              type="button"
+              className="btn"
+              onClick={() => void rerunTicket(stores, ticketId)}
+              data-testid="rerun-button"
+              title="Re-run all five tasks (R)"
+            >
               <Icon name="refresh" /> Re-run <Kbd chord="r" />
             </button>
           )}
-          <button type="button" className="btn" onClick={compare} data-testid="compare-button" title="Run this ticket through several models side by side (C)">
+          <button
+            type="button"
+            className="btn"
+            onClick={compare}
+            data-testid="compare-button"
+            title="Run this ticket through several models side by side (C)"
+          >
             <Icon name="split-horizontal" /> Compare models <Kbd chord="c" />
           </button>
         </div>
@@ -169,7 +205,12 @@ export function TicketEditor({ ticketId }: { ticketId: string }) {
       {heldMessage && (
         <div className="banner warn" role="status" data-testid="ticket-held">
           <strong>Held for more information.</strong> {capitalize(heldMessage.replace(/^held for more information[:.]?\s*/i, ''))}
-          <button type="button" className="btn small link-btn" data-testid="held-triage-anyway" onClick={() => void rerunTicket(stores, ticketId, undefined, { skipInfoGate: true })}>
+          <button
+            type="button"
+            className="btn small link-btn"
+            data-testid="held-triage-anyway"
+            onClick={() => void rerunTicket(stores, ticketId, undefined, { skipInfoGate: true })}
+          >
             Triage anyway
           </button>
         </div>

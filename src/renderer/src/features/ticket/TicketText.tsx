@@ -1,6 +1,6 @@
 // The ticket as written, with the asset ids and technical details the models found marked in place.
 import { useMemo } from 'react';
-import { useS } from '../../app/stores.tsx';
+import { useS } from '#renderer/app/stores.tsx';
 import { asStringList, asTechnicalDetails } from './format.ts';
 import { findMarks, segments } from './highlight.ts';
 
@@ -20,13 +20,19 @@ export function TicketText({ ticketId }: { ticketId: string }) {
       <div className="pane-head">
         <h3 className="pane-title">Ticket</h3>
         <span className="legend">
-          <span className="hl hl-asset">asset id</span> {counts.asset} · <span className="hl hl-detail">technical detail</span> {counts.detail}
+          <span className="hl hl-asset">asset id</span> {counts.asset} · <span className="hl hl-detail">technical detail</span>{' '}
+          {counts.detail}
         </span>
       </div>
       <pre className="ticket-text" data-testid="ticket-text" tabIndex={0}>
         {segs.map((s, i) =>
           s.mark ? (
-            <mark key={i} className={`hl hl-${s.mark.kind}`} data-mark={s.mark.kind} title={s.mark.kind === 'asset' ? `Asset id: ${s.mark.label}` : `Technical detail: ${s.mark.label}`}>
+            <mark
+              key={i}
+              className={`hl hl-${s.mark.kind}`}
+              data-mark={s.mark.kind}
+              title={s.mark.kind === 'asset' ? `Asset id: ${s.mark.label}` : `Technical detail: ${s.mark.label}`}
+            >
               {s.text}
             </mark>
           ) : (

@@ -1,13 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { criticalPath } from './criticalPath.ts';
 
 function r(task: TaskId, startedMs: number, endedMs: number, status: TaskResult['status'] = 'ok'): TaskResult {
   return {
-    task, status, value: null, raw: null, provider: 'groq', model: 'm', promptVersion: 'v1', startedMs, endedMs,
-    latencyMs: endedMs - startedMs, ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: null,
-    outputTokens: null, cachedTokens: null, reasoningTokens: null, costUsd: null, attempts: 1, error: null,
+    task,
+    status,
+    value: null,
+    raw: null,
+    provider: 'groq',
+    model: 'm',
+    promptVersion: 'v1',
+    startedMs,
+    endedMs,
+    latencyMs: endedMs - startedMs,
+    ttftMs: null,
+    queueTimeMs: null,
+    providerTotalMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: null,
+    attempts: 1,
+    error: null,
   };
 }
 

@@ -1,7 +1,7 @@
 // The observed critical path of one ticket: from the task that finished last, walk back through
 // the dependency that finished last (the one that actually held it up).
-import type { TaskResult } from '../../../../shared/results.ts';
-import { TASKS, type TaskId } from '../../../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import { TASKS, type TaskId } from '#shared/tasks.ts';
 
 export interface CriticalPath {
   tasks: TaskId[];

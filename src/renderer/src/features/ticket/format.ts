@@ -1,6 +1,6 @@
 // How numbers and values read on the cards.
-import type { Severity } from '../../../../shared/tasks.ts';
-import { SEVERITIES } from '../../../../shared/tasks.ts';
+import type { Severity } from '#shared/tasks.ts';
+import { SEVERITIES } from '#shared/tasks.ts';
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';

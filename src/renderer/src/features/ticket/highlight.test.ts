@@ -25,7 +25,11 @@ describe('highlighting facts in the ticket text', () => {
   });
   it('rebuilds the exact text from its segments', () => {
     const marks = findMarks(TEXT, ['acme-prod-42'], ['1.29.4-gke.1043']);
-    expect(segments(TEXT, marks).map((s) => s.text).join('')).toBe(TEXT);
+    expect(
+      segments(TEXT, marks)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(TEXT);
   });
   it('ignores generic words in a detail', () => {
     expect(specificTokens('region europe-west1 and the cluster')).toEqual(['europe-west1']);

@@ -14,7 +14,31 @@ export interface Mark {
 
 export type Segment = { text: string; mark: Mark | null };
 
-const STOP = new Set(['error', 'errors', 'since', 'after', 'before', 'with', 'from', 'their', 'about', 'cluster', 'project', 'region', 'version', 'started', 'customer', 'customers', 'which', 'there', 'these', 'those', 'service', 'instance', 'account']);
+const STOP = new Set([
+  'error',
+  'errors',
+  'since',
+  'after',
+  'before',
+  'with',
+  'from',
+  'their',
+  'about',
+  'cluster',
+  'project',
+  'region',
+  'version',
+  'started',
+  'customer',
+  'customers',
+  'which',
+  'there',
+  'these',
+  'those',
+  'service',
+  'instance',
+  'account',
+]);
 
 function occurrences(hay: string, needle: string): number[] {
   const out: number[] = [];

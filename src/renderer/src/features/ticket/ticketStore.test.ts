@@ -1,33 +1,79 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { TicketDetail } from '../../../../shared/routes.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import { fakeTransport } from '../../platform/fakeTransport.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { TicketDetail } from '#shared/routes.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { fakeTransport } from '#renderer/platform/fakeTransport.ts';
 import { checkDraft, createTicketStore } from './ticketStore.ts';
 
 const result = (task: TaskId, status: TaskResult['status'] = 'ok', value: unknown = 'x'): TaskResult => ({
-  task, status, value, raw: null, provider: 'groq', model: 'm', promptVersion: 'v1', startedMs: 0, endedMs: 100, latencyMs: 100, ttftMs: null,
-  queueTimeMs: null, providerTotalMs: null, inputTokens: 10, outputTokens: 2, cachedTokens: null, reasoningTokens: null, costUsd: 0.0001, attempts: 1,
+  task,
+  status,
+  value,
+  raw: null,
+  provider: 'groq',
+  model: 'm',
+  promptVersion: 'v1',
+  startedMs: 0,
+  endedMs: 100,
+  latencyMs: 100,
+  ttftMs: null,
+  queueTimeMs: null,
+  providerTotalMs: null,
+  inputTokens: 10,
+  outputTokens: 2,
+  cachedTokens: null,
+  reasoningTokens: null,
+  costUsd: 0.0001,
+  attempts: 1,
   error: status === 'error' ? { code: 'NETWORK', message: 'Groq is unreachable' } : null,
 });
 
 const detail = (runId: string | null, results: TaskResult[] = []): TicketDetail => ({
   ticket: { id: 'T1', text: 'GKE down in acme-prod-42', title: null, source: 'paste', addedAt: 1 },
-  runId, runKind: 'triage', state: results.length === 5 ? 'done' : 'new', assignment: null, results, calls: [], reused: [], totalMs: null, history: [],
+  runId,
+  runKind: 'triage',
+  state: results.length === 5 ? 'done' : 'new',
+  assignment: null,
+  results,
+  calls: [],
+  reused: [],
+  totalMs: null,
+  history: [],
 });
 
 describe('ticket store', () => {
-  it("keeps both attempts of a hedged call (they share the attempt number), and a repeated event once", async () => {
+  it('keeps both attempts of a hedged call (they share the attempt number), and a repeated event once', async () => {
     const t = fakeTransport();
-    t.on('triage.start', () => ({ ok: true, data: { ticketId: 'T1', runId: 'triage-T1', assignment: { platform: 'a:b', product: 'a:b', technical_details: 'a:b', asset_ids: 'a:b', severity: 'a:b' } } }));
+    t.on('triage.start', () => ({
+      ok: true,
+      data: {
+        ticketId: 'T1',
+        runId: 'triage-T1',
+        assignment: { platform: 'a:b', product: 'a:b', technical_details: 'a:b', asset_ids: 'a:b', severity: 'a:b' },
+      },
+    }));
     const s = createTicketStore(t, () => 0);
     s.getState().actions.attach();
     s.getState().actions.setDraft('Our GKE cluster in acme-prod-42 is down since 09:00');
     await s.getState().actions.submitDraft();
-    const base = { task: 'severity' as const, modelSpec: 'a:b', attempt: 1, startedMs: 0, latencyMs: 40, queueTimeMs: null, providerTotalMs: null, errorCode: null };
+    const base = {
+      task: 'severity' as const,
+      modelSpec: 'a:b',
+      attempt: 1,
+      startedMs: 0,
+      latencyMs: 40,
+      queueTimeMs: null,
+      providerTotalMs: null,
+      errorCode: null,
+    };
     const dup = { ...base, status: 'ok' as const, hedge: 'hedge' as const, hedgeLost: false };
     t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: dup });
-    t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: { ...base, status: 'error', errorCode: 'CANCELLED', hedge: 'primary', hedgeLost: true } });
+    t.emit({
+      type: 'task.attempt',
+      ticketId: 'T1',
+      runId: 'triage-T1',
+      call: { ...base, status: 'error', errorCode: 'CANCELLED', hedge: 'primary', hedgeLost: true },
+    });
     t.emit({ type: 'task.attempt', ticketId: 'T1', runId: 'triage-T1', call: dup });
     expect(s.getState().views.T1!.calls.map((c) => c.hedge)).toEqual(['hedge', 'primary']);
   });
@@ -36,7 +82,14 @@ describe('ticket store', () => {
     t.on('triage.start', () => {
       // The first fact is on its way before the host answers the request.
       t.emit({ type: 'task.result', ticketId: 'T1', runId: 'triage-T1', result: result('severity') });
-      return { ok: true, data: { ticketId: 'T1', runId: 'triage-T1', assignment: { platform: 'a:b', product: 'a:b', technical_details: 'a:b', asset_ids: 'a:b', severity: 'a:b' } } };
+      return {
+        ok: true,
+        data: {
+          ticketId: 'T1',
+          runId: 'triage-T1',
+          assignment: { platform: 'a:b', product: 'a:b', technical_details: 'a:b', asset_ids: 'a:b', severity: 'a:b' },
+        },
+      };
     });
     const s = createTicketStore(t, () => 0);
     s.getState().actions.attach();

@@ -2,13 +2,13 @@
 // stream in (by task, tagged with the run, so a comparison of the same ticket never mixes in).
 // Pasting, re-running a ticket or one task, and cancelling start here.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { AppEvent, CallView, TicketDetail, TicketSummary } from '../../../../shared/routes.ts';
-import { MAX_TICKET_BYTES } from '../../../../shared/limits.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { noteArrival } from '../../app/perfProbe.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { AppEvent, CallView, TicketDetail, TicketSummary } from '#shared/routes.ts';
+import { MAX_TICKET_BYTES } from '#shared/limits.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import { noteArrival } from '#renderer/app/perfProbe.ts';
 
 export type CardStatus = 'pending' | 'running' | 'ok' | 'error' | 'skipped';
 
@@ -79,7 +79,17 @@ export type TicketStore = StoreApi<TicketState>;
 
 export function freshTasks(): Record<TaskId, TaskCardState> {
   const out = {} as Record<TaskId, TaskCardState>;
-  for (const id of TASK_IDS) out[id] = { status: 'pending', provider: null, model: null, startedMs: null, startedAt: null, result: null, reused: false, emittedAt: null };
+  for (const id of TASK_IDS)
+    out[id] = {
+      status: 'pending',
+      provider: null,
+      model: null,
+      startedMs: null,
+      startedAt: null,
+      result: null,
+      reused: false,
+      emittedAt: null,
+    };
   return out;
 }
 
@@ -121,7 +131,10 @@ export function applyEvent(v: TicketView, e: AppEvent, now: number): TicketView 
     return {
       ...v,
       state: 'running',
-      tasks: { ...v.tasks, [e.task]: { ...prev, status: 'running', provider: e.provider, model: e.model, startedMs: e.startedMs, startedAt: now } },
+      tasks: {
+        ...v.tasks,
+        [e.task]: { ...prev, status: 'running', provider: e.provider, model: e.model, startedMs: e.startedMs, startedAt: now },
+      },
     };
   }
   if (e.type === 'task.result') {
@@ -132,14 +145,28 @@ export function applyEvent(v: TicketView, e: AppEvent, now: number): TicketView 
       ...v,
       tasks: {
         ...v.tasks,
-        [r.task]: { ...prev, status: r.status, provider: r.provider, model: r.model, startedMs: r.startedMs, result: r, reused: Boolean(e.reused), emittedAt: e.emittedAt ?? null },
+        [r.task]: {
+          ...prev,
+          status: r.status,
+          provider: r.provider,
+          model: r.model,
+          startedMs: r.startedMs,
+          result: r,
+          reused: Boolean(e.reused),
+          emittedAt: e.emittedAt ?? null,
+        },
       },
     };
   }
   if (e.type === 'task.attempt') {
     const c = e.call;
     // A hedged call's two attempts share their number: the hedge role tells them apart.
-    if (v.calls.some((x) => x.task === c.task && x.attempt === c.attempt && x.modelSpec === c.modelSpec && (x.hedge ?? null) === (c.hedge ?? null))) return v;
+    if (
+      v.calls.some(
+        (x) => x.task === c.task && x.attempt === c.attempt && x.modelSpec === c.modelSpec && (x.hedge ?? null) === (c.hedge ?? null),
+      )
+    )
+      return v;
     return { ...v, calls: [...v.calls, c] };
   }
   if (e.type === 'ticket.done') {
@@ -152,7 +179,15 @@ export function applyEvent(v: TicketView, e: AppEvent, now: number): TicketView 
 function fromDetail(d: TicketDetail): TicketView {
   const tasks = freshTasks();
   for (const r of d.results) {
-    tasks[r.task] = { ...tasks[r.task], status: r.status, provider: r.provider, model: r.model, startedMs: r.startedMs, result: r, reused: d.reused.includes(r.task) };
+    tasks[r.task] = {
+      ...tasks[r.task],
+      status: r.status,
+      provider: r.provider,
+      model: r.model,
+      startedMs: r.startedMs,
+      result: r,
+      reused: d.reused.includes(r.task),
+    };
   }
   return {
     ticketId: d.ticket.id,
@@ -176,13 +211,28 @@ function fromDetail(d: TicketDetail): TicketView {
 
 function blankView(ticketId: string): TicketView {
   return {
-    ticketId, load: 'loading', error: null, ticket: null, runId: null, runKind: null, state: 'new', assignment: null,
-    tasks: freshTasks(), calls: [], totalMs: null, liveSince: null, history: [], actionError: null, cancelling: false, seenRuns: [],
+    ticketId,
+    load: 'loading',
+    error: null,
+    ticket: null,
+    runId: null,
+    runKind: null,
+    state: 'new',
+    assignment: null,
+    tasks: freshTasks(),
+    calls: [],
+    totalMs: null,
+    liveSince: null,
+    history: [],
+    actionError: null,
+    cancelling: false,
+    seenRuns: [],
   };
 }
 
 /** Runs whose events belong to a ticket's own triage (a comparison's never do). */
-const isTriageRun = (runId: string | undefined): runId is string => Boolean(runId && (runId.startsWith('triage-') || runId.startsWith('run-')));
+const isTriageRun = (runId: string | undefined): runId is string =>
+  Boolean(runId && (runId.startsWith('triage-') || runId.startsWith('run-')));
 
 export function createTicketStore(transport: Transport, now: () => number = () => performance.now()): TicketStore {
   // Recent events, replayed onto a view whose run became known after they arrived.
@@ -234,7 +284,14 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return;
         }
         // A live run this view already follows wins over an older snapshot.
-        if (cur && cur.load === 'ready' && cur.runId && r.data.runId !== cur.runId && cur.seenRuns.includes(cur.runId) && cur.liveSince !== null) {
+        if (
+          cur &&
+          cur.load === 'ready' &&
+          cur.runId &&
+          r.data.runId !== cur.runId &&
+          cur.seenRuns.includes(cur.runId) &&
+          cur.liveSince !== null
+        ) {
           put({ ...cur, ticket: r.data.ticket, history: r.data.history });
           return;
         }
@@ -262,14 +319,21 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return null;
         }
         set({ draft: { ...draft, starting: true, error: null } });
-        const r = await transport.request('triage.start', { text: draft.text, ...(confirmed ? { confirmed: true } : {}), ...(skipInfoGate ? { skipInfoGate: true } : {}) });
+        const r = await transport.request('triage.start', {
+          text: draft.text,
+          ...(confirmed ? { confirmed: true } : {}),
+          ...(skipInfoGate ? { skipInfoGate: true } : {}),
+        });
         if (!r.ok) {
           set({ draft: { ...get().draft, starting: false, error: r.error }, announcement: `Triage refused: ${r.error.message}` });
           return null;
         }
         const ticketId = r.data.ticketId;
         const text = draft.text;
-        const title = (text.split('\n').find((l) => l.trim()) ?? ticketId).trim().replace(/^subject:\s*/i, '').slice(0, 80);
+        const title = (text.split('\n').find((l) => l.trim()) ?? ticketId)
+          .trim()
+          .replace(/^subject:\s*/i, '')
+          .slice(0, 80);
         const view: TicketView = {
           ...blankView(ticketId),
           load: 'ready',
@@ -281,7 +345,11 @@ export function createTicketStore(transport: Transport, now: () => number = () =
         return { ticketId, title };
       },
       async rerun(ticketId, task, opts) {
-        const r = await transport.request('triage.rerun', { ticketId, ...(task ? { task } : {}), ...(opts?.skipInfoGate ? { skipInfoGate: true } : {}) });
+        const r = await transport.request('triage.rerun', {
+          ticketId,
+          ...(task ? { task } : {}),
+          ...(opts?.skipInfoGate ? { skipInfoGate: true } : {}),
+        });
         const v = get().views[ticketId];
         if (!r.ok) {
           if (v) put({ ...v, actionError: r.error });
@@ -289,7 +357,13 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           return false;
         }
         startRun(ticketId, r.data.runId, r.data.assignment);
-        set({ announcement: opts?.skipInfoGate ? 'Triaging the held ticket anyway.' : task ? `Retrying ${TASKS[task].label.toLowerCase()}.` : 'Re-running the ticket.' });
+        set({
+          announcement: opts?.skipInfoGate
+            ? 'Triaging the held ticket anyway.'
+            : task
+              ? `Retrying ${TASKS[task].label.toLowerCase()}.`
+              : 'Re-running the ticket.',
+        });
         return true;
       },
       async cancel(ticketId) {
@@ -311,7 +385,16 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           if (e.runId !== v.runId) {
             // A new triage of this ticket started elsewhere (a resume, another window): follow it.
             if (!isTriageRun(e.runId) || v.seenRuns.includes(e.runId) || e.type !== 'task.started') return;
-            next = { ...v, runId: e.runId, state: 'running', tasks: freshTasks(), calls: [], totalMs: null, liveSince: now(), seenRuns: [...v.seenRuns, e.runId] };
+            next = {
+              ...v,
+              runId: e.runId,
+              state: 'running',
+              tasks: freshTasks(),
+              calls: [],
+              totalMs: null,
+              liveSince: now(),
+              seenRuns: [...v.seenRuns, e.runId],
+            };
           }
           next = applyEvent(next, e, now());
           if (next === v) return;

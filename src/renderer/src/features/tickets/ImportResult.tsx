@@ -2,8 +2,8 @@
 // line with its number and reason (a long list folds, nothing is cut); a refusal says why.
 // Dismissed with its close button or Escape.
 import { useState } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import './tickets.css';
 
 const FOLDED = 5;
@@ -20,13 +20,26 @@ export function ImportResult() {
     stores.tickets.getState().actions.showImport(null);
   };
   const close = (
-    <button type="button" className="icon-btn import-result-close" aria-label="Dismiss the import result" title="Dismiss (Esc)" onClick={dismiss} data-testid="import-result-dismiss">
+    <button
+      type="button"
+      className="icon-btn import-result-close"
+      aria-label="Dismiss the import result"
+      title="Dismiss (Esc)"
+      onClick={dismiss}
+      data-testid="import-result-dismiss"
+    >
       <Icon name="close" />
     </button>
   );
   if (!outcome.ok) {
     return (
-      <div className="notice error import-result" role="alert" data-testid="import-result" data-state="refused" onKeyDown={(e) => e.key === 'Escape' && dismiss()}>
+      <div
+        className="notice error import-result"
+        role="alert"
+        data-testid="import-result"
+        data-state="refused"
+        onKeyDown={(e) => e.key === 'Escape' && dismiss()}
+      >
         <Icon name="error" />
         <div className="import-result-body">
           <strong>{outcome.source} was not imported.</strong> {outcome.message}
@@ -39,7 +52,13 @@ export function ImportResult() {
   const bad = r.badLines;
   const shown = open ? bad : bad.slice(0, FOLDED);
   return (
-    <div className={`notice ${bad.length ? 'warn' : 'ok'} import-result`} role="status" data-testid="import-result" data-state={bad.length ? 'partial' : 'ok'} onKeyDown={(e) => e.key === 'Escape' && dismiss()}>
+    <div
+      className={`notice ${bad.length ? 'warn' : 'ok'} import-result`}
+      role="status"
+      data-testid="import-result"
+      data-state={bad.length ? 'partial' : 'ok'}
+      onKeyDown={(e) => e.key === 'Escape' && dismiss()}
+    >
       <Icon name={bad.length ? 'warning' : 'check'} />
       <div className="import-result-body">
         <div>
@@ -49,7 +68,11 @@ export function ImportResult() {
           {outcome.samples ? '(the demo’s tickets with gold labels, as ' : 'from '}
           <span className="mono">{r.source}</span>
           {outcome.samples ? ')' : ''}
-          {(batchState ?? r.batch?.state) === 'confirm' ? ', waiting for your go-ahead (see the batch bar)' : r.added > 0 ? ', queued for triage' : ''}
+          {(batchState ?? r.batch?.state) === 'confirm'
+            ? ', waiting for your go-ahead (see the batch bar)'
+            : r.added > 0
+              ? ', queued for triage'
+              : ''}
           {bad.length > 0 && (
             <>
               {' · '}

@@ -2,11 +2,11 @@
 // and the arrows move through, a click previews a ticket, Enter or a double click opens it.
 import { memo, useCallback, useEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { TicketSummary } from '../../../../shared/routes.ts';
-import { openTicketAt } from '../../commands/actions.ts';
-import { markInteractive } from '../../app/perfProbe.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
+import type { TicketSummary } from '#shared/routes.ts';
+import { openTicketAt } from '#renderer/commands/actions.ts';
+import { markInteractive } from '#renderer/app/perfProbe.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
 import { platformView } from '../ticket/format.ts';
 import './tickets.css';
 
@@ -14,7 +14,14 @@ export const ROW_HEIGHT = 46;
 
 function StateIcon({ row }: { row: TicketSummary }) {
   if (row.state === 'running') return <Spinner label="in triage" />;
-  if (row.state === 'waiting') return <Icon name="debug-pause" className="st-waiting" title="Waiting: its batch waits for the go-ahead or was stopped (Resume in the batch bar)" />;
+  if (row.state === 'waiting')
+    return (
+      <Icon
+        name="debug-pause"
+        className="st-waiting"
+        title="Waiting: its batch waits for the go-ahead or was stopped (Resume in the batch bar)"
+      />
+    );
   if (row.state === 'interrupted') return <Icon name="debug-pause" className="st-interrupted" title="Interrupted: left unfinished" />;
   if (row.state === 'new') return <Icon name="circle-outline" className="st-new" title="Not triaged" />;
   if (row.held) return <Icon name="question" className="st-held" title="Held for more information (the information gate)" />;
@@ -22,7 +29,15 @@ function StateIcon({ row }: { row: TicketSummary }) {
   return <Icon name="pass" className="st-done" title="Triaged" />;
 }
 
-const Row = memo(function Row({ row, selected, onOpen }: { row: TicketSummary; selected: boolean; onOpen: (row: TicketSummary, pin: boolean) => void }) {
+const Row = memo(function Row({
+  row,
+  selected,
+  onOpen,
+}: {
+  row: TicketSummary;
+  selected: boolean;
+  onOpen: (row: TicketSummary, pin: boolean) => void;
+}) {
   const platform = row.platform ? platformView(row.platform).name : null;
   return (
     <div
@@ -41,18 +56,35 @@ const Row = memo(function Row({ row, selected, onOpen }: { row: TicketSummary; s
         <span className="tr-title" title={row.title}>
           {row.title}
         </span>
-        {row.severity && <span className={`sev-dot sev-${row.severity}`} title={`Severity: ${row.severity}`} role="img" aria-label={`severity ${row.severity}`} />}
+        {row.severity && (
+          <span
+            className={`sev-dot sev-${row.severity}`}
+            title={`Severity: ${row.severity}`}
+            role="img"
+            aria-label={`severity ${row.severity}`}
+          />
+        )}
       </div>
       <div className="tr-line2">
         <span className="tr-id mono">{row.id}</span>
         {platform && <span className="tr-facet">{platform}</span>}
         {row.product && <span className="tr-facet">{row.product}</span>}
         {row.versions !== undefined && row.versions > 1 && (
-          <span className="tr-facet" data-testid="ticket-versions" title={`This ticket id has had ${row.versions} texts; the list shows the latest`}>
+          <span
+            className="tr-facet"
+            data-testid="ticket-versions"
+            title={`This ticket id has had ${row.versions} texts; the list shows the latest`}
+          >
             {row.versions} texts
           </span>
         )}
-        {row.held ? <span className="tr-held" data-testid="row-held">held: needs information</span> : row.failed > 0 && <span className="tr-failed">{row.failed} failed</span>}
+        {row.held ? (
+          <span className="tr-held" data-testid="row-held">
+            held: needs information
+          </span>
+        ) : (
+          row.failed > 0 && <span className="tr-failed">{row.failed} failed</span>
+        )}
         {row.hasDetails === true && <Icon name="list-unordered" className="tr-details" title="Has technical details" />}
       </div>
     </div>
@@ -99,7 +131,9 @@ export function TicketList() {
     return total === 0 ? (
       <EmptyState icon="inbox" title="No tickets yet" testId="tickets-empty">
         <p>
-          Paste one (<Kbd chord="n" />), open a JSONL or CSV file (<Kbd chord="o" />), or watch a folder in Settings.
+          Paste one (<Kbd chord="n" />
+          ), open a JSONL or CSV file (<Kbd chord="o" />
+          ), or watch a folder in Settings.
         </p>
       </EmptyState>
     ) : (
@@ -127,7 +161,12 @@ export function TicketList() {
         {virtualizer.getVirtualItems().map((v) => {
           const row = rows[v.index]!;
           return (
-            <div key={v.key} className="ticket-row-slot" data-index={v.index} style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}>
+            <div
+              key={v.key}
+              className="ticket-row-slot"
+              data-index={v.index}
+              style={{ transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+            >
               <Row row={row} selected={row.id === selectedId} onOpen={open} />
             </div>
           );

@@ -1,9 +1,9 @@
 // The Tickets side bar: new / open / resume, search, filters, and the virtualised list.
 import { useEffect, useRef } from 'react';
-import { SEVERITIES } from '../../../../shared/tasks.ts';
-import type { TicketFilter } from '../../../../shared/routes.ts';
-import { useActions, useApp, useS } from '../../app/stores.tsx';
-import { Icon, Kbd } from '../../app/ui.tsx';
+import { SEVERITIES } from '#shared/tasks.ts';
+import type { TicketFilter } from '#shared/routes.ts';
+import { useActions, useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Kbd } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { activeFilterCount } from './ticketsStore.ts';
 import { TicketList } from './TicketList.tsx';
@@ -56,7 +56,13 @@ function FilterToggle(props: { k: 'hasDetails' | 'failed' | 'held'; label: strin
       className={`chip-toggle${value !== undefined ? ' on' : ''}${value === false ? ' negated' : ''}`}
       aria-pressed={value === undefined ? false : value ? true : 'mixed'}
       data-testid={`filter-${props.k}`}
-      title={value === undefined ? `Only tickets with ${props.label.toLowerCase()}` : value ? `Only tickets without ${props.label.toLowerCase()}` : 'Any'}
+      title={
+        value === undefined
+          ? `Only tickets with ${props.label.toLowerCase()}`
+          : value
+            ? `Only tickets without ${props.label.toLowerCase()}`
+            : 'Any'
+      }
       onClick={() => setFilter({ [props.k]: next } as Partial<TicketFilter>)}
     >
       <Icon name={props.icon} />
@@ -91,19 +97,48 @@ export function TicketsView() {
   const openFile = () => stores.layout.getState().actions.requestOpenFile();
   const resume = async () => {
     const r = await transport.request('triage.resumeInterrupted', {});
-    stores.log.getState().actions.add(r.ok ? 'info' : 'error', r.ok ? (r.data.confirm ? `${r.data.queued} interrupted tickets wait for your go-ahead (see the batch bar)` : `Resuming ${r.data.queued} interrupted tickets`) : r.error.message);
+    stores.log
+      .getState()
+      .actions.add(
+        r.ok ? 'info' : 'error',
+        r.ok
+          ? r.data.confirm
+            ? `${r.data.queued} interrupted tickets wait for your go-ahead (see the batch bar)`
+            : `Resuming ${r.data.queued} interrupted tickets`
+          : r.error.message,
+      );
   };
 
   return (
     <div className="tickets-view">
       <SideBarHeader title="Tickets">
-        <button type="button" className="icon-btn" title="New ticket (N)" aria-label="New ticket" data-testid="new-ticket" onClick={() => editor.openNewTicket()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="New ticket (N)"
+          aria-label="New ticket"
+          data-testid="new-ticket"
+          onClick={() => editor.openNewTicket()}
+        >
           <Icon name="new-file" />
         </button>
-        <button type="button" className="icon-btn" title="Open ticket file, JSONL or CSV (O)" aria-label="Open ticket file" data-testid="open-file" onClick={openFile}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Open ticket file, JSONL or CSV (O)"
+          aria-label="Open ticket file"
+          data-testid="open-file"
+          onClick={openFile}
+        >
           <Icon name="folder-opened" />
         </button>
-        <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh list" onClick={() => void stores.tickets.getState().actions.refresh()}>
+        <button
+          type="button"
+          className="icon-btn"
+          title="Refresh"
+          aria-label="Refresh list"
+          onClick={() => void stores.tickets.getState().actions.refresh()}
+        >
           <Icon name="refresh" />
         </button>
       </SideBarHeader>
@@ -151,7 +186,9 @@ export function TicketsView() {
         </div>
         <div className="list-meta" aria-live="polite">
           <span data-testid="ticket-count">
-            {nFilters || search || shown !== total ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}` : `${total.toLocaleString('en')} ticket${total === 1 ? '' : 's'}`}
+            {nFilters || search || shown !== total
+              ? `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}`
+              : `${total.toLocaleString('en')} ticket${total === 1 ? '' : 's'}`}
           </span>
           {running > 0 && (
             <span className="meta-running" data-testid="list-in-triage">

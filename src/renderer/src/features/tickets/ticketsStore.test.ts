@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import type { TicketFilter, TicketSummary } from '../../../../shared/routes.ts';
-import { fakeTransport } from '../../platform/fakeTransport.ts';
+import type { TicketFilter, TicketSummary } from '#shared/routes.ts';
+import { fakeTransport } from '#renderer/platform/fakeTransport.ts';
 import { activeFilterCount, createTicketsStore, matchesFilter } from './ticketsStore.ts';
 
 const row = (id: string, more: Partial<TicketSummary> = {}): TicketSummary => ({
-  id, title: id, source: null, addedAt: 0, state: 'done', runId: 'r', platform: 'aws', product: 'S3', severity: 'high', hasDetails: true,
-  failed: 0, doneTasks: 5, totalMs: 100, ...more,
+  id,
+  title: id,
+  source: null,
+  addedAt: 0,
+  state: 'done',
+  runId: 'r',
+  platform: 'aws',
+  product: 'S3',
+  severity: 'high',
+  hasDetails: true,
+  failed: 0,
+  doneTasks: 5,
+  totalMs: 100,
+  ...more,
 });
 
 describe('ticket list store', () => {
   it('queries the host with the filters and moves the selection with j/k, clamped at the ends', async () => {
     const t = fakeTransport();
-    t.on('tickets.list', (f) => ({ ok: true, data: { total: 3, rows: [row('a'), row('b'), row('c')].filter(() => !(f as TicketFilter).failed), products: [] } }));
+    t.on('tickets.list', (f) => ({
+      ok: true,
+      data: { total: 3, rows: [row('a'), row('b'), row('c')].filter(() => !(f as TicketFilter).failed), products: [] },
+    }));
     const s = createTicketsStore(t);
     await s.getState().actions.refresh();
     const a = s.getState().actions;

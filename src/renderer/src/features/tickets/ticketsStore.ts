@@ -1,10 +1,10 @@
 // The incoming-tickets list: filters and search (run in the host's SQL), the matching rows, the
 // selection that j/k move, and live updates as tickets arrive and their facts land.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { AppEvent, ImportReport, TicketFilter, TicketSummary } from '../../../../shared/routes.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { debounce } from '../../app/debounce.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { AppEvent, ImportReport, TicketFilter, TicketSummary } from '#shared/routes.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import { debounce } from '#renderer/app/debounce.ts';
 
 export interface TicketsState {
   filter: TicketFilter;

@@ -1,15 +1,18 @@
 // "Open ticket file": the desktop app's native Open dialog, or the browser's file picker whose
 // content is sent to the host (which parses it exactly like a file on disk).
 import { createElement, useCallback, useRef, type ReactElement } from 'react';
-import type { ImportReport } from '../../../../shared/routes.ts';
-import { MAX_IMPORT_BYTES } from '../../../../shared/limits.ts';
-import { useApp } from '../../app/stores.tsx';
+import type { ImportReport } from '#shared/routes.ts';
+import { MAX_IMPORT_BYTES } from '#shared/limits.ts';
+import { useApp } from '#renderer/app/stores.tsx';
 
 export function describeImport(r: ImportReport): string {
   const bad = r.badLines.filter((b) => b.line > 0);
   const head = `${r.source}: ${r.added.toLocaleString('en')} ticket${r.added === 1 ? '' : 's'} queued for triage`;
   if (bad.length === 0) return head;
-  return `${head}; skipped ${bad.map((b) => `line ${b.line} (${b.message})`).slice(0, 3).join(', ')}${r.badLines.length > 3 ? ', …' : ''}`;
+  return `${head}; skipped ${bad
+    .map((b) => `line ${b.line} (${b.message})`)
+    .slice(0, 3)
+    .join(', ')}${r.badLines.length > 3 ? ', …' : ''}`;
 }
 
 export function useImportFile(): { input: ReactElement; open: () => void } {

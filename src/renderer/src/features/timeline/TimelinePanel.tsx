@@ -1,10 +1,10 @@
 // The bottom panel's timeline: the active ticket's calls as a waterfall on one time axis, the
 // graph's dependencies drawn between them and the critical path in the accent colour.
 import { useMemo } from 'react';
-import { TASK_IDS, type TaskId } from '../../../../shared/tasks.ts';
-import { useS } from '../../app/stores.tsx';
-import { useNow } from '../../app/useNow.ts';
-import { EmptyState } from '../../app/ui.tsx';
+import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
+import { useS } from '#renderer/app/stores.tsx';
+import { useNow } from '#renderer/app/useNow.ts';
+import { EmptyState } from '#renderer/app/ui.tsx';
 import { formatMs } from '../ticket/format.ts';
 import { useTicketCriticalPath } from '../ticket/TicketEditor.tsx';
 import { buildWaterfall, niceTicks } from './waterfall.ts';
@@ -22,7 +22,11 @@ export function TimelinePanel() {
   if (!ticketId) {
     return (
       <EmptyState icon="graph-line" title={compare ? 'A comparison has no single timeline' : 'No ticket open'}>
-        <p>{compare ? 'Latency per model and task is in each cell; open the ticket to see its own calls.' : 'Open a ticket to see its calls on a shared time axis.'}</p>
+        <p>
+          {compare
+            ? 'Latency per model and task is in each cell; open the ticket to see its own calls.'
+            : 'Open a ticket to see its calls on a shared time axis.'}
+        </p>
       </EmptyState>
     );
   }
@@ -114,16 +118,31 @@ function Timeline({ ticketId }: { ticketId: string }) {
         <div className="tl-body">
           <div className="tl-rows">
             {w.rows.map((r) => (
-              <div key={r.task} className={`tl-row${critical.has(r.task) ? ' critical' : ''}`} data-testid={`tl-row-${r.task}`} data-status={r.status}>
+              <div
+                key={r.task}
+                className={`tl-row${critical.has(r.task) ? ' critical' : ''}`}
+                data-testid={`tl-row-${r.task}`}
+                data-status={r.status}
+              >
                 <span className="tl-label" title={r.model ?? undefined}>
                   {r.model && <ModelSwatch spec={r.model} models={models} />} {r.label}
                   {r.attempts > 1 && <span className="tl-attempts"> ×{r.attempts}</span>}
                   {r.hedges > 0 && (
-                    <span className="tl-hedged" data-testid={`tl-hedged-${r.task}`} title="A duplicate was sent when the call ran past its model's p95; the first answer was kept">
-                      {' '}hedged
+                    <span
+                      className="tl-hedged"
+                      data-testid={`tl-hedged-${r.task}`}
+                      title="A duplicate was sent when the call ran past its model's p95; the first answer was kept"
+                    >
+                      {' '}
+                      hedged
                     </span>
                   )}
-                  {r.discarded > 0 && <span className="tl-attempts" data-testid={`tl-discarded-${r.task}`}> +{r.discarded} discarded</span>}
+                  {r.discarded > 0 && (
+                    <span className="tl-attempts" data-testid={`tl-discarded-${r.task}`}>
+                      {' '}
+                      +{r.discarded} discarded
+                    </span>
+                  )}
                 </span>
                 <div className="tl-track">
                   {ticks.map((t) => (
@@ -142,14 +161,24 @@ function Timeline({ ticketId }: { ticketId: string }) {
                 </div>
                 <span
                   className="tl-ms tabular"
-                  title={r.latencyMs !== null ? `call ${formatMs(r.latencyMs)}${r.slotWaitMs !== null ? `; waited ${formatMs(r.slotWaitMs)} for a slot before it` : ''}` : undefined}
+                  title={
+                    r.latencyMs !== null
+                      ? `call ${formatMs(r.latencyMs)}${r.slotWaitMs !== null ? `; waited ${formatMs(r.slotWaitMs)} for a slot before it` : ''}`
+                      : undefined
+                  }
                 >
                   {r.latencyMs !== null ? formatMs(r.latencyMs) : ''}
                 </span>
               </div>
             ))}
           </div>
-          <svg className="tl-edges" viewBox={`0 0 1000 ${w.rows.length * ROW_H}`} preserveAspectRatio="none" aria-hidden="true" style={{ height: w.rows.length * ROW_H }}>
+          <svg
+            className="tl-edges"
+            viewBox={`0 0 1000 ${w.rows.length * ROW_H}`}
+            preserveAspectRatio="none"
+            aria-hidden="true"
+            style={{ height: w.rows.length * ROW_H }}
+          >
             {w.edges.map((e) => {
               const from = w.rows[rowIndex.get(e.from)!]!;
               const to = w.rows[rowIndex.get(e.to)!]!;
@@ -159,7 +188,14 @@ function Timeline({ ticketId }: { ticketId: string }) {
               const x1 = x(from.endMs);
               const x2 = Math.max(x1, x(to.startMs));
               const hot = critical.has(e.from) && critical.has(e.to);
-              return <path key={`${e.from}-${e.to}`} className={`tl-edge${hot ? ' hot' : ''}`} d={`M ${x1} ${y1} V ${y2} H ${x2}`} vectorEffect="non-scaling-stroke" />;
+              return (
+                <path
+                  key={`${e.from}-${e.to}`}
+                  className={`tl-edge${hot ? ' hot' : ''}`}
+                  d={`M ${x1} ${y1} V ${y2} H ${x2}`}
+                  vectorEffect="non-scaling-stroke"
+                />
+              );
             })}
           </svg>
         </div>

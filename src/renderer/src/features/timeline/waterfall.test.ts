@@ -1,17 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskResult } from '../../../../shared/results.ts';
-import type { CallView } from '../../../../shared/routes.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
+import type { TaskResult } from '#shared/results.ts';
+import type { CallView } from '#shared/routes.ts';
+import type { TaskId } from '#shared/tasks.ts';
 import { freshTasks } from '../ticket/ticketStore.ts';
 import { attemptSegments, buildWaterfall, niceTicks } from './waterfall.ts';
 
 const call = (task: TaskId, attempt: number, startedMs: number, latencyMs: number, more: Partial<CallView> = {}): CallView => ({
-  task, modelSpec: 'groq:m', attempt, startedMs, latencyMs, queueTimeMs: null, providerTotalMs: null, status: 'ok', errorCode: null, ...more,
+  task,
+  modelSpec: 'groq:m',
+  attempt,
+  startedMs,
+  latencyMs,
+  queueTimeMs: null,
+  providerTotalMs: null,
+  status: 'ok',
+  errorCode: null,
+  ...more,
 });
 const result = (task: TaskId, startedMs: number, endedMs: number, status: TaskResult['status'] = 'ok'): TaskResult => ({
-  task, status, value: null, raw: null, provider: 'groq', model: 'm', promptVersion: 'v1', startedMs, endedMs, latencyMs: endedMs - startedMs,
-  ttftMs: null, queueTimeMs: null, providerTotalMs: null, inputTokens: 1, outputTokens: 1, cachedTokens: null, reasoningTokens: null,
-  costUsd: null, attempts: 1, error: null,
+  task,
+  status,
+  value: null,
+  raw: null,
+  provider: 'groq',
+  model: 'm',
+  promptVersion: 'v1',
+  startedMs,
+  endedMs,
+  latencyMs: endedMs - startedMs,
+  ttftMs: null,
+  queueTimeMs: null,
+  providerTotalMs: null,
+  inputTokens: 1,
+  outputTokens: 1,
+  cachedTokens: null,
+  reasoningTokens: null,
+  costUsd: null,
+  attempts: 1,
+  error: null,
 });
 
 describe('timeline of a ticket', () => {
@@ -44,7 +70,11 @@ describe('timeline of a ticket', () => {
     expect(attemptSegments(call('severity', 1, 0, 90)).map((s) => s.kind)).toEqual(['call']);
     const tasks = freshTasks();
     tasks.severity = { ...tasks.severity, status: 'ok', result: result('severity', 0, 700) };
-    const w = buildWaterfall(tasks, [call('severity', 1, 0, 100, { status: 'error', errorCode: 'PROVIDER_ERROR' }), call('severity', 2, 600, 100)], null);
+    const w = buildWaterfall(
+      tasks,
+      [call('severity', 1, 0, 100, { status: 'error', errorCode: 'PROVIDER_ERROR' }), call('severity', 2, 600, 100)],
+      null,
+    );
     const row = w.rows.find((r) => r.task === 'severity')!;
     expect(row.segments.map((s) => s.kind)).toEqual(['failed', 'call']);
     expect(row.attempts).toBe(2);
@@ -84,18 +114,25 @@ describe('timeline of a ticket', () => {
     tasks.platform = { ...tasks.platform, status: 'ok', reused: true, result: result('platform', 0, 300) };
     expect(buildWaterfall(tasks, [], null).rows[0]).toMatchObject({ reused: true, segments: [] });
   });
-  it('marks speculative calls: a kept one is the row\'s call, a discarded one is drawn apart and never counted as an attempt', () => {
+  it("marks speculative calls: a kept one is the row's call, a discarded one is drawn apart and never counted as an attempt", () => {
     const tasks = freshTasks();
     // Product started at 0 on a wrong platform guess (cancelled at 250 ms when the platform answered), then ran again.
     tasks.product = { ...tasks.product, status: 'ok', result: result('product', 250, 400) };
     tasks.asset_ids = { ...tasks.asset_ids, status: 'ok', result: { ...result('asset_ids', 0, 120), speculative: true } };
-    const w = buildWaterfall(tasks, [
-      call('product', 1, 0, 250, { speculation: 'discarded', status: 'error', errorCode: 'CANCELLED' }),
-      call('product', 1, 250, 150),
-      call('asset_ids', 1, 0, 120, { speculation: 'kept' }),
-    ], null);
+    const w = buildWaterfall(
+      tasks,
+      [
+        call('product', 1, 0, 250, { speculation: 'discarded', status: 'error', errorCode: 'CANCELLED' }),
+        call('product', 1, 250, 150),
+        call('asset_ids', 1, 0, 120, { speculation: 'kept' }),
+      ],
+      null,
+    );
     const product = w.rows.find((r) => r.task === 'product')!;
-    expect(product.segments.map((s) => [s.kind, s.speculation])).toEqual([['discarded', 'discarded'], ['call', undefined]]);
+    expect(product.segments.map((s) => [s.kind, s.speculation])).toEqual([
+      ['discarded', 'discarded'],
+      ['call', undefined],
+    ]);
     expect(product.segments[0]!.title).toMatch(/cancelled after 250 ms, discarded: the guess was wrong/);
     expect(product).toMatchObject({ attempts: 1, discarded: 1, speculative: false, startMs: 250 });
     const assets = w.rows.find((r) => r.task === 'asset_ids')!;

@@ -2,8 +2,8 @@
 // task, each attempt a bar (request sent → answer received) preceded by its wait for a free slot
 // where it had one, a successful attempt split into queue / model / the rest where the provider
 // reports its own timings (Groq's usage.queue_time and total_time).
-import type { CallView } from '../../../../shared/routes.ts';
-import { TASK_IDS, TASKS, type TaskId } from '../../../../shared/tasks.ts';
+import type { CallView } from '#shared/routes.ts';
+import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import type { TaskCardState } from '../ticket/ticketStore.ts';
 
 export type SegmentKind = 'wait' | 'queue' | 'model' | 'overhead' | 'call' | 'failed' | 'cancelled' | 'running' | 'discarded';
@@ -67,25 +67,55 @@ export function attemptSegments(c: CallView): Segment[] {
   const label = c.hedge === 'hedge' ? `hedged duplicate of attempt ${c.attempt}` : `attempt ${c.attempt}`;
   const wait = c.slotWaitMs ?? 0;
   const before: Segment[] =
-    wait >= MIN_WAIT_MS ? [{ kind: 'wait', startMs: Math.max(0, start - wait), endMs: start, title: `${label} waited ${f(wait)} for a free slot (not part of the call)` }] : [];
+    wait >= MIN_WAIT_MS
+      ? [
+          {
+            kind: 'wait',
+            startMs: Math.max(0, start - wait),
+            endMs: start,
+            title: `${label} waited ${f(wait)} for a free slot (not part of the call)`,
+          },
+        ]
+      : [];
   if (c.speculation === 'discarded') {
     const how = c.errorCode === 'CANCELLED' ? `cancelled after ${f(lat)}` : `answered in ${f(lat)}`;
-    const call: Segment = { kind: 'discarded', startMs: start, endMs: end, title: `speculative ${label} on a guessed platform/product, ${how}, discarded: the guess was wrong (not the fact)` };
+    const call: Segment = {
+      kind: 'discarded',
+      startMs: start,
+      endMs: end,
+      title: `speculative ${label} on a guessed platform/product, ${how}, discarded: the guess was wrong (not the fact)`,
+    };
     return [...before, call].map((s) => ({ ...s, speculation: 'discarded' as const }));
   }
   const own: Segment[] = c.hedgeLost
-    ? [{ kind: 'cancelled', startMs: start, endMs: end, title: `${label} cancelled after ${f(lat)}: the ${c.hedge === 'hedge' ? 'original call' : 'hedged duplicate'} answered first` }]
+    ? [
+        {
+          kind: 'cancelled',
+          startMs: start,
+          endMs: end,
+          title: `${label} cancelled after ${f(lat)}: the ${c.hedge === 'hedge' ? 'original call' : 'hedged duplicate'} answered first`,
+        },
+      ]
     : callSegments(c, start, end, lat, label).map((s) =>
-        c.hedge === 'primary' ? { ...s, title: `${s.title}; it ran past the model's p95, so a duplicate was sent` } : c.hedge === 'hedge' ? { ...s, title: `${s.title} (sent when the original ran past the model's p95)` } : s,
+        c.hedge === 'primary'
+          ? { ...s, title: `${s.title}; it ran past the model's p95, so a duplicate was sent` }
+          : c.hedge === 'hedge'
+            ? { ...s, title: `${s.title} (sent when the original ran past the model's p95)` }
+            : s,
       );
   const band: Segment['band'] = c.hedge === 'hedge' ? 'lower' : c.hedge === 'primary' ? 'upper' : undefined;
   const segs: Segment[] = [...before, ...own].map((s) => (band ? { ...s, band } : s));
   if (c.speculation !== 'kept') return segs;
-  return segs.map((s) => ({ ...s, speculation: 'kept' as const, title: `speculative, kept (started on a guess that proved right): ${s.title}` }));
+  return segs.map((s) => ({
+    ...s,
+    speculation: 'kept' as const,
+    title: `speculative, kept (started on a guess that proved right): ${s.title}`,
+  }));
 }
 
 function callSegments(c: CallView, start: number, end: number, lat: number, label: string): Segment[] {
-  if (c.status === 'error') return [{ kind: 'failed', startMs: start, endMs: end, title: `${label} failed (${c.errorCode ?? 'error'}) after ${f(lat)}` }];
+  if (c.status === 'error')
+    return [{ kind: 'failed', startMs: start, endMs: end, title: `${label} failed (${c.errorCode ?? 'error'}) after ${f(lat)}` }];
   if (c.queueTimeMs !== null && c.providerTotalMs !== null && c.queueTimeMs + c.providerTotalMs <= lat + 1) {
     const q = start + c.queueTimeMs;
     const m = q + c.providerTotalMs;
@@ -95,7 +125,14 @@ function callSegments(c: CallView, start: number, end: number, lat: number, labe
     if (end - m > 0.5) out.push({ kind: 'overhead', startMs: m, endMs: end, title: `network and parsing ${f(end - m)}` });
     return out;
   }
-  return [{ kind: 'call', startMs: start, endMs: end, title: `${label}: call ${f(lat)}${c.cold ? ', on a new connection' : ''} (the provider reports no queue time)` }];
+  return [
+    {
+      kind: 'call',
+      startMs: start,
+      endMs: end,
+      title: `${label}: call ${f(lat)}${c.cold ? ', on a new connection' : ''} (the provider reports no queue time)`,
+    },
+  ];
 }
 
 /** Lays out a ticket's tasks and attempts; `nowMs` (ms since the ticket's start) grows running bars. */
@@ -112,8 +149,19 @@ export function buildWaterfall(tasks: Record<TaskId, TaskCardState>, calls: Call
         // No attempt recorded (an older run): the call ends the task's window, its wait before it.
         const callStart = Math.max(r.startedMs, r.endedMs - r.latencyMs);
         const wait = r.slotWaitMs ?? 0;
-        if (wait >= MIN_WAIT_MS) segments.push({ kind: 'wait', startMs: Math.max(r.startedMs, callStart - wait), endMs: callStart, title: `waited ${f(wait)} for a free slot` });
-        segments.push({ kind: r.status === 'error' ? 'failed' : 'call', startMs: callStart, endMs: r.endedMs, title: `call ${f(r.latencyMs)}` });
+        if (wait >= MIN_WAIT_MS)
+          segments.push({
+            kind: 'wait',
+            startMs: Math.max(r.startedMs, callStart - wait),
+            endMs: callStart,
+            title: `waited ${f(wait)} for a free slot`,
+          });
+        segments.push({
+          kind: r.status === 'error' ? 'failed' : 'call',
+          startMs: callStart,
+          endMs: r.endedMs,
+          title: `call ${f(r.latencyMs)}`,
+        });
       }
       if (c.status === 'running' && c.startedMs !== null && nowMs !== null) {
         const from = Math.max(c.startedMs, ...segments.map((s) => s.endMs));

@@ -3,13 +3,13 @@
 // (file, model, status, search), each opening the trace view; and the review queues over them,
 // with a form for a new one (by file, model, filter, sample; a rubric of its own).
 import { useCallback, useEffect, useState } from 'react';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { Criterion, TraceQueueView } from '../../../../shared/traceReview.ts';
-import { CRITERION_KINDS, DEFAULT_RUBRIC } from '../../../../shared/traceRubric.ts';
-import type { TraceListFilter, TraceListView, TraceRow } from '../../../../shared/traceView.ts';
-import { Modal } from '../../app/Modal.tsx';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { Criterion, TraceQueueView } from '#shared/traceReview.ts';
+import { CRITERION_KINDS, DEFAULT_RUBRIC } from '#shared/traceRubric.ts';
+import type { TraceListFilter, TraceListView, TraceRow } from '#shared/traceView.ts';
+import { Modal } from '#renderer/app/Modal.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { formatCost, formatMs } from '../ticket/format.ts';
 import { formatLabel } from '../traces/formatLabel.ts';
 import './traceView.css';
@@ -55,7 +55,17 @@ function RubricRow({ c, onChange, onRemove }: { c: Criterion; onChange: (c: Crit
   return (
     <div className="nq-crit" data-testid="nq-criterion">
       <input value={c.label} onChange={(e) => onChange({ ...c, label: e.target.value, id: c.id })} aria-label="Criterion name" />
-      <select value={c.kind} onChange={(e) => onChange({ ...c, kind: e.target.value as Criterion['kind'], labels: e.target.value === 'label' ? (c.labels ?? ['good', 'bad']) : undefined })} aria-label="Kind">
+      <select
+        value={c.kind}
+        onChange={(e) =>
+          onChange({
+            ...c,
+            kind: e.target.value as Criterion['kind'],
+            labels: e.target.value === 'label' ? (c.labels ?? ['good', 'bad']) : undefined,
+          })
+        }
+        aria-label="Kind"
+      >
         {CRITERION_KINDS.map((k) => (
           <option key={k} value={k}>
             {k === 'pass_fail' ? 'pass / fail' : k === 'score' ? 'score 0–1' : k === 'label' ? 'labels' : 'free note'}
@@ -65,7 +75,15 @@ function RubricRow({ c, onChange, onRemove }: { c: Criterion; onChange: (c: Crit
       {c.kind === 'label' && (
         <input
           value={(c.labels ?? []).join(', ')}
-          onChange={(e) => onChange({ ...c, labels: e.target.value.split(',').map((x) => x.trim()).filter(Boolean) })}
+          onChange={(e) =>
+            onChange({
+              ...c,
+              labels: e.target.value
+                .split(',')
+                .map((x) => x.trim())
+                .filter(Boolean),
+            })
+          }
           aria-label="Labels, comma-separated"
           placeholder="labels, comma-separated"
         />
@@ -77,9 +95,24 @@ function RubricRow({ c, onChange, onRemove }: { c: Criterion; onChange: (c: Crit
   );
 }
 
-const slug = (s: string, i: number): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || `c${i + 1}`;
+const slug = (s: string, i: number): string =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 40) || `c${i + 1}`;
 
-function NewQueueModal({ list, filter, onClose, onCreated }: { list: TraceListView; filter: TraceListFilter; onClose: () => void; onCreated: (q: TraceQueueView) => void }) {
+function NewQueueModal({
+  list,
+  filter,
+  onClose,
+  onCreated,
+}: {
+  list: TraceListView;
+  filter: TraceListFilter;
+  onClose: () => void;
+  onCreated: (q: TraceQueueView) => void;
+}) {
   const { transport } = useApp();
   const [name, setName] = useState('Trace review');
   const [runId, setRunId] = useState(filter.runId ?? '');
@@ -91,8 +124,14 @@ function NewQueueModal({ list, filter, onClose, onCreated }: { list: TraceListVi
   const [error, setError] = useState<string | null>(null);
   const create = async () => {
     const r = await transport.request('traceReviews.createQueue', {
-      name, runIds: runId ? [runId] : undefined, models: model ? [model] : undefined, search: search || undefined, status: filter.status,
-      sample: sample ? Number(sample) : undefined, blind, rubric: rubric.map((c, i) => ({ ...c, id: c.id || slug(c.label, i) })),
+      name,
+      runIds: runId ? [runId] : undefined,
+      models: model ? [model] : undefined,
+      search: search || undefined,
+      status: filter.status,
+      sample: sample ? Number(sample) : undefined,
+      blind,
+      rubric: rubric.map((c, i) => ({ ...c, id: c.id || slug(c.label, i) })),
     });
     if (!r.ok) return setError(r.error.message);
     onCreated(r.data);
@@ -136,18 +175,43 @@ function NewQueueModal({ list, filter, onClose, onCreated }: { list: TraceListVi
           Filter <input value={search} onChange={(e) => setSearch(e.target.value)} placeholder="words in the name or first message" />
         </label>
         <label>
-          Sample <input value={sample} onChange={(e) => setSample(e.target.value.replace(/\D/g, ''))} placeholder="all calls" inputMode="numeric" data-testid="nq-sample" />
+          Sample{' '}
+          <input
+            value={sample}
+            onChange={(e) => setSample(e.target.value.replace(/\D/g, ''))}
+            placeholder="all calls"
+            inputMode="numeric"
+            data-testid="nq-sample"
+          />
         </label>
         <label className="nq-check">
-          <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: hide the model, its metadata and the source's scores until a call is scored
+          <input type="checkbox" checked={blind} onChange={(e) => setBlind(e.target.checked)} /> Blind: hide the model, its metadata and the
+          source's scores until a call is scored
         </label>
         <fieldset className="nq-rubric">
           <legend>Rubric</legend>
           {rubric.map((c, i) => (
-            <RubricRow key={i} c={c} onChange={(x) => setRubric(rubric.map((y, k) => (k === i ? { ...x, id: i < DEFAULT_RUBRIC.length && x.label === y.label ? y.id : slug(x.label, i) } : y)))} onRemove={() => setRubric(rubric.filter((_, k) => k !== i))} />
+            <RubricRow
+              key={i}
+              c={c}
+              onChange={(x) =>
+                setRubric(
+                  rubric.map((y, k) =>
+                    k === i ? { ...x, id: i < DEFAULT_RUBRIC.length && x.label === y.label ? y.id : slug(x.label, i) } : y,
+                  ),
+                )
+              }
+              onRemove={() => setRubric(rubric.filter((_, k) => k !== i))}
+            />
           ))}
           {rubric.length < 9 && (
-            <button type="button" className="btn small" onClick={() => setRubric([...rubric, { id: `c${rubric.length + 1}`, label: `Criterion ${rubric.length + 1}`, kind: 'pass_fail' }])}>
+            <button
+              type="button"
+              className="btn small"
+              onClick={() =>
+                setRubric([...rubric, { id: `c${rubric.length + 1}`, label: `Criterion ${rubric.length + 1}`, kind: 'pass_fail' }])
+              }
+            >
               <Icon name="add" /> Criterion
             </button>
           )}
@@ -200,7 +264,9 @@ export function GenericTraces() {
       <h3 className="tr-section-title">
         Traces <span className="faint">({list.total === list.all ? list.all : `${list.total} of ${list.all}`})</span>
       </h3>
-      <p className="small faint gt-explain">Imported calls that are not casebench tasks and name no ticket: chats, agent runs, eval cases. They are not support tickets.</p>
+      <p className="small faint gt-explain">
+        Imported calls that are not casebench tasks and name no ticket: chats, agent runs, eval cases. They are not support tickets.
+      </p>
       <div className="gt-filters">
         <input
           type="search"
@@ -210,7 +276,12 @@ export function GenericTraces() {
           onChange={(e) => setFilter((f) => ({ ...f, search: e.target.value || undefined }))}
           data-testid="gt-search"
         />
-        <select value={filter.runId ?? ''} onChange={(e) => setFilter((f) => ({ ...f, runId: e.target.value || undefined }))} aria-label="File" data-testid="gt-file">
+        <select
+          value={filter.runId ?? ''}
+          onChange={(e) => setFilter((f) => ({ ...f, runId: e.target.value || undefined }))}
+          aria-label="File"
+          data-testid="gt-file"
+        >
           <option value="">every file</option>
           {list.files.map((f) => (
             <option key={f.runId} value={f.runId}>
@@ -218,7 +289,12 @@ export function GenericTraces() {
             </option>
           ))}
         </select>
-        <select value={filter.model ?? ''} onChange={(e) => setFilter((f) => ({ ...f, model: e.target.value || undefined }))} aria-label="Model" data-testid="gt-model">
+        <select
+          value={filter.model ?? ''}
+          onChange={(e) => setFilter((f) => ({ ...f, model: e.target.value || undefined }))}
+          aria-label="Model"
+          data-testid="gt-model"
+        >
           <option value="">every model</option>
           {list.models.map((m) => (
             <option key={m} value={m}>
@@ -226,7 +302,12 @@ export function GenericTraces() {
             </option>
           ))}
         </select>
-        <select value={filter.status ?? ''} onChange={(e) => setFilter((f) => ({ ...f, status: (e.target.value || undefined) as TraceListFilter['status'] }))} aria-label="Status" data-testid="gt-status">
+        <select
+          value={filter.status ?? ''}
+          onChange={(e) => setFilter((f) => ({ ...f, status: (e.target.value || undefined) as TraceListFilter['status'] }))}
+          aria-label="Status"
+          data-testid="gt-status"
+        >
           <option value="">any status</option>
           <option value="ok">no failed call</option>
           <option value="error">a failed call</option>
@@ -234,7 +315,12 @@ export function GenericTraces() {
       </div>
       <ul className="run-list" role="listbox" aria-label="Generic traces" data-testid="generic-trace-list">
         {list.rows.map((r) => (
-          <TraceItem key={r.callId} r={r} active={r.callId === activeCall} onOpen={(pin) => editor.openTrace(r.callId, `◇ ${r.name.slice(0, 40)}`, { preview: !pin })} />
+          <TraceItem
+            key={r.callId}
+            r={r}
+            active={r.callId === activeCall}
+            onOpen={(pin) => editor.openTrace(r.callId, `◇ ${r.name.slice(0, 40)}`, { preview: !pin })}
+          />
         ))}
         {list.total === 0 && <li className="faint small gt-none">No trace matches the filter.</li>}
       </ul>
@@ -246,7 +332,14 @@ export function GenericTraces() {
       </h3>
       <ul className="run-list" data-testid="trace-queue-list">
         {queues.map((q) => (
-          <li key={q.id} className="run-row" data-testid="trace-queue-row" tabIndex={0} onClick={() => editor.openTraceReview(q.id, `✓ ${q.name}`)} onKeyDown={(e) => e.key === 'Enter' && editor.openTraceReview(q.id, `✓ ${q.name}`)}>
+          <li
+            key={q.id}
+            className="run-row"
+            data-testid="trace-queue-row"
+            tabIndex={0}
+            onClick={() => editor.openTraceReview(q.id, `✓ ${q.name}`)}
+            onKeyDown={(e) => e.key === 'Enter' && editor.openTraceReview(q.id, `✓ ${q.name}`)}
+          >
             <div className="tr-line1">
               <Icon name="checklist" />
               <span className="tr-title">{q.name}</span>

@@ -4,11 +4,11 @@
 // TTFT, errors, metadata and the scores (the source's own and reviewers'). j/k move between model
 // calls, ↑/↓ between all spans; nothing here asks a provider anything.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { SpanNodeView, TraceCallView, TraceView } from '../../../../shared/traceView.ts';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import { useApp } from '../../app/stores.tsx';
-import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/actions.ts';
+import type { SpanNodeView, TraceCallView, TraceView } from '#shared/traceView.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
+import { openTicketAt } from '#renderer/commands/actions.ts';
 import { formatCost, formatMs } from '../ticket/format.ts';
 import { OriginParts } from '../traces/OriginLine.tsx';
 import { formatLabel } from '../traces/formatLabel.ts';
@@ -65,7 +65,11 @@ export function Output({ c }: { c: TraceCallView }) {
   const parsedDiffers = c.parsedOutput !== null && JSON.stringify(c.parsedOutput) !== JSON.stringify(c.output);
   return (
     <div data-testid="tv-output">
-      {c.output ? <pre className="tv-pre tv-answer">{c.output}</pre> : <p className="faint small">No output text{c.status === 'error' ? ' (the call failed)' : ''}.</p>}
+      {c.output ? (
+        <pre className="tv-pre tv-answer">{c.output}</pre>
+      ) : (
+        <p className="faint small">No output text{c.status === 'error' ? ' (the call failed)' : ''}.</p>
+      )}
       {c.reasoning && (
         <>
           <h5 className="tv-h5">Reasoning</h5>
@@ -188,7 +192,8 @@ function SpanDetail({ node }: { node: SpanNodeView }) {
 
 /** The span tree with a waterfall column: each row's bar placed by its start and length within the trace. */
 function SpanTree({ t, sel, onSelect }: { t: TraceView; sel: number; onSelect: (i: number) => void }) {
-  const total = t.durationMs && t.durationMs > 0 ? t.durationMs : Math.max(1, ...t.nodes.map((x) => (x.startMs ?? 0) + (x.durationMs ?? 0)));
+  const total =
+    t.durationMs && t.durationMs > 0 ? t.durationMs : Math.max(1, ...t.nodes.map((x) => (x.startMs ?? 0) + (x.durationMs ?? 0)));
   const listRef = useRef<HTMLDivElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: sel is the trigger: scroll the selected node into view
   useEffect(() => {
@@ -221,12 +226,28 @@ function SpanTree({ t, sel, onSelect }: { t: TraceView; sel: number; onSelect: (
             onClick={() => onSelect(i)}
           >
             <span className="tv-name" style={{ paddingLeft: `${node.depth * 14 + 4}px` }} title={node.name}>
-              <Icon name={node.kind === 'call' ? 'sparkle' : node.type === 'tool' || node.type === 'TOOL' ? 'tools' : node.type === 'trace' ? 'list-tree' : 'symbol-event'} />
+              <Icon
+                name={
+                  node.kind === 'call'
+                    ? 'sparkle'
+                    : node.type === 'tool' || node.type === 'TOOL'
+                      ? 'tools'
+                      : node.type === 'trace'
+                        ? 'list-tree'
+                        : 'symbol-event'
+                }
+              />
               <span className="clip">{node.name}</span>
-              {node.kind === 'call' && node.call !== null && <span className="tv-node-model faint small clip">{t.calls[node.call]!.modelSpec.split(':').pop()}</span>}
+              {node.kind === 'call' && node.call !== null && (
+                <span className="tv-node-model faint small clip">{t.calls[node.call]!.modelSpec.split(':').pop()}</span>
+              )}
             </span>
             <span className="tv-bar-cell">
-              <span className={`tv-bar ${node.kind}${node.status === 'error' ? ' err' : ''}`} style={{ left: `${Math.min(left, 99.4)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.4))}%` }} data-testid="tv-bar" />
+              <span
+                className={`tv-bar ${node.kind}${node.status === 'error' ? ' err' : ''}`}
+                style={{ left: `${Math.min(left, 99.4)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.4))}%` }}
+                data-testid="tv-bar"
+              />
             </span>
             <span className="num tabular small">{formatMs(node.durationMs)}</span>
           </div>
@@ -299,7 +320,9 @@ export function TraceEditor({ callId }: { callId: number }) {
     <div className="trace-view" ref={rootRef} tabIndex={-1} data-testid="trace-view" data-call-id={callId}>
       <header className="editor-head">
         <div className="eh-titles">
-          <h2 className="eh-title" data-testid="tv-title">{t.name}</h2>
+          <h2 className="eh-title" data-testid="tv-title">
+            {t.name}
+          </h2>
           <p className="eh-sub">
             {formatLabel(t.format)} · {t.file} · trace <span className="mono">{t.traceId ?? '—'}</span>
             {t.startedAt !== null && <> · {new Date(t.startedAt).toLocaleString()}</>}
@@ -327,7 +350,8 @@ export function TraceEditor({ callId }: { callId: number }) {
         <div className="tv-left">
           <SpanTree t={t} sel={sel} onSelect={setSel} />
           <p className="tv-keys small faint">
-            <Kbd chord="j" />/<Kbd chord="k" /> next / previous model call{pos !== null ? ` (${pos} of ${callIdx.length})` : ''} · <Kbd chord="↓" />/<Kbd chord="↑" /> every span
+            <Kbd chord="j" />/<Kbd chord="k" /> next / previous model call{pos !== null ? ` (${pos} of ${callIdx.length})` : ''} ·{' '}
+            <Kbd chord="↓" />/<Kbd chord="↑" /> every span
           </p>
         </div>
         <div className="tv-detail" data-testid="tv-detail">

@@ -5,11 +5,11 @@
 // score. The model, its metadata and the source's own scores stay hidden until every criterion of
 // the call is scored. Each score is saved as it is given.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { Criterion, TraceReviewResults, TraceReviewScreen } from '../../../../shared/traceReview.ts';
-import { SCORE_STEPS } from '../../../../shared/traceRubric.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Kbd, Spinner } from '../../app/ui.tsx';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { Criterion, TraceReviewResults, TraceReviewScreen } from '#shared/traceReview.ts';
+import { SCORE_STEPS } from '#shared/traceRubric.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
 import { formatCost, formatMs } from '../ticket/format.ts';
 import { Messages, Output, ScoreList } from './TraceEditor.tsx';
 import { reviewKey, scoreText } from './traceModel.ts';
@@ -35,14 +35,21 @@ function Results({ r }: { r: TraceReviewResults }) {
                   <td className="mono small">{m.model}</td>
                   <td className="num small">n {m.n}</td>
                   <td className="small">
-                    {c.kind === 'pass_fail' ? `${f2(m.passRate)} pass` : c.kind === 'score' ? `mean ${f2(m.mean)}` : Object.entries(m.labels).map(([k, v]) => `${k} ${v}`).join(' · ')}
+                    {c.kind === 'pass_fail'
+                      ? `${f2(m.passRate)} pass`
+                      : c.kind === 'score'
+                        ? `mean ${f2(m.mean)}`
+                        : Object.entries(m.labels)
+                            .map(([k, v]) => `${k} ${v}`)
+                            .join(' · ')}
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p className="small muted" data-testid="trv-agreement">
-            α ({c.kind === 'score' ? 'interval' : 'nominal'}) {f2(c.alpha)} over {c.units} call{c.units === 1 ? '' : 's'} scored twice or more
+            α ({c.kind === 'score' ? 'interval' : 'nominal'}) {f2(c.alpha)} over {c.units} call{c.units === 1 ? '' : 's'} scored twice or
+            more
             {c.pairs.map((p) => ` · ${p.a} × ${p.b}: κ ${f2(p.kappa)}, agree ${f2(p.agreement)} (n ${p.n})`).join('')}
           </p>
         </section>
@@ -51,21 +58,49 @@ function Results({ r }: { r: TraceReviewResults }) {
   );
 }
 
-function CriterionRow({ c, active, mine, onPick, onFocus, noteRef, onNote }: {
-  c: Criterion; active: boolean; mine: TraceReviewScreen['mine'][string] | undefined; onPick: (v: boolean | number | string) => void; onFocus: () => void;
-  noteRef: React.RefObject<HTMLTextAreaElement | null> | null; onNote: (text: string) => void;
+function CriterionRow({
+  c,
+  active,
+  mine,
+  onPick,
+  onFocus,
+  noteRef,
+  onNote,
+}: {
+  c: Criterion;
+  active: boolean;
+  mine: TraceReviewScreen['mine'][string] | undefined;
+  onPick: (v: boolean | number | string) => void;
+  onFocus: () => void;
+  noteRef: React.RefObject<HTMLTextAreaElement | null> | null;
+  onNote: (text: string) => void;
 }) {
   const v = mine?.value;
   const chip = (label: string, value: boolean | number | string, key: string) => (
-    <button type="button" key={label} className={`trv-chip${v === value ? ' on' : ''}`} onClick={() => onPick(value)} aria-pressed={v === value} tabIndex={-1}>
+    <button
+      type="button"
+      key={label}
+      className={`trv-chip${v === value ? ' on' : ''}`}
+      onClick={() => onPick(value)}
+      aria-pressed={v === value}
+      tabIndex={-1}
+    >
       <kbd>{key}</kbd> {label}
     </button>
   );
   return (
-    <div className={`trv-crit${active ? ' active' : ''}${mine ? ' scored' : ''}`} data-testid="trv-criterion" data-criterion={c.id} data-value={mine ? scoreText({ kind: c.kind, value: mine.value, note: mine.note }) : ''} onClick={onFocus}>
+    <div
+      className={`trv-crit${active ? ' active' : ''}${mine ? ' scored' : ''}`}
+      data-testid="trv-criterion"
+      data-criterion={c.id}
+      data-value={mine ? scoreText({ kind: c.kind, value: mine.value, note: mine.note }) : ''}
+      onClick={onFocus}
+    >
       <div className="trv-crit-head">
         <span className="trv-crit-label">{c.label}</span>
-        <span className="faint small">{c.kind === 'pass_fail' ? 'pass / fail' : c.kind === 'score' ? 'score 0–1' : c.kind === 'label' ? 'label' : 'note (optional)'}</span>
+        <span className="faint small">
+          {c.kind === 'pass_fail' ? 'pass / fail' : c.kind === 'score' ? 'score 0–1' : c.kind === 'label' ? 'label' : 'note (optional)'}
+        </span>
         {mine && c.kind !== 'note' && <Icon name="pass-filled" className="trv-done" />}
       </div>
       <div className="trv-chips">
@@ -130,7 +165,14 @@ export function TraceReviewEditor({ queueId }: { queueId: string }) {
       if (!screen || screen.position === null || !reviewer || busy.current) return;
       busy.current = true;
       try {
-        const r = await transport.request('traceReviews.score', { queueId, position: screen.position, reviewer, criterion: criterion.id, value, note });
+        const r = await transport.request('traceReviews.score', {
+          queueId,
+          position: screen.position,
+          reviewer,
+          criterion: criterion.id,
+          value,
+          note,
+        });
         apply(r, false);
         if (r.ok) {
           // on to the next criterion still to score
@@ -197,7 +239,8 @@ export function TraceReviewEditor({ queueId }: { queueId: string }) {
         <div className="eh-titles">
           <h2 className="eh-title">{q.name}</h2>
           <p className="eh-sub">
-            call <strong data-testid="trv-pos">{(screen.position ?? 0) + 1}</strong> of {q.items} · {screen.done} scored by {screen.reviewer} · {q.blind ? 'blind: the model shows once you have scored' : 'open'}
+            call <strong data-testid="trv-pos">{(screen.position ?? 0) + 1}</strong> of {q.items} · {screen.done} scored by{' '}
+            {screen.reviewer} · {q.blind ? 'blind: the model shows once you have scored' : 'open'}
           </p>
         </div>
         <div className="eh-actions">
@@ -221,14 +264,20 @@ export function TraceReviewEditor({ queueId }: { queueId: string }) {
           </button>
         </div>
       </header>
-      {error && <div className="notice error" role="alert">{error.message}</div>}
+      {error && (
+        <div className="notice error" role="alert">
+          {error.message}
+        </div>
+      )}
       {c ? (
         <div className="trv-body">
           <div className="trv-call" data-testid="trv-call">
             <div className="tv-stats">
               <div className="tv-stat" data-testid="trv-model">
                 <span className="tv-stat-l">model</span>
-                <span className="tv-stat-v">{c.modelSpec === 'hidden' ? <span className="faint">hidden until scored</span> : c.modelSpec}</span>
+                <span className="tv-stat-v">
+                  {c.modelSpec === 'hidden' ? <span className="faint">hidden until scored</span> : c.modelSpec}
+                </span>
               </div>
               <div className="tv-stat">
                 <span className="tv-stat-l">task</span>
@@ -245,7 +294,11 @@ export function TraceReviewEditor({ queueId }: { queueId: string }) {
                 </div>
               )}
             </div>
-            {c.status === 'error' && <div className="notice error">{c.errorCode}: {c.errorMessage}</div>}
+            {c.status === 'error' && (
+              <div className="notice error">
+                {c.errorCode}: {c.errorMessage}
+              </div>
+            )}
             <h4 className="tv-h4">Input</h4>
             <Messages messages={c.input} />
             <h4 className="tv-h4">Output</h4>
@@ -274,12 +327,18 @@ export function TraceReviewEditor({ queueId }: { queueId: string }) {
               />
             ))}
             <p className="small faint trv-keys">
-              <Kbd chord="Tab" /> criterion · <Kbd chord="1" />/<Kbd chord="0" /> pass/fail · <Kbd chord="0" />–<Kbd chord="4" /> score · <Kbd chord="1" />–<Kbd chord="9" /> label · <Kbd chord="n" /> note ·{' '}
-              <Kbd chord="Enter" /> next unscored · <Kbd chord="j" />/<Kbd chord="k" /> next/previous · <Kbd chord="u" /> undo
+              <Kbd chord="Tab" /> criterion · <Kbd chord="1" />/<Kbd chord="0" /> pass/fail · <Kbd chord="0" />–<Kbd chord="4" /> score ·{' '}
+              <Kbd chord="1" />–<Kbd chord="9" /> label · <Kbd chord="n" /> note · <Kbd chord="Enter" /> next unscored · <Kbd chord="j" />/
+              <Kbd chord="k" /> next/previous · <Kbd chord="u" /> undo
             </p>
             {screen.missing.length === 0 && (
               <p className="small st-done" data-testid="trv-item-done">
-                Scored{screen.nextUnscored !== null ? ' — Enter for the next call' : screen.done === q.items ? ' — every call of the queue is scored' : ''}
+                Scored
+                {screen.nextUnscored !== null
+                  ? ' — Enter for the next call'
+                  : screen.done === q.items
+                    ? ' — every call of the queue is scored'
+                    : ''}
               </p>
             )}
           </aside>

@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { SpanNodeView } from '../../../../shared/traceView.ts';
+import type { SpanNodeView } from '#shared/traceView.ts';
 import { nextCall, reviewKey, scoreText } from './traceModel.ts';
 
-const node = (kind: 'call' | 'span'): SpanNodeView => ({ key: kind, depth: 0, kind, name: kind, type: null, startMs: 0, durationMs: 1, status: 'ok', call: kind === 'call' ? 0 : null, span: null });
+const node = (kind: 'call' | 'span'): SpanNodeView => ({
+  key: kind,
+  depth: 0,
+  kind,
+  name: kind,
+  type: null,
+  startMs: 0,
+  durationMs: 1,
+  status: 'ok',
+  call: kind === 'call' ? 0 : null,
+  span: null,
+});
 
 describe('trace view keys', () => {
   it('j/k skip the spans that are not model calls, and stop at the ends', () => {

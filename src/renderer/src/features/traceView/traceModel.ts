@@ -1,7 +1,7 @@
 // Pure helpers of the trace view and trace review screen (tested without a browser).
-import type { Criterion } from '../../../../shared/traceReview.ts';
-import { SCORE_STEPS } from '../../../../shared/traceRubric.ts';
-import type { SpanNodeView, TraceScoreView } from '../../../../shared/traceView.ts';
+import type { Criterion } from '#shared/traceReview.ts';
+import { SCORE_STEPS } from '#shared/traceRubric.ts';
+import type { SpanNodeView, TraceScoreView } from '#shared/traceView.ts';
 
 /** The next (dir 1) or previous (dir −1) model call's row from row `from`; null when there is none that way. */
 export function nextCall(nodes: readonly SpanNodeView[], from: number, dir: 1 | -1): number | null {

@@ -3,8 +3,8 @@
 // never under a dialog or the palette; a key the screen uses is claimed so the workbench's own
 // bare keys (j/k move tickets, n new ticket, …) do not fire underneath.
 import { useEffect, useRef, type RefObject } from 'react';
-import { useApp } from '../../app/stores.tsx';
-import { isTypingTarget } from '../../commands/keybindings.ts';
+import { useApp } from '#renderer/app/stores.tsx';
+import { isTypingTarget } from '#renderer/commands/keybindings.ts';
 
 /** handle returns true when it used the key. Escape in a field of the screen returns focus to the screen. */
 export function useEditorKeys(rootRef: RefObject<HTMLElement | null>, handle: (key: string, e: KeyboardEvent) => boolean): void {

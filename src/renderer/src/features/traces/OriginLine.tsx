@@ -1,10 +1,10 @@
 // On a ticket card: where an imported call came from (format, file, position, source ids). Shown
 // only when the ticket view shows an imported run; calls casebench made itself have no origin.
 import { useEffect } from 'react';
-import type { CallOriginView } from '../../../../shared/traces.ts';
-import type { TaskId } from '../../../../shared/tasks.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon } from '../../app/ui.tsx';
+import type { CallOriginView } from '#shared/traces.ts';
+import type { TaskId } from '#shared/tasks.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon } from '#renderer/app/ui.tsx';
 import { originParts, originText } from './origin.ts';
 import { originKey } from './tracesStore.ts';
 import './traces.css';
@@ -16,10 +16,10 @@ export function OriginParts({ o, inFile = false }: { o: CallOriginView; inFile?:
       {originParts(o)
         .slice(inFile ? 2 : 0)
         .map((p, i) => (
-        <span key={i} className="tr-origin-part" title={p.full}>
-          {p.label && <span className="faint">{p.label} </span>}
-          {p.value}
-        </span>
+          <span key={i} className="tr-origin-part" title={p.full}>
+            {p.label && <span className="faint">{p.label} </span>}
+            {p.value}
+          </span>
         ))}
     </>
   );

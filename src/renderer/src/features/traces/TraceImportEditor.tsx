@@ -3,14 +3,14 @@
 // opens side by side like any recorded run.
 import { useEffect } from 'react';
 import { JudgeSection } from '../judge/JudgeSection.tsx';
-import { isTaskId, TASKS } from '../../../../shared/tasks.ts';
-import type { TraceImportView } from '../../../../shared/traces.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
-import { openTicketAt } from '../../commands/actions.ts';
+import { isTaskId, TASKS } from '#shared/tasks.ts';
+import type { TraceImportView } from '#shared/traces.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
+import { openTicketAt } from '#renderer/commands/actions.ts';
 import { formatCost, formatMs, formatTokens } from '../ticket/format.ts';
 import { OriginParts } from './OriginLine.tsx';
-import { ErrorCode } from '../../app/errorWords.tsx';
+import { ErrorCode } from '#renderer/app/errorWords.tsx';
 import { originText } from './origin.ts';
 import { formatLabel, ImportSummaryBox } from './TracesView.tsx';
 import './traces.css';
@@ -42,7 +42,14 @@ export function TraceImportEditor({ runId }: { runId: string }) {
   }
   // The report of this session's import has every skipped record; an older one keeps the first few.
   const report: TraceImportView = fresh ?? {
-    file: { name: summary.file ?? summary.label ?? runId, bytes: 0, sha256: '', family: summary.format ?? '', container: '', label: summary.detected ?? formatLabel(summary.format) },
+    file: {
+      name: summary.file ?? summary.label ?? runId,
+      bytes: 0,
+      sha256: '',
+      family: summary.format ?? '',
+      container: '',
+      label: summary.detected ?? formatLabel(summary.format),
+    },
     runIds: [runId],
     calls: summary.calls,
     tickets: summary.tickets ?? 0,
@@ -59,7 +66,8 @@ export function TraceImportEditor({ runId }: { runId: string }) {
         <div className="eh-titles">
           <h2 className="eh-title">{summary.file ?? summary.label ?? runId}</h2>
           <p className="eh-sub">
-            {summary.detected ?? formatLabel(summary.format)} · <span className="mono">{runId}</span> · imported {new Date(summary.createdAt).toLocaleString()}
+            {summary.detected ?? formatLabel(summary.format)} · <span className="mono">{runId}</span> · imported{' '}
+            {new Date(summary.createdAt).toLocaleString()}
           </p>
         </div>
         <div className="eh-actions">
@@ -81,7 +89,10 @@ export function TraceImportEditor({ runId }: { runId: string }) {
           <JudgeSection runId={runId} />
         </details>
         <h3 className="tr-section-title">
-          Calls {calls?.page ? `(${calls.page.total.toLocaleString('en')}${calls.page.total > rows.length ? `, first ${rows.length} shown` : ''})` : ''}
+          Calls{' '}
+          {calls?.page
+            ? `(${calls.page.total.toLocaleString('en')}${calls.page.total > rows.length ? `, first ${rows.length} shown` : ''})`
+            : ''}
         </h3>
         {calls?.load === 'error' && <div className="notice error">{calls.error?.message}</div>}
         {calls?.load === 'loading' && rows.length === 0 && <Spinner label="Loading calls" />}
@@ -116,11 +127,22 @@ export function TraceImportEditor({ runId }: { runId: string }) {
                   <td className="tr-ticket">
                     {c.origin?.generic ? (
                       // a generic trace has no ticket: it opens in the trace view
-                      <button type="button" className="link-btn" onClick={() => stores.editor.getState().actions.openTrace(c.callId, `◇ ${c.task.slice(0, 40)}`, { preview: false })} title="Open the trace" data-testid="trace-call-open-trace">
+                      <button
+                        type="button"
+                        className="link-btn"
+                        onClick={() => stores.editor.getState().actions.openTrace(c.callId, `◇ ${c.task.slice(0, 40)}`, { preview: false })}
+                        title="Open the trace"
+                        data-testid="trace-call-open-trace"
+                      >
                         <Icon name="list-tree" /> trace
                       </button>
                     ) : (
-                      <button type="button" className="link-btn" onClick={() => openTicketAt(stores, c.ticketId, c.ticketTitle, true)} title={`Open ticket ${c.ticketId}`}>
+                      <button
+                        type="button"
+                        className="link-btn"
+                        onClick={() => openTicketAt(stores, c.ticketId, c.ticketTitle, true)}
+                        title={`Open ticket ${c.ticketId}`}
+                      >
                         {c.ticketTitle}
                       </button>
                     )}
@@ -133,12 +155,22 @@ export function TraceImportEditor({ runId }: { runId: string }) {
                     {c.modelSpec}
                   </td>
                   <td className="clip">
-                    {c.status === 'ok' ? <span className="st-done">ok</span> : <ErrorCode code={c.errorCode ?? 'error'} className="st-failed" />}
+                    {c.status === 'ok' ? (
+                      <span className="st-done">ok</span>
+                    ) : (
+                      <ErrorCode code={c.errorCode ?? 'error'} className="st-failed" />
+                    )}
                   </td>
                   <td className="num tabular">{formatMs(c.latencyMs)}</td>
                   <td className="num tabular small">{formatTokens(c.inputTokens, c.outputTokens)}</td>
                   <td className="num tabular small tr-cost" data-testid="trace-call-cost">
-                    {c.costUsd === null ? <span className="faint" title="this model has no known price">price unknown</span> : formatCost(c.costUsd)}
+                    {c.costUsd === null ? (
+                      <span className="faint" title="this model has no known price">
+                        price unknown
+                      </span>
+                    ) : (
+                      formatCost(c.costUsd)
+                    )}
                   </td>
                   <td className="clip" title={c.origin ? originText(c.origin) : undefined} data-testid="trace-call-origin">
                     {c.origin ? (

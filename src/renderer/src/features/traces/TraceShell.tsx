@@ -1,7 +1,7 @@
 // Kept mounted in the shell: the trace file picker the palette and the Traces view open (the
 // desktop app opens its native dialog through a host route instead).
 import { useEffect, useRef } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
 import { useTraceFile } from './useTraceFile.ts';
 
 export function TraceShell() {

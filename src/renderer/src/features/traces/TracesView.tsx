@@ -2,9 +2,9 @@
 // promptfoo or casebench itself, see what the import did — calls, tickets, and each skipped record
 // with where it is and why — and the imports so far. Needs no key and makes no network call.
 import { useEffect, useState, type DragEvent } from 'react';
-import type { TraceImportSummary, TraceImportView } from '../../../../shared/traces.ts';
-import { useApp, useS } from '../../app/stores.tsx';
-import { EmptyState, Icon, Spinner } from '../../app/ui.tsx';
+import type { TraceImportSummary, TraceImportView } from '#shared/traces.ts';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
 import { describeProgress, describeTraceImport } from './tracesStore.ts';
 import { useTraceFile } from './useTraceFile.ts';
@@ -115,7 +115,8 @@ export function TracesView() {
   useEffect(() => {
     void stores.traces.getState().actions.refresh();
   }, [stores]);
-  const open = (s: TraceImportSummary, pin: boolean) => stores.editor.getState().actions.openTraceImport(s.runId, `⤓ ${s.file ?? s.label ?? s.runId}`, { preview: !pin });
+  const open = (s: TraceImportSummary, pin: boolean) =>
+    stores.editor.getState().actions.openTraceImport(s.runId, `⤓ ${s.file ?? s.label ?? s.runId}`, { preview: !pin });
   const onDrop = (e: DragEvent) => {
     e.preventDefault();
     setDrag(false);
@@ -143,7 +144,14 @@ export function TracesView() {
       data-testid="traces-view"
     >
       <SideBarHeader title="Traces">
-        <button type="button" className="icon-btn" title="Open trace file…" aria-label="Open trace file" onClick={() => actions.requestOpen()} data-testid="trace-open">
+        <button
+          type="button"
+          className="icon-btn"
+          title="Open trace file…"
+          aria-label="Open trace file"
+          onClick={() => actions.requestOpen()}
+          data-testid="trace-open"
+        >
           <Icon name="folder-opened" />
         </button>
         <button type="button" className="icon-btn" title="Refresh" aria-label="Refresh imports" onClick={() => void actions.refresh()}>
@@ -158,7 +166,10 @@ export function TracesView() {
               Open a trace file
             </button>{' '}
             {desktop ? '' : 'or drop it here'}
-            <p className="faint small">LangSmith, Langfuse, OTLP / OpenInference, promptfoo, casebench JSONL · the format is read from the content · no key, no network</p>
+            <p className="faint small">
+              LangSmith, Langfuse, OTLP / OpenInference, promptfoo, casebench JSONL · the format is read from the content · no key, no
+              network
+            </p>
           </div>
         </div>
         <form
@@ -168,7 +179,14 @@ export function TracesView() {
             void byPath();
           }}
         >
-          <input type="text" value={path} onChange={(e) => setPath(e.target.value)} placeholder="…or a path on this machine" aria-label="Trace file path" data-testid="trace-path" />
+          <input
+            type="text"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="…or a path on this machine"
+            aria-label="Trace file path"
+            data-testid="trace-path"
+          />
           <button type="submit" className="btn small" disabled={!path.trim() || importing !== null}>
             Import
           </button>
@@ -176,7 +194,8 @@ export function TracesView() {
         {importing && (
           <div className="tr-progress" role="status" data-testid="trace-progress">
             <p className="small muted">
-              <Spinner /> {cancelling ? 'Cancelling' : 'Importing'} {importing}…{progress && <span className="tabular"> {describeProgress(progress)}</span>}
+              <Spinner /> {cancelling ? 'Cancelling' : 'Importing'} {importing}…
+              {progress && <span className="tabular"> {describeProgress(progress)}</span>}
             </p>
             <div className="tr-progress-row">
               <progress max={progress?.bytes || 1} value={progress?.bytesRead ?? 0} aria-label={`Import of ${importing}`} />
@@ -206,8 +225,9 @@ export function TracesView() {
       {loadedOnce && imports.length === 0 ? (
         <EmptyState icon="pulse" title="No traces imported yet" testId="traces-empty">
           <p>
-            Imported calls land beside recorded ones: their tickets open in the ticket view with where each call came from, imports open side by side under Experiments, and their answers can go
-            into a review queue. <code>casebench import FILE…</code> does the same from a terminal.
+            Imported calls land beside recorded ones: their tickets open in the ticket view with where each call came from, imports open
+            side by side under Experiments, and their answers can go into a review queue. <code>casebench import FILE…</code> does the same
+            from a terminal.
           </p>
         </EmptyState>
       ) : (

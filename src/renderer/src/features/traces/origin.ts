@@ -1,9 +1,14 @@
 // How an imported call's origin reads: the format, the file, where in it, and the ids the producing
 // tool gave it (trace, span, its own run/observation id).
-import type { CallOriginView } from '../../../../shared/traces.ts';
+import type { CallOriginView } from '#shared/traces.ts';
 
 const FORMATS: Record<string, string> = {
-  casebench: 'casebench', langsmith: 'LangSmith', langfuse: 'Langfuse', otlp: 'OTLP', openinference: 'OpenInference', promptfoo: 'promptfoo',
+  casebench: 'casebench',
+  langsmith: 'LangSmith',
+  langfuse: 'Langfuse',
+  otlp: 'OTLP',
+  openinference: 'OpenInference',
+  promptfoo: 'promptfoo',
 };
 
 /** A long id shortened for a line (the full one goes in the tooltip). */

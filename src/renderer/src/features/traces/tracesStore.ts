@@ -2,11 +2,11 @@
 // uploaded; desktop: the host's Open dialog), the report of the last import, the list of imports,
 // the calls of an import, and the origin of imported calls for the ticket view's cards.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { AppErrorShape } from '../../../../shared/errors.ts';
-import type { ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView } from '../../../../shared/traces.ts';
-import { MAX_TRACE_UPLOAD_BYTES } from '../../../../shared/limits.ts';
-import type { Transport } from '../../platform/transport.ts';
-import { debounce } from '../../app/debounce.ts';
+import type { AppErrorShape } from '#shared/errors.ts';
+import type { ImportCallsPage, ImportedCallView, TraceImportSummary, TraceImportView } from '#shared/traces.ts';
+import { MAX_TRACE_UPLOAD_BYTES } from '#shared/limits.ts';
+import type { Transport } from '#renderer/platform/transport.ts';
+import { debounce } from '#renderer/app/debounce.ts';
 
 export interface LastImport {
   name: string;
@@ -100,7 +100,9 @@ export function createTracesStore(transport: Transport): TracesStore {
         progress: null,
         cancelling: false,
         last: { name, report: r.data, error: null },
-        reports: r.data.runIds.length ? { ...get().reports, ...Object.fromEntries(r.data.runIds.map((id) => [id, r.data])) } : get().reports,
+        reports: r.data.runIds.length
+          ? { ...get().reports, ...Object.fromEntries(r.data.runIds.map((id) => [id, r.data])) }
+          : get().reports,
       });
       void actions.refresh();
       if (runId) void actions.loadCalls(runId, { force: true });
@@ -115,7 +117,14 @@ export function createTracesStore(transport: Transport): TracesStore {
       requestOpen: () => set({ openSeq: get().openSeq + 1 }),
       async importContent(name, content, lastModified) {
         set({ importing: name, progress: null, cancelling: false });
-        return finish(name, await transport.request('traces.import', { name, content, ...(lastModified !== undefined ? { lastModified: Math.max(0, Math.round(lastModified)) } : {}) }));
+        return finish(
+          name,
+          await transport.request('traces.import', {
+            name,
+            content,
+            ...(lastModified !== undefined ? { lastModified: Math.max(0, Math.round(lastModified)) } : {}),
+          }),
+        );
       },
       async importPath(path) {
         const name = path.split(/[\\/]/).pop() || path;
@@ -129,7 +138,10 @@ export function createTracesStore(transport: Transport): TracesStore {
           set({ importing: null });
           return null;
         }
-        return finish(r.ok ? (r.data as TraceImportView).file.name : 'trace file', r as Awaited<ReturnType<typeof transport.request<'traces.import'>>>);
+        return finish(
+          r.ok ? (r.data as TraceImportView).file.name : 'trace file',
+          r as Awaited<ReturnType<typeof transport.request<'traces.import'>>>,
+        );
       },
       refuse(name, message) {
         set({ importing: null, progress: null, last: { name, report: null, error: { code: 'BAD_INPUT', message } } });
@@ -145,7 +157,12 @@ export function createTracesStore(transport: Transport): TracesStore {
         if (cur && cur.load !== 'error' && !opts.force) return;
         set({ calls: { ...get().calls, [runId]: { load: 'loading', page: cur?.page ?? null, error: null } } });
         const r = await transport.request('traces.calls', { runId });
-        set({ calls: { ...get().calls, [runId]: r.ok ? { load: 'ready', page: r.data, error: null } : { load: 'error', page: null, error: r.error } } });
+        set({
+          calls: {
+            ...get().calls,
+            [runId]: r.ok ? { load: 'ready', page: r.data, error: null } : { load: 'error', page: null, error: r.error },
+          },
+        });
       },
       async loadOrigins(runId, ticketId) {
         const k = originKey(runId, ticketId);
@@ -158,10 +175,24 @@ export function createTracesStore(transport: Transport): TracesStore {
         const soon = debounce(() => void actions.refresh(), 400);
         return transport.onEvent((e) => {
           if (e.type === 'runs.changed' && get().loadedOnce) soon();
-          if (e.type === 'traces.progress' && get().importing) set({ progress: { calls: e.calls, skipped: e.skipped, bytesRead: e.bytesRead, bytes: e.bytes } });
+          if (e.type === 'traces.progress' && get().importing)
+            set({ progress: { calls: e.calls, skipped: e.skipped, bytesRead: e.bytesRead, bytes: e.bytes } });
         });
       },
     };
-    return { imports: [], loadedOnce: false, error: null, importing: null, progress: null, cancelling: false, last: null, reports: {}, calls: {}, origins: {}, openSeq: 0, actions };
+    return {
+      imports: [],
+      loadedOnce: false,
+      error: null,
+      importing: null,
+      progress: null,
+      cancelling: false,
+      last: null,
+      reports: {},
+      calls: {},
+      origins: {},
+      openSeq: 0,
+      actions,
+    };
   });
 }

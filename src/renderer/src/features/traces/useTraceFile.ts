@@ -1,8 +1,8 @@
 // Opening a trace file: the desktop app's Open dialog (a host route), or in a browser the picked or
 // dropped file's content uploaded to the host, which writes it to a temp file and imports it.
 import { useCallback } from 'react';
-import { MAX_TRACE_UPLOAD_BYTES } from '../../../../shared/limits.ts';
-import { useApp } from '../../app/stores.tsx';
+import { MAX_TRACE_UPLOAD_BYTES } from '#shared/limits.ts';
+import { useApp } from '#renderer/app/stores.tsx';
 import { tooLargeToUpload } from './tracesStore.ts';
 
 export function useTraceFile(): { importFile(file: File): Promise<void>; openDialog(): Promise<void> } {

@@ -1,7 +1,7 @@
 // The empty editor: what to do first, with the keys for it.
 import { useState } from 'react';
-import { useApp, useS } from '../../app/stores.tsx';
-import { Icon, Kbd } from '../../app/ui.tsx';
+import { useApp, useS } from '#renderer/app/stores.tsx';
+import { Icon, Kbd } from '#renderer/app/ui.tsx';
 import './welcome.css';
 
 export function Welcome() {
@@ -46,10 +46,17 @@ export function Welcome() {
         {loadedOnce && total === 0 && (
           <div className="welcome-samples" data-testid="welcome-samples">
             <p>
-              <strong>No tickets yet.</strong> Try it on the demo’s sample tickets: realistic AWS, Google Cloud and Azure cases with gold labels, so
-              reports can show accuracy too. They are imported as <span className="mono">sample-tickets.jsonl</span>{demo ? ' and run on the keyless demo at no cost' : ' and triaged with your assignment'}.
+              <strong>No tickets yet.</strong> Try it on the demo’s sample tickets: realistic AWS, Google Cloud and Azure cases with gold
+              labels, so reports can show accuracy too. They are imported as <span className="mono">sample-tickets.jsonl</span>
+              {demo ? ' and run on the keyless demo at no cost' : ' and triaged with your assignment'}.
             </p>
-            <button type="button" className="btn primary" onClick={() => void importSamples()} disabled={importing} data-testid="import-samples">
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => void importSamples()}
+              disabled={importing}
+              data-testid="import-samples"
+            >
               <Icon name="beaker" /> {importing ? 'Importing…' : 'Import the sample tickets'}
             </button>
           </div>
