@@ -31,6 +31,8 @@ const only = process.argv[2];
 
 if (!only) {
   step('lint (biome: layering, correctness)', bin('biome'), ['lint', '--error-on-warnings', '.']);
+  step('format check (biome; `npm run format` fixes it)', bin('biome'), ['format', '.']);
+  step('import aliases (`node scripts/codemod-aliases.mjs` fixes them)', process.execPath, ['scripts/codemod-aliases.mjs', '--check']);
   step('type-check (everything: sources, tests, benches, scripts)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
   // Each side on its own, with only its own files and globals: the compiler enforces the layering.
   for (const side of ['node', 'web', 'shared']) step(`type-check (${side} side)`, bin('tsc'), ['--noEmit', '-p', `tsconfig.${side}.json`]);

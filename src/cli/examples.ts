@@ -42,10 +42,19 @@ export const EXAMPLES: Record<string, string[]> = {
     'casebench export --format otlp --out spans.jsonl --redact',
     'casebench export --format csv --out rows.csv --run run-abc123',
   ],
-  reviews: ['casebench reviews queue create --run run-abc123 --sample 50 --reviewers ana,ben --k 2', 'casebench reviews results --format json'],
-  'reviews export': ['casebench reviews export --out reviews.jsonl', 'casebench reviews export --out ana.jsonl --reviewer ana --run run-abc123'],
+  reviews: [
+    'casebench reviews queue create --run run-abc123 --sample 50 --reviewers ana,ben --k 2',
+    'casebench reviews results --format json',
+  ],
+  'reviews export': [
+    'casebench reviews export --out reviews.jsonl',
+    'casebench reviews export --out ana.jsonl --reviewer ana --run run-abc123',
+  ],
   'reviews import': ['casebench reviews import reviews.jsonl', 'ssh colleague cat reviews.jsonl | casebench reviews import -'],
-  'reviews queue': ['casebench reviews queue create --run run-abc123 --sample 50 --reviewers ana,ben', 'casebench reviews queue list --json'],
+  'reviews queue': [
+    'casebench reviews queue create --run run-abc123 --sample 50 --reviewers ana,ben',
+    'casebench reviews queue list --json',
+  ],
   'reviews queue create': [
     'casebench reviews queue create --run run-abc123 --sample 50 --seed 7 --reviewers ana,ben --k 2',
     'casebench reviews queue create --run run-abc123 --tasks severity,platform --severity critical --name "critical tickets"',
@@ -54,7 +63,11 @@ export const EXAMPLES: Record<string, string[]> = {
   'reviews queue assign': ['casebench reviews queue assign q-1 carla dev'],
   'reviews results': ['casebench reviews results', 'casebench reviews results --run run-abc123 --reviewers ana,ben --format json'],
   traces: ['casebench traces list --status error', 'casebench traces show call-123'],
-  'traces list': ['casebench traces list', 'casebench traces list --model openai:gpt-4o --status error --limit 20', 'casebench traces list --search refund --json'],
+  'traces list': [
+    'casebench traces list',
+    'casebench traces list --model openai:gpt-4o --status error --limit 20',
+    'casebench traces list --search refund --json',
+  ],
   'traces show': ['casebench traces show call-123', 'casebench traces show call-123 --json'],
   'traces queue': ['casebench traces queue create --name "errors this week" --status error', 'casebench traces queue list'],
   'traces queue create': [
@@ -64,7 +77,11 @@ export const EXAMPLES: Record<string, string[]> = {
   'traces queue list': ['casebench traces queue list'],
   'traces results': ['casebench traces results', 'casebench traces results --queue tq-1 --format json'],
   'traces export': ['casebench traces export --out trace-reviews.jsonl', 'casebench traces export --out mine.jsonl --local'],
-  'traces import': ['casebench traces import trace-reviews.jsonl', 'casebench traces import langsmith-feedback.jsonl', 'cat trace-reviews.jsonl | casebench traces import -'],
+  'traces import': [
+    'casebench traces import trace-reviews.jsonl',
+    'casebench traces import langsmith-feedback.jsonl',
+    'cat trace-reviews.jsonl | casebench traces import -',
+  ],
   keys: ['printf %s "$GROQ_KEY" | casebench keys set groq', 'casebench keys list --json'],
   'keys set': ['printf %s "$GROQ_KEY" | casebench keys set groq', 'casebench keys set openai   (then paste the key, Enter, Ctrl-D)'],
   'keys delete': ['casebench keys delete openai'],
@@ -82,6 +99,24 @@ export const EXAMPLES: Record<string, string[]> = {
   privacy: ['casebench privacy', 'casebench privacy --personal on', 'casebench privacy --info-gate off --json'],
   'privacy check': ['casebench privacy check --file ticket.txt', 'cat ticket.txt | casebench privacy check --redact all --json'],
   'privacy misses': ['casebench privacy misses', 'casebench privacy misses --json > misses.jsonl'],
+  prompts: [
+    'casebench prompts list',
+    'casebench prompts save asset_ids asset_ids.md --from v1 --note "stricter ids"',
+    'casebench prompts promote asset_ids v2',
+  ],
+  'prompts list': ['casebench prompts list', 'casebench prompts list --task severity --json'],
+  'prompts show': ['casebench prompts show asset_ids', 'casebench prompts show asset_ids v1 > asset_ids.md'],
+  'prompts diff': ['casebench prompts diff asset_ids v1 v2'],
+  'prompts save': [
+    'casebench prompts save asset_ids asset_ids.md --from v1 --note "stricter ids"',
+    'casebench prompts show severity | sed s/urgent/critical/ | casebench prompts save severity - --from v1',
+  ],
+  'prompts check': ['casebench prompts check asset_ids v2', 'casebench prompts check asset_ids v2 --model openai:gpt-4o-mini'],
+  'prompts promote': [
+    'casebench prompts promote asset_ids v2',
+    'casebench prompts promote severity v3 --model groq:openai/gpt-oss-20b --note "fewer urgent"',
+  ],
+  'prompts rollback': ['casebench prompts rollback asset_ids', 'casebench prompts rollback severity --model groq:openai/gpt-oss-20b'],
   serve: ['casebench serve', 'casebench serve --port 8080 --db ~/triage/casebench.db'],
   spend: ['casebench spend', 'casebench spend --limit 5', 'casebench spend --limit off', 'casebench spend --json'],
 };

@@ -46,12 +46,13 @@ export function lineDiff(a: string, b: string): DiffLine[] {
         out.push({ op: 'same', text: xs[i]!, oldLine: head + i + 1, newLine: head + j + 1 });
         i++;
         j++;
-      } else if (j < m && (i === n || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) {
-        out.push({ op: 'add', text: ys[j]!, oldLine: null, newLine: head + j + 1 });
-        j++;
-      } else {
+      } else if (i < n && (j === m || lcs[(i + 1) * w + j]! >= lcs[i * w + j + 1]!)) {
+        // On a tie the removal comes first, as in every diff a reader knows (- then +).
         out.push({ op: 'del', text: xs[i]!, oldLine: head + i + 1, newLine: null });
         i++;
+      } else {
+        out.push({ op: 'add', text: ys[j]!, oldLine: null, newLine: head + j + 1 });
+        j++;
       }
     }
   }

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeServer, type FakeServer } from '../../../test/fakes/fakeProviderServer.ts';
-import { leakyAnswer } from '../../../test/fakes/leakyModel.ts';
-import type { RouteName, RouteOutputs } from '../../shared/routes.ts';
+import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
+import { leakyAnswer } from '#test/fakes/leakyModel.ts';
+import type { RouteName, RouteOutputs } from '#shared/routes.ts';
 import { createCoreServices, type CoreServices } from '../app.ts';
 import { loadShippedPrompts } from '../graph/prompts.ts';
 import { parseModelSpec } from '../models.ts';
@@ -42,10 +42,22 @@ describe('prompt library', () => {
     const lib = library();
     expect(lib.versions('asset_ids').map((v) => [v.version, v.source])).toEqual([['v1', 'shipped']]);
     expect(() => lib.save({ task: 'asset_ids', template: v1 })).toThrow(/nothing changed: this text is asset_ids v1 already/);
-    expect(() => lib.save({ task: 'asset_ids', template: v1.replace('Task: asset_ids', 'Task: severity') })).toThrow(/must contain the line "Task: asset_ids"/);
-    expect(() => lib.save({ task: 'asset_ids', template: `${v1}\n{{platfrom}}` })).toThrow(/line \d+: unknown placeholder \{\{platfrom\}\}/);
-    expect(() => lib.save({ task: 'asset_ids', template: `${v1}\n<example_ticket>\nx\n</example_ticket>` })).toThrow(/needs one <example_answer>/);
-    const v2 = lib.save({ task: 'asset_ids', template: `${v1}\n- Prefer full resource paths.`, parentVersion: 'v1', author: 'ana', note: 'paths' });
+    expect(() => lib.save({ task: 'asset_ids', template: v1.replace('Task: asset_ids', 'Task: severity') })).toThrow(
+      /must contain the line "Task: asset_ids"/,
+    );
+    expect(() => lib.save({ task: 'asset_ids', template: `${v1}\n{{platfrom}}` })).toThrow(
+      /line \d+: unknown placeholder \{\{platfrom\}\}/,
+    );
+    expect(() => lib.save({ task: 'asset_ids', template: `${v1}\n<example_ticket>\nx\n</example_ticket>` })).toThrow(
+      /needs one <example_answer>/,
+    );
+    const v2 = lib.save({
+      task: 'asset_ids',
+      template: `${v1}\n- Prefer full resource paths.`,
+      parentVersion: 'v1',
+      author: 'ana',
+      note: 'paths',
+    });
     expect([v2.version, v2.source, v2.parentVersion, v2.author, v2.note]).toEqual(['v2', 'workspace', 'v1', 'ana', 'paths']);
     expect(lib.save({ task: 'asset_ids', template: `${v1}\n- Another rule.` }).version).toBe('v3');
     // Saving does not make a version active.
@@ -69,7 +81,11 @@ describe('prompt library', () => {
     lib.promote('severity', 'v2');
     expect(lib.active('severity')).toBe('v2');
     expect(lib.history('severity').map((h) => `${h.action} ${h.fromVersion}→${h.version}`)).toEqual([
-      'promote v1→v2', 'rollback v2→v1', 'rollback v3→v2', 'promote v2→v3', 'promote v1→v2',
+      'promote v1→v2',
+      'rollback v2→v1',
+      'rollback v3→v2',
+      'promote v2→v3',
+      'promote v1→v2',
     ]);
     expect(() => lib.promote('severity', 'v9')).toThrow(/no severity prompt v9 \(have v1, v2, v3\)/);
   });
@@ -87,7 +103,11 @@ describe('prompt library', () => {
     lib.rollback('asset_ids', { scope: 'groq:fast' });
     expect(lib.active('asset_ids', 'groq:fast')).toBe('v1');
     expect(lib.scopes('asset_ids')).toEqual([]);
-    expect(promptVariant('groq:openai/gpt-oss-20b@asset_ids=v3')).toEqual({ base: 'groq:openai/gpt-oss-20b', task: 'asset_ids', version: 'v3' });
+    expect(promptVariant('groq:openai/gpt-oss-20b@asset_ids=v3')).toEqual({
+      base: 'groq:openai/gpt-oss-20b',
+      task: 'asset_ids',
+      version: 'v3',
+    });
     expect(variantSpec('groq:m@asset_ids=v2', 'asset_ids', 'v4')).toBe('groq:m@asset_ids=v4');
     expect(parseModelSpec('groq:openai/gpt-oss-20b@asset_ids=v3')).toEqual({ provider: 'groq', model: 'openai/gpt-oss-20b' });
   });
@@ -115,6 +135,8 @@ describe('line diff', () => {
     const d = lineDiff('a\nb\nc\nd', 'a\nc\nx\nd');
     expect(formatDiff(d)).toBe('  a\n- b\n  c\n+ x\n  d');
     expect(d.find((l) => l.op === 'add')).toMatchObject({ text: 'x', oldLine: null, newLine: 3 });
+    // A changed line reads as its removal, then its addition.
+    expect(formatDiff(lineDiff('a\nold\nz', 'a\nnew\nz'))).toBe('  a\n- old\n+ new\n  z');
     expect(lineDiff('', 'a')).toEqual([{ op: 'add', text: 'a', oldLine: null, newLine: 1 }]);
     expect(lineDiff('same\ntext', 'same\ntext').every((l) => l.op === 'same')).toBe(true);
   });
@@ -125,7 +147,9 @@ describe('few-shot leak check (static)', () => {
     expect(exampleIds(v1).map((e) => e.id)).toEqual(['example-bucket-a1', 'example-proj-a1']);
     expect(exampleIds(leaky).map((e) => e.id)).toEqual(['my-bucket-123', 'my-project-123']);
     expect(exampleIds(leaky)[0]!.line).toBe(leaky.split('\n').findIndex((l) => l.includes('"my-bucket-123"')) + 1);
-    expect(leakedIds({ asset_ids: ['my-project-123', 'shop-prod-4411'] }, 'project shop-prod-4411 is down', leaky)).toEqual(['my-project-123']);
+    expect(leakedIds({ asset_ids: ['my-project-123', 'shop-prod-4411'] }, 'project shop-prod-4411 is down', leaky)).toEqual([
+      'my-project-123',
+    ]);
     expect(leakedIds({ asset_ids: ['my-project-123'] }, 'my-project-123 is down', leaky)).toEqual([]);
   });
 });
@@ -137,7 +161,8 @@ describe('prompt versions through the core (fake providers)', () => {
   beforeAll(async () => {
     fake = await startFakeServer({ latencyMs: 2, answer: leakyAnswer });
     core = await createCoreServices({
-      dbPath, secretStore: null,
+      dbPath,
+      secretStore: null,
       env: { GROQ_API_KEY: 'gsk_PROMPTS000000000000000000000000abcd', GROQ_BASE_URL: fake.groqBaseURL },
     });
   });
@@ -167,7 +192,9 @@ describe('prompt versions through the core (fake providers)', () => {
     expect(v2.version).toBe('v2');
     const before = fake.stats.total;
     const why = await refusal('prompts.promote', { task: 'asset_ids', version: 'v2' });
-    expect(why).toMatch(/^BAD_INPUT: not promoted: asset_ids v2 leaks its examples: on a ticket that names no such id, groq:fake-leaky-1 answered "my-bucket-123", "my-project-123", which is only in the prompt/);
+    expect(why).toMatch(
+      /^BAD_INPUT: not promoted: asset_ids v2 leaks its examples: on a ticket that names no such id, groq:fake-leaky-1 answered "my-bucket-123", "my-project-123", which is only in the prompt/,
+    );
     expect(fake.stats.total - before).toBe(4);
     const list = await call('prompts.list', {});
     expect(list.tasks.find((t) => t.task === 'asset_ids')).toMatchObject({ active: 'v1', canRollback: false });
@@ -186,7 +213,9 @@ describe('prompt versions through the core (fake providers)', () => {
     expect(promoted.check?.passed).toBe(true);
     expect(promoted.promotion).toMatchObject({ version: v.version, fromVersion: 'v1' });
     const triage = async (): Promise<string> => {
-      const { ticketId, runId } = await call('triage.start', { text: 'Cloud SQL instance orders-db-eu1 in project shop-prod-4411 restarts every night since Monday.' });
+      const { ticketId, runId } = await call('triage.start', {
+        text: 'Cloud SQL instance orders-db-eu1 in project shop-prod-4411 restarts every night since Monday.',
+      });
       for (let i = 0; i < 500; i++) {
         const d = await call('tickets.get', { ticketId, runId });
         const r = d.results.find((x) => x.task === 'asset_ids');
@@ -194,7 +223,10 @@ describe('prompt versions through the core (fake providers)', () => {
           expect(r.status).toBe('ok');
           // The call record says the same (reports group calls by it).
           const db = new DatabaseSync(dbPath, { readOnly: true });
-          const recorded = db.prepare(`SELECT prompt_version AS v FROM calls WHERE run_id = ? AND task = 'asset_ids'`).all(runId).map((x) => x.v);
+          const recorded = db
+            .prepare(`SELECT prompt_version AS v FROM calls WHERE run_id = ? AND task = 'asset_ids'`)
+            .all(runId)
+            .map((x) => x.v);
           db.close();
           expect(recorded).toEqual([r.promptVersion]);
           return r.promptVersion;
@@ -211,7 +243,10 @@ describe('prompt versions through the core (fake providers)', () => {
   });
 
   it('refuses a prompt holding an API key without storing or echoing it', async () => {
-    const why = await refusal('prompts.save', { task: 'severity', template: `${loadShippedPrompts().severity[0]!.template}\nkey gsk_PROMPTS000000000000000000000000abcd` });
+    const why = await refusal('prompts.save', {
+      task: 'severity',
+      template: `${loadShippedPrompts().severity[0]!.template}\nkey gsk_PROMPTS000000000000000000000000abcd`,
+    });
     expect(why).toBe('BAD_INPUT: the prompt contains one of your API keys; remove it before saving');
   });
 });
