@@ -3,7 +3,7 @@
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 import type { TaskResult, TicketResult } from '#shared/results.ts';
 import { longestChain, TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
-import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
+import { hedgeLossMessage, type HedgeMark } from '../providers/hedgedScheduler.ts';
 import { speculateTicket, type SpeculateOptions } from './speculate.ts';
 import {
   ProviderError,
