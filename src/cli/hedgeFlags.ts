@@ -1,7 +1,7 @@
 // `--hedge` / `--no-hedge` / `--hedge-budget <pct>` for the commands that call models (triage,
 // run, experiment), over the workspace's setting (Settings → Hedged calls; DEFAULT_HEDGE when unset).
 import { InvalidArgumentError, type Command } from 'commander';
-import { MAX_HEDGE_BUDGET_PCT, parseHedgeBudget, type HedgeSettings } from '#core/providers/hedge.ts';
+import { MAX_HEDGE_BUDGET_PCT, parseHedgeBudget, type HedgeSettings } from '#core/providers/hedgeSettings.ts';
 import type { Runtime } from '#core/runtime.ts';
 import { storeLatencyHistory } from '#core/store/hedgeHistory.ts';
 import { loadSettings } from '#core/settings/settingsStore.ts';

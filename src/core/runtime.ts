@@ -17,7 +17,8 @@ import { createOpenAIProvider } from './providers/openaiProvider.ts';
 import { createDemoProvider } from './providers/demoProvider.ts';
 import { ProviderScheduler, type SchedulerOptions, type SchedulerState } from './providers/scheduler.ts';
 import type { ChatProvider, ProviderId } from './providers/types.ts';
-import { Hedger, type HedgeSettings } from './providers/hedge.ts';
+import { Hedger } from './providers/hedge.ts';
+import type { HedgeSettings } from './providers/hedgeSettings.ts';
 import {
   resolveKey,
   keyStatus,

@@ -11,7 +11,7 @@ import { triageTicket, type Assignment } from '#core/graph/engine.ts';
 import { recorder } from '#core/experiments/batchRun.ts';
 import { openStore, type CallRecord, type Store } from '#core/store/store.ts';
 import { storeLatencyHistory } from '#core/store/hedgeHistory.ts';
-import type { HedgeSettings } from '#core/providers/hedge.ts';
+import type { HedgeSettings } from '#core/providers/hedgeSettings.ts';
 import { startFakeServer, type FakeServer } from '../fakes/fakeProviderServer.ts';
 import { heavyTail, type HeavyTailLatency } from '../fakes/heavyTail.ts';
 

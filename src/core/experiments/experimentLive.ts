@@ -55,7 +55,7 @@ import {
 import { readExperimentConfig } from './runConfig.ts';
 import { experimentSnapshot } from './experimentSnapshot.ts';
 import { minimumDurationMs, parseRpm, withRateLimits, type RpmLimits } from './rateLimits.ts';
-import { unhedged } from '../providers/hedge.ts';
+import { unhedged } from '../providers/hedgedScheduler.ts';
 
 export interface ExperimentLiveDeps {
   store: Store;

@@ -6,7 +6,7 @@ import { AppError } from '#shared/errors.ts';
 import { isKeyProviderId, PROVIDERS } from '#shared/providers.ts';
 import type { EngineDeps, Lane } from '../graph/engine.ts';
 import { PROVIDER_IDS, parseModelSpec } from '../models.ts';
-import { HedgedScheduler } from '../providers/hedge.ts';
+import { HedgedScheduler } from '../providers/hedgedScheduler.ts';
 import { ProviderScheduler, RpmBucket, type SchedulerOptions, type SchedulerState } from '../providers/scheduler.ts';
 
 /** Keys: `*` (every provider), a provider (`groq`), `provider:*` (each model of it alone) or a model spec. */

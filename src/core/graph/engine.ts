@@ -1,113 +1,16 @@
 // The triage graph: each task starts the moment its dependencies are done and its result is
 // published the moment it is done (contracts §1). Every attempt is reported for recording.
-import { AppError, type ErrorCode } from '#shared/errors.ts';
 import type { TaskResult, TicketResult } from '#shared/results.ts';
 import { longestChain, TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
-import { hedgeLossMessage, type HedgeMark } from '../providers/hedge.ts';
+import { hedgeLossMessage } from '../providers/hedgedScheduler.ts';
+import { ProviderError, type CallSpan, type ChatResponse } from '../providers/types.ts';
+import { callSpan, hedgeOf, scrubResponse, splitSpec, toError, tokensOf, untilAborted } from './callHelpers.ts';
+import type { AttemptRecord, EngineDeps, Lane } from './engineTypes.ts';
 import { speculateTicket, type SpeculateOptions } from './speculate.ts';
-import {
-  ProviderError,
-  type CallSpan,
-  type ChatMessage,
-  type ChatProvider,
-  type ChatResponse,
-  type ResponseFormat,
-} from '../providers/types.ts';
+
+export type { AttemptRecord, EngineDeps, Lane, ParsedAnswer, SchedulerLike, SpendGate } from './engineTypes.ts';
 
 export type Assignment = Record<TaskId, string>;
-
-export interface SchedulerLike {
-  run<T>(
-    /** `queuedMs`: how long this attempt waited for a free slot (concurrency, rate limit), when the scheduler knows. */
-    /** `hedge`: how this attempt takes part in a hedged call (providers/hedge.ts), when it does. */
-    attempt: (signal: AbortSignal, attemptNo: number, queuedMs?: number, hedge?: HedgeMark) => Promise<T>,
-    opts: {
-      signal?: AbortSignal;
-      timeoutMs: number;
-      /** What a successful attempt says about the provider's limits (headers, tokens used), for pacing; and its own time, for hedging. */
-      observe?: (
-        value: T,
-      ) => { rateLimit: ChatResponse['rateLimit']; tokens: number | null; latencyMs?: number | null; cold?: boolean | null } | null;
-      /** The task, for a hedging scheduler (its p95 is per model × task). */
-      task?: TaskId;
-    },
-  ): Promise<{ value: T; attempts: number }>;
-}
-
-export interface Lane {
-  providerId: string;
-  model: string;
-  provider: ChatProvider;
-  scheduler: SchedulerLike;
-}
-
-export type ParsedAnswer = { ok: true; value: unknown } | { ok: false; message: string };
-
-/** One attempt as the engine saw it, for the store's calls table. */
-export interface AttemptRecord {
-  ticketId: string;
-  task: TaskId;
-  modelSpec: string;
-  provider: string;
-  model: string;
-  attempt: number;
-  promptVersion: string;
-  /** Epoch ms when the request went out (when it was seen on the socket; else when the attempt began). */
-  startedAt: number;
-  /** The call itself: request sent → answer received, from the transport where it was observed. */
-  latencyMs: number;
-  /** Time this attempt waited for a free slot before it began; null when the scheduler does not say. */
-  slotWaitMs: number | null;
-  /** The request was the first on its connection; null when unknown. */
-  cold: boolean | null;
-  response: ChatResponse | null;
-  costUsd: number | null;
-  error: { code: ErrorCode; message: string; status: number | null } | null;
-  raw: string | null;
-  /**
-   * Part of a hedged call: `primary` (it ran past the p95 and a duplicate was sent) or `hedge`
-   * (that duplicate, same attempt number); null/absent when not hedged.
-   */
-  hedge?: 'primary' | 'hedge' | null;
-  /** Cancelled because the other attempt of its hedged call answered first (cost: estimated as billed). */
-  hedgeLost?: boolean;
-  /**
-   * Set on calls made on a guessed upstream value (speculative execution, speculate.ts): `kept`
-   * when the guess proved right (the call is the one a sequential run makes), `discarded` when not.
-   */
-  speculation?: 'kept' | 'discarded';
-}
-
-/** The spend limit as the engine sees it (core/spend/guard.ts): asked before every attempt. */
-export interface SpendGate {
-  /** Throws a SPEND_LIMIT ProviderError when the call must not be sent. */
-  beforeCall(spec: string): void;
-  /** The cost of a call that was answered (null when unknown). */
-  charge(spec: string, costUsd: number | null): void;
-}
-
-export interface EngineDeps {
-  /** `spec` (the task's model) picks the prompt version when versions differ per model or a spec carries a prompt variant. */
-  buildMessages(task: TaskId, text: string, upstream: { platform?: string | null; product?: string | null }, spec?: string): ChatMessage[];
-  promptVersion(task: TaskId, spec?: string): string;
-  responseFormat(spec: string, task: TaskId): ResponseFormat;
-  parseAnswer(task: TaskId, raw: string, ctx: { platform: string | null }): ParsedAnswer;
-  cost(spec: string, usage: { inputTokens: number | null; cachedTokens: number | null; outputTokens: number | null }): number | null;
-  /** The provider lane for a model spec; throws AppError (KEY_MISSING, BAD_INPUT) when it cannot be used. */
-  lane(spec: string): Lane;
-  /** Removes secrets from any text before it leaves the engine. */
-  scrub(text: string): string;
-  /** Removes known keys from every string of a parsed value (answers are data: no pattern masking). */
-  scrubDeep?<T>(value: T): T;
-  now?: () => number;
-  /** Spend limit checked where each call is dispatched; absent: no limit. */
-  spend?: SpendGate;
-  /**
-   * Masks a ticket's secrets and personal data before any call (secrets/mask.ts): the models see
-   * `text`, answers are put back with `restore`. Absent or null: the ticket goes as it is.
-   */
-  redact?: (text: string) => { text: string; items: ReadonlyArray<{ value: string; placeholder: string }>; restore<T>(value: T): T } | null;
-}
 
 export interface TriageOptions {
   signal?: AbortSignal;
@@ -136,11 +39,6 @@ export interface Launch {
   signal: AbortSignal;
   onAttempt: (a: AttemptRecord) => void;
 }
-
-const splitSpec = (spec: string): { provider: string; model: string } => {
-  const i = spec.indexOf(':');
-  return i < 0 ? { provider: spec, model: '' } : { provider: spec.slice(0, i), model: spec.slice(i + 1) };
-};
 
 /** Runs the five-task graph for one ticket; resolves when every task is accounted for. */
 export async function triageTicket(
@@ -239,13 +137,10 @@ export async function triageTicket(
           if (queuedMs !== undefined) res.slotWaitMs = (res.slotWaitMs ?? 0) + queuedMs;
           // The call's own span where the transport saw it, else our clock around the call.
           const span = (s: CallSpan | null | undefined): { startedAt: number; latencyMs: number; cold: boolean | null } => {
-            const wall = now() - a0;
-            const callMs = s?.callMs ?? null;
-            const sentAt = s?.sentAt ?? null;
-            const startedAt = sentAt !== null ? Date.now() - (performance.now() - sentAt) : wall0;
+            const own = callSpan(s, wall0, now() - a0);
             // A hedged call's loser is not the task's call: its time does not become the task's.
-            if (!hedge?.lost) lastCallMs = callMs ?? wall;
-            return { startedAt, latencyMs: callMs ?? wall, cold: s?.cold ?? null };
+            if (!hedge?.lost) lastCallMs = own.latencyMs;
+            return own;
           };
           let response: ChatResponse | null = null;
           try {
@@ -436,57 +331,6 @@ export async function triageTicket(
     };
     schedule();
   });
-}
-
-/** An attempt record's hedge fields (absent when the attempt was not part of a hedged call). */
-function hedgeOf(h: HedgeMark | undefined): Pick<AttemptRecord, 'hedge' | 'hedgeLost'> {
-  return h?.role ? { hedge: h.role, hedgeLost: h.lost } : {};
-}
-
-/** Tokens a call used, when the provider said. */
-function tokensOf(r: ChatResponse): number | null {
-  return r.inputTokens === null && r.outputTokens === null ? null : (r.inputTokens ?? 0) + (r.outputTokens ?? 0);
-}
-
-/**
- * Settles with the call, or as soon as the attempt's signal aborts (timeout or cancel), so the
- * attempt is recorded before the scheduler moves on even if the SDK is slow to notice the abort.
- */
-function untilAborted<T>(p: Promise<T>, signal: AbortSignal, timeoutMs: number): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal, timeoutMs));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(signal, timeoutMs));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-function abortError(signal: AbortSignal, timeoutMs: number): ProviderError {
-  const reason = signal.reason as { name?: string } | undefined;
-  return reason?.name === 'TimeoutError'
-    ? new ProviderError({ code: 'TIMEOUT', message: `no answer within ${timeoutMs} ms`, retryable: true })
-    : new ProviderError({ code: 'CANCELLED', message: 'cancelled' });
-}
-
-/** What an attempt record keeps of a response: its texts scrubbed (a gateway may echo the key into a request id). */
-function scrubResponse(r: ChatResponse, deps: EngineDeps): ChatResponse {
-  return { ...r, text: deps.scrub(r.text), requestId: r.requestId === null ? null : deps.scrub(r.requestId) };
-}
-
-function toError(e: unknown, scrub: (s: string) => string): { code: ErrorCode; message: string } {
-  if (e instanceof ProviderError || e instanceof AppError) return { code: e.code, message: scrub(e.message) };
-  const msg = e instanceof Error ? e.message : String(e);
-  if (e instanceof Error && e.name === 'AbortError') return { code: 'CANCELLED', message: 'cancelled' };
-  return { code: 'INTERNAL', message: scrub(msg) };
 }
 
 /** Critical path of a ticket from per-task latencies (contracts §1): its longest chain of dependencies (TASKS.dependsOn). */

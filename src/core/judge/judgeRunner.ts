@@ -10,7 +10,7 @@ import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { AppError, type ErrorCode } from '#shared/errors.ts';
 import { findModel, parseModelSpec } from '../models.ts';
 import { ProviderScheduler, RpmBucket, abortableSleep } from '../providers/scheduler.ts';
-import { HedgedScheduler } from '../providers/hedge.ts';
+import { HedgedScheduler } from '../providers/hedgedScheduler.ts';
 import { ProviderError, type ChatResponse } from '../providers/types.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CallRecord, Store } from '../store/store.ts';

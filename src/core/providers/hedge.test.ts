@@ -2,7 +2,9 @@
 // scheduler's refusals (paced, queued, after a 429). End to end through the SDKs and the fake
 // server: test/reliability/hedge.test.ts.
 import { describe, expect, it } from 'vitest';
-import { HEDGE_LOST, HEDGE_MARGIN_MS, HEDGE_MIN_SAMPLES, Hedger, parseHedgeBudget, type HedgeMark } from './hedge.ts';
+import { HEDGE_MARGIN_MS, HEDGE_MIN_SAMPLES, Hedger } from './hedge.ts';
+import { HEDGE_LOST, type HedgeMark } from './hedgedScheduler.ts';
+import { parseHedgeBudget } from './hedgeSettings.ts';
 import { ProviderScheduler } from './scheduler.ts';
 import { ProviderError, type RateLimitInfo } from './types.ts';
 

@@ -6,29 +6,14 @@
 // paced or has answered a 429 recently (ProviderScheduler.tryDuplicate decides that part).
 import { quantileSorted } from '#shared/stats/quantiles.ts';
 import type { TaskId } from '#shared/tasks.ts';
-import type { EngineDeps } from '../graph/engine.ts';
-import type { AttemptObservation, ProviderScheduler, RunOptions } from './scheduler.ts';
+import { HedgedScheduler } from './hedgedScheduler.ts';
+import { DEFAULT_HEDGE, type HedgeSettings, normaliseHedge } from './hedgeSettings.ts';
+import type { ProviderScheduler } from './scheduler.ts';
 
-export interface HedgeSettings {
-  /** Hedge calls that run past their model's p95. */
-  enabled: boolean;
-  /** Most extra calls hedging may add, as a percentage of the calls made (per model). */
-  budgetPct: number;
-}
-
-/**
- * On, 5 %: a hedge costs at most a twentieth more calls and cuts the tail users wait on (a
- * ticket's critical path is three calls long, so one slow call in twenty is common). Experiments
- * turn it off unless asked (`casebench experiment --hedge`): they measure each model's own
- * latency distribution, whose tail a hedge would cut short.
- */
-export const DEFAULT_HEDGE: Readonly<HedgeSettings> = Object.freeze({ enabled: true, budgetPct: 5 });
-/** Largest budget accepted (a hedge per call would double the spend). */
-export const MAX_HEDGE_BUDGET_PCT = 50;
-/** Warm, successful calls of a model × task needed before its p95 is trusted. */
 /** A call is hedged past its p95 plus this margin (ms, or the share of the p95 if larger): our own overhead is not a tail. */
 export const HEDGE_MARGIN_MS = 5;
 export const HEDGE_MARGIN_SHARE = 0.1;
+/** Warm, successful calls of a model × task needed before its p95 is trusted. */
 export const HEDGE_MIN_SAMPLES = 20;
 /** The most recent calls a model × task's p95 is taken over. */
 export const HEDGE_WINDOW = 200;
@@ -43,22 +28,6 @@ export interface LatencyHistory {
   recent(spec: string, task: TaskId, limit: number): number[];
 }
 
-/**
- * How an attempt took part in a hedge, filled in as it happens (the engine reads it when it
- * records the attempt): `primary` = it was overtaken by time and a duplicate was sent; `hedge` =
- * it is that duplicate; `lost` = it was cancelled because the other answered first.
- */
-export interface HedgeMark {
-  role: 'primary' | 'hedge' | null;
-  lost: boolean;
-}
-
-/** The scheduler interface the engine calls (SchedulerLike in graph/engine.ts), with the hedge's extras. */
-export interface HedgedRunOptions<T> extends RunOptions<T> {
-  /** The task: the p95 is per model × task. Without it the call is not hedged. */
-  task?: TaskId;
-}
-
 export interface HedgeStats {
   /** Attempts made through hedging lanes (duplicates not counted). */
   attempts: number;
@@ -69,16 +38,6 @@ export interface HedgeStats {
   /** Attempts past their p95 that were not hedged: the budget was spent, or the model was busy/paced. */
   skippedBudget: number;
   skippedPaced: number;
-}
-
-/** The reason a cancelled loser carries (so it is not mistaken for the caller's Ctrl-C). */
-export const HEDGE_LOST = Object.freeze({ name: 'HedgeLost', message: 'the other attempt of a hedged call answered first' });
-
-/** The error message the losing attempt is recorded with. */
-export function hedgeLossMessage(mark: HedgeMark): string {
-  return mark.role === 'hedge'
-    ? 'cancelled: the original call answered first (this was its hedged duplicate)'
-    : 'cancelled: the hedged duplicate answered first';
 }
 
 /** Recent latencies of one model × task, its p95 recomputed as they land (not per call). */
@@ -237,173 +196,5 @@ export class Hedger {
       if (fresh < HEDGE_WINDOW) for (const ms of past.slice(0, HEDGE_WINDOW - fresh).reverse()) c.add(ms);
     }
     return c;
-  }
-}
-
-/** Engine deps whose lanes go straight to their schedulers, never hedged (the workbench's experiments). */
-export function unhedged(deps: EngineDeps): EngineDeps {
-  return {
-    ...deps,
-    lane: (spec) => {
-      const l = deps.lane(spec);
-      return l.scheduler instanceof HedgedScheduler ? { ...l, scheduler: l.scheduler.inner } : l;
-    },
-  };
-}
-
-export function normaliseHedge(s: HedgeSettings): HedgeSettings {
-  const pct = Number.isFinite(s.budgetPct) ? Math.min(MAX_HEDGE_BUDGET_PCT, Math.max(0, s.budgetPct)) : DEFAULT_HEDGE.budgetPct;
-  return { enabled: Boolean(s.enabled) && pct > 0, budgetPct: pct };
-}
-
-/** Parses `--hedge-budget`: a percentage from 0 to 50 ("5", "5%", "2.5"). */
-export function parseHedgeBudget(v: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(v);
-  if (!m) return null;
-  const n = Number(m[1]);
-  return n >= 0 && n <= MAX_HEDGE_BUDGET_PCT ? n : null;
-}
-
-type Attempt<T> = (signal: AbortSignal, attemptNo: number, queuedMs?: number, hedge?: HedgeMark) => Promise<T>;
-
-/** One model's scheduler with hedging: `run` is ProviderScheduler.run with a duplicate past the p95. */
-export class HedgedScheduler {
-  readonly #hedger: Hedger;
-  readonly #spec: string;
-  readonly #inner: ProviderScheduler;
-  readonly #now: () => number;
-
-  constructor(hedger: Hedger, spec: string, inner: ProviderScheduler, now: () => number) {
-    this.#hedger = hedger;
-    this.#spec = spec;
-    this.#inner = inner;
-    this.#now = now;
-  }
-
-  get inner(): ProviderScheduler {
-    return this.#inner;
-  }
-
-  /** The same hedging over another scheduler of the same model (an experiment's rpm-limited one). */
-  over(inner: ProviderScheduler): HedgedScheduler {
-    return this.#hedger.wrap(this.#spec, inner);
-  }
-
-  run<T>(attempt: Attempt<T>, opts: HedgedRunOptions<T>): Promise<{ value: T; attempts: number }> {
-    const task = opts.task;
-    // Low-priority calls (shadow models) are never hedged: a duplicate spends the budget that keeps
-    // production's tail short, and a shadow call's latency delays nobody.
-    if (task === undefined || opts.priority === 'low') return this.#inner.run((s, n, q) => attempt(s, n, q), opts);
-    return this.#inner.run((signal, n, queuedMs) => this.#attempt(attempt, task, signal, n, queuedMs, opts), opts);
-  }
-
-  /** The latency an attempt's answer reports (the transport's), with whether it was a cold call. */
-  #sample<T>(opts: HedgedRunOptions<T>, value: T, ownMs: number): { ms: number; cold: boolean } {
-    type Seen = AttemptObservation & { latencyMs?: number | null; cold?: boolean | null };
-    let seen: Seen | null = null;
-    try {
-      seen = (opts.observe?.(value) ?? null) as Seen | null;
-    } catch {
-      // a reader's failure changes nothing
-    }
-    return { ms: seen?.latencyMs ?? ownMs, cold: seen?.cold === true };
-  }
-
-  #attempt<T>(attempt: Attempt<T>, task: TaskId, signal: AbortSignal, n: number, queuedMs: number, opts: HedgedRunOptions<T>): Promise<T> {
-    const h = this.#hedger;
-    const spec = this.#spec;
-    h.credit(spec);
-    const t0 = this.#now();
-    const pMark: HedgeMark = { role: null, lost: false };
-    const pCtl = new AbortController();
-    const hCtl = new AbortController();
-    const onAbort = (): void => {
-      pCtl.abort(signal.reason);
-      hCtl.abort(signal.reason);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    const threshold = h.hedgeAfter(spec, task);
-
-    return new Promise<T>((resolve, reject) => {
-      let settled = false;
-      let hedging: HedgeMark | null = null;
-      let primaryError: { e: unknown } | null = null;
-      let hedgeError: { e: unknown } | null = null;
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      const done = (): void => {
-        settled = true;
-        if (timer !== null) clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      };
-
-      const fire = (): void => {
-        timer = null;
-        if (settled || signal.aborted) return;
-        if (!h.spend(spec)) {
-          h.stats.skippedBudget++;
-          return;
-        }
-        const mark: HedgeMark = { role: 'hedge', lost: false };
-        const p = this.#inner.tryDuplicate((s) => attempt(s, n, 0, mark), {
-          signal: hCtl.signal,
-          timeoutMs: opts.timeoutMs,
-          quietMs: h.quietMs,
-        });
-        if (p === null) {
-          h.refund(spec);
-          h.stats.skippedPaced++;
-          return;
-        }
-        hedging = mark;
-        pMark.role = 'primary';
-        h.stats.hedges++;
-        p.then(
-          (v) => win('hedge', v),
-          (e: unknown) => lose('hedge', e),
-        );
-      };
-
-      const win = (who: 'primary' | 'hedge', v: T): void => {
-        if (settled) return;
-        done();
-        h.answered(spec);
-        if (who === 'primary') {
-          const s = this.#sample(opts, v, this.#now() - t0);
-          if (!s.cold) h.observe(spec, task, s.ms);
-          if (hedging !== null && hedgeError === null) {
-            hedging.lost = true;
-            hCtl.abort(HEDGE_LOST);
-          }
-        } else {
-          h.stats.wins++;
-          // The original took at least this long: counted at that, so the p95 keeps its tail.
-          h.observe(spec, task, this.#now() - t0);
-          if (primaryError === null) {
-            pMark.lost = true;
-            pCtl.abort(HEDGE_LOST);
-          }
-        }
-        resolve(v);
-      };
-
-      const lose = (who: 'primary' | 'hedge', e: unknown): void => {
-        if (settled) return;
-        if (who === 'primary') primaryError = { e };
-        else hedgeError = { e };
-        // One failed while the other is still out: its answer may yet come.
-        if (who === 'primary' && hedging !== null && hedgeError === null) return;
-        if (who === 'hedge' && primaryError === null) return;
-        done();
-        // The original's failure decides what happens next (retry, 429 wait), as without a hedge.
-        reject((primaryError ?? { e }).e);
-      };
-
-      attempt(pCtl.signal, n, queuedMs, pMark).then(
-        (v) => win('primary', v),
-        (e: unknown) => lose('primary', e),
-      );
-      if (threshold !== null && !settled) timer = setTimeout(fire, Math.max(0, threshold - (this.#now() - t0)));
-    });
   }
 }

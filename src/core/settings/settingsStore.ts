@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
 import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import type { Store } from '../store/store.ts';
-import { DEFAULT_HEDGE, MAX_HEDGE_BUDGET_PCT, type HedgeSettings } from '../providers/hedge.ts';
+import { DEFAULT_HEDGE, MAX_HEDGE_BUDGET_PCT, type HedgeSettings } from '../providers/hedgeSettings.ts';
 
 export interface WorkbenchSettings {
   /** null: the built-in default (the keyless demo when no key is set). */

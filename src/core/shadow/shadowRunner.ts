@@ -13,7 +13,7 @@ import { TASK_IDS, TASKS, isTaskId, type TaskId } from '#shared/tasks.ts';
 import { callRecordOf } from '../experiments/batchRun.ts';
 import { triageTicket, type Assignment, type EngineDeps, type SchedulerLike } from '../graph/engine.ts';
 import { ProviderScheduler, RpmBucket, abortableSleep } from '../providers/scheduler.ts';
-import { HedgedScheduler } from '../providers/hedge.ts';
+import { HedgedScheduler } from '../providers/hedgedScheduler.ts';
 import type { Runtime } from '../runtime.ts';
 import type { CallRecord, Store } from '../store/store.ts';
 import { asStoreError } from '../store/storeErrors.ts';
