@@ -32,7 +32,8 @@ interface DbFlag {
  */
 function withLibrary<T>(db: string, create: boolean, fn: (lib: PromptLibrary, store: Store) => T | Promise<T>): Promise<T> {
   const shippedOnly = !create && !existsSync(db);
-  if (shippedOnly && db !== './casebench.db') throw new AppError('BAD_INPUT', `no database at ${db} (give --db, or run \`casebench run\` first)`);
+  if (shippedOnly && db !== './casebench.db')
+    throw new AppError('BAD_INPUT', `no database at ${db} (give --db, or run \`casebench run\` first)`);
   return (async () => {
     const rt = await cliRuntime();
     const store = openStore(shippedOnly ? ':memory:' : db, { scrubber: rt.scrubber });
