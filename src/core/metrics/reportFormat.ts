@@ -2,7 +2,8 @@
 // per task and model). JSON is the Report object itself.
 import { stringify } from 'csv-stringify/sync';
 import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
-import type { PlanEntry, Report } from './report.ts';
+import type { Report } from './report.ts';
+import type { PlanEntry } from './reportPlan.ts';
 
 const DASH = '—';
 const pct = (x: number | null): string => (x === null ? DASH : `${(x * 100).toFixed(1)} %`);

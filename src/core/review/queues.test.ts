@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskResult } from '#shared/results.ts';
 import type { Store } from '../store/store.ts';
-import { assignReviewers, createQueue, getQueue, listQueues, queueItems, stratifiedSample } from './queues.ts';
+import { assignReviewers, createQueue, getQueue, listQueues, queueItems } from './queues.ts';
 import { submitScore } from './reviewsRepo.ts';
+import { stratifiedSample } from './sampling.ts';
 import { fixtureStore, LARGE, MODELS, RUN, SMALL } from './workspace.fixture.ts';
 
 let store: Store;

@@ -12,10 +12,10 @@ import {
   queueItem,
   queueReviewers,
   reviewerProgress,
-  shuffleAnswers,
   type QueueAnswer,
   type QueueItem,
 } from './queues.ts';
+import { shuffleAnswers } from './sampling.ts';
 import { goldLabel, listReviews, reviewerName, submitScore, undoLastAction, type Review, type UndoneAction } from './reviewsRepo.ts';
 import { RUBRIC } from './rubric.ts';
 import { SLOTS, slotScoreSchema, type AnswerView, type MyScore, type ReviewItemView, type SlotScoreInput } from './types.ts';

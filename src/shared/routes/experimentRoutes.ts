@@ -1,6 +1,7 @@
 // Routes of the Experiments view (set up, watch and read experiments; the plan; plots).
 // Merged into the route contract by src/shared/routes.ts. The report types mirror
-// src/core/metrics/report.ts (the core's handler returns that type, so a drift fails to compile).
+// src/core/metrics/report.ts and its plan's, reportPlan.ts (the core's handler returns that type, so
+// a drift fails to compile).
 import type { KeyProviderId } from '../providers.ts';
 import { z } from 'zod';
 import type { JudgeHumanTask, JudgeScoreCell } from './judgeRoutes.ts';
