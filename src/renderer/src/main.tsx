@@ -19,6 +19,7 @@ import { createStatusStore } from './features/status/statusStore.ts';
 import { createTicketStore } from './features/ticket/ticketStore.ts';
 import { createTicketsStore } from './features/tickets/ticketsStore.ts';
 import { createTracesStore } from './features/traces/tracesStore.ts';
+import { createPromptsStore } from './features/prompts/promptsStore.ts';
 import { createTransport } from './platform/transport.ts';
 
 // The last theme this window used, before anything paints; the workspace's follows at boot.
@@ -39,6 +40,7 @@ const stores: Stores = {
   log: createLogStore(transport),
   review: createReviewStore(transport),
   traces: createTracesStore(transport),
+  prompts: createPromptsStore(transport),
 };
 for (const s of Object.values(stores)) {
   const a = (s.getState() as { actions: { attach?: () => void } }).actions;

@@ -8,6 +8,7 @@ import type { RunsStore } from '../features/experiments/runsStore.ts';
 import type { ExperimentsStore } from '../features/experiments/experimentsStore.ts';
 import type { LayoutStore } from '../features/layout/layoutStore.ts';
 import type { LogStore } from '../features/log/logStore.ts';
+import type { PromptsStore } from '../features/prompts/promptsStore.ts';
 import type { ReviewStore } from '../features/review/reviewStore.ts';
 import type { SettingsStore } from '../features/settings/settingsStore.ts';
 import type { StatusStore } from '../features/status/statusStore.ts';
@@ -29,6 +30,7 @@ export interface Stores {
   log: LogStore;
   review: ReviewStore;
   traces: TracesStore;
+  prompts: PromptsStore;
 }
 
 export interface AppContextValue {

@@ -11,6 +11,7 @@ import { createStatusStore } from '../features/status/statusStore.ts';
 import { createTicketStore } from '../features/ticket/ticketStore.ts';
 import { createTicketsStore } from '../features/tickets/ticketsStore.ts';
 import { createTracesStore } from '../features/traces/tracesStore.ts';
+import { createPromptsStore } from '../features/prompts/promptsStore.ts';
 import { fakeTransport } from '../platform/fakeTransport.ts';
 import type { Stores } from '../app/stores.tsx';
 import { parseChord } from './keybindings.ts';
@@ -31,6 +32,7 @@ function setup() {
     log: createLogStore(t),
     review: createReviewStore(t),
     traces: createTracesStore(t),
+    prompts: createPromptsStore(t),
   };
   let opened = 0;
   const commands = createCommands({ stores, transport: t, openTicketFile: () => opened++ });

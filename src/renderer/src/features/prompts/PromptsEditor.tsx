@@ -9,13 +9,13 @@ import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { Modal } from '#renderer/app/Modal.tsx';
 import { useApp } from '#renderer/app/stores.tsx';
 import { Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
-import { editorText, isDirty, promptsStore, taskView } from './promptsStore.ts';
+import { editorText, isDirty, taskView } from './promptsStore.ts';
 import { when } from './PromptsView.tsx';
 import './prompts.css';
 
 export function PromptsEditor() {
   const { stores, transport } = useApp();
-  const s = useStore(promptsStore);
+  const s = useStore(stores.prompts);
   const a = s.actions;
   const text = editorText(s);
   const dirty = isDirty(s);
@@ -34,13 +34,12 @@ export function PromptsEditor() {
   useEffect(() => {
     if (s.diff) diffRef.current?.scrollIntoView?.({ block: 'nearest' });
   }, [s.diff]);
-  // Once per transport: bind it, load the versions if this is the first view of them, check the draft.
+  // On opening: load the versions if this is the first view of them, and check the draft.
   useEffect(() => {
-    const { actions, tasks } = promptsStore.getState();
-    actions.bind(transport);
+    const { actions, tasks } = stores.prompts.getState();
     if (!tasks) void actions.refresh().then(() => actions.runCheck());
     else void actions.runCheck();
-  }, [transport]);
+  }, [stores]);
 
   const onKey = (e: KeyboardEvent): void => {
     const mod = e.ctrlKey || e.metaKey;

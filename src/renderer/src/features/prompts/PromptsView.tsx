@@ -7,19 +7,17 @@ import { type TASK_IDS, TASKS } from '#shared/tasks.ts';
 import { useApp } from '#renderer/app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
 import { SideBarHeader } from '../layout/SideBar.tsx';
-import { promptsStore } from './promptsStore.ts';
 import './prompts.css';
 
 export const when = (ms: number | null): string =>
   ms === null ? 'shipped' : new Date(ms).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
 export function PromptsView() {
-  const { stores, transport } = useApp();
-  const s = useStore(promptsStore);
+  const { stores } = useApp();
+  const s = useStore(stores.prompts);
   useEffect(() => {
-    s.actions.bind(transport);
     void s.actions.refresh();
-  }, [transport, s.actions]);
+  }, [s.actions]);
   const open = (task: (typeof TASK_IDS)[number], version: string): void => {
     s.actions.select(task, version);
     stores.editor.getState().actions.openPrompts();

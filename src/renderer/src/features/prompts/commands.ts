@@ -2,10 +2,10 @@
 // the shown version, roll back, undo.
 import type { Stores } from '#renderer/app/stores.tsx';
 import type { Command } from '#renderer/commands/types.ts';
-import { isDirty, promptsStore, taskView } from './promptsStore.ts';
+import { isDirty, taskView } from './promptsStore.ts';
 
 export function promptCommands(stores: Stores): Command[] {
-  const p = () => promptsStore.getState();
+  const p = () => stores.prompts.getState();
   const onTab = (): boolean => stores.editor.getState().activeId === 'prompts';
   return [
     {

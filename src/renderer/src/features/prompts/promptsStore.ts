@@ -47,7 +47,8 @@ export interface PromptsState {
 }
 
 export interface PromptsActions {
-  bind(t: Transport): void;
+  /** Follows `prompts.changed` (a save or promotion here or from the CLI): the list is read again. */
+  attach(): () => void;
   refresh(): Promise<void>;
   select(task: TaskId, version?: string | null): void;
   edit(text: string): void;
@@ -85,21 +86,17 @@ export function isDirty(s: PromptsState): boolean {
   return d.text.trim() !== base.trim();
 }
 
-export function createPromptsStore(): PromptsStore {
-  let transport: Transport | null = null;
+export function createPromptsStore(transport: Transport): PromptsStore {
   let checkSeq = 0;
   return createStore<PromptsState>()((set, get) => {
     const fail = (e: AppErrorShape): void => set({ message: { kind: 'error', text: e.message } });
     const actions: PromptsActions = {
-      bind(t) {
-        if (transport === t) return;
-        transport = t;
-        t.onEvent((e) => {
+      attach() {
+        return transport.onEvent((e) => {
           if (e.type === 'prompts.changed') void actions.refresh();
         });
       },
       async refresh() {
-        if (!transport) return;
         const r = await transport.request('prompts.list', {});
         if (!r.ok) return set({ loadError: r.error });
         const s = get();
@@ -126,7 +123,6 @@ export function createPromptsStore(): PromptsStore {
         set({ note });
       },
       async runCheck() {
-        if (!transport) return;
         const s = get();
         const seq = ++checkSeq;
         set({ checking: true });
@@ -171,7 +167,6 @@ export function createPromptsStore(): PromptsStore {
         void actions.runCheck();
       },
       async showDiff(from, to) {
-        if (!transport) return;
         const s = get();
         set({ diffPick: { from, to } });
         const r = await transport.request('prompts.diff', { task: s.task, from, to });
@@ -289,4 +284,3 @@ export function createPromptsStore(): PromptsStore {
 }
 
 /** The one prompts store of this window (the view, the editor and the commands share it). */
-export const promptsStore: PromptsStore = createPromptsStore();
