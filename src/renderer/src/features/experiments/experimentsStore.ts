@@ -1,28 +1,28 @@
-// Experiments in the workbench: the setup form (with its cost estimate), each experiment's live
-// progress (from `experiment.progress` events), its report, the interactive plan, the tickets
-// behind a clicked cell or plot mark, and the calls the latency plots draw. Every number comes
-// from the core; this store only asks for it and keeps what the views show.
+// Experiments in the workbench: the setup form (with its cost estimate: a slice of this store made
+// in setupSlice.ts), each experiment's live progress (from `experiment.progress` events), its
+// report, the interactive plan, the tickets behind a clicked cell or plot mark, and the calls the
+// latency plots draw. Every number comes from the core; this store only asks for it and keeps
+// what the views show.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppErrorShape } from '#shared/errors.ts';
-import type { ModelInfo } from '#shared/routes.ts';
 import type {
   CellTicketFilter,
   CellTicketRow,
   ExperimentAssignment,
-  ExperimentEstimate,
   ExperimentLive,
   ExperimentPlanReport,
   ExperimentReport,
-  ExperimentUpstream,
-  StagedTicketFile,
-  TicketSourceInfo,
 } from '#shared/routes/experimentRoutes.ts';
 import type { LatencyPoint, PlotMode } from '#shared/plots/common.ts';
 import type { PlotSelection } from '#shared/plots/export.ts';
 import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import type { Transport } from '#renderer/platform/transport.ts';
 import { debounce } from '#renderer/app/debounce.ts';
-import { EMPTY_FORM, setupInput, toggleModel, type SetupForm } from './setupLogic.ts';
+import { idle, type Loadable } from './loadable.ts';
+import { blankSetup, createSetupActions, type SetupActions, type SetupState } from './setupSlice.ts';
+
+export type { Loadable } from './loadable.ts';
+export type { SetupState } from './setupSlice.ts';
 
 export type ExperimentSection = 'overview' | 'report' | 'plan' | 'latency' | 'tickets' | 'judge';
 export const SECTIONS: ReadonlyArray<{ id: ExperimentSection; label: string }> = [
@@ -33,25 +33,6 @@ export const SECTIONS: ReadonlyArray<{ id: ExperimentSection; label: string }> =
   { id: 'tickets', label: 'Tickets' },
   { id: 'judge', label: 'Judge' },
 ];
-
-export interface Loadable<T> {
-  load: 'idle' | 'loading' | 'ready' | 'error';
-  data: T | null;
-  error: AppErrorShape | null;
-}
-const idle = <T>(): Loadable<T> => ({ load: 'idle', data: null, error: null });
-
-export interface SetupState {
-  form: SetupForm;
-  sources: { total: number; sources: TicketSourceInfo[] } | null;
-  staging: boolean;
-  stageError: AppErrorShape | null;
-  estimate: Loadable<ExperimentEstimate> & { key: string | null };
-  /** Why the form cannot be estimated yet (no models, no baseline, …). */
-  incomplete: string | null;
-  starting: boolean;
-  startError: AppErrorShape | null;
-}
 
 export interface ReportView extends Loadable<ExperimentReport> {
   /** The baseline the user chose to compare with; null: the experiment's own. */
@@ -99,23 +80,7 @@ export interface ExperimentsState {
   actions: ExperimentsActions;
 }
 
-export interface ExperimentsActions {
-  // setup
-  openSetup(defaultModels: string[]): void;
-  loadSources(): Promise<void>;
-  chooseWorkspace(source: string | null): void;
-  setLimit(limit: number | null): void;
-  chooseFile(name: string, content: string): Promise<boolean>;
-  chooseFilePath(path: string): Promise<boolean>;
-  chooseStaged(): void;
-  toggleModel(spec: string, models: readonly ModelInfo[]): void;
-  setBaseline(spec: string): void;
-  setUpstream(mode: ExperimentUpstream): void;
-  setRpm(spec: string, text: string): void;
-  setConcurrency(n: number): void;
-  refreshEstimate(): Promise<void>;
-  /** Starts the experiment; resolves with its run id, or null when refused (startError says why). */
-  start(): Promise<string | null>;
+export interface ExperimentsActions extends SetupActions {
   // live
   loadStatus(runId: string): Promise<void>;
   stop(runId: string): Promise<boolean>;
@@ -150,17 +115,6 @@ export const DEFAULT_FLOOR = 0.8;
  * in 20 is not recommended unless the user lowers it (the CLI's `report --min-success`, off there).
  */
 export const DEFAULT_MIN_SUCCESS = 0.95;
-
-const blankSetup = (): SetupState => ({
-  form: EMPTY_FORM,
-  sources: null,
-  staging: false,
-  stageError: null,
-  estimate: { ...idle<ExperimentEstimate>(), key: null },
-  incomplete: 'Pick at least two models to compare.',
-  starting: false,
-  startError: null,
-});
 
 /** The tickets behind a plot mark: its calls (ids → tickets through the points), or a latency range of one model. */
 export function plotDrill(sel: PlotSelection, points: readonly LatencyPoint[], fallbackTask: TaskId): DrillQuery | null {
@@ -199,14 +153,11 @@ export function plotDrill(sel: PlotSelection, points: readonly LatencyPoint[], f
 
 export function createExperimentsStore(transport: Transport): ExperimentsStore {
   return createStore<ExperimentsState>()((set, get) => {
-    const setSetup = (patch: Partial<SetupState>): void => set({ setup: { ...get().setup, ...patch } });
-    const setForm = (form: SetupForm): void => {
-      const v = setupInput(form);
-      setSetup({ form, incomplete: v.ok ? null : v.reason, startError: null });
-      if (v.ok) estimateSoon();
-      else setSetup({ estimate: { ...idle<ExperimentEstimate>(), key: null } });
-    };
-    const estimateSoon = debounce(() => void actions.refreshEstimate(), 250);
+    const setup = createSetupActions(transport, {
+      get: () => get().setup,
+      set: (patch) => set({ setup: { ...get().setup, ...patch } }),
+      started: (runId, live) => set({ live: { ...get().live, [runId]: live }, sections: { ...get().sections, [runId]: 'overview' } }),
+    });
 
     const putReport = (runId: string, patch: Partial<ReportView>): void => {
       const cur = get().reports[runId] ?? { ...idle<ExperimentReport>(), baseline: null, stale: false };
@@ -244,92 +195,7 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
     };
 
     const actions: ExperimentsActions = {
-      openSetup(defaultModels) {
-        const s = get().setup;
-        if (s.form.models.length === 0 && defaultModels.length > 0) {
-          let form: SetupForm = { ...s.form };
-          for (const m of defaultModels) form = toggleModel(form, m, []);
-          setForm(form);
-        }
-        void actions.loadSources();
-      },
-      async loadSources() {
-        const r = await transport.request('experiments.ticketSources', {});
-        if (r.ok) {
-          setSetup({ sources: r.data });
-          const f = get().setup.form;
-          // No workspace tickets yet: the file is the only way in.
-          if (r.data.total === 0 && f.ticketKind === 'workspace' && f.staged) setForm({ ...f, ticketKind: 'staged' });
-          else if (f.ticketKind === 'workspace') setForm(f);
-        }
-      },
-      chooseWorkspace(source) {
-        setForm({ ...get().setup.form, ticketKind: 'workspace', source });
-      },
-      setLimit(limit) {
-        setForm({ ...get().setup.form, limit: limit && limit > 0 ? Math.floor(limit) : null });
-      },
-      async chooseFile(name, content) {
-        setSetup({ staging: true, stageError: null });
-        const r = await transport.request('experiments.stageFile', { name, content });
-        return staged(r);
-      },
-      async chooseFilePath(path) {
-        setSetup({ staging: true, stageError: null });
-        const r = await transport.request('experiments.stageFile', { name: path, path });
-        return staged(r);
-      },
-      chooseStaged() {
-        setForm({ ...get().setup.form, ticketKind: 'staged' });
-      },
-      toggleModel(spec, models) {
-        setForm(toggleModel(get().setup.form, spec, models));
-      },
-      setBaseline(spec) {
-        const f = get().setup.form;
-        if (f.models.includes(spec)) setForm({ ...f, baseline: spec });
-      },
-      setUpstream(mode) {
-        setForm({ ...get().setup.form, upstream: mode });
-      },
-      setRpm(spec, text) {
-        const f = get().setup.form;
-        setForm({ ...f, rpm: { ...f.rpm, [spec]: text } });
-      },
-      setConcurrency(n) {
-        if (Number.isInteger(n) && n >= 1 && n <= 64) setForm({ ...get().setup.form, concurrency: n });
-      },
-      async refreshEstimate() {
-        const v = setupInput(get().setup.form);
-        if (!v.ok) return;
-        const key = JSON.stringify(v.input);
-        setSetup({ estimate: { ...get().setup.estimate, load: 'loading', key } });
-        const r = await transport.request('experiments.estimate', v.input);
-        if (get().setup.estimate.key !== key) return;
-        setSetup({
-          estimate: r.ok ? { load: 'ready', data: r.data, error: null, key } : { load: 'error', data: null, error: r.error, key },
-        });
-      },
-      async start() {
-        const s = get().setup;
-        const v = setupInput(s.form);
-        if (!v.ok) {
-          setSetup({ startError: { code: 'BAD_INPUT', message: v.reason } });
-          return null;
-        }
-        if (s.starting) return null;
-        setSetup({ starting: true, startError: null });
-        const r = await transport.request('experiments.start', v.input);
-        if (!r.ok) {
-          setSetup({ starting: false, startError: r.error });
-          return null;
-        }
-        set({ live: { ...get().live, [r.data.runId]: r.data.live }, sections: { ...get().sections, [r.data.runId]: 'overview' } });
-        setSetup({ starting: false });
-        // The same setup now resumes this run: the estimate says so.
-        void actions.refreshEstimate();
-        return r.data.runId;
-      },
+      ...setup,
 
       async loadStatus(runId) {
         const r = await transport.request('experiments.status', { runId });
@@ -491,17 +357,6 @@ export function createExperimentsStore(transport: Transport): ExperimentsStore {
           }
         });
       },
-    };
-
-    const staged = (r: Awaited<ReturnType<typeof transport.request<'experiments.stageFile'>>>): boolean => {
-      if (!r.ok) {
-        setSetup({ staging: false, stageError: r.error });
-        return false;
-      }
-      const file: StagedTicketFile = r.data;
-      setSetup({ staging: false, stageError: null });
-      setForm({ ...get().setup.form, ticketKind: 'staged', staged: file });
-      return true;
     };
 
     return { setup: blankSetup(), live: {}, liveErrors: {}, sections: {}, reports: {}, plans: {}, drills: {}, plots: {}, actions };
