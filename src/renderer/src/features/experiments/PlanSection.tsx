@@ -2,14 +2,16 @@
 // p95 and cost per 1K tickets of that assignment (computed by the core's planner); move the
 // quality floor and see the recommended assignment change, with the floor sweep beside it; and
 // "use this assignment" writes it to Settings for new triages.
-import { useEffect, useState, type ReactNode } from 'react';
-import type { ExperimentAssignment, ExperimentPlanEntry, ExperimentReport } from '#shared/routes/experimentRoutes.ts';
+import { useEffect, useState } from 'react';
+import type { ExperimentAssignment, ExperimentReport } from '#shared/routes/experimentRoutes.ts';
 import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { useApp, useS } from '#renderer/app/stores.tsx';
 import { EmptyState, Icon, Spinner } from '#renderer/app/ui.tsx';
-import { ModelName, ModelSwatch } from '../plots/ModelSwatch.tsx';
+import { ModelName } from '../plots/ModelSwatch.tsx';
 import { DEFAULT_FLOOR, DEFAULT_MIN_SUCCESS } from './experimentsStore.ts';
-import { baselineFor, ms, pct, ratio, reportModels, usd } from './reportLogic.ts';
+import { EntryCard } from './PlanEntryCard.tsx';
+import { PlanSweep } from './PlanSweep.tsx';
+import { baselineFor, ms, pct, reportModels, usd } from './reportLogic.ts';
 
 /** The quality the planner uses for a model on a task: the review score where reviewed, else agreement (the baseline agrees with itself). */
 function quality(report: ExperimentReport, task: TaskId, model: string): number | null {
@@ -20,100 +22,6 @@ function quality(report: ExperimentReport, task: TaskId, model: string): number 
 
 const sameAssignment = (a: ExperimentAssignment | null | undefined, b: ExperimentAssignment | null | undefined): boolean =>
   Boolean(a && b && TASK_IDS.every((t) => a[t] === b[t]));
-
-function EntryCard(props: {
-  title: string;
-  entry: ExperimentPlanEntry | null;
-  reason?: string | null;
-  testId: string;
-  models: string[];
-  highlight?: boolean;
-  children?: ReactNode;
-  /** Why a task is in below_floor: its quality under the floor, its success under the minimum (or both). */
-  lowQuality?: (task: TaskId, model: string) => boolean;
-  unreliable?: (task: TaskId, model: string) => boolean;
-}) {
-  const e = props.entry;
-  const underFloor = e ? e.below_floor.filter((t) => !props.lowQuality || props.lowQuality(t, e.assignment[t])) : [];
-  const underSuccess = e && props.unreliable ? e.below_floor.filter((t) => props.unreliable!(t, e.assignment[t])) : [];
-  return (
-    <section className={`plan-card${props.highlight ? ' mine' : ''}`} data-testid={props.testId} aria-label={props.title}>
-      <h4 className="pred-label">
-        {props.title} <span className="plan-card-sub">· critical path</span>
-      </h4>
-      {e ? (
-        <>
-          <div
-            className="plan-figures tabular"
-            title={`critical path over ${e.n_tickets_p95.toLocaleString('en-US')} tickets where all five calls succeeded (p95)`}
-          >
-            <div>
-              <strong data-testid={`${props.testId}-median`}>{ms(e.critical_path_median_ms)}</strong>
-              <span className="muted small">median</span>
-            </div>
-            <div>
-              <strong data-testid={`${props.testId}-p95`}>{ms(e.critical_path_p95_ms)}</strong>
-              <span className="muted small">p95</span>
-            </div>
-            <div>
-              <strong data-testid={`${props.testId}-cost`}>{usd(e.cost_per_1k_tickets_usd)}</strong>
-              <span className="muted small">per 1K tickets</span>
-            </div>
-            <div>
-              <strong>{ratio(e.speedup)}</strong>
-              <span className="muted small">speed-up</span>
-            </div>
-          </div>
-          <p className="plan-sums small tabular">
-            <span
-              data-testid={`${props.testId}-success`}
-              className={e.n_failed > 0 ? 'warn-text' : undefined}
-              title="the lowest final success rate among its five tasks' models, and their failed tasks in this run"
-            >
-              {e.n_failed > 0
-                ? `${e.n_failed.toLocaleString('en-US')} failed task${e.n_failed === 1 ? '' : 's'} · lowest success ${pct(e.success_rate, 0)}`
-                : 'no failed tasks'}
-            </span>
-            {e.cost_vs_baseline !== null && props.testId !== 'plan-base' && (
-              <span data-testid={`${props.testId}-vsbase`} className={e.cost_vs_baseline > 1.005 ? 'warn-text' : undefined}>
-                {' · '}
-                {e.cost_vs_baseline > 1.005
-                  ? `${e.cost_vs_baseline.toFixed(1)}× the baseline’s cost`
-                  : e.cost_vs_baseline < 0.995
-                    ? `${e.cost_vs_baseline.toFixed(2)}× the baseline’s cost`
-                    : 'same cost as the baseline'}
-              </span>
-            )}
-          </p>
-          <ul className="plan-assign">
-            {TASK_IDS.map((t) => (
-              <li
-                key={t}
-                className={e.below_floor.includes(t) ? 'below' : ''}
-                title={e.below_floor.includes(t) ? 'below the quality floor' : undefined}
-              >
-                <span className="muted">{TASKS[t].label}</span> <ModelName spec={e.assignment[t]} models={props.models} short />
-              </li>
-            ))}
-          </ul>
-          {underFloor.length > 0 && (
-            <p className="small warn-text" data-testid={`${props.testId}-below`}>
-              <Icon name="warning" /> below the floor: {underFloor.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
-            </p>
-          )}
-          {underSuccess.length > 0 && (
-            <p className="small warn-text" data-testid={`${props.testId}-unreliable`}>
-              <Icon name="warning" /> under the minimum success: {underSuccess.map((t) => TASKS[t].label.toLowerCase()).join(', ')}
-            </p>
-          )}
-        </>
-      ) : (
-        <p className="small warn-text">{props.reason ?? '—'}</p>
-      )}
-      {props.children && <div className="plan-actions">{props.children}</div>}
-    </section>
-  );
-}
 
 export function PlanSection({ runId }: { runId: string }) {
   const { stores } = useApp();
@@ -171,7 +79,6 @@ export function PlanSection({ runId }: { runId: string }) {
   const why = { lowQuality, unreliable };
   const inSettings = (x: ExperimentAssignment | null | undefined): boolean =>
     sameAssignment(x, settingsAssignment as ExperimentAssignment | null);
-  const sweepRow = data?.floor_sweep.reduce<number | null>((best, r, i) => (r.floor <= floor + 1e-9 ? i : best), null) ?? null;
 
   return (
     <div className="plan" data-testid="exp-plan">
@@ -388,67 +295,7 @@ export function PlanSection({ runId }: { runId: string }) {
       </p>
 
       {data && (
-        <section aria-labelledby={`sweep-${runId}`}>
-          <h4 id={`sweep-${runId}`} className="exp-h4">
-            How the recommendation moves with the floor
-          </h4>
-          <div className="plan-sweep-wrap">
-            <table className="plan-sweep" data-testid="plan-sweep">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Floor
-                  </th>
-                  <th scope="col" className="num">
-                    Median
-                  </th>
-                  <th scope="col" className="num">
-                    Speed-up
-                  </th>
-                  <th scope="col" className="num">
-                    $ / 1K tickets
-                  </th>
-                  {TASK_IDS.map((t) => (
-                    <th key={t} scope="col">
-                      {TASKS[t].label}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {data.floor_sweep.map((r, i) => (
-                  <tr key={r.floor} className={i === sweepRow ? 'current' : ''}>
-                    <td className="num">
-                      <button
-                        type="button"
-                        className="link-btn tabular"
-                        onClick={() => a.setFloor(runId, r.floor)}
-                        title="Move the floor here"
-                      >
-                        {r.floor.toFixed(2)}
-                      </button>
-                    </td>
-                    <td className="num tabular">{ms(r.critical_path_median_ms)}</td>
-                    <td className="num tabular">{ratio(r.speedup)}</td>
-                    <td className="num tabular">{r.assignment ? usd(r.cost_per_1k_tickets_usd) : '—'}</td>
-                    {r.assignment ? (
-                      TASK_IDS.map((t) => (
-                        <td key={t} className="sweep-model" title={r.assignment![t]}>
-                          <ModelSwatch spec={r.assignment![t]} models={report.run.models} />{' '}
-                          <span className="mono small">{r.assignment![t].slice(r.assignment![t].indexOf(':') + 1)}</span>
-                        </td>
-                      ))
-                    ) : (
-                      <td colSpan={TASK_IDS.length} className="small warn-text">
-                        {r.reason}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </section>
+        <PlanSweep runId={runId} sweep={data.floor_sweep} floor={floor} models={report.run.models} onFloor={(x) => a.setFloor(runId, x)} />
       )}
     </div>
   );
