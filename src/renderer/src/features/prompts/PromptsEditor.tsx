@@ -6,9 +6,10 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useStore } from 'zustand';
 import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
-import { Modal } from '#renderer/app/Modal.tsx';
 import { useApp } from '#renderer/app/stores.tsx';
 import { Icon, Kbd, Spinner } from '#renderer/app/ui.tsx';
+import { PromptConfirm } from './PromptConfirm.tsx';
+import { PromptDiff } from './PromptDiff.tsx';
 import { editorText, isDirty, taskView } from './promptsStore.ts';
 import { when } from './PromptsView.tsx';
 import './prompts.css';
@@ -29,11 +30,6 @@ export function PromptsEditor() {
     void transport.request('experiments.ticketSources', {}).then((r) => r.ok && setSources(r.data.sources));
   }, [transport]);
   const area = useRef<HTMLTextAreaElement>(null);
-  const diffRef = useRef<HTMLElement>(null);
-  // A new diff is brought into view (it sits below the editor).
-  useEffect(() => {
-    if (s.diff) diffRef.current?.scrollIntoView?.({ block: 'nearest' });
-  }, [s.diff]);
   // On opening: load the versions if this is the first view of them, and check the draft.
   useEffect(() => {
     const { actions, tasks } = stores.prompts.getState();
@@ -345,84 +341,9 @@ export function PromptsEditor() {
         </aside>
       </div>
 
-      {s.diff && (
-        <section ref={diffRef} className="pr-diff" data-testid="prompt-diff-view" aria-label={`Diff ${s.diff.from} to ${s.diff.to}`}>
-          <header className="pr-diff-head">
-            <strong>
-              {s.diff.task} {s.diff.from} → {s.diff.to}
-            </strong>
-            <span className="small muted" data-testid="prompt-diff-stats">
-              {' '}
-              +{s.diff.added} −{s.diff.removed}
-            </span>
-            <button type="button" className="btn icon small" aria-label="Close the diff" onClick={() => a.closeDiff()}>
-              <Icon name="close" />
-            </button>
-          </header>
-          <pre className="pr-diff-lines mono">
-            {s.diff.lines.map((l, i) => (
-              <div key={i} className={`pr-dl ${l.op}`} data-op={l.op}>
-                <span className="pr-ln">{l.oldLine ?? ''}</span>
-                <span className="pr-ln">{l.newLine ?? ''}</span>
-                <span>
-                  {l.op === 'add' ? '+ ' : l.op === 'del' ? '− ' : '  '}
-                  {l.text}
-                </span>
-              </div>
-            ))}
-          </pre>
-        </section>
-      )}
+      {s.diff && <PromptDiff diff={s.diff} onClose={() => a.closeDiff()} />}
 
-      {s.confirm && (
-        <Modal
-          label={s.confirm.kind === 'promote' ? 'Promote prompt version' : 'Roll back prompt'}
-          onClose={a.cancel}
-          testId="prompt-confirm"
-        >
-          <header className="modal-head">
-            <h2>{s.confirm.kind === 'promote' ? `Promote ${s.confirm.task} ${s.confirm.version}?` : `Roll back ${s.confirm.task}?`}</h2>
-          </header>
-          <div className="pr-modal-body">
-            <p>
-              {s.confirm.kind === 'promote'
-                ? `From the next call on, ${s.confirm.scope ?? 'every model'} uses ${s.confirm.version} for ${TASKS[s.confirm.task].label.toLowerCase()} (now ${tv?.active}).`
-                : `Returns ${s.confirm.scope ?? 'every model'} to the version active before the last promotion.`}
-            </p>
-            {s.confirm.kind === 'promote' && tv && (
-              <label className="small">
-                <input
-                  type="checkbox"
-                  data-testid="prompt-confirm-scope"
-                  checked={s.confirm.scope !== null}
-                  onChange={(e) => a.ask({ ...s.confirm!, scope: e.target.checked ? tv.model : null })}
-                />{' '}
-                Only for <span className="mono">{tv.model}</span> (other models keep {tv.active})
-              </label>
-            )}
-            {s.confirm.kind === 'promote' && tv?.leakChecked && (
-              <p className="small muted">
-                First the few-shot leak check runs it on 4 probe tickets with {s.confirm.scope ?? tv.model} (4 calls); a version whose
-                answers copy its example ids is not promoted.
-              </p>
-            )}
-          </div>
-          <div className="modal-foot">
-            <button
-              type="button"
-              className="btn primary"
-              data-testid="prompt-confirm-yes"
-              data-autofocus
-              onClick={() => void a.confirmed()}
-            >
-              {s.confirm.kind === 'promote' ? 'Promote' : 'Roll back'}
-            </button>
-            <button type="button" className="btn" onClick={() => a.cancel()}>
-              Cancel
-            </button>
-          </div>
-        </Modal>
-      )}
+      {s.confirm && <PromptConfirm confirm={s.confirm} tv={tv} actions={a} />}
       {s.busy && s.busy !== 'experiment' && (
         <p className="small muted pr-busy" role="status">
           {s.busy === 'promote' ? 'Running the leak check…' : s.busy === 'save' ? 'Saving…' : 'Rolling back…'}
