@@ -176,7 +176,7 @@ export async function benchShadow(o: { quick: boolean }): Promise<ShadowBenchRes
 
 export function printShadow(r: ShadowBenchResult): void {
   console.log(
-    `  ${r.tickets} live tickets, one every ${r.arrivalMs} ms, critical path ${r.criticalPathMs} ms; shadows: ${CANDIDATES.join(', ')} on every task (12 shadow calls per ticket)`,
+    `  ${r.tickets} live tickets, one every ${r.arrivalMs} ms, critical path ${r.criticalPathMs} ms run in sequence (speculation, on by default, overlaps the chain); shadows: ${CANDIDATES.join(', ')} on every task (12 shadow calls per ticket)`,
   );
   const line = (label: string, s: ModeStats, ratio: boolean) =>
     console.log(
