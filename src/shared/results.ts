@@ -43,6 +43,36 @@ export interface TaskResult {
   speculative?: boolean;
 }
 
+/**
+ * A task's result when no model was called for it (skipped for a failed upstream, held by a gate,
+ * given rather than asked): no timings, tokens or cost; `fields` says what it is.
+ */
+export function uncalledResult(
+  task: TaskId,
+  fields: Pick<TaskResult, 'status' | 'provider' | 'model' | 'promptVersion'> & Partial<TaskResult>,
+): TaskResult {
+  return {
+    task,
+    value: null,
+    raw: null,
+    startedMs: 0,
+    endedMs: 0,
+    latencyMs: 0,
+    slotWaitMs: null,
+    ttftMs: null,
+    queueTimeMs: null,
+    providerTotalMs: null,
+    inputTokens: null,
+    outputTokens: null,
+    cachedTokens: null,
+    reasoningTokens: null,
+    costUsd: null,
+    attempts: 0,
+    error: null,
+    ...fields,
+  };
+}
+
 /** What speculative execution did on one ticket (engine/speculate.ts). */
 export interface TicketSpeculation {
   /** Guesses made: `used` when confident enough to start dependents on; `hit` once the model answered (null: not comparable). */

@@ -1,6 +1,6 @@
 // The triage graph: each task starts the moment its dependencies are done and its result is
 // published the moment it is done (contracts §1). Every attempt is reported for recording.
-import type { TaskResult, TicketResult } from '#shared/results.ts';
+import { uncalledResult, type TaskResult, type TicketResult } from '#shared/results.ts';
 import { longestChain, TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { hedgeLossMessage } from '../providers/hedgedScheduler.ts';
 import { ProviderError, type CallSpan, type ChatResponse } from '../providers/types.ts';
@@ -56,32 +56,8 @@ export async function triageTicket(
   const masked = deps.redact?.(ticket.text) ?? null;
   const sentText = masked ? masked.text : ticket.text;
 
-  const blank = (task: TaskId, spec: string): TaskResult => {
-    const { provider, model } = splitSpec(spec);
-    return {
-      task,
-      status: 'skipped',
-      value: null,
-      raw: null,
-      provider,
-      model,
-      promptVersion: deps.promptVersion(task, spec),
-      startedMs: 0,
-      endedMs: 0,
-      latencyMs: 0,
-      slotWaitMs: null,
-      ttftMs: null,
-      queueTimeMs: null,
-      providerTotalMs: null,
-      inputTokens: null,
-      outputTokens: null,
-      cachedTokens: null,
-      reasoningTokens: null,
-      costUsd: null,
-      attempts: 0,
-      error: null,
-    };
-  };
+  const blank = (task: TaskId, spec: string): TaskResult =>
+    uncalledResult(task, { status: 'skipped', ...splitSpec(spec), promptVersion: deps.promptVersion(task, spec) });
 
   // What dependents see: an upstream override when given, else this run's own result.
   const depResult = (task: TaskId): TaskResult | undefined => opts.upstream?.[task] ?? results.get(task);

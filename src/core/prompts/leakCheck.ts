@@ -6,7 +6,7 @@
 //  - probe: the version runs on a few tickets that name no ids, or other ids, on the model that
 //    would use it; an answer holding an id that is in the prompt but not in the ticket is a leak,
 //    and the promotion is refused saying which id, on which ticket, from which model.
-import type { TaskResult } from '#shared/results.ts';
+import { uncalledResult, type TaskResult } from '#shared/results.ts';
 import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { triageTicket, type AttemptRecord, type Assignment, type EngineDeps } from '../graph/engine.ts';
 import { variantSpec } from './promptLibrary.ts';
@@ -104,29 +104,15 @@ export function leakedIds(answer: unknown, ticket: string, template: string): st
   return [...new Set(ids.map((s) => s.trim()).filter((s) => s.length >= 3 && !t.includes(s.toLowerCase()) && p.includes(s.toLowerCase())))];
 }
 
-const given = (task: TaskId, spec: string, value: unknown): TaskResult => ({
-  task,
-  status: value === undefined ? 'skipped' : 'ok',
-  value: value ?? null,
-  raw: null,
-  provider: spec.split(':')[0] ?? '',
-  model: '',
-  promptVersion: 'given',
-  startedMs: 0,
-  endedMs: 0,
-  latencyMs: 0,
-  slotWaitMs: null,
-  ttftMs: null,
-  queueTimeMs: null,
-  providerTotalMs: null,
-  inputTokens: null,
-  outputTokens: null,
-  cachedTokens: null,
-  reasoningTokens: null,
-  costUsd: null,
-  attempts: 0,
-  error: value === undefined ? { code: 'SKIPPED', message: 'not part of the leak check' } : null,
-});
+const given = (task: TaskId, spec: string, value: unknown): TaskResult =>
+  uncalledResult(task, {
+    status: value === undefined ? 'skipped' : 'ok',
+    value: value ?? null,
+    provider: spec.split(':')[0] ?? '',
+    model: '',
+    promptVersion: 'given',
+    error: value === undefined ? { code: 'SKIPPED', message: 'not part of the leak check' } : null,
+  });
 
 /**
  * Runs `task` with prompt `version` (template `template`) on `model` for every probe ticket; the
