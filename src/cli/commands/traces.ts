@@ -10,8 +10,11 @@ import { AppError } from '#shared/errors.ts';
 import { rubricSchema, type TraceQueueView, type TraceReviewResults } from '#shared/traceReview.ts';
 import type { TraceView } from '#shared/traceView.ts';
 import { openStore, type Store } from '#core/store/store.ts';
-import { createTraceQueue, exportTraceReviews, importTraceReviews, listTraceQueues, traceReviewResults } from '#core/traces/traceReview.ts';
-import { listGenericTraces, traceOfCall } from '#core/traces/traceView.ts';
+import { listGenericTraces } from '#core/traces/traceList.ts';
+import { createTraceQueue, listTraceQueues } from '#core/traces/traceReview.ts';
+import { exportTraceReviews, importTraceReviews } from '#core/traces/traceReviewLines.ts';
+import { traceReviewResults } from '#core/traces/traceReviewResults.ts';
+import { traceOfCall } from '#core/traces/traceView.ts';
 import { positiveInt } from '../context.ts';
 import { readFileText, readStdinText } from '../input.ts';
 

@@ -1,16 +1,10 @@
 import type { TraceViewRouteOutputs } from '#shared/routes/traceViewRoutes.ts';
 import { rememberedReviewer } from '../review/workbench.ts';
-import {
-  createTraceQueue,
-  exportTraceReviews,
-  importTraceReviews,
-  listTraceQueues,
-  openTraceReview,
-  scoreTraceItem,
-  traceReviewResults,
-  undoTraceScore,
-} from '../traces/traceReview.ts';
-import { listGenericTraces, traceOfCall } from '../traces/traceView.ts';
+import { listGenericTraces } from '../traces/traceList.ts';
+import { createTraceQueue, listTraceQueues, openTraceReview, scoreTraceItem, undoTraceScore } from '../traces/traceReview.ts';
+import { exportTraceReviews, importTraceReviews } from '../traces/traceReviewLines.ts';
+import { traceReviewResults } from '../traces/traceReviewResults.ts';
+import { traceOfCall } from '../traces/traceView.ts';
 import type { HandlerContext, HandlersOf } from './context.ts';
 
 type Handlers = HandlersOf<keyof TraceViewRouteOutputs>;

@@ -14,7 +14,8 @@ import { listTickets } from '../tickets/ticketQueries.ts';
 import { ticketSources } from '../store/experimentQueries.ts';
 import { exportTraces } from './exporter.ts';
 import { importTraceFile } from './importer.ts';
-import { listGenericTraces, traceOfCall } from './traceView.ts';
+import { listGenericTraces } from './traceList.ts';
+import { traceOfCall } from './traceView.ts';
 
 const FIX = fileURLToPath(new URL('../../../test/fixtures/traces/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cb-generic-'));

@@ -6,10 +6,11 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '#shared/errors.ts';
-import { ImportMapper, type WriteOp } from './importMap.ts';
+import { ImportMapper } from './importMap.ts';
 import type { PriceEntry } from './importPricing.ts';
 import { openTraceFile } from './reader.ts';
 import { SQL } from './traceQueries.ts';
+import type { WriteOp } from './writeOps.ts';
 import type { ImportHostMessage, ImportWorkerMessage } from './importer.ts';
 
 /** Batches sent but not yet written (~1 MB of file each): enough to ride out either thread's GC pauses, few enough to bound memory. */

@@ -3,7 +3,7 @@
 // attempt numbers, reviews against this schema's columns, and the per-run summary at the end.
 import type { StatementSync } from 'node:sqlite';
 import type { Store } from '../store/store.ts';
-import { C, O, OP, type SqlValue, type WriteOp } from './importMap.ts';
+import { C, O, OP, type SqlValue, type WriteOp } from './writeOps.ts';
 import type { SourceScore } from './sourceScores.ts';
 import type { TraceFileInfo } from './reader.ts';
 import { hasTable, SQL, tableColumns, type Row } from './traceQueries.ts';

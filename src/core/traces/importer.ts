@@ -14,12 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, ERROR_CODES, type ErrorCode } from '#shared/errors.ts';
 import { openStore, type Store } from '../store/store.ts';
-import { ImportMapper, shortHash, type WriteOp } from './importMap.ts';
+import { ImportMapper, shortHash } from './importMap.ts';
 import { defaultPriceEntries, type PriceEntry } from './importPricing.ts';
 import { ImportWriter, ticketConflictNote, type ImportReport } from './importWrite.ts';
 import { fingerprintOf, openTraceFile, sha256Of, type TraceFileInfo } from './reader.ts';
 import { importRunForFingerprint, importRunForSha, importRunNamed, type Row } from './traceQueries.ts';
 import type { ImportIssue } from './types.ts';
+import type { WriteOp } from './writeOps.ts';
 
 export type { ImportReport } from './importWrite.ts';
 

@@ -8,16 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store/store.ts';
 import { importTraceFile } from './importer.ts';
-import {
-  createTraceQueue,
-  exportTraceReviews,
-  importTraceReviews,
-  krippendorffAlphaNominal,
-  openTraceReview,
-  scoreTraceItem,
-  traceReviewResults,
-  undoTraceScore,
-} from './traceReview.ts';
+import { createTraceQueue, openTraceReview, scoreTraceItem, undoTraceScore } from './traceReview.ts';
+import { exportTraceReviews, importTraceReviews } from './traceReviewLines.ts';
+import { krippendorffAlphaNominal, traceReviewResults } from './traceReviewResults.ts';
 
 const FIX = fileURLToPath(new URL('../../../test/fixtures/traces/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cb-trq-'));
