@@ -2,7 +2,7 @@
 // ticket — a chat, an agent step, an eval case. The Traces view lists them with filters of their
 // own, the trace view draws one trace (span tree with timings, each call's messages, output,
 // tokens, cost, scores), and review queues score them with a per-queue rubric. Types and zod
-// schemas only; the core fills them (src/core/traces/traceView.ts, src/core/traceReview/).
+// schemas only; the core fills them (src/core/traces/traceView.ts, src/core/traces/traceReview*.ts).
 import { z } from 'zod';
 import type { CallOriginView } from './traces.ts';
 
