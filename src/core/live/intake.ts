@@ -13,7 +13,7 @@ import type { Assignment } from '../graph/engine.ts';
 import { asStoreError } from '../store/storeErrors.ts';
 import { triageLive, type LiveDeps } from './liveTriage.ts';
 import { markTicketStarted } from './recordTriage.ts';
-import { readTicketFile } from '../tickets/ticketFile.ts';
+import { storeTicketFile } from './storeTicketFile.ts';
 import type { SpendEstimate } from '#shared/spend.ts';
 import type { BatchView } from '#shared/routes/spendRoutes.ts';
 import { spendRefusal } from '../spend/refusal.ts';
@@ -21,10 +21,6 @@ import { BatchBook } from '../tickets/batches.ts';
 
 import { isTicketFileName, TICKET_FILE_EXTENSIONS } from '../tickets/ticketFile.ts';
 export { isTicketFileName, TICKET_FILE_EXTENSIONS };
-/** Bad lines reported back in full; the rest are counted. */
-const MAX_REPORTED_BAD_LINES = 50;
-/** Tickets written per transaction while importing. */
-const CHUNK = 500;
 
 export interface IntakeJob {
   runId: string;
@@ -257,41 +253,11 @@ export function createIntake(d: IntakeDeps): Intake {
       throw new AppError('BAD_INPUT', `${basename(path)}: not a ticket file (expected ${TICKET_FILE_EXTENSIONS.join(', ')})`);
     }
     const source = label ?? basename(path);
-    const lines = readTicketFile(path);
-    // Reading the first line surfaces a missing or unusable file before a run is created.
-    const first = await lines.next();
-    const runId = newRun(source, { source, intake: 'file' });
-    const badLines: ImportReport['badLines'] = [];
-    let bad = 0;
-    const jobs: IntakeJob[] = [];
-    let chunk: TicketInput[] = [];
-    const flush = (): void => {
-      if (chunk.length === 0) return;
-      const batch = chunk;
-      chunk = [];
-      store.transaction(() => {
-        for (const t of batch) {
-          store.upsertTicket(t, source);
-          store.setRunTicket(runId, t.id, 'pending');
-        }
-      });
-      d.emit({ type: 'tickets.changed', reason: 'added' });
-    };
-    const take = (line: Awaited<ReturnType<typeof lines.next>>['value']): void => {
-      if (!line) return;
-      if (!line.ok) {
-        bad++;
-        if (badLines.length < MAX_REPORTED_BAD_LINES) badLines.push({ line: line.line, message: line.message });
-        return;
-      }
-      chunk.push(line.ticket);
-      jobs.push({ runId, ticket: line.ticket });
-      if (chunk.length >= CHUNK) flush();
-    };
-    if (!first.done) take(first.value);
-    for await (const line of lines) take(line);
-    flush();
-    if (bad > badLines.length) badLines.push({ line: 0, message: `… and ${bad - badLines.length} more bad lines` });
+    const { runId, tickets, badLines } = await storeTicketFile(store, path, source, {
+      newRun: () => newRun(source, { source, intake: 'file' }),
+      onAdded: () => d.emit({ type: 'tickets.changed', reason: 'added' }),
+    });
+    const jobs: IntakeJob[] = tickets.map((ticket) => ({ runId, ticket }));
     const batch = openBatch(
       runId,
       source,
