@@ -1,219 +1,23 @@
-// Read models for the workbench: the ticket list (each ticket's latest triage, filtered and
-// searched in SQL), one ticket's detail with its calls on a shared time axis, recorded runs, and a
-// ticket's cells in a comparison or experiment. Queries only; writes stay in the Store.
-import type { TaskResult } from '#shared/results.ts';
-import type { CallView, CompareData, RunInfo, TicketDetail, TicketFilter, TicketSummary, TicketsPage } from '#shared/routes.ts';
+// Read models for the workbench: one ticket's detail (its latest triage or a given run, with the
+// calls on a shared time axis), its latest triage run, and unfinished triage to resume. The ticket
+// list is in ticketList.ts, recorded runs and comparison cells in runQueries.ts (re-exported here).
+import type { CallView, TicketDetail } from '#shared/routes.ts';
 import { isTaskId, type TaskId } from '#shared/tasks.ts';
-import type { StatementSync } from 'node:sqlite';
 import { resultFromRow, type Store } from '../store/store.ts';
 import { titleOf } from '#shared/ticketTitle.ts';
+import { stateOf, TRIAGE_KINDS_SQL } from './ticketList.ts';
+import { parseJson } from './runQueries.ts';
+
+export { listTickets, ticketSummary, TRIAGE_KINDS } from './ticketList.ts';
+export { baselineOf, compareData, listRuns, runTickets } from './runQueries.ts';
 
 type Row = Record<string, unknown>;
 
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : null);
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** Run kinds whose results are a ticket's own triage (not comparisons or experiments). */
-export const TRIAGE_KINDS = ['triage', 'run'] as const;
-const TRIAGE_KINDS_SQL = TRIAGE_KINDS.map((k) => `'${k}'`).join(',');
-
 // The list's title of a ticket is derived in src/shared/ticketTitle.ts (the trace import uses it too).
 export { titleOf };
-
-// Each ticket with its latest triage run (by start time) and that run's status; a ticket that was
-// never triaged but came with trace imports shows its latest import (what opening it shows). The
-// run's facts are read per run in a second pass (one indexed scan per run), which is far cheaper
-// for 10,000 tickets than a correlated lookup per ticket and task.
-const LATEST_SQL = `
-WITH latest AS MATERIALIZED (
-  SELECT t.rowid AS rid, t.id, t.title, substr(t.text, 1, 400) AS head, t.source, t.added_at,
-    (SELECT count(*) FROM ticket_versions v WHERE v.ticket_id = t.id) AS versions,
-    coalesce(
-      (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
-         WHERE rt.ticket_id = t.id AND r.kind IN (${TRIAGE_KINDS_SQL})
-         ORDER BY rt.started_at DESC, rt.rowid DESC LIMIT 1),
-      (SELECT rt.run_id FROM run_tickets rt JOIN runs r ON r.id = rt.run_id
-         WHERE rt.ticket_id = t.id AND r.kind = 'import'
-         ORDER BY r.created_at DESC, rt.rowid DESC LIMIT 1)) AS run_id
-  FROM tickets t %TICKET_WHERE%
-)
-SELECT l.rid, l.id, l.title, l.head, l.source, l.added_at, l.versions, l.run_id, rt.status AS rt_status, rt.total_ms, r.status AS run_status, r.kind AS run_kind
-FROM latest l
-LEFT JOIN run_tickets rt ON rt.run_id = l.run_id AND rt.ticket_id = l.id
-LEFT JOIN runs r ON r.id = l.run_id
-`;
-
-interface Facts {
-  platform: string | null;
-  product: string | null;
-  severity: string | null;
-  details: number | null;
-  n: number;
-  failed: number;
-  /** Tasks the information gate held (NEEDS_INFO). */
-  held: number;
-}
-
-const jsonString = (v: unknown): string | null => {
-  if (typeof v !== 'string') return null;
-  try {
-    const x = JSON.parse(v) as unknown;
-    return typeof x === 'string' ? x : null;
-  } catch {
-    return null;
-  }
-};
-
-const FACTS_SQL = `%WITH%SELECT ticket_id,
-  max(CASE WHEN task = 'platform' AND status = 'ok' THEN value END) AS platform,
-  max(CASE WHEN task = 'product' AND status = 'ok' THEN value END) AS product,
-  max(CASE WHEN task = 'severity' AND status = 'ok' THEN value END) AS severity,
-  max(CASE WHEN task = 'technical_details' AND status = 'ok' THEN json_array_length(value, '$.present') END) AS details,
-  count(*) AS n, sum(status != 'ok') AS failed, sum(error_code = 'NEEDS_INFO') AS held
-FROM results WHERE run_id = ?1 %AND% GROUP BY ticket_id`;
-
-// For an import holding answers of several models per task (an imported experiment): the facts
-// are the assigned model's. ?3 is the run's assignment ({task: model}).
-const ASSIGNED_WITH = `WITH assigned AS MATERIALIZED (SELECT key AS task, value AS model FROM json_each(?3)) `;
-const ASSIGNED_AND = ' AND model_spec = (SELECT model FROM assigned a WHERE a.task = results.task)';
-
-const factsSql = (ticket: boolean, assigned: boolean): string =>
-  FACTS_SQL.replace('%WITH%', assigned ? ASSIGNED_WITH : '').replace(
-    '%AND%',
-    `${ticket ? 'AND ticket_id = ?2' : ''}${assigned ? ASSIGNED_AND : ''}`,
-  );
-
-/** An import run's assignment, when its results hold several models for a task; else null. */
-function modelFilter(store: Store, runId: string): string | null {
-  const run = store.prepare('SELECT assignment FROM runs WHERE id = ?').get(runId) as Row | undefined;
-  if (!run || typeof run.assignment !== 'string') return null;
-  const multi = store
-    .prepare('SELECT 1 FROM results WHERE run_id = ? GROUP BY task HAVING count(DISTINCT model_spec) > 1 LIMIT 1')
-    .get(runId);
-  return multi ? run.assignment : null;
-}
-
-/** The facts of every (run, ticket) asked for: one grouped, indexed scan per run. */
-function factsFor(store: Store, pairs: Array<{ runId: string; ticketId: string; kind: string | null }>): Map<string, Facts> {
-  const byRun = new Map<string, { kind: string | null; tickets: Set<string> }>();
-  for (const p of pairs) {
-    let s = byRun.get(p.runId);
-    if (!s) byRun.set(p.runId, (s = { kind: p.kind, tickets: new Set() }));
-    s.tickets.add(p.ticketId);
-  }
-  const out = new Map<string, Facts>();
-  const stmt = (ticket: boolean, assigned: boolean): StatementSync => store.prepare(factsSql(ticket, assigned));
-  const plain = { whole: stmt(false, false), ticket: stmt(true, false) };
-  for (const [runId, { kind, tickets }] of byRun) {
-    // only an import can hold several models per task (triage runs: one each, no lookup)
-    const models = kind === 'import' ? modelFilter(store, runId) : null;
-    const whole = tickets.size > 20;
-    const st = models === null ? (whole ? plain.whole : plain.ticket) : stmt(!whole, true);
-    // ?1 run, ?2 ticket, ?3 assignment: numbered, so ?3 keeps its place when ?2 is not in the text
-    const args = (t: string | null): Array<string | null> => (models !== null ? [runId, t, models] : whole ? [runId] : [runId, t]);
-    const rows = (whole ? st.all(...args(null)) : [...tickets].flatMap((t) => st.all(...args(t)))) as Row[];
-    for (const r of rows) {
-      const ticketId = String(r.ticket_id);
-      if (!tickets.has(ticketId)) continue;
-      out.set(`${runId}\u0000${ticketId}`, {
-        platform: jsonString(r.platform),
-        product: jsonString(r.product),
-        severity: jsonString(r.severity),
-        details: num(r.details),
-        n: num(r.n) ?? 0,
-        failed: num(r.failed) ?? 0,
-        held: num(r.held) ?? 0,
-      });
-    }
-  }
-  return out;
-}
-
-function stateOf(runId: string | null, rtStatus: string | null, runStatus: string | null): TicketSummary['state'] {
-  if (!runId) return 'new';
-  if (rtStatus === 'done') return 'done';
-  if (rtStatus === 'pending' && runStatus === 'running') return 'running';
-  // A batch of this session waiting for its go-ahead, or stopped (Stop, spend limit): not a closed session's leftover.
-  if (runStatus === 'held') return 'waiting';
-  return 'interrupted';
-}
-
-function toSummary(r: Row, f: Facts | undefined): TicketSummary {
-  const runId = str(r.run_id);
-  const details = f?.details ?? null;
-  return {
-    id: String(r.id),
-    title: titleOf(str(r.title), String(r.head ?? '')),
-    source: str(r.source),
-    addedAt: num(r.added_at) ?? 0,
-    state: stateOf(runId, str(r.rt_status), str(r.run_status)),
-    runId,
-    platform: f?.platform ?? null,
-    product: f?.product ?? null,
-    severity: f?.severity ?? null,
-    hasDetails: details === null ? null : details > 0,
-    failed: f?.failed ?? 0,
-    held: (f?.held ?? 0) > 0,
-    doneTasks: f?.n ?? 0,
-    totalMs: num(r.total_ms),
-    versions: Math.max(1, num(r.versions) ?? 1),
-  };
-}
-
-function matches(s: TicketSummary, f: TicketFilter): boolean {
-  if (f.platform) {
-    const p = s.platform?.toLowerCase() ?? null;
-    if (f.platform === 'none' ? p !== null : f.platform === 'other' ? !p?.startsWith('other:') : p !== f.platform.toLowerCase())
-      return false;
-  }
-  if (f.product && (s.product ?? '').toLowerCase() !== f.product.toLowerCase()) return false;
-  if (f.severity && s.severity !== f.severity) return false;
-  if (f.hasDetails !== undefined && s.hasDetails !== f.hasDetails) return false;
-  if (f.failed !== undefined && s.failed > 0 !== f.failed) return false;
-  if (f.held !== undefined && (s.held ?? false) !== f.held) return false;
-  if (f.state && s.state !== f.state) return false;
-  return true;
-}
-
-/** The ticket list, newest first: every ticket matching the filter, with its latest triage's facts. */
-export function listTickets(store: Store, filter: TicketFilter = {}): TicketsPage {
-  const search = filter.search?.trim() ?? '';
-  const where = search
-    ? `WHERE instr(lower(t.id), ?1) > 0 OR instr(lower(coalesce(t.title, '')), ?1) > 0 OR instr(lower(t.text), ?1) > 0`
-    : '';
-  // Newest first; tickets added together (one file) keep the file's order.
-  const sql = `${LATEST_SQL.replace('%TICKET_WHERE%', where)} ORDER BY l.added_at DESC, l.rid ASC`;
-  const stmt = store.prepare(sql);
-  const rows = (search ? stmt.all(search.toLowerCase()) : stmt.all()) as Row[];
-  const facts = factsFor(
-    store,
-    rows.flatMap((r) => (typeof r.run_id === 'string' ? [{ runId: r.run_id, ticketId: String(r.id), kind: str(r.run_kind) }] : [])),
-  );
-  const out: TicketSummary[] = [];
-  for (const r of rows) {
-    const s = toSummary(r, typeof r.run_id === 'string' ? facts.get(`${r.run_id}\u0000${String(r.id)}`) : undefined);
-    if (matches(s, filter)) out.push(s);
-  }
-  const total = num((store.prepare('SELECT count(*) AS n FROM tickets').get() as Row).n) ?? 0;
-  const products = (
-    store
-      .prepare(
-        `SELECT DISTINCT value ->> '$' AS p FROM results WHERE task = 'product' AND status = 'ok' AND value IS NOT NULL AND value != 'null' ORDER BY 1 LIMIT 300`,
-      )
-      .all() as Row[]
-  )
-    .map((r) => str(r.p))
-    .filter((p): p is string => Boolean(p));
-  return { total, rows: out, products };
-}
-
-/** One ticket's row of the list, or null when it does not exist. */
-export function ticketSummary(store: Store, ticketId: string): TicketSummary | null {
-  const r = store.prepare(`${LATEST_SQL.replace('%TICKET_WHERE%', 'WHERE t.id = ?')}`).get(ticketId) as Row | undefined;
-  if (!r) return null;
-  const runId = typeof r.run_id === 'string' ? r.run_id : null;
-  return toSummary(r, runId ? factsFor(store, [{ runId, ticketId, kind: str(r.run_kind) }]).get(`${runId}\u0000${ticketId}`) : undefined);
-}
 
 /** The latest triage run of a ticket (not comparisons or experiments). */
 export function latestTriageRun(store: Store, ticketId: string): string | null {
@@ -256,16 +60,6 @@ export function callsForTicket(store: Store, runId: string, ticketId: string, t0
     });
   }
   return out;
-}
-
-function parseJson(v: unknown): Record<string, unknown> | null {
-  if (typeof v !== 'string') return null;
-  try {
-    const o = JSON.parse(v) as unknown;
-    return o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A ticket with its latest triage (or the given run): text, results, calls, history. */
@@ -337,103 +131,6 @@ export function ticketDetail(store: Store, ticketId: string, runId?: string): Ti
     reused,
     totalMs: num(rt?.total_ms),
     history,
-  };
-}
-
-/** Recorded runs (batch runs, experiments, comparisons), newest first, with ticket counts. */
-export function listRuns(store: Store, limit = 500): RunInfo[] {
-  const rows = store
-    .prepare(
-      `SELECT r.*,
-         (SELECT count(*) FROM (SELECT ticket_id FROM run_tickets WHERE run_id = r.id UNION SELECT ticket_id FROM results WHERE run_id = r.id)) AS tickets,
-         (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'done') AS done,
-         (SELECT count(*) FROM run_tickets WHERE run_id = r.id AND status = 'pending') AS pending
-       FROM runs r WHERE r.kind NOT IN ('triage', 'judge', 'prompt-check') ORDER BY r.created_at DESC LIMIT ?`,
-    )
-    .all(limit) as Row[];
-  const modelsStmt = store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec');
-  return rows.map((r) => {
-    const config = parseJson(r.config);
-    const assignment = parseJson(r.assignment) ?? {};
-    const recorded = (modelsStmt.all(String(r.id)) as Row[]).map((m) => String(m.model_spec));
-    const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-    const models = [
-      ...new Set([
-        ...configured,
-        ...recorded,
-        ...(recorded.length ? [] : Object.values(assignment).filter((m): m is string => typeof m === 'string')),
-      ]),
-    ];
-    return {
-      id: String(r.id),
-      kind: String(r.kind),
-      label: str(r.label),
-      status: String(r.status),
-      createdAt: num(r.created_at) ?? 0,
-      finishedAt: num(r.finished_at),
-      tickets: num(r.tickets) ?? 0,
-      done: num(r.done) ?? 0,
-      pending: num(r.pending) ?? 0,
-      models,
-      baseline: baselineOf(config, models),
-    };
-  });
-}
-
-/** The baseline of a comparison or experiment: as recorded, else gpt-4o when present, else the first model. */
-export function baselineOf(config: Record<string, unknown> | null, models: string[]): string | null {
-  const b = config?.baseline;
-  if (typeof b === 'string' && b) return b;
-  return models.find((m) => m === 'openai:gpt-4o') ?? models[0] ?? null;
-}
-
-/** Tickets of one run, in the order they were added to it. */
-export function runTickets(store: Store, runId: string): Array<{ ticketId: string; title: string; status: string }> {
-  const rows = store
-    .prepare(
-      `SELECT u.ticket_id, t.title, substr(t.text, 1, 300) AS head, rt.status FROM
-         (SELECT ticket_id FROM run_tickets WHERE run_id = ?1 UNION SELECT ticket_id FROM results WHERE run_id = ?1) u
-       LEFT JOIN tickets t ON t.id = u.ticket_id
-       LEFT JOIN run_tickets rt ON rt.run_id = ?1 AND rt.ticket_id = u.ticket_id
-       ORDER BY coalesce(rt.started_at, 0), u.ticket_id LIMIT 20000`,
-    )
-    .all(runId) as Row[];
-  return rows.map((r) => ({
-    ticketId: String(r.ticket_id),
-    title: titleOf(str(r.title), String(r.head ?? '')),
-    status: str(r.status) ?? 'done',
-  }));
-}
-
-/** One ticket's cells (model × task) in a comparison or experiment run. */
-export function compareData(store: Store, runId: string, ticketId: string): CompareData | null {
-  const run = store.prepare('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
-  if (!run) return null;
-  const config = parseJson(run.config);
-  const rows = store
-    .prepare('SELECT * FROM results WHERE run_id = ? AND ticket_id = ? ORDER BY model_spec, task')
-    .all(runId, ticketId) as Row[];
-  const cells: Array<{ modelSpec: string; result: TaskResult }> = [];
-  for (const r of rows) {
-    const result = rowToResult(r);
-    if (result) cells.push({ modelSpec: String(r.model_spec), result });
-  }
-  const configured = Array.isArray(config?.models) ? (config.models as unknown[]).filter((m): m is string => typeof m === 'string') : [];
-  const recorded = (store.prepare('SELECT DISTINCT model_spec FROM results WHERE run_id = ? ORDER BY model_spec').all(runId) as Row[]).map(
-    (m) => String(m.model_spec),
-  );
-  const models = configured.length ? [...configured, ...recorded.filter((m) => !configured.includes(m))] : recorded;
-  const t = store.prepare('SELECT title, substr(text, 1, 300) AS head FROM tickets WHERE id = ?').get(ticketId) as Row | undefined;
-  return {
-    runId,
-    kind: String(run.kind),
-    label: str(run.label),
-    ticketId,
-    ticketTitle: t ? titleOf(str(t.title), String(t.head ?? '')) : ticketId,
-    models,
-    baseline: baselineOf(config, models) ?? models[0] ?? '',
-    cells,
-    live: String(run.status) === 'running',
   };
 }
 
