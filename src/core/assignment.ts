@@ -4,7 +4,7 @@
 //   "plan.json" / "./plan" / '{"platform": "…"}'               (JSON object task → model)
 //   "demo"                                                      (the seed article's final plan, simulated)
 // A list or JSON object may also set "*" = the model for every task it does not name.
-import { readFileSync } from 'node:fs';
+import { readSmallText } from './smallFile.ts';
 import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
 import { TASK_IDS, isTaskId, type TaskId } from '#shared/tasks.ts';
@@ -108,11 +108,12 @@ export function parseAssignment(spec: string, options: ParseAssignmentOptions = 
     return fromEntries(entries, fallback, `assignment "${s}"`);
   }
   if (looksLikeFile(s)) {
-    const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+    const read = options.readFile ?? ((p: string) => readSmallText(p, 'assignment file', 1_000_000));
     let text: string;
     try {
       text = read(s);
     } catch (e) {
+      if (e instanceof AppError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       return bad(`assignment file ${s}: cannot read (${code ?? (e as Error).message})`);
     }

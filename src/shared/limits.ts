@@ -6,6 +6,8 @@
 export const MAX_TICKET_BYTES = 1_000_000;
 /** Largest ticket file the browser may upload in one request (bytes); bigger files go through a path. */
 export const MAX_IMPORT_BYTES = 1_900_000;
+/** Largest prompt template (characters): a shipped one is under 2,000. */
+export const PROMPT_MAX_CHARS = 200_000;
 /** Models in one side-by-side comparison. */
 export const COMPARE_MIN_MODELS = 2;
 export const COMPARE_MAX_MODELS = 6;

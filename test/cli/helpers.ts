@@ -53,6 +53,10 @@ export function startCli(args: string[], env: Record<string, string>, input?: st
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // A CLI that refuses its input early (a limit, a usage error) closes the pipe before reading it all.
+  child.stdin!.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   if (input !== undefined) child.stdin!.end(input);
   else child.stdin!.end();
   const done = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));

@@ -121,4 +121,27 @@ describe('casebench prompts', () => {
     const report = JSON.parse(rep.stdout) as { tasks: Record<string, Record<string, { n: number }>> };
     expect(Object.keys(report.tasks.asset_ids!).sort()).toEqual([M, `${M}@asset_ids=v3`]);
   });
+
+  it('refuses a prompt that is not text or too long — from a file or a pipe — and keeps the versions it had', async () => {
+    const env = fakeCliEnv(fake);
+    const dir = tempDir('cb-prompts-bad-');
+    const db = join(dir, 'cb.db');
+    // A template with a NUL byte on line 2 (a binary file saved by mistake): named with its line.
+    const binary = join(dir, 'binary.md');
+    writeFileSync(binary, v1.replace('\n', '\n\u0000oops'));
+    const bin = await runCli(['prompts', 'save', 'asset_ids', binary, '--db', db], env);
+    expect(bin.code).toBe(2);
+    expect(bin.stderr).toMatch(/line 2.*control character U\+0000/);
+    // A megabyte on standard input: refused at the read's limit, not read whole into memory.
+    const huge = await runCli(['prompts', 'save', 'severity', '-', '--db', db], env, 'x'.repeat(1_000_000));
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/prompt file standard input: more than [\d,]+ KB, the limit/);
+    // A folder instead of a file: a usage error, not an internal one.
+    const folder = await runCli(['prompts', 'save', 'severity', dir, '--db', db], env);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('a folder, not a file');
+    // Nothing was saved: only the shipped versions are listed.
+    const list = await runCli(['prompts', 'list', '--db', db], env);
+    expect(list.stdout).not.toMatch(/\bv2\b/);
+  });
 });

@@ -3,10 +3,12 @@
 // promote (after that check, for asset ids) and roll back. `run`, `experiment` and
 // `triage` (unless `--no-record`) use the active versions; an experiment compares versions with model specs
 // carrying a prompt variant (`--models groq:m,groq:m@asset_ids=v2`).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
 import { TASK_IDS } from '#shared/tasks.ts';
+import { PROMPT_MAX_CHARS } from '#shared/limits.ts';
+import { readSmallText } from '#core/smallFile.ts';
 import { DEFAULT_ASSIGNMENT } from '#core/assignment.ts';
 import { leakCheck, localAuthor, useWorkspacePrompts } from '#core/handlers/promptHandlers.ts';
 import { LEAK_CHECKED_TASKS } from '#core/prompts/leakCheck.ts';
@@ -126,7 +128,8 @@ export function registerPrompts(program: Command): void {
       .option('--note <text>', 'what changed'),
   ).action((task: string, file: string, o: DbFlag & { from?: string; model?: string; note?: string }) =>
     withLibrary(o.db, true, (lib) => {
-      const template = readFileSync(file === '-' ? 0 : file, 'utf8');
+      // UTF-8 takes at most 4 bytes a character: anything longer than that is over the limit anyway.
+      const template = readSmallText(file === '-' ? 0 : file, 'prompt file', PROMPT_MAX_CHARS * 4);
       const v = lib.save({
         task: taskArg(task),
         template,

@@ -3,7 +3,8 @@
 // span tree with its calls, and run review queues over them: create and list queues (with a rubric
 // file), results with κ/α between reviewers, and trace review lines out and in (LangSmith feedback
 // too). Scoring itself happens on the workbench's review screen, by keyboard.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readSmallText } from '#core/smallFile.ts';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
@@ -195,8 +196,9 @@ export function registerTraces(program: Command): void {
         if (o.rubric) {
           let raw: unknown;
           try {
-            raw = JSON.parse(readFileSync(o.rubric, 'utf8'));
+            raw = JSON.parse(readSmallText(o.rubric, 'rubric', 1_000_000));
           } catch (e) {
+            if (e instanceof AppError) throw e;
             throw new AppError('BAD_INPUT', `${o.rubric}: not a JSON rubric (${(e as Error).message})`);
           }
           const p = rubricSchema.safeParse(raw);

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
+import { PROMPT_MAX_CHARS } from '#shared/limits.ts';
 import { TASK_IDS, TASKS, type TaskId } from '#shared/tasks.ts';
 import { detailsFor, idHintsFor, servicesFor, type Catalog } from '../catalog.ts';
 import type { ChatMessage } from '../providers/types.ts';
@@ -73,6 +74,11 @@ export interface PromptProblem {
   message: string;
 }
 
+// Tabs, newlines and carriage returns are text; every other C0 control, DEL and U+FFFD (what a
+// byte that is not UTF-8 decodes to) is not.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this pattern finds
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
+
 /**
  * The rules every prompt template meets, shipped or saved in the workspace: a `Task: <task>` line,
  * each example ticket paired with one example answer, and only known {{placeholders}}. Empty: valid.
@@ -81,6 +87,23 @@ export function promptProblems(task: TaskId, template: string): PromptProblem[] 
   const out: PromptProblem[] = [];
   const lineOf = (index: number): number => template.slice(0, index).split('\n').length;
   if (template.trim() === '') return [{ line: null, message: 'the prompt is empty' }];
+  if (template.length > PROMPT_MAX_CHARS) {
+    return [
+      {
+        line: null,
+        message: `the prompt is over ${PROMPT_MAX_CHARS.toLocaleString('en-US')} characters (${template.length.toLocaleString('en-US')})`,
+      },
+    ];
+  }
+  // A prompt is text: a NUL or another control character means a binary file or a bad paste.
+  const control = NOT_TEXT.exec(template);
+  if (control) {
+    const code =
+      control[0] === '\ufffd'
+        ? 'bytes that are not UTF-8'
+        : `control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    out.push({ line: lineOf(control.index), message: `the prompt holds ${code}: save it as plain UTF-8 text` });
+  }
   if (!new RegExp(`^Task: ${task}$`, 'm').test(template))
     out.push({ line: null, message: `the prompt must contain the line "Task: ${task}"` });
   const opens = template.match(/<example_ticket>/g)?.length ?? 0;

@@ -2,14 +2,14 @@
 // saved in the workspace), checking and saving an edit as a new version, a line diff of two
 // versions, promoting one (after the few-shot leak check) and rolling back to the one before.
 // Merged into the route contract by src/shared/routes.ts; handlers in src/core/handlers/promptHandlers.ts.
+import { PROMPT_MAX_CHARS } from '../limits.ts';
 import { z } from 'zod';
 import { TASK_IDS, type TaskId } from '../tasks.ts';
 
 const task = z.enum(TASK_IDS);
 const version = z.string().regex(/^v\d{1,6}$/, 'expected v<number>');
 const spec = z.string().trim().min(3).max(200);
-/** A prompt is a few kB; 200 kB leaves room and stops a pasted file. */
-export const PROMPT_MAX_CHARS = 200_000;
+export { PROMPT_MAX_CHARS };
 const template = z.string().max(PROMPT_MAX_CHARS, `a prompt holds at most ${PROMPT_MAX_CHARS.toLocaleString('en-US')} characters`);
 
 export const promptRouteInputs = {
