@@ -109,6 +109,12 @@ describe('a recorded experiment at 1440 × 900, side bar open', () => {
     // Every model's column is on screen: the grid is no wider than the space it is given.
     expect(await page.locator('.plan-grid thead th').count()).toBe(1 + MODELS.length);
     for (const f of await fits(page, '.plan-grid, .plan-sweep')) expect(f.scroll, f.what).toBeLessThanOrEqual(f.client);
+    // Every card names its five models in full: a long id goes under its task's name, not cut.
+    const ids = await page
+      .locator('.plan-card .plan-assign .model-id')
+      .evaluateAll((els) => els.map((el) => ({ text: el.textContent, scroll: el.scrollWidth, client: el.clientWidth })));
+    expect(ids.length).toBeGreaterThanOrEqual(15);
+    for (const i of ids) expect(i.scroll, `${i.text} cut in a plan card`).toBeLessThanOrEqual(i.client);
     const editorRight = await page.locator('.editor-body').evaluate((el) => el.getBoundingClientRect().right);
     const lastHead = await page
       .locator('.plan-grid thead th')

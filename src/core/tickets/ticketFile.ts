@@ -24,8 +24,10 @@ const labelsSchema = z
 
 const ticketSchema = z
   .object({
-    id: z.union([z.string().min(1), z.number().transform(String)]),
-    text: z.string(),
+    id: z.union([z.string().min(1, 'empty: every ticket needs an id'), z.number().transform(String)], {
+      error: 'must be text or a number',
+    }),
+    text: z.string({ error: 'must be text' }),
     title: z.string().optional(),
     created_at: z.string().optional(),
     labels: labelsSchema.optional(),
@@ -129,12 +131,13 @@ export async function* readTicketFile(path: string, o: TicketReadOptions = {}): 
     peeked.length = 0;
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
-  const seen = new Set<string>();
+  // The line each id was first seen on; callers add "; skipped" to a refused line's message.
+  const seen = new Map<string, number>();
   const dedupe = (t: TicketLine): TicketLine => {
     if (!t.ok) return t;
-    if (seen.has(t.ticket.id))
-      return { ok: false, line: t.line, message: `duplicate ticket id \`${t.ticket.id}\` (first seen earlier); skipped` };
-    seen.add(t.ticket.id);
+    const first = seen.get(t.ticket.id);
+    if (first !== undefined) return { ok: false, line: t.line, message: `duplicate ticket id \`${t.ticket.id}\` (first on line ${first})` };
+    seen.set(t.ticket.id, t.line);
     return t;
   };
   const maxLine = o.maxLineBytes ?? MAX_LINE_BYTES;
