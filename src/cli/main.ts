@@ -7,7 +7,7 @@ import { guardOutput } from './secrets.ts';
 import { finalExitCode, installStopHandlers } from './stop.ts';
 import { describeFault } from './faults.ts';
 import { packageVersion } from '#core/resources.ts';
-import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_USAGE } from './exitCodes.ts';
+import { EXIT_CODES_HELP, EXIT_FAILURE, EXIT_SIGPIPE, EXIT_USAGE } from './exitCodes.ts';
 import { addExamples } from './examples.ts';
 
 export { EXIT_CODES_HELP };
@@ -63,6 +63,8 @@ export function reportError(e: unknown): number {
     // commander already printed the message (or help)
     return e.exitCode === 0 ? 0 : EXIT_USAGE;
   }
+  // A reader that went away (`export --out - | head -1`): stop quietly, as a closed stdout does.
+  if ((e as NodeJS.ErrnoException | null)?.code === 'EPIPE') return EXIT_SIGPIPE;
   const fault = describeFault(e);
   if (fault) {
     process.stderr.write(`casebench: ${fault.message}\n`);

@@ -17,8 +17,10 @@ export function openOutFile(path: string, resume: boolean): OutFile {
   if (existsSync(path) && statSync(path).isDirectory()) throw new AppError('BAD_INPUT', `--out ${path} is a folder, not a file`);
   if (!existsSync(dirname(resolve(path))))
     throw new AppError('BAD_INPUT', `--out ${path}: the folder ${dirname(resolve(path))} does not exist`);
+  // A device or pipe (/dev/stdout, a FIFO) is written as it comes: never read back, truncated or replaced.
+  const regular = !existsSync(path) || statSync(path).isFile();
   const written = new Set<string>();
-  if (resume && existsSync(path)) {
+  if (regular && resume && existsSync(path)) {
     const text = readFileSync(path, 'utf8');
     const end = text.lastIndexOf('\n') + 1;
     if (end < text.length) truncateSync(path, Buffer.byteLength(text.slice(0, end)));
@@ -32,7 +34,7 @@ export function openOutFile(path: string, resume: boolean): OutFile {
       }
     }
   }
-  const stream: WriteStream = createWriteStream(path, { flags: resume ? 'a' : 'w' });
+  const stream: WriteStream = createWriteStream(path, { flags: resume && regular ? 'a' : 'w' });
   // A write that fails later (the disk fills, the folder is not writable) is kept and reported
   // when the file is closed, instead of an unhandled 'error' event ending the process.
   let failure: Error | null = null;
@@ -62,7 +64,7 @@ export function openOutFile(path: string, resume: boolean): OutFile {
           else res();
         }),
       );
-      if (replaced) keepLatestLines(path);
+      if (replaced && regular) keepLatestLines(path);
     },
   };
 }

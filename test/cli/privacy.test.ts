@@ -129,6 +129,10 @@ describe('the information gate', () => {
     expect(vague.tasks.platform.error).toMatch(/^NEEDS_INFO: held for more information/);
     expect(lines.find((l) => l.ticket_id === 'ok').tasks.platform.status).toBe('ok');
     expect(fake.stats.total).toBe(5);
+    // The summary counts it as held, not triaged or refused, and names it with what to ask for.
+    expect(r.stderr).toMatch(/^vague: held for more information: .*which cloud provider/m);
+    expect(r.stderr).toMatch(/casebench run: 1 triaged, .*0 failed tasks, 1 ticket held for information/);
+    expect(r.stderr).not.toMatch(/refused/);
   });
 
   it('each run records the privacy its calls ran with, so runs masked differently are told apart', async () => {

@@ -99,7 +99,7 @@ describe('casebench report --format html', () => {
       [['--format', 'html', '--theme', 'sepia'], /--theme must be auto, light, dark, not "sepia"/],
       [['--format', 'html', '--ticket', 'NOPE'], /--ticket NOPE has no results in run experiment-/],
       [['--ticket', 'T1'], /--ticket draws a waterfall: it needs --format html/],
-      [['--format', 'html', '--out', join(dir, 'missing', 'r.html')], /cannot write --out .*r\.html: ENOENT/],
+      [['--format', 'html', '--out', join(dir, 'missing', 'r.html')], /cannot write .*r\.html: the folder .*missing does not exist/],
     ] as const;
     for (const [args, msg] of bad) {
       const r = await runCli(['report', '--db', db, ...args], env);

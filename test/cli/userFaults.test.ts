@@ -315,3 +315,70 @@ describe('the workspace file', () => {
 function readdir(d: string): string[] {
   return existsSync(d) ? execFileSync('ls', ['-A', d], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
 }
+
+describe('what a command writes', () => {
+  /** A workspace with a demo run of 6 tickets (the JSONL export of its calls is ~30 KB). */
+  async function workspace(): Promise<{ dir: string; db: string }> {
+    const dir = tempDir();
+    const db = join(dir, 'w.db');
+    const r = await runCli(['run', '--tickets', writeTickets(dir, 6), '--assign', 'demo', '--db', db, '--out', join(dir, 'o.jsonl')], env);
+    expect(r.code, r.stderr).toBe(0);
+    return { dir, db };
+  }
+
+  it('`--out -` writes to standard output, and a pipe or FIFO is written in place, never replaced by a file', async () => {
+    const { dir, db } = await workspace();
+    const csv = await runCli(['export', '--db', db, '--format', 'csv', '--out', '-'], env);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout).toMatch(/^task,model,n,success_rate/);
+    expect(csv.stderr).toContain('→ standard output (csv)');
+    expect(existsSync('-')).toBe(false);
+    const reviews = await runCli(['reviews', 'export', '--db', db, '--out', '-'], env);
+    expect(reviews.code, reviews.stderr).toBe(0);
+    expect(reviews.stderr).toContain('to standard output');
+
+    // A FIFO with a reader: the reader gets the export and the FIFO is still a FIFO afterwards
+    // (a temporary file renamed over it would have replaced it, as it did /dev/full's device node).
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (d: Buffer) => (got += d.toString()));
+    const closed = new Promise((res) => reader.on('close', res));
+    const viaFifo = await runCli(['export', '--db', db, '--format', 'jsonl', '--out', fifo], env);
+    await closed;
+    expect(viaFifo.code, viaFifo.stderr).toBe(0);
+    const said = Number(/(\d+) calls/.exec(viaFifo.stderr)?.[1]);
+    expect(said).toBeGreaterThan(20); // 6 tickets × 5 tasks, less the demo's simulated failures, plus speculation
+    expect(lines(got).filter((l) => l.casebench === 'call')).toHaveLength(said);
+    expect(execFileSync('stat', ['-c', '%F', fifo], { encoding: 'utf8' }).trim()).toBe('fifo');
+    expect(readdir(dir).filter((f) => f.includes('.partial-'))).toEqual([]);
+  });
+
+  it('a full disk fails the export with the cause, exit 1, and leaves the earlier file as it was', async (ctx) => {
+    const { dir, db } = await workspace();
+    const mnt = join(dir, 'mnt');
+    mkdirSync(mnt);
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', mnt], { stdio: 'ignore' });
+    } catch {
+      ctx.skip('cannot mount a tmpfs here (needs root and mount rights)');
+      return;
+    }
+    try {
+      const out = join(mnt, 'export.jsonl');
+      writeFileSync(out, '{"an":"earlier export"}\n');
+      const r = await runCli(['export', '--db', db, '--format', 'jsonl', '--out', out], env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`casebench: cannot write ${out}: the disk is full; ${out} was left as it was\n`);
+      expect(readFileSync(out, 'utf8')).toBe('{"an":"earlier export"}\n');
+      expect(readdir(mnt)).toEqual(['export.jsonl']);
+      // The same for a report written whole.
+      const rep = await runCli(['report', '--db', db, '--baseline', 'demo:groq/openai/gpt-oss-20b', '--out', out, '--format', 'json'], env);
+      expect(rep.stderr).not.toMatch(NO_STACK);
+    } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,7 +1,7 @@
 // `casebench export --format jsonl|otlp|csv --out F`: the workspace as casebench JSONL
 // (lossless), OTLP/JSON Lines with GenAI attributes (for any OpenTelemetry backend, LangSmith,
 // Langfuse), or CSV report rows; --redact masks personal data and secrets and says what it masked.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
 import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '#core/traces/exporter.ts';
@@ -19,13 +19,12 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('export recorded and imported calls: casebench JSONL (lossless), OTLP/JSON Lines (GenAI semconv) or CSV report rows')
     .requiredOption('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`, format)
-    .requiredOption('--out <file>', 'file to write')
+    .requiredOption('--out <file>', 'file to write (- for standard output)')
     .option('--db <path>', 'workspace database', './casebench.db')
     .option('--redact', 'mask e-mails, IP addresses, tokens and cloud credentials in the exported text')
     .option('--run <id...>', 'only these runs')
     .action(async (o: { format: ExportFormat; out: string; db: string; redact?: boolean; run?: string[] }) => {
       if (o.db !== ':memory:' && !existsSync(o.db)) throw new AppError('BAD_INPUT', `no workspace database at ${o.db}`);
-      if (existsSync(o.out) && statSync(o.out).isDirectory()) throw new AppError('BAD_INPUT', `--out ${o.out} is a folder, not a file`);
       const store = openStore(o.db, { readOnly: true, scrubber: await learnStoredKeys() });
       try {
         const s = exportTraces(store, { format: o.format, out: o.out, redact: o.redact, runIds: o.run, version: packageVersion() });
@@ -33,7 +32,7 @@ export function registerExport(program: Command): void {
           o.format === 'csv'
             ? `${s.rows} rows (task × model)`
             : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
-        process.stderr.write(`casebench export: ${what} → ${o.out} (${o.format})\n`);
+        process.stderr.write(`casebench export: ${what} → ${o.out === '-' ? 'standard output' : o.out} (${o.format})\n`);
         for (const line of s.skipped ?? []) process.stderr.write(`casebench export: ${line}\n`);
         if (s.redactionSummary !== null) process.stderr.write(`casebench export: redacted ${s.redactionSummary}\n`);
       } finally {

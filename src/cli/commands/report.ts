@@ -2,7 +2,8 @@
 // critical path of the baseline, of a given assignment, and the recommended assignment under a
 // quality floor, with how the recommendation moves as the floor does. md, json or csv on stdout
 // (or --out), and html: a self-contained page with the tables and the latency plots.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeWhole } from '#core/outTarget.ts';
 import type { Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
 import { TASK_IDS } from '#shared/tasks.ts';
@@ -123,12 +124,8 @@ export function registerReport(program: Command): void {
             o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : o.format === 'csv' ? renderCsv(report) : renderMarkdown(report);
         }
         if (o.out) {
-          try {
-            writeFileSync(o.out, text);
-          } catch (e) {
-            throw new AppError('BAD_INPUT', `cannot write --out ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-          }
-          process.stderr.write(`casebench report: wrote ${o.out}${note}\n`);
+          writeWhole(o.out, text);
+          if (o.out !== '-') process.stderr.write(`casebench report: wrote ${o.out}${note}\n`);
         } else process.stdout.write(text);
       } finally {
         store.close();

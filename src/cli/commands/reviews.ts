@@ -1,7 +1,8 @@
 // `casebench reviews`: manual review from the command line — queues (create, list, assign), the
 // results table with reviewer agreement, and the JSONL exchange of contracts §5 so reviewers on
 // separate machines can label offline and merge. Scoring itself happens on the review screen.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeWhole } from '#core/outTarget.ts';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
@@ -173,7 +174,7 @@ export function registerReviews(program: Command): void {
   reviews
     .command('export')
     .description('write review scores as JSONL, one a line (contracts §5)')
-    .requiredOption('--out <file>', 'the JSONL file to write')
+    .requiredOption('--out <file>', 'the JSONL file to write (- for standard output)')
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .option('--run <id>', 'only reviews of answers in this run')
     .option('--reviewer <name>', "only this reviewer's scores")
@@ -182,8 +183,8 @@ export function registerReviews(program: Command): void {
       const store = openWorkspace(o.db, 'read');
       try {
         const { text, count } = exportReviews(store, { runId: o.run, reviewer: o.reviewer, queueId: o.queue });
-        writeFileSync(o.out, text);
-        err(`casebench reviews: exported ${count} review${count === 1 ? '' : 's'} to ${o.out}`);
+        writeWhole(o.out, text);
+        err(`casebench reviews: exported ${count} review${count === 1 ? '' : 's'} to ${o.out === '-' ? 'standard output' : o.out}`);
       } finally {
         store.close();
       }

@@ -44,7 +44,7 @@ export function registerRun(program: Command): void {
           .option('--assign <spec>', 'model per task: "demo", one model for all, task=model pairs, or a JSON file')
           .option('--concurrency <n>', 'tickets in flight at once', positiveInt, 8)
           .option('--db <path>', 'workspace database', './casebench.db')
-          .option('--out <file>', 'write one JSON line per ticket here (default: stdout)')
+          .option('--out <file>', 'write one JSON line per ticket here (default, or -: standard output)')
           .option('--retry-failed', 'on a re-run, call again the tasks that failed (RATE_LIMITED, TIMEOUT, …) and what depends on them')
           .option('--wait', 'when another process is executing this run, wait for it to finish (then resume) instead of stopping')
           .option('--timeout <ms>', 'per-call timeout in ms', positiveInt, 30_000)
@@ -132,7 +132,7 @@ export function registerRun(program: Command): void {
       }
       started = true;
       const resuming = store.getRun(runId) !== null;
-      const out = o.out ? openOutFile(o.out, resuming) : null;
+      const out = o.out && o.out !== '-' ? openOutFile(o.out, resuming) : null;
       if (resuming)
         err(
           `casebench run: resuming ${runId} (${store.runTicketIds(runId, 'done').size} tickets already done; edited tickets are triaged again)`,
@@ -202,6 +202,12 @@ export function registerRun(program: Command): void {
               );
               bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
             }
+            const held = r.tasks.platform.error;
+            if (!fromStore && held?.code === 'NEEDS_INFO') {
+              bar?.stop();
+              err(`${r.ticketId}: ${held.message}`);
+              bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
+            }
             const line = toRunLine(r);
             if (out) {
               if (!(fromStore && out.has(r.ticketId))) out.write(line);
@@ -225,9 +231,9 @@ export function registerRun(program: Command): void {
       progress(p, true);
       const secs = ((Date.now() - t0) / 1000).toFixed(1);
       // Failures counted as they are: a failed call is a failed task; a task not called because its
-      // dependency failed is skipped; a ticket refused before any call is refused, not failed.
+      // dependency failed is skipped; a ticket refused or held before any call is that, not failed (nor triaged).
       const parts = [
-        `${p.done} triaged${p.changed ? ` (${p.changed} edited since the last run)` : ''}`,
+        `${p.done - p.refused - p.held} triaged${p.changed ? ` (${p.changed} edited since the last run)` : ''}`,
         `${p.skippedAsDone} already done`,
         `${plural(p.badLines, 'bad line')} skipped`,
         plural(p.failedTasks, 'failed task'),
@@ -235,6 +241,7 @@ export function registerRun(program: Command): void {
       if (p.failedBefore) parts.push(`${plural(p.failedBefore, 'failed task')} from earlier runs kept (--retry-failed calls them again)`);
       if (p.skippedTasks) parts.push(`${plural(p.skippedTasks, 'task')} skipped (a dependency failed)`);
       if (p.refused) parts.push(`${plural(p.refused, 'ticket')} refused (nothing to triage)`);
+      if (p.held) parts.push(`${plural(p.held, 'ticket')} held for information (no cloud, service or identifier found)`);
       parts.push(
         `${p.retries} retries`,
         `${formatCost(p.costUsd)}${p.costUnknown ? ` (+ ${p.costUnknown} calls with price unknown)` : ''} in ${secs}s`,

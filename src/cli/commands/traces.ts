@@ -3,7 +3,8 @@
 // span tree with its calls, and run review queues over them: create and list queues (with a rubric
 // file), results with κ/α between reviewers, and trace review lines out and in (LangSmith feedback
 // too). Scoring itself happens on the workbench's review screen, by keyboard.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { writeWhole } from '#core/outTarget.ts';
 import { readSmallText } from '#core/smallFile.ts';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -262,7 +263,7 @@ export function registerTraces(program: Command): void {
   traces
     .command('export')
     .description('trace reviews as JSON lines')
-    .requiredOption('--out <file.jsonl>', 'where to write')
+    .requiredOption('--out <file.jsonl>', 'where to write (- for standard output)')
     .option('--db <path>', 'workspace database', DEFAULT_DB)
     .option('--queue <id>', 'one queue')
     .option('--local', "only this workspace's reviewers (not the sources' own scores)")
@@ -270,8 +271,8 @@ export function registerTraces(program: Command): void {
       const store = openWorkspace(o.db);
       try {
         const r = exportTraceReviews(store, { queueId: o.queue, local: o.local });
-        writeFileSync(o.out, r.text);
-        err(`${r.count} trace review${r.count === 1 ? '' : 's'} written to ${o.out}`);
+        writeWhole(o.out, r.text);
+        err(`${r.count} trace review${r.count === 1 ? '' : 's'} written to ${o.out === '-' ? 'standard output' : o.out}`);
       } finally {
         store.close();
       }

@@ -24,6 +24,8 @@ export interface BatchProgress {
   skippedTasks: number;
   /** Tickets refused before any call (empty or too short; their five tasks are skipped, not failed). */
   refused: number;
+  /** Tickets held by the information gate before any call (the customer is to be asked for more). */
+  held: number;
   /** Failed tasks of tickets already done before this session and not re-run (--retry-failed re-runs them). */
   failedBefore: number;
   retries: number;
@@ -190,6 +192,7 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
     failedTasks: 0,
     skippedTasks: 0,
     refused: 0,
+    held: 0,
     failedBefore: 0,
     retries: 0,
     costUsd: 0,
@@ -242,7 +245,8 @@ export async function runBatch(o: BatchOptions): Promise<BatchProgress> {
     if (gated && !gated.ok) {
       result = gateResult(ticket.id, o.assignment, o.deps, gated);
       for (const t of TASK_IDS) rec.onResult(result.tasks[t], o.assignment[t], ticket.id);
-      p.refused++;
+      if (gated.code === 'NEEDS_INFO') p.held++;
+      else p.refused++;
     } else {
       // Reuse tasks that finished before an interruption, so a resumed run repeats no finished call
       // (the run id pins the assignment, so a stored result is from the same model), but only

@@ -1,9 +1,8 @@
 // `casebench export`: the workspace as casebench JSONL (lossless), OTLP/JSON Lines (GenAI
-// semconv), or CSV report rows per task × model. Written through a buffered fd (sync), record by
+// semconv), or CSV report rows per task × model. Written through an OutTarget (sync; "-" is stdout), record by
 // record; with `redact`, every exported string passes the redactor first and the counts come back.
-import { closeSync, openSync, renameSync, writeSync, rmSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
-import { AppError } from '#shared/errors.ts';
+import { OutTarget } from '../outTarget.ts';
 import { latencySummary } from '../metrics/quantiles.ts';
 import type { Store } from '../store/store.ts';
 import { exportRecords, type ExportRecord } from './exportRecords.ts';
@@ -44,29 +43,6 @@ export interface ExportSummary {
   redactionSummary: string | null;
   /** Stored rows that could not be exported, each with where and why (absent when none). */
   skipped?: string[];
-}
-
-class BufferedFile {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private size = 0;
-  constructor(path: string) {
-    this.fd = openSync(path, 'w');
-  }
-  write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size > 1 << 20) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 function reviewIndex(store: Store): Map<string, ReviewEvent[]> | null {
@@ -112,13 +88,7 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
     redacted: null,
     redactionSummary: null,
   };
-  const tmp = `${o.out}.partial-${process.pid}`;
-  let f: BufferedFile;
-  try {
-    f = new BufferedFile(tmp);
-  } catch (e) {
-    throw new AppError('BAD_INPUT', `cannot write ${o.out}: ${(e as Error).message}`);
-  }
+  const f = new OutTarget(o.out);
   try {
     if (o.format === 'csv') summary.rows = writeCsv(store, f, cleanText, o.runIds);
     else {
@@ -141,15 +111,9 @@ export function exportTraces(store: Store, o: ExportOptions): ExportSummary {
         }
       }
     }
-    f.close();
-    renameSync(tmp, o.out);
+    f.commit();
   } catch (e) {
-    try {
-      f.close();
-    } catch {
-      // already closed
-    }
-    rmSync(tmp, { force: true });
+    f.abort();
     throw e;
   }
   if (red) {
@@ -212,7 +176,7 @@ export function reportRows(store: Store, runIds?: readonly string[]): Array<Reco
   });
 }
 
-function writeCsv(store: Store, f: BufferedFile, clean: (s: string) => string, runIds?: readonly string[]): number {
+function writeCsv(store: Store, f: OutTarget, clean: (s: string) => string, runIds?: readonly string[]): number {
   const rows = reportRows(store, runIds);
   const cells = rows.map((r) =>
     CSV_COLUMNS.map((c) => {

@@ -103,7 +103,7 @@ export function MaskedPanel({ ticketId, text }: { ticketId: string; text: string
       )}{' '}
       <button
         type="button"
-        className="link"
+        className="link-btn"
         onClick={flag}
         data-testid="review-flag-miss"
         title="Select text in the ticket that should have been masked, then flag it"
