@@ -34,7 +34,9 @@ Exit status:
   141  stdout was closed by its reader (e.g. \`| head -1\`); stops quietly
 
 Input: \`-\` as a file name reads standard input (triage --file -, run --tickets -, import -,
-reviews import -, traces import -).`;
+reviews import -, traces import -).
+Output: \`--out -\` writes to standard output (export, report, run, reviews export, traces
+export); a file is written whole or not at all, a device or pipe in place.`;
 
 /** Whether a --strict command should end with EXIT_TASKS_FAILED: failed or skipped tasks exist. */
 export function strictExit(strict: boolean | undefined, failedOrSkipped: number): number | undefined {
