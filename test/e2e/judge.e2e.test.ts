@@ -82,6 +82,23 @@ describe('the LLM judge in the workbench (browser mode)', () => {
     // Scores side by side: human · judge.
     const cell = page.locator('[data-testid="judge-score-cell"][data-task="severity"][data-model="openai:gpt-4o"]');
     expect(await cell.textContent()).toMatch(/^\d\.\d\d · \d\.\d\dn 6$/);
+    // Headers over text columns (model, task, trust) start where their cells start, not at the right edge.
+    for (const table of ['judge-scores', 'judge-vs-humans']) {
+      const lefts = await page.getByTestId(table).evaluate((t) =>
+        [...(t as HTMLTableElement).tHead!.rows[0]!.cells]
+          .map((th, i) => ({ th, cell: (t as HTMLTableElement).tBodies[0]!.rows[0]!.cells[i]! }))
+          .filter(({ th }) => !th.classList.contains('num'))
+          .map(({ th, cell }) => {
+            const r = document.createRange();
+            r.selectNodeContents(th);
+            const c = document.createRange();
+            c.selectNodeContents(cell);
+            return { head: th.textContent, th: r.getBoundingClientRect().left, cell: c.getBoundingClientRect().left };
+          }),
+      );
+      expect(lefts.length).toBeGreaterThan(0);
+      for (const l of lefts) expect(Math.abs(l.th - l.cell), `${table}: ${l.head}`).toBeLessThan(8);
+    }
 
     // A disagreement opens the answer (the ticket on the run) and the judge's reasoning.
     const diff = page.getByTestId('judge-diff').first();

@@ -575,6 +575,52 @@ describe('manual review in the workbench (browser mode)', () => {
     expect(scored.find((a) => a.value.includes('no lambda'))!.model).toMatch(/gpt-oss-20b/);
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows what was masked before sending, inset under the ticket, and flags a miss the reviewer selects', async () => {
+    const page = b.page;
+    // Still on R3 (no secret in it): nothing was masked.
+    const panel = shown(page, 'review-masked');
+    await expect.poll(() => panel.textContent()).toMatch(/^Masked before sending:\s*nothing\s*Flag a miss/);
+    // The line sits inside the pane, its text where the ticket's text starts.
+    const inset = await page.evaluate(() => {
+      const start = (el: Element) => el.getBoundingClientRect().left + Number.parseFloat(getComputedStyle(el).paddingLeft);
+      const pre = [...document.querySelectorAll('[data-testid="review-ticket-text"]')].find((e) => e.checkVisibility())!;
+      const masked = [...document.querySelectorAll('[data-testid="review-masked"]')].find((e) => e.checkVisibility())!;
+      return { ticket: start(pre), masked: start(masked) };
+    });
+    expect(Math.abs(inset.masked - inset.ticket)).toBeLessThan(2);
+    // Nothing selected: the button says what to do.
+    const flagButton = shown(page, 'review-flag-miss');
+    await flagButton.click();
+    await expect.poll(() => panel.getByRole('status').textContent()).toMatch(/Select the missed text in the ticket first/);
+    // Select the account id in the ticket text, as a reviewer would with the mouse, and flag it.
+    await page.evaluate(() => {
+      const pre = [...document.querySelectorAll('[data-testid="review-ticket-text"]')].find((e) => e.checkVisibility())!;
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent!.indexOf('acct-42');
+        if (at < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, at);
+        r.setEnd(n, at + 'acct-42'.length);
+        getSelection()!.removeAllRanges();
+        getSelection()!.addRange(r);
+        return;
+      }
+    });
+    await flagButton.click();
+    await expect.poll(() => panel.getByRole('status').textContent()).toMatch(/Flagged 7 characters as missed/);
+    // The flag is in the workspace: `casebench privacy misses` lists it (never the value).
+    const misses = await runCli(['privacy', 'misses', '--db', dbPath, '--json'], cliEnv({}));
+    expect(misses.code, misses.stderr).toBe(0);
+    const rows = misses.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rows).toEqual([expect.objectContaining({ ticket_id: 'R3', kind: 'missed', status: 'still missed' })]);
+    expect(misses.stdout).not.toContain('acct-42');
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 /** Scores each answer of the current item with the key `keyFor` gives for its value, moving with Tab. */

@@ -171,7 +171,9 @@ export function JudgeSection({ runId }: { runId: string }) {
             <table className="rep-table" data-testid="judge-scores">
               <thead>
                 <tr>
-                  <th scope="col">Model</th>
+                  <th scope="col" className="text">
+                    Model
+                  </th>
                   {TASK_IDS.map((t) => (
                     <th key={t} scope="col" className="num">
                       {TASKS[t].label}
@@ -214,7 +216,9 @@ export function JudgeSection({ runId }: { runId: string }) {
           <table className="rep-table" data-testid="judge-vs-humans">
             <thead>
               <tr>
-                <th scope="col">Task</th>
+                <th scope="col" className="text">
+                  Task
+                </th>
                 <th scope="col" className="num">
                   Answers
                 </th>
@@ -227,7 +231,9 @@ export function JudgeSection({ runId }: { runId: string }) {
                 <th scope="col" className="num">
                   Differ
                 </th>
-                <th scope="col">Trust</th>
+                <th scope="col" className="text">
+                  Trust
+                </th>
               </tr>
             </thead>
             <tbody>
