@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readTicketFile, type TicketLine } from './ticketFile.ts';
 
@@ -47,6 +48,13 @@ describe('readTicketFile', () => {
     ]);
     const a = lines[0]!;
     expect(a.ok && a.ticket.labels).toEqual({ platform: 'aws' });
+  });
+
+  it('refuses a compressed tickets file at once, saying what to do (not one parse error per line of binary)', async () => {
+    const p = write('t.jsonl.gz', gzipSync('{"id":"A","text":"GKE cluster prod-1 is down"}\n'));
+    await expect(all(p)).rejects.toThrow(
+      /t\.jsonl\.gz: a gzip-compressed file, not a tickets file \(JSONL or CSV\): decompress it first \(gunzip\)/,
+    );
   });
 
   it('reports invalid UTF-8 and NUL bytes per line', async () => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AppError } from '#shared/errors.ts';
 import type { TicketInput } from '#shared/results.ts';
 import { MAX_LINE_BYTES, MAX_STREAM_BYTES, boundedLines, formatLimit, limitBytes } from './boundedLines.ts';
+import { archiveRefusal } from '../archiveKind.ts';
 
 export type TicketLine = { ok: true; line: number; ticket: TicketInput } | { ok: false; line: number; message: string };
 
@@ -126,6 +127,8 @@ export async function* readTicketFile(path: string, o: TicketReadOptions = {}): 
     if (m) firstChar = m[0];
     else if (peeked.reduce((a, b) => a + b.length, 0) > 64 * 1024) break;
   }
+  const archive = peeked.length ? archiveRefusal(peeked[0]!, path, 'tickets file (JSONL or CSV)') : null;
+  if (archive) throw new AppError('BAD_INPUT', archive);
   async function* replay(): AsyncGenerator<Buffer> {
     for (const b of peeked) yield b;
     peeked.length = 0;

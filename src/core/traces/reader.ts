@@ -4,6 +4,7 @@
 // Nothing is held whole. Also the file's identities: its sha256 and a cheap fingerprint.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { archiveRefusal } from '../archiveKind.ts';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AppError } from '#shared/errors.ts';
@@ -85,13 +86,12 @@ export async function fingerprintOf(path: string): Promise<string> {
   }
 }
 
-async function headOf(path: string, bytes = 64 * 1024): Promise<string> {
+async function headOf(path: string, bytes = 64 * 1024): Promise<Buffer> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(bytes);
     const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    // a cut multi-byte character at the end only costs a replacement char in the head
-    return buf.subarray(0, bytesRead).toString('utf8');
+    return buf.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
@@ -110,7 +110,11 @@ export async function openTraceFile(
   }
   if (st.isDirectory()) throw new AppError('BAD_INPUT', `${path} is a folder, not a trace file`);
   const name = basename(path);
-  const head = await headOf(path);
+  const bytes = await headOf(path);
+  const archive = archiveRefusal(bytes, name, 'trace file');
+  if (archive) throw new AppError('BAD_INPUT', archive);
+  // a cut multi-byte character at the end only costs a replacement char in the head
+  const head = bytes.toString('utf8');
   const container = detectContainer(head);
   if (typeof container !== 'string') throw new AppError('BAD_INPUT', `${name}: cannot tell the trace format: ${container.error}`);
   const fingerprint = opts.fingerprint ?? (await fingerprintOf(path));

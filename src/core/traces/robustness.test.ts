@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { AppError } from '#shared/errors.ts';
 import { openStore } from '../store/store.ts';
@@ -398,6 +399,22 @@ describe('importing damaged and unusual files', () => {
 
   it('a damaged value where the format is decided (found by the fuzzer: `[0!`) is a clear format error', async () => {
     await expect(read(file('[0!'))).rejects.toThrow(/cannot tell the trace format: not valid JSON/);
+  });
+
+  it('a compressed file or archive says what it is and what to do, instead of "cannot tell the trace format"', async () => {
+    const json = readFileSync(fileURLToPath(new URL('../../../test/fixtures/traces/promptfoo-output.sample-export.json', import.meta.url)));
+    const at = (bytes: Buffer, name: string): string => {
+      const p = join(mkdtempSync(join(tmpdir(), 'cb-archive-')), name);
+      writeFileSync(p, bytes);
+      return p;
+    };
+    await expect(read(at(gzipSync(json), 'eval.json.gz'))).rejects.toThrow(
+      /^eval\.json\.gz: a gzip-compressed file, not a trace file: decompress it first \(gunzip\), then give casebench what it holds$/,
+    );
+    // a zip's local file header, as `zip` writes it
+    await expect(read(at(Buffer.concat([Buffer.from('PK\u0003\u0004'), json]), 'eval.zip'))).rejects.toThrow(
+      /^eval\.zip: a zip archive, not a trace file: extract it first \(unzip\)/,
+    );
   });
 
   it('random bytes and random cuts of real samples never crash or hang: a clear error or per-item issues', async () => {
