@@ -393,6 +393,16 @@ describe('closing mid-run and reopening', () => {
       await page.locator('[data-testid="card-asset_ids"][data-status="ok"]').waitFor();
       await page.locator('[data-testid="card-technical_details"][data-status="running"]').waitFor();
       await shot(page, 'ticket-dark.png');
+      // A reload mid-triage: the call still in flight shows as asked, with its time so far (not
+      // "Queued"), the finished facts stay, and the list counts the ticket as in triage, not queued.
+      await page.reload();
+      await page.getByTestId('ticket-editor').waitFor();
+      const td = page.getByTestId('card-technical_details');
+      await expect.poll(() => td.getAttribute('data-status')).toBe('running');
+      expect(await td.textContent()).toMatch(/Asking the model…\s*\d/);
+      for (const t of ['severity', 'platform', 'product', 'asset_ids'])
+        expect(await page.getByTestId(`card-${t}`).getAttribute('data-status')).toBe('ok');
+      await expect.poll(() => page.getByTestId('list-in-triage').textContent()).toMatch(/^\s*1 in triage$/);
       await page.keyboard.press('Control+j'); // hide the panel: should be remembered
       await page.waitForTimeout(800); // UI state is saved debounced
       s1.child.kill('SIGKILL');

@@ -7,6 +7,7 @@ import { SAMPLE_SOURCE, sampleTicketsPath } from '../tickets/samples.ts';
 import type { AppEvent, ImportReport, TicketsPage } from '#shared/routes.ts';
 import type { TicketRouteOutputs } from '#shared/routes/ticketRoutes.ts';
 import { listRuns, listTickets, runTickets, ticketDetail } from '../tickets/ticketQueries.ts';
+import { createLiveBoard } from '../live/liveBoard.ts';
 import type { HandlersOf } from './context.ts';
 import type { WorkbenchContext } from './workbenchContext.ts';
 
@@ -18,7 +19,9 @@ const CHANGES = new Set<AppEvent['type']>(['tickets.changed', 'ticket.summary', 
 export function ticketHandlers(ctx: WorkbenchContext): { handlers: Handlers; importPath(path: string): Promise<ImportReport> } {
   const { store, notice, intake } = ctx;
   const listCache = new Map<string, TicketsPage>();
+  const board = createLiveBoard();
   ctx.onEvent((e) => {
+    board.observe(e);
     if (CHANGES.has(e.type)) listCache.clear();
   });
   // Warm the list for the first window (after start-up, off the critical path of creating the core).
@@ -49,7 +52,8 @@ export function ticketHandlers(ctx: WorkbenchContext): { handlers: Handlers; imp
     'tickets.get': async (input) => {
       const d = ticketDetail(store, input.ticketId, input.runId);
       if (!d) throw new AppError('BAD_INPUT', `no ticket ${input.ticketId}`);
-      return d;
+      const live = d.runId ? board.startedFor(d.runId, input.ticketId) : [];
+      return live.length ? { ...d, live } : d;
     },
     'tickets.import': async (input) => {
       const rep = await intake.importContent(input.name, input.content);
@@ -69,6 +73,7 @@ export function ticketHandlers(ctx: WorkbenchContext): { handlers: Handlers; imp
     },
     'runs.list': async () => listRuns(store),
     'runs.tickets': async (input) => runTickets(store, input.runId),
+    'tickets.live': async () => board.tickets(),
     // The desktop host answers this one itself (src/main/hostRoutes.ts).
     'host.openTicketFile': async () => {
       throw new AppError('BAD_INPUT', 'the Open dialog exists in the desktop app; in a browser, pick the file with “Open file…”');

@@ -31,9 +31,16 @@ applyTheme(localThemePref());
 const transport = createTransport();
 // Workbench state is saved through the host, so it survives restarts (and a new port in browser mode).
 const saver = (key: 'layout' | 'editor') => debounce((value: unknown) => void transport.request('ui.save', { key, value }), 400);
+const saveLayout = saver('layout');
+const saveEditor = saver('editor');
+// A reload or a closed tab within the debounce would lose the last change (the tab just opened).
+addEventListener('pagehide', () => {
+  saveLayout.flush();
+  saveEditor.flush();
+});
 const stores: Stores = {
-  layout: createLayoutStore(saver('layout')),
-  editor: createEditorStore(saver('editor')),
+  layout: createLayoutStore(saveLayout),
+  editor: createEditorStore(saveEditor),
   tickets: createTicketsStore(transport),
   ticket: createTicketStore(transport),
   compare: createCompareStore(transport),

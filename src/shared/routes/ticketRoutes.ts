@@ -38,6 +38,8 @@ export const ticketRouteInputs = {
   'tickets.importSamples': empty,
   'runs.list': empty,
   'runs.tickets': z.object({ runId: id }),
+  /** Tickets with a call in flight now (a window that opens mid-triage counts them as in triage). */
+  'tickets.live': empty,
   /** Desktop only: the native Open dialog, then imports the chosen file. */
   'host.openTicketFile': empty,
 } satisfies Record<string, z.ZodType>;
@@ -117,6 +119,18 @@ export interface TicketVersionInfo {
   head: string;
 }
 
+/** A task asked and not answered yet, as a window opening mid-triage sees it. */
+export interface LiveTaskStart {
+  task: TaskId;
+  spec: string;
+  provider: string;
+  model: string;
+  /** Offset from the ticket's start when the call began. */
+  startedMs: number;
+  /** How long ago it started, when the snapshot was taken. */
+  elapsedMs: number;
+}
+
 export interface TicketDetail {
   /** The ticket as the shown run saw it (its version); the latest text when no run is shown. */
   ticket: {
@@ -141,6 +155,8 @@ export interface TicketDetail {
   /** Tasks whose result was carried over from an earlier run (a retry of another task). */
   reused: TaskId[];
   totalMs: number | null;
+  /** Tasks of the shown run asked and not answered yet (in flight now); absent or empty otherwise. */
+  live?: LiveTaskStart[];
   /** Other recorded runs of this ticket, newest first. */
   history: Array<{ runId: string; kind: string; label: string | null; createdAt: number; status: string }>;
 }
@@ -177,6 +193,7 @@ export interface TicketRouteOutputs {
   'tickets.importSamples': ImportReport;
   'runs.list': RunInfo[];
   'runs.tickets': Array<{ ticketId: string; title: string; status: string }>;
+  'tickets.live': Array<{ runId: string; ticketId: string }>;
   'host.openTicketFile': ImportReport | { cancelled: true };
 }
 

@@ -107,6 +107,9 @@ export function httpTransport(deps: HttpDeps): Transport {
           method: 'POST',
           headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
           body: JSON.stringify(input ?? {}),
+          // The layout written as the page goes away (a reload, a closed tab) must still arrive;
+          // keepalive allows only small bodies, which the workbench's own state is.
+          keepalive: route === 'ui.save',
         });
       } catch (err) {
         return fail('NETWORK', `casebench server unreachable: ${err instanceof Error ? err.message : String(err)}`);

@@ -63,6 +63,16 @@ export function createStatusStore(transport: Transport, now: () => number = () =
       attach() {
         void get().actions.refreshSpend();
         void transport.request('batches.list', {}).then((r) => r.ok && set({ batches: r.data }));
+        // A window opened (or reloaded) mid-triage: the tickets already in flight count as in
+        // triage, except any that finished while the answer was on its way.
+        let endedSince: Set<string> | null = new Set<string>();
+        void transport.request('tickets.live', {}).then((r) => {
+          const ended = endedSince;
+          endedSince = null;
+          if (!r.ok || !ended) return;
+          for (const t of r.data) if (!ended.has(`${t.runId}|${t.ticketId}`)) live.add(`${t.runId}|${t.ticketId}`);
+          set({ inFlight: live.size });
+        });
         return transport.onEvent((e: AppEvent) => {
           if (e.type === 'spend.changed') void get().actions.refreshSpend();
           else if (e.type === 'batches.changed') {
@@ -77,6 +87,7 @@ export function createStatusStore(transport: Transport, now: () => number = () =
               set({ inFlight: live.size });
             }
           } else if (e.type === 'ticket.done' && e.runId) {
+            endedSince?.add(`${e.runId}|${e.ticketId}`);
             live.delete(`${e.runId}|${e.ticketId}`);
             set({ inFlight: live.size });
           } else if (

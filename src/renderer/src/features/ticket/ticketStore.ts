@@ -121,7 +121,7 @@ export function createTicketStore(transport: Transport, now: () => number = () =
           put({ ...cur, ticket: r.data.ticket, history: r.data.history });
           return;
         }
-        const v = replay(fromDetail(r.data));
+        const v = replay(fromDetail(r.data, now()));
         put(cur?.liveSince && cur.runId === v.runId ? { ...v, liveSince: cur.liveSince } : v);
       },
       retain(ticketIds) {

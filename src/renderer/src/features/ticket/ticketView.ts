@@ -126,8 +126,19 @@ export function applyEvent(v: TicketView, e: AppEvent, now: number): TicketView 
   return v;
 }
 
-export function fromDetail(d: TicketDetail): TicketView {
+/** A view of a loaded ticket; `now` (the local clock) dates the cards of calls still in flight (a window opened mid-triage). */
+export function fromDetail(d: TicketDetail, now: number = performance.now()): TicketView {
   const tasks = freshTasks();
+  for (const s of d.live ?? []) {
+    tasks[s.task] = {
+      ...tasks[s.task],
+      status: 'running',
+      provider: s.provider,
+      model: s.model,
+      startedMs: s.startedMs,
+      startedAt: now - s.elapsedMs,
+    };
+  }
   for (const r of d.results) {
     tasks[r.task] = {
       ...tasks[r.task],
