@@ -4,7 +4,15 @@
 // is a warning and `error()` says why.
 import type { TicketInput } from '#shared/results.ts';
 import type { Store } from '../store/store.ts';
-import { checkFolder, markWatchedFile, readTxtTicket, watchFolder, watchedFileSeen, type FolderWatch } from '../tickets/watchFolder.ts';
+import {
+  checkFolder,
+  claimWatchedFile,
+  markWatchedFile,
+  readTxtTicket,
+  watchFolder,
+  watchedFileSeen,
+  type FolderWatch,
+} from '../tickets/watchFolder.ts';
 import type { Intake } from './intake.ts';
 
 export interface WatchedFolderDeps {
@@ -42,6 +50,7 @@ export function createWatchedFolder(d: WatchedFolderDeps): WatchedFolder {
     }
     watcher = watchFolder(dir, {
       isSeen: (f) => watchedFileSeen(store, f),
+      claim: (f) => claimWatchedFile(store, f),
       markSeen: (f, runId) => markWatchedFile(store, f, runId),
       onError: (m) => notice('warn', m),
       onFile: async (f) => {

@@ -20,6 +20,11 @@ export interface FolderWatchOptions {
   onFile(file: WatchedFile): Promise<string | null>;
   onError(message: string): void;
   isSeen(file: WatchedFile): boolean;
+  /**
+   * Takes the file for this process, atomically: false when it is seen already or another process
+   * watching the same workspace took it first (two windows on one workspace import it once).
+   */
+  claim(file: WatchedFile): boolean;
   markSeen(file: WatchedFile, runId: string | null): void;
   /** Rescan period, ms (default 2000). */
   pollMs?: number;
@@ -86,6 +91,7 @@ export function watchFolder(dir: string, o: FolderWatchOptions): FolderWatch {
         lastSeen.set(path, sig);
         continue;
       }
+      if (!o.claim(file)) continue;
       importing.add(path);
       let runId: string | null = null;
       try {
@@ -161,6 +167,18 @@ export function watchedFileSeen(store: Store, f: WatchedFile): boolean {
     | { size?: number; mtime_ms?: number }
     | undefined;
   return r !== undefined && Number(r.size) === f.size && Number(r.mtime_ms) === f.mtimeMs;
+}
+
+/** Claims the file in the workspace unless this size and time are recorded already: one writer wins. */
+export function claimWatchedFile(store: Store, f: WatchedFile): boolean {
+  const r = store
+    .prepare(
+      `INSERT INTO watched_files (path, size, mtime_ms, run_id, imported_at) VALUES (?, ?, ?, NULL, ?)
+       ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms, run_id = NULL, imported_at = excluded.imported_at
+       WHERE watched_files.size IS NOT excluded.size OR watched_files.mtime_ms IS NOT excluded.mtime_ms`,
+    )
+    .run(f.path, f.size, f.mtimeMs, Date.now());
+  return Number(r.changes) === 1;
 }
 
 export function markWatchedFile(store: Store, f: WatchedFile, runId: string | null): void {
