@@ -281,7 +281,7 @@ export function registerExperiment(program: Command): void {
         : `${int(x.failedTasks)} failed`;
       err(
         `casebench experiment: ${int(x.doneTasks)}/${int(x.totalTasks)} tasks done (${int(x.doneBefore)} before this session), ${failed}, ` +
-          `${int(x.skippedTasks)} not called (a dependency failed or the ticket was refused), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
+          `${int(x.skippedTasks)} not called (a dependency failed, or the ticket was refused or held for information), ${int(x.calls)} calls (${int(x.retries)} retries), ${usd(x.costUsd)} spent` +
           `${x.unpricedCalls ? ` (+ ${int(x.unpricedCalls)} calls with price unknown)` : ''} in ${secs} · db ${o.db} · run ${runId}`,
       );
       const hedged = hedgeSummary(rt);
