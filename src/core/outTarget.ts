@@ -29,6 +29,9 @@ const USER: Record<string, string> = {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** How messages name an --out target: the path, or "standard output" for "-". */
+export const outName = (path: string): string => (path === '-' ? 'standard output' : path);
+
 /** A file (or standard output) written in order and committed once; see the header. */
 export class OutTarget {
   /** How messages name the target: the path, or "standard output". */
@@ -42,7 +45,7 @@ export class OutTarget {
 
   constructor(path: string) {
     this.path = path;
-    this.name = path === '-' ? 'standard output' : path;
+    this.name = outName(path);
     if (path === '-') {
       this.fd = 1;
       this.tmp = null;

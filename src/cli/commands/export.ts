@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
+import { outName } from '#core/outTarget.ts';
 import { EXPORT_FORMATS, exportTraces, type ExportFormat } from '#core/traces/exporter.ts';
 import { openStore } from '#core/store/store.ts';
 import { packageVersion } from '#core/resources.ts';
@@ -32,7 +33,7 @@ export function registerExport(program: Command): void {
           o.format === 'csv'
             ? `${s.rows} rows (task × model)`
             : `${s.calls} calls, ${s.tickets} tickets, ${s.results} results${s.reviews ? `, ${s.reviews} reviews` : ''}`;
-        process.stderr.write(`casebench export: ${what} → ${o.out === '-' ? 'standard output' : o.out} (${o.format})\n`);
+        process.stderr.write(`casebench export: ${what} → ${outName(o.out)} (${o.format})\n`);
         for (const line of s.skipped ?? []) process.stderr.write(`casebench export: ${line}\n`);
         if (s.redactionSummary !== null) process.stderr.write(`casebench export: redacted ${s.redactionSummary}\n`);
       } finally {

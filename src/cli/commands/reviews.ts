@@ -2,7 +2,7 @@
 // results table with reviewer agreement, and the JSONL exchange of contracts §5 so reviewers on
 // separate machines can label offline and merge. Scoring itself happens on the review screen.
 import { existsSync } from 'node:fs';
-import { writeWhole } from '#core/outTarget.ts';
+import { outName, writeWhole } from '#core/outTarget.ts';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { AppError } from '#shared/errors.ts';
@@ -184,7 +184,7 @@ export function registerReviews(program: Command): void {
       try {
         const { text, count } = exportReviews(store, { runId: o.run, reviewer: o.reviewer, queueId: o.queue });
         writeWhole(o.out, text);
-        err(`casebench reviews: exported ${count} review${count === 1 ? '' : 's'} to ${o.out === '-' ? 'standard output' : o.out}`);
+        err(`casebench reviews: exported ${count} review${count === 1 ? '' : 's'} to ${outName(o.out)}`);
       } finally {
         store.close();
       }

@@ -155,6 +155,12 @@ export function registerRun(program: Command): void {
           : null;
       const payload = { file: name, tickets: 0, failed: 0, retries: 0, cost: '$0' };
       bar?.start(Math.max(1, size ?? 1), 0, payload);
+      /** A line on stderr above the progress bar (the bar is drawn again under it). */
+      const sayAbove = (line: string): void => {
+        bar?.stop();
+        err(line);
+        bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
+      };
       const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
       let lastPlain = 0;
       const progress = (p: BatchProgress, final = false): void => {
@@ -196,27 +202,19 @@ export function registerRun(program: Command): void {
             if (!fromStore) addTicket(tally, r.speculation);
             const flags = fromStore ? [] : store.ticketFlags(r.ticketId);
             if (flags.length) {
-              bar?.stop();
-              err(
+              sayAbove(
                 `${r.ticketId}: possible prompt injection (${flags.map((f) => `${f.kind}: "${f.excerpt}"`).join('; ')}); recorded, triaged as data`,
               );
-              bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
             }
             const held = r.tasks.platform.error;
-            if (!fromStore && held?.code === 'NEEDS_INFO') {
-              bar?.stop();
-              err(`${r.ticketId}: ${held.message}`);
-              bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
-            }
+            if (!fromStore && held?.code === 'NEEDS_INFO') sayAbove(`${r.ticketId}: ${held.message}`);
             const line = toRunLine(r);
             if (out) {
               if (!(fromStore && out.has(r.ticketId))) out.write(line);
             } else if (!fromStore && !stdoutClosed()) process.stdout.write(`${JSON.stringify(line)}\n`);
           },
           onBadLine: (line, message) => {
-            bar?.stop();
-            err(`${name}:${line}: ${message}; skipped`);
-            bar?.start(Math.max(1, size ?? 1), bytesRead, payload);
+            sayAbove(`${name}:${line}: ${message}; skipped`);
           },
           onProgress: (x) => progress(x),
         });

@@ -4,7 +4,7 @@
 // file), results with κ/α between reviewers, and trace review lines out and in (LangSmith feedback
 // too). Scoring itself happens on the workbench's review screen, by keyboard.
 import { existsSync } from 'node:fs';
-import { writeWhole } from '#core/outTarget.ts';
+import { outName, writeWhole } from '#core/outTarget.ts';
 import { readSmallText } from '#core/smallFile.ts';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -272,7 +272,7 @@ export function registerTraces(program: Command): void {
       try {
         const r = exportTraceReviews(store, { queueId: o.queue, local: o.local });
         writeWhole(o.out, r.text);
-        err(`${r.count} trace review${r.count === 1 ? '' : 's'} written to ${o.out === '-' ? 'standard output' : o.out}`);
+        err(`${r.count} trace review${r.count === 1 ? '' : 's'} written to ${outName(o.out)}`);
       } finally {
         store.close();
       }
