@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKey } from '#test/fakes/keys.ts';
 import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { createCoreServices, type CoreServices } from '#core/app.ts';
 import type { SecretStore } from '#core/secrets/secretStore.ts';
@@ -33,7 +34,7 @@ beforeAll(async () => {
     set: async (p, k) => void keychain.set(p, k),
     delete: async (p) => keychain.delete(p),
   };
-  keychain.set('groq', 'gsk_TESTKEY0000000000000000000000001');
+  keychain.set('groq', fakeKey('groq', 'intake'));
   core = await createCoreServices({
     dbPath: db,
     env: { GROQ_BASE_URL: fake.groqBaseURL, OPENAI_BASE_URL: fake.openaiBaseURL },

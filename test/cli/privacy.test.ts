@@ -1,6 +1,7 @@
 // Redaction before the call and the information gate, end to end: the real `casebench` command,
 // the real SDKs, the loopback fake server, whose request log is what left the machine.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { fakeKey } from '../fakes/keys.ts';
 import { join } from 'node:path';
 import { existsSync, writeFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
@@ -22,7 +23,7 @@ const sent = (): string => fake.stats.log.map((e) => e.body ?? '').join('\n');
 
 beforeAll(async () => {
   fake = await startFakeServer({ latencyMs: 0 });
-  env = cliEnv({ GROQ_API_KEY: 'gsk_TESTKEYprivacy0000000000000000001', GROQ_BASE_URL: fake.groqBaseURL });
+  env = cliEnv({ GROQ_API_KEY: fakeKey('groq', 'privacy'), GROQ_BASE_URL: fake.groqBaseURL });
 });
 afterAll(() => fake.close());
 beforeEach(() => fake.resetStats());

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKey } from '#test/fakes/keys.ts';
 import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { buildReport } from '../metrics/report.ts';
@@ -193,7 +194,7 @@ describe('a judge run against the fake provider (real OpenAI SDK)', () => {
   const setup = async () => {
     const store = fixtureStore(join(mkdtempSync(join(tmpdir(), 'cb-judge-')), 'cb.db'));
     const rt = await createRuntime({
-      env: { OPENAI_API_KEY: 'sk-TESTKEY00000000000000000000000002', OPENAI_BASE_URL: fake.openaiBaseURL },
+      env: { OPENAI_API_KEY: fakeKey('openai', 'judge'), OPENAI_BASE_URL: fake.openaiBaseURL },
       secretStore: null,
     });
     rt.deps.spend = createSpendGuard({ store });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKey } from '#test/fakes/keys.ts';
 import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
 import { leakyAnswer } from '#test/fakes/leakyModel.ts';
 import type { RouteName, RouteOutputs } from '#shared/routes.ts';
@@ -18,6 +19,8 @@ import { openStore, type Store } from '../store/store.ts';
 import { exampleIds, leakedIds } from './leakCheck.ts';
 import { formatDiff, lineDiff } from './lineDiff.ts';
 import { PromptLibrary, promptVariant, variantSpec } from './promptLibrary.ts';
+
+const KEY = fakeKey('groq', 'prompts');
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'cb-prompts-'));
 const v1 = loadShippedPrompts().asset_ids[0]!.template;
@@ -163,7 +166,7 @@ describe('prompt versions through the core (fake providers)', () => {
     core = await createCoreServices({
       dbPath,
       secretStore: null,
-      env: { GROQ_API_KEY: 'gsk_PROMPTS000000000000000000000000abcd', GROQ_BASE_URL: fake.groqBaseURL },
+      env: { GROQ_API_KEY: KEY, GROQ_BASE_URL: fake.groqBaseURL },
     });
   });
   afterAll(async () => {
@@ -245,7 +248,7 @@ describe('prompt versions through the core (fake providers)', () => {
   it('refuses a prompt holding an API key without storing or echoing it', async () => {
     const why = await refusal('prompts.save', {
       task: 'severity',
-      template: `${loadShippedPrompts().severity[0]!.template}\nkey gsk_PROMPTS000000000000000000000000abcd`,
+      template: `${loadShippedPrompts().severity[0]!.template}\nkey ${KEY}`,
     });
     expect(why).toBe('BAD_INPUT: the prompt contains one of your API keys; remove it before saving');
   });

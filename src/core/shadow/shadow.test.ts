@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeKey } from '#test/fakes/keys.ts';
 import type { AppEvent, RouteName, RouteOutputs } from '#shared/routes.ts';
 import { TASK_IDS, type TaskId } from '#shared/tasks.ts';
 import { startFakeServer, type FakeServer } from '#test/fakes/fakeProviderServer.ts';
@@ -42,7 +43,7 @@ function memoryKeychain(initial: Record<string, string>): SecretStore {
   return { get: async (p) => data.get(p) ?? null, set: async (p, k) => void data.set(p, k), delete: async (p) => data.delete(p) };
 }
 
-const BOTH_KEYS = { groq: 'gsk_TESTKEY0000000000000000000000001', openai: 'sk-TESTKEY00000000000000000000000002' };
+const BOTH_KEYS = { groq: fakeKey('groq', 'shadow'), openai: fakeKey('openai', 'shadow') };
 
 async function core(db = join(dir(), 'cb.db'), keys: Record<string, string> = BOTH_KEYS) {
   const events: AppEvent[] = [];
